@@ -1,0 +1,61 @@
+"""Export tables to CSV and Excel that open safely: no cell can become a live formula.
+
+A text cell starting with ``= + - @`` (or a tab or carriage return) is what
+spreadsheet programs run as a formula; such cells get a leading apostrophe.
+
+Examples
+--------
+>>> neutralise("=SUM(A1:A9)")
+"'=SUM(A1:A9)"
+>>> neutralise(-3), neutralise("金桂花园")
+(-3, '金桂花园')
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Prefix a text value that a spreadsheet would read as a formula; leave everything else alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell and header neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    return safe
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a BOM, so that Excel on Chinese Windows shows the headers right."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, pd.DataFrame] | None = None) -> bytes:
+    """An .xlsx whose text cells are stored as strings, never as formulas; ``extra`` adds sheets."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, part in {sheet: frame, **(extra or {})}.items():
+            safe_frame(part).to_excel(writer, index=False, sheet_name=name[:31])
+            sheet_obj = writer.sheets[name[:31]]
+            for row in sheet_obj.iter_rows(min_row=1):
+                for cell in row:
+                    # openpyxl marks '=…' strings as formulas; the apostrophe above already
+                    # defuses them, and data_type 's' makes sure nothing is evaluated.
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
+            for column_cells in sheet_obj.columns:
+                width = max(len(str(c.value or "")) for c in column_cells)
+                sheet_obj.column_dimensions[column_cells[0].column_letter].width = min(40, max(8, width * 1.6))
+    return buffer.getvalue()

@@ -1,0 +1,101 @@
+"""Present a status view as people read it: labelled columns, status labels instead of codes.
+
+Used for the table under each map, its exports and the details panel.
+
+Examples
+--------
+>>> import pandas as pd
+>>> view = pd.DataFrame({"id": ["C1"], "name": ["金桂花园"], "category": ["sealed"]})
+>>> display_table(view, "compounds", "zh").columns.tolist()
+['编号', '名称', '封闭状态']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo import vocab
+from geo.labels import t
+from geo.schema import TABLES
+from geo.vocab import MISSING
+from geo.zonestats import METRICS
+
+#: Columns of each page's table, in order (only those present in the view are shown).
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "compounds": ["id", "name", "district", "street", "zone_name", "category", "residents", "households",
+                  "fever_reports", "home_isolation", "vulnerable", "gates_open", "staff_on_duty",
+                  "volunteers_on_duty", "supply_level", "min_days", "property_company", "address", "note"],
+    "sites": ["id", "name", "kind", "district", "street", "zone_name", "category", "workers_total",
+              "workers_returned", "health_ledger", "supply_level", "min_days", "developer", "contractor", "note"],
+    "supplies": ["id", "name", "place_kind", "district", "street", "zone_name", "category", "min_days",
+                 "short_items"],
+    "zones": ["id", "name", "district", "street", "leader", "phone", *[m.code for m in METRICS]],
+}
+
+#: What the ``category`` column means on each page.
+CATEGORY_VOCABULARY = {"compounds": "closure", "sites": "resumption", "supplies": "supply_level"}
+
+_EXTRA_HEADERS = {
+    "zone_name": "col_zone", "category": None, "supply_level": "col_supply_level", "min_days": "col_min_days",
+    "short_items": "col_short_items", "place_kind": "col_place_kind", "report": "col_report",
+    "leader": "col_leader", "phone": "col_phone", "name": "col_name", "id": "col_id",
+}
+
+
+def header(column: str, kind: str, lang: str) -> str:
+    """The label of a column of a view on page ``kind``."""
+    if column == "category":
+        return t({"compounds": "col_closure", "sites": "col_resumption", "supplies": "col_supply_level"}.get(
+            kind, "f_status"), lang)
+    if _EXTRA_HEADERS.get(column):
+        return t(_EXTRA_HEADERS[column], lang)
+    for m in METRICS:
+        if m.code == column:
+            return (m.zh if lang == "zh" else m.en) + (f" ({m.unit})" if m.unit else "")
+    for table in TABLES.values():
+        for col in table.columns:
+            if col.name == column:
+                return col.zh if lang == "zh" else col.en
+    return column
+
+
+def state_label(vocabulary: str, code, lang: str) -> str:
+    """Label of a code, 'not reported' for a missing one."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)) or code == MISSING:
+        return t("legend_missing", lang)
+    return vocab.label(vocabulary, str(code), lang)
+
+
+def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    if "category" in out and kind in CATEGORY_VOCABULARY:
+        out["category"] = [state_label(CATEGORY_VOCABULARY[kind], c, lang) for c in out["category"]]
+    if "supply_level" in out:
+        out["supply_level"] = [state_label("supply_level", c, lang) for c in out["supply_level"]]
+    if "health_ledger" in out:
+        out["health_ledger"] = [vocab.label("yes_no", c, lang) if isinstance(c, str) else "" for c in out["health_ledger"]]
+    if "place_kind" in out:
+        out["place_kind"] = [t(f"place_{k}", lang) for k in out["place_kind"]]
+    if "short_items" in out:
+        out["short_items"] = ["、".join(vocab.label("item", i, lang) for i in str(s or "").split(",") if i)
+                              for s in out["short_items"]]
+    if "min_days" in out:
+        out["min_days"] = pd.to_numeric(out["min_days"], errors="coerce").round(1)
+    return out
+
+
+def display_table(view: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    """The table under the map: chosen columns, labels for codes, headers in ``lang``."""
+    columns = [c for c in TABLE_COLUMNS[kind] if c in view.columns]
+    out = _labelled(pd.DataFrame(view[columns]), kind, lang)
+    out.columns = [header(c, kind, lang) for c in columns]
+    return out.reset_index(drop=True)
+
+
+def details(row: pd.Series, kind: str, lang: str) -> pd.DataFrame:
+    """Every known field of one place as (field, value) rows, for the details panel."""
+    columns = [c for c in TABLE_COLUMNS[kind] if c in row.index]
+    labelled = _labelled(pd.DataFrame([row[columns]]), kind, lang).iloc[0]
+    values = ["" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in labelled]
+    return pd.DataFrame({t("col_field", lang): [header(c, kind, lang) for c in columns],
+                         t("col_value", lang): values})

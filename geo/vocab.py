@@ -1,0 +1,126 @@
+"""Status vocabularies: stable English codes, Chinese and English labels, fixed colours.
+
+This is the one table every page, legend, template and reader uses, so that a
+colour means the same thing everywhere and a Chinese label is accepted wherever
+a code is.
+
+Examples
+--------
+>>> to_code("closure", "全封闭")
+'sealed'
+>>> label("resumption", "resumed", "zh")
+'已复工'
+>>> color("report", "missing")
+'#9e9e9e'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    zh: str
+    en: str
+    color: str
+    aliases: tuple[str, ...] = field(default=())
+
+
+# Every colour is distinct across vocabularies: a colour never means two things.
+VOCABULARIES: dict[str, tuple[Term, ...]] = {
+    "closure": (
+        Term("open", "未封闭", "Open", "#43a047", ("开放", "未封", "正常")),
+        Term("controlled", "封闭管理", "Controlled", "#fb8c00", ("封闭", "管控", "半封闭")),
+        Term("sealed", "全封闭", "Sealed", "#d32f2f", ("硬隔离", "全封", "封控")),
+    ),
+    "resumption": (
+        Term("not_resumed", "未复工", "Not resumed", "#78909c", ("停工", "未开工")),
+        Term("applied", "已申报", "Applied", "#ab47bc", ("承诺制", "申报", "已承诺")),
+        Term("approved", "已核准", "Approved", "#4fc3f7", ("核准", "已审批")),
+        Term("resumed", "已复工", "Resumed", "#1565c0", ("复工", "已开工")),
+        Term("suspended", "停工整改", "Suspended", "#6d4c41", ("整改", "责令停工")),
+    ),
+    "supply_level": (
+        Term("adequate", "充足", "Adequate", "#00897b"),
+        Term("low", "偏紧", "Low", "#fdd835"),
+        Term("critical", "告急", "Critical", "#e91e63", ("短缺", "紧缺")),
+    ),
+    "report": (
+        Term("reported", "已报告", "Reported", "#5c6bc0"),
+        Term("missing", "未报告", "Not reported", "#9e9e9e", ("无数据", "漏报")),
+    ),
+    "item": (
+        Term("masks", "口罩", "Masks", "#90a4ae", ("医用口罩",)),
+        Term("thermometers", "体温枪", "Thermometers", "#90a4ae", ("测温枪", "体温计")),
+        Term("disinfectant", "消毒液", "Disinfectant", "#90a4ae", ("消毒水", "84消毒液")),
+        Term("suits", "防护服", "Protective suits", "#90a4ae"),
+        Term("gloves", "手套", "Gloves", "#90a4ae", ("防护手套",)),
+    ),
+    "yes_no": (
+        Term("yes", "是", "Yes", "#90a4ae", ("有", "已建立", "true", "1", "y")),
+        Term("no", "否", "No", "#90a4ae", ("无", "未建立", "false", "0", "n")),
+    ),
+}
+
+#: Unit of each supply item, for labels: stock and use are counted in these.
+ITEM_UNITS = {
+    "masks": ("只", "pcs"),
+    "thermometers": ("把", "pcs"),
+    "disinfectant": ("公斤", "kg"),
+    "suits": ("套", "sets"),
+    "gloves": ("副", "pairs"),
+}
+
+#: The class shown for a place with no report on the selected date.
+MISSING = "missing"
+
+
+def _fold(text: str) -> str:
+    """Fold full-width characters and case so that 'ＳＥＡＬＥＤ ' matches 'sealed'."""
+    return unicodedata.normalize("NFKC", str(text)).strip().lower()
+
+
+_LOOKUP: dict[str, dict[str, str]] = {
+    name: {
+        _fold(alias): term.code
+        for term in terms
+        for alias in (term.code, term.zh, term.en, *term.aliases)
+    }
+    for name, terms in VOCABULARIES.items()
+}
+
+
+def codes(vocabulary: str) -> list[str]:
+    """The codes of a vocabulary, in their natural order (least to most severe)."""
+    return [term.code for term in VOCABULARIES[vocabulary]]
+
+
+def to_code(vocabulary: str, value: object) -> str | None:
+    """Map a code, a Chinese or English label or an alias to its code; None if unknown."""
+    if value is None:
+        return None
+    return _LOOKUP[vocabulary].get(_fold(value))
+
+
+def term(vocabulary: str, code: str) -> Term:
+    for candidate in VOCABULARIES[vocabulary]:
+        if candidate.code == code:
+            return candidate
+    raise KeyError(f"{code!r} is not a {vocabulary} code")
+
+
+def label(vocabulary: str, code: str, lang: str = "zh") -> str:
+    found = term(vocabulary, code)
+    return found.zh if lang == "zh" else found.en
+
+
+def color(vocabulary: str, code: str) -> str:
+    return term(vocabulary, code).color
+
+
+def accepted_values(vocabulary: str, lang: str = "zh") -> str:
+    """A short list of accepted values for error messages, for example '未封闭/封闭管理/全封闭'."""
+    return "/".join(label(vocabulary, code, lang) for code in codes(vocabulary))

@@ -1,0 +1,45 @@
+"""Grid zones: a choropleth of a metric aggregated from each zone's compounds and sites."""
+
+import streamlit as st
+
+from geo.filters import apply_filters
+from geo.labels import t
+from geo.layers import zone_choropleth
+from geo.present import details, display_table
+from geo.zonestats import METRICS, metric
+from ui.common import lang, page_header, view
+from ui.filters import sidebar_filters
+from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
+
+lg = lang()
+filters = sidebar_filters(None)
+chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric", bind="query-params",
+                              format_func=lambda code: metric(code).zh if lg == "zh" else metric(code).en)
+page_header("page_zones", filters.date)
+if not filters.date:
+    st.info(t("no_report_dates", lg))
+    st.stop()
+
+zones = view("zones", filters.date).assign(zone=lambda z: z["id"])
+shown = apply_filters(zones, filters)
+layer, legend = zone_choropleth(shown, chosen, lg)
+map_col, detail_col = st.columns([3, 1], gap="medium")
+with map_col:
+    clicked = show_map([layer], [legend], key="map_zones", bounds=tuple(shown.total_bounds) if len(shown) else None)
+table = display_table(shown, "zones", lg)
+row_pick = show_table(table, shown["id"].reset_index(drop=True), f"zones_{filters.date}", "table_zones",
+                      total=len(zones))
+selected = pick("zones", clicked, row_pick and ("zones", row_pick))
+with detail_col:
+    match = zones.loc[zones["id"] == selected[1]] if selected else zones.iloc[0:0]
+    if match.empty:
+        st.subheader(t("details_title", lg), anchor=False)
+        st.info(t("click_hint", lg))
+    else:
+        row = match.iloc[0]
+        show_details(str(row["name"]), details(row, "zones", lg))
+        places = view("compounds", filters.date)
+        places = places.loc[places["zone"] == row["id"]]
+        st.markdown(f"**{t('places_of_zone', lg)}**")
+        st.dataframe(display_table(places, "compounds", lg).iloc[:, 1:3 + 3], hide_index=True, width="stretch")
+show_data_notes({})

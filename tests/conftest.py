@@ -1,0 +1,83 @@
+"""Tiny hand-built city: two zones, three compounds, two sites, two report dates."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _polygon(x0, y0, x1, y1):
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def _collection(features):
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": props, "geometry": geometry} for props, geometry in features
+    ]}, ensure_ascii=False)
+
+
+def write_tiny_city(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zones.geojson").write_text(_collection([
+        ({"id": "Z1", "name": "温泉街道第一片区", "district": "咸安区", "street": "温泉街道", "leader": "张伟",
+          "phone": "13800000001"}, _polygon(114.30, 29.83, 114.32, 29.85)),
+        ({"id": "Z2", "name": "浮山街道第一片区", "district": "咸安区", "street": "浮山街道", "leader": "李娜",
+          "phone": "13800000002"}, _polygon(114.32, 29.83, 114.34, 29.85)),
+    ]), encoding="utf-8")
+    (folder / "compounds.geojson").write_text(_collection([
+        ({"id": "0501", "name": "金桂花园", "address": "金桂路1号", "zone": "Z1", "households": 300,
+          "property_company": "咸宁市安居物业"}, _polygon(114.301, 29.831, 114.303, 29.833)),
+        ({"id": "0502", "name": XSS, "address": "=HYPERLINK(\"http://x\")", "zone": "Z1", "households": 120,
+          "property_company": "X"}, _polygon(114.305, 29.835, 114.307, 29.837)),
+        # no zone: the spatial join puts it in Z2
+        ({"id": "0503", "name": "浮山小区", "address": "浮山路2号", "zone": "", "households": 80,
+          "property_company": "Y"}, _polygon(114.325, 29.835, 114.327, 29.837)),
+    ]), encoding="utf-8")
+    (folder / "sites.geojson").write_text(_collection([
+        ({"id": "S1", "name": "六岭棚改项目", "kind": "棚户区改造", "developer": "A", "contractor": "B", "zone": "Z1"},
+         {"type": "Point", "coordinates": [114.31, 29.84]}),
+        ({"id": "S2", "name": "学校建设工程", "kind": "公共建筑", "developer": "C", "contractor": "D", "zone": "Z2"},
+         {"type": "Point", "coordinates": [114.33, 29.84]}),
+    ]), encoding="utf-8")
+    (folder / "compound_status.csv").write_text(
+        "compound_id,date,closure,gates_open,staff_on_duty,volunteers_on_duty,residents,fever_reports,"
+        "home_isolation,vulnerable,note\n"
+        "0501,2020-02-24,open,3,4,2,900,0,1,5,\n"
+        "0502,2020-02-24,controlled,1,3,2,360,0,0,2,\n"
+        "0503,2020-02-24,controlled,1,2,1,240,1,2,1,\n"
+        "0501,2020-02-25,controlled,1,4,3,900,0,1,5,已设卡口测温\n"
+        "0502,2020-02-25,sealed,0,3,2,360,2,3,2,\n"
+        "XA-C9999,2020-02-25,sealed,0,1,1,10,0,0,0,typo id\n", encoding="utf-8")
+    (folder / "site_status.csv").write_text(
+        "site_id,date,resumption,workers_total,workers_returned,health_ledger,note\n"
+        "S1,2020-02-24,approved,200,20,yes,\n"
+        "S2,2020-02-24,not_resumed,100,0,no,\n"
+        "S1,2020-02-25,resumed,200,150,yes,\n"
+        "S2,2020-02-25,applied,100,0,no,\n", encoding="utf-8")
+    rows = ["place_id,date,item,on_hand,daily_use"]
+    for date, masks in (("2020-02-24", 1000), ("2020-02-25", 100)):
+        rows += [f"0501,{date},masks,{masks},50", f"0501,{date},disinfectant,100,5",
+                 f"0502,{date},masks,2000,50", f"S1,{date},masks,500,100", f"S2,{date},masks,150,100"]
+    (folder / "supplies.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_dir(tmp_path) -> Path:
+    return write_tiny_city(tmp_path / "city")
+
+
+@pytest.fixture
+def tiny(tiny_dir):
+    from geo.dataset import load_dataset
+
+    return load_dataset(tiny_dir)

@@ -1,0 +1,93 @@
+"""The parts every map page shares: the map, the details panel, the table with exports, data notes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.export import to_csv_bytes, to_xlsx_bytes
+from geo.labels import t
+from geo.mapview import Layer, Legend, build_map
+from geo.status import unmatched_ids
+from geo.schema import TABLES
+from geo.vocab import MISSING
+from ui.common import dataset, lang, plain, settings
+
+
+def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None) -> tuple[str, str] | None:
+    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any."""
+    s = settings()
+    m = build_map(layers, s, legends, bounds=bounds, height=int(s["map_height"]))
+    # Only a click reruns the script: panning and zooming stay in the browser.
+    out = st_folium(m, key=key, height=int(s["map_height"]), use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+    drawing = (out or {}).get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    if props.get("id") is None:
+        return None
+    return str(props.get("k", "")), str(props["id"])
+
+
+def pick(page: str, clicked: tuple[str, str] | None, table_pick: tuple[str, str] | None) -> tuple[str, str] | None:
+    """The (kind, id) to show in the details panel: whichever of map click or table row changed last."""
+    state = st.session_state
+    last_click, last_row = state.get(f"{page}_last_click"), state.get(f"{page}_last_row")
+    if clicked is not None and clicked != last_click:
+        state[f"{page}_selected"] = clicked
+    if table_pick is not None and table_pick != last_row:
+        state[f"{page}_selected"] = table_pick
+    state[f"{page}_last_click"], state[f"{page}_last_row"] = clicked, table_pick
+    return state.get(f"{page}_selected")
+
+
+def show_table(table: pd.DataFrame, ids: pd.Series, file_stem: str, key: str, total: int) -> str | None:
+    """The sortable table under the map with CSV and Excel export; returns the id of a selected row."""
+    lg = lang()
+    st.subheader(t("table_title", lg), anchor=False)
+    st.caption(t("rows_shown", lg, shown=len(table), total=total))
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("download_csv", lg), to_csv_bytes(table), f"{file_stem}.csv", "text/csv",
+                         key=f"{key}_csv", width="stretch")
+    right.download_button(t("download_xlsx", lg), to_xlsx_bytes(table, sheet=file_stem),
+                          f"{file_stem}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}_xlsx", width="stretch")
+    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key=key)
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    return str(ids.iloc[rows[0]]) if rows and rows[0] < len(ids) else None
+
+
+def show_details(title: str, fields: pd.DataFrame) -> None:
+    lg = lang()
+    st.subheader(t("details_title", lg), anchor=False)
+    st.markdown(f"**{plain(title)}**")
+    st.dataframe(fields, hide_index=True, width="stretch")
+
+
+def show_data_notes(views: dict[str, pd.DataFrame]) -> None:
+    """What did not join: ids matching no place, places with no report, places given a zone, read problems."""
+    lg = lang()
+    ds = dataset()
+    notes: list[str] = []
+    for table, ids in unmatched_ids(ds).items():
+        if ids:
+            name = TABLES[table].zh if lg == "zh" else TABLES[table].en
+            notes.append(t("unmatched", lg, table=name, count=len(ids), ids=", ".join(ids[:10])))
+    missing = sum(int((v["report"] == MISSING).sum()) for v in views.values() if "report" in v)
+    if missing:
+        notes.append(t("never_reported", lg, count=missing))
+    if ds.zones_assigned:
+        notes.append(t("zones_assigned", lg, count=ds.zones_assigned))
+    if not notes and not ds.problems:
+        return
+    with st.expander(f"{t('data_notes', lg)} ({len(notes) + len(ds.problems)})"):
+        for note in notes:
+            st.markdown(f"- {plain(note)}")
+        if ds.problems:
+            st.markdown(plain(t("problems_found", lg, count=len(ds.problems))))
+            st.dataframe(pd.DataFrame([
+                {t("col_file", lg): p.source, t("col_row", lg): p.row, t("col_column", lg): p.column,
+                 t("col_value", lg): p.value, t("col_message", lg): p.message(lg)} for p in ds.problems[:500]
+            ]), hide_index=True, width="stretch")

@@ -1,0 +1,72 @@
+"""One page layout for compounds, sites and supplies: filters, map, details, table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import vocab
+from geo.filters import apply_filters
+from geo.labels import t
+from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
+from geo.present import details, display_table
+from geo.status import supply_rows
+from ui.common import dataset, lang, page_header, thresholds, view
+from ui.filters import sidebar_filters
+from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
+
+PAGES = {
+    "compounds": ("page_compounds", "closure", "legend_closure", compound_layer),
+    "sites": ("page_sites", "resumption", "legend_resumption", site_layer),
+    "supplies": ("page_supplies", "supply_level", "legend_supply", supply_layer),
+}
+
+
+def supplies_of(place_id: str, date: str, lg: str) -> pd.DataFrame:
+    """Stock, daily use and days of cover of each item at one place."""
+    rows = supply_rows(dataset(), date, thresholds())
+    rows = rows.loc[rows["place_id"] == place_id]
+    return pd.DataFrame({
+        t("col_item", lg): [vocab.label("item", i, lg) for i in rows["item"]],
+        t("col_on_hand", lg): rows["on_hand"].to_numpy(),
+        t("col_daily_use", lg): rows["daily_use"].to_numpy(),
+        t("col_min_days", lg): rows["days_of_cover"].round(1).to_numpy(),
+        t("col_supply_level", lg): [vocab.label("supply_level", c, lg) for c in rows["level"]],
+    })
+
+
+def render_place_page(kind: str) -> None:
+    title, vocabulary, legend_key, make_layer = PAGES[kind]
+    lg = lang()
+    filters = sidebar_filters(vocabulary)
+    page_header(title, filters.date)
+    if not filters.date:
+        st.info(t("no_report_dates", lg))
+        return
+    full = view(kind, filters.date)
+    shown = apply_filters(full, filters)
+    legend = category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)
+    layers = [zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)]
+    bounds = tuple(shown.total_bounds) if len(shown) else None
+    map_col, detail_col = st.columns([3, 1], gap="medium")
+    with map_col:
+        clicked = show_map(layers, [legend], key=f"map_{kind}", bounds=bounds)
+    if shown.empty:
+        st.warning(t("nothing_matches", lg))
+    table = display_table(shown, kind, lg)
+    row_pick = show_table(table, shown["id"].reset_index(drop=True), f"{kind}_{filters.date}", f"table_{kind}",
+                          total=len(full))
+    selected = pick(kind, clicked, row_pick and (kind, row_pick))
+    with detail_col:
+        match = full.loc[full["id"] == selected[1]] if selected else full.iloc[0:0]
+        if match.empty:
+            st.subheader(t("details_title", lg), anchor=False)
+            st.info(t("click_hint", lg))
+        else:
+            row = match.iloc[0]
+            show_details(str(row["name"]), details(row, kind, lg))
+            items = supplies_of(str(row["id"]), filters.date, lg)
+            if not items.empty:
+                st.markdown(f"**{t('supplies_of_place', lg)}**")
+                st.dataframe(items, hide_index=True, width="stretch")
+    show_data_notes({kind: full})
