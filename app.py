@@ -4,13 +4,14 @@ import streamlit as st
 
 from geo.labels import t
 from ui.common import lang, settings
+from ui.urlstate import from_url, to_url
 
 st.set_page_config(page_title="住建局疫情防控指挥图", page_icon="🗺️", layout="wide")
 
-languages = ["zh", "en"]
-lg = st.sidebar.radio(t("language", lang()), languages, index=languages.index(settings()["language"]),
-                      key="lang", horizontal=True, bind="query-params",
+from_url("lang", ["zh", "en"], default=settings()["language"])
+lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+to_url("lang", lg)
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=True, url_path="overview"),

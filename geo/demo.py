@@ -110,8 +110,15 @@ TOWN_SPREAD_KM = 1.6
 #: Share of compounds and of zones in the three urban streets.
 URBAN_COMPOUND_SHARE = 0.8
 URBAN_SITE_SHARE = 0.55
-#: Compounds per zone leader in Xianning ("一名片区长负责14个小区").
+#: Compounds per zone: in Xianning the leader of 温泉第四片区 answered for 14 compounds.
 COMPOUNDS_PER_ZONE = 14
+#: Supplies: days of cover at the start, reorder point, daily chance of a delivery
+#: once below it, and the cover an item is topped up to when below TOP_UP_BELOW_DAYS.
+START_COVER_DAYS = (5.0, 30.0)
+REORDER_DAYS = (3.0, 9.0)
+DELIVERY_CHANCE = (0.45, 0.95)
+TOP_UP_DAYS = (20.0, 35.0)
+TOP_UP_BELOW_DAYS = 15.0
 #: Coordinates are written with 6 decimals (about 0.1 m).
 DECIMALS = 6
 
@@ -268,11 +275,8 @@ def copy_sources(realdata_dir: Path, source_dir: Path = SOURCE_DIR) -> None:
     [feature] = [f for f in collection["features"]
                  if int(f["properties"]["adcode"]) == DISTRICT_ADCODE]
     properties = {"name": feature["properties"]["name"], "adcode": DISTRICT_ADCODE}
-    write_feature_collection(
-        source_dir / BOUNDARY_SOURCE,
-        [{"type": "Feature", "properties": properties, "geometry": feature["geometry"]}],
-        origin=BOUNDARY_ORIGIN,
-    )
+    text = to_json({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
+    write_feature_collection(source_dir / BOUNDARY_SOURCE, [[text]], origin=BOUNDARY_ORIGIN)
     with open(realdata_dir / "townships_xianan_liling.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     kept = [rows[0]] + [row for row in rows[1:] if row[1] == str(DISTRICT_ADCODE)]
@@ -357,8 +361,8 @@ def pick(rng: np.random.Generator, options, size: int, p=None) -> np.ndarray:
     return np.asarray(options, dtype=object)[rng.choice(len(options), size=size, p=p)]
 
 
-def make_unique(names: list[str], suffix: str = "（{}）") -> list[str]:
-    """Append a running number to repeated names: 'X', 'X（2）', 'X（3）'."""
+def make_unique(names: list[str], suffix: str = "（{}标段）") -> list[str]:
+    """Append a running number to repeated names: 'X', 'X（2标段）', 'X（3标段）'."""
     seen: dict[str, int] = {}
     unique = []
     for name in names:
@@ -438,39 +442,52 @@ def place_zone_seeds(rng: np.random.Generator, boundary: shapely.Geometry,
                      anchors: np.ndarray, counts: np.ndarray, urban: np.ndarray) -> tuple:
     """Seed points (km) of every zone, spread around the anchors and kept apart.
 
-    Seeds are drawn from a Gaussian around each anchor and thinned so that no
-    two are closer than half the expected spacing (dart throwing), so the
-    Voronoi cells are of similar size. Returns the seeds and the township index
-    of each, ordered by township then by distance from its anchor.
+    Seeds are drawn from a Gaussian around each anchor, inside the boundary,
+    and a candidate closer than half the expected spacing to another seed is
+    dropped, so the Voronoi cells are of similar size. Returns the seeds and
+    the township index of each, ordered by township then by distance from its
+    anchor.
     """
     growth = (counts.sum() / sum(a[2] for a in TOWNSHIP_ANCHORS.values())) ** 0.25
     spread = np.where(urban, np.minimum(URBAN_SPREAD_KM * growth, 6.0),
                       np.minimum(TOWN_SPREAD_KM * growth, 4.0))
-    accepted = np.empty((0, 2))
+    seeds = np.empty((0, 2))
     limits = np.empty(0)
-    owners = []
-    for index, (anchor, count, sigma) in enumerate(zip(anchors, counts, spread)):
+    for anchor, count, sigma in zip(anchors, counts, spread):
         spacing = 0.5 * np.sqrt(4 * np.pi * sigma**2 / count)
-        mine = []
+        mine = np.empty((0, 2))
         while len(mine) < count:
-            candidates = anchor + rng.normal(0.0, sigma, size=(4 * count + 8, 2))
+            wanted = count - len(mine)
+            candidates = anchor + rng.normal(0.0, sigma, size=(2 * wanted + 8, 2))
             lon, lat = to_degrees(candidates[:, 0], candidates[:, 1])
             candidates = candidates[shapely.contains_xy(boundary, lon, lat)]
-            for point in candidates:
-                gaps = np.hypot(*(accepted - point).T)
-                if gaps.size and (gaps < np.maximum(limits, spacing)).any():
-                    continue
-                accepted = np.vstack([accepted, point])
-                limits = np.append(limits, spacing)
-                mine.append(point)
-                if len(mine) == count:
-                    break
-            spacing *= 0.8  # a crowded anchor: relax the spacing for the next batch
-        mine = np.array(mine)
+            placed = np.vstack([seeds, mine])
+            reach = np.concatenate([limits, np.full(len(mine), spacing)])
+            kept = keep_apart(candidates, placed, reach, spacing)[:wanted]
+            mine = np.vstack([mine, kept])
+            if len(kept) < wanted / 4:
+                spacing *= 0.8  # a crowded anchor: relax the spacing
         order = np.argsort(np.hypot(*(mine - anchor).T), kind="stable")
-        owners.extend([index] * count)
-        accepted[len(accepted) - count:] = mine[order]
-    return accepted, np.array(owners)
+        seeds = np.vstack([seeds, mine[order]])
+        limits = np.concatenate([limits, np.full(count, spacing)])
+    return seeds, np.repeat(np.arange(len(counts)), counts)
+
+
+def keep_apart(candidates: np.ndarray, placed: np.ndarray, reach: np.ndarray,
+               spacing: float) -> np.ndarray:
+    """Candidates at least ``max(reach, spacing)`` from every placed point and ``spacing``
+    from every earlier kept candidate (a later one of two close candidates is dropped)."""
+    points = shapely.points(candidates)
+    keep = np.ones(len(candidates), dtype=bool)
+    if len(placed):
+        tree = shapely.STRtree(shapely.points(placed))
+        near = tree.query(points, predicate="dwithin", distance=max(spacing, reach.max()))
+        gaps = np.hypot(*(candidates[near[0]] - placed[near[1]]).T)
+        keep[near[0][gaps < np.maximum(reach[near[1]], spacing)]] = False
+    pairs = shapely.STRtree(points).query(points, predicate="dwithin", distance=spacing)
+    later = pairs[1][pairs[0] < pairs[1]]
+    keep[later] = False
+    return candidates[keep]
 
 
 def draw_voronoi(seeds_km: np.ndarray, boundary: shapely.Geometry) -> np.ndarray:
@@ -542,9 +559,11 @@ def measure_spacing(seeds_km: np.ndarray) -> np.ndarray:
     """Distance (km) from each seed to its nearest neighbour."""
     points = shapely.points(seeds_km)
     tree = shapely.STRtree(points)
-    _, distance = tree.query_nearest(points, exclusive=True, return_distance=True,
-                                     all_matches=False)
-    return distance
+    pairs, distance = tree.query_nearest(points, exclusive=True, return_distance=True,
+                                         all_matches=False)
+    spacing = np.full(len(points), np.inf)
+    spacing[pairs[0]] = distance
+    return spacing
 
 
 # =========================================================================== compounds
@@ -915,10 +934,11 @@ def simulate_supplies(rng: np.random.Generator, compound_reports: dict, site_rep
                       households: np.ndarray, days: int):
     """Yield (on_hand, daily_use) arrays (places × items) for each day.
 
-    Stocks start at 4-30 days of use, run down by each day's use, and get a
-    delivery from the bureau on about half of the days a place is below its
-    reorder point (2-6 days of cover): 15-30 days of use, masks by the hundred.
-    Thermometers are not used up: their daily use is 0.
+    Stocks start at 5-30 days of use and run down by each day's use. When a
+    place's shortest cover falls below its reorder point (3-9 days), the
+    bureau delivers on a random later day (each place has its own chance a
+    day, 45-95%): every item below 15 days of cover is topped up to 20-35
+    days, masks by the hundred. Thermometers are not used up: daily use 0.
     """
     places = len(households) + len(site_reports["workers_total"])
     factors = {
@@ -926,23 +946,27 @@ def simulate_supplies(rng: np.random.Generator, compound_reports: dict, site_rep
         "suits": rng.uniform(1.0, 4.0, places), "gloves": rng.uniform(0.4, 0.8, places),
         "guards": rng.uniform(2.0, 6.0, places),
     }
-    thermometers = ITEMS.index("thermometers")
+    shape = (places, len(ITEMS))
+    masks, thermometers = ITEMS.index("masks"), ITEMS.index("thermometers")
     use = round_quantities(plan_daily_use(compound_reports, site_reports, households, factors, 0)
-                           * rng.uniform(0.9, 1.1, (places, len(ITEMS))))
-    stock = round_quantities(np.maximum(use, 1) * rng.uniform(4, 30, (places, len(ITEMS))))
+                           * rng.uniform(0.9, 1.1, shape))
+    stock = round_quantities(np.maximum(use, 1) * rng.uniform(*START_COVER_DAYS, shape))
     stock[:, thermometers] = rng.integers(1, 7, places)
-    reorder = rng.uniform(2.0, 6.0, (places, len(ITEMS)))
+    reorder = rng.uniform(*REORDER_DAYS, places)
+    chance = rng.uniform(*DELIVERY_CHANCE, places)
     for day in range(days):
         if day > 0:
             use = round_quantities(
                 plan_daily_use(compound_reports, site_reports, households, factors, day)
-                * rng.uniform(0.9, 1.1, (places, len(ITEMS))))
+                * rng.uniform(0.9, 1.1, shape))
         yield stock.copy(), use
         stock = np.maximum(stock - use, 0)
-        short = (stock < reorder * use) & (rng.random(stock.shape) < 0.5)
-        delivery = use * rng.uniform(15, 30, stock.shape)
-        delivery[:, ITEMS.index("masks")] = np.ceil(delivery[:, ITEMS.index("masks")] / 100) * 100
-        stock = round_quantities(stock + np.where(short, delivery, 0))
+        cover = np.divide(stock, use, out=np.full(shape, np.inf), where=use > 0)
+        served = (cover.min(axis=1) < reorder) & (rng.random(places) < chance)
+        target = use * rng.uniform(*TOP_UP_DAYS, shape)
+        target[:, masks] = np.ceil(target[:, masks] / 100) * 100
+        top_up = served[:, None] & (cover < TOP_UP_BELOW_DAYS) & (target > stock)
+        stock = round_quantities(np.where(top_up, target, stock))
 
 
 def format_quantities(values: np.ndarray) -> np.ndarray:
@@ -958,41 +982,74 @@ def format_quantities(values: np.ndarray) -> np.ndarray:
 # =========================================================================== writing
 
 
-def feature_collection_text(features: list[dict], origin: str | None = None) -> str:
-    """GeoJSON text with one feature per line, keys in a fixed order."""
-    head = {"type": "FeatureCollection"}
-    if origin is not None:
-        head["origin"] = origin
-    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[\n'
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
-    return opening + body + "\n]}\n"
+def to_json(value) -> str:
+    """Compact JSON text, Chinese kept as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_feature_collection(path: Path, features: list[dict], origin: str | None = None) -> None:
-    """Write GeoJSON features to ``path`` (UTF-8, stable bytes)."""
-    path.write_text(feature_collection_text(features, origin), encoding="utf-8", newline="\n")
+def geometry_texts(geometries) -> list[str]:
+    """GeoJSON geometry text of each geometry, coordinates as stored (shortest repr).
+
+    Points and polygons without holes take a fast vectorised path (100,000
+    compounds in about a second); anything else goes through
+    :func:`shapely.geometry.mapping`.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    kinds = shapely.get_type_id(geometries)
+    if (kinds == shapely.GeometryType.POINT).all():
+        return [f'{{"type":"Point","coordinates":{to_json(xy)}}}'
+                for xy in shapely.get_coordinates(geometries).tolist()]
+    if (kinds == shapely.GeometryType.POLYGON).all() and not shapely.get_num_interior_rings(
+            geometries).any():
+        coords = shapely.get_coordinates(geometries).tolist()
+        ends = np.cumsum(shapely.get_num_coordinates(geometries)).tolist()
+        return [f'{{"type":"Polygon","coordinates":[{to_json(coords[a:b])}]}}'
+                for a, b in zip([0] + ends[:-1], ends)]
+    return [to_json(mapping(g)) for g in geometries]
 
 
-def layer_features(layer: Layer) -> list[dict]:
-    """GeoJSON features of a layer, properties in schema order, then geometry."""
-    records = layer.properties.to_dict("records")
+def feature_texts(properties: pd.DataFrame, geometries) -> list[str]:
+    """One GeoJSON feature text per row: properties in column order, then geometry."""
+    names = list(properties.columns)
+    columns = [properties[name].tolist() for name in names]
     return [
-        {"type": "Feature", "properties": {k: to_plain(v) for k, v in record.items()},
-         "geometry": mapping(geometry)}
-        for record, geometry in zip(records, layer.geometry)
+        f'{{"type":"Feature","properties":{to_json(dict(zip(names, values)))},"geometry":{g}}}'
+        for values, g in zip(zip(*columns), geometry_texts(geometries))
     ]
 
 
-def to_plain(value):
-    """Numpy scalars to Python values that :mod:`json` writes."""
-    return value.item() if isinstance(value, np.generic) else value
+def write_feature_collection(path: Path, features, origin: str | None = None) -> None:
+    """Write a GeoJSON FeatureCollection, one feature per line (UTF-8, stable bytes).
+
+    ``features`` is an iterable of lists of feature texts (chunks, to bound the
+    memory of big cities). ``origin``, when given, is written as a top-level
+    ``"origin"`` member that names where the data come from.
+    """
+    head = {"type": "FeatureCollection"} if origin is None else {
+        "type": "FeatureCollection", "origin": origin}
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(to_json(head)[:-1] + ',"features":[')
+        separator = "\n"
+        for chunk in features:
+            if chunk:
+                f.write(separator + ",\n".join(chunk))
+                separator = ",\n"
+        f.write("\n]}\n")
+
+
+def write_layer(path: Path, layer: Layer, origin: str | None = None, chunk: int = 10_000) -> None:
+    """Write a geometry layer as GeoJSON, ``chunk`` features at a time."""
+    write_feature_collection(path, (
+        feature_texts(layer.properties.iloc[start:start + chunk],
+                      layer.geometry[start:start + chunk])
+        for start in range(0, len(layer.geometry), chunk)
+    ), origin)
 
 
 def write_boundary(path: Path, boundary: shapely.Geometry) -> None:
     """The district boundary (WGS-84) with its origin."""
-    feature = {"type": "Feature", "properties": {"name": DISTRICT, "adcode": DISTRICT_ADCODE},
-               "geometry": mapping(boundary)}
-    write_feature_collection(path, [feature], origin=CONVERTED_ORIGIN)
+    properties = pd.DataFrame({"name": [DISTRICT], "adcode": [DISTRICT_ADCODE]})
+    write_layer(path, Layer(properties, np.array([boundary], dtype=object)), CONVERTED_ORIGIN)
 
 
 def write_table_days(path: Path, frames) -> int:
@@ -1037,19 +1094,22 @@ def site_frames(sites: Layer, reports: dict, dates: list[dt.date], missing: np.n
         yield frame[columns]
 
 
-def supply_frames(place_ids: np.ndarray, stocks, dates: list[dt.date], missing: np.ndarray):
-    """One DataFrame of supply rows per day: every reporting place, every item."""
-    items = len(ITEMS)
+def supply_frames(place_ids: np.ndarray, stocks, dates: list[dt.date], missing: np.ndarray,
+                  chunk: int = 20_000):
+    """DataFrames of supply rows, day by day in blocks of ``chunk`` places:
+    every reporting place, every item."""
+    items = np.asarray(ITEMS, dtype=object)
     for day, (date, (on_hand, use)) in enumerate(zip(dates, stocks)):
-        keep = ~missing[:, day]
-        count = int(keep.sum())
-        yield pd.DataFrame({
-            "place_id": np.repeat(place_ids[keep], items),
-            "date": date.isoformat(),
-            "item": np.tile(np.asarray(ITEMS, dtype=object), count),
-            "on_hand": format_quantities(on_hand[keep].ravel()),
-            "daily_use": format_quantities(use[keep].ravel()),
-        })[TABLES["supplies"].names]
+        for start in range(0, len(place_ids), chunk):
+            block = slice(start, start + chunk)
+            keep = ~missing[block, day]
+            yield pd.DataFrame({
+                "place_id": np.repeat(place_ids[block][keep], len(items)),
+                "date": date.isoformat(),
+                "item": np.tile(items, int(keep.sum())),
+                "on_hand": format_quantities(on_hand[block][keep].ravel()),
+                "daily_use": format_quantities(use[block][keep].ravel()),
+            })[TABLES["supplies"].names]
 
 
 # =========================================================================== the city
@@ -1111,7 +1171,7 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
 
     write_boundary(out / "boundary.geojson", boundary)
     for name, layer in (("zones", zones), ("compounds", compound_layer), ("sites", site_layer)):
-        write_feature_collection(out / TABLES[name].file, layer_features(layer))
+        write_layer(out / TABLES[name].file, layer)
     return {
         "zones": len(zones.geometry),
         "compounds": compounds,

@@ -48,7 +48,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_status": ("状态", "Status"),
     "f_search": ("按名称或编号搜索", "Search by name or id"),
     "f_metric": ("片区着色指标", "Shade zones by"),
-    "f_reset": ("清除筛选", "Clear filters"),
+    "f_all": ("全部", "All"),
     "share_link": ("当前视图已写入网址，复制浏览器地址即可分享。", "This view is in the URL: copy the address to share it."),
     # table, export, details
     "table_title": ("明细表", "Table"),

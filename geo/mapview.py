@@ -147,7 +147,7 @@ class CategoryGeoJson(folium.map.Layer):
             }
         });
         {{ this.get_name() }}.addData({{ this.data }});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
     """)
 
@@ -233,6 +233,28 @@ def use_local_assets(m: folium.Map) -> folium.Map:
             if foreign:
                 raise ValueError(f"{type(element).__name__} needs assets that are not vendored: {foreign}")
     return m
+
+
+def initial_bounds(frame: gpd.GeoDataFrame, share: float = 0.9,
+                   few: int = 50) -> tuple[float, float, float, float] | None:
+    """Where the map opens: all of a few features, else the central ``share`` of many (the urban
+    core, not the far-flung villages), so that compounds are big enough to see and click.
+
+    >>> from shapely import Point
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(x, 0) for x in [0, 1, 2, 3, 100]])
+    >>> initial_bounds(pts, share=0.5, few=3)
+    (1.0, 0.0, 3.0, 0.0)
+    >>> initial_bounds(pts)
+    (0.0, 0.0, 100.0, 0.0)
+    """
+    if frame.empty:
+        return None
+    if len(frame) < few:
+        return tuple(float(v) for v in frame.total_bounds)
+    centres = frame.geometry.representative_point()
+    cut = (1 - share) / 2
+    xs, ys = centres.x, centres.y
+    return (float(xs.quantile(cut)), float(ys.quantile(cut)), float(xs.quantile(1 - cut)), float(ys.quantile(1 - cut)))
 
 
 def build_map(layers: list[Layer], settings: dict, legends: list[Legend] | None = None,

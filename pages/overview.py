@@ -5,12 +5,14 @@ import streamlit as st
 from geo.filters import apply_filters
 from geo.kpi import compute_kpis
 from geo.labels import t
+from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.present import details, display_table
-from ui.common import dataset, lang, page_header, thresholds, view
+from ui.common import require_navigation, dataset, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
 from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
 
+require_navigation()
 lg = lang()
 filters = sidebar_filters(None, search=False)
 page_header("page_overview", filters.date)
@@ -38,7 +40,7 @@ layers = [zone_outline_layer(dataset().zones, lg), compound_layer(compounds, lg)
 legends = [category_legend(t("legend_closure", lg), "closure", compounds["category"], lg),
            category_legend(t("legend_resumption", lg), "resumption", sites["category"], lg),
            category_legend(t("legend_supply", lg), "supply_level", supplies["category"], lg)]
-bounds = tuple(compounds.total_bounds) if len(compounds) else None
+bounds = initial_bounds(compounds)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
     clicked = show_map(layers, legends, key="map_overview", bounds=bounds)

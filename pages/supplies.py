@@ -1,5 +1,7 @@
 """Supplies map: shaded by status, with filters, details and a table."""
 
+from ui.common import require_navigation
 from ui.placepage import render_place_page
 
+require_navigation()
 render_place_page("supplies")

@@ -4,17 +4,22 @@ import streamlit as st
 
 from geo.filters import apply_filters
 from geo.labels import t
+from geo.mapview import initial_bounds
 from geo.layers import zone_choropleth
 from geo.present import details, display_table
 from geo.zonestats import METRICS, metric
-from ui.common import lang, page_header, view
+from ui.common import require_navigation, lang, page_header, view
 from ui.filters import sidebar_filters
+from ui.urlstate import from_url, to_url
 from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
 
+require_navigation()
 lg = lang()
 filters = sidebar_filters(None)
-chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric", bind="query-params",
+from_url("metric", [m.code for m in METRICS], default=METRICS[0].code)
+chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric",
                               format_func=lambda code: metric(code).zh if lg == "zh" else metric(code).en)
+to_url("metric", chosen)
 page_header("page_zones", filters.date)
 if not filters.date:
     st.info(t("no_report_dates", lg))
@@ -25,7 +30,7 @@ shown = apply_filters(zones, filters)
 layer, legend = zone_choropleth(shown, chosen, lg)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map([layer], [legend], key="map_zones", bounds=tuple(shown.total_bounds) if len(shown) else None)
+    clicked = show_map([layer], [legend], key="map_zones", bounds=initial_bounds(shown, share=1.0))
 table = display_table(shown, "zones", lg)
 row_pick = show_table(table, shown["id"].reset_index(drop=True), f"zones_{filters.date}", "table_zones",
                       total=len(zones))

@@ -20,6 +20,21 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+def require_navigation() -> None:
+    """Make sure app.py (and so st.navigation) runs, even when the first visit opens a page's URL.
+
+    Streamlit treats a folder named ``pages/`` as the old multipage layout until
+    ``st.navigation`` is called once in the process; a first visit to
+    ``/compounds`` would then run the page without app.py (no language switch,
+    no page set-up). Leaving that mode and rerunning hands the URL to st.navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def settings() -> dict:
     return settings_mod.load()
 

@@ -1,4 +1,4 @@
-"""Sidebar filters bound to the URL: each widget's key is its query parameter."""
+"""Sidebar filters kept in the URL: each widget's key is its query parameter."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from geo.filters import MAX_QUERY_LENGTH, Filters
 from geo.labels import t
 from geo.vocab import MISSING
 from ui.common import dataset, dates, lang
+from ui.urlstate import from_url, text_from_url, to_url
 
 
-def _options(frame, column: str, within: dict[str, tuple]) -> list[str]:
+def _options(frame, column: str, within: dict[str, list]) -> list[str]:
     rows = frame
     for other, chosen in within.items():
         if chosen:
@@ -19,31 +20,37 @@ def _options(frame, column: str, within: dict[str, tuple]) -> list[str]:
     return sorted(rows[column].dropna().astype(str).unique())
 
 
+def _multiselect(label: str, options: list[str], key: str, **kwargs) -> list[str]:
+    from_url(key, options, multi=True)
+    return st.sidebar.multiselect(label, options, key=key, placeholder=t("f_all", lang()), **kwargs)
+
+
 def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -> Filters:
     """Date, district, street, zone, status and search widgets; the URL carries every choice."""
     lg = lang()
-    all_dates = dates()
+    all_dates = list(reversed(dates()))
     zones = dataset().zones
-    side = st.sidebar
     date = None
     if all_dates:
-        date = side.selectbox(t("f_date", lg), list(reversed(all_dates)), key="date", bind="query-params")
-    district = side.multiselect(t("f_district", lg), _options(zones, "district", {}), key="district",
-                                bind="query-params")
-    street = side.multiselect(t("f_street", lg), _options(zones, "street", {"district": district}), key="street",
-                              bind="query-params")
+        from_url("date", all_dates, default=all_dates[0])
+        date = st.sidebar.selectbox(t("f_date", lg), all_dates, key="date")
+    district = _multiselect(t("f_district", lg), _options(zones, "district", {}), "district")
+    street = _multiselect(t("f_street", lg), _options(zones, "street", {"district": district}), "street")
     zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
-    zone = side.multiselect(t("f_zone", lg), _options(zones, "id", {"district": district, "street": street}),
-                            format_func=lambda z: zone_names.get(z, z), key="zone", bind="query-params")
+    zone = _multiselect(t("f_zone", lg), _options(zones, "id", {"district": district, "street": street}), "zone",
+                        format_func=lambda z: zone_names.get(z, z))
     status: list[str] = []
     if status_vocabulary:
-        status = side.multiselect(t("f_status", lg), [*vocab.codes(status_vocabulary), MISSING],
-                                  format_func=lambda c: t("legend_missing", lg) if c == MISSING
-                                  else vocab.label(status_vocabulary, c, lg),
-                                  key="status", bind="query-params")
+        status = _multiselect(t("f_status", lg), [*vocab.codes(status_vocabulary), MISSING], "status",
+                              format_func=lambda c: t("legend_missing", lg) if c == MISSING
+                              else vocab.label(status_vocabulary, c, lg))
     q = ""
     if search:
-        q = side.text_input(t("f_search", lg), key="q", bind="query-params", max_chars=MAX_QUERY_LENGTH)
-    side.caption(t("share_link", lg))
-    return Filters(date=date, district=tuple(district), street=tuple(street), zone=tuple(zone),
-                   status=tuple(status), q=q or "")
+        text_from_url("q", MAX_QUERY_LENGTH)
+        q = st.sidebar.text_input(t("f_search", lg), key="q", max_chars=MAX_QUERY_LENGTH)
+    filters = Filters(date=date, district=tuple(district), street=tuple(street), zone=tuple(zone),
+                      status=tuple(status), q=q or "")
+    for key in ("date", "district", "street", "zone", "status", "q"):
+        to_url(key, getattr(filters, key))
+    st.sidebar.caption(t("share_link", lg))
+    return filters

@@ -8,6 +8,7 @@ import streamlit as st
 from geo import vocab
 from geo.filters import apply_filters
 from geo.labels import t
+from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.present import details, display_table
 from geo.status import supply_rows
@@ -47,7 +48,7 @@ def render_place_page(kind: str) -> None:
     shown = apply_filters(full, filters)
     legend = category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)
     layers = [zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)]
-    bounds = tuple(shown.total_bounds) if len(shown) else None
+    bounds = initial_bounds(shown)
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:
         clicked = show_map(layers, [legend], key=f"map_{kind}", bounds=bounds)

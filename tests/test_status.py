@@ -1,0 +1,74 @@
+"""Status joins, derived states, KPIs and zone metrics on the tiny city."""
+
+import pandas as pd
+
+from geo.kpi import compute_kpis
+from geo.status import (Thresholds, compound_view, place_supplies, report_dates, site_view, supply_view,
+                        unmatched_ids)
+from geo.zonestats import classify, zone_metrics
+
+
+def test_every_place_keeps_its_row_and_silence_is_missing(tiny):
+    view = compound_view(tiny, "2020-02-25")
+    assert len(view) == 3
+    states = dict(zip(view["id"], view["category"]))
+    assert states == {"0501": "controlled", "0502": "sealed", "0503": "missing"}
+    assert dict(zip(view["id"], view["report"]))["0503"] == "missing"
+
+
+def test_compound_without_zone_gets_one_by_location(tiny):
+    assert tiny.zones_assigned == 1
+    assert tiny.compounds.set_index("id").loc["0503", "zone"] == "Z2"
+
+
+def test_unknown_ids_are_counted_not_dropped_silently(tiny):
+    assert unmatched_ids(tiny) == {"compound_status": ["XA-C9999"], "site_status": [], "supplies": []}
+
+
+def test_supply_level_is_the_worst_item_and_thresholds_are_settings(tiny):
+    levels = place_supplies(tiny, "2020-02-25", Thresholds(low=7, critical=3))
+    assert levels.loc["0501", "supply_level"] == "critical"  # masks 100 / 50 a day = 2 days
+    assert levels.loc["0501", "short_items"] == "masks"
+    relaxed = place_supplies(tiny, "2020-02-25", Thresholds(low=2, critical=1))
+    assert relaxed.loc["0501", "supply_level"] == "adequate"
+
+
+def test_supply_view_holds_compounds_and_sites(tiny):
+    view = supply_view(tiny, "2020-02-25")
+    assert sorted(view["place_kind"].unique()) == ["compound", "site"]
+    assert dict(zip(view["id"], view["category"]))["0503"] == "missing"
+
+
+def test_kpis_and_their_change_since_previous_report(tiny):
+    assert report_dates(tiny) == ["2020-02-24", "2020-02-25"]
+    kpis = {k.key: k for k in compute_kpis(tiny, "2020-02-25")}
+    assert kpis["kpi_sealed"].value == 1 and kpis["kpi_sealed"].delta == 1
+    assert kpis["kpi_resumption_rate"].value == 50.0 and kpis["kpi_resumption_rate"].delta == 50.0
+    assert kpis["kpi_not_reported"].value == 1 and kpis["kpi_not_reported"].delta == 1
+    first = {k.key: k for k in compute_kpis(tiny, "2020-02-24")}
+    assert first["kpi_sealed"].delta is None
+
+
+def test_kpis_follow_the_filter_on_both_dates(tiny):
+    only_z1 = {k.key: k for k in compute_kpis(tiny, "2020-02-25", keep=lambda v: v[v["zone"] == "Z1"])}
+    assert only_z1["kpi_not_reported"].value == 0
+    assert only_z1["kpi_resumption_rate"].value == 100.0
+
+
+def test_zone_metrics_aggregate_compounds_and_sites(tiny):
+    zones = zone_metrics(tiny, "2020-02-25").set_index("id")
+    assert zones.loc["Z1", "compounds"] == 2
+    assert zones.loc["Z1", "sealed_share"] == 50.0
+    assert zones.loc["Z1", "fever_reports"] == 2
+    assert zones.loc["Z2", "missing_reports"] == 1
+    assert zones.loc["Z2", "resumption_rate"] == 0.0
+
+
+def test_classify_gives_missing_for_no_data_and_keeps_order():
+    classes = classify(pd.Series([1.0, 5.0, 9.0, None]), classes=3)
+    assert classes.tolist() == ["c1", "c2", "c3", "missing"]
+
+
+def test_site_view_carries_health_ledger(tiny):
+    view = site_view(tiny, "2020-02-25").set_index("id")
+    assert view.loc["S2", "health_ledger"] == "no"
