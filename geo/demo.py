@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,20 @@ TOWNSHIP_ORIGIN = (
     "xiangyuecn/AreaCity-JsSpider-StatsGov : src/采集到的数据/ok_data_level4.csv @ "
     "1ec058087376da33e086b2fe1691ea17b0e365bb; MIT licence; rows of 咸安区 (pid 421202)"
 )
+
+SOURCE_README = f"""# Real inputs of the demo city
+
+Written by `geo.demo.copy_sources` from public data; `geo.demo.write_city` reads
+them to draw the demo city of `data/`. Do not edit by hand.
+
+| file | origin | coordinates |
+| --- | --- | --- |
+| {BOUNDARY_SOURCE} | {BOUNDARY_ORIGIN}. Only the 咸安区 feature (adcode {DISTRICT_ADCODE}), properties `name` and `adcode` kept. | GCJ-02 |
+| {TOWNSHIP_SOURCE} | {TOWNSHIP_ORIGIN}. Written without the BOM. | none |
+
+The boundary in `data/boundary.geojson` is this one converted to WGS-84 by
+`geo.coords`; its `"origin"` member says so.
+"""
 
 # --------------------------------------------------------------------------- calendar
 
@@ -268,7 +283,8 @@ def copy_sources(realdata_dir: Path, source_dir: Path = SOURCE_DIR) -> None:
     -----
     Only the Xian'an feature is kept, with its ``name`` and ``adcode`` (the other
     properties are lists and dicts that break writers); the township table is
-    cut to the 咸安区 rows (``pid`` 421202) and written without its BOM.
+    cut to the 咸安区 rows (``pid`` 421202) and written without its BOM. A
+    ``README.md`` beside them records their origin.
     """
     source_dir.mkdir(parents=True, exist_ok=True)
     collection = json.loads((realdata_dir / "421200_full.json").read_text(encoding="utf-8"))
@@ -282,6 +298,7 @@ def copy_sources(realdata_dir: Path, source_dir: Path = SOURCE_DIR) -> None:
     kept = [rows[0]] + [row for row in rows[1:] if row[1] == str(DISTRICT_ADCODE)]
     with open(source_dir / TOWNSHIP_SOURCE, "w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(kept)
+    (source_dir / "README.md").write_text(SOURCE_README, encoding="utf-8", newline="\n")
 
 
 def read_boundary(source_dir: Path = SOURCE_DIR) -> shapely.Geometry:
@@ -1125,11 +1142,13 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
         Folder to write (created if needed): ``boundary.geojson`` and the files of
         :data:`geo.schema.TABLES`.
     compounds : int
-        Number of residential compounds (200 in the demo; 100,000 runs in about a minute).
+        Number of residential compounds (200 in the demo; 100,000 with ``days=2``
+        take about 15 s and 450 MB).
     sites : int, optional
         Number of construction sites; default :func:`count_sites` (48 for 200 compounds).
     days : int
-        Days of reports, ending on 2020-02-25.
+        Days of reports, ending on 2020-02-25. The city is always simulated
+        from 2020-02-12 at least, so the last days do not depend on ``days``.
     seed : int
         Seed of every random draw: the same arguments give byte-identical files.
 
@@ -1155,19 +1174,27 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     site_layer = build_sites(streams[2], boundary, zones, seeds, urban_zone, n_sites,
                              compound_layer.properties["name"].tolist())
 
-    dates = report_dates(days)
-    t = timeline(dates)
-    missing = draw_missing(streams[3], compounds + n_sites, days)
+    # Simulate at least the whole timeline, so that a short window shows the
+    # same late-February state (and the same rows) as the demo's last days.
+    simulated = report_dates(max(days, (END_DATE - TIMELINE_START).days + 1))
+    window = slice(len(simulated) - days, None)
+    t = timeline(simulated)
+    missing = draw_missing(streams[3], compounds + n_sites, len(simulated))
     typo_index = compounds - 1
     missing[typo_index, -1] = True  # its report arrives under a mistyped id
     typo = (typo_index, misspell_id(compound_layer.properties["id"].iloc[typo_index]))
-    compound_missing, site_missing = missing[:compounds], missing[compounds:]
     compound_reports = simulate_compound_reports(streams[4], compound_layer, t)
-    site_reports = simulate_site_reports(streams[5], site_layer, t, ~site_missing)
+    site_reports = simulate_site_reports(streams[5], site_layer, t, ~missing[compounds:])
     households = compound_layer.properties["households"].to_numpy()
-    stocks = simulate_supplies(streams[6], compound_reports, site_reports, households, days)
+    stocks = simulate_supplies(streams[6], compound_reports, site_reports, households,
+                               len(simulated))
     place_ids = np.concatenate([compound_layer.properties["id"].to_numpy(),
                                 site_layer.properties["id"].to_numpy()])
+
+    dates, missing = simulated[window], missing[:, window]
+    compound_reports = {k: v[:, window] for k, v in compound_reports.items()}
+    site_reports = {k: v[:, window] for k, v in site_reports.items()}
+    stocks = itertools.islice(stocks, window.start, None)
 
     write_boundary(out / "boundary.geojson", boundary)
     for name, layer in (("zones", zones), ("compounds", compound_layer), ("sites", site_layer)):
@@ -1178,16 +1205,16 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
         "sites": n_sites,
         "compound_status": write_table_days(
             out / TABLES["compound_status"].file,
-            compound_frames(compound_layer, compound_reports, dates, compound_missing, typo)),
+            compound_frames(compound_layer, compound_reports, dates, missing[:compounds], typo)),
         "site_status": write_table_days(
             out / TABLES["site_status"].file,
-            site_frames(site_layer, site_reports, dates, site_missing)),
+            site_frames(site_layer, site_reports, dates, missing[compounds:])),
         "supplies": write_table_days(
             out / TABLES["supplies"].file, supply_frames(place_ids, stocks, dates, missing)),
     }
 
 
-if __name__ == "__main__":  # python -m geo.demo /work/shared/realdata: refresh data/source
+if __name__ == "__main__":  # python -m geo.demo REALDATA_DIR: refresh data/source
     import sys
 
     copy_sources(Path(sys.argv[1]))

@@ -21,3 +21,12 @@ def test_every_setting_is_documented_in_the_readme():
     text = README.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"CMDMAP_{s.name.upper()}" not in text]
     assert missing == []
+
+
+def test_every_column_of_the_data_model_is_documented():
+    from geo.schema import TABLES
+
+    text = (README.parent / "data" / "README.md").read_text(encoding="utf-8")
+    missing = [f"{t.file}:{c.name}" for t in TABLES.values() for c in t.columns
+               if f"`{c.name}` | {c.zh} |" not in text]
+    assert missing == []

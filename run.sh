@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The two commands of the README:
+#   ./run.sh app    install the Python packages (into .venv) and start the app on the demo data
+#   ./run.sh test   install what the tests need (chromium, CJK fonts, packages) and run them all
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+venv() {
+    if [ ! -x .venv/bin/python ]; then
+        python3 -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv; python3 -m venv .venv; }
+    fi
+    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q -r "$1"
+}
+
+case "${1:-}" in
+    app)
+        venv requirements.txt
+        shift
+        exec .venv/bin/python -m streamlit run app.py "$@"
+        ;;
+    test)
+        need=()
+        command -v chromium >/dev/null || need+=(chromium)
+        fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+        fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
+        if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+        venv tests/requirements.txt
+        shift
+        exec .venv/bin/python -m pytest -q "$@"
+        ;;
+    *)
+        echo "usage: ./run.sh app | test" >&2
+        exit 2
+        ;;
+esac

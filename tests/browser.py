@@ -1,0 +1,326 @@
+"""Browser-test helpers: a Streamlit server in a subprocess, an offline Chromium page, the map iframe.
+
+Nothing here reaches the internet: every request that is not for 127.0.0.1 or
+localhost is aborted and recorded, so a test can assert that only base-map tiles
+(images) were attempted and that no script or stylesheet came from a CDN.
+
+Environment
+-----------
+CHROMIUM_PATH
+    The Chromium/Chrome executable (default ``/usr/bin/chromium``). The browser
+    tests skip when it is missing, unless ``CI`` is set: then they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+VIEWPORT = {"width": 1600, "height": 1000}
+WAIT = 60.0  # seconds: a Streamlit rerun can take a few seconds on a small machine
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- chromium
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable to use, or None when it is not there."""
+    wanted = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
+    if os.path.isfile(wanted) and os.access(wanted, os.X_OK):
+        return wanted
+    return shutil.which(wanted)
+
+
+def require_chromium() -> str:
+    """The Chromium path; skip the test when it is missing, but fail in CI (env ``CI`` set)."""
+    path = chromium_path()
+    if path:
+        return path
+    wanted = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
+    reason = (f"Chromium not found at {wanted!r}: install it (Debian: apt-get install chromium) "
+              "or set CHROMIUM_PATH")
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests must not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def launch_chromium(playwright):
+    """Launch the system Chromium headless with the offline-friendly flags."""
+    return playwright.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS, headless=True)
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+@dataclass
+class PageLog:
+    """What happened in one browser page: requests blocked, responses, dialogs, console errors."""
+
+    page: object
+    aborted: list[tuple[str, str]] = field(default_factory=list)  # (resource type, url)
+    responses: list[tuple[int, str, str]] = field(default_factory=list)  # (status, url, frame url)
+    dialogs: list[tuple[str, str]] = field(default_factory=list)  # (type, message)
+    console_errors: list[str] = field(default_factory=list)
+
+    def foreign_non_images(self) -> list[tuple[str, str]]:
+        """Blocked requests that were not images: a script, stylesheet, font… wanted from outside."""
+        return [(kind, url) for kind, url in self.aborted if kind != "image"]
+
+    def responses_for(self, path: str) -> list[tuple[int, str, str]]:
+        return [r for r in self.responses if urlsplit(r[1]).path == path]
+
+
+def new_page(browser, viewport: dict | None = None) -> PageLog:
+    """A fresh context and page; every request off 127.0.0.1/localhost is aborted and recorded.
+
+    Dialogs (alert/confirm/prompt) are recorded and dismissed: a dialog means a
+    script ran that should not have.
+    """
+    context = browser.new_context(viewport=viewport or VIEWPORT, locale="zh-CN", service_workers="block")
+    page = context.new_page()
+    log = PageLog(page)
+
+    def route(route):
+        request = route.request
+        if is_local(request.url):
+            route.continue_()
+        else:
+            log.aborted.append((request.resource_type, request.url))
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+
+    def on_response(response):
+        try:
+            frame_url = response.frame.url
+        except Exception:  # noqa: BLE001 - a response of a frame already gone
+            frame_url = ""
+        log.responses.append((response.status, response.url, frame_url))
+
+    page.on("response", on_response)
+
+    def on_dialog(dialog):
+        log.dialogs.append((dialog.type, dialog.message))
+        with contextlib.suppress(Exception):
+            dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("console", lambda msg: log.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: log.console_errors.append(f"pageerror: {exc}"))
+    return log
+
+
+# --------------------------------------------------------------------------- streamlit server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen
+    stderr_path: Path
+    stdout_path: Path
+
+    def log_tail(self, chars: int = 6000) -> str:
+        parts = []
+        for path in (self.stderr_path, self.stdout_path):
+            with contextlib.suppress(OSError):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                parts.append(f"--- {path.name} ---\n{text[-chars:]}")
+        return "\n".join(parts)
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict[str, str], name: str = "server", timeout: float = WAIT,
+                     log_dir: Path = ARTIFACTS) -> Iterator[Server]:
+    """Run ``streamlit run app.py`` from the project root until the block ends.
+
+    ``env`` is laid over a copy of ``os.environ`` from which every ``CMDMAP_*``
+    variable was removed, so only the settings given here apply. The server's
+    stderr and stdout go to ``<log_dir>/<name>.stderr.log`` / ``.stdout.log``.
+    Waits for ``/_stcore/health`` to answer ``ok``; the whole process group is
+    killed afterwards.
+    """
+    log_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}
+    full_env.update({"PYTHONUNBUFFERED": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    full_env.update(env)
+    stderr_path, stdout_path = log_dir / f"{name}.stderr.log", log_dir / f"{name}.stdout.log"
+    with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            start_new_session=True,  # its own process group, killed as a whole
+        )
+    server = Server(base_url, process, stderr_path, stdout_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(base_url):
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {process.returncode} before it was healthy\n"
+                                   f"{server.log_tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy at {base_url} after {timeout:.0f} s\n{server.log_tail()}")
+            time.sleep(0.3)
+        yield server
+    finally:
+        _stop(process)
+
+
+# --------------------------------------------------------------------------- waiting and the map
+
+
+def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: float = 0.25) -> T:
+    """Call ``check`` until it returns something truthy; exceptions count as 'not yet'."""
+    deadline = time.monotonic() + timeout
+    last_error: BaseException | None = None
+    while True:
+        try:
+            value = check()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - frames detach and re-attach during reruns
+            last_error = exc
+        if time.monotonic() > deadline:
+            detail = f" (last error: {last_error!r})" if last_error else ""
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
+        time.sleep(interval)
+
+
+def map_frames(page) -> list:
+    """Every frame holding a Leaflet map (streamlit-folium nests the map in an iframe)."""
+    found = []
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        with contextlib.suppress(Exception):
+            if frame.locator(".leaflet-container").count():
+                found.append(frame)
+    return found
+
+
+def map_frame(page, paths: int = 1, timeout: float = WAIT):
+    """The frame holding the Leaflet map once at least ``paths`` ``path.leaflet-interactive`` are drawn."""
+    def ready():
+        for frame in map_frames(page):
+            if frame.locator("path.leaflet-interactive").count() >= paths:
+                return frame
+        return None
+
+    return poll(ready, f"a Leaflet map with at least {paths} path.leaflet-interactive")
+
+
+_HIT_POINTS = """
+(sel) => {
+  const out = [];
+  const w = window.innerWidth, h = window.innerHeight;
+  const blockers = document.querySelectorAll('.leaflet-control, .leaflet-control-container .leaflet-top, .leaflet-bottom');
+  const els = Array.from(document.querySelectorAll(sel));
+  els.forEach((el, i) => {
+    const r = el.getBoundingClientRect();
+    if (r.width < 4 || r.height < 4) return;
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < 5 || y < 5 || x > w - 5 || y > h - 5) return;
+    if (document.elementFromPoint(x, y) !== el) return;
+    out.push({i: i, x: x, y: y, left: r.left, top: r.top, area: r.width * r.height});
+  });
+  return out;
+}
+"""
+
+
+def hit_points(frame, selector: str = "path.leaflet-interactive") -> list[dict]:
+    """Elements matching ``selector`` whose centre is on screen and hits the element itself.
+
+    Each entry has the element's index ``i`` among the matches and its centre
+    ``x``/``y`` in *page* coordinates (the iframe offsets added), ready for
+    ``page.mouse``.
+    """
+    points = frame.evaluate(_HIT_POINTS, selector)
+    if not points:
+        return []
+    # Frame coordinates -> page coordinates: compare one element's box in both.
+    box = frame.locator(selector).nth(points[0]["i"]).bounding_box()
+    if box is None:
+        return []
+    dx, dy = box["x"] - points[0]["left"], box["y"] - points[0]["top"]
+    return [dict(p, x=p["x"] + dx, y=p["y"] + dy) for p in points]
+
+
+def no_exception(page) -> bool:
+    return page.locator('[data-testid="stException"]').count() == 0
+
+
+def exception_text(page) -> str:
+    loc = page.locator('[data-testid="stException"]')
+    return "\n".join(loc.nth(i).inner_text() for i in range(loc.count()))
+
+
+def app_idle(page) -> bool:
+    """True when Streamlit is not running the script (no 'running' status widget)."""
+    return page.locator('[data-testid="stStatusWidget"]').count() == 0
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=False)
+    return path

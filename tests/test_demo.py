@@ -1,0 +1,204 @@
+"""Tests of the seeded demo city (geo.demo).
+
+Small cities (60 compounds, 4 days) keep the suite fast; the last tests check
+the shipped demo in ``data/`` when it is there.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geo.demo import write_city
+from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.vocab import codes
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SMALL = {"compounds": 60, "days": 4, "seed": 7}
+CLOSURE_ORDER = {code: i for i, code in enumerate(codes("closure"))}
+
+
+def read_layer(folder: Path, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    collection = json.loads((folder / name).read_text(encoding="utf-8"))
+    features = collection["features"]
+    properties = pd.DataFrame([f["properties"] for f in features])
+    return properties, np.array([shape(f["geometry"]) for f in features], dtype=object)
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / TABLES[name].file, dtype=str, keep_default_na=False)
+
+
+def last_day_places(folder: Path) -> dict[str, set[str]]:
+    """Places with a row on the last date, per status table."""
+    found = {}
+    for name, key in (("compound_status", "compound_id"), ("site_status", "site_id"),
+                      ("supplies", "place_id")):
+        table = read_table(folder, name)
+        found[name] = set(table.loc[table["date"] == table["date"].max(), key])
+    return found
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("city")
+    return folder, write_city(folder, **SMALL)
+
+
+def test_same_arguments_give_identical_bytes(city, tmp_path):
+    folder, _ = city
+    write_city(tmp_path, **SMALL)
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    for name in names:
+        assert (folder / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_counts_and_columns_follow_the_schema(city):
+    folder, counts = city
+    assert set(counts) == set(GEOMETRY_TABLES) | set(STATUS_TABLES)
+    assert counts["compounds"] == 60 and counts["sites"] == 40 and counts["zones"] == 24
+    for name in GEOMETRY_TABLES:
+        collection = json.loads((folder / TABLES[name].file).read_text(encoding="utf-8"))
+        assert len(collection["features"]) == counts[name]
+        for feature in collection["features"]:
+            assert list(feature["properties"]) == TABLES[name].names
+    for name in STATUS_TABLES:
+        raw = (folder / TABLES[name].file).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
+        with open(folder / TABLES[name].file, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows[0] == TABLES[name].names
+        assert len(rows) - 1 == counts[name]
+
+
+def test_status_values_are_codes_and_iso_dates(city):
+    folder, _ = city
+    dates = [f"2020-02-{d}" for d in (22, 23, 24, 25)]
+    for name in STATUS_TABLES:
+        table = read_table(folder, name)
+        assert sorted(table["date"].unique()) == dates
+        for column in TABLES[name].columns:
+            if column.vocabulary:
+                assert set(table[column.name]) <= set(codes(column.vocabulary)), column.name
+            if column.kind == "int":
+                assert table[column.name].str.fullmatch(r"\d+").all(), column.name
+    supplies = read_table(folder, "supplies")
+    for column in ("on_hand", "daily_use"):
+        assert supplies[column].str.fullmatch(r"\d+(\.[1-9])?").all()
+    assert (supplies.loc[supplies["item"] != "disinfectant", "on_hand"].str.find(".") < 0).all()
+
+
+def test_geometry_inside_the_boundary_and_zones_tile_it(city):
+    folder, _ = city
+    _, [boundary] = read_layer(folder, "boundary.geojson")
+    _, zones = read_layer(folder, "zones.geojson")
+    _, compounds = read_layer(folder, "compounds.geojson")
+    _, sites = read_layer(folder, "sites.geojson")
+    assert shapely.is_valid(compounds).all() and shapely.within(compounds, boundary).all()
+    assert shapely.within(sites, boundary).all()
+    assert shapely.union_all(zones).symmetric_difference(boundary).area < 1e-6 * boundary.area
+    assert abs(shapely.area(zones).sum() - boundary.area) < 1e-6 * boundary.area
+
+
+def test_ids_are_unique(city):
+    folder, _ = city
+    for name in GEOMETRY_TABLES:
+        properties, _ = read_layer(folder, TABLES[name].file)
+        assert properties["id"].is_unique, name
+        assert properties["name"].is_unique, name
+    for name in STATUS_TABLES:
+        table = read_table(folder, name)
+        assert not table.duplicated(list(TABLES[name].key)).any(), name
+
+
+def test_every_compound_but_two_has_the_zone_around_its_centroid(city):
+    folder, _ = city
+    zones, zone_shapes = read_layer(folder, "zones.geojson")
+    compounds, compound_shapes = read_layer(folder, "compounds.geojson")
+    assert (compounds["zone"] == "").sum() == 2
+    tree = shapely.STRtree(zone_shapes)
+    for zone, outline in zip(compounds["zone"], compound_shapes):
+        if zone:
+            hits = zones["id"].to_numpy()[tree.query(outline.centroid, predicate="intersects")]
+            assert zone in hits
+    sites, site_shapes = read_layer(folder, "sites.geojson")
+    assert sites["zone"].isin(zones["id"]).all()
+
+
+def test_closures_tighten_for_most_compounds(city):
+    folder, _ = city
+    table = read_table(folder, "compound_status")
+    level = table.pivot(index="compound_id", columns="date", values="closure")
+    level = level.dropna().replace(CLOSURE_ORDER).astype(int)
+    first, last = level.iloc[:, 0], level.iloc[:, -1]
+    assert (last >= first).mean() >= 0.9
+    assert (last > 0).mean() > 0.8
+
+
+def test_resumption_rate_rises(city):
+    folder, _ = city
+    table = read_table(folder, "site_status")
+    rate = (table["resumption"] == "resumed").groupby(table["date"]).mean()
+    assert rate.iloc[-1] > rate.iloc[0]
+    last = table[table["date"] == table["date"].max()]
+    lapsed = (last["resumption"] == "resumed") & (last["health_ledger"] == "no")
+    assert 2 <= lapsed.sum() <= 3
+
+
+def test_some_places_miss_the_last_day_in_all_three_tables(city):
+    folder, counts = city
+    found = last_day_places(folder)
+    compounds, _ = read_layer(folder, "compounds.geojson")
+    sites, _ = read_layer(folder, "sites.geojson")
+    missing_compounds = set(compounds["id"]) - found["compound_status"]
+    missing_sites = set(sites["id"]) - found["site_status"]
+    assert missing_compounds | missing_sites
+    assert found["supplies"] == (found["compound_status"] & set(compounds["id"])) | found["site_status"]
+
+
+def test_one_report_carries_an_unknown_compound_id(city):
+    folder, _ = city
+    compounds, _ = read_layer(folder, "compounds.geojson")
+    table = read_table(folder, "compound_status")
+    unknown = table[~table["compound_id"].isin(compounds["id"])]
+    assert len(unknown) == 1
+    assert unknown["date"].iloc[0] == "2020-02-25"
+
+
+def test_a_short_window_is_the_end_of_a_long_one(city, tmp_path):
+    folder, _ = city
+    write_city(tmp_path, **{**SMALL, "days": 2})
+    for name in GEOMETRY_TABLES:
+        assert (folder / TABLES[name].file).read_bytes() == (tmp_path / TABLES[name].file).read_bytes()
+    for name in STATUS_TABLES:
+        long = read_table(folder, name)
+        long = long[long["date"] >= "2020-02-24"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(long, read_table(tmp_path, name))
+
+
+@pytest.mark.skipif(not (DATA_DIR / "compounds.geojson").exists(), reason="no shipped demo")
+def test_shipped_demo():
+    counts = {name: len(json.loads((DATA_DIR / TABLES[name].file).read_text(encoding="utf-8"))
+                        ["features"]) for name in GEOMETRY_TABLES}
+    assert counts == {"zones": 24, "compounds": 200, "sites": 48}
+    boundary = json.loads((DATA_DIR / "boundary.geojson").read_text(encoding="utf-8"))
+    assert "GCJ-02 converted to WGS-84" in boundary["origin"]
+    assert boundary["features"][0]["properties"]["adcode"] == 421202
+    status = read_table(DATA_DIR, "site_status")
+    last = status[status["date"] == "2020-02-25"]
+    assert 0.6 <= (last["resumption"] == "resumed").mean() <= 0.75
+    supplies = read_table(DATA_DIR, "supplies")
+    supplies = supplies[supplies["date"] == "2020-02-25"]
+    use = supplies["daily_use"].astype(float)
+    cover = (supplies["on_hand"].astype(float) / use.where(use > 0)).fillna(np.inf)
+    shortest = cover.groupby(supplies["place_id"]).min()
+    assert 0.1 <= (shortest < 7).mean() <= 0.2
+    assert 0 < (shortest < 3).sum() <= 0.05 * len(shortest)
