@@ -6,9 +6,8 @@ from geo.labels import t
 from ui.common import lang, settings
 from ui.urlstate import from_url, to_url
 
-st.set_page_config(page_title="住建局疫情防控指挥图", page_icon="🗺️", layout="wide")
-
 from_url("lang", ["zh", "en"], default=settings()["language"])
+st.set_page_config(page_title=t("app_title", lang()), page_icon="🗺️", layout="wide")
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 to_url("lang", lg)

@@ -43,6 +43,7 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -80,7 +81,8 @@ them to draw the demo city of `data/`. Do not edit by hand.
 
 | file | origin | coordinates |
 | --- | --- | --- |
-| {BOUNDARY_SOURCE} | {BOUNDARY_ORIGIN}. Only the 咸安区 feature (adcode {DISTRICT_ADCODE}), properties `name` and `adcode` kept. | GCJ-02 |
+| {BOUNDARY_SOURCE} | {BOUNDARY_ORIGIN}. Only the 咸安区 feature (adcode \
+{DISTRICT_ADCODE}), properties `name` and `adcode` kept. | GCJ-02 |
 | {TOWNSHIP_SOURCE} | {TOWNSHIP_ORIGIN}. Written without the BOM. | none |
 
 The boundary in `data/boundary.geojson` is this one converted to WGS-84 by
@@ -813,16 +815,17 @@ def simulate_compound_reports(rng: np.random.Generator, compounds: Layer,
     n, days = len(compounds.geometry), len(t)
     households = compounds.properties["households"].to_numpy()
     level = simulate_closures(rng, n, t)
-    gates = np.choose(level, [rng.integers(2, 5, n)[:, None] + np.zeros((1, days), int),
-                              np.ones((n, days), int),
-                              (rng.random(n) < 0.7).astype(int)[:, None] + np.zeros((1, days), int)])
+    open_gates = rng.integers(2, 5, n)[:, None]
+    sealed_gates = (rng.random(n) < 0.7).astype(int)[:, None]
+    gates = np.where(level == 0, open_gates, np.where(level == 1, 1, sealed_gates))
     staff_base = np.clip(np.round(households / 120 + rng.uniform(1, 4, n)), 2, 30)
     staff = np.maximum(1, staff_base[:, None] + level + rng.integers(-1, 2, (n, days)))
-    volunteer_base = rng.integers(1, 5, n)
-    ramp = np.clip((t - t.min()) / 7, 0, 1)
-    volunteers = np.where(level > 0, volunteer_base[:, None] + (level - 1) * rng.integers(1, 4, n)[:, None]
-                          + np.round(ramp).astype(int), (rng.random((n, days)) < 0.2).astype(int))
-    volunteers = np.maximum(0, volunteers + rng.integers(-1, 2, (n, days)) * (level > 0))
+    # volunteers join when a compound closes, more when sealed and as the weeks go on
+    on_guard = (rng.integers(1, 5, n)[:, None] + (level - 1) * rng.integers(1, 4, n)[:, None]
+                + np.round(np.clip(t / 7, 0, 1)).astype(int)
+                + rng.integers(-1, 2, (n, days)))
+    volunteers = np.where(level > 0, np.maximum(0, on_guard),
+                          (rng.random((n, days)) < 0.2).astype(int))
     residents = np.round(households * rng.uniform(2.5, 3.2, n)).astype(np.int64)
     fever = np.minimum(rng.poisson(0.01 + households[:, None] * 0.00002, (n, days)), 3)
     isolation_rate = households * rng.uniform(0.002, 0.01, n)
@@ -916,7 +919,8 @@ def plan_daily_use(compound_reports: dict, site_reports: dict, households: np.nd
                    factors: dict, day: int) -> np.ndarray:
     """Daily use of each item (places × items) on ``day``, before noise and rounding."""
     level = compound_reports["closure"][:, day]
-    people = compound_reports["staff_on_duty"][:, day] + compound_reports["volunteers_on_duty"][:, day]
+    people = (compound_reports["staff_on_duty"][:, day]
+              + compound_reports["volunteers_on_duty"][:, day])
     workers = site_reports["workers_returned"][:, day].astype(float)
     working = np.isin(site_reports["resumption"][:, day], (RESUMPTION.index("approved"),
                                                            RESUMPTION.index("resumed")))
@@ -1132,6 +1136,50 @@ def supply_frames(place_ids: np.ndarray, stocks, dates: list[dt.date], missing: 
 # =========================================================================== the city
 
 
+@dataclass
+class Reports:
+    """The daily reports of the window to write: arrays are (places × days)."""
+
+    dates: list[dt.date]
+    missing: np.ndarray  # compounds then sites
+    compounds: dict[str, np.ndarray]
+    sites: dict[str, np.ndarray]
+    stocks: Iterator[tuple[np.ndarray, np.ndarray]]  # (on_hand, daily_use) per day
+    place_ids: np.ndarray
+    typo: tuple[int, str]  # compound whose last report carries a mistyped id
+
+
+def simulate_reports(streams: list[np.random.Generator], compounds: Layer, sites: Layer,
+                     days: int) -> Reports:
+    """Simulate the daily reports and keep the last ``days``.
+
+    At least the whole timeline (from :data:`TIMELINE_START`) is simulated, so
+    a short window shows the same late-February rows as the demo's last days.
+    """
+    simulated = report_dates(max(days, (END_DATE - TIMELINE_START).days + 1))
+    window = slice(len(simulated) - days, None)
+    t = timeline(simulated)
+    n = len(compounds.geometry)
+    missing = draw_missing(streams[3], n + len(sites.geometry), len(simulated))
+    missing[n - 1, -1] = True  # its report arrives under a mistyped id
+    typo = (n - 1, misspell_id(compounds.properties["id"].iloc[n - 1]))
+    compound_reports = simulate_compound_reports(streams[4], compounds, t)
+    site_reports = simulate_site_reports(streams[5], sites, t, ~missing[n:])
+    households = compounds.properties["households"].to_numpy()
+    stocks = simulate_supplies(streams[6], compound_reports, site_reports, households,
+                               len(simulated))
+    return Reports(
+        dates=simulated[window],
+        missing=missing[:, window],
+        compounds={k: v[:, window] for k, v in compound_reports.items()},
+        sites={k: v[:, window] for k, v in site_reports.items()},
+        stocks=itertools.islice(stocks, window.start, None),
+        place_ids=np.concatenate([compounds.properties["id"].to_numpy(),
+                                  sites.properties["id"].to_numpy()]),
+        typo=typo,
+    )
+
+
 def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: int = 14,
                seed: int = 2020) -> dict[str, int]:
     """Generate the demo city and write every layer and table into ``out``.
@@ -1174,28 +1222,7 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     site_layer = build_sites(streams[2], boundary, zones, seeds, urban_zone, n_sites,
                              compound_layer.properties["name"].tolist())
 
-    # Simulate at least the whole timeline, so that a short window shows the
-    # same late-February state (and the same rows) as the demo's last days.
-    simulated = report_dates(max(days, (END_DATE - TIMELINE_START).days + 1))
-    window = slice(len(simulated) - days, None)
-    t = timeline(simulated)
-    missing = draw_missing(streams[3], compounds + n_sites, len(simulated))
-    typo_index = compounds - 1
-    missing[typo_index, -1] = True  # its report arrives under a mistyped id
-    typo = (typo_index, misspell_id(compound_layer.properties["id"].iloc[typo_index]))
-    compound_reports = simulate_compound_reports(streams[4], compound_layer, t)
-    site_reports = simulate_site_reports(streams[5], site_layer, t, ~missing[compounds:])
-    households = compound_layer.properties["households"].to_numpy()
-    stocks = simulate_supplies(streams[6], compound_reports, site_reports, households,
-                               len(simulated))
-    place_ids = np.concatenate([compound_layer.properties["id"].to_numpy(),
-                                site_layer.properties["id"].to_numpy()])
-
-    dates, missing = simulated[window], missing[:, window]
-    compound_reports = {k: v[:, window] for k, v in compound_reports.items()}
-    site_reports = {k: v[:, window] for k, v in site_reports.items()}
-    stocks = itertools.islice(stocks, window.start, None)
-
+    reports = simulate_reports(streams, compound_layer, site_layer, days)
     write_boundary(out / "boundary.geojson", boundary)
     for name, layer in (("zones", zones), ("compounds", compound_layer), ("sites", site_layer)):
         write_layer(out / TABLES[name].file, layer)
@@ -1205,12 +1232,14 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
         "sites": n_sites,
         "compound_status": write_table_days(
             out / TABLES["compound_status"].file,
-            compound_frames(compound_layer, compound_reports, dates, missing[:compounds], typo)),
+            compound_frames(compound_layer, reports.compounds, reports.dates,
+                            reports.missing[:compounds], reports.typo)),
         "site_status": write_table_days(
             out / TABLES["site_status"].file,
-            site_frames(site_layer, site_reports, dates, missing[compounds:])),
+            site_frames(site_layer, reports.sites, reports.dates, reports.missing[compounds:])),
         "supplies": write_table_days(
-            out / TABLES["supplies"].file, supply_frames(place_ids, stocks, dates, missing)),
+            out / TABLES["supplies"].file,
+            supply_frames(reports.place_ids, reports.stocks, reports.dates, reports.missing)),
     }
 
 

@@ -14,7 +14,7 @@ from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()
-filters = sidebar_filters(None, search=False)
+filters = sidebar_filters(None)
 page_header("page_overview", filters.date)
 if not filters.date:
     st.info(t("no_report_dates", lg))

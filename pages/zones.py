@@ -6,7 +6,7 @@ from geo.filters import apply_filters
 from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import zone_choropleth
-from geo.present import details, display_table
+from geo.present import details, display_table, header
 from geo.zonestats import METRICS, metric
 from ui.common import require_navigation, lang, page_header, view
 from ui.filters import sidebar_filters
@@ -46,5 +46,7 @@ with detail_col:
         places = view("compounds", filters.date)
         places = places.loc[places["zone"] == row["id"]]
         st.markdown(f"**{t('places_of_zone', lg)}**")
-        st.dataframe(display_table(places, "compounds", lg).iloc[:, 1:3 + 3], hide_index=True, width="stretch")
+        listing = display_table(places, "compounds", lg)
+        keep = [header(c, "compounds", lg) for c in ("name", "category", "residents", "fever_reports")]
+        st.dataframe(listing[keep], hide_index=True, width="stretch")
 show_data_notes({})

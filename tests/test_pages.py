@@ -86,3 +86,21 @@ def test_hostile_name_is_plain_text_in_the_details_panel(app):
     at.run()
     titles = [md.value for md in at.markdown if "img" in md.value]
     assert titles == ["**\\<img src=x onerror=alert\\(1\\)\\>**"]
+
+
+def test_empty_data_folder_explains_instead_of_failing(tmp_path, monkeypatch):
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tmp_path))
+    for page in PAGES:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.info, page
+
+
+def test_zone_details_list_the_compounds_of_the_zone(app):
+    at = app("pages/zones.py")
+    at.session_state["zones_selected"] = ("zones", "Z1")
+    at.run()
+    names = [df.value for df in at.dataframe if "名称" in df.value.columns]
+    assert any(set(frame["名称"]) == {"金桂花园", "<img src=x onerror=alert(1)>"} for frame in names)

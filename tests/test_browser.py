@@ -1,0 +1,318 @@
+"""End-to-end tests in a real (headless, offline) Chromium against `streamlit run app.py`.
+
+Two servers for the whole module: the shipped demo ``data/`` and the tiny city
+of ``conftest.write_tiny_city`` (its compound 0502 is named
+``<img src=x onerror=alert(1)>``). Both use the AutoNavi base map, so tile
+requests are attempted and blocked: the only requests that may leave 127.0.0.1
+are those images. Screenshots (1600x1000) go to ``tests/artifacts/``; on a
+failure the page is saved as ``FAILED-<test>.png`` and the server's log tail
+is printed.
+
+Run: ``python -m pytest tests/test_browser.py -q`` (needs Chromium, see tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from browser import (ARTIFACTS, ROOT, app_idle, exception_text, hit_points, launch_chromium, map_frame,
+                     new_page, no_exception, poll, require_chromium, screenshot, streamlit_server)
+from conftest import XSS, write_tiny_city
+
+DEMO_DATA = ROOT / "data"
+TILE_HOST = "is.autonavi.com"  # CMDMAP_BASEMAP=amap
+COUNT = re.compile(r"\((\d+)\)")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()  # skip (or fail in CI) before any server is started
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(browser):
+    with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "amap"}, name="server-demo") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def tiny_server(browser, tmp_path_factory):
+    folder = write_tiny_city(tmp_path_factory.mktemp("browser") / "city")
+    with streamlit_server({"CMDMAP_DATA_DIR": str(folder), "CMDMAP_BASEMAP": "amap"}, name="server-tiny") as server:
+        yield server
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """open_page(server, path) -> PageLog, with the page loaded; diagnostics are printed on failure."""
+    opened = []
+    failed_before = request.session.testsfailed
+
+    def _open(server, path: str):
+        log = new_page(browser)
+        opened.append((server, log))
+        log.page.goto(server.base_url + path, wait_until="domcontentloaded")
+        return log
+
+    yield _open
+
+    failed = request.session.testsfailed > failed_before
+    for n, (server, log) in enumerate(opened):
+        if failed:
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            try:
+                screenshot(log.page, f"FAILED-{name}-{n}.png")
+            except Exception:  # noqa: BLE001 - the page may be gone
+                pass
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line("")
+                reporter.write_sep("-", f"{request.node.name}: page {log.page.url}")
+                reporter.write_line(f"blocked requests: {log.aborted[:20]}")
+                reporter.write_line(f"console errors: {log.console_errors[:20]}")
+                reporter.write_line(f"dialogs: {log.dialogs}")
+                reporter.write_sep("-", "streamlit server log (tail)")
+                reporter.write_line(server.log_tail())
+        log.page.context.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def settle(page, seconds: float = 1.0) -> None:
+    """Wait until Streamlit has stayed idle (no running-script widget) for ``seconds``."""
+    page.wait_for_timeout(300)
+    poll(lambda: app_idle(page), "Streamlit to finish running the script")
+    page.wait_for_timeout(int(seconds * 1000))
+    poll(lambda: app_idle(page), "Streamlit to finish running the script")
+
+
+def assert_no_exception(page) -> None:
+    assert no_exception(page), f"Streamlit shows an exception:\n{exception_text(page)}"
+
+
+def assert_offline(log, tiles_expected: bool = True) -> None:
+    """Only base-map tiles (images) were wanted from outside; no script or stylesheet."""
+    assert log.foreign_non_images() == [], f"non-image requests to the internet: {log.foreign_non_images()}"
+    foreign_hosts = {url.split("/")[2] for _, url in log.aborted}
+    assert all(host.endswith(TILE_HOST) for host in foreign_hosts), f"unexpected hosts: {foreign_hosts}"
+    if tiles_expected:
+        assert log.aborted, "CMDMAP_BASEMAP=amap but no tile request was attempted"
+
+
+def legend_counts(frame) -> dict[str, int]:
+    """Legend label -> count, from the `.cmdmap-legend` control."""
+    text = frame.locator(".cmdmap-legend").inner_text()
+    counts = {}
+    for line in text.splitlines():
+        found = COUNT.search(line)
+        if found:
+            counts[line[:found.start()].strip()] = int(found.group(1))
+    return counts
+
+
+def stable_path_count(frame, expected: int | None = None) -> int:
+    """The number of interactive paths once it stopped changing (and equals ``expected`` when given)."""
+    seen = []
+
+    def steady():
+        seen.append(frame.locator("path.leaflet-interactive").count())
+        return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3] and (expected is None or seen[-1] == expected)
+
+    poll(steady, f"a steady number of map features (expected {expected}, saw {seen[-3:]})", interval=0.4)
+    return seen[-1]
+
+
+def details_column(page):
+    """The details panel: the column whose heading is 详情 / Details."""
+    return page.locator('[data-testid="stColumn"]').filter(
+        has=page.get_by_role("heading", name=re.compile(r"^(详情|Details)$")))
+
+
+def tooltip_text(frame) -> str:
+    tips = frame.locator(".leaflet-tooltip")
+    return tips.first.inner_text() if tips.count() else ""
+
+
+def hover_until_tooltip(page, frame, wanted: str):
+    """Hover every clickable feature until its tooltip contains ``wanted``; returns that point."""
+    def search():
+        for point in hit_points(frame):
+            page.mouse.move(point["x"], point["y"])
+            try:
+                frame.locator(".leaflet-tooltip").first.wait_for(state="visible", timeout=2000)
+            except Exception:  # noqa: BLE001 - no tooltip here, try the next feature
+                continue
+            if wanted in tooltip_text(frame):
+                return point
+            page.mouse.move(2, 2)
+        return None
+
+    return poll(search, f"a map feature whose tooltip contains {wanted!r}", interval=1.0)
+
+
+def compound_names(folder: Path) -> set[str]:
+    collection = json.loads((folder / "compounds.geojson").read_text(encoding="utf-8"))
+    return {str(f["properties"]["name"]) for f in collection["features"]}
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_compounds_map_legend_and_click(demo_server, open_page):
+    log = open_page(demo_server, "/compounds")
+    page = log.page
+    frame = map_frame(page, paths=150)
+    settle(page)
+    assert_no_exception(page)
+
+    legend = frame.locator(".cmdmap-legend")
+    assert legend.is_visible()
+    assert re.search(r"未报告\s*\(\d+\)", legend.inner_text()), legend.inner_text()
+    counts = legend_counts(frame)
+    assert "未报告" in counts and len(counts) >= 4, counts
+    drawn = stable_path_count(frame)
+    assert sum(counts.values()) == drawn, (counts, drawn)
+    assert page.get_by_text("点击地图上的要素查看详情").is_visible()
+    screenshot(page, "compounds.png")
+
+    # Click the biggest compound that is on screen and not covered (centre hits the path itself).
+    point = max(hit_points(frame), key=lambda p: p["area"])
+    page.mouse.move(point["x"], point["y"])
+    frame.locator(".leaflet-tooltip").first.wait_for(state="visible", timeout=10_000)
+    name = tooltip_text(frame).splitlines()[0].strip()
+    assert name in compound_names(DEMO_DATA), name
+    page.mouse.click(point["x"], point["y"])
+
+    poll(lambda: page.get_by_text("点击地图上的要素查看详情").count() == 0, "the click hint to go away")
+    panel = details_column(page)
+    poll(lambda: panel.locator("strong").first.inner_text().strip() == name,
+         f"the details panel to show {name!r}")
+    assert panel.locator('[data-testid="stDataFrame"]').count() >= 1
+    settle(page)
+    assert_no_exception(page)
+    page.mouse.move(2, 2)
+    screenshot(page, "compounds_clicked.png")
+    assert_offline(log)
+    assert log.dialogs == []
+
+
+def test_overview_kpis_and_layer_control(demo_server, open_page):
+    from geo.labels import t
+
+    log = open_page(demo_server, "/")
+    page = log.page
+    frame = map_frame(page, paths=150)
+    poll(lambda: page.locator('[data-testid="stMetric"]').count() == 6, "six KPI tiles")
+    settle(page)
+    assert_no_exception(page)
+
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.count() == 6
+    for i in range(6):
+        assert metrics.nth(i).is_visible()
+        assert re.search(r"\d", metrics.nth(i).inner_text()), metrics.nth(i).inner_text()
+
+    control = frame.locator(".leaflet-control-layers")
+    assert control.is_visible()
+    listed = control.inner_text()
+    for key in ("layer_zone_outlines", "layer_compounds", "layer_sites", "layer_supplies"):
+        assert t(key, "zh") in listed, (key, listed)
+    assert frame.locator(".cmdmap-legend").is_visible()
+    screenshot(page, "overview.png")
+    assert_offline(log)
+
+
+@pytest.mark.parametrize("page_path", ["zones", "sites", "supplies"])
+def test_map_pages_load(demo_server, open_page, page_path):
+    log = open_page(demo_server, f"/{page_path}")
+    page = log.page
+    frame = map_frame(page, paths=1)
+    settle(page)
+    assert_no_exception(page)
+    assert frame.locator(".cmdmap-legend").is_visible()
+    # Every feature on the map is counted once in the legend.
+    counts = legend_counts(frame)
+    assert stable_path_count(frame, expected=sum(counts.values())) >= 1, counts
+    assert page.get_by_text(re.compile(r"显示 \d+ / 共 \d+ 条")).count() == 1
+    screenshot(page, f"{page_path}.png")
+    assert_offline(log)
+
+
+def test_names_are_escaped(tiny_server, open_page):
+    log = open_page(tiny_server, "/compounds")
+    page = log.page
+    frame = map_frame(page, paths=3)
+    settle(page)
+    assert_no_exception(page)
+
+    point = hover_until_tooltip(page, frame, XSS)
+    tooltip = frame.locator(".leaflet-tooltip").first
+    assert XSS in tooltip.inner_text()
+    assert tooltip.locator("img").count() == 0
+    assert frame.locator("img[src='x']").count() == 0
+
+    # The table (a canvas grid with an accessible DOM mirror) shows the name as typed.
+    cells = page.locator('[data-testid="stDataFrame"] td[role="gridcell"]')
+    poll(lambda: any(XSS == cells.nth(i).inner_text() for i in range(cells.count())),
+         "the table cell with the literal name")
+
+    page.mouse.click(point["x"], point["y"])
+    panel = details_column(page)
+    poll(lambda: panel.locator("strong").first.inner_text().strip() == XSS, "the details panel of 0502")
+    settle(page)
+    assert_no_exception(page)
+    assert page.locator("img[src='x']").count() == 0
+    page.mouse.move(point["x"], point["y"])  # show the tooltip in the screenshot
+    frame.locator(".leaflet-tooltip").first.wait_for(state="visible", timeout=10_000)
+    screenshot(page, "escaping.png")
+    assert log.dialogs == [], f"a script ran: {log.dialogs}"
+    assert_offline(log)
+
+
+def test_url_state_filter_and_language(demo_server, open_page):
+    query = urlencode({"street": "温泉街道", "lang": "en"})
+    log = open_page(demo_server, f"/compounds?{query}")
+    page = log.page
+    frame = map_frame(page, paths=1)
+    poll(lambda: page.get_by_role("heading", name="Compounds", exact=True).count() == 1, "the English title")
+    settle(page)
+    assert_no_exception(page)
+
+    caption = page.get_by_text(re.compile(r"^\d+ of \d+ shown$"))
+    poll(lambda: caption.count() == 1, "the 'N of M shown' caption")
+    shown, total = map(int, re.findall(r"\d+", caption.inner_text()))
+    assert 0 < shown < total, caption.inner_text()
+    assert stable_path_count(frame, expected=shown) == shown
+    assert "Not reported" in frame.locator(".cmdmap-legend").inner_text()
+    assert "street=" in page.url and "lang=en" in page.url, page.url
+    screenshot(page, "compounds_filtered_en.png")
+    assert_offline(log)
+
+
+def test_leaflet_is_served_by_the_app(demo_server, open_page):
+    log = open_page(demo_server, "/compounds")
+    page = log.page
+    map_frame(page, paths=150)
+    settle(page, 0.5)
+    for path in ("/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"):
+        responses = log.responses_for(path)
+        assert responses, f"{path} was never requested; responses: {[r[1] for r in log.responses][-30:]}"
+        assert all(status == 200 for status, _, _ in responses), responses
+        assert all(url.startswith(demo_server.base_url) for _, url, _ in responses), responses
+    assert_offline(log)
