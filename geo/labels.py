@@ -67,6 +67,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "problems_found": ("读取数据时发现 {count} 个问题：", "{count} problems found while reading the data:"),
     "never_reported": ("{count} 个场所在所选日期未报告（零报告也须上报）。", "{count} places did not report on the selected date (even nothing must be reported)."),
     # columns
+    "col_change": ("较上一日报变化", "Change since previous report"),
+    "col_places": ("报告场所数", "Places reporting"),
+    "col_low": ("偏紧场所", "Places low"),
+    "col_critical": ("告急场所", "Places critical"),
+    "items_title": ("分物资汇总", "By item"),
     "col_field": ("项目", "Field"),
     "col_value": ("内容", "Value"),
     "col_file": ("文件", "File"),

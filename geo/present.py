@@ -22,12 +22,12 @@ from geo.zonestats import METRICS
 
 #: Columns of each page's table, in order (only those present in the view are shown).
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "compounds": ["id", "name", "district", "street", "zone_name", "category", "residents", "households",
+    "compounds": ["id", "name", "district", "street", "zone_name", "category", "change", "residents", "households",
                   "fever_reports", "home_isolation", "vulnerable", "gates_open", "staff_on_duty",
                   "volunteers_on_duty", "supply_level", "min_days", "property_company", "address", "note"],
-    "sites": ["id", "name", "kind", "district", "street", "zone_name", "category", "workers_total",
+    "sites": ["id", "name", "kind", "district", "street", "zone_name", "category", "change", "workers_total",
               "workers_returned", "health_ledger", "supply_level", "min_days", "developer", "contractor", "note"],
-    "supplies": ["id", "name", "place_kind", "district", "street", "zone_name", "category", "min_days",
+    "supplies": ["id", "name", "place_kind", "district", "street", "zone_name", "category", "change", "min_days",
                  "short_items"],
     "zones": ["id", "name", "district", "street", "leader", "phone", *[m.code for m in METRICS]],
 }
@@ -38,7 +38,7 @@ CATEGORY_VOCABULARY = {"compounds": "closure", "sites": "resumption", "supplies"
 _EXTRA_HEADERS = {
     "zone_name": "col_zone", "category": None, "supply_level": "col_supply_level", "min_days": "col_min_days",
     "short_items": "col_short_items", "place_kind": "col_place_kind", "report": "col_report",
-    "leader": "col_leader", "phone": "col_phone", "name": "col_name", "id": "col_id",
+    "change": "col_change", "leader": "col_leader", "phone": "col_phone", "name": "col_name", "id": "col_id",
 }
 
 
@@ -66,8 +66,24 @@ def state_label(vocabulary: str, code, lang: str) -> str:
     return vocab.label(vocabulary, str(code), lang)
 
 
+def change_label(vocabulary: str, before, now, lang: str) -> str:
+    """'封闭管理 → 全封闭' when the state changed since the previous report, else ''.
+
+    >>> change_label("closure", "controlled", "sealed", "zh")
+    '封闭管理 → 全封闭'
+    >>> change_label("closure", "sealed", "sealed", "zh")
+    ''
+    """
+    if before is None or (not isinstance(before, str) and pd.isna(before)) or before == now:
+        return ""
+    return f"{state_label(vocabulary, before, lang)} → {state_label(vocabulary, now, lang)}"
+
+
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     out = frame.copy()
+    if "previous" in frame and kind in CATEGORY_VOCABULARY:
+        out["change"] = [change_label(CATEGORY_VOCABULARY[kind], b, n, lang)
+                         for b, n in zip(frame["previous"], frame["category"])]
     if "category" in out and kind in CATEGORY_VOCABULARY:
         out["category"] = [state_label(CATEGORY_VOCABULARY[kind], c, lang) for c in out["category"]]
     if "supply_level" in out:
@@ -86,16 +102,18 @@ def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
 
 def display_table(view: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     """The table under the map: chosen columns, labels for codes, headers in ``lang``."""
-    columns = [c for c in TABLE_COLUMNS[kind] if c in view.columns]
-    out = _labelled(pd.DataFrame(view[columns]), kind, lang)
-    out.columns = [header(c, kind, lang) for c in columns]
+    wanted = [c for c in TABLE_COLUMNS[kind] if c in view.columns or (c == "change" and "previous" in view)]
+    out = _labelled(pd.DataFrame(view[[c for c in wanted if c in view.columns] +
+                                      (["previous"] if "previous" in view else [])]), kind, lang)
+    out = out[wanted]
+    out.columns = [header(c, kind, lang) for c in wanted]
     return out.reset_index(drop=True)
 
 
 def details(row: pd.Series, kind: str, lang: str) -> pd.DataFrame:
     """Every known field of one place as (field, value) rows, for the details panel."""
-    columns = [c for c in TABLE_COLUMNS[kind] if c in row.index]
-    labelled = _labelled(pd.DataFrame([row[columns]]), kind, lang).iloc[0]
+    columns = [c for c in TABLE_COLUMNS[kind] if c in row.index or (c == "change" and "previous" in row.index)]
+    labelled = _labelled(pd.DataFrame([row]), kind, lang).iloc[0][columns]
     values = ["" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in labelled]
     return pd.DataFrame({t("col_field", lang): [header(c, kind, lang) for c in columns],
                          t("col_value", lang): values})

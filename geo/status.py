@@ -126,6 +126,37 @@ def supply_view(ds: Dataset, date: str, thresholds: Thresholds = Thresholds()) -
     return view
 
 
+def with_previous(view: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
+    """Add ``previous``: each place's category on the previous report date (NA if none).
+
+    >>> now = pd.DataFrame({"id": ["a", "b"], "category": ["sealed", "open"]})
+    >>> with_previous(now, pd.DataFrame({"id": ["a"], "category": ["controlled"]}))["previous"].tolist()
+    ['controlled', <NA>]
+    """
+    if before is None:
+        return view.assign(previous=pd.Series(pd.NA, index=view.index, dtype="string"))
+    previous = before.drop_duplicates("id").set_index("id")["category"].astype("string")
+    return view.assign(previous=view["id"].map(previous).astype("string"))
+
+
+def item_summary(ds: Dataset, date: str, thresholds: Thresholds, place_ids=None) -> pd.DataFrame:
+    """Per item: places reporting it, how many are low or critical, stock, daily use and days of cover."""
+    rows = supply_rows(ds, date, thresholds)
+    if place_ids is not None:
+        rows = rows.loc[rows["place_id"].isin(set(place_ids))]
+    summary = rows.groupby("item").agg(
+        places=("place_id", "nunique"),
+        low=("level", lambda s: int((s == "low").sum())),
+        critical=("level", lambda s: int((s == "critical").sum())),
+        on_hand=("on_hand", "sum"),
+        daily_use=("daily_use", "sum"),
+    )
+    use = summary["daily_use"].astype(float)
+    summary["days_of_cover"] = (summary["on_hand"].astype(float) / use.where(use > 0)).round(1)
+    order = [code for code in codes("item") if code in summary.index]
+    return summary.reindex(order).reset_index()
+
+
 def unmatched_ids(ds: Dataset) -> dict[str, list[str]]:
     """Ids in each status table that match no place of the geometry: counted and shown, never dropped silently."""
     compounds = set(ds.compounds["id"].dropna())

@@ -72,3 +72,24 @@ def test_classify_gives_missing_for_no_data_and_keeps_order():
 def test_site_view_carries_health_ledger(tiny):
     view = site_view(tiny, "2020-02-25").set_index("id")
     assert view.loc["S2", "health_ledger"] == "no"
+
+
+def test_item_summary_counts_short_places(tiny):
+    from geo.status import item_summary
+
+    summary = item_summary(tiny, "2020-02-25", Thresholds()).set_index("item")
+    assert summary.loc["masks", "places"] == 4
+    assert summary.loc["masks", "critical"] == 2  # 0501: 2 days, S2: 1.5 days
+    assert summary.loc["masks", "low"] == 1  # S1: 5 days
+    only_sites = item_summary(tiny, "2020-02-25", Thresholds(), ["S1", "S2"]).set_index("item")
+    assert only_sites.loc["masks", "places"] == 2
+
+
+def test_change_since_previous_report_is_shown_in_the_table(tiny):
+    from geo.present import display_table
+    from geo.status import with_previous
+
+    view = with_previous(compound_view(tiny, "2020-02-25"), compound_view(tiny, "2020-02-24"))
+    table = display_table(view, "compounds", "zh").set_index("编号")
+    assert table.loc["0502", "较上一日报变化"] == "封闭管理 → 全封闭"
+    assert table.loc["0503", "较上一日报变化"] == "封闭管理 → 未报告"

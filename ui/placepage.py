@@ -11,8 +11,8 @@ from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.present import details, display_table
-from geo.status import supply_rows
-from ui.common import dataset, lang, page_header, thresholds, view
+from geo.status import item_summary, previous_date, supply_rows, with_previous
+from ui.common import dataset, dates, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
 from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
 
@@ -36,6 +36,18 @@ def supplies_of(place_id: str, date: str, lg: str) -> pd.DataFrame:
     })
 
 
+def show_item_summary(date: str, place_ids, lg: str) -> None:
+    """Per item, across the places shown: how many are short, and the overall days of cover."""
+    summary = item_summary(dataset(), date, thresholds(), place_ids)
+    st.subheader(t("items_title", lg), anchor=False)
+    st.dataframe(pd.DataFrame({
+        t("col_item", lg): [vocab.label("item", i, lg) for i in summary["item"]],
+        t("col_places", lg): summary["places"], t("col_low", lg): summary["low"],
+        t("col_critical", lg): summary["critical"], t("col_on_hand", lg): summary["on_hand"],
+        t("col_daily_use", lg): summary["daily_use"], t("col_min_days", lg): summary["days_of_cover"],
+    }), hide_index=True, width="stretch")
+
+
 def render_place_page(kind: str) -> None:
     title, vocabulary, legend_key, make_layer = PAGES[kind]
     lg = lang()
@@ -44,7 +56,8 @@ def render_place_page(kind: str) -> None:
     if not filters.date:
         st.info(t("no_report_dates", lg))
         return
-    full = view(kind, filters.date)
+    before = previous_date(dates(), filters.date)
+    full = with_previous(view(kind, filters.date), view(kind, before) if before else None)
     shown = apply_filters(full, filters)
     legend = category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)
     layers = [zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)]
@@ -54,6 +67,8 @@ def render_place_page(kind: str) -> None:
         clicked = show_map(layers, [legend], key=f"map_{kind}", bounds=bounds)
     if shown.empty:
         st.warning(t("nothing_matches", lg))
+    if kind == "supplies":
+        show_item_summary(filters.date, shown["id"], lg)
     table = display_table(shown, kind, lg)
     row_pick = show_table(table, shown["id"].reset_index(drop=True), f"{kind}_{filters.date}", f"table_{kind}",
                           total=len(full))
