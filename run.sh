@@ -16,8 +16,11 @@ venv() {
     if [ ! -x .venv/bin/python ]; then
         python3 -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv; python3 -m venv .venv; }
     fi
-    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -r "$1"
+    # pip's own chatter goes to a log; it is shown only when the install fails
+    if ! .venv/bin/python -m pip install -q -r "$1" >.venv/pip.log 2>&1; then
+        tail -n 40 .venv/pip.log >&2
+        exit 1
+    fi
 }
 
 case "${1:-}" in
