@@ -2,13 +2,7 @@
 
 A missing or unreadable file never stops the others: it becomes an empty
 table and a :class:`~geo.read.Problem`. Compounds and sites without a zone
-get one by spatial join.
-
-Examples
---------
->>> ds = load_dataset("data")  # doctest: +SKIP
->>> ds.compounds.crs.to_epsg()  # doctest: +SKIP
-4326
+get one by spatial join (see :func:`assign_zones`).
 """
 
 from __future__ import annotations

@@ -98,6 +98,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_health_ledger": ("健康台账", "Health ledger"),
     "col_supply_level": ("物资保障", "Supply level"),
     "col_min_days": ("最少保障天数", "Fewest days of cover"),
+    "col_days": ("保障天数", "Days of cover"),
     "col_short_items": ("偏紧物资", "Items short"),
     "col_place_kind": ("场所类型", "Kind of place"),
     "place_compound": ("小区", "Compound"),

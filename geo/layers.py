@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo import vocab
@@ -48,7 +49,7 @@ def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: st
 
 
 def _value(value, suffix: str = "") -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and (pd.isna(value) or value in (np.inf, -np.inf))):
         return "—"
     if isinstance(value, float) and value.is_integer():
         value = int(value)

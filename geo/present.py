@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geo import vocab
@@ -96,7 +97,7 @@ def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
         out["short_items"] = ["、".join(vocab.label("item", i, lang) for i in str(s or "").split(",") if i)
                               for s in out["short_items"]]
     if "min_days" in out:
-        out["min_days"] = pd.to_numeric(out["min_days"], errors="coerce").round(1)
+        out["min_days"] = pd.to_numeric(out["min_days"], errors="coerce").replace([np.inf, -np.inf], np.nan).round(1)
     return out
 
 

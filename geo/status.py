@@ -152,7 +152,7 @@ def item_summary(ds: Dataset, date: str, thresholds: Thresholds, place_ids=None)
         daily_use=("daily_use", "sum"),
     )
     use = summary["daily_use"].astype(float)
-    summary["days_of_cover"] = (summary["on_hand"].astype(float) / use.where(use > 0)).round(1)
+    summary["days_of_cover"] = (summary["on_hand"].astype(float) / use.where(use > 0)).round(1)  # NaN: no use
     order = [code for code in codes("item") if code in summary.index]
     return summary.reindex(order).reset_index()
 

@@ -9,6 +9,7 @@ failure the page is saved as ``FAILED-<test>.png`` and the server's log tail
 is printed.
 
 Run: ``python -m pytest tests/test_browser.py -q`` (needs Chromium, see tests/browser.py).
+The pytest.ini sets ``pythonpath = .``, so the helpers import as ``tests.browser``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from browser import (ARTIFACTS, ROOT, app_idle, exception_text, hit_points, launch_chromium, map_frame,
+from tests.browser import (ARTIFACTS, ROOT, app_idle, exception_text, hit_points, launch_chromium, map_frame,
                      new_page, no_exception, poll, require_chromium, screenshot, streamlit_server)
-from conftest import XSS, write_tiny_city
+from tests.conftest import XSS, write_tiny_city
 
 DEMO_DATA = ROOT / "data"
 TILE_HOST = "is.autonavi.com"  # CMDMAP_BASEMAP=amap
@@ -144,23 +145,30 @@ def details_column(page):
         has=page.get_by_role("heading", name=re.compile(r"^(详情|Details)$")))
 
 
-def tooltip_text(frame) -> str:
+def hover(page, frame, point: dict) -> str:
+    """Move the mouse off the map until no tooltip is left, then onto ``point``; the new tooltip's text.
+
+    Leaflet fades a tooltip out for 200 ms before removing it, so the old one
+    must be gone before the new one is read.
+    """
     tips = frame.locator(".leaflet-tooltip")
-    return tips.first.inner_text() if tips.count() else ""
+    page.mouse.move(2, 2)
+    poll(lambda: tips.count() == 0, "the previous tooltip to go away", timeout=10)
+    page.mouse.move(point["x"], point["y"])
+    poll(lambda: tips.count() == 1, "a tooltip", timeout=5)
+    return tips.first.inner_text()
 
 
-def hover_until_tooltip(page, frame, wanted: str):
+def hover_until_tooltip(page, frame, wanted: str) -> dict:
     """Hover every clickable feature until its tooltip contains ``wanted``; returns that point."""
     def search():
         for point in hit_points(frame):
-            page.mouse.move(point["x"], point["y"])
             try:
-                frame.locator(".leaflet-tooltip").first.wait_for(state="visible", timeout=2000)
-            except Exception:  # noqa: BLE001 - no tooltip here, try the next feature
+                text = hover(page, frame, point)
+            except AssertionError:  # no tooltip here, try the next feature
                 continue
-            if wanted in tooltip_text(frame):
+            if wanted in text:
                 return point
-            page.mouse.move(2, 2)
         return None
 
     return poll(search, f"a map feature whose tooltip contains {wanted!r}", interval=1.0)
@@ -193,9 +201,7 @@ def test_compounds_map_legend_and_click(demo_server, open_page):
 
     # Click the biggest compound that is on screen and not covered (centre hits the path itself).
     point = max(hit_points(frame), key=lambda p: p["area"])
-    page.mouse.move(point["x"], point["y"])
-    frame.locator(".leaflet-tooltip").first.wait_for(state="visible", timeout=10_000)
-    name = tooltip_text(frame).splitlines()[0].strip()
+    name = hover(page, frame, point).splitlines()[0].strip()
     assert name in compound_names(DEMO_DATA), name
     page.mouse.click(point["x"], point["y"])
 
@@ -278,8 +284,9 @@ def test_names_are_escaped(tiny_server, open_page):
     settle(page)
     assert_no_exception(page)
     assert page.locator("img[src='x']").count() == 0
-    page.mouse.move(point["x"], point["y"])  # show the tooltip in the screenshot
-    frame.locator(".leaflet-tooltip").first.wait_for(state="visible", timeout=10_000)
+    assert XSS in hover(page, frame, point)  # the tooltip, in the screenshot too
+    assert frame.locator(".leaflet-tooltip img").count() == 0
+    page.wait_for_timeout(400)  # the tooltip's fade-in
     screenshot(page, "escaping.png")
     assert log.dialogs == [], f"a script ran: {log.dialogs}"
     assert_offline(log)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -31,7 +32,8 @@ def supplies_of(place_id: str, date: str, lg: str) -> pd.DataFrame:
         t("col_item", lg): [vocab.label("item", i, lg) for i in rows["item"]],
         t("col_on_hand", lg): rows["on_hand"].to_numpy(),
         t("col_daily_use", lg): rows["daily_use"].to_numpy(),
-        t("col_min_days", lg): rows["days_of_cover"].round(1).to_numpy(),
+        # no daily use (thermometers are not used up): no figure rather than "infinity"
+        t("col_days", lg): rows["days_of_cover"].replace(np.inf, np.nan).round(1).to_numpy(),
         t("col_supply_level", lg): [vocab.label("supply_level", c, lg) for c in rows["level"]],
     })
 
