@@ -52,6 +52,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Days of cover below which a place's supply level is critical (告急).", float),
     Setting("language", "zh", "Default UI language: zh or en.", choices=("zh", "en")),
     Setting("map_height", 620, "Height of the maps in pixels.", int),
+    Setting("database_url", f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}",
+            "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default SQLite "
+            "file needs nothing installed; it is filled from data_dir on first use."),
+    Setting("require_login", False,
+            "true: viewing needs an account too; false: anyone may view, only uploads and history "
+            "actions need one.", lambda v: v.lower() in ("1", "true", "yes", "on")),
+    Setting("session_minutes", 480, "A login expires after this many minutes without use.", int),
+    Setting("upload_max_mb", 20, "Largest file accepted for upload, in megabytes.", float),
 )
 
 
