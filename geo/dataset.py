@@ -63,6 +63,14 @@ def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd
     return places, int(joined["id"].notna().sum())
 
 
+def empty_frame(kind: str) -> pd.DataFrame:
+    """An empty table (or layer) of ``kind`` with the right columns."""
+    names = TABLES[kind].names
+    if kind in GEOMETRY_TABLES:
+        return gpd.GeoDataFrame({c: pd.Series(dtype="string") for c in names}, geometry=[], crs="EPSG:4326")
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in names})
+
+
 def load_dataset(data_dir: str | Path) -> Dataset:
     """Read every layer and table of ``data_dir``; problems are collected, not raised."""
     data_dir = Path(data_dir)
@@ -70,15 +78,16 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     frames: dict[str, object] = {}
     for kind in GEOMETRY_TABLES + STATUS_TABLES:
         path = data_dir / TABLES[kind].file
-        reader = read_layer if kind in GEOMETRY_TABLES else read_table
         if not path.exists():
             problems.append(Problem(path.name, None, None, None,
                                     f"找不到文件 {path.name}，该图层暂不显示。",
                                     f"File {path.name} not found; that layer is not shown."))
-            frame, found = reader(b'{"type": "FeatureCollection", "features": []}' if kind in GEOMETRY_TABLES
-                                  else "".join(f"{c}," for c in TABLES[kind].names).rstrip(",").encode(), kind)
+            frame, found = empty_frame(kind), []
+        elif kind in GEOMETRY_TABLES:
+            frame, found = read_layer(path, kind)
         else:
-            frame, found = reader(path, kind)
+            reading = read_table(path, kind)
+            frame, found = reading.frame.reset_index(drop=True), reading.problems
         frames[kind] = frame
         problems.extend(found)
     assigned = 0

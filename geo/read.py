@@ -10,17 +10,19 @@ Examples
 --------
 >>> import io
 >>> csv = "小区编号,日期,封闭状态\\n0501,2020/2/25,全封闭\\n0502,2020-02-25,关门\\n"
->>> frame, problems = read_table(io.BytesIO(csv.encode("gb18030")), "compound_status")
->>> frame[["compound_id", "date", "closure"]].values.tolist()
+>>> reading = read_table(io.BytesIO(csv.encode("gb18030")), "compound_status")
+>>> reading.frame[["compound_id", "date", "closure"]].values.tolist()
 [['0501', '2020-02-25', 'sealed']]
->>> problems[0].row, problems[0].column
+>>> reading.problems[0].row, reading.problems[0].column
 (3, '封闭状态')
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,14 +60,20 @@ def _fold(text: str) -> str:
 def match_headers(headers: list[str], table: Table) -> dict[str, str]:
     """Map each header of a file to a column name of ``table`` (unknown headers are left out).
 
+    Names and labels win over aliases, so '小区名称' is the name column even though
+    '名称' is also an alias of it. Spaces and full-width characters are ignored.
+
     >>> match_headers(["小区编号", " Date ", "whatever"], TABLES["compound_status"])
     {'小区编号': 'compound_id', ' Date ': 'date'}
+    >>> match_headers(["编号", "小区", "日期", "状态"], TABLES["compound_status"])
+    {'编号': 'compound_id', '小区': 'compound_name', '日期': 'date', '状态': 'closure'}
     """
-    known = {}
-    for col in table.columns:
-        for alias in (col.name, col.zh, col.en):
-            known.setdefault(_fold(alias), col.name)
-    mapping = {}
+    known: dict[str, str] = {}
+    for primary in (True, False):
+        for col in table.columns:
+            for alias in ((col.name, col.zh, col.en) if primary else col.aliases):
+                known.setdefault(_fold(alias), col.name)
+    mapping: dict[str, str] = {}
     for header in headers:
         name = known.get(_fold(header))
         if name is not None and name not in mapping.values():
@@ -83,109 +91,221 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse dates written as 2020-02-25, 2020/2/25 or 2020.2.25 to ISO strings (NaN if not)."""
-    text = values.astype("string").str.strip().str.replace(r"[/.年月]", "-", regex=True)
-    text = text.str.replace("日", "", regex=False)
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    return parsed.dt.strftime("%Y-%m-%d")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_FULL_DATE = re.compile(r"^(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
+
+
+def parse_dates(values: pd.Series, year: int | None = None) -> pd.Series:
+    """Parse dates as Excel and people write them to ISO strings (NA when not a date).
+
+    Accepted: 2020-02-25, 2020/2/25, 2020.2.25, 2020年2月25日, 2020-02-25 00:00:00,
+    Excel serial numbers (43886), and 2月25日 or 2/25, whose year is ``year``, else the
+    most common year of the column's full dates.
+
+    >>> parse_dates(pd.Series(["2020/2/25", "2月24日", "43884", "2020年2月1日", "昨天"])).tolist()
+    ['2020-02-25', '2020-02-24', '2020-02-23', '2020-02-01', <NA>]
+    """
+    text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+    full = text.str.extract(_FULL_DATE)
+    if year is None:
+        years = pd.to_numeric(full[0], errors="coerce").dropna()
+        year = int(years.mode().iloc[0]) if len(years) else pd.Timestamp.now().year
+    month_day = text.str.extract(_MONTH_DAY)
+    serial = pd.to_numeric(text, errors="coerce")
+    serial = serial.where((serial >= 20000) & (serial <= 80000) & (serial == serial.round()))
+    y = pd.to_numeric(full[0], errors="coerce").fillna(year).astype(float)
+    m = pd.to_numeric(full[1].fillna(month_day[0]), errors="coerce").astype(float)
+    d = pd.to_numeric(full[2].fillna(month_day[1]), errors="coerce").astype(float)
+    known = m.notna() & d.notna()
+    text_dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if known.any():
+        parts = pd.DataFrame({"year": y[known], "month": m[known], "day": d[known]}).astype(int)
+        text_dates[known] = pd.to_datetime(parts, errors="coerce")
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
+    result = text_dates.fillna(from_serial)
+    return result.dt.strftime("%Y-%m-%d").astype("string")
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
-    """Parse numbers with thousands separators or full-width digits (NaN if not a number)."""
+    """Parse numbers with thousands separators or full-width digits (NaN if not a number).
+
+    >>> parse_numbers(pd.Series(["1,200", "３４", "", "x"])).tolist()
+    [1200.0, 34.0, nan, nan]
+    """
     text = values.astype("string").map(
         lambda v: unicodedata.normalize("NFKC", v).replace(",", "").strip() if isinstance(v, str) else v
     )
-    return pd.to_numeric(text, errors="coerce")
+    return pd.to_numeric(text, errors="coerce").astype(float)
 
 
 def _problem(source, row, header, value, zh, en):
     return Problem(source, None if row is None else int(row), header, None if value is None else str(value), zh, en)
 
 
-def read_table(source, kind: str, name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read a status table from a path, bytes or a binary file object.
+TOTALS = re.compile(r"^(合\s*计|总\s*计|小\s*计|total|sum)\b", re.IGNORECASE)
 
-    Returns the clean rows (columns named as in :mod:`geo.schema`) and the problems.
+
+def is_xlsx(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
+    """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
+    if is_xlsx(data):
+        raw = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet in (None, "") else sheet, header=None,
+                            dtype=object, engine="openpyxl")
+        # Excel keeps numbers as numbers: 0501 typed as text stays text, 1200.0 becomes '1200'
+        return raw.map(_cell_text)
+    return pd.read_csv(io.StringIO(decode(data)), header=None, dtype=str, keep_default_na=False,
+                       skip_blank_lines=False, skipinitialspace=True).replace("", pd.NA)
+
+
+def _cell_text(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (pd.Timestamp, datetime.datetime, datetime.date)):
+        return value.strftime("%Y-%m-%d")
+    text = str(value)
+    return text if text.strip() else pd.NA
+
+
+def _header_row(raw: pd.DataFrame, table: Table, scan: int = 10) -> int:
+    """The row holding the headers: the first of the top rows that names two or more columns
+    (a title row such as '咸安区小区日报表' above the headers is common in Excel exports)."""
+    for i in range(min(scan, len(raw))):
+        cells = [str(v) for v in raw.iloc[i].tolist() if isinstance(v, str)]
+        if len(match_headers(cells, table)) >= 2:
+            return i
+    return 0
+
+
+@dataclass
+class Reading:
+    """What reading a table gave: the clean rows, the problems, and notices (things set aside)."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    notices: list[tuple[str, str]]
+    headers: dict[str, str]  # column name -> the header as the file has it
+
+
+def read_table(source, kind: str, name: str | None = None, sheet: str | int | None = None,
+               year: int | None = None, keep_bad_rows: bool = False) -> Reading:
+    """Read a status table (CSV in any common encoding, or .xlsx) from a path, bytes or a file object.
+
+    Rows with problems are left out of ``frame`` (the dashboard shows the rest); an
+    upload refuses the file when there is any problem at all.
     """
+    from geo.validate import validate
+
     table = TABLES[kind]
     name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
-    if isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    problems: list[Problem] = []
+    data = _as_bytes(source)
+    empty = pd.DataFrame(columns=table.names)
     try:
-        raw = pd.read_csv(io.StringIO(decode(data)), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        problems.append(_problem(name, None, None, None, f"无法读取为表格（CSV）：{exc}。请另存为 CSV 后重试。",
-                                 f"Cannot be read as a CSV table: {exc}. Save it as CSV and try again."))
-        return pd.DataFrame(columns=table.names), problems
-    mapping = match_headers(list(raw.columns), table)
-    header_of = {column: header for header, column in mapping.items()}
-    missing = [col for col in table.columns if col.required and col.name not in header_of]
-    for col in missing:
-        problems.append(_problem(name, 1, col.zh, None, f"缺少必填列“{col.zh}”。请按模板在第 1 行加上此列。",
-                                 f"Required column '{col.en}' is missing. Add it to row 1 as in the template."))
+        raw = _raw_rows(data, sheet)
+    except Exception as exc:  # a broken file of any kind is a message, never a traceback
+        return Reading(empty, [_problem(name, None, None, None,
+                                        f"无法读取为表格：{_short(exc)}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
+                                        f"Cannot be read as a table: {_short(exc)}. Save it as CSV or .xlsx and try again.")],
+                       [], {})
+    if raw.empty:
+        return Reading(empty, [_problem(name, None, None, None, "文件是空的。", "The file is empty.")], [], {})
+    top = _header_row(raw, table)
+    headers = [str(h).strip() if isinstance(h, str) else "" for h in raw.iloc[top].tolist()]
+    body = raw.iloc[top + 1:].copy()
+    body.columns = range(len(headers))
+    body.index = np.arange(top + 2, top + 2 + len(body))  # spreadsheet row numbers
+    notices: list[tuple[str, str]] = []
+    if top:
+        notices.append((f"表头在第 {top + 1} 行，上方的标题行已忽略。", f"Headers are on row {top + 1}; title rows above ignored."))
+    blank = body.isna().all(axis=1)
+    first_cells = body.iloc[:, : min(3, body.shape[1])].astype("string").fillna("")
+    totals = first_cells.apply(lambda col: col.str.strip().str.match(TOTALS)).any(axis=1) & ~blank
+    if blank.any():
+        notices.append((f"忽略了 {int(blank.sum())} 个空行。", f"{int(blank.sum())} blank rows ignored."))
+    for row in body.index[totals]:
+        notices.append((f"第 {row} 行是合计行，已忽略。", f"Row {row} is a totals row; ignored."))
+    body = body.loc[~blank & ~totals]
+    mapping = match_headers([h for h in headers if h], table)
+    position = {col: headers.index(header) for header, col in mapping.items()}
+    header_of = {col: header for header, col in mapping.items()}
+    missing = [col for col in table.columns if col.required and col.name not in position]
+    problems = [_problem(name, top + 1, col.zh, None,
+                         f"缺少必填列“{col.zh}”。请按模板在表头加上此列（也可写作：{'、'.join(col.aliases[:3]) or col.en}）。",
+                         f"Required column '{col.en}' is missing. Add it to the header row as in the template.")
+                for col in missing]
     if missing:
-        return pd.DataFrame(columns=table.names), problems
-    frame = raw[list(mapping)].rename(columns=mapping)
-    for col in table.columns:
-        if col.name not in frame:
-            frame[col.name] = pd.NA
-    frame = frame[table.names]
-    bad = np.zeros(len(frame), dtype=bool)
-    rows = np.arange(len(frame)) + 2  # spreadsheet rows: the header is row 1
+        return Reading(empty, problems, notices, header_of)
+    unknown = [h for h in headers if h and h not in mapping]
+    if unknown:
+        notices.append((f"以下列不在模板中，已忽略：{'、'.join(unknown[:8])}。",
+                        f"Columns not in the template were ignored: {', '.join(unknown[:8])}."))
+    frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
+                          for col in table.columns}, index=body.index)
+    frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
+    problems += parse_problems
+    problems += validate(frame, kind, header_of, name)
+    bad_rows = {p.row for p in problems if p.row is not None}
+    if not keep_bad_rows:
+        frame = frame.loc[~frame.index.isin(bad_rows)]
+        # same place and date twice: keep the last and say so (an upload refuses it instead)
+        duplicated = frame.duplicated(list(table.key), keep="last")
+        frame = frame.loc[~duplicated]
+    return Reading(frame, problems, notices, header_of)
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _as_bytes(source) -> bytes:
+    if isinstance(source, (str, Path)):
+        return Path(source).read_bytes()
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    return source.read()
+
+
+def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str], name: str,
+                   year: int | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn text into typed columns; a value that cannot be read is a problem naming row and column."""
+    problems: list[Problem] = []
+    out = pd.DataFrame(index=frame.index)
     for col in table.columns:
         header = header_of.get(col.name, col.zh)
         values = frame[col.name].astype("string").str.strip()
-        blank = values.isna() | (values == "")
-        if col.required:
-            for i in np.flatnonzero(blank.to_numpy()):
-                problems.append(_problem(name, rows[i], header, "", f"“{header}”不能为空，请填写。",
-                                         f"'{header}' must not be empty."))
-            bad |= blank.to_numpy()
+        blank = (values.isna() | (values == "")).to_numpy()
         if col.kind == "date":
-            parsed = parse_dates(values)
-            wrong = (~blank & parsed.isna()).to_numpy()
-            for i in np.flatnonzero(wrong):
-                problems.append(_problem(name, rows[i], header, values.iloc[i],
-                                         "日期无法识别，请写成 2020-02-25 这样的格式。",
-                                         "Unrecognised date; write it like 2020-02-25."))
-            bad |= wrong
-            frame[col.name] = parsed
+            parsed = parse_dates(values, year)
+            expected = ("日期，如 2020-02-25、2020/2/25 或 2月25日", "a date such as 2020-02-25")
         elif col.kind in ("int", "float"):
             parsed = parse_numbers(values)
-            wrong = (~blank & (parsed.isna() | ~np.isfinite(parsed.fillna(0)) | (parsed < 0))).to_numpy()
-            for i in np.flatnonzero(wrong):
-                problems.append(_problem(name, rows[i], header, values.iloc[i],
-                                         "应为不小于 0 的数字，请改为数字或留空。",
-                                         "Expected a number of 0 or more; correct it or leave it empty."))
-            bad |= wrong
-            frame[col.name] = parsed.round().astype("Int64") if col.kind == "int" else parsed.astype("Float64")
+            if col.kind == "int":
+                whole = parsed.isna() | (parsed == parsed.round())
+                parsed = parsed.where(whole, np.nan)
+            expected = ("整数" if col.kind == "int" else "数字", "a whole number" if col.kind == "int" else "a number")
         elif col.vocabulary:
-            codes = values.map(lambda v: vocab.to_code(col.vocabulary, v) if isinstance(v, str) else None)
-            wrong = (~blank & codes.isna()).to_numpy()
-            for i in np.flatnonzero(wrong):
-                accepted = vocab.accepted_values(col.vocabulary, "zh")
-                problems.append(_problem(name, rows[i], header, values.iloc[i],
-                                         f"取值无法识别，应为：{accepted}。",
-                                         f"Unrecognised value; expected one of "
-                                         f"{vocab.accepted_values(col.vocabulary, 'en')}."))
-            bad |= wrong
-            frame[col.name] = codes.astype("string")
+            parsed = values.map(lambda v: vocab.to_code(col.vocabulary, v) if isinstance(v, str) else None)
+            parsed = parsed.astype("string")
+            expected = (vocab.accepted_values(col.vocabulary, "zh"), vocab.accepted_values(col.vocabulary, "en"))
         else:
-            frame[col.name] = values.where(~blank, pd.NA)
-    frame = frame.loc[~bad].reset_index(drop=True)
-    duplicated = frame.duplicated(list(table.key), keep="last")
-    for i in np.flatnonzero(duplicated.to_numpy()):
-        key = " / ".join(str(frame.iloc[i][k]) for k in table.key)
-        problems.append(_problem(name, None, None, key, f"同一场所同一日期重复出现（{key}），以最后一行为准。",
-                                 f"Same place and date twice ({key}); the last row is used."))
-    frame = frame.loc[~duplicated].reset_index(drop=True)
-    return frame, problems
+            out[col.name] = values.where(~blank, pd.NA)
+            continue
+        unreadable = ~blank & pd.isna(parsed).to_numpy()
+        for row in frame.index[unreadable]:
+            problems.append(_problem(name, row, header, frame.at[row, col.name],
+                                     f"“{frame.at[row, col.name]}”无法识别，应为{expected[0]}。",
+                                     f"'{frame.at[row, col.name]}' is not understood; expected {expected[1]}."))
+        if col.kind == "int":
+            parsed = parsed.round().astype("Int64")
+        elif col.kind == "float":
+            parsed = parsed.astype("Float64")
+        out[col.name] = parsed
+    return out, problems
 
 
 def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:

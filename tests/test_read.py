@@ -10,7 +10,8 @@ from geo.read import read_layer, read_table
 
 def test_gbk_file_with_chinese_headers_and_labels_keeps_leading_zeros():
     text = "小区编号,日期,封闭状态,居民人数\n0501,2020/2/25,全封闭,\"1,200\"\n"
-    frame, problems = read_table(io.BytesIO(text.encode("gbk")), "compound_status")
+    reading = read_table(io.BytesIO(text.encode("gbk")), "compound_status")
+    frame, problems = reading.frame.reset_index(drop=True), reading.problems
     assert problems == []
     assert frame.loc[0, "compound_id"] == "0501"
     assert frame.loc[0, "date"] == "2020-02-25"
@@ -20,7 +21,8 @@ def test_gbk_file_with_chinese_headers_and_labels_keeps_leading_zeros():
 
 def test_utf8_bom_and_english_headers():
     text = "\ufeffSite ID,Date,Resumption state,Health ledger kept\nS1,2020-02-25,已复工,是\n"
-    frame, problems = read_table(text.encode("utf-8"), "site_status")
+    reading = read_table(text.encode("utf-8"), "site_status")
+    frame, problems = reading.frame, reading.problems
     assert problems == []
     assert frame.iloc[0][["site_id", "resumption", "health_ledger"]].tolist() == ["S1", "resumed", "yes"]
 
@@ -31,7 +33,8 @@ def test_bad_values_are_reported_with_spreadsheet_row_and_header():
             "0502,二月,open,10\n"
             "0503,2020-02-25,open,-4\n"
             "0504,2020-02-25,open,12\n")
-    frame, problems = read_table(text.encode(), "compound_status")
+    reading = read_table(text.encode(), "compound_status")
+    frame, problems = reading.frame, reading.problems
     assert frame["compound_id"].tolist() == ["0504"]
     where = {(p.row, p.column) for p in problems}
     assert where == {(2, "封闭状态"), (3, "日期"), (4, "居民人数")}
@@ -39,16 +42,17 @@ def test_bad_values_are_reported_with_spreadsheet_row_and_header():
 
 
 def test_missing_required_column_is_one_clear_problem():
-    frame, problems = read_table("小区编号,日期\n0501,2020-02-25\n".encode(), "compound_status")
-    assert frame.empty
-    assert [(p.row, p.column) for p in problems] == [(1, "封闭状态")]
+    reading = read_table("小区编号,日期\n0501,2020-02-25\n".encode(), "compound_status")
+    assert reading.frame.empty
+    assert [(p.row, p.column) for p in reading.problems] == [(1, "封闭状态")]
 
 
 def test_duplicate_place_and_date_keeps_last_and_says_so():
     text = "place_id,date,item,on_hand,daily_use\nC1,2020-02-25,口罩,10,1\nC1,2020-02-25,masks,20,1\n"
-    frame, problems = read_table(text.encode(), "supplies")
-    assert frame["on_hand"].tolist() == [20]
-    assert len(problems) == 1 and "重复" in problems[0].zh
+    reading = read_table(text.encode(), "supplies")
+    assert reading.frame["on_hand"].tolist() == [20]
+    assert [(p.row, p.column) for p in reading.problems] == [(2, "place_id")]
+    assert "多次" in reading.problems[0].zh
 
 
 def test_layer_properties_that_are_lists_become_text_and_bad_features_are_reported():
@@ -66,3 +70,44 @@ def test_layer_properties_that_are_lists_become_text_and_bad_features_are_report
 def test_unreadable_layer_is_a_problem_not_an_exception():
     layer, problems = read_layer(b"not json", "zones")
     assert layer.empty and len(problems) == 1
+
+
+def _xlsx(rows) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_with_title_row_totals_row_blank_rows_and_excel_dates():
+    import datetime
+
+    data = _xlsx([
+        ["咸安区小区日报表"],
+        ["小区编号", "小区名称", "日期", "封闭状态", "居民人数"],
+        ["0501", "金桂花园", datetime.datetime(2020, 2, 25), "全封闭", 1200],
+        [None, None, None, None, None],
+        ["0502", "温泉名城", 43886, "封闭管理", "1,500"],
+        ["0503", "浮山小区", "2月25日", "未封闭", 300.0],
+        ["合计", None, None, None, 3000],
+    ])
+    reading = read_table(data, "compound_status", name="日报.xlsx")
+    assert reading.problems == []
+    assert reading.frame["compound_id"].tolist() == ["0501", "0502", "0503"]
+    assert reading.frame["date"].tolist() == ["2020-02-25"] * 3
+    assert reading.frame["residents"].tolist() == [1200, 1500, 300]
+    notes = " ".join(zh for zh, _ in reading.notices)
+    assert "第 7 行是合计行" in notes and "1 个空行" in notes and "表头在第 2 行" in notes
+
+
+def test_header_aliases_and_absurd_numbers_and_future_dates():
+    text = "编号,小区,报告日期,状态,居民\n0501,金桂花园,2020-02-25,全封闭,10000000\n0502,温泉名城,2099-01-01,open,5\n"
+    reading = read_table(text.encode(), "compound_status")
+    found = {(p.row, p.column) for p in reading.problems}
+    assert found == {(2, "居民"), (3, "报告日期")}
+    assert "超出合理范围" in next(p.zh for p in reading.problems if p.row == 2)
