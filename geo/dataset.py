@@ -32,17 +32,6 @@ class Dataset:
         return getattr(self, kind)
 
 
-def fingerprint(data_dir: str | Path) -> tuple:
-    """Names, sizes and modification times of the files: changes when any file changes."""
-    data_dir = Path(data_dir)
-    stamp = []
-    for kind in (*GEOMETRY_TABLES, *STATUS_TABLES):
-        path = data_dir / TABLES[kind].file
-        stat = path.stat() if path.exists() else None
-        stamp.append((path.name, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1))
-    return tuple(stamp)
-
-
 def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     """Give every place with an empty zone the zone containing its representative point.
 
@@ -95,3 +84,15 @@ def load_dataset(data_dir: str | Path) -> Dataset:
         frames[kind], count = assign_zones(frames[kind], frames["zones"])
         assigned += count
     return Dataset(**frames, problems=problems, zones_assigned=assigned)
+
+
+def load_store(engine) -> Dataset:
+    """The newest version of every table in the store, as a Dataset."""
+    from geo import store
+
+    frames = {kind: store.current(engine, kind) for kind in (*GEOMETRY_TABLES, *STATUS_TABLES)}
+    assigned = 0
+    for kind in ("compounds", "sites"):
+        frames[kind], count = assign_zones(frames[kind], frames["zones"])
+        assigned += count
+    return Dataset(**frames, problems=[], zones_assigned=assigned)

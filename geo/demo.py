@@ -1087,16 +1087,18 @@ def compound_frames(compounds: Layer, reports: dict, dates: list[dt.date],
                     missing: np.ndarray, typo: tuple[int, str]):
     """One DataFrame of compound reports per day; the typo row is added on the last day."""
     ids = compounds.properties["id"].to_numpy()
+    names = compounds.properties["name"].to_numpy()
     columns = TABLES["compound_status"].names
+    measures = [name for name in columns if name in reports]
     for day, date in enumerate(dates):
         keep = ~missing[:, day]
-        frame = pd.DataFrame({"compound_id": ids[keep], "date": date.isoformat()})
-        for name in columns[2:]:
+        frame = pd.DataFrame({"compound_id": ids[keep], "compound_name": names[keep], "date": date.isoformat()})
+        for name in measures:
             frame[name] = reports[name][keep, day]
         frame["closure"] = np.asarray(CLOSURE, dtype=object)[frame["closure"].to_numpy()]
         if day == len(dates) - 1:
-            row = {"compound_id": typo[1], "date": date.isoformat()}
-            row.update({name: reports[name][typo[0], day] for name in columns[2:]})
+            row = {"compound_id": typo[1], "compound_name": names[typo[0]], "date": date.isoformat()}
+            row.update({name: reports[name][typo[0], day] for name in measures})
             row["closure"] = CLOSURE[row["closure"]]
             frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
         yield frame[columns]
@@ -1105,18 +1107,20 @@ def compound_frames(compounds: Layer, reports: dict, dates: list[dt.date],
 def site_frames(sites: Layer, reports: dict, dates: list[dt.date], missing: np.ndarray):
     """One DataFrame of site reports per day."""
     ids = sites.properties["id"].to_numpy()
+    names = sites.properties["name"].to_numpy()
     columns = TABLES["site_status"].names
+    measures = [name for name in columns if name in reports]
     for day, date in enumerate(dates):
         keep = ~missing[:, day]
-        frame = pd.DataFrame({"site_id": ids[keep], "date": date.isoformat()})
-        for name in columns[2:]:
+        frame = pd.DataFrame({"site_id": ids[keep], "site_name": names[keep], "date": date.isoformat()})
+        for name in measures:
             frame[name] = reports[name][keep, day]
         frame["resumption"] = np.asarray(RESUMPTION, dtype=object)[frame["resumption"].to_numpy()]
         yield frame[columns]
 
 
-def supply_frames(place_ids: np.ndarray, stocks, dates: list[dt.date], missing: np.ndarray,
-                  chunk: int = 20_000):
+def supply_frames(place_ids: np.ndarray, place_names: np.ndarray, stocks, dates: list[dt.date],
+                  missing: np.ndarray, chunk: int = 20_000):
     """DataFrames of supply rows, day by day in blocks of ``chunk`` places:
     every reporting place, every item."""
     items = np.asarray(ITEMS, dtype=object)
@@ -1126,6 +1130,7 @@ def supply_frames(place_ids: np.ndarray, stocks, dates: list[dt.date], missing: 
             keep = ~missing[block, day]
             yield pd.DataFrame({
                 "place_id": np.repeat(place_ids[block][keep], len(items)),
+                "place_name": np.repeat(place_names[block][keep], len(items)),
                 "date": date.isoformat(),
                 "item": np.tile(items, int(keep.sum())),
                 "on_hand": format_quantities(on_hand[block][keep].ravel()),
@@ -1239,7 +1244,9 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
             site_frames(site_layer, reports.sites, reports.dates, reports.missing[compounds:])),
         "supplies": write_table_days(
             out / TABLES["supplies"].file,
-            supply_frames(reports.place_ids, reports.stocks, reports.dates, reports.missing)),
+            supply_frames(reports.place_ids, np.concatenate([compound_layer.properties["name"].to_numpy(),
+                                                             site_layer.properties["name"].to_numpy()]),
+                          reports.stocks, reports.dates, reports.missing)),
     }
 
 

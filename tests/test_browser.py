@@ -46,15 +46,19 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def demo_server(browser):
-    with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "amap"}, name="server-demo") as server:
+def demo_server(browser, tmp_path_factory):
+    store = tmp_path_factory.mktemp("demo-store") / "store.sqlite"
+    with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "amap",
+                           "CMDMAP_DATABASE_URL": f"sqlite:///{store}"}, name="server-demo") as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def tiny_server(browser, tmp_path_factory):
     folder = write_tiny_city(tmp_path_factory.mktemp("browser") / "city")
-    with streamlit_server({"CMDMAP_DATA_DIR": str(folder), "CMDMAP_BASEMAP": "amap"}, name="server-tiny") as server:
+    with streamlit_server({"CMDMAP_DATA_DIR": str(folder), "CMDMAP_BASEMAP": "amap",
+                           "CMDMAP_DATABASE_URL": f"sqlite:///{folder.parent / 'store.sqlite'}"},
+                          name="server-tiny") as server:
         yield server
 
 

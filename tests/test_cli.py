@@ -11,7 +11,7 @@ def test_template_command_writes_chinese_headers(tmp_path):
     out = tmp_path / "t.csv"
     subprocess.run([sys.executable, "-m", "geo", "template", "compound_status", "--out", str(out)],
                    cwd=ROOT, check=True)
-    assert out.read_text(encoding="utf-8-sig").startswith("小区编号,日期,封闭状态")
+    assert out.read_text(encoding="utf-8-sig").startswith("小区编号,小区名称,日期,封闭状态")
 
 
 def test_unknown_kind_is_refused_with_usage():

@@ -12,6 +12,7 @@ PAGES = ["pages/overview.py", "pages/compounds.py", "pages/zones.py", "pages/sit
 @pytest.fixture
 def app(tiny_dir, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{tiny_dir.parent / 'store.sqlite'}")
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
 
     def open_page(page, **query):
@@ -95,6 +96,7 @@ def test_hostile_name_is_plain_text_in_the_details_panel(app):
 
 def test_empty_data_folder_explains_instead_of_failing(tmp_path, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     for page in PAGES:
         at = AppTest.from_file(APP, default_timeout=60)
         at.switch_page(page)

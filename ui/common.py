@@ -7,7 +7,9 @@ import re
 import streamlit as st
 
 from geo import settings as settings_mod
-from geo.dataset import Dataset, fingerprint, load_dataset
+from geo.dataset import Dataset, load_store
+from geo.db import connect
+from geo.store import newest_version, seed_from_folder
 from geo.labels import t
 from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view
 from geo.zonestats import zone_metrics
@@ -50,25 +52,33 @@ def thresholds() -> Thresholds:
     return Thresholds(low=float(s["supply_low_days"]), critical=float(s["supply_critical_days"]))
 
 
+def engine():
+    """The store's engine; an empty store is filled from the data folder on first use."""
+    s = settings()
+    store_engine = connect(str(s["database_url"]))
+    if newest_version(store_engine) == 0:
+        seed_from_folder(store_engine, s["data_dir"])
+    return store_engine
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(data_dir: str, stamp: tuple) -> Dataset:
-    # The stamp is part of the cache key: a changed file loads a new dataset.
-    return load_dataset(data_dir)
+def _load(url: str, version: int) -> Dataset:
+    # The newest version is part of the cache key: an upload or rollback loads a new dataset.
+    return load_store(connect(url))
+
+
+def _key() -> tuple[str, int]:
+    store_engine = engine()
+    return str(settings()["database_url"]), newest_version(store_engine)
 
 
 def dataset() -> Dataset:
-    data_dir = str(settings()["data_dir"])
-    return _load(data_dir, fingerprint(data_dir))
-
-
-def _key() -> tuple:
-    data_dir = str(settings()["data_dir"])
-    return data_dir, fingerprint(data_dir)
+    return _load(*_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _view(kind: str, data_dir: str, stamp: tuple, date: str, low: float, critical: float):
-    ds = _load(data_dir, stamp)
+def _view(kind: str, url: str, version: int, date: str, low: float, critical: float):
+    ds = _load(url, version)
     limits = Thresholds(low, critical)
     if kind == "compounds":
         return compound_view(ds, date, limits)

@@ -1,0 +1,369 @@
+"""The versioned store: every upload is a version, nothing is overwritten in place.
+
+Each table of :mod:`geo.schema` has a row table ``rows_<kind>`` whose rows carry
+the version that added them (``added_in``) and, once replaced, the version that
+retired them (``removed_in``). The current state is every row not retired; the
+state at version N is every row added by N and not retired by N. A rollback is
+a new version that retires what came later and adds back what was there.
+
+The first use of an empty store fills it from the data folder (the demo city),
+one "seed" version per file, so the app always reads the store.
+
+Examples
+--------
+>>> from geo.db import connect
+>>> engine = connect("sqlite://")
+>>> newest_version(engine)
+0
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text,
+                        and_, func, insert, or_, select, update)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from geo.db import metadata
+from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+
+KINDS = GEOMETRY_TABLES + STATUS_TABLES
+SYSTEM_USER = "system"
+
+store_meta = Table("store_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
+
+files = Table(
+    "files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+versions = Table(
+    "versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # seed, import, rollback
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("file_name", String(255)),
+    Column("file_id", Integer, ForeignKey("files.id")),
+    Column("rows_in_file", Integer),
+    Column("rows_added", Integer, nullable=False, default=0),
+    Column("rows_changed", Integer, nullable=False, default=0),
+    Column("rows_removed", Integer, nullable=False, default=0),
+    Column("summary", Text),  # JSON list of [zh, en] lines
+    Column("target_version", Integer),
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version_id", Integer, ForeignKey("versions.id"), nullable=False, index=True),
+    Column("change", String(16), nullable=False),  # added, changed, removed
+    Column("place", String(255)),
+    Column("key", Text, nullable=False),
+    Column("field", String(64)),
+    Column("before", Text),
+    Column("after", Text),
+)
+
+_TYPES = {"int": Integer, "float": Float}
+
+
+def _row_table(kind: str) -> Table:
+    table = TABLES[kind]
+    columns = [Column("row_id", Integer, primary_key=True, autoincrement=True),
+               Column("added_in", Integer, ForeignKey("versions.id"), nullable=False),
+               Column("removed_in", Integer, ForeignKey("versions.id"))]
+    columns += [Column(col.name, _TYPES.get(col.kind, Text)) for col in table.columns]
+    if table.geometry:
+        columns.append(Column("geometry", Text))  # WKB as hex: exact, compact, readable by PostGIS
+    rows = Table(f"rows_{kind}", metadata, *columns)
+    Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
+    Index(f"ix_rows_{kind}_added", rows.c.added_in)
+    return rows
+
+
+ROWS: dict[str, Table] = {kind: _row_table(kind) for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What writing a version did."""
+
+    version: int
+    added: int
+    changed: int
+    removed: int
+
+
+def newest_version(engine: Engine) -> int:
+    """The id of the newest version (0 for an empty store): the key of every cache."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(versions.c.id), 0))).scalar_one())
+
+
+def _payload_columns(kind: str) -> list[str]:
+    return TABLES[kind].names + (["geometry"] if TABLES[kind].geometry else [])
+
+
+def _to_records(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows as the database holds them: geometry as WKB hex, missing values as None."""
+    out = pd.DataFrame({name: frame[name] if name in frame else pd.NA for name in TABLES[kind].names},
+                       index=frame.index)
+    if TABLES[kind].geometry:
+        out["geometry"] = shapely.to_wkb(np.asarray(frame.geometry), hex=True)
+    return out.astype(object).where(out.notna(), None)
+
+
+def _from_records(kind: str, frame: pd.DataFrame):
+    """Typed frame (a GeoDataFrame for layers) from database rows."""
+    table = TABLES[kind]
+    out = pd.DataFrame(index=frame.index)
+    for col in table.columns:
+        values = frame[col.name] if col.name in frame else pd.Series(pd.NA, index=frame.index)
+        if col.kind == "int":
+            out[col.name] = pd.to_numeric(values, errors="coerce").round().astype("Int64")
+        elif col.kind == "float":
+            out[col.name] = pd.to_numeric(values, errors="coerce").astype("Float64")
+        else:
+            out[col.name] = values.astype("string")
+    if table.geometry:
+        geometry = shapely.from_wkb(frame["geometry"].to_numpy()) if len(frame) else []
+        return gpd.GeoDataFrame(out, geometry=list(geometry) if len(frame) else [], crs="EPSG:4326")
+    return out
+
+
+def _read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
+    rows = ROWS[kind]
+    query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(condition)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    return frame
+
+
+def current(engine: Engine, kind: str):
+    """The rows of ``kind`` as the newest version has them."""
+    frame = _read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))
+    return _from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
+
+
+def _alive_at(kind: str, version: int):
+    rows = ROWS[kind]
+    return and_(rows.c.added_in <= version, or_(rows.c.removed_in.is_(None), rows.c.removed_in > version))
+
+
+def state_at(engine: Engine, kind: str, version: int):
+    """The rows of ``kind`` as they were right after ``version``."""
+    frame = _read_rows(engine, kind, _alive_at(kind, version))
+    return _from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
+
+
+def _key_text(kind: str, frame: pd.DataFrame) -> pd.Series:
+    keys = TABLES[kind].key
+    return frame[list(keys)].astype("string").fillna("").agg("\x1f".join, axis=1) if len(frame) else pd.Series(
+        [], dtype="string")
+
+
+def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Values as text so that 3 and 3.0, None and NaN compare equal."""
+    out = pd.DataFrame(index=frame.index)
+    for c in columns:
+        values = frame[c]
+        numbers = pd.to_numeric(values, errors="coerce")
+        text = values.astype("string")
+        as_number = numbers.map(lambda v: f"{v:.10g}", na_action="ignore").astype("string")
+        out[c] = as_number.where(numbers.notna(), text).fillna("")
+    return out
+
+
+def _insert_file(conn, content: bytes | None) -> int | None:
+    if content is None:
+        return None
+    return conn.execute(insert(files).values(sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+                                             content=content)).inserted_primary_key[0]
+
+
+def _place_column(kind: str) -> str | None:
+    table = TABLES[kind]
+    for name in ("name", "compound_name", "site_name", "place_name"):
+        if name in table.names:
+            return name
+    return None
+
+
+def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare incoming rows with the existing ones by key.
+
+    Returns the incoming rows that are new or differ (with a ``_change`` column,
+    'added' or 'changed', and ``_row_id`` of the row they replace), and one row
+    per changed field (key, field, before, after) for the history.
+    """
+    table = TABLES[kind]
+    columns = _payload_columns(kind)
+    incoming = incoming.copy()
+    incoming["_key"] = _key_text(kind, incoming).to_numpy()
+    existing = existing.copy()
+    existing["_key"] = _key_text(kind, existing).to_numpy()
+    old = existing.drop_duplicates("_key", keep="last").set_index("_key")
+    new = incoming.drop_duplicates("_key", keep="last").set_index("_key")
+    common = new.index.intersection(old.index)
+    before = _comparable(old.loc[common], columns)
+    after = _comparable(new.loc[common], columns)
+    differs = (before != after)
+    changed_keys = common[differs.any(axis=1).to_numpy()] if len(common) else common
+    added_keys = new.index.difference(old.index)
+    result = new.loc[added_keys.append(changed_keys)].copy()
+    result["_change"] = ["added"] * len(added_keys) + ["changed"] * len(changed_keys)
+    result["_row_id"] = [None] * len(added_keys) + old.loc[changed_keys, "row_id"].tolist() if "row_id" in old else None
+    place = _place_column(kind)
+    fields = []
+    if len(changed_keys):
+        stacked = differs.loc[changed_keys].stack()
+        for (key, field) in stacked[stacked].index:
+            if field == "geometry":
+                b, a = "（旧图形）", "（新图形）"
+            else:
+                b, a = before.at[key, field], after.at[key, field]
+            fields.append({"change": "changed", "key": key, "field": field, "before": b, "after": a,
+                           "place": None if place is None else _text(new.at[key, place])})
+    for key in added_keys:
+        fields.append({"change": "added", "key": key, "field": None, "before": None, "after": None,
+                       "place": None if place is None else _text(new.at[key, place])})
+    field_frame = pd.DataFrame(fields, columns=["change", "key", "field", "before", "after", "place"])
+    return result.reset_index(names="_key"), field_frame
+
+
+def _text(value):
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
+               file_name: str | None = None, content: bytes | None = None, summary: list | None = None,
+               rows_in_file: int | None = None) -> Applied:
+    """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing."""
+    rows = ROWS[kind]
+    with engine.begin() as conn:
+        existing = pd.read_sql(select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)])
+                               .where(rows.c.removed_in.is_(None)), conn)
+        records = _to_records(kind, incoming)
+        delta, fields = diff_rows(kind, existing, records)
+        version = conn.execute(insert(versions).values(
+            kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
+            user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),
+            rows_in_file=len(incoming) if rows_in_file is None else rows_in_file,
+            summary=json.dumps(summary or [], ensure_ascii=False),
+        )).inserted_primary_key[0]
+        replaced = [int(r) for r in delta["_row_id"].dropna()] if len(delta) else []
+        for start in range(0, len(replaced), 500):
+            conn.execute(update(rows).where(rows.c.row_id.in_(replaced[start:start + 500])).values(removed_in=version))
+        if len(delta):
+            payload = delta[_payload_columns(kind)].astype(object).where(delta[_payload_columns(kind)].notna(), None)
+            conn.execute(insert(rows), [dict(r, added_in=version) for r in payload.to_dict("records")])
+        if len(fields) and action != "seed":
+            conn.execute(insert(changes), [dict(r, version_id=version) for r in
+                                           fields.astype(object).where(fields.notna(), None).to_dict("records")])
+        added = int((delta["_change"] == "added").sum()) if len(delta) else 0
+        conn.execute(update(versions).where(versions.c.id == version).values(
+            rows_added=added, rows_changed=len(replaced), rows_removed=0))
+    return Applied(version, added, len(replaced), 0)
+
+
+def rollback(engine: Engine, target: int, user_name: str) -> Applied:
+    """A new version that brings the table of version ``target`` back to its state right after it."""
+    with engine.connect() as conn:
+        kind = conn.execute(select(versions.c.kind).where(versions.c.id == target)).scalar_one_or_none()
+    if kind is None:
+        raise LookupError(f"version {target} does not exist")
+    rows = ROWS[kind]
+    with engine.begin() as conn:
+        now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)), conn)
+        then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)), conn)
+        retire = sorted(set(now_rows["row_id"]) - set(then_rows["row_id"]))
+        revive = then_rows.loc[~then_rows["row_id"].isin(set(now_rows["row_id"]))]
+        version = conn.execute(insert(versions).values(
+            kind=kind, action="rollback", created_at=datetime.datetime.now(datetime.timezone.utc),
+            user_name=user_name, target_version=target, rows_added=len(revive), rows_removed=len(retire),
+            summary=json.dumps([[f"回退到版本 {target}", f"Rolled back to version {target}"]], ensure_ascii=False),
+        )).inserted_primary_key[0]
+        for start in range(0, len(retire), 500):
+            conn.execute(update(rows).where(rows.c.row_id.in_(retire[start:start + 500])).values(removed_in=version))
+        if len(revive):
+            payload = revive[_payload_columns(kind)].astype(object).where(revive[_payload_columns(kind)].notna(), None)
+            conn.execute(insert(rows), [dict(r, added_in=version) for r in payload.to_dict("records")])
+        place = _place_column(kind)
+        log = [{"version_id": version, "change": "removed", "key": key, "place": _text(r.get(place)) if place else None}
+               for key, r in zip(_key_text(kind, now_rows[now_rows["row_id"].isin(retire)]),
+                                 now_rows[now_rows["row_id"].isin(retire)].to_dict("records"))]
+        log += [{"version_id": version, "change": "added", "key": key, "place": _text(r.get(place)) if place else None}
+                for key, r in zip(_key_text(kind, revive), revive.to_dict("records"))]
+        if log:
+            conn.execute(insert(changes), log)
+    return Applied(version, len(revive), 0, len(retire))
+
+
+def history(engine: Engine) -> pd.DataFrame:
+    """Every version, newest first (without file contents)."""
+    query = select(versions.c.id, versions.c.kind, versions.c.action, versions.c.created_at, versions.c.user_name,
+                   versions.c.file_name, versions.c.rows_in_file, versions.c.rows_added, versions.c.rows_changed,
+                   versions.c.rows_removed, versions.c.summary, versions.c.target_version,
+                   files.c.size).select_from(versions.outerjoin(files)).order_by(versions.c.id.desc())
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def version_changes(engine: Engine, version: int) -> pd.DataFrame:
+    query = select(changes.c.change, changes.c.key, changes.c.place, changes.c.field, changes.c.before,
+                   changes.c.after).where(changes.c.version_id == version).order_by(changes.c.id)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["key"] = frame["key"].str.replace("\x1f", " / ", regex=False)
+    return frame
+
+
+def original_file(engine: Engine, version: int) -> tuple[str, bytes] | None:
+    """The file an upload was made from, byte for byte."""
+    query = select(versions.c.file_name, files.c.content).select_from(versions.join(files)).where(
+        versions.c.id == version)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (row.file_name, bytes(row.content))
+
+
+def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
+    """Fill an empty store from the data folder, once (safe when several processes start together)."""
+    from geo.read import read_layer, read_table
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(store_meta).values(key="seeded", value=str(data_dir)))
+    except IntegrityError:
+        return False
+    data_dir = Path(data_dir)
+    for kind in KINDS:
+        path = data_dir / TABLES[kind].file
+        if not path.exists():
+            continue
+        content = path.read_bytes()
+        if kind in GEOMETRY_TABLES:
+            frame, problems = read_layer(content, kind, name=path.name)
+        else:
+            reading = read_table(content, kind, name=path.name)
+            frame, problems = reading.frame, reading.problems
+        summary = [[f"初始数据：{len(frame)} 行", f"Initial data: {len(frame)} rows"]]
+        if problems:
+            summary.append([f"{len(problems)} 行有问题未导入", f"{len(problems)} rows with problems not imported"])
+        apply_rows(engine, kind, frame, SYSTEM_USER, "seed", path.name, content, summary, rows_in_file=len(frame))
+    return True
