@@ -5,7 +5,7 @@ The .xlsx has a second sheet, 填写说明, explaining every column and its acce
 Examples
 --------
 >>> template_bytes("site_status", "csv").decode("utf-8-sig").splitlines()[0]
-'工地编号,日期,复工状态,在册工人数,返岗工人数,健康台账,备注'
+'工地编号,项目名称,日期,复工状态,在册工人数,返岗工人数,健康台账,备注'
 """
 
 from __future__ import annotations
