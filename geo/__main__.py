@@ -1,10 +1,28 @@
-"""Command line: ``python -m geo demo …`` and ``python -m geo template …``."""
+"""Command line: the same code paths as the pages.
+
+``python -m geo demo|template|check|import|history|rollback|user …``; run with
+``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
+2 for one that cannot be read at all.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+
+
+def _engine():
+    from geo.db import connect
+    from geo.settings import load
+    from geo.store import newest_version, seed_from_folder
+
+    settings = load()
+    engine = connect(str(settings["database_url"]))
+    if newest_version(engine) == 0:
+        seed_from_folder(engine, settings["data_dir"])
+    return engine
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -29,7 +47,127 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_check(args: argparse.Namespace):
+    from geo.settings import load
+    from geo.upload import check_file
+
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        print(f"无法打开文件 / cannot open the file: {exc}", file=sys.stderr)
+        return None
+    max_bytes = int(float(load()["upload_max_mb"]) * 1e6)
+    return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
+                      max_bytes=max_bytes)
+
+
+def _report(check, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({
+            "ok": check.ok, "kind": check.kind, "file": check.file_name, "rows": len(check.frame),
+            "summary": [{"zh": zh, "en": en} for zh, en in check.summary],
+            "notices": [{"zh": zh, "en": en} for zh, en in check.notices],
+            "problems": [{"row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}
+                         for p in check.problems],
+            "changed_ids": check.changed_ids,
+        }, ensure_ascii=False, indent=2))
+        return
+    print(f"{check.file_name}: {len(check.frame)} 行 / rows")
+    for zh, en in check.notices:
+        print(f"  提示 / note: {zh} ({en})")
+    for p in check.problems:
+        where = "、".join(part for part in (f"第 {p.row} 行" if p.row else "", f"列“{p.column}”" if p.column else "")
+                         if part) or "整个文件"
+        print(f"  错误 / error: {where}：{p.zh}")
+    if check.ok:
+        for zh, en in check.summary:
+            print(f"  将会 / would: {zh} ({en})")
+    print("可以导入 / valid" if check.ok else f"共 {len(check.problems)} 个问题，未导入 / invalid")
+
+
+def _exit_code(check) -> int:
+    if check is None or any(p.fatal for p in check.problems):
+        return 2
+    return 0 if check.ok else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    check = _run_check(args)
+    if check is not None:
+        _report(check, args.json)
+    return _exit_code(check)
+
+
+def _acting_user(name: str):
+    from geo.auth import find_user
+
+    user = find_user(_engine(), name)
+    if user is None:
+        print(f"没有用户 {name}（先用 python -m geo user add 创建）/ no user {name}", file=sys.stderr)
+    return user
+
+
+def _import(args: argparse.Namespace) -> int:
+    from geo.auth import PermissionDenied
+    from geo.upload import commit
+
+    user = _acting_user(args.user)
+    if user is None:
+        return 1
+    check = _run_check(args)
+    if check is not None:
+        _report(check, args.json)
+    if _exit_code(check):
+        return _exit_code(check)
+    try:
+        applied = commit(_engine(), check, user)
+    except PermissionDenied as exc:
+        print(f"{exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        return 1
+    print(f"已导入为版本 {applied.version} / imported as version {applied.version}: "
+          f"+{applied.added} ~{applied.changed}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from geo.store import history
+
+    frame = history(_engine()).drop(columns=["summary"])
+    if args.json:
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from geo.auth import PermissionDenied
+    from geo.store import NothingToRollBack
+    from geo.upload import rollback_to
+
+    user = _acting_user(args.user)
+    if user is None:
+        return 1
+    try:
+        applied = rollback_to(_engine(), args.version, user)
+    except PermissionDenied as exc:
+        print(f"{exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        return 1
+    except NothingToRollBack as exc:
+        print(f"{exc.message('zh')} / {exc.message('en')}")
+        return 0
+    except LookupError:
+        print(f"没有版本 {args.version} / no version {args.version}", file=sys.stderr)
+        return 1
+    print(f"已回退，新版本 {applied.version} / rolled back as version {applied.version}: "
+          f"+{applied.added} -{applied.removed}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from geo.cli_user import register
+    from geo.crs import DATUMS
     from geo.schema import TABLES
 
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
@@ -50,6 +188,28 @@ def main(argv: list[str] | None = None) -> int:
     template.add_argument("--out", help="file to write (default: standard output)")
     template.set_defaults(func=_template)
 
+    for name, func, text in (("check", _check, "dry run: print what the file would change and every problem"),
+                             ("import", _import, "check, then store the file as a new version")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("kind", choices=sorted(TABLES))
+        command.add_argument("file")
+        command.add_argument("--sheet", help="sheet of an .xlsx (default: the first)")
+        command.add_argument("--datum", choices=DATUMS, help="coordinates of a GeoJSON file (default: detected)")
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "import":
+            command.add_argument("--user", required=True, help="the account the import is recorded under")
+        command.set_defaults(func=func)
+
+    hist = sub.add_parser("history", help="list every stored version")
+    hist.add_argument("--json", action="store_true")
+    hist.set_defaults(func=_history)
+
+    back = sub.add_parser("rollback", help="bring a table back to a version (recorded as a new version)")
+    back.add_argument("version", type=int)
+    back.add_argument("--user", required=True)
+    back.set_defaults(func=_rollback)
+
+    register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -48,6 +48,7 @@ class Problem:
     value: str | None
     zh: str
     en: str
+    fatal: bool = False  # the file could not be read at all (the command line exits with 2)
 
     def message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -152,6 +153,8 @@ def is_xlsx(data: bytes) -> bool:
 
 def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
     """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
+    if not is_xlsx(data) and b"\x00" in data[:8192]:
+        raise ValueError("这不是文本表格（含二进制内容）/ not a text table (binary content)")
     if is_xlsx(data):
         raw = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet in (None, "") else sheet, header=None,
                             dtype=object, engine="openpyxl")
@@ -208,10 +211,10 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     try:
         raw = _raw_rows(data, sheet)
     except Exception as exc:  # a broken file of any kind is a message, never a traceback
-        return Reading(empty, [_problem(name, None, None, None,
-                                        f"无法读取为表格：{_short(exc)}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
-                                        f"Cannot be read as a table: {_short(exc)}. Save it as CSV or .xlsx and try again.")],
-                       [], {})
+        return Reading(empty, [Problem(name, None, None, None,
+                                       f"无法读取为表格：{_short(exc)}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
+                                       f"Cannot be read as a table: {_short(exc)}. Save it as CSV or .xlsx and try again.",
+                                       fatal=True)], [], {})
     if raw.empty:
         return Reading(empty, [_problem(name, None, None, None, "文件是空的。", "The file is empty.")], [], {})
     top = _header_row(raw, table)
@@ -223,8 +226,11 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     if top:
         notices.append((f"表头在第 {top + 1} 行，上方的标题行已忽略。", f"Headers are on row {top + 1}; title rows above ignored."))
     blank = body.isna().all(axis=1)
-    first_cells = body.iloc[:, : min(3, body.shape[1])].astype("string").fillna("")
-    totals = first_cells.apply(lambda col: col.str.strip().str.match(TOTALS)).any(axis=1) & ~blank
+    totals = pd.Series(False, index=body.index)
+    for position_ in range(min(3, body.shape[1])):
+        cells = body.iloc[:, position_].astype("string").fillna("").str.strip()
+        totals |= cells.str.match(TOTALS).fillna(False).astype(bool)
+    totals &= ~blank
     if blank.any():
         notices.append((f"忽略了 {int(blank.sum())} 个空行。", f"{int(blank.sum())} blank rows ignored."))
     for row in body.index[totals]:
@@ -318,8 +324,8 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         collection = json.loads(decode(data) if isinstance(data, bytes) else data)
         features = collection["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return empty, [_problem(name, None, None, None, f"无法读取地图图层：{exc}。请检查文件是否为 GeoJSON。",
-                                f"Cannot read the map layer: {exc}. Check that it is GeoJSON.")]
+        return empty, [Problem(name, None, None, None, f"无法读取地图图层：{_short(exc)}。请检查文件是否为 GeoJSON。",
+                               f"Cannot read the map layer: {_short(exc)}. Check that it is GeoJSON.", fatal=True)]
     problems: list[Problem] = []
     records, geometries = [], []
     for number, feature in enumerate(features, start=1):

@@ -99,6 +99,19 @@ def _row_table(kind: str) -> Table:
 ROWS: dict[str, Table] = {kind: _row_table(kind) for kind in KINDS}
 
 
+class NothingToRollBack(ValueError):
+    """The table is already as it was after the chosen version."""
+
+    def __init__(self, version: int):
+        super().__init__(f"the table is already as it was after version {version}")
+        self.version = version
+
+    def message(self, lang: str = "zh") -> str:
+        if lang == "zh":
+            return f"数据已与版本 {self.version} 之后相同，无需回退。"
+        return f"The table is already as it was after version {self.version}; nothing to roll back."
+
+
 @dataclass(frozen=True)
 class Applied:
     """What writing a version did."""
@@ -119,7 +132,7 @@ def _payload_columns(kind: str) -> list[str]:
     return TABLES[kind].names + (["geometry"] if TABLES[kind].geometry else [])
 
 
-def _to_records(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+def records(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows as the database holds them: geometry as WKB hex, missing values as None."""
     out = pd.DataFrame({name: frame[name] if name in frame else pd.NA for name in TABLES[kind].names},
                        index=frame.index)
@@ -152,6 +165,11 @@ def _read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     return frame
+
+
+def existing_rows(engine: Engine, kind: str) -> pd.DataFrame:
+    """The current rows as the database holds them (with ``row_id``), for :func:`diff_rows`."""
+    return _read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))
 
 
 def current(engine: Engine, kind: str):
@@ -237,10 +255,10 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
                 b, a = "（旧图形）", "（新图形）"
             else:
                 b, a = before.at[key, field], after.at[key, field]
-            fields.append({"change": "changed", "key": key, "field": field, "before": b, "after": a,
+            fields.append({"change": "changed", "key": key.replace("\x1f", " / "), "field": field, "before": b, "after": a,
                            "place": None if place is None else _text(new.at[key, place])})
     for key in added_keys:
-        fields.append({"change": "added", "key": key, "field": None, "before": None, "after": None,
+        fields.append({"change": "added", "key": key.replace("\x1f", " / "), "field": None, "before": None, "after": None,
                        "place": None if place is None else _text(new.at[key, place])})
     field_frame = pd.DataFrame(fields, columns=["change", "key", "field", "before", "after", "place"])
     return result.reset_index(names="_key"), field_frame
@@ -250,16 +268,50 @@ def _text(value):
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
+def keep_absent_columns(kind: str, incoming: pd.DataFrame, existing: pd.DataFrame, present: list[str]) -> pd.DataFrame:
+    """A file without a column keeps the stored values of that column (a partial update), row by row.
+
+    >>> old = pd.DataFrame({"site_id": ["S1"], "date": ["2020-02-25"], "resumption": ["applied"],
+    ...                     "workers_total": [200]})
+    >>> new = pd.DataFrame({"site_id": ["S1"], "date": ["2020-02-25"], "resumption": ["resumed"],
+    ...                     "workers_total": [None]})
+    >>> keep_absent_columns("site_status", new, old, ["site_id", "date", "resumption"])["workers_total"].tolist()
+    [200]
+    """
+    absent = [c for c in TABLES[kind].names if c not in present and c in existing.columns]
+    if not absent or existing.empty or incoming.empty:
+        return incoming
+    keys = list(TABLES[kind].key)
+    old = existing.drop_duplicates(keys, keep="last").set_index(keys)[absent]
+    filled = incoming.copy()
+    index = pd.MultiIndex.from_frame(filled[keys].astype(str)) if len(keys) > 1 else filled[keys[0]].astype(str)
+    old.index = (pd.MultiIndex.from_frame(old.index.to_frame().astype(str)) if len(keys) > 1
+                 else old.index.astype(str))
+    for column in absent:
+        stored = old[column].reindex(index).to_numpy()
+        known = pd.notna(stored)
+        values = np.array(filled[column].astype(object).to_numpy(), dtype=object)
+        values[known] = stored[known]
+        filled[column] = pd.array(values, dtype=filled[column].dtype) if known.any() else filled[column]
+    return filled
+
+
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
                file_name: str | None = None, content: bytes | None = None, summary: list | None = None,
-               rows_in_file: int | None = None) -> Applied:
-    """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing."""
+               rows_in_file: int | None = None, present: list[str] | None = None) -> Applied:
+    """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing.
+
+    ``present`` names the columns the file had; the others keep their stored values.
+    """
     rows = ROWS[kind]
     with engine.begin() as conn:
+        # read inside the transaction: a concurrent import is diffed against, never lost
         existing = pd.read_sql(select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)])
                                .where(rows.c.removed_in.is_(None)), conn)
-        records = _to_records(kind, incoming)
-        delta, fields = diff_rows(kind, existing, records)
+        if present is not None:
+            incoming = keep_absent_columns(kind, incoming, _from_records(kind, existing), present)
+        records_in = records(kind, incoming)
+        delta, fields = diff_rows(kind, existing, records_in)
         version = conn.execute(insert(versions).values(
             kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),
@@ -293,6 +345,8 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)), conn)
         retire = sorted(set(now_rows["row_id"]) - set(then_rows["row_id"]))
         revive = then_rows.loc[~then_rows["row_id"].isin(set(now_rows["row_id"]))]
+        if not retire and revive.empty:
+            raise NothingToRollBack(target)
         version = conn.execute(insert(versions).values(
             kind=kind, action="rollback", created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, target_version=target, rows_added=len(revive), rows_removed=len(retire),
@@ -329,7 +383,7 @@ def version_changes(engine: Engine, version: int) -> pd.DataFrame:
                    changes.c.after).where(changes.c.version_id == version).order_by(changes.c.id)
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
-    frame["key"] = frame["key"].str.replace("\x1f", " / ", regex=False)
+    frame["key"] = frame["key"].str.replace("\x1f", " / ", regex=False)  # rollback rows keep the raw key
     return frame
 
 
