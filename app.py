@@ -1,17 +1,23 @@
-"""Entry point: page set-up, the language switch and the navigation."""
+"""Entry point: page set-up, language switch, login, and the navigation each role may see."""
 
 import streamlit as st
 
+from geo import auth
 from geo.labels import t
+from ui.auth import current_user, gate, login_sidebar
 from ui.common import lang, settings
 from ui.urlstate import from_url, to_url
 
 from_url("lang", ["zh", "en"], default=settings()["language"])
 st.set_page_config(page_title=t("app_title", lang()), page_icon="🗺️", layout="wide")
+
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 to_url("lang", lg)
+login_sidebar()
+gate()
 
+user = current_user()
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=True, url_path="overview"),
     st.Page("pages/compounds.py", title=t("page_compounds", lg), icon="🏘️", url_path="compounds"),
@@ -19,4 +25,11 @@ pages = [
     st.Page("pages/sites.py", title=t("page_sites", lg), icon="🏗️", url_path="sites"),
     st.Page("pages/supplies.py", title=t("page_supplies", lg), icon="😷", url_path="supplies"),
 ]
+# Pages a role may not use are not offered; each page and each action checks again on the server.
+if auth.can(user, "upload"):
+    pages.append(st.Page("pages/upload.py", title=t("page_upload", lg), icon="📤", url_path="upload"))
+if auth.can(user, "history"):
+    pages.append(st.Page("pages/history.py", title=t("page_history", lg), icon="🕘", url_path="history"))
+if auth.can(user, "manage_users"):
+    pages.append(st.Page("pages/users.py", title=t("auth_page_users", lg), icon="👥", url_path="users"))
 st.navigation(pages).run()

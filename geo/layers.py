@@ -145,3 +145,27 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tup
     entries.append(LegendEntry(t("legend_no_data", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
     legend = Legend(chosen.zh if lang == "zh" else chosen.en, entries)
     return Layer(t("layer_zones", lang), "zones", _frame(view, tips), style), legend
+
+
+#: Colour of what an upload would change, on the preview map only (no status uses it).
+HIGHLIGHT = "#00b8d4"
+
+
+def highlight_layer(places: gpd.GeoDataFrame, changed: set[str], lang: str) -> tuple[Layer, Legend]:
+    """Places an upload would change, highlighted; the others quiet grey."""
+    category = places["id"].astype(str).isin(changed).map({True: "changed", False: "same"})
+    tips = [tooltip_html(name, [(t("col_change", lang), t("upload_changed" if c == "changed" else "upload_same",
+                                                           lang))])
+            for name, c in zip(places["name"].astype(str), category)]
+    frame = gpd.GeoDataFrame({"id": places["id"].astype(str).to_numpy(), "category": category.to_numpy(),
+                              "tip": tips}, geometry=places.geometry.to_numpy(), crs=places.crs)
+    styles = {"changed": {"color": HIGHLIGHT, "weight": 3, "fillColor": HIGHLIGHT, "fillOpacity": 0.7},
+              "same": {"color": "#9e9e9e", "weight": 1, "fillColor": "#e0e0e0", "fillOpacity": 0.4},
+              "pt_changed": {"color": "#ffffff", "weight": 2, "fillColor": HIGHLIGHT, "fillOpacity": 1},
+              "pt_same": {"color": "#ffffff", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.8}}
+    counts = category.value_counts()
+    legend = Legend(t("upload_preview", lang), [
+        LegendEntry(t("upload_changed", lang), HIGHLIGHT, int(counts.get("changed", 0))),
+        LegendEntry(t("upload_same", lang), "#e0e0e0", int(counts.get("same", 0))),
+    ])
+    return Layer(t("upload_preview", lang), "preview", frame, styles), legend

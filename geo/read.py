@@ -254,7 +254,9 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
                           for col in table.columns}, index=body.index)
     frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
     problems += parse_problems
-    problems += validate(frame, kind, header_of, name)
+    # a cell that could not be read is reported once, not again as "empty" by the rules
+    unreadable = {(p.row, p.column) for p in parse_problems}
+    problems += [p for p in validate(frame, kind, header_of, name) if (p.row, p.column) not in unreadable]
     bad_rows = {p.row for p in problems if p.row is not None}
     if not keep_bad_rows:
         frame = frame.loc[~frame.index.isin(bad_rows)]

@@ -100,6 +100,8 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, headers: dict[str, str], places
     header = headers.get(key, TABLES[kind].column(key).zh)
     problems = []
     for row, value, name in zip(unknown.index, unknown[key].astype(str), unknown[name_column]):
+        if value in ("", "<NA>"):
+            continue  # an empty id is already reported
         hints = suggest(value, None if pd.isna(name) else str(name), places)
         hint_zh = f"是否为：{'、'.join(hints)}？" if hints else "请核对编号，或先上传该场所的图层。"
         hint_en = f"Did you mean: {', '.join(hints)}?" if hints else "Check the id, or upload the place's layer first."
@@ -111,7 +113,8 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, headers: dict[str, str], places
 def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
     dates = [d for table in STATUS_TABLES for d in store.current(engine, table)["date"].dropna()]
     year = int(max(dates)[:4]) if dates else None
-    reading = read_table(content, kind, name=file_name, sheet=sheet, year=year)
+    # every row is checked, also rows with other problems: staff see everything at once
+    reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
     problems = list(reading.problems)
     if not reading.frame.empty:
         problems += _unknown_ids(kind, reading.frame, reading.headers, _places(engine, kind), file_name)
@@ -166,6 +169,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum)
     else:
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
+    problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present)
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, "文件中没有数据行。", "The file has no data rows."))

@@ -93,3 +93,12 @@ def test_change_since_previous_report_is_shown_in_the_table(tiny):
     table = display_table(view, "compounds", "zh").set_index("编号")
     assert table.loc["0502", "较上一日报变化"] == "封闭管理 → 全封闭"
     assert table.loc["0503", "较上一日报变化"] == "封闭管理 → 未报告"
+
+
+def test_daily_figures_give_one_row_per_report_date(tiny):
+    from geo.trends import daily_figures
+
+    trend = daily_figures(tiny)
+    assert trend.index.tolist() == ["2020-02-24", "2020-02-25"]
+    assert trend["kpi_sealed"].tolist() == [0, 1]
+    assert trend["kpi_resumption_rate"].tolist() == [0.0, 50.0]

@@ -1,0 +1,68 @@
+"""History: trends by day, every stored version, its changes, its original file, and rollback."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from geo import auth
+from geo.auth import format_time
+from geo.labels import t
+from geo.schema import TABLES
+from geo.store import NothingToRollBack, history, original_file, version_changes
+from geo.trends import daily_figures
+from geo.upload import rollback_to
+from ui.auth import require_role
+from ui.common import dataset, engine, lang, require_navigation, thresholds
+from ui.uploadview import changes_table
+
+require_navigation()
+lg = lang()
+user = require_role("history")
+st.title(t("page_history", lg), anchor=False)
+
+st.subheader(t("history_trends", lg), anchor=False)
+trend = daily_figures(dataset(), thresholds())
+closure, rates = st.columns(2)
+closure.line_chart(trend[["kpi_sealed", "kpi_controlled", "kpi_open"]].rename(columns=lambda k: t(k, lg)),
+                   x_label=t("f_date", lg))
+rates.line_chart(trend[["kpi_resumption_rate"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+short, silent = st.columns(2)
+short.line_chart(trend[["kpi_short"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+silent.line_chart(trend[["kpi_not_reported"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+
+st.subheader(t("history_versions", lg), anchor=False)
+versions = history(engine())
+table = pd.DataFrame({
+    t("col_version", lg): versions["id"],
+    t("col_table", lg): [TABLES[k].zh if lg == "zh" else TABLES[k].en for k in versions["kind"]],
+    t("col_action", lg): [t(f"action_{a}", lg) for a in versions["action"]],
+    t("col_time", lg): [format_time(None if pd.isna(v) else pd.Timestamp(v).to_pydatetime()) for v in versions["created_at"]],
+    t("col_user", lg): versions["user_name"],
+    t("col_file", lg): versions["file_name"].fillna(""),
+    t("col_added", lg): versions["rows_added"], t("col_changed", lg): versions["rows_changed"],
+    t("col_removed", lg): versions["rows_removed"],
+    t("col_summary", lg): ["；".join(line[0 if lg == "zh" else 1] for line in json.loads(s or "[]"))
+                           for s in versions["summary"]],
+})
+st.dataframe(table, hide_index=True, width="stretch")
+
+chosen = st.selectbox(t("history_pick", lg), versions["id"].tolist(), key="history_version",
+                      format_func=lambda v: f"{t('col_version', lg)} {v}")
+if chosen is not None:
+    row = versions.loc[versions["id"] == chosen].iloc[0]
+    changes = version_changes(engine(), int(chosen))
+    if len(changes):
+        st.dataframe(changes_table(changes, lg), hide_index=True, width="stretch")
+    original = original_file(engine(), int(chosen))
+    if original is not None:
+        st.download_button(t("history_download", lg, file=original[0]), original[1], original[0],
+                           key=f"history_download_{chosen}")
+    if auth.can(user, "rollback"):
+        sure = st.checkbox(t("history_rollback_sure", lg, version=chosen), key=f"history_sure_{chosen}")
+        if st.button(t("history_rollback", lg, version=chosen), disabled=not sure, key=f"history_rollback_{chosen}"):
+            try:
+                applied = rollback_to(engine(), int(chosen), user)  # re-checks the role on the server
+                st.success(t("history_rolled_back", lg, version=applied.version))
+            except NothingToRollBack as nothing:
+                st.info(nothing.message(lg))

@@ -1,0 +1,66 @@
+"""Upload: from a staff member's file to the live map, through a dry run and a confirmation."""
+
+import hashlib
+
+import streamlit as st
+
+from geo import crs
+from geo.labels import t
+from geo.schema import GEOMETRY_TABLES, TABLES
+from geo.templates import template_bytes
+from geo.upload import check_file, commit
+from ui.auth import require_role
+from ui.common import engine, lang, require_navigation, settings, thresholds
+from ui.uploadview import list_sheets, show_check
+
+require_navigation()
+lg = lang()
+user = require_role("upload")
+st.title(t("page_upload", lg), anchor=False)
+st.caption(t("upload_intro", lg))
+
+kinds = list(TABLES)
+kind = st.selectbox(t("upload_kind", lg), kinds, key="upload_kind",
+                    format_func=lambda k: TABLES[k].zh if lg == "zh" else TABLES[k].en)
+left, right, _ = st.columns([1, 1, 3])
+left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{TABLES[kind].zh}_模板.csv", "text/csv",
+                     width="stretch")
+right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{TABLES[kind].zh}_模板.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+
+types = ["geojson", "json"] if kind in GEOMETRY_TABLES else ["csv", "xlsx"]
+max_mb = float(settings()["upload_max_mb"])
+uploaded = st.file_uploader(t("upload_file", lg, types="、".join(types), mb=f"{max_mb:g}"), type=types,
+                            key=f"upload_file_{kind}")
+sheet, datum = None, None
+if uploaded is not None and kind not in GEOMETRY_TABLES and uploaded.name.lower().endswith(".xlsx"):
+    sheets = list_sheets(uploaded.getvalue())
+    if len(sheets) > 1:
+        sheet = st.selectbox(t("upload_sheet", lg), sheets, key="upload_sheet")
+if kind in GEOMETRY_TABLES:
+    choice = st.selectbox(t("upload_datum", lg), ["auto", *crs.DATUMS], key="upload_datum",
+                          format_func=lambda d: t("upload_datum_auto", lg) if d == "auto" else crs.label_datum(d, lg))
+    datum = None if choice == "auto" else choice
+
+if uploaded is not None:
+    # The dry run stores nothing, so it runs as soon as a file (or a choice about it) arrives.
+    signature = (kind, uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest(), sheet, datum)
+    if st.session_state.get("upload_signature") != signature:
+        with st.spinner(t("upload_checking", lg)):
+            st.session_state["upload_pending"] = check_file(
+                engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
+                max_bytes=int(max_mb * 1e6), thresholds=thresholds())
+        st.session_state["upload_signature"] = signature
+
+pending = st.session_state.get("upload_pending")
+if pending is not None and pending.kind == kind:
+    show_check(pending)
+    if pending.ok and st.button(t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
+        applied = commit(engine(), pending, user)  # commit re-checks the role on the server
+        st.session_state.pop("upload_pending", None)
+        st.session_state["upload_signature"] = None
+        st.session_state["upload_done"] = applied.version
+        st.rerun()
+done = st.session_state.pop("upload_done", None)
+if done:
+    st.success(t("upload_done", lg, version=done))

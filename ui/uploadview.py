@@ -1,0 +1,93 @@
+"""Showing a dry run: every problem at once, notices, what would change, and a preview map."""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo.labels import t
+from geo.layers import highlight_layer, zone_outline_layer
+from geo.mapview import initial_bounds
+from geo.present import header
+from geo.schema import GEOMETRY_TABLES
+from geo.upload import PLACES, Check
+from ui.common import dataset, lang, plain
+from ui.mappage import show_map
+
+
+def list_sheets(data: bytes) -> list[str]:
+    """Sheet names of an .xlsx ([] when it cannot be opened: the check will say why)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    except Exception:  # the dry run reports an unreadable file with a proper message
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def problems_table(check: Check, lg: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col_row", lg): [p.row if p.row is not None else "—" for p in check.problems],
+        t("col_column", lg): [p.column or "—" for p in check.problems],
+        t("col_value", lg): [p.value if p.value is not None else "" for p in check.problems],
+        t("col_message", lg): [p.message(lg) for p in check.problems],
+    })
+
+
+def changes_table(fields: pd.DataFrame, lg: str) -> pd.DataFrame:
+    """One row per added, changed or removed row or field, labelled."""
+    return pd.DataFrame({
+        t("col_change", lg): [t(f"change_{c}", lg) for c in fields["change"]],
+        t("col_key", lg): fields["key"], t("col_name", lg): fields["place"].fillna(""),
+        t("col_field_changed", lg): [_field_label(f, lg) for f in fields["field"]],
+        t("col_before", lg): fields["before"].fillna(""), t("col_after", lg): fields["after"].fillna(""),
+    })
+
+
+def _field_label(name, lg: str) -> str:
+    if not isinstance(name, str):
+        return ""
+    return header(name, "", lg) if name != "geometry" else t("col_geometry", lg)
+
+
+def preview_map(check: Check, lg: str) -> None:
+    """The places the upload touches, highlighted over the others."""
+    ds = dataset()
+    if check.kind in GEOMETRY_TABLES:
+        existing = ds.layer(check.kind)[["id", "name", "geometry"]]
+        uploaded = check.frame[["id", "name", "geometry"]]
+        kept = existing.loc[~existing["id"].isin(set(uploaded["id"]))]
+        places = gpd.GeoDataFrame(pd.concat([kept, uploaded], ignore_index=True), geometry="geometry",
+                                  crs="EPSG:4326")
+    else:
+        places = gpd.GeoDataFrame(pd.concat([ds.layer(k)[["id", "name", "geometry"]] for k in PLACES[check.kind]],
+                                            ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    changed = set(check.changed_ids)
+    layer, legend = highlight_layer(places, changed, lg)
+    focus = places.loc[places["id"].isin(changed)]
+    show_map([zone_outline_layer(ds.zones, lg), layer], [legend], key="map_upload_preview",
+             bounds=initial_bounds(focus if len(focus) else places, share=1.0))
+
+
+def show_check(check: Check) -> None:
+    lg = lang()
+    if check.problems:
+        st.error(t("upload_problems", lg, count=len(check.problems), file=check.file_name))
+        st.dataframe(problems_table(check, lg), hide_index=True, width="stretch")
+    for zh, en in check.notices:
+        st.info(plain(zh if lg == "zh" else en))
+    if not check.ok:
+        return
+    st.subheader(t("upload_preview", lg), anchor=False)
+    for zh, en in check.summary:
+        st.markdown(f"- {plain(zh if lg == 'zh' else en)}")
+    if len(check.fields):
+        st.dataframe(changes_table(check.fields, lg), hide_index=True, width="stretch")
+        preview_map(check, lg)
