@@ -37,8 +37,7 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, Integer, String, Table, func,
-                        insert, select, update)
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, Integer, String, Table, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -539,16 +538,14 @@ def record_success(engine: Engine, row, password: str, now: datetime) -> None:
         conn.execute(update(users).where(users.c.id == row.id).values(**values))
 
 
+def format_time(moment: datetime | None) -> str:
+    """A stored (naive UTC) time in the server's local time, to the minute; '' for None."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def start_session(user: User, now: datetime | None = None) -> Session:
     """A new :class:`Session` for ``user`` starting ``now`` (default: the current UTC time)."""
     now = to_naive_utc(now)
     return Session(user, now, now)
-
-
-# --- counting (for messages) -----------------------------------------------------------------
-
-
-def count_users(engine: Engine) -> int:
-    """How many accounts there are (enabled or not)."""
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(users)).scalar_one()

@@ -1,0 +1,143 @@
+"""Accounts (admins only): the list of users, add a user, change a role, reset a password, disable or enable.
+
+Each form's button runs its change in a callback, before the page is drawn again,
+through geo.auth with the acting user, which checks the role again. Password
+fields are emptied by the callback so no password stays in the session.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from geo import auth
+from geo.labels import t
+from ui.auth import accounts_engine, current_user, require_role
+from ui.common import lang, plain, require_navigation
+
+DONE = "auth_users_done"  # the message of the last change
+REFUSED = "auth_users_refused"  # (form, refusal) of the last refused change
+
+require_navigation()
+require_role("manage_users")
+lg = lang()
+
+
+def role_name(role: str) -> str:
+    return t(f"auth_role_{role}", lang())
+
+
+def take(key: str, clear: bool = False) -> str:
+    """The value of widget ``key``; ``clear``: empty it (passwords)."""
+    value = st.session_state.get(key) or ""
+    if clear:
+        st.session_state[key] = ""
+    return value
+
+
+def act(form: str, change, done_key: str, **values) -> bool:
+    """Run ``change(acting)`` for the form ``form``; keep the outcome for the page to show."""
+    try:
+        change(current_user())
+    except auth.Refusal as refusal:
+        st.session_state[REFUSED] = (form, refusal)
+        return False
+    st.session_state[DONE] = (done_key, values)
+    return True
+
+
+def refuse_mismatch(form: str) -> None:
+    st.session_state[REFUSED] = (form, auth.AccountError("auth_password_mismatch"))
+
+
+def add_submitted() -> None:
+    name, role = take("auth_add_name").strip(), take("auth_add_role")
+    password, again = take("auth_add_password", True), take("auth_add_password2", True)
+    if password != again:
+        return refuse_mismatch("add")
+    if act("add", lambda acting: auth.add_user(acting, accounts_engine(), name, role, password),
+           "auth_done_added", name=name, role=auth.describe_role(role)):
+        st.session_state["auth_add_name"] = ""
+
+
+def role_submitted() -> None:
+    name, role = take("auth_role_user"), take("auth_role_new")
+    act("role", lambda acting: auth.set_role(acting, accounts_engine(), name, role),
+        "auth_done_role", name=name, role=auth.describe_role(role))
+
+
+def passwd_submitted() -> None:
+    name = take("auth_passwd_user")
+    password, again = take("auth_passwd_new", True), take("auth_passwd_new2", True)
+    if password != again:
+        return refuse_mismatch("passwd")
+    act("passwd", lambda acting: auth.set_password(acting, accounts_engine(), name, password),
+        "auth_done_password", name=name)
+
+
+def status_submitted(disabled: bool) -> None:
+    name = take("auth_status_user")
+    act("status", lambda acting: auth.set_disabled(acting, accounts_engine(), name, disabled),
+        "auth_done_disabled" if disabled else "auth_done_enabled", name=name)
+
+
+def show_outcome(form: str) -> None:
+    """The success or refusal of the last change made with ``form``, in the current language."""
+    refused = st.session_state.get(REFUSED)
+    if refused and refused[0] == form:
+        st.error(plain(refused[1].message(lg)))
+        del st.session_state[REFUSED]
+    done = st.session_state.get(DONE)
+    if done and form == "top":
+        key, values = done
+        st.success(plain(t(key, lg, **{k: t(v, lg) if isinstance(v, auth.Label) else v
+                                       for k, v in values.items()})))
+        del st.session_state[DONE]
+
+
+st.title(t("auth_page_users", lg), anchor=False)
+show_outcome("top")
+accounts = auth.list_users(accounts_engine())
+st.dataframe(pd.DataFrame({
+    t("auth_col_name", lg): [a.name for a in accounts],
+    t("auth_col_role", lg): [role_name(a.role) for a in accounts],
+    t("auth_col_disabled", lg): [a.disabled for a in accounts],
+    t("auth_col_created", lg): [auth.format_time(a.created_at) for a in accounts],
+    t("auth_col_last_login", lg): [auth.format_time(a.last_login) or t("auth_never", lg) for a in accounts],
+}), hide_index=True, width="stretch")
+names = [a.name for a in accounts]
+
+add_tab, role_tab, passwd_tab, status_tab = st.tabs([
+    t("auth_add_title", lg), t("auth_role_title", lg), t("auth_passwd_title", lg), t("auth_status_title", lg)])
+
+with add_tab:
+    with st.form("auth_add"):
+        st.text_input(t("auth_name", lg), key="auth_add_name", max_chars=auth.MAX_NAME)
+        st.selectbox(t("auth_role", lg), auth.ROLES, format_func=role_name, key="auth_add_role")
+        st.text_input(t("auth_password", lg), type="password", key="auth_add_password")
+        st.text_input(t("auth_password_again", lg), type="password", key="auth_add_password2")
+        st.form_submit_button(t("auth_add_button", lg), key="auth_add_submit", on_click=add_submitted)
+    show_outcome("add")
+
+with role_tab:
+    with st.form("auth_role"):
+        st.selectbox(t("auth_user", lg), names, key="auth_role_user")
+        st.selectbox(t("auth_role", lg), auth.ROLES, format_func=role_name, key="auth_role_new")
+        st.form_submit_button(t("auth_role_button", lg), key="auth_role_submit", on_click=role_submitted)
+    show_outcome("role")
+
+with passwd_tab:
+    with st.form("auth_passwd"):
+        st.selectbox(t("auth_user", lg), names, key="auth_passwd_user")
+        st.text_input(t("auth_new_password", lg), type="password", key="auth_passwd_new")
+        st.text_input(t("auth_password_again", lg), type="password", key="auth_passwd_new2")
+        st.form_submit_button(t("auth_passwd_button", lg), key="auth_passwd_submit", on_click=passwd_submitted)
+    show_outcome("passwd")
+
+with status_tab:
+    with st.form("auth_status"):
+        st.selectbox(t("auth_user", lg), names, key="auth_status_user")
+        left, right = st.columns(2)
+        left.form_submit_button(t("auth_disable_button", lg), key="auth_disable_submit",
+                                on_click=status_submitted, args=(True,))
+        right.form_submit_button(t("auth_enable_button", lg), key="auth_enable_submit",
+                                 on_click=status_submitted, args=(False,))
+    show_outcome("status")

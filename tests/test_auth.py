@@ -1,0 +1,571 @@
+"""Accounts: hashing, logins and throttling, roles, the last admin, sessions, the CLI and the users page."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from geo import auth, cli_user
+from geo.auth import SYSTEM, AccountError, LoginRefused, PermissionDenied, Session, User
+from geo.db import connect
+from geo.labels import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+USERS_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "users.py")
+T0 = datetime(2020, 2, 25, 8, 0, 0)
+GOOD = "correct horse"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch):
+    """Argon2 at its default cost takes a quarter second a hash: tests use a cheap one."""
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path}/auth.sqlite"
+
+
+@pytest.fixture
+def engine(url):
+    return connect(url)
+
+
+@pytest.fixture
+def boss(engine) -> User:
+    return auth.add_user(SYSTEM, engine, "boss", "admin", GOOD)
+
+
+def stored(engine, name: str):
+    with engine.connect() as conn:
+        return conn.execute(select(auth.users).where(auth.users.c.name == name)).one()
+
+
+def refused(engine, name, password, now) -> LoginRefused:
+    with pytest.raises(LoginRefused) as caught:
+        auth.authenticate(engine, name, password, now=now)
+    return caught.value
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+
+def test_password_is_stored_as_an_argon2id_hash(engine, boss):
+    row = stored(engine, "boss")
+    assert row.password_hash.startswith("$argon2id$")
+    assert GOOD not in row.password_hash
+    assert auth.authenticate(engine, "boss", GOOD, now=T0) == User("boss", "admin")
+    assert stored(engine, "boss").last_login == T0
+
+
+def test_list_users_returns_no_hashes(engine, boss):
+    (account,) = auth.list_users(engine)
+    assert account.name == "boss" and account.role == "admin" and not account.disabled
+    assert not any("hash" in field for field in vars(account))
+    assert "$argon2" not in repr(account)
+
+
+def test_short_password_is_refused_with_a_clear_message(engine, boss):
+    with pytest.raises(AccountError) as caught:
+        auth.add_user(SYSTEM, engine, "li", "staff", "1234567")
+    assert caught.value.message("zh") == "密码太短：至少需要 8 个字符。"
+    assert "at least 8 characters" in caught.value.message("en")
+    auth.add_user(SYSTEM, engine, "li", "staff", "12345678")  # exactly 8 is enough
+
+
+@pytest.mark.parametrize("name,key", [("", "auth_name_invalid"), ("li si", "auth_name_invalid"),
+                                      ("a\x00b", "auth_name_invalid"), ("x" * 65, "auth_name_invalid"),
+                                      ("System", "auth_name_reserved"), ("boss", "auth_name_taken"),
+                                      (" boss ", "auth_name_taken")])
+def test_bad_names_are_refused(engine, boss, name, key):
+    with pytest.raises(AccountError) as caught:
+        auth.add_user(SYSTEM, engine, name, "staff", GOOD)
+    assert caught.value.key == key
+
+
+def test_unknown_role_is_refused(engine, boss):
+    with pytest.raises(AccountError, match="未知角色"):
+        auth.add_user(SYSTEM, engine, "li", "root", GOOD)
+    with pytest.raises(AccountError):
+        auth.set_role(SYSTEM, engine, "boss", "root")
+
+
+def test_outdated_hash_is_rehashed_on_login(engine, boss, monkeypatch):
+    old = stored(engine, "boss").password_hash
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
+    auth.authenticate(engine, "boss", GOOD, now=T0)
+    new = stored(engine, "boss").password_hash
+    assert new != old and "m=2048,t=2,p=1" in new
+    auth.authenticate(engine, "boss", GOOD, now=T0)
+    assert stored(engine, "boss").password_hash == new  # up to date: left alone
+
+
+# --- logging in -------------------------------------------------------------------------------
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(engine, boss, monkeypatch):
+    calls = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: calls.append(h) or real(h, p))
+    wrong = refused(engine, "boss", "not the password", T0)
+    unknown = refused(engine, "nobody", "not the password", T0)
+    assert wrong.message("zh") == unknown.message("zh") == "用户名或密码错误。"
+    assert wrong.message("en") == unknown.message("en")
+    assert str(unknown) == "用户名或密码错误。"
+    assert len(calls) == 2 and calls[1].startswith("$argon2id$")  # the unknown name was verified too
+    assert unknown.wait_seconds == 0
+
+
+def test_throttling_doubles_the_lock_and_success_resets(engine, boss, monkeypatch):
+    def at(seconds):
+        return T0 + timedelta(seconds=seconds)
+
+    for _ in range(2):
+        assert refused(engine, "boss", "wrong", at(0)).wait_seconds == 0
+    third = refused(engine, "boss", "wrong", at(0))
+    assert third.key == "auth_bad_credentials" and third.wait_seconds == 1
+    assert stored(engine, "boss").locked_until == at(1)
+
+    checks = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: checks.append(p) or real(h, p))
+    locked = refused(engine, "boss", GOOD, at(0.5))  # even the right password
+    assert locked.key == "auth_locked" and locked.wait_seconds == 1
+    assert "1 秒后再试" in locked.message("zh")
+    assert checks == []  # refused without looking at the password
+    assert stored(engine, "boss").failed_count == 3  # and not counted
+
+    assert refused(engine, "boss", "wrong", at(1)).wait_seconds == 2  # 4th failure: 2 s
+    assert refused(engine, "boss", GOOD, at(2.9)).key == "auth_locked"
+    assert refused(engine, "boss", "wrong", at(3)).wait_seconds == 4  # 5th failure: 4 s
+    assert refused(engine, "boss", GOOD, at(6)).wait_seconds == 1
+
+    assert auth.authenticate(engine, "boss", GOOD, now=at(7)) == User("boss", "admin")
+    row = stored(engine, "boss")
+    assert row.failed_count == 0 and row.locked_until is None
+    assert refused(engine, "boss", "wrong", at(7)).wait_seconds == 0  # counting starts again
+
+
+def test_lock_grows_to_five_minutes_at_most():
+    assert [auth.compute_lock_seconds(n) for n in range(1, 8)] == [0, 0, 1, 2, 4, 8, 16]
+    assert auth.compute_lock_seconds(12) == auth.compute_lock_seconds(10_000) == 300
+
+
+def test_aware_times_are_taken_in_utc(engine, boss):
+    beijing = timezone(timedelta(hours=8))
+    auth.authenticate(engine, "boss", GOOD, now=datetime(2020, 2, 25, 16, 0, tzinfo=beijing))
+    assert stored(engine, "boss").last_login == T0
+
+
+def test_disabled_user_is_refused_and_enabling_restores(engine, boss):
+    auth.add_user(SYSTEM, engine, "li", "staff", GOOD)
+    auth.set_disabled(boss, engine, "li", True)
+    assert refused(engine, "li", GOOD, T0).key == "auth_disabled"
+    assert refused(engine, "li", "wrong", T0).key == "auth_bad_credentials"  # no hint without the password
+    assert auth.find_user(engine, "li") is None
+    auth.set_disabled(boss, engine, "li", False)
+    assert auth.authenticate(engine, "li", GOOD, now=T0) == User("li", "staff")
+
+
+def test_set_password_changes_login_and_unlocks(engine, boss):
+    auth.add_user(SYSTEM, engine, "li", "staff", GOOD)
+    for _ in range(3):
+        refused(engine, "li", "wrong", T0)
+    auth.set_password(boss, engine, "li", "a new password")
+    assert auth.authenticate(engine, "li", "a new password", now=T0) == User("li", "staff")
+    assert refused(engine, "li", GOOD, T0).key == "auth_bad_credentials"
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+MATRIX = {
+    "viewer": {"view"},
+    "staff": {"view", "upload", "history"},
+    "admin": {"view", "upload", "history", "rollback", "manage_users"},
+}
+
+
+@pytest.mark.parametrize("role", auth.ROLES)
+@pytest.mark.parametrize("action", sorted(auth.ACTIONS))
+def test_roles_matrix(role, action):
+    user = User("x", role)
+    expected = action in MATRIX[role]
+    assert auth.can(user, action) is expected
+    assert auth.can(user, action, require_login=True) is expected
+    if expected:
+        auth.require(user, action)
+    else:
+        with pytest.raises(PermissionDenied) as caught:
+            auth.require(user, action)
+        assert isinstance(caught.value, PermissionError)
+        assert caught.value.message("zh").startswith(f"您的角色（{t('auth_role_' + role, 'zh')}）无权")
+
+
+@pytest.mark.parametrize("action", sorted(auth.ACTIONS))
+def test_logged_out_may_only_view_and_only_without_require_login(action):
+    assert auth.can(None, action) is (action == "view")
+    assert auth.can(None, action, require_login=True) is False
+    with pytest.raises(PermissionDenied) as caught:
+        auth.require(None, action, require_login=True)
+    assert caught.value.message("zh").startswith("请先登录")
+    assert caught.value.message("en").startswith("Please log in")
+
+
+def test_denied_message_names_the_action_in_both_languages():
+    with pytest.raises(PermissionDenied) as caught:
+        auth.require(User("li", "staff"), "rollback")
+    assert caught.value.message("zh") == "您的角色（工作人员）无权回退版本。"
+    assert caught.value.message("en") == "Your role (Staff) may not roll back a version."
+
+
+def test_account_changes_check_the_acting_user(engine, boss):
+    auth.add_user(boss, engine, "li", "staff", GOOD)
+    staff = User("li", "staff")
+    for change in (lambda who: auth.add_user(who, engine, "wang", "viewer", GOOD),
+                   lambda who: auth.set_role(who, engine, "li", "admin"),
+                   lambda who: auth.set_disabled(who, engine, "boss", True),
+                   lambda who: auth.set_password(who, engine, "boss", "taken over!")):
+        for who in (None, staff):
+            with pytest.raises(PermissionDenied):
+                change(who)
+    assert stored(engine, "li").role == "staff"
+    auth.set_password(staff, engine, "li", "my own new one")  # one's own password is allowed
+    assert auth.authenticate(engine, "li", "my own new one", now=T0) == staff
+
+
+def test_last_admin_cannot_be_demoted_or_disabled(engine, boss):
+    assert auth.count_admins(engine) == 1
+    with pytest.raises(AccountError) as caught:
+        auth.set_role(boss, engine, "boss", "staff")
+    assert caught.value.message("zh") == "不能停用或降级最后一个管理员。"
+    with pytest.raises(AccountError):
+        auth.set_disabled(boss, engine, "boss", True)
+
+    auth.add_user(boss, engine, "deputy", "admin", GOOD)
+    assert auth.count_admins(engine) == 2
+    auth.set_disabled(boss, engine, "deputy", True)  # two admins: one may go
+    assert auth.count_admins(engine) == 1
+    with pytest.raises(AccountError):
+        auth.set_role(boss, engine, "boss", "viewer")  # the disabled one does not count
+    auth.set_role(boss, engine, "deputy", "staff")  # a disabled admin may be demoted
+    auth.set_role(boss, engine, "deputy", "admin")
+    auth.set_disabled(boss, engine, "deputy", False)
+    auth.set_role(boss, engine, "boss", "staff")
+    assert auth.count_admins(engine) == 1 and stored(engine, "boss").role == "staff"
+
+
+def test_changes_to_unknown_users_are_refused(engine, boss):
+    for change in (lambda: auth.set_role(boss, engine, "ghost", "staff"),
+                   lambda: auth.set_disabled(boss, engine, "ghost", True),
+                   lambda: auth.set_password(boss, engine, "ghost", GOOD)):
+        with pytest.raises(AccountError, match="ghost"):
+            change()
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+def test_session_expires_after_idle_minutes_and_touching_extends_it():
+    session = auth.start_session(User("li", "staff"), now=T0)
+    assert session == Session(User("li", "staff"), T0, T0)
+    assert not session.expired(T0 + timedelta(minutes=480), minutes=480)
+    assert session.expired(T0 + timedelta(minutes=481), minutes=480)
+    later = session.touched(T0 + timedelta(minutes=400))
+    assert later.started_at == T0 and later.last_seen == T0 + timedelta(minutes=400)
+    assert not later.expired(T0 + timedelta(minutes=481), minutes=480)
+    assert session.last_seen == T0  # frozen: touching returns a new session
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(url, monkeypatch, capsys):
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    parser = argparse.ArgumentParser(prog="python -m geo")
+    cli_user.register(parser.add_subparsers(dest="command", required=True))
+
+    def run(*argv, stdin=""):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        args = parser.parse_args(list(argv))
+        code = args.func(args)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_cli_add_and_list(cli, engine):
+    code, out, _ = cli("user", "add", "boss", "--role", "admin", "--password-stdin", stdin=GOOD + "\n")
+    assert code == 0 and out.startswith("已添加用户 boss（管理员）。")
+    code, _, _ = cli("user", "add", "li", "--role", "工作人员", "--password-stdin", stdin="pass-word-1\n")
+    assert code == 0
+    code, out, _ = cli("user", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("用户名")
+    assert lines[1].split("\t")[:3] == ["boss", "管理员/admin", "启用/active"]
+    assert lines[2].split("\t")[:2] == ["li", "工作人员/staff"] and lines[2].endswith("从未/never")
+    assert auth.authenticate(engine, "li", "pass-word-1") == User("li", "staff")
+    assert stored(engine, "li").password_hash.startswith("$argon2id$")
+
+
+def test_cli_refusals_exit_1(cli, engine):
+    code, _, err = cli("user", "add", "li", "--role", "staff", "--password-stdin", stdin="short\n")
+    assert code == 1 and "密码太短" in err
+    code, _, err = cli("user", "add", "li", "--role", "boss", "--password-stdin", stdin=GOOD + "\n")
+    assert code == 1 and "未知角色" in err
+    cli("user", "add", "boss", "--role", "admin", "--password-stdin", stdin=GOOD + "\n")
+    code, _, err = cli("user", "disable", "boss")
+    assert code == 1 and "最后一个管理员" in err
+    code, _, err = cli("user", "role", "boss", "viewer")
+    assert code == 1
+    code, _, err = cli("user", "passwd", "ghost", "--password-stdin", stdin=GOOD + "\n")
+    assert code == 1 and "ghost" in err
+    assert auth.list_users(engine)[0].role == "admin"
+
+
+def test_cli_passwd_role_disable_enable(cli, engine, monkeypatch):
+    cli("user", "add", "boss", "--role", "admin", "--password-stdin", stdin=GOOD + "\n")
+    typed = iter(["first password", "first password"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    assert cli("user", "add", "li", "--role", "viewer")[0] == 0
+    typed = iter(["one password", "another one!"])
+    code, _, err = cli("user", "passwd", "li")
+    assert code == 1 and "两次输入的密码不一致" in err
+    assert cli("user", "passwd", "li", "--password-stdin", stdin="second password\n")[0] == 0
+    assert auth.authenticate(engine, "li", "second password") == User("li", "viewer")
+    assert cli("user", "role", "li", "staff")[0] == 0
+    assert cli("user", "disable", "li")[:2] == (0, "已停用 li。 / Disabled li.\n")
+    assert auth.find_user(engine, "li") is None
+    assert cli("user", "enable", "li")[0] == 0
+    assert auth.find_user(engine, "li") == User("li", "staff")
+
+
+# --- the users page ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(tiny_dir, url, monkeypatch):
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    # AppTest resets PagesManager.uses_pages_directory before every run, so the page's
+    # require_navigation() would rerun every time and swallow form submissions (a rerun drops
+    # the click). Keep the flag as a served app has it once app.py's st.navigation has run.
+    real_init = PagesManager.__init__
+
+    def init_after_navigation(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_after_navigation)
+
+    def open_users(session: Session | None = None, direct: bool = False, **query):
+        """The users page through app.py (as a browser opens /users), or run alone (``direct``)."""
+        at = AppTest.from_file(USERS_PAGE if direct else APP, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        if session is not None:
+            at.session_state["auth_session"] = session  # how ui/auth.py keeps a login
+        if not direct:
+            at.switch_page("pages/users.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_users
+
+
+def shows_accounts(at) -> bool:
+    """Whether anything of the users page is on screen: its title, table or forms."""
+    return (any(title.value in ("账户管理", "Accounts") for title in at.title)
+            or any(df.value.columns[0] == "用户名" for df in at.dataframe)
+            or any(widget.key == "auth_add_name" for widget in at.text_input))
+
+
+def test_users_page_refuses_logged_out(page):
+    assert not shows_accounts(page())  # app.py does not even offer the page
+    at = page(direct=True)  # and the page refuses on its own
+    assert at.warning[0].value == "请先登录，再管理账户。"
+    assert not shows_accounts(at)
+
+
+def test_users_page_refuses_viewer(page, engine, boss):
+    auth.add_user(boss, engine, "kan", "viewer", GOOD)
+    session = auth.start_session(User("kan", "viewer"))
+    assert not shows_accounts(page(session))
+    at = page(session, direct=True)
+    assert at.warning[0].value == "您的角色（只读用户）无权管理账户。"
+    assert not shows_accounts(at)
+
+
+def test_users_page_uses_the_current_role_not_the_session_copy(page, engine, boss):
+    auth.add_user(boss, engine, "deputy", "staff", GOOD)
+    session = auth.start_session(User("deputy", "admin"))  # demoted since logging in
+    assert not shows_accounts(page(session))
+    at = page(session, direct=True)
+    assert at.warning[0].value == "您的角色（工作人员）无权管理账户。" and not shows_accounts(at)
+
+
+def test_users_page_expired_session_is_logged_out(page, engine, boss):
+    session = auth.start_session(boss, now=auth.utc_now() - timedelta(minutes=481))
+    at = page(session)
+    assert not shows_accounts(at) and "auth_session" not in at.session_state
+    at = page(session, direct=True)
+    assert at.warning[0].value == "请先登录，再管理账户。"
+
+
+def test_admin_adds_a_user(page, engine, boss):
+    at = page(auth.start_session(boss))
+    assert not at.warning
+    assert at.dataframe[0].value["用户名"].tolist() == ["boss"]
+    at.text_input(key="auth_add_name").input("li")
+    at.selectbox(key="auth_add_role").set_value("staff")
+    at.text_input(key="auth_add_password").input("li's password")
+    at.text_input(key="auth_add_password2").input("li's password")
+    at.button(key="auth_add_submit").click().run()
+    assert not at.exception and not at.error
+    assert "已添加用户 li（工作人员）" in at.success[0].value
+    table = at.dataframe[0].value
+    assert table["用户名"].tolist() == ["boss", "li"] and table["角色"].tolist() == ["管理员", "工作人员"]
+    assert auth.authenticate(engine, "li", "li's password") == User("li", "staff")
+
+
+def test_admin_sees_refusals_and_changes_roles(page, engine, boss):
+    at = page(auth.start_session(boss))
+    at.text_input(key="auth_add_name").input("li")
+    at.text_input(key="auth_add_password").input("short")
+    at.text_input(key="auth_add_password2").input("short")
+    at.button(key="auth_add_submit").click().run()
+    assert at.error[0].value.startswith("密码太短")
+    assert at.session_state["auth_add_password"] == "" and at.session_state["auth_add_name"] == "li"
+    at.selectbox(key="auth_role_user").set_value("boss")
+    at.selectbox(key="auth_role_new").set_value("viewer")
+    at.button(key="auth_role_submit").click().run()
+    assert at.error[0].value == "不能停用或降级最后一个管理员。"
+    assert [(a.name, a.role) for a in auth.list_users(engine)] == [("boss", "admin")]
+
+
+def test_admin_resets_password_disables_and_enables(page, engine, boss):
+    auth.add_user(boss, engine, "li", "viewer", GOOD)
+    at = page(auth.start_session(boss))
+    at.selectbox(key="auth_passwd_user").set_value("li")
+    at.text_input(key="auth_passwd_new").input("a fresh password")
+    at.text_input(key="auth_passwd_new2").input("a different one")
+    at.button(key="auth_passwd_submit").click().run()
+    assert at.error[0].value == "两次输入的密码不一致。"
+    at.selectbox(key="auth_passwd_user").set_value("li")
+    at.text_input(key="auth_passwd_new").input("a fresh password")
+    at.text_input(key="auth_passwd_new2").input("a fresh password")
+    at.button(key="auth_passwd_submit").click().run()
+    assert at.success[0].value == "已为 li 设置新密码。"
+    assert at.session_state["auth_passwd_new"] == ""  # not kept in the session
+    assert auth.authenticate(engine, "li", "a fresh password") == User("li", "viewer")
+
+    at.selectbox(key="auth_status_user").set_value("li")
+    at.button(key="auth_disable_submit").click().run()
+    assert at.success[0].value == "已停用 li。" and at.dataframe[0].value["已停用"].tolist() == [False, True]
+    at.selectbox(key="auth_status_user").set_value("li")
+    at.button(key="auth_enable_submit").click().run()
+    assert at.success[0].value == "已启用 li。" and auth.find_user(engine, "li") == User("li", "viewer")
+
+
+def test_users_page_in_english(page, engine, boss):
+    at = page(auth.start_session(boss), lang="en")
+    assert at.title[0].value == "Accounts"
+    assert at.dataframe[0].value.columns.tolist() == ["User name", "Role", "Disabled", "Created", "Last login"]
+    assert at.dataframe[0].value["Role"].tolist() == ["Administrator"]
+
+
+# --- login, logout and the gate (ui/auth.py) --------------------------------------------------
+
+
+def login_script():
+    import streamlit as st
+
+    from ui.auth import current_user, gate, login_sidebar
+
+    login_sidebar()
+    gate()
+    st.write(f"content for {current_user()}")
+
+
+@pytest.fixture
+def login_app(url, monkeypatch):
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+
+    def open_app(**state):
+        at = AppTest.from_function(login_script, default_timeout=30)
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_app
+
+
+def sidebar_login(at, name, password, form="auth_login_sidebar"):
+    at.text_input(key=f"{form}_name").input(name)
+    at.text_input(key=f"{form}_password").input(password)
+    at.button(key=f"{form}_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_sidebar_login_and_logout(login_app, engine, boss):
+    at = login_app()
+    assert at.main.markdown[-1].value == "content for None"  # require_login off: anyone views
+    sidebar_login(at, "boss", GOOD)
+    assert at.session_state["auth_session"].user == boss
+    assert "已登录：boss（管理员）" in at.sidebar.markdown[0].value.replace("\\", "")
+    assert at.main.markdown[-1].value == f"content for {boss}"
+    assert not any(w.key == "auth_login_sidebar_password" for w in at.text_input)  # form gone
+    at.button(key="auth_logout").click().run()
+    assert "auth_session" not in at.session_state
+    assert at.main.markdown[-1].value == "content for None"
+
+
+def test_sidebar_login_error_in_the_current_language(login_app, engine, boss):
+    at = login_app(lang="en")
+    sidebar_login(at, "boss", "wrong password")
+    assert at.error[0].value == "Wrong user name or password."
+    assert "auth_session" not in at.session_state
+    assert at.text_input(key="auth_login_sidebar_password").value == ""  # not kept after submit
+
+
+def test_gate_requires_login_when_the_setting_says_so(login_app, engine, boss, monkeypatch):
+    monkeypatch.setenv("CMDMAP_REQUIRE_LOGIN", "true")
+    at = login_app()
+    assert not any("content for" in m.value for m in at.main.markdown)  # stopped
+    assert not at.sidebar.text_input  # one login form only: the gate's
+    sidebar_login(at, "boss", GOOD, form="auth_login_main")
+    assert at.main.markdown[-1].value == f"content for {boss}"
+
+
+def test_disabled_account_is_logged_out_at_once(login_app, engine, boss):
+    auth.add_user(boss, engine, "li", "staff", GOOD)
+    at = login_app(auth_session=auth.start_session(User("li", "staff")))
+    assert at.main.markdown[-1].value == "content for User(name='li', role='staff')"
+    auth.set_disabled(boss, engine, "li", True)
+    at.run()
+    assert at.main.markdown[-1].value == "content for None" and "auth_session" not in at.session_state
+
+
+def test_expired_session_says_so_on_the_login_form(login_app, engine, boss, monkeypatch):
+    monkeypatch.setenv("CMDMAP_SESSION_MINUTES", "20")
+    at = login_app(auth_session=auth.start_session(boss, now=auth.utc_now() - timedelta(minutes=21)))
+    assert at.main.markdown[-1].value == "content for None"
+    assert at.info[0].value == "登录已超时，请重新登录。"
+    sidebar_login(at, "boss", GOOD)
+    assert at.main.markdown[-1].value == f"content for {boss}" and not at.info
