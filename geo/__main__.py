@@ -14,15 +14,11 @@ from pathlib import Path
 
 
 def _engine():
-    from geo.db import connect
     from geo.settings import load
-    from geo.store import newest_version, seed_from_folder
+    from geo.store import open_store
 
     settings = load()
-    engine = connect(str(settings["database_url"]))
-    if newest_version(engine) == 0:
-        seed_from_folder(engine, settings["data_dir"])
-    return engine
+    return open_store(str(settings["database_url"]), settings["data_dir"])
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -421,3 +421,13 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
             summary.append([f"{len(problems)} 行有问题未导入", f"{len(problems)} rows with problems not imported"])
         apply_rows(engine, kind, frame, SYSTEM_USER, "seed", path.name, content, summary, rows_in_file=len(frame))
     return True
+
+
+def open_store(url: str, data_dir: str | Path) -> Engine:
+    """The store at ``url``, filled from ``data_dir`` if it is still empty."""
+    from geo.db import connect
+
+    engine = connect(url)
+    if newest_version(engine) == 0:
+        seed_from_folder(engine, data_dir)
+    return engine

@@ -10,7 +10,7 @@ import streamlit as st
 from geo import settings as settings_mod
 from geo.dataset import Dataset, load_store
 from geo.db import connect
-from geo.store import newest_version, seed_from_folder
+from geo.store import newest_version, open_store
 from geo.labels import t
 from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view
 from geo.zonestats import zone_metrics
@@ -59,10 +59,7 @@ def thresholds() -> Thresholds:
 def engine():
     """The store's engine; an empty store is filled from the data folder on first use."""
     s = settings()
-    store_engine = connect(str(s["database_url"]))
-    if newest_version(store_engine) == 0:
-        seed_from_folder(store_engine, s["data_dir"])
-    return store_engine
+    return open_store(str(s["database_url"]), s["data_dir"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
