@@ -207,6 +207,13 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def _signatures(kind: str, frame: pd.DataFrame) -> pd.Series:
+    """One text per row of everything it holds, for comparing content across copies."""
+    if frame.empty:
+        return pd.Series([], dtype="string", index=frame.index)
+    return _comparable(frame, _payload_columns(kind)).agg("\x1f".join, axis=1)
+
+
 def _insert_file(conn, content: bytes | None) -> int | None:
     if content is None:
         return None
@@ -343,8 +350,10 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
     with engine.begin() as conn:
         now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)), conn)
         then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)), conn)
-        retire = sorted(set(now_rows["row_id"]) - set(then_rows["row_id"]))
-        revive = then_rows.loc[~then_rows["row_id"].isin(set(now_rows["row_id"]))]
+        # compare by content, not by row: a row revived by an earlier rollback is a copy
+        now_sig, then_sig = _signatures(kind, now_rows), _signatures(kind, then_rows)
+        retire = sorted(now_rows.loc[~now_sig.isin(set(then_sig)), "row_id"].astype(int))
+        revive = then_rows.loc[~then_sig.isin(set(now_sig))]
         if not retire and revive.empty:
             raise NothingToRollBack(target)
         version = conn.execute(insert(versions).values(

@@ -100,7 +100,7 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, headers: dict[str, str], places
     header = headers.get(key, TABLES[kind].column(key).zh)
     problems = []
     for row, value, name in zip(unknown.index, unknown[key].astype(str), unknown[name_column]):
-        if value in ("", "<NA>"):
+        if not isinstance(value, str) or not value.strip():
             continue  # an empty id is already reported
         hints = suggest(value, None if pd.isna(name) else str(name), places)
         hint_zh = f"是否为：{'、'.join(hints)}？" if hints else "请核对编号，或先上传该场所的图层。"
