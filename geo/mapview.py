@@ -97,14 +97,17 @@ def tooltip_html(title: str, rows: list[tuple[str, object]]) -> str:
     return "<br>".join(parts)
 
 
-def feature_collection(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 6, kind: str = "") -> str:
-    """GeoJSON text of ``frame``'s id, layer kind ``k``, category ``c`` and tooltip ``t``, with ``<`` escaped."""
+def feature_collection(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 6, kind: str = "",
+                       highlight: frozenset[str] = frozenset()) -> str:
+    """GeoJSON text of ``frame``'s id, layer kind ``k``, category ``c``, tooltip ``t`` and highlight flag ``h``,
+    with ``<`` escaped."""
     geometries = frame.geometry.to_numpy()
     if datum != "wgs84":
         geometries = convert_geometries(geometries, "wgs84", datum)
     geometries = shapely.set_precision(geometries, 10.0 ** -precision, mode="pointwise")
     geo_texts = shapely.to_geojson(geometries)
-    props = [json.dumps({"id": i, "k": kind, "c": c, "t": t}, ensure_ascii=False)
+    props = [json.dumps({"id": i, "k": kind, "c": c, "t": t, **({"h": 1} if i in highlight else {})},
+                        ensure_ascii=False)
              for i, c, t in zip(frame["id"].astype(str), frame["category"].astype(str), frame["tip"].astype(str))]
     features = ",".join(
         f'{{"type":"Feature","geometry":{g},"properties":{p}}}'
@@ -125,6 +128,11 @@ class Layer:
     show: bool = True
     interactive: bool = True
     tooltips: bool = True
+    highlight: frozenset[str] = frozenset()  # ids drawn with HIGHLIGHT_STYLE on top of their category style
+
+
+#: How a highlighted feature (just changed, on the wall display) is outlined.
+HIGHLIGHT_STYLE = {"color": "#00e5ff", "weight": 5, "opacity": 1, "dashArray": None}
 
 
 class CategoryGeoJson(folium.map.Layer):
@@ -137,7 +145,8 @@ class CategoryGeoJson(folium.map.Layer):
             interactive: {{ this.interactive|tojson }},
             style: function (f) {
                 var s = {{ this.get_name() }}_styles, c = f.properties.c;
-                return (f.geometry.type === "Point" && s["pt_" + c]) || s[c] || {};
+                var style = (f.geometry.type === "Point" && s["pt_" + c]) || s[c] || {};
+                return f.properties.h ? Object.assign({}, style, {{ this.highlight_style|tojson }}) : style;
             },
             pointToLayer: function (f, latlng) {
                 return L.circleMarker(latlng, {radius: {{ this.radius }}});
@@ -158,7 +167,8 @@ class CategoryGeoJson(folium.map.Layer):
         self.radius = layer.radius
         self.interactive = layer.interactive
         self.tooltips = layer.tooltips
-        self.data = feature_collection(layer.frame, datum, kind=layer.kind)
+        self.highlight_style = HIGHLIGHT_STYLE
+        self.data = feature_collection(layer.frame, datum, kind=layer.kind, highlight=frozenset(layer.highlight))
 
 
 @dataclass

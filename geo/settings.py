@@ -60,6 +60,16 @@ SETTINGS: tuple[Setting, ...] = (
             "actions need one.", lambda v: v.lower() in ("1", "true", "yes", "on")),
     Setting("session_minutes", 480, "A login expires after this many minutes without use.", int),
     Setting("upload_max_mb", 20, "Largest file accepted for upload, in megabytes.", float),
+    Setting("wall_refresh_seconds", 60, "The wall display reads new data this often (seconds).", int),
+    Setting("wall_rotate_seconds", 30,
+            "The wall display moves to its next view (compounds, sites, supplies, zones) this often; "
+            "0 keeps one view. ?view=sites in the URL pins a view.", int),
+    Setting("wall_stale_hours", 24,
+            "The wall display warns when no new data has arrived for this many hours.", float),
+    Setting("wall_highlight_minutes", 10,
+            "On the wall display, a place whose state changed stays highlighted this long.", float),
+    Setting("wall_attention_days", 3.0,
+            "The wall's attention list names places with fewer days of supplies than this.", float),
 )
 
 

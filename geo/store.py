@@ -128,6 +128,15 @@ def newest_version(engine: Engine) -> int:
         return int(conn.execute(select(func.coalesce(func.max(versions.c.id), 0))).scalar_one())
 
 
+def newest_version_time(engine: Engine) -> datetime.datetime | None:
+    """When the newest version was written (UTC), or None for an empty store."""
+    with engine.connect() as conn:
+        moment = conn.execute(select(versions.c.created_at).order_by(versions.c.id.desc()).limit(1)).scalar()
+    if moment is not None and moment.tzinfo is None:  # SQLite gives naive times back
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
+
+
 def _payload_columns(kind: str) -> list[str]:
     return TABLES[kind].names + (["geometry"] if TABLES[kind].geometry else [])
 

@@ -102,3 +102,16 @@ def test_daily_figures_give_one_row_per_report_date(tiny):
     assert trend.index.tolist() == ["2020-02-24", "2020-02-25"]
     assert trend["kpi_sealed"].tolist() == [0, 1]
     assert trend["kpi_resumption_rate"].tolist() == [0.0, 50.0]
+
+
+def test_attention_list_orders_reasons_and_finds_each(tiny):
+    from geo.attention import attention_items
+
+    compounds = compound_view(tiny, "2020-02-25")
+    sites = site_view(tiny, "2020-02-25")
+    items = attention_items(compounds, sites, days=3)
+    assert items["reason"].tolist() == ["fever", "supplies", "supplies", "missing"]
+    assert items.iloc[0]["id"] == "0502" and items.iloc[0]["value"] == 2
+    assert set(items.loc[items["reason"] == "supplies", "id"]) == {"0501", "S2"}
+    resumed_without_ledger = sites.assign(health_ledger="no")
+    assert "no_ledger" in set(attention_items(compounds, resumed_without_ledger, 3)["reason"])

@@ -1,0 +1,65 @@
+"""The wall display's logic: which view to show, how fresh the data is, what just changed.
+
+Pure functions with the time passed in, so that tests need no clock.
+
+Examples
+--------
+>>> pick_view(now=65, rotate_seconds=30, pinned=None)
+'supplies'
+>>> pick_view(now=95, rotate_seconds=30, pinned="zones")
+'zones'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+VIEWS = ("compounds", "sites", "supplies", "zones")
+
+
+def pick_view(now: float, rotate_seconds: float, pinned: str | None) -> str:
+    """The view to show: the pinned one, else the one the rotation has reached."""
+    if pinned in VIEWS:
+        return pinned
+    if rotate_seconds <= 0:
+        return VIEWS[0]
+    return VIEWS[int(now // rotate_seconds) % len(VIEWS)]
+
+
+def banners(latest_date: str | None, last_update: dt.datetime | None, now: dt.datetime, stale_hours: float,
+            missing: int, total: int) -> list[tuple[str, str, str]]:
+    """Warnings for the top of the wall, as (level, zh, en): stale data, incomplete reports.
+
+    >>> now = dt.datetime(2020, 2, 26, 9, 0, tzinfo=dt.timezone.utc)
+    >>> [b[0] for b in banners("2020-02-25", now - dt.timedelta(hours=30), now, 24, 3, 200)]
+    ['stale', 'incomplete']
+    """
+    found = []
+    if latest_date is None:
+        return [("stale", "暂无日报数据。", "No daily reports yet.")]
+    if last_update is not None and (now - last_update).total_seconds() > stale_hours * 3600:
+        hours = int((now - last_update).total_seconds() // 3600)
+        found.append(("stale", f"数据已 {hours} 小时未更新，请核实上报情况。",
+                      f"No new data for {hours} hours; check the reporting."))
+    if missing:
+        found.append(("incomplete", f"{latest_date} 日报尚不完整：{missing}/{total} 个场所未报告。",
+                      f"Reports of {latest_date} are incomplete: {missing} of {total} places have not reported."))
+    return found
+
+
+def track_changes(previous: dict[str, str] | None, current: dict[str, str], since: dict[str, float], now: float,
+                  minutes: float) -> tuple[dict[str, float], set[str]]:
+    """Remember when each place's state last changed; return that memory and the places to highlight.
+
+    >>> since, lit = track_changes({"a": "open"}, {"a": "sealed", "b": "open"}, {}, now=100, minutes=1)
+    >>> sorted(lit), since
+    (['a'], {'a': 100})
+    >>> track_changes({"a": "sealed"}, {"a": "sealed"}, since, now=200, minutes=1)[1]
+    set()
+    """
+    since = {k: v for k, v in since.items() if now - v <= minutes * 60 and k in current}
+    if previous is not None:
+        for key, state in current.items():
+            if key in previous and previous[key] != state:
+                since[key] = now
+    return since, set(since)
