@@ -11,6 +11,7 @@ from ui.urlstate import from_url, to_url
 from_url("lang", ["zh", "en"], default=settings()["language"])
 st.set_page_config(page_title=t("app_title", lang()), page_icon="🗺️", layout="wide")
 
+kiosk = st.query_params.get("kiosk") == "1"
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 to_url("lang", lg)
@@ -26,10 +27,12 @@ pages = [
     st.Page("pages/supplies.py", title=t("page_supplies", lg), icon="😷", url_path="supplies"),
 ]
 # Pages a role may not use are not offered; each page and each action checks again on the server.
+pages.append(st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall"))
 if auth.can(user, "upload"):
     pages.append(st.Page("pages/upload.py", title=t("page_upload", lg), icon="📤", url_path="upload"))
 if auth.can(user, "history"):
     pages.append(st.Page("pages/history.py", title=t("page_history", lg), icon="🕘", url_path="history"))
 if auth.can(user, "manage_users"):
     pages.append(st.Page("pages/users.py", title=t("auth_page_users", lg), icon="👥", url_path="users"))
-st.navigation(pages).run()
+# kiosk=1 (the wall display): no navigation at all, just the page the URL names
+st.navigation(pages, position="hidden" if kiosk else "sidebar").run()

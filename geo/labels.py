@@ -68,6 +68,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "never_reported": ("{count} 个场所在所选日期未报告（零报告也须上报）。", "{count} places did not report on the selected date (even nothing must be reported)."),
     # columns
     "col_change": ("较上一日报变化", "Change since previous report"),
+    # wall display
+    "page_wall": ("大屏", "Wall display"),
+    "wall_read_at": ("刷新于 {time}", "read at {time}"),
+    "wall_error": ("数据暂时无法读取（{error}），正在显示上次的数据，稍后自动重试。",
+                   "The data cannot be read just now ({error}); showing the last good data, retrying by itself."),
+    "wall_waiting": ("正在等待数据……", "Waiting for data…"),
+    "wall_attention": ("需要关注", "Needs attention"),
+    "wall_reason_fever": ("发热", "Fever"),
+    "wall_reason_no_ledger": ("无健康台账", "No health ledger"),
+    "wall_reason_supplies": ("物资告急", "Supplies low"),
+    "wall_reason_missing": ("未报告", "Not reported"),
+    "wall_fever_count": ("{count} 人", "{count} people"),
+    "wall_days_left": ("剩 {days} 天", "{days} days left"),
+    "wall_more": ("另有 {count} 项……", "{count} more…"),
     # upload and history
     "page_upload": ("数据上传", "Upload"),
     "page_history": ("历史版本", "History"),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -76,3 +77,20 @@ def tiny(tiny_dir):
     from geo.dataset import load_dataset
 
     return load_dataset(tiny_dir)
+
+
+@pytest.fixture(autouse=True)
+def served_navigation(monkeypatch):
+    """Run AppTest as a served app runs after its first page: in st.navigation mode.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each
+    run would start in the old ``pages/`` mode and ``require_navigation`` would
+    rerun it, dropping button clicks. A server leaves that mode once, for good.
+    """
+    real_init = PagesManager.__init__
+
+    def init_after_navigation(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_after_navigation)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from geo import auth, cli_user
@@ -360,16 +359,6 @@ def page(tiny_dir, url, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
-    # AppTest resets PagesManager.uses_pages_directory before every run, so the page's
-    # require_navigation() would rerun every time and swallow form submissions (a rerun drops
-    # the click). Keep the flag as a served app has it once app.py's st.navigation has run.
-    real_init = PagesManager.__init__
-
-    def init_after_navigation(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_after_navigation)
 
     def open_users(session: Session | None = None, direct: bool = False, **query):
         """The users page through app.py (as a browser opens /users), or run alone (``direct``)."""

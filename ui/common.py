@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import runpy
 
 import streamlit as st
 
@@ -27,18 +26,16 @@ def require_navigation() -> None:
     """Make sure app.py (and so st.navigation) runs, even when the first visit opens a page's URL.
 
     Streamlit treats a folder named ``pages/`` as the old multipage layout until
-    ``st.navigation`` is called once in the process (and AppTest resets that on
-    every run); a visit to ``/compounds`` would then run the page without app.py:
-    no language switch, no login, no page set-up. Leaving that mode and running
-    app.py in place hands the URL to st.navigation within the same run, so no
-    click or other one-shot widget event is lost to a rerun.
+    ``st.navigation`` is called once in the process; a first visit to
+    ``/compounds`` would then run the page without app.py (no language switch,
+    no login, no page set-up). Leaving that mode and rerunning hands the URL to
+    st.navigation. It happens once per server process.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        runpy.run_path(str(settings_mod.PROJECT_DIR / "app.py"), run_name="__main__")
-        st.stop()
+        st.rerun()
 
 
 def settings() -> dict:

@@ -1,0 +1,31 @@
+"""Wall display: the command post's screen, refreshing itself all day with nobody at the mouse."""
+
+import streamlit as st
+
+from geo.labels import t
+from ui.common import lang, require_navigation, settings
+from ui.wall import board, pinned_view, read_snapshot, top_bar, wall_css
+
+require_navigation()
+wall_css()
+
+
+@st.fragment(run_every=max(5, int(settings()["wall_refresh_seconds"])))
+def refresh() -> None:
+    """Read and draw; when reading fails, keep the last good picture and say so discreetly."""
+    lg = lang()
+    error = None
+    try:
+        snapshot = read_snapshot(lg, pinned_view())
+        st.session_state["wall_last_good"] = snapshot
+    except Exception as exc:  # the wall never shows a traceback; it retries on the next refresh
+        snapshot = st.session_state.get("wall_last_good")
+        error = type(exc).__name__
+    top_bar(snapshot, lg, error)
+    if snapshot is None:
+        st.markdown(t("wall_waiting", lg))
+        return
+    board(snapshot, lg)
+
+
+refresh()
