@@ -1,20 +1,17 @@
-"""Load the six files of a city (three GeoJSON layers, three CSV tables) into one Dataset.
+"""One city's six tables (three layers, three daily reports) as the newest version of the store has them.
 
-A missing or unreadable file never stops the others: it becomes an empty
-table and a :class:`~geo.read.Problem`. Compounds and sites without a zone
-get one by spatial join (see :func:`assign_zones`).
+Compounds and sites without a zone get one by spatial join (see :func:`assign_zones`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.read import Problem, read_layer, read_table
-from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.read import Problem
+from geo.schema import GEOMETRY_TABLES, STATUS_TABLES
 
 
 @dataclass
@@ -50,40 +47,6 @@ def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd
     places = places.copy()
     places.loc[blank, "zone"] = joined["id"].astype("string")
     return places, int(joined["id"].notna().sum())
-
-
-def empty_frame(kind: str) -> pd.DataFrame:
-    """An empty table (or layer) of ``kind`` with the right columns."""
-    names = TABLES[kind].names
-    if kind in GEOMETRY_TABLES:
-        return gpd.GeoDataFrame({c: pd.Series(dtype="string") for c in names}, geometry=[], crs="EPSG:4326")
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in names})
-
-
-def load_dataset(data_dir: str | Path) -> Dataset:
-    """Read every layer and table of ``data_dir``; problems are collected, not raised."""
-    data_dir = Path(data_dir)
-    problems: list[Problem] = []
-    frames: dict[str, object] = {}
-    for kind in GEOMETRY_TABLES + STATUS_TABLES:
-        path = data_dir / TABLES[kind].file
-        if not path.exists():
-            problems.append(Problem(path.name, None, None, None,
-                                    f"找不到文件 {path.name}，该图层暂不显示。",
-                                    f"File {path.name} not found; that layer is not shown."))
-            frame, found = empty_frame(kind), []
-        elif kind in GEOMETRY_TABLES:
-            frame, found = read_layer(path, kind)
-        else:
-            reading = read_table(path, kind)
-            frame, found = reading.frame.reset_index(drop=True), reading.problems
-        frames[kind] = frame
-        problems.extend(found)
-    assigned = 0
-    for kind in ("compounds", "sites"):
-        frames[kind], count = assign_zones(frames[kind], frames["zones"])
-        assigned += count
-    return Dataset(**frames, problems=problems, zones_assigned=assigned)
 
 
 def load_store(engine) -> Dataset:

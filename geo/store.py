@@ -245,7 +245,6 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
     'added' or 'changed', and ``_row_id`` of the row they replace), and one row
     per changed field (key, field, before, after) for the history.
     """
-    table = TABLES[kind]
     columns = _payload_columns(kind)
     incoming = incoming.copy()
     incoming["_key"] = _key_text(kind, incoming).to_numpy()

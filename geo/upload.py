@@ -17,7 +17,6 @@ import difflib
 import json
 from dataclasses import dataclass, field
 
-import geopandas as gpd
 import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
@@ -256,7 +255,3 @@ def rollback_to(engine: Engine, version: int, user: auth.User | None) -> store.A
     auth.require(user, "rollback")
     return store.rollback(engine, version, user.name)
 
-
-def layer_frame(check: Check) -> gpd.GeoDataFrame | None:
-    """The uploaded features (WGS-84) for the preview map, when the upload is a layer."""
-    return check.frame if isinstance(check.frame, gpd.GeoDataFrame) else None

@@ -74,9 +74,10 @@ def tiny_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def tiny(tiny_dir):
-    from geo.dataset import load_dataset
+    from geo.dataset import load_store
+    from geo.store import open_store
 
-    return load_dataset(tiny_dir)
+    return load_store(open_store(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 import io
 import json
 
-import pandas as pd
 
 from geo.read import read_layer, read_table
 
