@@ -42,7 +42,9 @@ if kind in GEOMETRY_TABLES:
                           format_func=lambda d: t("upload_datum_auto", lg) if d == "auto" else crs.label_datum(d, lg))
     datum = None if choice == "auto" else choice
 
-if uploaded is not None:
+if uploaded is None:
+    st.session_state["upload_signature"] = None  # the same file added again is checked again
+else:
     # The dry run stores nothing, so it runs as soon as a file (or a choice about it) arrives.
     signature = (kind, uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest(), sheet, datum)
     if st.session_state.get("upload_signature") != signature:
@@ -52,13 +54,12 @@ if uploaded is not None:
                 max_bytes=int(max_mb * 1e6), thresholds=thresholds())
         st.session_state["upload_signature"] = signature
 
-pending = st.session_state.get("upload_pending")
+pending = st.session_state.get("upload_pending") if uploaded is not None else None  # no file, nothing to confirm
 if pending is not None and pending.kind == kind:
     show_check(pending)
     if pending.ok and st.button(t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
         applied = commit(engine(), pending, user)  # commit re-checks the role on the server
         st.session_state.pop("upload_pending", None)
-        st.session_state["upload_signature"] = None
         st.session_state["upload_done"] = applied.version
         st.rerun()
 done = st.session_state.pop("upload_done", None)
