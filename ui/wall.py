@@ -20,7 +20,7 @@ from geo.kpi import Kpi, compute_kpis
 from geo.labels import t
 from geo.layers import (category_legend, compound_layer, site_layer, supply_layer, zone_choropleth,
                         zone_outline_layer)
-from geo.mapview import CategoryGeoJson, Layer, Legend, build_map, initial_bounds, overlay_datum
+from geo.mapview import CategoryGeoJson, ForgetRemovedGroups, Layer, Legend, build_map, initial_bounds, overlay_datum
 from geo.status import report_dates
 from geo.store import newest_version_time
 from geo.vocab import MISSING
@@ -59,7 +59,7 @@ CSS = """
   .wall-legend h4, .wall-attention h4 { font-size: 1.15vw; margin: 0 0 .4vh 0; }
   .wall-legend .row { display: flex; align-items: center; gap: .5vw; font-size: 1vw; margin: .25vh 0; }
   .wall-legend .swatch { width: 1.3vw; height: .9vw; border-radius: .15vw; display: inline-block; }
-  .wall-attention .item { font-size: .95vw; margin: .3vh 0; line-height: 1.3; }
+  .wall-attention .item { font-size: .95vw; margin: .3vh 0; line-height: 1.3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .wall-attention .reason { display: inline-block; min-width: 5.2vw; padding: 0 .3vw; border-radius: .2vw;
     margin-right: .4vw; font-size: .85vw; text-align: center; }
   .wall-attention .fever { background: #b71c1c; } .wall-attention .no_ledger { background: #6d4c41; }
@@ -208,6 +208,7 @@ def base_map(snapshot: Snapshot, lg: str) -> folium.Map:
 def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     """The layer of the current view, sent to the open map without reloading it."""
     group = folium.FeatureGroup(name="live")
+    ForgetRemovedGroups().add_to(group)
     CategoryGeoJson(snapshot.layer, overlay_datum(settings())).add_to(group)
     return group
 

@@ -1,0 +1,536 @@
+"""The wall display (大屏, ``/wall?kiosk=1``) in a real (headless, offline) Chromium against `streamlit run app.py`.
+
+One server for the module on the shipped demo ``data/`` and a fresh SQLite store,
+seeded (with a staff account ``clerk`` for imports) before the server starts. It
+refreshes every 5 s (``CMDMAP_WALL_REFRESH_SECONDS=5``, the smallest it allows)
+and does not rotate (``CMDMAP_WALL_ROTATE_SECONDS=0``: always the compounds),
+without a base map (``CMDMAP_BASEMAP=none``: nothing at all may leave 127.0.0.1).
+
+- 1920x1080 and 3840x2160: no sidebar, header or toolbar; six tiles, the map,
+  the legend and the attention list all on one screen with no scrolling; the
+  tiles' figures twice as big on the 4K screen. The 1080p screenshot is also
+  ``docs/screenshots/wall.png`` (the README links it).
+- a new day imported through the command line appears by itself within a
+  refresh: new date, new figures, the changed compounds outlined, with no page
+  reload and the map's frame kept (not re-created, so it does not flash).
+- a store that cannot be read: the last good picture stays with a discreet
+  notice and no traceback; once the file is back the notice goes by itself.
+- a bounded soak (a second server that also rotates the views every 5 s):
+  30 refreshes, JavaScript heap and DOM size in the browser and the server's
+  RSS sampled each time, which must level off.
+
+Screenshots go to ``tests/artifacts/wall_*.png``; the soak's samples to
+``tests/artifacts/wall_soak.txt``. On a failure each page is saved as
+``FAILED-<test>-<n>.png`` and the server's log tail is printed.
+
+Waiting: Playwright's route handler (every request is routed to block the
+internet) only runs while the test calls into Playwright, so the waits here use
+``page.wait_for_timeout`` between checks, never ``time.sleep``.
+
+Run: ``python -m pytest tests/test_browser_wall.py -q`` (needs Chromium, see tests/browser.py); about 5 minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import pytest
+
+from tests.browser import (ARTIFACTS, ROOT, exception_text, launch_chromium, map_frames, new_page, no_exception,
+                           require_chromium, screenshot, streamlit_server)
+
+T = TypeVar("T")
+
+DEMO_DATA = ROOT / "data"
+REFRESH = 5  # seconds, CMDMAP_WALL_REFRESH_SECONDS (the wall's minimum)
+WALL = "/wall?kiosk=1"
+HD = {"width": 1920, "height": 1080}
+UHD = {"width": 3840, "height": 2160}
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MIN_PATHS = 150  # the demo city has about 200 compounds
+PASSWORD = "clerk-pass-2020"
+SUB = re.compile(r"数据截至\s*(\d{4}-\d{2}-\d{2})\s*·\s*刷新于\s*(\d{2}:\d{2}:\d{2})")
+SOAK_CYCLES = 30
+
+# Filled by the 1080p test, compared with by the 4K one.
+MEASURED: dict[str, dict] = {}
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()  # skip (or fail in CI) before any server is started
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def seeded_store(folder: Path) -> tuple[str, Path]:
+    """(URL, file) of a fresh SQLite store filled from the demo data, with the staff account ``clerk``."""
+    from geo import auth
+    from geo.store import open_store
+
+    path = folder / "store.sqlite"
+    url = f"sqlite:///{path}"
+    engine = open_store(url, DEMO_DATA)
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", PASSWORD)
+    engine.dispose()  # no connection of the test process stays open on the store
+    return url, path
+
+
+def wall_env(url: str, rotate: int = 0) -> dict[str, str]:
+    return {"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+            "CMDMAP_WALL_REFRESH_SECONDS": str(REFRESH), "CMDMAP_WALL_ROTATE_SECONDS": str(rotate)}
+
+
+@pytest.fixture(scope="module")
+def wall_store(tmp_path_factory):
+    return seeded_store(tmp_path_factory.mktemp("wall-store"))
+
+
+@pytest.fixture(scope="module")
+def wall_server(browser, wall_store):
+    url, _ = wall_store
+    with streamlit_server(wall_env(url), name="server-wall") as server:
+        yield server
+
+
+@pytest.fixture
+def open_wall(browser, request):
+    """open_wall(server, viewport) -> PageLog with /wall?kiosk=1 loading; diagnostics are printed on failure."""
+    opened = []
+    failed_before = request.session.testsfailed
+
+    def _open(server, viewport: dict = HD):
+        log = new_page(browser, viewport)
+        opened.append((server, log))
+        log.page.goto(server.base_url + WALL, wait_until="domcontentloaded")
+        return log
+
+    yield _open
+
+    failed = request.session.testsfailed > failed_before
+    for n, (server, log) in enumerate(opened):
+        if failed:
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            try:
+                screenshot(log.page, f"FAILED-{name}-{n}.png")
+            except Exception:  # noqa: BLE001 - the page may be gone
+                pass
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line("")
+                reporter.write_sep("-", f"{request.node.name}: page {log.page.url}")
+                reporter.write_line(f"blocked requests: {log.aborted[:20]}")
+                reporter.write_line(f"console errors: {log.console_errors[:20]}")
+                reporter.write_line(f"dialogs: {log.dialogs}")
+                reporter.write_sep("-", "streamlit server log (tail)")
+                reporter.write_line(server.log_tail())
+        log.page.context.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def wait_for(page, check: Callable[[], T], what: str, timeout: float = 60.0, interval_ms: int = 250) -> T:
+    """Call ``check`` until it returns something truthy, waiting with ``page.wait_for_timeout`` in between.
+
+    Exceptions count as 'not yet' (frames detach and re-attach while Streamlit draws).
+    """
+    deadline = time.monotonic() + timeout
+    last_error: BaseException | None = None
+    while True:
+        try:
+            value = check()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001
+            last_error = exc
+        if time.monotonic() > deadline:
+            detail = f" (last error: {last_error!r})" if last_error else ""
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
+        page.wait_for_timeout(interval_ms)
+
+
+def wall_map(page, paths: int = MIN_PATHS, timeout: float = 60.0):
+    """The frame holding the wall's Leaflet map once at least ``paths`` interactive paths are drawn."""
+    def ready():
+        for frame in map_frames(page):
+            if frame.locator("path.leaflet-interactive").count() >= paths:
+                return frame
+        return None
+
+    return wait_for(page, ready, f"the wall map with at least {paths} path.leaflet-interactive", timeout)
+
+
+def open_and_wait(open_wall, server, viewport: dict = HD):
+    """Open the wall; wait for the title, six tiles and a drawn map. Returns (log, page, map frame)."""
+    log = open_wall(server, viewport)
+    page = log.page
+    wait_for(page, lambda: page.locator(".wall-title").count() == 1, "the wall title")
+    wait_for(page, lambda: page.locator(".wall-tile").count() == 6, "six KPI tiles")
+    frame = wall_map(page)
+    wait_for(page, lambda: sub_text(page), "the 数据截至 … 刷新于 … line")
+    assert_clean(page)
+    return log, page, frame
+
+
+def sub_text(page) -> tuple[str, str] | None:
+    """(as-of date, read time) from the top bar's ``数据截至 DATE · 刷新于 HH:MM:SS``."""
+    loc = page.locator(".wall-sub")
+    if loc.count() != 1:
+        return None
+    found = SUB.search(loc.inner_text())
+    return (found.group(1), found.group(2)) if found else None
+
+
+def tile_values(page) -> dict[str, str]:
+    """Tile label -> the value as shown, e.g. {'全封闭小区': '87', '工地复工率': '62.5%', …}."""
+    return page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('.wall-tile')).map(
+        t => [t.querySelector('.label').innerText.trim(), t.querySelector('.value').innerText.trim()]))""")
+
+
+def next_refresh(page, after: str, timeout: float = 3 * REFRESH + 20) -> tuple[str, str]:
+    """Wait until the read time differs from ``after``; returns the new (date, time)."""
+    return wait_for(page, lambda: (s := sub_text(page)) and s[1] != after and s,
+                    f"a refresh after {after}", timeout)
+
+
+LAYOUT_JS = """(sel) => {
+  const de = document.documentElement;
+  const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; };
+  const iframes = document.querySelectorAll(sel);
+  const value = document.querySelector('.wall-tile .value');
+  return {
+    innerWidth: window.innerWidth, innerHeight: window.innerHeight,
+    scrollHeight: de.scrollHeight, scrollWidth: de.scrollWidth,
+    // Streamlit scrolls inside its own containers, not the document: how far each of them can scroll.
+    overflow: Object.fromEntries(['.stApp', '[data-testid="stAppViewContainer"]', '[data-testid="stMain"]',
+      '[data-testid="stMainBlockContainer"]'].map(s => [s, Array.from(document.querySelectorAll(s)).reduce(
+        (m, el) => Math.max(m, el.scrollHeight - el.clientHeight), 0)])),
+    iframes: iframes.length, map: box(iframes[0]),
+    tiles: Array.from(document.querySelectorAll('.wall-tile')).map(box),
+    legend: box(document.querySelector('.wall-legend')),
+    attention: box(document.querySelector('.wall-attention')),
+    title: box(document.querySelector('.wall-title')),
+    valueFont: value ? parseFloat(getComputedStyle(value).fontSize) : null,
+    labelFont: parseFloat(getComputedStyle(document.querySelector('.wall-tile .label')).fontSize),
+  };
+}"""
+
+
+def layout(page) -> dict:
+    return page.evaluate(LAYOUT_JS, MAP_IFRAME)
+
+
+def assert_clean(page) -> None:
+    assert no_exception(page), f"Streamlit shows an exception:\n{exception_text(page)}"
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
+def assert_fits(page, frame) -> dict:
+    """Everything on one screen, nothing of Streamlit's chrome; returns the measured layout."""
+    for selector in ('[data-testid="stSidebar"]', '[data-testid="stSidebarCollapsedControl"]',
+                     'header[data-testid="stHeader"]', '[data-testid="stToolbar"]', '[data-testid="stDecoration"]',
+                     '[data-testid="stSidebarNav"]'):
+        loc = page.locator(selector)
+        assert all(not loc.nth(i).is_visible() for i in range(loc.count())), f"{selector} is visible"
+    tiles = page.locator(".wall-tile")
+    assert tiles.count() == 6
+    for i in range(6):
+        assert tiles.nth(i).is_visible()
+        assert re.search(r"\d", tiles.nth(i).locator(".value").inner_text()), tiles.nth(i).inner_text()
+    for selector in (".wall-title", ".wall-sub", ".wall-legend", ".wall-attention", MAP_IFRAME):
+        assert page.locator(selector).first.is_visible(), f"{selector} is not visible"
+    assert frame.locator(".leaflet-container").is_visible()
+
+    box = layout(page)
+    width, height = box["innerWidth"], box["innerHeight"]
+    assert box["scrollHeight"] <= height + 8, f"the page scrolls: {box['scrollHeight']} > {height}: {box}"
+    assert box["scrollWidth"] <= width + 8, f"the page scrolls sideways: {box}"
+    assert max(box["overflow"].values()) <= 8, f"Streamlit's containers scroll: {box['overflow']}: {box}"
+    assert box["iframes"] == 1, box
+    assert 0 <= box["map"]["top"] and box["map"]["bottom"] <= height + 1, f"the map runs off the screen: {box}"
+    assert box["map"]["height"] >= 0.5 * height, f"the map is small: {box['map']}"
+    for name in ("legend", "attention"):
+        assert box[name]["bottom"] <= height + 1 and box[name]["right"] <= width + 1, f"{name} off screen: {box}"
+    for tile in box["tiles"]:
+        assert tile["bottom"] <= box["map"]["top"] + 1 and tile["right"] <= width + 1, f"tile off screen: {box}"
+    return box
+
+
+def store_files(path: Path) -> list[Path]:
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def overwrite_in_place(path: Path, data: bytes) -> None:
+    """Write ``data`` into the existing file (same inode, so the server's open handles see it), truncated to it."""
+    with open(path, "r+b") as handle:
+        handle.write(data)
+        handle.truncate(len(data))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def next_day_file(url: str, folder: Path, to_seal: int = 25) -> tuple[Path, str, str, int]:
+    """A compound daily report for the day after the newest: the newest day's rows, ``to_seal`` more 全封闭.
+
+    Returns (file, newest date, new date, compounds sealed on the new date).
+    """
+    from geo.db import connect
+    from geo.store import current
+
+    engine = connect(url)
+    try:
+        rows = current(engine, "compound_status")
+        known = set(current(engine, "compounds")["id"].astype(str))
+    finally:
+        engine.dispose()
+    newest = str(rows["date"].astype(str).max())
+    new = (dt.date.fromisoformat(newest) + dt.timedelta(days=1)).isoformat()
+    day = rows[(rows["date"].astype(str) == newest) & rows["compound_id"].astype(str).isin(known)].copy()
+    day["date"] = new
+    controlled = day.index[day["closure"] == "controlled"][:to_seal]
+    assert len(controlled) == to_seal, "the demo city has fewer controlled compounds than expected"
+    day.loc[controlled, "closure"] = "全封闭"  # Chinese labels are accepted wherever codes are
+    sealed = int(day["closure"].isin(["sealed", "全封闭"]).sum())
+    path = folder / f"compound_status_{new}.csv"
+    day.to_csv(path, index=False, encoding="utf-8")
+    return path, newest, new, sealed
+
+
+def run_cli(page, args: list[str], env: dict[str, str], timeout: float = 120.0) -> subprocess.CompletedProcess:
+    """``python -m geo ARGS`` from the project root, waited for through Playwright (the page keeps working)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}
+    full_env.update(env)
+    process = subprocess.Popen([sys.executable, "-m", "geo", *args], cwd=ROOT, env=full_env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(page, lambda: process.poll() is not None, f"python -m geo {' '.join(args)}", timeout, 200)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    out, err = process.communicate()
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+def thirds(values: list[float]) -> tuple[float, float, float]:
+    n = len(values) // 3
+    return (statistics.fmean(values[:n]), statistics.fmean(values[n:2 * n]), statistics.fmean(values[2 * n:]))
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_wall_fits_and_shows_everything_1080p(wall_server, open_wall):
+    log, page, frame = open_and_wait(open_wall, wall_server, HD)
+    box = assert_fits(page, frame)
+    MEASURED["hd"] = box
+    assert page.locator(".wall-view").inner_text().strip() == "物业小区"  # rotation is off: the compounds
+    assert "未报告" in page.locator(".wall-legend").inner_text()
+    assert re.search(r"需要关注 \(\d+\)", page.locator(".wall-attention").inner_text())
+    # Text meant to be read across the room.
+    assert box["valueFont"] >= 60 and box["labelFont"] >= 18, box
+    page.mouse.move(0, 0)
+    path = screenshot(page, "wall_1080p.png")
+    docs = ROOT / "docs" / "screenshots" / "wall.png"
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, docs)
+    assert log.aborted == [], f"requests to the internet: {log.aborted[:10]}"
+    assert log.dialogs == []
+
+
+def test_wall_4k(wall_server, open_wall):
+    if "hd" not in MEASURED:  # run on its own: measure 1080p here
+        _, hd_page, hd_frame = open_and_wait(open_wall, wall_server, HD)
+        MEASURED["hd"] = assert_fits(hd_page, hd_frame)
+    log, page, frame = open_and_wait(open_wall, wall_server, UHD)
+    assert page.evaluate("window.devicePixelRatio") == 1
+    box = assert_fits(page, frame)
+    hd = MEASURED["hd"]
+    assert box["valueFont"] >= 2 * hd["valueFont"] - 0.5, (box["valueFont"], hd["valueFont"])
+    assert box["labelFont"] >= 2 * hd["labelFont"] - 0.5, (box["labelFont"], hd["labelFont"])
+    assert box["map"]["height"] >= 2 * hd["map"]["height"] - 2, (box["map"], hd["map"])
+    page.mouse.move(0, 0)
+    screenshot(page, "wall_2160p.png")
+    assert log.aborted == [], f"requests to the internet: {log.aborted[:10]}"
+
+
+def test_new_data_appears_without_reload(wall_server, wall_store, open_wall, tmp_path):
+    from geo.mapview import HIGHLIGHT_STYLE
+
+    url, _ = wall_store
+    highlight = HIGHLIGHT_STYLE["color"]
+    log, page, frame = open_and_wait(open_wall, wall_server, HD)
+    iframe = page.locator(MAP_IFRAME).element_handle()
+    assert iframe.content_frame() == frame
+    page.evaluate("window.__marker = 1")
+    frame.evaluate("window.__frameMarker = 1")
+
+    # One refresh with the old data first, so that the wall has seen the old states.
+    date_before, read_before = sub_text(page)
+    next_refresh(page, read_before)
+    before = tile_values(page)
+    assert frame.locator(f'path[stroke="{highlight}"]').count() == 0
+    csv, newest, new_date, sealed = next_day_file(url, tmp_path)
+    assert date_before == newest, (date_before, newest)
+    assert before["全封闭小区"] != str(sealed), before
+
+    done = run_cli(page, ["import", "compound_status", str(csv), "--user", "clerk"],
+                   {"CMDMAP_DATABASE_URL": url, "CMDMAP_DATA_DIR": str(DEMO_DATA)})
+    assert done.returncode == 0, f"import failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    imported_at = time.monotonic()
+
+    wait_for(page, lambda: sub_text(page)[0] == new_date, f"the wall to show {new_date}", timeout=30)
+    wait_for(page, lambda: tile_values(page)["全封闭小区"] == str(sealed),
+             f"the 全封闭小区 tile to show {sealed}", timeout=10)
+    took = time.monotonic() - imported_at
+    assert took <= REFRESH + 15, f"the new day took {took:.1f} s to appear"
+    after = tile_values(page)
+    assert after != before
+
+    # The same page (no reload) and the same map frame (not re-created), with its compounds drawn.
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+    assert iframe.evaluate("el => el.isConnected"), "the map's iframe was replaced"
+    assert page.locator(MAP_IFRAME).count() == 1
+    assert iframe.content_frame().evaluate("window.__frameMarker") == 1, "the map's frame was reloaded"
+    assert frame.locator("path.leaflet-interactive").count() >= MIN_PATHS
+    # The compounds that changed are outlined in the highlight colour.
+    lit = wait_for(page, lambda: frame.locator(f'path[stroke="{highlight}"]').count(),
+                   f"paths outlined in {highlight}", timeout=REFRESH + 10)
+    assert 1 <= lit <= 25, lit
+    assert_clean(page)
+    page.mouse.move(0, 0)
+    screenshot(page, "wall_after_import.png")
+    print(f"\nnew day {new_date} shown {took:.1f} s after the import; 全封闭小区 {before['全封闭小区']} -> "
+          f"{after['全封闭小区']}; {lit} compounds outlined")
+    assert log.aborted == [] and log.dialogs == []
+
+
+def test_unreadable_store_keeps_last_data_and_recovers(wall_server, wall_store, open_wall):
+    """Garbage over the file's header, and over its -wal and -shm (in place: the server's open connections
+    keep their file handles, so files moved aside would go unnoticed); then the original bytes back."""
+    _, path = wall_store
+    log, page, frame = open_and_wait(open_wall, wall_server, HD)
+    _, read_before = sub_text(page)
+    date, last_good = next_refresh(page, read_before)
+    values = tile_values(page)
+    assert page.locator(".wall-banner.error").count() == 0
+
+    saved = {p: p.read_bytes() for p in store_files(path) if p.exists()}
+    try:
+        db, wal, shm = store_files(path)
+        overwrite_in_place(db, (b"NOT A DATABASE " * 7)[:100] + saved[db][100:])
+        for extra in (wal, shm):
+            if extra in saved:
+                overwrite_in_place(extra, bytes(len(saved[extra])))
+        broken_at = time.monotonic()
+        banner = page.locator(".wall-banner.error")
+        wait_for(page, lambda: banner.count() == 1 and banner.is_visible(), "the error notice",
+                 timeout=3 * REFRESH + 15)
+        seen = time.monotonic() - broken_at
+        page.wait_for_timeout(2 * REFRESH * 1000 + 1000)  # two more refreshes, still broken
+        assert banner.count() == 1 and banner.is_visible()
+        assert "无法读取" in banner.inner_text(), banner.inner_text()
+        assert tile_values(page) == values, "the tiles changed while the store could not be read"
+        assert sub_text(page) == (date, last_good), "the top bar should still show the last good read"
+        assert frame.locator("path.leaflet-interactive").count() >= MIN_PATHS
+        assert_clean(page)
+        page.mouse.move(0, 0)
+        screenshot(page, "wall_store_error.png")
+    finally:
+        # The log first, then the file, then the index that points into both.
+        for p in (Path(f"{path}-wal"), path, Path(f"{path}-shm")):
+            if p in saved:
+                overwrite_in_place(p, saved[p])
+    restored_at = time.monotonic()
+    wait_for(page, lambda: page.locator(".wall-banner.error").count() == 0,
+             "the error notice to go away by itself", timeout=3 * REFRESH + 20)
+    recovered = time.monotonic() - restored_at
+    next_refresh(page, last_good)
+    assert tile_values(page) == values
+    assert_clean(page)
+    assert frame.locator("path.leaflet-interactive").count() >= MIN_PATHS
+    print(f"\nerror notice {seen:.1f} s after the damage; gone {recovered:.1f} s after the repair")
+
+
+SOAK_JS = """() => ({heap: performance.memory ? performance.memory.usedJSHeapSize : null,
+                    nodes: document.getElementsByTagName('*').length})"""
+
+
+def test_soak_memory_levels_off(browser, tmp_path_factory, open_wall):
+    """A second server that also rotates the views every refresh; 30 refreshes, memory sampled after each."""
+    url, _ = seeded_store(tmp_path_factory.mktemp("wall-soak-store"))
+    with streamlit_server(wall_env(url, rotate=REFRESH), name="server-wall-soak") as server:
+        log, page, frame = open_and_wait(open_wall, server, HD)
+        page.evaluate("window.__marker = 1")
+        frame.evaluate("window.__frameMarker = 1")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        pid = server.process.pid
+
+        samples = []
+        views = set()
+        started = time.monotonic()
+        _, read = sub_text(page)
+        for cycle in range(SOAK_CYCLES):
+            _, read = next_refresh(page, read)
+            page.wait_for_timeout(500)  # let the map apply the new layer
+            views.add(page.locator(".wall-view").inner_text().strip())
+            cdp.send("HeapProfiler.collectGarbage")
+            heap = cdp.send("Runtime.getHeapUsage")["usedSize"]  # the page's isolate: the map frame is same-origin
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            in_frame = frame.evaluate(SOAK_JS)
+            samples.append({"cycle": cycle + 1, "t": time.monotonic() - started, "read": read,
+                            "heap": heap / 2**20, "nodes": int(metrics["Nodes"]),
+                            "listeners": int(metrics["JSEventListeners"]),
+                            "frame_nodes": in_frame["nodes"], "paths": frame.locator("path.leaflet-interactive").count(),
+                            "rss": rss_kib(pid) / 1024})
+            assert no_exception(page), f"exception at cycle {cycle + 1}:\n{exception_text(page)}"
+
+        lines = [f"{'cycle':>5} {'t/s':>6} {'read':>8} {'heap MiB':>9} {'nodes':>6} {'listen':>6} "
+                 f"{'frame el':>8} {'paths':>5} {'rss MiB':>8}"]
+        lines += [f"{s['cycle']:>5} {s['t']:>6.1f} {s['read']:>8} {s['heap']:>9.2f} {s['nodes']:>6} "
+                  f"{s['listeners']:>6} {s['frame_nodes']:>8} {s['paths']:>5} {s['rss']:>8.1f}" for s in samples]
+        heap3, rss3, nodes3 = (thirds([s[k] for s in samples]) for k in ("heap", "rss", "nodes"))
+        lines.append(f"thirds (mean): heap {heap3[0]:.2f} / {heap3[1]:.2f} / {heap3[2]:.2f} MiB; "
+                     f"rss {rss3[0]:.1f} / {rss3[1]:.1f} / {rss3[2]:.1f} MiB; "
+                     f"nodes {nodes3[0]:.0f} / {nodes3[1]:.0f} / {nodes3[2]:.0f}; views seen {sorted(views)}")
+        table = "\n".join(lines)
+        (ARTIFACTS / "wall_soak.txt").write_text(table + "\n", encoding="utf-8")
+        print("\n" + table)
+
+        assert page.evaluate("window.__marker") == 1, "the page was reloaded during the soak"
+        assert frame.evaluate("window.__frameMarker") == 1, "the map frame was reloaded during the soak"
+        assert len({s["read"] for s in samples}) == SOAK_CYCLES, "the wall stopped refreshing"
+        assert len(views) >= 3, f"the views did not rotate: {views}"
+        assert all(s["paths"] >= 1 for s in samples)
+        assert heap3[2] <= 1.25 * heap3[1], f"the browser's heap keeps growing: {heap3}"
+        assert rss3[2] <= 1.15 * rss3[1], f"the server's memory keeps growing: {rss3}"
+        assert nodes3[2] <= 1.25 * nodes3[1], f"the page's DOM keeps growing: {nodes3}"
+        assert_clean(page)
+        screenshot(page, "wall_soak_end.png")
+        assert log.aborted == [] and log.dialogs == []
