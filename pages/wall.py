@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.db import connect
 from geo.labels import t
 from ui.common import lang, require_navigation, settings
 from ui.wall import board, pinned_view, read_snapshot, top_bar, wall_css
@@ -21,6 +22,8 @@ def refresh() -> None:
     except Exception as exc:  # the wall never shows a traceback; it retries on the next refresh
         snapshot = st.session_state.get("wall_last_good")
         error = type(exc).__name__
+        # pooled connections keep a broken file's state: start afresh at the next refresh
+        connect(str(settings()["database_url"])).dispose()
     top_bar(snapshot, lg, error)
     if snapshot is None:
         st.markdown(t("wall_waiting", lg))
