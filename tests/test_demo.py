@@ -184,7 +184,6 @@ def test_a_short_window_is_the_end_of_a_long_one(city, tmp_path):
         pd.testing.assert_frame_equal(long, read_table(tmp_path, name))
 
 
-@pytest.mark.skipif(not (DATA_DIR / "compounds.geojson").exists(), reason="no shipped demo")
 def test_shipped_demo():
     counts = {name: len(json.loads((DATA_DIR / TABLES[name].file).read_text(encoding="utf-8"))
                         ["features"]) for name in GEOMETRY_TABLES}
