@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import streamlit as st
 
@@ -11,6 +12,8 @@ from geo.dataset import Dataset, load_store
 from geo.db import connect
 from geo.store import newest_version, open_store
 from geo.labels import t
+from geo.mapview import Source, initial_bounds
+from geo.pack import pack_places, write_pack
 from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view
 from geo.zonestats import zone_metrics
 
@@ -102,3 +105,29 @@ def page_header(title_key: str, date: str | None) -> None:
     st.title(t(title_key, lg), anchor=False)
     if date:
         st.caption(t("data_as_of", lg, date=date))
+
+
+#: Packs of places are written here and served by Streamlit's static file serving (``/app/static/cache``).
+PACK_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _source(url: str, version: int, kind: str, datum: str) -> Source:
+    pack = pack_places(_load(url, version).layer(kind), datum)
+    written = write_pack(pack, PACK_DIR)  # a read-only install embeds the pack in the page instead
+    return Source(pack, f"/app/static/cache/{pack.file_name}" if written else None)
+
+
+def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:
+    """The packed places of dataset layers ``kinds``, built once per data version for every session."""
+    return [_source(*_key(), kind, datum) for kind in kinds]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _home(url: str, version: int, kind: str, share: float):
+    return initial_bounds(_load(url, version).layer(kind), share=share)
+
+
+def home_bounds(kind: str, share: float = 0.9):
+    """Where a map of dataset layer ``kind`` opens before any filter: the same for every rerun."""
+    return _home(*_key(), kind, share)

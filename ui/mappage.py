@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.export import to_csv_bytes, to_xlsx_bytes
 from geo.labels import t
-from geo.mapview import Layer, Legend, build_map
+from geo.mapview import (ForgetRemovedGroups, Layer, Legend, base_map, inline_sources, map_update,
+                         overlay_datum)
 from geo.status import unmatched_ids
 from geo.schema import TABLES
 from geo.vocab import MISSING
-from ui.common import dataset, lang, plain, settings
+from ui.common import dataset, lang, place_sources, plain, settings
 
 
-def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None) -> tuple[str, str] | None:
-    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any."""
+def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None, fit_key: str = "",
+             home=None) -> tuple[str, str] | None:
+    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any.
+
+    The map itself (base map, places, ``home`` extent) stays the same across
+    reruns; statuses, legend and, when ``fit_key`` changes, the ``bounds`` of
+    what is shown go to the open map as an update.
+    """
     s = settings()
-    m = build_map(layers, s, legends, bounds=bounds, height=int(s["map_height"]))
+    datum = overlay_datum(s)
+    sources = {layer.key: place_sources(layer.places, datum) if layer.places else inline_sources(layer, datum)
+               for layer in layers}
+    m = base_map(layers, sources, s, bounds=home if home is not None else bounds, height=int(s["map_height"]))
+    update = folium.FeatureGroup(name="update", control=False)
+    ForgetRemovedGroups().add_to(update)
+    map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum).add_to(update)
     # Only a click reruns the script: panning and zooming stay in the browser.
     out = st_folium(m, key=key, height=int(s["map_height"]), use_container_width=True,
-                    returned_objects=["last_active_drawing"])
+                    returned_objects=["last_active_drawing"], feature_group_to_add=update)
     drawing = (out or {}).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
     if props.get("id") is None:
