@@ -77,7 +77,9 @@ def dataset() -> Dataset:
     return _load(*_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# A resource, not data: shared by every session without a copy (100,000 compounds unpickled on every rerun
+# cost more than the page). Callers never change a view in place.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _view(kind: str, url: str, version: int, date: str, low: float, critical: float):
     ds = _load(url, version)
     limits = Thresholds(low, critical)
