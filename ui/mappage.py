@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -55,18 +57,26 @@ def pick(page: str, clicked: tuple[str, str] | None, table_pick: tuple[str, str]
     return state.get(f"{page}_selected")
 
 
+#: Rows listed under a map; the exports hold every row shown on the map.
+TABLE_ROWS = 5000
+
+
 def show_table(table: pd.DataFrame, ids: pd.Series, file_stem: str, key: str, total: int) -> str | None:
     """The sortable table under the map with CSV and Excel export; returns the id of a selected row."""
     lg = lang()
     st.subheader(t("table_title", lg), anchor=False)
     st.caption(t("rows_shown", lg, shown=len(table), total=total))
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download_csv", lg), to_csv_bytes(table), f"{file_stem}.csv", "text/csv",
+    # The files are made when clicked, not on every rerun (an .xlsx of 10,000 rows takes seconds).
+    left.download_button(t("download_csv", lg), partial(to_csv_bytes, table), f"{file_stem}.csv", "text/csv",
                          key=f"{key}_csv", width="stretch")
-    right.download_button(t("download_xlsx", lg), to_xlsx_bytes(table, sheet=file_stem),
+    right.download_button(t("download_xlsx", lg), partial(to_xlsx_bytes, table, sheet=file_stem),
                           f"{file_stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", width="stretch")
+    if len(table) > TABLE_ROWS:  # a grid of 100,000 rows would be sent on every rerun
+        st.caption(t("rows_limited", lg, limit=TABLE_ROWS, shown=len(table)))
+        table = table.head(TABLE_ROWS)
     event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key=key)
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
