@@ -48,6 +48,13 @@ def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: st
     return Legend(title, entries)
 
 
+def _per_distinct(values: pd.Series, one) -> pd.Series:
+    """``values.map(one)`` with ``one`` called once per distinct value (NA included): fast at 100,000 rows."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    done = np.array([one(v) for v in distinct] + [one(None)], dtype=object)
+    return pd.Series(done[codes], index=values.index, dtype=object)
+
+
 def _values(values: pd.Series, suffix: str = "") -> pd.Series:
     """Numbers and text as a tooltip shows them: whole numbers without '.0', '—' for nothing.
 
@@ -61,13 +68,13 @@ def _values(values: pd.Series, suffix: str = "") -> pd.Series:
             value = int(value)
         return f"{value}{suffix}"
 
-    return pd.Series([one(v) for v in values.astype(object)], index=values.index, dtype=object)
+    return _per_distinct(values, one)
 
 
 def _states(vocabulary: str, codes: pd.Series, lang: str) -> pd.Series:
     labels = {code: vocab.label(vocabulary, code, lang) for code in vocab.codes(vocabulary)}
-    return codes.astype(object).map(lambda c: labels.get(c, t("legend_missing", lang)) if isinstance(c, str)
-                                    else t("legend_missing", lang))
+    return _per_distinct(codes, lambda c: labels.get(c, t("legend_missing", lang)) if isinstance(c, str)
+                         else t("legend_missing", lang))
 
 
 def compound_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
@@ -86,7 +93,7 @@ def site_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
         "id": view["id"].astype(str), "category": view["category"],
         "state": _states("resumption", view["category"], lang),
         "workers": _values(view["workers_returned"]) + " / " + _values(view["workers_total"]),
-        "ledger": ledger.map(lambda c: vocab.label("yes_no", c, lang) if isinstance(c, str) else "—"),
+        "ledger": _per_distinct(ledger, lambda c: vocab.label("yes_no", c, lang) if isinstance(c, str) else "—"),
         "zone": _values(view["zone_name"])})
     fields = [(t("col_resumption", lang), "state"), (t("col_workers", lang), "workers"),
               (t("col_health_ledger", lang), "ledger"), (t("col_zone", lang), "zone")]
@@ -96,8 +103,8 @@ def site_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
 
 def supply_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
     items = {code: vocab.label("item", code, lang) for code in vocab.codes("item")}
-    short = view["short_items"].astype(object).map(
-        lambda s: ", ".join(items.get(c, c) for c in str(s or "").split(",") if c) or "—")
+    short = _per_distinct(view["short_items"], lambda s: ", ".join(items.get(c, c) for c in str(s or "").split(",")
+                                                                     if c) or "—")
     days = pd.to_numeric(view["min_days"], errors="coerce").astype(float).round(1)
     frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
                           "state": _states("supply_level", view["category"], lang),

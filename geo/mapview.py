@@ -183,11 +183,11 @@ class FastLayer(JSCSSMixin, folium.map.Layer):
 
 def _column(values: pd.Series) -> list | dict:
     """Tooltip values as text, as a dictionary and codes when few distinct values repeat."""
-    text = values.astype("string")
+    text = values.astype(object).where(values.notna(), "")
     codes, distinct = pd.factorize(text)
     if len(distinct) * 4 < len(text):
         return {"d": [str(v) for v in distinct], "i": codes.tolist()}
-    return ["" if v is pd.NA else str(v) for v in text]
+    return [str(v) for v in text.to_numpy()]
 
 
 def layer_state(layer: Layer, ids: np.ndarray) -> dict:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo.coords import convert_geometries
@@ -70,6 +71,31 @@ def decode_ints(text: str) -> np.ndarray:
             out.append(-((value + 1) >> 1) if value & 1 else value >> 1)
             value, shift = 0, 0
     return np.array(out, dtype=np.int64)
+
+
+def encode_ids(ids: np.ndarray) -> list[str] | dict:
+    """Ids as a list, or, when they are one prefix and a number (XA-C00001 …), as the prefix, the width
+    of the number and the numbers' differences: a tenth of the bytes for 100,000 compounds.
+
+    >>> encode_ids(np.array(["XA-C0001", "XA-C0002", "XA-C0010"]))
+    {'prefix': 'XA-C', 'width': 4, 'n': 'CCQ'}
+    >>> encode_ids(np.array(["A1", "B2"]))
+    ['A1', 'B2']
+    """
+    parts = pd.Series(ids, dtype=object).astype(str).str.extract(r"^(\D*)(\d{1,15})$")
+    if not len(ids) or parts[0].isna().any() or parts[0].nunique() != 1:
+        return [str(i) for i in ids]
+    digits = parts[1]
+    lengths = digits.str.len()
+    if lengths.nunique() == 1:
+        width = int(lengths.iloc[0])
+    elif not (digits.str.startswith("0") & (lengths > 1)).any():
+        width = 0
+    else:
+        return [str(i) for i in ids]
+    numbers = digits.astype(np.int64).to_numpy()
+    return {"prefix": str(parts[0].iloc[0]), "width": width,
+            "n": encode_ints(np.diff(numbers, prepend=np.int64(0)))}
 
 
 @dataclass(frozen=True)
@@ -140,7 +166,7 @@ def pack_places(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 
                                             geometry=frame.geometry.to_numpy()[usable][drawable],
                                             crs=frame.crs), datum, precision)
     deltas = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).reshape(-1)
-    body = {"q": precision, "ids": ids.tolist(), "names": [str(n) for n in names],
+    body = {"q": precision, "ids": encode_ids(ids), "names": [str(n) for n in names],
             "rings": ring_counts.tolist(), "sizes": sizes.tolist(), "xy": encode_ints(deltas)}
     # '<' escaped: the text may be embedded in a script element
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

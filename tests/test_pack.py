@@ -83,3 +83,19 @@ def test_write_pack_reports_a_read_only_folder(tmp_path):
     blocker.write_text("")
     frame = gpd.GeoDataFrame({"id": ["1"], "name": ["a"]}, geometry=[Point(114, 30)], crs=4326)
     assert write_pack(pack_places(frame), blocker / "cache") is False
+
+
+def _ids(encoded):
+    """Ids as the browser decodes them (static/cmdmap/fastlayer.js decodeIds)."""
+    if isinstance(encoded, list):
+        return encoded
+    numbers = np.cumsum(decode_ints(encoded["n"]))
+    return [f"{encoded['prefix']}{str(n).zfill(encoded['width'])}" for n in numbers]
+
+
+def test_ids_keep_their_leading_zeros_and_exact_text():
+    from geo.pack import encode_ids
+
+    for ids in (["XA-C00001", "XA-C00002", "XA-C00100"], ["0501", "0502", "0499"], ["C1", "C10", "C2"],
+                ["C01", "C1"], ["A1", "B2"], ["110101199003071234", "110101199003071235"], ["7"], ["", "x"]):
+        assert _ids(encode_ids(np.array(ids, dtype=object))) == ids, ids

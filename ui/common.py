@@ -14,7 +14,7 @@ from geo.store import newest_version, open_store
 from geo.labels import t
 from geo.mapview import Source, initial_bounds
 from geo.pack import pack_places, write_pack
-from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view
+from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view, unmatched_ids
 from geo.zonestats import zone_metrics
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -98,8 +98,20 @@ def view(kind: str, date: str):
     return _view(kind, *_key(), date, limits.low, limits.critical)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _per_version(what: str, url: str, version: int):
+    ds = _load(url, version)
+    return report_dates(ds) if what == "dates" else unmatched_ids(ds)
+
+
 def dates() -> list[str]:
-    return report_dates(dataset())
+    """Every report date of the newest data, computed once per data version."""
+    return _per_version("dates", *_key())
+
+
+def unmatched() -> dict[str, list[str]]:
+    """Per status table, the ids that match no place (see :func:`geo.status.unmatched_ids`), once per version."""
+    return _per_version("unmatched", *_key())
 
 
 def page_header(title_key: str, date: str | None) -> None:

@@ -13,10 +13,9 @@ from geo.export import to_csv_bytes, to_xlsx_bytes
 from geo.labels import t
 from geo.mapview import (ForgetRemovedGroups, Layer, Legend, base_map, inline_sources, map_update,
                          overlay_datum)
-from geo.status import unmatched_ids
 from geo.schema import TABLES
 from geo.vocab import MISSING
-from ui.common import dataset, lang, place_sources, plain, settings
+from ui.common import dataset, lang, place_sources, plain, settings, unmatched
 
 
 def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None, fit_key: str = "",
@@ -95,7 +94,7 @@ def show_data_notes(views: dict[str, pd.DataFrame]) -> None:
     lg = lang()
     ds = dataset()
     notes: list[str] = []
-    for table, ids in unmatched_ids(ds).items():
+    for table, ids in unmatched().items():
         if ids:
             name = TABLES[table].zh if lg == "zh" else TABLES[table].en
             notes.append(t("unmatched", lg, table=name, count=len(ids), ids=", ".join(ids[:10])))

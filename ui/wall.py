@@ -27,6 +27,7 @@ from geo.store import newest_version_time
 from geo.vocab import MISSING
 from geo.wall import VIEWS, banners, pick_view, track_changes
 from ui.common import dataset, engine, home_bounds, place_sources, settings, thresholds, view
+from ui.common import dates as all_dates
 
 CSS = """
 <style>
@@ -106,7 +107,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     """Read the newest data and lay it out; raises when the store cannot be read."""
     s = settings()
     ds = dataset()
-    dates = report_dates(ds)
+    dates = all_dates()
     if not dates:
         return None
     date = dates[-1]

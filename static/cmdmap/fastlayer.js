@@ -24,6 +24,29 @@
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined,
                   legend: null};
 
+  /* Signed integers written by geo/pack.py encode_ints. */
+  function decodeInts(text) {
+    var out = [], pos = 0, v, mul, c;
+    while (pos < text.length) {
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      out.push((v % 2) ? -(v + 1) / 2 : v / 2);
+    }
+    return out;
+  }
+
+  /* Ids as a list, or as a prefix and numbers (geo/pack.py encode_ids). */
+  function decodeIds(ids) {
+    if (Array.isArray(ids)) { return ids; }
+    var at = 0;
+    return decodeInts(ids.n).map(function (d) {
+      at += d;
+      var digits = String(at);
+      while (digits.length < ids.width) { digits = "0" + digits; }
+      return ids.prefix + digits;
+    });
+  }
+
   /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). */
   function decode(pack) {
     var rings = pack.rings, sizes = pack.sizes, n = rings.length, text = pack.xy;
@@ -60,7 +83,7 @@
       }
       box[4 * f] = x0; box[4 * f + 1] = y0; box[4 * f + 2] = x1; box[4 * f + 3] = y1;
     }
-    return {n: n, ids: pack.ids, names: pack.names, rings: rings, featVert: featVert, ringOf: ringOf,
+    return {n: n, ids: decodeIds(pack.ids), names: pack.names, rings: rings, featVert: featVert, ringOf: ringOf,
             ringVert: ringVert, X: X, Y: Y, box: box};
   }
 
