@@ -22,7 +22,9 @@
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined,
-                  legend: null};
+                  legend: null, marks: {script: Date.now()}};  // marks: when each step happened, for bench/
+
+  function mark(name) { if (!registry.marks[name]) { registry.marks[name] = Date.now(); } }
 
   /* Signed integers written by geo/pack.py encode_ints. */
   function decodeInts(text) {
@@ -109,11 +111,12 @@
 
   function loadSource(source) {
     if (!registry.packs[source.id]) {
+      mark("layer");
       registry.packs[source.id] = (source.data ? Promise.resolve(source.data)
         : fetch(source.url, {credentials: "same-origin"}).then(function (r) {
           if (!r.ok) { throw new Error("pack " + source.url + ": HTTP " + r.status); }
           return r.json();
-        })).then(decode);
+        })).then(function (pack) { mark("fetched"); var g = decode(pack); mark("decoded"); return g; });
     }
     return registry.packs[source.id];
   }
@@ -302,6 +305,7 @@
       }
       if (lit) { this._paint(ctx, L.extend({fill: false}, DEFAULT_STYLE, this.highlightStyle)); }
       this.drawn = drawn; this.litDrawn = lit;
+      if (drawn) { mark("drawn"); }
       registry.drawnAt = Date.now();
     },
 
@@ -428,6 +432,7 @@
   window.cmdmap = {
     /* Apply one rerun's states, legend and view (see geo/mapview.py MapUpdate). */
     update: function (message) {
+      mark("update");
       (message.states || []).forEach(function (state) {
         var layer = registry.layers[state.key];
         if (layer) { layer.setState(state); }
@@ -457,6 +462,7 @@
     highlighted: function () {
       return registry.order.reduce(function (sum, l) { return sum + (l.litDrawn || 0); }, 0);
     },
+    marks: function () { return registry.marks; },
     errors: function () {
       return Object.keys(registry.layers).map(function (k) { return registry.layers[k].error; }).filter(Boolean);
     },
