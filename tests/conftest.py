@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,46 @@ def tiny(tiny_dir):
     from geo.store import open_store
 
     return load_store(open_store(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
+
+
+@pytest.fixture
+def tiny_store(tiny_dir, store_url):
+    """The tiny city in a store on each back end."""
+    from geo.store import open_store
+
+    return open_store(store_url, tiny_dir)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database with PostGIS for this test session (started once, stopped at the end).
+
+    Skips when there is no server to start, but fails in CI (env ``CI`` set), as the browser tests do.
+    """
+    from tests.pgserver import start
+
+    try:
+        server = start()
+    except (RuntimeError, OSError) as exc:
+        reason = f"no PostgreSQL for the tests: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so the PostgreSQL tests must not be skipped)", pytrace=False)
+        pytest.skip(reason)
+    yield server.url
+    server.stop()
+
+
+_schemas = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """An empty store's URL on each back end: an SQLite file, or a fresh schema of the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    from tests.pgserver import fresh_schema
+
+    return fresh_schema(request.getfixturevalue("postgres_url"), f"t{os.getpid()}_{next(_schemas)}")
 
 
 @pytest.fixture(autouse=True)
