@@ -69,7 +69,7 @@ def start() -> Server:
     port = free_port()
     # trust on loopback and the socket: a throwaway server for one test session
     _run([str(bin_dir / "initdb"), "-D", str(folder / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-          "--no-sync"])
+          "--no-locale", "--no-sync"])
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
     _run([str(bin_dir / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "log"), "-o", options, "-w",
           "start"])
