@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-
 from geo import auth, store
 from geo.__main__ import main
 from geo.db import connect
-from tests.test_store_migrations import FIXTURE, store_rows
+from tests.test_store_migrations import old_store, store_rows
 
 
 def test_move_store_copies_every_table_and_the_store_goes_on(tmp_path, store_url, capsys):
-    source = tmp_path / "old.sqlite"
-    shutil.copy(FIXTURE, source)  # written by an older version: moved after its upgrade
+    source, _ = old_store(tmp_path)  # written by an older version: moved after its upgrade
     assert main(["move-store", "--from", f"sqlite:///{source}", "--to", store_url]) == 0
     assert "moved" in capsys.readouterr().out
     target, original = connect(store_url), connect(f"sqlite:///{source}")
@@ -30,8 +27,7 @@ def test_move_store_copies_every_table_and_the_store_goes_on(tmp_path, store_url
 
 def test_move_store_refuses_a_database_that_holds_a_store(tmp_path, store_url, tiny_dir, capsys):
     store.open_store(store_url, tiny_dir)
-    source = tmp_path / "old.sqlite"
-    shutil.copy(FIXTURE, source)
+    source, _ = old_store(tmp_path)
     assert main(["move-store", "--from", f"sqlite:///{source}", "--to", store_url]) == 1
     assert "empty" in capsys.readouterr().err
     assert store.newest_version(connect(store_url)) == 6  # the target's own seed, untouched

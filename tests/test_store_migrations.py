@@ -1,14 +1,13 @@
 """Migrations: a store written before them (commit 304369c) upgrades with every row; fresh and migrated schemas agree.
 
-``fixtures/store_304369c.sqlite`` was written by the code of that commit (see
-``fixtures/make_store_304369c.py``): the tiny city, two accounts, an import, its
-rollback and a second import.
+``fixtures/store_304369c.sql`` is the dump of a store written by the code of that
+commit (see ``fixtures/make_store_304369c.py``): the tiny city, two accounts, an
+import, its rollback and a second import.
 """
 
 from __future__ import annotations
 
 import datetime
-import shutil
 import sqlite3
 import warnings
 from pathlib import Path
@@ -22,7 +21,7 @@ from geo.migrate import BASELINE, current_revision, head, migrate
 from geo.movestore import _advance_sequences
 from tests.pgserver import fresh_schema
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_304369c.sqlite"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_304369c.sql"
 OLD_TABLES = ["store_meta", "files", "versions", "changes", "users", *[f"rows_{kind}" for kind in store.KINDS]]
 
 
@@ -45,13 +44,18 @@ def store_rows(engine) -> dict[str, list[dict]]:
 
 
 def old_store(tmp_path) -> tuple[Path, str]:
+    """(file, URL) of the old store, rebuilt from its dump."""
     path = tmp_path / "old.sqlite"
-    shutil.copy(FIXTURE, path)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(FIXTURE.read_text(encoding="utf-8"))
+    db.close()
     return path, f"sqlite:///{path}"
 
 
-def test_the_fixture_is_the_old_schema():
-    with sqlite3.connect(FIXTURE) as db:
+def test_the_fixture_is_the_old_schema(tmp_path):
+    path, _ = old_store(tmp_path)
+    with sqlite3.connect(path) as db:
         names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "alembic_version" not in names and set(OLD_TABLES) <= names
 
@@ -71,11 +75,11 @@ def test_sqlite_store_from_304369c_upgrades_with_every_row(tmp_path):
     assert store.apply_rows(engine, "site_status", frame, "boss").version == 10
 
 
-def _load_old_schema_into_postgresql(url: str) -> None:
-    """A PostgreSQL store as the code of 304369c made one: geometry as WKB hex text, the old fixture's rows."""
+def _load_old_schema_into_postgresql(url: str, old: Path) -> None:
+    """A PostgreSQL store as the code of 304369c made one: geometry as WKB hex text, the old store's rows."""
     engine = create_engine(url)
     migrate(engine, BASELINE)
-    rows = sqlite_rows(FIXTURE)
+    rows = sqlite_rows(old)
     reflected = MetaData()
     with engine.begin() as conn:
         conn.execute(text("SET TIME ZONE 'UTC'"))  # the old store's times are UTC
@@ -93,10 +97,10 @@ def _load_old_schema_into_postgresql(url: str) -> None:
 
 def test_postgresql_store_of_the_old_schema_upgrades_to_postgis_with_every_row(tmp_path, postgres_url):
     url = fresh_schema(postgres_url, "old_schema")
-    _load_old_schema_into_postgresql(url)
+    old, sqlite_url = old_store(tmp_path)
+    _load_old_schema_into_postgresql(url, old)
     engine = connect(url)
     assert current_revision(engine) == head()
-    _, sqlite_url = old_store(tmp_path)
     assert store_rows(engine) == store_rows(connect(sqlite_url))
     with engine.connect() as conn:
         types = set(conn.execute(text("SELECT udt_name FROM information_schema.columns WHERE column_name = 'geometry' "
