@@ -162,6 +162,7 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geo import movestore
     from geo.cli_user import register
     from geo.crs import DATUMS
     from geo.schema import TABLES
@@ -206,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     back.set_defaults(func=_rollback)
 
     register(sub)
+    movestore.register(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 
