@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -161,6 +162,30 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore(args: argparse.Namespace) -> int:
+    from geo.backup import backup_folder, backups, restore, store_file
+    from geo.settings import load
+
+    url = str(load()["database_url"])  # not opened: the store may be the damaged thing
+    path = store_file(url)
+    if path is None:
+        print("只有 SQLite 存储可以这样恢复（PostgreSQL 请用 pg_restore）/ only an SQLite store can be "
+              "restored this way (use pg_restore for PostgreSQL)", file=sys.stderr)
+        return 1
+    if args.backup is None:
+        for found in backups(backup_folder(url)):
+            print(found)
+        return 0
+    try:
+        kept = restore(Path(args.backup), path)
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        print(f"无法恢复 / cannot restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"已从 {args.backup} 恢复 / restored" + (f"；原存储保存在 {kept} / the replaced store is kept in {kept}"
+                                                    if kept else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from geo.cli_user import register
     from geo.crs import DATUMS
@@ -204,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("version", type=int)
     back.add_argument("--user", required=True)
     back.set_defaults(func=_rollback)
+
+    restore = sub.add_parser("restore", help="put an automatic backup back as the store (no backup: list them)")
+    restore.add_argument("backup", nargs="?", help="a file in store/backups/")
+    restore.set_defaults(func=_restore)
 
     register(sub)
     args = parser.parse_args(argv)
