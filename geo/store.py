@@ -198,10 +198,19 @@ def state_at(engine: Engine, kind: str, version: int):
     return _from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
 
 
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    """Each row's values as one text, joined by the unit separator (column-wise: fast at 100,000 rows)."""
+    if frame.empty:
+        return pd.Series([], dtype="string", index=frame.index)
+    columns = [frame[c].astype("string").fillna("") for c in frame.columns]
+    out = columns[0]
+    for column in columns[1:]:
+        out = out + "\x1f" + column
+    return out
+
+
 def _key_text(kind: str, frame: pd.DataFrame) -> pd.Series:
-    keys = TABLES[kind].key
-    return frame[list(keys)].astype("string").fillna("").agg("\x1f".join, axis=1) if len(frame) else pd.Series(
-        [], dtype="string")
+    return _joined(frame[list(TABLES[kind].key)])
 
 
 def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -218,9 +227,7 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _signatures(kind: str, frame: pd.DataFrame) -> pd.Series:
     """One text per row of everything it holds, for comparing content across copies."""
-    if frame.empty:
-        return pd.Series([], dtype="string", index=frame.index)
-    return _comparable(frame, _payload_columns(kind)).agg("\x1f".join, axis=1)
+    return _joined(_comparable(frame, _payload_columns(kind)))
 
 
 def _insert_file(conn, content: bytes | None) -> int | None:
@@ -272,10 +279,13 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
                 b, a = before.at[key, field], after.at[key, field]
             fields.append({"change": "changed", "key": key.replace("\x1f", " / "), "field": field, "before": b, "after": a,
                            "place": None if place is None else _text(new.at[key, place])})
-    for key in added_keys:
-        fields.append({"change": "added", "key": key.replace("\x1f", " / "), "field": None, "before": None, "after": None,
-                       "place": None if place is None else _text(new.at[key, place])})
-    field_frame = pd.DataFrame(fields, columns=["change", "key", "field", "before", "after", "place"])
+    columns = ["change", "key", "field", "before", "after", "place"]
+    added = pd.DataFrame({
+        "change": "added", "key": added_keys.str.replace("\x1f", " / ").to_numpy(), "field": None, "before": None,
+        "after": None,
+        "place": [None] * len(added_keys) if place is None else [_text(v) for v in new.loc[added_keys, place]],
+    }, columns=columns)
+    field_frame = pd.concat([pd.DataFrame(fields, columns=columns), added], ignore_index=True) if fields else added
     return result.reset_index(names="_key"), field_frame
 
 
