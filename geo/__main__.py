@@ -1,8 +1,9 @@
 """Command line: the same code paths as the pages.
 
-``python -m geo demo|template|check|import|history|rollback|user …``; run with
+``python -m geo demo|template|check|import|history|rollback|restore|user …``; run with
 ``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
-2 for one that cannot be read at all.
+2 for one that cannot be read at all; any command exits 3 when the store itself
+cannot be read or written (locked, read-only, damaged).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 
 def _engine():
@@ -236,7 +239,20 @@ def main(argv: list[str] | None = None) -> int:
 
     register(sub)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (DBAPIError, sqlite3.DatabaseError) as exc:  # locked, read-only, corrupted: say so, no traceback
+        print(store_problem(exc), file=sys.stderr)
+        return 3
+
+
+def store_problem(exc: Exception) -> str:
+    """What to tell someone whose command met a store that cannot be read or written."""
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+    return (f"数据存储无法读取或写入（{detail}）：可能被其他程序锁定、只读或已损坏，未做任何更改。"
+            f"稍后重试；若已损坏，用 python -m geo restore 列出并恢复自动备份（见 README）。\n"
+            f"The store cannot be read or written ({detail}): locked, read-only or damaged; nothing was changed. "
+            f"Try again later; if it is damaged, python -m geo restore lists and restores the automatic backups.")
 
 
 if __name__ == "__main__":
