@@ -24,7 +24,7 @@ from geo.db import connect
 from tests.conftest import write_tiny_city
 
 ROOT = Path(__file__).resolve().parent.parent
-N = 800  # compounds per file: enough for the transaction to take a good part of the import
+N = 600  # compounds per file: enough for the transaction to take a good part of the import
 
 
 def _layer(path: Path, label: str) -> Path:

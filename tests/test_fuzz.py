@@ -22,7 +22,7 @@ from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.store import open_store
 from tests.conftest import write_tiny_city
 
-FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=80, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 HEADERS = sorted({h for t in TABLES.values() for c in t.columns for h in (c.name, c.zh, c.en, *c.aliases)})
