@@ -26,6 +26,6 @@ def test_one_minute_load_has_no_errors_and_memory_levels_off(tmp_path):
     assert figures["uploads"] >= 2
     assert len(figures["latency"]["overview"]) == 3 * figures["uploads"]  # every page showed every upload
     assert len(figures["latency"]["wall"]) == 3 * figures["uploads"]
-    assert max(figures["latency"]["wall"]) <= 15 + 30  # one refresh, and the rerun itself
+    assert max(figures["latency"]["wall"]) <= 2 * 15 + 60  # a refresh or two, and the rerun itself
     assert figures["levels_off"], figures["rss"]
     assert result.returncode == 0, result.stdout + result.stderr
