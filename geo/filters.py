@@ -5,6 +5,8 @@ The pages keep each choice in the URL (``ui/urlstate.py``), so a link opens the 
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,6 +22,17 @@ class Filters:
     zone: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     q: str = ""
+
+
+def place_key(filters: Filters) -> str:
+    """Which places the filters keep, as text ('' when none is set): a map re-frames when it changes,
+    not when only the date does.
+
+    >>> place_key(Filters(date="2020-02-25")), place_key(Filters(zone=("Z1",)))
+    ('', '[[], [], ["Z1"], [], ""]')
+    """
+    chosen = [list(filters.district), list(filters.street), list(filters.zone), list(filters.status), filters.q]
+    return json.dumps(chosen, ensure_ascii=False) if any(chosen) else ""
 
 
 def apply_filters(view: pd.DataFrame, filters: Filters, status_column: str = "category") -> pd.DataFrame:

@@ -53,6 +53,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # table, export, details
     "table_title": ("明细表", "Table"),
     "rows_shown": ("显示 {shown} / 共 {total} 条", "{shown} of {total} shown"),
+    "rows_limited": ("表格列出前 {limit} 条；请用左侧筛选缩小范围，导出文件包含全部 {shown} 条。",
+                     "The table lists the first {limit}; narrow it with the filters. The exports hold all {shown}."),
     "download_csv": ("导出 CSV", "Export CSV"),
     "download_xlsx": ("导出 Excel", "Export Excel"),
     "details_title": ("详情", "Details"),

@@ -1,14 +1,18 @@
-"""Build the folium maps: offline assets, base maps, category-styled layers and the legend.
+"""Build the folium maps: offline assets, base maps, fast canvas layers, their per-rerun updates, legends.
 
-Three choices keep the maps safe and fast:
+Four choices keep the maps safe and fast at 100,000 places:
 
 * every browser asset comes from the app's own static folder (no CDN), so the
   map draws on an intranet with no internet;
-* features carry only ``id``, category ``c`` and an already escaped tooltip
-  ``t``; styles are one lookup table per layer in JavaScript, not one switch
-  over feature ids per style as folium's ``style_function`` writes;
-* the GeoJSON text is embedded with every ``<`` escaped, so no value can
-  close the script element.
+* a map is split in two: the base map (tiles, the places' shapes as packs of
+  :mod:`geo.pack`, the layer control), which only a new data version changes,
+  and an update (a category per place, tooltip columns, legend, extent) that
+  every rerun sends through streamlit-folium's dynamic feature group, so a
+  filter never re-sends shapes nor remounts the map;
+* ``static/cmdmap/fastlayer.js`` draws a layer on one canvas with one path per
+  category, styles being one lookup table per layer;
+* tooltips are built in the browser from text nodes, legends are escaped here,
+  and embedded JSON has every ``<`` escaped, so no value can become markup.
 
 Examples
 --------
@@ -20,18 +24,23 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.coords import convert_geometries
+from geo.pack import Pack, pack_places
 
 STATIC_ROOT = "/app/static/vendor"
 LOCAL_JS = [("leaflet", f"{STATIC_ROOT}/leaflet/leaflet.js")]
@@ -86,89 +95,135 @@ def add_basemap(m: folium.Map, settings: dict) -> None:
                      max_zoom=tiles.max_zoom, name="basemap", control=False).add_to(m)
 
 
-def tooltip_html(title: str, rows: list[tuple[str, object]]) -> str:
-    """Escaped tooltip HTML: a bold title and label/value lines.
-
-    >>> tooltip_html("<img src=x onerror=alert(1)>", [("状态", "全封闭")])
-    '<b>&lt;img src=x onerror=alert(1)&gt;</b><br>状态：全封闭'
-    """
-    parts = [f"<b>{escape(str(title))}</b>"]
-    parts += [f"{escape(str(label))}：{escape(str(value))}" for label, value in rows]
-    return "<br>".join(parts)
-
-
-def feature_collection(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 6, kind: str = "",
-                       highlight: frozenset[str] = frozenset()) -> str:
-    """GeoJSON text of ``frame``'s id, layer kind ``k``, category ``c``, tooltip ``t`` and highlight flag ``h``,
-    with ``<`` escaped."""
-    geometries = frame.geometry.to_numpy()
-    if datum != "wgs84":
-        geometries = convert_geometries(geometries, "wgs84", datum)
-    geometries = shapely.set_precision(geometries, 10.0 ** -precision, mode="pointwise")
-    geo_texts = shapely.to_geojson(geometries)
-    props = [json.dumps({"id": i, "k": kind, "c": c, "t": t, **({"h": 1} if i in highlight else {})},
-                        ensure_ascii=False)
-             for i, c, t in zip(frame["id"].astype(str), frame["category"].astype(str), frame["tip"].astype(str))]
-    features = ",".join(
-        f'{{"type":"Feature","geometry":{g},"properties":{p}}}'
-        for g, p in zip(geo_texts, props) if g is not None
-    )
-    return ('{"type":"FeatureCollection","features":[' + features + "]}").replace("<", "\\u003c")
-
-
 @dataclass
 class Layer:
-    """One map layer: features with id/category/tip, and a style per category."""
+    """One map layer on one page: which places it draws and how they stand today.
+
+    ``frame`` has a row per place shown (filtered out places have none): its
+    ``id``, its ``category`` (a key of ``styles``) and the columns that
+    ``fields`` lists for the tooltip, under the place's name. The shapes come
+    from the dataset layers named in ``places`` ("compounds", "sites", "zones"),
+    packed once per data version; with no ``places`` they come from the
+    frame's own ``geometry`` and ``name`` (an upload's preview).
+    """
 
     name: str
     kind: str  # what a click on a feature refers to: "compounds", "sites", "zones", …
-    frame: gpd.GeoDataFrame
-    styles: dict[str, dict]  # category -> Leaflet style; "pt_<category>" overrides it for points
-    radius: int = 7  # for point features, drawn as circle markers
+    frame: pd.DataFrame
+    styles: dict[str, dict]  # category -> Leaflet path style; "pt_<category>" overrides it for points
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (label, column) lines of the tooltip
+    places: tuple[str, ...] = ()
+    key: str = ""  # the layer's stable name in the page; the kind by default
+    radius: int = 7  # for point features, drawn as circles
     show: bool = True
     interactive: bool = True
     tooltips: bool = True
     highlight: frozenset[str] = frozenset()  # ids drawn with HIGHLIGHT_STYLE on top of their category style
+
+    def __post_init__(self):
+        self.key = self.key or self.kind
 
 
 #: How a highlighted feature (just changed, on the wall display) is outlined.
 HIGHLIGHT_STYLE = {"color": "#00e5ff", "weight": 5, "opacity": 1, "dashArray": None}
 
 
-class CategoryGeoJson(folium.map.Layer):
-    """A GeoJSON layer styled by a per-category lookup in one JavaScript function."""
+def _asset(path: str) -> str:
+    """URL of one of our static files, versioned by content so that browsers never run a stale copy."""
+    digest = hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:12]
+    return f"/app/static/{path}?v={digest}"
+
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+FAST_LAYER_JS = [("cmdmap_fastlayer", _asset("cmdmap/fastlayer.js"))]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the browser gets a pack: a static file's URL, or the pack itself written into the page."""
+
+    pack: Pack
+    url: str | None = None
+
+    def js(self) -> str:
+        if self.url:
+            return json.dumps({"id": self.pack.digest, "url": self.url})
+        return f'{{"id":{json.dumps(self.pack.digest)},"data":{self.pack.text}}}'
+
+
+def inline_sources(layer: Layer, datum: str) -> list[Source]:
+    """The layer's own shapes (``frame`` with ``geometry`` and ``name``), embedded in the page."""
+    frame = layer.frame if "name" in layer.frame else layer.frame.assign(name=layer.frame["id"])
+    return [Source(pack_places(frame, datum))]
+
+
+class FastLayer(JSCSSMixin, folium.map.Layer):
+    """A :class:`Layer`'s places drawn on a canvas by ``static/cmdmap/fastlayer.js``; no statuses in it."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_styles = {{ this.styles|tojson }};
-        var {{ this.get_name() }} = L.geoJson(null, {
-            interactive: {{ this.interactive|tojson }},
-            style: function (f) {
-                var s = {{ this.get_name() }}_styles, c = f.properties.c;
-                var style = (f.geometry.type === "Point" && s["pt_" + c]) || s[c] || {};
-                return f.properties.h ? Object.assign({}, style, {{ this.highlight_style|tojson }}) : style;
-            },
-            pointToLayer: function (f, latlng) {
-                return L.circleMarker(latlng, {radius: {{ this.radius }}});
-            },
-            onEachFeature: function (f, layer) {
-                {% if this.tooltips %}layer.bindTooltip(f.properties.t, {sticky: true});{% endif %}
-            }
+        var {{ this.get_name() }} = new L.CmdmapLayer({
+            key: {{ this.key|tojson }}, kind: {{ this.kind|tojson }}, styles: {{ this.styles|tojson }},
+            radius: {{ this.radius }}, interactive: {{ this.interactive|tojson }},
+            tooltips: {{ this.tooltips|tojson }}, highlight: {{ this.highlight_style|tojson }},
+            sources: [{{ this.sources_js }}]
         });
-        {{ this.get_name() }}.addData({{ this.data }});
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
     """)
+    default_js = FAST_LAYER_JS
 
-    def __init__(self, layer: Layer, datum: str):
+    def __init__(self, layer: Layer, sources: list[Source]):
         super().__init__(name=layer.name, overlay=True, control=True, show=layer.show)
-        self._name = "CategoryGeoJson"
-        self.styles = layer.styles
-        self.radius = layer.radius
-        self.interactive = layer.interactive
-        self.tooltips = layer.tooltips
-        self.highlight_style = HIGHLIGHT_STYLE
-        self.data = feature_collection(layer.frame, datum, kind=layer.kind, highlight=frozenset(layer.highlight))
+        self._name = "FastLayer"
+        self.key, self.kind, self.styles, self.radius = layer.key, layer.kind, layer.styles, layer.radius
+        self.interactive, self.tooltips, self.highlight_style = layer.interactive, layer.tooltips, HIGHLIGHT_STYLE
+        self.sources_js = ",".join(source.js() for source in sources)
+
+
+def _column(values: pd.Series) -> list | dict:
+    """Tooltip values as text, as a dictionary and codes when few distinct values repeat."""
+    text = values.astype(object).where(values.notna(), "")
+    codes, distinct = pd.factorize(text)
+    if len(distinct) * 4 < len(text):
+        return {"d": [str(v) for v in distinct], "i": codes.tolist()}
+    return [str(v) for v in text.to_numpy()]
+
+
+def layer_state(layer: Layer, ids: np.ndarray) -> dict:
+    """What the browser needs to draw ``layer`` over its pack of ``ids``: a category index per place
+    (-1: not shown), the tooltip columns and the highlighted places, all in pack order.
+
+    >>> layer = Layer("小区", "compounds", pd.DataFrame({"id": ["b"], "category": ["open"], "n": [3]}),
+    ...               {"sealed": {}, "open": {}}, fields=[("人数", "n")])
+    >>> layer_state(layer, np.array(["a", "b"]))["c"]
+    [-1, 1]
+    """
+    frame = layer.frame.drop_duplicates("id", keep="last")
+    frame = frame.set_axis(frame["id"].astype(str).to_numpy())
+    categories = [k for k in layer.styles if not k.startswith("pt_")]
+    present = frame["category"].dropna().astype(str).unique().tolist()
+    categories += [c for c in present if c not in categories]
+    codes = pd.Categorical(frame["category"].reindex(ids), categories=categories).codes
+    fields = [[label, _column(frame[column].reindex(ids))] for label, column in layer.fields]
+    lit = np.flatnonzero(np.isin(ids, list(layer.highlight))).tolist() if layer.highlight else []
+    return {"key": layer.key, "cats": categories, "c": codes.tolist(), "fields": fields, "h": lit}
+
+
+class MapUpdate(MacroElement):
+    """One rerun's statuses, legend and view for the layers already on the map (sent without reloading it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.cmdmap && window.cmdmap.update({{ this.message }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, message: dict):
+        super().__init__()
+        self._name = "MapUpdate"
+        # '<' escaped: no value can close the script element
+        self.message = json.dumps(message, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 class ForgetRemovedGroups(MacroElement):
@@ -219,30 +274,6 @@ class Legend:
         return "".join(lines)
 
 
-class LegendControl(MacroElement):
-    """An always-visible Leaflet control holding one or more legends."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "cmdmap-legend");
-            div.style.cssText = "background:rgba(255,255,255,.92);padding:8px 10px;border-radius:6px;" +
-                "box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 'Noto Sans CJK SC','WenQuanYi Micro Hei'," +
-                "sans-serif;max-height:60vh;overflow:auto";
-            div.innerHTML = {{ this.html|tojson }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, legends: list[Legend]):
-        super().__init__()
-        self._name = "LegendControl"
-        self.html = '<hr style="margin:6px 0">'.join(legend.html() for legend in legends)
-
-
 def use_local_assets(m: folium.Map) -> folium.Map:
     """Point every element's asset lists at the app's static folder, dropping what the maps don't use.
 
@@ -288,29 +319,71 @@ def initial_bounds(frame: gpd.GeoDataFrame, share: float = 0.9,
     return (float(xs.quantile(cut)), float(ys.quantile(cut)), float(xs.quantile(1 - cut)), float(ys.quantile(1 - cut)))
 
 
-def build_map(layers: list[Layer], settings: dict, legends: list[Legend] | None = None,
-              bounds: tuple[float, float, float, float] | None = None, height: int = 600) -> folium.Map:
-    """A map with the base map of ``settings``, the layers, a layer control and the legend.
+def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:
+    if bounds is not None and np.all(np.isfinite(bounds)):
+        minx, miny, maxx, maxy = convert_geometries([shapely.box(*bounds)], "wgs84", datum)[0].bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
 
-    ``bounds`` (minx, miny, maxx, maxy in WGS-84) sets the initial view; the
-    default is the extent of all layers.
+
+def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: dict,
+             bounds: tuple[float, float, float, float] | None = None, height: int = 600,
+             control: bool = True) -> folium.Map:
+    """The part of a map that stays put while a page reruns: base map, layers' places, layer control, extent.
+
+    It changes only with the data version, the language or the settings, so
+    streamlit-folium never remounts it for a filter or a date; the statuses
+    come in a :func:`map_update`. ``bounds`` (minx, miny, maxx, maxy in WGS-84)
+    sets the first view.
     """
     datum = overlay_datum(settings)
     m = folium.Map(location=[30.0, 114.0], zoom_start=11, tiles=None, control_scale=True,
                    height=height, width="100%")
     add_basemap(m, settings)
     for layer in layers:
-        CategoryGeoJson(layer, datum).add_to(m)
-    if legends:
-        LegendControl(legends).add_to(m)
-    if len(layers) > 1:
+        FastLayer(layer, sources[layer.key]).add_to(m)
+    if control and len(layers) > 1:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _fit_bounds(m, bounds, datum)
+    return use_local_assets(m)
+
+
+def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: list[Legend] | None = None,
+               fit: tuple[str, tuple | None] | None = None, datum: str = "wgs84",
+               hidden: tuple[str, ...] = ()) -> MapUpdate:
+    """The statuses of every layer, the legend and, when ``fit``'s key (the filters) changed, a new extent.
+
+    Layers named in ``hidden`` keep their statuses in the browser but are not drawn (the wall's rotation).
+    """
+    states = [layer_state(layer, np.concatenate([s.pack.ids for s in sources[layer.key]])) for layer in layers]
+    message: dict = {"states": states + [{"key": key, "visible": False} for key in hidden],
+                     "legend": '<hr style="margin:6px 0">'.join(legend.html() for legend in legends or [])}
+    if fit is not None:
+        key, bounds = fit
+        corners = None
+        if bounds is not None and np.all(np.isfinite(bounds)):
+            minx, miny, maxx, maxy = convert_geometries([shapely.box(*bounds)], "wgs84", datum)[0].bounds
+            corners = [[miny, minx], [maxy, maxx]]
+        message["fit"] = {"key": key, "bounds": corners, "initial": key == ""}
+    return MapUpdate(message)
+
+
+def build_map(layers: list[Layer], settings: dict, legends: list[Legend] | None = None,
+              bounds: tuple[float, float, float, float] | None = None, height: int = 600,
+              sources: dict[str, list[Source]] | None = None) -> folium.Map:
+    """A whole map in one page (the base map with its update inside), shapes embedded unless ``sources``.
+
+    ``bounds`` defaults to the extent of all layers.
+    """
+    datum = overlay_datum(settings)
+    sources = dict(sources or {})
+    for layer in layers:
+        if layer.key not in sources:
+            sources[layer.key] = inline_sources(layer, datum)
     if bounds is None:
-        frames = [layer.frame for layer in layers if not layer.frame.empty]
+        frames = [layer.frame for layer in layers if isinstance(layer.frame, gpd.GeoDataFrame) and not layer.frame.empty]
         if frames:
             totals = np.array([frame.total_bounds for frame in frames])
             bounds = (totals[:, 0].min(), totals[:, 1].min(), totals[:, 2].max(), totals[:, 3].max())
-    if bounds is not None and np.all(np.isfinite(bounds)):
-        minx, miny, maxx, maxy = convert_geometries([shapely.box(*bounds)], "wgs84", datum)[0].bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return use_local_assets(m)
+    m = base_map(layers, sources, settings, bounds, height)
+    map_update(layers, sources, legends, datum=datum).add_to(m)
+    return m

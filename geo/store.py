@@ -172,8 +172,11 @@ def _read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
     rows = ROWS[kind]
     query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(condition)
     with engine.connect() as conn:
-        frame = pd.read_sql(query, conn)
-    return frame
+        # in chunks: a million supply rows fetched at once as Python tuples took a gigabyte at the peak
+        chunks = list(pd.read_sql(query, conn, chunksize=100_000))
+    if not chunks:
+        return pd.DataFrame(columns=["row_id", *_payload_columns(kind)])
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
 def existing_rows(engine: Engine, kind: str) -> pd.DataFrame:

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from geo.filters import apply_filters
+from geo.filters import apply_filters, place_key
 from geo.kpi import compute_kpis
 from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.present import details, display_table
-from ui.common import require_navigation, dataset, lang, page_header, thresholds, view
+from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
 from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
 
@@ -40,10 +40,11 @@ layers = [zone_outline_layer(dataset().zones, lg), compound_layer(compounds, lg)
 legends = [category_legend(t("legend_closure", lg), "closure", compounds["category"], lg),
            category_legend(t("legend_resumption", lg), "resumption", sites["category"], lg),
            category_legend(t("legend_supply", lg), "supply_level", supplies["category"], lg)]
-bounds = initial_bounds(compounds)
+fit = place_key(filters)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map(layers, legends, key="map_overview", bounds=bounds)
+    clicked = show_map(layers, legends, key="map_overview", bounds=initial_bounds(compounds) if fit else None,
+                       fit_key=fit, home=home_bounds("compounds"))
 
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
 row_pick = show_table(display_table(zones, "zones", lg), zones["id"].reset_index(drop=True),

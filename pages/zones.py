@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from geo.filters import apply_filters
+from geo.filters import apply_filters, place_key
 from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import zone_choropleth
 from geo.present import details, display_table, header
 from geo.zonestats import METRICS, metric
-from ui.common import require_navigation, lang, page_header, view
+from ui.common import require_navigation, home_bounds, lang, page_header, view
 from ui.filters import sidebar_filters
 from ui.urlstate import from_url, to_url
 from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
@@ -30,7 +30,9 @@ shown = apply_filters(zones, filters)
 layer, legend = zone_choropleth(shown, chosen, lg)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map([layer], [legend], key="map_zones", bounds=initial_bounds(shown, share=1.0))
+    fit = place_key(filters)
+    clicked = show_map([layer], [legend], key="map_zones", bounds=initial_bounds(shown, share=1.0) if fit else None,
+                       fit_key=fit, home=home_bounds("zones", share=1.0))
 table = display_table(shown, "zones", lg)
 row_pick = show_table(table, shown["id"].reset_index(drop=True), f"zones_{filters.date}", "table_zones",
                       total=len(zones))

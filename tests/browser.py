@@ -258,52 +258,36 @@ def map_frames(page) -> list:
     return found
 
 
+def drawn(frame) -> int:
+    """How many places the map's canvas layers drew last (``static/cmdmap/fastlayer.js``)."""
+    return frame.evaluate("() => window.cmdmap ? window.cmdmap.drawn() : 0")
+
+
+def highlighted(frame) -> int:
+    """How many places the map outlines as just changed (the wall's highlight)."""
+    return frame.evaluate("() => window.cmdmap ? window.cmdmap.highlighted() : 0")
+
+
 def map_frame(page, paths: int = 1, timeout: float = WAIT):
-    """The frame holding the Leaflet map once at least ``paths`` ``path.leaflet-interactive`` are drawn."""
+    """The frame holding the Leaflet map once at least ``paths`` places are drawn."""
     def ready():
         for frame in map_frames(page):
-            if frame.locator("path.leaflet-interactive").count() >= paths:
+            if drawn(frame) >= paths:
                 return frame
         return None
 
-    return poll(ready, f"a Leaflet map with at least {paths} path.leaflet-interactive")
+    return poll(ready, f"a Leaflet map with at least {paths} places drawn", timeout=timeout)
 
 
-_HIT_POINTS = """
-(sel) => {
-  const out = [];
-  const w = window.innerWidth, h = window.innerHeight;
-  const blockers = document.querySelectorAll('.leaflet-control, .leaflet-control-container .leaflet-top, .leaflet-bottom');
-  const els = Array.from(document.querySelectorAll(sel));
-  els.forEach((el, i) => {
-    const r = el.getBoundingClientRect();
-    if (r.width < 4 || r.height < 4) return;
-    const x = r.left + r.width / 2, y = r.top + r.height / 2;
-    if (x < 5 || y < 5 || x > w - 5 || y > h - 5) return;
-    if (document.elementFromPoint(x, y) !== el) return;
-    out.push({i: i, x: x, y: y, left: r.left, top: r.top, area: r.width * r.height});
-  });
-  return out;
-}
-"""
-
-
-def hit_points(frame, selector: str = "path.leaflet-interactive") -> list[dict]:
-    """Elements matching ``selector`` whose centre is on screen and hits the element itself.
-
-    Each entry has the element's index ``i`` among the matches and its centre
-    ``x``/``y`` in *page* coordinates (the iframe offsets added), ready for
-    ``page.mouse``.
-    """
-    points = frame.evaluate(_HIT_POINTS, selector)
-    if not points:
-        return []
-    # Frame coordinates -> page coordinates: compare one element's box in both.
-    box = frame.locator(selector).nth(points[0]["i"]).bounding_box()
+def hit_points(frame, limit: int = 500) -> list[dict]:
+    """A point on each clickable place shown (one the map's own hit test resolves to that place), in
+    *page* coordinates (the iframe's offset added), ready for ``page.mouse``; each with the place's
+    ``id`` and layer ``key``."""
+    points = frame.evaluate("(limit) => window.cmdmap ? window.cmdmap.points(limit) : []", limit)
+    box = frame.frame_element().bounding_box() if frame.parent_frame else {"x": 0, "y": 0}
     if box is None:
         return []
-    dx, dy = box["x"] - points[0]["left"], box["y"] - points[0]["top"]
-    return [dict(p, x=p["x"] + dx, y=p["y"] + dy) for p in points]
+    return [dict(p, x=p["x"] + box["x"], y=p["y"] + box["y"]) for p in points]
 
 
 def no_exception(page) -> bool:

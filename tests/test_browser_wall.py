@@ -45,8 +45,8 @@ from typing import Callable, TypeVar
 
 import pytest
 
-from tests.browser import (ARTIFACTS, ROOT, chromium_session, exception_text, map_frames, no_exception, page_opener,
-                           screenshot, streamlit_server)
+from tests.browser import (ARTIFACTS, ROOT, chromium_session, drawn, exception_text, highlighted, map_frames,
+                           no_exception, page_opener, screenshot, streamlit_server)
 
 T = TypeVar("T")
 
@@ -137,11 +137,11 @@ def wall_map(page, paths: int = MIN_PATHS, timeout: float = 60.0):
     """The frame holding the wall's Leaflet map once at least ``paths`` interactive paths are drawn."""
     def ready():
         for frame in map_frames(page):
-            if frame.locator("path.leaflet-interactive").count() >= paths:
+            if drawn(frame) >= paths:
                 return frame
         return None
 
-    return wait_for(page, ready, f"the wall map with at least {paths} path.leaflet-interactive", timeout)
+    return wait_for(page, ready, f"the wall map with at least {paths} places drawn", timeout)
 
 
 def open_and_wait(open_wall, server, viewport: dict = HD):
@@ -361,7 +361,7 @@ def test_new_data_appears_without_reload(wall_server, wall_store, open_wall, tmp
     date_before, read_before = sub_text(page)
     next_refresh(page, read_before)
     before = tile_values(page)
-    assert frame.locator(f'path[stroke="{highlight}"]').count() == 0
+    assert highlighted(frame) == 0
     csv, newest, new_date, sealed = next_day_file(url, tmp_path)
     assert date_before == newest, (date_before, newest)
     assert before["全封闭小区"] != str(sealed), before
@@ -384,10 +384,9 @@ def test_new_data_appears_without_reload(wall_server, wall_store, open_wall, tmp
     assert iframe.evaluate("el => el.isConnected"), "the map's iframe was replaced"
     assert page.locator(MAP_IFRAME).count() == 1
     assert iframe.content_frame().evaluate("window.__frameMarker") == 1, "the map's frame was reloaded"
-    assert frame.locator("path.leaflet-interactive").count() >= MIN_PATHS
+    assert drawn(frame) >= MIN_PATHS
     # The compounds that changed are outlined in the highlight colour.
-    lit = wait_for(page, lambda: frame.locator(f'path[stroke="{highlight}"]').count(),
-                   f"paths outlined in {highlight}", timeout=REFRESH + 10)
+    lit = wait_for(page, lambda: highlighted(frame), f"places outlined in {highlight}", timeout=REFRESH + 10)
     assert 1 <= lit <= 25, lit
     assert_clean(page)
     page.mouse.move(0, 0)
@@ -433,7 +432,7 @@ def damage_and_repair(open_wall, server, path: Path) -> None:
         assert "无法读取" in banner.inner_text(), banner.inner_text()
         assert tile_values(page) == values, "the tiles changed while the store could not be read"
         assert sub_text(page) == (date, last_good), "the top bar should still show the last good read"
-        assert frame.locator("path.leaflet-interactive").count() >= MIN_PATHS
+        assert drawn(frame) >= MIN_PATHS
         assert_clean(page)
         page.mouse.move(0, 0)
         screenshot(page, "wall_store_error.png")
@@ -449,7 +448,7 @@ def damage_and_repair(open_wall, server, path: Path) -> None:
     next_refresh(page, last_good)
     assert tile_values(page) == values
     assert_clean(page)
-    assert frame.locator("path.leaflet-interactive").count() >= MIN_PATHS
+    assert drawn(frame) >= MIN_PATHS
     print(f"\nerror notice {seen:.1f} s after the damage; gone {recovered:.1f} s after the repair")
     assert log.aborted == [] and log.dialogs == []
 
@@ -485,7 +484,7 @@ def test_soak_memory_levels_off(browser, tmp_path_factory, open_wall):
                             "heap": heap / 2**20, "nodes": int(metrics["Nodes"]),
                             "listeners": int(metrics["JSEventListeners"]),
                             "frame_nodes": in_frame["nodes"],
-                            "paths": frame.locator("path.leaflet-interactive").count(),
+                            "paths": drawn(frame),
                             "rss": rss_kib(pid) / 1024})
             assert no_exception(page), f"exception at cycle {cycle + 1}:\n{exception_text(page)}"
 

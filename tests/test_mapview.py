@@ -3,10 +3,13 @@
 import json
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 from shapely import Point, box
 
 from geo.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
-from geo.mapview import Layer, build_map, feature_collection, overlay_datum
+from geo.mapview import Layer, MapUpdate, build_map, layer_state, overlay_datum
+from geo.pack import decode_ints, pack_places
 from geo.status import compound_view, site_view
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -16,9 +19,16 @@ def _html(m):
     return m.get_root().render()
 
 
+def _with_shapes(layer, places):
+    """A page layer with its places' shapes and names attached, as :func:`build_map` embeds them."""
+    layer.frame = gpd.GeoDataFrame(layer.frame.merge(places[["id", "name", "geometry"]], on="id"),
+                                   geometry="geometry", crs=4326)
+    return layer
+
+
 def test_map_requests_nothing_from_outside(tiny):
     view = compound_view(tiny, "2020-02-25")
-    m = build_map([compound_layer(view, "zh")], {"basemap": "none"})
+    m = build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], {"basemap": "none"})
     html = _html(m)
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     for cdn in ("cdn.jsdelivr.net", "cdnjs", "code.jquery.com", "bootstrapcdn", "googleapis"):
@@ -27,25 +37,26 @@ def test_map_requests_nothing_from_outside(tiny):
 
 def test_every_value_reaching_the_page_is_escaped(tiny):
     view = compound_view(tiny, "2020-02-25")
-    m = build_map([compound_layer(view, "zh")], {"basemap": "none"},
-                  [category_legend(XSS, "closure", view["category"], "zh")])
+    layer = _with_shapes(compound_layer(view, "zh"), tiny.compounds)
+    m = build_map([layer], {"basemap": "none"}, [category_legend(XSS, "closure", view["category"], "zh")])
     html = _html(m)
     assert XSS not in html
     assert "<img" not in html
-    collection = json.loads(feature_collection(compound_layer(view, "zh").frame))
-    tip = next(f["properties"]["t"] for f in collection["features"] if f["properties"]["id"] == "0502")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in tip
+    assert "\\u003cimg src=x onerror=alert(1)>" in html  # the name of 0502, as JSON text the browser shows as typed
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # the legend title, escaped HTML
 
 
 def test_script_cannot_be_closed_from_data():
-    frame = gpd.GeoDataFrame({"id": ["</script><script>alert(1)</script>"], "category": ["open"],
-                              "tip": ["x"]}, geometry=[Point(114.3, 29.8)], crs=4326)
-    assert "</script>" not in feature_collection(frame)
+    frame = gpd.GeoDataFrame({"id": ["</script><script>alert(1)</script>"], "name": ["</script>"],
+                              "category": ["open"], "n": ["</script>"]}, geometry=[Point(114.3, 29.8)], crs=4326)
+    assert "</script>" not in pack_places(frame).text
+    layer = Layer("x", "sites", frame, {"open": {}}, [("n", "n")])
+    assert "</script>" not in MapUpdate({"states": [layer_state(layer, frame["id"].to_numpy())]}).message
 
 
 def test_styles_are_one_table_per_layer_not_one_per_feature(tiny):
     view = compound_view(tiny, "2020-02-25")
-    html = _html(build_map([compound_layer(view, "zh")], {"basemap": "none"}))
+    html = _html(build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], {"basemap": "none"}))
     assert html.count('"fillColor": "#d32f2f"') == 1  # sealed appears once, however many sealed compounds
 
 
@@ -55,17 +66,16 @@ def test_missing_is_grey_and_dashed_on_every_layer():
 
 
 def test_amap_base_map_shifts_overlays_to_gcj02():
-    frame = gpd.GeoDataFrame({"id": ["a"], "category": ["open"], "tip": [""]},
-                             geometry=[Point(114.3, 29.8)], crs=4326)
-    wgs = json.loads(feature_collection(frame, "wgs84"))["features"][0]["geometry"]["coordinates"]
-    gcj = json.loads(feature_collection(frame, "gcj02"))["features"][0]["geometry"]["coordinates"]
-    assert 0.003 < abs(gcj[0] - wgs[0]) < 0.01  # a few hundred metres
+    frame = gpd.GeoDataFrame({"id": ["a"], "name": ["a"]}, geometry=[Point(114.3, 29.8)], crs=4326)
+    wgs = decode_ints(json.loads(pack_places(frame, "wgs84").text)["xy"])
+    gcj = decode_ints(json.loads(pack_places(frame, "gcj02").text)["xy"])
+    assert 300 < abs(gcj[0] - wgs[0]) < 1000  # a few hundred metres, in 1e-5 degrees
     assert overlay_datum({"basemap": "amap"}) == "gcj02"
     assert overlay_datum({"basemap": "osm"}) == "wgs84"
 
 
 def test_base_map_settings_choose_the_tiles():
-    frame = gpd.GeoDataFrame({"id": ["z"], "category": ["outline"], "tip": [""]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    frame = gpd.GeoDataFrame({"id": ["z"], "category": ["outline"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     layer = Layer("z", "zones", frame, {"outline": {}})
     assert "autonavi" in _html(build_map([layer], {"basemap": "amap"}))
     assert "tile.openstreetmap.org" in _html(build_map([layer], {"basemap": "osm"}))
@@ -79,7 +89,21 @@ def test_base_map_settings_choose_the_tiles():
 def test_layer_control_and_hidden_layers(tiny):
     compounds = compound_view(tiny, "2020-02-25")
     sites = site_view(tiny, "2020-02-25")
-    layers = [zone_outline_layer(tiny.zones, "zh"), compound_layer(compounds, "zh"), site_layer(sites, "zh", show=False)]
+    layers = [_with_shapes(zone_outline_layer(tiny.zones, "zh"), tiny.zones.assign(name=tiny.zones["name"])),
+              _with_shapes(compound_layer(compounds, "zh"), tiny.compounds),
+              _with_shapes(site_layer(sites, "zh", show=False), tiny.sites)]
     html = _html(build_map(layers, {"basemap": "none"}))
     assert "L.control.layers" in html
     assert "\\u5728\\u5efa\\u5de5\\u5730" in html  # the sites layer is listed, JSON-escaped
+    assert "/app/static/cmdmap/fastlayer.js?v=" in html
+
+
+def test_state_is_in_pack_order_and_hides_what_is_filtered_out():
+    layer = Layer("小区", "compounds", pd.DataFrame({"id": ["c", "a"], "category": ["sealed", "odd"],
+                                                    "zone": ["一片区", "一片区"]}),
+                  {"open": {}, "sealed": {}}, [("片区", "zone")], highlight=frozenset({"c"}))
+    state = layer_state(layer, np.array(["a", "b", "c"]))
+    assert state["cats"] == ["open", "sealed", "odd"]  # a category without a style is still drawn
+    assert state["c"] == [2, -1, 1]  # b is filtered out
+    assert state["h"] == [2]
+    assert state["fields"] == [["片区", ["一片区", "", "一片区"]]]

@@ -111,3 +111,12 @@ def test_zone_details_list_the_compounds_of_the_zone(app):
     at.run()
     names = [df.value for df in at.dataframe if "名称" in df.value.columns]
     assert any(set(frame["名称"]) == {"金桂花园", "<img src=x onerror=alert(1)>"} for frame in names)
+
+
+def test_a_long_table_lists_its_first_rows_and_says_so(app, monkeypatch):
+    import ui.mappage
+
+    monkeypatch.setattr(ui.mappage, "TABLE_ROWS", 2)
+    at = app("pages/compounds.py")
+    assert len(main_table(at)) == 2
+    assert any("前 2 条" in c.value and "导出" in c.value for c in at.caption), [c.value for c in at.caption]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
@@ -13,7 +14,9 @@ from geo.dataset import Dataset, load_store
 from geo.db import connect
 from geo.store import newest_version, open_store
 from geo.labels import t
-from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view
+from geo.mapview import Source, initial_bounds
+from geo.pack import pack_places, write_pack
+from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view, unmatched_ids
 from geo.zonestats import zone_metrics
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -82,10 +85,13 @@ def _key() -> tuple[str, int]:
     of failing; only a process that never read the store has nothing to show and raises.
     """
     url = str(settings()["database_url"])
+    store_engine = None
     try:
-        version = newest_version(engine())
+        store_engine = engine()
+        version = newest_version(store_engine)
     except STORE_ERRORS as exc:
-        connect.cache_clear()  # pooled connections keep a broken file's state: start afresh next time
+        if store_engine is not None:
+            store_engine.dispose()  # pooled connections keep a broken file's state: start afresh next time
         if url not in _last_good:
             raise
         st.session_state["store_error"] = store_error_text(exc)
@@ -98,7 +104,9 @@ def dataset() -> Dataset:
     return _load(*_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# A resource, not data: shared by every session without a copy (100,000 compounds unpickled on every rerun
+# cost more than the page). Callers never change a view in place.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _view(kind: str, url: str, version: int, date: str, low: float, critical: float):
     ds = _load(url, version)
     limits = Thresholds(low, critical)
@@ -117,8 +125,20 @@ def view(kind: str, date: str):
     return _view(kind, *_key(), date, limits.low, limits.critical)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _per_version(what: str, url: str, version: int):
+    ds = _load(url, version)
+    return report_dates(ds) if what == "dates" else unmatched_ids(ds)
+
+
 def dates() -> list[str]:
-    return report_dates(dataset())
+    """Every report date of the newest data, computed once per data version."""
+    return _per_version("dates", *_key())
+
+
+def unmatched() -> dict[str, list[str]]:
+    """Per status table, the ids that match no place (see :func:`geo.status.unmatched_ids`), once per version."""
+    return _per_version("unmatched", *_key())
 
 
 def page_header(title_key: str, date: str | None) -> None:
@@ -126,3 +146,29 @@ def page_header(title_key: str, date: str | None) -> None:
     st.title(t(title_key, lg), anchor=False)
     if date:
         st.caption(t("data_as_of", lg, date=date))
+
+
+#: Packs of places are written here and served by Streamlit's static file serving (``/app/static/cache``).
+PACK_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _source(url: str, version: int, kind: str, datum: str) -> Source:
+    pack = pack_places(_load(url, version).layer(kind), datum)
+    written = write_pack(pack, PACK_DIR)  # a read-only install embeds the pack in the page instead
+    return Source(pack, f"/app/static/cache/{pack.file_name}" if written else None)
+
+
+def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:
+    """The packed places of dataset layers ``kinds``, built once per data version for every session."""
+    return [_source(*_key(), kind, datum) for kind in kinds]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _home(url: str, version: int, kind: str, share: float):
+    return initial_bounds(_load(url, version).layer(kind), share=share)
+
+
+def home_bounds(kind: str, share: float = 0.9):
+    """Where a map of dataset layer ``kind`` opens before any filter: the same for every rerun."""
+    return _home(*_key(), kind, share)

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.export import to_csv_bytes, to_xlsx_bytes
 from geo.labels import t
-from geo.mapview import Layer, Legend, build_map
-from geo.status import unmatched_ids
+from geo.mapview import (ForgetRemovedGroups, Layer, Legend, base_map, inline_sources, map_update,
+                         overlay_datum)
 from geo.schema import TABLES
 from geo.vocab import MISSING
-from ui.common import dataset, lang, plain, settings
+from ui.common import dataset, lang, place_sources, plain, settings, unmatched
 
 
-def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None) -> tuple[str, str] | None:
-    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any."""
+def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None, fit_key: str = "",
+             home=None) -> tuple[str, str] | None:
+    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any.
+
+    The map itself (base map, places, ``home`` extent) stays the same across
+    reruns; statuses, legend and, when ``fit_key`` changes, the ``bounds`` of
+    what is shown go to the open map as an update.
+    """
     s = settings()
-    m = build_map(layers, s, legends, bounds=bounds, height=int(s["map_height"]))
+    datum = overlay_datum(s)
+    sources = {layer.key: place_sources(layer.places, datum) if layer.places else inline_sources(layer, datum)
+               for layer in layers}
+    m = base_map(layers, sources, s, bounds=home if home is not None else bounds, height=int(s["map_height"]))
+    update = folium.FeatureGroup(name="update", control=False)
+    ForgetRemovedGroups().add_to(update)
+    map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum).add_to(update)
     # Only a click reruns the script: panning and zooming stay in the browser.
     out = st_folium(m, key=key, height=int(s["map_height"]), use_container_width=True,
-                    returned_objects=["last_active_drawing"])
+                    returned_objects=["last_active_drawing"], feature_group_to_add=update)
     drawing = (out or {}).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
     if props.get("id") is None:
@@ -41,18 +56,26 @@ def pick(page: str, clicked: tuple[str, str] | None, table_pick: tuple[str, str]
     return state.get(f"{page}_selected")
 
 
+#: Rows listed under a map; the exports hold every row shown on the map.
+TABLE_ROWS = 5000
+
+
 def show_table(table: pd.DataFrame, ids: pd.Series, file_stem: str, key: str, total: int) -> str | None:
     """The sortable table under the map with CSV and Excel export; returns the id of a selected row."""
     lg = lang()
     st.subheader(t("table_title", lg), anchor=False)
     st.caption(t("rows_shown", lg, shown=len(table), total=total))
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download_csv", lg), to_csv_bytes(table), f"{file_stem}.csv", "text/csv",
+    # The files are made when clicked, not on every rerun (an .xlsx of 10,000 rows takes seconds).
+    left.download_button(t("download_csv", lg), partial(to_csv_bytes, table), f"{file_stem}.csv", "text/csv",
                          key=f"{key}_csv", width="stretch")
-    right.download_button(t("download_xlsx", lg), to_xlsx_bytes(table, sheet=file_stem),
+    right.download_button(t("download_xlsx", lg), partial(to_xlsx_bytes, table, sheet=file_stem),
                           f"{file_stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", width="stretch")
+    if len(table) > TABLE_ROWS:  # a grid of 100,000 rows would be sent on every rerun
+        st.caption(t("rows_limited", lg, limit=TABLE_ROWS, shown=len(table)))
+        table = table.head(TABLE_ROWS)
     event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key=key)
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
@@ -71,7 +94,7 @@ def show_data_notes(views: dict[str, pd.DataFrame]) -> None:
     lg = lang()
     ds = dataset()
     notes: list[str] = []
-    for table, ids in unmatched_ids(ds).items():
+    for table, ids in unmatched().items():
         if ids:
             name = TABLES[table].zh if lg == "zh" else TABLES[table].en
             notes.append(t("unmatched", lg, table=name, count=len(ids), ids=", ".join(ids[:10])))

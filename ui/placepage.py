@@ -7,13 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from geo import vocab
-from geo.filters import apply_filters
+from geo.filters import apply_filters, place_key
 from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.present import details, display_table
 from geo.status import item_summary, previous_date, supply_rows, with_previous
-from ui.common import dataset, dates, lang, page_header, thresholds, view
+from ui.common import dataset, dates, home_bounds, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
 from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
 
@@ -63,10 +63,11 @@ def render_place_page(kind: str) -> None:
     shown = apply_filters(full, filters)
     legend = category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)
     layers = [zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)]
-    bounds = initial_bounds(shown)
+    fit = place_key(filters)
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:
-        clicked = show_map(layers, [legend], key=f"map_{kind}", bounds=bounds)
+        clicked = show_map(layers, [legend], key=f"map_{kind}", bounds=initial_bounds(shown) if fit else None,
+                           fit_key=fit, home=home_bounds("sites" if kind == "sites" else "compounds"))
     if shown.empty:
         st.warning(t("nothing_matches", lg))
     if kind == "supplies":

@@ -60,20 +60,22 @@ def _field_label(name, lg: str) -> str:
 def preview_map(check: Check, lg: str) -> None:
     """The places the upload touches, highlighted over the others."""
     ds = dataset()
+    changed = set(check.changed_ids)
     if check.kind in GEOMETRY_TABLES:
         existing = ds.layer(check.kind)[["id", "name", "geometry"]]
         uploaded = check.frame[["id", "name", "geometry"]]
         kept = existing.loc[~existing["id"].isin(set(uploaded["id"]))]
         places = gpd.GeoDataFrame(pd.concat([kept, uploaded], ignore_index=True), geometry="geometry",
                                   crs="EPSG:4326")
-    else:
-        places = gpd.GeoDataFrame(pd.concat([ds.layer(k)[["id", "name", "geometry"]] for k in PLACES[check.kind]],
+        layer, legend = highlight_layer(places, changed, lg)
+    else:  # the shapes are the stored ones, already packed for the other maps
+        places = gpd.GeoDataFrame(pd.concat([ds.layer(k)[["id", "geometry"]] for k in PLACES[check.kind]],
                                             ignore_index=True), geometry="geometry", crs="EPSG:4326")
-    changed = set(check.changed_ids)
-    layer, legend = highlight_layer(places, changed, lg)
+        layer, legend = highlight_layer(places, changed, lg, sources=tuple(PLACES[check.kind]))
     focus = places.loc[places["id"].isin(changed)]
     show_map([zone_outline_layer(ds.zones, lg), layer], [legend], key="map_upload_preview",
-             bounds=initial_bounds(focus if len(focus) else places, share=1.0))
+             bounds=initial_bounds(focus if len(focus) else places, share=1.0),
+             fit_key="preview " + check.file_name)
 
 
 def show_check(check: Check) -> None:

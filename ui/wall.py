@@ -20,12 +20,14 @@ from geo.kpi import Kpi, compute_kpis
 from geo.labels import t
 from geo.layers import (category_legend, compound_layer, site_layer, supply_layer, zone_choropleth,
                         zone_outline_layer)
-from geo.mapview import CategoryGeoJson, ForgetRemovedGroups, Layer, Legend, build_map, initial_bounds, overlay_datum
+from geo.mapview import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
+from geo.mapview import base_map as base_map_of
 from geo.status import report_dates
 from geo.store import newest_version_time
 from geo.vocab import MISSING
 from geo.wall import VIEWS, banners, pick_view, track_changes
-from ui.common import dataset, engine, settings, thresholds, view
+from ui.common import dataset, engine, home_bounds, place_sources, settings, thresholds, view
+from ui.common import dates as all_dates
 
 CSS = """
 <style>
@@ -93,6 +95,8 @@ class Snapshot:
     read_at: dt.datetime
     bounds: tuple
     zones: object = field(repr=False, default=None)
+    places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
+    sources: dict = field(repr=False, default_factory=dict)  # their packs
 
 
 def wall_css() -> None:
@@ -103,7 +107,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     """Read the newest data and lay it out; raises when the store cannot be read."""
     s = settings()
     ds = dataset()
-    dates = report_dates(ds)
+    dates = all_dates()
     if not dates:
         return None
     date = dates[-1]
@@ -118,6 +122,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
         title, vocabulary = LEGEND_KEYS[chosen]
         legend = category_legend(t(title, lg), vocabulary, frame["category"], lg)
     layer.highlight = frozenset(_changed(chosen, layer))
+    places = [zone_outline_layer(ds.zones, lg), *_view_layers(date, lg)]
     missing = int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum())
     now = dt.datetime.now(dt.timezone.utc)
     return Snapshot(
@@ -125,7 +130,8 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
         attention=attention_items(compounds, sites, float(s["wall_attention_days"])),
         banners=banners(date, newest_version_time(engine()), now, float(s["wall_stale_hours"]), missing,
                         len(compounds) + len(sites)),
-        read_at=now, bounds=initial_bounds(ds.compounds) or initial_bounds(ds.zones), zones=ds.zones,
+        read_at=now, bounds=home_bounds("compounds") or home_bounds("zones", share=1.0), zones=ds.zones,
+        places=places, sources=_sources(places),
     )
 
 
@@ -197,19 +203,32 @@ def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
     return f'<div class="wall-attention">{"".join(rows)}</div>'
 
 
+def _view_layers(date: str, lg: str) -> list[Layer]:
+    """The four views' layers without places shown: what the wall's map holds from the start."""
+    layers = [LAYERS[name](view(name, date).iloc[0:0], lg) for name in LAYERS]
+    layers.append(zone_choropleth(view("zones", date).iloc[0:0], "closed_share", lg)[0])
+    return layers
+
+
+def _sources(layers: list[Layer]) -> dict:
+    datum = overlay_datum(settings())
+    return {layer.key: place_sources(layer.places, datum) for layer in layers}
+
+
 def base_map(snapshot: Snapshot, lg: str) -> folium.Map:
-    """The part of the map that stays the same between refreshes: tiles, zone outlines, extent."""
-    s = settings()
-    m = build_map([zone_outline_layer(snapshot.zones, lg)], s, bounds=snapshot.bounds, height=600)
+    """The part of the map that stays the same between refreshes: tiles, outlines, every view's places."""
+    m = base_map_of(snapshot.places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600, control=False)
     m.get_root().header.add_child(folium.Element(MAP_CSS))
     return m
 
 
 def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
-    """The layer of the current view, sent to the open map without reloading it."""
+    """The current view's statuses, sent to the open map without reloading it; the other views hidden."""
     group = folium.FeatureGroup(name="live")
     ForgetRemovedGroups().add_to(group)
-    CategoryGeoJson(snapshot.layer, overlay_datum(settings())).add_to(group)
+    hidden = tuple(name for name in VIEWS if name != snapshot.layer.key)
+    map_update([snapshot.places[0], snapshot.layer], snapshot.sources, datum=overlay_datum(settings()),
+               hidden=hidden).add_to(group)
     return group
 
 

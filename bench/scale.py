@@ -1,0 +1,404 @@
+"""City-scale benchmark: this product's maps against geopandas' ``explore()``, side by side, in one run.
+
+For each size it generates a city with the demo generator, stores it, and measures on the compounds map:
+
+* server build time of a map that is not cached (both sides start from the same compound status view);
+* payload: every byte the browser gets for that map, apart from the Leaflet library both use;
+* a rerun that changes only a filter, then only the date, with the data cached: the whole page script's
+  server time, run by Streamlit's AppTest;
+* browser time from navigation until the compounds are drawn, in headless Chromium (explore's page is
+  served as a plain file, with Leaflet from the app's static folder: a lower bound for it);
+* the app server's memory (peak RSS) after serving that page to one session;
+* importing and checking a status table with a row per compound (the upload path).
+
+Run it from the project root (after ``./run.sh test`` has installed the packages and Chromium)::
+
+    .venv/bin/python bench/scale.py                      # 1,000, 10,000 and 100,000 compounds
+    .venv/bin/python bench/scale.py --sizes 200 --quick  # a smoke run on a tiny city
+
+Cities and stores are kept in ``bench/out`` between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import http.server
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out"
+TARGETS = {"payload": 1 / 8, "build": 1 / 5, "browser10k": 1 / 2}
+
+
+def run_json(*args: str, env: dict | None = None) -> dict:
+    """Run one measurement in a fresh Python process (so memory and caches are its own); its JSON answer."""
+    done = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- workers (one process each)
+
+
+def _latest_view(url: str):
+    from geo.dataset import load_store
+    from geo.db import connect
+    from geo.status import compound_view, report_dates
+
+    ds = load_store(connect(url))
+    date = report_dates(ds)[-1]
+    return ds, compound_view(ds, date)
+
+
+def explore_map(view):
+    """explore() of the compound view: coloured by status, the same tooltip fields as the product's."""
+    frame = view[["name", "category", "zone_name", "residents", "fever_reports", "geometry"]].copy()
+    frame["category"] = frame["category"].astype(str)
+    return frame.explore(column="category", categorical=True, tooltip=["name", "category", "zone_name", "residents",
+                                                                       "fever_reports"], tiles=None)
+
+
+def offline(html: str) -> str:
+    """explore()'s page with Leaflet from the app's static folder and the other CDN assets dropped (the
+    polygons need none of them): it must draw on this closed network."""
+    html = re.sub(r'<script src="https://[^"]*leaflet[^"]*\.js"></script>',
+                  '<script src="/app/static/vendor/leaflet/leaflet.js"></script>', html)
+    html = re.sub(r'<link rel="stylesheet" href="https://[^"]*leaflet[^"]*\.css"/>',
+                  '<link rel="stylesheet" href="/app/static/vendor/leaflet/leaflet.css"/>', html)
+    html = re.sub(r'<script src="https://[^"]*"></script>', "", html)
+    return re.sub(r'<link rel="stylesheet" href="https://[^"]*"/>', "", html)
+
+
+def worker_explore(url: str, html_path: str) -> dict:
+    _, view = _latest_view(url)
+    explore_map(view.iloc[:10]).get_root().render()  # imports and templates warmed up, as ours are
+    start = time.perf_counter()
+    html = explore_map(view).get_root().render()
+    build = time.perf_counter() - start
+    html = offline(html)
+    Path(html_path).write_text(html, encoding="utf-8")
+    return {"build": build, "bytes": len(html.encode("utf-8")), "features": len(view), "peak_mib": peak_mib()}
+
+
+def worker_ours(url: str) -> dict:
+    """The product's compounds map from the same view, nothing cached: pack, layer, base map and update."""
+    from geo.layers import category_legend, compound_layer, zone_outline_layer
+    from geo.mapview import Source, base_map, map_update
+    from geo.pack import pack_places
+
+    ds, view = _latest_view(url)
+    settings = {"basemap": "none"}
+    small = view.iloc[:10]  # imports and templates warmed up, as explore()'s are
+    base_map([compound_layer(small, "zh")], {"compounds": [Source(pack_places(ds.compounds.iloc[:10]))]},
+             settings).get_root().render()
+    start = time.perf_counter()
+    sources = {"compounds": [Source(pack_places(ds.compounds), "/app/static/cache/c.json")],
+               "outlines": [Source(pack_places(ds.zones), "/app/static/cache/z.json")]}
+    layers = [zone_outline_layer(ds.zones, "zh"), compound_layer(view, "zh")]
+    legend = category_legend("小区封闭状态", "closure", view["category"], "zh")
+    html = base_map(layers, sources, settings).get_root().render()
+    update = map_update(layers, sources, [legend]).message
+    build = time.perf_counter() - start
+    packs = sum(len(s.pack.text.encode("utf-8")) for group in sources.values() for s in group)
+    return {"build": build, "bytes": len(html.encode()) + len(update.encode()) + packs, "pack_bytes": packs,
+            "update_bytes": len(update.encode()), "peak_mib": peak_mib()}
+
+
+def worker_rerun(url: str, city: str) -> dict:
+    """Server time of the compounds page script: first run, a run with warm caches, a filter, a date."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.update({"CMDMAP_DATABASE_URL": url, "CMDMAP_DATA_DIR": city, "CMDMAP_BASEMAP": "none"})
+    real_init = PagesManager.__init__
+
+    def after_navigation(self, *args, **kwargs):  # as a served app after its first page (see tests/conftest.py)
+        real_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = after_navigation
+    at = AppTest.from_file(str(ROOT / "pages" / "compounds.py"), default_timeout=600)
+    times = {}
+    for label in ("first", "warm"):
+        start = time.perf_counter()
+        at.run()
+        times[label] = time.perf_counter() - start
+    assert not at.exception, at.exception
+    start = time.perf_counter()
+    at.multiselect(key="status").set_value(["sealed"]).run()
+    times["filter"] = time.perf_counter() - start
+    date = at.selectbox(key="date")
+    start = time.perf_counter()
+    date.set_value(date.options[1]).run()
+    times["date"] = time.perf_counter() - start
+    assert not at.exception, at.exception
+    return {**times, "peak_mib": peak_mib()}
+
+
+def worker_import(url: str, city: str, rows_out: str) -> dict:
+    """Check and store a compound status table with one row per compound, for the day after the last."""
+    import pandas as pd
+
+    from geo import auth, upload
+
+    table = pd.read_csv(Path(city) / "compound_status.csv", dtype=str)
+    last = table["日期"].max() if "日期" in table else table["date"].max()
+    date_col = "日期" if "日期" in table else "date"
+    from geo import store
+    from geo.db import connect
+
+    engine = connect(url)
+    known = set(store.current(engine, "compounds")["id"].astype(str))
+    day = table.loc[(table[date_col] == last) & table["compound_id"].isin(known)].drop_duplicates("compound_id")
+    day[date_col] = (dt.date.fromisoformat(last) + dt.timedelta(days=1)).isoformat()
+    content = day.to_csv(index=False).encode("utf-8")
+    Path(rows_out).write_bytes(content)
+    user = auth.User("bench", "staff")
+    start = time.perf_counter()
+    check = upload.check_file(engine, "compound_status", content, "bench.csv")
+    checked = time.perf_counter() - start
+    assert check.ok, [p.message("en") for p in check.problems[:5]]
+    upload.commit(engine, check, user)
+    total = time.perf_counter() - start
+    return {"rows": len(day), "check": checked, "total": total, "peak_mib": peak_mib()}
+
+
+def worker_seed(url: str, city: str) -> dict:
+    from geo.store import open_store
+
+    start = time.perf_counter()
+    open_store(url, city)
+    return {"seed": time.perf_counter() - start, "peak_mib": peak_mib()}
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@contextlib.contextmanager
+def static_site(folder: Path):
+    """Serve ``folder`` at / and the app's static folder at /app/static/ (explore's page, offline)."""
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            if path.startswith("/app/static/"):
+                return str(ROOT / "static" / path[len("/app/static/"):].split("?")[0])
+            return super().translate_path(path)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def time_to_drawn(browser, url: str, ready_js: str, timeout: float) -> float:
+    """Seconds from navigation until ``ready_js`` is true in the page or in one of its frames."""
+    from tests.browser import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    deadline = start + timeout
+    try:
+        while time.perf_counter() < deadline:
+            for frame in page.frames:
+                with contextlib.suppress(Exception):
+                    if frame.evaluate(ready_js):
+                        return time.perf_counter() - start
+            page.wait_for_timeout(50)
+        return float("nan")
+    finally:
+        context.close()
+
+
+def rss_mib(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process and its children, in MiB."""
+    now = peak = 0.0
+    for p in [pid, *children(pid)]:
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{p}/status").read_text()
+            now += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+            peak += int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    return now, peak
+
+
+def children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+@contextlib.contextmanager
+def explore_server(env: dict):
+    """Streamlit serving bench/explore_page.py, from a folder whose ``static`` is the app's own."""
+    import shutil
+    import urllib.request
+
+    from tests.browser import free_port
+
+    folder = OUT / "explore_app"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "bench" / "explore_page.py", folder / "explore_page.py")
+    if not (folder / "static").exists():
+        (folder / "static").symlink_to(ROOT / "static")
+    (folder / ".streamlit").mkdir(exist_ok=True)
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    port = free_port()
+    log = open(OUT / "explore_server.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "explore_page.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.maxMessageSize", "1000",
+         "--browser.gatherUsageStats", "false"],
+        cwd=folder, env={**os.environ, **env, "CMDMAP_ROOT": str(ROOT)}, stdout=log, stderr=log,
+        start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
+                    break
+            time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(process.pid, 9)
+        process.wait()
+        log.close()
+
+
+def browser_times(n: int, url: str, city: Path, explore_html: Path, quick: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium, streamlit_server
+
+    drawn_ours = f"window.cmdmap && window.cmdmap.drawn() >= {max(1, int(n * 0.5))}"
+    drawn_explore = (f"document.querySelectorAll('path.leaflet-interactive').length >= {max(1, int(n * 0.9))}")
+    env = {"CMDMAP_DATABASE_URL": url, "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none"}
+    visits = 1 if quick else 3
+    limit = 60 if quick else 300
+    out = {}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        with streamlit_server(env, name=f"bench-{n}", log_dir=OUT) as server:
+            page_url = f"{server.base_url}/compounds"
+            out["ours_cold"] = time_to_drawn(browser, page_url, drawn_ours, 600)
+            out["ours"] = min(time_to_drawn(browser, page_url, drawn_ours, 120) for _ in range(visits))
+            out["server_rss"], out["server_peak"] = rss_mib(server.process.pid)
+        with explore_server(env) as base:
+            time_to_drawn(browser, base, drawn_explore, limit)  # builds and caches the map
+            out["explore"] = min(time_to_drawn(browser, base, drawn_explore, limit) for _ in range(visits))
+        with static_site(explore_html.parent) as site:
+            out["explore_file"] = time_to_drawn(browser, f"{site}/{explore_html.name}", drawn_explore, limit)
+        browser.close()
+    return out
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def prepare(n: int, days: int) -> tuple[Path, str, dict]:
+    city = OUT / f"city-{n}"
+    store = OUT / f"store-{n}.sqlite"
+    if not (city / "compound_status.csv").exists():
+        subprocess.run([sys.executable, "-m", "geo", "demo", "--compounds", str(n), "--days", str(days),
+                        "--out", str(city)], cwd=ROOT, check=True, capture_output=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{store}"
+    return city, url, run_json("seed", url, str(city))
+
+
+def ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.3f}" if theirs else "—"
+
+
+def main(argv: list[str] | None = None) -> int:
+    global OUT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--days", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="one browser visit each, shorter limits")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT, help="where cities, stores and pages are kept")
+    args = parser.parse_args(argv)
+    OUT = args.out
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        city, url, seeded = prepare(n, args.days)
+        explore_html = OUT / f"explore-{n}.html"
+        theirs = run_json("explore", url, str(explore_html))
+        ours = run_json("ours", url)
+        rerun = run_json("rerun", url, str(city))
+        imported = run_json("import", url, str(city), str(OUT / f"import-{n}.csv"))
+        seen = {} if args.no_browser else browser_times(n, url, city, explore_html, args.quick)
+        rows.append((n, seeded, theirs, ours, rerun, imported, seen))
+        print(f"… {n:,} compounds measured", file=sys.stderr, flush=True)
+    print(report(rows))
+    return 0
+
+
+def report(rows) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [f"bench/scale.py, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {machine}", "",
+             "| compounds | measure | explore() | this product | ratio | target |",
+             "| ---: | --- | ---: | ---: | ---: | --- |"]
+    for n, seeded, theirs, ours, rerun, imported, seen in rows:
+        mb = 1e6
+        lines += [
+            f"| {n:,} | payload for one map | {theirs['bytes'] / mb:.2f} MB | {ours['bytes'] / mb:.2f} MB "
+            f"| {ratio(ours['bytes'], theirs['bytes'])} | ≤ 0.125 |",
+            f"| {n:,} | server build, not cached | {theirs['build']:.2f} s | {ours['build']:.2f} s "
+            f"| {ratio(ours['build'], theirs['build'])} | ≤ 0.2 |",
+            f"| {n:,} | rerun: filter changed (page script) | | {rerun['filter']:.2f} s | | < 0.3 s at 10,000 |",
+            f"| {n:,} | rerun: date changed (page script) | | {rerun['date']:.2f} s | | < 0.3 s at 10,000 |",
+            f"| {n:,} | page script, first run / warm | | {rerun['first']:.2f} s / {rerun['warm']:.2f} s | | |",
+        ]
+        if seen:
+            lines += [
+                f"| {n:,} | browser: navigation to drawn, in Streamlit | {seen['explore']:.2f} s | {seen['ours']:.2f} s "
+                f"| {ratio(seen['ours'], seen['explore'])} | ≤ 0.5 at 10,000; ≤ 3 s at 100,000 |",
+                f"| {n:,} | browser: explore()'s page as a plain file | {seen['explore_file']:.2f} s | | | |",
+                f"| {n:,} | browser, first visit after server start | | {seen['ours_cold']:.2f} s | | |",
+                f"| {n:,} | app server memory after one session (RSS / peak) | | "
+                f"{seen['server_rss']:.0f} / {seen['server_peak']:.0f} MiB | | < 1 GB |",
+            ]
+        lines += [
+            f"| {n:,} | import and check {imported['rows']:,} status rows (check / total) | | "
+            f"{imported['check']:.2f} s / {imported['total']:.2f} s | | < 10 s |",
+            f"| {n:,} | first start: store filled from the demo files | | {seeded['seed']:.1f} s | | |",
+        ]
+    return "\n".join(lines)
+
+
+WORKERS = {"explore": worker_explore, "ours": worker_ours, "rerun": worker_rerun, "import": worker_import,
+           "seed": worker_seed}
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in WORKERS:
+        print(json.dumps(WORKERS[sys.argv[1]](*sys.argv[2:])))
+    else:
+        sys.exit(main())

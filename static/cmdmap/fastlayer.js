@@ -1,0 +1,493 @@
+/*
+ * Fast place layers for the command map (住建局疫情防控指挥图).
+ *
+ * Leaflet's own GeoJSON layer makes one object, one path and one tooltip per
+ * feature: 100,000 compounds take over a minute to appear. Here a layer is one
+ * canvas drawn from flat arrays, one path per category, with hover and click
+ * found through a grid index. Shapes come once per data version in a "pack"
+ * (see geo/pack.py), a static file the browser caches; the statuses, tooltips
+ * and filters of a page arrive with each rerun as a small "state".
+ *
+ * Tooltips are built from text nodes, never from HTML: no name can inject markup.
+ * window.cmdmap exposes a few read-only helpers for the browser tests.
+ */
+(function () {
+  "use strict";
+  if (window.cmdmap) { return; }
+
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = new Int8Array(128);
+  for (var i = 0; i < 64; i++) { DIGIT[ALPHABET.charCodeAt(i)] = i; }
+  var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
+  var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
+
+  var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined,
+                  legend: null, marks: {script: Date.now()}};  // marks: when each step happened, for bench/
+
+  function mark(name) { if (!registry.marks[name]) { registry.marks[name] = Date.now(); } }
+
+  /* Signed integers written by geo/pack.py encode_ints. */
+  function decodeInts(text) {
+    var out = [], pos = 0, v, mul, c;
+    while (pos < text.length) {
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      out.push((v % 2) ? -(v + 1) / 2 : v / 2);
+    }
+    return out;
+  }
+
+  /* Ids as a list, or as a prefix and numbers (geo/pack.py encode_ids). */
+  function decodeIds(ids) {
+    if (Array.isArray(ids)) { return ids; }
+    var at = 0;
+    return decodeInts(ids.n).map(function (d) {
+      at += d;
+      var digits = String(at);
+      while (digits.length < ids.width) { digits = "0" + digits; }
+      return ids.prefix + digits;
+    });
+  }
+
+  /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). */
+  function decode(pack) {
+    var rings = pack.rings, sizes = pack.sizes, n = rings.length, text = pack.xy;
+    var unit = Math.pow(10, -pack.q);
+    var featVert = new Int32Array(n + 1), ringOf = new Int32Array(n + 1);
+    var nv = 0, ri = 0, f, r;
+    for (f = 0; f < n; f++) {
+      featVert[f] = nv; ringOf[f] = ri;
+      if (rings[f] === 0) { nv += 1; } else { for (r = 0; r < rings[f]; r++) { nv += sizes[ri + r]; } ri += rings[f]; }
+    }
+    featVert[n] = nv; ringOf[n] = ri;
+    var ringVert = new Int32Array(ri + 1), at = 0;
+    for (r = 0; r < ri; r++) { ringVert[r] = at; at += sizes[r]; }
+    ringVert[ri] = at;
+    var X = new Float64Array(nv), Y = new Float64Array(nv);
+    var pos = 0, ax = 0, ay = 0, v, mul, c, k;
+    for (k = 0; k < nv; k++) {
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      ax += (v % 2) ? -(v + 1) / 2 : v / 2;
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      ay += (v % 2) ? -(v + 1) / 2 : v / 2;
+      var lat = Math.max(Math.min(ay * unit, MAX_LAT), -MAX_LAT), s = Math.sin(lat * D2R);
+      X[k] = (ax * unit + 180) / 360 * 256;
+      Y[k] = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256;
+    }
+    var box = new Float64Array(4 * n);
+    for (f = 0; f < n; f++) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (k = featVert[f]; k < featVert[f + 1]; k++) {
+        if (X[k] < x0) { x0 = X[k]; } if (X[k] > x1) { x1 = X[k]; }
+        if (Y[k] < y0) { y0 = Y[k]; } if (Y[k] > y1) { y1 = Y[k]; }
+      }
+      box[4 * f] = x0; box[4 * f + 1] = y0; box[4 * f + 2] = x1; box[4 * f + 3] = y1;
+    }
+    return {n: n, ids: decodeIds(pack.ids), names: pack.names, rings: rings, featVert: featVert, ringOf: ringOf,
+            ringVert: ringVert, X: X, Y: Y, box: box};
+  }
+
+  /* Several packs (the supplies layer draws compounds and sites) as one. */
+  function concat(parts) {
+    if (parts.length === 1) { return parts[0]; }
+    var n = 0, nv = 0, nr = 0;
+    parts.forEach(function (p) { n += p.n; nv += p.X.length; nr += p.ringVert.length - 1; });
+    var out = {n: n, ids: [], names: [], rings: [], featVert: new Int32Array(n + 1), ringOf: new Int32Array(n + 1),
+               ringVert: new Int32Array(nr + 1), X: new Float64Array(nv), Y: new Float64Array(nv),
+               box: new Float64Array(4 * n)};
+    var fo = 0, vo = 0, ro = 0;
+    parts.forEach(function (p) {
+      out.ids = out.ids.concat(p.ids); out.names = out.names.concat(p.names); out.rings = out.rings.concat(p.rings);
+      for (var f = 0; f < p.n; f++) { out.featVert[fo + f] = p.featVert[f] + vo; out.ringOf[fo + f] = p.ringOf[f] + ro; }
+      for (var r = 0; r < p.ringVert.length - 1; r++) { out.ringVert[ro + r] = p.ringVert[r] + vo; }
+      out.X.set(p.X, vo); out.Y.set(p.Y, vo); out.box.set(p.box, 4 * fo);
+      fo += p.n; vo += p.X.length; ro += p.ringVert.length - 1;
+    });
+    out.featVert[n] = vo; out.ringOf[n] = ro; out.ringVert[nr] = vo;
+    return out;
+  }
+
+  function loadSource(source) {
+    if (!registry.packs[source.id]) {
+      mark("layer");
+      registry.packs[source.id] = (source.data ? Promise.resolve(source.data)
+        : fetch(source.url, {credentials: "same-origin"}).then(function (r) {
+          if (!r.ok) { throw new Error("pack " + source.url + ": HTTP " + r.status); }
+          return r.json();
+        })).then(function (pack) { mark("fetched"); var g = decode(pack); mark("decoded"); return g; });
+    }
+    return registry.packs[source.id];
+  }
+
+  /* A grid over the layer's extent: which features may be under a point. */
+  function buildGrid(g) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, f;
+    for (f = 0; f < g.n; f++) {
+      x0 = Math.min(x0, g.box[4 * f]); y0 = Math.min(y0, g.box[4 * f + 1]);
+      x1 = Math.max(x1, g.box[4 * f + 2]); y1 = Math.max(y1, g.box[4 * f + 3]);
+    }
+    var side = Math.max(1, Math.min(512, Math.ceil(Math.sqrt(g.n / 2))));
+    var w = Math.max((x1 - x0) / side, 1e-9), h = Math.max((y1 - y0) / side, 1e-9);
+    var cells = new Array(side * side);
+    for (f = 0; f < g.n; f++) {
+      var cx0 = Math.floor((g.box[4 * f] - x0) / w), cx1 = Math.min(side - 1, Math.floor((g.box[4 * f + 2] - x0) / w));
+      var cy0 = Math.floor((g.box[4 * f + 1] - y0) / h), cy1 = Math.min(side - 1, Math.floor((g.box[4 * f + 3] - y0) / h));
+      for (var cy = Math.max(0, cy0); cy <= cy1; cy++) {
+        for (var cx = Math.max(0, cx0); cx <= cx1; cx++) {
+          var key = cy * side + cx;
+          (cells[key] || (cells[key] = [])).push(f);
+        }
+      }
+    }
+    return {x0: x0, y0: y0, w: w, h: h, side: side, cells: cells};
+  }
+
+  function inside(g, f, wx, wy) {
+    var hit = false;
+    for (var r = g.ringOf[f]; r < g.ringOf[f + 1]; r++) {
+      var a = g.ringVert[r], b = g.ringVert[r + 1];
+      for (var i = a, j = b - 1; i < b; j = i++) {
+        if (((g.Y[i] > wy) !== (g.Y[j] > wy)) &&
+            (wx < (g.X[j] - g.X[i]) * (wy - g.Y[i]) / (g.Y[j] - g.Y[i]) + g.X[i])) { hit = !hit; }
+      }
+    }
+    return hit;
+  }
+
+  function decodeColumn(values) {
+    if (values && values.d) { return values.i.map(function (i) { return i < 0 ? "" : values.d[i]; }); }
+    return values || [];
+  }
+
+  L.CmdmapLayer = L.Canvas.extend({
+    initialize: function (options) {
+      L.Canvas.prototype.initialize.call(this, {padding: 0.2});
+      this.key = options.key; this.kind = options.kind; this.styles = options.styles;
+      this.radius = options.radius || 7; this.interactive = options.interactive !== false;
+      this.tooltips = options.tooltips !== false; this.highlightStyle = options.highlight || {};
+      this.geom = null; this.grid = null; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0;
+      this.error = null;
+      registry.layers[this.key] = this;
+      var self = this;
+      Promise.all(options.sources.map(loadSource)).then(function (parts) {
+        self.geom = concat(parts);
+        self.grid = buildGrid(self.geom);
+        self._applyState();
+        self._redrawAll();
+      }).catch(function (err) { self.error = String(err); if (window.console) { console.error(err); } });
+    },
+
+    onAdd: function (map) {
+      L.Canvas.prototype.onAdd.call(this, map);
+      this._container.style.pointerEvents = "none";  // hover and click come from the map (see attach)
+      this.on("update", this._redrawAll, this);
+      attach(map);
+      registry.order.push(this);
+      this._redrawAll();
+    },
+
+    onRemove: function (map) {
+      this.off("update", this._redrawAll, this);
+      registry.order = registry.order.filter(function (l) { return l !== this; }, this);
+      if (registry.hover && registry.hover.layer === this) { hideTip(); }
+      L.Canvas.prototype.onRemove.call(this, map);
+    },
+
+    /* The page's statuses: a category per place (-1: filtered out), tooltip fields, highlighted places. */
+    setState: function (state) {
+      this.hidden = state.visible === false;
+      if (state.c !== undefined) { this.state = state; this._applyState(); }
+      this._redrawAll();
+    },
+
+    _applyState: function () {
+      var g = this.geom, s = this.state;
+      if (!g || !s) { return; }
+      var codes = s.cats, byCat = {}, f;
+      this.cats = new Int16Array(g.n).fill(-1);
+      this.lit = new Uint8Array(g.n);
+      for (f = 0; f < g.n && f < s.c.length; f++) { this.cats[f] = s.c[f]; }
+      (s.h || []).forEach(function (f) { this.lit[f] = 1; }, this);
+      this.fields = (s.fields || []).map(function (pair) { return [pair[0], decodeColumn(pair[1])]; });
+      for (f = 0; f < g.n; f++) {
+        var c = this.cats[f];
+        if (c < 0) { continue; }
+        var key = (g.rings[f] === 0 ? "pt_" : "") + codes[c];
+        (byCat[key] || (byCat[key] = [])).push(f);
+      }
+      // draw in the order of the styles table, points after polygons
+      var order = [], seen = {};
+      var styleKeys = Object.keys(this.styles);
+      styleKeys.concat(styleKeys.map(function (k) { return "pt_" + k; })).forEach(function (k) {
+        if (byCat[k] && !seen[k]) { order.push(k); seen[k] = 1; }
+      });
+      Object.keys(byCat).forEach(function (k) { if (!seen[k]) { order.push(k); } });
+      this.buckets = order.map(function (k) { return [k, byCat[k]]; });
+    },
+
+    _style: function (bucketKey) {
+      var s = this.styles[bucketKey];
+      if (!s && bucketKey.indexOf("pt_") === 0) { s = this.styles[bucketKey.slice(3)]; }
+      return L.extend({}, DEFAULT_STYLE, s || {});
+    },
+
+    _view: function () {
+      var map = this._map, scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin(), b = this._bounds;
+      return {scale: scale, ox: origin.x, oy: origin.y,
+              x0: (b.min.x + origin.x) / scale, y0: (b.min.y + origin.y) / scale,
+              x1: (b.max.x + origin.x) / scale, y1: (b.max.y + origin.y) / scale};
+    },
+
+    _trace: function (ctx, g, f, v, tiny) {
+      var k, sx, sy;
+      if (g.rings[f] === 0) {
+        k = g.featVert[f]; sx = g.X[k] * v.scale - v.ox; sy = g.Y[k] * v.scale - v.oy;
+        ctx.moveTo(sx + this.radius, sy); ctx.arc(sx, sy, this.radius, 0, 2 * Math.PI);
+        return;
+      }
+      var bw = (g.box[4 * f + 2] - g.box[4 * f]) * v.scale, bh = (g.box[4 * f + 3] - g.box[4 * f + 1]) * v.scale;
+      if (bw < tiny && bh < tiny) {  // smaller than a pixel or two: a dot keeps it visible and cheap
+        sx = (g.box[4 * f] + g.box[4 * f + 2]) / 2 * v.scale - v.ox;
+        sy = (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2 * v.scale - v.oy;
+        ctx.rect(sx - 1, sy - 1, 2, 2);
+        return;
+      }
+      for (var r = g.ringOf[f]; r < g.ringOf[f + 1]; r++) {
+        var a = g.ringVert[r], b = g.ringVert[r + 1];
+        ctx.moveTo(g.X[a] * v.scale - v.ox, g.Y[a] * v.scale - v.oy);
+        for (k = a + 1; k < b; k++) { ctx.lineTo(g.X[k] * v.scale - v.ox, g.Y[k] * v.scale - v.oy); }
+        ctx.closePath();
+      }
+    },
+
+    _paint: function (ctx, style) {
+      if (style.fill !== false) {
+        ctx.globalAlpha = style.fillOpacity === undefined ? 0.2 : style.fillOpacity;
+        ctx.fillStyle = style.fillColor || style.color;
+        ctx.fill("evenodd");
+      }
+      if (style.stroke !== false && style.weight > 0) {
+        ctx.globalAlpha = style.opacity === undefined ? 1 : style.opacity;
+        ctx.lineWidth = style.weight; ctx.strokeStyle = style.color;
+        ctx.lineJoin = "round"; ctx.lineCap = "round";
+        ctx.setLineDash(style.dashArray ? String(style.dashArray).split(/[ ,]+/).map(Number) : []);
+        ctx.stroke();
+      }
+      ctx.globalAlpha = 1;
+    },
+
+    _redrawAll: function () {
+      var ctx = this._ctx, g = this.geom;
+      if (!ctx || !this._map || !this._bounds) { return; }
+      var b = this._bounds;
+      ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
+      this.drawn = 0;
+      if (!g || !this.cats || this.hidden) { return; }
+      var v = this._view(), box = g.box, drawn = 0, self = this;
+      var visible = function (f) {
+        return !(box[4 * f + 2] < v.x0 || box[4 * f] > v.x1 || box[4 * f + 3] < v.y0 || box[4 * f + 1] > v.y1);
+      };
+      this.buckets.forEach(function (bucket) {
+        ctx.beginPath();
+        bucket[1].forEach(function (f) {
+          if (!visible(f)) { return; }
+          self._trace(ctx, g, f, v, 2);
+          drawn++;
+        });
+        self._paint(ctx, self._style(bucket[0]));
+      });
+      var lit = 0;
+      ctx.beginPath();
+      for (var f = 0; f < g.n; f++) {
+        if (this.lit[f] && this.cats[f] >= 0 && visible(f)) { this._trace(ctx, g, f, v, 0); lit++; }
+      }
+      if (lit) { this._paint(ctx, L.extend({fill: false}, DEFAULT_STYLE, this.highlightStyle)); }
+      this.drawn = drawn; this.litDrawn = lit;
+      if (drawn) { mark("drawn"); }
+      registry.drawnAt = Date.now();
+    },
+
+    /* The feature under a container point, or -1: points first, then the smallest polygon around it,
+       then a polygon too small to aim at that is within a few pixels. */
+    hit: function (point) {
+      var g = this.geom, grid = this.grid;
+      if (!g || !this.cats || !this._map || this.hidden) { return -1; }
+      var map = this._map, scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+      var layerPoint = map.containerPointToLayerPoint(point);
+      var wx = (layerPoint.x + origin.x) / scale, wy = (layerPoint.y + origin.y) / scale;
+      var tol = (this.radius + 3) / scale;
+      var best = -1, bestScore = Infinity, seen = {};
+      var cx0 = Math.floor((wx - tol - grid.x0) / grid.w), cx1 = Math.floor((wx + tol - grid.x0) / grid.w);
+      var cy0 = Math.floor((wy - tol - grid.y0) / grid.h), cy1 = Math.floor((wy + tol - grid.y0) / grid.h);
+      for (var cy = Math.max(0, cy0); cy <= Math.min(grid.side - 1, cy1); cy++) {
+        for (var cx = Math.max(0, cx0); cx <= Math.min(grid.side - 1, cx1); cx++) {
+          var cell = grid.cells[cy * grid.side + cx];
+          if (!cell) { continue; }
+          for (var i = 0; i < cell.length; i++) {
+            var f = cell[i];
+            if (seen[f] || this.cats[f] < 0) { continue; }
+            seen[f] = 1;
+            var x0 = g.box[4 * f], y0 = g.box[4 * f + 1], x1 = g.box[4 * f + 2], y1 = g.box[4 * f + 3];
+            if (wx < x0 - tol || wx > x1 + tol || wy < y0 - tol || wy > y1 + tol) { continue; }
+            var score;
+            if (g.rings[f] === 0) {
+              var d = Math.hypot(wx - x0, wy - y0) * scale;
+              if (d > this.radius + 3) { continue; }
+              score = -1e9 + d;
+            } else if (inside(g, f, wx, wy)) {
+              score = (x1 - x0) * (y1 - y0);
+            } else if ((x1 - x0) * scale < 8 && (y1 - y0) * scale < 8) {
+              score = 1e9 + Math.hypot(wx - (x0 + x1) / 2, wy - (y0 + y1) / 2);
+            } else {
+              continue;
+            }
+            if (score < bestScore) { bestScore = score; best = f; }
+          }
+        }
+      }
+      return best;
+    },
+
+    tooltipContent: function (f) {
+      var div = document.createElement("div"), title = document.createElement("b");
+      title.textContent = this.geom.names[f];
+      div.appendChild(title);
+      this.fields.forEach(function (pair) {
+        div.appendChild(document.createElement("br"));
+        div.appendChild(document.createTextNode(pair[0] + "：" + (pair[1][f] === undefined ? "" : pair[1][f])));
+      });
+      return div;
+    },
+
+    feature: function (f) {
+      var id = this.geom.ids[f], kind = this.kind;
+      return {toGeoJSON: function () { return {type: "Feature", properties: {id: id, k: kind}, geometry: null}; }};
+    }
+  });
+
+  function topHit(point) {
+    for (var i = registry.order.length - 1; i >= 0; i--) {
+      var layer = registry.order[i];
+      if (!layer.interactive) { continue; }
+      var f = layer.hit(point);
+      if (f >= 0) { return {layer: layer, f: f}; }
+    }
+    return null;
+  }
+
+  function hideTip() {
+    if (registry.tip && registry.map) { registry.map.closeTooltip(registry.tip); }
+    registry.hover = null;
+  }
+
+  function onMove(e) {
+    var map = registry.map, hit = topHit(e.containerPoint);
+    map.getContainer().style.cursor = hit ? "pointer" : "";
+    if (!hit || !hit.layer.tooltips) { hideTip(); return; }
+    if (!registry.tip) { registry.tip = L.tooltip({direction: "top", offset: [0, -12], opacity: 0.95}); }
+    if (!registry.hover || registry.hover.layer !== hit.layer || registry.hover.f !== hit.f) {
+      registry.tip.setContent(hit.layer.tooltipContent(hit.f));
+      registry.hover = hit;
+    }
+    registry.tip.setLatLng(e.latlng);
+    if (!map.hasLayer(registry.tip)) { map.openTooltip(registry.tip); }
+  }
+
+  function attach(map) {
+    if (registry.map === map) { return; }
+    registry.map = map;
+    var pending = null;
+    map.on("mousemove", function (e) {  // one hit test per frame, however fast the mouse moves
+      if (pending) { pending = e; return; }
+      pending = e;
+      requestAnimationFrame(function () { var last = pending; pending = null; onMove(last); });
+    });
+    map.on("mouseout", hideTip);
+    map.on("click", function (e) {
+      var hit = topHit(e.containerPoint);
+      if (hit) { hit.layer.fire("click", {latlng: e.latlng, layer: hit.layer.feature(hit.f)}); }
+    });
+  }
+
+  function setLegend(html) {
+    var map = registry.map;
+    if (!map) { return; }
+    if (!registry.legend) {
+      registry.legend = L.control({position: "bottomright"});
+      registry.legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "cmdmap-legend");
+        div.style.cssText = "background:rgba(255,255,255,.92);padding:8px 10px;border-radius:6px;" +
+          "box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 'Noto Sans CJK SC','WenQuanYi Micro Hei'," +
+          "sans-serif;max-height:60vh;overflow:auto";
+        return div;
+      };
+      registry.legend.addTo(map);
+    }
+    registry.legend.getContainer().style.display = html ? "" : "none";
+    registry.legend.getContainer().innerHTML = html;  // built and escaped on the server (geo/mapview.py)
+  }
+
+  window.cmdmap = {
+    /* Apply one rerun's states, legend and view (see geo/mapview.py MapUpdate). */
+    update: function (message) {
+      mark("update");
+      (message.states || []).forEach(function (state) {
+        var layer = registry.layers[state.key];
+        if (layer) { layer.setState(state); }
+      });
+      if (message.legend !== undefined) { setLegend(message.legend); }
+      var map = registry.map;
+      if (map && message.fit && message.fit.key !== registry.fitKey) {
+        var first = registry.fitKey === undefined;
+        registry.fitKey = message.fit.key;
+        if (!(first && message.fit.initial) && message.fit.bounds) { map.fitBounds(message.fit.bounds); }
+      }
+    },
+    /* For tests: how many features the layers on the map drew last time, and how many are highlighted. */
+    drawn: function (key) {
+      return registry.order.filter(function (l) { return !key || l.key === key; })
+        .reduce(function (sum, l) { return sum + l.drawn; }, 0);
+    },
+    /* For tests: how many places the clickable layers on the map show (whether in view or not). */
+    shown: function () {
+      return registry.order.filter(function (l) { return l.interactive && !l.hidden && l.cats; })
+        .reduce(function (sum, l) {
+          var n = 0;
+          for (var f = 0; f < l.cats.length; f++) { if (l.cats[f] >= 0) { n++; } }
+          return sum + n;
+        }, 0);
+    },
+    highlighted: function () {
+      return registry.order.reduce(function (sum, l) { return sum + (l.litDrawn || 0); }, 0);
+    },
+    marks: function () { return registry.marks; },
+    errors: function () {
+      return Object.keys(registry.layers).map(function (k) { return registry.layers[k].error; }).filter(Boolean);
+    },
+    /* For tests: a point (client coordinates of this frame) on each clickable feature shown, at most ``limit``. */
+    points: function (limit) {
+      var map = registry.map, out = [];
+      if (!map) { return out; }
+      var rect = map.getContainer().getBoundingClientRect(), size = map.getSize();
+      registry.order.slice().reverse().forEach(function (layer) {
+        var g = layer.geom;
+        if (!layer.interactive || !g || !layer.cats || layer.hidden) { return; }
+        for (var f = 0; f < g.n && out.length < (limit || 500); f++) {
+          if (layer.cats[f] < 0) { continue; }
+          var lng, lat, k = g.featVert[f];
+          var wx = g.rings[f] === 0 ? g.X[k] : (g.box[4 * f] + g.box[4 * f + 2]) / 2;
+          var wy = g.rings[f] === 0 ? g.Y[k] : (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2;
+          var p = map.project(map.unproject(L.point(wx, wy), 0));
+          var cp = map.layerPointToContainerPoint(p.subtract(map.getPixelOrigin()));
+          if (cp.x < 30 || cp.y < 30 || cp.x > size.x - 30 || cp.y > size.y - 30) { continue; }
+          var hit = topHit(cp);
+          if (!hit || hit.layer !== layer || hit.f !== f) { continue; }
+          out.push({key: layer.key, id: g.ids[f], x: rect.left + cp.x, y: rect.top + cp.y});
+        }
+      });
+      return out;
+    }
+  };
+})();

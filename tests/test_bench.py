@@ -1,0 +1,23 @@
+"""The city-scale benchmark runs end to end on a tiny city (its figures are for bench/README.md, not tests)."""
+
+import re
+import subprocess
+import sys
+
+from tests.browser import ROOT
+
+
+def test_scale_benchmark_runs_on_a_tiny_city(tmp_path):
+    done = subprocess.run([sys.executable, "bench/scale.py", "--sizes", "120", "--quick",
+                           "--no-browser", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = done.stdout
+    for measure in ("payload for one map", "server build, not cached", "rerun: filter changed",
+                    "rerun: date changed", "import and check", "first start"):
+        row = next((line for line in table.splitlines() if measure in line), None)
+        assert row is not None, f"no {measure!r} row in:\n{table}"
+        assert re.search(r"\d+\.\d+ (s|MB)", row), row
+    payload = next(line for line in table.splitlines() if "payload" in line)
+    explore, ours = (float(v) for v in re.findall(r"(\d+\.\d+) MB", payload))
+    assert 0 < ours < explore, payload  # even 120 compounds cost explore() more bytes

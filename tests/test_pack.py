@@ -1,0 +1,101 @@
+"""Packs of places: the shapes the browser decodes are the ones stored, rounded to a metre."""
+
+import json
+import os
+import time
+
+import geopandas as gpd
+import numpy as np
+from shapely import MultiPolygon, Point, Polygon, box
+
+from geo.pack import decode_ints, encode_ints, pack_places, write_pack
+
+
+def _shapes(pack):
+    """Decode a pack as the browser does: per feature its rings (lists of (x, y) in degrees) or its point."""
+    body = json.loads(pack.text)
+    xy = np.cumsum(decode_ints(body["xy"]).reshape(-1, 2), axis=0) / 10 ** body["q"]
+    out, vertex, ring = [], 0, 0
+    for count in body["rings"]:
+        if count == 0:
+            out.append(tuple(xy[vertex]))
+            vertex += 1
+            continue
+        rings = []
+        for size in body["sizes"][ring:ring + count]:
+            rings.append([tuple(v) for v in xy[vertex:vertex + size]])
+            vertex += size
+        ring += count
+        out.append(rings)
+    assert vertex == len(xy)
+    return out
+
+
+def test_integers_round_trip_whatever_their_size():
+    values = np.array([0, 1, -1, 15, -16, 16, 511, -512, 2 ** 31, -(2 ** 31), 18_000_000, -9_000_000])
+    assert decode_ints(encode_ints(values)).tolist() == values.tolist()
+
+
+def test_polygons_holes_multipolygons_and_points_come_back_rounded():
+    square_with_hole = Polygon(box(114.0, 30.0, 114.01, 30.01).exterior.coords,
+                               [box(114.004, 30.004, 114.006, 30.006).exterior.coords])
+    two = MultiPolygon([box(114.1, 30.1, 114.101, 30.101), box(114.2, 30.2, 114.201, 30.201)])
+    frame = gpd.GeoDataFrame({"id": ["A", "B", "S"], "name": ["甲", "乙", "工地"]},
+                             geometry=[square_with_hole, two, Point(114.123456, 30.654321)], crs=4326)
+    pack = pack_places(frame)
+    assert pack.ids.tolist() == ["A", "B", "S"]
+    shapes = _shapes(pack)
+    assert [len(s) for s in shapes[:2]] == [2, 2]  # outer ring and hole; two parts
+    assert all(len(ring) == 4 for ring in shapes[0])  # the closing vertex is left to the browser
+    assert shapes[2] == (114.12346, 30.65432)
+    assert np.allclose(sorted(shapes[1][1]), sorted([(114.2, 30.2), (114.201, 30.2), (114.201, 30.201),
+                                                     (114.2, 30.201)]))
+
+
+def test_empty_and_collapsing_shapes_are_left_out():
+    tiny = box(114.0, 30.0, 114.000001, 30.000001)  # rounds to a single point
+    frame = gpd.GeoDataFrame({"id": ["empty", "tiny", "ok"], "name": ["", "", ""]},
+                             geometry=[Polygon(), tiny, box(114, 30, 114.001, 30.001)], crs=4326)
+    assert pack_places(frame).ids.tolist() == ["ok"]
+
+
+def test_names_stay_text_and_cannot_close_a_script():
+    frame = gpd.GeoDataFrame({"id": ["1"], "name": ["</script><b>金桂"]}, geometry=[Point(114, 30)], crs=4326)
+    text = pack_places(frame).text
+    assert "</script>" not in text and "<b>" not in text
+    assert json.loads(text)["names"] == ["</script><b>金桂"]
+
+
+def test_write_pack_writes_once_and_forgets_old_packs(tmp_path):
+    frame = gpd.GeoDataFrame({"id": ["1"], "name": ["a"]}, geometry=[Point(114, 30)], crs=4326)
+    pack = pack_places(frame)
+    stale = tmp_path / "places-old.json"
+    stale.write_text("{}")
+    os.utime(stale, (time.time() - 3 * 86400,) * 2)
+    assert write_pack(pack, tmp_path)
+    assert (tmp_path / pack.file_name).read_text(encoding="utf-8") == pack.text
+    assert not stale.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [pack.file_name]  # no partial file left behind
+
+
+def test_write_pack_reports_a_read_only_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    frame = gpd.GeoDataFrame({"id": ["1"], "name": ["a"]}, geometry=[Point(114, 30)], crs=4326)
+    assert write_pack(pack_places(frame), blocker / "cache") is False
+
+
+def _ids(encoded):
+    """Ids as the browser decodes them (static/cmdmap/fastlayer.js decodeIds)."""
+    if isinstance(encoded, list):
+        return encoded
+    numbers = np.cumsum(decode_ints(encoded["n"]))
+    return [f"{encoded['prefix']}{str(n).zfill(encoded['width'])}" for n in numbers]
+
+
+def test_ids_keep_their_leading_zeros_and_exact_text():
+    from geo.pack import encode_ids
+
+    for ids in (["XA-C00001", "XA-C00002", "XA-C00100"], ["0501", "0502", "0499"], ["C1", "C10", "C2"],
+                ["C01", "C1"], ["A1", "B2"], ["110101199003071234", "110101199003071235"], ["7"], ["", "x"]):
+        assert _ids(encode_ids(np.array(ids, dtype=object))) == ids, ids
