@@ -5,7 +5,7 @@ import streamlit as st
 from geo import auth
 from geo.labels import t
 from ui.auth import current_user, gate, login_sidebar
-from ui.common import lang, settings
+from ui.common import STORE_ERRORS, lang, settings, store_error_text
 from ui.urlstate import from_url, to_url
 
 from_url("lang", ["zh", "en"], default=settings()["language"])
@@ -35,4 +35,14 @@ if auth.can(user, "history"):
 if auth.can(user, "manage_users"):
     pages.append(st.Page("pages/users.py", title=t("auth_page_users", lg), icon="👥", url_path="users"))
 # kiosk=1 (the wall display): no navigation at all, just the page the URL names
-st.navigation(pages, position="hidden" if kiosk else "sidebar").run()
+page = st.navigation(pages, position="hidden" if kiosk else "sidebar")
+notice = st.empty()  # above the page: a store that cannot be read is said first
+st.session_state.pop("store_error", None)
+try:
+    page.run()
+except STORE_ERRORS as exc:  # never a traceback: what failed, that nothing changed, what to do
+    notice.error(t("store_unavailable", lg, error=store_error_text(exc)))
+else:
+    stale = st.session_state.pop("store_error", None)
+    if stale and page.url_path != "wall":  # the wall has its own discreet notice
+        notice.warning(t("store_stale", lg, error=stale))

@@ -1,16 +1,20 @@
 """Command line: the same code paths as the pages.
 
-``python -m geo demo|template|check|import|history|rollback|user …``; run with
+``python -m geo demo|template|check|import|history|rollback|restore|user …``; run with
 ``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
-2 for one that cannot be read at all.
+2 for one that cannot be read at all; any command exits 3 when the store itself
+cannot be read or written (locked, read-only, damaged).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 
 def _engine():
@@ -161,6 +165,30 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore(args: argparse.Namespace) -> int:
+    from geo.backup import backup_folder, backups, restore, store_file
+    from geo.settings import load
+
+    url = str(load()["database_url"])  # not opened: the store may be the damaged thing
+    path = store_file(url)
+    if path is None:
+        print("只有 SQLite 存储可以这样恢复（PostgreSQL 请用 pg_restore）/ only an SQLite store can be "
+              "restored this way (use pg_restore for PostgreSQL)", file=sys.stderr)
+        return 1
+    if args.backup is None:
+        for found in backups(backup_folder(url)):
+            print(found)
+        return 0
+    try:
+        kept = restore(Path(args.backup), path)
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        print(f"无法恢复 / cannot restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"已从 {args.backup} 恢复 / restored" + (f"；原存储保存在 {kept} / the replaced store is kept in {kept}"
+                                                    if kept else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from geo import movestore
     from geo.cli_user import register
@@ -206,10 +234,27 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--user", required=True)
     back.set_defaults(func=_rollback)
 
+    restore = sub.add_parser("restore", help="put an automatic backup back as the store (no backup: list them)")
+    restore.add_argument("backup", nargs="?", help="a file in store/backups/")
+    restore.set_defaults(func=_restore)
+
     register(sub)
     movestore.register(sub)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (DBAPIError, sqlite3.DatabaseError) as exc:  # locked, read-only, corrupted: say so, no traceback
+        print(store_problem(exc), file=sys.stderr)
+        return 3
+
+
+def store_problem(exc: Exception) -> str:
+    """What to tell someone whose command met a store that cannot be read or written."""
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+    return (f"数据存储无法读取或写入（{detail}）：可能被其他程序锁定、只读或已损坏，未做任何更改。"
+            f"稍后重试；若已损坏，用 python -m geo restore 列出并恢复自动备份（见 README）。\n"
+            f"The store cannot be read or written ({detail}): locked, read-only or damaged; nothing was changed. "
+            f"Try again later; if it is damaged, python -m geo restore lists and restores the automatic backups.")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_read_at": ("刷新于 {time}", "read at {time}"),
     "wall_error": ("数据暂时无法读取（{error}），正在显示上次的数据，稍后自动重试。",
                    "The data cannot be read just now ({error}); showing the last good data, retrying by itself."),
+    "store_unavailable": ("数据存储暂时无法读取或写入（{error}）：可能被锁定、只读或已损坏，未做任何更改。请稍后重试；"
+                          "若持续出现，请管理员按 README 从自动备份恢复。",
+                          "The store cannot be read or written just now ({error}): locked, read-only or damaged; "
+                          "nothing was changed. Try again later; if it persists, an administrator restores the "
+                          "automatic backup as the README says."),
+    "store_stale": ("数据存储暂时无法读取（{error}），正在显示上次读到的数据，可能不是最新。",
+                    "The store cannot be read just now ({error}); showing the last data read, which may be out "
+                    "of date."),
     "wall_waiting": ("正在等待数据……", "Waiting for data…"),
     "wall_attention": ("需要关注", "Needs attention"),
     "wall_reason_fever": ("发热", "Fever"),

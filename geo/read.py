@@ -24,6 +24,7 @@ import io
 import json
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ from geo import vocab
 from geo.schema import TABLES, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_ROWS = 500_000  # more rows than a city reports in months: refused before anything is parsed
+MAX_XML_BYTES = 400_000_000  # uncompressed worksheet XML beyond this is a zip bomb, not a report
+MAX_CELL_CHARS = 2000  # longer than any name, address or note; a runaway cell is reported, not stored
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,48 @@ def match_headers(headers: list[str], table: Table) -> dict[str, str]:
 
 
 def decode(data: bytes) -> str:
-    """Decode CSV bytes as UTF-8 (with or without BOM), else as GB18030 (a superset of GBK)."""
+    r"""Decode CSV bytes as UTF-8 (with or without BOM), else as GB18030 (a superset of GBK).
+
+    A byte-order mark anywhere else (left by pasting two files together) is dropped.
+
+    >>> decode("a,\ufeffb".encode("utf-8"))
+    'a,b'
+    """
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).replace("\ufeff", "")
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8", errors="replace").replace("\ufeff", "")
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def mixed_encoding_line(data: bytes) -> int | None:
+    r"""The first line that is not UTF-8 in a file whose other non-ASCII lines are (None: one encoding).
+
+    Pasting a GBK export under a UTF-8 one gives such a file; decoding it either way garbles
+    half of it, so it is refused rather than guessed.
+
+    >>> mixed_encoding_line("名称\n".encode("utf-8") + "名称\n".encode("gbk"))
+    2
+    >>> mixed_encoding_line("名称\n名称\n".encode("gbk")) is None
+    True
+    """
+    utf8, other = False, None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            # GBK text can pass as UTF-8 by chance, but then as Latin letters, not as Chinese
+            text = line.decode("utf-8")
+            utf8 = utf8 or bool(_CJK.search(text))
+        except UnicodeDecodeError:
+            other = other or number
+        if utf8 and other:
+            return other
+    return None
 
 
 def map_distinct(values: pd.Series, func) -> pd.Series:
@@ -144,11 +183,12 @@ def parse_dates(values: pd.Series, year: int | None = None) -> pd.Series:
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Parse numbers with thousands separators or full-width digits (NaN if not a number).
 
-    >>> parse_numbers(pd.Series(["1,200", "３４", "", "x"])).tolist()
-    [1200.0, 34.0, nan, nan]
+    >>> parse_numbers(pd.Series(["1,200", "３４", "", "x", "inf"])).tolist()
+    [1200.0, 34.0, nan, nan, nan]
     """
     text = map_distinct(values, lambda v: unicodedata.normalize("NFKC", v).replace(",", "").strip())
-    return pd.to_numeric(text.astype("string"), errors="coerce").astype(float)
+    numbers = pd.to_numeric(text.astype("string"), errors="coerce").astype(float)
+    return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
 
 
 def _problem(source, row, header, value, zh, en):
@@ -162,10 +202,56 @@ def is_xlsx(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+
+
+def _control_share(data: bytes) -> float:
+    """Share of control characters (other than tab and line ends): text has none, images plenty."""
+    return (len(data) - len(data.translate(None, _CONTROL))) / max(len(data), 1)
+
+
+class TooLarge(ValueError):
+    """A file that would take too long or too much memory to read: refused before parsing."""
+
+
+def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
+    r"""Rows of a CSV, or of the biggest sheet of an .xlsx, counted without parsing (stops past ``limit``).
+
+    An .xlsx is a zip: its sheets' uncompressed size is read from the zip directory and
+    their ``<row`` tags are counted while streaming, so a zip bomb is never inflated in memory.
+
+    >>> count_rows(b"a,b\n1,2\n3,4\n")
+    3
+    """
+    if not is_xlsx(data):
+        return data.count(b"\n") + (not data.endswith(b"\n"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+        if sum(i.file_size for i in archive.infolist()) > MAX_XML_BYTES:
+            raise TooLarge("解压后过大（疑似压缩炸弹）/ far too large once unzipped (a zip bomb?)")
+        most = 0
+        for info in sheets:
+            rows, tail = 0, b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                    tail = chunk[-4:]
+                    if rows > limit:
+                        return rows
+            most = max(most, rows)
+        return most
+
+
 def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
     """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
-    if not is_xlsx(data) and b"\x00" in data[:8192]:
+    if not is_xlsx(data) and (b"\x00" in data or _control_share(data[:65536]) > 0.01):
         raise ValueError("这不是文本表格（含二进制内容）/ not a text table (binary content)")
+    if not is_xlsx(data) and (line := mixed_encoding_line(data)):
+        raise ValueError(f"第 {line} 行起混用了另一种编码（UTF-8 与 GBK 混在一个文件里）/ "
+                         f"line {line} is in another encoding than the rest (UTF-8 and GBK mixed)")
+    rows = count_rows(data)
+    if rows > MAX_ROWS:
+        raise TooLarge(f"超过 {MAX_ROWS:,} 行 / more than {MAX_ROWS:,} rows")
     if is_xlsx(data):
         raw = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet in (None, "") else sheet, header=None,
                             dtype=object, engine="openpyxl")
@@ -178,6 +264,8 @@ def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
 def _cell_text(value):
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return pd.NA
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return f"{value:.15G}"  # digits beyond Excel's 15 are lost: shown as Excel shows it, e.g. 1.01E+17
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (pd.Timestamp, datetime.datetime, datetime.date)):
@@ -221,6 +309,10 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     empty = pd.DataFrame(columns=table.names)
     try:
         raw = _raw_rows(data, sheet)
+    except TooLarge as exc:
+        return Reading(empty, [Problem(name, None, None, None, f"文件太大：{_short(exc)}。请拆分成几个文件分别上传。",
+                                       f"The file is too large: {_short(exc)}. Split it into several files.",
+                                       fatal=True)], [], {})
     except Exception as exc:  # a broken file of any kind is a message, never a traceback
         return Reading(empty, [Problem(name, None, None, None,
                                        f"无法读取为表格：{_short(exc)}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
@@ -312,6 +404,7 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
             expected = (vocab.accepted_values(col.vocabulary, "zh"), vocab.accepted_values(col.vocabulary, "en"))
         else:
             out[col.name] = values.where(~blank, pd.NA)
+            problems += _text_problems(values, col, header, name, is_key=col.name in table.key)
             continue
         unreadable = ~blank & pd.isna(parsed).to_numpy()
         for row in frame.index[unreadable]:
@@ -326,6 +419,28 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
     return out, problems
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+
+
+def _text_problems(values: pd.Series, col, header: str, name: str, is_key: bool) -> list[Problem]:
+    """Runaway cells, and ids that Excel turned into numbers in scientific notation (digits lost)."""
+    problems = []
+    lengths = values.str.len()
+    for row in values.index[(lengths > MAX_CELL_CHARS).fillna(False).to_numpy()]:
+        problems.append(_problem(name, row, header, values[row][:40] + "…",
+                                 f"内容过长（{lengths[row]} 个字符，最多 {MAX_CELL_CHARS}），请删减后重试。",
+                                 f"Too long ({lengths[row]} characters, at most {MAX_CELL_CHARS}); shorten it."))
+    if is_key:
+        for row in values.index[values.str.match(_SCIENTIFIC).fillna(False).to_numpy()]:
+            problems.append(_problem(
+                name, row, header, values[row],
+                f"编号 {values[row]} 是科学计数法：Excel 把长编号当成了数字，后几位已丢失。"
+                "请把该列设为“文本”格式、重新输入编号后再上传。",
+                f"Id {values[row]} is in scientific notation: Excel took a long id for a number and lost "
+                "its last digits. Format the column as text, type the ids again and upload."))
+    return problems
+
+
 def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a GeoJSON geometry layer in WGS-84; features without a usable geometry or id are reported."""
     table = TABLES[kind]
@@ -334,30 +449,35 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     try:
         data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
         collection = json.loads(decode(data) if isinstance(data, bytes) else data)
-        features = collection["features"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        features = collection.get("features") if isinstance(collection, dict) else None
+        if not isinstance(features, list):
+            raise ValueError("不是 GeoJSON 要素集合（FeatureCollection）/ not a GeoJSON FeatureCollection")
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         return empty, [Problem(name, None, None, None, f"无法读取地图图层：{_short(exc)}。请检查文件是否为 GeoJSON。",
                                f"Cannot read the map layer: {_short(exc)}. Check that it is GeoJSON.", fatal=True)]
     problems: list[Problem] = []
     records, geometries = [], []
+    repaired: dict[str, tuple[int, str]] = {}
     mappings: dict[tuple, dict[str, str]] = {}  # features share their keys: match them once
     for number, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
-        names = tuple(props)
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        names = tuple(str(k) for k in props)
         mapping = mappings.get(names)
         if mapping is None:
             mapping = mappings[names] = match_headers(list(names), table)
         record = {mapping[k]: _as_text(v) for k, v in props.items() if k in mapping}
-        try:
-            geometry = shapely.from_geojson(json.dumps(feature.get("geometry")))
-        except shapely.errors.GEOSException:
-            geometry = None
-        if geometry is None or geometry.is_empty or not record.get("id"):
-            problems.append(_problem(name, number, None, record.get("id"),
-                                     f"第 {number} 个要素缺少编号或几何图形，已跳过。",
-                                     f"Feature {number} has no id or no geometry; skipped."))
+        geometry, why = _feature_geometry(feature.get("geometry"))
+        if why is None and not record.get("id"):
+            why = ("缺少编号（id）", "has no id")
+        if why is not None:
+            problems.append(_problem(name, number, "geometry" if record.get("id") else "id", record.get("id"),
+                                     f"第 {number} 个要素{why[0]}，已跳过。请在 GIS 软件中修正后重新导出。",
+                                     f"Feature {number} {why[1]}; skipped. Fix it in the GIS software and export again."))
             continue
         if not geometry.is_valid:
+            # the map can draw a repaired shape; an upload refuses it (see geo.upload), naming why
+            repaired[str(record["id"])] = (number, shapely.is_valid_reason(geometry))
             geometry = shapely.make_valid(geometry)
         records.append(record)
         geometries.append(geometry)
@@ -372,7 +492,26 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     for key in layer.loc[duplicated, "id"]:
         problems.append(_problem(name, None, "id", key, f"编号 {key} 重复，只保留第一个。",
                                  f"Id {key} appears twice; the first is kept."))
-    return layer.loc[~duplicated].reset_index(drop=True), problems
+    layer = layer.loc[~duplicated].reset_index(drop=True)
+    layer.attrs["repaired"] = repaired  # id -> (feature number, why it was invalid)
+    return layer, problems
+
+
+def _feature_geometry(raw) -> tuple[object, tuple[str, str] | None]:
+    """The feature's shapely geometry, or None and why it cannot be used (in both languages)."""
+    if not raw:
+        return None, ("没有几何图形", "has no geometry")
+    try:
+        geometry = shapely.from_geojson(json.dumps(raw))
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        if "LinearRing" in str(exc) or "at least 4" in str(exc):
+            return None, ("的面只有不到 4 个点，围不成一个面", "has a ring of fewer than 4 points")
+        return None, (f"的几何图形无法识别（{_short(exc)[:60]}）", f"has a geometry that cannot be read ({_short(exc)[:60]})")
+    if geometry is None or geometry.is_empty:
+        return None, ("的几何图形是空的", "has an empty geometry")
+    if not np.isfinite(shapely.get_coordinates(geometry)).all():
+        return None, ("的坐标不是有限数字", "has coordinates that are not finite numbers")
+    return geometry, None
 
 
 def _as_text(value) -> str | None:

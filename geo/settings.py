@@ -60,6 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("require_login", False,
             "true: viewing needs an account too; false: anyone may view, only uploads and history "
             "actions need one.", lambda v: v.lower() in ("1", "true", "yes", "on")),
+    Setting("backup_keep", 20,
+            "Before each import or rollback the SQLite store is copied to store/backups/; this many "
+            "newest copies are kept (0: no automatic backup). Other databases are not copied.", int),
     Setting("session_minutes", 480, "A login expires after this many minutes without use.", int),
     Setting("upload_max_mb", 20, "Largest file accepted for upload, in megabytes.", float),
     Setting("wall_refresh_seconds", 60, "The wall display reads new data this often (seconds).", int),

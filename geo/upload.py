@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo import auth, crs, store, vocab
+from geo import auth, backup, crs, store, vocab
 from geo.read import Problem, decode, read_layer, read_table
 from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.status import Thresholds, supply_level
@@ -122,6 +122,7 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
 
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None) -> tuple:
     frame, problems = read_layer(content, kind, name=file_name)
+    repaired = dict(frame.attrs.get("repaired", {}))
     notices: list[tuple[str, str]] = []
     if problems and frame.empty:
         return frame, problems, notices, None
@@ -141,6 +142,11 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     notices += [(n.zh, n.en) for n in crs_notices]
     if resolved and not crs_problems:
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
+    for fid, (number, reason) in repaired.items():
+        problems.append(Problem(file_name, number, "geometry", fid,
+                                f"要素 {fid} 的图形无效（{reason}），如边界自相交。请在 GIS 软件中修复（如“修复几何”）后再上传。",
+                                f"Feature {fid} has an invalid geometry ({reason}), such as a self-intersection; "
+                                "repair it in the GIS software and upload again."))
     wrong = ~frame.geometry.geom_type.isin(GEOMETRY_TYPES[kind])
     for number, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
         if wrong.iloc[number]:
@@ -158,8 +164,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         raise ValueError(f"unknown table kind {kind!r}")
     if max_bytes is not None and len(content) > max_bytes:
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(
-            file_name, f"文件有 {len(content) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.0f} MB。请拆分后分别上传。",
-            f"The file is {len(content) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; split it.")])
+            file_name, f"文件有 {len(content) / 1e6:.3g} MB，超过上限 {max_bytes / 1e6:.3g} MB。请拆分后分别上传。",
+            f"The file is {len(content) / 1e6:.3g} MB, over the {max_bytes / 1e6:.3g} MB limit; split it.")])
     if not content.strip():
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, "文件是空的。",
                                                                               "The file is empty.")])
@@ -245,6 +251,7 @@ def commit(engine: Engine, check: Check, user: auth.User | None) -> store.Applie
     auth.require(user, "upload")
     if not check.ok:
         raise ValueError("a file with problems cannot be imported")
+    backup.before_change(engine)
     return store.apply_rows(engine, check.kind, check.frame, user.name, "import", check.file_name, check.content,
                             [list(line) for line in check.summary], rows_in_file=len(check.frame),
                             present=check.present)
@@ -253,5 +260,6 @@ def commit(engine: Engine, check: Check, user: auth.User | None) -> store.Applie
 def rollback_to(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
     """Bring a table back to how it was right after ``version``; itself a new version."""
     auth.require(user, "rollback")
+    backup.before_change(engine)
     return store.rollback(engine, version, user.name)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -308,3 +309,57 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+# --------------------------------------------------------------------------- shared fixture bodies
+# Each browser test module wraps these in its own fixtures:
+#     browser = pytest.fixture(scope="module")(chromium_session)
+#     @pytest.fixture
+#     def open_page(browser, request): yield from page_opener(browser, request)
+
+
+def chromium_session() -> Iterator:
+    """One headless Chromium for a module (skips, or fails in CI, before any server is started)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def report_failure(request, opened: list[tuple[Server, PageLog]]) -> None:
+    """A screenshot of each page and the server log tail, printed under the failed test."""
+    for n, (server, log) in enumerate(opened):
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        with contextlib.suppress(Exception):  # the page may be gone
+            screenshot(log.page, f"FAILED-{name}-{n}.png")
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("")
+            reporter.write_sep("-", f"{request.node.name}: page {log.page.url}")
+            reporter.write_line(f"blocked requests: {log.aborted[:20]}")
+            reporter.write_line(f"console errors: {log.console_errors[:20]}")
+            reporter.write_line(f"dialogs: {log.dialogs}")
+            reporter.write_sep("-", "streamlit server log (tail)")
+            reporter.write_line(server.log_tail())
+
+
+def page_opener(browser, request, default_path: str = "", default_viewport: dict | None = None) -> Iterator:
+    """Yield ``open(server, path, viewport)`` -> PageLog with the page loading; diagnostics on failure."""
+    opened: list[tuple[Server, PageLog]] = []
+    failed_before = request.session.testsfailed
+
+    def _open(server, path: str | None = None, viewport: dict | None = None):
+        log = new_page(browser, viewport or default_viewport)
+        opened.append((server, log))
+        log.page.goto(server.base_url + (default_path if path is None else path), wait_until="domcontentloaded")
+        return log
+
+    yield _open
+    if request.session.testsfailed > failed_before:
+        report_failure(request, opened)
+    for _, log in opened:
+        log.page.context.close()

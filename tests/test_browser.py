@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import (ARTIFACTS, ROOT, app_idle, exception_text, hit_points, launch_chromium, map_frame,
-                     new_page, no_exception, poll, require_chromium, screenshot, streamlit_server)
+from tests.browser import (ROOT, app_idle, chromium_session, exception_text, hit_points, map_frame, no_exception,
+                           page_opener, poll, screenshot, streamlit_server)
 from tests.conftest import XSS, write_tiny_city
 
 DEMO_DATA = ROOT / "data"
@@ -33,16 +33,7 @@ COUNT = re.compile(r"\((\d+)\)")
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()  # skip (or fail in CI) before any server is started
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+browser = pytest.fixture(scope="module")(chromium_session)
 
 
 @pytest.fixture(scope="module")
@@ -65,35 +56,7 @@ def tiny_server(browser, tmp_path_factory):
 @pytest.fixture
 def open_page(browser, request):
     """open_page(server, path) -> PageLog, with the page loaded; diagnostics are printed on failure."""
-    opened = []
-    failed_before = request.session.testsfailed
-
-    def _open(server, path: str):
-        log = new_page(browser)
-        opened.append((server, log))
-        log.page.goto(server.base_url + path, wait_until="domcontentloaded")
-        return log
-
-    yield _open
-
-    failed = request.session.testsfailed > failed_before
-    for n, (server, log) in enumerate(opened):
-        if failed:
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            try:
-                screenshot(log.page, f"FAILED-{name}-{n}.png")
-            except Exception:  # noqa: BLE001 - the page may be gone
-                pass
-            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line("")
-                reporter.write_sep("-", f"{request.node.name}: page {log.page.url}")
-                reporter.write_line(f"blocked requests: {log.aborted[:20]}")
-                reporter.write_line(f"console errors: {log.console_errors[:20]}")
-                reporter.write_line(f"dialogs: {log.dialogs}")
-                reporter.write_sep("-", "streamlit server log (tail)")
-                reporter.write_line(server.log_tail())
-        log.page.context.close()
+    yield from page_opener(browser, request)
 
 
 # --------------------------------------------------------------------------- helpers

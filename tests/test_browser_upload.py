@@ -26,8 +26,8 @@ import re
 
 import pytest
 
-from tests.browser import (ARTIFACTS, app_idle, exception_text, launch_chromium, map_frame, new_page, no_exception,
-                           poll, require_chromium, screenshot, streamlit_server)
+from tests.browser import (app_idle, chromium_session, exception_text, map_frame, no_exception, page_opener, poll,
+                           screenshot, streamlit_server)
 from tests.conftest import write_tiny_city
 
 COUNT = re.compile(r"\((\d+)\)")
@@ -43,16 +43,7 @@ BAD = (HEADER + "0501,金桂花园,2020-02-26,关门,0\n"
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()  # skip (or fail in CI) before any server is started
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+browser = pytest.fixture(scope="module")(chromium_session)
 
 
 @pytest.fixture(scope="module")
@@ -74,35 +65,7 @@ def upload_server(browser, tmp_path_factory):
 @pytest.fixture
 def open_page(browser, request):
     """open_page(server, path) -> PageLog, with the page loaded; diagnostics are printed on failure."""
-    opened = []
-    failed_before = request.session.testsfailed
-
-    def _open(server, path: str):
-        log = new_page(browser)
-        opened.append((server, log))
-        log.page.goto(server.base_url + path, wait_until="domcontentloaded")
-        return log
-
-    yield _open
-
-    failed = request.session.testsfailed > failed_before
-    for n, (server, log) in enumerate(opened):
-        if failed:
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            try:
-                screenshot(log.page, f"FAILED-{name}-{n}.png")
-            except Exception:  # noqa: BLE001 - the page may be gone
-                pass
-            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line("")
-                reporter.write_sep("-", f"{request.node.name}: page {log.page.url}")
-                reporter.write_line(f"blocked requests: {log.aborted[:20]}")
-                reporter.write_line(f"console errors: {log.console_errors[:20]}")
-                reporter.write_line(f"dialogs: {log.dialogs}")
-                reporter.write_sep("-", "streamlit server log (tail)")
-                reporter.write_line(server.log_tail())
-        log.page.context.close()
+    yield from page_opener(browser, request)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -45,9 +45,8 @@ from typing import Callable, TypeVar
 
 import pytest
 
-from tests.browser import (ARTIFACTS, ROOT, drawn, exception_text, highlighted, launch_chromium, map_frames,
-                           new_page, no_exception,
-                           require_chromium, screenshot, streamlit_server)
+from tests.browser import (ARTIFACTS, ROOT, chromium_session, drawn, exception_text, highlighted, map_frames,
+                           no_exception, page_opener, screenshot, streamlit_server)
 
 T = TypeVar("T")
 
@@ -69,16 +68,7 @@ MEASURED: dict[str, dict] = {}
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()  # skip (or fail in CI) before any server is started
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+browser = pytest.fixture(scope="module")(chromium_session)
 
 
 def seeded_store(folder: Path) -> tuple[str, Path]:
@@ -114,35 +104,10 @@ def wall_server(browser, wall_store):
 @pytest.fixture
 def open_wall(browser, request):
     """open_wall(server, viewport) -> PageLog with /wall?kiosk=1 loading; diagnostics are printed on failure."""
-    opened = []
-    failed_before = request.session.testsfailed
-
-    def _open(server, viewport: dict = HD):
-        log = new_page(browser, viewport)
-        opened.append((server, log))
-        log.page.goto(server.base_url + WALL, wait_until="domcontentloaded")
-        return log
-
-    yield _open
-
-    failed = request.session.testsfailed > failed_before
-    for n, (server, log) in enumerate(opened):
-        if failed:
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            try:
-                screenshot(log.page, f"FAILED-{name}-{n}.png")
-            except Exception:  # noqa: BLE001 - the page may be gone
-                pass
-            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line("")
-                reporter.write_sep("-", f"{request.node.name}: page {log.page.url}")
-                reporter.write_line(f"blocked requests: {log.aborted[:20]}")
-                reporter.write_line(f"console errors: {log.console_errors[:20]}")
-                reporter.write_line(f"dialogs: {log.dialogs}")
-                reporter.write_sep("-", "streamlit server log (tail)")
-                reporter.write_line(server.log_tail())
-        log.page.context.close()
+    opener = page_opener(browser, request, WALL, HD)
+    open_page = next(opener)
+    yield lambda server, viewport=HD: open_page(server, viewport=viewport)
+    next(opener, None)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -21,7 +21,7 @@ import streamlit as st
 from geo import auth
 from geo.db import connect
 from geo.labels import t
-from ui.common import lang, plain, settings
+from ui.common import STORE_ERRORS, lang, plain, settings
 
 SESSION_KEY = "auth_session"  # a geo.auth.Session while someone is logged in
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
@@ -41,7 +41,10 @@ def current_user() -> auth.User | None:
     if session.expired(now, float(settings()["session_minutes"])):
         log_out(expired=True)
         return None
-    user = auth.find_user(accounts_engine(), session.user.name)
+    try:
+        user = auth.find_user(accounts_engine(), session.user.name)
+    except STORE_ERRORS:
+        return None  # accounts cannot be read: nobody may act for now, the login is kept for later
     if user is None:
         log_out()
         return None

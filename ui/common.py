@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from geo import settings as settings_mod
 from geo.dataset import Dataset, load_store
@@ -68,9 +70,34 @@ def _load(url: str, version: int) -> Dataset:
     return load_store(connect(url))
 
 
+STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError)  # locked, read-only, damaged or gone
+_last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
+
+
+def store_error_text(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:120]
+
+
 def _key() -> tuple[str, int]:
-    store_engine = engine()
-    return str(settings()["database_url"]), newest_version(store_engine)
+    """The store URL and its newest version; when the store cannot be read, the last version read.
+
+    That keeps every page showing the last good data (with a notice, see app.py) instead
+    of failing; only a process that never read the store has nothing to show and raises.
+    """
+    url = str(settings()["database_url"])
+    store_engine = None
+    try:
+        store_engine = engine()
+        version = newest_version(store_engine)
+    except STORE_ERRORS as exc:
+        if store_engine is not None:
+            store_engine.dispose()  # pooled connections keep a broken file's state: start afresh next time
+        if url not in _last_good:
+            raise
+        st.session_state["store_error"] = store_error_text(exc)
+        return url, _last_good[url]
+    _last_good[url] = version
+    return url, version
 
 
 def dataset() -> Dataset:

@@ -1,0 +1,270 @@
+"""Load test on loopback: many browser sessions on the overview and the wall while staff upload.
+
+    python bench/load.py [--sessions 20] [--minutes 5] [--upload-every 60] [--refresh 60]
+
+One streamlit server on the demo city (a fresh store in a temporary folder), one
+headless Chromium with one context per session (half on the overview, half on the
+wall display), and a ``python -m geo import`` of the next day's compound report
+every ``--upload-every`` seconds. After each import the overview sessions reload
+and the wall sessions wait for their own refresh; the time until each shows the new
+date is recorded. Errors are anything a user would notice (an exception on a page,
+a script error, a dialog, an HTTP 5xx, a lost connection, a failed import, a page
+that never shows the new data). The server's memory (RSS) is sampled every few
+seconds; it levels off when the mean of the last third of the run is within 10 %
+(+ 20 MiB) of the middle third.
+
+Prints a table; exits 0 when there were no errors and memory levelled off.
+``--json FILE`` also writes the figures (tests/test_load.py reads them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+AS_OF = "数据截至 {date}"
+
+
+@dataclass
+class Session:
+    kind: str  # "overview" or "wall"
+    log: object  # tests.browser.PageLog
+    waiting_since: float | None = None  # an upload finished at this time; the page has not shown it yet
+    reloaded: bool = False
+
+
+@dataclass
+class Result:
+    sessions: int
+    minutes: float
+    uploads: int = 0
+    errors: list[str] = field(default_factory=list)
+    latency: dict[str, list[float]] = field(default_factory=lambda: {"overview": [], "wall": []})
+    rss: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, MiB)
+
+    def thirds(self) -> tuple[float, float, float]:
+        values = [m for _, m in self.rss]
+        n = max(len(values) // 3, 1)
+        return (statistics.fmean(values[:n]), statistics.fmean(values[n:2 * n] or values),
+                statistics.fmean(values[2 * n:] or values))
+
+    @property
+    def levels_off(self) -> bool:
+        _, middle, last = self.thirds()
+        return last <= middle * 1.10 + 20
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.levels_off and self.uploads > 0
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children, in MiB."""
+    total = 0
+    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for one in pids:
+        try:
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def next_day_file(url: str, folder: Path) -> tuple[Path, str]:
+    """The newest day's compound reports again, one day later (some compounds sealed): the next upload."""
+    from geo.db import connect
+    from geo.store import current
+
+    engine = connect(url)
+    try:
+        rows = current(engine, "compound_status")
+        known = set(current(engine, "compounds")["id"].astype(str))
+    finally:
+        engine.dispose()
+    newest = str(rows["date"].max())
+    new = (dt.date.fromisoformat(newest) + dt.timedelta(days=1)).isoformat()
+    # the demo's reports keep a mistyped id on purpose: a real upload would be refused for it
+    day = rows[(rows["date"] == newest) & rows["compound_id"].astype(str).isin(known)].copy()
+    day["date"] = new
+    day.loc[day.index[: len(day) // 10], "closure"] = "sealed"
+    path = folder / f"compound_status_{new}.csv"
+    day.to_csv(path, index=False, encoding="utf-8")
+    return path, new
+
+
+def page_errors(session: Session, seen: dict[int, int]) -> list[str]:
+    """New problems on a page since the last look."""
+    log, page = session.log, session.log.page
+    found = []
+    console = [e for e in log.console_errors if "pageerror" in e or "WebSocket" in e]
+    fresh = console[seen.get(id(log), 0):]
+    seen[id(log)] = len(console)
+    found += [f"{session.kind}: {e[:160]}" for e in fresh]
+    found += [f"{session.kind}: HTTP {s} {u}" for s, u, _ in log.responses if s >= 500]
+    log.responses.clear()
+    found += [f"{session.kind}: dialog {d}" for d in log.dialogs]
+    log.dialogs.clear()
+    try:
+        state = page.evaluate("""() => [document.querySelectorAll('[data-testid="stException"]').length,
+            document.body.innerText.includes('Connection error') || document.body.innerText.includes('连接错误')]""")
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be asked is an error too
+        return found + [f"{session.kind}: page not responding: {exc!r}"[:200]]
+    if state[0]:
+        found.append(f"{session.kind}: Streamlit exception on the page")
+    if state[1]:
+        found.append(f"{session.kind}: connection lost")
+    return found
+
+
+def shows(page, date: str) -> bool:
+    try:
+        return bool(page.evaluate("(text) => document.body.innerText.includes(text)", AS_OF.format(date=date)))
+    except Exception:  # noqa: BLE001 - between reruns the page may be busy
+        return False
+
+
+def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: Path, quiet: bool = False) -> Result:
+    from playwright.sync_api import sync_playwright
+
+    from geo import auth
+    from geo.store import open_store
+
+    result = Result(sessions, minutes)
+    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
+    folder = Path(tempfile.mkdtemp(prefix="cmdmap-load-"))
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    engine = open_store(url, data)
+    auth.add_user(auth.SYSTEM, engine, "loader", "staff", "load-test-2020")
+    engine.dispose()
+    env = {"CMDMAP_DATA_DIR": str(data), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+           "CMDMAP_WALL_REFRESH_SECONDS": str(refresh), "CMDMAP_BACKUP_KEEP": "3"}
+    OUT.mkdir(parents=True, exist_ok=True)
+    with streamlit_server(env, name="load-server", log_dir=OUT, timeout=120) as server, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        open_sessions = []
+        for i in range(sessions):
+            kind = "wall" if i % 2 else "overview"
+            log = new_page(browser, {"width": 1280, "height": 800})
+            log.page.goto(server.base_url + ("/wall?kiosk=1" if kind == "wall" else "/"), wait_until="domcontentloaded")
+            open_sessions.append(Session(kind, log))
+        start = time.monotonic()
+        end = start + minutes * 60
+        next_upload = start + min(upload_every, minutes * 60 / 3)
+        next_sample = start
+        importing = None
+        new_date = None
+        seen: dict[int, int] = {}
+        deadline = refresh * 2 + 90  # seconds a page may take to show an upload
+        while time.monotonic() < end or importing or any(s.waiting_since for s in open_sessions):
+            now = time.monotonic()
+            if now >= next_sample:
+                result.rss.append((now - start, rss_mib(server.process.pid)))
+                next_sample = now + 5
+                for session in open_sessions:
+                    result.errors += page_errors(session, seen)
+            if importing is None and now >= next_upload and now < end - 10 and not any(
+                    s.waiting_since for s in open_sessions):
+                path, new_date = next_day_file(url, folder)
+                importing = subprocess.Popen(
+                    [sys.executable, "-m", "geo", "import", "compound_status", str(path), "--user", "loader"],
+                    cwd=ROOT, env={**{k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}, **env},
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                next_upload = now + upload_every
+            if importing is not None and importing.poll() is not None:
+                output = importing.communicate()[0]
+                if importing.returncode != 0:
+                    result.errors.append(f"import failed ({importing.returncode}): "
+                                         + " ".join(output.split())[-300:])
+                else:
+                    result.uploads += 1
+                    done = time.monotonic()
+                    say(f"[{done - start:6.1f}s] imported {new_date}")
+                    for session in open_sessions:
+                        session.waiting_since, session.reloaded = done, False
+                importing = None
+            for session in open_sessions:
+                if session.waiting_since is None:
+                    continue
+                if session.kind == "overview" and not session.reloaded:
+                    # "commit": start every reload at once instead of waiting for each page in turn
+                    session.log.page.goto(server.base_url + "/", wait_until="commit")
+                    session.reloaded = True
+                if shows(session.log.page, new_date):
+                    result.latency[session.kind].append(time.monotonic() - session.waiting_since)
+                    session.waiting_since = None
+                elif time.monotonic() - session.waiting_since > deadline:
+                    result.errors.append(f"{session.kind}: {new_date} not shown after {deadline} s")
+                    session.waiting_since = None
+            open_sessions[0].log.page.wait_for_timeout(250)  # let the browser work between looks
+        result.rss.append((time.monotonic() - start, rss_mib(server.process.pid)))
+        for session in open_sessions:
+            result.errors += page_errors(session, seen)
+        browser.close()
+    return result
+
+
+def report(result: Result, refresh: int) -> str:
+    def spread(values: list[float]) -> str:
+        if not values:
+            return "-"
+        return f"median {statistics.median(values):.1f} s, max {max(values):.1f} s (n={len(values)})"
+
+    first, middle, last = result.thirds()
+    rows = [
+        ("sessions", f"{result.sessions} ({(result.sessions + 1) // 2} overview, {result.sessions // 2} wall)"),
+        ("duration", f"{result.minutes:g} min"),
+        ("uploads (CLI imports)", str(result.uploads)),
+        ("errors", str(len(result.errors)) + ("" if not result.errors else ": " + "; ".join(result.errors[:5]))),
+        ("overview: new data after reload", spread(result.latency["overview"])),
+        (f"wall: new data by itself (refresh {refresh} s)", spread(result.latency["wall"])),
+        ("server RSS, thirds of the run (mean)", f"{first:.0f} / {middle:.0f} / {last:.0f} MiB"),
+        ("server RSS, min / max", f"{min(m for _, m in result.rss):.0f} / {max(m for _, m in result.rss):.0f} MiB"),
+        ("memory levels off", "yes" if result.levels_off else "NO"),
+        ("verdict", "PASS" if result.ok else "FAIL"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"| {'measure':<{width}} | value |", f"| {'-' * width} | --- |"]
+    lines += [f"| {k:<{width}} | {v} |" for k, v in rows]
+    lines.append("")
+    lines.append("RSS over time (MiB): " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in result.rss[::max(1, len(result.rss) // 12)]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20, help="browser sessions (default 20)")
+    parser.add_argument("--minutes", type=float, default=5.0, help="duration (default 5)")
+    parser.add_argument("--upload-every", type=float, default=60.0, help="seconds between imports (default 60)")
+    parser.add_argument("--refresh", type=int, default=60, help="the wall's refresh in seconds (default 60)")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="the city (default: the demo, data/)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    result = run(args.sessions, args.minutes, args.upload_every, args.refresh, args.data)
+    print(report(result, args.refresh))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "sessions": result.sessions, "minutes": result.minutes, "uploads": result.uploads,
+            "errors": result.errors, "latency": result.latency, "rss": result.rss,
+            "levels_off": result.levels_off, "ok": result.ok}, indent=2), encoding="utf-8")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

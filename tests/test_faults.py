@@ -1,0 +1,296 @@
+"""Faults: imports killed mid-transaction, two staff at once, a broken store, a missing layer.
+
+The store must always hold the previous or the new version, whole; the app and the
+command line say clearly what is wrong and keep serving what they can.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import auth, backup, store
+from geo.db import connect
+from tests.conftest import write_tiny_city
+
+ROOT = Path(__file__).resolve().parent.parent
+N = 600  # compounds per file: enough for the transaction to take a good part of the import
+SEEDED = 6  # versions of the tiny city's seed, one per table
+
+
+def _layer(path: Path, label: str) -> Path:
+    features = []
+    for i in range(N):
+        x, y = 114.300 + (i % 50) * 0.0003, 29.830 + (i // 50) * 0.0003
+        ring = [[x, y], [x + 0.0002, y], [x + 0.0002, y + 0.0002], [x, y + 0.0002], [x, y]]
+        features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+                         "properties": {"id": f"N{i:05d}", "name": f"{label}{i}", "zone": "Z1"}})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch):
+    """A store file with the tiny city and a clerk; the environment points the command line at it."""
+    data = write_tiny_city(tmp_path / "city")
+    path = tmp_path / "store" / "cmdmap.sqlite"
+    for name, value in (("DATA_DIR", str(data)), ("DATABASE_URL", f"sqlite:///{path}"), ("BASEMAP", "none"),
+                        ("BACKUP_KEEP", "3")):
+        monkeypatch.setenv(f"CMDMAP_{name}", value)
+    engine = store.open_store(f"sqlite:///{path}", data)
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk2", "staff", "password123")
+    return path
+
+
+def _state(path: Path) -> tuple[int, set[str]]:
+    """The newest version and the labels of the imported compounds; asserts the store is whole."""
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        newest = conn.execute("SELECT max(id) FROM versions").fetchone()[0]
+        names = [r[0] for r in conn.execute(
+            "SELECT name FROM rows_compounds WHERE removed_in IS NULL AND id LIKE 'N%'")]
+        added = conn.execute("SELECT rows_added + rows_changed FROM versions WHERE id = ?", (newest,)).fetchone()[0]
+    labels = {name.rstrip("0123456789") for name in names}
+    assert len(names) in (0, N) and len(labels) <= 1, (len(names), labels)  # never half a file
+    assert newest <= SEEDED or added == N  # the newest import's rows are all there
+    return newest, labels
+
+
+def _fork_import(path: Path) -> int:
+    """A child process running ``python -m geo import`` as the command line does (no start-up cost)."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            connect.cache_clear()  # never share the parent's pooled connections
+            from geo.__main__ import main
+
+            os._exit(main(["import", "compounds", str(path), "--user", "clerk"]))
+        finally:
+            os._exit(70)
+    return pid
+
+
+def test_imports_killed_at_random_points_leave_the_old_or_the_new_version_whole(city, tmp_path):
+    files = [_layer(tmp_path / "a.geojson", "甲"), _layer(tmp_path / "b.geojson", "乙")]
+    rng = random.Random(6)
+    pid = _fork_import(files[0])
+    assert os.waitpid(pid, 0)[1] == 0
+    # how long an import changing all N rows takes here, so that the kills spread over the whole of it
+    start = time.monotonic()
+    pid = _fork_import(files[1])
+    assert os.waitpid(pid, 0)[1] == 0
+    span = time.monotonic() - start
+    version, labels = _state(city)
+    assert labels == {"乙"}
+    outcomes = []
+    for _ in range(20):
+        pid = _fork_import(files[1] if labels == {"甲"} else files[0])  # always a change of all N rows
+        time.sleep(rng.uniform(0.2, 1.6) * span)
+        os.kill(pid, signal.SIGKILL)
+        status = os.waitpid(pid, 0)[1]
+        newest, labels = _state(city)
+        outcomes.append("finished" if os.WIFEXITED(status) else ("committed" if newest > version else "rolled back"))
+        assert os.WIFEXITED(status) or newest in (version, version + 1)
+        version = newest
+    print("20 kills:", {o: outcomes.count(o) for o in set(outcomes)})
+    assert "rolled back" in outcomes  # some kills did land inside the transaction
+    # and the store still takes a whole import afterwards
+    pid = _fork_import(files[1] if labels == {"甲"} else files[0])
+    assert os.waitpid(pid, 0)[1] == 0
+    assert _state(city)[1] == ({"乙"} if labels == {"甲"} else {"甲"})
+
+
+def test_the_real_command_killed_after_its_check_leaves_the_store_whole(city, tmp_path):
+    files = {"甲": _layer(tmp_path / "a.geojson", "甲"), "乙": _layer(tmp_path / "b.geojson", "乙")}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    for delay in (0.0, 0.3, 0.8):
+        before = _state(city)
+        label = "乙" if before[1] == {"甲"} else "甲"
+        process = subprocess.Popen([sys.executable, "-m", "geo", "import", "compounds", str(files[label]),
+                                    "--user", "clerk"],
+                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in process.stdout:  # the check is done: the transaction is next
+            if "可以导入" in line:
+                break
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        after = _state(city)
+        assert after == before or (after[0] == before[0] + 1 and after[1] == {label})
+
+
+def test_two_staff_importing_at_the_same_moment_both_land_in_order(city, tmp_path):
+    files = []
+    for day, closure in (("2020-02-26", "全封闭"), ("2020-02-27", "封闭管理")):
+        path = tmp_path / f"{day}.csv"
+        path.write_text(f"小区编号,日期,封闭状态\n0501,{day},{closure}\n0503,{day},{closure}\n", encoding="utf-8")
+        files.append(path)
+    before = store.newest_version(connect(f"sqlite:///{city}"))
+    processes = [subprocess.Popen([sys.executable, "-m", "geo", "import", "compound_status", str(path),
+                                   "--user", user], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True) for path, user in zip(files, ("clerk", "clerk2"))]
+    outputs = [p.communicate(timeout=120)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    engine = connect(f"sqlite:///{city}")
+    versions = store.history(engine).sort_values("id")
+    new = versions.loc[versions["id"] > before]
+    assert len(new) == 2 and set(new["user_name"]) == {"clerk", "clerk2"}
+    assert new["id"].tolist() == [before + 1, before + 2] and new["created_at"].is_monotonic_increasing
+    rows = store.current(engine, "compound_status")
+    assert {"2020-02-26", "2020-02-27"} <= set(rows["date"])  # neither import lost the other
+
+
+def test_each_import_and_rollback_is_backed_up_first_and_a_backup_restores(city, tmp_path, capsys):
+    from geo.__main__ import main
+
+    engine = connect(f"sqlite:///{city}")
+    folder = backup.backup_folder(engine)
+    day = tmp_path / "day.csv"
+    day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+    assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 0
+    copies = backup.backups(folder)
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as conn:  # the copy holds the store as it was before the import
+        assert conn.execute("SELECT max(id) FROM versions").fetchone()[0] == store.newest_version(engine) - 1
+    for closure in ("封闭管理", "未封闭", "全封闭"):
+        day.write_text(f"小区编号,日期,封闭状态\n0501,2020-02-26,{closure}\n", encoding="utf-8")
+        assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 0
+    assert len(backup.backups(folder)) == 3  # CMDMAP_BACKUP_KEEP=3: the oldest are pruned
+    newest = store.newest_version(engine)
+    # restore the newest backup: the store is back to the version before the last import
+    assert main(["restore", str(backup.backups(folder)[-1])]) == 0
+    assert "已从" in capsys.readouterr().out
+    assert store.newest_version(engine) == newest - 1
+    assert main(["restore"]) == 0 and "cmdmap-" in capsys.readouterr().out  # no file: lists the backups
+
+
+def test_a_corrupted_store_is_restored_from_its_backup(city, tmp_path, capsys):
+    from geo.__main__ import main
+
+    engine = connect(f"sqlite:///{city}")
+    copy = backup.make_backup(engine, keep=5)
+    newest = store.newest_version(engine)
+    engine.dispose()
+    with open(city, "r+b") as handle:  # wreck the header and the first pages
+        handle.write(b"\xde\xad" * 4096)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{city}{suffix}").unlink(missing_ok=True)
+    connect.cache_clear()
+    code = main(["history"])
+    err = capsys.readouterr().err
+    assert code == 3 and "数据存储无法读取" in err and "python -m geo restore" in err
+    assert main(["restore", str(copy)]) == 0
+    connect.cache_clear()
+    assert store.newest_version(connect(f"sqlite:///{city}")) == newest
+
+
+def test_backups_are_skipped_on_other_databases():
+    from sqlalchemy import create_engine
+
+    assert backup.make_backup(create_engine("sqlite://"), keep=5) is None
+    assert backup.store_file("postgresql+psycopg://u@db/cmdmap") is None
+
+
+def _page(page: str, user: auth.User | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user:
+        at.session_state["auth_session"] = auth.start_session(user)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _wreck(path: Path) -> None:
+    connect(f"sqlite:///{path}").dispose()
+    with open(path, "r+b") as handle:
+        handle.write(b"\xde\xad" * 4096)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def test_a_corrupted_store_the_app_keeps_showing_the_last_good_data_with_a_notice(city):
+    before = _page("pages/compounds.py")
+    rows = len(before.dataframe[0].value)
+    _wreck(city)
+    for page in ("pages/overview.py", "pages/compounds.py", "pages/sites.py"):
+        at = _page(page)
+        assert "正在显示上次读到的数据" in " ".join(w.value for w in at.warning), page
+    assert len(at.dataframe[0].value) > 0 and len(_page("pages/compounds.py").dataframe[0].value) == rows
+    # a staff member cannot act on a store whose accounts cannot be read
+    assert not _page("pages/upload.py", auth.User("clerk", "staff")).file_uploader
+
+
+def test_a_store_that_was_never_readable_gives_a_clear_error_not_a_traceback(tmp_path, monkeypatch):
+    path = tmp_path / "broken.sqlite"
+    path.write_bytes(b"this is not a database" * 500)
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(write_tiny_city(tmp_path / "city")))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{path}")
+    at = _page("pages/overview.py")
+    assert "数据存储暂时无法读取或写入" in at.error[0].value
+
+
+def test_a_locked_store_refuses_the_import_clearly_and_changes_nothing(city, tmp_path, monkeypatch, capsys):
+    from geo import db
+    from geo.__main__ import main
+
+    def short_wait(dbapi_connection, _record):  # the store's own pragmas, with a 1 s wait instead of 30 s
+        real_pragmas(dbapi_connection, _record)
+        dbapi_connection.execute("PRAGMA busy_timeout=1000")
+
+    real_pragmas = db._sqlite_pragmas
+    monkeypatch.setattr(db, "_sqlite_pragmas", short_wait)
+    connect.cache_clear()
+    day = tmp_path / "day.csv"
+    day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+    before = _state(city)
+    holder = sqlite3.connect(city, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        code = main(["import", "compound_status", str(day), "--user", "clerk"])
+        assert code == 3 and "数据存储无法读取或写入" in capsys.readouterr().err
+        at = _page("pages/compounds.py")  # readers still read (write-ahead log)
+        assert len(at.dataframe[0].value) > 0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        connect.cache_clear()
+    assert _state(city) == before
+
+
+def test_a_read_only_store_is_served_and_refuses_imports_clearly(city, tmp_path, monkeypatch, capsys):
+    from geo.__main__ import main
+
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///file:{city}?mode=ro&uri=true")
+    day = tmp_path / "day.csv"
+    day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+    before = _state(city)
+    assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 3
+    assert "readonly" in capsys.readouterr().err
+    assert len(_page("pages/compounds.py").dataframe[0].value) > 0
+    assert _state(city) == before
+
+
+def test_a_layer_missing_from_the_data_folder_leaves_the_others_on_the_map(tmp_path, monkeypatch):
+    data = write_tiny_city(tmp_path / "city")
+    (data / "sites.geojson").unlink()
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(data))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    overview = _page("pages/overview.py")
+    assert overview.metric  # the headline figures are there
+    assert len(_page("pages/compounds.py").dataframe[0].value) == 3
+    assert len(_page("pages/zones.py").dataframe[0].value) == 2
+    sites = _page("pages/sites.py")  # no sites at all: an empty page, not an error
+    assert not sites.error
