@@ -183,6 +183,24 @@ def _read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
     return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
+def place_names(engine: Engine, kind: str) -> pd.DataFrame:
+    """Id and name of every current place of layer ``kind`` (no shapes: cheap at 100,000 places)."""
+    rows = ROWS[kind]
+    with engine.connect() as conn:
+        return pd.read_sql(select(rows.c.id, rows.c.name).where(rows.c.removed_in.is_(None)), conn)
+
+
+def newest_report_date(engine: Engine) -> str | None:
+    """The latest date any current status row reports, or None."""
+    found = []
+    with engine.connect() as conn:
+        for kind in STATUS_TABLES:
+            rows = ROWS[kind]
+            found.append(conn.execute(select(func.max(rows.c.date)).where(rows.c.removed_in.is_(None))).scalar())
+    found = [str(d) for d in found if d]
+    return max(found) if found else None
+
+
 def existing_rows(engine: Engine, kind: str) -> pd.DataFrame:
     """The current rows as the database holds them (with ``row_id``), for :func:`diff_rows`."""
     return _read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))

@@ -67,7 +67,7 @@ def _file_problem(name: str, zh: str, en: str) -> Problem:
 
 
 def _places(engine: Engine, kind: str) -> pd.DataFrame:
-    frames = [store.current(engine, layer)[["id", "name"]] for layer in PLACES[kind]]
+    frames = [store.place_names(engine, layer) for layer in PLACES[kind]]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["id", "name"])
 
 
@@ -110,8 +110,8 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, headers: dict[str, str], places
 
 
 def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
-    dates = [d for table in STATUS_TABLES for d in store.current(engine, table)["date"].dropna()]
-    year = int(max(dates)[:4]) if dates else None
+    newest = store.newest_report_date(engine)  # the year of dates written as 2月25日
+    year = int(newest[:4]) if newest else None
     # every row is checked, also rows with other problems: staff see everything at once
     reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
     problems = list(reading.problems)
@@ -180,7 +180,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.problems.append(_file_problem(file_name, "文件中没有数据行。", "The file has no data rows."))
     if result.ok:
         existing = store.existing_rows(engine, kind)
-        if present is not None:
+        if present is not None and set(TABLES[kind].names) - set(present):  # a partial file: read what it keeps
             result.frame = frame = store.keep_absent_columns(kind, frame, store.current(engine, kind), present)
         result.delta, result.fields = store.diff_rows(kind, existing, store.records(kind, frame))
         result.summary = summarise(engine, kind, result, thresholds)
