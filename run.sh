@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The two commands of the README:
 #   ./run.sh app    install the Python packages (into .venv) and start the app on the demo data
-#   ./run.sh test   install what the tests need (chromium, CJK fonts, packages) and run them all
+#   ./run.sh test   install what the tests need (chromium, CJK fonts, PostgreSQL with PostGIS, nginx,
+#                   packages) and run them all
+# and the multi-server set-up on loopback (docs/deploy.md):
+#   ./run.sh cluster [start|status|stop]   PostgreSQL with PostGIS, two app processes, nginx
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,6 +26,12 @@ venv() {
     fi
 }
 
+# Debian packages of the multi-server set-up, when missing
+server_packages() {
+    ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql postgresql-postgis)
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+}
+
 case "${1:-}" in
     app)
         venv requirements.txt
@@ -34,13 +43,22 @@ case "${1:-}" in
         command -v chromium >/dev/null || need+=(chromium)
         fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
         fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
+        server_packages
         if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
         venv tests/requirements.txt
         shift
         exec .venv/bin/python -m pytest -q "$@"
         ;;
+    cluster)
+        need=()
+        server_packages
+        if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+        venv requirements.txt
+        shift
+        exec deploy/cluster.sh "$@"
+        ;;
     *)
-        echo "usage: ./run.sh app | test" >&2
+        echo "usage: ./run.sh app | test | cluster [start|status|stop]" >&2
         exit 2
         ;;
 esac

@@ -190,6 +190,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geo import movestore
     from geo.cli_user import register
     from geo.crs import DATUMS
     from geo.schema import TABLES
@@ -238,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     restore.set_defaults(func=_restore)
 
     register(sub)
+    movestore.register(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

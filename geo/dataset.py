@@ -51,11 +51,14 @@ def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd
 
 def load_store(engine) -> Dataset:
     """The newest version of every table in the store, as a Dataset."""
-    from geo import store
+    from geo import spatial, store
 
     frames = {kind: store.current(engine, kind) for kind in (*GEOMETRY_TABLES, *STATUS_TABLES)}
     assigned = 0
     for kind in ("compounds", "sites"):
-        frames[kind], count = assign_zones(frames[kind], frames["zones"])
+        if engine.dialect.name == "postgresql":  # the join on PostGIS's index: large cities stay fast
+            frames[kind], count = spatial.assign_zones_in_database(engine, kind, frames[kind])
+        else:
+            frames[kind], count = assign_zones(frames[kind], frames["zones"])
         assigned += count
     return Dataset(**frames, problems=[], zones_assigned=assigned)

@@ -54,7 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("map_height", 620, "Height of the maps in pixels.", int),
     Setting("database_url", f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}",
             "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default SQLite "
-            "file needs nothing installed; it is filled from data_dir on first use."),
+            "file needs nothing installed; several app servers share a PostgreSQL database with PostGIS "
+            "(postgresql+psycopg://user@host/db, the password in ~/.pgpass; see docs/deploy.md). An empty store is filled "
+            "from data_dir on first use."),
     Setting("require_login", False,
             "true: viewing needs an account too; false: anyone may view, only uploads and history "
             "actions need one.", lambda v: v.lower() in ("1", "true", "yes", "on")),

@@ -34,7 +34,8 @@ from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, Lar
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.db import metadata
+from geo.db import lock_for_writing, metadata
+from geo.geomtype import Geometry
 from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 
 KINDS = GEOMETRY_TABLES + STATUS_TABLES
@@ -89,8 +90,10 @@ def _row_table(kind: str) -> Table:
                Column("removed_in", Integer, ForeignKey("versions.id"))]
     columns += [Column(col.name, _TYPES.get(col.kind, Text)) for col in table.columns]
     if table.geometry:
-        columns.append(Column("geometry", Text))  # WKB as hex: exact, compact, readable by PostGIS
+        columns.append(Column("geometry", Geometry()))  # WKB hex to Python; a PostGIS geometry on PostgreSQL
     rows = Table(f"rows_{kind}", metadata, *columns)
+    if table.geometry:
+        Index(f"ix_rows_{kind}_geometry", rows.c.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
     Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
     Index(f"ix_rows_{kind}_added", rows.c.added_in)
     return rows
@@ -170,7 +173,8 @@ def _from_records(kind: str, frame: pd.DataFrame):
 
 def _read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
     rows = ROWS[kind]
-    query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(condition)
+    query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(condition).order_by(
+        rows.c.row_id)  # PostgreSQL moves updated rows: keep the order rows were written in
     with engine.connect() as conn:
         # in chunks: a million supply rows fetched at once as Python tuples took a gigabyte at the peak
         chunks = list(pd.read_sql(query, conn, chunksize=100_000))
@@ -333,9 +337,10 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
     """
     rows = ROWS[kind]
     with engine.begin() as conn:
+        lock_for_writing(conn)
         # read inside the transaction: a concurrent import is diffed against, never lost
         existing = pd.read_sql(select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)])
-                               .where(rows.c.removed_in.is_(None)), conn)
+                               .where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
         if present is not None:
             incoming = keep_absent_columns(kind, incoming, _from_records(kind, existing), present)
         records_in = records(kind, incoming)
@@ -369,8 +374,9 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         raise LookupError(f"version {target} does not exist")
     rows = ROWS[kind]
     with engine.begin() as conn:
-        now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)), conn)
-        then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)), conn)
+        lock_for_writing(conn)
+        now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
+        then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)).order_by(rows.c.row_id), conn)
         # compare by content, not by row: a row revived by an earlier rollback is a copy
         now_sig, then_sig = _signatures(kind, now_rows), _signatures(kind, then_rows)
         retire = sorted(now_rows.loc[~now_sig.isin(set(then_sig)), "row_id"].astype(int))

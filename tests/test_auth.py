@@ -31,8 +31,8 @@ def cheap_hashes(monkeypatch):
 
 
 @pytest.fixture
-def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path}/auth.sqlite"
+def url(store_url) -> str:
+    return store_url  # each test runs on SQLite and on PostgreSQL
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The upload path below the pages: check, commit, history, rollback, on a real SQLite store."""
+"""The upload path below the pages: check, commit, history, rollback, on SQLite and on PostgreSQL."""
 
 import io
 import json
@@ -9,7 +9,6 @@ import shapely
 
 from geo import auth, store
 from geo.coords import wgs84_to_gcj02
-from geo.store import open_store
 from geo.upload import check_file, commit, rollback_to
 
 STAFF = auth.User("clerk", "staff")
@@ -17,8 +16,8 @@ ADMIN = auth.User("boss", "admin")
 
 
 @pytest.fixture
-def engine(tiny_dir):
-    return open_store(f"sqlite:///{tiny_dir.parent / 'store.sqlite'}", tiny_dir)
+def engine(tiny_store):
+    return tiny_store
 
 
 def csv(text: str, encoding: str = "utf-8") -> bytes:

@@ -18,8 +18,8 @@ BAD = ("小区编号,日期,封闭状态,居民人数\n"
 
 
 @pytest.fixture
-def env(tiny_dir, monkeypatch):
-    url = f"sqlite:///{tiny_dir.parent / 'store.sqlite'}"
+def env(tiny_dir, store_url, monkeypatch):
+    url = store_url  # SQLite and PostgreSQL
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")

@@ -433,6 +433,7 @@
     /* Apply one rerun's states, legend and view (see geo/mapview.py MapUpdate). */
     update: function (message) {
       mark("update");
+      var started = performance.now();
       (message.states || []).forEach(function (state) {
         var layer = registry.layers[state.key];
         if (layer) { layer.setState(state); }
@@ -444,7 +445,10 @@
         registry.fitKey = message.fit.key;
         if (!(first && message.fit.initial) && message.fit.bounds) { map.fitBounds(message.fit.bounds); }
       }
+      // how long the page was busy applying the update and redrawing: a wall display must not stall
+      registry.updateMs = Math.max(registry.updateMs || 0, performance.now() - started);
     },
+    longestUpdate: function () { return registry.updateMs || 0; },
     /* For tests: how many features the layers on the map drew last time, and how many are highlighted. */
     drawn: function (key) {
       return registry.order.filter(function (l) { return !key || l.key === key; })
