@@ -127,8 +127,9 @@ def test_script_bearing_names_never_run_anywhere(hostile_server, open_page):
     for path in PAGES:
         page.goto(hostile_server.base_url + path, wait_until="domcontentloaded")
         _settle(page)
-        frame = map_frame(page)
-        shown[path] = _hover_every_place(page, frame)
+        # hover again until a tooltip has shown the text (a map still updating may miss the first pass)
+        shown[path] = poll(lambda: _hover_every_place(page, map_frame(page)),
+                           f"a tooltip of {path} showing the hostile text", timeout=40, interval=1.0)
         _assert_nothing_ran(page, path)
     # the history, logged in (a reload would log out: navigate inside the app)
     page.goto(hostile_server.base_url + "/", wait_until="domcontentloaded")
