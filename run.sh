@@ -43,6 +43,7 @@ case "${1:-}" in
         command -v chromium >/dev/null || need+=(chromium)
         fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
         fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
+        command -v node >/dev/null || need+=(nodejs)  # runs the map's decoder in tests/test_fastlayer_js.py
         server_packages
         if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
         venv tests/requirements.txt

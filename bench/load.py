@@ -20,7 +20,6 @@ Prints a table; exits 0 when there were no errors and memory levelled off.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -35,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
+from tests.uploads import next_day_report  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 AS_OF = "数据截至 {date}"
@@ -89,20 +89,7 @@ def rss_mib(pid: int) -> float:
 
 def next_day_file(url: str, folder: Path) -> tuple[Path, str]:
     """The newest day's compound reports again, one day later (some compounds sealed): the next upload."""
-    from geo.db import connect
-    from geo.store import current
-
-    engine = connect(url)
-    try:
-        rows = current(engine, "compound_status")
-        known = set(current(engine, "compounds")["id"].astype(str))
-    finally:
-        engine.dispose()
-    newest = str(rows["date"].max())
-    new = (dt.date.fromisoformat(newest) + dt.timedelta(days=1)).isoformat()
-    # the demo's reports keep a mistyped id on purpose: a real upload would be refused for it
-    day = rows[(rows["date"] == newest) & rows["compound_id"].astype(str).isin(known)].copy()
-    day["date"] = new
+    day, _, new = next_day_report(url)
     day.loc[day.index[: len(day) // 10], "closure"] = "sealed"
     path = folder / f"compound_status_{new}.csv"
     day.to_csv(path, index=False, encoding="utf-8")

@@ -154,23 +154,14 @@ def worker_rerun(url: str, city: str) -> dict:
     return {**times, "peak_mib": peak_mib()}
 
 
-def worker_import(url: str, city: str, rows_out: str) -> dict:
+def worker_import(url: str, rows_out: str) -> dict:
     """Check and store a compound status table with one row per compound, for the day after the last."""
-    import pandas as pd
-
     from geo import auth, upload
-
-    table = pd.read_csv(Path(city) / "compound_status.csv", dtype=str)
-    last = table["日期"].max() if "日期" in table else table["date"].max()
-    date_col = "日期" if "日期" in table else "date"
-    from geo import store
     from geo.db import connect
+    from tests.uploads import next_day_report
 
     engine = connect(url)
-    known = set(store.current(engine, "compounds")["id"].astype(str))
-    day = table.loc[(table[date_col] == last) & table["compound_id"].isin(known)].drop_duplicates("compound_id")
-    day[date_col] = (dt.date.fromisoformat(last) + dt.timedelta(days=1)).isoformat()
-    content = day.to_csv(index=False).encode("utf-8")
+    content = next_day_report(url)[0].to_csv(index=False).encode("utf-8")
     Path(rows_out).write_bytes(content)
     user = auth.User("bench", "staff")
     start = time.perf_counter()
@@ -179,7 +170,7 @@ def worker_import(url: str, city: str, rows_out: str) -> dict:
     assert check.ok, [p.message("en") for p in check.problems[:5]]
     upload.commit(engine, check, user)
     total = time.perf_counter() - start
-    return {"rows": len(day), "check": checked, "total": total, "peak_mib": peak_mib()}
+    return {"rows": len(check.frame), "check": checked, "total": total, "peak_mib": peak_mib()}
 
 
 def worker_seed(url: str, city: str) -> dict:
@@ -379,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         theirs = run_json("explore", url, str(explore_html))
         ours = run_json("ours", url)
         rerun = run_json("rerun", url, str(city))
-        imported = run_json("import", url, str(city), str(OUT / f"import-{n}.csv"))
+        imported = run_json("import", url, str(OUT / f"import-{n}.csv"))
         seen = {} if args.no_browser else browser_times(n, url, city, explore_html, args.quick)
         rows.append((n, seeded, theirs, ours, rerun, imported, seen))
         print(f"… {n:,} compounds measured", file=sys.stderr, flush=True)

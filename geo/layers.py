@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geo import vocab
+from geo.distinct import map_distinct
 from geo.labels import t
 from geo.mapview import Layer, Legend, LegendEntry
 from geo.vocab import MISSING
@@ -48,13 +49,6 @@ def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: st
     return Legend(title, entries)
 
 
-def _per_distinct(values: pd.Series, one) -> pd.Series:
-    """``values.map(one)`` with ``one`` called once per distinct value (NA included): fast at 100,000 rows."""
-    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
-    done = np.array([one(v) for v in distinct] + [one(None)], dtype=object)
-    return pd.Series(done[codes], index=values.index, dtype=object)
-
-
 def _values(values: pd.Series, suffix: str = "") -> pd.Series:
     """Numbers and text as a tooltip shows them: whole numbers without '.0', '—' for nothing.
 
@@ -62,19 +56,19 @@ def _values(values: pd.Series, suffix: str = "") -> pd.Series:
     ['3天', '—', '2.5天', '—']
     """
     def one(value) -> str:
-        if value is None or (not isinstance(value, str) and (pd.isna(value) or value in (np.inf, -np.inf))):
+        if not isinstance(value, str) and value in (np.inf, -np.inf):
             return "—"
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return f"{value}{suffix}"
 
-    return _per_distinct(values, one)
+    return map_distinct(values, one, missing="—")
 
 
 def _states(vocabulary: str, codes: pd.Series, lang: str) -> pd.Series:
     labels = {code: vocab.label(vocabulary, code, lang) for code in vocab.codes(vocabulary)}
-    return _per_distinct(codes, lambda c: labels.get(c, t("legend_missing", lang)) if isinstance(c, str)
-                         else t("legend_missing", lang))
+    return map_distinct(codes, lambda c: labels.get(str(c), t("legend_missing", lang)),
+                        missing=t("legend_missing", lang))
 
 
 def compound_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
@@ -93,7 +87,7 @@ def site_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
         "id": view["id"].astype(str), "category": view["category"],
         "state": _states("resumption", view["category"], lang),
         "workers": _values(view["workers_returned"]) + " / " + _values(view["workers_total"]),
-        "ledger": _per_distinct(ledger, lambda c: vocab.label("yes_no", c, lang) if isinstance(c, str) else "—"),
+        "ledger": map_distinct(ledger, lambda c: vocab.label("yes_no", str(c), lang), missing="—"),
         "zone": _values(view["zone_name"])})
     fields = [(t("col_resumption", lang), "state"), (t("col_workers", lang), "workers"),
               (t("col_health_ledger", lang), "ledger"), (t("col_zone", lang), "zone")]
@@ -103,8 +97,8 @@ def site_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
 
 def supply_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
     items = {code: vocab.label("item", code, lang) for code in vocab.codes("item")}
-    short = _per_distinct(view["short_items"], lambda s: ", ".join(items.get(c, c) for c in str(s or "").split(",")
-                                                                     if c) or "—")
+    short = map_distinct(view["short_items"], lambda s: ", ".join(items.get(c, c) for c in str(s).split(",") if c)
+                         or "—", missing="—")
     days = pd.to_numeric(view["min_days"], errors="coerce").astype(float).round(1)
     frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
                           "state": _states("supply_level", view["category"], lang),

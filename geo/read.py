@@ -34,6 +34,7 @@ import pandas as pd
 import shapely
 
 from geo import vocab
+from geo.distinct import map_distinct
 from geo.schema import TABLES, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -131,19 +132,6 @@ def mixed_encoding_line(data: bytes) -> int | None:
     return None
 
 
-def map_distinct(values: pd.Series, func) -> pd.Series:
-    """``values.map(func)`` computed once per distinct text: a 100,000-row column has few dates or states.
-
-    >>> map_distinct(pd.Series(["a", "b", "a", None]), str.upper).tolist()
-    ['A', 'B', 'A', None]
-    """
-    distinct = pd.unique(values.to_numpy(dtype=object))
-    lookup = {v: func(v) if isinstance(v, str) else None for v in distinct if not (v is None or v is pd.NA
-                                                                                  or v != v)}
-    return pd.Series([lookup.get(v) if isinstance(v, str) else None for v in values.to_numpy(dtype=object)],
-                     index=values.index, dtype=object)
-
-
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _FULL_DATE = re.compile(r"^(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
@@ -159,7 +147,7 @@ def parse_dates(values: pd.Series, year: int | None = None) -> pd.Series:
     >>> parse_dates(pd.Series(["2020/2/25", "2月24日", "43884", "2020年2月1日", "昨天"])).tolist()
     ['2020-02-25', '2020-02-24', '2020-02-23', '2020-02-01', <NA>]
     """
-    text = map_distinct(values, lambda v: unicodedata.normalize("NFKC", v).strip()).astype("string")
+    text = map_distinct(values.astype("string"), lambda v: unicodedata.normalize("NFKC", v).strip()).astype("string")
     full = text.str.extract(_FULL_DATE)
     if year is None:
         years = pd.to_numeric(full[0], errors="coerce").dropna()
@@ -186,7 +174,7 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["1,200", "３４", "", "x", "inf"])).tolist()
     [1200.0, 34.0, nan, nan, nan]
     """
-    text = map_distinct(values, lambda v: unicodedata.normalize("NFKC", v).replace(",", "").strip())
+    text = map_distinct(values.astype("string"), lambda v: unicodedata.normalize("NFKC", v).replace(",", "").strip())
     numbers = pd.to_numeric(text.astype("string"), errors="coerce").astype(float)
     return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
 
@@ -400,7 +388,7 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
                 parsed = parsed.where(whole, np.nan)
             expected = ("整数" if col.kind == "int" else "数字", "a whole number" if col.kind == "int" else "a number")
         elif col.vocabulary:
-            parsed = map_distinct(values, lambda v: vocab.to_code(col.vocabulary, v)).astype("string")
+            parsed = map_distinct(values.astype("string"), lambda v: vocab.to_code(col.vocabulary, v)).astype("string")
             expected = (vocab.accepted_values(col.vocabulary, "zh"), vocab.accepted_values(col.vocabulary, "en"))
         else:
             out[col.name] = values.where(~blank, pd.NA)

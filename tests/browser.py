@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 from urllib.parse import urlsplit
 
-import pytest
+from tests.needs import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -64,9 +64,7 @@ def require_chromium() -> str:
     wanted = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
     reason = (f"Chromium not found at {wanted!r}: install it (Debian: apt-get install chromium) "
               "or set CHROMIUM_PATH")
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests must not be skipped)", pytrace=False)
-    pytest.skip(reason)
+    unavailable(reason)
 
 
 def launch_chromium(playwright):
@@ -229,8 +227,12 @@ def streamlit_server(env: dict[str, str], name: str = "server", timeout: float =
 # --------------------------------------------------------------------------- waiting and the map
 
 
-def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: float = 0.25) -> T:
-    """Call ``check`` until it returns something truthy; exceptions count as 'not yet'."""
+def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: float = 0.25, page=None) -> T:
+    """Call ``check`` until it returns something truthy; exceptions count as 'not yet'.
+
+    With ``page``, the wait between two calls is ``page.wait_for_timeout``, so that Playwright keeps
+    handling the page's events (routes, frames attaching) meanwhile.
+    """
     deadline = time.monotonic() + timeout
     last_error: BaseException | None = None
     while True:
@@ -243,7 +245,10 @@ def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: flo
         if time.monotonic() > deadline:
             detail = f" (last error: {last_error!r})" if last_error else ""
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
-        time.sleep(interval)
+        if page is not None:
+            page.wait_for_timeout(interval * 1000)
+        else:
+            time.sleep(interval)
 
 
 def map_frames(page) -> list:

@@ -32,7 +32,6 @@ Run: ``python -m pytest tests/test_browser_wall.py -q`` (needs Chromium, see tes
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -46,7 +45,8 @@ from typing import Callable, TypeVar
 import pytest
 
 from tests.browser import (ARTIFACTS, ROOT, chromium_session, drawn, exception_text, highlighted, map_frames,
-                           no_exception, page_opener, screenshot, streamlit_server)
+                           no_exception, page_opener, poll, screenshot, streamlit_server)
+from tests.uploads import next_day_report
 
 T = TypeVar("T")
 
@@ -114,23 +114,8 @@ def open_wall(browser, request):
 
 
 def wait_for(page, check: Callable[[], T], what: str, timeout: float = 60.0, interval_ms: int = 250) -> T:
-    """Call ``check`` until it returns something truthy, waiting with ``page.wait_for_timeout`` in between.
-
-    Exceptions count as 'not yet' (frames detach and re-attach while Streamlit draws).
-    """
-    deadline = time.monotonic() + timeout
-    last_error: BaseException | None = None
-    while True:
-        try:
-            value = check()
-            if value:
-                return value
-        except Exception as exc:  # noqa: BLE001
-            last_error = exc
-        if time.monotonic() > deadline:
-            detail = f" (last error: {last_error!r})" if last_error else ""
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
-        page.wait_for_timeout(interval_ms)
+    """:func:`tests.browser.poll`, waiting with ``page.wait_for_timeout`` in between."""
+    return poll(check, what, timeout, interval_ms / 1000, page=page)
 
 
 def wall_map(page, paths: int = MIN_PATHS, timeout: float = 60.0):
@@ -260,19 +245,7 @@ def next_day_file(url: str, folder: Path, to_seal: int = 25) -> tuple[Path, str,
 
     Returns (file, newest date, new date, compounds sealed on the new date).
     """
-    from geo.db import connect
-    from geo.store import current
-
-    engine = connect(url)
-    try:
-        rows = current(engine, "compound_status")
-        known = set(current(engine, "compounds")["id"].astype(str))
-    finally:
-        engine.dispose()
-    newest = str(rows["date"].astype(str).max())
-    new = (dt.date.fromisoformat(newest) + dt.timedelta(days=1)).isoformat()
-    day = rows[(rows["date"].astype(str) == newest) & rows["compound_id"].astype(str).isin(known)].copy()
-    day["date"] = new
+    day, newest, new = next_day_report(url)
     controlled = day.index[day["closure"] == "controlled"][:to_seal]
     assert len(controlled) == to_seal, "the demo city has fewer controlled compounds than expected"
     day.loc[controlled, "closure"] = "全封闭"  # Chinese labels are accepted wherever codes are

@@ -6,16 +6,15 @@ the next place's vertices draws a shard across the map.
 """
 
 import json
-import os
 import shutil
 import subprocess
 
 import geopandas as gpd
-import pytest
 from shapely import MultiPolygon, Point, box
 
 from geo.pack import pack_places
 from tests.browser import ROOT
+from tests.needs import unavailable
 
 SCRIPT = r"""
 const fs = require("fs");
@@ -37,9 +36,7 @@ console.log(JSON.stringify(out));
 def node() -> str:
     found = shutil.which("node")
     if not found:
-        if os.environ.get("CI"):
-            pytest.fail("node is needed to test static/cmdmap/fastlayer.js")
-        pytest.skip("node is not installed")
+        unavailable("node is not installed (Debian: apt-get install nodejs; ./run.sh test installs it)")
     return found
 
 

@@ -126,19 +126,23 @@ def view(kind: str, date: str):
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _per_version(what: str, url: str, version: int):
-    ds = _load(url, version)
-    return report_dates(ds) if what == "dates" else unmatched_ids(ds)
+def _dates(url: str, version: int) -> list[str]:
+    return report_dates(_load(url, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _unmatched(url: str, version: int) -> dict[str, list[str]]:
+    return unmatched_ids(_load(url, version))
 
 
 def dates() -> list[str]:
     """Every report date of the newest data, computed once per data version."""
-    return _per_version("dates", *_key())
+    return _dates(*_key())
 
 
 def unmatched() -> dict[str, list[str]]:
     """Per status table, the ids that match no place (see :func:`geo.status.unmatched_ids`), once per version."""
-    return _per_version("unmatched", *_key())
+    return _unmatched(*_key())
 
 
 def page_header(title_key: str, date: str | None) -> None:

@@ -22,7 +22,6 @@ from geo.layers import (category_legend, compound_layer, site_layer, supply_laye
                         zone_outline_layer)
 from geo.mapview import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.mapview import base_map as base_map_of
-from geo.status import report_dates
 from geo.store import newest_version_time
 from geo.vocab import MISSING
 from geo.wall import VIEWS, banners, pick_view, track_changes
