@@ -9,10 +9,11 @@ Four choices keep the maps safe and fast at 100,000 places:
   and an update (a category per place, tooltip columns, legend, extent) that
   every rerun sends through streamlit-folium's dynamic feature group, so a
   filter never re-sends shapes nor remounts the map;
-* ``static/cmdmap/fastlayer.js`` draws a layer on one canvas with one path per
-  category, styles being one lookup table per layer;
+* ``static/cmdmap/fastlayer.js`` draws a layer on one canvas, styles being
+  one lookup table per layer and a place a few pixels across a rectangle;
 * tooltips are built in the browser from text nodes, legends are escaped here,
-  and embedded JSON has every ``<`` escaped, so no value can become markup.
+  embedded JSON has every ``<`` escaped, and scripts never pass through Jinja
+  a second time (:class:`RawScript`), so no value can become markup or code.
 
 Examples
 --------
@@ -35,12 +36,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.coords import convert_geometries
-from geo.pack import Pack, pack_places
+from geo.pack import Pack, encode_ints, pack_places
 
 STATIC_ROOT = "/app/static/vendor"
 LOCAL_JS = [("leaflet", f"{STATIC_ROOT}/leaflet/leaflet.js")]
@@ -145,9 +146,14 @@ class Source:
     pack: Pack
     url: str | None = None
 
+    @property
+    def gz_url(self) -> str | None:
+        """The gzipped copy (see :func:`geo.pack.write_pack`), for browsers that can unzip it."""
+        return f"{self.url}.gz" if self.url else None
+
     def js(self) -> str:
         if self.url:
-            return json.dumps({"id": self.pack.digest, "url": self.url})
+            return json.dumps({"id": self.pack.digest, "url": self.url, "gz": self.gz_url})
         return f'{{"id":{json.dumps(self.pack.digest)},"data":{self.pack.text}}}'
 
 
@@ -157,7 +163,35 @@ def inline_sources(layer: Layer, datum: str) -> list[Source]:
     return [Source(pack_places(frame, datum))]
 
 
-class FastLayer(JSCSSMixin, folium.map.Layer):
+class _Text(Element):
+    """Text put into the page as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class RawScript(MacroElement):
+    """Put an element's rendered script into the page as plain text.
+
+    branca's ``MacroElement.render`` makes the rendered script a new Jinja
+    template: a value holding ``{{ … }}`` would be run on the server, one
+    holding ``{%`` would break the page, and 100,000 places' statuses took
+    0.1 s to compile. Put it before the folium class among the bases.
+    """
+
+    def render(self, **kwargs):
+        script = self._template.module.__dict__.get("script")
+        if script is not None:
+            self.get_root().script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
     """A :class:`Layer`'s places drawn on a canvas by ``static/cmdmap/fastlayer.js``; no statuses in it."""
 
     _template = Template("""
@@ -181,36 +215,63 @@ class FastLayer(JSCSSMixin, folium.map.Layer):
         self.sources_js = ",".join(source.js() for source in sources)
 
 
-def _column(values: pd.Series) -> list | dict:
-    """Tooltip values as text, as a dictionary and codes when few distinct values repeat."""
-    text = values.astype(object).where(values.notna(), "")
-    codes, distinct = pd.factorize(text)
-    if len(distinct) * 4 < len(text):
-        return {"d": [str(v) for v in distinct], "i": codes.tolist()}
-    return [str(v) for v in text.to_numpy()]
+def _column(values: pd.Series, where: np.ndarray, n: int) -> list | dict:
+    """Tooltip values as text in pack order (``where``: each row's place in the pack of ``n``; a place with
+    no row gets ''); as a dictionary and varint codes (:func:`geo.pack.encode_ints`) when values repeat,
+    which makes 100,000 places' zones or resident counts a few hundred kilobytes."""
+    codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""))
+    placed = np.full(n, -1, dtype=np.int64)
+    placed[where] = codes
+    if len(distinct) * 2 < n:
+        return {"d": [str(v) for v in distinct], "i": encode_ints(placed)}
+    text = np.array([*(str(v) for v in distinct), ""], dtype=object)
+    return text[placed].tolist()  # -1 picks the last, ''
 
 
-def layer_state(layer: Layer, ids: np.ndarray) -> dict:
-    """What the browser needs to draw ``layer`` over its pack of ``ids``: a category index per place
-    (-1: not shown), the tooltip columns and the highlighted places, all in pack order.
+_PACK_INDEXES: dict[tuple[str, ...], pd.Index] = {}
 
+
+def _pack_index(packs: list[Pack]) -> pd.Index:
+    """The ids of ``packs`` in order, as an index kept per set of packs (its hash table took 30 ms per rerun)."""
+    key = tuple(pack.digest for pack in packs)
+    if key not in _PACK_INDEXES:
+        if len(_PACK_INDEXES) >= 16:
+            _PACK_INDEXES.clear()
+        _PACK_INDEXES[key] = pd.Index(np.concatenate([pack.ids for pack in packs]))
+    return _PACK_INDEXES[key]
+
+
+def layer_state(layer: Layer, packs: list[Pack]) -> dict:
+    """What the browser needs to draw ``layer`` over ``packs``: a category index per place (-1: not shown,
+    varint coded), the tooltip columns and the highlighted places, all in pack order.
+
+    >>> from geo.pack import decode_ints
+    >>> pack = Pack(np.array(["a", "b"]), "", "ab")
     >>> layer = Layer("小区", "compounds", pd.DataFrame({"id": ["b"], "category": ["open"], "n": [3]}),
     ...               {"sealed": {}, "open": {}}, fields=[("人数", "n")])
-    >>> layer_state(layer, np.array(["a", "b"]))["c"]
+    >>> decode_ints(layer_state(layer, [pack])["c"]).tolist()
     [-1, 1]
     """
-    frame = layer.frame.drop_duplicates("id", keep="last")
-    frame = frame.set_axis(frame["id"].astype(str).to_numpy())
+    index = _pack_index(packs)
+    frame = layer.frame
+    rows = pd.Index(frame["id"].astype(str))
+    if not rows.is_unique:
+        keep = ~rows.duplicated(keep="last")
+        frame, rows = frame[keep], rows[keep]
+    where = index.get_indexer(rows)
+    placed = where >= 0  # a row whose place has no shape is not drawn
+    frame, where = frame[placed], where[placed]
     categories = [k for k in layer.styles if not k.startswith("pt_")]
     present = frame["category"].dropna().astype(str).unique().tolist()
     categories += [c for c in present if c not in categories]
-    codes = pd.Categorical(frame["category"].reindex(ids), categories=categories).codes
-    fields = [[label, _column(frame[column].reindex(ids))] for label, column in layer.fields]
-    lit = np.flatnonzero(np.isin(ids, list(layer.highlight))).tolist() if layer.highlight else []
-    return {"key": layer.key, "cats": categories, "c": codes.tolist(), "fields": fields, "h": lit}
+    codes = np.full(len(index), -1, dtype=np.int64)
+    codes[where] = pd.Categorical(frame["category"], categories=categories).codes
+    fields = [[label, _column(frame[column], where, len(index))] for label, column in layer.fields]
+    lit = np.flatnonzero(index.isin(list(layer.highlight))).tolist() if layer.highlight else []
+    return {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": fields, "h": lit}
 
 
-class MapUpdate(MacroElement):
+class MapUpdate(RawScript):
     """One rerun's statuses, legend and view for the layers already on the map (sent without reloading it)."""
 
     _template = Template("""
@@ -354,7 +415,7 @@ def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: l
 
     Layers named in ``hidden`` keep their statuses in the browser but are not drawn (the wall's rotation).
     """
-    states = [layer_state(layer, np.concatenate([s.pack.ids for s in sources[layer.key]])) for layer in layers]
+    states = [layer_state(layer, [s.pack for s in sources[layer.key]]) for layer in layers]
     message: dict = {"states": states + [{"key": key, "visible": False} for key in hidden],
                      "legend": '<hr style="margin:6px 0">'.join(legend.html() for legend in legends or [])}
     if fit is not None:

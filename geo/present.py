@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo import vocab
+from geo.distinct import map_distinct
 from geo.labels import t
 from geo.schema import TABLES
 from geo.vocab import MISSING
@@ -80,22 +81,34 @@ def change_label(vocabulary: str, before, now, lang: str) -> str:
     return f"{state_label(vocabulary, before, lang)} → {state_label(vocabulary, now, lang)}"
 
 
+def _changes(vocabulary: str, before: pd.Series, now: pd.Series, lang: str) -> pd.Series:
+    """:func:`change_label` of each row, computed once per distinct (before, now) pair."""
+    pairs = pd.Series(list(zip(before.astype(object), now.astype(object))), index=before.index, dtype=object)
+    return map_distinct(pairs, lambda pair: change_label(vocabulary, pair[0], pair[1], lang), missing="")
+
+
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    # Each label is computed once per distinct code: 100,000 rows hold a handful of states.
     out = frame.copy()
     if "previous" in frame and kind in CATEGORY_VOCABULARY:
-        out["change"] = [change_label(CATEGORY_VOCABULARY[kind], b, n, lang)
-                         for b, n in zip(frame["previous"], frame["category"])]
+        out["change"] = _changes(CATEGORY_VOCABULARY[kind], frame["previous"], frame["category"], lang)
+    missing = t("legend_missing", lang)
     if "category" in out and kind in CATEGORY_VOCABULARY:
-        out["category"] = [state_label(CATEGORY_VOCABULARY[kind], c, lang) for c in out["category"]]
+        out["category"] = map_distinct(out["category"], lambda c: state_label(CATEGORY_VOCABULARY[kind], c, lang),
+                                       missing=missing)
     if "supply_level" in out:
-        out["supply_level"] = [state_label("supply_level", c, lang) for c in out["supply_level"]]
+        out["supply_level"] = map_distinct(out["supply_level"], lambda c: state_label("supply_level", c, lang),
+                                           missing=missing)
     if "health_ledger" in out:
-        out["health_ledger"] = [vocab.label("yes_no", c, lang) if isinstance(c, str) else "" for c in out["health_ledger"]]
+        out["health_ledger"] = map_distinct(out["health_ledger"],
+                                            lambda c: vocab.label("yes_no", c, lang) if isinstance(c, str) else "",
+                                            missing="")
     if "place_kind" in out:
-        out["place_kind"] = [t(f"place_{k}", lang) for k in out["place_kind"]]
+        out["place_kind"] = map_distinct(out["place_kind"], lambda k: t(f"place_{k}", lang))
     if "short_items" in out:
-        out["short_items"] = ["、".join(vocab.label("item", i, lang) for i in str(s or "").split(",") if i)
-                              for s in out["short_items"]]
+        out["short_items"] = map_distinct(
+            out["short_items"], lambda s: "、".join(vocab.label("item", i, lang) for i in str(s).split(",") if i),
+            missing="")
     if "min_days" in out:
         out["min_days"] = pd.to_numeric(out["min_days"], errors="coerce").replace([np.inf, -np.inf], np.nan).round(1)
     return out

@@ -7,13 +7,14 @@ from geo.kpi import compute_kpis
 from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
-from geo.present import details, display_table
+from geo.present import details
 from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
-from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
+from ui.mappage import pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()
+preload_places(("zones", "compounds", "sites"))
 filters = sidebar_filters(None)
 page_header("page_overview", filters.date)
 if not filters.date:
@@ -47,8 +48,7 @@ with map_col:
                        fit_key=fit, home=home_bounds("compounds"))
 
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
-row_pick = show_table(display_table(zones, "zones", lg), zones["id"].reset_index(drop=True),
-                      f"overview_{filters.date}", "table_overview", total=len(zones))
+row_pick = show_table(zones, "zones", f"overview_{filters.date}", "table_overview", total=len(zones))
 if clicked and clicked[0] == "supplies":  # a supply feature is a compound or a site
     clicked = ("sites" if clicked[1] in set(sites["id"]) else "compounds", clicked[1])
 selected = pick("overview", clicked, row_pick and ("zones", row_pick))

@@ -11,10 +11,11 @@ from geo.zonestats import METRICS, metric
 from ui.common import require_navigation, home_bounds, lang, page_header, view
 from ui.filters import sidebar_filters
 from ui.urlstate import from_url, to_url
-from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
+from ui.mappage import pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()
+preload_places(("zones",))
 filters = sidebar_filters(None)
 from_url("metric", [m.code for m in METRICS], default=METRICS[0].code)
 chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric",
@@ -33,9 +34,7 @@ with map_col:
     fit = place_key(filters)
     clicked = show_map([layer], [legend], key="map_zones", bounds=initial_bounds(shown, share=1.0) if fit else None,
                        fit_key=fit, home=home_bounds("zones", share=1.0))
-table = display_table(shown, "zones", lg)
-row_pick = show_table(table, shown["id"].reset_index(drop=True), f"zones_{filters.date}", "table_zones",
-                      total=len(zones))
+row_pick = show_table(shown, "zones", f"zones_{filters.date}", "table_zones", total=len(zones))
 selected = pick("zones", clicked, row_pick and ("zones", row_pick))
 with detail_col:
     match = zones.loc[zones["id"] == selected[1]] if selected else zones.iloc[0:0]

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import (ROOT, app_idle, chromium_session, exception_text, hit_points, map_frame, no_exception,
-                           page_opener, poll, screenshot, streamlit_server)
+from tests.browser import (ROOT, app_idle, chromium_session, exception_text, hit_points, map_frame, new_page,
+                           no_exception, page_opener, poll, screenshot, streamlit_server)
 from tests.conftest import XSS, write_tiny_city
 
 DEMO_DATA = ROOT / "data"
@@ -291,3 +291,36 @@ def test_leaflet_is_served_by_the_app(demo_server, open_page):
         assert all(status == 200 for status, _, _ in responses), responses
         assert all(url.startswith(demo_server.base_url) for _, url, _ in responses), responses
     assert_offline(log)
+
+
+def _pack_requests(log) -> list[tuple[int, str, str]]:
+    return [r for r in log.responses if "/app/static/cache/places-" in r[1]]
+
+
+def test_packs_come_zipped_and_early_from_the_page(demo_server, open_page):
+    """The page itself fetches the gzipped packs (static/cmdmap/preload.js); the map's frame uses that fetch."""
+    log = open_page(demo_server, "/compounds")
+    page = log.page
+    frame = map_frame(page, paths=150)
+    settle(page, 0.5)
+    packs = _pack_requests(log)
+    assert packs and all(status == 200 and url.endswith(".json.gz") for status, url, _ in packs), packs
+    # fetched once, by the page: the map's frame found the page's fetch
+    assert len(packs) == len({url for _, url, _ in packs}), packs
+    assert {frame_url for _, _, frame_url in packs} == {page.url}, packs
+    assert frame.evaluate("window.cmdmap.drawn('compounds')") >= 150
+    assert_offline(log)
+
+
+def test_a_browser_that_cannot_unzip_gets_the_plain_packs(demo_server, browser):
+    """An older browser (no DecompressionStream) fetches the plain packs and draws the same map."""
+    log = new_page(browser)
+    log.page.context.add_init_script("delete window.DecompressionStream;")
+    try:
+        log.page.goto(demo_server.base_url + "/compounds", wait_until="domcontentloaded")
+        frame = map_frame(log.page, paths=150)
+        packs = _pack_requests(log)
+        assert packs and all(url.endswith(".json") for _, url, _ in packs), packs
+        assert frame.evaluate("window.cmdmap.drawn('compounds')") >= 150
+    finally:
+        log.page.context.close()

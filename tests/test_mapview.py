@@ -9,7 +9,7 @@ from shapely import Point, box
 
 from geo.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
 from geo.mapview import Layer, MapUpdate, build_map, layer_state, overlay_datum
-from geo.pack import decode_ints, pack_places
+from geo.pack import Pack, decode_ints, pack_places
 from geo.status import compound_view, site_view
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -51,7 +51,7 @@ def test_script_cannot_be_closed_from_data():
                               "category": ["open"], "n": ["</script>"]}, geometry=[Point(114.3, 29.8)], crs=4326)
     assert "</script>" not in pack_places(frame).text
     layer = Layer("x", "sites", frame, {"open": {}}, [("n", "n")])
-    assert "</script>" not in MapUpdate({"states": [layer_state(layer, frame["id"].to_numpy())]}).message
+    assert "</script>" not in MapUpdate({"states": [layer_state(layer, [Pack(frame["id"].to_numpy(), "", "p")])]}).message
 
 
 def test_styles_are_one_table_per_layer_not_one_per_feature(tiny):
@@ -102,8 +102,38 @@ def test_state_is_in_pack_order_and_hides_what_is_filtered_out():
     layer = Layer("小区", "compounds", pd.DataFrame({"id": ["c", "a"], "category": ["sealed", "odd"],
                                                     "zone": ["一片区", "一片区"]}),
                   {"open": {}, "sealed": {}}, [("片区", "zone")], highlight=frozenset({"c"}))
-    state = layer_state(layer, np.array(["a", "b", "c"]))
+    state = layer_state(layer, [Pack(np.array(["a", "b"]), "", "ab"), Pack(np.array(["c"]), "", "c")])
     assert state["cats"] == ["open", "sealed", "odd"]  # a category without a style is still drawn
-    assert state["c"] == [2, -1, 1]  # b is filtered out
+    assert decode_ints(state["c"]).tolist() == [2, -1, 1]  # b is filtered out
     assert state["h"] == [2]
-    assert state["fields"] == [["片区", ["一片区", "", "一片区"]]]
+    (label, column), = state["fields"]
+    assert label == "片区"
+    assert [column["d"][i] if i >= 0 else "" for i in decode_ints(column["i"])] == ["一片区", "", "一片区"]
+
+
+def test_template_syntax_in_data_is_text_not_jinja():
+    """Names and tooltip values reach the page as typed: never run, nor a broken page, by Jinja."""
+    import folium
+    from streamlit_folium import _get_feature_group_string
+
+    from geo.mapview import base_map, inline_sources, map_update
+
+    frame = gpd.GeoDataFrame({"id": ["a"], "name": ["{{ 7*7 }}"], "category": ["open"],
+                              "zone": ["{% bad {{ 6*7 }}"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    layer = Layer("小区", "compounds", frame, {"open": {}}, [("片区", "zone")])
+    html = _html(build_map([layer], {"basemap": "none"}))
+    assert "{{ 7*7 }}" in html and "{% bad {{ 6*7 }}" in html
+    sources = {"compounds": inline_sources(layer, "wgs84")}
+    m = base_map([layer], sources, {"basemap": "none"})
+    m.get_root().render()
+    group = folium.FeatureGroup(name="update")
+    map_update([layer], sources).add_to(group)
+    assert "{% bad {{ 6*7 }}" in _get_feature_group_string(group, m)
+
+
+def test_distinct_tooltip_values_go_as_a_list_in_pack_order():
+    layer = Layer("小区", "compounds", pd.DataFrame({"id": ["c", "a", "x"], "category": ["open"] * 3,
+                                                    "n": [3, 1, 9]}), {"open": {}}, [("人数", "n")])
+    state = layer_state(layer, [Pack(np.array(["a", "b", "c"]), "", "abc")])  # x has no shape: not drawn
+    assert state["fields"] == [["人数", ["1", "", "3"]]]
+    assert decode_ints(state["c"]).tolist() == [0, -1, 0]

@@ -1,5 +1,6 @@
 """Packs of places: the shapes the browser decodes are the ones stored, rounded to a metre."""
 
+import gzip
 import json
 import os
 import time
@@ -69,13 +70,16 @@ def test_names_stay_text_and_cannot_close_a_script():
 def test_write_pack_writes_once_and_forgets_old_packs(tmp_path):
     frame = gpd.GeoDataFrame({"id": ["1"], "name": ["a"]}, geometry=[Point(114, 30)], crs=4326)
     pack = pack_places(frame)
-    stale = tmp_path / "places-old.json"
-    stale.write_text("{}")
-    os.utime(stale, (time.time() - 3 * 86400,) * 2)
+    stale = [tmp_path / "places-old.json", tmp_path / "places-old.json.gz"]
+    for old in stale:
+        old.write_text("{}")
+        os.utime(old, (time.time() - 3 * 86400,) * 2)
     assert write_pack(pack, tmp_path)
     assert (tmp_path / pack.file_name).read_text(encoding="utf-8") == pack.text
-    assert not stale.exists()
-    assert [p.name for p in tmp_path.iterdir()] == [pack.file_name]  # no partial file left behind
+    assert gzip.decompress((tmp_path / f"{pack.file_name}.gz").read_bytes()).decode("utf-8") == pack.text
+    assert not any(old.exists() for old in stale)
+    # no partial file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [pack.file_name, f"{pack.file_name}.gz"]
 
 
 def test_write_pack_reports_a_read_only_folder(tmp_path):

@@ -11,16 +11,16 @@ from geo.filters import apply_filters, place_key
 from geo.labels import t
 from geo.mapview import initial_bounds
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
-from geo.present import details, display_table
+from geo.present import details
 from geo.status import item_summary, previous_date, supply_rows, with_previous
 from ui.common import dataset, dates, home_bounds, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
-from ui.mappage import pick, show_data_notes, show_details, show_map, show_table
+from ui.mappage import pick, preload_places, show_data_notes, show_details, show_map, show_table
 
-PAGES = {
-    "compounds": ("page_compounds", "closure", "legend_closure", compound_layer),
-    "sites": ("page_sites", "resumption", "legend_resumption", site_layer),
-    "supplies": ("page_supplies", "supply_level", "legend_supply", supply_layer),
+PAGES = {  # title, status vocabulary, legend title, layer, the dataset layers its map draws
+    "compounds": ("page_compounds", "closure", "legend_closure", compound_layer, ("zones", "compounds")),
+    "sites": ("page_sites", "resumption", "legend_resumption", site_layer, ("zones", "sites")),
+    "supplies": ("page_supplies", "supply_level", "legend_supply", supply_layer, ("zones", "compounds", "sites")),
 }
 
 
@@ -51,8 +51,9 @@ def show_item_summary(date: str, place_ids, lg: str) -> None:
 
 
 def render_place_page(kind: str) -> None:
-    title, vocabulary, legend_key, make_layer = PAGES[kind]
+    title, vocabulary, legend_key, make_layer, places = PAGES[kind]
     lg = lang()
+    preload_places(places)
     filters = sidebar_filters(vocabulary)
     page_header(title, filters.date)
     if not filters.date:
@@ -72,9 +73,7 @@ def render_place_page(kind: str) -> None:
         st.warning(t("nothing_matches", lg))
     if kind == "supplies":
         show_item_summary(filters.date, shown["id"], lg)
-    table = display_table(shown, kind, lg)
-    row_pick = show_table(table, shown["id"].reset_index(drop=True), f"{kind}_{filters.date}", f"table_{kind}",
-                          total=len(full))
+    row_pick = show_table(shown, kind, f"{kind}_{filters.date}", f"table_{kind}", total=len(full))
     selected = pick(kind, clicked, row_pick and (kind, row_pick))
     with detail_col:
         match = full.loc[full["id"] == selected[1]] if selected else full.iloc[0:0]

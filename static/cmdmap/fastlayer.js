@@ -3,8 +3,8 @@
  *
  * Leaflet's own GeoJSON layer makes one object, one path and one tooltip per
  * feature: 100,000 compounds take over a minute to appear. Here a layer is one
- * canvas drawn from flat arrays, one path per category, with hover and click
- * found through a grid index. Shapes come once per data version in a "pack"
+ * canvas drawn from flat arrays (one small path per place, a plain rectangle for
+ * a place a few pixels across), with hover and click found through a grid index. Shapes come once per data version in a "pack"
  * (see geo/pack.py), a static file the browser caches; the statuses, tooltips
  * and filters of a page arrive with each rerun as a small "state".
  *
@@ -19,6 +19,7 @@
   var DIGIT = new Int8Array(128);
   for (var i = 0; i < 64; i++) { DIGIT[ALPHABET.charCodeAt(i)] = i; }
   var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
+  var DOT_PX = 6;  // places smaller than this across (in screen pixels) are drawn as a rectangle
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined,
@@ -115,14 +116,41 @@
     return out;
   }
 
+  /* The page's own fetch of a pack (static/cmdmap/preload.js), started before this frame was. */
+  function preloaded(url) {
+    try {
+      var packs = window.parent !== window && window.parent.__cmdmapPacks;
+      return (packs && packs[url]) || null;
+    } catch (err) {
+      return null;  // a page of another origin
+    }
+  }
+
+  function fetchPack(source) {
+    // the gzipped copy where the browser can unzip it: the server sends it as it is
+    var zipped = source.gz && typeof DecompressionStream === "function";
+    var url = zipped ? source.gz : source.url;
+    var fetched = function () {
+      return fetch(url, {credentials: "same-origin"}).then(function (r) {
+        if (!r.ok) { throw new Error("pack " + url + ": HTTP " + r.status); }
+        return zipped ? new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json() : r.json();
+      });
+    };
+    var early = zipped && preloaded(url);
+    return early ? early.catch(fetched) : fetched();
+  }
+
   function loadSource(source) {
     if (!registry.packs[source.id]) {
       mark("layer");
-      registry.packs[source.id] = (source.data ? Promise.resolve(source.data)
-        : fetch(source.url, {credentials: "same-origin"}).then(function (r) {
-          if (!r.ok) { throw new Error("pack " + source.url + ": HTTP " + r.status); }
-          return r.json();
-        })).then(function (pack) { mark("fetched"); var g = decode(pack); mark("decoded"); return g; });
+      var label = " " + source.id.slice(0, 6);
+      registry.packs[source.id] = (source.data ? Promise.resolve(source.data) : fetchPack(source))
+        .then(function (pack) {
+          mark("fetched"); mark("fetched" + label);
+          var g = decode(pack);
+          mark("decoded"); mark("decoded" + label);
+          return g;
+        });
     }
     return registry.packs[source.id];
   }
@@ -163,7 +191,7 @@
   }
 
   function decodeColumn(values) {
-    if (values && values.d) { return values.i.map(function (i) { return i < 0 ? "" : values.d[i]; }); }
+    if (values && values.d) { return decodeInts(values.i).map(function (i) { return i < 0 ? "" : values.d[i]; }); }
     return values || [];
   }
 
@@ -180,7 +208,9 @@
       Promise.all(options.sources.map(loadSource)).then(function (parts) {
         self.geom = concat(parts);
         self.grid = buildGrid(self.geom);
+        mark("grid " + self.key);
         self._applyState();
+        mark("state " + self.key);
         self._redrawAll();
       }).catch(function (err) { self.error = String(err); if (window.console) { console.error(err); } });
     },
@@ -214,7 +244,8 @@
       var codes = s.cats, byCat = {}, f;
       this.cats = new Int16Array(g.n).fill(-1);
       this.lit = new Uint8Array(g.n);
-      for (f = 0; f < g.n && f < s.c.length; f++) { this.cats[f] = s.c[f]; }
+      var c = decodeInts(s.c);
+      for (f = 0; f < g.n && f < c.length; f++) { this.cats[f] = c[f]; }
       (s.h || []).forEach(function (f) { this.lit[f] = 1; }, this);
       this.fields = (s.fields || []).map(function (pair) { return [pair[0], decodeColumn(pair[1])]; });
       for (f = 0; f < g.n; f++) {
@@ -246,18 +277,11 @@
               x1: (b.max.x + origin.x) / scale, y1: (b.max.y + origin.y) / scale};
     },
 
-    _trace: function (ctx, g, f, v, tiny) {
+    _trace: function (ctx, g, f, v) {
       var k, sx, sy;
       if (g.rings[f] === 0) {
         k = g.featVert[f]; sx = g.X[k] * v.scale - v.ox; sy = g.Y[k] * v.scale - v.oy;
         ctx.moveTo(sx + this.radius, sy); ctx.arc(sx, sy, this.radius, 0, 2 * Math.PI);
-        return;
-      }
-      var bw = (g.box[4 * f + 2] - g.box[4 * f]) * v.scale, bh = (g.box[4 * f + 3] - g.box[4 * f + 1]) * v.scale;
-      if (bw < tiny && bh < tiny) {  // smaller than a pixel or two: a dot keeps it visible and cheap
-        sx = (g.box[4 * f] + g.box[4 * f + 2]) / 2 * v.scale - v.ox;
-        sy = (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2 * v.scale - v.oy;
-        ctx.rect(sx - 1, sy - 1, 2, 2);
         return;
       }
       for (var r = g.ringOf[f]; r < g.ringOf[f + 1]; r++) {
@@ -301,17 +325,36 @@
       var big = function (f) {
         return g.rings[f] !== 0 && Math.max(box[4 * f + 2] - box[4 * f], box[4 * f + 3] - box[4 * f + 1]) * v.scale >= 16;
       };
+      var dot = function (f) {
+        return g.rings[f] !== 0 && (box[4 * f + 2] - box[4 * f]) * v.scale < DOT_PX &&
+          (box[4 * f + 3] - box[4 * f + 1]) * v.scale < DOT_PX;
+      };
       this.buckets.forEach(function (bucket) {
-        var brush = self._brush(ctx, self._style(bucket[0]));
+        var style = self._style(bucket[0]), brush = self._brush(ctx, style), rest = [];
+        // Places a few pixels across (a province's compounds seen whole): a square of the outline's colour,
+        // with no path at all. 100,000 one-dot paths, filled and stroked, took the software rasterizer 1.5 s.
+        ctx.fillStyle = brush.stroke ? style.color : style.fillColor || style.color;
+        ctx.globalAlpha = brush.stroke ? brush.strokeAlpha : brush.fillAlpha;
+        bucket[1].forEach(function (f) {
+          if (!visible(f)) { return; }
+          if (!brush.fill || !dot(f)) { rest.push(f); return; }  // an outline stays an outline
+          // its box, grown by the outline's pixel and to at least 4 pixels so that it stays visible
+          var w = Math.max(4, Math.round((box[4 * f + 2] - box[4 * f]) * v.scale) + 2);
+          var h = Math.max(4, Math.round((box[4 * f + 3] - box[4 * f + 1]) * v.scale) + 2);
+          ctx.fillRect(Math.round((box[4 * f] + box[4 * f + 2]) / 2 * v.scale - v.ox - w / 2),
+                       Math.round((box[4 * f + 1] + box[4 * f + 3]) / 2 * v.scale - v.oy - h / 2), w, h);
+          drawn++;
+        });
+        ctx.fillStyle = style.fillColor || style.color;
         // A dashed outline costs the rasterizer far more, and on a dot nobody sees the dashes: small places
         // first with a solid line, then the big ones dashed (switching the dash per place is slow too).
         var passes = brush.dash ? [[false, []], [true, brush.dash]] : [[null, null]];
         passes.forEach(function (pass) {
           if (pass[1]) { ctx.setLineDash(pass[1]); }
-          bucket[1].forEach(function (f) {
-            if (!visible(f) || (pass[0] !== null && big(f) !== pass[0])) { return; }
+          rest.forEach(function (f) {
+            if (pass[0] !== null && big(f) !== pass[0]) { return; }
             ctx.beginPath();
-            self._trace(ctx, g, f, v, 2);
+            self._trace(ctx, g, f, v);
             self._paintOne(ctx, brush);
             drawn++;
           });
@@ -320,12 +363,12 @@
       var lit = 0, brush = this._brush(ctx, L.extend({}, DEFAULT_STYLE, this.highlightStyle, {fill: false}));
       for (var f = 0; f < g.n; f++) {
         if (this.lit[f] && this.cats[f] >= 0 && visible(f)) {
-          ctx.beginPath(); this._trace(ctx, g, f, v, 0); this._paintOne(ctx, brush); lit++;
+          ctx.beginPath(); this._trace(ctx, g, f, v); this._paintOne(ctx, brush); lit++;
         }
       }
       ctx.globalAlpha = 1;
       this.drawn = drawn; this.litDrawn = lit;
-      if (drawn) { mark("drawn"); }
+      if (drawn) { mark("drawn"); mark("drawn " + this.key); }
       registry.drawnAt = Date.now();
     },
 
