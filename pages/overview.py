@@ -10,7 +10,7 @@ from geo.layers import category_legend, compound_layer, site_layer, supply_layer
 from geo.present import details
 from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view
 from ui.filters import sidebar_filters
-from ui.mappage import pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()
@@ -44,8 +44,8 @@ legends = [category_legend(t("legend_closure", lg), "closure", compounds["catego
 fit = place_key(filters)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map(layers, legends, key="map_overview", bounds=initial_bounds(compounds) if fit else None,
-                       fit_key=fit, home=home_bounds("compounds"))
+    clicked = show_map(map_state(layers, legends, bounds=initial_bounds(compounds) if fit else None, fit_key=fit),
+                       key="map_overview", home=home_bounds("compounds"))
 
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
 row_pick = show_table(zones, "zones", f"overview_{filters.date}", "table_overview", total=len(zones))

@@ -11,7 +11,7 @@ from geo.zonestats import METRICS, metric
 from ui.common import require_navigation, home_bounds, lang, page_header, view
 from ui.filters import sidebar_filters
 from ui.urlstate import from_url, to_url
-from ui.mappage import pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()
@@ -32,8 +32,8 @@ layer, legend = zone_choropleth(shown, chosen, lg)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
     fit = place_key(filters)
-    clicked = show_map([layer], [legend], key="map_zones", bounds=initial_bounds(shown, share=1.0) if fit else None,
-                       fit_key=fit, home=home_bounds("zones", share=1.0))
+    clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
+                                 fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0))
 row_pick = show_table(shown, "zones", f"zones_{filters.date}", "table_zones", total=len(zones))
 selected = pick("zones", clicked, row_pick and ("zones", row_pick))
 with detail_col:

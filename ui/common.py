@@ -152,6 +152,20 @@ def page_header(title_key: str, date: str | None) -> None:
         st.caption(t("data_as_of", lg, date=date))
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared(key: tuple, _build):
+    return _build()
+
+
+def shared(key: tuple, build):
+    """``build()``, once for every session per data version and ``key``, which must name all else it uses.
+
+    For what costs a page most at 100,000 places (a map's statuses): every visitor
+    of the same page, date and filters gets the one result. Keep results small.
+    """
+    return _shared((*_key(), *key), build)
+
+
 #: Packs of places are written here and served by Streamlit's static file serving (``/app/static/cache``).
 PACK_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from streamlit_folium import st_folium
 
 from geo.export import to_csv_bytes, to_xlsx_bytes
 from geo.labels import t
-from geo.mapview import (ForgetRemovedGroups, Layer, Legend, base_map, inline_sources, map_update,
-                         overlay_datum)
+from geo.mapview import (ForgetRemovedGroups, Layer, Legend, MapUpdate, Source, base_map, inline_sources,
+                         map_update, overlay_datum)
 from geo.present import display_table
 from geo.schema import TABLES
 from geo.vocab import MISSING
@@ -38,22 +39,42 @@ def preload_places(kinds: tuple[str, ...]) -> None:
                 f"<script>{PRELOAD_JS}({json.dumps(urls)});</script>", unsafe_allow_javascript=True)
 
 
-def show_map(layers: list[Layer], legends: list[Legend], key: str, bounds=None, fit_key: str = "",
-             home=None) -> tuple[str, str] | None:
-    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any.
+@dataclass(frozen=True)
+class MapState:
+    """What a map shows on one rerun: its layers (their rows already in ``update``), where the packs of
+    places are, the update itself and the extent of what is shown."""
 
-    The map itself (base map, places, ``home`` extent) stays the same across
-    reruns; statuses, legend and, when ``fit_key`` changes, the ``bounds`` of
-    what is shown go to the open map as an update.
+    layers: list[Layer]
+    sources: dict[str, list[Source]]
+    update: MapUpdate
+    bounds: tuple | None
+
+
+def map_state(layers: list[Layer], legends: list[Legend], bounds=None, fit_key: str = "") -> MapState:
+    """Statuses, legend and, when ``fit_key`` changes, the ``bounds`` of what is shown, for :func:`show_map`.
+
+    The layers' rows are dropped once in the update, so that :func:`ui.common.shared` can keep a state
+    for every session at a few megabytes.
     """
-    s = settings()
-    datum = overlay_datum(s)
+    datum = overlay_datum(settings())
     sources = {layer.key: place_sources(layer.places, datum) if layer.places else inline_sources(layer, datum)
                for layer in layers}
-    m = base_map(layers, sources, s, bounds=home if home is not None else bounds, height=int(s["map_height"]))
+    update = map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum)
+    return MapState([replace(layer, frame=layer.frame.iloc[0:0]) for layer in layers], sources, update, bounds)
+
+
+def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
+    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any.
+
+    The map itself (base map, places, ``home`` extent, else the state's) stays the
+    same across reruns; the state's update goes to the open map.
+    """
+    s = settings()
+    m = base_map(state.layers, state.sources, s, bounds=home if home is not None else state.bounds,
+                 height=int(s["map_height"]))
     update = folium.FeatureGroup(name="update", control=False)
     ForgetRemovedGroups().add_to(update)
-    map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum).add_to(update)
+    state.update.add_to(update)
     # Only a click reruns the script: panning and zooming stay in the browser.
     out = st_folium(m, key=key, height=int(s["map_height"]), use_container_width=True,
                     returned_objects=["last_active_drawing"], feature_group_to_add=update)

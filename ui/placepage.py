@@ -9,13 +9,13 @@ import streamlit as st
 from geo import vocab
 from geo.filters import apply_filters, place_key
 from geo.labels import t
-from geo.mapview import initial_bounds
+from geo.mapview import initial_bounds, overlay_datum
 from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.present import details
 from geo.status import item_summary, previous_date, supply_rows, with_previous
-from ui.common import dataset, dates, home_bounds, lang, page_header, thresholds, view
+from ui.common import dataset, dates, home_bounds, lang, page_header, settings, shared, thresholds, view
 from ui.filters import sidebar_filters
-from ui.mappage import pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 PAGES = {  # title, status vocabulary, legend title, layer, the dataset layers its map draws
     "compounds": ("page_compounds", "closure", "legend_closure", compound_layer, ("zones", "compounds")),
@@ -62,13 +62,15 @@ def render_place_page(kind: str) -> None:
     before = previous_date(dates(), filters.date)
     full = with_previous(view(kind, filters.date), view(kind, before) if before else None)
     shown = apply_filters(full, filters)
-    legend = category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)
-    layers = [zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)]
     fit = place_key(filters)
+    limits = thresholds()
+    state = shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())),
+                   lambda: map_state([zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)],
+                                     [category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)],
+                                     bounds=initial_bounds(shown) if fit else None, fit_key=fit))
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:
-        clicked = show_map(layers, [legend], key=f"map_{kind}", bounds=initial_bounds(shown) if fit else None,
-                           fit_key=fit, home=home_bounds("sites" if kind == "sites" else "compounds"))
+        clicked = show_map(state, key=f"map_{kind}", home=home_bounds("sites" if kind == "sites" else "compounds"))
     if shown.empty:
         st.warning(t("nothing_matches", lg))
     if kind == "supplies":

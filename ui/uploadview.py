@@ -15,7 +15,7 @@ from geo.present import header
 from geo.schema import GEOMETRY_TABLES
 from geo.upload import PLACES, Check
 from ui.common import dataset, lang, plain
-from ui.mappage import show_map
+from ui.mappage import map_state, show_map
 
 
 def list_sheets(data: bytes) -> list[str]:
@@ -73,9 +73,9 @@ def preview_map(check: Check, lg: str) -> None:
                                             ignore_index=True), geometry="geometry", crs="EPSG:4326")
         layer, legend = highlight_layer(places, changed, lg, sources=tuple(PLACES[check.kind]))
     focus = places.loc[places["id"].isin(changed)]
-    show_map([zone_outline_layer(ds.zones, lg), layer], [legend], key="map_upload_preview",
-             bounds=initial_bounds(focus if len(focus) else places, share=1.0),
-             fit_key="preview " + check.file_name)
+    show_map(map_state([zone_outline_layer(ds.zones, lg), layer], [legend],
+                       bounds=initial_bounds(focus if len(focus) else places, share=1.0),
+                       fit_key="preview " + check.file_name), key="map_upload_preview")
 
 
 def show_check(check: Check) -> None:

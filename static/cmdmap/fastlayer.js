@@ -195,6 +195,45 @@
     return values || [];
   }
 
+  /* Small rectangles written into a canvas's pixels (device pixels; ``bounds`` in layer points), then put
+     in one go: under the paths drawn afterwards. */
+  function Dots(canvas, bounds) {
+    this.canvas = canvas; this.bounds = bounds;
+    this.ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
+    this.pixels = null;
+  }
+  var colourCtx = null, colours = {};
+  Dots.prototype.colour = function (css, alpha) {
+    var key = css + "/" + alpha;
+    if (!(key in colours)) {
+      colourCtx = colourCtx || document.createElement("canvas").getContext("2d");
+      colourCtx.fillStyle = "#000"; colourCtx.fillStyle = css;
+      var text = String(colourCtx.fillStyle), rgb, a = alpha;
+      if (text.charAt(0) === "#") {
+        rgb = [1, 3, 5].map(function (i) { return parseInt(text.substr(i, 2), 16); });
+      } else {
+        var parts = text.replace(/[^\d.,]/g, "").split(",").map(Number);
+        rgb = parts.slice(0, 3); a = alpha * (parts.length > 3 ? parts[3] : 1);
+      }
+      // little-endian RGBA in one 32-bit word, as ImageData holds it
+      colours[key] = ((Math.round(Math.max(0, Math.min(1, a)) * 255) << 24) | (rgb[2] << 16) | (rgb[1] << 8) | rgb[0]) >>> 0;
+    }
+    return colours[key];
+  };
+  Dots.prototype.rect = function (x, y, w, h, pixel) {
+    var c = this.canvas, r = this.ratio, W = c.width;
+    if (!this.pixels) {
+      this.image = new ImageData(W, c.height);
+      this.pixels = new Uint32Array(this.image.data.buffer);
+    }
+    var x0 = Math.max(0, Math.round((x - this.bounds.min.x) * r)), x1 = Math.min(W, Math.round((x + w - this.bounds.min.x) * r));
+    var y0 = Math.max(0, Math.round((y - this.bounds.min.y) * r)), y1 = Math.min(c.height, Math.round((y + h - this.bounds.min.y) * r));
+    for (var row = y0; row < y1; row++) { if (x1 > x0) { this.pixels.fill(pixel, row * W + x0, row * W + x1); } }
+  };
+  Dots.prototype.put = function (ctx) {
+    if (this.image) { ctx.putImageData(this.image, 0, 0); }
+  };
+
   L.CmdmapLayer = L.Canvas.extend({
     initialize: function (options) {
       L.Canvas.prototype.initialize.call(this, {padding: 0.2});
@@ -329,29 +368,38 @@
         return g.rings[f] !== 0 && (box[4 * f + 2] - box[4 * f]) * v.scale < DOT_PX &&
           (box[4 * f + 3] - box[4 * f + 1]) * v.scale < DOT_PX;
       };
+      // Places a few pixels across (a province's compounds seen whole) are written straight into the canvas's
+      // pixels as small rectangles of the outline's colour, under the paths: 100,000 of them as paths, filled
+      // and stroked, took the software rasterizer 1.5 s. They go in the order of the pack, not category after
+      // category: where they crowd, the mix of colours shows how many of each there are.
+      var dots = new Dots(this._container, b), isDot = new Uint8Array(g.n), cats = this.cats;
+      var pixelOf = this.state.cats.map(function (code) {
+        var style = self._style(code), brush = self._brush(ctx, style);
+        if (!brush.fill) { return -1; }  // an outline stays an outline
+        return brush.stroke ? dots.colour(style.color, brush.strokeAlpha)
+          : dots.colour(style.fillColor || style.color, brush.fillAlpha);
+      });
+      for (var d = 0; d < g.n; d++) {
+        var c = cats[d];
+        if (c < 0 || pixelOf[c] < 0 || !dot(d) || !visible(d)) { continue; }
+        // its box, grown by the outline's pixel and to at least 4 pixels so that it stays visible
+        var w = Math.max(4, Math.round((box[4 * d + 2] - box[4 * d]) * v.scale) + 2);
+        var h = Math.max(4, Math.round((box[4 * d + 3] - box[4 * d + 1]) * v.scale) + 2);
+        dots.rect(Math.round((box[4 * d] + box[4 * d + 2]) / 2 * v.scale - v.ox - w / 2),
+                  Math.round((box[4 * d + 1] + box[4 * d + 3]) / 2 * v.scale - v.oy - h / 2), w, h, pixelOf[c]);
+        isDot[d] = 1;
+        drawn++;
+      }
+      dots.put(ctx);
       this.buckets.forEach(function (bucket) {
-        var style = self._style(bucket[0]), brush = self._brush(ctx, style), rest = [];
-        // Places a few pixels across (a province's compounds seen whole): a square of the outline's colour,
-        // with no path at all. 100,000 one-dot paths, filled and stroked, took the software rasterizer 1.5 s.
-        ctx.fillStyle = brush.stroke ? style.color : style.fillColor || style.color;
-        ctx.globalAlpha = brush.stroke ? brush.strokeAlpha : brush.fillAlpha;
-        bucket[1].forEach(function (f) {
-          if (!visible(f)) { return; }
-          if (!brush.fill || !dot(f)) { rest.push(f); return; }  // an outline stays an outline
-          // its box, grown by the outline's pixel and to at least 4 pixels so that it stays visible
-          var w = Math.max(4, Math.round((box[4 * f + 2] - box[4 * f]) * v.scale) + 2);
-          var h = Math.max(4, Math.round((box[4 * f + 3] - box[4 * f + 1]) * v.scale) + 2);
-          ctx.fillRect(Math.round((box[4 * f] + box[4 * f + 2]) / 2 * v.scale - v.ox - w / 2),
-                       Math.round((box[4 * f + 1] + box[4 * f + 3]) / 2 * v.scale - v.oy - h / 2), w, h);
-          drawn++;
-        });
-        ctx.fillStyle = style.fillColor || style.color;
+        var brush = self._brush(ctx, self._style(bucket[0]));
+        var paths = bucket[1].filter(function (f) { return !isDot[f] && visible(f); });
         // A dashed outline costs the rasterizer far more, and on a dot nobody sees the dashes: small places
         // first with a solid line, then the big ones dashed (switching the dash per place is slow too).
         var passes = brush.dash ? [[false, []], [true, brush.dash]] : [[null, null]];
         passes.forEach(function (pass) {
           if (pass[1]) { ctx.setLineDash(pass[1]); }
-          rest.forEach(function (f) {
+          paths.forEach(function (f) {
             if (pass[0] !== null && big(f) !== pass[0]) { return; }
             ctx.beginPath();
             self._trace(ctx, g, f, v);
