@@ -33,8 +33,11 @@ def _shapes(pack):
 
 
 def test_integers_round_trip_whatever_their_size():
-    values = np.array([0, 1, -1, 15, -16, 16, 511, -512, 2 ** 31, -(2 ** 31), 18_000_000, -9_000_000])
+    values = np.array([0, 1, -1, 15, -16, 16, 511, -512, 2 ** 31, -(2 ** 31), 18_000_000, -9_000_000,
+                       2 ** 63 - 1, -(2 ** 63)])
     assert decode_ints(encode_ints(values)).tolist() == values.tolist()
+    assert encode_ints(values, chunk=3) == encode_ints(values)  # long arrays go a chunk at a time
+    assert encode_ints(np.array([0, 1, -1, 15])) == "ACBe"  # one character each while zigzagged below 32
 
 
 def test_polygons_holes_multipolygons_and_points_come_back_rounded():
@@ -103,3 +106,4 @@ def test_ids_keep_their_leading_zeros_and_exact_text():
     for ids in (["XA-C00001", "XA-C00002", "XA-C00100"], ["0501", "0502", "0499"], ["C1", "C10", "C2"],
                 ["C01", "C1"], ["A1", "B2"], ["110101199003071234", "110101199003071235"], ["7"], ["", "x"]):
         assert _ids(encode_ids(np.array(ids, dtype=object))) == ids, ids
+
