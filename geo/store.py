@@ -191,6 +191,15 @@ def place_names(engine: Engine, kind: str) -> pd.DataFrame:
         return pd.read_sql(select(rows.c.id, rows.c.name).where(rows.c.removed_in.is_(None)), conn)
 
 
+def place_ids(engine: Engine, kind: str) -> set[str]:
+    """The ids of the current places of layer ``kind``, as text (without names: an upload's ids are checked
+    against them, and names are read only for the suggestions when some id is unknown)."""
+    rows = ROWS[kind]
+    with engine.connect() as conn:
+        ids = conn.execute(select(rows.c.id).where(rows.c.removed_in.is_(None))).scalars()
+        return {str(i) for i in ids if i is not None}
+
+
 def newest_report_date(engine: Engine) -> str | None:
     """The latest date any current status row reports, or None."""
     found = []

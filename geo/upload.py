@@ -91,14 +91,17 @@ def suggest(value: str, name: str | None, places: pd.DataFrame, limit: int = 3) 
     return [f"{i}（{names[i]}）" for i in unique]
 
 
-def _unknown_ids(kind: str, frame: pd.DataFrame, headers: dict[str, str], places: pd.DataFrame,
+def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[str, str],
                  source: str) -> list[Problem]:
     key = TABLES[kind].key[0]
     name_column = {"compound_status": "compound_name", "site_status": "site_name", "supplies": "place_name"}[kind]
-    known = set(places["id"].astype(str))
+    known = set().union(*(store.place_ids(engine, layer) for layer in PLACES[kind]))
     ids = frame[key].astype(str).tolist()
     # a set lookup per id: pandas' isin on text took a second at 100,000 rows
     unknown = frame.loc[~np.fromiter((i in known for i in ids), bool, len(ids))]
+    if unknown.empty:
+        return []
+    places = _places(engine, kind)  # names for the suggestions, read only when they are needed
     header = headers.get(key, TABLES[kind].column(key).zh)
     problems = []
     for row, value, name in zip(unknown.index, unknown[key].astype(str), unknown[name_column]):
@@ -119,7 +122,7 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
     reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
     problems = list(reading.problems)
     if not reading.frame.empty:
-        problems += _unknown_ids(kind, reading.frame, reading.headers, _places(engine, kind), file_name)
+        problems += _unknown_ids(engine, kind, reading.frame, reading.headers, file_name)
     return reading.frame, problems, list(reading.notices), list(reading.headers)
 
 
