@@ -196,8 +196,8 @@ def place_ids(engine: Engine, kind: str) -> set[str]:
     against them, and names are read only for the suggestions when some id is unknown)."""
     rows = ROWS[kind]
     with engine.connect() as conn:
-        ids = conn.execute(select(rows.c.id).where(rows.c.removed_in.is_(None))).scalars()
-        return {str(i) for i in ids if i is not None}
+        ids = conn.execute(select(rows.c.id).where(rows.c.removed_in.is_(None))).scalars().all()
+    return {str(i) for i in ids if i is not None}
 
 
 def newest_report_date(engine: Engine) -> str | None:
@@ -405,14 +405,15 @@ def _may_share_key(kind: str, incoming: pd.DataFrame):
     """
     best = None
     for name in TABLES[kind].key:
-        texts = set(incoming[name].astype("string").fillna("").unique())
-        if len(texts) <= _FEW_VALUES and (best is None or len(texts) < len(best[1])):
-            best = (name, texts)
+        distinct = pd.unique(incoming[name])  # as values, not texts: 100,000 ids are not all made text
+        if len(distinct) <= _FEW_VALUES and (best is None or len(distinct) < len(best[1])):
+            best = (name, distinct)
     if best is None:
         return None
+    texts = set(pd.Series(best[1], dtype=object).astype("string").fillna(""))
     column = ROWS[kind].c[best[0]]
-    condition = column.in_(sorted(best[1]))
-    return or_(condition, column.is_(None)) if "" in best[1] else condition
+    condition = column.in_(sorted(texts))
+    return or_(condition, column.is_(None)) if "" in texts else condition
 
 
 def _existing_rows(conn, kind: str, incoming: pd.DataFrame) -> pd.DataFrame:
@@ -448,18 +449,19 @@ def preview(engine: Engine, kind: str, incoming: pd.DataFrame,
 def latest_before(engine: Engine, kind: str, column: str, date: str) -> pd.Series:
     """``column`` of each place's latest current report dated before ``date``, by place id.
 
-    The database picks the rows (an index covers place and date): 300,000 reports are not fetched
-    to keep 100,000.
+    The database picks the rows: 300,000 reports are not fetched to keep 100,000.
     """
     rows = ROWS[kind]
     place, dated, alive = rows.c[TABLES[kind].key[0]], rows.c.date, rows.c.removed_in.is_(None)
     newest = select(place.label("place"), func.max(dated).label("date")).where(alive, dated < date).group_by(
         place).subquery()
-    query = select(place, rows.c[column]).join(newest, and_(place == newest.c.place, dated == newest.c.date)).where(
-        alive).order_by(rows.c.row_id)
+    # an outer join from the places makes SQLite look each report up by its index, where an inner
+    # join read every current report; each (place, date) has its report, so no row is left empty
+    query = select(newest.c.place, rows.c[column]).select_from(
+        newest.outerjoin(rows, and_(alive, place == newest.c.place, dated == newest.c.date)))
     with engine.connect() as conn:
-        found = pd.read_sql(query, conn).drop_duplicates(place.name, keep="last")
-    return pd.Series(found[column].to_numpy(), index=found[place.name].astype("string"), dtype="string", name=column)
+        found = pd.read_sql(query, conn).drop_duplicates("place")  # a place reports once a date: never dropped
+    return pd.Series(found[column].to_numpy(), index=found["place"].astype("string"), dtype="string", name=column)
 
 
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
