@@ -431,7 +431,7 @@ def _existing_rows(conn, kind: str, incoming: pd.DataFrame) -> pd.DataFrame:
 
 
 def _compare(conn, kind: str, incoming: pd.DataFrame, present: list[str] | None) -> tuple:
-    """``incoming`` with its absent columns filled from the store, its stored rows, and their diff."""
+    """``incoming`` with its absent columns filled from the store, and its diff against the store (delta, fields)."""
     existing = _existing_rows(conn, kind, incoming)
     if present is not None:
         incoming = keep_absent_columns(kind, incoming, _from_records(kind, existing), present)
