@@ -264,6 +264,12 @@ def _signatures(kind: str, frame: pd.DataFrame) -> pd.Series:
     return _joined(_comparable(frame, _payload_columns(kind)))
 
 
+def member_of(values, allowed: set) -> np.ndarray:
+    """``values.isin(allowed)`` by a set lookup per value: pandas' isin on text took seconds at 100,000 rows."""
+    items = np.asarray(values, dtype=object)  # iterating pyarrow text directly steps through it value by value
+    return np.fromiter((v in allowed for v in items), bool, len(items))
+
+
 def _python(values: pd.Series) -> list:
     """A column's values as the database driver binds them: Python objects, None where missing."""
     out = values.astype(object).where(values.notna(), None).tolist()
@@ -339,7 +345,7 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
 
 def _place_names(new: pd.DataFrame, keys: pd.Index, place: str | None) -> list:
     """The place name of each key's row as text (None for a table without names)."""
-    return [None] * len(keys) if place is None else [_text(v) for v in new.loc[keys, place].tolist()]
+    return [None] * len(keys) if place is None else [_text(v) for v in new.loc[keys, place].to_numpy(dtype=object)]
 
 
 def _changed_fields(differs: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame, places: list) -> list[dict]:
@@ -507,9 +513,9 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
         then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)).order_by(rows.c.row_id), conn)
         # compare by content, not by row: a row revived by an earlier rollback is a copy
-        now_sig, then_sig = _signatures(kind, now_rows), _signatures(kind, then_rows)
-        retire = sorted(now_rows.loc[~now_sig.isin(set(then_sig)), "row_id"].astype(int))
-        revive = then_rows.loc[~then_sig.isin(set(now_sig))]
+        now_sig, then_sig = (np.asarray(_signatures(kind, r), dtype=object) for r in (now_rows, then_rows))
+        retire = sorted(now_rows.loc[~member_of(now_sig, set(then_sig)), "row_id"].astype(int))
+        revive = then_rows.loc[~member_of(then_sig, set(now_sig))]
         if not retire and revive.empty:
             raise NothingToRollBack(target)
         version = conn.execute(insert(versions).values(
@@ -521,15 +527,19 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
             conn.execute(update(rows).where(rows.c.row_id.in_(retire[start:start + 500])).values(removed_in=version))
         if len(revive):
             _insert_many(conn, rows, revive[_payload_columns(kind)], added_in=version)
-        place = _place_column(kind)
-        log = [{"version_id": version, "change": "removed", "key": key, "place": _text(r.get(place)) if place else None}
-               for key, r in zip(_key_text(kind, now_rows[now_rows["row_id"].isin(retire)]),
-                                 now_rows[now_rows["row_id"].isin(retire)].to_dict("records"))]
-        log += [{"version_id": version, "change": "added", "key": key, "place": _text(r.get(place)) if place else None}
-                for key, r in zip(_key_text(kind, revive), revive.to_dict("records"))]
-        if log:
-            conn.execute(insert(changes), log)
+        log = pd.concat([_rollback_log(kind, "removed", now_rows[now_rows["row_id"].isin(retire)]),
+                         _rollback_log(kind, "added", revive)], ignore_index=True)
+        if len(log):
+            _insert_many(conn, changes, log, version_id=version)
     return Applied(version, len(revive), 0, len(retire))
+
+
+def _rollback_log(kind: str, change: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The history lines of the rows a rollback retires or revives: each with its raw key and place."""
+    place = _place_column(kind)
+    return pd.DataFrame({"change": change, "key": _key_text(kind, rows).to_numpy(dtype=object),
+                         "place": _place_names(rows, rows.index, place)},
+                        columns=["change", "key", "place"])
 
 
 def history(engine: Engine) -> pd.DataFrame:

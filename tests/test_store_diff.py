@@ -118,3 +118,17 @@ def test_dates_and_numbers_parsed_once_per_distinct_text_keep_each_rows_answer()
     numbers = parse_numbers(pd.Series(["1,200", None, "３４", "1,200", "x", "inf"], index=list("abcdef")))
     assert numbers.index.tolist() == list("abcdef")
     np.testing.assert_array_equal(numbers.to_numpy(), [1200.0, np.nan, 34.0, 1200.0, np.nan, np.nan])
+
+
+def test_a_rollback_records_each_row_it_retires_and_revives_with_its_raw_key_and_place(tiny_store):
+    seed = int(store.history(tiny_store).query("kind == 'compound_status'")["id"].min())
+    rows = store.current(tiny_store, "compound_status")
+    changed = rows[(rows["compound_id"] == "0501") & (rows["date"] == "2020-02-25")].assign(closure="open")
+    added = changed.assign(date="2020-02-26", compound_name="金桂花园")
+    store.apply_rows(tiny_store, "compound_status", pd.concat([changed, added]), "clerk")
+    applied = store.rollback(tiny_store, seed, "boss")
+    lines = store.version_changes(tiny_store, applied.version).fillna("")
+    # in the order the rows were written: the new day came first in the upload's delta
+    assert lines.values.tolist() == [["removed", "0501 / 2020-02-26", "金桂花园", "", "", ""],
+                                     ["removed", "0501 / 2020-02-25", "", "", "", ""],
+                                     ["added", "0501 / 2020-02-25", "", "", "", ""]]
