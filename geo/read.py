@@ -118,6 +118,11 @@ def mixed_encoding_line(data: bytes) -> int | None:
     >>> mixed_encoding_line("名称\n名称\n".encode("gbk")) is None
     True
     """
+    try:
+        data.decode("utf-8")
+        return None  # every line is UTF-8 (a line end never splits a UTF-8 character): no need to look at each
+    except UnicodeDecodeError:
+        pass
     utf8, other = False, None
     for number, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
