@@ -7,6 +7,8 @@ Examples
 ['A', 'B', 'A', None]
 >>> map_distinct(pd.Series([3.0, None]), lambda v: f"{v:g}", missing="—").tolist()
 ['3', '—']
+>>> apply_distinct(pd.Series(["1", "2", "1", None]), lambda s: s.astype(float) * 10).tolist()
+[10.0, 20.0, 10.0, nan]
 """
 
 from __future__ import annotations
@@ -20,3 +22,14 @@ def map_distinct(values: pd.Series, func, missing=None) -> pd.Series:
     codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
     done = np.array([func(v) for v in distinct] + [missing], dtype=object)
     return pd.Series(done[codes], index=values.index, dtype=object)
+
+
+def apply_distinct(values: pd.Series, func) -> pd.Series:
+    """``func(values)`` for a ``func`` of a whole column, computed on its distinct values only.
+
+    ``func`` must treat each value on its own and never sees missing values: they stay missing.
+    Vectorised parsing of 100,000 cells (regular expressions, dates) is then done a few times.
+    """
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    done = func(pd.Series(distinct, dtype=values.dtype)).array
+    return pd.Series(done.take(codes, allow_fill=True), index=values.index, name=values.name)

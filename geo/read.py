@@ -26,6 +26,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,7 +35,7 @@ import pandas as pd
 import shapely
 
 from geo import vocab
-from geo.distinct import map_distinct
+from geo.distinct import apply_distinct, map_distinct
 from geo.schema import TABLES, Table
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -117,6 +118,11 @@ def mixed_encoding_line(data: bytes) -> int | None:
     >>> mixed_encoding_line("名称\n名称\n".encode("gbk")) is None
     True
     """
+    try:
+        data.decode("utf-8")
+        return None  # every line is UTF-8 (a line end never splits a UTF-8 character): no need to look at each
+    except UnicodeDecodeError:
+        pass
     utf8, other = False, None
     for number, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
@@ -148,10 +154,15 @@ def parse_dates(values: pd.Series, year: int | None = None) -> pd.Series:
     ['2020-02-25', '2020-02-24', '2020-02-23', '2020-02-01', <NA>]
     """
     text = map_distinct(values.astype("string"), lambda v: unicodedata.normalize("NFKC", v).strip()).astype("string")
-    full = text.str.extract(_FULL_DATE)
     if year is None:
-        years = pd.to_numeric(full[0], errors="coerce").dropna()
+        years = pd.to_numeric(text.str.extract(_FULL_DATE)[0], errors="coerce").dropna()
         year = int(years.mode().iloc[0]) if len(years) else pd.Timestamp.now().year
+    return apply_distinct(text, partial(_dates, year=year))
+
+
+def _dates(text: pd.Series, year: int) -> pd.Series:
+    """:func:`parse_dates` of distinct texts, ``year`` known."""
+    full = text.str.extract(_FULL_DATE)
     month_day = text.str.extract(_MONTH_DAY)
     serial = pd.to_numeric(text, errors="coerce")
     serial = serial.where((serial >= 20000) & (serial <= 80000) & (serial == serial.round()))
@@ -159,7 +170,7 @@ def parse_dates(values: pd.Series, year: int | None = None) -> pd.Series:
     m = pd.to_numeric(full[1].fillna(month_day[0]), errors="coerce").astype(float)
     d = pd.to_numeric(full[2].fillna(month_day[1]), errors="coerce").astype(float)
     known = m.notna() & d.notna()
-    text_dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    text_dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if known.any():
         parts = pd.DataFrame({"year": y[known], "month": m[known], "day": d[known]}).astype(int)
         text_dates[known] = pd.to_datetime(parts, errors="coerce")
@@ -174,8 +185,13 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["1,200", "３４", "", "x", "inf"])).tolist()
     [1200.0, 34.0, nan, nan, nan]
     """
-    text = map_distinct(values.astype("string"), lambda v: unicodedata.normalize("NFKC", v).replace(",", "").strip())
-    numbers = pd.to_numeric(text.astype("string"), errors="coerce").astype(float)
+    return apply_distinct(values.astype("string"), _numbers).astype(float)
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """:func:`parse_numbers` of distinct texts."""
+    text = pd.Series([unicodedata.normalize("NFKC", v).replace(",", "").strip() for v in text], dtype="string")
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
     return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
 
 

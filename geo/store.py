@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from geo.db import lock_for_writing, metadata
+from geo.distinct import apply_distinct
 from geo.geomtype import Geometry
 from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 
@@ -190,6 +191,15 @@ def place_names(engine: Engine, kind: str) -> pd.DataFrame:
         return pd.read_sql(select(rows.c.id, rows.c.name).where(rows.c.removed_in.is_(None)), conn)
 
 
+def place_ids(engine: Engine, kind: str) -> set[str]:
+    """The ids of the current places of layer ``kind``, as text (without names: an upload's ids are checked
+    against them, and names are read only for the suggestions when some id is unknown)."""
+    rows = ROWS[kind]
+    with engine.connect() as conn:
+        ids = conn.execute(select(rows.c.id).where(rows.c.removed_in.is_(None))).scalars().all()
+    return {str(i) for i in ids if i is not None}
+
+
 def newest_report_date(engine: Engine) -> str | None:
     """The latest date any current status row reports, or None."""
     found = []
@@ -199,11 +209,6 @@ def newest_report_date(engine: Engine) -> str | None:
             found.append(conn.execute(select(func.max(rows.c.date)).where(rows.c.removed_in.is_(None))).scalar())
     found = [str(d) for d in found if d]
     return max(found) if found else None
-
-
-def existing_rows(engine: Engine, kind: str) -> pd.DataFrame:
-    """The current rows as the database holds them (with ``row_id``), for :func:`diff_rows`."""
-    return _read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))
 
 
 def current(engine: Engine, kind: str):
@@ -242,17 +247,49 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Values as text so that 3 and 3.0, None and NaN compare equal."""
     out = pd.DataFrame(index=frame.index)
     for c in columns:
-        values = frame[c]
-        numbers = pd.to_numeric(values, errors="coerce")
-        text = values.astype("string")
-        as_number = numbers.map(lambda v: f"{v:.10g}", na_action="ignore").astype("string")
-        out[c] = as_number.where(numbers.notna(), text).fillna("")
+        # once per distinct value: formatting each of a million numbers took seconds
+        out[c] = apply_distinct(frame[c], _comparable_text).astype("string").fillna("")
     return out
+
+
+def _comparable_text(values: pd.Series) -> pd.Series:
+    """Numbers (also numbers written as text) as their 10 significant digits, anything else as its text."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    as_number = numbers.map(lambda v: f"{v:.10g}", na_action="ignore").astype("string")
+    return as_number.where(numbers.notna(), values.astype("string"))
 
 
 def _signatures(kind: str, frame: pd.DataFrame) -> pd.Series:
     """One text per row of everything it holds, for comparing content across copies."""
     return _joined(_comparable(frame, _payload_columns(kind)))
+
+
+def member_of(values, allowed: set) -> np.ndarray:
+    """``values.isin(allowed)`` by a set lookup per value: pandas' isin on text took seconds at 100,000 rows."""
+    items = np.asarray(values, dtype=object)  # iterating pyarrow text directly steps through it value by value
+    return np.fromiter((v in allowed for v in items), bool, len(items))
+
+
+def _python(values: pd.Series) -> list:
+    """A column's values as the database driver binds them: Python objects, None where missing."""
+    out = values.astype(object).where(values.notna(), None).tolist()
+    return [v.item() if isinstance(v, np.generic) else v for v in out]
+
+
+def _insert_many(conn, table: Table, frame: pd.DataFrame, **constant) -> None:
+    """Insert the rows of ``frame``, each with ``constant`` added, in one executemany.
+
+    The values are converted column by column (``DataFrame.to_dict("records")`` boxed 1.2 million
+    values one at a time). On SQLite the driver gets them as tuples: SQLAlchemy preparing each row's
+    parameters took longer than SQLite storing them. Elsewhere SQLAlchemy batches the rows into
+    multi-row INSERTs, faster than the driver's own executemany.
+    """
+    values = {c: _python(frame[c]) for c in frame.columns} | {k: [v] * len(frame) for k, v in constant.items()}
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(values, row)) for row in zip(*values.values())])
+        return
+    statement = insert(table).compile(dialect=conn.dialect, column_keys=list(values))
+    conn.exec_driver_sql(statement.string, list(zip(*(values[k] for k in statement.positiontup))))
 
 
 def _insert_file(conn, content: bytes | None) -> int | None:
@@ -277,7 +314,8 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
     'added' or 'changed', and ``_row_id`` of the row they replace), and one row
     per changed field (key, field, before, after) for the history.
     """
-    columns = _payload_columns(kind)
+    # rows with the same key texts have the same key values: only the other columns can differ
+    columns = [c for c in _payload_columns(kind) if c not in TABLES[kind].key]
     incoming = incoming.copy()
     incoming["_key"] = _key_text(kind, incoming).to_numpy()
     existing = existing.copy()
@@ -294,24 +332,40 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
     result["_change"] = ["added"] * len(added_keys) + ["changed"] * len(changed_keys)
     result["_row_id"] = [None] * len(added_keys) + old.loc[changed_keys, "row_id"].tolist() if "row_id" in old else None
     place = _place_column(kind)
-    fields = []
-    if len(changed_keys):
-        stacked = differs.loc[changed_keys].stack()
-        for (key, field) in stacked[stacked].index:
-            if field == "geometry":
-                b, a = "（旧图形）", "（新图形）"
-            else:
-                b, a = before.at[key, field], after.at[key, field]
-            fields.append({"change": "changed", "key": key.replace("\x1f", " / "), "field": field, "before": b, "after": a,
-                           "place": None if place is None else _text(new.at[key, place])})
+    fields = (_changed_fields(differs.loc[changed_keys], before, after, _place_names(new, changed_keys, place))
+              if len(changed_keys) else [])
     columns = ["change", "key", "field", "before", "after", "place"]
     added = pd.DataFrame({
         "change": "added", "key": added_keys.str.replace("\x1f", " / ").to_numpy(), "field": None, "before": None,
-        "after": None,
-        "place": [None] * len(added_keys) if place is None else [_text(v) for v in new.loc[added_keys, place]],
+        "after": None, "place": _place_names(new, added_keys, place),
     }, columns=columns)
     field_frame = pd.concat([pd.DataFrame(fields, columns=columns), added], ignore_index=True) if fields else added
     return result.reset_index(names="_key"), field_frame
+
+
+def _place_names(new: pd.DataFrame, keys: pd.Index, place: str | None) -> list:
+    """The place name of each key's row as text (None for a table without names)."""
+    return [None] * len(keys) if place is None else [_text(v) for v in new.loc[keys, place].to_numpy(dtype=object)]
+
+
+def _changed_fields(differs: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame, places: list) -> list[dict]:
+    """One record per field that differs, row by row: its text before and after (a shape's is not shown).
+
+    ``differs`` has a row per changed key; the values are picked by position (a lookup per field by
+    key and name took seconds for a day of corrections).
+    """
+    keys = differs.index
+    rows, columns = np.nonzero(differs.to_numpy(dtype=bool))
+    before_text = before.loc[keys, differs.columns].to_numpy(dtype=object)
+    after_text = after.loc[keys, differs.columns].to_numpy(dtype=object)
+    shown = keys.str.replace("\x1f", " / ").tolist()
+    fields = []
+    for row, column in zip(rows.tolist(), columns.tolist()):
+        field = differs.columns[column]
+        b, a = ("（旧图形）", "（新图形）") if field == "geometry" else (before_text[row, column], after_text[row, column])
+        fields.append({"change": "changed", "key": shown[row], "field": field, "before": b, "after": a,
+                       "place": places[row]})
+    return fields
 
 
 def _text(value):
@@ -346,6 +400,76 @@ def keep_absent_columns(kind: str, incoming: pd.DataFrame, existing: pd.DataFram
     return filled
 
 
+_FEW_VALUES = 500  # a key column with at most this many values in an upload narrows the read to them
+
+
+def _may_share_key(kind: str, incoming: pd.DataFrame):
+    """A condition that every stored row sharing a key with ``incoming`` meets, or None when none narrows much.
+
+    It names the values of the key column with the fewest of them (the date of a daily report), as
+    :func:`_key_text` compares them: a missing value is the empty text, so it matches NULL and ''.
+    """
+    best = None
+    for name in TABLES[kind].key:
+        distinct = pd.unique(incoming[name])  # as values, not texts: 100,000 ids are not all made text
+        if len(distinct) <= _FEW_VALUES and (best is None or len(distinct) < len(best[1])):
+            best = (name, distinct)
+    if best is None:
+        return None
+    texts = set(pd.Series(best[1], dtype=object).astype("string").fillna(""))
+    column = ROWS[kind].c[best[0]]
+    condition = column.in_(sorted(texts))
+    return or_(condition, column.is_(None)) if "" in texts else condition
+
+
+def _existing_rows(conn, kind: str, incoming: pd.DataFrame) -> pd.DataFrame:
+    """The current rows as the database holds them (with ``row_id``) that may share a key with ``incoming``.
+
+    Only those can change :func:`diff_rows`' answer; a daily report then reads one day of a table
+    that holds months of them.
+    """
+    rows = ROWS[kind]
+    condition = rows.c.removed_in.is_(None)
+    narrower = _may_share_key(kind, incoming)
+    query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(
+        condition if narrower is None else and_(condition, narrower)).order_by(rows.c.row_id)
+    return pd.read_sql(query, conn)
+
+
+def _compare(conn, kind: str, incoming: pd.DataFrame, present: list[str] | None) -> tuple:
+    """``incoming`` with its absent columns filled from the store, and its diff against the store (delta, fields)."""
+    existing = _existing_rows(conn, kind, incoming)
+    if present is not None:
+        incoming = keep_absent_columns(kind, incoming, _from_records(kind, existing), present)
+    delta, fields = diff_rows(kind, existing, records(kind, incoming))
+    return incoming, delta, fields
+
+
+def preview(engine: Engine, kind: str, incoming: pd.DataFrame,
+            present: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What :func:`apply_rows` would store, without storing: the rows (absent columns filled), the delta, the fields."""
+    with engine.connect() as conn:
+        return _compare(conn, kind, incoming, present)
+
+
+def latest_before(engine: Engine, kind: str, column: str, date: str) -> pd.Series:
+    """``column`` of each place's latest current report dated before ``date``, by place id.
+
+    The database picks the rows: 300,000 reports are not fetched to keep 100,000.
+    """
+    rows = ROWS[kind]
+    place, dated, alive = rows.c[TABLES[kind].key[0]], rows.c.date, rows.c.removed_in.is_(None)
+    newest = select(place.label("place"), func.max(dated).label("date")).where(alive, dated < date).group_by(
+        place).subquery()
+    # an outer join from the places makes SQLite look each report up by its index, where an inner
+    # join read every current report; each (place, date) has its report, so no row is left empty
+    query = select(newest.c.place, rows.c[column]).select_from(
+        newest.outerjoin(rows, and_(alive, place == newest.c.place, dated == newest.c.date)))
+    with engine.connect() as conn:
+        found = pd.read_sql(query, conn).drop_duplicates("place")  # a place reports once a date: never dropped
+    return pd.Series(found[column].to_numpy(), index=found["place"].astype("string"), dtype="string", name=column)
+
+
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
                file_name: str | None = None, content: bytes | None = None, summary: list | None = None,
                rows_in_file: int | None = None, present: list[str] | None = None) -> Applied:
@@ -357,12 +481,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
     with engine.begin() as conn:
         lock_for_writing(conn)
         # read inside the transaction: a concurrent import is diffed against, never lost
-        existing = pd.read_sql(select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)])
-                               .where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
-        if present is not None:
-            incoming = keep_absent_columns(kind, incoming, _from_records(kind, existing), present)
-        records_in = records(kind, incoming)
-        delta, fields = diff_rows(kind, existing, records_in)
+        incoming, delta, fields = _compare(conn, kind, incoming, present)
         version = conn.execute(insert(versions).values(
             kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),
@@ -373,11 +492,9 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
         for start in range(0, len(replaced), 500):
             conn.execute(update(rows).where(rows.c.row_id.in_(replaced[start:start + 500])).values(removed_in=version))
         if len(delta):
-            payload = delta[_payload_columns(kind)].astype(object).where(delta[_payload_columns(kind)].notna(), None)
-            conn.execute(insert(rows), [dict(r, added_in=version) for r in payload.to_dict("records")])
+            _insert_many(conn, rows, delta[_payload_columns(kind)], added_in=version)
         if len(fields) and action != "seed":
-            conn.execute(insert(changes), [dict(r, version_id=version) for r in
-                                           fields.astype(object).where(fields.notna(), None).to_dict("records")])
+            _insert_many(conn, changes, fields, version_id=version)
         added = int((delta["_change"] == "added").sum()) if len(delta) else 0
         conn.execute(update(versions).where(versions.c.id == version).values(
             rows_added=added, rows_changed=len(replaced), rows_removed=0))
@@ -396,9 +513,9 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
         then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)).order_by(rows.c.row_id), conn)
         # compare by content, not by row: a row revived by an earlier rollback is a copy
-        now_sig, then_sig = _signatures(kind, now_rows), _signatures(kind, then_rows)
-        retire = sorted(now_rows.loc[~now_sig.isin(set(then_sig)), "row_id"].astype(int))
-        revive = then_rows.loc[~then_sig.isin(set(now_sig))]
+        now_sig, then_sig = (np.asarray(_signatures(kind, r), dtype=object) for r in (now_rows, then_rows))
+        retire = sorted(now_rows.loc[~member_of(now_sig, set(then_sig)), "row_id"].astype(int))
+        revive = then_rows.loc[~member_of(then_sig, set(now_sig))]
         if not retire and revive.empty:
             raise NothingToRollBack(target)
         version = conn.execute(insert(versions).values(
@@ -409,17 +526,20 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         for start in range(0, len(retire), 500):
             conn.execute(update(rows).where(rows.c.row_id.in_(retire[start:start + 500])).values(removed_in=version))
         if len(revive):
-            payload = revive[_payload_columns(kind)].astype(object).where(revive[_payload_columns(kind)].notna(), None)
-            conn.execute(insert(rows), [dict(r, added_in=version) for r in payload.to_dict("records")])
-        place = _place_column(kind)
-        log = [{"version_id": version, "change": "removed", "key": key, "place": _text(r.get(place)) if place else None}
-               for key, r in zip(_key_text(kind, now_rows[now_rows["row_id"].isin(retire)]),
-                                 now_rows[now_rows["row_id"].isin(retire)].to_dict("records"))]
-        log += [{"version_id": version, "change": "added", "key": key, "place": _text(r.get(place)) if place else None}
-                for key, r in zip(_key_text(kind, revive), revive.to_dict("records"))]
-        if log:
-            conn.execute(insert(changes), log)
+            _insert_many(conn, rows, revive[_payload_columns(kind)], added_in=version)
+        log = pd.concat([_rollback_log(kind, "removed", now_rows[now_rows["row_id"].isin(retire)]),
+                         _rollback_log(kind, "added", revive)], ignore_index=True)
+        if len(log):
+            _insert_many(conn, changes, log, version_id=version)
     return Applied(version, len(revive), 0, len(retire))
+
+
+def _rollback_log(kind: str, change: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The history lines of the rows a rollback retires or revives: each with its raw key and place."""
+    place = _place_column(kind)
+    return pd.DataFrame({"change": change, "key": _key_text(kind, rows).to_numpy(dtype=object),
+                         "place": _place_names(rows, rows.index, place)},
+                        columns=["change", "key", "place"])
 
 
 def history(engine: Engine) -> pd.DataFrame:

@@ -90,12 +90,15 @@ def suggest(value: str, name: str | None, places: pd.DataFrame, limit: int = 3) 
     return [f"{i}（{names[i]}）" for i in unique]
 
 
-def _unknown_ids(kind: str, frame: pd.DataFrame, headers: dict[str, str], places: pd.DataFrame,
+def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[str, str],
                  source: str) -> list[Problem]:
     key = TABLES[kind].key[0]
     name_column = {"compound_status": "compound_name", "site_status": "site_name", "supplies": "place_name"}[kind]
-    known = set(places["id"].astype(str))
-    unknown = frame.loc[~frame[key].astype(str).isin(known)]
+    known = set().union(*(store.place_ids(engine, layer) for layer in PLACES[kind]))
+    unknown = frame.loc[~store.member_of(frame[key].astype(str), known)]
+    if unknown.empty:
+        return []
+    places = _places(engine, kind)  # names for the suggestions, read only when they are needed
     header = headers.get(key, TABLES[kind].column(key).zh)
     problems = []
     for row, value, name in zip(unknown.index, unknown[key].astype(str), unknown[name_column]):
@@ -116,7 +119,7 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
     reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
     problems = list(reading.problems)
     if not reading.frame.empty:
-        problems += _unknown_ids(kind, reading.frame, reading.headers, _places(engine, kind), file_name)
+        problems += _unknown_ids(engine, kind, reading.frame, reading.headers, file_name)
     return reading.frame, problems, list(reading.notices), list(reading.headers)
 
 
@@ -178,11 +181,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present)
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, "文件中没有数据行。", "The file has no data rows."))
-    if result.ok:
-        existing = store.existing_rows(engine, kind)
-        if present is not None and set(TABLES[kind].names) - set(present):  # a partial file: read what it keeps
-            result.frame = frame = store.keep_absent_columns(kind, frame, store.current(engine, kind), present)
-        result.delta, result.fields = store.diff_rows(kind, existing, store.records(kind, frame))
+    if result.ok:  # a partial file keeps the stored values of the columns it lacks
+        result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
         result.summary = summarise(engine, kind, result, thresholds)
     return result
 
@@ -200,13 +200,6 @@ def summarise_counts(kind: str, added: int, changed: int) -> list[tuple[str, str
     return lines
 
 
-def _latest_before(engine: Engine, kind: str, key: str, state: str, date: str) -> pd.Series:
-    """Each place's state in its latest report before ``date`` (what the upload changes from)."""
-    rows = store.current(engine, kind)
-    rows = rows.loc[rows["date"] < date].sort_values("date")
-    return rows.drop_duplicates(key, keep="last").set_index(key)[state]
-
-
 def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -> list[tuple[str, str]]:
     """Plain lines such as '23 个小区封闭状态变化（其中 5 个转为全封闭）'."""
     delta = check.delta
@@ -217,7 +210,7 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
         key, state, vocabulary = (("compound_id", "closure", "closure") if kind == "compound_status"
                                   else ("site_id", "resumption", "resumption"))
         latest = check.frame.sort_values("date").drop_duplicates(key, keep="last").set_index(key)
-        before = _latest_before(engine, kind, key, state, str(latest["date"].min()))
+        before = store.latest_before(engine, kind, state, str(latest["date"].min()))  # what the upload changes from
         moved = latest.loc[latest[state] != before.reindex(latest.index), state]
         moved = moved[before.reindex(moved.index).notna()]
         noun = ("个小区封闭状态变化", "compounds change closure status") if kind == "compound_status" else (
