@@ -325,7 +325,7 @@ def browser_times(n: int, url: str, city: Path, explore_html: Path, quick: bool)
     env = {"CMDMAP_DATABASE_URL": url, "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none",
            "CMDMAP_WALL_REFRESH_SECONDS": str(WALL_REFRESH), "CMDMAP_WALL_ROTATE_SECONDS": str(WALL_REFRESH)}
     visits = 1 if quick else 3
-    limit = 60 if quick else 300
+    limit = 300
     out = {}
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -372,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="one browser visit each, shorter limits")
+    parser.add_argument("--quick", action="store_true", help="one browser visit each instead of the best of three")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="where cities, stores and pages are kept")
     args = parser.parse_args(argv)
