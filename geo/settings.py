@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Days of cover below which a place's supply level is critical (告急).", float),
     Setting("language", "zh", "Default UI language: zh or en.", choices=("zh", "en")),
     Setting("map_height", 620, "Height of the maps in pixels.", int),
+    Setting("zone_list_max", 1000,
+            "With more zones than this to choose from, the zone filter waits for a district or street: a list "
+            "of thousands helps nobody and slows every page.", int),
     Setting("database_url", f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}",
             "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default SQLite "
             "file needs nothing installed; several app servers share a PostgreSQL database with PostGIS "

@@ -51,6 +51,19 @@ def test_zone_filter_narrows_the_table(app, page, expected):
     assert len(main_table(at)) == expected < before
 
 
+def test_too_many_zones_wait_for_a_district_or_street(app, monkeypatch):
+    monkeypatch.setenv("CMDMAP_ZONE_LIST_MAX", "1")  # the tiny city's two zones are then "too many"
+    at = app("pages/compounds.py")
+    zone = at.multiselect(key="zone")
+    assert zone.disabled and zone.options == [] and "2" in zone.placeholder
+    at.multiselect(key="street").set_value(["浮山街道"]).run()
+    assert not at.multiselect(key="zone").disabled
+    at.multiselect(key="zone").set_value(["Z2"]).run()
+    assert len(main_table(at)) == 1
+    shared = app("pages/compounds.py", zone="Z2")  # a link with a zone keeps it, however many there are
+    assert shared.multiselect(key="zone").value == ["Z2"] and len(main_table(shared)) == 1
+
+
 def test_status_filter_and_search(app):
     at = app("pages/compounds.py")
     at.multiselect(key="status").set_value(["missing"]).run()

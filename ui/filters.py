@@ -8,7 +8,7 @@ from geo import vocab
 from geo.filters import MAX_QUERY_LENGTH, Filters
 from geo.labels import t
 from geo.vocab import MISSING
-from ui.common import dataset, dates, lang
+from ui.common import dataset, dates, lang, settings
 from ui.urlstate import from_url, text_from_url, to_url
 
 
@@ -20,9 +20,20 @@ def _options(frame, column: str, within: dict[str, list]) -> list[str]:
     return sorted(rows[column].dropna().astype(str).unique())
 
 
-def _multiselect(label: str, options: list[str], key: str, **kwargs) -> list[str]:
+def _multiselect(label: str, options: list[str], key: str, placeholder: str | None = None, **kwargs) -> list[str]:
     from_url(key, options, multi=True)
-    return st.sidebar.multiselect(label, options, key=key, placeholder=t("f_all", lang()), **kwargs)
+    return st.sidebar.multiselect(label, options, key=key, placeholder=placeholder or t("f_all", lang()), **kwargs)
+
+
+def _zone_options(candidates: list[str]) -> tuple[list[str], str | None]:
+    """The zones to offer, and a hint when there are too many to list (a province has thousands: the browser
+    built 7,000 options on every page). Then only the zones already chosen (or in the URL) stay."""
+    if len(candidates) <= int(settings()["zone_list_max"]):
+        return candidates, None
+    allowed = set(candidates)
+    chosen = st.session_state.get("zone")
+    chosen = st.query_params.get_all("zone") if chosen is None else chosen
+    return [z for z in dict.fromkeys(chosen) if z in allowed], t("f_zone_narrow", lang(), count=len(candidates))
 
 
 def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -> Filters:
@@ -37,8 +48,9 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -
     district = _multiselect(t("f_district", lg), _options(zones, "district", {}), "district")
     street = _multiselect(t("f_street", lg), _options(zones, "street", {"district": district}), "street")
     zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
-    zone = _multiselect(t("f_zone", lg), _options(zones, "id", {"district": district, "street": street}), "zone",
-                        format_func=lambda z: zone_names.get(z, z))
+    zone_options, narrow = _zone_options(_options(zones, "id", {"district": district, "street": street}))
+    zone = _multiselect(t("f_zone", lg), zone_options, "zone", placeholder=narrow,
+                        disabled=bool(narrow and not zone_options), format_func=lambda z: zone_names.get(z, z))
     status: list[str] = []
     if status_vocabulary:
         status = _multiselect(t("f_status", lg), [*vocab.codes(status_vocabulary), MISSING], "status",
