@@ -45,7 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_district": ("区县", "District"),
     "f_street": ("街道乡镇", "Street / town"),
     "f_zone": ("片区", "Zone"),
-    "f_zone_narrow": ("请先选择区县或街道（共 {count} 个片区）", "Choose a district or street first ({count} zones)"),
+    "f_zone_narrow": ("先选区县或街道（共{count}个）", "Pick a district or street ({count} zones)"),
     "f_status": ("状态", "Status"),
     "f_search": ("按名称或编号搜索", "Search by name or id"),
     "f_metric": ("片区着色指标", "Shade zones by"),

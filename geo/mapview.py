@@ -234,11 +234,12 @@ _PACK_INDEXES: dict[tuple[str, ...], pd.Index] = {}
 def _pack_index(packs: list[Pack]) -> pd.Index:
     """The ids of ``packs`` in order, as an index kept per set of packs (its hash table took 30 ms per rerun)."""
     key = tuple(pack.digest for pack in packs)
-    if key not in _PACK_INDEXES:
+    index = _PACK_INDEXES.get(key)  # one lookup: another session may clear the dictionary meanwhile
+    if index is None:
         if len(_PACK_INDEXES) >= 16:
             _PACK_INDEXES.clear()
-        _PACK_INDEXES[key] = pd.Index(np.concatenate([pack.ids for pack in packs]))
-    return _PACK_INDEXES[key]
+        index = _PACK_INDEXES[key] = pd.Index(np.concatenate([pack.ids for pack in packs]))
+    return index
 
 
 def layer_state(layer: Layer, packs: list[Pack]) -> dict:
