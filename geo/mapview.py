@@ -136,7 +136,10 @@ def _asset(path: str) -> str:
 
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-FAST_LAYER_JS = [("cmdmap_fastlayer", _asset("cmdmap/fastlayer.js"))]
+DECODER_JS = _asset("cmdmap/decode.js")
+FAST_LAYER_JS = [("cmdmap_decode", DECODER_JS), ("cmdmap_fastlayer", _asset("cmdmap/fastlayer.js"))]
+#: The page's worker that fetches and decodes packs (started by ``static/cmdmap/preload.js``).
+PACK_WORKER_JS = _asset("cmdmap/packworker.js")
 
 
 @dataclass(frozen=True)

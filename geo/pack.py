@@ -4,7 +4,7 @@ A pack holds what never changes between two uploads: each place's id, name and
 shape. Coordinates are rounded to a set precision (1e-5 degree, about a metre) and written as differences from the
 previous vertex, each a variable-length run of URL-safe base-64 characters, so
 a compound's vertex costs four to six characters instead of the thirty-odd of
-GeoJSON. ``static/cmdmap/fastlayer.js`` decodes it.
+GeoJSON. ``static/cmdmap/decode.js`` decodes it.
 
 The statuses, tooltips and filters of a page are not in the pack; they travel
 with each rerun (see :mod:`geo.mapview`), so that a filter change re-sends a few

@@ -297,8 +297,13 @@ def _pack_requests(log) -> list[tuple[int, str, str]]:
     return [r for r in log.responses if "/app/static/cache/places-" in r[1]]
 
 
+def _decoded_by_the_page(frame) -> list[str]:
+    return [name for name in frame.evaluate("Object.keys(window.cmdmap.marks())") if "decoded by the page" in name]
+
+
 def test_packs_come_zipped_and_early_from_the_page(demo_server, open_page):
-    """The page itself fetches the gzipped packs (static/cmdmap/preload.js); the map's frame uses that fetch."""
+    """The page itself fetches the gzipped packs and its worker decodes them (static/cmdmap/preload.js,
+    packworker.js); the map's frame uses them as they are (the other tests hover and click on them)."""
     log = open_page(demo_server, "/compounds")
     page = log.page
     frame = map_frame(page, paths=150)
@@ -308,19 +313,23 @@ def test_packs_come_zipped_and_early_from_the_page(demo_server, open_page):
     # fetched once, by the page: the map's frame found the page's fetch
     assert len(packs) == len({url for _, url, _ in packs}), packs
     assert {frame_url for _, _, frame_url in packs} == {page.url}, packs
+    assert len(_decoded_by_the_page(frame)) == 2  # zones and compounds
     assert frame.evaluate("window.cmdmap.drawn('compounds')") >= 150
     assert_offline(log)
 
 
-def test_a_browser_that_cannot_unzip_gets_the_plain_packs(demo_server, browser):
-    """An older browser (no DecompressionStream) fetches the plain packs and draws the same map."""
+@pytest.mark.parametrize("missing, pack_ending", [("DecompressionStream", ".json"), ("Worker", ".json.gz")])
+def test_an_older_browser_still_gets_the_map(demo_server, browser, missing, pack_ending):
+    """No DecompressionStream: the map's frame fetches the plain packs. No Worker: the page still fetches the
+    zipped packs early, and the map's frame decodes them. Either way the same map is drawn."""
     log = new_page(browser)
-    log.page.context.add_init_script("delete window.DecompressionStream;")
+    log.page.context.add_init_script(f"delete window.{missing};")
     try:
         log.page.goto(demo_server.base_url + "/compounds", wait_until="domcontentloaded")
         frame = map_frame(log.page, paths=150)
         packs = _pack_requests(log)
-        assert packs and all(url.endswith(".json") for _, url, _ in packs), packs
+        assert packs and all(url.endswith(pack_ending) for _, url, _ in packs), packs
+        assert _decoded_by_the_page(frame) == []
         assert frame.evaluate("window.cmdmap.drawn('compounds')") >= 150
     finally:
         log.page.context.close()

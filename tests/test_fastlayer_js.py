@@ -1,4 +1,4 @@
-"""The browser's decoder (static/cmdmap/fastlayer.js), run by Node on packs made by geo/pack.py.
+"""The browser's decoder (static/cmdmap/decode.js), run by Node on packs made by geo/pack.py.
 
 A place's rings must end where its own vertices end, also when points and polygons are interleaved in a
 pack or when two packs are joined (the supplies layer draws compounds and sites): a ring running on into
@@ -21,18 +21,29 @@ from tests.needs import unavailable
 SCRIPT = r"""
 const fs = require("fs");
 const src = fs.readFileSync(process.argv[process.argv.length - 1], "utf8");
-eval(src.slice(src.indexOf("var ALPHABET"), src.indexOf("var registry")) +
-     src.slice(src.indexOf("/* Signed integers"), src.indexOf("function loadSource")));
+eval(src);
+const {concat, decode, buildGrid} = globalThis.cmdmapDecode;
 const packs = JSON.parse(fs.readFileSync(0, "utf8"));
 const g = concat(packs.map(decode));
+const grid = buildGrid(g);
 const out = [];
 for (let f = 0; f < g.n; f++) {
   const rings = [];
   for (let r = g.ringOf[f]; r < g.ringOf[f + 1]; r++) rings.push([g.ringVert[r], g.ringEnd[r]]);
-  out.push({id: g.ids[f], first: g.featVert[f], end: g.featVert[f + 1], rings: rings});
+  const cells = [];
+  for (let k = 0; k < grid.side * grid.side; k++) {
+    for (let i = grid.start[k]; i < grid.start[k + 1]; i++) { if (grid.items[i] === f) cells.push(k); }
+  }
+  const x = (g.box[4 * f] + g.box[4 * f + 2]) / 2, y = (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2;
+  const centre = Math.min(grid.side - 1, Math.floor((y - grid.y0) / grid.h)) * grid.side +
+    Math.min(grid.side - 1, Math.floor((x - grid.x0) / grid.w));
+  out.push({id: g.ids[f], first: g.featVert[f], end: g.featVert[f + 1], rings: rings, cells: cells, centre: centre});
 }
 console.log(JSON.stringify(out));
 """
+
+
+DECODER = str(ROOT / "static" / "cmdmap" / "decode.js")
 
 
 def node() -> str:
@@ -50,7 +61,7 @@ def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
     points = gpd.GeoDataFrame({"id": ["S1", "S2"], "name": ["", ""]},
                               geometry=[Point(114.6, 30.6), Point(114.7, 30.7)], crs=4326)
     packs = [json.loads(pack_places(frame).text) for frame in (mixed, points)]
-    done = subprocess.run([node(), "-e", SCRIPT, str(ROOT / "static" / "cmdmap" / "fastlayer.js")],
+    done = subprocess.run([node(), "-e", SCRIPT, DECODER],
                           input=json.dumps(packs), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     places = json.loads(done.stdout)
@@ -62,13 +73,16 @@ def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
         else:
             assert place["rings"] == [] and place["end"] == place["first"] + 1, place
     assert len(places[2]["rings"]) == 2
+    # the grid that finds a place under the pointer lists each place once in each cell it touches
+    for place in places:
+        assert place["centre"] in place["cells"] and len(set(place["cells"])) == len(place["cells"]), place
 
 
 MERCATOR = r"""
 const fs = require("fs");
 const src = fs.readFileSync(process.argv[process.argv.length - 1], "utf8");
-const decode = new Function(src.slice(src.indexOf("var ALPHABET"), src.indexOf("var registry")) +
-  src.slice(src.indexOf("/* Signed integers"), src.indexOf("function loadSource")) + "; return decode;")();
+eval(src);
+const decode = globalThis.cmdmapDecode.decode;
 const g = decode(JSON.parse(fs.readFileSync(0, "utf8")));
 console.log(JSON.stringify({X: Array.from(g.X), Y: Array.from(g.Y)}));
 """
@@ -81,7 +95,7 @@ def test_vertices_land_where_web_mercator_puts_them():
         *(box(100 + i * 0.37, -20 + i * 1.9, 100.002 + i * 0.37, -19.998 + i * 1.9) for i in range(41)),
         box(114.0, 29.8, 114.6, 30.4)], crs=4326)
     text = pack_places(frame).text
-    done = subprocess.run([node(), "-e", MERCATOR, str(ROOT / "static" / "cmdmap" / "fastlayer.js")],
+    done = subprocess.run([node(), "-e", MERCATOR, DECODER],
                           input=text, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)

@@ -14,8 +14,8 @@ from streamlit_folium import st_folium
 
 from geo.export import to_csv_bytes, to_xlsx_bytes
 from geo.labels import t
-from geo.mapview import (ForgetRemovedGroups, Layer, Legend, MapUpdate, Source, base_map, inline_sources,
-                         map_update, overlay_datum)
+from geo.mapview import (DECODER_JS, PACK_WORKER_JS, ForgetRemovedGroups, Layer, Legend, MapUpdate, Source,
+                         base_map, inline_sources, map_update, overlay_datum)
 from geo.present import display_table
 from geo.schema import TABLES
 from geo.vocab import MISSING
@@ -29,14 +29,16 @@ def preload_places(kinds: tuple[str, ...]) -> None:
     """Have the browser start fetching the packs of dataset layers ``kinds`` now, at the top of the page.
 
     The map's frame only starts once the page's filters and tables are built and
-    drawn; at 100,000 compounds that is a second or more spent waiting for 3 MB.
-    The element is hidden, so it takes no room.
+    drawn; at 100,000 compounds that is a second or more spent waiting for 3 MB,
+    which a worker meanwhile decodes on another core. The element is hidden, so it
+    takes no room.
     """
     urls = [source.gz_url for source in place_sources(kinds, overlay_datum(settings())) if source.gz_url]
     if urls:
         st.html('<span class="cmdmap-preload"></span>'
                 '<style>[data-testid="stElementContainer"]:has(.cmdmap-preload){display:none}</style>'
-                f"<script>{PRELOAD_JS}({json.dumps(urls)});</script>", unsafe_allow_javascript=True)
+                f"<script>{PRELOAD_JS}({json.dumps(urls)}, {json.dumps(PACK_WORKER_JS)}, {json.dumps(DECODER_JS)});"
+                "</script>", unsafe_allow_javascript=True)
 
 
 @dataclass(frozen=True)

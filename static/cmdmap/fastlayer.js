@@ -15,10 +15,6 @@
   "use strict";
   if (window.cmdmap) { return; }
 
-  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  var DIGIT = new Int8Array(128);
-  for (var i = 0; i < 64; i++) { DIGIT[ALPHABET.charCodeAt(i)] = i; }
-  var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
   var DOT_PX = 6;  // places smaller than this across (in screen pixels) are drawn as a rectangle
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
@@ -27,104 +23,7 @@
 
   function mark(name) { if (!registry.marks[name]) { registry.marks[name] = Date.now(); } }
 
-  /* Signed integers written by geo/pack.py encode_ints. */
-  function decodeInts(text) {
-    var out = [], pos = 0, v, mul, c;
-    while (pos < text.length) {
-      v = 0; mul = 1;
-      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      out.push((v % 2) ? -(v + 1) / 2 : v / 2);
-    }
-    return out;
-  }
-
-  /* Ids as a list, or as a prefix and numbers (geo/pack.py encode_ids). */
-  function decodeIds(ids) {
-    if (Array.isArray(ids)) { return ids; }
-    var at = 0;
-    return decodeInts(ids.n).map(function (d) {
-      at += d;
-      var digits = String(at);
-      while (digits.length < ids.width) { digits = "0" + digits; }
-      return ids.prefix + digits;
-    });
-  }
-
-  /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). */
-  function decode(pack) {
-    var rings = pack.rings, sizes = pack.sizes, n = rings.length, text = pack.xy;
-    var unit = Math.pow(10, -pack.q);
-    var featVert = new Int32Array(n + 1), ringOf = new Int32Array(n + 1);
-    var nv = 0, ri = 0, f, r;
-    for (f = 0; f < n; f++) {
-      featVert[f] = nv; ringOf[f] = ri;
-      if (rings[f] === 0) { nv += 1; } else { for (r = 0; r < rings[f]; r++) { nv += sizes[ri + r]; } ri += rings[f]; }
-    }
-    featVert[n] = nv; ringOf[n] = ri;
-    // where each ring's vertices start and end (a point feature's vertex may lie between two rings)
-    var ringVert = new Int32Array(ri), ringEnd = new Int32Array(ri);
-    for (f = 0; f < n; f++) {
-      var at = featVert[f];
-      for (r = ringOf[f]; r < ringOf[f + 1]; r++) { ringVert[r] = at; at += sizes[r]; ringEnd[r] = at; }
-    }
-    var X = new Float64Array(nv), Y = new Float64Array(nv);
-    var pos = 0, ax = 0, ay = 0, v, mul, c, k;
-    // Mercator's y exactly at an anchor latitude, and within 0.1 degree of it by its Taylor series to the
-    // second order (off by under 0.05 pixel at zoom 18): a logarithm and a sine per vertex were half the
-    // decoding time of 1.4 million vertices. Nearby vertices follow each other, so anchors are few.
-    var anchor = NaN, y0 = 0, y1 = 0, y2 = 0, R = 128 / Math.PI;
-    for (k = 0; k < nv; k++) {
-      v = 0; mul = 1;
-      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      ax += (v % 2) ? -(v + 1) / 2 : v / 2;
-      v = 0; mul = 1;
-      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      ay += (v % 2) ? -(v + 1) / 2 : v / 2;
-      var lat = Math.max(Math.min(ay * unit, MAX_LAT), -MAX_LAT), d = (lat - anchor) * D2R;
-      if (!(Math.abs(d) < 0.002)) {  // also the first vertex (NaN)
-        var sin = Math.sin(lat * D2R), cos = Math.cos(lat * D2R);
-        anchor = lat; d = 0;
-        y0 = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
-        y1 = -R / cos; y2 = -R / 2 * sin / (cos * cos);
-      }
-      X[k] = (ax * unit + 180) / 360 * 256;
-      Y[k] = y0 + d * (y1 + d * y2);
-    }
-    var box = new Float64Array(4 * n);
-    for (f = 0; f < n; f++) {
-      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (k = featVert[f]; k < featVert[f + 1]; k++) {
-        if (X[k] < x0) { x0 = X[k]; } if (X[k] > x1) { x1 = X[k]; }
-        if (Y[k] < y0) { y0 = Y[k]; } if (Y[k] > y1) { y1 = Y[k]; }
-      }
-      box[4 * f] = x0; box[4 * f + 1] = y0; box[4 * f + 2] = x1; box[4 * f + 3] = y1;
-    }
-    return {n: n, ids: decodeIds(pack.ids), names: pack.names, rings: rings, featVert: featVert, ringOf: ringOf,
-            ringVert: ringVert, ringEnd: ringEnd, X: X, Y: Y, box: box};
-  }
-
-  /* Several packs (the supplies layer draws compounds and sites) as one. */
-  function concat(parts) {
-    if (parts.length === 1) { return parts[0]; }
-    var n = 0, nv = 0, nr = 0;
-    parts.forEach(function (p) { n += p.n; nv += p.X.length; nr += p.ringVert.length; });
-    var out = {n: n, ids: [], names: [], rings: [], featVert: new Int32Array(n + 1), ringOf: new Int32Array(n + 1),
-               ringVert: new Int32Array(nr), ringEnd: new Int32Array(nr), X: new Float64Array(nv),
-               Y: new Float64Array(nv),
-               box: new Float64Array(4 * n)};
-    var fo = 0, vo = 0, ro = 0;
-    parts.forEach(function (p) {
-      out.ids = out.ids.concat(p.ids); out.names = out.names.concat(p.names); out.rings = out.rings.concat(p.rings);
-      for (var f = 0; f < p.n; f++) { out.featVert[fo + f] = p.featVert[f] + vo; out.ringOf[fo + f] = p.ringOf[f] + ro; }
-      for (var r = 0; r < p.ringVert.length; r++) {
-        out.ringVert[ro + r] = p.ringVert[r] + vo; out.ringEnd[ro + r] = p.ringEnd[r] + vo;
-      }
-      out.X.set(p.X, vo); out.Y.set(p.Y, vo); out.box.set(p.box, 4 * fo);
-      fo += p.n; vo += p.X.length; ro += p.ringVert.length;
-    });
-    out.featVert[n] = vo; out.ringOf[n] = ro;
-    return out;
-  }
+  var D = window.cmdmapDecode;  // static/cmdmap/decode.js, loaded before this file
 
   /* The page's own fetch of a pack (static/cmdmap/preload.js), started before this frame was. */
   function preloaded(url) {
@@ -157,35 +56,13 @@
       registry.packs[source.id] = (source.data ? Promise.resolve(source.data) : fetchPack(source))
         .then(function (pack) {
           mark("fetched"); mark("fetched" + label);
-          var g = decode(pack);
+          var g = pack.X ? pack : D.decode(pack);  // the page's worker may have decoded it already
           mark("decoded"); mark("decoded" + label);
+          if (pack.X) { mark("decoded by the page" + label); }
           return g;
         });
     }
     return registry.packs[source.id];
-  }
-
-  /* A grid over the layer's extent: which features may be under a point. */
-  function buildGrid(g) {
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, f;
-    for (f = 0; f < g.n; f++) {
-      x0 = Math.min(x0, g.box[4 * f]); y0 = Math.min(y0, g.box[4 * f + 1]);
-      x1 = Math.max(x1, g.box[4 * f + 2]); y1 = Math.max(y1, g.box[4 * f + 3]);
-    }
-    var side = Math.max(1, Math.min(512, Math.ceil(Math.sqrt(g.n / 2))));
-    var w = Math.max((x1 - x0) / side, 1e-9), h = Math.max((y1 - y0) / side, 1e-9);
-    var cells = new Array(side * side);
-    for (f = 0; f < g.n; f++) {
-      var cx0 = Math.floor((g.box[4 * f] - x0) / w), cx1 = Math.min(side - 1, Math.floor((g.box[4 * f + 2] - x0) / w));
-      var cy0 = Math.floor((g.box[4 * f + 1] - y0) / h), cy1 = Math.min(side - 1, Math.floor((g.box[4 * f + 3] - y0) / h));
-      for (var cy = Math.max(0, cy0); cy <= cy1; cy++) {
-        for (var cx = Math.max(0, cx0); cx <= cx1; cx++) {
-          var key = cy * side + cx;
-          (cells[key] || (cells[key] = [])).push(f);
-        }
-      }
-    }
-    return {x0: x0, y0: y0, w: w, h: h, side: side, cells: cells};
   }
 
   function inside(g, f, wx, wy) {
@@ -201,7 +78,7 @@
   }
 
   function decodeColumn(values) {
-    if (values && values.d) { return decodeInts(values.i).map(function (i) { return i < 0 ? "" : values.d[i]; }); }
+    if (values && values.d) { return D.decodeInts(values.i).map(function (i) { return i < 0 ? "" : values.d[i]; }); }
     return values || [];
   }
 
@@ -255,8 +132,8 @@
       registry.layers[this.key] = this;
       var self = this;
       Promise.all(options.sources.map(loadSource)).then(function (parts) {
-        self.geom = concat(parts);
-        self.grid = buildGrid(self.geom);
+        self.geom = D.concat(parts);
+        self.grid = self.geom.grid || D.buildGrid(self.geom);
         mark("grid " + self.key);
         self._applyState();
         mark("state " + self.key);
@@ -293,7 +170,7 @@
       var codes = s.cats, byCat = {}, f;
       this.cats = new Int16Array(g.n).fill(-1);
       this.lit = new Uint8Array(g.n);
-      var c = decodeInts(s.c);
+      var c = D.decodeInts(s.c);
       for (f = 0; f < g.n && f < c.length; f++) { this.cats[f] = c[f]; }
       (s.h || []).forEach(function (f) { this.lit[f] = 1; }, this);
       this.fields = (s.fields || []).map(function (pair) { return [pair[0], decodeColumn(pair[1])]; });
@@ -444,10 +321,9 @@
       var cy0 = Math.floor((wy - tol - grid.y0) / grid.h), cy1 = Math.floor((wy + tol - grid.y0) / grid.h);
       for (var cy = Math.max(0, cy0); cy <= Math.min(grid.side - 1, cy1); cy++) {
         for (var cx = Math.max(0, cx0); cx <= Math.min(grid.side - 1, cx1); cx++) {
-          var cell = grid.cells[cy * grid.side + cx];
-          if (!cell) { continue; }
-          for (var i = 0; i < cell.length; i++) {
-            var f = cell[i];
+          var cell = cy * grid.side + cx;
+          for (var i = grid.start[cell]; i < grid.start[cell + 1]; i++) {
+            var f = grid.items[i];
             if (seen[f] || this.cats[f] < 0) { continue; }
             seen[f] = 1;
             var x0 = g.box[4 * f], y0 = g.box[4 * f + 1], x1 = g.box[4 * f + 2], y1 = g.box[4 * f + 3];

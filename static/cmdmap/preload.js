@@ -1,18 +1,41 @@
 /*
- * Start fetching a map page's packs of places (see geo/pack.py) from the page itself, as soon as the page
+ * Start getting a map page's packs of places (see geo/pack.py) from the page itself, as soon as the page
  * script begins: the map's own frame starts a second or more later, and finds them in window.__cmdmapPacks
- * (static/cmdmap/fastlayer.js). Keeps the packs of the last few pages only.
+ * (static/cmdmap/fastlayer.js). A worker (static/cmdmap/packworker.js) fetches and decodes them on another
+ * core; where there is no worker, the page fetches them and the frame decodes them. Keeps the last few.
  */
-(function (urls) {
+(function (urls, workerUrl, decoderUrl) {
   "use strict";
   if (typeof DecompressionStream !== "function") { return; }  // the map fetches the plain packs itself
   var packs = window.__cmdmapPacks = window.__cmdmapPacks || {};
-  urls.forEach(function (url) {
-    if (packs[url]) { return; }
-    packs[url] = fetch(url, {credentials: "same-origin"}).then(function (r) {
+  var wanted = urls.filter(function (url) { return !packs[url]; });
+  if (!wanted.length) { return; }
+  var worker = null, waiting = {};
+  try { worker = typeof Worker === "function" ? new Worker(workerUrl) : null; } catch (err) { worker = null; }
+  var fetched = function (url) {
+    return fetch(url, {credentials: "same-origin"}).then(function (r) {
       if (!r.ok) { throw new Error("pack " + url + ": HTTP " + r.status); }
       return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
     });
+  };
+  var settle = function (url, geom, error) {
+    var w = waiting[url];
+    if (!w) { return; }
+    delete waiting[url];
+    if (error) { w.reject(new Error(error)); } else { w.resolve(geom); }
+    if (!Object.keys(waiting).length) { worker.terminate(); }
+  };
+  if (worker) {
+    worker.onmessage = function (event) { settle(event.data.url, event.data.geom, event.data.error); };
+    worker.onerror = function (event) {  // the worker could not start: every pack it had
+      Object.keys(waiting).forEach(function (url) { settle(url, null, "worker: " + (event.message || "failed")); });
+    };
+  }
+  wanted.forEach(function (url) {
+    packs[url] = worker ? new Promise(function (resolve, reject) {
+      waiting[url] = {resolve: resolve, reject: reject};
+      worker.postMessage({url: url, decoder: decoderUrl});
+    }) : fetched(url);
     packs[url].catch(function () { delete packs[url]; });  // the map will try again
   });
   var keys = Object.keys(packs);

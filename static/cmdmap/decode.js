@@ -1,0 +1,149 @@
+/*
+ * Decoding the packs of places (geo/pack.py) into flat arrays, and the grid that finds a place under a point.
+ *
+ * Used by the map's frame (static/cmdmap/fastlayer.js) and by the page's worker (static/cmdmap/packworker.js),
+ * which decodes the packs off the page's main thread while Streamlit is still building the page.
+ * Everything it returns is typed arrays and lists of strings, so that a worker can hand it over.
+ */
+(function (root) {
+  "use strict";
+
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = new Int8Array(128);
+  for (var i = 0; i < 64; i++) { DIGIT[ALPHABET.charCodeAt(i)] = i; }
+  var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
+
+  /* Signed integers written by geo/pack.py encode_ints. */
+  function decodeInts(text) {
+    var out = [], pos = 0, v, mul, c;
+    while (pos < text.length) {
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      out.push((v % 2) ? -(v + 1) / 2 : v / 2);
+    }
+    return out;
+  }
+
+  /* Ids as a list, or as a prefix and numbers (geo/pack.py encode_ids). */
+  function decodeIds(ids) {
+    if (Array.isArray(ids)) { return ids; }
+    var at = 0;
+    return decodeInts(ids.n).map(function (d) {
+      at += d;
+      var digits = String(at);
+      while (digits.length < ids.width) { digits = "0" + digits; }
+      return ids.prefix + digits;
+    });
+  }
+
+  /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). */
+  function decode(pack) {
+    var rings = pack.rings, sizes = pack.sizes, n = rings.length, text = pack.xy;
+    var unit = Math.pow(10, -pack.q);
+    var featVert = new Int32Array(n + 1), ringOf = new Int32Array(n + 1);
+    var nv = 0, ri = 0, f, r;
+    for (f = 0; f < n; f++) {
+      featVert[f] = nv; ringOf[f] = ri;
+      if (rings[f] === 0) { nv += 1; } else { for (r = 0; r < rings[f]; r++) { nv += sizes[ri + r]; } ri += rings[f]; }
+    }
+    featVert[n] = nv; ringOf[n] = ri;
+    // where each ring's vertices start and end (a point feature's vertex may lie between two rings)
+    var ringVert = new Int32Array(ri), ringEnd = new Int32Array(ri);
+    for (f = 0; f < n; f++) {
+      var at = featVert[f];
+      for (r = ringOf[f]; r < ringOf[f + 1]; r++) { ringVert[r] = at; at += sizes[r]; ringEnd[r] = at; }
+    }
+    var X = new Float64Array(nv), Y = new Float64Array(nv);
+    var pos = 0, ax = 0, ay = 0, v, mul, c, k;
+    // Mercator's y exactly at an anchor latitude, and within 0.1 degree of it by its Taylor series to the
+    // second order (off by under 0.05 pixel at zoom 18): a logarithm and a sine per vertex were half the
+    // decoding time of 1.4 million vertices. Nearby vertices follow each other, so anchors are few.
+    var anchor = NaN, y0 = 0, y1 = 0, y2 = 0, R = 128 / Math.PI;
+    for (k = 0; k < nv; k++) {
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      ax += (v % 2) ? -(v + 1) / 2 : v / 2;
+      v = 0; mul = 1;
+      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      ay += (v % 2) ? -(v + 1) / 2 : v / 2;
+      var lat = Math.max(Math.min(ay * unit, MAX_LAT), -MAX_LAT), d = (lat - anchor) * D2R;
+      if (!(Math.abs(d) < 0.002)) {  // also the first vertex (NaN)
+        var sin = Math.sin(lat * D2R), cos = Math.cos(lat * D2R);
+        anchor = lat; d = 0;
+        y0 = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
+        y1 = -R / cos; y2 = -R / 2 * sin / (cos * cos);
+      }
+      X[k] = (ax * unit + 180) / 360 * 256;
+      Y[k] = y0 + d * (y1 + d * y2);
+    }
+    var box = new Float64Array(4 * n);
+    for (f = 0; f < n; f++) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (k = featVert[f]; k < featVert[f + 1]; k++) {
+        if (X[k] < x0) { x0 = X[k]; } if (X[k] > x1) { x1 = X[k]; }
+        if (Y[k] < y0) { y0 = Y[k]; } if (Y[k] > y1) { y1 = Y[k]; }
+      }
+      box[4 * f] = x0; box[4 * f + 1] = y0; box[4 * f + 2] = x1; box[4 * f + 3] = y1;
+    }
+    return {n: n, ids: decodeIds(pack.ids), names: pack.names, rings: Int32Array.from(rings), featVert: featVert, ringOf: ringOf,
+            ringVert: ringVert, ringEnd: ringEnd, X: X, Y: Y, box: box};
+  }
+
+  /* Several decoded packs (the supplies layer draws compounds and sites) as one. */
+  function concat(parts) {
+    if (parts.length === 1) { return parts[0]; }
+    var n = 0, nv = 0, nr = 0;
+    parts.forEach(function (p) { n += p.n; nv += p.X.length; nr += p.ringVert.length; });
+    var out = {n: n, ids: [], names: [], rings: new Int32Array(n), featVert: new Int32Array(n + 1),
+               ringOf: new Int32Array(n + 1), ringVert: new Int32Array(nr), ringEnd: new Int32Array(nr),
+               X: new Float64Array(nv), Y: new Float64Array(nv), box: new Float64Array(4 * n)};
+    var fo = 0, vo = 0, ro = 0;
+    parts.forEach(function (p) {
+      out.ids = out.ids.concat(p.ids); out.names = out.names.concat(p.names); out.rings.set(p.rings, fo);
+      for (var f = 0; f < p.n; f++) { out.featVert[fo + f] = p.featVert[f] + vo; out.ringOf[fo + f] = p.ringOf[f] + ro; }
+      for (var r = 0; r < p.ringVert.length; r++) {
+        out.ringVert[ro + r] = p.ringVert[r] + vo; out.ringEnd[ro + r] = p.ringEnd[r] + vo;
+      }
+      out.X.set(p.X, vo); out.Y.set(p.Y, vo); out.box.set(p.box, 4 * fo);
+      fo += p.n; vo += p.X.length; ro += p.ringVert.length;
+    });
+    out.featVert[n] = vo; out.ringOf[n] = ro;
+    return out;
+  }
+
+  /* A grid over the extent of decoded places ``g``: which places may be under a point. The places of cell
+     ``k`` are items[start[k]] to items[start[k + 1]] (two passes: count, then fill). */
+  function buildGrid(g) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, f, box = g.box;
+    for (f = 0; f < g.n; f++) {
+      if (box[4 * f] < x0) { x0 = box[4 * f]; } if (box[4 * f + 1] < y0) { y0 = box[4 * f + 1]; }
+      if (box[4 * f + 2] > x1) { x1 = box[4 * f + 2]; } if (box[4 * f + 3] > y1) { y1 = box[4 * f + 3]; }
+    }
+    var side = Math.max(1, Math.min(512, Math.ceil(Math.sqrt(g.n / 2))));
+    var w = Math.max((x1 - x0) / side, 1e-9), h = Math.max((y1 - y0) / side, 1e-9);
+    var start = new Int32Array(side * side + 1), items = null, fill = null;
+    var cell = function (v, origin, size) { return Math.max(0, Math.min(side - 1, Math.floor((v - origin) / size))); };
+    var visit = function (add) {
+      for (f = 0; f < g.n; f++) {
+        // clamped at both ends: the place at the far edge of the extent falls just past the last cell
+        var cx0 = cell(box[4 * f], x0, w), cx1 = cell(box[4 * f + 2], x0, w);
+        var cy0 = cell(box[4 * f + 1], y0, h), cy1 = cell(box[4 * f + 3], y0, h);
+        for (var cy = cy0; cy <= cy1; cy++) { for (var cx = cx0; cx <= cx1; cx++) { add(cy * side + cx, f); } }
+      }
+    };
+    visit(function (key) { start[key + 1]++; });
+    for (var k = 0; k < side * side; k++) { start[k + 1] += start[k]; }
+    items = new Int32Array(start[side * side]); fill = start.slice(0, side * side);
+    visit(function (key, place) { items[fill[key]++] = place; });
+    return {x0: x0, y0: y0, w: w, h: h, side: side, start: start, items: items};
+  }
+
+  /* The buffers of decoded places and their grid, to hand over from a worker without a copy. */
+  function buffers(g) {
+    return [g.rings, g.featVert, g.ringOf, g.ringVert, g.ringEnd, g.X, g.Y, g.box, g.grid.start, g.grid.items]
+      .map(function (a) { return a.buffer; });
+  }
+
+  root.cmdmapDecode = {decodeInts: decodeInts, decodeIds: decodeIds, decode: decode, concat: concat,
+                       buildGrid: buildGrid, buffers: buffers};
+})(typeof self !== "undefined" ? self : globalThis);
