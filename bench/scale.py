@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 WALL_REFRESH = 5  # seconds between two refreshes of the wall display, for the benchmark
-WINDOW_SETTLE = 3  # seconds given to a new browser window before a timed visit
+WINDOW_SETTLE = 1  # seconds given to a new browser window before a timed visit
 
 
 def run_json(*args: str, env: dict | None = None) -> dict:
@@ -242,8 +242,8 @@ def time_to_drawn(browser, url: str, ready_js: str, timeout: float, returning: b
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(READY_WATCH % ready_js)
     page = context.new_page()
-    # As a user's browser is: a window already open. A new window of Chromium 156 starts its own address bar
-    # popup (a web page of its own) and took 1.4 s of CPU from the first visit on this two-core machine.
+    # As a user's browser is: a window already open (a new window of Chromium 156 also starts an address-bar
+    # popup, a web page of its own, 1.4 s of CPU taken from the first visit: tests.browser turns it off).
     page.goto("about:blank")
     page.wait_for_timeout(WINDOW_SETTLE * 1000)
 
@@ -395,6 +395,16 @@ def prepare(n: int, days: int) -> tuple[Path, str, dict]:
     return city, url, run_json("seed", url, str(city))
 
 
+def reference_seconds() -> float:
+    """A fixed piece of CPU work (best of three), to compare runs: this machine's speed varies by half from
+    one hour to the next, and a browser visit with it."""
+    def once() -> float:
+        start = time.perf_counter()
+        sum(i * i % 7 for i in range(2_000_000))
+        return time.perf_counter() - start
+    return min(once() for _ in range(3))
+
+
 def ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.3f}" if theirs else "—"
 
@@ -404,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="one browser visit each instead of the best of three")
+    parser.add_argument("--quick", action="store_true", help="one visit of explore() instead of three")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="where cities, stores and pages are kept")
     args = parser.parse_args(argv)
@@ -418,8 +428,9 @@ def main(argv: list[str] | None = None) -> int:
         ours = run_json("ours", url)
         rerun = run_json("rerun", url, str(city))
         imported = run_json("import", url, str(OUT / f"import-{n}.csv"))
+        before = reference_seconds()
         seen = {} if args.no_browser else browser_times(n, url, city, explore_html, args.quick)
-        rows.append((n, seeded, theirs, ours, rerun, imported, seen))
+        rows.append((n, seeded, theirs, ours, rerun, imported, seen, (before, reference_seconds())))
         print(f"… {n:,} compounds measured", file=sys.stderr, flush=True)
     print(report(rows))
     return 0
@@ -430,7 +441,7 @@ def report(rows) -> str:
     lines = [f"bench/scale.py, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {machine}", "",
              "| compounds | measure | explore() | this product | ratio | target |",
              "| ---: | --- | ---: | ---: | ---: | --- |"]
-    for n, seeded, theirs, ours, rerun, imported, seen in rows:
+    for n, seeded, theirs, ours, rerun, imported, seen, speed in rows:
         mb = 1e6
         lines += [
             f"| {n:,} | payload for one map | {theirs['bytes'] / mb:.2f} MB | {ours['bytes'] / mb:.2f} MB "
@@ -459,6 +470,8 @@ def report(rows) -> str:
             f"| {n:,} | import and check {imported['rows']:,} status rows (check / total) | | "
             f"{imported['check']:.2f} s / {imported['total']:.2f} s | | < 10 s |",
             f"| {n:,} | first start: store filled from the demo files | | {seeded['seed']:.1f} s | | |",
+            f"| {n:,} | machine: a fixed piece of Python work, before / after the browser | | "
+            f"{speed[0]:.2f} s / {speed[1]:.2f} s | | |",
         ]
     return "\n".join(lines)
 
