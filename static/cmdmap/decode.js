@@ -13,6 +13,14 @@
   for (var i = 0; i < 64; i++) { DIGIT[ALPHABET.charCodeAt(i)] = i; }
   var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
 
+  /* A pack's JSON from ``url``; ``zipped``: the gzipped copy, unzipped here (the server sends it as it is). */
+  function fetchPack(url, zipped) {
+    return fetch(url, {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) { throw new Error("pack " + url + ": HTTP " + r.status); }
+      return zipped ? new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json() : r.json();
+    });
+  }
+
   /* Signed integers written by geo/pack.py encode_ints. */
   function decodeInts(text) {
     var out = [], pos = 0, v, mul, c;
@@ -144,6 +152,6 @@
       .map(function (a) { return a.buffer; });
   }
 
-  root.cmdmapDecode = {decodeInts: decodeInts, decodeIds: decodeIds, decode: decode, concat: concat,
+  root.cmdmapDecode = {fetchPack: fetchPack, decodeInts: decodeInts, decodeIds: decodeIds, decode: decode, concat: concat,
                        buildGrid: buildGrid, buffers: buffers};
 })(typeof self !== "undefined" ? self : globalThis);

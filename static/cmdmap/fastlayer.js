@@ -39,12 +39,7 @@
     // the gzipped copy where the browser can unzip it: the server sends it as it is
     var zipped = source.gz && typeof DecompressionStream === "function";
     var url = zipped ? source.gz : source.url;
-    var fetched = function () {
-      return fetch(url, {credentials: "same-origin"}).then(function (r) {
-        if (!r.ok) { throw new Error("pack " + url + ": HTTP " + r.status); }
-        return zipped ? new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json() : r.json();
-      });
-    };
+    var fetched = function () { return D.fetchPack(url, zipped); };
     var early = zipped && preloaded(url);
     return early ? early.catch(fetched) : fetched();
   }

@@ -2,8 +2,9 @@
  * Fetch, unzip, parse and decode packs of places off the page's main thread (see static/cmdmap/preload.js).
  *
  * At 100,000 compounds, unzipping, parsing and decoding a pack and indexing it takes 0.3 s (Node, idle
- * machine), at the moment Streamlit keeps the page's main thread busiest; here it runs on another core. Each message asks for one pack:
- * {url, decoder}; the answer is {url, geom} with the arrays handed over, or {url, error}.
+ * machine), at the moment Streamlit keeps the page's main thread busiest; here it runs on another core.
+ * Each message asks for one pack: {url, decoder}; the answer is {url, geom} with the arrays handed over,
+ * or {url, error}.
  */
 /* global importScripts, cmdmapDecode */
 self.onmessage = function (event) {
@@ -15,10 +16,7 @@ self.onmessage = function (event) {
     self.postMessage({url: job.url, error: "decoder: " + err});
     return;
   }
-  fetch(job.url, {credentials: "same-origin"}).then(function (r) {
-    if (!r.ok) { throw new Error("pack " + job.url + ": HTTP " + r.status); }
-    return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
-  }).then(function (pack) {
+  cmdmapDecode.fetchPack(job.url, true).then(function (pack) {
     var geom = cmdmapDecode.decode(pack);
     geom.grid = cmdmapDecode.buildGrid(geom);
     self.postMessage({url: job.url, geom: geom}, cmdmapDecode.buffers(geom));
