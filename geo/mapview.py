@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -44,7 +45,6 @@ from geo.coords import convert_geometries
 from geo.pack import Pack, encode_ints, pack_places
 
 STATIC_ROOT = "/app/static/vendor"
-LOCAL_JS = [("leaflet", f"{STATIC_ROOT}/leaflet/leaflet.js")]
 LOCAL_CSS = [("leaflet_css", f"{STATIC_ROOT}/leaflet/leaflet.css")]
 
 
@@ -135,9 +135,36 @@ def _asset(path: str) -> str:
     return f"/app/static/{path}?v={digest}"
 
 
+def _bundle(name: str, parts: tuple[str, ...]) -> str | None:
+    """URL of one script made of our static files ``parts``, written to ``static/cache`` under a name that
+    changes with its content; None where that folder cannot be written (the files are then loaded one by one).
+
+    streamlit-folium loads a map's scripts one after another, each waiting for the last to arrive and run:
+    on a page of 100,000 compounds, still busy building itself, each wait cost about 0.1 s.
+    """
+    code = "\n;\n".join(
+        "".join(line for line in (STATIC_DIR / part).read_text(encoding="utf-8").splitlines(keepends=True)
+                if not line.startswith("//# sourceMappingURL"))  # the maps are not served
+        for part in parts)
+    target = STATIC_DIR / "cache" / f"{name}-{hashlib.sha256(code.encode()).hexdigest()[:12]}.js"
+    try:
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+            partial.write_text(code, encoding="utf-8")
+            os.replace(partial, target)  # another server process may be writing the same file
+    except OSError:
+        return None
+    return f"/app/static/cache/{target.name}"
+
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 DECODER_JS = _asset("cmdmap/decode.js")
-FAST_LAYER_JS = [("cmdmap_decode", DECODER_JS), ("cmdmap_fastlayer", _asset("cmdmap/fastlayer.js"))]
+_MAP_SCRIPTS = ("vendor/leaflet/leaflet.js", "cmdmap/decode.js", "cmdmap/fastlayer.js")
+#: Every script of a map: Leaflet, the packs' decoder and the canvas layer, as one file when it can be written.
+LOCAL_JS = ([("cmdmap_map", url)] if (url := _bundle("cmdmap-map", _MAP_SCRIPTS))
+            else [(Path(part).stem, _asset(part)) for part in _MAP_SCRIPTS])
+FAST_LAYER_JS = LOCAL_JS
 #: The page's worker that fetches and decodes packs (started by ``static/cmdmap/preload.js``).
 PACK_WORKER_JS = _asset("cmdmap/packworker.js")
 

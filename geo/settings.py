@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("zone_list_max", 1000,
             "With more zones than this to choose from, the zone filter waits for a district or street: a list "
             "of thousands helps nobody and slows every page.", int),
+    Setting("table_open_max", 2000,
+            "A list under a map opens with the page when it has at most this many rows; a longer one opens with "
+            "a click (at 100,000 compounds its grid made the map appear 0.4 s later). 0: always closed.", int),
     Setting("database_url", f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}",
             "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default SQLite "
             "file needs nothing installed; several app servers share a PostgreSQL database with PostGIS "

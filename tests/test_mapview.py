@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from shapely import Point, box
 
+from geo import mapview
 from geo.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
 from geo.mapview import Layer, MapUpdate, build_map, layer_state, overlay_datum
 from geo.pack import Pack, decode_ints, pack_places
@@ -30,9 +31,29 @@ def test_map_requests_nothing_from_outside(tiny):
     view = compound_view(tiny, "2020-02-25")
     m = build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], {"basemap": "none"})
     html = _html(m)
-    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "/app/static/cache/cmdmap-map-" in html  # Leaflet with our scripts, as one file
     for cdn in ("cdn.jsdelivr.net", "cdnjs", "code.jquery.com", "bootstrapcdn", "googleapis"):
         assert cdn not in html
+
+
+def test_leaflet_and_our_scripts_reach_a_map_as_one_file_in_their_order():
+    (url,) = [u for _, u in mapview.LOCAL_JS]
+    text = (mapview.STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
+    assert text.index('t.version="1.9.4"') < text.index("root.cmdmapDecode = ") < text.index("L.CmdmapLayer = L.Canvas")
+    assert "sourceMappingURL" not in text  # the source maps are not served
+
+
+def test_where_the_cache_cannot_be_written_the_scripts_load_one_by_one(tmp_path, monkeypatch):
+    for part in ("cmdmap/a.js", "cmdmap/b.js"):
+        (tmp_path / part).parent.mkdir(exist_ok=True)
+        (tmp_path / part).write_text(f"var {part[7]} = 1;\n//# sourceMappingURL=x.map\n", encoding="utf-8")
+    monkeypatch.setattr(mapview, "STATIC_DIR", tmp_path)
+    url = mapview._bundle("both", ("cmdmap/a.js", "cmdmap/b.js"))
+    assert url.startswith("/app/static/cache/both-") and mapview._bundle("both", ("cmdmap/a.js", "cmdmap/b.js")) == url
+    assert (tmp_path / "cache" / url.rsplit("/", 1)[1]).read_text() == "var a = 1;\n\n;\nvar b = 1;\n"
+    (tmp_path / "cache").rename(tmp_path / "old")
+    (tmp_path / "cache").write_text("not a folder")
+    assert mapview._bundle("both", ("cmdmap/a.js", "cmdmap/b.js")) is None
 
 
 def test_every_value_reaching_the_page_is_escaped(tiny):
@@ -95,7 +116,7 @@ def test_layer_control_and_hidden_layers(tiny):
     html = _html(build_map(layers, {"basemap": "none"}))
     assert "L.control.layers" in html
     assert "\\u5728\\u5efa\\u5de5\\u5730" in html  # the sites layer is listed, JSON-escaped
-    assert "/app/static/cmdmap/fastlayer.js?v=" in html
+    assert html.count("/app/static/cache/cmdmap-map-") == 1
 
 
 def test_state_is_in_pack_order_and_hides_what_is_filtered_out():

@@ -133,3 +133,17 @@ def test_a_long_table_lists_its_first_rows_and_says_so(app, monkeypatch):
     at = app("pages/compounds.py")
     assert len(main_table(at)) == 2
     assert any("前 2 条" in c.value and "导出" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_list_longer_than_the_setting_opens_with_a_click_and_stays_open(app, monkeypatch):
+    monkeypatch.setenv("CMDMAP_TABLE_OPEN_MAX", "2")  # the tiny city's 3 compounds are then "long"
+    at = app("pages/compounds.py")
+    assert not any(df.value.columns[0] == "编号" for df in at.dataframe)  # nothing sent for the grid
+    assert at.expander[0].label == "展开列表（可排序，点一行看详情）"
+    assert any("显示 3 / 共 3 条" in c.value for c in at.caption) and len(at.get("download_button")) == 2
+    at.session_state["table_compounds_open"] = True  # as a click on the expander does
+    at.run()
+    assert len(main_table(at)) == 3
+    at.multiselect(key="zone").set_value(["Z2"]).run()  # a filter keeps it open
+    assert len(main_table(at)) == 1
+    assert len(main_table(app("pages/zones.py"))) == 2  # 2 zones: not long

@@ -110,7 +110,8 @@ def _table_file(rows: pd.DataFrame, kind: str, lang: str, writer, **kwargs) -> b
 def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: int) -> str | None:
     """The sortable table of ``rows`` under the map with CSV and Excel export; returns the id of a selected row.
 
-    ``kind`` chooses the columns (see :func:`geo.present.display_table`); ``total`` is the count before filters.
+    ``kind`` chooses the columns (see :func:`geo.present.display_table`); ``total`` is the count before filters,
+    which decides whether the list opens with the page (setting ``table_open_max``).
     """
     lg = lang()
     st.subheader(t("table_title", lg), anchor=False)
@@ -123,11 +124,17 @@ def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: i
                           f"{file_stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", width="stretch")
+    # A long list opens with a click: at 100,000 compounds its grid made the map appear 0.4 s later, and every
+    # rerun sent 5,000 rows. Its state is kept per page and session; the label stays fixed (a new one resets it).
+    box = st.expander(t("table_open", lg), expanded=total <= int(settings()["table_open_max"]),
+                      key=f"{key}_open", on_change="rerun")
+    if not box.open:
+        return None
     if len(rows) > TABLE_ROWS:  # a grid of 100,000 rows would be sent on every rerun
-        st.caption(t("rows_limited", lg, limit=TABLE_ROWS, shown=len(rows)))
+        box.caption(t("rows_limited", lg, limit=TABLE_ROWS, shown=len(rows)))
         rows = rows.head(TABLE_ROWS)
-    event = st.dataframe(display_table(rows, kind, lg), hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=key)
+    event = box.dataframe(display_table(rows, kind, lg), hide_index=True, width="stretch", on_select="rerun",
+                          selection_mode="single-row", key=key)
     picked = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     return str(rows["id"].iloc[picked[0]]) if picked and picked[0] < len(rows) else None
 
