@@ -22,7 +22,7 @@ SCRIPT = r"""
 const fs = require("fs");
 const src = fs.readFileSync(process.argv[process.argv.length - 1], "utf8");
 eval(src);
-const {concat, decode, buildGrid} = globalThis.cmdmapDecode;
+const {concat, decode, buildGrid, item} = globalThis.cmdmapDecode;
 const packs = JSON.parse(fs.readFileSync(0, "utf8"));
 const g = concat(packs.map(decode));
 const grid = buildGrid(g);
@@ -37,7 +37,7 @@ for (let f = 0; f < g.n; f++) {
   const x = (g.box[4 * f] + g.box[4 * f + 2]) / 2, y = (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2;
   const centre = Math.min(grid.side - 1, Math.floor((y - grid.y0) / grid.h)) * grid.side +
     Math.min(grid.side - 1, Math.floor((x - grid.x0) / grid.w));
-  out.push({id: g.ids[f], first: g.featVert[f], end: g.featVert[f + 1], rings: rings, cells: cells, centre: centre});
+  out.push({id: item(g.ids, f), name: item(g.names, f), first: g.featVert[f], end: g.featVert[f + 1], rings: rings, cells: cells, centre: centre});
 }
 console.log(JSON.stringify(out));
 """
@@ -54,11 +54,11 @@ def node() -> str:
 
 
 def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
-    mixed = gpd.GeoDataFrame({"id": ["A", "p1", "B", "p2"], "name": ["", "", "", ""]}, geometry=[
+    mixed = gpd.GeoDataFrame({"id": ["A", "p1", "B", "p2"], "name": ["", "金桂花园", "a\u0000<b>", "🏠家"]}, geometry=[
         box(114.0, 30.0, 114.01, 30.01), Point(114.2, 30.2),
         MultiPolygon([box(114.3, 30.3, 114.31, 30.31), box(114.4, 30.4, 114.41, 30.41)]), Point(114.5, 30.5)],
         crs=4326)
-    points = gpd.GeoDataFrame({"id": ["S1", "S2"], "name": ["", ""]},
+    points = gpd.GeoDataFrame({"id": ["S1", "S2"], "name": ["工地 一", ""]},
                               geometry=[Point(114.6, 30.6), Point(114.7, 30.7)], crs=4326)
     packs = [json.loads(pack_places(frame).text) for frame in (mixed, points)]
     done = subprocess.run([node(), "-e", SCRIPT, DECODER],
@@ -66,6 +66,8 @@ def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
     assert done.returncode == 0, done.stderr
     places = json.loads(done.stdout)
     assert [p["id"] for p in places] == ["A", "p1", "B", "p2", "S1", "S2"]
+    # names and ids come as one text and offsets per pack, joined across packs
+    assert [p["name"] for p in places] == ["", "金桂花园", "a\u0000<b>", "🏠家", "工地 一", ""]
     for place in places:
         if place["id"] in ("A", "B"):
             assert place["rings"][0][0] == place["first"] and place["rings"][-1][1] == place["end"], place

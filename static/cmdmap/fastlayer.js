@@ -122,14 +122,12 @@
       this.key = options.key; this.kind = options.kind; this.styles = options.styles;
       this.radius = options.radius || 7; this.interactive = options.interactive !== false;
       this.tooltips = options.tooltips !== false; this.highlightStyle = options.highlight || {};
-      this.geom = null; this.grid = null; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0;
+      this.geom = null; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0;
       this.error = null;
       registry.layers[this.key] = this;
       var self = this;
       Promise.all(options.sources.map(loadSource)).then(function (parts) {
         self.geom = D.concat(parts);
-        self.grid = self.geom.grid || D.buildGrid(self.geom);
-        mark("grid " + self.key);
         self._applyState();
         mark("state " + self.key);
         self._redrawAll();
@@ -305,8 +303,10 @@
     /* The feature under a container point, or -1: points first, then the smallest polygon around it,
        then a polygon too small to aim at that is within a few pixels. */
     hit: function (point) {
-      var g = this.geom, grid = this.grid;
+      var g = this.geom;
       if (!g || !this.cats || !this._map || this.hidden) { return -1; }
+      // the page's worker sends it just after the places; built here if a pointer comes first
+      var grid = g.grid || (g.grid = D.buildGrid(g));
       var map = this._map, scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
       var layerPoint = map.containerPointToLayerPoint(point);
       var wx = (layerPoint.x + origin.x) / scale, wy = (layerPoint.y + origin.y) / scale;
@@ -344,7 +344,7 @@
 
     tooltipContent: function (f) {
       var div = document.createElement("div"), title = document.createElement("b");
-      title.textContent = this.geom.names[f];
+      title.textContent = D.item(this.geom.names, f);
       div.appendChild(title);
       this.fields.forEach(function (pair) {
         div.appendChild(document.createElement("br"));
@@ -354,7 +354,7 @@
     },
 
     feature: function (f) {
-      var id = this.geom.ids[f], kind = this.kind;
+      var id = D.item(this.geom.ids, f), kind = this.kind;
       return {toGeoJSON: function () { return {type: "Feature", properties: {id: id, k: kind}, geometry: null}; }};
     }
   });
@@ -480,7 +480,7 @@
           if (cp.x < 30 || cp.y < 30 || cp.x > size.x - 30 || cp.y > size.y - 30) { continue; }
           var hit = topHit(cp);
           if (!hit || hit.layer !== layer || hit.f !== f) { continue; }
-          out.push({key: layer.key, id: g.ids[f], x: rect.left + cp.x, y: rect.top + cp.y});
+          out.push({key: layer.key, id: D.item(g.ids, f), x: rect.left + cp.x, y: rect.top + cp.y});
         }
       });
       return out;

@@ -3,7 +3,8 @@
  *
  * At 100,000 compounds, unzipping, parsing and decoding a pack and indexing it takes 0.3 s (Node, idle
  * machine), at the moment Streamlit keeps the page's main thread busiest; here it runs on another core.
- * Each message asks for one pack: {url, decoder}; the answer is {url, geom} with the arrays handed over,
+ * Each message asks for one pack: {url, decoder}; the answers are {url, geom}, then {url, grid} (the grid that
+ * finds the place under the pointer, which the map needs only once it is drawn), with the arrays handed over;
  * or {url, error}.
  */
 /* global importScripts, cmdmapDecode */
@@ -17,9 +18,10 @@ self.onmessage = function (event) {
     return;
   }
   cmdmapDecode.fetchPack(job.url, true).then(function (pack) {
-    var geom = cmdmapDecode.decode(pack);
-    geom.grid = cmdmapDecode.buildGrid(geom);
+    var geom = cmdmapDecode.decode(pack), kept = {n: geom.n, box: geom.box.slice()};
     self.postMessage({url: job.url, geom: geom}, cmdmapDecode.buffers(geom));
+    var grid = cmdmapDecode.buildGrid(kept);
+    self.postMessage({url: job.url, grid: grid}, cmdmapDecode.buffers(grid));
   }).catch(function (err) {
     self.postMessage({url: job.url, error: String(err)});
   });

@@ -18,17 +18,23 @@
       return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
     });
   };
-  var settle = function (url, geom, error) {
+  // a pack's places come first, then its grid (the map builds one itself if a pointer comes before)
+  var settle = function (url, data) {
     var w = waiting[url];
     if (!w) { return; }
+    if (data.geom) {
+      w.geom = data.geom;
+      w.resolve(data.geom);
+      return;
+    }
     delete waiting[url];
-    if (error) { w.reject(new Error(error)); } else { w.resolve(geom); }
+    if (data.grid) { w.geom.grid = data.grid; } else if (!w.geom) { w.reject(new Error(data.error)); }
     if (!Object.keys(waiting).length) { worker.terminate(); }
   };
   if (worker) {
-    worker.onmessage = function (event) { settle(event.data.url, event.data.geom, event.data.error); };
+    worker.onmessage = function (event) { settle(event.data.url, event.data); };
     worker.onerror = function (event) {  // the worker could not start: every pack it had
-      Object.keys(waiting).forEach(function (url) { settle(url, null, "worker: " + (event.message || "failed")); });
+      Object.keys(waiting).forEach(function (url) { settle(url, {error: "worker: " + (event.message || "failed")}); });
     };
   }
   wanted.forEach(function (url) {
