@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import (ROOT, app_idle, chromium_session, exception_text, hit_points, map_frame, new_page,
-                           no_exception, page_opener, poll, screenshot, streamlit_server)
+from tests.browser import (ROOT, app_idle, chromium_session, exception_text, hit_points, map_frame, map_frames,
+                           new_page, no_exception, page_opener, poll, screenshot, streamlit_server)
 from tests.conftest import XSS, write_tiny_city
 
 DEMO_DATA = ROOT / "data"
@@ -318,6 +318,15 @@ def test_packs_come_zipped_and_early_from_the_page(demo_server, open_page):
     assert {frame_url for _, _, frame_url in packs} == {page.url}, packs
     assert len(_decoded_by_the_page(frame)) == 2  # zones and compounds
     assert frame.evaluate("window.cmdmap.drawn('compounds')") >= 150
+    # a page opened from the sidebar (no new document) fetches its packs early too
+    page.locator('[data-testid="stSidebarNav"] a[href$="/sites"]').click()
+    # (the log fills in while Playwright is called, hence the wait in the check)
+    poll(lambda: page.wait_for_timeout(50) or len({url for _, url, _ in _pack_requests(log)}) == 3,
+         "the sites page's pack fetched by the page")
+    sites = poll(lambda: next((f for f in map_frames(page) if f.evaluate("!!(window.cmdmap && "
+                                                                        "window.cmdmap.drawn('sites'))")), None),
+                 "the sites map drawn")
+    assert len(_decoded_by_the_page(sites)) == 2  # zones and sites
     assert_offline(log)
 
 
