@@ -60,14 +60,17 @@ def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
         crs=4326)
     points = gpd.GeoDataFrame({"id": ["S1", "S2"], "name": ["工地 一", ""]},
                               geometry=[Point(114.6, 30.6), Point(114.7, 30.7)], crs=4326)
-    packs = [json.loads(pack_places(frame).text) for frame in (mixed, points)]
+    numbered = gpd.GeoDataFrame({"id": ["110101199003071", "000000000000009"], "name": ["", ""]},
+                                geometry=[Point(114.8, 30.8), Point(114.9, 30.9)], crs=4326)
+    packs = [json.loads(pack_places(frame).text) for frame in (mixed, points, numbered)]
+    assert isinstance(packs[2]["ids"], dict)  # as a prefix and numbers
     done = subprocess.run([node(), "-e", SCRIPT, DECODER],
                           input=json.dumps(packs), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     places = json.loads(done.stdout)
-    assert [p["id"] for p in places] == ["A", "p1", "B", "p2", "S1", "S2"]
+    assert [p["id"] for p in places] == ["A", "p1", "B", "p2", "S1", "S2", "110101199003071", "000000000000009"]
     # names and ids come as one text and offsets per pack, joined across packs
-    assert [p["name"] for p in places] == ["", "金桂花园", "a\u0000<b>", "🏠家", "工地 一", ""]
+    assert [p["name"] for p in places] == ["", "金桂花园", "a\u0000<b>", "🏠家", "工地 一", "", "", ""]
     for place in places:
         if place["id"] in ("A", "B"):
             assert place["rings"][0][0] == place["first"] and place["rings"][-1][1] == place["end"], place

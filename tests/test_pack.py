@@ -93,7 +93,7 @@ def test_write_pack_reports_a_read_only_folder(tmp_path):
 
 
 def _ids(encoded):
-    """Ids as the browser decodes them (static/cmdmap/decode.js decodeIds)."""
+    """Ids as the browser makes them (static/cmdmap/decode.js numberedIds and item)."""
     if isinstance(encoded, list):
         return encoded
     numbers = np.cumsum(decode_ints(encoded["n"]))

@@ -32,20 +32,16 @@
     return out;
   }
 
-  /* Ids as a list, or as a prefix and numbers (geo/pack.py encode_ids). */
-  function decodeIds(ids) {
-    if (Array.isArray(ids)) { return ids; }
-    var at = 0;
-    return decodeInts(ids.n).map(function (d) {
-      at += d;
-      var digits = String(at);
-      while (digits.length < ids.width) { digits = "0" + digits; }
-      return ids.prefix + digits;
-    });
+  /* Ids written as a prefix and numbers (geo/pack.py encode_ids) kept so, made into text only when one is
+     wanted (making 100,000 of them was 50 ms of a worker's time, and handing them over to the page more). */
+  function numberedIds(ids) {
+    var deltas = decodeInts(ids.n), num = new Float64Array(deltas.length), at = 0;
+    for (var i = 0; i < deltas.length; i++) { at += deltas[i]; num[i] = at; }
+    return {prefix: ids.prefix, width: ids.width, num: num};
   }
 
   /* A list of strings as one text and where each starts: a worker hands over 100,000 names as two objects
-     instead of 100,000 (copying them cost the page's main thread 60 ms). ``item(t, i)`` is string ``i``. */
+     instead of 100,000 (copying them cost the page's main thread 60 ms). */
   function texts(list) {
     var at = new Int32Array(list.length + 1), n = 0;
     for (var i = 0; i < list.length; i++) { at[i] = n; n += list[i].length; }
@@ -53,16 +49,26 @@
     return {text: list.join(""), at: at};
   }
 
-  function item(t, i) { return t.text.slice(t.at[i], t.at[i + 1]); }
+  /* String ``i`` of a list held as texts(), numberedIds() or joined(). */
+  function item(t, i) {
+    if (t.parts) {
+      var k = 0;
+      while (i >= t.starts[k + 1]) { k++; }
+      return item(t.parts[k], i - t.starts[k]);
+    }
+    if (t.num) {
+      var digits = String(t.num[i]);
+      while (digits.length < t.width) { digits = "0" + digits; }
+      return t.prefix + digits;
+    }
+    return t.text.slice(t.at[i], t.at[i + 1]);
+  }
 
-  function joinTexts(parts) {
-    var n = 0, k = 0, at = new Int32Array(parts.reduce(function (m, t) { return m + t.at.length - 1; }, 0) + 1);
-    parts.forEach(function (t) {
-      for (var i = 0; i < t.at.length - 1; i++) { at[k++] = t.at[i] + n; }
-      n += t.text.length;
-    });
-    at[k] = n;
-    return {text: parts.map(function (t) { return t.text; }).join(""), at: at};
+  /* The lists of several packs as one (``sizes``: their lengths). */
+  function joined(lists, sizes) {
+    var starts = [0];
+    sizes.forEach(function (size) { starts.push(starts[starts.length - 1] + size); });
+    return {parts: lists, starts: starts};
   }
 
   /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). */
@@ -82,39 +88,36 @@
       var at = featVert[f];
       for (r = ringOf[f]; r < ringOf[f + 1]; r++) { ringVert[r] = at; at += sizes[r]; ringEnd[r] = at; }
     }
-    var X = new Float64Array(nv), Y = new Float64Array(nv);
-    var pos = 0, ax = 0, ay = 0, v, mul, c, k;
+    var X = new Float64Array(nv), Y = new Float64Array(nv), box = new Float64Array(4 * n);
+    var pos = 0, ax = 0, ay = 0, v, mul, c, k = 0, x, y, end, bx0, by0, bx1, by1;
     // Mercator's y exactly at an anchor latitude, and within 0.1 degree of it by its Taylor series to the
     // second order (off by under 0.05 pixel at zoom 18): a logarithm and a sine per vertex were half the
     // decoding time of 1.4 million vertices. Nearby vertices follow each other, so anchors are few.
-    var anchor = NaN, y0 = 0, y1 = 0, y2 = 0, R = 128 / Math.PI;
-    for (k = 0; k < nv; k++) {
-      v = 0; mul = 1;
-      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      ax += (v % 2) ? -(v + 1) / 2 : v / 2;
-      v = 0; mul = 1;
-      do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
-      ay += (v % 2) ? -(v + 1) / 2 : v / 2;
-      var lat = Math.max(Math.min(ay * unit, MAX_LAT), -MAX_LAT), d = (lat - anchor) * D2R;
-      if (!(Math.abs(d) < 0.002)) {  // also the first vertex (NaN)
-        var sin = Math.sin(lat * D2R), cos = Math.cos(lat * D2R);
-        anchor = lat; d = 0;
-        y0 = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
-        y1 = -R / cos; y2 = -R / 2 * sin / (cos * cos);
-      }
-      X[k] = (ax * unit + 180) / 360 * 256;
-      Y[k] = y0 + d * (y1 + d * y2);
-    }
-    var box = new Float64Array(4 * n);
+    var anchor = NaN, m0 = 0, m1 = 0, m2 = 0, R = 128 / Math.PI;
     for (f = 0; f < n; f++) {
-      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (k = featVert[f]; k < featVert[f + 1]; k++) {
-        if (X[k] < x0) { x0 = X[k]; } if (X[k] > x1) { x1 = X[k]; }
-        if (Y[k] < y0) { y0 = Y[k]; } if (Y[k] > y1) { y1 = Y[k]; }
+      bx0 = by0 = Infinity; bx1 = by1 = -Infinity;  // each place's box, in the same pass (a second was 20 ms)
+      for (end = featVert[f + 1]; k < end; k++) {
+        v = 0; mul = 1;
+        do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+        ax += (v % 2) ? -(v + 1) / 2 : v / 2;
+        v = 0; mul = 1;
+        do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+        ay += (v % 2) ? -(v + 1) / 2 : v / 2;
+        var lat = Math.max(Math.min(ay * unit, MAX_LAT), -MAX_LAT), d = (lat - anchor) * D2R;
+        if (!(Math.abs(d) < 0.002)) {  // also the first vertex (NaN)
+          var sin = Math.sin(lat * D2R), cos = Math.cos(lat * D2R);
+          anchor = lat; d = 0;
+          m0 = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
+          m1 = -R / cos; m2 = -R / 2 * sin / (cos * cos);
+        }
+        x = (ax * unit + 180) / 360 * 256; y = m0 + d * (m1 + d * m2);
+        X[k] = x; Y[k] = y;
+        if (x < bx0) { bx0 = x; } if (x > bx1) { bx1 = x; }
+        if (y < by0) { by0 = y; } if (y > by1) { by1 = y; }
       }
-      box[4 * f] = x0; box[4 * f + 1] = y0; box[4 * f + 2] = x1; box[4 * f + 3] = y1;
+      box[4 * f] = bx0; box[4 * f + 1] = by0; box[4 * f + 2] = bx1; box[4 * f + 3] = by1;
     }
-    return {n: n, ids: texts(decodeIds(pack.ids)), names: texts(pack.names), rings: Int32Array.from(rings), featVert: featVert, ringOf: ringOf,
+    return {n: n, ids: Array.isArray(pack.ids) ? texts(pack.ids) : numberedIds(pack.ids), names: texts(pack.names), rings: Int32Array.from(rings), featVert: featVert, ringOf: ringOf,
             ringVert: ringVert, ringEnd: ringEnd, X: X, Y: Y, box: box};
   }
 
@@ -123,8 +126,9 @@
     if (parts.length === 1) { return parts[0]; }
     var n = 0, nv = 0, nr = 0;
     parts.forEach(function (p) { n += p.n; nv += p.X.length; nr += p.ringVert.length; });
-    var out = {n: n, ids: joinTexts(parts.map(function (p) { return p.ids; })),
-               names: joinTexts(parts.map(function (p) { return p.names; })), rings: new Int32Array(n), featVert: new Int32Array(n + 1),
+    var sizes = parts.map(function (p) { return p.n; });
+    var out = {n: n, ids: joined(parts.map(function (p) { return p.ids; }), sizes),
+               names: joined(parts.map(function (p) { return p.names; }), sizes), rings: new Int32Array(n), featVert: new Int32Array(n + 1),
                ringOf: new Int32Array(n + 1), ringVert: new Int32Array(nr), ringEnd: new Int32Array(nr),
                X: new Float64Array(nv), Y: new Float64Array(nv), box: new Float64Array(4 * n)};
     var fo = 0, vo = 0, ro = 0;
@@ -171,10 +175,10 @@
   /* The buffers of decoded places, or of a grid, to hand over from a worker without a copy. */
   function buffers(g) {
     var arrays = g.items ? [g.start, g.items]
-      : [g.ids.at, g.names.at, g.rings, g.featVert, g.ringOf, g.ringVert, g.ringEnd, g.X, g.Y, g.box];
+      : [g.ids.num || g.ids.at, g.names.at, g.rings, g.featVert, g.ringOf, g.ringVert, g.ringEnd, g.X, g.Y, g.box];
     return arrays.map(function (a) { return a.buffer; });
   }
 
-  root.cmdmapDecode = {fetchPack: fetchPack, decodeInts: decodeInts, decodeIds: decodeIds, decode: decode, concat: concat,
+  root.cmdmapDecode = {fetchPack: fetchPack, decodeInts: decodeInts, decode: decode, concat: concat,
                        item: item, buildGrid: buildGrid, buffers: buffers};
 })(typeof self !== "undefined" ? self : globalThis);
