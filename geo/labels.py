@@ -53,7 +53,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "share_link": ("当前视图已写入网址，复制浏览器地址即可分享。", "This view is in the URL: copy the address to share it."),
     # table, export, details
     "table_title": ("明细表", "Table"),
-    "table_open": ("展开列表（可排序，点一行看详情）", "Show the list (sortable; click a row for its details)"),
+    "table_open": ("列表（可排序，点一行看详情）", "List (sortable; click a row for its details)"),
     "rows_shown": ("显示 {shown} / 共 {total} 条", "{shown} of {total} shown"),
     "rows_limited": ("表格列出前 {limit} 条；请用左侧筛选缩小范围，导出文件包含全部 {shown} 条。",
                      "The table lists the first {limit}; narrow it with the filters. The exports hold all {shown}."),
