@@ -125,7 +125,7 @@ def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: i
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", width="stretch")
     # A long list opens with a click: at 100,000 compounds its grid made the map appear 0.4 s later, and every
-    # rerun sent 5,000 rows. Its state is kept per page and session; the label stays fixed (a new one resets it).
+    # rerun sent 5,000 rows. Filters and dates keep it as it is; its label stays fixed (a new one resets it).
     box = st.expander(t("table_open", lg), expanded=total <= int(settings()["table_open_max"]),
                       key=f"{key}_open", on_change="rerun")
     if not box.open:
