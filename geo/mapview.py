@@ -164,7 +164,6 @@ _MAP_SCRIPTS = ("vendor/leaflet/leaflet.js", "cmdmap/decode.js", "cmdmap/fastlay
 #: Every script of a map: Leaflet, the packs' decoder and the canvas layer, as one file when it can be written.
 LOCAL_JS = ([("cmdmap_map", url)] if (url := _bundle("cmdmap-map", _MAP_SCRIPTS))
             else [(Path(part).stem, _asset(part)) for part in _MAP_SCRIPTS])
-FAST_LAYER_JS = LOCAL_JS
 #: The page's worker that fetches and decodes packs (started by ``static/cmdmap/preload.js``).
 PACK_WORKER_JS = _asset("cmdmap/packworker.js")
 
@@ -235,7 +234,7 @@ class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
     """)
-    default_js = FAST_LAYER_JS
+    default_js = LOCAL_JS  # the map's one script holds this layer's code
 
     def __init__(self, layer: Layer, sources: list[Source]):
         super().__init__(name=layer.name, overlay=True, control=True, show=layer.show)

@@ -117,8 +117,9 @@
       }
       box[4 * f] = bx0; box[4 * f + 1] = by0; box[4 * f + 2] = bx1; box[4 * f + 3] = by1;
     }
-    return {n: n, ids: Array.isArray(pack.ids) ? texts(pack.ids) : numberedIds(pack.ids), names: texts(pack.names), rings: Int32Array.from(rings), featVert: featVert, ringOf: ringOf,
-            ringVert: ringVert, ringEnd: ringEnd, X: X, Y: Y, box: box};
+    return {n: n, ids: Array.isArray(pack.ids) ? texts(pack.ids) : numberedIds(pack.ids), names: texts(pack.names),
+            rings: Int32Array.from(rings), featVert: featVert, ringOf: ringOf, ringVert: ringVert, ringEnd: ringEnd,
+            X: X, Y: Y, box: box};
   }
 
   /* Several decoded packs (the supplies layer draws compounds and sites) as one. */
@@ -128,7 +129,8 @@
     parts.forEach(function (p) { n += p.n; nv += p.X.length; nr += p.ringVert.length; });
     var sizes = parts.map(function (p) { return p.n; });
     var out = {n: n, ids: joined(parts.map(function (p) { return p.ids; }), sizes),
-               names: joined(parts.map(function (p) { return p.names; }), sizes), rings: new Int32Array(n), featVert: new Int32Array(n + 1),
+               names: joined(parts.map(function (p) { return p.names; }), sizes),
+               rings: new Int32Array(n), featVert: new Int32Array(n + 1),
                ringOf: new Int32Array(n + 1), ringVert: new Int32Array(nr), ringEnd: new Int32Array(nr),
                X: new Float64Array(nv), Y: new Float64Array(nv), box: new Float64Array(4 * n)};
     var fo = 0, vo = 0, ro = 0;
