@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from geo import auth
-from geo.labels import t
-from ui.auth import current_user, gate, login_sidebar
+from geo.accounts import auth
+from geo.domain.labels import t
+from ui.login import current_user, gate, login_sidebar
 from ui.common import STORE_ERRORS, lang, settings, store_error_text
 from ui.urlstate import from_url, to_url
 

@@ -130,8 +130,8 @@ def shows(page, date: str) -> bool:
 def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: Path, quiet: bool = False) -> Result:
     from playwright.sync_api import sync_playwright
 
-    from geo import auth
-    from geo.store import open_store
+    from geo.accounts import auth
+    from geo.store.versions import open_store
 
     result = Result(sessions, minutes)
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))

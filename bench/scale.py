@@ -62,9 +62,9 @@ def peak_mib() -> float:
 
 
 def _latest_view(url: str):
-    from geo.dataset import load_store
-    from geo.db import connect
-    from geo.status import compound_view, report_dates
+    from geo.store.dataset import load_store
+    from geo.store.engine import connect
+    from geo.analysis.views import compound_view, report_dates
 
     ds = load_store(connect(url))
     date = report_dates(ds)[-1]
@@ -103,9 +103,9 @@ def worker_explore(url: str, html_path: str) -> dict:
 
 def worker_ours(url: str) -> dict:
     """The product's compounds map from the same view, nothing cached: pack, layer, base map and update."""
-    from geo.layers import category_legend, compound_layer, zone_outline_layer
-    from geo.mapview import Source, base_map, map_update
-    from geo.pack import compressed, pack_places
+    from geo.maps.layers import category_legend, compound_layer, zone_outline_layer
+    from geo.maps.mapview import Source, base_map, map_update
+    from geo.maps.pack import compressed, pack_places
 
     ds, view = _latest_view(url)
     settings = {"basemap": "none"}
@@ -120,7 +120,7 @@ def worker_ours(url: str) -> dict:
     html = base_map(layers, sources, settings).get_root().render()
     update = map_update(layers, sources, [legend]).message
     build = time.perf_counter() - start
-    # the packs as the browser fetches them: gzipped once when written (see geo.pack.write_pack)
+    # the packs as the browser fetches them: gzipped once when written (see geo.maps.pack.write_pack)
     packs = sum(len(compressed(s.pack)) for group in sources.values() for s in group)
     return {"build": build, "bytes": len(html.encode()) + len(update.encode()) + packs, "pack_bytes": packs,
             "update_bytes": len(update.encode()), "peak_mib": peak_mib()}
@@ -159,8 +159,9 @@ def worker_rerun(url: str, city: str) -> dict:
 
 def worker_import(url: str, rows_out: str) -> dict:
     """Check and store a compound status table with one row per compound, for the day after the last."""
-    from geo import auth, upload
-    from geo.db import connect
+    from geo.accounts import auth
+    from geo.upload import check as upload
+    from geo.store.engine import connect
     from tests.uploads import next_day_report
 
     engine = connect(url)
@@ -177,7 +178,7 @@ def worker_import(url: str, rows_out: str) -> dict:
 
 
 def worker_seed(url: str, city: str) -> dict:
-    from geo.store import open_store
+    from geo.store.versions import open_store
 
     start = time.perf_counter()
     open_store(url, city)

@@ -1,8 +1,8 @@
-"""Alembic's entry: run the migrations on the connection :func:`geo.migrate.migrate` hands over."""
+"""Alembic's entry: run the migrations on the connection :func:`geo.store.migrate.migrate` hands over."""
 
 from alembic import context
 
-from geo.db import metadata
+from geo.store.engine import metadata
 
 connection = context.config.attributes["connection"]
 

@@ -5,14 +5,14 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo import auth
-from geo.auth import format_time
-from geo.labels import t
-from geo.schema import TABLES
-from geo.store import NothingToRollBack, history, original_file, version_changes
-from geo.trends import daily_figures
-from geo.upload import rollback_to
-from ui.auth import require_role
+from geo.accounts import auth
+from geo.accounts.auth import format_time
+from geo.domain.labels import t
+from geo.domain.schema import TABLES
+from geo.store.versions import NothingToRollBack, history, original_file, version_changes
+from geo.analysis.trends import daily_figures
+from geo.upload.check import rollback_to
+from ui.login import require_role
 from ui.common import dataset, engine, lang, require_navigation, thresholds
 from ui.uploadview import changes_table
 

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from geo.filters import apply_filters, place_key
-from geo.kpi import compute_kpis
-from geo.labels import t
-from geo.mapview import initial_bounds
-from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
-from geo.present import details
+from geo.analysis.filters import apply_filters, place_key
+from geo.analysis.kpi import compute_kpis
+from geo.domain.labels import t
+from geo.maps.mapview import initial_bounds
+from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
+from geo.analysis.display import details
 from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view
-from ui.filters import sidebar_filters
+from ui.filterbar import sidebar_filters
 from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()

@@ -4,12 +4,12 @@ import hashlib
 
 import streamlit as st
 
-from geo import crs
-from geo.labels import t
-from geo.schema import GEOMETRY_TABLES, TABLES
-from geo.templates import template_bytes
-from geo.upload import check_file, commit
-from ui.auth import require_role
+from geo.io import datum_guess as crs
+from geo.domain.labels import t
+from geo.domain.schema import GEOMETRY_TABLES, TABLES
+from geo.io.templates import template_bytes
+from geo.upload.check import check_file, commit
+from ui.login import require_role
 from ui.common import engine, lang, require_navigation, settings, thresholds
 from ui.uploadview import list_sheets, show_check
 

@@ -1,16 +1,16 @@
 """Accounts (admins only): the list of users, add a user, change a role, reset a password, disable or enable.
 
 Each form's button runs its change in a callback, before the page is drawn again,
-through geo.auth with the acting user, which checks the role again. Password
+through geo.accounts.auth with the acting user, which checks the role again. Password
 fields are emptied by the callback so no password stays in the session.
 """
 
 import pandas as pd
 import streamlit as st
 
-from geo import auth
-from geo.labels import t
-from ui.auth import accounts_engine, current_user, require_role
+from geo.accounts import auth
+from geo.domain.labels import t
+from ui.login import accounts_engine, current_user, require_role
 from ui.common import lang, plain, require_navigation
 
 DONE = "auth_users_done"  # the message of the last change

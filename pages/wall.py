@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from geo.db import connect
-from geo.labels import t
+from geo.store.engine import connect
+from geo.domain.labels import t
 from ui.common import lang, require_navigation, settings
-from ui.wall import board, pinned_view, read_snapshot, top_bar, wall_css
+from ui.wallscreen import board, pinned_view, read_snapshot, top_bar, wall_css
 
 require_navigation()
 wall_css()

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from geo.filters import apply_filters, place_key
-from geo.labels import t
-from geo.mapview import initial_bounds
-from geo.layers import zone_choropleth
-from geo.present import details, display_table, header
-from geo.zonestats import METRICS, metric
+from geo.analysis.filters import apply_filters, place_key
+from geo.domain.labels import t
+from geo.maps.mapview import initial_bounds
+from geo.maps.layers import zone_choropleth
+from geo.analysis.display import details, display_table, header
+from geo.analysis.zones import METRICS, metric
 from ui.common import require_navigation, home_bounds, lang, page_header, view
-from ui.filters import sidebar_filters
+from ui.filterbar import sidebar_filters
 from ui.urlstate import from_url, to_url
 from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
 

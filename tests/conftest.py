@@ -78,8 +78,8 @@ def tiny_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def tiny(tiny_dir):
-    from geo.dataset import load_store
-    from geo.store import open_store
+    from geo.store.dataset import load_store
+    from geo.store.versions import open_store
 
     return load_store(open_store(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
 
@@ -87,7 +87,7 @@ def tiny(tiny_dir):
 @pytest.fixture
 def tiny_store(tiny_dir, store_url):
     """The tiny city in a store on each back end."""
-    from geo.store import open_store
+    from geo.store.versions import open_store
 
     return open_store(store_url, tiny_dir)
 
@@ -116,7 +116,7 @@ _stores = itertools.count(1)
 @pytest.fixture(scope="session")
 def postgres_store(postgres_url) -> str:
     """The URL of one migrated store schema for the session; :func:`store_url` empties it for each test."""
-    from geo.db import connect
+    from geo.store.engine import connect
     from tests.pgserver import fresh_schema
 
     url = fresh_schema(postgres_url, f"store_{os.getpid()}")
@@ -127,7 +127,7 @@ def postgres_store(postgres_url) -> str:
 def _empty_postgres_store(url: str) -> None:
     import psycopg
 
-    from geo.db import metadata
+    from geo.store.engine import metadata
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:

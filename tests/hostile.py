@@ -193,7 +193,7 @@ CASES = [
 
 
 def _gcj_layer() -> bytes:
-    from geo.coords import wgs84_to_gcj02
+    from geo.io.datum_convert import wgs84_to_gcj02
 
     return geojson(({"id": "0501", "name": "金桂花园", "zone": "Z1"},
                     polygon([[float(v) for v in wgs84_to_gcj02(x, y)] for x, y in SQUARE])))

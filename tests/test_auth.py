@@ -13,10 +13,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from geo import auth, cli_user
-from geo.auth import SYSTEM, AccountError, LoginRefused, PermissionDenied, Session, User
-from geo.db import connect
-from geo.labels import t
+from geo.accounts import auth
+from geo.cli import users as cli_user
+from geo.accounts.auth import SYSTEM, AccountError, LoginRefused, PermissionDenied, Session, User
+from geo.store.engine import connect
+from geo.domain.labels import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 USERS_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "users.py")
@@ -483,7 +484,7 @@ def test_users_page_in_english(page, engine, boss):
 def login_script():
     import streamlit as st
 
-    from ui.auth import current_user, gate, login_sidebar
+    from ui.login import current_user, gate, login_sidebar
 
     login_sidebar()
     gate()

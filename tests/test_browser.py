@@ -187,7 +187,7 @@ def test_compounds_map_legend_and_click(demo_server, open_page):
 
 
 def test_overview_kpis_and_layer_control(demo_server, open_page):
-    from geo.labels import t
+    from geo.domain.labels import t
 
     log = open_page(demo_server, "/")
     page = log.page
@@ -285,7 +285,7 @@ def test_leaflet_is_served_by_the_app(demo_server, open_page):
     page = log.page
     map_frame(page, paths=150)
     settle(page, 0.5)
-    from geo.mapview import LOCAL_JS
+    from geo.maps.mapview import LOCAL_JS
 
     (bundle,) = [url for _, url in LOCAL_JS]  # Leaflet and our scripts, one file
     for path in (bundle, "/app/static/vendor/leaflet/leaflet.css"):

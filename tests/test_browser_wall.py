@@ -73,8 +73,8 @@ browser = pytest.fixture(scope="module")(chromium_session)
 
 def seeded_store(folder: Path) -> tuple[str, Path]:
     """(URL, file) of a fresh SQLite store filled from the demo data, with the staff account ``clerk``."""
-    from geo import auth
-    from geo.store import open_store
+    from geo.accounts import auth
+    from geo.store.versions import open_store
 
     path = folder / "store.sqlite"
     url = f"sqlite:///{path}"
@@ -320,7 +320,7 @@ def test_wall_4k(wall_server, open_wall):
 
 
 def test_new_data_appears_without_reload(wall_server, wall_store, open_wall, tmp_path):
-    from geo.mapview import HIGHLIGHT_STYLE
+    from geo.maps.mapview import HIGHLIGHT_STYLE
 
     url, _ = wall_store
     highlight = HIGHLIGHT_STYLE["color"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from geo.coords import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
+from geo.io.datum_convert import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 
 
 def test_known_point_tiananmen():

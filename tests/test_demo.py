@@ -1,4 +1,4 @@
-"""Tests of the seeded demo city (geo.demo).
+"""Tests of the seeded demo city (geo.demo.city).
 
 Small cities (60 compounds, 4 days) keep the suite fast; the last tests check
 the shipped demo in ``data/`` when it is there.
@@ -16,9 +16,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.demo import write_city
-from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
-from geo.vocab import codes
+from geo.demo.city import write_city
+from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.domain.vocab import codes
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SMALL = {"compounds": 60, "days": 4, "seed": 7}

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 from shapely import MultiPolygon, Point, box
 
-from geo.pack import decode_ints, pack_places
+from geo.maps.pack import decode_ints, pack_places
 from tests.browser import ROOT
 from tests.needs import unavailable
 

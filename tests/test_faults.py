@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth, backup, store
-from geo.db import connect
+from geo.accounts import auth
+from geo.store import backup
+from geo.store import versions as store
+from geo.store.engine import connect
 from tests.conftest import write_tiny_city
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +75,7 @@ def _fork_import(path: Path) -> int:
     if pid == 0:  # pragma: no cover - the child
         try:
             connect.cache_clear()  # never share the parent's pooled connections
-            from geo.__main__ import main
+            from geo.cli.main import main
 
             os._exit(main(["import", "compounds", str(path), "--user", "clerk"]))
         finally:
@@ -152,7 +154,7 @@ def test_two_staff_importing_at_the_same_moment_both_land_in_order(city, tmp_pat
 
 
 def test_each_import_and_rollback_is_backed_up_first_and_a_backup_restores(city, tmp_path, capsys):
-    from geo.__main__ import main
+    from geo.cli.main import main
 
     engine = connect(f"sqlite:///{city}")
     folder = backup.backup_folder(engine)
@@ -176,7 +178,7 @@ def test_each_import_and_rollback_is_backed_up_first_and_a_backup_restores(city,
 
 
 def test_a_corrupted_store_is_restored_from_its_backup(city, tmp_path, capsys):
-    from geo.__main__ import main
+    from geo.cli.main import main
 
     engine = connect(f"sqlite:///{city}")
     copy = backup.make_backup(engine, keep=5)
@@ -242,8 +244,8 @@ def test_a_store_that_was_never_readable_gives_a_clear_error_not_a_traceback(tmp
 
 
 def test_a_locked_store_refuses_the_import_clearly_and_changes_nothing(city, tmp_path, monkeypatch, capsys):
-    from geo import db
-    from geo.__main__ import main
+    from geo.store import engine as db
+    from geo.cli.main import main
 
     def short_wait(dbapi_connection, _record):  # the store's own pragmas, with a 1 s wait instead of 30 s
         real_pragmas(dbapi_connection, _record)
@@ -270,7 +272,7 @@ def test_a_locked_store_refuses_the_import_clearly_and_changes_nothing(city, tmp
 
 
 def test_a_read_only_store_is_served_and_refuses_imports_clearly(city, tmp_path, monkeypatch, capsys):
-    from geo.__main__ import main
+    from geo.cli.main import main
 
     monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///file:{city}?mode=ro&uri=true")
     day = tmp_path / "day.csv"

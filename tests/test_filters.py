@@ -1,7 +1,7 @@
 """Filters narrow a view (their URL form is tested through AppTest in test_pages.py)."""
 
-from geo.filters import Filters, apply_filters
-from geo.status import compound_view
+from geo.analysis.filters import Filters, apply_filters
+from geo.analysis.views import compound_view
 
 
 def test_filters_narrow_the_view(tiny):

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.read import Problem, Reading, read_layer, read_table
-from geo.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
-from geo.store import open_store
+from geo.io.read import Problem, Reading, read_layer, read_table
+from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.store.versions import open_store
 from tests.conftest import write_tiny_city
 
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True,
@@ -85,7 +85,7 @@ def test_random_bytes_give_a_report(data, kind):
 @FUZZ
 @given(table=TABLES_, kind=st.sampled_from(STATUS_TABLES), encoding=st.sampled_from(["utf-8", "gbk", "utf-8-sig"]))
 def test_random_tables_give_a_report(table, kind, encoding, engine):
-    from geo.upload import check_file
+    from geo.upload.check import check_file
 
     content = _csv(*table, encoding)
     _is_report(read_table(content, kind))
@@ -104,7 +104,7 @@ def test_random_json_gives_a_layer_report(data, kind):
 @FUZZ
 @given(features=FEATURES, kind=st.sampled_from(GEOMETRY_TABLES))
 def test_random_features_give_a_report(features, kind, engine):
-    from geo.upload import check_file
+    from geo.upload.check import check_file
 
     content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     layer, problems = read_layer(content, kind)

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth, store
-from geo.__main__ import main
-from geo.db import connect
-from geo.export import to_csv_bytes, to_xlsx_bytes
+from geo.accounts import auth
+from geo.store import versions as store
+from geo.cli.main import main
+from geo.store.engine import connect
+from geo.io.export import to_csv_bytes, to_xlsx_bytes
 from tests.conftest import write_tiny_city
 from tests.hostile import ACCEPTED, REFUSED, SCRIPT, million_rows_xlsx, status_csv, store_dump, zip_bomb
 
@@ -118,7 +119,7 @@ def test_zip_bomb_and_million_rows_are_refused_fast_and_small(name, build, staff
 # runs ``python -m geo`` and prints its own peak memory (KiB) last
 _MEASURED = """
 import resource, sys
-from geo.__main__ import main
+from geo.cli.main import main
 code = main(sys.argv[1:])
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 sys.exit(code)

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth, store
-from geo.db import connect
-from geo.upload import check_file
+from geo.accounts import auth
+from geo.store import versions as store
+from geo.store.engine import connect
+from geo.upload.check import check_file
 from tests.hostile import store_dump
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +98,7 @@ def test_a_session_claiming_a_higher_role_gets_the_stored_one(city):
 
 @pytest.mark.parametrize("action", ["upload", "rollback"])
 def test_the_actions_refuse_intruders_whatever_called_them(city, action):
-    from geo.upload import commit, rollback_to
+    from geo.upload.check import commit, rollback_to
 
     engine = connect(f"sqlite:///{city}")
     pending = check_file(engine, "compound_status", DAY, "day.csv")

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 from shapely import Point, box
 
-from geo import mapview
-from geo.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
-from geo.mapview import Layer, MapUpdate, build_map, layer_state, overlay_datum
-from geo.pack import Pack, decode_ints, pack_places
-from geo.status import compound_view, site_view
+from geo.maps import mapview
+from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
+from geo.maps.mapview import Layer, MapUpdate, build_map, layer_state, overlay_datum
+from geo.maps.pack import Pack, decode_ints, pack_places
+from geo.analysis.views import compound_view, site_view
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -137,7 +137,7 @@ def test_template_syntax_in_data_is_text_not_jinja():
     import folium
     from streamlit_folium import _get_feature_group_string
 
-    from geo.mapview import base_map, inline_sources, map_update
+    from geo.maps.mapview import base_map, inline_sources, map_update
 
     frame = gpd.GeoDataFrame({"id": ["a"], "name": ["{{ 7*7 }}"], "category": ["open"],
                               "zone": ["{% bad {{ 6*7 }}"]}, geometry=[box(0, 0, 1, 1)], crs=4326)

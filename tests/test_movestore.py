@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from geo import auth, store
-from geo.__main__ import main
-from geo.db import connect
+from geo.accounts import auth
+from geo.store import versions as store
+from geo.cli.main import main
+from geo.store.engine import connect
 from tests.test_store_migrations import old_store, store_rows
 
 

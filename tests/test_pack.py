@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 from shapely import MultiPolygon, Point, Polygon, box
 
-from geo.pack import decode_ints, encode_ints, pack_places, write_pack
+from geo.maps.pack import decode_ints, encode_ints, pack_places, write_pack
 
 
 def _shapes(pack):
@@ -101,7 +101,7 @@ def _ids(encoded):
 
 
 def test_ids_keep_their_leading_zeros_and_exact_text():
-    from geo.pack import encode_ids
+    from geo.maps.pack import encode_ids
 
     for ids in (["XA-C00001", "XA-C00002", "XA-C00100"], ["0501", "0502", "0499"], ["C1", "C10", "C2"],
                 ["C01", "C1"], ["A1", "B2"], ["110101199003071234", "110101199003071235"], ["7"], ["", "x"]):

@@ -4,7 +4,7 @@ import io
 import json
 
 
-from geo.read import read_layer, read_table
+from geo.io.read import read_layer, read_table
 
 
 def test_gbk_file_with_chinese_headers_and_labels_keeps_leading_zeros():

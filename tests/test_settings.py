@@ -24,7 +24,7 @@ def test_every_setting_is_documented_in_the_readme():
 
 
 def test_every_column_of_the_data_model_is_documented():
-    from geo.schema import TABLES
+    from geo.domain.schema import TABLES
 
     text = (README.parent / "data" / "README.md").read_text(encoding="utf-8")
     missing = [f"{t.file}:{c.name}" for t in TABLES.values() for c in t.columns

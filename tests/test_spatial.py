@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from geo.dataset import load_store
-from geo.spatial import in_view
-from geo.store import open_store
+from geo.store.dataset import load_store
+from geo.store.spatial import in_view
+from geo.store.versions import open_store
 from tests.pgserver import fresh_schema
 
 Z1_VIEW = (114.299, 29.829, 114.319, 29.851)  # zone Z1 and a little around it, not Z2

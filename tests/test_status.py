@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from geo.kpi import compute_kpis
-from geo.status import (Thresholds, compound_view, place_supplies, report_dates, site_view, supply_view,
+from geo.analysis.kpi import compute_kpis
+from geo.analysis.views import (Thresholds, compound_view, place_supplies, report_dates, site_view, supply_view,
                         unmatched_ids)
-from geo.zonestats import classify, zone_metrics
+from geo.analysis.zones import classify, zone_metrics
 
 
 def test_every_place_keeps_its_row_and_silence_is_missing(tiny):
@@ -75,7 +75,7 @@ def test_site_view_carries_health_ledger(tiny):
 
 
 def test_item_summary_counts_short_places(tiny):
-    from geo.status import item_summary
+    from geo.analysis.views import item_summary
 
     summary = item_summary(tiny, "2020-02-25", Thresholds()).set_index("item")
     assert summary.loc["masks", "places"] == 4
@@ -86,8 +86,8 @@ def test_item_summary_counts_short_places(tiny):
 
 
 def test_change_since_previous_report_is_shown_in_the_table(tiny):
-    from geo.present import display_table
-    from geo.status import with_previous
+    from geo.analysis.display import display_table
+    from geo.analysis.views import with_previous
 
     view = with_previous(compound_view(tiny, "2020-02-25"), compound_view(tiny, "2020-02-24"))
     table = display_table(view, "compounds", "zh").set_index("编号")
@@ -96,7 +96,7 @@ def test_change_since_previous_report_is_shown_in_the_table(tiny):
 
 
 def test_daily_figures_give_one_row_per_report_date(tiny):
-    from geo.trends import daily_figures
+    from geo.analysis.trends import daily_figures
 
     trend = daily_figures(tiny)
     assert trend.index.tolist() == ["2020-02-24", "2020-02-25"]
@@ -105,7 +105,7 @@ def test_daily_figures_give_one_row_per_report_date(tiny):
 
 
 def test_attention_list_orders_reasons_and_finds_each(tiny):
-    from geo.attention import attention_items
+    from geo.analysis.attention import attention_items
 
     compounds = compound_view(tiny, "2020-02-25")
     sites = site_view(tiny, "2020-02-25")

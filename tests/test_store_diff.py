@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo import store
-from geo.read import parse_dates, parse_numbers
+from geo.store import versions as store
+from geo.io.read import parse_dates, parse_numbers
 
 NO_COUNTS = ["staff_on_duty", "volunteers_on_duty", "fever_reports", "home_isolation", "vulnerable"]
 

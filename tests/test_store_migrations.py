@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Boolean, MetaData, create_engine, insert, inspect, select, text
 
-from geo import auth, store
-from geo.db import connect, metadata
-from geo.migrate import BASELINE, current_revision, head, migrate
-from geo.movestore import _advance_sequences
+from geo.accounts import auth
+from geo.store import versions as store
+from geo.store.engine import connect, metadata
+from geo.store.migrate import BASELINE, current_revision, head, migrate
+from geo.store.move import _advance_sequences
 from tests.pgserver import fresh_schema
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_304369c.sql"

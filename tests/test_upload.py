@@ -7,9 +7,10 @@ import openpyxl
 import pytest
 import shapely
 
-from geo import auth, store
-from geo.coords import wgs84_to_gcj02
-from geo.upload import check_file, commit, rollback_to
+from geo.accounts import auth
+from geo.store import versions as store
+from geo.io.datum_convert import wgs84_to_gcj02
+from geo.upload.check import check_file, commit, rollback_to
 
 STAFF = auth.User("clerk", "staff")
 ADMIN = auth.User("boss", "admin")

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth, store
-from geo.db import connect
+from geo.accounts import auth
+from geo.store import versions as store
+from geo.store.engine import connect
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DAY = ("小区编号,小区名称,日期,封闭状态,今日发热人数\n"
@@ -93,7 +94,7 @@ def test_history_lists_versions_and_offers_originals_but_not_rollback_to_staff(e
 
 
 def test_staff_cannot_roll_back_even_by_calling_the_action(env):
-    from geo.upload import rollback_to
+    from geo.upload.check import rollback_to
 
     with pytest.raises(auth.PermissionDenied):
         rollback_to(env, 1, auth.User("clerk", "staff"))

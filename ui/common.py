@@ -10,14 +10,14 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
 from geo import settings as settings_mod
-from geo.dataset import Dataset, load_store
-from geo.db import connect
-from geo.store import newest_version, open_store
-from geo.labels import t
-from geo.mapview import Source, initial_bounds
-from geo.pack import pack_places, write_pack
-from geo.status import Thresholds, compound_view, report_dates, site_view, supply_view, unmatched_ids
-from geo.zonestats import zone_metrics
+from geo.store.dataset import Dataset, load_store
+from geo.store.engine import connect
+from geo.store.versions import newest_version, open_store
+from geo.domain.labels import t
+from geo.maps.mapview import Source, initial_bounds
+from geo.maps.pack import pack_places, write_pack
+from geo.analysis.views import Thresholds, compound_view, report_dates, site_view, supply_view, unmatched_ids
+from geo.analysis.zones import zone_metrics
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -141,7 +141,7 @@ def dates() -> list[str]:
 
 
 def unmatched() -> dict[str, list[str]]:
-    """Per status table, the ids that match no place (see :func:`geo.status.unmatched_ids`), once per version."""
+    """Per status table, the ids that match no place (see :func:`geo.analysis.views.unmatched_ids`), once per version."""
     return _unmatched(*_key())
 
 

@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.export import to_csv_bytes, to_xlsx_bytes
-from geo.labels import t
-from geo.mapview import (DECODER_JS, PACK_WORKER_JS, ForgetRemovedGroups, Layer, Legend, MapUpdate, Source,
+from geo.io.export import to_csv_bytes, to_xlsx_bytes
+from geo.domain.labels import t
+from geo.maps.mapview import (DECODER_JS, PACK_WORKER_JS, ForgetRemovedGroups, Layer, Legend, MapUpdate, Source,
                          base_map, inline_sources, map_update, overlay_datum)
-from geo.present import display_table
-from geo.schema import TABLES
-from geo.vocab import MISSING
+from geo.analysis.display import display_table
+from geo.domain.schema import TABLES
+from geo.domain.vocab import MISSING
 from ui.common import dataset, lang, place_sources, plain, settings, unmatched
 
 
@@ -110,7 +110,7 @@ def _table_file(rows: pd.DataFrame, kind: str, lang: str, writer, **kwargs) -> b
 def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: int) -> str | None:
     """The sortable table of ``rows`` under the map with CSV and Excel export; returns the id of a selected row.
 
-    ``kind`` chooses the columns (see :func:`geo.present.display_table`); ``total`` is the count before filters,
+    ``kind`` chooses the columns (see :func:`geo.analysis.display.display_table`); ``total`` is the count before filters,
     which decides whether the list opens with the page (setting ``table_open_max``).
     """
     lg = lang()

@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import vocab
-from geo.filters import apply_filters, place_key
-from geo.labels import t
-from geo.mapview import initial_bounds, overlay_datum
-from geo.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
-from geo.present import details
-from geo.status import item_summary, previous_date, supply_rows, with_previous
+from geo.domain import vocab
+from geo.analysis.filters import apply_filters, place_key
+from geo.domain.labels import t
+from geo.maps.mapview import initial_bounds, overlay_datum
+from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
+from geo.analysis.display import details
+from geo.analysis.views import item_summary, previous_date, supply_rows, with_previous
 from ui.common import dataset, dates, home_bounds, lang, page_header, settings, shared, thresholds, view
-from ui.filters import sidebar_filters
+from ui.filterbar import sidebar_filters
 from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 PAGES = {  # title, status vocabulary, legend title, layer, the dataset layers its map draws

@@ -8,12 +8,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.labels import t
-from geo.layers import highlight_layer, zone_outline_layer
-from geo.mapview import initial_bounds
-from geo.present import header
-from geo.schema import GEOMETRY_TABLES
-from geo.upload import PLACES, Check
+from geo.domain.labels import t
+from geo.maps.layers import highlight_layer, zone_outline_layer
+from geo.maps.mapview import initial_bounds
+from geo.analysis.display import header
+from geo.domain.schema import GEOMETRY_TABLES
+from geo.upload.check import PLACES, Check
 from ui.common import dataset, lang, plain
 from ui.mappage import map_state, show_map
 

@@ -1,0 +1,551 @@
+"""Accounts, roles and logins: who may view, upload, see the history, roll back and manage accounts.
+
+Three roles, from least to most: ``viewer`` (sees the maps), ``staff`` (uploads
+tables and sees the version history, downloads originals) and ``admin`` (also rolls
+back versions and manages accounts). Someone who is not logged in may only view,
+and only when the ``require_login`` setting is false.
+
+Passwords are hashed with argon2id and never stored or logged in clear. A name
+that fails to log in three times in a row is locked for a doubling time (1 s,
+2 s, 4 s, ... up to 5 minutes); a good password resets the count.
+
+Every function that changes an account takes the acting user first and checks
+``require(acting, "manage_users")`` itself, whatever the page already checked.
+The command line acts as :data:`SYSTEM`.
+
+Examples
+--------
+>>> can(User("li", "staff"), "upload"), can(User("li", "staff"), "rollback")
+(True, False)
+>>> can(None, "view", require_login=False), can(None, "view", require_login=True)
+(True, False)
+>>> start = datetime(2020, 2, 25, 8, 0)
+>>> session = Session(User("li", "staff"), start, start)
+>>> session.expired(start + timedelta(minutes=30), minutes=20)
+True
+>>> session.touched(start + timedelta(minutes=15)).expired(start + timedelta(minutes=30), minutes=20)
+False
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, Integer, String, Table, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from geo.store.engine import metadata
+from geo.domain.labels import t
+
+ROLES = ("viewer", "staff", "admin")
+
+# Which roles may do each action.
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "view": ROLES,
+    "upload": ("staff", "admin"),
+    "history": ("staff", "admin"),
+    "rollback": ("admin",),
+    "manage_users": ("admin",),
+}
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+MAX_NAME = 64
+FREE_FAILURES = 3  # failures in a row before the name is locked
+MAX_LOCK_SECONDS = 300
+
+# The hasher; tests may swap it for a cheap one. Its parameters decide when a login rehashes.
+HASHER = PasswordHasher()
+
+_log = logging.getLogger(__name__)
+_dummy_hashes: dict[tuple[int, int, int], str] = {}
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(MAX_NAME), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime, nullable=True),  # UTC, naive
+    Column("last_login", DateTime, nullable=True),  # UTC, naive
+    CheckConstraint("role IN ('viewer', 'staff', 'admin')", name="users_role_known"),
+)
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone logged in: a name and one of :data:`ROLES`."""
+
+    name: str
+    role: str
+
+
+SYSTEM = User("system", "admin")
+"""The identity of the command line (``python -m geo user …``): whoever can run it is trusted as an admin."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """One row of :func:`list_users`: everything about an account except its password hash."""
+
+    name: str
+    role: str
+    disabled: bool
+    created_at: datetime
+    last_login: datetime | None
+    locked_until: datetime | None
+    failed_count: int
+
+
+@dataclass(frozen=True)
+class Session:
+    """A login kept by the UI: who, since when, and when last seen (naive UTC datetimes)."""
+
+    user: User
+    started_at: datetime
+    last_seen: datetime
+
+    def expired(self, now: datetime, minutes: float) -> bool:
+        """Whether more than ``minutes`` have passed since the session was last used.
+
+        Parameters
+        ----------
+        now : datetime
+            The current time, in the same clock as ``last_seen``.
+        minutes : float
+            The idle timeout (the ``session_minutes`` setting).
+
+        Returns
+        -------
+        bool
+        """
+        return now - self.last_seen > timedelta(minutes=minutes)
+
+    def touched(self, now: datetime) -> "Session":
+        """The same session, last seen at ``now``."""
+        return replace(self, last_seen=now)
+
+
+class Refusal(Exception):
+    """An error with a message in Chinese and English, built from a key of :mod:`geo.domain.labels`.
+
+    Values of type :class:`Label` are label keys themselves, translated with the message.
+    ``str(error)`` is the Chinese message.
+    """
+
+    def __init__(self, key: str, **values):
+        self.key = key
+        self.values = values
+        super().__init__(self.message("zh"))
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in ``lang`` ('zh' or 'en')."""
+        filled = {name: t(value, lang) if isinstance(value, Label) else value
+                  for name, value in self.values.items()}
+        return t(self.key, lang, **filled)
+
+
+class Label(str):
+    """A label key given as a value of a :class:`Refusal`, to be translated with it."""
+
+
+class PermissionDenied(Refusal, PermissionError):
+    """The user (or nobody, when logged out) may not do the action."""
+
+
+class LoginRefused(Refusal):
+    """A login failed. ``wait_seconds`` is how long the name stays locked (0: not locked)."""
+
+    def __init__(self, key: str, wait_seconds: int = 0, **values):
+        self.wait_seconds = wait_seconds
+        super().__init__(key, **values)
+
+
+class AccountError(Refusal, ValueError):
+    """An account change was refused: bad name, role or password, unknown user, last admin."""
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, naive (as stored in the database)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def describe_role(role: str) -> Label:
+    """The label key of ``role``, for :func:`geo.domain.labels.t` or a :class:`Refusal` value."""
+    return Label(f"auth_role_{role}")
+
+
+def can(user: User | None, action: str, require_login: bool = False) -> bool:
+    """Whether ``user`` may do ``action``.
+
+    Parameters
+    ----------
+    user : User or None
+        The user, or None when nobody is logged in.
+    action : str
+        A key of :data:`ACTIONS`.
+    require_login : bool
+        The ``require_login`` setting: when true, nobody logged out may even view.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    KeyError
+        When ``action`` is not a known action (a programming error).
+    """
+    allowed = ACTIONS[action]
+    if user is None:
+        return action == "view" and not require_login
+    return user.role in allowed
+
+
+def require(user: User | None, action: str, require_login: bool = False) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` may do ``action`` (see :func:`can`).
+
+    Raises
+    ------
+    PermissionDenied
+        With the message "log in first" for nobody, "your role may not" for a user.
+    """
+    if can(user, action, require_login):
+        return
+    if user is None:
+        raise PermissionDenied("auth_login_needed", action=Label(f"auth_action_{action}"))
+    raise PermissionDenied("auth_denied", action=Label(f"auth_action_{action}"), role=describe_role(user.role))
+
+
+# --- checks on input -------------------------------------------------------------------------
+
+
+def check_name(name: str) -> str:
+    """The user name stripped of surrounding blanks, or :class:`AccountError` when unusable.
+
+    A name has 1 to 64 characters, none of them blank or control characters, and
+    is not the command line's name (``system``).
+    """
+    name = (name or "").strip()
+    if not 1 <= len(name) <= MAX_NAME or any(
+            ch.isspace() or unicodedata.category(ch).startswith("C") for ch in name):
+        raise AccountError("auth_name_invalid", max=MAX_NAME)
+    if name.casefold() == SYSTEM.name:
+        raise AccountError("auth_name_reserved", name=name)
+    return name
+
+
+def check_role(role: str) -> str:
+    """``role`` if it is one of :data:`ROLES`, else :class:`AccountError`."""
+    if role not in ROLES:
+        raise AccountError("auth_role_unknown", role=role, roles=", ".join(ROLES))
+    return role
+
+
+def check_password(password: str) -> str:
+    """``password`` if it has 8 to 1024 characters, else :class:`AccountError` saying why."""
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError("auth_password_short", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("auth_password_long", max=MAX_PASSWORD)
+    return password
+
+
+# --- hashing ---------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of ``password`` (checked with :func:`check_password` first)."""
+    return HASHER.hash(check_password(password))
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``; a broken hash never matches."""
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _dummy_hash() -> str:
+    """A hash made with the current parameters, verified for unknown names so they take as long."""
+    key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = HASHER.hash("not a password of anyone")
+    return _dummy_hashes[key]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _row(conn: Connection, name: str):
+    return conn.execute(select(users).where(users.c.name == name)).first()
+
+
+def _existing_row(conn: Connection, name: str):
+    row = _row(conn, (name or "").strip())
+    if row is None:
+        raise AccountError("auth_user_unknown", name=name)
+    return row
+
+
+def list_users(engine: Engine) -> list[Account]:
+    """Every account, by name, without password hashes.
+
+    Parameters
+    ----------
+    engine : Engine
+        From :func:`geo.store.engine.connect`.
+
+    Returns
+    -------
+    list of Account
+    """
+    columns = [users.c[field] for field in Account.__dataclass_fields__]
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns).order_by(users.c.name)).all()
+    return [Account(**row._mapping) for row in rows]
+
+
+def find_user(engine: Engine, name: str) -> User | None:
+    """The enabled user called ``name`` with its current role, or None (unknown or disabled)."""
+    with engine.connect() as conn:
+        row = _row(conn, name)
+    if row is None or row.disabled:
+        return None
+    return User(row.name, row.role)
+
+
+def count_admins(engine: Engine) -> int:
+    """How many enabled admins there are."""
+    with engine.connect() as conn:
+        return _count_admins(conn)
+
+
+def _count_admins(conn: Connection) -> int:
+    # FOR UPDATE (PostgreSQL) locks the admin rows so two demotions cannot both pass the check.
+    query = select(users.c.id).where(users.c.role == "admin", users.c.disabled.is_(False))
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    return len(conn.execute(query).all())
+
+
+# --- changing accounts -----------------------------------------------------------------------
+
+
+def add_user(acting: User | None, engine: Engine, name: str, role: str, password: str) -> User:
+    """Create an account.
+
+    Parameters
+    ----------
+    acting : User or None
+        Who does it; must be allowed ``manage_users`` (the command line passes :data:`SYSTEM`).
+    engine : Engine
+        From :func:`geo.store.engine.connect`.
+    name, role, password : str
+        See :func:`check_name`, :func:`check_role`, :func:`check_password`.
+
+    Returns
+    -------
+    User
+        The new user.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``acting`` may not manage accounts.
+    AccountError
+        Bad name, role or password, or the name is taken.
+    """
+    require(acting, "manage_users")
+    name, role = check_name(name), check_role(role)
+    password_hash = hash_password(password)
+    try:
+        with engine.begin() as conn:
+            if _row(conn, name) is not None:
+                raise AccountError("auth_name_taken", name=name)
+            conn.execute(insert(users).values(name=name, role=role, password_hash=password_hash,
+                                              created_at=utc_now(), disabled=False, failed_count=0))
+    except IntegrityError as error:  # a concurrent add of the same name
+        raise AccountError("auth_name_taken", name=name) from error
+    _log.info("account %r added with role %s by %s", name, role, acting.name)
+    return User(name, role)
+
+
+def set_password(acting: User | None, engine: Engine, name: str, password: str) -> None:
+    """Give ``name`` a new password and unlock it.
+
+    ``acting`` must be allowed ``manage_users``, or be ``name`` itself.
+
+    Raises
+    ------
+    PermissionDenied, AccountError
+    """
+    if acting is None or acting.name != name:
+        require(acting, "manage_users")
+    password_hash = hash_password(password)
+    with engine.begin() as conn:
+        row = _existing_row(conn, name)
+        conn.execute(update(users).where(users.c.id == row.id).values(
+            password_hash=password_hash, failed_count=0, locked_until=None))
+    _log.info("password of %r set by %s", name, acting.name)
+
+
+def set_role(acting: User | None, engine: Engine, name: str, role: str) -> None:
+    """Change the role of ``name``; the last enabled admin cannot be demoted.
+
+    Raises
+    ------
+    PermissionDenied, AccountError
+    """
+    require(acting, "manage_users")
+    check_role(role)
+    with engine.begin() as conn:
+        row = _existing_row(conn, name)
+        if row.role == "admin" and role != "admin" and not row.disabled:
+            refuse_last_admin(conn)
+        conn.execute(update(users).where(users.c.id == row.id).values(role=role))
+    _log.info("role of %r set to %s by %s", name, role, acting.name)
+
+
+def set_disabled(acting: User | None, engine: Engine, name: str, disabled: bool) -> None:
+    """Disable (``True``) or enable (``False``) ``name``; the last enabled admin cannot be disabled.
+
+    Enabling also clears failed logins and any lock.
+
+    Raises
+    ------
+    PermissionDenied, AccountError
+    """
+    require(acting, "manage_users")
+    with engine.begin() as conn:
+        row = _existing_row(conn, name)
+        if disabled and row.role == "admin" and not row.disabled:
+            refuse_last_admin(conn)
+        values = {"disabled": bool(disabled)}
+        if not disabled:
+            values.update(failed_count=0, locked_until=None)
+        conn.execute(update(users).where(users.c.id == row.id).values(**values))
+    _log.info("account %r %s by %s", name, "disabled" if disabled else "enabled", acting.name)
+
+
+def refuse_last_admin(conn: Connection) -> None:
+    """Raise :class:`AccountError` when there is at most one enabled admin (inside the change's transaction)."""
+    if _count_admins(conn) <= 1:
+        raise AccountError("auth_last_admin")
+
+
+# --- logging in ------------------------------------------------------------------------------
+
+
+def to_naive_utc(moment: datetime | None) -> datetime:
+    """``moment`` as a naive UTC datetime (naive input is taken as UTC); None is now."""
+    if moment is None:
+        return utc_now()
+    if moment.tzinfo is not None:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def compute_lock_seconds(failures: int) -> int:
+    """How long a name is locked after ``failures`` failed logins in a row (0: not locked).
+
+    Examples
+    --------
+    >>> [compute_lock_seconds(n) for n in (1, 2, 3, 4, 5, 11, 12, 100)]
+    [0, 0, 1, 2, 4, 256, 300, 300]
+    """
+    if failures < FREE_FAILURES:
+        return 0
+    return min(MAX_LOCK_SECONDS, 2 ** min(failures - FREE_FAILURES, 16))
+
+
+def authenticate(engine: Engine, name: str, password: str, now: datetime | None = None) -> User:
+    """Check a login and return the user.
+
+    An unknown name costs the same hash verification as a known one and gets the
+    same message as a wrong password. While a name is locked every attempt is
+    refused without looking at the password. A good password resets the failure
+    count, records the login and rehashes the password when the hash parameters
+    have changed.
+
+    Parameters
+    ----------
+    engine : Engine
+        From :func:`geo.store.engine.connect`.
+    name, password : str
+        As typed.
+    now : datetime, optional
+        The current time (tests inject it); naive means UTC.
+
+    Returns
+    -------
+    User
+
+    Raises
+    ------
+    LoginRefused
+        Wrong name or password, locked name (``wait_seconds`` > 0) or disabled account.
+    """
+    now = to_naive_utc(now)
+    with engine.connect() as conn:
+        row = _row(conn, (name or "").strip())
+    if row is None:
+        verify_password(_dummy_hash(), password or "")
+        raise LoginRefused("auth_bad_credentials")
+    if row.locked_until is not None and now < row.locked_until:
+        wait = math.ceil((row.locked_until - now).total_seconds())
+        raise LoginRefused("auth_locked", wait_seconds=wait, seconds=wait)
+    if not verify_password(row.password_hash, password or ""):
+        raise LoginRefused("auth_bad_credentials", wait_seconds=record_failure(engine, row.id, now))
+    if row.disabled:
+        raise LoginRefused("auth_disabled")
+    record_success(engine, row, password, now)
+    return User(row.name, row.role)
+
+
+def record_failure(engine: Engine, user_id: int, now: datetime) -> int:
+    """Count one more failed login for ``user_id``, lock it when due; return the lock in seconds."""
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(
+            failed_count=users.c.failed_count + 1))
+        failures = conn.execute(select(users.c.failed_count).where(users.c.id == user_id)).scalar_one()
+        seconds = compute_lock_seconds(failures)
+        if seconds:
+            conn.execute(update(users).where(users.c.id == user_id).values(
+                locked_until=now + timedelta(seconds=seconds)))
+    if seconds:
+        _log.warning("login of user id %s locked for %s s after %s failures", user_id, seconds, failures)
+    return seconds
+
+
+def record_success(engine: Engine, row, password: str, now: datetime) -> None:
+    """Reset the failures of a good login, record it, and rehash an outdated hash."""
+    values = {"failed_count": 0, "locked_until": None, "last_login": now}
+    if HASHER.check_needs_rehash(row.password_hash):
+        values["password_hash"] = HASHER.hash(password)
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == row.id).values(**values))
+
+
+def format_time(moment: datetime | None) -> str:
+    """A stored (naive UTC) time in the server's local time, to the minute; '' for None."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def start_session(user: User, now: datetime | None = None) -> Session:
+    """A new :class:`Session` for ``user`` starting ``now`` (default: the current UTC time)."""
+    now = to_naive_utc(now)
+    return Session(user, now, now)

@@ -1,0 +1,133 @@
+"""Present a status view as people read it: labelled columns, status labels instead of codes.
+
+Used for the table under each map, its exports and the details panel.
+
+Examples
+--------
+>>> import pandas as pd
+>>> view = pd.DataFrame({"id": ["C1"], "name": ["金桂花园"], "category": ["sealed"]})
+>>> display_table(view, "compounds", "zh").columns.tolist()
+['编号', '名称', '封闭状态']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.domain import vocab
+from geo.domain.per_value import map_distinct
+from geo.domain.labels import t
+from geo.domain.schema import TABLES
+from geo.domain.vocab import MISSING
+from geo.analysis.zones import METRICS
+
+#: Columns of each page's table, in order (only those present in the view are shown).
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "compounds": ["id", "name", "district", "street", "zone_name", "category", "change", "residents", "households",
+                  "fever_reports", "home_isolation", "vulnerable", "gates_open", "staff_on_duty",
+                  "volunteers_on_duty", "supply_level", "min_days", "property_company", "address", "note"],
+    "sites": ["id", "name", "kind", "district", "street", "zone_name", "category", "change", "workers_total",
+              "workers_returned", "health_ledger", "supply_level", "min_days", "developer", "contractor", "note"],
+    "supplies": ["id", "name", "place_kind", "district", "street", "zone_name", "category", "change", "min_days",
+                 "short_items"],
+    "zones": ["id", "name", "district", "street", "leader", "phone", *[m.code for m in METRICS]],
+}
+
+#: What the ``category`` column means on each page.
+CATEGORY_VOCABULARY = {"compounds": "closure", "sites": "resumption", "supplies": "supply_level"}
+
+_EXTRA_HEADERS = {
+    "zone_name": "col_zone", "category": None, "supply_level": "col_supply_level", "min_days": "col_min_days",
+    "short_items": "col_short_items", "place_kind": "col_place_kind", "report": "col_report",
+    "change": "col_change", "leader": "col_leader", "phone": "col_phone", "name": "col_name", "id": "col_id",
+}
+
+
+def header(column: str, kind: str, lang: str) -> str:
+    """The label of a column of a view on page ``kind``."""
+    if column == "category":
+        return t({"compounds": "col_closure", "sites": "col_resumption", "supplies": "col_supply_level"}.get(
+            kind, "f_status"), lang)
+    if _EXTRA_HEADERS.get(column):
+        return t(_EXTRA_HEADERS[column], lang)
+    for m in METRICS:
+        if m.code == column:
+            return (m.zh if lang == "zh" else m.en) + (f" ({m.unit})" if m.unit else "")
+    for table in TABLES.values():
+        for col in table.columns:
+            if col.name == column:
+                return col.zh if lang == "zh" else col.en
+    return column
+
+
+def state_label(vocabulary: str, code, lang: str) -> str:
+    """Label of a code, 'not reported' for a missing one."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)) or code == MISSING:
+        return t("legend_missing", lang)
+    return vocab.label(vocabulary, str(code), lang)
+
+
+def change_label(vocabulary: str, before, now, lang: str) -> str:
+    """'封闭管理 → 全封闭' when the state changed since the previous report, else ''.
+
+    >>> change_label("closure", "controlled", "sealed", "zh")
+    '封闭管理 → 全封闭'
+    >>> change_label("closure", "sealed", "sealed", "zh")
+    ''
+    """
+    if before is None or (not isinstance(before, str) and pd.isna(before)) or before == now:
+        return ""
+    return f"{state_label(vocabulary, before, lang)} → {state_label(vocabulary, now, lang)}"
+
+
+def _changes(vocabulary: str, before: pd.Series, now: pd.Series, lang: str) -> pd.Series:
+    """:func:`change_label` of each row, computed once per distinct (before, now) pair."""
+    pairs = pd.Series(list(zip(before.astype(object), now.astype(object))), index=before.index, dtype=object)
+    return map_distinct(pairs, lambda pair: change_label(vocabulary, pair[0], pair[1], lang), missing="")
+
+
+def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    # Each label is computed once per distinct code: 100,000 rows hold a handful of states.
+    out = frame.copy()
+    if "previous" in frame and kind in CATEGORY_VOCABULARY:
+        out["change"] = _changes(CATEGORY_VOCABULARY[kind], frame["previous"], frame["category"], lang)
+    missing = t("legend_missing", lang)
+    if "category" in out and kind in CATEGORY_VOCABULARY:
+        out["category"] = map_distinct(out["category"], lambda c: state_label(CATEGORY_VOCABULARY[kind], c, lang),
+                                       missing=missing)
+    if "supply_level" in out:
+        out["supply_level"] = map_distinct(out["supply_level"], lambda c: state_label("supply_level", c, lang),
+                                           missing=missing)
+    if "health_ledger" in out:
+        out["health_ledger"] = map_distinct(out["health_ledger"],
+                                            lambda c: vocab.label("yes_no", c, lang) if isinstance(c, str) else "",
+                                            missing="")
+    if "place_kind" in out:
+        out["place_kind"] = map_distinct(out["place_kind"], lambda k: t(f"place_{k}", lang))
+    if "short_items" in out:
+        out["short_items"] = map_distinct(
+            out["short_items"], lambda s: "、".join(vocab.label("item", i, lang) for i in str(s).split(",") if i),
+            missing="")
+    if "min_days" in out:
+        out["min_days"] = pd.to_numeric(out["min_days"], errors="coerce").replace([np.inf, -np.inf], np.nan).round(1)
+    return out
+
+
+def display_table(view: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    """The table under the map: chosen columns, labels for codes, headers in ``lang``."""
+    wanted = [c for c in TABLE_COLUMNS[kind] if c in view.columns or (c == "change" and "previous" in view)]
+    out = _labelled(pd.DataFrame(view[[c for c in wanted if c in view.columns] +
+                                      (["previous"] if "previous" in view else [])]), kind, lang)
+    out = out[wanted]
+    out.columns = [header(c, kind, lang) for c in wanted]
+    return out.reset_index(drop=True)
+
+
+def details(row: pd.Series, kind: str, lang: str) -> pd.DataFrame:
+    """Every known field of one place as (field, value) rows, for the details panel."""
+    columns = [c for c in TABLE_COLUMNS[kind] if c in row.index or (c == "change" and "previous" in row.index)]
+    labelled = _labelled(pd.DataFrame([row]), kind, lang).iloc[0][columns]
+    values = ["" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in labelled]
+    return pd.DataFrame({t("col_field", lang): [header(c, kind, lang) for c in columns],
+                         t("col_value", lang): values})

@@ -1,0 +1,113 @@
+"""Aggregate compounds, sites and supplies to grid zones, and class a metric for a choropleth.
+
+Examples
+--------
+>>> classify(pd.Series([0.0, 10.0, 20.0, None]), classes=2).tolist()
+['c1', 'c1', 'c2', 'missing']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.store.dataset import Dataset
+from geo.analysis.views import Thresholds, compound_view, site_view
+from geo.domain.vocab import MISSING
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    zh: str
+    en: str
+    unit: str = ""
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("closed_share", "封闭管理及全封闭占比", "Share controlled or sealed", "%"),
+    Metric("sealed_share", "全封闭小区占比", "Share of compounds sealed", "%"),
+    Metric("resumption_rate", "工地复工率", "Site resumption rate", "%"),
+    Metric("fever_reports", "今日发热人数", "Fever reports today"),
+    Metric("home_isolation", "居家隔离户数", "Households in home isolation"),
+    Metric("short_places", "物资偏紧/告急场所数", "Places short of supplies"),
+    Metric("missing_reports", "未报告场所数", "Places not reported"),
+    Metric("residents", "居民人数", "Residents"),
+    Metric("compounds", "小区数", "Compounds"),
+    Metric("sites", "工地数", "Construction sites"),
+)
+
+#: Sequential palette for choropleth classes, light to dark (fixed: class cN is always this colour).
+CLASS_COLORS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+
+
+def metric(code: str) -> Metric:
+    return next(m for m in METRICS if m.code == code)
+
+
+def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100.0 * part / whole.where(whole > 0)).round(1)
+
+
+def zone_metrics(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
+                 compounds: pd.DataFrame | None = None, sites: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """One row per zone with every metric of :data:`METRICS` on ``date``.
+
+    A zone with no compound has no closure shares (NaN: shown as no data), a zone
+    with no site no resumption rate.
+    """
+    compounds = compound_view(ds, date, thresholds) if compounds is None else compounds
+    sites = site_view(ds, date, thresholds) if sites is None else sites
+    c = compounds.assign(
+        sealed=compounds["category"] == "sealed",
+        closed=compounds["category"].isin(["controlled", "sealed"]),
+        missing=compounds["report"] == MISSING,
+        short=compounds["supply_level"].isin(["low", "critical"]),
+    ).groupby("zone").agg(
+        compounds=("id", "size"), sealed=("sealed", "sum"), closed=("closed", "sum"),
+        residents=("residents", "sum"), fever_reports=("fever_reports", "sum"),
+        home_isolation=("home_isolation", "sum"), c_missing=("missing", "sum"), c_short=("short", "sum"),
+    )
+    s = sites.assign(
+        resumed=sites["category"] == "resumed",
+        missing=sites["report"] == MISSING,
+        short=sites["supply_level"].isin(["low", "critical"]),
+    ).groupby("zone").agg(sites=("id", "size"), resumed=("resumed", "sum"),
+                          s_missing=("missing", "sum"), s_short=("short", "sum"))
+    zones = ds.zones.merge(c, left_on="id", right_index=True, how="left").merge(
+        s, left_on="id", right_index=True, how="left")
+    counts = ["compounds", "sealed", "closed", "residents", "fever_reports", "home_isolation",
+              "c_missing", "c_short", "sites", "resumed", "s_missing", "s_short"]
+    zones[counts] = zones[counts].astype(float).fillna(0).astype(int)
+    zones["sealed_share"] = _share(zones["sealed"], zones["compounds"])
+    zones["closed_share"] = _share(zones["closed"], zones["compounds"])
+    zones["resumption_rate"] = _share(zones["resumed"], zones["sites"])
+    zones["short_places"] = zones["c_short"] + zones["s_short"]
+    zones["missing_reports"] = zones["c_missing"] + zones["s_missing"]
+    return zones.drop(columns=["c_missing", "c_short", "s_missing", "s_short"])
+
+
+def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
+    """Equal-interval upper bounds of ``classes`` classes over the non-missing values."""
+    known = values.dropna().astype(float)
+    if known.empty:
+        return []
+    low, high = float(known.min()), float(known.max())
+    if high == low:
+        return [high]
+    return [low + (high - low) * (i + 1) / classes for i in range(classes)]
+
+
+def classify(values: pd.Series, classes: int = 5) -> pd.Series:
+    """Class code 'c1'…'cN' for each value (equal intervals), 'missing' where there is no value."""
+    breaks = class_breaks(values, classes)
+    if not breaks:
+        return pd.Series(MISSING, index=values.index, dtype="string")
+    numbers = values.astype(float).to_numpy()
+    index = np.searchsorted(np.asarray(breaks), numbers, side="left") + 1
+    index = np.clip(index, 1, len(breaks))
+    result = pd.Series([f"c{i}" for i in index], index=values.index, dtype="string")
+    return result.where(values.notna(), MISSING)

@@ -1,0 +1,258 @@
+"""Command line: the same code paths as the pages.
+
+``python -m geo demo|template|check|import|history|rollback|restore|user …``; run with
+``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
+2 for one that cannot be read at all; any command exits 3 when the store itself
+cannot be read or written (locked, read-only, damaged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+
+
+def _engine():
+    from geo.settings import load
+    from geo.store.versions import open_store
+
+    settings = load()
+    return open_store(str(settings["database_url"]), settings["data_dir"])
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from geo.demo.city import write_city
+
+    counts = write_city(
+        Path(args.out), compounds=args.compounds, sites=args.sites, days=args.days, seed=args.seed
+    )
+    for name, count in counts.items():
+        print(f"{name}\t{count}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from geo.io.templates import template_bytes
+
+    data = template_bytes(args.kind, "xlsx" if args.xlsx else "csv")
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _run_check(args: argparse.Namespace):
+    from geo.settings import load
+    from geo.upload.check import check_file
+
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        print(f"无法打开文件 / cannot open the file: {exc}", file=sys.stderr)
+        return None
+    max_bytes = int(float(load()["upload_max_mb"]) * 1e6)
+    return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
+                      max_bytes=max_bytes)
+
+
+def _report(check, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({
+            "ok": check.ok, "kind": check.kind, "file": check.file_name, "rows": len(check.frame),
+            "summary": [{"zh": zh, "en": en} for zh, en in check.summary],
+            "notices": [{"zh": zh, "en": en} for zh, en in check.notices],
+            "problems": [{"row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}
+                         for p in check.problems],
+            "changed_ids": check.changed_ids,
+        }, ensure_ascii=False, indent=2))
+        return
+    print(f"{check.file_name}: {len(check.frame)} 行 / rows")
+    for zh, en in check.notices:
+        print(f"  提示 / note: {zh} ({en})")
+    for p in check.problems:
+        where = "、".join(part for part in (f"第 {p.row} 行" if p.row else "", f"列“{p.column}”" if p.column else "")
+                         if part) or "整个文件"
+        print(f"  错误 / error: {where}：{p.zh}")
+    if check.ok:
+        for zh, en in check.summary:
+            print(f"  将会 / would: {zh} ({en})")
+    print("可以导入 / valid" if check.ok else f"共 {len(check.problems)} 个问题，未导入 / invalid")
+
+
+def _exit_code(check) -> int:
+    if check is None or any(p.fatal for p in check.problems):
+        return 2
+    return 0 if check.ok else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    check = _run_check(args)
+    if check is not None:
+        _report(check, args.json)
+    return _exit_code(check)
+
+
+def _acting_user(name: str):
+    from geo.accounts.auth import find_user
+
+    user = find_user(_engine(), name)
+    if user is None:
+        print(f"没有用户 {name}（先用 python -m geo user add 创建）/ no user {name}", file=sys.stderr)
+    return user
+
+
+def _import(args: argparse.Namespace) -> int:
+    from geo.accounts.auth import PermissionDenied
+    from geo.upload.check import commit
+
+    user = _acting_user(args.user)
+    if user is None:
+        return 1
+    check = _run_check(args)
+    if check is not None:
+        _report(check, args.json)
+    if _exit_code(check):
+        return _exit_code(check)
+    try:
+        applied = commit(_engine(), check, user)
+    except PermissionDenied as exc:
+        print(f"{exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        return 1
+    print(f"已导入为版本 {applied.version} / imported as version {applied.version}: "
+          f"+{applied.added} ~{applied.changed}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from geo.store.versions import history
+
+    frame = history(_engine()).drop(columns=["summary"])
+    if args.json:
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from geo.accounts.auth import PermissionDenied
+    from geo.store.versions import NothingToRollBack
+    from geo.upload.check import rollback_to
+
+    user = _acting_user(args.user)
+    if user is None:
+        return 1
+    try:
+        applied = rollback_to(_engine(), args.version, user)
+    except PermissionDenied as exc:
+        print(f"{exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        return 1
+    except NothingToRollBack as exc:
+        print(f"{exc.message('zh')} / {exc.message('en')}")
+        return 0
+    except LookupError:
+        print(f"没有版本 {args.version} / no version {args.version}", file=sys.stderr)
+        return 1
+    print(f"已回退，新版本 {applied.version} / rolled back as version {applied.version}: "
+          f"+{applied.added} -{applied.removed}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from geo.store.backup import backup_folder, backups, restore, store_file
+    from geo.settings import load
+
+    url = str(load()["database_url"])  # not opened: the store may be the damaged thing
+    path = store_file(url)
+    if path is None:
+        print("只有 SQLite 存储可以这样恢复（PostgreSQL 请用 pg_restore）/ only an SQLite store can be "
+              "restored this way (use pg_restore for PostgreSQL)", file=sys.stderr)
+        return 1
+    if args.backup is None:
+        for found in backups(backup_folder(url)):
+            print(found)
+        return 0
+    try:
+        kept = restore(Path(args.backup), path)
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        print(f"无法恢复 / cannot restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"已从 {args.backup} 恢复 / restored" + (f"；原存储保存在 {kept} / the replaced store is kept in {kept}"
+                                                    if kept else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from geo.store import move as movestore
+    from geo.cli.users import register
+    from geo.io.datum_guess import DATUMS
+    from geo.domain.schema import TABLES
+
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write the seeded demo city (Xian'an district)")
+    demo.add_argument("--out", default="data", help="folder to write (default: data)")
+    demo.add_argument("--compounds", type=int, default=200)
+    demo.add_argument("--sites", type=int, default=None,
+                      help="default: about one site per four compounds, 48 for 200")
+    demo.add_argument("--days", type=int, default=14, help="days of daily reports")
+    demo.add_argument("--seed", type=int, default=2020)
+    demo.set_defaults(func=_demo)
+
+    template = sub.add_parser("template", help="write an empty table with Chinese headers")
+    template.add_argument("kind", choices=sorted(TABLES))
+    template.add_argument("--xlsx", action="store_true", help="Excel instead of CSV")
+    template.add_argument("--out", help="file to write (default: standard output)")
+    template.set_defaults(func=_template)
+
+    for name, func, text in (("check", _check, "dry run: print what the file would change and every problem"),
+                             ("import", _import, "check, then store the file as a new version")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("kind", choices=sorted(TABLES))
+        command.add_argument("file")
+        command.add_argument("--sheet", help="sheet of an .xlsx (default: the first)")
+        command.add_argument("--datum", choices=DATUMS, help="coordinates of a GeoJSON file (default: detected)")
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "import":
+            command.add_argument("--user", required=True, help="the account the import is recorded under")
+        command.set_defaults(func=func)
+
+    hist = sub.add_parser("history", help="list every stored version")
+    hist.add_argument("--json", action="store_true")
+    hist.set_defaults(func=_history)
+
+    back = sub.add_parser("rollback", help="bring a table back to a version (recorded as a new version)")
+    back.add_argument("version", type=int)
+    back.add_argument("--user", required=True)
+    back.set_defaults(func=_rollback)
+
+    restore = sub.add_parser("restore", help="put an automatic backup back as the store (no backup: list them)")
+    restore.add_argument("backup", nargs="?", help="a file in store/backups/")
+    restore.set_defaults(func=_restore)
+
+    register(sub)
+    movestore.register(sub)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (DBAPIError, sqlite3.DatabaseError) as exc:  # locked, read-only, corrupted: say so, no traceback
+        print(store_problem(exc), file=sys.stderr)
+        return 3
+
+
+def store_problem(exc: Exception) -> str:
+    """What to tell someone whose command met a store that cannot be read or written."""
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+    return (f"数据存储无法读取或写入（{detail}）：可能被其他程序锁定、只读或已损坏，未做任何更改。"
+            f"稍后重试；若已损坏，用 python -m geo restore 列出并恢复自动备份（见 README）。\n"
+            f"The store cannot be read or written ({detail}): locked, read-only or damaged; nothing was changed. "
+            f"Try again later; if it is damaged, python -m geo restore lists and restores the automatic backups.")
+

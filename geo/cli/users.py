@@ -1,0 +1,157 @@
+"""Command line for accounts: ``python -m geo user add|list|passwd|role|disable|enable``.
+
+The command line acts as :data:`geo.accounts.auth.SYSTEM` (whoever can run it on the
+server is trusted as an admin), so this is how the first admin is created::
+
+    python -m geo user add zhangwei --role admin
+
+Passwords are asked twice without echo, or read once from standard input with
+``--password-stdin`` (for scripts). Messages are printed in Chinese, then
+English. Exit codes: 0 done, 1 refused or invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from geo.accounts import auth
+from geo.domain.labels import t
+
+
+def register(subparsers) -> None:
+    """Add the ``user`` command and its subcommands to an argparse ``subparsers`` object.
+
+    Each subcommand sets ``func``, which takes the parsed arguments and returns the exit code.
+    """
+    user = subparsers.add_parser("user", help="accounts: add, list, passwd, role, disable, enable")
+    sub = user.add_subparsers(dest="user_command", required=True)
+
+    add = sub.add_parser("add", help="add an account (password asked twice, or --password-stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="viewer, staff or admin")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(func=add_account)
+
+    sub.add_parser("list", help="list the accounts").set_defaults(func=list_accounts)
+
+    passwd = sub.add_parser("passwd", help="set a new password (and unlock the account)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    passwd.set_defaults(func=change_password)
+
+    role = sub.add_parser("role", help="change the role of an account")
+    role.add_argument("name")
+    role.add_argument("role", help="viewer, staff or admin")
+    role.set_defaults(func=change_role)
+
+    for command, disabled in (("disable", True), ("enable", False)):
+        parser = sub.add_parser(command, help=f"{command} an account")
+        parser.add_argument("name")
+        parser.set_defaults(func=change_disabled, disabled=disabled)
+
+
+def open_engine():
+    """The engine of the ``database_url`` setting."""
+    from geo.store.engine import connect
+    from geo.settings import load
+
+    return connect(str(load()["database_url"]))
+
+
+def say(key: str, stream=None, **values) -> None:
+    """Print the label ``key`` in Chinese, then in English."""
+    print(f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}", file=stream or sys.stdout)
+
+
+def refuse(error: auth.Refusal) -> int:
+    """Print a refusal to standard error; return exit code 1."""
+    print(f"{error.message('zh')} / {error.message('en')}", file=sys.stderr)
+    return 1
+
+
+def read_password(args: argparse.Namespace) -> str:
+    """The password from standard input (``--password-stdin``) or typed twice; AccountError when they differ."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"{t('auth_password', 'zh')} / {t('auth_password', 'en')}: ")
+    second = getpass.getpass(f"{t('auth_password_again', 'zh')} / {t('auth_password_again', 'en')}: ")
+    if first != second:
+        raise auth.AccountError("auth_password_mismatch")
+    return first
+
+
+def parse_role(text: str) -> str:
+    """A role code from a code or its Chinese or English label (``管理员`` → ``admin``)."""
+    for role in auth.ROLES:
+        if text.strip().casefold() in {role, t(f"auth_role_{role}", "zh"), t(f"auth_role_{role}", "en").casefold()}:
+            return role
+    return text
+
+
+def add_account(args: argparse.Namespace) -> int:
+    engine = open_engine()
+    try:
+        role = parse_role(args.role)
+        name = auth.check_name(args.name)
+        auth.check_role(role)
+        if name in {account.name for account in auth.list_users(engine)}:  # before asking the password
+            raise auth.AccountError("auth_name_taken", name=name)
+        user = auth.add_user(auth.SYSTEM, engine, name, role, read_password(args))
+    except auth.Refusal as error:
+        return refuse(error)
+    print(f"{t('auth_done_added', 'zh', name=user.name, role=t(f'auth_role_{role}', 'zh'))} / "
+          f"{t('auth_done_added', 'en', name=user.name, role=role)}")
+    return 0
+
+
+def list_accounts(args: argparse.Namespace) -> int:
+    accounts = auth.list_users(open_engine())
+    if not accounts:
+        say("auth_no_users")
+        return 0
+    header = ("auth_col_name", "auth_col_role", "auth_col_disabled", "auth_col_created", "auth_col_last_login")
+    print("\t".join(f"{t(key, 'zh')}/{t(key, 'en')}" for key in header))
+    for account in accounts:
+        state = "auth_state_disabled" if account.disabled else "auth_state_active"
+        print("\t".join([
+            account.name,
+            f"{t(f'auth_role_{account.role}', 'zh')}/{account.role}",
+            f"{t(state, 'zh')}/{t(state, 'en')}",
+            auth.format_time(account.created_at),
+            auth.format_time(account.last_login) if account.last_login else f"{t('auth_never', 'zh')}/{t('auth_never', 'en')}",
+        ]))
+    return 0
+
+
+def change_password(args: argparse.Namespace) -> int:
+    engine = open_engine()
+    try:
+        if args.name not in {account.name for account in auth.list_users(engine)}:
+            raise auth.AccountError("auth_user_unknown", name=args.name)
+        auth.set_password(auth.SYSTEM, engine, args.name, read_password(args))
+    except auth.Refusal as error:
+        return refuse(error)
+    say("auth_done_password", name=args.name)
+    return 0
+
+
+def change_role(args: argparse.Namespace) -> int:
+    role = parse_role(args.role)
+    try:
+        auth.set_role(auth.SYSTEM, open_engine(), args.name, role)
+    except auth.Refusal as error:
+        return refuse(error)
+    print(f"{t('auth_done_role', 'zh', name=args.name, role=t(f'auth_role_{role}', 'zh'))} / "
+          f"{t('auth_done_role', 'en', name=args.name, role=role)}")
+    return 0
+
+
+def change_disabled(args: argparse.Namespace) -> int:
+    try:
+        auth.set_disabled(auth.SYSTEM, open_engine(), args.name, args.disabled)
+    except auth.Refusal as error:
+        return refuse(error)
+    say("auth_done_disabled" if args.disabled else "auth_done_enabled", name=args.name)
+    return 0

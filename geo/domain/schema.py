@@ -1,0 +1,153 @@
+"""The data model: every table, its columns, their Chinese headers and types.
+
+Readers, templates, exports and ``data/README.md`` all follow this one
+description, so a column is named the same way everywhere.
+
+Column kinds: ``text``, ``int``, ``float``, ``date``, or ``code:<vocabulary>``
+for a status column whose values come from :mod:`geo.domain.vocab`.
+
+Examples
+--------
+>>> TABLES["compound_status"].file
+'compound_status.csv'
+>>> TABLES["sites"].column("developer").zh
+'建设单位'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    en: str
+    kind: str = "text"
+    required: bool = False
+    aliases: tuple[str, ...] = ()  # other headers people use for it (小区名称 / 小区 / 名称)
+    maximum: float | None = None  # above this a number is absurd, not a report
+
+    @property
+    def vocabulary(self) -> str | None:
+        return self.kind.split(":", 1)[1] if self.kind.startswith("code:") else None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    file: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    geometry: str | None = None  # "Polygon" or "Point" for geometry layers
+    key: tuple[str, ...] = ("id",)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [col.name for col in self.columns]
+
+    def header(self, lang: str = "zh") -> dict[str, str]:
+        """Column name to its header in ``lang``."""
+        return {col.name: (col.zh if lang == "zh" else col.en) for col in self.columns}
+
+
+def _c(name, zh, en, kind="text", required=False, aliases=(), maximum=None):
+    return Column(name, zh, en, kind, required, tuple(aliases), maximum)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "zones", "zones.geojson", "网格片区", "Grid zones",
+            (
+                _c("id", "片区编号", "Zone ID", required=True, aliases=("网格编号", "编号")),
+                _c("name", "片区名称", "Zone name", required=True, aliases=("网格名称", "片区", "网格", "名称")),
+                _c("district", "区县", "District", aliases=("区", "县区", "所属区县")),
+                _c("street", "街道乡镇", "Street / town", aliases=("街道", "乡镇", "所属街道")),
+                _c("leader", "片区长", "Zone leader", aliases=("负责人", "网格长")),
+                _c("phone", "联系电话", "Phone", aliases=("电话", "手机", "手机号")),
+            ),
+            geometry="Polygon",
+        ),
+        Table(
+            "compounds", "compounds.geojson", "物业小区", "Residential compounds",
+            (
+                _c("id", "小区编号", "Compound ID", required=True, aliases=("编号", "小区代码")),
+                _c("name", "小区名称", "Compound name", required=True, aliases=("小区", "名称")),
+                _c("address", "地址", "Address", aliases=("小区地址", "详细地址")),
+                _c("zone", "所属片区", "Zone ID", aliases=("片区编号", "网格编号", "片区")),
+                _c("households", "户数", "Households", "int", aliases=("总户数", "住户数"), maximum=50000),
+                _c("property_company", "物业公司", "Property company", aliases=("物业服务企业", "物业")),
+            ),
+            geometry="Polygon",
+        ),
+        Table(
+            "sites", "sites.geojson", "在建工地", "Construction sites",
+            (
+                _c("id", "工地编号", "Site ID", required=True, aliases=("项目编号", "编号")),
+                _c("name", "项目名称", "Project name", required=True, aliases=("工地名称", "工地", "项目", "名称")),
+                _c("kind", "项目类型", "Project kind", aliases=("类型", "工程类型")),
+                _c("developer", "建设单位", "Developer", aliases=("开发商", "开发企业")),
+                _c("contractor", "施工单位", "Contractor", aliases=("施工企业", "总包单位")),
+                _c("zone", "所属片区", "Zone ID", aliases=("片区编号", "网格编号", "片区")),
+            ),
+            geometry="Point",
+        ),
+        Table(
+            "compound_status", "compound_status.csv", "小区日报", "Compound daily report",
+            (
+                _c("compound_id", "小区编号", "Compound ID", required=True, aliases=("编号", "小区代码")),
+                _c("compound_name", "小区名称", "Compound name", aliases=("小区", "名称")),
+                _c("date", "日期", "Date", "date", required=True, aliases=("报告日期", "日报日期", "填报日期")),
+                _c("closure", "封闭状态", "Closure status", "code:closure", required=True, aliases=("封闭管理", "管控状态", "状态")),
+                _c("gates_open", "开放出入口数", "Gates open", "int", aliases=("出入口", "开放出入口"), maximum=50),
+                _c("staff_on_duty", "在岗物业人员", "Staff on duty", "int", aliases=("在岗人员", "物业人员"), maximum=2000),
+                _c("volunteers_on_duty", "在岗志愿者", "Volunteers on duty", "int", aliases=("志愿者",), maximum=2000),
+                _c("residents", "居民人数", "Residents", "int", aliases=("居民", "人口", "常住人口"), maximum=200000),
+                _c("fever_reports", "今日发热人数", "Fever reports today", "int", aliases=("发热人数", "发热"), maximum=10000),
+                _c("home_isolation", "居家隔离户数", "Households in home isolation", "int", aliases=("居家隔离", "隔离户数"), maximum=50000),
+                _c("vulnerable", "独居老人等重点人员", "Vulnerable residents", "int", aliases=("重点人员", "独居老人"), maximum=50000),
+                _c("note", "备注", "Note"),
+            ),
+            key=("compound_id", "date"),
+        ),
+        Table(
+            "site_status", "site_status.csv", "工地日报", "Site daily report",
+            (
+                _c("site_id", "工地编号", "Site ID", required=True, aliases=("项目编号", "编号")),
+                _c("site_name", "项目名称", "Project name", aliases=("工地名称", "工地", "名称")),
+                _c("date", "日期", "Date", "date", required=True, aliases=("报告日期", "日报日期", "填报日期")),
+                _c("resumption", "复工状态", "Resumption state", "code:resumption", required=True, aliases=("复工情况", "状态")),
+                _c("workers_total", "在册工人数", "Workers on the roll", "int", aliases=("工人总数", "在册人数"), maximum=20000),
+                _c("workers_returned", "返岗工人数", "Workers returned", "int", aliases=("返岗人数", "到岗人数"), maximum=20000),
+                _c("health_ledger", "健康台账", "Health ledger kept", "code:yes_no", aliases=("是否建立健康台账", "台账")),
+                _c("note", "备注", "Note"),
+            ),
+            key=("site_id", "date"),
+        ),
+        Table(
+            "supplies", "supplies.csv", "防疫物资", "Epidemic supplies",
+            (
+                _c("place_id", "场所编号", "Place ID", required=True, aliases=("小区编号", "工地编号", "编号")),
+                _c("place_name", "场所名称", "Place name", aliases=("小区名称", "项目名称", "工地名称", "名称")),
+                _c("date", "日期", "Date", "date", required=True, aliases=("报告日期", "日报日期", "填报日期")),
+                _c("item", "物资", "Item", "code:item", required=True, aliases=("物资名称", "品名")),
+                _c("on_hand", "库存", "On hand", "float", required=True, aliases=("库存数量", "现有数量", "数量"), maximum=1e8),
+                _c("daily_use", "日消耗", "Daily use", "float", required=True, aliases=("日均消耗", "每日消耗"), maximum=1e7),
+            ),
+            key=("place_id", "date", "item"),
+        ),
+    )
+}
+
+GEOMETRY_TABLES = ("zones", "compounds", "sites")
+STATUS_TABLES = ("compound_status", "site_status", "supplies")

@@ -1,0 +1,713 @@
+"""Decide which coordinate system an uploaded GeoJSON layer is in, refuse what cannot be used.
+
+The map stores everything in WGS-84 longitude/latitude. Uploaded layers come
+from GPS devices and GIS software (WGS-84 or CGCS2000, which agree to
+centimetres), from Amap or Tencent (GCJ-02, a few hundred metres off), from
+Baidu (BD-09, further off still), or from GIS software in projected metres
+(EPSG:3857, Gauss-Krüger or UTM zones), which cannot be used as they are.
+
+The answer comes, in this order, from:
+
+1. the user's explicit choice on the upload page;
+2. the file's ``crs`` member (old GeoJSON; RFC 7946 files have none);
+3. a comparison with geometries already stored for the same ids
+   (:func:`guess_datum`), which is decisive within a few metres;
+4. which datum puts the features inside the city or district boundary
+   (:func:`guess_datum_by_area`), a weaker hint;
+5. otherwise WGS-84, with a notice saying how to pick another datum.
+
+Coordinates in metres, with latitude and longitude swapped, or outside China
+are refused by :func:`check_coordinates` whatever the datum.
+
+Examples
+--------
+>>> from shapely import Point
+>>> from geo.io.datum_convert import wgs84_to_gcj02
+>>> stored = {"0501": Point(114.3225, 29.8413), "0502": Point(114.3301, 29.8452)}
+>>> uploaded = {k: Point(*wgs84_to_gcj02(p.x, p.y)) for k, p in stored.items()}
+>>> datum, problems, notices = resolve_datum({}, uploaded, reference_geoms=stored)
+>>> datum, problems
+('gcj02', [])
+>>> [p] = to_wgs84([uploaded["0501"]], datum)
+>>> round(p.x, 6), round(p.y, 6)
+(114.3225, 29.8413)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.io.datum_convert import convert_geometries
+from geo.io.read import Problem
+
+DATUMS = ("wgs84", "gcj02", "bd09")
+PROJECTED = "projected"  # declared or named CRS is in metres: refuse the layer
+UNKNOWN = "unknown"  # a crs member is present but names nothing we know: ignore it
+
+DATUM_LABELS: dict[str, tuple[str, str]] = {
+    "wgs84": ("WGS-84（GPS、天地图、CGCS2000）", "WGS-84 (GPS, Tianditu, CGCS2000)"),
+    "gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"),
+    "bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+}
+
+# How people and software name a coordinate system, folded (see _fold). Looked up by
+# containment in this order, so "bd09mc" (Baidu Mercator, metres) is met before "bd09".
+NAMES: tuple[tuple[str, str], ...] = (
+    ("bd09mc", PROJECTED), ("mercator", PROJECTED), ("墨卡托", PROJECTED), ("utm", PROJECTED),
+    ("gauss", PROJECTED), ("高斯", PROJECTED), ("投影", PROJECTED),
+    ("wgs84", "wgs84"), ("wgs1984", "wgs84"), ("crs84", "wgs84"), ("gps", "wgs84"),
+    ("cgcs2000", "wgs84"), ("2000国家大地", "wgs84"), ("国家2000", "wgs84"), ("天地图", "wgs84"),
+    ("tianditu", "wgs84"), ("chinageodetic", "wgs84"),
+    ("gcj02", "gcj02"), ("gcj", "gcj02"), ("高德", "gcj02"), ("amap", "gcj02"), ("autonavi", "gcj02"),
+    ("火星", "gcj02"), ("腾讯", "gcj02"), ("tencent", "gcj02"), ("国测局", "gcj02"),
+    ("bd09", "bd09"), ("百度", "bd09"), ("baidu", "bd09"),
+)
+
+GEOGRAPHIC_EPSG = {4326: "wgs84", 4979: "wgs84", 4490: "wgs84", 4480: "wgs84"}  # WGS 84, CGCS2000
+PROJECTED_EPSG = (
+    range(3857, 3858), range(3785, 3786), range(3395, 3396), range(900913, 900914),  # Mercators
+    range(102100, 102101), range(102113, 102114),  # Esri Web Mercator
+    range(4491, 4555),  # CGCS2000 Gauss-Krüger zones (EPSG:4547 is 3-degree zone, 114°E)
+    range(2327, 2443), range(21413, 21484),  # Xian 1980, Beijing 1954 Gauss-Krüger (and a few foreign)
+    range(32601, 32661), range(32701, 32761),  # WGS 84 UTM zones
+)
+
+CHINA = (73.6, 3.8, 135.1, 53.6)  # lon/lat box: min x, min y, max x, max y
+SWAPPED_CHINA = (3.8, 73.6, 53.6, 135.1)  # the same box with latitude first
+DEGREES = (-180.0, -90.0, 180.0, 90.0)
+
+MAX_RESIDUAL_M = 150.0  # a reference match is decisive only below this median offset
+SEPARATION = 3.0  # ... and when the next datum is this many times further off
+MIN_GAP_M = 50.0  # ... and at least this many metres further off
+MISMATCH_M = 100.0  # declared datum this far off while another matches: a problem
+MIN_AREA_SHARE = 0.8  # the area hint needs this share of features inside the boundary
+MIN_AREA_GAIN = 2  # ... and this many more features inside than any other datum
+MAX_LISTED = 20  # problems listed feature by feature before a summary
+EARTH_RADIUS_M = 6371008.8
+
+
+class Notice(NamedTuple):
+    """Something the user should know that does not stop the upload, in both languages."""
+
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+# ---------------------------------------------------------------- names and declarations
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return re.sub(r"[\s\-_:.,/()（）·、]", "", text)
+
+
+def _epsg_code(raw: str) -> int | None:
+    """The code in 'EPSG:4326', 'urn:ogc:def:crs:EPSG:6.6:4326', '.../EPSG/0/4326', 'ESRI:102100' or '4326'."""
+    if raw.isdigit():
+        return int(raw)
+    match = re.search(r"(epsg|esri)\D.*?(\d{4,})", raw)
+    return int(match.group(2)) if match else None
+
+
+def _epsg_datum(code: int) -> str:
+    if code in GEOGRAPHIC_EPSG:
+        return GEOGRAPHIC_EPSG[code]
+    return PROJECTED if any(code in codes for codes in PROJECTED_EPSG) else UNKNOWN
+
+
+def parse_datum(name) -> str | None:
+    """The datum a name stands for: one of :data:`DATUMS`, :data:`PROJECTED`, or None.
+
+    Accepts EPSG codes in any common spelling, OGC CRS84 and the names people use.
+    Geographic systems on other datums (Beijing 1954, Xian 1980) give None.
+
+    Examples
+    --------
+    >>> parse_datum("urn:ogc:def:crs:EPSG::4326"), parse_datum("高德"), parse_datum("BD-09")
+    ('wgs84', 'gcj02', 'bd09')
+    >>> parse_datum("EPSG:3857"), parse_datum("EPSG:4214")
+    ('projected', None)
+    """
+    if name is None:
+        return None
+    raw = unicodedata.normalize("NFKC", str(name)).lower().strip()
+    code = _epsg_code(raw)
+    if code is not None:
+        datum = _epsg_datum(code)
+        return None if datum == UNKNOWN else datum
+    folded = _fold(raw)
+    return next((datum for key, datum in NAMES if key in folded), None) if folded else None
+
+
+def declared_name(collection: dict) -> str | None:
+    """The text of a GeoJSON ``crs`` member (``name``, ``EPSG`` or ``link`` type), or None.
+
+    Examples
+    --------
+    >>> declared_name({"crs": {"type": "name", "properties": {"name": "EPSG:3857"}}})
+    'EPSG:3857'
+    >>> declared_name({"crs": {"type": "EPSG", "properties": {"code": 4490}}})
+    'EPSG:4490'
+    """
+    crs = collection.get("crs") if isinstance(collection, dict) else None
+    if crs is None:
+        return None
+    if not isinstance(crs, dict):
+        return str(crs)
+    props = crs.get("properties") or {}
+    if str(crs.get("type", "")).lower() == "epsg" and "code" in props:
+        return f"EPSG:{props['code']}"
+    for key in ("name", "code", "href"):
+        if props.get(key) not in (None, ""):
+            return str(props[key])
+    return str(crs)
+
+
+def declared_datum(collection: dict) -> str | None:
+    """The datum a GeoJSON ``crs`` member declares.
+
+    Returns
+    -------
+    str or None
+        None when there is no ``crs`` member (RFC 7946), one of :data:`DATUMS`,
+        :data:`PROJECTED` (refuse the layer) or :data:`UNKNOWN` (ignore the declaration).
+
+    Examples
+    --------
+    >>> declared_datum({"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}})
+    'wgs84'
+    >>> declared_datum({"crs": {"type": "name", "properties": {"name": "EPSG:900913"}}})
+    'projected'
+    >>> declared_datum({"type": "FeatureCollection"}) is None
+    True
+    """
+    name = declared_name(collection)
+    if name is None:
+        return None
+    return parse_datum(name) or UNKNOWN
+
+
+def label_datum(datum: str, lang: str = "zh") -> str:
+    """The datum's name as the upload page shows it.
+
+    >>> label_datum("gcj02")
+    'GCJ-02（高德、腾讯）'
+    """
+    zh, en = DATUM_LABELS[datum]
+    return zh if lang == "zh" else en
+
+
+# ---------------------------------------------------------------- coordinate checks
+
+
+def _as_array(geometries) -> np.ndarray:
+    if isinstance(geometries, dict):
+        geometries = geometries.values()
+    return np.asarray(list(geometries), dtype=object)
+
+
+def _within(bounds: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return (bounds[:, 0] >= x0) & (bounds[:, 1] >= y0) & (bounds[:, 2] <= x1) & (bounds[:, 3] <= y1)
+
+
+def classify_coordinates(geometries) -> np.ndarray:
+    """What each geometry's coordinates look like: 'ok', 'swapped', 'metres', 'outside' or 'empty'.
+
+    'ok' is longitude/latitude inside China; 'empty' (None, empty or NaN) is left to
+    the reader, which reports it.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> classify_coordinates([Point(114.32, 29.84), Point(29.84, 114.32), Point(12726000, 3485000),
+    ...                       Point(2.35, 48.85), None]).tolist()
+    ['ok', 'swapped', 'metres', 'outside', 'empty']
+    """
+    bounds = shapely.bounds(_as_array(geometries)).reshape(-1, 4)
+    empty = np.isnan(bounds).any(axis=1)
+    conditions = [empty, _within(bounds, CHINA), _within(bounds, SWAPPED_CHINA), ~_within(bounds, DEGREES)]
+    return np.select(conditions, ["empty", "ok", "swapped", "metres"], "outside").astype(object)
+
+
+def _format_xy(geometry) -> str:
+    x, y = shapely.get_coordinates(geometry)[0]
+    if max(abs(x), abs(y)) >= 1000:
+        return f"{x:.0f}, {y:.0f}"
+    return ", ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in (x, y))
+
+
+_WHOLE_FILE = {
+    "metres": ("{which_zh}坐标（如 {sample}）不是经纬度，看起来是以米为单位的投影坐标"
+               "（如 EPSG:3857 或 CGCS2000 高斯投影）。请在 GIS 软件中导出为经纬度（WGS-84，EPSG:4326）后再上传。",
+               "{which_en}: coordinates such as {sample} are not longitude/latitude; "
+               "they look like projected coordinates in metres (e.g. EPSG:3857 or a CGCS2000 Gauss-Krüger zone). "
+               "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again."),
+    "swapped": ("{which_zh}经度和纬度顺序颠倒了（如 {sample}）。应经度在前、纬度在后，"
+                "如 114.32, 29.84。请导出时把经度（X）放在前面，或交换两列后再上传。",
+                "{which_en}: latitude and longitude are swapped (such as {sample}). Longitude "
+                "comes first, like 114.32, 29.84: export with longitude as X, or swap the two, and upload again."),
+    "outside": ("{which_zh}坐标（如 {sample}）不在中国境内，不可能是本市的数据。"
+                "请检查坐标是否填错或漏填（0, 0 表示没有坐标），改正后再上传。",
+                "{which_en}: coordinates such as {sample} are outside China, so they cannot be "
+                "this city's data. Check for wrong or missing coordinates (0, 0 means none), correct them "
+                "and upload again."),
+}
+
+_ONE_FEATURE = {
+    "metres": ("第 {row} 个要素{id_zh}的坐标（{sample}）不是经纬度，请改为经纬度（WGS-84）后再上传。",
+               "Feature {row}{id_en} has coordinates ({sample}) that are not longitude/latitude; "
+               "correct them to WGS-84 longitude/latitude and upload again."),
+    "swapped": ("第 {row} 个要素{id_zh}的经度和纬度顺序颠倒了（{sample}），请交换为经度在前、纬度在后。",
+                "Feature {row}{id_en} has latitude and longitude swapped ({sample}); put longitude first."),
+    "outside": ("第 {row} 个要素{id_zh}的坐标（{sample}）不在中国境内，请检查是否填错或漏填。",
+                "Feature {row}{id_en} has coordinates ({sample}) outside China; check them."),
+}
+
+_MORE = ("另有 {count} 个要素有同样的问题（{first}），请一并改正。",
+         "{count} more features have the same problem ({first}); correct them too.")
+
+_KIND_WORDS = {"metres": ("坐标不是经纬度", "not longitude/latitude"),
+               "swapped": ("经纬度颠倒", "latitude and longitude swapped"),
+               "outside": ("坐标不在中国境内", "outside China")}
+
+
+def _file_problem(source: str, kind: str, positions, geometries, total: int) -> Problem:
+    sample = _format_xy(geometries[positions[0]])
+    count = len(positions)
+    which_zh = "" if count == total else f"共 {total} 个要素中有 {count} 个的"
+    which_en = "All features" if count == total else f"{count} of {total} features"
+    zh, en = (text.format(which_zh=which_zh, which_en=which_en, sample=sample) for text in _WHOLE_FILE[kind])
+    return Problem(source, None, None, sample, zh, en)
+
+
+def _feature_problems(source: str, kind: str, positions, geometries, ids) -> list[Problem]:
+    problems = []
+    for i in positions[:MAX_LISTED]:
+        key = None if ids is None else ids[i]
+        sample = _format_xy(geometries[i])
+        values = {"row": i + 1, "sample": sample, "id_zh": "" if key is None else f"（编号 {key}）",
+                  "id_en": "" if key is None else f" (id {key})"}
+        zh, en = (text.format(**values) for text in _ONE_FEATURE[kind])
+        problems.append(Problem(source, int(i) + 1, None, sample, zh, en))
+    if len(positions) > MAX_LISTED:
+        count = len(positions) - MAX_LISTED
+        zh, en = (text.format(count=count, first=word) for text, word in zip(_MORE, _KIND_WORDS[kind]))
+        problems.append(Problem(source, None, None, None, zh, en))
+    return problems
+
+
+def check_coordinates(geometries, source_name: str, ids=None) -> list[Problem]:
+    """Refuse coordinates in metres, with latitude and longitude swapped, or outside China.
+
+    When a kind of problem affects more than half of the features, one problem names
+    the whole file (``row`` None); otherwise each feature is named (``row`` is its
+    position, 1-based, as :func:`geo.io.read.read_layer` counts features), up to
+    :data:`MAX_LISTED`, then one summary. None, empty and NaN geometries are ignored.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely geometries, or a dict / GeoSeries (values are used)
+    source_name : str
+        The file name the problems refer to.
+    ids : sequence, optional
+        Feature ids, named in per-feature messages.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> [p] = check_coordinates([Point(12726000, 3485000)], "compounds.geojson")
+    >>> p.row is None, "EPSG:4326" in p.zh
+    (True, True)
+    >>> check_coordinates([Point(114.32, 29.84), None], "compounds.geojson")
+    []
+    """
+    array = _as_array(geometries)
+    kinds = classify_coordinates(array)
+    total = int((kinds != "empty").sum())
+    problems: list[Problem] = []
+    for kind in _WHOLE_FILE:
+        positions = np.flatnonzero(kinds == kind)
+        if len(positions) * 2 > total:
+            problems.append(_file_problem(source_name, kind, positions, array, total))
+        elif len(positions):
+            problems += _feature_problems(source_name, kind, positions, array, ids)
+    return problems
+
+
+# ---------------------------------------------------------------- guessing the datum
+
+
+def _by_id(geometries) -> dict:
+    """id → geometry from a dict, a (Geo)Series indexed by id, or a sequence (ids are positions)."""
+    items = geometries.items() if hasattr(geometries, "items") else enumerate(geometries)
+    return {str(key): geometry for key, geometry in items}
+
+
+def _present(geometry) -> bool:
+    return geometry is not None and not shapely.is_empty(geometry)
+
+
+def matched_ids(new, reference) -> list[str]:
+    """Ids with a non-empty geometry in both ``new`` and ``reference`` (dicts or Series by id).
+
+    >>> from shapely import Point
+    >>> matched_ids({"a": Point(0, 0), "b": None}, {"a": Point(1, 1), "b": Point(1, 1), "c": Point(2, 2)})
+    ['a']
+    """
+    new, reference = _by_id(new), _by_id(reference)
+    return [key for key, geometry in new.items() if _present(geometry) and _present(reference.get(key))]
+
+
+def _xy(geometries) -> np.ndarray:
+    return shapely.get_coordinates(np.asarray(geometries, dtype=object))
+
+
+def _metres_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distances in metres between lon/lat rows of ``a`` and ``b`` (equirectangular, fine below 10 km)."""
+    lat = np.radians((a[:, 1] + b[:, 1]) / 2)
+    dx = np.radians(a[:, 0] - b[:, 0]) * np.cos(lat)
+    dy = np.radians(a[:, 1] - b[:, 1])
+    return EARTH_RADIUS_M * np.hypot(dx, dy)
+
+
+def match_residuals(new, reference) -> dict[str, float]:
+    """Median distance in metres, per datum, between ``new`` read in that datum and ``reference``.
+
+    ``reference`` is in WGS-84; both are dicts or Series keyed by id. Centroids are
+    compared: they move with the geometry and little when a shape is redrawn.
+    Empty when no id matches.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> res = match_residuals({"a": Point(114.32, 29.84)}, {"a": Point(114.32, 29.84)})
+    >>> res["wgs84"], res["gcj02"] > 300
+    (0.0, True)
+    """
+    ids = matched_ids(new, reference)
+    if not ids:
+        return {}
+    new, reference = _by_id(new), _by_id(reference)
+    points = shapely.centroid(np.asarray([new[key] for key in ids], dtype=object))
+    target = _xy(shapely.centroid(np.asarray([reference[key] for key in ids], dtype=object)))
+    return {datum: float(np.median(_metres_between(_xy(to_wgs84(points, datum)), target)))
+            for datum in DATUMS}
+
+
+def _decisive(scores: dict[str, float]) -> str | None:
+    best, second = sorted(scores, key=scores.get)[:2]
+    low, high = scores[best], scores[second]
+    clear = low <= MAX_RESIDUAL_M and high >= max(SEPARATION * low, low + MIN_GAP_M)
+    return best if clear else None
+
+
+def guess_datum(new, reference) -> tuple[str | None, float]:
+    """Which datum brings ``new`` onto ``reference`` (WGS-84) for the same ids.
+
+    Returns
+    -------
+    (datum, residual)
+        The datum whose median residual is at most :data:`MAX_RESIDUAL_M` and clearly
+        below every other's (:data:`SEPARATION` times and :data:`MIN_GAP_M` metres),
+        with that residual in metres; (None, best residual) when no datum fits
+        clearly; (None, nan) when no id matches.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> from geo.io.datum_convert import wgs84_to_bd09
+    >>> stored = {"S1": Point(114.31, 29.84)}
+    >>> datum, residual = guess_datum({"S1": Point(*wgs84_to_bd09(114.31, 29.84))}, stored)
+    >>> datum, residual < 1
+    ('bd09', True)
+    >>> guess_datum({"S9": Point(114.31, 29.84)}, stored)
+    (None, nan)
+    """
+    scores = match_residuals(new, reference)
+    if not scores:
+        return None, math.nan
+    return _decisive(scores), min(scores.values())
+
+
+def _as_area(area):
+    if isinstance(area, shapely.Geometry):
+        return area
+    return shapely.union_all(np.asarray(list(area), dtype=object))
+
+
+def count_inside(new, area) -> dict[str, int]:
+    """Per datum, how many of ``new``'s features fall inside ``area`` once converted to WGS-84.
+
+    >>> from shapely import Point, box
+    >>> count_inside([Point(114.32, 29.84)], box(114.316, 29.8, 114.33, 29.9))
+    {'wgs84': 1, 'gcj02': 0, 'bd09': 0}
+    """
+    geometries = [g for g in _by_id(new).values() if _present(g)]
+    area = _as_area(area)
+    points = shapely.point_on_surface(np.asarray(geometries, dtype=object))
+    shapely.prepare(area)
+    counts = {}
+    for datum in DATUMS:
+        xy = _xy(to_wgs84(points, datum)).reshape(-1, 2)
+        counts[datum] = int(shapely.contains_xy(area, xy[:, 0], xy[:, 1]).sum())
+    return counts
+
+
+def guess_datum_by_area(new, area) -> tuple[str | None, float]:
+    """Which datum puts the most features inside the city or district boundary ``area``.
+
+    A weaker hint than :func:`guess_datum`: datums differ by a few hundred metres, so
+    only features near the boundary tell them apart. Decisive only when the best
+    datum has at least :data:`MIN_AREA_SHARE` of the features inside and
+    :data:`MIN_AREA_GAIN` (or 1 %) more than any other.
+
+    Returns
+    -------
+    (datum, share)
+        The datum, or None when not decisive, and the share of features inside for
+        the best datum (nan when there is nothing to count).
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> guess_datum_by_area([Point(114.32, 29.84)], box(114, 29, 115, 31))
+    (None, 1.0)
+    """
+    area = _as_area(area)
+    total = sum(1 for g in _by_id(new).values() if _present(g))
+    if total == 0 or shapely.is_empty(area):
+        return None, math.nan
+    counts = count_inside(new, area)
+    best, second = sorted(counts, key=counts.get, reverse=True)[:2]
+    gain = counts[best] - counts[second]
+    clear = counts[best] >= MIN_AREA_SHARE * total and gain >= max(MIN_AREA_GAIN, math.ceil(0.01 * total))
+    return (best if clear else None), counts[best] / total
+
+
+def to_wgs84(geometries, datum: str):
+    """Convert geometries from ``datum`` (one of :data:`DATUMS`) to WGS-84.
+
+    Returns an array, or a GeoSeries in EPSG:4326 with the same index when given a GeoSeries.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> [p] = to_wgs84([Point(114.3254, 29.8375)], "gcj02")
+    >>> round(p.x, 3), round(p.y, 3)
+    (114.32, 29.84)
+    """
+    if datum not in DATUMS:
+        raise ValueError(f"datum must be one of {DATUMS}, not {datum!r}")
+    converted = convert_geometries(np.asarray(list(geometries), dtype=object), datum, "wgs84")
+    if isinstance(geometries, gpd.GeoSeries):
+        return gpd.GeoSeries(converted, index=geometries.index, crs="EPSG:4326")
+    return converted
+
+
+# ---------------------------------------------------------------- putting it together
+
+
+class _Evidence(NamedTuple):
+    """What the stored geometries with the same ids say."""
+
+    guess: str | None
+    scores: dict[str, float]
+    count: int
+
+
+def _gather_evidence(usable: dict, reference) -> _Evidence:
+    if reference is None:
+        return _Evidence(None, {}, 0)
+    scores = match_residuals(usable, reference)
+    if not scores:
+        return _Evidence(None, {}, 0)
+    return _Evidence(_decisive(scores), scores, len(matched_ids(usable, reference)))
+
+
+def _disagrees(evidence: _Evidence, datum: str) -> bool:
+    return (evidence.guess is not None and evidence.guess != datum
+            and evidence.scores[datum] >= MISMATCH_M)
+
+
+def _converted(datum: str) -> tuple[str, str]:
+    if datum == "wgs84":
+        return "，已按此处理", "; it was read as such"
+    return "，已换算为 WGS-84", "; it was converted to WGS-84"
+
+
+def _parse_choice(chosen) -> str | None:
+    if chosen is None:
+        return None
+    datum = parse_datum(chosen)
+    if datum not in DATUMS:
+        raise ValueError(f"chosen datum must name one of {DATUMS}, not {chosen!r}")
+    return datum
+
+
+def _refuse_projected(source: str, name: str) -> Problem:
+    return Problem(source, None, "crs", name,
+                   f"文件声明的坐标系（{name}）是以米为单位的投影坐标，不能直接使用。请在 GIS 软件中导出为经纬度"
+                   "（WGS-84，EPSG:4326）后再上传；如果坐标其实是经纬度，请在上传时选择坐标系。",
+                   f"The file declares a projected coordinate system in metres ({name}), which cannot be used. "
+                   "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again; if the "
+                   "coordinates are in fact longitude/latitude, choose the datum when uploading.")
+
+
+def _mismatch_problem(source: str, declared: str, evidence: _Evidence) -> Problem:
+    said, found = label_datum(declared), label_datum(evidence.guess)
+    said_en, found_en = label_datum(declared, "en"), label_datum(evidence.guess, "en")
+    off, fit, n = evidence.scores[declared], evidence.scores[evidence.guess], evidence.count
+    return Problem(source, None, "crs", declared,
+                   f"文件声明坐标系为 {said}，但与已有的 {n} 个相同编号的图形对比，坐标更像 {found}：按声明换算后"
+                   f"中位偏差 {off:.0f} 米，按 {found} 只差 {fit:.0f} 米。请确认坐标来源，上传时选择正确的坐标系"
+                   f"（很可能是“{found}”）后重新检查。",
+                   f"The file declares {said_en}, but compared with {n} stored features with the same ids the "
+                   f"coordinates look like {found_en}: {off:.0f} m median offset as declared, {fit:.0f} m as "
+                   f"{found_en}. Check where the coordinates come from and choose the right datum when uploading "
+                   f"(probably '{found_en}').")
+
+
+def _from_choice(chosen: str, declared: str | None, evidence: _Evidence) -> list[Notice]:
+    notices = []
+    if declared in DATUMS and declared != chosen:
+        notices.append(Notice(f"已按您选择的 {label_datum(chosen)} 处理（文件声明为 {label_datum(declared)}）。",
+                              f"Read as {label_datum(chosen, 'en')}, as you chose (the file declares "
+                              f"{label_datum(declared, 'en')})."))
+    if _disagrees(evidence, chosen):
+        found, found_en = label_datum(evidence.guess), label_datum(evidence.guess, "en")
+        off, fit = evidence.scores[chosen], evidence.scores[evidence.guess]
+        notices.append(Notice(
+            f"您选择了 {label_datum(chosen)}，但与已有的 {evidence.count} 个相同编号的图形对比，坐标更像 {found}"
+            f"（按您的选择偏差 {off:.0f} 米，按 {found} 偏差 {fit:.0f} 米）。若地图上位置偏移，请改选“{found}”。",
+            f"You chose {label_datum(chosen, 'en')}, but compared with {evidence.count} stored features with the "
+            f"same ids the coordinates look like {found_en} ({off:.0f} m off as chosen, {fit:.0f} m as "
+            f"{found_en}). If places look shifted on the map, choose '{found_en}'."))
+    return notices
+
+
+def _from_declaration(declared: str) -> Notice:
+    zh, en = _converted(declared)
+    return Notice(f"文件声明坐标系为 {label_datum(declared)}{zh}。",
+                  f"The file declares {label_datum(declared, 'en')}{en}.")
+
+
+def _from_references(evidence: _Evidence) -> Notice:
+    datum, residual = evidence.guess, evidence.scores[evidence.guess]
+    zh, en = _converted(datum)
+    return Notice(f"与已有的 {evidence.count} 个相同编号的图形对比，坐标系判断为 {label_datum(datum)}"
+                  f"（中位偏差 {residual:.0f} 米）{zh}。",
+                  f"Compared with {evidence.count} stored features with the same ids, the datum is "
+                  f"{label_datum(datum, 'en')} (median offset {residual:.0f} m){en}.")
+
+
+def _from_area(datum: str, share: float) -> Notice:
+    zh, en = _converted(datum)
+    return Notice(f"按辖区边界判断坐标系为 {label_datum(datum)}（{share:.0%} 的要素落在边界内）{zh}。"
+                  "请在地图上核对位置。",
+                  f"Judged by the area boundary, the datum is {label_datum(datum, 'en')} ({share:.0%} of the "
+                  f"features fall inside){en}. Check the places on the map.")
+
+
+def _by_default(declared: str | None) -> Notice:
+    lead_zh = "文件未声明坐标系" if declared is None else "无法判断坐标系"
+    lead_en = "The file declares no coordinate system" if declared is None else "The datum could not be told"
+    return Notice(f"{lead_zh}，已按 WGS-84 处理；若坐标取自高德地图，请选择“{label_datum('gcj02')}”，"
+                  f"取自百度地图请选择“{label_datum('bd09')}”，然后重新检查。",
+                  f"{lead_en}, so it was read as WGS-84. If the coordinates come from Amap, choose "
+                  f"'{label_datum('gcj02', 'en')}'; from Baidu, choose '{label_datum('bd09', 'en')}'; "
+                  "then check again.")
+
+
+def _unknown_declared(name: str) -> Notice:
+    return Notice(f"文件声明的坐标系“{name}”无法识别，已忽略，改为自动判断。",
+                  f"The file's declared coordinate system '{name}' is not recognised and was ignored.")
+
+
+def _guess(usable: dict, evidence: _Evidence, area, declared) -> tuple[str, Notice]:
+    if evidence.guess is not None:
+        return evidence.guess, _from_references(evidence)
+    datum, share = guess_datum_by_area(usable, area) if area is not None and usable else (None, math.nan)
+    if datum is not None:
+        return datum, _from_area(datum, share)
+    return "wgs84", _by_default(declared)
+
+
+def _is_unusable(kinds: np.ndarray) -> bool:
+    total = int((kinds != "empty").sum())
+    return int((kinds == "ok").sum()) * 2 < total
+
+
+def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen=None,
+                  source_name: str = "") -> tuple[str | None, list[Problem], list[Notice]]:
+    """Decide the datum of an uploaded layer and report what stops it or what the user should know.
+
+    Precedence: ``chosen`` (any name :func:`parse_datum` knows), then the file's ``crs``
+    member, then :func:`guess_datum` against ``reference_geoms``, then
+    :func:`guess_datum_by_area` against ``area``, then WGS-84 with a notice.
+
+    Parameters
+    ----------
+    collection : dict or None
+        The parsed GeoJSON (only its ``crs`` member is read).
+    new_geoms : dict, (Geo)Series indexed by id, or sequence
+        The uploaded geometries, as read from the file.
+    reference_geoms : dict or (Geo)Series indexed by id, optional
+        Geometries already stored (WGS-84) for the same ids.
+    area : shapely geometry or sequence of polygons, optional
+        The city or district boundary (WGS-84).
+    chosen : str, optional
+        The user's explicit choice; raises ValueError when it names no datum.
+    source_name : str
+        The file name the problems refer to.
+
+    Returns
+    -------
+    (datum, problems, notices)
+        ``datum`` is one of :data:`DATUMS`, or None when the layer cannot be used as it is
+        (declared projected, or most coordinates in metres, swapped or outside China).
+        ``problems`` stop the upload: per-feature ones have a ``row`` (position, 1-based),
+        the others name the whole file, including a declared datum that stored
+        geometries contradict. ``notices`` (:class:`Notice`, zh and en) inform only.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> resolve_datum(None, [Point(114.32, 29.84)], chosen="高德")
+    ('gcj02', [], [])
+    >>> datum, problems, [notice] = resolve_datum(None, [Point(114.32, 29.84)])
+    >>> datum, notice.zh.split("；")[0]
+    ('wgs84', '文件未声明坐标系，已按 WGS-84 处理')
+    """
+    new = _by_id(new_geoms)
+    kinds = classify_coordinates(list(new.values()))
+    ids = list(new) if hasattr(new_geoms, "items") else None
+    problems = check_coordinates(list(new.values()), source_name, ids=ids)
+    declared, chosen = declared_datum(collection or {}), _parse_choice(chosen)
+    if declared == PROJECTED and chosen is None:
+        if int((kinds == "metres").sum()) * 2 <= int((kinds != "empty").sum()):
+            problems.append(_refuse_projected(source_name, declared_name(collection)))
+        return None, problems, []
+    if _is_unusable(kinds):
+        return None, problems, []
+    usable = {key: g for (key, g), kind in zip(new.items(), kinds) if kind == "ok"}
+    evidence = _gather_evidence(usable, reference_geoms)
+    if chosen is not None:
+        return chosen, problems, _from_choice(chosen, declared, evidence)
+    if declared in DATUMS:
+        if _disagrees(evidence, declared):
+            problems.append(_mismatch_problem(source_name, declared, evidence))
+        return declared, problems, [_from_declaration(declared)]
+    notices = [_unknown_declared(declared_name(collection))] if declared == UNKNOWN else []
+    datum, notice = _guess(usable, evidence, area, declared)
+    return datum, problems, notices + [notice]

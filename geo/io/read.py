@@ -1,0 +1,529 @@
+"""Read status tables (CSV) and geometry layers (GeoJSON) into clean frames.
+
+Everything is read as text first, so that ids such as ``0501`` survive; headers
+may be the schema's English names or the Chinese/English labels of
+:mod:`geo.domain.schema`; status values may be codes or Chinese labels. Rows that
+cannot be used are left out and each is reported as a :class:`Problem`
+naming the row as a spreadsheet shows it, the column and the fix.
+
+Examples
+--------
+>>> import io
+>>> csv = "小区编号,日期,封闭状态\\n0501,2020/2/25,全封闭\\n0502,2020-02-25,关门\\n"
+>>> reading = read_table(io.BytesIO(csv.encode("gb18030")), "compound_status")
+>>> reading.frame[["compound_id", "date", "closure"]].values.tolist()
+[['0501', '2020-02-25', 'sealed']]
+>>> reading.problems[0].row, reading.problems[0].column
+(3, '封闭状态')
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.domain import vocab
+from geo.domain.per_value import apply_distinct, map_distinct
+from geo.domain.schema import TABLES, Table
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_ROWS = 500_000  # more rows than a city reports in months: refused before anything is parsed
+MAX_XML_BYTES = 400_000_000  # uncompressed worksheet XML beyond this is a zip bomb, not a report
+MAX_CELL_CHARS = 2000  # longer than any name, address or note; a runaway cell is reported, not stored
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a file: where it is and how to fix it, in both languages."""
+
+    source: str
+    row: int | None  # as a spreadsheet shows it (the header is row 1); None: whole file
+    column: str | None  # the header as the file has it
+    value: str | None
+    zh: str
+    en: str
+    fatal: bool = False  # the file could not be read at all (the command line exits with 2)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().lower()
+
+
+def match_headers(headers: list[str], table: Table) -> dict[str, str]:
+    """Map each header of a file to a column name of ``table`` (unknown headers are left out).
+
+    Names and labels win over aliases, so '小区名称' is the name column even though
+    '名称' is also an alias of it. Spaces and full-width characters are ignored.
+
+    >>> match_headers(["小区编号", " Date ", "whatever"], TABLES["compound_status"])
+    {'小区编号': 'compound_id', ' Date ': 'date'}
+    >>> match_headers(["编号", "小区", "日期", "状态"], TABLES["compound_status"])
+    {'编号': 'compound_id', '小区': 'compound_name', '日期': 'date', '状态': 'closure'}
+    """
+    known: dict[str, str] = {}
+    for primary in (True, False):
+        for col in table.columns:
+            for alias in ((col.name, col.zh, col.en) if primary else col.aliases):
+                known.setdefault(_fold(alias), col.name)
+    mapping: dict[str, str] = {}
+    for header in headers:
+        name = known.get(_fold(header))
+        if name is not None and name not in mapping.values():
+            mapping[header] = name
+    return mapping
+
+
+def decode(data: bytes) -> str:
+    r"""Decode CSV bytes as UTF-8 (with or without BOM), else as GB18030 (a superset of GBK).
+
+    A byte-order mark anywhere else (left by pasting two files together) is dropped.
+
+    >>> decode("a,\ufeffb".encode("utf-8"))
+    'a,b'
+    """
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding).replace("\ufeff", "")
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace").replace("\ufeff", "")
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def mixed_encoding_line(data: bytes) -> int | None:
+    r"""The first line that is not UTF-8 in a file whose other non-ASCII lines are (None: one encoding).
+
+    Pasting a GBK export under a UTF-8 one gives such a file; decoding it either way garbles
+    half of it, so it is refused rather than guessed.
+
+    >>> mixed_encoding_line("名称\n".encode("utf-8") + "名称\n".encode("gbk"))
+    2
+    >>> mixed_encoding_line("名称\n名称\n".encode("gbk")) is None
+    True
+    """
+    try:
+        data.decode("utf-8")
+        return None  # every line is UTF-8 (a line end never splits a UTF-8 character): no need to look at each
+    except UnicodeDecodeError:
+        pass
+    utf8, other = False, None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            # GBK text can pass as UTF-8 by chance, but then as Latin letters, not as Chinese
+            text = line.decode("utf-8")
+            utf8 = utf8 or bool(_CJK.search(text))
+        except UnicodeDecodeError:
+            other = other or number
+        if utf8 and other:
+            return other
+    return None
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_FULL_DATE = re.compile(r"^(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
+
+
+def parse_dates(values: pd.Series, year: int | None = None) -> pd.Series:
+    """Parse dates as Excel and people write them to ISO strings (NA when not a date).
+
+    Accepted: 2020-02-25, 2020/2/25, 2020.2.25, 2020年2月25日, 2020-02-25 00:00:00,
+    Excel serial numbers (43886), and 2月25日 or 2/25, whose year is ``year``, else the
+    most common year of the column's full dates.
+
+    >>> parse_dates(pd.Series(["2020/2/25", "2月24日", "43884", "2020年2月1日", "昨天"])).tolist()
+    ['2020-02-25', '2020-02-24', '2020-02-23', '2020-02-01', <NA>]
+    """
+    text = map_distinct(values.astype("string"), lambda v: unicodedata.normalize("NFKC", v).strip()).astype("string")
+    if year is None:
+        years = pd.to_numeric(text.str.extract(_FULL_DATE)[0], errors="coerce").dropna()
+        year = int(years.mode().iloc[0]) if len(years) else pd.Timestamp.now().year
+    return apply_distinct(text, partial(_dates, year=year))
+
+
+def _dates(text: pd.Series, year: int) -> pd.Series:
+    """:func:`parse_dates` of distinct texts, ``year`` known."""
+    full = text.str.extract(_FULL_DATE)
+    month_day = text.str.extract(_MONTH_DAY)
+    serial = pd.to_numeric(text, errors="coerce")
+    serial = serial.where((serial >= 20000) & (serial <= 80000) & (serial == serial.round()))
+    y = pd.to_numeric(full[0], errors="coerce").fillna(year).astype(float)
+    m = pd.to_numeric(full[1].fillna(month_day[0]), errors="coerce").astype(float)
+    d = pd.to_numeric(full[2].fillna(month_day[1]), errors="coerce").astype(float)
+    known = m.notna() & d.notna()
+    text_dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if known.any():
+        parts = pd.DataFrame({"year": y[known], "month": m[known], "day": d[known]}).astype(int)
+        text_dates[known] = pd.to_datetime(parts, errors="coerce")
+    from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
+    result = text_dates.fillna(from_serial)
+    return result.dt.strftime("%Y-%m-%d").astype("string")
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Parse numbers with thousands separators or full-width digits (NaN if not a number).
+
+    >>> parse_numbers(pd.Series(["1,200", "３４", "", "x", "inf"])).tolist()
+    [1200.0, 34.0, nan, nan, nan]
+    """
+    return apply_distinct(values.astype("string"), _numbers).astype(float)
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """:func:`parse_numbers` of distinct texts."""
+    text = pd.Series([unicodedata.normalize("NFKC", v).replace(",", "").strip() for v in text], dtype="string")
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
+
+
+def _problem(source, row, header, value, zh, en):
+    return Problem(source, None if row is None else int(row), header, None if value is None else str(value), zh, en)
+
+
+TOTALS = re.compile(r"^(合\s*计|总\s*计|小\s*计|total|sum)\b", re.IGNORECASE)
+
+
+def is_xlsx(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+
+
+def _control_share(data: bytes) -> float:
+    """Share of control characters (other than tab and line ends): text has none, images plenty."""
+    return (len(data) - len(data.translate(None, _CONTROL))) / max(len(data), 1)
+
+
+class TooLarge(ValueError):
+    """A file that would take too long or too much memory to read: refused before parsing."""
+
+
+def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
+    r"""Rows of a CSV, or of the biggest sheet of an .xlsx, counted without parsing (stops past ``limit``).
+
+    An .xlsx is a zip: its sheets' uncompressed size is read from the zip directory and
+    their ``<row`` tags are counted while streaming, so a zip bomb is never inflated in memory.
+
+    >>> count_rows(b"a,b\n1,2\n3,4\n")
+    3
+    """
+    if not is_xlsx(data):
+        return data.count(b"\n") + (not data.endswith(b"\n"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+        if sum(i.file_size for i in archive.infolist()) > MAX_XML_BYTES:
+            raise TooLarge("解压后过大（疑似压缩炸弹）/ far too large once unzipped (a zip bomb?)")
+        most = 0
+        for info in sheets:
+            rows, tail = 0, b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+                    tail = chunk[-4:]
+                    if rows > limit:
+                        return rows
+            most = max(most, rows)
+        return most
+
+
+def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
+    """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
+    if not is_xlsx(data) and (b"\x00" in data or _control_share(data[:65536]) > 0.01):
+        raise ValueError("这不是文本表格（含二进制内容）/ not a text table (binary content)")
+    if not is_xlsx(data) and (line := mixed_encoding_line(data)):
+        raise ValueError(f"第 {line} 行起混用了另一种编码（UTF-8 与 GBK 混在一个文件里）/ "
+                         f"line {line} is in another encoding than the rest (UTF-8 and GBK mixed)")
+    rows = count_rows(data)
+    if rows > MAX_ROWS:
+        raise TooLarge(f"超过 {MAX_ROWS:,} 行 / more than {MAX_ROWS:,} rows")
+    if is_xlsx(data):
+        raw = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet in (None, "") else sheet, header=None,
+                            dtype=object, engine="openpyxl")
+        # Excel keeps numbers as numbers: 0501 typed as text stays text, 1200.0 becomes '1200'
+        return raw.map(_cell_text)
+    return pd.read_csv(io.StringIO(decode(data)), header=None, dtype=str, keep_default_na=False,
+                       skip_blank_lines=False, skipinitialspace=True).replace("", pd.NA)
+
+
+def _cell_text(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return f"{value:.15G}"  # digits beyond Excel's 15 are lost: shown as Excel shows it, e.g. 1.01E+17
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (pd.Timestamp, datetime.datetime, datetime.date)):
+        return value.strftime("%Y-%m-%d")
+    text = str(value)
+    return text if text.strip() else pd.NA
+
+
+def _header_row(raw: pd.DataFrame, table: Table, scan: int = 10) -> int:
+    """The row holding the headers: the first of the top rows that names two or more columns
+    (a title row such as '咸安区小区日报表' above the headers is common in Excel exports)."""
+    for i in range(min(scan, len(raw))):
+        cells = [str(v) for v in raw.iloc[i].tolist() if isinstance(v, str)]
+        if len(match_headers(cells, table)) >= 2:
+            return i
+    return 0
+
+
+@dataclass
+class Reading:
+    """What reading a table gave: the clean rows, the problems, and notices (things set aside)."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    notices: list[tuple[str, str]]
+    headers: dict[str, str]  # column name -> the header as the file has it
+
+
+def read_table(source, kind: str, name: str | None = None, sheet: str | int | None = None,
+               year: int | None = None, keep_bad_rows: bool = False) -> Reading:
+    """Read a status table (CSV in any common encoding, or .xlsx) from a path, bytes or a file object.
+
+    Rows with problems are left out of ``frame`` (the dashboard shows the rest); an
+    upload refuses the file when there is any problem at all.
+    """
+    from geo.io.validate import validate
+
+    table = TABLES[kind]
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
+    data = _as_bytes(source)
+    empty = pd.DataFrame(columns=table.names)
+    try:
+        raw = _raw_rows(data, sheet)
+    except TooLarge as exc:
+        return Reading(empty, [Problem(name, None, None, None, f"文件太大：{_short(exc)}。请拆分成几个文件分别上传。",
+                                       f"The file is too large: {_short(exc)}. Split it into several files.",
+                                       fatal=True)], [], {})
+    except Exception as exc:  # a broken file of any kind is a message, never a traceback
+        return Reading(empty, [Problem(name, None, None, None,
+                                       f"无法读取为表格：{_short(exc)}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
+                                       f"Cannot be read as a table: {_short(exc)}. Save it as CSV or .xlsx and try again.",
+                                       fatal=True)], [], {})
+    if raw.empty:
+        return Reading(empty, [_problem(name, None, None, None, "文件是空的。", "The file is empty.")], [], {})
+    top = _header_row(raw, table)
+    headers = [str(h).strip() if isinstance(h, str) else "" for h in raw.iloc[top].tolist()]
+    body = raw.iloc[top + 1:].copy()
+    body.columns = range(len(headers))
+    body.index = np.arange(top + 2, top + 2 + len(body))  # spreadsheet row numbers
+    notices: list[tuple[str, str]] = []
+    if top:
+        notices.append((f"表头在第 {top + 1} 行，上方的标题行已忽略。", f"Headers are on row {top + 1}; title rows above ignored."))
+    blank = body.isna().all(axis=1)
+    totals = pd.Series(False, index=body.index)
+    for position_ in range(min(3, body.shape[1])):
+        cells = body.iloc[:, position_].astype("string").fillna("").str.strip()
+        totals |= cells.str.match(TOTALS).fillna(False).astype(bool)
+    totals &= ~blank
+    if blank.any():
+        notices.append((f"忽略了 {int(blank.sum())} 个空行。", f"{int(blank.sum())} blank rows ignored."))
+    for row in body.index[totals]:
+        notices.append((f"第 {row} 行是合计行，已忽略。", f"Row {row} is a totals row; ignored."))
+    body = body.loc[~blank & ~totals]
+    mapping = match_headers([h for h in headers if h], table)
+    position = {col: headers.index(header) for header, col in mapping.items()}
+    header_of = {col: header for header, col in mapping.items()}
+    missing = [col for col in table.columns if col.required and col.name not in position]
+    problems = [_problem(name, top + 1, col.zh, None,
+                         f"缺少必填列“{col.zh}”。请按模板在表头加上此列（也可写作：{'、'.join(col.aliases[:3]) or col.en}）。",
+                         f"Required column '{col.en}' is missing. Add it to the header row as in the template.")
+                for col in missing]
+    if missing:
+        return Reading(empty, problems, notices, header_of)
+    unknown = [h for h in headers if h and h not in mapping]
+    if unknown:
+        notices.append((f"以下列不在模板中，已忽略：{'、'.join(unknown[:8])}。",
+                        f"Columns not in the template were ignored: {', '.join(unknown[:8])}."))
+    frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
+                          for col in table.columns}, index=body.index)
+    frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
+    problems += parse_problems
+    # a cell that could not be read is reported once, not again as "empty" by the rules
+    unreadable = {(p.row, p.column) for p in parse_problems}
+    problems += [p for p in validate(frame, kind, header_of, name) if (p.row, p.column) not in unreadable]
+    bad_rows = {p.row for p in problems if p.row is not None}
+    if not keep_bad_rows:
+        frame = frame.loc[~frame.index.isin(bad_rows)]
+        # same place and date twice: keep the last and say so (an upload refuses it instead)
+        duplicated = frame.duplicated(list(table.key), keep="last")
+        frame = frame.loc[~duplicated]
+    return Reading(frame, problems, notices, header_of)
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _as_bytes(source) -> bytes:
+    if isinstance(source, (str, Path)):
+        return Path(source).read_bytes()
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    return source.read()
+
+
+def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str], name: str,
+                   year: int | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn text into typed columns; a value that cannot be read is a problem naming row and column."""
+    problems: list[Problem] = []
+    out = pd.DataFrame(index=frame.index)
+    for col in table.columns:
+        header = header_of.get(col.name, col.zh)
+        values = frame[col.name].astype("string").str.strip()
+        blank = (values.isna() | (values == "")).to_numpy()
+        if col.kind == "date":
+            parsed = parse_dates(values, year)
+            expected = ("日期，如 2020-02-25、2020/2/25 或 2月25日", "a date such as 2020-02-25")
+        elif col.kind in ("int", "float"):
+            parsed = parse_numbers(values)
+            if col.kind == "int":
+                whole = parsed.isna() | (parsed == parsed.round())
+                parsed = parsed.where(whole, np.nan)
+            expected = ("整数" if col.kind == "int" else "数字", "a whole number" if col.kind == "int" else "a number")
+        elif col.vocabulary:
+            parsed = map_distinct(values.astype("string"), lambda v: vocab.to_code(col.vocabulary, v)).astype("string")
+            expected = (vocab.accepted_values(col.vocabulary, "zh"), vocab.accepted_values(col.vocabulary, "en"))
+        else:
+            out[col.name] = values.where(~blank, pd.NA)
+            problems += _text_problems(values, col, header, name, is_key=col.name in table.key)
+            continue
+        unreadable = ~blank & pd.isna(parsed).to_numpy()
+        for row in frame.index[unreadable]:
+            problems.append(_problem(name, row, header, frame.at[row, col.name],
+                                     f"“{frame.at[row, col.name]}”无法识别，应为{expected[0]}。",
+                                     f"'{frame.at[row, col.name]}' is not understood; expected {expected[1]}."))
+        if col.kind == "int":
+            parsed = parsed.round().astype("Int64")
+        elif col.kind == "float":
+            parsed = parsed.astype("Float64")
+        out[col.name] = parsed
+    return out, problems
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+
+
+def _text_problems(values: pd.Series, col, header: str, name: str, is_key: bool) -> list[Problem]:
+    """Runaway cells, and ids that Excel turned into numbers in scientific notation (digits lost)."""
+    problems = []
+    lengths = values.str.len()
+    for row in values.index[(lengths > MAX_CELL_CHARS).fillna(False).to_numpy()]:
+        problems.append(_problem(name, row, header, values[row][:40] + "…",
+                                 f"内容过长（{lengths[row]} 个字符，最多 {MAX_CELL_CHARS}），请删减后重试。",
+                                 f"Too long ({lengths[row]} characters, at most {MAX_CELL_CHARS}); shorten it."))
+    if is_key:
+        for row in values.index[values.str.match(_SCIENTIFIC).fillna(False).to_numpy()]:
+            problems.append(_problem(
+                name, row, header, values[row],
+                f"编号 {values[row]} 是科学计数法：Excel 把长编号当成了数字，后几位已丢失。"
+                "请把该列设为“文本”格式、重新输入编号后再上传。",
+                f"Id {values[row]} is in scientific notation: Excel took a long id for a number and lost "
+                "its last digits. Format the column as text, type the ids again and upload."))
+    return problems
+
+
+def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Read a GeoJSON geometry layer in WGS-84; features without a usable geometry or id are reported."""
+    table = TABLES[kind]
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
+    empty = gpd.GeoDataFrame({c: pd.Series(dtype="string") for c in table.names}, geometry=[], crs="EPSG:4326")
+    try:
+        data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+        collection = json.loads(decode(data) if isinstance(data, bytes) else data)
+        features = collection.get("features") if isinstance(collection, dict) else None
+        if not isinstance(features, list):
+            raise ValueError("不是 GeoJSON 要素集合（FeatureCollection）/ not a GeoJSON FeatureCollection")
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        return empty, [Problem(name, None, None, None, f"无法读取地图图层：{_short(exc)}。请检查文件是否为 GeoJSON。",
+                               f"Cannot read the map layer: {_short(exc)}. Check that it is GeoJSON.", fatal=True)]
+    problems: list[Problem] = []
+    records, geometries = [], []
+    repaired: dict[str, tuple[int, str]] = {}
+    mappings: dict[tuple, dict[str, str]] = {}  # features share their keys: match them once
+    for number, feature in enumerate(features, start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        names = tuple(str(k) for k in props)
+        mapping = mappings.get(names)
+        if mapping is None:
+            mapping = mappings[names] = match_headers(list(names), table)
+        record = {mapping[k]: _as_text(v) for k, v in props.items() if k in mapping}
+        geometry, why = _feature_geometry(feature.get("geometry"))
+        if why is None and not record.get("id"):
+            why = ("缺少编号（id）", "has no id")
+        if why is not None:
+            problems.append(_problem(name, number, "geometry" if record.get("id") else "id", record.get("id"),
+                                     f"第 {number} 个要素{why[0]}，已跳过。请在 GIS 软件中修正后重新导出。",
+                                     f"Feature {number} {why[1]}; skipped. Fix it in the GIS software and export again."))
+            continue
+        if not geometry.is_valid:
+            # the map can draw a repaired shape; an upload refuses it (see geo.upload.check), naming why
+            repaired[str(record["id"])] = (number, shapely.is_valid_reason(geometry))
+            geometry = shapely.make_valid(geometry)
+        records.append(record)
+        geometries.append(geometry)
+    frame = pd.DataFrame.from_records(records, columns=table.names)
+    for col in table.columns:
+        if col.kind == "int":
+            frame[col.name] = parse_numbers(frame[col.name]).round().astype("Int64")
+        else:
+            frame[col.name] = frame[col.name].astype("string").replace("", pd.NA)
+    layer = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+    duplicated = layer["id"].duplicated(keep="first")
+    for key in layer.loc[duplicated, "id"]:
+        problems.append(_problem(name, None, "id", key, f"编号 {key} 重复，只保留第一个。",
+                                 f"Id {key} appears twice; the first is kept."))
+    layer = layer.loc[~duplicated].reset_index(drop=True)
+    layer.attrs["repaired"] = repaired  # id -> (feature number, why it was invalid)
+    return layer, problems
+
+
+def _feature_geometry(raw) -> tuple[object, tuple[str, str] | None]:
+    """The feature's shapely geometry, or None and why it cannot be used (in both languages)."""
+    if not raw:
+        return None, ("没有几何图形", "has no geometry")
+    try:
+        geometry = shapely.from_geojson(json.dumps(raw))
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        if "LinearRing" in str(exc) or "at least 4" in str(exc):
+            return None, ("的面只有不到 4 个点，围不成一个面", "has a ring of fewer than 4 points")
+        return None, (f"的几何图形无法识别（{_short(exc)[:60]}）", f"has a geometry that cannot be read ({_short(exc)[:60]})")
+    if geometry is None or geometry.is_empty:
+        return None, ("的几何图形是空的", "has an empty geometry")
+    if not np.isfinite(shapely.get_coordinates(geometry)).all():
+        return None, ("的坐标不是有限数字", "has coordinates that are not finite numbers")
+    return geometry, None
+
+
+def _as_text(value) -> str | None:
+    """Properties can hold numbers, lists or dicts: keep them as text, never as objects."""
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

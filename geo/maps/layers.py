@@ -1,0 +1,172 @@
+"""Turn status views into map layers and legends: the same category is the same colour everywhere.
+
+Examples
+--------
+>>> style_for("closure", "sealed")["fillColor"]
+'#d32f2f'
+>>> style_for("closure", "missing")["dashArray"]
+'4 3'
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.domain import vocab
+from geo.domain.per_value import map_distinct
+from geo.domain.labels import t
+from geo.maps.mapview import Layer, Legend, LegendEntry
+from geo.domain.vocab import MISSING
+from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
+
+MISSING_COLOR = vocab.color("report", MISSING)
+
+
+def style_for(vocabulary: str, code: str, point: bool = False) -> dict:
+    """Leaflet path style of a category; 'missing' is grey with a dashed outline on every map."""
+    if code == MISSING:
+        return {"color": "#616161", "weight": 1.5, "dashArray": "4 3", "fillColor": MISSING_COLOR,
+                "fillOpacity": 0.55}
+    fill = vocab.color(vocabulary, code)
+    if point:
+        return {"color": "#ffffff", "weight": 1.5, "fillColor": fill, "fillOpacity": 0.95}
+    # The outline in the fill colour keeps a 100-metre compound visible as a dot at district zoom.
+    return {"color": fill, "weight": 2, "fillColor": fill, "fillOpacity": 0.6}
+
+
+def styles(vocabulary: str, point: bool = False) -> dict[str, dict]:
+    return {code: style_for(vocabulary, code, point) for code in [*vocab.codes(vocabulary), MISSING]}
+
+
+def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: str) -> Legend:
+    """Legend with every category of ``vocabulary`` and 'no report', each with its count."""
+    counts = categories.value_counts()
+    entries = [LegendEntry(vocab.label(vocabulary, code, lang), vocab.color(vocabulary, code),
+                           int(counts.get(code, 0))) for code in vocab.codes(vocabulary)]
+    entries.append(LegendEntry(t("legend_missing", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
+    return Legend(title, entries)
+
+
+def _values(values: pd.Series, suffix: str = "") -> pd.Series:
+    """Numbers and text as a tooltip shows them: whole numbers without '.0', '—' for nothing.
+
+    >>> _values(pd.Series([3.0, None, 2.5, float("inf")]), "天").tolist()
+    ['3天', '—', '2.5天', '—']
+    """
+    def one(value) -> str:
+        if not isinstance(value, str) and value in (np.inf, -np.inf):
+            return "—"
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return f"{value}{suffix}"
+
+    return map_distinct(values, one, missing="—")
+
+
+def _states(vocabulary: str, codes: pd.Series, lang: str) -> pd.Series:
+    labels = {code: vocab.label(vocabulary, code, lang) for code in vocab.codes(vocabulary)}
+    return map_distinct(codes, lambda c: labels.get(str(c), t("legend_missing", lang)),
+                        missing=t("legend_missing", lang))
+
+
+def compound_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+    frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
+                          "state": _states("closure", view["category"], lang), "zone": _values(view["zone_name"]),
+                          "residents": _values(view["residents"]), "fever": _values(view["fever_reports"])})
+    fields = [(t("col_closure", lang), "state"), (t("col_zone", lang), "zone"),
+              (t("col_residents", lang), "residents"), (t("col_fever_reports", lang), "fever")]
+    return Layer(t("layer_compounds", lang), "compounds", frame, styles("closure"), fields, ("compounds",),
+                 show=show)
+
+
+def site_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+    ledger = view["health_ledger"].astype(object)
+    frame = pd.DataFrame({
+        "id": view["id"].astype(str), "category": view["category"],
+        "state": _states("resumption", view["category"], lang),
+        "workers": _values(view["workers_returned"]) + " / " + _values(view["workers_total"]),
+        "ledger": map_distinct(ledger, lambda c: vocab.label("yes_no", str(c), lang), missing="—"),
+        "zone": _values(view["zone_name"])})
+    fields = [(t("col_resumption", lang), "state"), (t("col_workers", lang), "workers"),
+              (t("col_health_ledger", lang), "ledger"), (t("col_zone", lang), "zone")]
+    return Layer(t("layer_sites", lang), "sites", frame, styles("resumption", point=True), fields, ("sites",),
+                 radius=8, show=show)
+
+
+def supply_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+    items = {code: vocab.label("item", code, lang) for code in vocab.codes("item")}
+    short = map_distinct(view["short_items"], lambda s: ", ".join(items.get(c, c) for c in str(s).split(",") if c)
+                         or "—", missing="—")
+    days = pd.to_numeric(view["min_days"], errors="coerce").astype(float).round(1)
+    frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
+                          "state": _states("supply_level", view["category"], lang),
+                          "days": _values(days, t("unit_days", lang)), "short": short})
+    fields = [(t("col_supply_level", lang), "state"), (t("col_min_days", lang), "days"),
+              (t("col_short_items", lang), "short")]
+    return Layer(t("layer_supplies", lang), "supplies", frame, {
+        **styles("supply_level"), **{f"pt_{k}": v for k, v in styles("supply_level", point=True).items()}
+    }, fields, ("compounds", "sites"), show=show)
+
+
+def zone_outline_layer(zones: gpd.GeoDataFrame, lang: str) -> Layer:
+    """Zone boundaries as context on every map: visible with no base map, never in the way of a click."""
+    frame = pd.DataFrame({"id": zones["id"].astype(str).to_numpy(), "category": "outline"})
+    return Layer(t("layer_zone_outlines", lang), "outlines", frame,
+                 {"outline": {"color": "#546e7a", "weight": 1.5, "fill": False, "opacity": 0.8}},
+                 places=("zones",), interactive=False, tooltips=False)
+
+
+def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tuple[Layer, Legend]:
+    """Zones shaded by five equal-interval classes of a metric; zones without data are 'missing'."""
+    chosen = metric(metric_code)
+    values = zones[metric_code]
+    unit = chosen.unit
+    frame = pd.DataFrame({"id": zones["id"].astype(str), "category": classify(values),
+                          "value": _values(values, unit), "street": _values(zones["street"]),
+                          "leader": _values(zones["leader"])})
+    fields = [(chosen.zh if lang == "zh" else chosen.en, "value"), (t("col_street", lang), "street"),
+              (t("col_leader", lang), "leader")]
+    style = {f"c{i + 1}": {"color": "#37474f", "weight": 1.2, "fillColor": color, "fillOpacity": 0.8}
+             for i, color in enumerate(CLASS_COLORS)}
+    style[MISSING] = style_for("report", MISSING)
+    breaks = class_breaks(values)
+    counts = frame["category"].value_counts()
+    low = float(values.min()) if values.notna().any() else 0.0
+    entries = []
+    for i, upper in enumerate(breaks):
+        start = low if i == 0 else breaks[i - 1]
+        entries.append(LegendEntry(f"{start:g}–{upper:g}{unit}", CLASS_COLORS[i], int(counts.get(f"c{i + 1}", 0))))
+    entries.append(LegendEntry(t("legend_no_data", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
+    legend = Legend(chosen.zh if lang == "zh" else chosen.en, entries)
+    return Layer(t("layer_zones", lang), "zones", frame, style, fields, ("zones",)), legend
+
+
+#: Colour of what an upload would change, on the preview map only (no status uses it).
+HIGHLIGHT = "#00b8d4"
+
+
+def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
+                    sources: tuple[str, ...] = ()) -> tuple[Layer, Legend]:
+    """Places an upload would change, highlighted; the others quiet grey.
+
+    ``sources`` names the dataset layers that hold the places' shapes; without
+    it ``places`` brings its own ``geometry`` and ``name`` (an uploaded layer).
+    """
+    category = places["id"].astype(str).isin(changed).map({True: "changed", False: "same"})
+    labels = {"changed": t("upload_changed", lang), "same": t("upload_same", lang)}
+    frame = places.assign(id=places["id"].astype(str), category=category, change=category.map(labels))
+    if sources:
+        frame = pd.DataFrame(frame[["id", "category", "change"]])
+    styles = {"changed": {"color": HIGHLIGHT, "weight": 3, "fillColor": HIGHLIGHT, "fillOpacity": 0.7},
+              "same": {"color": "#9e9e9e", "weight": 1, "fillColor": "#e0e0e0", "fillOpacity": 0.4},
+              "pt_changed": {"color": "#ffffff", "weight": 2, "fillColor": HIGHLIGHT, "fillOpacity": 1},
+              "pt_same": {"color": "#ffffff", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.8}}
+    counts = category.value_counts()
+    legend = Legend(t("upload_preview", lang), [
+        LegendEntry(t("upload_changed", lang), HIGHLIGHT, int(counts.get("changed", 0))),
+        LegendEntry(t("upload_same", lang), "#e0e0e0", int(counts.get("same", 0))),
+    ])
+    return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("col_change", lang), "change")],
+                 sources), legend

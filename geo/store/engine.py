@@ -1,0 +1,65 @@
+"""The database behind the store: one SQLAlchemy engine per URL, one MetaData for every table.
+
+SQLite (the default) gets write-ahead logging and a busy timeout so that the app
+can read while an import writes, and two imports wait for each other instead of
+failing. PostgreSQL (with PostGIS) serves several app processes at once; writers
+take one lock so that versions are written one after the other (see
+:func:`lock_for_writing`). The schema is brought up to date by :mod:`geo.store.migrate`.
+
+Examples
+--------
+>>> engine = connect("sqlite://")
+>>> engine.dialect.name
+'sqlite'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+metadata = MetaData()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@lru_cache(maxsize=8)
+def connect(url: str) -> Engine:
+    """An engine for ``url`` whose schema is the newest (migrated); SQLite folders are made as needed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # pre_ping: a pooled PostgreSQL connection may have been closed by a restart or a proxy
+    engine = create_engine(url, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    import geo.accounts.auth  # noqa: F401  (registers the account tables on the metadata)
+    import geo.store.versions  # noqa: F401  (registers the store tables on the metadata)
+    from geo.store.migrate import migrate
+
+    migrate(engine)
+    return engine
+
+
+def lock_for_writing(conn: Connection) -> None:
+    """Take the store's write lock for the rest of ``conn``'s transaction; waits for other writers.
+
+    Run it first in a transaction that reads the store and then writes a version,
+    so that two imports at the same moment, from any process, land one after the
+    other and the second sees the first.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(730002)")
+    elif conn.dialect.name == "sqlite":
+        # a write as the first statement makes SQLite start the transaction holding its write
+        # lock (waiting up to busy_timeout), before the reads that follow
+        conn.exec_driver_sql("UPDATE store_meta SET value = value WHERE key = 'lock'")

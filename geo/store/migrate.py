@@ -1,0 +1,71 @@
+"""Schema migrations: every store is brought to the newest schema by Alembic, never rebuilt.
+
+The migrations live in ``migrations/`` of the project. A store made before there
+were migrations (no ``alembic_version`` table but the store's tables) is the
+first revision, :data:`BASELINE`, and is upgraded from there. A brand-new empty
+database gets the tables of :data:`geo.store.engine.metadata` at once and is stamped as the
+newest revision, which is what the migrations make too (a test compares both).
+
+Examples
+--------
+>>> from geo.store.engine import connect
+>>> current_revision(connect("sqlite://")) == head()
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from alembic.command import stamp, upgrade
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+from geo.settings import PROJECT_DIR
+
+BASELINE = "0001"  # the schema of the store before migrations
+
+
+def config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head() -> str:
+    """The newest revision."""
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the store at ``engine`` to ``revision`` (default: the newest schema), keeping every row."""
+    from geo.store.engine import metadata
+
+    with engine.begin() as conn:
+        lock(conn)
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" in tables and MigrationContext.configure(conn).get_current_revision() == head():
+            return
+        if revision == "head" and not tables - {"alembic_version"}:
+            metadata.create_all(conn)  # an empty database: the newest schema at once
+            stamp(config(conn), "head")
+            return
+        if "alembic_version" not in tables and "versions" in tables:
+            stamp(config(conn), BASELINE)  # a store from before migrations
+        upgrade(config(conn), revision)
+
+
+def lock(conn: Connection) -> None:
+    """Several app processes may start together: one migrates, the others wait for it."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(730001)")

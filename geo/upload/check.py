@@ -1,0 +1,262 @@
+"""From a staff member's file to a new version: check (dry run), then commit, or roll back.
+
+The same functions serve the upload page and ``python -m geo check/import/rollback``.
+Nothing is stored by :func:`check_file`; :func:`commit` stores the whole file or
+nothing, and refuses anyone whose role does not allow it, whatever page or
+command they came from.
+
+Examples
+--------
+>>> summarise_counts("compounds", added=2, changed=1)[0][0]
+'新增 2 个物业小区'
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+import shapely
+from sqlalchemy.engine import Engine
+
+from geo.accounts import auth
+from geo.store import backup
+from geo.io import datum_guess as crs
+from geo.store import versions as store
+from geo.domain import vocab
+from geo.io.read import Problem, decode, read_layer, read_table
+from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.analysis.views import Thresholds, supply_level
+
+#: The geometry layer whose ids a status table's place ids refer to.
+PLACES = {"compound_status": ("compounds",), "site_status": ("sites",), "supplies": ("compounds", "sites")}
+GEOMETRY_TYPES = {"zones": ("Polygon", "MultiPolygon"), "compounds": ("Polygon", "MultiPolygon"),
+                  "sites": ("Point",)}
+
+
+@dataclass
+class Check:
+    """The dry run of one upload: what is wrong, what would change. Nothing is stored yet."""
+
+    kind: str
+    file_name: str
+    content: bytes
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)
+    delta: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows new or changed
+    fields: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per changed field
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    datum: str | None = None
+    present: list[str] | None = None  # columns the file had: the others keep their stored values
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and len(self.frame) > 0
+
+    @property
+    def changed_ids(self) -> list[str]:
+        """Ids of the places the upload would change, for the preview map."""
+        if self.delta.empty:
+            return []
+        column = {"compound_status": "compound_id", "site_status": "site_id", "supplies": "place_id"}.get(
+            self.kind, "id")
+        return sorted(set(self.delta[column].dropna().astype(str)))
+
+
+def _file_problem(name: str, zh: str, en: str) -> Problem:
+    return Problem(name, None, None, None, zh, en)
+
+
+def _places(engine: Engine, kind: str) -> pd.DataFrame:
+    frames = [store.place_names(engine, layer) for layer in PLACES[kind]]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["id", "name"])
+
+
+def suggest(value: str, name: str | None, places: pd.DataFrame, limit: int = 3) -> list[str]:
+    """The closest existing places to an unknown id (by its name when the file gives one).
+
+    >>> places = pd.DataFrame({"id": ["XA-C0001", "XA-C0002"], "name": ["金桂花园", "温泉名城"]})
+    >>> suggest("XA-C001", None, places, 1)
+    ['XA-C0001（金桂花园）']
+    >>> suggest("X9", "温泉名城", places)
+    ['XA-C0002（温泉名城）']
+    """
+    names = dict(zip(places["id"].astype(str), places["name"].astype(str)))
+    found: list[str] = []
+    if name:
+        by_name = {v: k for k, v in names.items()}
+        found += [by_name[n] for n in difflib.get_close_matches(name, list(by_name), n=limit, cutoff=0.5)]
+    found += difflib.get_close_matches(value, list(names), n=limit, cutoff=0.6)
+    unique = list(dict.fromkeys(found))[:limit]
+    return [f"{i}（{names[i]}）" for i in unique]
+
+
+def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[str, str],
+                 source: str) -> list[Problem]:
+    key = TABLES[kind].key[0]
+    name_column = {"compound_status": "compound_name", "site_status": "site_name", "supplies": "place_name"}[kind]
+    known = set().union(*(store.place_ids(engine, layer) for layer in PLACES[kind]))
+    unknown = frame.loc[~store.member_of(frame[key].astype(str), known)]
+    if unknown.empty:
+        return []
+    places = _places(engine, kind)  # names for the suggestions, read only when they are needed
+    header = headers.get(key, TABLES[kind].column(key).zh)
+    problems = []
+    for row, value, name in zip(unknown.index, unknown[key].astype(str), unknown[name_column]):
+        if not isinstance(value, str) or not value.strip():
+            continue  # an empty id is already reported
+        hints = suggest(value, None if pd.isna(name) else str(name), places)
+        hint_zh = f"是否为：{'、'.join(hints)}？" if hints else "请核对编号，或先上传该场所的图层。"
+        hint_en = f"Did you mean: {', '.join(hints)}?" if hints else "Check the id, or upload the place's layer first."
+        problems.append(Problem(source, int(row), header, value, f"编号 {value} 在地图上找不到。{hint_zh}",
+                                f"Id {value} matches no place on the map. {hint_en}"))
+    return problems
+
+
+def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
+    newest = store.newest_report_date(engine)  # the year of dates written as 2月25日
+    year = int(newest[:4]) if newest else None
+    # every row is checked, also rows with other problems: staff see everything at once
+    reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
+    problems = list(reading.problems)
+    if not reading.frame.empty:
+        problems += _unknown_ids(engine, kind, reading.frame, reading.headers, file_name)
+    return reading.frame, problems, list(reading.notices), list(reading.headers)
+
+
+def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None) -> tuple:
+    frame, problems = read_layer(content, kind, name=file_name)
+    repaired = dict(frame.attrs.get("repaired", {}))
+    notices: list[tuple[str, str]] = []
+    if problems and frame.empty:
+        return frame, problems, notices, None
+    try:
+        collection = json.loads(decode(content))
+    except ValueError:
+        collection = {}
+    reference = store.current(engine, kind)
+    zones = store.current(engine, "zones")
+    area = shapely.union_all(zones.geometry.to_numpy()) if len(zones) else None
+    resolved, crs_problems, crs_notices = crs.resolve_datum(
+        collection if isinstance(collection, dict) else {},
+        dict(zip(frame["id"].astype(str), frame.geometry)),
+        reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
+        area=area, chosen=datum, source_name=file_name)
+    problems += crs_problems
+    notices += [(n.zh, n.en) for n in crs_notices]
+    if resolved and not crs_problems:
+        frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
+    for fid, (number, reason) in repaired.items():
+        problems.append(Problem(file_name, number, "geometry", fid,
+                                f"要素 {fid} 的图形无效（{reason}），如边界自相交。请在 GIS 软件中修复（如“修复几何”）后再上传。",
+                                f"Feature {fid} has an invalid geometry ({reason}), such as a self-intersection; "
+                                "repair it in the GIS software and upload again."))
+    wrong = ~frame.geometry.geom_type.isin(GEOMETRY_TYPES[kind])
+    for number, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
+        if wrong.iloc[number]:
+            expected = "面（Polygon）" if kind != "sites" else "点（Point）"
+            problems.append(Problem(file_name, number + 1, "geometry", str(fid),
+                                    f"要素 {fid} 的图形是 {gtype}，{TABLES[kind].zh}应为{expected}。",
+                                    f"Feature {fid} is a {gtype}; {TABLES[kind].en} must be {expected}."))
+    return frame, problems, notices, resolved
+
+
+def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=None, datum: str | None = None,
+               max_bytes: int | None = None, thresholds: Thresholds = Thresholds()) -> Check:
+    """Read and check an upload, and work out what it would change. Stores nothing."""
+    if kind not in TABLES:
+        raise ValueError(f"unknown table kind {kind!r}")
+    if max_bytes is not None and len(content) > max_bytes:
+        return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(
+            file_name, f"文件有 {len(content) / 1e6:.3g} MB，超过上限 {max_bytes / 1e6:.3g} MB。请拆分后分别上传。",
+            f"The file is {len(content) / 1e6:.3g} MB, over the {max_bytes / 1e6:.3g} MB limit; split it.")])
+    if not content.strip():
+        return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, "文件是空的。",
+                                                                              "The file is empty.")])
+    resolved, present = None, None
+    if kind in GEOMETRY_TABLES:
+        frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum)
+    else:
+        frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
+    problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
+    result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present)
+    if frame.empty and not problems:
+        result.problems.append(_file_problem(file_name, "文件中没有数据行。", "The file has no data rows."))
+    if result.ok:  # a partial file keeps the stored values of the columns it lacks
+        result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
+        result.summary = summarise(engine, kind, result, thresholds)
+    return result
+
+
+def summarise_counts(kind: str, added: int, changed: int) -> list[tuple[str, str]]:
+    table = TABLES[kind]
+    unit = "行" if kind in STATUS_TABLES else "个"
+    lines = []
+    if added:
+        lines.append((f"新增 {added} {unit}{table.zh}", f"{added} new {table.en.lower()}"))
+    if changed:
+        lines.append((f"{changed} {unit}{table.zh}有修改", f"{changed} {table.en.lower()} changed"))
+    if not lines:
+        lines.append(("与现有数据相同，没有变化。", "Identical to the stored data: nothing changes."))
+    return lines
+
+
+def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -> list[tuple[str, str]]:
+    """Plain lines such as '23 个小区封闭状态变化（其中 5 个转为全封闭）'."""
+    delta = check.delta
+    added = int((delta["_change"] == "added").sum()) if len(delta) else 0
+    changed = int((delta["_change"] == "changed").sum()) if len(delta) else 0
+    lines = summarise_counts(kind, added, changed)
+    if kind in ("compound_status", "site_status") and len(delta):
+        key, state, vocabulary = (("compound_id", "closure", "closure") if kind == "compound_status"
+                                  else ("site_id", "resumption", "resumption"))
+        latest = check.frame.sort_values("date").drop_duplicates(key, keep="last").set_index(key)
+        before = store.latest_before(engine, kind, state, str(latest["date"].min()))  # what the upload changes from
+        moved = latest.loc[latest[state] != before.reindex(latest.index), state]
+        moved = moved[before.reindex(moved.index).notna()]
+        noun = ("个小区封闭状态变化", "compounds change closure status") if kind == "compound_status" else (
+            "个工地复工状态变化", "sites change resumption state")
+        if len(moved):
+            parts = moved.value_counts()
+            detail_zh = "、".join(f"{n} 个转为{vocab.label(vocabulary, c, 'zh')}" for c, n in parts.items())
+            detail_en = ", ".join(f"{n} to {vocab.label(vocabulary, c, 'en').lower()}" for c, n in parts.items())
+            lines.append((f"{len(moved)} {noun[0]}（{detail_zh}）", f"{len(moved)} {noun[1]} ({detail_en})"))
+        if kind == "compound_status":
+            fever = int(pd.to_numeric(latest["fever_reports"], errors="coerce").fillna(0).sum())
+            if fever:
+                lines.append((f"报告发热 {fever} 人", f"{fever} fever reports"))
+    if kind == "supplies" and len(delta):
+        rows = check.frame
+        use = pd.to_numeric(rows["daily_use"], errors="coerce").astype(float)
+        days = pd.to_numeric(rows["on_hand"], errors="coerce").astype(float) / use.where(use > 0)
+        levels = pd.Series(supply_level(days.fillna(float("inf")), thresholds.low, thresholds.critical),
+                           index=rows.index)
+        short = rows.loc[levels != "adequate", "place_id"].nunique()
+        if short:
+            lines.append((f"{short} 个场所物资偏紧或告急", f"{short} places short of supplies"))
+    if kind in GEOMETRY_TABLES and check.datum and check.datum != "wgs84":
+        lines.append((f"坐标已从 {crs.label_datum(check.datum, 'zh')} 转换为 WGS-84",
+                      f"Coordinates converted from {crs.label_datum(check.datum, 'en')} to WGS-84"))
+    return lines
+
+
+def commit(engine: Engine, check: Check, user: auth.User | None) -> store.Applied:
+    """Store a checked upload as a new version: the whole file, or nothing."""
+    auth.require(user, "upload")
+    if not check.ok:
+        raise ValueError("a file with problems cannot be imported")
+    backup.before_change(engine)
+    return store.apply_rows(engine, check.kind, check.frame, user.name, "import", check.file_name, check.content,
+                            [list(line) for line in check.summary], rows_in_file=len(check.frame),
+                            present=check.present)
+
+
+def rollback_to(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
+    """Bring a table back to how it was right after ``version``; itself a new version."""
+    auth.require(user, "rollback")
+    backup.before_change(engine)
+    return store.rollback(engine, version, user.name)
+

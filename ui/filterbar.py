@@ -1,0 +1,68 @@
+"""Sidebar filters kept in the URL: each widget's key is its query parameter."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.domain import vocab
+from geo.analysis.filters import MAX_QUERY_LENGTH, Filters
+from geo.domain.labels import t
+from geo.domain.vocab import MISSING
+from ui.common import dataset, dates, lang, settings
+from ui.urlstate import from_url, text_from_url, to_url
+
+
+def _options(frame, column: str, within: dict[str, list]) -> list[str]:
+    rows = frame
+    for other, chosen in within.items():
+        if chosen:
+            rows = rows[rows[other].isin(chosen)]
+    return sorted(rows[column].dropna().astype(str).unique())
+
+
+def _multiselect(label: str, options: list[str], key: str, placeholder: str | None = None, **kwargs) -> list[str]:
+    from_url(key, options, multi=True)
+    return st.sidebar.multiselect(label, options, key=key, placeholder=placeholder or t("f_all", lang()), **kwargs)
+
+
+def _zone_options(candidates: list[str]) -> tuple[list[str], str | None]:
+    """The zones to offer, and a hint when there are too many to list (a province has thousands: the browser
+    built 7,000 options on every page). Then only the zones already chosen (or in the URL) stay."""
+    if len(candidates) <= int(settings()["zone_list_max"]):
+        return candidates, None
+    allowed = set(candidates)
+    chosen = st.session_state.get("zone")
+    chosen = st.query_params.get_all("zone") if chosen is None else chosen
+    return [z for z in dict.fromkeys(chosen) if z in allowed], t("f_zone_narrow", lang(), count=len(candidates))
+
+
+def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -> Filters:
+    """Date, district, street, zone, status and search widgets; the URL carries every choice."""
+    lg = lang()
+    all_dates = list(reversed(dates()))
+    zones = dataset().zones
+    date = None
+    if all_dates:
+        from_url("date", all_dates, default=all_dates[0])
+        date = st.sidebar.selectbox(t("f_date", lg), all_dates, key="date")
+    district = _multiselect(t("f_district", lg), _options(zones, "district", {}), "district")
+    street = _multiselect(t("f_street", lg), _options(zones, "street", {"district": district}), "street")
+    zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
+    zone_options, narrow = _zone_options(_options(zones, "id", {"district": district, "street": street}))
+    zone = _multiselect(t("f_zone", lg), zone_options, "zone", placeholder=narrow,
+                        disabled=bool(narrow and not zone_options), format_func=lambda z: zone_names.get(z, z))
+    status: list[str] = []
+    if status_vocabulary:
+        status = _multiselect(t("f_status", lg), [*vocab.codes(status_vocabulary), MISSING], "status",
+                              format_func=lambda c: t("legend_missing", lg) if c == MISSING
+                              else vocab.label(status_vocabulary, c, lg))
+    q = ""
+    if search:
+        text_from_url("q", MAX_QUERY_LENGTH)
+        q = st.sidebar.text_input(t("f_search", lg), key="q", max_chars=MAX_QUERY_LENGTH)
+    filters = Filters(date=date, district=tuple(district), street=tuple(street), zone=tuple(zone),
+                      status=tuple(status), q=q or "")
+    for key in ("date", "district", "street", "zone", "status", "q"):
+        to_url(key, getattr(filters, key))
+    st.sidebar.caption(t("share_link", lg))
+    return filters

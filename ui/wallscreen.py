@@ -1,0 +1,246 @@
+"""The wall display's layout: chromeless dark page, big tiles, the map, legend and attention list.
+
+Every value reaching HTML here is a number or passes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from html import escape
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.analysis.attention import attention_items
+from geo.analysis.kpi import Kpi, compute_kpis
+from geo.domain.labels import t
+from geo.maps.layers import (category_legend, compound_layer, site_layer, supply_layer, zone_choropleth,
+                        zone_outline_layer)
+from geo.maps.mapview import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
+from geo.maps.mapview import base_map as base_map_of
+from geo.store.versions import newest_version_time
+from geo.domain.vocab import MISSING
+from geo.analysis.wall import VIEWS, banners, pick_view, track_changes
+from ui.common import dataset, engine, home_bounds, place_sources, settings, thresholds, view
+from ui.common import dates as all_dates
+
+CSS = """
+<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer,
+  #MainMenu { display: none !important; }
+  .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #07101f !important; }
+  [data-testid="stMainBlockContainer"], .block-container { padding: 1.2vh 1.2vw 0 1.2vw !important;
+    max-width: 100% !important; }
+  .stApp * { color: #e8eef7; }
+  [data-stale="true"], .stale-element { opacity: 1 !important; transition: none !important; }
+  .wall-top { display: flex; align-items: baseline; gap: 1.5vw; margin-bottom: .6vh; }
+  .wall-title { font-size: 2.1vw; font-weight: 700; letter-spacing: .05em; }
+  .wall-sub { font-size: 1.05vw; color: #9fb3c8 !important; }
+  .wall-view { margin-left: auto; font-size: 1.3vw; padding: .2vh .8vw; border-radius: .4vw;
+    background: #12305a; }
+  .wall-banner { font-size: 1.05vw; padding: .5vh 1vw; border-radius: .4vw; margin: .3vh 0; }
+  .wall-banner.stale { background: #7a1d1d; }
+  .wall-banner.incomplete { background: #6b4a00; }
+  .wall-banner.error { background: #3b3b3b; color: #ffd7d7 !important; font-size: .85vw; }
+  .wall-tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: .8vw; margin: .6vh 0 .9vh 0; }
+  .wall-tile { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw; padding: .8vh 1vw; }
+  .wall-tile .label { font-size: 1.05vw; color: #9fb3c8 !important; }
+  .wall-tile .value { font-size: 3.6vw; font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; }
+  .wall-tile .delta { font-size: 1vw; }
+  .wall-tile .delta.up-bad, .wall-tile .delta.down-good { color: #ff7b7b !important; }
+  .wall-tile .delta.up-good, .wall-tile .delta.down-bad { color: #5be49b !important; }
+  .wall-tile .delta.flat { color: #9fb3c8 !important; }
+  .wall-legend, .wall-attention { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw;
+    padding: .8vh .8vw; margin-bottom: .8vh; }
+  .wall-legend h4, .wall-attention h4 { font-size: 1.15vw; margin: 0 0 .4vh 0; }
+  .wall-legend .row { display: flex; align-items: center; gap: .5vw; font-size: 1vw; margin: .25vh 0; }
+  .wall-legend .swatch { width: 1.3vw; height: .9vw; border-radius: .15vw; display: inline-block; }
+  .wall-attention .item { font-size: .95vw; margin: .3vh 0; line-height: 1.3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .wall-attention .reason { display: inline-block; min-width: 5.2vw; padding: 0 .3vw; border-radius: .2vw;
+    margin-right: .4vw; font-size: .85vw; text-align: center; }
+  .wall-attention .fever { background: #b71c1c; } .wall-attention .no_ledger { background: #6d4c41; }
+  .wall-attention .supplies { background: #ad1457; } .wall-attention .missing { background: #616161; }
+  iframe[title="streamlit_folium.st_folium"] { height: 66vh !important; border-radius: .6vw; }
+</style>
+"""
+
+# Inside the map's frame: the map fills the frame, on a dark ground where no tiles are drawn.
+MAP_CSS = """<style>#map_div, .folium-map { height: 100vh !important; }
+.leaflet-container { background: #0b1a2e !important; }
+.leaflet-tooltip { font-size: 16px; }</style>"""
+
+DELTA_MEANING = {"kpi_resumption_rate": "good", "kpi_short": "bad", "kpi_not_reported": "bad"}
+LEGEND_KEYS = {"compounds": ("legend_closure", "closure"), "sites": ("legend_resumption", "resumption"),
+               "supplies": ("legend_supply", "supply_level")}
+LAYERS = {"compounds": compound_layer, "sites": site_layer, "supplies": supply_layer}
+
+
+@dataclass
+class Snapshot:
+    """Everything the wall shows, read in one go so that a failure leaves the last good one on screen."""
+
+    date: str
+    kpis: list[Kpi]
+    view: str
+    layer: Layer
+    legend: Legend
+    attention: pd.DataFrame
+    banners: list[tuple[str, str, str]]
+    read_at: dt.datetime
+    bounds: tuple
+    zones: object = field(repr=False, default=None)
+    places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
+    sources: dict = field(repr=False, default_factory=dict)  # their packs
+
+
+def wall_css() -> None:
+    st.markdown(CSS, unsafe_allow_html=True)  # our own style sheet, no data in it
+
+
+def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
+    """Read the newest data and lay it out; raises when the store cannot be read."""
+    s = settings()
+    ds = dataset()
+    dates = all_dates()
+    if not dates:
+        return None
+    date = dates[-1]
+    limits = thresholds()
+    chosen = pick_view(time.time(), float(s["wall_rotate_seconds"]), pinned)
+    compounds, sites = view("compounds", date), view("sites", date)
+    if chosen == "zones":
+        layer, legend = zone_choropleth(view("zones", date), "closed_share", lg)
+    else:
+        frame = {"compounds": compounds, "sites": sites, "supplies": view("supplies", date)}[chosen]
+        layer = LAYERS[chosen](frame, lg)
+        title, vocabulary = LEGEND_KEYS[chosen]
+        legend = category_legend(t(title, lg), vocabulary, frame["category"], lg)
+    layer.highlight = frozenset(_changed(chosen, layer))
+    places = [zone_outline_layer(ds.zones, lg), *_view_layers(date, lg)]
+    missing = int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum())
+    now = dt.datetime.now(dt.timezone.utc)
+    return Snapshot(
+        date=date, kpis=compute_kpis(ds, date, limits), view=chosen, layer=layer, legend=legend,
+        attention=attention_items(compounds, sites, float(s["wall_attention_days"])),
+        banners=banners(date, newest_version_time(engine()), now, float(s["wall_stale_hours"]), missing,
+                        len(compounds) + len(sites)),
+        read_at=now, bounds=home_bounds("compounds") or home_bounds("zones", share=1.0), zones=ds.zones,
+        places=places, sources=_sources(places),
+    )
+
+
+def _changed(view_name: str, layer: Layer) -> set[str]:
+    """Places of this view whose state changed since an earlier refresh, within the highlight time."""
+    current = dict(zip(layer.frame["id"], layer.frame["category"]))
+    memory = st.session_state.setdefault("wall_memory", {})
+    previous, since = memory.get(view_name, (None, {}))
+    since, lit = track_changes(previous, current, since, time.time(), float(settings()["wall_highlight_minutes"]))
+    memory[view_name] = (current, since)
+    return lit
+
+
+def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
+    parts = [f'<div class="wall-top"><span class="wall-title">{escape(t("app_title", lg))}</span>']
+    if snapshot is not None:
+        read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
+        parts.append(f'<span class="wall-sub">{escape(t("data_as_of", lg, date=snapshot.date))} · '
+                     f'{escape(t("wall_read_at", lg, time=read_at))}</span>')
+        parts.append(f'<span class="wall-view">{escape(t("page_" + snapshot.view, lg))}</span>')
+    parts.append("</div>")
+    if snapshot is not None:
+        for level, zh, en in snapshot.banners:
+            parts.append(f'<div class="wall-banner {escape(level)}">{escape(zh if lg == "zh" else en)}</div>')
+    if error:
+        parts.append(f'<div class="wall-banner error">{escape(t("wall_error", lg, error=error))}</div>')
+    st.markdown("".join(parts), unsafe_allow_html=True)
+
+
+def tiles(kpis: list[Kpi], lg: str) -> None:
+    cells = []
+    for kpi in kpis:
+        meaning = DELTA_MEANING.get(kpi.key)
+        if kpi.delta is None or kpi.delta == 0 or meaning is None:
+            klass = "flat"
+        else:
+            klass = f"{'up' if kpi.delta > 0 else 'down'}-{meaning}"
+        delta = "" if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit} {escape(t('kpi_vs_previous', lg))}"
+        cells.append(f'<div class="wall-tile"><div class="label">{escape(t(kpi.key, lg))}</div>'
+                     f'<div class="value">{kpi.value:g}{escape(kpi.unit)}</div>'
+                     f'<div class="delta {klass}">{delta}</div></div>')
+    st.markdown(f'<div class="wall-tiles">{"".join(cells)}</div>', unsafe_allow_html=True)
+
+
+def legend_box(legend: Legend) -> str:
+    rows = [f"<h4>{escape(legend.title)}</h4>"]
+    for entry in legend.entries:
+        border = "2px dashed #bdbdbd" if entry.dashed else "none"
+        count = "" if entry.count is None else f" ({entry.count})"
+        rows.append(f'<div class="row"><span class="swatch" style="background:{escape(entry.color)};'
+                    f'border:{border}"></span>{escape(entry.label)}{count}</div>')
+    return f'<div class="wall-legend">{"".join(rows)}</div>'
+
+
+def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
+    rows = [f"<h4>{escape(t('wall_attention', lg))} ({len(items)})</h4>"]
+    for item in items.head(limit).itertuples():
+        detail = ""
+        if item.reason == "fever":
+            detail = t("wall_fever_count", lg, count=int(item.value))
+        elif item.reason == "supplies":
+            detail = t("wall_days_left", lg, days=f"{item.value:.1f}")
+        zone = "" if not isinstance(item.zone_name, str) else f" · {item.zone_name}"
+        rows.append(f'<div class="item"><span class="reason {escape(item.reason)}">'
+                    f'{escape(t("wall_reason_" + item.reason, lg))}</span>{escape(str(item.name))}'
+                    f'{escape(zone)} {escape(detail)}</div>')
+    if len(items) > limit:
+        rows.append(f'<div class="item">{escape(t("wall_more", lg, count=len(items) - limit))}</div>')
+    return f'<div class="wall-attention">{"".join(rows)}</div>'
+
+
+def _view_layers(date: str, lg: str) -> list[Layer]:
+    """The four views' layers without places shown: what the wall's map holds from the start."""
+    layers = [LAYERS[name](view(name, date).iloc[0:0], lg) for name in LAYERS]
+    layers.append(zone_choropleth(view("zones", date).iloc[0:0], "closed_share", lg)[0])
+    return layers
+
+
+def _sources(layers: list[Layer]) -> dict:
+    datum = overlay_datum(settings())
+    return {layer.key: place_sources(layer.places, datum) for layer in layers}
+
+
+def base_map(snapshot: Snapshot, lg: str) -> folium.Map:
+    """The part of the map that stays the same between refreshes: tiles, outlines, every view's places."""
+    m = base_map_of(snapshot.places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600, control=False)
+    m.get_root().header.add_child(folium.Element(MAP_CSS))
+    return m
+
+
+def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
+    """The current view's statuses, sent to the open map without reloading it; the other views hidden."""
+    group = folium.FeatureGroup(name="live")
+    ForgetRemovedGroups().add_to(group)
+    hidden = tuple(name for name in VIEWS if name != snapshot.layer.key)
+    map_update([snapshot.places[0], snapshot.layer], snapshot.sources, datum=overlay_datum(settings()),
+               hidden=hidden).add_to(group)
+    return group
+
+
+def board(snapshot: Snapshot, lg: str) -> None:
+    tiles(snapshot.kpis, lg)
+    map_col, side_col = st.columns([4, 1], gap="small")
+    with map_col:
+        st_folium(base_map(snapshot, lg), key="wall_map", feature_group_to_add=live_layer(snapshot),
+                  returned_objects=[], use_container_width=True, height=700)
+    with side_col:
+        st.markdown(legend_box(snapshot.legend) + attention_box(snapshot.attention, lg), unsafe_allow_html=True)
+
+
+def pinned_view() -> str | None:
+    chosen = st.query_params.get("view")
+    return chosen if chosen in VIEWS else None
