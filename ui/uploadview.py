@@ -16,12 +16,11 @@ from geo.domain.schema import GEOMETRY_TABLES
 from geo.upload.check import PLACES, Check
 from ui.common import dataset, lang, plain
 from ui.mappage import map_state, show_map
+import openpyxl
 
 
 def list_sheets(data: bytes) -> list[str]:
     """Sheet names of an .xlsx ([] when it cannot be opened: the check will say why)."""
-    import openpyxl
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     except Exception:  # the dry run reports an unreadable file with a proper message

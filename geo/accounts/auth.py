@@ -37,12 +37,12 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, Integer, String, Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.store.engine import metadata
 from geo.domain.labels import t
+from geo.store.tables import MAX_NAME, users
 
 ROLES = ("viewer", "staff", "admin")
 
@@ -57,7 +57,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
-MAX_NAME = 64
 FREE_FAILURES = 3  # failures in a row before the name is locked
 MAX_LOCK_SECONDS = 300
 
@@ -67,19 +66,6 @@ HASHER = PasswordHasher()
 _log = logging.getLogger(__name__)
 _dummy_hashes: dict[tuple[int, int, int], str] = {}
 
-users = Table(
-    "users", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(MAX_NAME), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", String(255), nullable=False),
-    Column("created_at", DateTime, nullable=False),  # UTC, naive
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("failed_count", Integer, nullable=False, default=0),
-    Column("locked_until", DateTime, nullable=True),  # UTC, naive
-    Column("last_login", DateTime, nullable=True),  # UTC, naive
-    CheckConstraint("role IN ('viewer', 'staff', 'admin')", name="users_role_known"),
-)
 
 
 @dataclass(frozen=True)
@@ -324,12 +310,6 @@ def find_user(engine: Engine, name: str) -> User | None:
     if row is None or row.disabled:
         return None
     return User(row.name, row.role)
-
-
-def count_admins(engine: Engine) -> int:
-    """How many enabled admins there are."""
-    with engine.connect() as conn:
-        return _count_admins(conn)
 
 
 def _count_admins(conn: Connection) -> int:

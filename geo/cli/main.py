@@ -16,18 +16,24 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from geo.accounts.auth import PermissionDenied, find_user
+from geo.cli import move, users
+from geo.demo.city import write_city
+from geo.domain.schema import TABLES
+from geo.io.datum_guess import DATUMS
+from geo.io.templates import template_bytes
+from geo.settings import load
+from geo.store.backup import backup_folder, backups, restore, store_file
+from geo.store.versions import NothingToRollBack, history, open_store
+from geo.upload.check import check_file, commit, rollback_to
+
 
 def _engine():
-    from geo.settings import load
-    from geo.store.versions import open_store
-
     settings = load()
     return open_store(str(settings["database_url"]), settings["data_dir"])
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from geo.demo.city import write_city
-
     counts = write_city(
         Path(args.out), compounds=args.compounds, sites=args.sites, days=args.days, seed=args.seed
     )
@@ -37,8 +43,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from geo.io.templates import template_bytes
-
     data = template_bytes(args.kind, "xlsx" if args.xlsx else "csv")
     if args.out:
         Path(args.out).write_bytes(data)
@@ -48,8 +52,6 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace):
-    from geo.settings import load
-    from geo.upload.check import check_file
 
     path = Path(args.file)
     try:
@@ -100,8 +102,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _acting_user(name: str):
-    from geo.accounts.auth import find_user
-
     user = find_user(_engine(), name)
     if user is None:
         print(f"没有用户 {name}（先用 python -m geo user add 创建）/ no user {name}", file=sys.stderr)
@@ -109,8 +109,6 @@ def _acting_user(name: str):
 
 
 def _import(args: argparse.Namespace) -> int:
-    from geo.accounts.auth import PermissionDenied
-    from geo.upload.check import commit
 
     user = _acting_user(args.user)
     if user is None:
@@ -131,8 +129,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from geo.store.versions import history
-
     frame = history(_engine()).drop(columns=["summary"])
     if args.json:
         print(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
@@ -142,9 +138,6 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from geo.accounts.auth import PermissionDenied
-    from geo.store.versions import NothingToRollBack
-    from geo.upload.check import rollback_to
 
     user = _acting_user(args.user)
     if user is None:
@@ -166,8 +159,6 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from geo.store.backup import backup_folder, backups, restore, store_file
-    from geo.settings import load
 
     url = str(load()["database_url"])  # not opened: the store may be the damaged thing
     path = store_file(url)
@@ -190,10 +181,6 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from geo.store import move as movestore
-    from geo.cli.users import register
-    from geo.io.datum_guess import DATUMS
-    from geo.domain.schema import TABLES
 
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -238,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     restore.add_argument("backup", nargs="?", help="a file in store/backups/")
     restore.set_defaults(func=_restore)
 
-    register(sub)
-    movestore.register(sub)
+    users.register(sub)
+    move.register(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

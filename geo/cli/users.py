@@ -18,6 +18,8 @@ import sys
 
 from geo.accounts import auth
 from geo.domain.labels import t
+from geo.store.engine import connect
+from geo.settings import load
 
 
 def register(subparsers) -> None:
@@ -54,8 +56,6 @@ def register(subparsers) -> None:
 
 def open_engine():
     """The engine of the ``database_url`` setting."""
-    from geo.store.engine import connect
-    from geo.settings import load
 
     return connect(str(load()["database_url"]))
 

@@ -65,15 +65,6 @@ VOCABULARIES: dict[str, tuple[Term, ...]] = {
     ),
 }
 
-#: Unit of each supply item, for labels: stock and use are counted in these.
-ITEM_UNITS = {
-    "masks": ("只", "pcs"),
-    "thermometers": ("把", "pcs"),
-    "disinfectant": ("公斤", "kg"),
-    "suits": ("套", "sets"),
-    "gloves": ("副", "pairs"),
-}
-
 #: The class shown for a place with no report on the selected date.
 MISSING = "missing"
 

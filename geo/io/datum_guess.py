@@ -45,7 +45,7 @@ import numpy as np
 import shapely
 
 from geo.io.datum_convert import convert_geometries
-from geo.io.read import Problem
+from geo.domain.problems import Problem
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 PROJECTED = "projected"  # declared or named CRS is in metres: refuse the layer

@@ -35,29 +35,15 @@ import pandas as pd
 import shapely
 
 from geo.domain import vocab
+from geo.domain.problems import Problem
 from geo.domain.per_value import apply_distinct, map_distinct
 from geo.domain.schema import TABLES, Table
+from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_ROWS = 500_000  # more rows than a city reports in months: refused before anything is parsed
 MAX_XML_BYTES = 400_000_000  # uncompressed worksheet XML beyond this is a zip bomb, not a report
 MAX_CELL_CHARS = 2000  # longer than any name, address or note; a runaway cell is reported, not stored
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a file: where it is and how to fix it, in both languages."""
-
-    source: str
-    row: int | None  # as a spreadsheet shows it (the header is row 1); None: whole file
-    column: str | None  # the header as the file has it
-    value: str | None
-    zh: str
-    en: str
-    fatal: bool = False  # the file could not be read at all (the command line exits with 2)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 def _fold(text: str) -> str:
@@ -305,8 +291,6 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     Rows with problems are left out of ``frame`` (the dashboard shows the rest); an
     upload refuses the file when there is any problem at all.
     """
-    from geo.io.validate import validate
-
     table = TABLES[kind]
     name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
     data = _as_bytes(source)

@@ -23,7 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from geo.io.read import Problem
+from geo.domain.problems import Problem
 from geo.domain.schema import TABLES, Column
 
 EARLIEST = "2000-01-01"

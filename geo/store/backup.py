@@ -23,6 +23,7 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
+from geo.settings import load
 
 log = logging.getLogger(__name__)
 PATTERN = "cmdmap-*.sqlite"
@@ -85,8 +86,6 @@ def before_change(engine: Engine) -> Path | None:
     A full disk or a read-only backup folder is logged; the change itself is still one
     transaction, so the store stays whole either way.
     """
-    from geo.settings import load
-
     try:
         return make_backup(engine, int(load()["backup_keep"]))
     except (OSError, sqlite3.Error) as exc:

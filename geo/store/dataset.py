@@ -1,6 +1,6 @@
 """One city's six tables (three layers, three daily reports) as the newest version of the store has them.
 
-Compounds and sites without a zone get one by spatial join (see :func:`assign_zones`).
+Compounds and sites without a zone get one by spatial join (see :mod:`geo.store.spatial`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.io.read import Problem
+from geo.domain.problems import Problem
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES
+from geo.store import spatial
+from geo.store import versions as store
 
 
 @dataclass
@@ -29,30 +31,8 @@ class Dataset:
         return getattr(self, kind)
 
 
-def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
-    """Give every place with an empty zone the zone containing its representative point.
-
-    >>> from shapely import Point, box
-    >>> zones = gpd.GeoDataFrame({"id": ["Z1"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
-    >>> places = gpd.GeoDataFrame({"id": ["C1"], "zone": [pd.NA]}, geometry=[Point(.5, .5)], crs=4326)
-    >>> assign_zones(places, zones)[0]["zone"].tolist()
-    ['Z1']
-    """
-    blank = places["zone"].isna() | (places["zone"].astype("string").str.strip() == "")
-    if not blank.any() or zones.empty:
-        return places, 0
-    points = gpd.GeoDataFrame(geometry=places.loc[blank].representative_point(), crs=places.crs)
-    joined = gpd.sjoin(points, zones[["id", "geometry"]], how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    places = places.copy()
-    places.loc[blank, "zone"] = joined["id"].astype("string")
-    return places, int(joined["id"].notna().sum())
-
-
 def load_store(engine) -> Dataset:
     """The newest version of every table in the store, as a Dataset."""
-    from geo.store import spatial
-    from geo.store import versions as store
 
     frames = {kind: store.current(engine, kind) for kind in (*GEOMETRY_TABLES, *STATUS_TABLES)}
     assigned = 0
@@ -60,6 +40,6 @@ def load_store(engine) -> Dataset:
         if engine.dialect.name == "postgresql":  # the join on PostGIS's index: large cities stay fast
             frames[kind], count = spatial.assign_zones_in_database(engine, kind, frames[kind])
         else:
-            frames[kind], count = assign_zones(frames[kind], frames["zones"])
+            frames[kind], count = spatial.assign_zones(frames[kind], frames["zones"])
         assigned += count
     return Dataset(**frames, problems=[], zones_assigned=assigned)

@@ -18,10 +18,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
-metadata = MetaData()
+from geo.store.migrate import migrate
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -42,10 +42,6 @@ def connect(url: str) -> Engine:
     engine = create_engine(url, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    import geo.accounts.auth  # noqa: F401  (registers the account tables on the metadata)
-    import geo.store.versions  # noqa: F401  (registers the store tables on the metadata)
-    from geo.store.migrate import migrate
-
     migrate(engine)
     return engine
 

@@ -25,6 +25,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
 from geo.settings import PROJECT_DIR
+from geo.store.tables import metadata
 
 BASELINE = "0001"  # the schema of the store before migrations
 
@@ -49,8 +50,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the store at ``engine`` to ``revision`` (default: the newest schema), keeping every row."""
-    from geo.store.engine import metadata
-
     with engine.begin() as conn:
         lock(conn)
         tables = set(inspect(conn).get_table_names())

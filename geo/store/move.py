@@ -23,14 +23,13 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import sys
 
 from sqlalchemy import DateTime, Integer, func, insert, select
 from sqlalchemy.engine import Engine
 
-from geo.store.engine import lock_for_writing, metadata
+from geo.store.engine import lock_for_writing
+from geo.store.tables import metadata
 
 CHUNK = 2000  # rows per insert: bounded memory for large stores
 
@@ -40,9 +39,6 @@ class TargetNotEmpty(RuntimeError):
 
 
 def _tables():
-    import geo.accounts.auth  # noqa: F401  (registers the account tables)
-    import geo.store.versions  # noqa: F401  (registers the store tables)
-
     return metadata.sorted_tables  # parents before children: foreign keys hold at every insert
 
 
@@ -85,28 +81,3 @@ def _advance_sequences(conn, tables) -> None:
             name = keys[0].name  # tables without a sequence give NULL, which setval ignores
             conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{name}'), "
                                  f"COALESCE(MAX({name}), 1), MAX({name}) IS NOT NULL) FROM {table.name}")
-
-
-def _run(args: argparse.Namespace) -> int:
-    from geo.store.engine import connect
-    from geo.settings import load
-
-    source_url = args.source or str(load()["database_url"])
-    try:
-        counts = move_store(connect(source_url), connect(args.to))
-    except TargetNotEmpty as exc:
-        print(f"目标数据库不是空的 / {exc}", file=sys.stderr)
-        return 1
-    for name, count in counts.items():
-        print(f"{name}\t{count}")
-    print(f"已迁移 / moved: {sum(counts.values())} rows; set CMDMAP_DATABASE_URL to the new URL")
-    return 0
-
-
-def register(sub) -> None:
-    """The ``move-store`` command of ``python -m geo``."""
-    move = sub.add_parser("move-store", help="copy the whole store (every version and its history) "
-                                             "into an empty database, e.g. PostgreSQL")
-    move.add_argument("--to", required=True, help="SQLAlchemy URL of the empty target database")
-    move.add_argument("--from", dest="source", help="URL of the store to move (default: the database_url setting)")
-    move.set_defaults(func=_run)

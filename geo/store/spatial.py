@@ -1,48 +1,37 @@
-"""Spatial questions asked of the store: what is inside a map view, which zone holds a place.
+"""Which zone holds a place: compounds and sites without a zone get the zone their shape lies in.
 
-On PostgreSQL the database answers with PostGIS and its GIST indexes, so a city of
-a hundred thousand compounds never has to be joined in Python; on SQLite the same
-answers come from shapely and geopandas.
-
-Examples
---------
->>> import tempfile
->>> from geo.store.engine import connect
->>> from geo.store.versions import apply_rows
->>> from shapely import Point
->>> engine = connect(f"sqlite:///{tempfile.mkdtemp()}/store.sqlite")
->>> sites = gpd.GeoDataFrame({"id": ["S1", "S2"]}, geometry=[Point(114.31, 29.84), Point(114.5, 29.9)], crs=4326)
->>> apply_rows(engine, "sites", sites, "clerk").version
-1
->>> in_view(engine, "sites", (114.3, 29.8, 114.4, 29.9))["id"].tolist()
-['S1']
+On PostgreSQL the database answers with PostGIS and its GIST index, so a city of
+a hundred thousand compounds never has to be joined in Python
+(:func:`assign_zones_in_database`); on SQLite the same answer comes from
+geopandas (:func:`assign_zones`).
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-from sqlalchemy import and_, func, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from geo.store.geomtype import SRID
 
+def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """Give every place with an empty zone the zone containing its representative point.
 
-def in_view(engine: Engine, kind: str, bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
-    """The current rows of layer ``kind`` whose shape meets the box (west, south, east, north; WGS-84)."""
-    from geo.store.versions import ROWS, _from_records, _read_rows
-
-    rows = ROWS[kind]
-    current = rows.c.removed_in.is_(None)
-    if engine.dialect.name == "postgresql":
-        envelope = func.ST_MakeEnvelope(*bbox, SRID)
-        # && is the index's bounding-box test; ST_Intersects then checks the shapes themselves
-        condition = and_(current, rows.c.geometry.op("&&")(envelope), func.ST_Intersects(rows.c.geometry, envelope))
-        frame = _read_rows(engine, kind, condition)
-        return _from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
-    frame = _from_records(kind, _read_rows(engine, kind, current).drop(columns="row_id"))
-    return frame[frame.intersects(shapely.box(*bbox))].reset_index(drop=True)
+    >>> from shapely import Point, box
+    >>> zones = gpd.GeoDataFrame({"id": ["Z1"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    >>> places = gpd.GeoDataFrame({"id": ["C1"], "zone": [pd.NA]}, geometry=[Point(.5, .5)], crs=4326)
+    >>> assign_zones(places, zones)[0]["zone"].tolist()
+    ['Z1']
+    """
+    blank = places["zone"].isna() | (places["zone"].astype("string").str.strip() == "")
+    if not blank.any() or zones.empty:
+        return places, 0
+    points = gpd.GeoDataFrame(geometry=places.loc[blank].representative_point(), crs=places.crs)
+    joined = gpd.sjoin(points, zones[["id", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    places = places.copy()
+    places.loc[blank, "zone"] = joined["id"].astype("string")
+    return places, int(joined["id"].notna().sum())
 
 
 def _zone_by_database(engine: Engine, kind: str) -> dict[str, str]:
@@ -62,7 +51,7 @@ def _zone_by_database(engine: Engine, kind: str) -> dict[str, str]:
 
 
 def assign_zones_in_database(engine: Engine, kind: str, places: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
-    """:func:`geo.store.dataset.assign_zones` done by PostGIS: the same answer, the join on the database's index."""
+    """:func:`assign_zones` done by PostGIS: the same answer, the join on the database's index."""
     blank = places["zone"].isna() | (places["zone"].astype("string").str.strip() == "")
     if not blank.any():
         return places, 0

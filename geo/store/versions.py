@@ -29,78 +29,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text,
-                        and_, func, insert, or_, select, update)
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.store.engine import lock_for_writing, metadata
 from geo.domain.per_value import apply_distinct
-from geo.store.geomtype import Geometry
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.store.engine import connect, lock_for_writing
+from geo.store.tables import KINDS, ROWS, changes, files, store_meta, versions
+from geo.io.read import read_layer, read_table
+from geo.store.engine import connect
 
-KINDS = GEOMETRY_TABLES + STATUS_TABLES
 SYSTEM_USER = "system"
-
-store_meta = Table("store_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
-
-files = Table(
-    "files", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("sha256", String(64), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("content", LargeBinary, nullable=False),
-)
-
-versions = Table(
-    "versions", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(32), nullable=False),
-    Column("action", String(16), nullable=False),  # seed, import, rollback
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("user_name", String(64), nullable=False),
-    Column("file_name", String(255)),
-    Column("file_id", Integer, ForeignKey("files.id")),
-    Column("rows_in_file", Integer),
-    Column("rows_added", Integer, nullable=False, default=0),
-    Column("rows_changed", Integer, nullable=False, default=0),
-    Column("rows_removed", Integer, nullable=False, default=0),
-    Column("summary", Text),  # JSON list of [zh, en] lines
-    Column("target_version", Integer),
-)
-
-changes = Table(
-    "changes", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("version_id", Integer, ForeignKey("versions.id"), nullable=False, index=True),
-    Column("change", String(16), nullable=False),  # added, changed, removed
-    Column("place", String(255)),
-    Column("key", Text, nullable=False),
-    Column("field", String(64)),
-    Column("before", Text),
-    Column("after", Text),
-)
-
-_TYPES = {"int": Integer, "float": Float}
-
-
-def _row_table(kind: str) -> Table:
-    table = TABLES[kind]
-    columns = [Column("row_id", Integer, primary_key=True, autoincrement=True),
-               Column("added_in", Integer, ForeignKey("versions.id"), nullable=False),
-               Column("removed_in", Integer, ForeignKey("versions.id"))]
-    columns += [Column(col.name, _TYPES.get(col.kind, Text)) for col in table.columns]
-    if table.geometry:
-        columns.append(Column("geometry", Geometry()))  # WKB hex to Python; a PostGIS geometry on PostgreSQL
-    rows = Table(f"rows_{kind}", metadata, *columns)
-    if table.geometry:
-        Index(f"ix_rows_{kind}_geometry", rows.c.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
-    Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
-    Index(f"ix_rows_{kind}_added", rows.c.added_in)
-    return rows
-
-
-ROWS: dict[str, Table] = {kind: _row_table(kind) for kind in KINDS}
 
 
 class NothingToRollBack(ValueError):
@@ -220,12 +160,6 @@ def current(engine: Engine, kind: str):
 def _alive_at(kind: str, version: int):
     rows = ROWS[kind]
     return and_(rows.c.added_in <= version, or_(rows.c.removed_in.is_(None), rows.c.removed_in > version))
-
-
-def state_at(engine: Engine, kind: str, version: int):
-    """The rows of ``kind`` as they were right after ``version``."""
-    frame = _read_rows(engine, kind, _alive_at(kind, version))
-    return _from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
 
 
 def _joined(frame: pd.DataFrame) -> pd.Series:
@@ -572,8 +506,6 @@ def original_file(engine: Engine, version: int) -> tuple[str, bytes] | None:
 
 def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
     """Fill an empty store from the data folder, once (safe when several processes start together)."""
-    from geo.io.read import read_layer, read_table
-
     try:
         with engine.begin() as conn:
             conn.execute(insert(store_meta).values(key="seeded", value=str(data_dir)))
@@ -599,8 +531,6 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
 
 def open_store(url: str, data_dir: str | Path) -> Engine:
     """The store at ``url``, filled from ``data_dir`` if it is still empty."""
-    from geo.store.engine import connect
-
     engine = connect(url)
     if newest_version(engine) == 0:
         seed_from_folder(engine, data_dir)

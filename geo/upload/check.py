@@ -26,7 +26,8 @@ from geo.store import backup
 from geo.io import datum_guess as crs
 from geo.store import versions as store
 from geo.domain import vocab
-from geo.io.read import Problem, decode, read_layer, read_table
+from geo.domain.problems import Problem
+from geo.io.read import decode, read_layer, read_table
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.analysis.views import Thresholds, supply_level
 

@@ -1,0 +1,102 @@
+"""Every table of the store, on one MetaData: versions, their changes and files, the rows of each kind, accounts.
+
+The row table ``rows_<kind>`` of each table in :data:`geo.domain.schema.TABLES`
+carries the version that added a row (``added_in``) and, once replaced, the version
+that retired it (``removed_in``); see :mod:`geo.store.versions`. Migrations
+(:mod:`geo.store.migrate`, ``migrations/``) compare against :data:`metadata`.
+
+Examples
+--------
+>>> sorted(ROWS)[:2]
+['compound_status', 'compounds']
+>>> users.c.role.type.length
+16
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text)
+
+from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.store.geomtype import Geometry
+
+KINDS = GEOMETRY_TABLES + STATUS_TABLES
+MAX_NAME = 64  # characters of an account name
+
+metadata = MetaData()
+
+store_meta = Table("store_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
+
+files = Table(
+    "files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+versions = Table(
+    "versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # seed, import, rollback
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("file_name", String(255)),
+    Column("file_id", Integer, ForeignKey("files.id")),
+    Column("rows_in_file", Integer),
+    Column("rows_added", Integer, nullable=False, default=0),
+    Column("rows_changed", Integer, nullable=False, default=0),
+    Column("rows_removed", Integer, nullable=False, default=0),
+    Column("summary", Text),  # JSON list of [zh, en] lines
+    Column("target_version", Integer),
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version_id", Integer, ForeignKey("versions.id"), nullable=False, index=True),
+    Column("change", String(16), nullable=False),  # added, changed, removed
+    Column("place", String(255)),
+    Column("key", Text, nullable=False),
+    Column("field", String(64)),
+    Column("before", Text),
+    Column("after", Text),
+)
+
+_TYPES = {"int": Integer, "float": Float}
+
+
+def _row_table(kind: str) -> Table:
+    table = TABLES[kind]
+    columns = [Column("row_id", Integer, primary_key=True, autoincrement=True),
+               Column("added_in", Integer, ForeignKey("versions.id"), nullable=False),
+               Column("removed_in", Integer, ForeignKey("versions.id"))]
+    columns += [Column(col.name, _TYPES.get(col.kind, Text)) for col in table.columns]
+    if table.geometry:
+        columns.append(Column("geometry", Geometry()))  # WKB hex to Python; a PostGIS geometry on PostgreSQL
+    rows = Table(f"rows_{kind}", metadata, *columns)
+    if table.geometry:
+        Index(f"ix_rows_{kind}_geometry", rows.c.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
+    Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
+    Index(f"ix_rows_{kind}_added", rows.c.added_in)
+    return rows
+
+
+
+ROWS: dict[str, Table] = {kind: _row_table(kind) for kind in KINDS}
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(MAX_NAME), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime, nullable=True),  # UTC, naive
+    Column("last_login", DateTime, nullable=True),  # UTC, naive
+    CheckConstraint("role IN ('viewer', 'staff', 'admin')", name="users_role_known"),
+)
