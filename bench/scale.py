@@ -104,7 +104,7 @@ def worker_explore(url: str, html_path: str) -> dict:
 def worker_ours(url: str) -> dict:
     """The product's compounds map from the same view, nothing cached: pack, layer, base map and update."""
     from geo.maps.layers import category_legend, compound_layer, zone_outline_layer
-    from geo.maps.mapview import Source, base_map, map_update
+    from geo.maps import Source, base_map, map_update
     from geo.maps.pack import compressed, pack_places
 
     ds, view = _latest_view(url)

@@ -5,7 +5,7 @@ import streamlit as st
 from geo.analysis.filters import apply_filters, place_key
 from geo.analysis.kpi import compute_kpis
 from geo.domain.labels import t
-from geo.maps.mapview import initial_bounds
+from geo.maps import initial_bounds
 from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.analysis.display import details
 from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view

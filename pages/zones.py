@@ -4,7 +4,7 @@ import streamlit as st
 
 from geo.analysis.filters import apply_filters, place_key
 from geo.domain.labels import t
-from geo.maps.mapview import initial_bounds
+from geo.maps import initial_bounds
 from geo.maps.layers import zone_choropleth
 from geo.analysis.display import details, display_table, header
 from geo.analysis.zones import METRICS, metric

@@ -285,9 +285,9 @@ def test_leaflet_is_served_by_the_app(demo_server, open_page):
     page = log.page
     map_frame(page, paths=150)
     settle(page, 0.5)
-    from geo.maps.mapview import LOCAL_JS
+    from geo.maps import map_scripts
 
-    (bundle,) = [url for _, url in LOCAL_JS]  # Leaflet and our scripts, one file
+    (bundle,) = [url for _, url in map_scripts()]  # Leaflet and our scripts, one file
     for path in (bundle, "/app/static/vendor/leaflet/leaflet.css"):
         responses = log.responses_for(path)
         assert responses, f"{path} was never requested; responses: {[r[1] for r in log.responses][-30:]}"

@@ -320,7 +320,7 @@ def test_wall_4k(wall_server, open_wall):
 
 
 def test_new_data_appears_without_reload(wall_server, wall_store, open_wall, tmp_path):
-    from geo.maps.mapview import HIGHLIGHT_STYLE
+    from geo.maps import HIGHLIGHT_STYLE
 
     url, _ = wall_store
     highlight = HIGHLIGHT_STYLE["color"]

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 from shapely import Point, box
 
-from geo.maps import mapview
+from geo.maps import assets
 from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
-from geo.maps.mapview import Layer, MapUpdate, build_map, layer_state, overlay_datum
+from geo.maps import Layer, MapUpdate, base_map, inline_sources, layer_state, map_update, overlay_datum
 from geo.maps.pack import Pack, decode_ints, pack_places
 from geo.analysis.views import compound_view, site_view
 
@@ -18,6 +18,17 @@ XSS = "<img src=x onerror=alert(1)>"
 
 def _html(m):
     return m.get_root().render()
+
+
+def build_map(layers, settings, legends=None):
+    """A whole map in one page: the base map with the places' shapes embedded, its update inside."""
+    datum = overlay_datum(settings)
+    sources = {layer.key: inline_sources(layer, datum) for layer in layers}
+    totals = np.array([layer.frame.total_bounds for layer in layers])
+    bounds = (totals[:, 0].min(), totals[:, 1].min(), totals[:, 2].max(), totals[:, 3].max())
+    m = base_map(layers, sources, settings, bounds)
+    map_update(layers, sources, legends, datum=datum).add_to(m)
+    return m
 
 
 def _with_shapes(layer, places):
@@ -37,8 +48,8 @@ def test_map_requests_nothing_from_outside(tiny):
 
 
 def test_leaflet_and_our_scripts_reach_a_map_as_one_file_in_their_order():
-    (url,) = [u for _, u in mapview.LOCAL_JS]
-    text = (mapview.STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
+    (url,) = [u for _, u in assets.map_scripts()]
+    text = (assets.STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
     assert text.index('t.version="1.9.4"') < text.index("root.cmdmapDecode = ") < text.index("L.CmdmapLayer = L.Canvas")
     assert "sourceMappingURL" not in text  # the source maps are not served
 
@@ -47,13 +58,13 @@ def test_where_the_cache_cannot_be_written_the_scripts_load_one_by_one(tmp_path,
     for part in ("cmdmap/a.js", "cmdmap/b.js"):
         (tmp_path / part).parent.mkdir(exist_ok=True)
         (tmp_path / part).write_text(f"var {part[7]} = 1;\n//# sourceMappingURL=x.map\n", encoding="utf-8")
-    monkeypatch.setattr(mapview, "STATIC_DIR", tmp_path)
-    url = mapview._bundle("both", ("cmdmap/a.js", "cmdmap/b.js"))
-    assert url.startswith("/app/static/cache/both-") and mapview._bundle("both", ("cmdmap/a.js", "cmdmap/b.js")) == url
+    monkeypatch.setattr(assets, "STATIC_DIR", tmp_path)
+    url = assets.bundle("both", ("cmdmap/a.js", "cmdmap/b.js"))
+    assert url.startswith("/app/static/cache/both-") and assets.bundle("both", ("cmdmap/a.js", "cmdmap/b.js")) == url
     assert (tmp_path / "cache" / url.rsplit("/", 1)[1]).read_text() == "var a = 1;\n\n;\nvar b = 1;\n"
     (tmp_path / "cache").rename(tmp_path / "old")
     (tmp_path / "cache").write_text("not a folder")
-    assert mapview._bundle("both", ("cmdmap/a.js", "cmdmap/b.js")) is None
+    assert assets.bundle("both", ("cmdmap/a.js", "cmdmap/b.js")) is None
 
 
 def test_every_value_reaching_the_page_is_escaped(tiny):
@@ -136,8 +147,6 @@ def test_template_syntax_in_data_is_text_not_jinja():
     """Names and tooltip values reach the page as typed: never run, nor a broken page, by Jinja."""
     import folium
     from streamlit_folium import _get_feature_group_string
-
-    from geo.maps.mapview import base_map, inline_sources, map_update
 
     frame = gpd.GeoDataFrame({"id": ["a"], "name": ["{{ 7*7 }}"], "category": ["open"],
                               "zone": ["{% bad {{ 6*7 }}"]}, geometry=[box(0, 0, 1, 1)], crs=4326)

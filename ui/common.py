@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager  # private: see require_navigation
 from sqlalchemy.exc import DBAPIError
 
 from geo import settings as settings_mod
@@ -14,7 +15,7 @@ from geo.store.dataset import Dataset, load_store
 from geo.store.engine import connect
 from geo.store.versions import newest_version, open_store
 from geo.domain.labels import t
-from geo.maps.mapview import Source, initial_bounds
+from geo.maps import Source, initial_bounds
 from geo.maps.pack import pack_places, write_pack
 from geo.analysis.views import Thresholds, compound_view, report_dates, site_view, supply_view, unmatched_ids
 from geo.analysis.zones import zone_metrics
@@ -36,8 +37,6 @@ def require_navigation() -> None:
     no login, no page set-up). Leaving that mode and rerunning hands the URL to
     st.navigation. It happens once per server process.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 
 import folium
 import pandas as pd
@@ -14,15 +13,12 @@ from streamlit_folium import st_folium
 
 from geo.io.export import to_csv_bytes, to_xlsx_bytes
 from geo.domain.labels import t
-from geo.maps.mapview import (DECODER_JS, PACK_WORKER_JS, ForgetRemovedGroups, Layer, Legend, MapUpdate, Source,
-                         base_map, inline_sources, map_update, overlay_datum)
+from geo.maps import (ForgetRemovedGroups, Layer, Legend, MapUpdate, Source, base_map, decoder_url,
+                      inline_sources, map_update, overlay_datum, pack_worker_url, preload_script)
 from geo.analysis.display import display_table
 from geo.domain.schema import TABLES
 from geo.domain.vocab import MISSING
 from ui.common import dataset, lang, place_sources, plain, settings, unmatched
-
-
-PRELOAD_JS = (Path(__file__).resolve().parent.parent / "static" / "cmdmap" / "preload.js").read_text(encoding="utf-8")
 
 
 def preload_places(kinds: tuple[str, ...]) -> None:
@@ -37,7 +33,8 @@ def preload_places(kinds: tuple[str, ...]) -> None:
     if urls:
         st.html('<span class="cmdmap-preload"></span>'
                 '<style>[data-testid="stElementContainer"]:has(.cmdmap-preload){display:none}</style>'
-                f"<script>{PRELOAD_JS}({json.dumps(urls)}, {json.dumps(PACK_WORKER_JS)}, {json.dumps(DECODER_JS)});"
+                f"<script>{preload_script()}({json.dumps(urls)}, {json.dumps(pack_worker_url())}, "
+                f"{json.dumps(decoder_url())});"
                 "</script>", unsafe_allow_javascript=True)
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from geo.domain import vocab
 from geo.analysis.filters import apply_filters, place_key
 from geo.domain.labels import t
-from geo.maps.mapview import initial_bounds, overlay_datum
+from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.analysis.display import details
 from geo.analysis.views import item_summary, previous_date, supply_rows, with_previous

@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.domain.labels import t
 from geo.maps.layers import highlight_layer, zone_outline_layer
-from geo.maps.mapview import initial_bounds
+from geo.maps import initial_bounds
 from geo.analysis.display import header
 from geo.domain.schema import GEOMETRY_TABLES
 from geo.upload.check import PLACES, Check

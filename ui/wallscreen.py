@@ -20,8 +20,8 @@ from geo.analysis.kpi import Kpi, compute_kpis
 from geo.domain.labels import t
 from geo.maps.layers import (category_legend, compound_layer, site_layer, supply_layer, zone_choropleth,
                         zone_outline_layer)
-from geo.maps.mapview import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
-from geo.maps.mapview import base_map as base_map_of
+from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
+from geo.maps import base_map as base_map_of
 from geo.store.versions import newest_version_time
 from geo.domain.vocab import MISSING
 from geo.analysis.wall import VIEWS, banners, pick_view, track_changes

@@ -1,0 +1,18 @@
+"""Maps: packed shapes, canvas layers, their per-rerun updates, legends, base maps and offline assets.
+
+A page's map is built in two parts (:func:`base_map`, :func:`map_update`) from
+:class:`Layer` objects that :mod:`geo.maps.layers` makes out of the analysis views.
+"""
+
+from geo.maps.assets import decoder_url, map_scripts, pack_worker_url, preload_script, use_local_assets
+from geo.maps.basemap import BASEMAPS, add_basemap, overlay_datum
+from geo.maps.build import base_map, initial_bounds, map_update
+from geo.maps.fastlayer import (HIGHLIGHT_STYLE, FastLayer, ForgetRemovedGroups, Layer, MapUpdate, Source,
+                                inline_sources, layer_state)
+from geo.maps.legend import Legend, LegendEntry
+from geo.maps.pack import Pack, pack_places, write_pack
+
+__all__ = ["BASEMAPS", "HIGHLIGHT_STYLE", "FastLayer", "ForgetRemovedGroups", "Layer", "Legend", "LegendEntry",
+           "MapUpdate", "Pack", "Source", "add_basemap", "base_map", "decoder_url", "initial_bounds",
+           "inline_sources", "layer_state", "map_scripts", "map_update", "overlay_datum", "pack_places",
+           "pack_worker_url", "preload_script", "use_local_assets", "write_pack"]

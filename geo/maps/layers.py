@@ -17,7 +17,8 @@ import pandas as pd
 from geo.domain import vocab
 from geo.domain.per_value import map_distinct
 from geo.domain.labels import t
-from geo.maps.mapview import Layer, Legend, LegendEntry
+from geo.maps.fastlayer import Layer
+from geo.maps.legend import Legend, LegendEntry
 from geo.domain.vocab import MISSING
 from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
 

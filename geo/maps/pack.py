@@ -7,7 +7,7 @@ a compound's vertex costs four to six characters instead of the thirty-odd of
 GeoJSON. ``static/cmdmap/decode.js`` decodes it.
 
 The statuses, tooltips and filters of a page are not in the pack; they travel
-with each rerun (see :mod:`geo.maps.mapview`), so that a filter change re-sends a few
+with each rerun (see :mod:`geo.maps.fastlayer`), so that a filter change re-sends a few
 bytes per place and never the shapes.
 
 Examples

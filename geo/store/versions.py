@@ -38,7 +38,6 @@ from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.store.engine import connect, lock_for_writing
 from geo.store.tables import KINDS, ROWS, changes, files, store_meta, versions
 from geo.io.read import read_layer, read_table
-from geo.store.engine import connect
 
 SYSTEM_USER = "system"
 

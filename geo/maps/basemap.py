@@ -1,0 +1,68 @@
+"""Base maps (tiles) and the datum the overlays must be drawn in to sit on them.
+
+Amap's tiles are GCJ-02: on them every overlay is shifted from WGS-84 (see
+:mod:`geo.io.datum_convert`). ``basemap=none`` draws no tiles at all (an
+intranet with no tile server).
+
+Examples
+--------
+>>> overlay_datum({"basemap": "amap"})
+'gcj02'
+>>> overlay_datum({"basemap": "custom", "tile_crs": "wgs84"})
+'wgs84'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import folium
+
+
+@dataclass(frozen=True)
+class Basemap:
+    url: str
+    attribution: str
+    subdomains: str = "abc"
+    datum: str = "wgs84"
+    max_zoom: int = 18
+
+
+BASEMAPS: dict[str, Basemap] = {
+    "amap": Basemap("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+                    "&copy; 高德地图 AutoNavi", "1234", "gcj02"),
+    "osm": Basemap("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                   "&copy; OpenStreetMap contributors", "abc", "wgs84", 19),
+    # Tianditu tiles are CGCS2000, which agrees with WGS-84 to centimetres.
+    "tianditu": Basemap("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                        "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+                        "&TILECOL={x}&tk={key}", "&copy; 天地图 Tianditu", "01234567", "wgs84"),
+}
+
+
+def overlay_datum(settings: dict) -> str:
+    """The datum overlays must be drawn in to sit on the chosen base map's tiles."""
+    basemap = settings.get("basemap", "none")
+    if basemap == "custom":
+        return settings.get("tile_crs", "wgs84")
+    return BASEMAPS[basemap].datum if basemap in BASEMAPS else "wgs84"
+
+
+def add_basemap(m: folium.Map, settings: dict) -> None:
+    """Add the configured tile layer; 'none' (or a custom URL left empty) adds nothing."""
+    basemap = settings.get("basemap", "none")
+    if basemap == "custom":
+        url = str(settings.get("tile_url") or "")
+        if not url:
+            return
+        tiles = Basemap(url, escape(url), "abc", settings.get("tile_crs", "wgs84"))
+    elif basemap in BASEMAPS:
+        tiles = BASEMAPS[basemap]
+        if basemap == "tianditu":
+            tiles = Basemap(tiles.url.replace("{key}", str(settings.get("tianditu_key", ""))),
+                            tiles.attribution, tiles.subdomains, tiles.datum)
+    else:
+        return
+    folium.TileLayer(tiles.url, attr=tiles.attribution, subdomains=tiles.subdomains,
+                     max_zoom=tiles.max_zoom, name="basemap", control=False).add_to(m)

@@ -1,0 +1,84 @@
+"""A page's map: the base map that stays put, the update each rerun sends, and where the map opens."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.io.datum_convert import convert_geometries
+from geo.maps.assets import use_local_assets
+from geo.maps.basemap import add_basemap, overlay_datum
+from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, Source, layer_state
+from geo.maps.legend import Legend
+
+
+def initial_bounds(frame: gpd.GeoDataFrame, share: float = 0.9,
+                   few: int = 50) -> tuple[float, float, float, float] | None:
+    """Where the map opens: all of a few features, else the central ``share`` of many (the urban
+    core, not the far-flung villages), so that compounds are big enough to see and click.
+
+    >>> from shapely import Point
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(x, 0) for x in [0, 1, 2, 3, 100]])
+    >>> initial_bounds(pts, share=0.5, few=3)
+    (1.0, 0.0, 3.0, 0.0)
+    >>> initial_bounds(pts)
+    (0.0, 0.0, 100.0, 0.0)
+    """
+    if frame.empty:
+        return None
+    if len(frame) < few:
+        return tuple(float(v) for v in frame.total_bounds)
+    centres = frame.geometry.representative_point()
+    cut = (1 - share) / 2
+    xs, ys = centres.x, centres.y
+    return (float(xs.quantile(cut)), float(ys.quantile(cut)), float(xs.quantile(1 - cut)), float(ys.quantile(1 - cut)))
+
+
+def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:
+    if bounds is not None and np.all(np.isfinite(bounds)):
+        minx, miny, maxx, maxy = convert_geometries([shapely.box(*bounds)], "wgs84", datum)[0].bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+
+
+def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: dict,
+             bounds: tuple[float, float, float, float] | None = None, height: int = 600,
+             control: bool = True) -> folium.Map:
+    """The part of a map that stays put while a page reruns: base map, layers' places, layer control, extent.
+
+    It changes only with the data version, the language or the settings, so
+    streamlit-folium never remounts it for a filter or a date; the statuses
+    come in a :func:`map_update`. ``bounds`` (minx, miny, maxx, maxy in WGS-84)
+    sets the first view.
+    """
+    datum = overlay_datum(settings)
+    m = folium.Map(location=[30.0, 114.0], zoom_start=11, tiles=None, control_scale=True,
+                   height=height, width="100%")
+    add_basemap(m, settings)
+    for layer in layers:
+        FastLayer(layer, sources[layer.key]).add_to(m)
+    if control and len(layers) > 1:
+        folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _fit_bounds(m, bounds, datum)
+    return use_local_assets(m)
+
+
+def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: list[Legend] | None = None,
+               fit: tuple[str, tuple | None] | None = None, datum: str = "wgs84",
+               hidden: tuple[str, ...] = ()) -> MapUpdate:
+    """The statuses of every layer, the legend and, when ``fit``'s key (the filters) changed, a new extent.
+
+    Layers named in ``hidden`` keep their statuses in the browser but are not drawn (the wall's rotation).
+    """
+    states = [layer_state(layer, [s.pack for s in sources[layer.key]]) for layer in layers]
+    message: dict = {"states": states + [{"key": key, "visible": False} for key in hidden],
+                     "legend": '<hr style="margin:6px 0">'.join(legend.html() for legend in legends or [])}
+    if fit is not None:
+        key, bounds = fit
+        corners = None
+        if bounds is not None and np.all(np.isfinite(bounds)):
+            minx, miny, maxx, maxy = convert_geometries([shapely.box(*bounds)], "wgs84", datum)[0].bounds
+            corners = [[miny, minx], [maxy, maxx]]
+        message["fit"] = {"key": key, "bounds": corners, "initial": key == ""}
+    return MapUpdate(message)

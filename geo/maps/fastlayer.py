@@ -1,0 +1,232 @@
+"""The Python side of ``static/cmdmap/fastlayer.js``: a layer's places, its per-rerun state, its folium elements.
+
+A map is split in two: the base map holds each :class:`FastLayer` (the places'
+shapes as packs of :mod:`geo.maps.pack`, fetched once per data version) and a
+:class:`MapUpdate`, sent on every rerun through streamlit-folium's dynamic
+feature group, carries what changes (a category per place, tooltip columns,
+legend, extent), so a filter never re-sends shapes nor remounts the map.
+Tooltips are built in the browser from text nodes, embedded JSON has every
+``<`` escaped, and scripts never pass through Jinja a second time
+(:class:`RawScript`), so no value can become markup or code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from geo.maps.assets import map_scripts
+from geo.maps.pack import Pack, encode_ints, pack_places
+
+
+@dataclass
+class Layer:
+    """One map layer on one page: which places it draws and how they stand today.
+
+    ``frame`` has a row per place shown (filtered out places have none): its
+    ``id``, its ``category`` (a key of ``styles``) and the columns that
+    ``fields`` lists for the tooltip, under the place's name. The shapes come
+    from the dataset layers named in ``places`` ("compounds", "sites", "zones"),
+    packed once per data version; with no ``places`` they come from the
+    frame's own ``geometry`` and ``name`` (an upload's preview).
+    """
+
+    name: str
+    kind: str  # what a click on a feature refers to: "compounds", "sites", "zones", …
+    frame: pd.DataFrame
+    styles: dict[str, dict]  # category -> Leaflet path style; "pt_<category>" overrides it for points
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (label, column) lines of the tooltip
+    places: tuple[str, ...] = ()
+    key: str = ""  # the layer's stable name in the page; the kind by default
+    radius: int = 7  # for point features, drawn as circles
+    show: bool = True
+    interactive: bool = True
+    tooltips: bool = True
+    highlight: frozenset[str] = frozenset()  # ids drawn with HIGHLIGHT_STYLE on top of their category style
+
+    def __post_init__(self):
+        self.key = self.key or self.kind
+
+
+#: How a highlighted feature (just changed, on the wall display) is outlined.
+HIGHLIGHT_STYLE = {"color": "#00e5ff", "weight": 5, "opacity": 1, "dashArray": None}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the browser gets a pack: a static file's URL, or the pack itself written into the page."""
+
+    pack: Pack
+    url: str | None = None
+
+    @property
+    def gz_url(self) -> str | None:
+        """The gzipped copy (see :func:`geo.maps.pack.write_pack`), for browsers that can unzip it."""
+        return f"{self.url}.gz" if self.url else None
+
+    def js(self) -> str:
+        if self.url:
+            return json.dumps({"id": self.pack.digest, "url": self.url, "gz": self.gz_url})
+        return f'{{"id":{json.dumps(self.pack.digest)},"data":{self.pack.text}}}'
+
+
+def inline_sources(layer: Layer, datum: str) -> list[Source]:
+    """The layer's own shapes (``frame`` with ``geometry`` and ``name``), embedded in the page."""
+    frame = layer.frame if "name" in layer.frame else layer.frame.assign(name=layer.frame["id"])
+    return [Source(pack_places(frame, datum))]
+
+
+class _Text(Element):
+    """Text put into the page as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class RawScript(MacroElement):
+    """Put an element's rendered script into the page as plain text.
+
+    branca's ``MacroElement.render`` makes the rendered script a new Jinja
+    template: a value holding ``{{ … }}`` would be run on the server, one
+    holding ``{%`` would break the page, and 100,000 places' statuses took
+    0.1 s to compile. Put it before the folium class among the bases.
+
+    The element keeps folium's form, a ``script`` macro in ``_template``,
+    because streamlit-folium reads that macro itself for the elements of a
+    dynamic feature group; only the whole-page rendering is replaced.
+    """
+
+    def render(self, **kwargs):
+        script = self._template.module.__dict__.get("script")
+        if script is not None:
+            self.get_root().script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
+    """A :class:`Layer`'s places drawn on a canvas by ``static/cmdmap/fastlayer.js``; no statuses in it."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new L.CmdmapLayer({
+            key: {{ this.key|tojson }}, kind: {{ this.kind|tojson }}, styles: {{ this.styles|tojson }},
+            radius: {{ this.radius }}, interactive: {{ this.interactive|tojson }},
+            tooltips: {{ this.tooltips|tojson }}, highlight: {{ this.highlight_style|tojson }},
+            sources: [{{ this.sources_js }}]
+        });
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+    """)
+    def __init__(self, layer: Layer, sources: list[Source]):
+        super().__init__(name=layer.name, overlay=True, control=True, show=layer.show)
+        self._name = "FastLayer"
+        self.default_js = list(map_scripts())  # the map's one script holds this layer's code
+        self.key, self.kind, self.styles, self.radius = layer.key, layer.kind, layer.styles, layer.radius
+        self.interactive, self.tooltips, self.highlight_style = layer.interactive, layer.tooltips, HIGHLIGHT_STYLE
+        self.sources_js = ",".join(source.js() for source in sources)
+
+
+def _column(values: pd.Series, where: np.ndarray, n: int) -> list | dict:
+    """Tooltip values as text in pack order (``where``: each row's place in the pack of ``n``; a place with
+    no row gets ''); as a dictionary and varint codes (:func:`geo.maps.pack.encode_ints`) when values repeat,
+    which makes 100,000 places' zones or resident counts a few hundred kilobytes."""
+    codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""))
+    placed = np.full(n, -1, dtype=np.int64)
+    placed[where] = codes
+    if len(distinct) * 2 < n:
+        return {"d": [str(v) for v in distinct], "i": encode_ints(placed)}
+    text = np.array([*(str(v) for v in distinct), ""], dtype=object)
+    return text[placed].tolist()  # -1 picks the last, ''
+
+
+_PACK_INDEXES: dict[tuple[str, ...], pd.Index] = {}
+
+
+def _pack_index(packs: list[Pack]) -> pd.Index:
+    """The ids of ``packs`` in order, as an index kept per set of packs (its hash table took 30 ms per rerun)."""
+    key = tuple(pack.digest for pack in packs)
+    index = _PACK_INDEXES.get(key)  # one lookup: another session may clear the dictionary meanwhile
+    if index is None:
+        if len(_PACK_INDEXES) >= 16:
+            _PACK_INDEXES.clear()
+        index = _PACK_INDEXES[key] = pd.Index(np.concatenate([pack.ids for pack in packs]))
+    return index
+
+
+def layer_state(layer: Layer, packs: list[Pack]) -> dict:
+    """What the browser needs to draw ``layer`` over ``packs``: a category index per place (-1: not shown,
+    varint coded), the tooltip columns and the highlighted places, all in pack order.
+
+    >>> from geo.maps.pack import decode_ints
+    >>> pack = Pack(np.array(["a", "b"]), "", "ab")
+    >>> layer = Layer("小区", "compounds", pd.DataFrame({"id": ["b"], "category": ["open"], "n": [3]}),
+    ...               {"sealed": {}, "open": {}}, fields=[("人数", "n")])
+    >>> decode_ints(layer_state(layer, [pack])["c"]).tolist()
+    [-1, 1]
+    """
+    index = _pack_index(packs)
+    frame = layer.frame
+    rows = pd.Index(frame["id"].astype(str))
+    if not rows.is_unique:
+        keep = ~rows.duplicated(keep="last")
+        frame, rows = frame[keep], rows[keep]
+    where = index.get_indexer(rows)
+    placed = where >= 0  # a row whose place has no shape is not drawn
+    frame, where = frame[placed], where[placed]
+    categories = [k for k in layer.styles if not k.startswith("pt_")]
+    present = frame["category"].dropna().astype(str).unique().tolist()
+    categories += [c for c in present if c not in categories]
+    codes = np.full(len(index), -1, dtype=np.int64)
+    codes[where] = pd.Categorical(frame["category"], categories=categories).codes
+    fields = [[label, _column(frame[column], where, len(index))] for label, column in layer.fields]
+    lit = np.flatnonzero(index.isin(list(layer.highlight))).tolist() if layer.highlight else []
+    return {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": fields, "h": lit}
+
+
+class MapUpdate(RawScript):
+    """One rerun's statuses, legend and view for the layers already on the map (sent without reloading it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.cmdmap && window.cmdmap.update({{ this.message }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, message: dict):
+        super().__init__()
+        self._name = "MapUpdate"
+        # '<' escaped: no value can close the script element
+        self.message = json.dumps(message, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+class ForgetRemovedGroups(MacroElement):
+    """Lets the browser free the layers a dynamic update has replaced.
+
+    streamlit-folium removes the previous feature groups from the map but keeps
+    them in ``window.feature_group`` for ever: on a display that updates all day
+    that is a steady leak. Put first in each dynamic feature group.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.feature_group && window.map) {
+            window.feature_group = window.feature_group.filter(function (g) { return window.map.hasLayer(g); });
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ForgetRemovedGroups"
