@@ -131,7 +131,7 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
     from playwright.sync_api import sync_playwright
 
     from geo.accounts import auth
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     result = Result(sessions, minutes)
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))

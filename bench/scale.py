@@ -178,7 +178,7 @@ def worker_import(url: str, rows_out: str) -> dict:
 
 
 def worker_seed(url: str, city: str) -> dict:
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     start = time.perf_counter()
     open_store(url, city)

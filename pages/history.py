@@ -9,7 +9,7 @@ from geo.accounts import auth
 from geo.accounts.auth import format_time
 from geo.domain.labels import t
 from geo.domain.schema import TABLES
-from geo.store.versions import NothingToRollBack, history, original_file, version_changes
+from geo.store import NothingToRollBack, history, original_file, version_changes
 from geo.analysis.trends import daily_figures
 from geo.upload.check import rollback_to
 from ui.login import require_role

@@ -79,7 +79,7 @@ def tiny_dir(tmp_path) -> Path:
 @pytest.fixture
 def tiny(tiny_dir):
     from geo.store.dataset import load_store
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     return load_store(open_store(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
 
@@ -87,7 +87,7 @@ def tiny(tiny_dir):
 @pytest.fixture
 def tiny_store(tiny_dir, store_url):
     """The tiny city in a store on each back end."""
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     return open_store(store_url, tiny_dir)
 

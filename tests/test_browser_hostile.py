@@ -60,7 +60,7 @@ def open_page(browser, request):
 @pytest.fixture(scope="module")
 def hostile_server(browser, tmp_path_factory):
     from geo.accounts import auth
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     folder = hostile_city(tmp_path_factory.mktemp("hostile") / "city")
     url = f"sqlite:///{folder.parent / 'store.sqlite'}"

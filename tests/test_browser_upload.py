@@ -50,7 +50,7 @@ browser = pytest.fixture(scope="module")(chromium_session)
 def upload_server(browser, tmp_path_factory):
     """(server, store URL): the tiny city in a store seeded, with its accounts, before the server starts."""
     from geo.accounts import auth
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     folder = write_tiny_city(tmp_path_factory.mktemp("browser-upload") / "city")
     url = f"sqlite:///{folder.parent / 'store.sqlite'}"
@@ -73,7 +73,7 @@ def open_page(browser, request):
 
 def newest(url: str) -> int:
     from geo.store.engine import connect
-    from geo.store.versions import newest_version
+    from geo.store import newest_version
 
     return newest_version(connect(url))
 

@@ -74,7 +74,7 @@ browser = pytest.fixture(scope="module")(chromium_session)
 def seeded_store(folder: Path) -> tuple[str, Path]:
     """(URL, file) of a fresh SQLite store filled from the demo data, with the staff account ``clerk``."""
     from geo.accounts import auth
-    from geo.store.versions import open_store
+    from geo.store import open_store
 
     path = folder / "store.sqlite"
     url = f"sqlite:///{path}"

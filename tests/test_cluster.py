@@ -118,7 +118,7 @@ def open_wall(browser, base: str):
 def test_an_upload_through_one_app_appears_on_the_wall_of_the_other(cluster, browser):
     from geo.accounts import auth
     from geo.store.engine import connect
-    from geo.store.versions import newest_version
+    from geo.store import newest_version
 
     engine = connect(cluster["url"])
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", PASSWORDS["clerk"])

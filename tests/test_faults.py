@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
 from geo.store import backup
-from geo.store import versions as store
+from geo import store
 from geo.store.engine import connect
 from tests.conftest import write_tiny_city
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from geo.domain.problems import Problem
 from geo.io.read import Reading, read_layer, read_table
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
-from geo.store.versions import open_store
+from geo.store import open_store
 from tests.conftest import write_tiny_city
 
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True,

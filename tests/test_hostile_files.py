@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
-from geo.store import versions as store
+from geo import store
 from geo.cli.main import main
 from geo.store.engine import connect
 from geo.io.export import to_csv_bytes, to_xlsx_bytes

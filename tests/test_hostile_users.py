@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
-from geo.store import versions as store
+from geo import store
 from geo.store.engine import connect
 from geo.upload.check import check_file
 from tests.hostile import store_dump

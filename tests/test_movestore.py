@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo.accounts import auth
-from geo.store import versions as store
+from geo import store
 from geo.cli.main import main
 from geo.store.engine import connect
 from tests.test_store_migrations import old_store, store_rows

@@ -12,12 +12,12 @@ import subprocess
 import sys
 import time
 
-from geo.store import versions as store
+from geo import store
 from geo.settings import PROJECT_DIR
 
 WORKER = r"""
 import sys, time
-from geo.store import versions as store
+from geo import store
 from geo.store.engine import connect
 
 url, value, start = sys.argv[1], sys.argv[2], float(sys.argv[3])

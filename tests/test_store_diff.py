@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.store import versions as store
+from geo import store
+from geo.domain.schema import TABLES
+from geo.store.rows import read_rows, records
 from geo.io.read import parse_dates, parse_numbers
 
 NO_COUNTS = ["staff_on_duty", "volunteers_on_duty", "fever_reports", "home_isolation", "vulnerable"]
@@ -43,7 +45,7 @@ def _upload() -> pd.DataFrame:
 
 
 def test_diff_of_unchanged_changed_added_and_leading_zero_rows_is_as_before():
-    delta, fields = store.diff_rows("compound_status", _stored(), store.records("compound_status", _upload()))
+    delta, fields = store.diff_rows("compound_status", _stored(), records("compound_status", _upload()))
     # 0501: 100 and '100' are the same; 0502: '' and missing are the same; 503 is not 0503;
     # 0504 twice: the last one is added; 0505: '7.0' is 7, but a note of two spaces is not empty
     assert delta[["compound_id", "closure", "gates_open", "residents", "_change"]].values.tolist() == [
@@ -59,7 +61,7 @@ def test_diff_of_unchanged_changed_added_and_leading_zero_rows_is_as_before():
 
 
 def test_a_changed_shape_is_named_not_shown():
-    columns = [*store.TABLES["sites"].names, "geometry"]
+    columns = [*TABLES["sites"].names, "geometry"]
     old = pd.DataFrame({"row_id": [7], "id": ["S1"], "name": ["工地"], "geometry": ["0101000000"]})
     new = pd.DataFrame({"id": ["S1"], "name": ["工地"], "geometry": ["0101000001"]})
     _, fields = store.diff_rows("sites", old.reindex(columns=["row_id", *columns]), new.reindex(columns=columns))
@@ -67,7 +69,7 @@ def test_a_changed_shape_is_named_not_shown():
 
 
 def _all_current(engine, kind: str) -> pd.DataFrame:
-    return store._read_rows(engine, kind, store.ROWS[kind].c.removed_in.is_(None))
+    return read_rows(engine, kind, store.ROWS[kind].c.removed_in.is_(None))
 
 
 def test_preview_reads_only_the_rows_sharing_a_key_and_diffs_as_against_every_row(tiny_store):
@@ -78,7 +80,7 @@ def test_preview_reads_only_the_rows_sharing_a_key_and_diffs_as_against_every_ro
     upload = pd.concat([day, added], ignore_index=True)
     frame, delta, fields = store.preview(tiny_store, "compound_status", upload)
     expected_delta, expected_fields = store.diff_rows(
-        "compound_status", _all_current(tiny_store, "compound_status"), store.records("compound_status", upload))
+        "compound_status", _all_current(tiny_store, "compound_status"), records("compound_status", upload))
     pd.testing.assert_frame_equal(delta, expected_delta)
     pd.testing.assert_frame_equal(fields, expected_fields)
     assert delta["_change"].tolist() == ["added", "changed"] and frame is upload
@@ -91,7 +93,7 @@ def test_a_missing_key_value_still_finds_the_stored_row_without_one(tiny_store):
     again = row.assign(resumption="resumed")
     _, delta, _ = store.preview(tiny_store, "site_status", again)
     expected, _ = store.diff_rows("site_status", _all_current(tiny_store, "site_status"),
-                                  store.records("site_status", again))
+                                  records("site_status", again))
     pd.testing.assert_frame_equal(delta, expected)
     assert delta["_change"].tolist() == ["changed"]
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Boolean, MetaData, create_engine, insert, inspect, select, text
 
 from geo.accounts import auth
-from geo.store import versions as store
+from geo import store
 from geo.store.engine import connect
 from geo.store.tables import metadata
 from geo.store.migrate import BASELINE, current_revision, head, migrate

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from geo.accounts import auth
-from geo.store import versions as store
+from geo import store
 from geo.io.datum_convert import wgs84_to_gcj02
 from geo.upload.check import check_file, commit, rollback_to
 

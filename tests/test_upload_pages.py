@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
-from geo.store import versions as store
+from geo import store
 from geo.store.engine import connect
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -14,7 +14,7 @@ def next_day_report(url: str) -> tuple[pd.DataFrame, str, str]:
     and a real upload would be refused for it.
     """
     from geo.store.engine import connect
-    from geo.store.versions import current
+    from geo.store import current
 
     engine = connect(url)
     try:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from geo import settings as settings_mod
 from geo.store.dataset import Dataset, load_store
 from geo.store.engine import connect
-from geo.store.versions import newest_version, open_store
+from geo.store import newest_version, open_store
 from geo.domain.labels import t
 from geo.maps import Source, initial_bounds
 from geo.maps.pack import pack_places, write_pack

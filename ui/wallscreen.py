@@ -22,7 +22,7 @@ from geo.maps.layers import (category_legend, compound_layer, site_layer, supply
                         zone_outline_layer)
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
-from geo.store.versions import newest_version_time
+from geo.store import newest_version_time
 from geo.domain.vocab import MISSING
 from geo.analysis.wall import VIEWS, banners, pick_view, track_changes
 from ui.common import dataset, engine, home_bounds, place_sources, settings, thresholds, view

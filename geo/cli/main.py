@@ -24,7 +24,7 @@ from geo.io.datum_guess import DATUMS
 from geo.io.templates import template_bytes
 from geo.settings import load
 from geo.store.backup import backup_folder, backups, restore, store_file
-from geo.store.versions import NothingToRollBack, history, open_store
+from geo.store import NothingToRollBack, history, open_store
 from geo.upload.check import check_file, commit, rollback_to
 
 

@@ -33,3 +33,9 @@ def apply_distinct(values: pd.Series, func) -> pd.Series:
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     done = func(pd.Series(distinct, dtype=values.dtype)).array
     return pd.Series(done.take(codes, allow_fill=True), index=values.index, name=values.name)
+
+
+def member_of(values, allowed: set) -> np.ndarray:
+    """``values.isin(allowed)`` by a set lookup per value: pandas' isin on text took seconds at 100,000 rows."""
+    items = np.asarray(values, dtype=object)  # iterating pyarrow text directly steps through it value by value
+    return np.fromiter((v in allowed for v in items), bool, len(items))

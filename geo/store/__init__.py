@@ -1,0 +1,22 @@
+"""The versioned store: every upload a version, nothing overwritten in place; SQLite or PostgreSQL with PostGIS.
+
+Tables are in :mod:`geo.store.tables`, the engine and its write lock in
+:mod:`geo.store.engine`, versions, history and rollback in
+:mod:`geo.store.versions`, current rows in :mod:`geo.store.rows`, the content
+comparison in :mod:`geo.store.diff`, seeding in :mod:`geo.store.seed`.
+"""
+
+from geo.store.dataset import Dataset, load_store
+from geo.store.diff import diff_rows, keep_absent_columns
+from geo.store.engine import connect, lock_for_writing
+from geo.store.rows import current, latest_before, newest_report_date, place_ids, place_names
+from geo.store.seed import SYSTEM_USER, open_store, seed_from_folder
+from geo.store.tables import KINDS, ROWS
+from geo.store.versions import (Applied, NothingToRollBack, apply_rows, history, newest_version, newest_version_time,
+                                original_file, preview, rollback, version_changes)
+
+__all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NothingToRollBack", "apply_rows", "connect",
+           "current", "diff_rows", "history", "keep_absent_columns", "latest_before", "load_store",
+           "lock_for_writing", "newest_report_date", "newest_version", "newest_version_time", "open_store",
+           "original_file", "place_ids", "place_names", "preview", "rollback", "seed_from_folder",
+           "version_changes"]

@@ -13,7 +13,7 @@ import pandas as pd
 from geo.domain.problems import Problem
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES
 from geo.store import spatial
-from geo.store import versions as store
+from geo.store.rows import current
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Dataset:
 def load_store(engine) -> Dataset:
     """The newest version of every table in the store, as a Dataset."""
 
-    frames = {kind: store.current(engine, kind) for kind in (*GEOMETRY_TABLES, *STATUS_TABLES)}
+    frames = {kind: current(engine, kind) for kind in (*GEOMETRY_TABLES, *STATUS_TABLES)}
     assigned = 0
     for kind in ("compounds", "sites"):
         if engine.dialect.name == "postgresql":  # the join on PostGIS's index: large cities stay fast

@@ -6,8 +6,8 @@ retired them (``removed_in``). The current state is every row not retired; the
 state at version N is every row added by N and not retired by N. A rollback is
 a new version that retires what came later and adds back what was there.
 
-The first use of an empty store fills it from the data folder (the demo city),
-one "seed" version per file, so the app always reads the store.
+Rows are read by :mod:`geo.store.rows`, compared by :mod:`geo.store.diff`; an
+empty store is filled by :mod:`geo.store.seed`.
 
 Examples
 --------
@@ -23,23 +23,18 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
-from geo.domain.per_value import apply_distinct
-from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
-from geo.store.engine import connect, lock_for_writing
-from geo.store.tables import KINDS, ROWS, changes, files, store_meta, versions
-from geo.io.read import read_layer, read_table
-
-SYSTEM_USER = "system"
+from geo.domain.schema import TABLES
+from geo.domain.per_value import member_of
+from geo.store.diff import diff_rows, key_text, keep_absent_columns, place_column, place_texts, signatures
+from geo.store.engine import lock_for_writing
+from geo.store.rows import alive_at, from_records, payload_columns, records
+from geo.store.tables import ROWS, changes, files, versions
 
 
 class NothingToRollBack(ValueError):
@@ -80,129 +75,6 @@ def newest_version_time(engine: Engine) -> datetime.datetime | None:
     return moment
 
 
-def _payload_columns(kind: str) -> list[str]:
-    return TABLES[kind].names + (["geometry"] if TABLES[kind].geometry else [])
-
-
-def records(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows as the database holds them: geometry as WKB hex, missing values as None."""
-    out = pd.DataFrame({name: frame[name] if name in frame else pd.NA for name in TABLES[kind].names},
-                       index=frame.index)
-    if TABLES[kind].geometry:
-        out["geometry"] = shapely.to_wkb(np.asarray(frame.geometry), hex=True)
-    return out.astype(object).where(out.notna(), None)
-
-
-def _from_records(kind: str, frame: pd.DataFrame):
-    """Typed frame (a GeoDataFrame for layers) from database rows."""
-    table = TABLES[kind]
-    out = pd.DataFrame(index=frame.index)
-    for col in table.columns:
-        values = frame[col.name] if col.name in frame else pd.Series(pd.NA, index=frame.index)
-        if col.kind == "int":
-            out[col.name] = pd.to_numeric(values, errors="coerce").round().astype("Int64")
-        elif col.kind == "float":
-            out[col.name] = pd.to_numeric(values, errors="coerce").astype("Float64")
-        else:
-            out[col.name] = values.astype("string")
-    if table.geometry:
-        geometry = shapely.from_wkb(frame["geometry"].to_numpy()) if len(frame) else []
-        return gpd.GeoDataFrame(out, geometry=list(geometry) if len(frame) else [], crs="EPSG:4326")
-    return out
-
-
-def _read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
-    rows = ROWS[kind]
-    query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(condition).order_by(
-        rows.c.row_id)  # PostgreSQL moves updated rows: keep the order rows were written in
-    with engine.connect() as conn:
-        # in chunks: a million supply rows fetched at once as Python tuples took a gigabyte at the peak
-        chunks = list(pd.read_sql(query, conn, chunksize=100_000))
-    if not chunks:
-        return pd.DataFrame(columns=["row_id", *_payload_columns(kind)])
-    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-
-
-def place_names(engine: Engine, kind: str) -> pd.DataFrame:
-    """Id and name of every current place of layer ``kind`` (no shapes: cheap at 100,000 places)."""
-    rows = ROWS[kind]
-    with engine.connect() as conn:
-        return pd.read_sql(select(rows.c.id, rows.c.name).where(rows.c.removed_in.is_(None)), conn)
-
-
-def place_ids(engine: Engine, kind: str) -> set[str]:
-    """The ids of the current places of layer ``kind``, as text (without names: an upload's ids are checked
-    against them, and names are read only for the suggestions when some id is unknown)."""
-    rows = ROWS[kind]
-    with engine.connect() as conn:
-        ids = conn.execute(select(rows.c.id).where(rows.c.removed_in.is_(None))).scalars().all()
-    return {str(i) for i in ids if i is not None}
-
-
-def newest_report_date(engine: Engine) -> str | None:
-    """The latest date any current status row reports, or None."""
-    found = []
-    with engine.connect() as conn:
-        for kind in STATUS_TABLES:
-            rows = ROWS[kind]
-            found.append(conn.execute(select(func.max(rows.c.date)).where(rows.c.removed_in.is_(None))).scalar())
-    found = [str(d) for d in found if d]
-    return max(found) if found else None
-
-
-def current(engine: Engine, kind: str):
-    """The rows of ``kind`` as the newest version has them."""
-    frame = _read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))
-    return _from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
-
-
-def _alive_at(kind: str, version: int):
-    rows = ROWS[kind]
-    return and_(rows.c.added_in <= version, or_(rows.c.removed_in.is_(None), rows.c.removed_in > version))
-
-
-def _joined(frame: pd.DataFrame) -> pd.Series:
-    """Each row's values as one text, joined by the unit separator (column-wise: fast at 100,000 rows)."""
-    if frame.empty:
-        return pd.Series([], dtype="string", index=frame.index)
-    columns = [frame[c].astype("string").fillna("") for c in frame.columns]
-    out = columns[0]
-    for column in columns[1:]:
-        out = out + "\x1f" + column
-    return out
-
-
-def _key_text(kind: str, frame: pd.DataFrame) -> pd.Series:
-    return _joined(frame[list(TABLES[kind].key)])
-
-
-def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Values as text so that 3 and 3.0, None and NaN compare equal."""
-    out = pd.DataFrame(index=frame.index)
-    for c in columns:
-        # once per distinct value: formatting each of a million numbers took seconds
-        out[c] = apply_distinct(frame[c], _comparable_text).astype("string").fillna("")
-    return out
-
-
-def _comparable_text(values: pd.Series) -> pd.Series:
-    """Numbers (also numbers written as text) as their 10 significant digits, anything else as its text."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    as_number = numbers.map(lambda v: f"{v:.10g}", na_action="ignore").astype("string")
-    return as_number.where(numbers.notna(), values.astype("string"))
-
-
-def _signatures(kind: str, frame: pd.DataFrame) -> pd.Series:
-    """One text per row of everything it holds, for comparing content across copies."""
-    return _joined(_comparable(frame, _payload_columns(kind)))
-
-
-def member_of(values, allowed: set) -> np.ndarray:
-    """``values.isin(allowed)`` by a set lookup per value: pandas' isin on text took seconds at 100,000 rows."""
-    items = np.asarray(values, dtype=object)  # iterating pyarrow text directly steps through it value by value
-    return np.fromiter((v in allowed for v in items), bool, len(items))
-
-
 def _python(values: pd.Series) -> list:
     """A column's values as the database driver binds them: Python objects, None where missing."""
     out = values.astype(object).where(values.notna(), None).tolist()
@@ -232,107 +104,6 @@ def _insert_file(conn, content: bytes | None) -> int | None:
                                              content=content)).inserted_primary_key[0]
 
 
-def _place_column(kind: str) -> str | None:
-    table = TABLES[kind]
-    for name in ("name", "compound_name", "site_name", "place_name"):
-        if name in table.names:
-            return name
-    return None
-
-
-def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compare incoming rows with the existing ones by key.
-
-    Returns the incoming rows that are new or differ (with a ``_change`` column,
-    'added' or 'changed', and ``_row_id`` of the row they replace), and one row
-    per changed field (key, field, before, after) for the history.
-    """
-    # rows with the same key texts have the same key values: only the other columns can differ
-    columns = [c for c in _payload_columns(kind) if c not in TABLES[kind].key]
-    incoming = incoming.copy()
-    incoming["_key"] = _key_text(kind, incoming).to_numpy()
-    existing = existing.copy()
-    existing["_key"] = _key_text(kind, existing).to_numpy()
-    old = existing.drop_duplicates("_key", keep="last").set_index("_key")
-    new = incoming.drop_duplicates("_key", keep="last").set_index("_key")
-    common = new.index.intersection(old.index)
-    before = _comparable(old.loc[common], columns)
-    after = _comparable(new.loc[common], columns)
-    differs = (before != after)
-    changed_keys = common[differs.any(axis=1).to_numpy()] if len(common) else common
-    added_keys = new.index.difference(old.index)
-    result = new.loc[added_keys.append(changed_keys)].copy()
-    result["_change"] = ["added"] * len(added_keys) + ["changed"] * len(changed_keys)
-    result["_row_id"] = [None] * len(added_keys) + old.loc[changed_keys, "row_id"].tolist() if "row_id" in old else None
-    place = _place_column(kind)
-    fields = (_changed_fields(differs.loc[changed_keys], before, after, _place_names(new, changed_keys, place))
-              if len(changed_keys) else [])
-    columns = ["change", "key", "field", "before", "after", "place"]
-    added = pd.DataFrame({
-        "change": "added", "key": added_keys.str.replace("\x1f", " / ").to_numpy(), "field": None, "before": None,
-        "after": None, "place": _place_names(new, added_keys, place),
-    }, columns=columns)
-    field_frame = pd.concat([pd.DataFrame(fields, columns=columns), added], ignore_index=True) if fields else added
-    return result.reset_index(names="_key"), field_frame
-
-
-def _place_names(new: pd.DataFrame, keys: pd.Index, place: str | None) -> list:
-    """The place name of each key's row as text (None for a table without names)."""
-    return [None] * len(keys) if place is None else [_text(v) for v in new.loc[keys, place].to_numpy(dtype=object)]
-
-
-def _changed_fields(differs: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame, places: list) -> list[dict]:
-    """One record per field that differs, row by row: its text before and after (a shape's is not shown).
-
-    ``differs`` has a row per changed key; the values are picked by position (a lookup per field by
-    key and name took seconds for a day of corrections).
-    """
-    keys = differs.index
-    rows, columns = np.nonzero(differs.to_numpy(dtype=bool))
-    before_text = before.loc[keys, differs.columns].to_numpy(dtype=object)
-    after_text = after.loc[keys, differs.columns].to_numpy(dtype=object)
-    shown = keys.str.replace("\x1f", " / ").tolist()
-    fields = []
-    for row, column in zip(rows.tolist(), columns.tolist()):
-        field = differs.columns[column]
-        b, a = ("（旧图形）", "（新图形）") if field == "geometry" else (before_text[row, column], after_text[row, column])
-        fields.append({"change": "changed", "key": shown[row], "field": field, "before": b, "after": a,
-                       "place": places[row]})
-    return fields
-
-
-def _text(value):
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def keep_absent_columns(kind: str, incoming: pd.DataFrame, existing: pd.DataFrame, present: list[str]) -> pd.DataFrame:
-    """A file without a column keeps the stored values of that column (a partial update), row by row.
-
-    >>> old = pd.DataFrame({"site_id": ["S1"], "date": ["2020-02-25"], "resumption": ["applied"],
-    ...                     "workers_total": [200]})
-    >>> new = pd.DataFrame({"site_id": ["S1"], "date": ["2020-02-25"], "resumption": ["resumed"],
-    ...                     "workers_total": [None]})
-    >>> keep_absent_columns("site_status", new, old, ["site_id", "date", "resumption"])["workers_total"].tolist()
-    [200]
-    """
-    absent = [c for c in TABLES[kind].names if c not in present and c in existing.columns]
-    if not absent or existing.empty or incoming.empty:
-        return incoming
-    keys = list(TABLES[kind].key)
-    old = existing.drop_duplicates(keys, keep="last").set_index(keys)[absent]
-    filled = incoming.copy()
-    index = pd.MultiIndex.from_frame(filled[keys].astype(str)) if len(keys) > 1 else filled[keys[0]].astype(str)
-    old.index = (pd.MultiIndex.from_frame(old.index.to_frame().astype(str)) if len(keys) > 1
-                 else old.index.astype(str))
-    for column in absent:
-        stored = old[column].reindex(index).to_numpy()
-        known = pd.notna(stored)
-        values = np.array(filled[column].astype(object).to_numpy(), dtype=object)
-        values[known] = stored[known]
-        filled[column] = pd.array(values, dtype=filled[column].dtype) if known.any() else filled[column]
-    return filled
-
-
 _FEW_VALUES = 500  # a key column with at most this many values in an upload narrows the read to them
 
 
@@ -340,7 +111,7 @@ def _may_share_key(kind: str, incoming: pd.DataFrame):
     """A condition that every stored row sharing a key with ``incoming`` meets, or None when none narrows much.
 
     It names the values of the key column with the fewest of them (the date of a daily report), as
-    :func:`_key_text` compares them: a missing value is the empty text, so it matches NULL and ''.
+    :func:`geo.store.diff.key_text` compares them: a missing value is the empty text, so it matches NULL and ''.
     """
     best = None
     for name in TABLES[kind].key:
@@ -364,7 +135,7 @@ def _existing_rows(conn, kind: str, incoming: pd.DataFrame) -> pd.DataFrame:
     rows = ROWS[kind]
     condition = rows.c.removed_in.is_(None)
     narrower = _may_share_key(kind, incoming)
-    query = select(rows.c.row_id, *[rows.c[c] for c in _payload_columns(kind)]).where(
+    query = select(rows.c.row_id, *[rows.c[c] for c in payload_columns(kind)]).where(
         condition if narrower is None else and_(condition, narrower)).order_by(rows.c.row_id)
     return pd.read_sql(query, conn)
 
@@ -373,7 +144,7 @@ def _compare(conn, kind: str, incoming: pd.DataFrame, present: list[str] | None)
     """``incoming`` with its absent columns filled from the store, and its diff against the store (delta, fields)."""
     existing = _existing_rows(conn, kind, incoming)
     if present is not None:
-        incoming = keep_absent_columns(kind, incoming, _from_records(kind, existing), present)
+        incoming = keep_absent_columns(kind, incoming, from_records(kind, existing), present)
     delta, fields = diff_rows(kind, existing, records(kind, incoming))
     return incoming, delta, fields
 
@@ -383,24 +154,6 @@ def preview(engine: Engine, kind: str, incoming: pd.DataFrame,
     """What :func:`apply_rows` would store, without storing: the rows (absent columns filled), the delta, the fields."""
     with engine.connect() as conn:
         return _compare(conn, kind, incoming, present)
-
-
-def latest_before(engine: Engine, kind: str, column: str, date: str) -> pd.Series:
-    """``column`` of each place's latest current report dated before ``date``, by place id.
-
-    The database picks the rows: 300,000 reports are not fetched to keep 100,000.
-    """
-    rows = ROWS[kind]
-    place, dated, alive = rows.c[TABLES[kind].key[0]], rows.c.date, rows.c.removed_in.is_(None)
-    newest = select(place.label("place"), func.max(dated).label("date")).where(alive, dated < date).group_by(
-        place).subquery()
-    # an outer join from the places makes SQLite look each report up by its index, where an inner
-    # join read every current report; each (place, date) has its report, so no row is left empty
-    query = select(newest.c.place, rows.c[column]).select_from(
-        newest.outerjoin(rows, and_(alive, place == newest.c.place, dated == newest.c.date)))
-    with engine.connect() as conn:
-        found = pd.read_sql(query, conn).drop_duplicates("place")  # a place reports once a date: never dropped
-    return pd.Series(found[column].to_numpy(), index=found["place"].astype("string"), dtype="string", name=column)
 
 
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
@@ -425,7 +178,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
         for start in range(0, len(replaced), 500):
             conn.execute(update(rows).where(rows.c.row_id.in_(replaced[start:start + 500])).values(removed_in=version))
         if len(delta):
-            _insert_many(conn, rows, delta[_payload_columns(kind)], added_in=version)
+            _insert_many(conn, rows, delta[payload_columns(kind)], added_in=version)
         if len(fields) and action != "seed":
             _insert_many(conn, changes, fields, version_id=version)
         added = int((delta["_change"] == "added").sum()) if len(delta) else 0
@@ -444,9 +197,9 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
     with engine.begin() as conn:
         lock_for_writing(conn)
         now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
-        then_rows = pd.read_sql(select(rows).where(_alive_at(kind, target)).order_by(rows.c.row_id), conn)
+        then_rows = pd.read_sql(select(rows).where(alive_at(kind, target)).order_by(rows.c.row_id), conn)
         # compare by content, not by row: a row revived by an earlier rollback is a copy
-        now_sig, then_sig = (np.asarray(_signatures(kind, r), dtype=object) for r in (now_rows, then_rows))
+        now_sig, then_sig = (np.asarray(signatures(kind, r), dtype=object) for r in (now_rows, then_rows))
         retire = sorted(now_rows.loc[~member_of(now_sig, set(then_sig)), "row_id"].astype(int))
         revive = then_rows.loc[~member_of(then_sig, set(now_sig))]
         if not retire and revive.empty:
@@ -459,7 +212,7 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         for start in range(0, len(retire), 500):
             conn.execute(update(rows).where(rows.c.row_id.in_(retire[start:start + 500])).values(removed_in=version))
         if len(revive):
-            _insert_many(conn, rows, revive[_payload_columns(kind)], added_in=version)
+            _insert_many(conn, rows, revive[payload_columns(kind)], added_in=version)
         log = pd.concat([_rollback_log(kind, "removed", now_rows[now_rows["row_id"].isin(retire)]),
                          _rollback_log(kind, "added", revive)], ignore_index=True)
         if len(log):
@@ -469,9 +222,9 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
 
 def _rollback_log(kind: str, change: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The history lines of the rows a rollback retires or revives: each with its raw key and place."""
-    place = _place_column(kind)
-    return pd.DataFrame({"change": change, "key": _key_text(kind, rows).to_numpy(dtype=object),
-                         "place": _place_names(rows, rows.index, place)},
+    place = place_column(kind)
+    return pd.DataFrame({"change": change, "key": key_text(kind, rows).to_numpy(dtype=object),
+                         "place": place_texts(rows, rows.index, place)},
                         columns=["change", "key", "place"])
 
 
@@ -501,36 +254,3 @@ def original_file(engine: Engine, version: int) -> tuple[str, bytes] | None:
     with engine.connect() as conn:
         row = conn.execute(query).first()
     return None if row is None else (row.file_name, bytes(row.content))
-
-
-def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
-    """Fill an empty store from the data folder, once (safe when several processes start together)."""
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(store_meta).values(key="seeded", value=str(data_dir)))
-    except IntegrityError:
-        return False
-    data_dir = Path(data_dir)
-    for kind in KINDS:
-        path = data_dir / TABLES[kind].file
-        if not path.exists():
-            continue
-        content = path.read_bytes()
-        if kind in GEOMETRY_TABLES:
-            frame, problems = read_layer(content, kind, name=path.name)
-        else:
-            reading = read_table(content, kind, name=path.name)
-            frame, problems = reading.frame, reading.problems
-        summary = [[f"初始数据：{len(frame)} 行", f"Initial data: {len(frame)} rows"]]
-        if problems:
-            summary.append([f"{len(problems)} 行有问题未导入", f"{len(problems)} rows with problems not imported"])
-        apply_rows(engine, kind, frame, SYSTEM_USER, "seed", path.name, content, summary, rows_in_file=len(frame))
-    return True
-
-
-def open_store(url: str, data_dir: str | Path) -> Engine:
-    """The store at ``url``, filled from ``data_dir`` if it is still empty."""
-    engine = connect(url)
-    if newest_version(engine) == 0:
-        seed_from_folder(engine, data_dir)
-    return engine

@@ -24,8 +24,9 @@ from sqlalchemy.engine import Engine
 from geo.accounts import auth
 from geo.store import backup
 from geo.io import datum_guess as crs
-from geo.store import versions as store
+from geo import store
 from geo.domain import vocab
+from geo.domain.per_value import member_of
 from geo.domain.problems import Problem
 from geo.io.read import decode, read_layer, read_table
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
@@ -100,7 +101,7 @@ def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[s
     key = TABLES[kind].key[0]
     name_column = {"compound_status": "compound_name", "site_status": "site_name", "supplies": "place_name"}[kind]
     known = set().union(*(store.place_ids(engine, layer) for layer in PLACES[kind]))
-    unknown = frame.loc[~store.member_of(frame[key].astype(str), known)]
+    unknown = frame.loc[~member_of(frame[key].astype(str), known)]
     if unknown.empty:
         return []
     places = _places(engine, kind)  # names for the suggestions, read only when they are needed

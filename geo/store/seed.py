@@ -1,0 +1,61 @@
+"""Opening the store: the first use of an empty one fills it from the data folder (the demo city).
+
+One "seed" version per file, so the app always reads the store.
+
+Examples
+--------
+>>> import tempfile
+>>> from geo.settings import PROJECT_DIR
+>>> engine = open_store(f"sqlite:///{tempfile.mkdtemp()}/store.sqlite", PROJECT_DIR / "data")
+>>> newest_version(engine) >= 6
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from geo.domain.schema import GEOMETRY_TABLES, TABLES
+from geo.io.read import read_layer, read_table
+from geo.store.engine import connect
+from geo.store.tables import KINDS, store_meta
+from geo.store.versions import apply_rows, newest_version
+
+SYSTEM_USER = "system"
+
+
+def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
+    """Fill an empty store from the data folder, once (safe when several processes start together)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(store_meta).values(key="seeded", value=str(data_dir)))
+    except IntegrityError:
+        return False
+    data_dir = Path(data_dir)
+    for kind in KINDS:
+        path = data_dir / TABLES[kind].file
+        if not path.exists():
+            continue
+        content = path.read_bytes()
+        if kind in GEOMETRY_TABLES:
+            frame, problems = read_layer(content, kind, name=path.name)
+        else:
+            reading = read_table(content, kind, name=path.name)
+            frame, problems = reading.frame, reading.problems
+        summary = [[f"初始数据：{len(frame)} 行", f"Initial data: {len(frame)} rows"]]
+        if problems:
+            summary.append([f"{len(problems)} 行有问题未导入", f"{len(problems)} rows with problems not imported"])
+        apply_rows(engine, kind, frame, SYSTEM_USER, "seed", path.name, content, summary, rows_in_file=len(frame))
+    return True
+
+
+def open_store(url: str, data_dir: str | Path) -> Engine:
+    """The store at ``url``, filled from ``data_dir`` if it is still empty."""
+    engine = connect(url)
+    if newest_version(engine) == 0:
+        seed_from_folder(engine, data_dir)
+    return engine
