@@ -1,4 +1,4 @@
-"""Tests of the seeded demo city (geo.demo.city).
+"""Tests of the seeded demo city (geo.demo).
 
 Small cities (60 compounds, 4 days) keep the suite fast; the last tests check
 the shipped demo in ``data/`` when it is there.
@@ -16,7 +16,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.demo.city import write_city
+from geo.demo import write_city
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.domain.vocab import codes
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo.accounts.auth import PermissionDenied, find_user
 from geo.cli import move, users
-from geo.demo.city import write_city
+from geo.demo import write_city
 from geo.domain.schema import TABLES
 from geo.io.datum_guess import DATUMS
 from geo.io.templates import template_bytes
