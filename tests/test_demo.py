@@ -201,3 +201,13 @@ def test_shipped_demo():
     shortest = cover.groupby(supplies["place_id"]).min()
     assert 0.1 <= (shortest < 7).mean() <= 0.2
     assert 0 < (shortest < 3).sum() <= 0.05 * len(shortest)
+
+
+def test_shipped_demo_is_what_the_generator_writes(tmp_path):
+    """``data/`` is ``python -m geo demo --out data`` byte for byte: the shipped files cannot drift from the code."""
+    counts = write_city(tmp_path)
+    assert counts["compounds"] == 200
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(["boundary.geojson", *(TABLES[name].file for name in TABLES)])
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
