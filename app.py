@@ -5,7 +5,8 @@ import streamlit as st
 from geo.accounts import auth
 from geo.domain.labels import t
 from ui.login import current_user, gate, login_sidebar
-from ui.common import STORE_ERRORS, lang, settings, store_error_text
+from ui.data import STORE_ERRORS, store_error_text
+from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 
 from_url("lang", ["zh", "en"], default=settings()["language"])

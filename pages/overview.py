@@ -8,9 +8,11 @@ from geo.domain.labels import t
 from geo.maps.mapview import initial_bounds
 from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.analysis.display import details
-from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view
+from ui.cache import dataset, home_bounds, view
+from ui.navigation import require_navigation
+from ui.settings import lang, thresholds
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()

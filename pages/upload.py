@@ -10,7 +10,9 @@ from geo.domain.schema import GEOMETRY_TABLES, TABLES
 from geo.io.templates import template_bytes
 from geo.upload.check import check_file, commit
 from ui.login import require_role
-from ui.common import engine, lang, require_navigation, settings, thresholds
+from ui.data import engine
+from ui.navigation import require_navigation
+from ui.settings import lang, settings, thresholds
 from ui.uploadview import list_sheets, show_check
 
 require_navigation()

@@ -13,9 +13,10 @@ from geo.maps.mapview import initial_bounds, overlay_datum
 from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
 from geo.analysis.display import details
 from geo.analysis.views import item_summary, previous_date, supply_rows, with_previous
-from ui.common import dataset, dates, home_bounds, lang, page_header, settings, shared, thresholds, view
+from ui.cache import dataset, dates, home_bounds, shared, view
+from ui.settings import lang, settings, thresholds
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 PAGES = {  # title, status vocabulary, legend title, layer, the dataset layers its map draws
     "compounds": ("page_compounds", "closure", "legend_closure", compound_layer, ("zones", "compounds")),

@@ -14,7 +14,9 @@ from geo.maps.mapview import initial_bounds
 from geo.analysis.display import header
 from geo.domain.schema import GEOMETRY_TABLES
 from geo.upload.check import PLACES, Check
-from ui.common import dataset, lang, plain
+from ui.cache import dataset
+from ui.escape import plain
+from ui.settings import lang
 from ui.mappage import map_state, show_map
 
 

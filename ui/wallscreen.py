@@ -25,8 +25,11 @@ from geo.maps.mapview import base_map as base_map_of
 from geo.store.versions import newest_version_time
 from geo.domain.vocab import MISSING
 from geo.analysis.wall import VIEWS, banners, pick_view, track_changes
-from ui.common import dataset, engine, home_bounds, place_sources, settings, thresholds, view
-from ui.common import dates as all_dates
+from ui.cache import dataset, home_bounds, view
+from ui.cache import dates as all_dates
+from ui.data import engine
+from ui.packs import place_sources
+from ui.settings import settings, thresholds
 
 CSS = """
 <style>
