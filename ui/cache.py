@@ -7,8 +7,8 @@ import streamlit as st
 from geo.maps.mapview import initial_bounds
 from geo.store.dataset import Dataset, load_store
 from geo.store.engine import connect
-from geo.analysis.views import Thresholds, compound_view, report_dates, site_view, supply_view, unmatched_ids
-from geo.analysis.zones import zone_metrics
+from geo.analysis.kind_view import view_of
+from geo.analysis.views import Thresholds, report_dates, unmatched_ids
 from ui.data import store_key
 from ui.settings import thresholds
 
@@ -28,19 +28,11 @@ def dataset() -> Dataset:
 # cost more than the page). Callers never change a view in place.
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _view(kind: str, url: str, version: int, date: str, low: float, critical: float):
-    ds = load_dataset(url, version)
-    limits = Thresholds(low, critical)
-    if kind == "compounds":
-        return compound_view(ds, date, limits)
-    if kind == "sites":
-        return site_view(ds, date, limits)
-    if kind == "supplies":
-        return supply_view(ds, date, limits)
-    return zone_metrics(ds, date, limits)
+    return view_of(load_dataset(url, version), kind, date, Thresholds(low, critical))
 
 
 def view(kind: str, date: str):
-    """The status view of ``kind`` ('compounds', 'sites', 'supplies', 'zones') on ``date``, cached."""
+    """The status view of the kind of place ``kind`` ('compounds', 'zones', …) on ``date``, cached."""
     limits = thresholds()
     return _view(kind, *store_key(), date, limits.low, limits.critical)
 

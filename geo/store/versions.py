@@ -29,17 +29,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text,
-                        and_, func, insert, or_, select, update)
+from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text, and_, func, insert, or_, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from geo.store.engine import lock_for_writing, metadata
 from geo.domain.per_value import apply_distinct
 from geo.store.geomtype import Geometry
-from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES, layer_tables, report_tables
 
-KINDS = GEOMETRY_TABLES + STATUS_TABLES
+KINDS = GEOMETRY_TABLES + STATUS_TABLES  # the tables whose row tables the migrations make
 SYSTEM_USER = "system"
 
 store_meta = Table("store_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
@@ -84,7 +84,7 @@ changes = Table(
 _TYPES = {"int": Integer, "float": Float}
 
 
-def _row_table(kind: str) -> Table:
+def _row_table(kind: str, tables: MetaData = metadata) -> Table:
     table = TABLES[kind]
     columns = [Column("row_id", Integer, primary_key=True, autoincrement=True),
                Column("added_in", Integer, ForeignKey("versions.id"), nullable=False),
@@ -92,7 +92,7 @@ def _row_table(kind: str) -> Table:
     columns += [Column(col.name, _TYPES.get(col.kind, Text)) for col in table.columns]
     if table.geometry:
         columns.append(Column("geometry", Geometry()))  # WKB hex to Python; a PostGIS geometry on PostgreSQL
-    rows = Table(f"rows_{kind}", metadata, *columns)
+    rows = Table(f"rows_{kind}", tables, *columns)
     if table.geometry:
         Index(f"ix_rows_{kind}_geometry", rows.c.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
     Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
@@ -100,7 +100,32 @@ def _row_table(kind: str) -> Table:
     return rows
 
 
-ROWS: dict[str, Table] = {kind: _row_table(kind) for kind in KINDS}
+class RowTables(dict):
+    """Row tables by table name: those the migrations make, and those of kinds registered at run time.
+
+    The first are on the shared metadata. A table a kind registered at run time brings
+    (see :func:`geo.domain.kinds.register`) gets its row table when first asked for, on
+    a metadata of its own, so that the schema the migrations make stays the shared
+    metadata's; :func:`open_store` creates it in the database.
+    """
+
+    def __init__(self) -> None:
+        super().__init__({kind: _row_table(kind) for kind in KINDS})
+        self.registered = MetaData()
+        versions.to_metadata(self.registered)  # the row tables' foreign keys point to it
+
+    def __missing__(self, kind: str) -> Table:
+        rows = self.registered.tables.get(f"rows_{kind}")
+        if rows is not None and rows.info["table"] is TABLES[kind]:
+            return rows
+        if rows is not None:  # the kind was registered again with other columns
+            self.registered.remove(rows)
+        rows = _row_table(kind, self.registered)
+        rows.info["table"] = TABLES[kind]
+        return rows
+
+
+ROWS = RowTables()
 
 
 class NothingToRollBack(ValueError):
@@ -204,7 +229,7 @@ def newest_report_date(engine: Engine) -> str | None:
     """The latest date any current status row reports, or None."""
     found = []
     with engine.connect() as conn:
-        for kind in STATUS_TABLES:
+        for kind in report_tables():
             rows = ROWS[kind]
             found.append(conn.execute(select(func.max(rows.c.date)).where(rows.c.removed_in.is_(None))).scalar())
     found = [str(d) for d in found if d]
@@ -300,11 +325,7 @@ def _insert_file(conn, content: bytes | None) -> int | None:
 
 
 def _place_column(kind: str) -> str | None:
-    table = TABLES[kind]
-    for name in ("name", "compound_name", "site_name", "place_name"):
-        if name in table.names:
-            return name
-    return None
+    return TABLES[kind].place_name
 
 
 def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -580,12 +601,12 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
     except IntegrityError:
         return False
     data_dir = Path(data_dir)
-    for kind in KINDS:
+    for kind in (*layer_tables(), *report_tables()):
         path = data_dir / TABLES[kind].file
         if not path.exists():
             continue
         content = path.read_bytes()
-        if kind in GEOMETRY_TABLES:
+        if TABLES[kind].geometry:
             frame, problems = read_layer(content, kind, name=path.name)
         else:
             reading = read_table(content, kind, name=path.name)
@@ -598,10 +619,13 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
 
 
 def open_store(url: str, data_dir: str | Path) -> Engine:
-    """The store at ``url``, filled from ``data_dir`` if it is still empty."""
+    """The store at ``url``, filled from ``data_dir`` if it is still empty; the row tables of every kind made."""
     from geo.store.engine import connect
 
     engine = connect(url)
+    for kind in (*layer_tables(), *report_tables()):
+        if kind not in KINDS:  # a table of a kind registered at run time: no migration makes it
+            ROWS[kind].create(engine, checkfirst=True)
     if newest_version(engine) == 0:
         seed_from_folder(engine, data_dir)
     return engine
