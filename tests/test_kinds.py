@@ -30,7 +30,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 MARKETS = Kind(
     name="markets", title="page_markets", layer="markets", report="market_status", vocabulary="market_state",
-    legend="legend_market_state", layer_title="layer_markets", state_label="col_market_state", overview="shown",
+    legend="legend_market_state", layer_title="layer_markets", state_label="col_market_state", overview="shown", wall=4,
     tables=(
         Table("markets", "markets.geojson", "农贸市场", "Markets", (
             Column("id", "市场编号", "Market ID", required=True),
@@ -132,10 +132,11 @@ def test_every_kind_names_what_exists():
 
 
 def test_the_registry_says_what_each_kind_is():
-    assert kinds.kind("compounds").accepts == ("Polygon", "MultiPolygon") and kinds.kind("sites").point
+    assert kinds.kind("compounds").accepts == ("Polygon", "MultiPolygon")
+    assert kinds.kind("sites").accepts == ("Point",)
     assert kinds.kind("compounds").state_column == "closure" and kinds.kind("supplies").state_column is None
     assert kinds.of_report("supplies").place_layers == ("compounds", "sites")
-    assert kinds.of_layer("zones").name == "zones" and kinds.of_report("zones") is None
+    assert kinds.kind("zones").map_layers == ("zones",) and kinds.of_report("zones") is None
     with pytest.raises(KeyError, match="markets"):
         kinds.kind("markets")
 
@@ -190,6 +191,21 @@ def test_a_registered_kind_is_on_its_own_page_and_on_the_overview(markets, city_
     script, update = drawn(overview)
     assert [state["key"] for state in update["states"]] == ["outlines", "compounds", "sites", "supplies", "markets"]
     assert json.dumps("农贸市场（营业状态）") in script and "市场营业状态" in update["legend"]
+
+
+def test_a_registered_kind_is_on_the_wall(markets, city_with_markets, monkeypatch):
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(city_with_markets))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{city_with_markets.parent / 'store.sqlite'}")
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    assert kinds.wall_views() == ("compounds", "sites", "supplies", "zones", "markets")
+    wall = AppTest.from_file(APP, default_timeout=60)
+    wall.query_params["kiosk"], wall.query_params["view"] = "1", "markets"
+    wall.switch_page("pages/wall.py")
+    wall.run()
+    assert not wall.exception
+    shown = " ".join(md.value for md in wall.markdown)
+    assert '<span class="wall-view">农贸市场</span>' in shown and "<h4>市场营业状态</h4>" in shown
+    assert "正常营业 (1)" in shown and "限流营业 (1)" in shown
 
 
 @in_memory

@@ -149,7 +149,7 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
         parts.append(f'<span class="wall-sub">{escape(t("data_as_of", lg, date=snapshot.date))} · '
                      f'{escape(t("wall_read_at", lg, time=read_at))}</span>')
-        parts.append(f'<span class="wall-view">{escape(t("page_" + snapshot.view, lg))}</span>')
+        parts.append(f'<span class="wall-view">{escape(t(kinds.kind(snapshot.view).title, lg))}</span>')
     parts.append("</div>")
     if snapshot is not None:
         for level, zh, en in snapshot.banners:

@@ -112,11 +112,6 @@ class Kind:
         return schema.TABLES[self.layer].accepts if self.layer else ()
 
     @property
-    def point(self) -> bool:
-        """Whether its places are points (drawn as circles), not areas."""
-        return self.accepts == schema.ACCEPTED_GEOMETRY["Point"]
-
-    @property
     def state_column(self) -> str | None:
         """The column of its daily report coded by its vocabulary (None when the state is derived, as for supplies)."""
         if not self.report or not self.vocabulary:
@@ -154,11 +149,6 @@ def kind(name: str) -> Kind:
         return KINDS[name]
     except KeyError:
         raise KeyError(f"no kind of place is called {name!r}; known: {', '.join(KINDS)}") from None
-
-
-def of_layer(table: str) -> Kind | None:
-    """The kind whose own geometry layer is ``table``, if any."""
-    return next((k for k in KINDS.values() if k.layer == table), None)
 
 
 def of_report(table: str) -> Kind | None:
