@@ -93,7 +93,7 @@ class Kind:
     terms: tuple[Term, ...] = ()
     """The terms of its vocabulary when :data:`geo.domain.vocab.VOCABULARIES` lacks it (a kind registered at
     run time); each colour distinct from every other vocabulary's."""
-    texts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    texts: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)
     """The labels (key to Chinese and English) it brings that :data:`geo.domain.labels.LABELS` lacks."""
 
     @property
