@@ -1,11 +1,16 @@
 """Entry point: page set-up, language switch, login, and the navigation each role may see."""
 
+from functools import partial
+
 import streamlit as st
 
 from geo.accounts import auth
+from geo.domain import kinds
 from geo.domain.labels import t
 from ui.login import current_user, gate, login_sidebar
-from ui.common import STORE_ERRORS, lang, settings, store_error_text
+from ui.placepage import render_place_page
+from ui.data import STORE_ERRORS, store_error_text
+from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 
 from_url("lang", ["zh", "en"], default=settings()["language"])
@@ -21,10 +26,9 @@ gate()
 user = current_user()
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=True, url_path="overview"),
-    st.Page("pages/compounds.py", title=t("page_compounds", lg), icon="🏘️", url_path="compounds"),
-    st.Page("pages/zones.py", title=t("page_zones", lg), icon="🗺️", url_path="zones"),
-    st.Page("pages/sites.py", title=t("page_sites", lg), icon="🏗️", url_path="sites"),
-    st.Page("pages/supplies.py", title=t("page_supplies", lg), icon="😷", url_path="supplies"),
+    # one page per kind of place: its own script, else the standard place page
+    *(st.Page(kind.page or partial(render_place_page, kind.name), title=t(kind.title, lg), icon=kind.icon,
+              url_path=kind.name) for kind in kinds.KINDS.values()),
 ]
 # Pages a role may not use are not offered; each page and each action checks again on the server.
 pages.append(st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall"))

@@ -1,6 +1,6 @@
 """Compounds map: shaded by status, with filters, details and a table."""
 
-from ui.common import require_navigation
+from ui.navigation import require_navigation
 from ui.placepage import render_place_page
 
 require_navigation()

@@ -13,7 +13,10 @@ from geo.store import NothingToRollBack, history, original_file, version_changes
 from geo.analysis.trends import daily_figures
 from geo.upload.check import rollback_to
 from ui.login import require_role
-from ui.common import dataset, engine, lang, require_navigation, thresholds
+from ui.cache import dataset
+from ui.data import engine
+from ui.navigation import require_navigation
+from ui.settings import lang, thresholds
 from ui.uploadview import changes_table
 
 require_navigation()

@@ -4,17 +4,22 @@ import streamlit as st
 
 from geo.analysis.filters import apply_filters, place_key
 from geo.analysis.kpi import compute_kpis
+from geo.domain import kinds
 from geo.domain.labels import t
 from geo.maps import initial_bounds
-from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
+from geo.maps.layers import kind_legend, layer_of, zone_outline_layer
 from geo.analysis.display import details
-from ui.common import require_navigation, dataset, home_bounds, lang, page_header, thresholds, view
+from ui.cache import dataset, home_bounds, view
+from ui.navigation import require_navigation
+from ui.settings import lang, thresholds
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()
-preload_places(("zones", "compounds", "sites"))
+on_map = [k for k in kinds.KINDS.values() if k.overview]  # in the sidebar's order
+with_places = [k for k in on_map if k.layer]  # the others show their places: a click names one of these
+preload_places(tuple(dict.fromkeys(layer for k in on_map for layer in k.map_layers)))
 filters = sidebar_filters(None)
 page_header("page_overview", filters.date)
 if not filters.date:
@@ -26,34 +31,33 @@ def keep(frame):
     return apply_filters(frame, filters)
 
 
-# Colour the change by what it means: fewer places short or silent is good, a higher resumption rate is good.
-DELTA_COLOURS = {"kpi_resumption_rate": "normal", "kpi_short": "inverse", "kpi_not_reported": "inverse"}
-for column, kpi in zip(st.columns(6), compute_kpis(dataset(), filters.date, thresholds(), keep)):
+# The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
+DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
+kpis = compute_kpis(dataset(), filters.date, thresholds(), keep)
+for column, kpi in zip(st.columns(len(kpis)), kpis):
     delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
     column.metric(t(kpi.key, lg), f"{kpi.value:g}{kpi.unit}", delta, border=True,
-                  delta_color=DELTA_COLOURS.get(kpi.key, "off"), delta_description=t("kpi_vs_previous", lg))
+                  delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg))
 
-compounds = keep(view("compounds", filters.date))
-sites = keep(view("sites", filters.date))
-supplies = keep(view("supplies", filters.date))
-layers = [zone_outline_layer(dataset().zones, lg), compound_layer(compounds, lg), site_layer(sites, lg),
-          supply_layer(supplies, lg, show=False)]
-legends = [category_legend(t("legend_closure", lg), "closure", compounds["category"], lg),
-           category_legend(t("legend_resumption", lg), "resumption", sites["category"], lg),
-           category_legend(t("legend_supply", lg), "supply_level", supplies["category"], lg)]
+views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
+layers = [zone_outline_layer(dataset().zones, lg),
+          *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
+legends = [kind_legend(k.name, views[k.name], lg) for k in on_map]
+first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map(map_state(layers, legends, bounds=initial_bounds(compounds) if fit else None, fit_key=fit),
-                       key="map_overview", home=home_bounds("compounds"))
+    clicked = show_map(map_state(layers, legends, bounds=initial_bounds(views[first]) if fit else None, fit_key=fit),
+                       key="map_overview", home=home_bounds(first))
 
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
 row_pick = show_table(zones, "zones", f"overview_{filters.date}", "table_overview", total=len(zones))
-if clicked and clicked[0] == "supplies":  # a supply feature is a compound or a site
-    clicked = ("sites" if clicked[1] in set(sites["id"]) else "compounds", clicked[1])
+if clicked and clicked[0] in views and not kinds.kind(clicked[0]).layer:  # a supply feature is a compound or a site
+    owners = [k.name for k in with_places if k.layer in kinds.kind(clicked[0]).place_layers]
+    clicked = (next((name for name in owners if clicked[1] in set(views[name]["id"])), owners[0]), clicked[1])
 selected = pick("overview", clicked, row_pick and ("zones", row_pick))
 with detail_col:
-    frames = {"compounds": compounds, "sites": sites, "zones": zones}
+    frames = {**{k.name: views[k.name] for k in with_places}, "zones": zones}
     kind, place = selected or ("", "")
     frame = frames.get(kind)
     match = frame.loc[frame["id"] == place] if frame is not None else None
@@ -62,4 +66,4 @@ with detail_col:
         st.info(t("click_hint", lg))
     else:
         show_details(str(match.iloc[0]["name"]), details(match.iloc[0], kind, lg))
-show_data_notes({"compounds": compounds, "sites": sites})
+show_data_notes({k.name: views[k.name] for k in with_places})

@@ -6,11 +6,13 @@ import streamlit as st
 
 from geo.io import datum_guess as crs
 from geo.domain.labels import t
-from geo.domain.schema import GEOMETRY_TABLES, TABLES
+from geo.domain.schema import TABLES
 from geo.io.templates import template_bytes
 from geo.upload.check import check_file, commit
 from ui.login import require_role
-from ui.common import engine, lang, require_navigation, settings, thresholds
+from ui.data import engine
+from ui.navigation import require_navigation
+from ui.settings import lang, settings, thresholds
 from ui.uploadview import list_sheets, show_check
 
 require_navigation()
@@ -28,16 +30,16 @@ left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{TABL
 right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{TABLES[kind].zh}_模板.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
-types = ["geojson", "json"] if kind in GEOMETRY_TABLES else ["csv", "xlsx"]
+types = ["geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]
 max_mb = float(settings()["upload_max_mb"])
 uploaded = st.file_uploader(t("upload_file", lg, types="、".join(types), mb=f"{max_mb:g}"), type=types,
                             key=f"upload_file_{kind}")
 sheet, datum = None, None
-if uploaded is not None and kind not in GEOMETRY_TABLES and uploaded.name.lower().endswith(".xlsx"):
+if uploaded is not None and not TABLES[kind].geometry and uploaded.name.lower().endswith(".xlsx"):
     sheets = list_sheets(uploaded.getvalue())
     if len(sheets) > 1:
         sheet = st.selectbox(t("upload_sheet", lg), sheets, key="upload_sheet")
-if kind in GEOMETRY_TABLES:
+if TABLES[kind].geometry:
     choice = st.selectbox(t("upload_datum", lg), ["auto", *crs.DATUMS], key="upload_datum",
                           format_func=lambda d: t("upload_datum_auto", lg) if d == "auto" else crs.label_datum(d, lg))
     datum = None if choice == "auto" else choice

@@ -11,7 +11,9 @@ import streamlit as st
 from geo.accounts import auth
 from geo.domain.labels import t
 from ui.login import accounts_engine, current_user, require_role
-from ui.common import lang, plain, require_navigation
+from ui.escape import plain
+from ui.navigation import require_navigation
+from ui.settings import lang
 
 DONE = "auth_users_done"  # the message of the last change
 REFUSED = "auth_users_refused"  # (form, refusal) of the last refused change

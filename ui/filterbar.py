@@ -8,7 +8,8 @@ from geo.domain import vocab
 from geo.analysis.filters import MAX_QUERY_LENGTH, Filters
 from geo.domain.labels import t
 from geo.domain.vocab import MISSING
-from ui.common import dataset, dates, lang, settings
+from ui.cache import dataset, dates
+from ui.settings import lang, settings
 from ui.urlstate import from_url, text_from_url, to_url
 
 

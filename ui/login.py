@@ -21,7 +21,9 @@ import streamlit as st
 from geo.accounts import auth
 from geo.store.engine import connect
 from geo.domain.labels import t
-from ui.common import STORE_ERRORS, lang, plain, settings
+from ui.data import STORE_ERRORS
+from ui.escape import plain
+from ui.settings import lang, settings
 
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login

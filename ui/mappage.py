@@ -18,7 +18,10 @@ from geo.maps import (ForgetRemovedGroups, Layer, Legend, MapUpdate, Source, bas
 from geo.analysis.display import display_table
 from geo.domain.schema import TABLES
 from geo.domain.vocab import MISSING
-from ui.common import dataset, lang, place_sources, plain, settings, unmatched
+from ui.cache import dataset, unmatched
+from ui.escape import plain
+from ui.packs import place_sources
+from ui.settings import lang, settings
 
 
 def preload_places(kinds: tuple[str, ...]) -> None:
@@ -38,6 +41,14 @@ def preload_places(kinds: tuple[str, ...]) -> None:
                 "</script>", unsafe_allow_javascript=True)
 
 
+def page_header(title_key: str, date: str | None) -> None:
+    """The page's title and the date of the data it shows."""
+    lg = lang()
+    st.title(t(title_key, lg), anchor=False)
+    if date:
+        st.caption(t("data_as_of", lg, date=date))
+
+
 @dataclass(frozen=True)
 class MapState:
     """What a map shows on one rerun: its layers (their rows already in ``update``), where the packs of
@@ -52,7 +63,7 @@ class MapState:
 def map_state(layers: list[Layer], legends: list[Legend], bounds=None, fit_key: str = "") -> MapState:
     """Statuses, legend and, when ``fit_key`` changes, the ``bounds`` of what is shown, for :func:`show_map`.
 
-    The layers' rows are dropped once in the update, so that :func:`ui.common.shared` can keep a state
+    The layers' rows are dropped once in the update, so that :func:`ui.cache.shared` can keep a state
     for every session at a few megabytes.
     """
     datum = overlay_datum(settings())

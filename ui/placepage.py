@@ -1,4 +1,4 @@
-"""One page layout for compounds, sites and supplies: filters, map, details, table."""
+"""One page layout for every kind of place coloured by its state: filters, map, details, table."""
 
 from __future__ import annotations
 
@@ -6,22 +6,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.domain import vocab
+from geo.domain import kinds, vocab
 from geo.analysis.filters import apply_filters, place_key
 from geo.domain.labels import t
 from geo.maps import initial_bounds, overlay_datum
-from geo.maps.layers import category_legend, compound_layer, site_layer, supply_layer, zone_outline_layer
+from geo.maps.layers import kind_legend, layer_of, zone_outline_layer
 from geo.analysis.display import details
 from geo.analysis.views import item_summary, previous_date, supply_rows, with_previous
-from ui.common import dataset, dates, home_bounds, lang, page_header, settings, shared, thresholds, view
+from ui.cache import dataset, dates, home_bounds, shared, view
+from ui.settings import lang, settings, thresholds
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, pick, preload_places, show_data_notes, show_details, show_map, show_table
-
-PAGES = {  # title, status vocabulary, legend title, layer, the dataset layers its map draws
-    "compounds": ("page_compounds", "closure", "legend_closure", compound_layer, ("zones", "compounds")),
-    "sites": ("page_sites", "resumption", "legend_resumption", site_layer, ("zones", "sites")),
-    "supplies": ("page_supplies", "supply_level", "legend_supply", supply_layer, ("zones", "compounds", "sites")),
-}
+from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 
 def supplies_of(place_id: str, date: str, lg: str) -> pd.DataFrame:
@@ -51,11 +46,12 @@ def show_item_summary(date: str, place_ids, lg: str) -> None:
 
 
 def render_place_page(kind: str) -> None:
-    title, vocabulary, legend_key, make_layer, places = PAGES[kind]
+    """The page of the kind of place ``kind`` (see :mod:`geo.domain.kinds`)."""
+    entry = kinds.kind(kind)
     lg = lang()
-    preload_places(places)
-    filters = sidebar_filters(vocabulary)
-    page_header(title, filters.date)
+    preload_places(entry.map_layers)
+    filters = sidebar_filters(entry.vocabulary)
+    page_header(entry.title, filters.date)
     if not filters.date:
         st.info(t("no_report_dates", lg))
         return
@@ -65,12 +61,12 @@ def render_place_page(kind: str) -> None:
     fit = place_key(filters)
     limits = thresholds()
     state = shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())),
-                   lambda: map_state([zone_outline_layer(dataset().zones, lg), make_layer(shown, lg)],
-                                     [category_legend(t(legend_key, lg), vocabulary, shown["category"], lg)],
+                   lambda: map_state([zone_outline_layer(dataset().zones, lg), layer_of(kind, shown, lg)],
+                                     [kind_legend(kind, shown, lg)],
                                      bounds=initial_bounds(shown) if fit else None, fit_key=fit))
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:
-        clicked = show_map(state, key=f"map_{kind}", home=home_bounds("sites" if kind == "sites" else "compounds"))
+        clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]))
     if shown.empty:
         st.warning(t("nothing_matches", lg))
     if kind == "supplies":

@@ -12,9 +12,11 @@ from geo.domain.labels import t
 from geo.maps.layers import highlight_layer, zone_outline_layer
 from geo.maps import initial_bounds
 from geo.analysis.display import header
-from geo.domain.schema import GEOMETRY_TABLES
-from geo.upload.check import PLACES, Check
-from ui.common import dataset, lang, plain
+from geo.domain.schema import TABLES
+from geo.upload.check import Check, places_of
+from ui.cache import dataset
+from ui.escape import plain
+from ui.settings import lang
 from ui.mappage import map_state, show_map
 import openpyxl
 
@@ -60,7 +62,7 @@ def preview_map(check: Check, lg: str) -> None:
     """The places the upload touches, highlighted over the others."""
     ds = dataset()
     changed = set(check.changed_ids)
-    if check.kind in GEOMETRY_TABLES:
+    if TABLES[check.kind].geometry:
         existing = ds.layer(check.kind)[["id", "name", "geometry"]]
         uploaded = check.frame[["id", "name", "geometry"]]
         kept = existing.loc[~existing["id"].isin(set(uploaded["id"]))]
@@ -68,9 +70,9 @@ def preview_map(check: Check, lg: str) -> None:
                                   crs="EPSG:4326")
         layer, legend = highlight_layer(places, changed, lg)
     else:  # the shapes are the stored ones, already packed for the other maps
-        places = gpd.GeoDataFrame(pd.concat([ds.layer(k)[["id", "geometry"]] for k in PLACES[check.kind]],
+        places = gpd.GeoDataFrame(pd.concat([ds.layer(k)[["id", "geometry"]] for k in places_of(check.kind)],
                                             ignore_index=True), geometry="geometry", crs="EPSG:4326")
-        layer, legend = highlight_layer(places, changed, lg, sources=tuple(PLACES[check.kind]))
+        layer, legend = highlight_layer(places, changed, lg, sources=places_of(check.kind))
     focus = places.loc[places["id"].isin(changed)]
     show_map(map_state([zone_outline_layer(ds.zones, lg), layer], [legend],
                        bounds=initial_bounds(focus if len(focus) else places, share=1.0),

@@ -17,16 +17,19 @@ from streamlit_folium import st_folium
 
 from geo.analysis.attention import attention_items
 from geo.analysis.kpi import Kpi, compute_kpis
+from geo.domain import kinds
 from geo.domain.labels import t
-from geo.maps.layers import (category_legend, compound_layer, site_layer, supply_layer, zone_choropleth,
-                        zone_outline_layer)
+from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outline_layer
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
 from geo.store import newest_version_time
 from geo.domain.vocab import MISSING
-from geo.analysis.wall import VIEWS, banners, pick_view, track_changes
-from ui.common import dataset, engine, home_bounds, place_sources, settings, thresholds, view
-from ui.common import dates as all_dates
+from geo.analysis.wall import banners, pick_view, track_changes
+from ui.cache import dataset, home_bounds, view
+from ui.cache import dates as all_dates
+from ui.data import engine
+from ui.packs import place_sources
+from ui.settings import settings, thresholds
 
 CSS = """
 <style>
@@ -74,10 +77,8 @@ MAP_CSS = """<style>#map_div, .folium-map { height: 100vh !important; }
 .leaflet-container { background: #0b1a2e !important; }
 .leaflet-tooltip { font-size: 16px; }</style>"""
 
-DELTA_MEANING = {"kpi_resumption_rate": "good", "kpi_short": "bad", "kpi_not_reported": "bad"}
-LEGEND_KEYS = {"compounds": ("legend_closure", "closure"), "sites": ("legend_resumption", "resumption"),
-               "supplies": ("legend_supply", "supply_level")}
-LAYERS = {"compounds": compound_layer, "sites": site_layer, "supplies": supply_layer}
+#: The zone figure the wall shades zones by.
+ZONE_METRIC = "closed_share"
 
 
 @dataclass
@@ -114,12 +115,10 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     chosen = pick_view(time.time(), float(s["wall_rotate_seconds"]), pinned)
     compounds, sites = view("compounds", date), view("sites", date)
     if chosen == "zones":
-        layer, legend = zone_choropleth(view("zones", date), "closed_share", lg)
+        layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
     else:
-        frame = {"compounds": compounds, "sites": sites, "supplies": view("supplies", date)}[chosen]
-        layer = LAYERS[chosen](frame, lg)
-        title, vocabulary = LEGEND_KEYS[chosen]
-        legend = category_legend(t(title, lg), vocabulary, frame["category"], lg)
+        frame = view(chosen, date)
+        layer, legend = layer_of(chosen, frame, lg), kind_legend(chosen, frame, lg)
     layer.highlight = frozenset(_changed(chosen, layer))
     places = [zone_outline_layer(ds.zones, lg), *_view_layers(date, lg)]
     missing = int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum())
@@ -150,7 +149,7 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
         parts.append(f'<span class="wall-sub">{escape(t("data_as_of", lg, date=snapshot.date))} · '
                      f'{escape(t("wall_read_at", lg, time=read_at))}</span>')
-        parts.append(f'<span class="wall-view">{escape(t("page_" + snapshot.view, lg))}</span>')
+        parts.append(f'<span class="wall-view">{escape(t(kinds.kind(snapshot.view).title, lg))}</span>')
     parts.append("</div>")
     if snapshot is not None:
         for level, zh, en in snapshot.banners:
@@ -163,11 +162,10 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
 def tiles(kpis: list[Kpi], lg: str) -> None:
     cells = []
     for kpi in kpis:
-        meaning = DELTA_MEANING.get(kpi.key)
-        if kpi.delta is None or kpi.delta == 0 or meaning is None:
+        if kpi.delta is None or kpi.delta == 0 or kpi.rise is None:
             klass = "flat"
         else:
-            klass = f"{'up' if kpi.delta > 0 else 'down'}-{meaning}"
+            klass = f"{'up' if kpi.delta > 0 else 'down'}-{kpi.rise}"
         delta = "" if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit} {escape(t('kpi_vs_previous', lg))}"
         cells.append(f'<div class="wall-tile"><div class="label">{escape(t(kpi.key, lg))}</div>'
                      f'<div class="value">{kpi.value:g}{escape(kpi.unit)}</div>'
@@ -203,9 +201,9 @@ def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
 
 
 def _view_layers(date: str, lg: str) -> list[Layer]:
-    """The four views' layers without places shown: what the wall's map holds from the start."""
-    layers = [LAYERS[name](view(name, date).iloc[0:0], lg) for name in LAYERS]
-    layers.append(zone_choropleth(view("zones", date).iloc[0:0], "closed_share", lg)[0])
+    """Every view's layer without places shown: what the wall's map holds from the start."""
+    layers = [layer_of(name, view(name, date).iloc[0:0], lg) for name in kinds.wall_views() if name != "zones"]
+    layers.append(zone_choropleth(view("zones", date).iloc[0:0], ZONE_METRIC, lg)[0])
     return layers
 
 
@@ -225,7 +223,7 @@ def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     """The current view's statuses, sent to the open map without reloading it; the other views hidden."""
     group = folium.FeatureGroup(name="live")
     ForgetRemovedGroups().add_to(group)
-    hidden = tuple(name for name in VIEWS if name != snapshot.layer.key)
+    hidden = tuple(name for name in kinds.wall_views() if name != snapshot.layer.key)
     map_update([snapshot.places[0], snapshot.layer], snapshot.sources, datum=overlay_datum(settings()),
                hidden=hidden).add_to(group)
     return group
@@ -243,4 +241,4 @@ def board(snapshot: Snapshot, lg: str) -> None:
 
 def pinned_view() -> str | None:
     chosen = st.query_params.get("view")
-    return chosen if chosen in VIEWS else None
+    return chosen if chosen in kinds.wall_views() else None

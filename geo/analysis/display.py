@@ -15,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.domain import vocab
+from geo.domain import kinds, vocab
 from geo.domain.per_value import map_distinct
 from geo.domain.labels import t
 from geo.domain.schema import TABLES
 from geo.domain.vocab import MISSING
 from geo.analysis.zones import METRICS
 
-#: Columns of each page's table, in order (only those present in the view are shown).
+#: Columns of each page's table, in order (only those present in the view are shown); see :func:`table_columns`.
 TABLE_COLUMNS: dict[str, list[str]] = {
     "compounds": ["id", "name", "district", "street", "zone_name", "category", "change", "residents", "households",
                   "fever_reports", "home_isolation", "vulnerable", "gates_open", "staff_on_duty",
@@ -34,9 +34,6 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "zones": ["id", "name", "district", "street", "leader", "phone", *[m.code for m in METRICS]],
 }
 
-#: What the ``category`` column means on each page.
-CATEGORY_VOCABULARY = {"compounds": "closure", "sites": "resumption", "supplies": "supply_level"}
-
 _EXTRA_HEADERS = {
     "zone_name": "col_zone", "category": None, "supply_level": "col_supply_level", "min_days": "col_min_days",
     "short_items": "col_short_items", "place_kind": "col_place_kind", "report": "col_report",
@@ -44,11 +41,34 @@ _EXTRA_HEADERS = {
 }
 
 
+def table_columns(kind: str) -> list[str]:
+    """The columns of the table of page ``kind``, in order: :data:`TABLE_COLUMNS`, else (a kind registered
+    later) its place, zone, state and change, then the other columns of its layer and daily report.
+
+    >>> table_columns("sites")[:3]
+    ['id', 'name', 'kind']
+    """
+    if kind in TABLE_COLUMNS:
+        return TABLE_COLUMNS[kind]
+    entry = kinds.kind(kind)
+    tables = [TABLES[name] for name in (entry.layer, entry.report) if name]
+    shown_already = {"id", "zone", "date", entry.state_column, *(table.key[0] for table in tables),
+                     *(table.place_name for table in tables)}
+    rest = [c for table in tables for c in table.names if c not in shown_already]
+    return list(dict.fromkeys(["id", "name", "district", "street", "zone_name", "category", "change", *rest]))
+
+
+def _vocabulary(kind: str) -> str | None:
+    """What the ``category`` column means on page ``kind`` (None: not a kind of place, or zones)."""
+    entry = kinds.KINDS.get(kind)
+    return entry.vocabulary if entry else None
+
+
 def header(column: str, kind: str, lang: str) -> str:
     """The label of a column of a view on page ``kind``."""
     if column == "category":
-        return t({"compounds": "col_closure", "sites": "col_resumption", "supplies": "col_supply_level"}.get(
-            kind, "f_status"), lang)
+        entry = kinds.KINDS.get(kind)
+        return t(entry.state_label if entry and entry.state_label else "f_status", lang)
     if _EXTRA_HEADERS.get(column):
         return t(_EXTRA_HEADERS[column], lang)
     for m in METRICS:
@@ -90,12 +110,12 @@ def _changes(vocabulary: str, before: pd.Series, now: pd.Series, lang: str) -> p
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     # Each label is computed once per distinct code: 100,000 rows hold a handful of states.
     out = frame.copy()
-    if "previous" in frame and kind in CATEGORY_VOCABULARY:
-        out["change"] = _changes(CATEGORY_VOCABULARY[kind], frame["previous"], frame["category"], lang)
+    vocabulary = _vocabulary(kind)
+    if "previous" in frame and vocabulary:
+        out["change"] = _changes(vocabulary, frame["previous"], frame["category"], lang)
     missing = t("legend_missing", lang)
-    if "category" in out and kind in CATEGORY_VOCABULARY:
-        out["category"] = map_distinct(out["category"], lambda c: state_label(CATEGORY_VOCABULARY[kind], c, lang),
-                                       missing=missing)
+    if "category" in out and vocabulary:
+        out["category"] = map_distinct(out["category"], lambda c: state_label(vocabulary, c, lang), missing=missing)
     if "supply_level" in out:
         out["supply_level"] = map_distinct(out["supply_level"], lambda c: state_label("supply_level", c, lang),
                                            missing=missing)
@@ -116,7 +136,7 @@ def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
 
 def display_table(view: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     """The table under the map: chosen columns, labels for codes, headers in ``lang``."""
-    wanted = [c for c in TABLE_COLUMNS[kind] if c in view.columns or (c == "change" and "previous" in view)]
+    wanted = [c for c in table_columns(kind) if c in view.columns or (c == "change" and "previous" in view)]
     out = _labelled(pd.DataFrame(view[[c for c in wanted if c in view.columns] +
                                       (["previous"] if "previous" in view else [])]), kind, lang)
     out = out[wanted]
@@ -126,7 +146,7 @@ def display_table(view: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
 
 def details(row: pd.Series, kind: str, lang: str) -> pd.DataFrame:
     """Every known field of one place as (field, value) rows, for the details panel."""
-    columns = [c for c in TABLE_COLUMNS[kind] if c in row.index or (c == "change" and "previous" in row.index)]
+    columns = [c for c in table_columns(kind) if c in row.index or (c == "change" and "previous" in row.index)]
     labelled = _labelled(pd.DataFrame([row]), kind, lang).iloc[0][columns]
     values = ["" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in labelled]
     return pd.DataFrame({t("col_field", lang): [header(c, kind, lang) for c in columns],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.domain import kinds
 from geo.store.dataset import Dataset
 from geo.analysis.views import Thresholds, compound_view, previous_date, report_dates, site_view
 from geo.domain.vocab import MISSING
@@ -23,6 +24,7 @@ class Kpi:
     value: float
     delta: float | None  # None when there is no previous report date
     unit: str = ""  # "%" for rates
+    rise: str | None = None  # what a rise means, "good" or "bad" (see geo.domain.kinds.Figure)
 
 
 def resumption_rate(states: pd.Series) -> float:
@@ -59,7 +61,7 @@ def compute_kpis(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
     before = (figures(keep(compound_view(ds, before_date, thresholds)), keep(site_view(ds, before_date, thresholds)))
               if before_date else None)
     return [
-        Kpi(key, value, None if before is None else round(value - before[key], 1),
-            "%" if key == "kpi_resumption_rate" else "")
+        Kpi(key, value, None if before is None else round(value - before[key], 1), kinds.figure(key).unit,
+            kinds.figure(key).rise)
         for key, value in now.items()
     ]

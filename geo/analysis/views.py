@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from geo.store.dataset import Dataset
+from geo.domain import kinds
+from geo.domain.schema import TABLES, report_tables
 from geo.domain.vocab import MISSING, codes
 
 
@@ -33,8 +35,8 @@ class Thresholds:
 def report_dates(ds: Dataset) -> list[str]:
     """Every date that any status table reports, oldest first."""
     dates: set[str] = set()
-    for table in (ds.compound_status, ds.site_status, ds.supplies):
-        dates.update(table["date"].dropna().astype(str))
+    for name in report_tables():
+        dates.update(ds.layer(name)["date"].dropna().astype(str))
     return sorted(dates)
 
 
@@ -103,16 +105,26 @@ def _join(places: gpd.GeoDataFrame, status: pd.DataFrame, key: str, ds: Dataset,
     return gpd.GeoDataFrame(view, geometry="geometry", crs=places.crs)
 
 
+def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
+    """The places of ``kind`` (see :mod:`geo.domain.kinds`) with their report of ``date``.
+
+    ``category`` is the state its report gives (closure status, resumption state) or 'missing'.
+    """
+    entry = kinds.kind(kind)
+    reports = ds.layer(entry.report)
+    status = reports.loc[reports["date"] == date]
+    return _join(ds.layer(entry.layer), status, TABLES[entry.report].key[0], ds, place_supplies(ds, date, thresholds),
+                 entry.state_column)
+
+
 def compound_view(ds: Dataset, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
     """Compounds with their report of ``date``; ``category`` is the closure status or 'missing'."""
-    status = ds.compound_status.loc[ds.compound_status["date"] == date]
-    return _join(ds.compounds, status, "compound_id", ds, place_supplies(ds, date, thresholds), "closure")
+    return place_view(ds, "compounds", date, thresholds)
 
 
 def site_view(ds: Dataset, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
     """Sites with their report of ``date``; ``category`` is the resumption state or 'missing'."""
-    status = ds.site_status.loc[ds.site_status["date"] == date]
-    return _join(ds.sites, status, "site_id", ds, place_supplies(ds, date, thresholds), "resumption")
+    return place_view(ds, "sites", date, thresholds)
 
 
 def supply_view(ds: Dataset, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
@@ -161,10 +173,9 @@ def item_summary(ds: Dataset, date: str, thresholds: Thresholds, place_ids=None)
 
 def unmatched_ids(ds: Dataset) -> dict[str, list[str]]:
     """Ids in each status table that match no place of the geometry: counted and shown, never dropped silently."""
-    compounds = set(ds.compounds["id"].dropna())
-    sites = set(ds.sites["id"].dropna())
-    return {
-        "compound_status": sorted(set(ds.compound_status["compound_id"].dropna()) - compounds),
-        "site_status": sorted(set(ds.site_status["site_id"].dropna()) - sites),
-        "supplies": sorted(set(ds.supplies["place_id"].dropna()) - compounds - sites),
-    }
+    known = {layer: set(ds.layer(layer)["id"].dropna()) for k in kinds.reporting_kinds() for layer in k.place_layers}
+    unmatched = {}
+    for entry in kinds.reporting_kinds():
+        ids = set(ds.layer(entry.report)[TABLES[entry.report].key[0]].dropna())
+        unmatched[entry.report] = sorted(ids.difference(*(known[layer] for layer in entry.place_layers)))
+    return unmatched

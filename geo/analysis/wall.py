@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-VIEWS = ("compounds", "sites", "supplies", "zones")
+from geo.domain.kinds import wall_views
 
 
 def pick_view(now: float, rotate_seconds: float, pinned: str | None) -> str:
-    """The view to show: the pinned one, else the one the rotation has reached."""
-    if pinned in VIEWS:
+    """The view to show: the pinned one, else the one the rotation has reached (see ``Kind.wall``)."""
+    views = wall_views()
+    if pinned in views:
         return pinned
     if rotate_seconds <= 0:
-        return VIEWS[0]
-    return VIEWS[int(now // rotate_seconds) % len(VIEWS)]
+        return views[0]
+    return views[int(now // rotate_seconds) % len(views)]
 
 
 def banners(latest_date: str | None, last_update: dt.datetime | None, now: dt.datetime, stale_hours: float,

@@ -12,11 +12,16 @@ Examples
 'compound_status.csv'
 >>> TABLES["sites"].column("developer").zh
 '建设单位'
+>>> TABLES["compounds"].accepts, TABLES["site_status"].place_name
+(('Polygon', 'MultiPolygon'), 'site_name')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: The geometry types an upload of a layer may hold, by the layer's geometry: a polygon layer takes multipolygons.
+ACCEPTED_GEOMETRY = {"Polygon": ("Polygon", "MultiPolygon"), "Point": ("Point",)}
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,16 @@ class Table:
     @property
     def names(self) -> list[str]:
         return [col.name for col in self.columns]
+
+    @property
+    def accepts(self) -> tuple[str, ...]:
+        """The geometry types a file of this layer may hold (none for a table without geometry)."""
+        return ACCEPTED_GEOMETRY.get(self.geometry, ())
+
+    @property
+    def place_name(self) -> str | None:
+        """The column naming the place a row is about: ``name`` in a layer, ``<place>_name`` in a daily report."""
+        return next((name for name in self.names if name == "name" or name.endswith("_name")), None)
 
     def header(self, lang: str = "zh") -> dict[str, str]:
         """Column name to its header in ``lang``."""
@@ -149,5 +164,24 @@ TABLES: dict[str, Table] = {
     )
 }
 
+#: The tables the store's migrations make; a kind registered at run time (geo.domain.kinds) adds its own to TABLES.
 GEOMETRY_TABLES = ("zones", "compounds", "sites")
 STATUS_TABLES = ("compound_status", "site_status", "supplies")
+
+
+def layer_tables() -> tuple[str, ...]:
+    """Every geometry layer in :data:`TABLES`, the registered ones included, in their order.
+
+    >>> layer_tables()
+    ('zones', 'compounds', 'sites')
+    """
+    return tuple(name for name, table in TABLES.items() if table.geometry)
+
+
+def report_tables() -> tuple[str, ...]:
+    """Every table without geometry (the daily reports) in :data:`TABLES`, the registered ones included.
+
+    >>> report_tables()
+    ('compound_status', 'site_status', 'supplies')
+    """
+    return tuple(name for name, table in TABLES.items() if not table.geometry)

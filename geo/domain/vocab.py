@@ -74,14 +74,32 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip().lower()
 
 
-_LOOKUP: dict[str, dict[str, str]] = {
-    name: {
-        _fold(alias): term.code
-        for term in terms
-        for alias in (term.code, term.zh, term.en, *term.aliases)
-    }
-    for name, terms in VOCABULARIES.items()
-}
+def _aliases(terms: tuple[Term, ...]) -> dict[str, str]:
+    """Every way of writing a term (code, labels, aliases), folded, to its code."""
+    return {_fold(alias): term.code for term in terms for alias in (term.code, term.zh, term.en, *term.aliases)}
+
+
+_LOOKUP: dict[str, dict[str, str]] = {name: _aliases(terms) for name, terms in VOCABULARIES.items()}
+
+
+def add_vocabulary(name: str, terms: tuple[Term, ...]) -> None:
+    """Make a new vocabulary known everywhere (a kind of place registered at run time brings its own).
+
+    >>> add_vocabulary("demo_gate", (Term("shut", "关闭", "Shut", "#000001"),))
+    >>> to_code("demo_gate", "关闭")
+    'shut'
+    >>> remove_vocabulary("demo_gate")
+    """
+    if name in VOCABULARIES:
+        raise ValueError(f"there is a vocabulary {name!r} already")
+    VOCABULARIES[name] = tuple(terms)
+    _LOOKUP[name] = _aliases(VOCABULARIES[name])
+
+
+def remove_vocabulary(name: str) -> None:
+    """Forget a vocabulary added by :func:`add_vocabulary`."""
+    VOCABULARIES.pop(name, None)
+    _LOOKUP.pop(name, None)
 
 
 def codes(vocabulary: str) -> list[str]:

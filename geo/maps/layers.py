@@ -14,9 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.domain import vocab
+from geo.domain import kinds, vocab
 from geo.domain.per_value import map_distinct
 from geo.domain.labels import t
+from geo.domain.schema import TABLES
 from geo.maps.fastlayer import Layer
 from geo.maps.legend import Legend, LegendEntry
 from geo.domain.vocab import MISSING
@@ -72,28 +73,44 @@ def _states(vocabulary: str, codes: pd.Series, lang: str) -> pd.Series:
                         missing=t("legend_missing", lang))
 
 
-def compound_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+def _kind_layer(kind: str, view: gpd.GeoDataFrame, lang: str, columns: dict[str, pd.Series],
+                fields: list[tuple[str, str]], show: bool) -> Layer:
+    """The layer of a kind of place (see :mod:`geo.domain.kinds`): its places coloured by their state.
+
+    The tooltip says the state first, then ``fields`` (label, column of ``columns``).
+    """
+    entry = kinds.kind(kind)
     frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
-                          "state": _states("closure", view["category"], lang), "zone": _values(view["zone_name"]),
-                          "residents": _values(view["residents"]), "fever": _values(view["fever_reports"])})
-    fields = [(t("col_closure", lang), "state"), (t("col_zone", lang), "zone"),
-              (t("col_residents", lang), "residents"), (t("col_fever_reports", lang), "fever")]
-    return Layer(t("layer_compounds", lang), "compounds", frame, styles("closure"), fields, ("compounds",),
-                 show=show)
+                          "state": _states(entry.vocabulary, view["category"], lang), **columns})
+    points = [TABLES[place].geometry == "Point" for place in entry.place_layers]
+    style = styles(entry.vocabulary, point=all(points))
+    if any(points) and not all(points):  # areas and points (supplies): each drawn in its own style
+        style.update({f"pt_{k}": v for k, v in styles(entry.vocabulary, point=True).items()})
+    return Layer(t(entry.layer_title, lang), kind, frame, style, [(t(entry.state_label, lang), "state"), *fields],
+                 entry.place_layers, radius=8 if all(points) else 7, show=show)
+
+
+def place_layer(kind: str, view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+    """Any kind of place's layer: its places' state and zone (a kind registered without a layer of its own)."""
+    return _kind_layer(kind, view, lang, {"zone": _values(view["zone_name"])}, [(t("col_zone", lang), "zone")], show)
+
+
+def compound_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+    columns = {"zone": _values(view["zone_name"]), "residents": _values(view["residents"]),
+               "fever": _values(view["fever_reports"])}
+    fields = [(t("col_zone", lang), "zone"), (t("col_residents", lang), "residents"),
+              (t("col_fever_reports", lang), "fever")]
+    return _kind_layer("compounds", view, lang, columns, fields, show)
 
 
 def site_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
     ledger = view["health_ledger"].astype(object)
-    frame = pd.DataFrame({
-        "id": view["id"].astype(str), "category": view["category"],
-        "state": _states("resumption", view["category"], lang),
-        "workers": _values(view["workers_returned"]) + " / " + _values(view["workers_total"]),
-        "ledger": map_distinct(ledger, lambda c: vocab.label("yes_no", str(c), lang), missing="—"),
-        "zone": _values(view["zone_name"])})
-    fields = [(t("col_resumption", lang), "state"), (t("col_workers", lang), "workers"),
-              (t("col_health_ledger", lang), "ledger"), (t("col_zone", lang), "zone")]
-    return Layer(t("layer_sites", lang), "sites", frame, styles("resumption", point=True), fields, ("sites",),
-                 radius=8, show=show)
+    columns = {"workers": _values(view["workers_returned"]) + " / " + _values(view["workers_total"]),
+               "ledger": map_distinct(ledger, lambda c: vocab.label("yes_no", str(c), lang), missing="—"),
+               "zone": _values(view["zone_name"])}
+    fields = [(t("col_workers", lang), "workers"), (t("col_health_ledger", lang), "ledger"),
+              (t("col_zone", lang), "zone")]
+    return _kind_layer("sites", view, lang, columns, fields, show)
 
 
 def supply_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
@@ -101,14 +118,25 @@ def supply_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
     short = map_distinct(view["short_items"], lambda s: ", ".join(items.get(c, c) for c in str(s).split(",") if c)
                          or "—", missing="—")
     days = pd.to_numeric(view["min_days"], errors="coerce").astype(float).round(1)
-    frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
-                          "state": _states("supply_level", view["category"], lang),
-                          "days": _values(days, t("unit_days", lang)), "short": short})
-    fields = [(t("col_supply_level", lang), "state"), (t("col_min_days", lang), "days"),
-              (t("col_short_items", lang), "short")]
-    return Layer(t("layer_supplies", lang), "supplies", frame, {
-        **styles("supply_level"), **{f"pt_{k}": v for k, v in styles("supply_level", point=True).items()}
-    }, fields, ("compounds", "sites"), show=show)
+    columns = {"days": _values(days, t("unit_days", lang)), "short": short}
+    fields = [(t("col_min_days", lang), "days"), (t("col_short_items", lang), "short")]
+    return _kind_layer("supplies", view, lang, columns, fields, show)
+
+
+#: Kinds whose layer tells more than state and zone; every other kind's is :func:`place_layer`.
+OWN_LAYERS = {"compounds": compound_layer, "sites": site_layer, "supplies": supply_layer}
+
+
+def layer_of(kind: str, view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
+    """The map layer of the kind of place ``kind`` from its view (see :func:`geo.analysis.kind_view.view_of`)."""
+    own = OWN_LAYERS.get(kind)
+    return own(view, lang, show) if own else place_layer(kind, view, lang, show)
+
+
+def kind_legend(kind: str, view: gpd.GeoDataFrame, lang: str) -> Legend:
+    """The legend of the kind of place ``kind``: its title, every state and how many places are in it."""
+    entry = kinds.kind(kind)
+    return category_legend(t(entry.legend, lang), entry.vocabulary, view["category"], lang)
 
 
 def zone_outline_layer(zones: gpd.GeoDataFrame, lang: str) -> Layer:

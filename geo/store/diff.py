@@ -63,11 +63,7 @@ def signatures(kind: str, frame: pd.DataFrame) -> pd.Series:
 
 
 def place_column(kind: str) -> str | None:
-    table = TABLES[kind]
-    for name in ("name", "compound_name", "site_name", "place_name"):
-        if name in table.names:
-            return name
-    return None
+    return TABLES[kind].place_name
 
 
 def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from geo.domain.schema import STATUS_TABLES, TABLES
+from geo.domain.schema import TABLES, report_tables
 from geo.store.tables import ROWS
 
 
@@ -80,7 +80,7 @@ def newest_report_date(engine: Engine) -> str | None:
     """The latest date any current status row reports, or None."""
     found = []
     with engine.connect() as conn:
-        for kind in STATUS_TABLES:
+        for kind in report_tables():
             rows = ROWS[kind]
             found.append(conn.execute(select(func.max(rows.c.date)).where(rows.c.removed_in.is_(None))).scalar())
     found = [str(d) for d in found if d]

@@ -19,10 +19,10 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.domain.schema import GEOMETRY_TABLES, TABLES
+from geo.domain.schema import TABLES, layer_tables, report_tables
 from geo.io.read import read_layer, read_table
 from geo.store.engine import connect
-from geo.store.tables import KINDS, store_meta
+from geo.store.tables import KINDS, ROWS, store_meta
 from geo.store.versions import apply_rows, newest_version
 
 SYSTEM_USER = "system"
@@ -36,12 +36,12 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
     except IntegrityError:
         return False
     data_dir = Path(data_dir)
-    for kind in KINDS:
+    for kind in (*layer_tables(), *report_tables()):
         path = data_dir / TABLES[kind].file
         if not path.exists():
             continue
         content = path.read_bytes()
-        if kind in GEOMETRY_TABLES:
+        if TABLES[kind].geometry:
             frame, problems = read_layer(content, kind, name=path.name)
         else:
             reading = read_table(content, kind, name=path.name)
@@ -54,8 +54,11 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
 
 
 def open_store(url: str, data_dir: str | Path) -> Engine:
-    """The store at ``url``, filled from ``data_dir`` if it is still empty."""
+    """The store at ``url``, filled from ``data_dir`` if it is still empty; the row tables of every kind made."""
     engine = connect(url)
+    for kind in (*layer_tables(), *report_tables()):
+        if kind not in KINDS:  # a table of a kind registered at run time: no migration makes it
+            ROWS[kind].create(engine, checkfirst=True)
     if newest_version(engine) == 0:
         seed_from_folder(engine, data_dir)
     return engine

@@ -21,7 +21,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, Float, Forei
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.store.geomtype import Geometry
 
-KINDS = GEOMETRY_TABLES + STATUS_TABLES
+KINDS = GEOMETRY_TABLES + STATUS_TABLES  # the tables whose row tables the migrations make
 MAX_NAME = 64  # characters of an account name
 
 metadata = MetaData()
@@ -68,7 +68,7 @@ changes = Table(
 _TYPES = {"int": Integer, "float": Float}
 
 
-def _row_table(kind: str) -> Table:
+def _row_table(kind: str, tables: MetaData = metadata) -> Table:
     table = TABLES[kind]
     columns = [Column("row_id", Integer, primary_key=True, autoincrement=True),
                Column("added_in", Integer, ForeignKey("versions.id"), nullable=False),
@@ -76,7 +76,7 @@ def _row_table(kind: str) -> Table:
     columns += [Column(col.name, _TYPES.get(col.kind, Text)) for col in table.columns]
     if table.geometry:
         columns.append(Column("geometry", Geometry()))  # WKB hex to Python; a PostGIS geometry on PostgreSQL
-    rows = Table(f"rows_{kind}", metadata, *columns)
+    rows = Table(f"rows_{kind}", tables, *columns)
     if table.geometry:
         Index(f"ix_rows_{kind}_geometry", rows.c.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
     Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
@@ -85,7 +85,32 @@ def _row_table(kind: str) -> Table:
 
 
 
-ROWS: dict[str, Table] = {kind: _row_table(kind) for kind in KINDS}
+class RowTables(dict):
+    """Row tables by table name: those the migrations make, and those of kinds registered at run time.
+
+    The first are on the shared metadata. A table a kind registered at run time brings
+    (see :func:`geo.domain.kinds.register`) gets its row table when first asked for, on
+    a metadata of its own, so that the schema the migrations make stays the shared
+    metadata's; :func:`geo.store.seed.open_store` creates it in the database.
+    """
+
+    def __init__(self) -> None:
+        super().__init__({kind: _row_table(kind) for kind in KINDS})
+        self.registered = MetaData()
+        versions.to_metadata(self.registered)  # the row tables' foreign keys point to it
+
+    def __missing__(self, kind: str) -> Table:
+        rows = self.registered.tables.get(f"rows_{kind}")
+        if rows is not None and rows.info["table"] is TABLES[kind]:
+            return rows
+        if rows is not None:  # the kind was registered again with other columns
+            self.registered.remove(rows)
+        rows = _row_table(kind, self.registered)
+        rows.info["table"] = TABLES[kind]
+        return rows
+
+
+ROWS = RowTables()
 
 users = Table(
     "users", metadata,

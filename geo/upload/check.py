@@ -25,17 +25,22 @@ from geo.accounts import auth
 from geo.store import backup
 from geo.io import datum_guess as crs
 from geo import store
-from geo.domain import vocab
+from geo.domain import kinds, vocab
 from geo.domain.per_value import member_of
 from geo.domain.problems import Problem
 from geo.io.read import decode, read_layer, read_table
-from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.domain.schema import TABLES
 from geo.analysis.views import Thresholds, supply_level
 
-#: The geometry layer whose ids a status table's place ids refer to.
-PLACES = {"compound_status": ("compounds",), "site_status": ("sites",), "supplies": ("compounds", "sites")}
-GEOMETRY_TYPES = {"zones": ("Polygon", "MultiPolygon"), "compounds": ("Polygon", "MultiPolygon"),
-                  "sites": ("Point",)}
+
+def places_of(kind: str) -> tuple[str, ...]:
+    """The geometry layers whose ids the place ids of daily report ``kind`` refer to (none for a layer).
+
+    >>> places_of("supplies")
+    ('compounds', 'sites')
+    """
+    reporter = kinds.of_report(kind)
+    return reporter.place_layers if reporter else ()
 
 
 @dataclass
@@ -63,9 +68,7 @@ class Check:
         """Ids of the places the upload would change, for the preview map."""
         if self.delta.empty:
             return []
-        column = {"compound_status": "compound_id", "site_status": "site_id", "supplies": "place_id"}.get(
-            self.kind, "id")
-        return sorted(set(self.delta[column].dropna().astype(str)))
+        return sorted(set(self.delta[TABLES[self.kind].key[0]].dropna().astype(str)))
 
 
 def _file_problem(name: str, zh: str, en: str) -> Problem:
@@ -73,7 +76,7 @@ def _file_problem(name: str, zh: str, en: str) -> Problem:
 
 
 def _places(engine: Engine, kind: str) -> pd.DataFrame:
-    frames = [store.place_names(engine, layer) for layer in PLACES[kind]]
+    frames = [store.place_names(engine, layer) for layer in places_of(kind)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["id", "name"])
 
 
@@ -99,15 +102,16 @@ def suggest(value: str, name: str | None, places: pd.DataFrame, limit: int = 3) 
 def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[str, str],
                  source: str) -> list[Problem]:
     key = TABLES[kind].key[0]
-    name_column = {"compound_status": "compound_name", "site_status": "site_name", "supplies": "place_name"}[kind]
-    known = set().union(*(store.place_ids(engine, layer) for layer in PLACES[kind]))
+    name_column = TABLES[kind].place_name
+    known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
     unknown = frame.loc[~member_of(frame[key].astype(str), known)]
     if unknown.empty:
         return []
     places = _places(engine, kind)  # names for the suggestions, read only when they are needed
     header = headers.get(key, TABLES[kind].column(key).zh)
     problems = []
-    for row, value, name in zip(unknown.index, unknown[key].astype(str), unknown[name_column]):
+    names = unknown[name_column] if name_column else pd.Series(pd.NA, index=unknown.index)
+    for row, value, name in zip(unknown.index, unknown[key].astype(str), names):
         if not isinstance(value, str) or not value.strip():
             continue  # an empty id is already reported
         hints = suggest(value, None if pd.isna(name) else str(name), places)
@@ -156,10 +160,10 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
                                 f"要素 {fid} 的图形无效（{reason}），如边界自相交。请在 GIS 软件中修复（如“修复几何”）后再上传。",
                                 f"Feature {fid} has an invalid geometry ({reason}), such as a self-intersection; "
                                 "repair it in the GIS software and upload again."))
-    wrong = ~frame.geometry.geom_type.isin(GEOMETRY_TYPES[kind])
+    wrong = ~frame.geometry.geom_type.isin(TABLES[kind].accepts)
     for number, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
         if wrong.iloc[number]:
-            expected = "面（Polygon）" if kind != "sites" else "点（Point）"
+            expected = "点（Point）" if TABLES[kind].geometry == "Point" else "面（Polygon）"
             problems.append(Problem(file_name, number + 1, "geometry", str(fid),
                                     f"要素 {fid} 的图形是 {gtype}，{TABLES[kind].zh}应为{expected}。",
                                     f"Feature {fid} is a {gtype}; {TABLES[kind].en} must be {expected}."))
@@ -179,7 +183,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, "文件是空的。",
                                                                               "The file is empty.")])
     resolved, present = None, None
-    if kind in GEOMETRY_TABLES:
+    if TABLES[kind].geometry:
         frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum)
     else:
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
@@ -195,7 +199,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
 
 def summarise_counts(kind: str, added: int, changed: int) -> list[tuple[str, str]]:
     table = TABLES[kind]
-    unit = "行" if kind in STATUS_TABLES else "个"
+    unit = "个" if table.geometry else "行"
     lines = []
     if added:
         lines.append((f"新增 {added} {unit}{table.zh}", f"{added} new {table.en.lower()}"))
@@ -239,7 +243,7 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
         short = rows.loc[levels != "adequate", "place_id"].nunique()
         if short:
             lines.append((f"{short} 个场所物资偏紧或告急", f"{short} places short of supplies"))
-    if kind in GEOMETRY_TABLES and check.datum and check.datum != "wgs84":
+    if TABLES[kind].geometry and check.datum and check.datum != "wgs84":
         lines.append((f"坐标已从 {crs.label_datum(check.datum, 'zh')} 转换为 WGS-84",
                       f"Coordinates converted from {crs.label_datum(check.datum, 'en')} to WGS-84"))
     return lines

@@ -1,0 +1,251 @@
+"""The registry of kinds of places: the built-in entries hold together, and a new kind is one entry.
+
+A throw-away kind, markets (农贸市场: points, their own daily report and vocabulary), is
+registered for a test and seen on the map pages, in the upload check and in the
+templates; nothing else in the project names it.
+"""
+
+import io
+import itertools
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.analysis import kpi
+from geo.domain import kinds, labels, schema, vocab
+from geo.domain.kinds import Kind
+from geo.domain.schema import Column, Table
+from geo.domain.vocab import Term
+from geo.io.templates import template_bytes
+from geo import store
+from geo.store.tables import metadata
+from geo.upload.check import check_file
+from tests.conftest import _collection, write_tiny_city
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+MARKETS = Kind(
+    name="markets", title="page_markets", layer="markets", report="market_status", vocabulary="market_state",
+    legend="legend_market_state", layer_title="layer_markets", state_label="col_market_state", overview="shown", wall=4,
+    tables=(
+        Table("markets", "markets.geojson", "农贸市场", "Markets", (
+            Column("id", "市场编号", "Market ID", required=True),
+            Column("name", "市场名称", "Market name", required=True),
+            Column("zone", "所属片区", "Zone ID"),
+        ), geometry="Point"),
+        Table("market_status", "market_status.csv", "市场日报", "Market daily report", (
+            Column("market_id", "市场编号", "Market ID", required=True),
+            Column("market_name", "市场名称", "Market name"),
+            Column("date", "日期", "Date", "date", required=True),
+            Column("state", "营业状态", "Trading state", "code:market_state", required=True),
+        ), key=("market_id", "date")),
+    ),
+    terms=(Term("trading", "正常营业", "Trading", "#2e7d32"), Term("limited", "限流营业", "Limited", "#ffb300"),
+           Term("closed", "暂停营业", "Closed", "#4a148c")),
+    texts={"page_markets": ("农贸市场", "Markets"), "legend_market_state": ("市场营业状态", "Market trading"),
+           "layer_markets": ("农贸市场（营业状态）", "Markets (trading)"), "col_market_state": ("营业状态", "Trading state")},
+)
+
+MARKETS_GEOJSON = _collection([
+    ({"id": "M1", "name": "温泉农贸市场", "zone": "Z1"}, {"type": "Point", "coordinates": [114.311, 29.835]}),
+    ({"id": "M2", "name": "浮山菜市场", "zone": ""}, {"type": "Point", "coordinates": [114.331, 29.835]}),  # zone by join
+])
+MARKET_STATUS_CSV = ("market_id,market_name,date,state\n"
+                     "M1,温泉农贸市场,2020-02-24,closed\n"
+                     "M1,温泉农贸市场,2020-02-25,trading\n"
+                     "M2,浮山菜市场,2020-02-25,限流营业\n")
+
+_memory_stores = itertools.count(1)
+
+
+@pytest.fixture
+def markets():
+    """Markets registered for one test, and gone afterwards whatever happens."""
+    with kinds.registered(MARKETS) as kind:
+        yield kind
+    assert "markets" not in kinds.KINDS and "markets" not in schema.TABLES
+    assert "market_state" not in vocab.VOCABULARIES and "page_markets" not in labels.LABELS
+
+
+@pytest.fixture
+def city_with_markets(tmp_path) -> Path:
+    folder = write_tiny_city(tmp_path / "city")
+    (folder / "markets.geojson").write_text(MARKETS_GEOJSON, encoding="utf-8")
+    (folder / "market_status.csv").write_text(MARKET_STATUS_CSV, encoding="utf-8")
+    return folder
+
+
+# SQLAlchemy picks its pool for a named in-memory database itself and warns that it will pick another one day;
+# either keeps the database while the engine lives.
+in_memory = pytest.mark.filterwarnings("ignore:Selection of the SingletonThreadPool:DeprecationWarning")
+
+
+def memory_store(data_dir: Path):
+    """A new in-memory SQLite store filled from ``data_dir`` (its own name: no other test shares it)."""
+    return store.open_store(f"sqlite:///file:kinds{next(_memory_stores)}?mode=memory&cache=shared&uri=true",
+                            data_dir)
+
+
+def open_kind_page(at: AppTest, url_path: str) -> AppTest:
+    """Open the sidebar page of a kind that has no script of its own, as a click in the sidebar does.
+
+    AppTest.switch_page() only finds pages by their file; the navigation registers
+    this one by its URL path, so its hash is looked up there (AppTest's own table).
+    """
+    at.run()
+    found = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
+    assert found, f"no page /{url_path} in the navigation"
+    at._page_hash = found[0]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def drawn(at: AppTest) -> tuple[str, dict]:
+    """The page's map as sent to the browser: its script (layers, layer control) and its update (statuses, legend)."""
+    maps = [json.loads(e.proto.json_args) for e in at.get("component_instance")
+            if e.proto.component_name == "streamlit_folium.st_folium"]
+    assert len(maps) == 1
+    update = maps[0]["feature_group"]
+    start = update.index("cmdmap.update(") + len("cmdmap.update(")
+    return maps[0]["script"], json.JSONDecoder().raw_decode(update[start:])[0]
+
+
+def test_every_kind_names_what_exists():
+    for kind in kinds.KINDS.values():
+        for key in (kind.title, kind.legend, kind.layer_title, kind.state_label):
+            assert key is None or key in labels.LABELS, (kind.name, key)
+        assert kind.vocabulary is None or kind.vocabulary in vocab.VOCABULARIES
+        assert kind.layer is None or schema.TABLES[kind.layer].geometry, kind.name
+        assert kind.report is None or not schema.TABLES[kind.report].geometry, kind.name
+        assert all(schema.TABLES[layer].geometry for layer in kind.place_layers), kind.name
+        assert kind.page is None or (Path(APP).parent / kind.page).is_file()
+        assert kind.overview in (None, "shown", "hidden")
+        if kind.report and kind.vocabulary and kind.layer:  # coloured by a state its daily report gives
+            assert kind.state_column, kind.name
+    turns = [k.wall for k in kinds.KINDS.values() if k.wall is not None]
+    assert sorted(turns) == list(range(len(turns)))
+
+
+def test_the_registry_says_what_each_kind_is():
+    assert kinds.kind("compounds").accepts == ("Polygon", "MultiPolygon")
+    assert kinds.kind("sites").accepts == ("Point",)
+    assert kinds.kind("compounds").state_column == "closure" and kinds.kind("supplies").state_column is None
+    assert kinds.of_report("supplies").place_layers == ("compounds", "sites")
+    assert kinds.kind("zones").map_layers == ("zones",) and kinds.of_report("zones") is None
+    with pytest.raises(KeyError, match="markets"):
+        kinds.kind("markets")
+
+
+def test_the_headline_figures_are_the_registry_s():
+    empty = pd.DataFrame({"category": [], "supply_level": [], "report": []})
+    assert list(kpi.figures(empty, empty)) == [f.key for f in kinds.figures()]
+    assert {f.key: f.rise for f in kinds.figures() if f.rise} == {
+        "kpi_resumption_rate": "good", "kpi_short": "bad", "kpi_not_reported": "bad"}
+    assert kinds.figure("kpi_resumption_rate").unit == "%" and kinds.figure("kpi_sealed").rise is None
+
+
+def test_a_kind_that_would_replace_or_lacks_something_is_refused():
+    with pytest.raises(ValueError, match="already"):
+        kinds.register(kinds.kind("sites"))
+    with pytest.raises(ValueError, match="neither exist"):
+        kinds.register(Kind(name="parks", title="page_zones", layer="parks", vocabulary="park_state"))
+    with pytest.raises(ValueError, match="would replace"):
+        kinds.register(Kind(name="parks", title="page_zones", layer="zones", tables=(schema.TABLES["zones"],)))
+    assert "parks" not in kinds.KINDS
+
+
+def test_a_registered_kind_is_on_its_own_page_and_on_the_overview(markets, city_with_markets, monkeypatch):
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(city_with_markets))
+    # a file, not memory: the page runs in AppTest's script thread, on connections of its own
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{city_with_markets.parent / 'store.sqlite'}")
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+
+    at = open_kind_page(AppTest.from_file(APP, default_timeout=60), "markets")
+    assert at.title[0].value == "农贸市场"
+    assert at.selectbox(key="date").value == "2020-02-25"
+    assert at.multiselect(key="status").options == ["正常营业", "限流营业", "暂停营业", "未报告"]
+    table = next(df.value for df in at.dataframe if df.value.columns[0] == "编号")
+    assert table["编号"].tolist() == ["M1", "M2"]
+    assert table["营业状态"].tolist() == ["正常营业", "限流营业"]
+    assert table["较上一日报变化"].tolist() == ["暂停营业 → 正常营业", "未报告 → 限流营业"]
+    script, update = drawn(at)
+    assert json.dumps("农贸市场（营业状态）") in script  # its name in the layer control
+    states = {state["key"]: state for state in update["states"]}
+    assert list(states) == ["outlines", "markets"]
+    assert states["markets"]["cats"] == ["trading", "limited", "closed", "missing"]
+    assert states["markets"]["fields"][0] == ["营业状态", ["正常营业", "限流营业"]]
+    assert "市场营业状态" in update["legend"] and "#ffb300" in update["legend"]
+
+    at.multiselect(key="zone").set_value(["Z2"]).run()  # M2's zone came from the spatial join
+    assert next(df.value for df in at.dataframe if df.value.columns[0] == "编号")["编号"].tolist() == ["M2"]
+
+    overview = AppTest.from_file(APP, default_timeout=60)
+    overview.switch_page("pages/overview.py")
+    overview.run()
+    assert not overview.exception
+    script, update = drawn(overview)
+    assert [state["key"] for state in update["states"]] == ["outlines", "compounds", "sites", "supplies", "markets"]
+    assert json.dumps("农贸市场（营业状态）") in script and "市场营业状态" in update["legend"]
+
+
+def test_a_registered_kind_is_on_the_wall(markets, city_with_markets, monkeypatch):
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(city_with_markets))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{city_with_markets.parent / 'store.sqlite'}")
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    assert kinds.wall_views() == ("compounds", "sites", "supplies", "zones", "markets")
+    wall = AppTest.from_file(APP, default_timeout=60)
+    wall.query_params["kiosk"], wall.query_params["view"] = "1", "markets"
+    wall.switch_page("pages/wall.py")
+    wall.run()
+    assert not wall.exception
+    shown = " ".join(md.value for md in wall.markdown)
+    assert '<span class="wall-view">农贸市场</span>' in shown and "<h4>市场营业状态</h4>" in shown
+    assert "正常营业 (1)" in shown and "限流营业 (1)" in shown
+
+
+@in_memory
+def test_a_registered_kind_is_checked_on_upload(markets, city_with_markets):
+    engine = memory_store(city_with_markets)
+    assert set(store.current(engine, "markets")["id"]) == {"M1", "M2"}
+
+    layer = _collection([
+        ({"id": "M3", "name": "新市场", "zone": "Z1"}, {"type": "Point", "coordinates": [114.312, 29.836]}),
+        ({"id": "M4", "name": "画错的市场", "zone": "Z1"},
+         {"type": "Polygon", "coordinates": [[[114.31, 29.83], [114.311, 29.83], [114.311, 29.831], [114.31, 29.83]]]}),
+    ]).encode("utf-8")
+    check = check_file(engine, "markets", layer, "markets.geojson")
+    assert [(p.row, p.value) for p in check.problems] == [(2, "M4")]
+    assert "农贸市场应为点（Point）" in check.problems[0].zh
+    check = check_file(engine, "markets", layer.replace(b"Polygon", b"Point").replace(
+        b"[[[114.31, 29.83], [114.311, 29.83], [114.311, 29.831], [114.31, 29.83]]]", b"[114.313, 29.837]"),
+        "markets.geojson")
+    assert check.ok and check.changed_ids == ["M3", "M4"] and check.summary[0][0] == "新增 2 个农贸市场"
+
+    reports = ("市场编号,市场名称,日期,营业状态\n"
+               "M1,温泉农贸市场,2020-02-26,暂停营业\n"   # a Chinese label: its code
+               "M2,浮山菜市场,2020-02-26,半开\n"         # 3: not a market state
+               "M9,温泉农贸市场,2020-02-26,trading\n")  # 4: no such market; its name points to M1
+    check = check_file(engine, "market_status", reports.encode("utf-8"), "market_status.csv")
+    assert sorted((p.row, p.column) for p in check.problems) == [(3, "营业状态"), (4, "市场编号")]
+    assert "M1（温泉农贸市场）" in next(p for p in check.problems if p.row == 4).zh
+    assert check.frame.loc[check.frame["market_id"] == "M1", "state"].tolist() == ["closed"]
+
+
+def test_a_registered_kind_has_its_templates(markets):
+    assert template_bytes("market_status", "csv").decode("utf-8-sig").splitlines() == ["市场编号,市场名称,日期,营业状态"]
+    assert template_bytes("markets", "csv").decode("utf-8-sig").splitlines() == ["市场编号,市场名称,所属片区"]
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes("market_status", "xlsx")))
+    assert book.sheetnames == ["市场日报", "填写说明"]
+    rules = {row[0]: row[3] for row in book["填写说明"].iter_rows(min_row=2, values_only=True)}
+    assert rules["营业状态"] == "以下之一：正常营业/限流营业/暂停营业"
+
+
+@in_memory
+def test_a_registered_kind_leaves_the_migrated_schema_alone(markets, city_with_markets):
+    memory_store(city_with_markets)
+    assert not any("market" in name for name in metadata.tables)  # the migrations make what is on it

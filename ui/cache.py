@@ -1,0 +1,81 @@
+"""What the pages compute from the store, once per data version for every session: dataset, views, dates."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.maps import initial_bounds
+from geo.store.dataset import Dataset, load_store
+from geo.store.engine import connect
+from geo.analysis.kind_view import view_of
+from geo.analysis.views import Thresholds, report_dates, unmatched_ids
+from ui.data import store_key
+from ui.settings import thresholds
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_dataset(url: str, version: int) -> Dataset:
+    """The dataset of the store at ``url`` as of ``version``."""
+    # The newest version is part of the cache key: an upload or rollback loads a new dataset.
+    return load_store(connect(url))
+
+
+def dataset() -> Dataset:
+    return load_dataset(*store_key())
+
+
+# A resource, not data: shared by every session without a copy (100,000 compounds unpickled on every rerun
+# cost more than the page). Callers never change a view in place.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view(kind: str, url: str, version: int, date: str, low: float, critical: float):
+    return view_of(load_dataset(url, version), kind, date, Thresholds(low, critical))
+
+
+def view(kind: str, date: str):
+    """The status view of the kind of place ``kind`` ('compounds', 'zones', …) on ``date``, cached."""
+    limits = thresholds()
+    return _view(kind, *store_key(), date, limits.low, limits.critical)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _dates(url: str, version: int) -> list[str]:
+    return report_dates(load_dataset(url, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _unmatched(url: str, version: int) -> dict[str, list[str]]:
+    return unmatched_ids(load_dataset(url, version))
+
+
+def dates() -> list[str]:
+    """Every report date of the newest data, computed once per data version."""
+    return _dates(*store_key())
+
+
+def unmatched() -> dict[str, list[str]]:
+    """Per status table, the ids that match no place (see :func:`geo.analysis.views.unmatched_ids`), once per version."""
+    return _unmatched(*store_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared(key: tuple, _build):
+    return _build()
+
+
+def shared(key: tuple, build):
+    """``build()``, once for every session per data version and ``key``, which must name all else it uses.
+
+    For what costs a page most at 100,000 places (a map's statuses): every visitor
+    of the same page, date and filters gets the one result. Keep results small.
+    """
+    return _shared((*store_key(), *key), build)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _home(url: str, version: int, kind: str, share: float):
+    return initial_bounds(load_dataset(url, version).layer(kind), share=share)
+
+
+def home_bounds(kind: str, share: float = 0.9):
+    """Where a map of dataset layer ``kind`` opens before any filter: the same for every rerun."""
+    return _home(*store_key(), kind, share)

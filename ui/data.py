@@ -1,0 +1,47 @@
+"""The store the pages read: its engine, and the version to read, the last one read when the store fails."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import streamlit as st
+from sqlalchemy.exc import DBAPIError
+
+from geo.store import newest_version, open_store
+from ui.settings import settings
+
+STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError)  # locked, read-only, damaged or gone
+_last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
+
+
+def engine():
+    """The store's engine; an empty store is filled from the data folder on first use."""
+    s = settings()
+    return open_store(str(s["database_url"]), s["data_dir"])
+
+
+def store_error_text(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:120]
+
+
+def store_key() -> tuple[str, int]:
+    """The store URL and its newest version; when the store cannot be read, the last version read.
+
+    That keeps every page showing the last good data (with a notice, see app.py) instead
+    of failing; only a process that never read the store has nothing to show and raises.
+    Every cache of :mod:`ui.cache` and :mod:`ui.packs` is keyed by it.
+    """
+    url = str(settings()["database_url"])
+    store_engine = None
+    try:
+        store_engine = engine()
+        version = newest_version(store_engine)
+    except STORE_ERRORS as exc:
+        if store_engine is not None:
+            store_engine.dispose()  # pooled connections keep a broken file's state: start afresh next time
+        if url not in _last_good:
+            raise
+        st.session_state["store_error"] = store_error_text(exc)
+        return url, _last_good[url]
+    _last_good[url] = version
+    return url, version

@@ -1,0 +1,23 @@
+"""The settings a page reads, and the language it speaks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import settings as settings_mod
+from geo.analysis.views import Thresholds
+
+
+def settings() -> dict:
+    return settings_mod.load()
+
+
+def lang() -> str:
+    """The UI language chosen by the sidebar switch (bound to ``?lang=``), else the setting."""
+    chosen = st.session_state.get("lang")
+    return chosen if chosen in ("zh", "en") else settings()["language"]
+
+
+def thresholds() -> Thresholds:
+    s = settings()
+    return Thresholds(low=float(s["supply_low_days"]), critical=float(s["supply_critical_days"]))
