@@ -13,7 +13,7 @@ from ui.data import STORE_ERRORS, store_error_text
 from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 
-from_url("lang", ["zh", "en"], default=settings()["language"])
+from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=t("app_title", lang()), page_icon="🗺️", layout="wide")
 
 kiosk = st.query_params.get("kiosk") == "1"

@@ -106,9 +106,10 @@ def worker_ours(url: str) -> dict:
     from geo.maps.layers import category_legend, compound_layer, zone_outline_layer
     from geo.maps import Source, base_map, map_update
     from geo.maps.pack import compressed, pack_places
+    from geo.settings import Settings
 
     ds, view = _latest_view(url)
-    settings = {"basemap": "none"}
+    settings = Settings(basemap="none")
     small = view.iloc[:10]  # imports and templates warmed up, as explore()'s are
     base_map([compound_layer(small, "zh")], {"compounds": [Source(pack_places(ds.compounds.iloc[:10]))]},
              settings).get_root().render()

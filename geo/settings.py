@@ -1,94 +1,191 @@
-"""Settings: one table with defaults and help text, read from the environment.
+"""Settings: one typed table with defaults, roles and help text, read from the environment.
 
-Every setting ``name`` is read from the environment variable ``CMDMAP_<NAME>``
-(upper case). ``README.md`` documents each one; a test fails when one is not.
+Every setting ``name`` is an attribute of :class:`Settings` and is read from the
+environment variable ``CMDMAP_<NAME>`` (upper case). ``README.md`` documents each
+one; a test fails when one is not. :func:`load` returns a frozen :class:`Settings`
+whose attributes already have their types (``str``, ``int``, ``float`` or
+``bool``), so call sites read ``load().upload_max_mb`` with no cast.
+
+A value that does not parse (``CMDMAP_MAP_HEIGHT=tall``, ``CMDMAP_UPLOAD_MAX_MB=inf``
+or ``nan``: a number must be finite) or is not one of the choices falls back to
+the default, so a typo in a deployment never stops the command post's screen.
+
+Each setting has a role, saying what a wrong value can cost:
+
+* ``access`` guards who may see or do what (only ``require_login`` today);
+* ``limit`` bounds a resource or a session (``upload_max_mb``, ``session_minutes``,
+  ``backup_keep``);
+* ``location`` says where the data is read and stored (``data_dir``, ``database_url``);
+* ``cosmetic`` changes what is shown or how, and guards nothing.
+
+Today every setting falls back to its default the same way; a setting guarding
+access is named so that it can be made to fail closed instead.
 
 Examples
 --------
->>> load({"CMDMAP_SUPPLY_LOW_DAYS": "10"})["supply_low_days"]
+>>> load({"CMDMAP_SUPPLY_LOW_DAYS": "10"}).supply_low_days
 10.0
->>> load({})["basemap"]
+>>> load({}).basemap
 'amap'
+>>> load({"CMDMAP_UPLOAD_MAX_MB": "inf"}).upload_max_mb
+20.0
+>>> [s.name for s in SETTINGS if s.role == ACCESS]
+['require_login']
 """
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping, get_type_hints
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+ACCESS = "access"  # guards who may see or do what
+LIMIT = "limit"  # bounds a resource or a session
+LOCATION = "location"  # where the data is read and stored
+COSMETIC = "cosmetic"  # what is shown or how; guards nothing
+ROLES = (ACCESS, LIMIT, LOCATION, COSMETIC)
+
+BASEMAPS = ("amap", "osm", "tianditu", "custom", "none")
+
+
+def parse_flag(raw: str) -> bool:
+    """A yes/no setting: 1, true, yes or on (any case) is yes, anything else no.
+
+    >>> parse_flag("True"), parse_flag("off")
+    (True, False)
+    """
+    return raw.lower() in ("1", "true", "yes", "on")
+
+
+def parse_finite(raw: str) -> float:
+    """A number setting: a finite float; ``inf`` and ``nan`` raise ValueError (the default is used).
+
+    >>> parse_finite("2.5")
+    2.5
+    >>> parse_finite("nan")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a finite number: 'nan'
+    """
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {raw!r}")
+    return value
+
+
+PARSERS: dict[type, Callable[[str], object]] = {str: str, int: int, float: parse_finite, bool: parse_flag}
+
+
+def _setting(default: object, role: str, help: str, choices: tuple[str, ...] = ()) -> Any:
+    """A field of :class:`Settings`: its default, and its role, help and choices as the field's metadata."""
+    return field(default=default, metadata={"role": role, "help": help, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, typed: the attribute's annotation is its type, its field the rest of its row.
+
+    ``Settings()`` holds the defaults; :func:`load` reads the environment.
+
+    >>> Settings(basemap="osm").basemap, Settings().map_height
+    ('osm', 620)
+    """
+
+    data_dir: str = _setting(str(PROJECT_DIR / "data"), LOCATION,
+                             "Folder holding the GeoJSON layers and the CSV status tables.")
+    basemap: str = _setting("amap", COSMETIC,
+                            "Base map: amap (GCJ-02, overlays are shifted to match), osm, tianditu, "
+                            "custom (a local XYZ tile server, see tile_url) or none.", BASEMAPS)
+    tile_url: str = _setting("", COSMETIC,
+                             "XYZ tile URL template for basemap=custom, for example "
+                             "http://tiles.intranet/{z}/{x}/{y}.png.")
+    tile_crs: str = _setting("wgs84", COSMETIC,
+                             "Datum of the custom tiles: wgs84 or gcj02 (most Chinese tile servers).",
+                             ("wgs84", "gcj02"))
+    tianditu_key: str = _setting("", COSMETIC, "Tianditu API key (tk) for basemap=tianditu.")
+    supply_low_days: float = _setting(7.0, COSMETIC,
+                                      "Days of cover below which a place's supply level is low (偏紧).")
+    supply_critical_days: float = _setting(3.0, COSMETIC,
+                                           "Days of cover below which a place's supply level is critical (告急).")
+    language: str = _setting("zh", COSMETIC, "Default UI language: zh or en.", ("zh", "en"))
+    map_height: int = _setting(620, COSMETIC, "Height of the maps in pixels.")
+    zone_list_max: int = _setting(1000, COSMETIC,
+                                  "With more zones than this to choose from, the zone filter waits for a "
+                                  "district or street: a list of thousands helps nobody and slows every page.")
+    table_open_max: int = _setting(2000, COSMETIC,
+                                   "A list under a map opens with the page when it has at most this many rows; a "
+                                   "longer one opens with a click (at 100,000 compounds its grid made the map "
+                                   "appear 0.4 s later). 0: always closed.")
+    database_url: str = _setting(f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}", LOCATION,
+                                 "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default "
+                                 "SQLite file needs nothing installed; several app servers share a PostgreSQL "
+                                 "database with PostGIS (postgresql+psycopg://user@host/db, the password in "
+                                 "~/.pgpass; see docs/deploy.md). An empty store is filled from data_dir on "
+                                 "first use.")
+    require_login: bool = _setting(False, ACCESS,
+                                   "true: viewing needs an account too; false: anyone may view, only uploads and "
+                                   "history actions need one.")
+    backup_keep: int = _setting(20, LIMIT,
+                                "Before each import or rollback the SQLite store is copied to store/backups/; "
+                                "this many newest copies are kept (0: no automatic backup). Other databases are "
+                                "not copied.")
+    session_minutes: int = _setting(480, LIMIT, "A login expires after this many minutes without use.")
+    upload_max_mb: float = _setting(20.0, LIMIT, "Largest file accepted for upload, in megabytes.")
+    wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
+    wall_rotate_seconds: int = _setting(30, COSMETIC,
+                                        "The wall display moves to its next view (compounds, sites, supplies, "
+                                        "zones) this often; 0 keeps one view. ?view=sites in the URL pins a view.")
+    wall_stale_hours: float = _setting(24.0, COSMETIC,
+                                       "The wall display warns when no new data has arrived for this many hours.")
+    wall_highlight_minutes: float = _setting(10.0, COSMETIC,
+                                             "On the wall display, a place whose state changed stays highlighted "
+                                             "this long.")
+    wall_attention_days: float = _setting(3.0, COSMETIC,
+                                          "The wall's attention list names places with fewer days of supplies "
+                                          "than this.")
+
+    @property
+    def upload_max_bytes(self) -> int:
+        """``upload_max_mb`` in bytes (a megabyte is 10⁶ bytes), at most 2⁶² however large the setting.
+
+        >>> Settings(upload_max_mb=1.5).upload_max_bytes, Settings(upload_max_mb=1e300).upload_max_bytes
+        (1500000, 4611686018427387904)
+        """
+        return int(min(self.upload_max_mb * 1e6, 2.0 ** 62))
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One row of the table: a field of :class:`Settings` as the README and :func:`load` see it."""
+
     name: str
     default: object
     help: str
     parse: Callable[[str], object] = str
     choices: tuple[str, ...] = ()
+    role: str = COSMETIC
 
 
-BASEMAPS = ("amap", "osm", "tianditu", "custom", "none")
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", str(PROJECT_DIR / "data"),
-            "Folder holding the GeoJSON layers and the CSV status tables."),
-    Setting("basemap", "amap",
-            "Base map: amap (GCJ-02, overlays are shifted to match), osm, tianditu, "
-            "custom (a local XYZ tile server, see tile_url) or none.",
-            choices=BASEMAPS),
-    Setting("tile_url", "",
-            "XYZ tile URL template for basemap=custom, for example "
-            "http://tiles.intranet/{z}/{x}/{y}.png."),
-    Setting("tile_crs", "wgs84",
-            "Datum of the custom tiles: wgs84 or gcj02 (most Chinese tile servers).",
-            choices=("wgs84", "gcj02")),
-    Setting("tianditu_key", "", "Tianditu API key (tk) for basemap=tianditu."),
-    Setting("supply_low_days", 7.0,
-            "Days of cover below which a place's supply level is low (偏紧).", float),
-    Setting("supply_critical_days", 3.0,
-            "Days of cover below which a place's supply level is critical (告急).", float),
-    Setting("language", "zh", "Default UI language: zh or en.", choices=("zh", "en")),
-    Setting("map_height", 620, "Height of the maps in pixels.", int),
-    Setting("zone_list_max", 1000,
-            "With more zones than this to choose from, the zone filter waits for a district or street: a list "
-            "of thousands helps nobody and slows every page.", int),
-    Setting("table_open_max", 2000,
-            "A list under a map opens with the page when it has at most this many rows; a longer one opens with "
-            "a click (at 100,000 compounds its grid made the map appear 0.4 s later). 0: always closed.", int),
-    Setting("database_url", f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}",
-            "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default SQLite "
-            "file needs nothing installed; several app servers share a PostgreSQL database with PostGIS "
-            "(postgresql+psycopg://user@host/db, the password in ~/.pgpass; see docs/deploy.md). An empty store is filled "
-            "from data_dir on first use."),
-    Setting("require_login", False,
-            "true: viewing needs an account too; false: anyone may view, only uploads and history "
-            "actions need one.", lambda v: v.lower() in ("1", "true", "yes", "on")),
-    Setting("backup_keep", 20,
-            "Before each import or rollback the SQLite store is copied to store/backups/; this many "
-            "newest copies are kept (0: no automatic backup). Other databases are not copied.", int),
-    Setting("session_minutes", 480, "A login expires after this many minutes without use.", int),
-    Setting("upload_max_mb", 20, "Largest file accepted for upload, in megabytes.", float),
-    Setting("wall_refresh_seconds", 60, "The wall display reads new data this often (seconds).", int),
-    Setting("wall_rotate_seconds", 30,
-            "The wall display moves to its next view (compounds, sites, supplies, zones) this often; "
-            "0 keeps one view. ?view=sites in the URL pins a view.", int),
-    Setting("wall_stale_hours", 24,
-            "The wall display warns when no new data has arrived for this many hours.", float),
-    Setting("wall_highlight_minutes", 10,
-            "On the wall display, a place whose state changed stays highlighted this long.", float),
-    Setting("wall_attention_days", 3.0,
-            "The wall's attention list names places with fewer days of supplies than this.", float),
-)
+def settings_table() -> tuple[Setting, ...]:
+    """The rows of :class:`Settings`, in order, each with the parser of its type."""
+    types = get_type_hints(Settings)
+    return tuple(Setting(f.name, f.default, f.metadata["help"], PARSERS[types[f.name]], f.metadata["choices"],
+                         f.metadata["role"]) for f in fields(Settings))
 
 
-def load(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+SETTINGS: tuple[Setting, ...] = settings_table()
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from ``environ`` (default ``os.environ``), falling back to defaults.
 
-    A value that cannot be parsed or is not one of the choices falls back to the
-    default, so a typo in a deployment never stops the command post's screen.
+    A value that cannot be parsed (a number must also be finite) or is not one of
+    the choices falls back to the default, so a typo in a deployment never stops
+    the command post's screen.
     """
     environ = os.environ if environ is None else environ
     values: dict[str, object] = {}
@@ -103,4 +200,4 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, object]:
             if setting.choices and value not in setting.choices:
                 value = setting.default
         values[setting.name] = value
-    return values
+    return Settings(**values)

@@ -31,7 +31,7 @@ right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{T
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
 types = ["geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]
-max_mb = float(settings()["upload_max_mb"])
+max_mb = settings().upload_max_mb
 uploaded = st.file_uploader(t("upload_file", lg, types="、".join(types), mb=f"{max_mb:g}"), type=types,
                             key=f"upload_file_{kind}")
 sheet, datum = None, None
@@ -53,7 +53,7 @@ else:
         with st.spinner(t("upload_checking", lg)):
             st.session_state["upload_pending"] = check_file(
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
-                max_bytes=int(max_mb * 1e6), thresholds=thresholds())
+                max_bytes=settings().upload_max_bytes, thresholds=thresholds())
         st.session_state["upload_signature"] = signature
 
 pending = st.session_state.get("upload_pending") if uploaded is not None else None  # no file, nothing to confirm

@@ -12,7 +12,7 @@ require_navigation()
 wall_css()
 
 
-@st.fragment(run_every=max(5, int(settings()["wall_refresh_seconds"])))
+@st.fragment(run_every=max(5, settings().wall_refresh_seconds))
 def refresh() -> None:
     """Read and draw; when reading fails, keep the last good picture and say so discreetly."""
     lg = lang()
@@ -24,7 +24,7 @@ def refresh() -> None:
         snapshot = st.session_state.get("wall_last_good")
         error = type(exc).__name__
         # pooled connections keep a broken file's state: start afresh at the next refresh
-        connect(str(settings()["database_url"])).dispose()
+        connect(settings().database_url).dispose()
     top_bar(snapshot, lg, error)
     if snapshot is None:
         st.markdown(t("wall_waiting", lg))

@@ -12,6 +12,7 @@ from geo.maps.layers import category_legend, compound_layer, site_layer, style_f
 from geo.maps import Layer, MapUpdate, base_map, inline_sources, layer_state, map_update, overlay_datum
 from geo.maps.pack import Pack, decode_ints, pack_places
 from geo.analysis.views import compound_view, site_view
+from geo.settings import Settings
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -40,7 +41,7 @@ def _with_shapes(layer, places):
 
 def test_map_requests_nothing_from_outside(tiny):
     view = compound_view(tiny, "2020-02-25")
-    m = build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], {"basemap": "none"})
+    m = build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], Settings(basemap="none"))
     html = _html(m)
     assert "/app/static/cache/cmdmap-map-" in html  # Leaflet with our scripts, as one file
     for cdn in ("cdn.jsdelivr.net", "cdnjs", "code.jquery.com", "bootstrapcdn", "googleapis"):
@@ -70,7 +71,7 @@ def test_where_the_cache_cannot_be_written_the_scripts_load_one_by_one(tmp_path,
 def test_every_value_reaching_the_page_is_escaped(tiny):
     view = compound_view(tiny, "2020-02-25")
     layer = _with_shapes(compound_layer(view, "zh"), tiny.compounds)
-    m = build_map([layer], {"basemap": "none"}, [category_legend(XSS, "closure", view["category"], "zh")])
+    m = build_map([layer], Settings(basemap="none"), [category_legend(XSS, "closure", view["category"], "zh")])
     html = _html(m)
     assert XSS not in html
     assert "<img" not in html
@@ -88,7 +89,7 @@ def test_script_cannot_be_closed_from_data():
 
 def test_styles_are_one_table_per_layer_not_one_per_feature(tiny):
     view = compound_view(tiny, "2020-02-25")
-    html = _html(build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], {"basemap": "none"}))
+    html = _html(build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], Settings(basemap="none")))
     assert html.count('"fillColor": "#d32f2f"') == 1  # sealed appears once, however many sealed compounds
 
 
@@ -102,19 +103,19 @@ def test_amap_base_map_shifts_overlays_to_gcj02():
     wgs = decode_ints(json.loads(pack_places(frame, "wgs84").text)["xy"])
     gcj = decode_ints(json.loads(pack_places(frame, "gcj02").text)["xy"])
     assert 300 < abs(gcj[0] - wgs[0]) < 1000  # a few hundred metres, in 1e-5 degrees
-    assert overlay_datum({"basemap": "amap"}) == "gcj02"
-    assert overlay_datum({"basemap": "osm"}) == "wgs84"
+    assert overlay_datum(Settings(basemap="amap")) == "gcj02"
+    assert overlay_datum(Settings(basemap="osm")) == "wgs84"
 
 
 def test_base_map_settings_choose_the_tiles():
     frame = gpd.GeoDataFrame({"id": ["z"], "category": ["outline"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     layer = Layer("z", "zones", frame, {"outline": {}})
-    assert "autonavi" in _html(build_map([layer], {"basemap": "amap"}))
-    assert "tile.openstreetmap.org" in _html(build_map([layer], {"basemap": "osm"}))
-    assert "tk=KEY" in _html(build_map([layer], {"basemap": "tianditu", "tianditu_key": "KEY"}))
-    custom = _html(build_map([layer], {"basemap": "custom", "tile_url": "http://tiles.local/{z}/{x}/{y}.png"}))
+    assert "autonavi" in _html(build_map([layer], Settings(basemap="amap")))
+    assert "tile.openstreetmap.org" in _html(build_map([layer], Settings(basemap="osm")))
+    assert "tk=KEY" in _html(build_map([layer], Settings(basemap="tianditu", tianditu_key="KEY")))
+    custom = _html(build_map([layer], Settings(basemap="custom", tile_url="http://tiles.local/{z}/{x}/{y}.png")))
     assert "tiles.local" in custom
-    none = _html(build_map([layer], {"basemap": "none"}))
+    none = _html(build_map([layer], Settings(basemap="none")))
     assert "L.tileLayer" not in none
 
 
@@ -124,7 +125,7 @@ def test_layer_control_and_hidden_layers(tiny):
     layers = [_with_shapes(zone_outline_layer(tiny.zones, "zh"), tiny.zones.assign(name=tiny.zones["name"])),
               _with_shapes(compound_layer(compounds, "zh"), tiny.compounds),
               _with_shapes(site_layer(sites, "zh", show=False), tiny.sites)]
-    html = _html(build_map(layers, {"basemap": "none"}))
+    html = _html(build_map(layers, Settings(basemap="none")))
     assert "L.control.layers" in html
     assert "\\u5728\\u5efa\\u5de5\\u5730" in html  # the sites layer is listed, JSON-escaped
     assert html.count("/app/static/cache/cmdmap-map-") == 1
@@ -151,10 +152,10 @@ def test_template_syntax_in_data_is_text_not_jinja():
     frame = gpd.GeoDataFrame({"id": ["a"], "name": ["{{ 7*7 }}"], "category": ["open"],
                               "zone": ["{% bad {{ 6*7 }}"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     layer = Layer("小区", "compounds", frame, {"open": {}}, [("片区", "zone")])
-    html = _html(build_map([layer], {"basemap": "none"}))
+    html = _html(build_map([layer], Settings(basemap="none")))
     assert "{{ 7*7 }}" in html and "{% bad {{ 6*7 }}" in html
     sources = {"compounds": inline_sources(layer, "wgs84")}
-    m = base_map([layer], sources, {"basemap": "none"})
+    m = base_map([layer], sources, Settings(basemap="none"))
     m.get_root().render()
     group = folium.FeatureGroup(name="update")
     map_update([layer], sources).add_to(group)

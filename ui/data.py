@@ -17,7 +17,7 @@ _last_good: dict[str, int] = {}  # store URL -> the newest version last read (it
 def engine():
     """The store's engine; an empty store is filled from the data folder on first use."""
     s = settings()
-    return open_store(str(s["database_url"]), s["data_dir"])
+    return open_store(s.database_url, s.data_dir)
 
 
 def store_error_text(exc: Exception) -> str:
@@ -31,7 +31,7 @@ def store_key() -> tuple[str, int]:
     of failing; only a process that never read the store has nothing to show and raises.
     Every cache of :mod:`ui.cache` and :mod:`ui.packs` is keyed by it.
     """
-    url = str(settings()["database_url"])
+    url = settings().database_url
     store_engine = None
     try:
         store_engine = engine()

@@ -29,7 +29,7 @@ def _multiselect(label: str, options: list[str], key: str, placeholder: str | No
 def _zone_options(candidates: list[str]) -> tuple[list[str], str | None]:
     """The zones to offer, and a hint when there are too many to list (a province has thousands: the browser
     built 7,000 options on every page). Then only the zones already chosen (or in the URL) stay."""
-    if len(candidates) <= int(settings()["zone_list_max"]):
+    if len(candidates) <= settings().zone_list_max:
         return candidates, None
     allowed = set(candidates)
     chosen = st.session_state.get("zone")

@@ -31,7 +31,7 @@ EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next l
 
 def accounts_engine():
     """The engine of the ``database_url`` setting (tables created on first use)."""
-    return connect(str(settings()["database_url"]))
+    return connect(settings().database_url)
 
 
 def current_user() -> auth.User | None:
@@ -40,7 +40,7 @@ def current_user() -> auth.User | None:
     if not isinstance(session, auth.Session):
         return None
     now = auth.utc_now()
-    if session.expired(now, float(settings()["session_minutes"])):
+    if session.expired(now, settings().session_minutes):
         log_out(expired=True)
         return None
     try:
@@ -109,14 +109,14 @@ def login_sidebar() -> None:
     if user is not None:
         st.sidebar.markdown(plain(t("auth_logged_in", lg, name=user.name, role=t(f"auth_role_{user.role}", lg))))
         st.sidebar.button(t("auth_logout", lg), key="auth_logout", on_click=log_out)
-    elif not settings()["require_login"]:
+    elif not settings().require_login:
         with st.sidebar.expander(t("auth_login_title", lg), expanded=bool(st.session_state.get(EXPIRED_KEY))):
             login_form(st, "auth_login_sidebar")
 
 
 def gate() -> None:
     """When ``require_login`` is on and nobody is logged in: a login form in the main area, then stop."""
-    if not settings()["require_login"] or current_user() is not None:
+    if not settings().require_login or current_user() is not None:
         return
     lg = lang()
     st.title(t("app_title", lg), anchor=False)
@@ -129,7 +129,7 @@ def require_role(action: str) -> auth.User | None:
     """Stop the page with a warning unless the current user may do ``action``; return the user."""
     user = current_user()
     try:
-        auth.require(user, action, require_login=bool(settings()["require_login"]))
+        auth.require(user, action, require_login=settings().require_login)
     except auth.PermissionDenied as error:
         st.warning(error.message(lang()))
         st.stop()

@@ -81,12 +81,12 @@ def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
     """
     s = settings()
     m = base_map(state.layers, state.sources, s, bounds=home if home is not None else state.bounds,
-                 height=int(s["map_height"]))
+                 height=s.map_height)
     update = folium.FeatureGroup(name="update", control=False)
     ForgetRemovedGroups().add_to(update)
     state.update.add_to(update)
     # Only a click reruns the script: panning and zooming stay in the browser.
-    out = st_folium(m, key=key, height=int(s["map_height"]), use_container_width=True,
+    out = st_folium(m, key=key, height=s.map_height, use_container_width=True,
                     returned_objects=["last_active_drawing"], feature_group_to_add=update)
     drawing = (out or {}).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
@@ -134,7 +134,7 @@ def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: i
                           key=f"{key}_xlsx", width="stretch")
     # A long list opens with a click: at 100,000 compounds its grid made the map appear 0.4 s later, and every
     # rerun sent 5,000 rows. Filters and dates keep it as it is; its label stays fixed (a new one resets it).
-    box = st.expander(t("table_open", lg), expanded=total <= int(settings()["table_open_max"]),
+    box = st.expander(t("table_open", lg), expanded=total <= settings().table_open_max,
                       key=f"{key}_open", on_change="rerun")
     if not box.open:
         return None

@@ -8,16 +8,16 @@ from geo import settings as settings_mod
 from geo.analysis.views import Thresholds
 
 
-def settings() -> dict:
+def settings() -> settings_mod.Settings:
     return settings_mod.load()
 
 
 def lang() -> str:
     """The UI language chosen by the sidebar switch (bound to ``?lang=``), else the setting."""
     chosen = st.session_state.get("lang")
-    return chosen if chosen in ("zh", "en") else settings()["language"]
+    return chosen if chosen in ("zh", "en") else settings().language
 
 
 def thresholds() -> Thresholds:
     s = settings()
-    return Thresholds(low=float(s["supply_low_days"]), critical=float(s["supply_critical_days"]))
+    return Thresholds(low=s.supply_low_days, critical=s.supply_critical_days)

@@ -112,7 +112,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
         return None
     date = dates[-1]
     limits = thresholds()
-    chosen = pick_view(time.time(), float(s["wall_rotate_seconds"]), pinned)
+    chosen = pick_view(time.time(), s.wall_rotate_seconds, pinned)
     compounds, sites = view("compounds", date), view("sites", date)
     if chosen == "zones":
         layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
@@ -125,8 +125,8 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     now = dt.datetime.now(dt.timezone.utc)
     return Snapshot(
         date=date, kpis=compute_kpis(ds, date, limits), view=chosen, layer=layer, legend=legend,
-        attention=attention_items(compounds, sites, float(s["wall_attention_days"])),
-        banners=banners(date, newest_version_time(engine()), now, float(s["wall_stale_hours"]), missing,
+        attention=attention_items(compounds, sites, s.wall_attention_days),
+        banners=banners(date, newest_version_time(engine()), now, s.wall_stale_hours, missing,
                         len(compounds) + len(sites)),
         read_at=now, bounds=home_bounds("compounds") or home_bounds("zones", share=1.0), zones=ds.zones,
         places=places, sources=_sources(places),
@@ -138,7 +138,7 @@ def _changed(view_name: str, layer: Layer) -> set[str]:
     current = dict(zip(layer.frame["id"], layer.frame["category"]))
     memory = st.session_state.setdefault("wall_memory", {})
     previous, since = memory.get(view_name, (None, {}))
-    since, lit = track_changes(previous, current, since, time.time(), float(settings()["wall_highlight_minutes"]))
+    since, lit = track_changes(previous, current, since, time.time(), settings().wall_highlight_minutes)
     memory[view_name] = (current, since)
     return lit
 

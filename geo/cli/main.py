@@ -30,7 +30,7 @@ from geo.upload.check import check_file, commit, rollback_to
 
 def _engine():
     settings = load()
-    return open_store(str(settings["database_url"]), settings["data_dir"])
+    return open_store(settings.database_url, settings.data_dir)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -59,7 +59,7 @@ def _run_check(args: argparse.Namespace):
     except OSError as exc:
         print(f"无法打开文件 / cannot open the file: {exc}", file=sys.stderr)
         return None
-    max_bytes = int(float(load()["upload_max_mb"]) * 1e6)
+    max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
                       max_bytes=max_bytes)
 
@@ -160,7 +160,7 @@ def _rollback(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
 
-    url = str(load()["database_url"])  # not opened: the store may be the damaged thing
+    url = load().database_url  # not opened: the store may be the damaged thing
     path = store_file(url)
     if path is None:
         print("只有 SQLite 存储可以这样恢复（PostgreSQL 请用 pg_restore）/ only an SQLite store can be "

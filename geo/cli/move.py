@@ -11,7 +11,7 @@ from geo.store.move import TargetNotEmpty, move_store
 
 
 def run(args: argparse.Namespace) -> int:
-    source_url = args.source or str(load()["database_url"])
+    source_url = args.source or load().database_url
     try:
         counts = move_store(connect(source_url), connect(args.to))
     except TargetNotEmpty as exc:

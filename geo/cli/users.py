@@ -57,7 +57,7 @@ def register(subparsers) -> None:
 def open_engine():
     """The engine of the ``database_url`` setting."""
 
-    return connect(str(load()["database_url"]))
+    return connect(load().database_url)
 
 
 def say(key: str, stream=None, **values) -> None:

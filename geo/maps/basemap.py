@@ -6,9 +6,9 @@ intranet with no tile server).
 
 Examples
 --------
->>> overlay_datum({"basemap": "amap"})
+>>> overlay_datum(Settings(basemap="amap"))
 'gcj02'
->>> overlay_datum({"basemap": "custom", "tile_crs": "wgs84"})
+>>> overlay_datum(Settings(basemap="custom", tile_crs="wgs84"))
 'wgs84'
 """
 
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from html import escape
 
 import folium
+
+from geo.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -41,26 +43,26 @@ BASEMAPS: dict[str, Basemap] = {
 }
 
 
-def overlay_datum(settings: dict) -> str:
+def overlay_datum(settings: Settings) -> str:
     """The datum overlays must be drawn in to sit on the chosen base map's tiles."""
-    basemap = settings.get("basemap", "none")
+    basemap = settings.basemap
     if basemap == "custom":
-        return settings.get("tile_crs", "wgs84")
+        return settings.tile_crs
     return BASEMAPS[basemap].datum if basemap in BASEMAPS else "wgs84"
 
 
-def add_basemap(m: folium.Map, settings: dict) -> None:
+def add_basemap(m: folium.Map, settings: Settings) -> None:
     """Add the configured tile layer; 'none' (or a custom URL left empty) adds nothing."""
-    basemap = settings.get("basemap", "none")
+    basemap = settings.basemap
     if basemap == "custom":
-        url = str(settings.get("tile_url") or "")
+        url = settings.tile_url
         if not url:
             return
-        tiles = Basemap(url, escape(url), "abc", settings.get("tile_crs", "wgs84"))
+        tiles = Basemap(url, escape(url), "abc", settings.tile_crs)
     elif basemap in BASEMAPS:
         tiles = BASEMAPS[basemap]
         if basemap == "tianditu":
-            tiles = Basemap(tiles.url.replace("{key}", str(settings.get("tianditu_key", ""))),
+            tiles = Basemap(tiles.url.replace("{key}", settings.tianditu_key),
                             tiles.attribution, tiles.subdomains, tiles.datum)
     else:
         return

@@ -12,6 +12,7 @@ from geo.maps.assets import use_local_assets
 from geo.maps.basemap import add_basemap, overlay_datum
 from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, Source, layer_state
 from geo.maps.legend import Legend
+from geo.settings import Settings
 
 
 def initial_bounds(frame: gpd.GeoDataFrame, share: float = 0.9,
@@ -42,7 +43,7 @@ def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:
         m.fit_bounds([[miny, minx], [maxy, maxx]])
 
 
-def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: dict,
+def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Settings,
              bounds: tuple[float, float, float, float] | None = None, height: int = 600,
              control: bool = True) -> folium.Map:
     """The part of a map that stays put while a page reruns: base map, layers' places, layer control, extent.

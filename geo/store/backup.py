@@ -87,7 +87,7 @@ def before_change(engine: Engine) -> Path | None:
     transaction, so the store stays whole either way.
     """
     try:
-        return make_backup(engine, int(load()["backup_keep"]))
+        return make_backup(engine, load().backup_keep)
     except (OSError, sqlite3.Error) as exc:
         log.warning("backup before the change failed: %s", exc)
         return None
