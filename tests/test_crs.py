@@ -63,6 +63,19 @@ def test_parse_datum_knows_how_people_name_datums(name, datum):
     assert parse_datum(name) == datum
 
 
+@pytest.mark.parametrize("name, datum", [
+    ("EPSG:27700", PROJECTED),  # British National Grid: projected, though no list of ours names it
+    ("EPSG:4547+5773", PROJECTED),  # Gauss-Krüger with heights
+    ("EPSG:9057", "wgs84"),  # WGS 84 (G1762), one realisation of WGS 84
+    ("EPSG:4480", "wgs84"),  # CGCS2000, 3D
+    ("EPSG:4479", None),  # CGCS2000 geocentric: X, Y, Z in metres, not longitude/latitude
+    ("EPSG:4610", None),  # Xian 1980 geographic: another datum
+    ("EPSG:99999", None),  # no such code
+])
+def test_declared_codes_are_judged_by_pyproj(name, datum):
+    assert parse_datum(name) == datum
+
+
 def test_declared_datum_reads_old_style_crs_members():
     assert declared_datum(crs("urn:ogc:def:crs:EPSG::4326")) == "wgs84"
     assert declared_datum(crs("urn:ogc:def:crs:OGC:1.3:CRS84")) == "wgs84"

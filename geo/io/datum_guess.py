@@ -9,7 +9,8 @@ Baidu (BD-09, further off still), or from GIS software in projected metres
 The answer comes, in this order, from:
 
 1. the user's explicit choice on the upload page;
-2. the file's ``crs`` member (old GeoJSON; RFC 7946 files have none);
+2. the file's ``crs`` member (old GeoJSON; RFC 7946 files have none): a code is
+   looked up in PROJ's database (pyproj, offline), a name in :data:`NAMES`;
 3. a comparison with geometries already stored for the same ids
    (:func:`guess_datum`), which is decisive within a few metres;
 4. which datum puts the features inside the city or district boundary
@@ -42,6 +43,7 @@ from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import shapely
 
 from geo.io.datum_convert import convert_geometries
@@ -70,14 +72,9 @@ NAMES: tuple[tuple[str, str], ...] = (
     ("bd09", "bd09"), ("百度", "bd09"), ("baidu", "bd09"),
 )
 
-GEOGRAPHIC_EPSG = {4326: "wgs84", 4979: "wgs84", 4490: "wgs84", 4480: "wgs84"}  # WGS 84, CGCS2000
-PROJECTED_EPSG = (
-    range(3857, 3858), range(3785, 3786), range(3395, 3396), range(900913, 900914),  # Mercators
-    range(102100, 102101), range(102113, 102114),  # Esri Web Mercator
-    range(4491, 4555),  # CGCS2000 Gauss-Krüger zones (EPSG:4547 is 3-degree zone, 114°E)
-    range(2327, 2443), range(21413, 21484),  # Xian 1980, Beijing 1954 Gauss-Krüger (and a few foreign)
-    range(32601, 32661), range(32701, 32761),  # WGS 84 UTM zones
-)
+# pyproj's names of the datums that agree with WGS-84 to centimetres (prefixes): WGS 84, its ensemble and
+# realisations, and CGCS2000. Other datums (Beijing 1954, Xian 1980) are hundreds of metres off.
+WGS84_DATUMS = ("World Geodetic System 1984", "China 2000")
 
 CHINA = (73.6, 3.8, 135.1, 53.6)  # lon/lat box: min x, min y, max x, max y
 SWAPPED_CHINA = (3.8, 73.6, 53.6, 135.1)  # the same box with latitude first
@@ -111,25 +108,54 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s\-_:.,/()（）·、]", "", text)
 
 
-def _epsg_code(raw: str) -> int | None:
-    """The code in 'EPSG:4326', 'urn:ogc:def:crs:EPSG:6.6:4326', '.../EPSG/0/4326', 'ESRI:102100' or '4326'."""
+def _authority_code(raw: str) -> tuple[str, str] | None:
+    """The authority and code in 'EPSG:4326', 'urn:ogc:def:crs:EPSG:6.6:4326', '.../EPSG/0/4326',
+    'ESRI:102100' or '4326' (EPSG when no authority is named)."""
     if raw.isdigit():
-        return int(raw)
+        return "EPSG", str(int(raw))
     match = re.search(r"(epsg|esri)\D.*?(\d{4,})", raw)
-    return int(match.group(2)) if match else None
+    return (match.group(1).upper(), str(int(match.group(2)))) if match else None
 
 
-def _epsg_datum(code: int) -> str:
-    if code in GEOGRAPHIC_EPSG:
-        return GEOGRAPHIC_EPSG[code]
-    return PROJECTED if any(code in codes for codes in PROJECTED_EPSG) else UNKNOWN
+def _crs_of(authority: str, code: str) -> pyproj.CRS | None:
+    """The coordinate system ``authority:code``, or None when neither EPSG nor ESRI knows the code.
+
+    Read from PROJ's database inside the pyproj wheel: nothing is downloaded. The
+    other authority is tried too, as files write 'EPSG:102100' for ESRI's code.
+    """
+    for name in dict.fromkeys((authority, "EPSG", "ESRI")):
+        try:
+            return pyproj.CRS.from_authority(name, code)
+        except pyproj.exceptions.CRSError:
+            continue
+    return None
+
+
+def _code_datum(authority: str, code: str) -> str:
+    """What a declared code means here: :data:`PROJECTED`, 'wgs84' or :data:`UNKNOWN`.
+
+    pyproj says whether the system is projected, and which datum a geographic one
+    is on: 'wgs84' for WGS 84 and CGCS2000 (:data:`WGS84_DATUMS`), :data:`UNKNOWN`
+    for other datums, geocentric systems and codes nobody knows.
+
+    >>> _code_datum("EPSG", "4490"), _code_datum("EPSG", "27700"), _code_datum("EPSG", "4214")
+    ('wgs84', 'projected', 'unknown')
+    """
+    crs = _crs_of(authority, code)
+    if crs is None:
+        return UNKNOWN
+    if crs.is_projected:
+        return PROJECTED
+    datum = crs.geodetic_crs.datum if crs.is_geographic and crs.geodetic_crs is not None else None
+    return "wgs84" if datum is not None and datum.name.startswith(WGS84_DATUMS) else UNKNOWN
 
 
 def parse_datum(name) -> str | None:
     """The datum a name stands for: one of :data:`DATUMS`, :data:`PROJECTED`, or None.
 
-    Accepts EPSG codes in any common spelling, OGC CRS84 and the names people use.
-    Geographic systems on other datums (Beijing 1954, Xian 1980) give None.
+    Accepts EPSG and ESRI codes in any common spelling (looked up with pyproj), OGC
+    CRS84 and the names people use, including GCJ-02 and BD-09, which PROJ does not
+    know. Geographic systems on other datums (Beijing 1954, Xian 1980) give None.
 
     Examples
     --------
@@ -141,9 +167,9 @@ def parse_datum(name) -> str | None:
     if name is None:
         return None
     raw = unicodedata.normalize("NFKC", str(name)).lower().strip()
-    code = _epsg_code(raw)
+    code = _authority_code(raw)
     if code is not None:
-        datum = _epsg_datum(code)
+        datum = _code_datum(*code)
         return None if datum == UNKNOWN else datum
     folded = _fold(raw)
     return next((datum for key, datum in NAMES if key in folded), None) if folded else None
