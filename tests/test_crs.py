@@ -112,6 +112,15 @@ def test_coordinates_outside_china_are_refused(geometry):
     assert resolve_datum(None, [geometry])[0] is None
 
 
+@pytest.mark.parametrize("lon, lat", [(73.67, 40.0), (73.62, 40.0), (135.04, 48.0), (135.07, 48.0),
+                                      (110.0, 3.87), (110.0, 3.82), (120.0, 53.54), (120.0, 53.58)])
+def test_the_check_and_gcj02_share_one_china(lon, lat):
+    """A place accepted as in China is one GCJ-02 shifts, and one refused as outside is one it leaves."""
+    shifted = not np.allclose(wgs84_to_gcj02(lon, lat), (lon, lat), rtol=0, atol=1e-9)
+    assert (classify_coordinates([Point(lon, lat)])[0] == "ok") == shifted
+    assert classify_coordinates([Point(lon, lat)])[0] in ("ok", "outside")
+
+
 def test_a_few_bad_features_are_named_one_by_one():
     geoms = list(compounds(4).values()) + [Point(29.84, 114.32)]
     [problem] = check_coordinates(geoms, "c.geojson", ids=["a", "b", "c", "d", "e"])

@@ -20,13 +20,24 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+# China as a longitude/latitude box (min x, min y, max x, max y): the published GCJ-02 algorithm shifts
+# inside it, and an upload's coordinates must lie in it (geo.io.datum_guess.check_coordinates), so a place
+# the check accepts is one GCJ-02 shifts (but on the edge itself, which the check accepts and GCJ-02 leaves).
+CHINA = (73.66, 3.86, 135.05, 53.55)
+
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as the GCJ-02 algorithm uses
 _EE = 0.00669342162296594323
 _X_PI = np.pi * 3000.0 / 180.0
 
 
 def _in_china(lon, lat):
-    return (lon > 73.66) & (lon < 135.05) & (lat > 3.86) & (lat < 53.55)
+    """Whether each longitude/latitude lies inside :data:`CHINA` (its edges excluded, as GCJ-02 has them).
+
+    >>> _in_china(np.array([114.32, 2.35]), np.array([29.84, 48.85])).tolist()
+    [True, False]
+    """
+    x0, y0, x1, y1 = CHINA
+    return (lon > x0) & (lon < x1) & (lat > y0) & (lat < y1)
 
 
 def _delta(lon, lat):

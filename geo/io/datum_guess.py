@@ -46,7 +46,7 @@ import numpy as np
 import pyproj
 import shapely
 
-from geo.io.datum_convert import convert_geometries
+from geo.io.datum_convert import CHINA, convert_geometries
 from geo.domain.problems import Problem
 
 DATUMS = ("wgs84", "gcj02", "bd09")
@@ -76,8 +76,7 @@ NAMES: tuple[tuple[str, str], ...] = (
 # realisations, and CGCS2000. Other datums (Beijing 1954, Xian 1980) are hundreds of metres off.
 WGS84_DATUMS = ("World Geodetic System 1984", "China 2000")
 
-CHINA = (73.6, 3.8, 135.1, 53.6)  # lon/lat box: min x, min y, max x, max y
-SWAPPED_CHINA = (3.8, 73.6, 53.6, 135.1)  # the same box with latitude first
+SWAPPED_CHINA = (CHINA[1], CHINA[0], CHINA[3], CHINA[2])  # the box of geo.io.datum_convert, latitude first
 DEGREES = (-180.0, -90.0, 180.0, 90.0)
 
 MAX_RESIDUAL_M = 150.0  # a reference match is decisive only below this median offset
