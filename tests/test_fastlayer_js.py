@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 from shapely import MultiPolygon, Point, box
 
-from geo.maps.pack import decode_ints, pack_places
+from geo.maps.pack import PACK_FORMAT, decode_ints, pack_places
 from tests.browser import ROOT
 from tests.needs import unavailable
 
@@ -111,3 +111,32 @@ def test_vertices_land_where_web_mercator_puts_them():
     assert np.abs(np.array(got["Y"]) - exact).max() * 2 ** 18 < 0.05
     assert np.allclose(got["X"], (deltas[:, 0] + 180) / 360 * 256)
 
+
+
+VERSIONS = r"""
+const fs = require("fs");
+const src = fs.readFileSync(process.argv[process.argv.length - 1], "utf8");
+eval(src);
+const {FORMAT, decode} = globalThis.cmdmapDecode;
+const pack = JSON.parse(fs.readFileSync(0, "utf8"));
+const outcome = (p) => { try { return {n: decode(p).n}; } catch (err) { return {error: String(err)}; } };
+const old = Object.assign({}, pack); delete old.v;
+console.log(JSON.stringify({format: FORMAT, same: outcome(pack), next: outcome(Object.assign({}, pack, {v: FORMAT + 1})),
+                            old: outcome(old), text: outcome(Object.assign({}, pack, {v: String(FORMAT)}))}));
+"""
+
+
+def test_a_pack_of_another_format_is_refused_not_misread():
+    """decode.js reads the format geo/maps/pack.py writes, and refuses with a clear error any other: a newer
+    one, one written as text, and a pack from before packs had a format (a file cached long ago)."""
+    frame = gpd.GeoDataFrame({"id": ["A", "B"], "name": ["", ""]}, geometry=[box(114, 30, 114.01, 30.01),
+                                                                             Point(114.2, 30.2)], crs=4326)
+    done = subprocess.run([node(), "-e", VERSIONS, DECODER],
+                          input=pack_places(frame).text, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["format"] == PACK_FORMAT and got["same"] == {"n": 2}
+    for refused, shown in (("next", str(PACK_FORMAT + 1)), ("old", "undefined"), ("text", f'"{PACK_FORMAT}"')):
+        assert "n" not in got[refused], refused
+        assert f"pack of format {shown} was refused" in got[refused]["error"], got[refused]
+        assert f"this decoder reads format {PACK_FORMAT}" in got[refused]["error"], got[refused]

@@ -9,7 +9,8 @@ import geopandas as gpd
 import numpy as np
 from shapely import MultiPolygon, Point, Polygon, box
 
-from geo.maps.pack import decode_ints, encode_ints, pack_places, write_pack
+from geo.maps import pack as pack_module
+from geo.maps.pack import PACK_FORMAT, decode_ints, encode_ints, pack_places, write_pack
 
 
 def _shapes(pack):
@@ -68,6 +69,16 @@ def test_names_stay_text_and_cannot_close_a_script():
     text = pack_places(frame).text
     assert "</script>" not in text and "<b>" not in text
     assert json.loads(text)["names"] == ["</script><b>金桂"]
+
+
+def test_a_pack_names_its_format_and_a_new_format_gets_a_new_file(monkeypatch):
+    frame = gpd.GeoDataFrame({"id": ["1"], "name": ["a"]}, geometry=[Point(114, 30)], crs=4326)
+    before = pack_places(frame)
+    assert json.loads(before.text)["v"] == PACK_FORMAT
+    monkeypatch.setattr(pack_module, "PACK_FORMAT", PACK_FORMAT + 1)
+    after = pack_places(frame)
+    assert json.loads(after.text)["v"] == PACK_FORMAT + 1
+    assert after.digest != before.digest and after.file_name != before.file_name  # never the old cached file
 
 
 def test_write_pack_writes_once_and_forgets_old_packs(tmp_path):

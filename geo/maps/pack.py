@@ -6,6 +6,11 @@ previous vertex, each a variable-length run of URL-safe base-64 characters, so
 a compound's vertex costs four to six characters instead of the thirty-odd of
 GeoJSON. ``static/cmdmap/decode.js`` decodes it.
 
+A pack says which format it is written in (``"v"``, :data:`PACK_FORMAT`); the
+decoder refuses a pack of another format with an error in the browser's console
+instead of drawing it wrong. The version is part of the pack's text, so of its
+hash and file name: a new format never meets a file cached in the old one.
+
 The statuses, tooltips and filters of a page are not in the pack; they travel
 with each rerun (see :mod:`geo.maps.fastlayer`), so that a filter change re-sends a few
 bytes per place and never the shapes.
@@ -19,8 +24,8 @@ Examples
 >>> from shapely import Point
 >>> frame = gpd.GeoDataFrame({"id": ["S1"], "name": ["工地"]}, geometry=[Point(114.3, 29.85)])
 >>> p = pack_places(frame)
->>> p.ids.tolist(), json.loads(p.text)["rings"]
-(['S1'], [0])
+>>> p.ids.tolist(), json.loads(p.text)["rings"], json.loads(p.text)["v"] == PACK_FORMAT
+(['S1'], [0], True)
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ import pandas as pd
 import shapely
 
 from geo.io.datum_convert import convert_geometries
+
+# The format packs are written in; static/cmdmap/decode.js reads this one only (its FORMAT). Change both
+# whenever the decoder would read a pack differently.
+PACK_FORMAT = 1
 
 ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", dtype=np.uint8)
 _DIGIT = {int(c): i for i, c in enumerate(ALPHABET)}
@@ -195,9 +204,9 @@ def pack_places(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 
                                             geometry=frame.geometry.to_numpy()[usable][drawable],
                                             crs=frame.crs), datum, precision)
     deltas = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).reshape(-1)
-    body = {"q": precision, "ids": encode_ids(ids), "names": [str(n) for n in names],
+    body = {"v": PACK_FORMAT, "q": precision, "ids": encode_ids(ids), "names": [str(n) for n in names],
             "rings": ring_counts.tolist(), "sizes": sizes.tolist(), "xy": encode_ints(deltas)}
-    # '<' escaped: the text may be embedded in a script element
+    # '<' escaped: the text may be embedded in a script element. The digest, hence the file name, covers "v".
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     return Pack(ids, text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:20])
 

@@ -1,5 +1,5 @@
 /*
- * Decoding the packs of places (geo/pack.py) into flat arrays, and the grid that finds a place under a point.
+ * Decoding the packs of places (geo/maps/pack.py) into flat arrays, and the grid that finds a place under a point.
  *
  * Used by the map's frame (static/cmdmap/fastlayer.js) and by the page's worker (static/cmdmap/packworker.js),
  * which decodes the packs off the page's main thread while Streamlit is still building the page.
@@ -12,6 +12,7 @@
   var DIGIT = new Int8Array(128);
   for (var i = 0; i < 64; i++) { DIGIT[ALPHABET.charCodeAt(i)] = i; }
   var D2R = Math.PI / 180, MAX_LAT = 85.0511287798;
+  var FORMAT = 1;  // the pack format read here: geo/maps/pack.py PACK_FORMAT (a test keeps the two equal)
 
   /* A pack's JSON from ``url``; ``zipped``: the gzipped copy, unzipped here (the server sends it as it is). */
   function fetchPack(url, zipped) {
@@ -21,7 +22,7 @@
     });
   }
 
-  /* Signed integers written by geo/pack.py encode_ints. */
+  /* Signed integers written by geo/maps/pack.py encode_ints. */
   function decodeInts(text) {
     var out = [], pos = 0, v, mul, c;
     while (pos < text.length) {
@@ -32,7 +33,7 @@
     return out;
   }
 
-  /* Ids written as a prefix and numbers (geo/pack.py encode_ids) kept so, made into text only when one is
+  /* Ids written as a prefix and numbers (geo/maps/pack.py encode_ids) kept so, made into text only when one is
      wanted (making 100,000 of them was 50 ms of a worker's time, and handing them over to the page more). */
   function numberedIds(ids) {
     var deltas = decodeInts(ids.n), num = new Float64Array(deltas.length), at = 0;
@@ -71,8 +72,14 @@
     return {parts: lists, starts: starts};
   }
 
-  /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). */
+  /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). A pack of
+     another format is refused (an Error, which the map writes to the console) rather than drawn wrong. */
   function decode(pack) {
+    var version = pack && typeof pack === "object" ? pack.v : undefined;
+    if (version !== FORMAT) {
+      throw new Error("cmdmap: a pack of format " + JSON.stringify(version) + " was refused: this decoder reads " +
+                      "format " + FORMAT + " (geo/maps/pack.py PACK_FORMAT); reload the page to get both anew");
+    }
     var rings = pack.rings, sizes = pack.sizes, n = rings.length, text = pack.xy;
     var unit = Math.pow(10, -pack.q);
     var featVert = new Int32Array(n + 1), ringOf = new Int32Array(n + 1);
@@ -181,6 +188,6 @@
     return arrays.map(function (a) { return a.buffer; });
   }
 
-  root.cmdmapDecode = {fetchPack: fetchPack, decodeInts: decodeInts, decode: decode, concat: concat,
+  root.cmdmapDecode = {FORMAT: FORMAT, fetchPack: fetchPack, decodeInts: decodeInts, decode: decode, concat: concat,
                        item: item, buildGrid: buildGrid, buffers: buffers};
 })(typeof self !== "undefined" ? self : globalThis);
