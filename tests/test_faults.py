@@ -125,6 +125,8 @@ def test_the_real_command_killed_after_its_check_leaves_the_store_whole(city, tm
         for line in process.stdout:  # the check is done: the transaction is next
             if "可以导入" in line:
                 break
+        else:  # the command ended without passing its check: there was nothing to kill
+            pytest.fail(f"the import never reached its transaction (exit {process.wait()})")
         time.sleep(delay)
         process.kill()
         process.wait()

@@ -43,8 +43,12 @@ TABLES_ = st.tuples(
 JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
                     max_leaves=20)
+# a usable point in the tiny city, so that some features are kept and what is kept is checked too
+CITY_POINT = st.builds(lambda x, y: {"type": "Point", "coordinates": [x, y]},
+                       st.floats(114.28, 114.36), st.floats(29.80, 29.88))
 GEOMETRY = st.one_of(
     JSON,
+    CITY_POINT,
     st.fixed_dictionaries({"type": st.sampled_from(["Point", "Polygon", "MultiPolygon", "LineString", "Nope"]),
                            "coordinates": st.one_of(JSON, st.lists(st.lists(st.lists(
                                st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=3),
@@ -65,9 +69,40 @@ def _csv(headers: list[str], rows: list[list[str]], encoding: str) -> bytes:
     return buffer.getvalue().encode(encoding, errors="replace")
 
 
-def _is_report(reading) -> None:
-    assert isinstance(reading, Reading) and isinstance(reading.frame, pd.DataFrame)
-    assert all(isinstance(p, Problem) and p.zh and p.en for p in reading.problems)
+def _bilingual(problems) -> None:
+    for problem in problems:
+        assert isinstance(problem, Problem) and problem.zh and problem.en, problem
+
+
+def _is_report(reading, kind: str) -> None:
+    """A reading of anything: the table's columns, problems in both languages, no row kept that a problem names."""
+    assert isinstance(reading, Reading) and list(reading.frame.columns) == TABLES[kind].names
+    _bilingual(reading.problems)
+    named = {p.row for p in reading.problems if p.row is not None}
+    assert not named & set(reading.frame.index), sorted(named & set(reading.frame.index))
+
+
+def _is_refusal(reading, kind: str) -> None:
+    """What is not a table at all: no rows, and at least one problem saying why."""
+    _is_report(reading, kind)
+    assert reading.frame.empty and reading.problems
+
+
+def _is_layer_report(layer, problems, kind: str, features: list | None) -> None:
+    """Every feature is on the layer or named by a problem, and what is on the layer has an id and a shape.
+
+    ``features`` is the collection's list, or None when the input is no FeatureCollection at all: then the
+    layer is empty and one fatal problem says so.
+    """
+    _bilingual(problems)
+    assert list(layer.columns) == [*TABLES[kind].names, "geometry"]
+    assert layer["id"].notna().all() and layer["id"].is_unique
+    assert not (layer.geometry.isna() | layer.geometry.is_empty).any()
+    if features is None:
+        assert layer.empty and [p.fatal for p in problems] == [True]
+    else:
+        assert not any(p.fatal for p in problems)
+        assert len(layer) + len(problems) >= len(features)  # a feature left out is named
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +114,8 @@ def engine(tmp_path_factory):
 @FUZZ
 @given(data=st.binary(max_size=2000), kind=st.sampled_from(STATUS_TABLES))
 def test_random_bytes_give_a_report(data, kind):
-    _is_report(read_table(data, kind))
-    _is_report(read_table(b"PK\x03\x04" + data, kind))  # looks like an .xlsx
+    _is_refusal(read_table(data, kind), kind)  # random bytes never hold the required headers
+    _is_refusal(read_table(b"PK\x03\x04" + data, kind), kind)  # looks like an .xlsx
 
 
 @FUZZ
@@ -89,17 +124,18 @@ def test_random_tables_give_a_report(table, kind, encoding, engine):
     from geo.upload.check import check_file
 
     content = _csv(*table, encoding)
-    _is_report(read_table(content, kind))
+    _is_report(read_table(content, kind), kind)
     check = check_file(engine, kind, content, "fuzz.csv")  # unknown ids, the diff and the summary too
     assert check.ok or check.problems
 
 
 @FUZZ
-@given(data=st.one_of(st.binary(max_size=500), JSON.map(lambda v: json.dumps(v).encode())),
-       kind=st.sampled_from(GEOMETRY_TABLES))
-def test_random_json_gives_a_layer_report(data, kind):
+@given(value=st.one_of(st.binary(max_size=500), JSON), kind=st.sampled_from(GEOMETRY_TABLES))
+def test_random_json_gives_a_layer_report(value, kind):
+    data = value if isinstance(value, bytes) else json.dumps(value).encode()
+    features = value.get("features") if isinstance(value, dict) else None  # random bytes are no collection
     layer, problems = read_layer(data, kind)
-    assert all(isinstance(p, Problem) for p in problems)
+    _is_layer_report(layer, problems, kind, features if isinstance(features, list) else None)
 
 
 @FUZZ
@@ -109,6 +145,6 @@ def test_random_features_give_a_report(features, kind, engine):
 
     content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     layer, problems = read_layer(content, kind)
-    assert all(isinstance(p, Problem) for p in problems)
+    _is_layer_report(layer, problems, kind, features)
     check = check_file(engine, kind, content, "fuzz.geojson")
     assert check.ok or check.problems

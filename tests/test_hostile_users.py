@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
 from geo import store
+from geo.domain.labels import t
 from geo.store.engine import connect
 from geo.upload.check import check_file
 from tests.hostile import store_dump
@@ -39,18 +40,34 @@ def city(tiny_dir, monkeypatch):
     return path
 
 
-def _run(page: str, user: auth.User | None, state: dict | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+def _run(page: str, user: auth.User | None, state: dict | None = None, query: dict | None = None,
+         direct: bool = False) -> AppTest:
+    """Ask app.py for ``page`` (a page it does not offer the user shows the overview instead), or, ``direct``,
+    run the page's file itself, as a request that got past the navigation would."""
+    at = AppTest.from_file(str(ROOT / (page if direct else "app.py")), default_timeout=60)
     if user is not None:
         at.session_state["auth_session"] = auth.start_session(user)
     for key, value in (state or {}).items():
         at.session_state[key] = value
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.switch_page(page)
+    if not direct:
+        at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def refused(at: AppTest, user: auth.User | None, action: str) -> bool:
+    """Whether the page stopped with the warning that ``user`` may not do ``action``."""
+    with pytest.raises(auth.PermissionDenied) as denied:
+        auth.require(user, action)
+    return [w.value for w in at.warning] == [denied.value.message("zh")]
+
+
+def not_served(at: AppTest) -> bool:
+    """Whether app.py showed the overview instead of the page asked for."""
+    return [title.value for title in at.title] == [t("page_overview", "zh")]
 
 
 @pytest.mark.parametrize("user", INTRUDERS, ids=["logged-out", "viewer"])
@@ -61,7 +78,10 @@ def test_forged_widget_state_cannot_upload(city, user):
     before = store_dump(city)
     forged = {"upload_pending": pending, "upload_kind": "compound_status", "upload_confirm_button": True,
               "upload_signature": ("compound_status", "day.csv", "x", None, None), "upload_done": 99}
-    at = _run("pages/upload.py", user, forged, {"page": "upload", "role": "admin", "confirm": "1"})
+    query = {"page": "upload", "role": "admin", "confirm": "1"}
+    assert not_served(_run("pages/upload.py", user, forged, query))
+    at = _run("pages/upload.py", user, forged, query, direct=True)  # the forged state reaches the page itself
+    assert refused(at, user, "upload")
     assert not at.file_uploader and not [b for b in at.button if b.key == "upload_confirm_button"]
     assert not at.success
     assert store_dump(city) == before
@@ -71,7 +91,10 @@ def test_forged_widget_state_cannot_upload(city, user):
 def test_forged_widget_state_cannot_roll_back(city, user):
     before = store_dump(city)
     forged = {"history_version": 1, "history_sure_1": True, "history_rollback_1": True}
-    at = _run("pages/history.py", user, forged, {"version": "1", "rollback": "1"})
+    query = {"version": "1", "rollback": "1"}
+    assert not_served(_run("pages/history.py", user, forged, query))
+    at = _run("pages/history.py", user, forged, query, direct=True)
+    assert refused(at, user, "history")
     assert not [b for b in at.button if "rollback" in (b.key or "")]
     assert store_dump(city) == before
 
@@ -81,7 +104,9 @@ def test_forged_widget_state_cannot_manage_users(city, user):
     before = store_dump(city)
     forged = {"auth_add_name": "mallory", "auth_add_role": "admin", "auth_add_password": "password123",
               "auth_add_password2": "password123", "auth_add_submit": True}
-    _run("pages/users.py", user, forged, {"user": "mallory", "role": "admin"})
+    query = {"user": "mallory", "role": "admin"}
+    assert not_served(_run("pages/users.py", user, forged, query))
+    assert refused(_run("pages/users.py", user, forged, query, direct=True), user, "manage_users")
     assert auth.find_user(connect(f"sqlite:///{city}"), "mallory") is None
     assert store_dump(city) == before
 
@@ -90,9 +115,13 @@ def test_a_session_claiming_a_higher_role_gets_the_stored_one(city):
     """The session keeps a copy of the user; every run re-reads the account, so a forged role is ignored."""
     before = store_dump(city)
     at = _run("pages/upload.py", auth.User("reader", "admin"))
-    assert not at.file_uploader
+    assert not_served(at) and not at.file_uploader
+    at = _run("pages/upload.py", auth.User("reader", "admin"), direct=True)
+    assert refused(at, auth.User("reader", "viewer"), "upload") and not at.file_uploader
     at = _run("pages/upload.py", auth.User("nobody", "admin"))  # an account that does not exist
-    assert not at.file_uploader and "auth_session" not in at.session_state
+    assert not_served(at) and not at.file_uploader and "auth_session" not in at.session_state
+    at = _run("pages/upload.py", auth.User("nobody", "admin"), direct=True)
+    assert refused(at, None, "upload") and "auth_session" not in at.session_state
     assert store_dump(city) == before
 
 
@@ -165,7 +194,7 @@ def test_streamlit_keeps_xsrf_protection_and_hides_errors():
 
 def test_passwords_are_never_stored_or_kept_in_clear(city):
     engine = connect(f"sqlite:///{city}")
+    assert sorted(a.name for a in auth.list_users(engine)) == ["clerk", "reader"]  # both set "password123"
     assert "password123" not in store_dump(city)
-    assert all(a.name for a in auth.list_users(engine))
     session = auth.start_session(auth.User("clerk", "staff"))
     assert "password" not in repr(session).lower()

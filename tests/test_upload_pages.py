@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
 from geo import store
+from geo.domain.labels import t
 from geo.store.engine import connect
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -31,11 +32,13 @@ def env(tiny_dir, store_url, monkeypatch):
     return engine
 
 
-def open_as(name, role, page):
-    at = AppTest.from_file(APP, default_timeout=60)
+def open_as(name, role, page, direct=False):
+    """The app asked for ``page`` as this user; ``direct``: the page's file run itself (past the navigation)."""
+    at = AppTest.from_file(str(Path(APP).parent / page) if direct else APP, default_timeout=60)
     if name:
         at.session_state["auth_session"] = auth.start_session(auth.User(name, role))
-    at.switch_page(page)
+    if not direct:
+        at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -83,7 +86,14 @@ def test_every_problem_is_listed_and_nothing_can_be_confirmed(env):
                                             ("reader", "viewer", "pages/history.py"),
                                             ("clerk", "staff", "pages/users.py")])
 def test_pages_refuse_roles_that_may_not_use_them(env, name, role, page):
-    at = open_as(name, role, page)
+    at = open_as(name, role, page)  # not offered: the overview is shown instead
+    assert [title.value for title in at.title] == [t("page_overview", "zh")]
+    assert not at.file_uploader and not [b for b in at.button if "rollback" in (b.key or "")]
+    action = {"pages/upload.py": "upload", "pages/history.py": "history", "pages/users.py": "manage_users"}[page]
+    with pytest.raises(auth.PermissionDenied) as denied:
+        auth.require(auth.User(name, role) if name else None, action)
+    at = open_as(name, role, page, direct=True)  # and the page itself refuses, saying why
+    assert [w.value for w in at.warning] == [denied.value.message("zh")]
     assert not at.file_uploader and not [b for b in at.button if "rollback" in (b.key or "")]
 
 
