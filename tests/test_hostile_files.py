@@ -102,6 +102,15 @@ def test_command_line_refuses_a_file_over_the_size_limit(staffed, tmp_path, caps
     assert store_dump(staffed) == before
 
 
+@pytest.mark.parametrize("limit", ["inf", "nan", "-inf"])
+def test_command_line_takes_a_limit_that_is_no_number_as_the_default(limit, staffed, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CMDMAP_UPLOAD_MAX_MB", limit)  # int(inf * 1e6) was a traceback
+    path = tmp_path / "day.csv"
+    path.write_bytes(status_csv("0501,金桂花园,2020-02-26,全封闭,900,"))
+    code, output = _cli(["check", "compound_status", str(path)], capsys)
+    assert code == 0 and "可以导入" in output and "Traceback" not in output
+
+
 @pytest.mark.parametrize("name,build", [("bomb.xlsx", zip_bomb), ("million.xlsx", million_rows_xlsx)])
 def test_zip_bomb_and_million_rows_are_refused_fast_and_small(name, build, staffed, tmp_path):
     """A separate process, so that its time and peak memory are its own."""

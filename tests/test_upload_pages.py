@@ -82,6 +82,17 @@ def test_every_problem_is_listed_and_nothing_can_be_confirmed(env):
     assert not [b for b in at.button if b.key == "upload_confirm_button"]
 
 
+@pytest.mark.parametrize("limit", ["inf", "nan"])
+def test_the_upload_page_takes_a_limit_that_is_no_number_as_the_default(env, limit, monkeypatch):
+    monkeypatch.setenv("CMDMAP_UPLOAD_MAX_MB", limit)
+    at = open_as("clerk", "staff", "pages/upload.py")  # no exception (open_as asserts it)
+    at.selectbox(key="upload_kind").set_value("compound_status").run()
+    assert "不超过 20 MB" in at.file_uploader[0].label
+    at.file_uploader[0].set_value(("day.csv", DAY, "text/csv")).run()
+    assert not at.exception and not at.error
+    assert [b for b in at.button if b.key == "upload_confirm_button"]  # checked against 20 MB: ready to import
+
+
 @pytest.mark.parametrize("name,role,page", [(None, None, "pages/upload.py"), ("reader", "viewer", "pages/upload.py"),
                                             ("reader", "viewer", "pages/history.py"),
                                             ("clerk", "staff", "pages/users.py")])
