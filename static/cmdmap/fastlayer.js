@@ -5,7 +5,7 @@
  * feature: 100,000 compounds take over a minute to appear. Here a layer is one
  * canvas drawn from flat arrays (one small path per place, a plain rectangle for
  * a place a few pixels across), with hover and click found through a grid index. Shapes come once per data version in a "pack"
- * (see geo/pack.py), a static file the browser caches; the statuses, tooltips
+ * (see geo/maps/pack.py), a static file the browser caches; the statuses, tooltips
  * and filters of a page arrive with each rerun as a small "state".
  *
  * Tooltips are built from text nodes, never from HTML: no name can inject markup.
@@ -418,11 +418,11 @@
       registry.legend.addTo(map);
     }
     registry.legend.getContainer().style.display = html ? "" : "none";
-    registry.legend.getContainer().innerHTML = html;  // built and escaped on the server (geo/mapview.py)
+    registry.legend.getContainer().innerHTML = html;  // built and escaped on the server (geo/maps/legend.py)
   }
 
   window.cmdmap = {
-    /* Apply one rerun's states, legend and view (see geo/mapview.py MapUpdate). */
+    /* Apply one rerun's states, legend and view (see geo/maps/fastlayer.py MapUpdate). */
     update: function (message) {
       mark("update");
       var started = performance.now();

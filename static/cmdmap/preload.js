@@ -1,5 +1,5 @@
 /*
- * Start getting a map page's packs of places (see geo/pack.py) from the page itself, as soon as the page
+ * Start getting a map page's packs of places (see geo/maps/pack.py) from the page itself, as soon as the page
  * script begins: the map's own frame starts a second or more later, and finds them in window.__cmdmapPacks
  * (static/cmdmap/fastlayer.js). A worker (static/cmdmap/packworker.js) fetches and decodes them on another
  * core; where there is no worker, the page fetches them and the frame decodes them. Keeps the last few.
