@@ -23,11 +23,12 @@ st.caption(t("upload_intro", lg))
 
 kinds = list(TABLES)
 kind = st.selectbox(t("upload_kind", lg), kinds, key="upload_kind",
-                    format_func=lambda k: TABLES[k].zh if lg == "zh" else TABLES[k].en)
+                    format_func=lambda k: TABLES[k].label(lg))
 left, right, _ = st.columns([1, 1, 3])
-left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{TABLES[kind].zh}_模板.csv", "text/csv",
+template_name = t("template_file", "zh", table=TABLES[kind].zh)
+left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{template_name}.csv", "text/csv",
                      width="stretch")
-right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{TABLES[kind].zh}_模板.xlsx",
+right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{template_name}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
 types = ["geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]

@@ -21,7 +21,7 @@ preload_places(("zones",))
 filters = sidebar_filters(None)
 from_url("metric", [m.code for m in METRICS], default=METRICS[0].code)
 chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric",
-                              format_func=lambda code: metric(code).zh if lg == "zh" else metric(code).en)
+                              format_func=lambda code: metric(code).label(lg))
 to_url("metric", chosen)
 page_header("page_zones", filters.date)
 if not filters.date:

@@ -161,7 +161,7 @@ def show_data_notes(views: dict[str, pd.DataFrame]) -> None:
     notes: list[str] = []
     for table, ids in unmatched().items():
         if ids:
-            name = TABLES[table].zh if lg == "zh" else TABLES[table].en
+            name = TABLES[table].label(lg)
             notes.append(t("unmatched", lg, table=name, count=len(ids), ids=", ".join(ids[:10])))
     missing = sum(int((v["report"] == MISSING).sum()) for v in views.values() if "report" in v)
     if missing:

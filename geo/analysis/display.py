@@ -73,11 +73,11 @@ def header(column: str, kind: str, lang: str) -> str:
         return t(_EXTRA_HEADERS[column], lang)
     for m in METRICS:
         if m.code == column:
-            return (m.zh if lang == "zh" else m.en) + (f" ({m.unit})" if m.unit else "")
+            return m.label(lang) + (f" ({m.unit})" if m.unit else "")
     for table in TABLES.values():
         for col in table.columns:
             if col.name == column:
-                return col.zh if lang == "zh" else col.en
+                return col.label(lang)
     return column
 
 

@@ -16,11 +16,12 @@ import pandas as pd
 
 from geo.store.dataset import Dataset
 from geo.analysis.views import Thresholds, compound_view, site_view
+from geo.domain.text import Bilingual
 from geo.domain.vocab import MISSING
 
 
 @dataclass(frozen=True)
-class Metric:
+class Metric(Bilingual):
     code: str
     zh: str
     en: str

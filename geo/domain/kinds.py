@@ -184,7 +184,7 @@ def register(new: Kind) -> Kind:
     """
     if new.name in KINDS:
         raise ValueError(f"there is a kind of place called {new.name!r} already")
-    taken = [t.name for t in new.tables if t.name in schema.TABLES] + [k for k in new.texts if k in labels.LABELS]
+    taken = [t.name for t in new.tables if t.name in schema.TABLES] + [k for k in new.texts if k in labels.CATALOGUE]
     if taken:
         raise ValueError(f"{new.name!r} would replace {', '.join(taken)}")
     brought = {t.name for t in new.tables}

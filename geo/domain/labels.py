@@ -1,4 +1,9 @@
-"""Every UI label in Chinese and English, in one table.
+"""Every label and sentence shown to a person, in Chinese and English, looked up by key with :func:`t`.
+
+The catalogue is split by topic: :data:`LABELS` here holds the pages' labels,
+:data:`geo.domain.messages.MESSAGES` what readers, validators, uploads, the
+store and the command line say. :func:`t` gives a :class:`~geo.domain.text.Text`
+(both languages), or the sentence in one language when ``lang`` is given.
 
 Examples
 --------
@@ -6,9 +11,18 @@ Examples
 ('物业小区', 'Compounds')
 >>> t("rows_shown", "en", shown=3, total=10)
 '3 of 10 shown'
+>>> t("rows_shown", shown=3, total=10)
+Text(zh='显示 3 / 共 10 条', en='3 of 10 shown')
 """
 
 from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Mapping
+from typing import overload
+
+from geo.domain.messages import MESSAGES
+from geo.domain.text import Text, join
 
 LABELS: dict[str, tuple[str, str]] = {
     # app and pages
@@ -94,6 +108,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_fever_count": ("{count} 人", "{count} people"),
     "wall_days_left": ("剩 {days} 天", "{days} days left"),
     "wall_more": ("另有 {count} 项……", "{count} more…"),
+    "wall_no_reports": ("暂无日报数据。", "No daily reports yet."),
+    "wall_stale": ("数据已 {hours} 小时未更新，请核实上报情况。", "No new data for {hours} hours; check the reporting."),
+    "wall_incomplete": ("{date} 日报尚不完整：{missing}/{total} 个场所未报告。",
+                        "Reports of {date} are incomplete: {missing} of {total} places have not reported."),
     # upload and history
     "page_upload": ("数据上传", "Upload"),
     "page_history": ("历史版本", "History"),
@@ -243,8 +261,33 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "zh", **values) -> str:
-    """The label ``key`` in ``lang`` ('zh' or 'en'), with ``{names}`` filled in."""
-    zh, en = LABELS[key]
-    text = zh if lang == "zh" else en
-    return text.format(**values) if values else text
+#: Every key of the catalogue, whatever its topic (no key is in two topics: a test checks it). A view, not a
+#: copy: the labels a kind of place brings when it is registered (geo.domain.kinds) are found too.
+CATALOGUE: Mapping[str, tuple[str, str]] = ChainMap(LABELS, MESSAGES)
+
+
+@overload
+def t(key: str, lang: None = None, /, **values) -> Text: ...
+
+
+@overload
+def t(key: str, lang: str, /, **values) -> str: ...
+
+
+def t(key: str, lang: str | None = None, /, **values) -> Text | str:
+    """The sentence ``key`` with its ``{names}`` filled in: in ``lang`` ('zh' or 'en'), or in both as a Text.
+
+    A value that is itself a :class:`~geo.domain.text.Text` (a role, a datum, a table's
+    name) is filled in each language in that language.
+    """
+    text = Text(*CATALOGUE[key]).fill(**values)
+    return text if lang is None else text.pick(lang)
+
+
+def listing(items) -> Text:
+    """Names or ids listed, '、' between them in Chinese and ', ' in English.
+
+    >>> listing(["0501", "0502"])
+    Text(zh='0501、0502', en='0501, 0502')
+    """
+    return join((Text(str(item), str(item)) for item in items), t("list_separator"))

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.domain.text import Bilingual
+
 #: The geometry types an upload of a layer may hold, by the layer's geometry: a polygon layer takes multipolygons.
 ACCEPTED_GEOMETRY = {"Polygon": ("Polygon", "MultiPolygon"), "Point": ("Point",)}
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Bilingual):
     name: str
     zh: str
     en: str
@@ -40,7 +42,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Bilingual):
     name: str
     file: str
     zh: str
@@ -71,7 +73,7 @@ class Table:
 
     def header(self, lang: str = "zh") -> dict[str, str]:
         """Column name to its header in ``lang``."""
-        return {col.name: (col.zh if lang == "zh" else col.en) for col in self.columns}
+        return {col.name: col.label(lang) for col in self.columns}
 
 
 def _c(name, zh, en, kind="text", required=False, aliases=(), maximum=None):

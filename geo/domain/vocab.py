@@ -19,9 +19,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from geo.domain.text import Bilingual, Text, join
+
 
 @dataclass(frozen=True)
-class Term:
+class Term(Bilingual):
     code: str
     zh: str
     en: str
@@ -122,14 +124,22 @@ def term(vocabulary: str, code: str) -> Term:
 
 
 def label(vocabulary: str, code: str, lang: str = "zh") -> str:
-    found = term(vocabulary, code)
-    return found.zh if lang == "zh" else found.en
+    return term(vocabulary, code).label(lang)
 
 
 def color(vocabulary: str, code: str) -> str:
     return term(vocabulary, code).color
 
 
+def accepted(vocabulary: str) -> Text:
+    """A short list of accepted values for error messages, in both languages.
+
+    >>> accepted("closure")
+    Text(zh='未封闭/封闭管理/全封闭', en='Open/Controlled/Sealed')
+    """
+    return join((term.text for term in VOCABULARIES[vocabulary]), Text("/", "/"))
+
+
 def accepted_values(vocabulary: str, lang: str = "zh") -> str:
     """A short list of accepted values for error messages, for example '未封闭/封闭管理/全封闭'."""
-    return "/".join(label(vocabulary, code, lang) for code in codes(vocabulary))
+    return accepted(vocabulary).pick(lang)

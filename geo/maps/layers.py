@@ -155,7 +155,7 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tup
     frame = pd.DataFrame({"id": zones["id"].astype(str), "category": classify(values),
                           "value": _values(values, unit), "street": _values(zones["street"]),
                           "leader": _values(zones["leader"])})
-    fields = [(chosen.zh if lang == "zh" else chosen.en, "value"), (t("col_street", lang), "street"),
+    fields = [(chosen.label(lang), "value"), (t("col_street", lang), "street"),
               (t("col_leader", lang), "leader")]
     style = {f"c{i + 1}": {"color": "#37474f", "weight": 1.2, "fillColor": color, "fillOpacity": 0.8}
              for i, color in enumerate(CLASS_COLORS)}
@@ -168,7 +168,7 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tup
         start = low if i == 0 else breaks[i - 1]
         entries.append(LegendEntry(f"{start:g}–{upper:g}{unit}", CLASS_COLORS[i], int(counts.get(f"c{i + 1}", 0))))
     entries.append(LegendEntry(t("legend_no_data", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
-    legend = Legend(chosen.zh if lang == "zh" else chosen.en, entries)
+    legend = Legend(chosen.label(lang), entries)
     return Layer(t("layer_zones", lang), "zones", frame, style, fields, ("zones",)), legend
 
 

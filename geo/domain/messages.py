@@ -1,0 +1,238 @@
+"""What readers, validators, datum guessing, uploads, the store and the command line say, in both languages.
+
+Part of the one catalogue looked up with :func:`geo.domain.labels.t`; keys start
+with their topic: ``read_`` (reading a table or layer), ``rule_`` (row rules),
+``datum_`` (coordinates and datums), ``check_`` (an upload's dry run), ``version_``
+(the store's versions) and ``cli_`` (the command line).
+
+Examples
+--------
+>>> MESSAGES["read_empty"]
+('文件是空的。', 'The file is empty.')
+"""
+
+from __future__ import annotations
+
+# A layer's coordinates refused as a whole: what is wrong, said of all features or of some of them
+_ALL_FEATURES = ("", "All features")
+_SOME_FEATURES = ("共 {total} 个要素中有 {count} 个的", "{count} of {total} features")
+_METRES = ("坐标（如 {sample}）不是经纬度，看起来是以米为单位的投影坐标"
+           "（如 EPSG:3857 或 CGCS2000 高斯投影）。请在 GIS 软件中导出为经纬度（WGS-84，EPSG:4326）后再上传。",
+           ": coordinates such as {sample} are not longitude/latitude; "
+           "they look like projected coordinates in metres (e.g. EPSG:3857 or a CGCS2000 Gauss-Krüger zone). "
+           "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again.")
+_SWAPPED = ("经度和纬度顺序颠倒了（如 {sample}）。应经度在前、纬度在后，"
+            "如 114.32, 29.84。请导出时把经度（X）放在前面，或交换两列后再上传。",
+            ": latitude and longitude are swapped (such as {sample}). Longitude "
+            "comes first, like 114.32, 29.84: export with longitude as X, or swap the two, and upload again.")
+_OUTSIDE = ("坐标（如 {sample}）不在中国境内，不可能是本市的数据。"
+            "请检查坐标是否填错或漏填（0, 0 表示没有坐标），改正后再上传。",
+            ": coordinates such as {sample} are outside China, so they cannot be "
+            "this city's data. Check for wrong or missing coordinates (0, 0 means none), correct them "
+            "and upload again.")
+
+
+def _said_of(which: tuple[str, str], what: tuple[str, str]) -> tuple[str, str]:
+    return which[0] + what[0], which[1] + what[1]
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "list_separator": ("、", ", "),
+    # reading a table (geo.io.read.read_table)
+    "read_zip_bomb": ("解压后过大（疑似压缩炸弹）", "far too large once unzipped (a zip bomb?)"),
+    "read_binary": ("这不是文本表格（含二进制内容）", "not a text table (binary content)"),
+    "read_mixed_encoding": ("第 {line} 行起混用了另一种编码（UTF-8 与 GBK 混在一个文件里）",
+                            "line {line} is in another encoding than the rest (UTF-8 and GBK mixed)"),
+    "read_too_many_rows": ("超过 {rows:,} 行", "more than {rows:,} rows"),
+    "read_too_large": ("文件太大：{detail}。请拆分成几个文件分别上传。",
+                       "The file is too large: {detail}. Split it into several files."),
+    "read_unreadable_table": ("无法读取为表格：{detail}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
+                              "Cannot be read as a table: {detail}. Save it as CSV or .xlsx and try again."),
+    "read_empty": ("文件是空的。", "The file is empty."),
+    "read_title_rows": ("表头在第 {row} 行，上方的标题行已忽略。", "Headers are on row {row}; title rows above ignored."),
+    "read_blank_rows": ("忽略了 {count} 个空行。", "{count} blank rows ignored."),
+    "read_totals_row": ("第 {row} 行是合计行，已忽略。", "Row {row} is a totals row; ignored."),
+    "read_missing_column": ("缺少必填列“{column}”。请按模板在表头加上此列（也可写作：{aliases}）。",
+                            "Required column '{column}' is missing. Add it to the header row as in the template."),
+    "read_unknown_columns": ("以下列不在模板中，已忽略：{columns}。", "Columns not in the template were ignored: {columns}."),
+    "read_expected_date": ("日期，如 2020-02-25、2020/2/25 或 2月25日", "a date such as 2020-02-25"),
+    "read_expected_int": ("整数", "a whole number"),
+    "read_expected_float": ("数字", "a number"),
+    "read_not_understood": ("“{value}”无法识别，应为{expected}。", "'{value}' is not understood; expected {expected}."),
+    "read_too_long": ("内容过长（{length} 个字符，最多 {limit}），请删减后重试。",
+                      "Too long ({length} characters, at most {limit}); shorten it."),
+    "read_scientific_id": ("编号 {value} 是科学计数法：Excel 把长编号当成了数字，后几位已丢失。"
+                           "请把该列设为“文本”格式、重新输入编号后再上传。",
+                           "Id {value} is in scientific notation: Excel took a long id for a number and lost "
+                           "its last digits. Format the column as text, type the ids again and upload."),
+    # reading a layer (geo.io.read.read_layer)
+    "read_not_collection": ("不是 GeoJSON 要素集合（FeatureCollection）", "not a GeoJSON FeatureCollection"),
+    "read_unreadable_layer": ("无法读取地图图层：{detail}。请检查文件是否为 GeoJSON。",
+                              "Cannot read the map layer: {detail}. Check that it is GeoJSON."),
+    "read_feature_skipped": ("第 {number} 个要素{why}，已跳过。请在 GIS 软件中修正后重新导出。",
+                             "Feature {number} {why}; skipped. Fix it in the GIS software and export again."),
+    "read_feature_no_id": ("缺少编号（id）", "has no id"),
+    "read_feature_no_geometry": ("没有几何图形", "has no geometry"),
+    "read_feature_short_ring": ("的面只有不到 4 个点，围不成一个面", "has a ring of fewer than 4 points"),
+    "read_feature_unreadable": ("的几何图形无法识别（{detail}）", "has a geometry that cannot be read ({detail})"),
+    "read_feature_empty": ("的几何图形是空的", "has an empty geometry"),
+    "read_feature_not_finite": ("的坐标不是有限数字", "has coordinates that are not finite numbers"),
+    "read_duplicate_id": ("编号 {key} 重复，只保留第一个。", "Id {key} appears twice; the first is kept."),
+    # row rules (geo.io.validate)
+    "rule_not_nullable": ("“{header}”不能为空，请填写。", "'{header}' must not be empty."),
+    "rule_not_negative": ("“{header}”不能是负数（现为 {value}）。", "'{header}' cannot be negative ({value})."),
+    "rule_not_absurd": ("“{header}”为 {value}，超出合理范围（不超过 {maximum:g}），请核对后重填。",
+                        "'{header}' is {value}, beyond a plausible {maximum:g}; check and correct it."),
+    "rule_not_future": ("日期 {value} 在未来，请核对。", "The date {value} is in the future; check it."),
+    "rule_not_too_old": ("日期 {value} 早于 2000 年，请核对。", "The date {value} is before 2000; check it."),
+    "rule_multiple_fields_uniqueness": ("同一场所同一日期出现多次（{key}），只能保留一行：请删除重复行。",
+                                        "The same place and date appear more than once ({key}); keep one row."),
+    "rule_other": ("“{header}”不符合要求（{check}）。", "'{header}' fails the check {check}."),
+    # coordinates and datums (geo.io.datum_guess)
+    "datum_wgs84": ("WGS-84（GPS、天地图、CGCS2000）", "WGS-84 (GPS, Tianditu, CGCS2000)"),
+    "datum_gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"),
+    "datum_bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
+    "datum_all_metres": _said_of(_ALL_FEATURES, _METRES),
+    "datum_some_metres": _said_of(_SOME_FEATURES, _METRES),
+    "datum_all_swapped": _said_of(_ALL_FEATURES, _SWAPPED),
+    "datum_some_swapped": _said_of(_SOME_FEATURES, _SWAPPED),
+    "datum_all_outside": _said_of(_ALL_FEATURES, _OUTSIDE),
+    "datum_some_outside": _said_of(_SOME_FEATURES, _OUTSIDE),
+    "datum_feature_id": ("（编号 {key}）", " (id {key})"),
+    "datum_feature_metres": ("第 {row} 个要素{id}的坐标（{sample}）不是经纬度，请改为经纬度（WGS-84）后再上传。",
+                             "Feature {row}{id} has coordinates ({sample}) that are not longitude/latitude; "
+                             "correct them to WGS-84 longitude/latitude and upload again."),
+    "datum_feature_swapped": ("第 {row} 个要素{id}的经度和纬度顺序颠倒了（{sample}），请交换为经度在前、纬度在后。",
+                              "Feature {row}{id} has latitude and longitude swapped ({sample}); put longitude first."),
+    "datum_feature_outside": ("第 {row} 个要素{id}的坐标（{sample}）不在中国境内，请检查是否填错或漏填。",
+                              "Feature {row}{id} has coordinates ({sample}) outside China; check them."),
+    "datum_more_features": ("另有 {count} 个要素有同样的问题（{first}），请一并改正。",
+                            "{count} more features have the same problem ({first}); correct them too."),
+    "datum_kind_metres": ("坐标不是经纬度", "not longitude/latitude"),
+    "datum_kind_swapped": ("经纬度颠倒", "latitude and longitude swapped"),
+    "datum_kind_outside": ("坐标不在中国境内", "outside China"),
+    "datum_read_as_is": ("，已按此处理", "; it was read as such"),
+    "datum_converted": ("，已换算为 WGS-84", "; it was converted to WGS-84"),
+    "datum_projected": ("文件声明的坐标系（{name}）是以米为单位的投影坐标，不能直接使用。请在 GIS 软件中导出为经纬度"
+                        "（WGS-84，EPSG:4326）后再上传；如果坐标其实是经纬度，请在上传时选择坐标系。",
+                        "The file declares a projected coordinate system in metres ({name}), which cannot be used. "
+                        "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again; if the "
+                        "coordinates are in fact longitude/latitude, choose the datum when uploading."),
+    "datum_mismatch": ("文件声明坐标系为 {said}，但与已有的 {count} 个相同编号的图形对比，坐标更像 {found}：按声明换算后"
+                       "中位偏差 {off:.0f} 米，按 {found} 只差 {fit:.0f} 米。请确认坐标来源，上传时选择正确的坐标系"
+                       "（很可能是“{found}”）后重新检查。",
+                       "The file declares {said}, but compared with {count} stored features with the same ids the "
+                       "coordinates look like {found}: {off:.0f} m median offset as declared, {fit:.0f} m as "
+                       "{found}. Check where the coordinates come from and choose the right datum when uploading "
+                       "(probably '{found}')."),
+    "datum_as_chosen": ("已按您选择的 {chosen} 处理（文件声明为 {declared}）。",
+                        "Read as {chosen}, as you chose (the file declares {declared})."),
+    "datum_chosen_looks_other": ("您选择了 {chosen}，但与已有的 {count} 个相同编号的图形对比，坐标更像 {found}"
+                                 "（按您的选择偏差 {off:.0f} 米，按 {found} 偏差 {fit:.0f} 米）。若地图上位置偏移，请改选“{found}”。",
+                                 "You chose {chosen}, but compared with {count} stored features with the "
+                                 "same ids the coordinates look like {found} ({off:.0f} m off as chosen, {fit:.0f} m as "
+                                 "{found}). If places look shifted on the map, choose '{found}'."),
+    "datum_declared": ("文件声明坐标系为 {datum}{how}。", "The file declares {datum}{how}."),
+    "datum_by_references": ("与已有的 {count} 个相同编号的图形对比，坐标系判断为 {datum}（中位偏差 {residual:.0f} 米）{how}。",
+                            "Compared with {count} stored features with the same ids, the datum is "
+                            "{datum} (median offset {residual:.0f} m){how}."),
+    "datum_by_area": ("按辖区边界判断坐标系为 {datum}（{share:.0%} 的要素落在边界内）{how}。请在地图上核对位置。",
+                      "Judged by the area boundary, the datum is {datum} ({share:.0%} of the "
+                      "features fall inside){how}. Check the places on the map."),
+    "datum_none_declared": ("文件未声明坐标系", "The file declares no coordinate system"),
+    "datum_not_told": ("无法判断坐标系", "The datum could not be told"),
+    "datum_by_default": ("{lead}，已按 WGS-84 处理；若坐标取自高德地图，请选择“{gcj02}”，取自百度地图请选择“{bd09}”，然后重新检查。",
+                         "{lead}, so it was read as WGS-84. If the coordinates come from Amap, choose "
+                         "'{gcj02}'; from Baidu, choose '{bd09}'; then check again."),
+    "datum_unknown_declared": ("文件声明的坐标系“{name}”无法识别，已忽略，改为自动判断。",
+                               "The file's declared coordinate system '{name}' is not recognised and was ignored."),
+    # the templates' instructions sheet (geo.io.templates), written in Chinese for office staff
+    "template_file": ("{table}_模板", "{table}_template"),  # a template's file name is Chinese, as its headers
+    "template_sheet": ("填写说明", "How to fill in"),
+    "template_header": ("列名", "Header"),
+    "template_name": ("英文列名", "English name"),
+    "template_required": ("是否必填", "Required"),
+    "template_what": ("填写要求", "What to write"),
+    "template_must": ("必填", "required"),
+    "template_may": ("选填", "optional"),
+    "template_one_of": ("以下之一：{values}", "one of: {values}"),
+    "template_kind_text": ("文字", "text"),
+    "template_kind_int": ("整数", "a whole number"),
+    "template_kind_float": ("数字", "a number"),
+    "template_kind_date": ("日期，如 2020-02-25", "a date such as 2020-02-25"),
+    # an upload's dry run (geo.upload.check)
+    "check_too_big": ("文件有 {size:.3g} MB，超过上限 {limit:.3g} MB。请拆分后分别上传。",
+                      "The file is {size:.3g} MB, over the {limit:.3g} MB limit; split it."),
+    "check_no_rows": ("文件中没有数据行。", "The file has no data rows."),
+    "check_unknown_id": ("编号 {value} 在地图上找不到。{hint}", "Id {value} matches no place on the map. {hint}"),
+    "check_did_you_mean": ("是否为：{places}？", "Did you mean: {places}?"),
+    "check_no_suggestion": ("请核对编号，或先上传该场所的图层。", "Check the id, or upload the place's layer first."),
+    "check_invalid_geometry": ("要素 {fid} 的图形无效（{reason}），如边界自相交。请在 GIS 软件中修复（如“修复几何”）后再上传。",
+                               "Feature {fid} has an invalid geometry ({reason}), such as a self-intersection; "
+                               "repair it in the GIS software and upload again."),
+    "check_wrong_shape": ("要素 {fid} 的图形是 {gtype}，{table}应为{expected}。",
+                          "Feature {fid} is a {gtype}; {table} must be {expected}."),
+    # the shapes a layer must have, named in Chinese in both messages (as the English one always has)
+    "check_shape_polygon": ("面（Polygon）", "面（Polygon）"),
+    "check_shape_point": ("点（Point）", "点（Point）"),
+    "check_added_rows": ("新增 {count} 行{table}", "{count} new {table}"),
+    "check_added_places": ("新增 {count} 个{table}", "{count} new {table}"),
+    "check_changed_rows": ("{count} 行{table}有修改", "{count} {table} changed"),
+    "check_changed_places": ("{count} 个{table}有修改", "{count} {table} changed"),
+    "check_identical": ("与现有数据相同，没有变化。", "Identical to the stored data: nothing changes."),
+    "check_moved_closure": ("{count} 个小区封闭状态变化（{detail}）", "{count} compounds change closure status ({detail})"),
+    "check_moved_resumption": ("{count} 个工地复工状态变化（{detail}）", "{count} sites change resumption state ({detail})"),
+    "check_moved_to": ("{count} 个转为{state}", "{count} to {state}"),
+    "check_fever": ("报告发热 {count} 人", "{count} fever reports"),
+    "check_short": ("{count} 个场所物资偏紧或告急", "{count} places short of supplies"),
+    "check_converted": ("坐标已从 {datum} 转换为 WGS-84", "Coordinates converted from {datum} to WGS-84"),
+    # the store's versions (geo.store.versions); their summaries are stored as [zh, en] pairs
+    "version_nothing_to_roll_back": ("数据已与版本 {version} 之后相同，无需回退。",
+                                     "The table is already as it was after version {version}; nothing to roll back."),
+    "version_rolled_back": ("回退到版本 {version}", "Rolled back to version {version}"),
+    "version_seeded": ("初始数据：{count} 行", "Initial data: {count} rows"),
+    "version_seed_problems": ("{count} 行有问题未导入", "{count} rows with problems not imported"),
+    "version_old_shape": ("（旧图形）", "(old shape)"),
+    "version_new_shape": ("（新图形）", "(new shape)"),
+    "version_target_not_empty": ("目标数据库不是空的", "the target already has rows in {table}: move into an empty database"),
+    "version_backup_damaged": ("备份文件已损坏", "{backup} is damaged"),
+    # the command line (geo.cli), which prints both languages
+    "cli_cannot_open": ("无法打开文件", "cannot open the file"),
+    "cli_rows": ("行", "rows"),
+    "cli_note": ("提示", "note"),
+    "cli_error": ("错误", "error"),
+    "cli_would": ("将会", "would"),
+    "cli_row": ("第 {row} 行", "row {row}"),
+    "cli_column": ("列“{column}”", "column '{column}'"),
+    "cli_whole_file": ("整个文件", "the whole file"),
+    "cli_valid": ("可以导入", "valid"),
+    "cli_invalid": ("共 {count} 个问题，未导入", "invalid"),
+    "cli_no_user": ("没有用户 {name}（先用 python -m geo user add 创建）", "no user {name}"),
+    "cli_imported": ("已导入为版本 {version}", "imported as version {version}"),
+    "cli_no_version": ("没有版本 {version}", "no version {version}"),
+    "cli_rolled_back": ("已回退，新版本 {version}", "rolled back as version {version}"),
+    "cli_restore_sqlite_only": ("只有 SQLite 存储可以这样恢复（PostgreSQL 请用 pg_restore）",
+                                "only an SQLite store can be restored this way (use pg_restore for PostgreSQL)"),
+    "cli_cannot_restore": ("无法恢复", "cannot restore"),
+    "cli_restored": ("已从 {backup} 恢复", "restored"),
+    "cli_kept": ("；原存储保存在 {kept}", "the replaced store is kept in {kept}"),
+    "cli_store_problem": ("数据存储无法读取或写入（{detail}）：可能被其他程序锁定、只读或已损坏，未做任何更改。"
+                          "稍后重试；若已损坏，用 python -m geo restore 列出并恢复自动备份（见 README）。",
+                          "The store cannot be read or written ({detail}): locked, read-only or damaged; nothing "
+                          "was changed. Try again later; if it is damaged, python -m geo restore lists and restores "
+                          "the automatic backups."),
+    "cli_moved": ("已迁移", "moved: {count} rows; set CMDMAP_DATABASE_URL to the new URL"),
+}
+
+#: Placeholders that one language leaves out on purpose, by key: every other key names the same
+#: placeholders in both languages (tests/test_text.py checks both).
+ONE_SIDED: dict[str, frozenset[str]] = {
+    # the other headers people write for a column are Chinese: the English message does not list them
+    "read_missing_column": frozenset({"aliases"}),
+    # printed as "中文 / English" on one line, where one side says the detail for both
+    "version_target_not_empty": frozenset({"table"}),
+    "version_backup_damaged": frozenset({"backup"}),
+    "cli_invalid": frozenset({"count"}),
+    "cli_restored": frozenset({"backup"}),
+    "cli_moved": frozenset({"count"}),
+}
