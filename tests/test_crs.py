@@ -230,7 +230,7 @@ def test_wgs84_by_default_with_a_notice_naming_the_fix():
     datum, problems, [notice] = resolve_datum({}, compounds())
     assert (datum, problems) == ("wgs84", [])
     assert notice.zh.startswith("文件未声明坐标系，已按 WGS-84 处理；若坐标取自高德地图，请选择“GCJ-02")
-    assert "Amap" in notice.en and notice.message("en") == notice.en
+    assert "Amap" in notice.en and notice.pick("en") == notice.en
 
 
 def test_unknown_declaration_is_ignored_with_a_notice():

@@ -84,13 +84,13 @@ def show_check(check: Check) -> None:
     if check.problems:
         st.error(t("upload_problems", lg, count=len(check.problems), file=check.file_name))
         st.dataframe(problems_table(check, lg), hide_index=True, width="stretch")
-    for zh, en in check.notices:
-        st.info(plain(zh if lg == "zh" else en))
+    for notice in check.notices:
+        st.info(plain(notice.pick(lg)))
     if not check.ok:
         return
     st.subheader(t("upload_preview", lg), anchor=False)
-    for zh, en in check.summary:
-        st.markdown(f"- {plain(zh if lg == 'zh' else en)}")
+    for line in check.summary:
+        st.markdown(f"- {plain(line.pick(lg))}")
     if len(check.fields):
         st.dataframe(changes_table(check.fields, lg), hide_index=True, width="stretch")
         preview_map(check, lg)

@@ -2,14 +2,17 @@
 
 Examples
 --------
->>> problem = Problem("a.csv", 3, "日期", "2020-13-01", "日期无法识别。", "The date cannot be read.")
->>> problem.message("en")
-'The date cannot be read.'
+>>> from geo.domain.labels import t
+>>> problem = Problem("a.csv", None, None, None, t("read_empty"))
+>>> problem.message("en"), problem.zh
+('The file is empty.', '文件是空的。')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from geo.domain.text import Text
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,16 @@ class Problem:
     row: int | None  # as a spreadsheet shows it (the header is row 1); None: whole file
     column: str | None  # the header as the file has it
     value: str | None
-    zh: str
-    en: str
+    text: Text  # what is wrong and how to fix it, from the catalogue of geo.domain.labels
     fatal: bool = False  # the file could not be read at all (the command line exits with 2)
 
+    @property
+    def zh(self) -> str:
+        return self.text.zh
+
+    @property
+    def en(self) -> str:
+        return self.text.en
+
     def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.text.pick(lang)

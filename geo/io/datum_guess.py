@@ -47,17 +47,13 @@ import pyproj
 import shapely
 
 from geo.io.datum_convert import CHINA, convert_geometries
+from geo.domain.labels import t
 from geo.domain.problems import Problem
+from geo.domain.text import Text
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 PROJECTED = "projected"  # declared or named CRS is in metres: refuse the layer
 UNKNOWN = "unknown"  # a crs member is present but names nothing we know: ignore it
-
-DATUM_LABELS: dict[str, tuple[str, str]] = {
-    "wgs84": ("WGS-84（GPS、天地图、CGCS2000）", "WGS-84 (GPS, Tianditu, CGCS2000)"),
-    "gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"),
-    "bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
-}
 
 # How people and software name a coordinate system, folded (see _fold). Looked up by
 # containment in this order, so "bd09mc" (Baidu Mercator, metres) is met before "bd09".
@@ -89,14 +85,8 @@ MAX_LISTED = 20  # problems listed feature by feature before a summary
 EARTH_RADIUS_M = 6371008.8
 
 
-class Notice(NamedTuple):
-    """Something the user should know that does not stop the upload, in both languages."""
-
-    zh: str
-    en: str
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+#: Something the user should know that does not stop the upload, in both languages.
+Notice = Text
 
 
 # ---------------------------------------------------------------- names and declarations
@@ -222,14 +212,22 @@ def declared_datum(collection: dict) -> str | None:
     return parse_datum(name) or UNKNOWN
 
 
+def datum_name(datum: str) -> Text:
+    """The datum's name as the upload page shows it, in both languages.
+
+    >>> datum_name("gcj02").zh
+    'GCJ-02（高德、腾讯）'
+    """
+    return t(f"datum_{datum}")
+
+
 def label_datum(datum: str, lang: str = "zh") -> str:
     """The datum's name as the upload page shows it.
 
     >>> label_datum("gcj02")
     'GCJ-02（高德、腾讯）'
     """
-    zh, en = DATUM_LABELS[datum]
-    return zh if lang == "zh" else en
+    return datum_name(datum).pick(lang)
 
 
 # ---------------------------------------------------------------- coordinate checks
@@ -272,48 +270,14 @@ def _format_xy(geometry) -> str:
     return ", ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in (x, y))
 
 
-_WHOLE_FILE = {
-    "metres": ("{which_zh}坐标（如 {sample}）不是经纬度，看起来是以米为单位的投影坐标"
-               "（如 EPSG:3857 或 CGCS2000 高斯投影）。请在 GIS 软件中导出为经纬度（WGS-84，EPSG:4326）后再上传。",
-               "{which_en}: coordinates such as {sample} are not longitude/latitude; "
-               "they look like projected coordinates in metres (e.g. EPSG:3857 or a CGCS2000 Gauss-Krüger zone). "
-               "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again."),
-    "swapped": ("{which_zh}经度和纬度顺序颠倒了（如 {sample}）。应经度在前、纬度在后，"
-                "如 114.32, 29.84。请导出时把经度（X）放在前面，或交换两列后再上传。",
-                "{which_en}: latitude and longitude are swapped (such as {sample}). Longitude "
-                "comes first, like 114.32, 29.84: export with longitude as X, or swap the two, and upload again."),
-    "outside": ("{which_zh}坐标（如 {sample}）不在中国境内，不可能是本市的数据。"
-                "请检查坐标是否填错或漏填（0, 0 表示没有坐标），改正后再上传。",
-                "{which_en}: coordinates such as {sample} are outside China, so they cannot be "
-                "this city's data. Check for wrong or missing coordinates (0, 0 means none), correct them "
-                "and upload again."),
-}
-
-_ONE_FEATURE = {
-    "metres": ("第 {row} 个要素{id_zh}的坐标（{sample}）不是经纬度，请改为经纬度（WGS-84）后再上传。",
-               "Feature {row}{id_en} has coordinates ({sample}) that are not longitude/latitude; "
-               "correct them to WGS-84 longitude/latitude and upload again."),
-    "swapped": ("第 {row} 个要素{id_zh}的经度和纬度顺序颠倒了（{sample}），请交换为经度在前、纬度在后。",
-                "Feature {row}{id_en} has latitude and longitude swapped ({sample}); put longitude first."),
-    "outside": ("第 {row} 个要素{id_zh}的坐标（{sample}）不在中国境内，请检查是否填错或漏填。",
-                "Feature {row}{id_en} has coordinates ({sample}) outside China; check them."),
-}
-
-_MORE = ("另有 {count} 个要素有同样的问题（{first}），请一并改正。",
-         "{count} more features have the same problem ({first}); correct them too.")
-
-_KIND_WORDS = {"metres": ("坐标不是经纬度", "not longitude/latitude"),
-               "swapped": ("经纬度颠倒", "latitude and longitude swapped"),
-               "outside": ("坐标不在中国境内", "outside China")}
+_REFUSED = ("metres", "swapped", "outside")  # what check_coordinates refuses, in the order it reports them
 
 
 def _file_problem(source: str, kind: str, positions, geometries, total: int) -> Problem:
     sample = _format_xy(geometries[positions[0]])
     count = len(positions)
-    which_zh = "" if count == total else f"共 {total} 个要素中有 {count} 个的"
-    which_en = "All features" if count == total else f"{count} of {total} features"
-    zh, en = (text.format(which_zh=which_zh, which_en=which_en, sample=sample) for text in _WHOLE_FILE[kind])
-    return Problem(source, None, None, sample, zh, en)
+    said_of = "all" if count == total else "some"
+    return Problem(source, None, None, sample, t(f"datum_{said_of}_{kind}", count=count, total=total, sample=sample))
 
 
 def _feature_problems(source: str, kind: str, positions, geometries, ids) -> list[Problem]:
@@ -321,14 +285,13 @@ def _feature_problems(source: str, kind: str, positions, geometries, ids) -> lis
     for i in positions[:MAX_LISTED]:
         key = None if ids is None else ids[i]
         sample = _format_xy(geometries[i])
-        values = {"row": i + 1, "sample": sample, "id_zh": "" if key is None else f"（编号 {key}）",
-                  "id_en": "" if key is None else f" (id {key})"}
-        zh, en = (text.format(**values) for text in _ONE_FEATURE[kind])
-        problems.append(Problem(source, int(i) + 1, None, sample, zh, en))
+        named = Text("", "") if key is None else t("datum_feature_id", key=key)
+        problems.append(Problem(source, int(i) + 1, None, sample,
+                                t(f"datum_feature_{kind}", row=i + 1, id=named, sample=sample)))
     if len(positions) > MAX_LISTED:
         count = len(positions) - MAX_LISTED
-        zh, en = (text.format(count=count, first=word) for text, word in zip(_MORE, _KIND_WORDS[kind]))
-        problems.append(Problem(source, None, None, None, zh, en))
+        problems.append(Problem(source, None, None, None,
+                                t("datum_more_features", count=count, first=t(f"datum_kind_{kind}"))))
     return problems
 
 
@@ -361,7 +324,7 @@ def check_coordinates(geometries, source_name: str, ids=None) -> list[Problem]:
     kinds = classify_coordinates(array)
     total = int((kinds != "empty").sum())
     problems: list[Problem] = []
-    for kind in _WHOLE_FILE:
+    for kind in _REFUSED:
         positions = np.flatnonzero(kinds == kind)
         if len(positions) * 2 > total:
             problems.append(_file_problem(source_name, kind, positions, array, total))
@@ -565,10 +528,8 @@ def _disagrees(evidence: _Evidence, datum: str) -> bool:
             and evidence.scores[datum] >= MISMATCH_M)
 
 
-def _converted(datum: str) -> tuple[str, str]:
-    if datum == "wgs84":
-        return "，已按此处理", "; it was read as such"
-    return "，已换算为 WGS-84", "; it was converted to WGS-84"
+def _converted(datum: str) -> Text:
+    return t("datum_read_as_is" if datum == "wgs84" else "datum_converted")
 
 
 def _parse_choice(chosen) -> str | None:
@@ -581,82 +542,46 @@ def _parse_choice(chosen) -> str | None:
 
 
 def _refuse_projected(source: str, name: str) -> Problem:
-    return Problem(source, None, "crs", name,
-                   f"文件声明的坐标系（{name}）是以米为单位的投影坐标，不能直接使用。请在 GIS 软件中导出为经纬度"
-                   "（WGS-84，EPSG:4326）后再上传；如果坐标其实是经纬度，请在上传时选择坐标系。",
-                   f"The file declares a projected coordinate system in metres ({name}), which cannot be used. "
-                   "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again; if the "
-                   "coordinates are in fact longitude/latitude, choose the datum when uploading.")
+    return Problem(source, None, "crs", name, t("datum_projected", name=name))
 
 
 def _mismatch_problem(source: str, declared: str, evidence: _Evidence) -> Problem:
-    said, found = label_datum(declared), label_datum(evidence.guess)
-    said_en, found_en = label_datum(declared, "en"), label_datum(evidence.guess, "en")
-    off, fit, n = evidence.scores[declared], evidence.scores[evidence.guess], evidence.count
-    return Problem(source, None, "crs", declared,
-                   f"文件声明坐标系为 {said}，但与已有的 {n} 个相同编号的图形对比，坐标更像 {found}：按声明换算后"
-                   f"中位偏差 {off:.0f} 米，按 {found} 只差 {fit:.0f} 米。请确认坐标来源，上传时选择正确的坐标系"
-                   f"（很可能是“{found}”）后重新检查。",
-                   f"The file declares {said_en}, but compared with {n} stored features with the same ids the "
-                   f"coordinates look like {found_en}: {off:.0f} m median offset as declared, {fit:.0f} m as "
-                   f"{found_en}. Check where the coordinates come from and choose the right datum when uploading "
-                   f"(probably '{found_en}').")
+    return Problem(source, None, "crs", declared, t(
+        "datum_mismatch", said=datum_name(declared), found=datum_name(evidence.guess), count=evidence.count,
+        off=evidence.scores[declared], fit=evidence.scores[evidence.guess]))
 
 
 def _from_choice(chosen: str, declared: str | None, evidence: _Evidence) -> list[Notice]:
     notices = []
     if declared in DATUMS and declared != chosen:
-        notices.append(Notice(f"已按您选择的 {label_datum(chosen)} 处理（文件声明为 {label_datum(declared)}）。",
-                              f"Read as {label_datum(chosen, 'en')}, as you chose (the file declares "
-                              f"{label_datum(declared, 'en')})."))
+        notices.append(t("datum_as_chosen", chosen=datum_name(chosen), declared=datum_name(declared)))
     if _disagrees(evidence, chosen):
-        found, found_en = label_datum(evidence.guess), label_datum(evidence.guess, "en")
-        off, fit = evidence.scores[chosen], evidence.scores[evidence.guess]
-        notices.append(Notice(
-            f"您选择了 {label_datum(chosen)}，但与已有的 {evidence.count} 个相同编号的图形对比，坐标更像 {found}"
-            f"（按您的选择偏差 {off:.0f} 米，按 {found} 偏差 {fit:.0f} 米）。若地图上位置偏移，请改选“{found}”。",
-            f"You chose {label_datum(chosen, 'en')}, but compared with {evidence.count} stored features with the "
-            f"same ids the coordinates look like {found_en} ({off:.0f} m off as chosen, {fit:.0f} m as "
-            f"{found_en}). If places look shifted on the map, choose '{found_en}'."))
+        notices.append(t("datum_chosen_looks_other", chosen=datum_name(chosen), found=datum_name(evidence.guess),
+                         count=evidence.count, off=evidence.scores[chosen], fit=evidence.scores[evidence.guess]))
     return notices
 
 
 def _from_declaration(declared: str) -> Notice:
-    zh, en = _converted(declared)
-    return Notice(f"文件声明坐标系为 {label_datum(declared)}{zh}。",
-                  f"The file declares {label_datum(declared, 'en')}{en}.")
+    return t("datum_declared", datum=datum_name(declared), how=_converted(declared))
 
 
 def _from_references(evidence: _Evidence) -> Notice:
-    datum, residual = evidence.guess, evidence.scores[evidence.guess]
-    zh, en = _converted(datum)
-    return Notice(f"与已有的 {evidence.count} 个相同编号的图形对比，坐标系判断为 {label_datum(datum)}"
-                  f"（中位偏差 {residual:.0f} 米）{zh}。",
-                  f"Compared with {evidence.count} stored features with the same ids, the datum is "
-                  f"{label_datum(datum, 'en')} (median offset {residual:.0f} m){en}.")
+    datum = evidence.guess
+    return t("datum_by_references", count=evidence.count, datum=datum_name(datum),
+             residual=evidence.scores[datum], how=_converted(datum))
 
 
 def _from_area(datum: str, share: float) -> Notice:
-    zh, en = _converted(datum)
-    return Notice(f"按辖区边界判断坐标系为 {label_datum(datum)}（{share:.0%} 的要素落在边界内）{zh}。"
-                  "请在地图上核对位置。",
-                  f"Judged by the area boundary, the datum is {label_datum(datum, 'en')} ({share:.0%} of the "
-                  f"features fall inside){en}. Check the places on the map.")
+    return t("datum_by_area", datum=datum_name(datum), share=share, how=_converted(datum))
 
 
 def _by_default(declared: str | None) -> Notice:
-    lead_zh = "文件未声明坐标系" if declared is None else "无法判断坐标系"
-    lead_en = "The file declares no coordinate system" if declared is None else "The datum could not be told"
-    return Notice(f"{lead_zh}，已按 WGS-84 处理；若坐标取自高德地图，请选择“{label_datum('gcj02')}”，"
-                  f"取自百度地图请选择“{label_datum('bd09')}”，然后重新检查。",
-                  f"{lead_en}, so it was read as WGS-84. If the coordinates come from Amap, choose "
-                  f"'{label_datum('gcj02', 'en')}'; from Baidu, choose '{label_datum('bd09', 'en')}'; "
-                  "then check again.")
+    lead = t("datum_none_declared" if declared is None else "datum_not_told")
+    return t("datum_by_default", lead=lead, gcj02=datum_name("gcj02"), bd09=datum_name("bd09"))
 
 
 def _unknown_declared(name: str) -> Notice:
-    return Notice(f"文件声明的坐标系“{name}”无法识别，已忽略，改为自动判断。",
-                  f"The file's declared coordinate system '{name}' is not recognised and was ignored.")
+    return t("datum_unknown_declared", name=name)
 
 
 def _guess(usable: dict, evidence: _Evidence, area, declared) -> tuple[str, Notice]:

@@ -35,9 +35,11 @@ import pandas as pd
 import shapely
 
 from geo.domain import vocab
+from geo.domain.labels import listing, t
 from geo.domain.problems import Problem
 from geo.domain.per_value import apply_distinct, map_distinct
 from geo.domain.schema import TABLES, Table
+from geo.domain.text import Text
 from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -181,8 +183,8 @@ def _numbers(text: pd.Series) -> pd.Series:
     return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
 
 
-def _problem(source, row, header, value, zh, en):
-    return Problem(source, None if row is None else int(row), header, None if value is None else str(value), zh, en)
+def _problem(source, row, header, value, text: Text) -> Problem:
+    return Problem(source, None if row is None else int(row), header, None if value is None else str(value), text)
 
 
 TOTALS = re.compile(r"^(合\s*计|总\s*计|小\s*计|total|sum)\b", re.IGNORECASE)
@@ -218,7 +220,7 @@ def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
         if sum(i.file_size for i in archive.infolist()) > MAX_XML_BYTES:
-            raise TooLarge("解压后过大（疑似压缩炸弹）/ far too large once unzipped (a zip bomb?)")
+            raise TooLarge(t("read_zip_bomb").both("/ "))
         most = 0
         for info in sheets:
             rows, tail = 0, b""
@@ -235,13 +237,12 @@ def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
 def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
     """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
     if not is_xlsx(data) and (b"\x00" in data or _control_share(data[:65536]) > 0.01):
-        raise ValueError("这不是文本表格（含二进制内容）/ not a text table (binary content)")
+        raise ValueError(t("read_binary").both("/ "))
     if not is_xlsx(data) and (line := mixed_encoding_line(data)):
-        raise ValueError(f"第 {line} 行起混用了另一种编码（UTF-8 与 GBK 混在一个文件里）/ "
-                         f"line {line} is in another encoding than the rest (UTF-8 and GBK mixed)")
+        raise ValueError(t("read_mixed_encoding", line=line).both("/ "))
     rows = count_rows(data)
     if rows > MAX_ROWS:
-        raise TooLarge(f"超过 {MAX_ROWS:,} 行 / more than {MAX_ROWS:,} rows")
+        raise TooLarge(t("read_too_many_rows", rows=MAX_ROWS).both())
     if is_xlsx(data):
         raw = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet in (None, "") else sheet, header=None,
                             dtype=object, engine="openpyxl")
@@ -280,7 +281,7 @@ class Reading:
 
     frame: pd.DataFrame
     problems: list[Problem]
-    notices: list[tuple[str, str]]
+    notices: list[Text]
     headers: dict[str, str]  # column name -> the header as the file has it
 
 
@@ -298,24 +299,21 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     try:
         raw = _raw_rows(data, sheet)
     except TooLarge as exc:
-        return Reading(empty, [Problem(name, None, None, None, f"文件太大：{_short(exc)}。请拆分成几个文件分别上传。",
-                                       f"The file is too large: {_short(exc)}. Split it into several files.",
+        return Reading(empty, [Problem(name, None, None, None, t("read_too_large", detail=_short(exc)),
                                        fatal=True)], [], {})
     except Exception as exc:  # a broken file of any kind is a message, never a traceback
-        return Reading(empty, [Problem(name, None, None, None,
-                                       f"无法读取为表格：{_short(exc)}。请另存为 CSV（UTF-8 或 GBK）或 .xlsx 后重试。",
-                                       f"Cannot be read as a table: {_short(exc)}. Save it as CSV or .xlsx and try again.",
+        return Reading(empty, [Problem(name, None, None, None, t("read_unreadable_table", detail=_short(exc)),
                                        fatal=True)], [], {})
     if raw.empty:
-        return Reading(empty, [_problem(name, None, None, None, "文件是空的。", "The file is empty.")], [], {})
+        return Reading(empty, [_problem(name, None, None, None, t("read_empty"))], [], {})
     top = _header_row(raw, table)
     headers = [str(h).strip() if isinstance(h, str) else "" for h in raw.iloc[top].tolist()]
     body = raw.iloc[top + 1:].copy()
     body.columns = range(len(headers))
     body.index = np.arange(top + 2, top + 2 + len(body))  # spreadsheet row numbers
-    notices: list[tuple[str, str]] = []
+    notices: list[Text] = []
     if top:
-        notices.append((f"表头在第 {top + 1} 行，上方的标题行已忽略。", f"Headers are on row {top + 1}; title rows above ignored."))
+        notices.append(t("read_title_rows", row=top + 1))
     blank = body.isna().all(axis=1)
     totals = pd.Series(False, index=body.index)
     for position_ in range(min(3, body.shape[1])):
@@ -323,24 +321,22 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
         totals |= cells.str.match(TOTALS).fillna(False).astype(bool)
     totals &= ~blank
     if blank.any():
-        notices.append((f"忽略了 {int(blank.sum())} 个空行。", f"{int(blank.sum())} blank rows ignored."))
+        notices.append(t("read_blank_rows", count=int(blank.sum())))
     for row in body.index[totals]:
-        notices.append((f"第 {row} 行是合计行，已忽略。", f"Row {row} is a totals row; ignored."))
+        notices.append(t("read_totals_row", row=row))
     body = body.loc[~blank & ~totals]
     mapping = match_headers([h for h in headers if h], table)
     position = {col: headers.index(header) for header, col in mapping.items()}
     header_of = {col: header for header, col in mapping.items()}
     missing = [col for col in table.columns if col.required and col.name not in position]
     problems = [_problem(name, top + 1, col.zh, None,
-                         f"缺少必填列“{col.zh}”。请按模板在表头加上此列（也可写作：{'、'.join(col.aliases[:3]) or col.en}）。",
-                         f"Required column '{col.en}' is missing. Add it to the header row as in the template.")
+                         t("read_missing_column", column=col.text, aliases=listing(col.aliases[:3]).zh or col.en))
                 for col in missing]
     if missing:
         return Reading(empty, problems, notices, header_of)
     unknown = [h for h in headers if h and h not in mapping]
     if unknown:
-        notices.append((f"以下列不在模板中，已忽略：{'、'.join(unknown[:8])}。",
-                        f"Columns not in the template were ignored: {', '.join(unknown[:8])}."))
+        notices.append(t("read_unknown_columns", columns=listing(unknown[:8])))
     frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
                           for col in table.columns}, index=body.index)
     frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
@@ -380,16 +376,16 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
         blank = (values.isna() | (values == "")).to_numpy()
         if col.kind == "date":
             parsed = parse_dates(values, year)
-            expected = ("日期，如 2020-02-25、2020/2/25 或 2月25日", "a date such as 2020-02-25")
+            expected = t("read_expected_date")
         elif col.kind in ("int", "float"):
             parsed = parse_numbers(values)
             if col.kind == "int":
                 whole = parsed.isna() | (parsed == parsed.round())
                 parsed = parsed.where(whole, np.nan)
-            expected = ("整数" if col.kind == "int" else "数字", "a whole number" if col.kind == "int" else "a number")
+            expected = t(f"read_expected_{col.kind}")
         elif col.vocabulary:
             parsed = map_distinct(values.astype("string"), lambda v: vocab.to_code(col.vocabulary, v)).astype("string")
-            expected = (vocab.accepted_values(col.vocabulary, "zh"), vocab.accepted_values(col.vocabulary, "en"))
+            expected = vocab.accepted(col.vocabulary)
         else:
             out[col.name] = values.where(~blank, pd.NA)
             problems += _text_problems(values, col, header, name, is_key=col.name in table.key)
@@ -397,8 +393,7 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
         unreadable = ~blank & pd.isna(parsed).to_numpy()
         for row in frame.index[unreadable]:
             problems.append(_problem(name, row, header, frame.at[row, col.name],
-                                     f"“{frame.at[row, col.name]}”无法识别，应为{expected[0]}。",
-                                     f"'{frame.at[row, col.name]}' is not understood; expected {expected[1]}."))
+                                     t("read_not_understood", value=frame.at[row, col.name], expected=expected)))
         if col.kind == "int":
             parsed = parsed.round().astype("Int64")
         elif col.kind == "float":
@@ -416,16 +411,10 @@ def _text_problems(values: pd.Series, col, header: str, name: str, is_key: bool)
     lengths = values.str.len()
     for row in values.index[(lengths > MAX_CELL_CHARS).fillna(False).to_numpy()]:
         problems.append(_problem(name, row, header, values[row][:40] + "…",
-                                 f"内容过长（{lengths[row]} 个字符，最多 {MAX_CELL_CHARS}），请删减后重试。",
-                                 f"Too long ({lengths[row]} characters, at most {MAX_CELL_CHARS}); shorten it."))
+                                 t("read_too_long", length=lengths[row], limit=MAX_CELL_CHARS)))
     if is_key:
         for row in values.index[values.str.match(_SCIENTIFIC).fillna(False).to_numpy()]:
-            problems.append(_problem(
-                name, row, header, values[row],
-                f"编号 {values[row]} 是科学计数法：Excel 把长编号当成了数字，后几位已丢失。"
-                "请把该列设为“文本”格式、重新输入编号后再上传。",
-                f"Id {values[row]} is in scientific notation: Excel took a long id for a number and lost "
-                "its last digits. Format the column as text, type the ids again and upload."))
+            problems.append(_problem(name, row, header, values[row], t("read_scientific_id", value=values[row])))
     return problems
 
 
@@ -439,10 +428,9 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         collection = json.loads(decode(data) if isinstance(data, bytes) else data)
         features = collection.get("features") if isinstance(collection, dict) else None
         if not isinstance(features, list):
-            raise ValueError("不是 GeoJSON 要素集合（FeatureCollection）/ not a GeoJSON FeatureCollection")
+            raise ValueError(t("read_not_collection").both("/ "))
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        return empty, [Problem(name, None, None, None, f"无法读取地图图层：{_short(exc)}。请检查文件是否为 GeoJSON。",
-                               f"Cannot read the map layer: {_short(exc)}. Check that it is GeoJSON.", fatal=True)]
+        return empty, [Problem(name, None, None, None, t("read_unreadable_layer", detail=_short(exc)), fatal=True)]
     problems: list[Problem] = []
     records, geometries = [], []
     repaired: dict[str, tuple[int, str]] = {}
@@ -457,11 +445,10 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         record = {mapping[k]: _as_text(v) for k, v in props.items() if k in mapping}
         geometry, why = _feature_geometry(feature.get("geometry"))
         if why is None and not record.get("id"):
-            why = ("缺少编号（id）", "has no id")
+            why = t("read_feature_no_id")
         if why is not None:
             problems.append(_problem(name, number, "geometry" if record.get("id") else "id", record.get("id"),
-                                     f"第 {number} 个要素{why[0]}，已跳过。请在 GIS 软件中修正后重新导出。",
-                                     f"Feature {number} {why[1]}; skipped. Fix it in the GIS software and export again."))
+                                     t("read_feature_skipped", number=number, why=why)))
             continue
         if not geometry.is_valid:
             # the map can draw a repaired shape; an upload refuses it (see geo.upload.check), naming why
@@ -478,27 +465,26 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     layer = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
     duplicated = layer["id"].duplicated(keep="first")
     for key in layer.loc[duplicated, "id"]:
-        problems.append(_problem(name, None, "id", key, f"编号 {key} 重复，只保留第一个。",
-                                 f"Id {key} appears twice; the first is kept."))
+        problems.append(_problem(name, None, "id", key, t("read_duplicate_id", key=key)))
     layer = layer.loc[~duplicated].reset_index(drop=True)
     layer.attrs["repaired"] = repaired  # id -> (feature number, why it was invalid)
     return layer, problems
 
 
-def _feature_geometry(raw) -> tuple[object, tuple[str, str] | None]:
+def _feature_geometry(raw) -> tuple[object, Text | None]:
     """The feature's shapely geometry, or None and why it cannot be used (in both languages)."""
     if not raw:
-        return None, ("没有几何图形", "has no geometry")
+        return None, t("read_feature_no_geometry")
     try:
         geometry = shapely.from_geojson(json.dumps(raw))
     except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
         if "LinearRing" in str(exc) or "at least 4" in str(exc):
-            return None, ("的面只有不到 4 个点，围不成一个面", "has a ring of fewer than 4 points")
-        return None, (f"的几何图形无法识别（{_short(exc)[:60]}）", f"has a geometry that cannot be read ({_short(exc)[:60]})")
+            return None, t("read_feature_short_ring")
+        return None, t("read_feature_unreadable", detail=_short(exc)[:60])
     if geometry is None or geometry.is_empty:
-        return None, ("的几何图形是空的", "has an empty geometry")
+        return None, t("read_feature_empty")
     if not np.isfinite(shapely.get_coordinates(geometry)).all():
-        return None, ("的坐标不是有限数字", "has coordinates that are not finite numbers")
+        return None, t("read_feature_not_finite")
     return geometry, None
 
 

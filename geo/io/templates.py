@@ -13,18 +13,19 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.domain import vocab
+from geo.domain.labels import t
 from geo.io.export import to_csv_bytes, to_xlsx_bytes
 from geo.domain.schema import TABLES
 
-KIND_HELP = {"text": "文字", "int": "整数", "float": "数字", "date": "日期，如 2020-02-25"}
-
-
 def instructions(kind: str) -> pd.DataFrame:
-    """One row per column: header, required or not, what to write."""
+    """One row per column, in Chinese: header, required or not, what to write."""
     rows = []
     for col in TABLES[kind].columns:
-        what = (f"以下之一：{vocab.accepted_values(col.vocabulary)}" if col.vocabulary else KIND_HELP[col.kind])
-        rows.append({"列名": col.zh, "英文列名": col.name, "是否必填": "必填" if col.required else "选填", "填写要求": what})
+        what = (t("template_one_of", values=vocab.accepted(col.vocabulary)) if col.vocabulary
+                else t(f"template_kind_{col.kind}"))
+        rows.append({t("template_header", "zh"): col.zh, t("template_name", "zh"): col.name,
+                     t("template_required", "zh"): t("template_must" if col.required else "template_may", "zh"),
+                     t("template_what", "zh"): what.zh})
     return pd.DataFrame(rows)
 
 
@@ -34,4 +35,4 @@ def template_bytes(kind: str, fmt: str = "csv") -> bytes:
     empty = pd.DataFrame(columns=[col.zh for col in table.columns])
     if fmt == "csv":
         return to_csv_bytes(empty)
-    return to_xlsx_bytes(empty, sheet=table.zh, extra={"填写说明": instructions(kind)})
+    return to_xlsx_bytes(empty, sheet=table.zh, extra={t("template_sheet", "zh"): instructions(kind)})

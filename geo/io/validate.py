@@ -23,8 +23,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from geo.domain.labels import t
 from geo.domain.problems import Problem
 from geo.domain.schema import TABLES, Column
+from geo.domain.text import Text
 
 EARLIEST = "2000-01-01"
 
@@ -59,23 +61,15 @@ def schema_for(kind: str) -> pa.DataFrameSchema:
 _BUILT_IN = {"greater_than_or_equal_to": "not_negative", "less_than_or_equal_to": "not_absurd"}
 
 
-def _message(check: str, col: Column | None, header: str, value, key: str) -> tuple[str, str]:
+_RULES = ("not_nullable", "not_negative", "not_absurd", "not_future", "not_too_old", "multiple_fields_uniqueness")
+
+
+def _message(check: str, col: Column | None, header: str, value, key: str) -> Text:
     check = _BUILT_IN.get(check.split("(")[0], check)
-    if check == "not_nullable":
-        return f"“{header}”不能为空，请填写。", f"'{header}' must not be empty."
-    if check == "not_negative":
-        return f"“{header}”不能是负数（现为 {value}）。", f"'{header}' cannot be negative ({value})."
-    if check == "not_absurd":
-        return (f"“{header}”为 {value}，超出合理范围（不超过 {col.maximum:g}），请核对后重填。",
-                f"'{header}' is {value}, beyond a plausible {col.maximum:g}; check and correct it.")
-    if check == "not_future":
-        return f"日期 {value} 在未来，请核对。", f"The date {value} is in the future; check it."
-    if check == "not_too_old":
-        return f"日期 {value} 早于 2000 年，请核对。", f"The date {value} is before 2000; check it."
-    if check == "multiple_fields_uniqueness":
-        return (f"同一场所同一日期出现多次（{key}），只能保留一行：请删除重复行。",
-                f"The same place and date appear more than once ({key}); keep one row.")
-    return f"“{header}”不符合要求（{check}）。", f"'{header}' fails the check {check}."
+    if check not in _RULES:
+        return t("rule_other", header=header, check=check)
+    maximum = col.maximum if check == "not_absurd" else None
+    return t(f"rule_{check}", header=header, value=value, key=key, maximum=maximum)
 
 
 def validate(frame: pd.DataFrame, kind: str, header_of: dict[str, str], source: str) -> list[Problem]:
@@ -98,8 +92,8 @@ def validate(frame: pd.DataFrame, kind: str, header_of: dict[str, str], source: 
         header = header_of.get(column, col.zh)
         key = " / ".join(str(present.at[row, k]) for k in table.key) if row in present.index else ""
         value = present.at[row, column] if row in present.index else case.failure_case
-        zh, en = _message(str(case.check), col, header, value, key)
-        problems.append(Problem(source, row, header, None if pd.isna(value) else str(value), zh, en))
+        text = _message(str(case.check), col, header, value, key)
+        problems.append(Problem(source, row, header, None if pd.isna(value) else str(value), text))
     # one message per cell: the uniqueness check reports each key column of a duplicated row
     unique = {(p.row, p.column, p.zh): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.row or 0, p.column or ""))

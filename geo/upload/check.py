@@ -7,7 +7,7 @@ command they came from.
 
 Examples
 --------
->>> summarise_counts("compounds", added=2, changed=1)[0][0]
+>>> summarise_counts("compounds", added=2, changed=1)[0].zh
 '新增 2 个物业小区'
 """
 
@@ -26,10 +26,12 @@ from geo.store import backup
 from geo.io import datum_guess as crs
 from geo import store
 from geo.domain import kinds, vocab
+from geo.domain.labels import listing, t
 from geo.domain.per_value import member_of
 from geo.domain.problems import Problem
 from geo.io.read import decode, read_layer, read_table
 from geo.domain.schema import TABLES
+from geo.domain.text import Text, join
 from geo.analysis.views import Thresholds, supply_level
 
 
@@ -52,10 +54,10 @@ class Check:
     content: bytes
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
-    notices: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[Text] = field(default_factory=list)
     delta: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows new or changed
     fields: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per changed field
-    summary: list[tuple[str, str]] = field(default_factory=list)
+    summary: list[Text] = field(default_factory=list)
     datum: str | None = None
     present: list[str] | None = None  # columns the file had: the others keep their stored values
 
@@ -71,8 +73,8 @@ class Check:
         return sorted(set(self.delta[TABLES[self.kind].key[0]].dropna().astype(str)))
 
 
-def _file_problem(name: str, zh: str, en: str) -> Problem:
-    return Problem(name, None, None, None, zh, en)
+def _file_problem(name: str, text: Text) -> Problem:
+    return Problem(name, None, None, None, text)
 
 
 def _places(engine: Engine, kind: str) -> pd.DataFrame:
@@ -115,10 +117,8 @@ def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[s
         if not isinstance(value, str) or not value.strip():
             continue  # an empty id is already reported
         hints = suggest(value, None if pd.isna(name) else str(name), places)
-        hint_zh = f"是否为：{'、'.join(hints)}？" if hints else "请核对编号，或先上传该场所的图层。"
-        hint_en = f"Did you mean: {', '.join(hints)}?" if hints else "Check the id, or upload the place's layer first."
-        problems.append(Problem(source, int(row), header, value, f"编号 {value} 在地图上找不到。{hint_zh}",
-                                f"Id {value} matches no place on the map. {hint_en}"))
+        hint = t("check_did_you_mean", places=listing(hints)) if hints else t("check_no_suggestion")
+        problems.append(Problem(source, int(row), header, value, t("check_unknown_id", value=value, hint=hint)))
     return problems
 
 
@@ -136,7 +136,7 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None) -> tuple:
     frame, problems = read_layer(content, kind, name=file_name)
     repaired = dict(frame.attrs.get("repaired", {}))
-    notices: list[tuple[str, str]] = []
+    notices: list[Text] = []
     if problems and frame.empty:
         return frame, problems, notices, None
     try:
@@ -152,21 +152,18 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
         area=area, chosen=datum, source_name=file_name)
     problems += crs_problems
-    notices += [(n.zh, n.en) for n in crs_notices]
+    notices += crs_notices
     if resolved and not crs_problems:
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
     for fid, (number, reason) in repaired.items():
         problems.append(Problem(file_name, number, "geometry", fid,
-                                f"要素 {fid} 的图形无效（{reason}），如边界自相交。请在 GIS 软件中修复（如“修复几何”）后再上传。",
-                                f"Feature {fid} has an invalid geometry ({reason}), such as a self-intersection; "
-                                "repair it in the GIS software and upload again."))
+                                t("check_invalid_geometry", fid=fid, reason=reason)))
     wrong = ~frame.geometry.geom_type.isin(TABLES[kind].accepts)
     for number, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
         if wrong.iloc[number]:
-            expected = "点（Point）" if TABLES[kind].geometry == "Point" else "面（Polygon）"
-            problems.append(Problem(file_name, number + 1, "geometry", str(fid),
-                                    f"要素 {fid} 的图形是 {gtype}，{TABLES[kind].zh}应为{expected}。",
-                                    f"Feature {fid} is a {gtype}; {TABLES[kind].en} must be {expected}."))
+            expected = t("check_shape_point" if TABLES[kind].geometry == "Point" else "check_shape_polygon")
+            problems.append(Problem(file_name, number + 1, "geometry", str(fid), t(
+                "check_wrong_shape", fid=fid, gtype=gtype, table=TABLES[kind].text, expected=expected)))
     return frame, problems, notices, resolved
 
 
@@ -177,11 +174,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         raise ValueError(f"unknown table kind {kind!r}")
     if max_bytes is not None and len(content) > max_bytes:
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(
-            file_name, f"文件有 {len(content) / 1e6:.3g} MB，超过上限 {max_bytes / 1e6:.3g} MB。请拆分后分别上传。",
-            f"The file is {len(content) / 1e6:.3g} MB, over the {max_bytes / 1e6:.3g} MB limit; split it.")])
+            file_name, t("check_too_big", size=len(content) / 1e6, limit=max_bytes / 1e6))])
     if not content.strip():
-        return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, "文件是空的。",
-                                                                              "The file is empty.")])
+        return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, t("read_empty"))])
     resolved, present = None, None
     if TABLES[kind].geometry:
         frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum)
@@ -190,27 +185,27 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present)
     if frame.empty and not problems:
-        result.problems.append(_file_problem(file_name, "文件中没有数据行。", "The file has no data rows."))
+        result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
         result.summary = summarise(engine, kind, result, thresholds)
     return result
 
 
-def summarise_counts(kind: str, added: int, changed: int) -> list[tuple[str, str]]:
-    table = TABLES[kind]
-    unit = "个" if table.geometry else "行"
+def summarise_counts(kind: str, added: int, changed: int) -> list[Text]:
+    table = Text(TABLES[kind].zh, TABLES[kind].en.lower())
+    counted = "places" if TABLES[kind].geometry else "rows"
     lines = []
     if added:
-        lines.append((f"新增 {added} {unit}{table.zh}", f"{added} new {table.en.lower()}"))
+        lines.append(t(f"check_added_{counted}", count=added, table=table))
     if changed:
-        lines.append((f"{changed} {unit}{table.zh}有修改", f"{changed} {table.en.lower()} changed"))
+        lines.append(t(f"check_changed_{counted}", count=changed, table=table))
     if not lines:
-        lines.append(("与现有数据相同，没有变化。", "Identical to the stored data: nothing changes."))
+        lines.append(t("check_identical"))
     return lines
 
 
-def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -> list[tuple[str, str]]:
+def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -> list[Text]:
     """Plain lines such as '23 个小区封闭状态变化（其中 5 个转为全封闭）'."""
     delta = check.delta
     added = int((delta["_change"] == "added").sum()) if len(delta) else 0
@@ -223,17 +218,15 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
         before = store.latest_before(engine, kind, state, str(latest["date"].min()))  # what the upload changes from
         moved = latest.loc[latest[state] != before.reindex(latest.index), state]
         moved = moved[before.reindex(moved.index).notna()]
-        noun = ("个小区封闭状态变化", "compounds change closure status") if kind == "compound_status" else (
-            "个工地复工状态变化", "sites change resumption state")
         if len(moved):
-            parts = moved.value_counts()
-            detail_zh = "、".join(f"{n} 个转为{vocab.label(vocabulary, c, 'zh')}" for c, n in parts.items())
-            detail_en = ", ".join(f"{n} to {vocab.label(vocabulary, c, 'en').lower()}" for c, n in parts.items())
-            lines.append((f"{len(moved)} {noun[0]}（{detail_zh}）", f"{len(moved)} {noun[1]} ({detail_en})"))
+            states = {code: vocab.term(vocabulary, code) for code in moved.unique()}
+            detail = join((t("check_moved_to", count=n, state=Text(states[c].zh, states[c].en.lower()))
+                           for c, n in moved.value_counts().items()), t("list_separator"))
+            lines.append(t(f"check_moved_{vocabulary}", count=len(moved), detail=detail))
         if kind == "compound_status":
             fever = int(pd.to_numeric(latest["fever_reports"], errors="coerce").fillna(0).sum())
             if fever:
-                lines.append((f"报告发热 {fever} 人", f"{fever} fever reports"))
+                lines.append(t("check_fever", count=fever))
     if kind == "supplies" and len(delta):
         rows = check.frame
         use = pd.to_numeric(rows["daily_use"], errors="coerce").astype(float)
@@ -242,10 +235,9 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
                            index=rows.index)
         short = rows.loc[levels != "adequate", "place_id"].nunique()
         if short:
-            lines.append((f"{short} 个场所物资偏紧或告急", f"{short} places short of supplies"))
+            lines.append(t("check_short", count=short))
     if TABLES[kind].geometry and check.datum and check.datum != "wgs84":
-        lines.append((f"坐标已从 {crs.label_datum(check.datum, 'zh')} 转换为 WGS-84",
-                      f"Coordinates converted from {crs.label_datum(check.datum, 'en')} to WGS-84"))
+        lines.append(t("check_converted", datum=crs.datum_name(check.datum)))
     return lines
 
 
@@ -256,7 +248,7 @@ def commit(engine: Engine, check: Check, user: auth.User | None) -> store.Applie
         raise ValueError("a file with problems cannot be imported")
     backup.before_change(engine)
     return store.apply_rows(engine, check.kind, check.frame, user.name, "import", check.file_name, check.content,
-                            [list(line) for line in check.summary], rows_in_file=len(check.frame),
+                            check.summary, rows_in_file=len(check.frame),
                             present=check.present)
 
 
