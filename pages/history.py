@@ -1,7 +1,5 @@
 """History: trends by day, every stored version, its changes, its original file, and rollback."""
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +7,7 @@ from geo.accounts import auth
 from geo.accounts.auth import format_time
 from geo.domain.labels import t
 from geo.domain.schema import TABLES
-from geo.store import NothingToRollBack, history, original_file, version_changes
+from geo.store import NothingToRollBack, history, original_file, summary_lines, version_changes
 from geo.analysis.trends import daily_figures
 from geo.upload.check import rollback_to
 from ui.login import require_role
@@ -38,15 +36,14 @@ st.subheader(t("history_versions", lg), anchor=False)
 versions = history(engine())
 table = pd.DataFrame({
     t("col_version", lg): versions["id"],
-    t("col_table", lg): [TABLES[k].zh if lg == "zh" else TABLES[k].en for k in versions["kind"]],
+    t("col_table", lg): [TABLES[k].label(lg) for k in versions["kind"]],
     t("col_action", lg): [t(f"action_{a}", lg) for a in versions["action"]],
     t("col_time", lg): [format_time(None if pd.isna(v) else pd.Timestamp(v).to_pydatetime()) for v in versions["created_at"]],
     t("col_user", lg): versions["user_name"],
     t("col_file", lg): versions["file_name"].fillna(""),
     t("col_added", lg): versions["rows_added"], t("col_changed", lg): versions["rows_changed"],
     t("col_removed", lg): versions["rows_removed"],
-    t("col_summary", lg): ["；".join(line[0 if lg == "zh" else 1] for line in json.loads(s or "[]"))
-                           for s in versions["summary"]],
+    t("col_summary", lg): ["；".join(line.pick(lg) for line in summary_lines(s)) for s in versions["summary"]],
 })
 st.dataframe(table, hide_index=True, width="stretch")
 

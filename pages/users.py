@@ -90,8 +90,7 @@ def show_outcome(form: str) -> None:
     done = st.session_state.get(DONE)
     if done and form == "top":
         key, values = done
-        st.success(plain(t(key, lg, **{k: t(v, lg) if isinstance(v, auth.Label) else v
-                                       for k, v in values.items()})))
+        st.success(plain(t(key, lg, **values)))
         del st.session_state[DONE]
 
 

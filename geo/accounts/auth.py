@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from geo.domain.labels import t
+from geo.domain.text import Text
 from geo.store.tables import MAX_NAME, users
 
 ROLES = ("viewer", "staff", "admin")
@@ -125,24 +126,19 @@ class Session:
 class Refusal(Exception):
     """An error with a message in Chinese and English, built from a key of :mod:`geo.domain.labels`.
 
-    Values of type :class:`Label` are label keys themselves, translated with the message.
-    ``str(error)`` is the Chinese message.
+    A value that is a :class:`~geo.domain.text.Text` (a role, an action) is filled in
+    each language in that language. ``str(error)`` is the Chinese message.
     """
 
     def __init__(self, key: str, **values):
         self.key = key
         self.values = values
-        super().__init__(self.message("zh"))
+        self.text = t(key, **values)
+        super().__init__(self.text.zh)
 
     def message(self, lang: str = "zh") -> str:
         """The message in ``lang`` ('zh' or 'en')."""
-        filled = {name: t(value, lang) if isinstance(value, Label) else value
-                  for name, value in self.values.items()}
-        return t(self.key, lang, **filled)
-
-
-class Label(str):
-    """A label key given as a value of a :class:`Refusal`, to be translated with it."""
+        return self.text.pick(lang)
 
 
 class PermissionDenied(Refusal, PermissionError):
@@ -166,9 +162,9 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def describe_role(role: str) -> Label:
-    """The label key of ``role``, for :func:`geo.domain.labels.t` or a :class:`Refusal` value."""
-    return Label(f"auth_role_{role}")
+def describe_role(role: str) -> Text:
+    """The name of ``role`` in both languages, for a value of :func:`geo.domain.labels.t` or a :class:`Refusal`."""
+    return t(f"auth_role_{role}")
 
 
 def can(user: User | None, action: str, require_login: bool = False) -> bool:
@@ -209,8 +205,8 @@ def require(user: User | None, action: str, require_login: bool = False) -> None
     if can(user, action, require_login):
         return
     if user is None:
-        raise PermissionDenied("auth_login_needed", action=Label(f"auth_action_{action}"))
-    raise PermissionDenied("auth_denied", action=Label(f"auth_action_{action}"), role=describe_role(user.role))
+        raise PermissionDenied("auth_login_needed", action=t(f"auth_action_{action}"))
+    raise PermissionDenied("auth_denied", action=t(f"auth_action_{action}"), role=describe_role(user.role))
 
 
 # --- checks on input -------------------------------------------------------------------------

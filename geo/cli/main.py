@@ -19,7 +19,9 @@ from sqlalchemy.exc import DBAPIError
 from geo.accounts.auth import PermissionDenied, find_user
 from geo.cli import move, users
 from geo.demo import write_city
+from geo.domain.labels import t
 from geo.domain.schema import TABLES
+from geo.domain.text import Text, join
 from geo.io.datum_guess import DATUMS
 from geo.io.templates import template_bytes
 from geo.settings import load
@@ -57,7 +59,7 @@ def _run_check(args: argparse.Namespace):
     try:
         content = path.read_bytes()
     except OSError as exc:
-        print(f"无法打开文件 / cannot open the file: {exc}", file=sys.stderr)
+        print(f"{t('cli_cannot_open').both()}: {exc}", file=sys.stderr)
         return None
     max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
@@ -75,17 +77,22 @@ def _report(check, as_json: bool) -> None:
             "changed_ids": check.changed_ids,
         }, ensure_ascii=False, indent=2))
         return
-    print(f"{check.file_name}: {len(check.frame)} 行 / rows")
+    print(f"{check.file_name}: {len(check.frame)} {t('cli_rows').both()}")
     for zh, en in check.notices:
-        print(f"  提示 / note: {zh} ({en})")
+        print(f"  {t('cli_note').both()}: {zh} ({en})")
     for p in check.problems:
-        where = "、".join(part for part in (f"第 {p.row} 行" if p.row else "", f"列“{p.column}”" if p.column else "")
-                         if part) or "整个文件"
-        print(f"  错误 / error: {where}：{p.zh}")
+        print(f"  {t('cli_error').both()}: {_where(p).zh}：{p.zh}")
     if check.ok:
         for zh, en in check.summary:
-            print(f"  将会 / would: {zh} ({en})")
-    print("可以导入 / valid" if check.ok else f"共 {len(check.problems)} 个问题，未导入 / invalid")
+            print(f"  {t('cli_would').both()}: {zh} ({en})")
+    print((t("cli_valid") if check.ok else t("cli_invalid", count=len(check.problems))).both())
+
+
+def _where(problem) -> Text:
+    """Where a problem is: its row and column, or the whole file."""
+    parts = ([t("cli_row", row=problem.row)] if problem.row else []) + (
+        [t("cli_column", column=problem.column)] if problem.column else [])
+    return join(parts, t("list_separator")) if parts else t("cli_whole_file")
 
 
 def _exit_code(check) -> int:
@@ -104,7 +111,7 @@ def _check(args: argparse.Namespace) -> int:
 def _acting_user(name: str):
     user = find_user(_engine(), name)
     if user is None:
-        print(f"没有用户 {name}（先用 python -m geo user add 创建）/ no user {name}", file=sys.stderr)
+        print(t("cli_no_user", name=name).both("/ "), file=sys.stderr)
     return user
 
 
@@ -121,10 +128,9 @@ def _import(args: argparse.Namespace) -> int:
     try:
         applied = commit(_engine(), check, user)
     except PermissionDenied as exc:
-        print(f"{exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        print(exc.text.both(), file=sys.stderr)
         return 1
-    print(f"已导入为版本 {applied.version} / imported as version {applied.version}: "
-          f"+{applied.added} ~{applied.changed}")
+    print(f"{t('cli_imported', version=applied.version).both()}: +{applied.added} ~{applied.changed}")
     return 0
 
 
@@ -145,16 +151,15 @@ def _rollback(args: argparse.Namespace) -> int:
     try:
         applied = rollback_to(_engine(), args.version, user)
     except PermissionDenied as exc:
-        print(f"{exc.message('zh')} / {exc.message('en')}", file=sys.stderr)
+        print(exc.text.both(), file=sys.stderr)
         return 1
     except NothingToRollBack as exc:
-        print(f"{exc.message('zh')} / {exc.message('en')}")
+        print(exc.text.both())
         return 0
     except LookupError:
-        print(f"没有版本 {args.version} / no version {args.version}", file=sys.stderr)
+        print(t("cli_no_version", version=args.version).both(), file=sys.stderr)
         return 1
-    print(f"已回退，新版本 {applied.version} / rolled back as version {applied.version}: "
-          f"+{applied.added} -{applied.removed}")
+    print(f"{t('cli_rolled_back', version=applied.version).both()}: +{applied.added} -{applied.removed}")
     return 0
 
 
@@ -163,8 +168,7 @@ def _restore(args: argparse.Namespace) -> int:
     url = load().database_url  # not opened: the store may be the damaged thing
     path = store_file(url)
     if path is None:
-        print("只有 SQLite 存储可以这样恢复（PostgreSQL 请用 pg_restore）/ only an SQLite store can be "
-              "restored this way (use pg_restore for PostgreSQL)", file=sys.stderr)
+        print(t("cli_restore_sqlite_only").both("/ "), file=sys.stderr)
         return 1
     if args.backup is None:
         for found in backups(backup_folder(url)):
@@ -173,10 +177,9 @@ def _restore(args: argparse.Namespace) -> int:
     try:
         kept = restore(Path(args.backup), path)
     except (OSError, ValueError, sqlite3.Error) as exc:
-        print(f"无法恢复 / cannot restore: {exc}", file=sys.stderr)
+        print(f"{t('cli_cannot_restore').both()}: {exc}", file=sys.stderr)
         return 1
-    print(f"已从 {args.backup} 恢复 / restored" + (f"；原存储保存在 {kept} / the replaced store is kept in {kept}"
-                                                    if kept else ""))
+    print(t("cli_restored", backup=args.backup).both() + (t("cli_kept", kept=kept).both() if kept else ""))
     return 0
 
 
@@ -238,8 +241,4 @@ def main(argv: list[str] | None = None) -> int:
 def store_problem(exc: Exception) -> str:
     """What to tell someone whose command met a store that cannot be read or written."""
     detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-    return (f"数据存储无法读取或写入（{detail}）：可能被其他程序锁定、只读或已损坏，未做任何更改。"
-            f"稍后重试；若已损坏，用 python -m geo restore 列出并恢复自动备份（见 README）。\n"
-            f"The store cannot be read or written ({detail}): locked, read-only or damaged; nothing was changed. "
-            f"Try again later; if it is damaged, python -m geo restore lists and restores the automatic backups.")
-
+    return t("cli_store_problem", detail=detail).both("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from geo.domain.labels import t
 from geo.settings import load
 from geo.store.engine import connect
 from geo.store.move import TargetNotEmpty, move_store
@@ -15,11 +16,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         counts = move_store(connect(source_url), connect(args.to))
     except TargetNotEmpty as exc:
-        print(f"目标数据库不是空的 / {exc}", file=sys.stderr)
+        print(exc.text.both(), file=sys.stderr)
         return 1
     for name, count in counts.items():
         print(f"{name}\t{count}")
-    print(f"已迁移 / moved: {sum(counts.values())} rows; set CMDMAP_DATABASE_URL to the new URL")
+    print(t("cli_moved", count=sum(counts.values())).both())
     return 0
 
 

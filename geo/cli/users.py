@@ -18,6 +18,7 @@ import sys
 
 from geo.accounts import auth
 from geo.domain.labels import t
+from geo.domain.text import Text
 from geo.store.engine import connect
 from geo.settings import load
 
@@ -62,12 +63,12 @@ def open_engine():
 
 def say(key: str, stream=None, **values) -> None:
     """Print the label ``key`` in Chinese, then in English."""
-    print(f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}", file=stream or sys.stdout)
+    print(t(key, **values).both(), file=stream or sys.stdout)
 
 
 def refuse(error: auth.Refusal) -> int:
     """Print a refusal to standard error; return exit code 1."""
-    print(f"{error.message('zh')} / {error.message('en')}", file=sys.stderr)
+    print(error.text.both(), file=sys.stderr)
     return 1
 
 
@@ -75,8 +76,8 @@ def read_password(args: argparse.Namespace) -> str:
     """The password from standard input (``--password-stdin``) or typed twice; AccountError when they differ."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"{t('auth_password', 'zh')} / {t('auth_password', 'en')}: ")
-    second = getpass.getpass(f"{t('auth_password_again', 'zh')} / {t('auth_password_again', 'en')}: ")
+    first = getpass.getpass(f"{t('auth_password').both()}: ")
+    second = getpass.getpass(f"{t('auth_password_again').both()}: ")
     if first != second:
         raise auth.AccountError("auth_password_mismatch")
     return first
@@ -85,9 +86,15 @@ def read_password(args: argparse.Namespace) -> str:
 def parse_role(text: str) -> str:
     """A role code from a code or its Chinese or English label (``管理员`` → ``admin``)."""
     for role in auth.ROLES:
-        if text.strip().casefold() in {role, t(f"auth_role_{role}", "zh"), t(f"auth_role_{role}", "en").casefold()}:
+        label = auth.describe_role(role)
+        if text.strip().casefold() in {role, label.zh, label.en.casefold()}:
             return role
     return text
+
+
+def _role_and_code(role: str) -> Text:
+    """The role's Chinese name, and in English the code that is typed on the command line."""
+    return Text(auth.describe_role(role).zh, role)
 
 
 def add_account(args: argparse.Namespace) -> int:
@@ -101,8 +108,7 @@ def add_account(args: argparse.Namespace) -> int:
         user = auth.add_user(auth.SYSTEM, engine, name, role, read_password(args))
     except auth.Refusal as error:
         return refuse(error)
-    print(f"{t('auth_done_added', 'zh', name=user.name, role=t(f'auth_role_{role}', 'zh'))} / "
-          f"{t('auth_done_added', 'en', name=user.name, role=role)}")
+    print(t("auth_done_added", name=user.name, role=_role_and_code(role)).both())
     return 0
 
 
@@ -112,15 +118,15 @@ def list_accounts(args: argparse.Namespace) -> int:
         say("auth_no_users")
         return 0
     header = ("auth_col_name", "auth_col_role", "auth_col_disabled", "auth_col_created", "auth_col_last_login")
-    print("\t".join(f"{t(key, 'zh')}/{t(key, 'en')}" for key in header))
+    print("\t".join(t(key).both("/") for key in header))
     for account in accounts:
         state = "auth_state_disabled" if account.disabled else "auth_state_active"
         print("\t".join([
             account.name,
-            f"{t(f'auth_role_{account.role}', 'zh')}/{account.role}",
-            f"{t(state, 'zh')}/{t(state, 'en')}",
+            _role_and_code(account.role).both("/"),
+            t(state).both("/"),
             auth.format_time(account.created_at),
-            auth.format_time(account.last_login) if account.last_login else f"{t('auth_never', 'zh')}/{t('auth_never', 'en')}",
+            auth.format_time(account.last_login) if account.last_login else t("auth_never").both("/"),
         ]))
     return 0
 
@@ -143,8 +149,7 @@ def change_role(args: argparse.Namespace) -> int:
         auth.set_role(auth.SYSTEM, open_engine(), args.name, role)
     except auth.Refusal as error:
         return refuse(error)
-    print(f"{t('auth_done_role', 'zh', name=args.name, role=t(f'auth_role_{role}', 'zh'))} / "
-          f"{t('auth_done_role', 'en', name=args.name, role=role)}")
+    print(t("auth_done_role", name=args.name, role=_role_and_code(role)).both())
     return 0
 
 

@@ -13,10 +13,11 @@ from geo.store.rows import current, latest_before, newest_report_date, place_ids
 from geo.store.seed import SYSTEM_USER, open_store, seed_from_folder
 from geo.store.tables import KINDS, ROWS
 from geo.store.versions import (Applied, NothingToRollBack, apply_rows, history, newest_version, newest_version_time,
-                                original_file, preview, rollback, version_changes)
+                                original_file, preview, rollback, summary_json, summary_lines,
+                                version_changes)
 
 __all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NothingToRollBack", "apply_rows", "connect",
            "current", "diff_rows", "history", "keep_absent_columns", "latest_before", "load_store",
            "lock_for_writing", "newest_report_date", "newest_version", "newest_version_time", "open_store",
            "original_file", "place_ids", "place_names", "preview", "rollback", "seed_from_folder",
-           "version_changes"]
+           "summary_json", "summary_lines", "version_changes"]

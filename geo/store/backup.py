@@ -23,6 +23,7 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
+from geo.domain.labels import t
 from geo.settings import load
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ def restore(backup: Path, store: Path) -> Path | None:
     """
     with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as check:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise ValueError(f"{backup} is damaged / 备份文件已损坏")
+            damaged = t("version_backup_damaged", backup=backup)
+            raise ValueError(f"{damaged.en} / {damaged.zh}")
     check.close()
     kept = None
     if store.exists():

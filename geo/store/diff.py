@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.domain.labels import t
 from geo.domain.per_value import apply_distinct
 from geo.domain.schema import TABLES
 from geo.store.rows import payload_columns
@@ -121,7 +122,9 @@ def _changed_fields(differs: pd.DataFrame, before: pd.DataFrame, after: pd.DataF
     fields = []
     for row, column in zip(rows.tolist(), columns.tolist()):
         field = differs.columns[column]
-        b, a = ("（旧图形）", "（新图形）") if field == "geometry" else (before_text[row, column], after_text[row, column])
+        # a shape's change is stored as words, in Chinese (as the change log always has been)
+        b, a = ((t("version_old_shape", "zh"), t("version_new_shape", "zh")) if field == "geometry"
+                else (before_text[row, column], after_text[row, column]))
         fields.append({"change": "changed", "key": shown[row], "field": field, "before": b, "after": a,
                        "place": places[row]})
     return fields

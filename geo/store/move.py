@@ -28,6 +28,8 @@ import datetime
 from sqlalchemy import DateTime, Integer, func, insert, select
 from sqlalchemy.engine import Engine
 
+from geo.domain.labels import t
+from geo.domain.text import Text
 from geo.store.engine import lock_for_writing
 from geo.store.tables import metadata
 
@@ -36,6 +38,10 @@ CHUNK = 2000  # rows per insert: bounded memory for large stores
 
 class TargetNotEmpty(RuntimeError):
     """The target database already holds a store: moving would mix two histories."""
+
+    def __init__(self, text: Text):
+        super().__init__(text.en)
+        self.text = text
 
 
 def _tables():
@@ -60,7 +66,7 @@ def move_store(source: Engine, target: Engine) -> dict[str, int]:
         lock_for_writing(dst)
         for table in tables:
             if dst.execute(select(func.count()).select_from(table)).scalar_one():
-                raise TargetNotEmpty(f"the target already has rows in {table.name}: move into an empty database")
+                raise TargetNotEmpty(t("version_target_not_empty", table=table.name))
         for table in tables:
             order = list(table.primary_key.columns)
             result = src.execution_options(stream_results=True).execute(select(table).order_by(*order))

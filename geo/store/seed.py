@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from geo.domain.labels import t
 from geo.domain.schema import TABLES, layer_tables, report_tables
 from geo.io.read import read_layer, read_table
 from geo.store.engine import connect
@@ -46,9 +47,9 @@ def seed_from_folder(engine: Engine, data_dir: str | Path) -> bool:
         else:
             reading = read_table(content, kind, name=path.name)
             frame, problems = reading.frame, reading.problems
-        summary = [[f"初始数据：{len(frame)} 行", f"Initial data: {len(frame)} rows"]]
+        summary = [t("version_seeded", count=len(frame))]
         if problems:
-            summary.append([f"{len(problems)} 行有问题未导入", f"{len(problems)} rows with problems not imported"])
+            summary.append(t("version_seed_problems", count=len(problems)))
         apply_rows(engine, kind, frame, SYSTEM_USER, "seed", path.name, content, summary, rows_in_file=len(frame))
     return True
 

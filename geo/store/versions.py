@@ -29,8 +29,10 @@ import pandas as pd
 from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
-from geo.domain.schema import TABLES
+from geo.domain.labels import t
 from geo.domain.per_value import member_of
+from geo.domain.schema import TABLES
+from geo.domain.text import Text
 from geo.store.diff import diff_rows, key_text, keep_absent_columns, place_column, place_texts, signatures
 from geo.store.engine import lock_for_writing
 from geo.store.rows import alive_at, from_records, payload_columns, records
@@ -44,10 +46,30 @@ class NothingToRollBack(ValueError):
         super().__init__(f"the table is already as it was after version {version}")
         self.version = version
 
+    @property
+    def text(self) -> Text:
+        return t("version_nothing_to_roll_back", version=self.version)
+
     def message(self, lang: str = "zh") -> str:
-        if lang == "zh":
-            return f"数据已与版本 {self.version} 之后相同，无需回退。"
-        return f"The table is already as it was after version {self.version}; nothing to roll back."
+        return self.text.pick(lang)
+
+
+def summary_json(lines: list[Text]) -> str:
+    """A version's summary lines as stored: a JSON list of [zh, en] pairs.
+
+    >>> summary_json([Text("回退到版本 3", "Rolled back to version 3")])
+    '[["回退到版本 3", "Rolled back to version 3"]]'
+    """
+    return json.dumps([list(line) for line in lines], ensure_ascii=False)
+
+
+def summary_lines(stored: str | None) -> list[Text]:
+    """The summary lines of a version, read back from :func:`summary_json` (None or empty: no lines).
+
+    >>> summary_lines('[["回退到版本 3", "Rolled back to version 3"]]')[0].pick("en")
+    'Rolled back to version 3'
+    """
+    return [Text(*line) for line in json.loads(stored or "[]")]
 
 
 @dataclass(frozen=True)
@@ -157,7 +179,7 @@ def preview(engine: Engine, kind: str, incoming: pd.DataFrame,
 
 
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
-               file_name: str | None = None, content: bytes | None = None, summary: list | None = None,
+               file_name: str | None = None, content: bytes | None = None, summary: list[Text] | None = None,
                rows_in_file: int | None = None, present: list[str] | None = None) -> Applied:
     """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing.
 
@@ -172,7 +194,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
             kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),
             rows_in_file=len(incoming) if rows_in_file is None else rows_in_file,
-            summary=json.dumps(summary or [], ensure_ascii=False),
+            summary=summary_json(summary or []),
         )).inserted_primary_key[0]
         replaced = [int(r) for r in delta["_row_id"].dropna()] if len(delta) else []
         for start in range(0, len(replaced), 500):
@@ -207,7 +229,7 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
         version = conn.execute(insert(versions).values(
             kind=kind, action="rollback", created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, target_version=target, rows_added=len(revive), rows_removed=len(retire),
-            summary=json.dumps([[f"回退到版本 {target}", f"Rolled back to version {target}"]], ensure_ascii=False),
+            summary=summary_json([t("version_rolled_back", version=target)]),
         )).inserted_primary_key[0]
         for start in range(0, len(retire), 500):
             conn.execute(update(rows).where(rows.c.row_id.in_(retire[start:start + 500])).values(removed_in=version))
