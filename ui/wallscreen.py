@@ -19,6 +19,7 @@ from geo.analysis.attention import attention_items
 from geo.analysis.kpi import Kpi, compute_kpis
 from geo.domain import kinds
 from geo.domain.labels import t
+from geo.domain.text import Text
 from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outline_layer
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
@@ -91,7 +92,7 @@ class Snapshot:
     layer: Layer
     legend: Legend
     attention: pd.DataFrame
-    banners: list[tuple[str, str, str]]
+    banners: list[tuple[str, Text]]
     read_at: dt.datetime
     bounds: tuple
     zones: object = field(repr=False, default=None)
@@ -152,8 +153,8 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
         parts.append(f'<span class="wall-view">{escape(t(kinds.kind(snapshot.view).title, lg))}</span>')
     parts.append("</div>")
     if snapshot is not None:
-        for level, zh, en in snapshot.banners:
-            parts.append(f'<div class="wall-banner {escape(level)}">{escape(zh if lg == "zh" else en)}</div>')
+        for level, text in snapshot.banners:
+            parts.append(f'<div class="wall-banner {escape(level)}">{escape(text.pick(lg))}</div>')
     if error:
         parts.append(f'<div class="wall-banner error">{escape(t("wall_error", lg, error=error))}</div>')
     st.markdown("".join(parts), unsafe_allow_html=True)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from geo.domain.kinds import wall_views
+from geo.domain.labels import t
+from geo.domain.text import Text
 
 
 def pick_view(now: float, rotate_seconds: float, pinned: str | None) -> str:
@@ -28,8 +30,8 @@ def pick_view(now: float, rotate_seconds: float, pinned: str | None) -> str:
 
 
 def banners(latest_date: str | None, last_update: dt.datetime | None, now: dt.datetime, stale_hours: float,
-            missing: int, total: int) -> list[tuple[str, str, str]]:
-    """Warnings for the top of the wall, as (level, zh, en): stale data, incomplete reports.
+            missing: int, total: int) -> list[tuple[str, Text]]:
+    """Warnings for the top of the wall, as (level, text): stale data, incomplete reports.
 
     >>> now = dt.datetime(2020, 2, 26, 9, 0, tzinfo=dt.timezone.utc)
     >>> [b[0] for b in banners("2020-02-25", now - dt.timedelta(hours=30), now, 24, 3, 200)]
@@ -37,14 +39,12 @@ def banners(latest_date: str | None, last_update: dt.datetime | None, now: dt.da
     """
     found = []
     if latest_date is None:
-        return [("stale", "暂无日报数据。", "No daily reports yet.")]
+        return [("stale", t("wall_no_reports"))]
     if last_update is not None and (now - last_update).total_seconds() > stale_hours * 3600:
         hours = int((now - last_update).total_seconds() // 3600)
-        found.append(("stale", f"数据已 {hours} 小时未更新，请核实上报情况。",
-                      f"No new data for {hours} hours; check the reporting."))
+        found.append(("stale", t("wall_stale", hours=hours)))
     if missing:
-        found.append(("incomplete", f"{latest_date} 日报尚不完整：{missing}/{total} 个场所未报告。",
-                      f"Reports of {latest_date} are incomplete: {missing} of {total} places have not reported."))
+        found.append(("incomplete", t("wall_incomplete", date=latest_date, missing=missing, total=total)))
     return found
 
 
