@@ -1,5 +1,6 @@
 """The command line: templates."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,3 +19,39 @@ def test_unknown_kind_is_refused_with_usage():
     result = subprocess.run([sys.executable, "-m", "geo", "template", "nope"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_check_reports_in_both_languages_line_by_line(tmp_path):
+    """The lines of ``check``, as staff read them (each sentence comes from the catalogue, composed here)."""
+    from tests.conftest import write_tiny_city
+
+    city = write_tiny_city(tmp_path / "city")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,关门\n0599,2020-02-26,全封闭\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("小区编号,日期,封闭状态,今日发热人数\n0501,2020-02-26,全封闭,2\n\n", encoding="utf-8")
+    env = {**os.environ, "CMDMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}",
+           "CMDMAP_DATA_DIR": str(city)}
+
+    def check(path):
+        return subprocess.run([sys.executable, "-m", "geo", "check", "compound_status", str(path)], cwd=ROOT,
+                              env=env, capture_output=True, text=True)
+
+    refused = check(bad)
+    assert refused.returncode == 1 and refused.stdout.splitlines() == [
+        "bad.csv: 2 行 / rows",
+        "  错误 / error: 第 2 行、列“封闭状态”：“关门”无法识别，应为未封闭/封闭管理/全封闭。",
+        "  错误 / error: 第 3 行、列“小区编号”：编号 0599 在地图上找不到。请核对编号，或先上传该场所的图层。",
+        "共 2 个问题，未导入 / invalid",
+    ]
+    accepted = check(good)
+    assert accepted.returncode == 0 and accepted.stdout.splitlines() == [
+        "good.csv: 1 行 / rows",
+        "  提示 / note: 忽略了 1 个空行。 (1 blank rows ignored.)",
+        "  将会 / would: 新增 1 行小区日报 (1 new compound daily report)",
+        "  将会 / would: 1 个小区封闭状态变化（1 个转为全封闭） (1 compounds change closure status (1 to sealed))",
+        "  将会 / would: 报告发热 2 人 (2 fever reports)",
+        "可以导入 / valid",
+    ]
+    missing = check(tmp_path / "nope.csv")
+    assert missing.returncode == 2 and missing.stderr.startswith("无法打开文件 / cannot open the file: ")
