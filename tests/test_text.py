@@ -86,7 +86,7 @@ _CHOICE = re.compile(r"""(==|!=)\s*["'](zh|en)["']|["'](zh|en)["']\s*(==|!=)""")
 def test_only_text_pick_chooses_a_language():
     found = [f"{path.relative_to(ROOT)}: {line.strip()}"
              for path in SOURCES for line in path.read_text(encoding="utf-8").splitlines() if _CHOICE.search(line)]
-    assert found == ['geo/domain/text.py: return self.zh if lang == "zh" else self.en'], "\n".join(found)
+    assert found == ['geo/domain/text.py: chosen = self.zh if lang == "zh" else self.en'], "\n".join(found)
 
 
 def test_the_choice_test_would_catch_the_old_ways():

@@ -280,8 +280,8 @@ def t(key: str, lang: str | None = None, /, **values) -> Text | str:
     A value that is itself a :class:`~geo.domain.text.Text` (a role, a datum, a table's
     name) is filled in each language in that language.
     """
-    text = Text(*CATALOGUE[key]).fill(**values)
-    return text if lang is None else text.pick(lang)
+    text = Text(*CATALOGUE[key])
+    return text.fill(**values) if lang is None else text.pick(lang, **values)
 
 
 def listing(items) -> Text:

@@ -33,13 +33,21 @@ class Text(NamedTuple):
     zh: str
     en: str
 
-    def pick(self, lang: str = "zh") -> str:
-        """The sentence in ``lang`` ('zh' or 'en'): the only choice of a language in the code base.
+    def pick(self, lang: str = "zh", /, **values) -> str:
+        """The sentence in ``lang`` ('zh' or 'en'), its ``{names}`` filled in: the only choice of a language.
+
+        A :class:`Text` value is filled in ``lang`` too.
 
         >>> Text("全封闭", "Sealed").pick("en")
         'Sealed'
+        >>> Text("{state}：{count} 个", "{state}: {count}").pick("en", state=Text("全封闭", "Sealed"), count=3)
+        'Sealed: 3'
         """
-        return self.zh if lang == "zh" else self.en
+        chosen = self.zh if lang == "zh" else self.en
+        if not values:
+            return chosen
+        return chosen.format(**{name: value.pick(lang) if isinstance(value, Text) else value
+                                for name, value in values.items()})
 
     def fill(self, **values) -> Text:
         """Both languages with their ``{names}`` filled in; a :class:`Text` value is filled in its own language.
