@@ -127,3 +127,12 @@ def test_summaries_are_stored_as_zh_en_pairs_and_old_ones_still_read():
     written_before = '[["初始数据：10 行", "Initial data: 10 rows"]]'  # as stores written before Text hold it
     assert [line.pick("en") for line in summary_lines(written_before)] == ["Initial data: 10 rows"]
     assert summary_lines(None) == summary_lines("") == []
+
+
+def test_the_labels_a_registered_kind_brings_are_found():
+    LABELS["page_throwaway"] = ("临时", "Throw-away")  # as geo.domain.kinds.register adds a kind's texts
+    try:
+        assert t("page_throwaway", "en") == "Throw-away" and "page_throwaway" in CATALOGUE
+    finally:
+        del LABELS["page_throwaway"]
+    assert "page_throwaway" not in CATALOGUE
