@@ -19,10 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-#: The languages every sentence is written in; the first is the default.
-LANGUAGES = ("zh", "en")
-
-
 class Text(NamedTuple):
     """One sentence (or label) in Chinese and English.
 
@@ -56,11 +52,7 @@ class Text(NamedTuple):
         >>> Text("您的角色（{role}）", "Your role ({role})").fill(role=role)
         Text(zh='您的角色（管理员）', en='Your role (Administrator)')
         """
-        if not values:
-            return self
-        zh = {name: value.zh if isinstance(value, Text) else value for name, value in values.items()}
-        en = {name: value.en if isinstance(value, Text) else value for name, value in values.items()}
-        return Text(self.zh.format(**zh), self.en.format(**en))
+        return Text(self.pick("zh", **values), self.pick("en", **values)) if values else self
 
     def both(self, between: str = " / ") -> str:
         """Chinese, then English, for output that shows both (the command line).
