@@ -5,11 +5,10 @@ from functools import partial
 import streamlit as st
 
 from geo.accounts import auth
-from geo.domain import kinds
-from geo.domain.labels import t
+from geo.domain import kinds, t
+from ui.data import STORE_ERRORS, store_error_text
 from ui.login import current_user, gate, login_sidebar
 from ui.placepage import render_place_page
-from ui.data import STORE_ERRORS, store_error_text
 from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 

@@ -62,9 +62,9 @@ def peak_mib() -> float:
 
 
 def _latest_view(url: str):
+    from geo.analysis.views import compound_view, report_dates
     from geo.store.dataset import load_store
     from geo.store.engine import connect
-    from geo.analysis.views import compound_view, report_dates
 
     ds = load_store(connect(url))
     date = report_dates(ds)[-1]
@@ -103,8 +103,8 @@ def worker_explore(url: str, html_path: str) -> dict:
 
 def worker_ours(url: str) -> dict:
     """The product's compounds map from the same view, nothing cached: pack, layer, base map and update."""
-    from geo.maps.layers import category_legend, compound_layer, zone_outline_layer
     from geo.maps import Source, base_map, map_update
+    from geo.maps.layers import category_legend, compound_layer, zone_outline_layer
     from geo.maps.pack import compressed, pack_places
     from geo.settings import Settings
 
@@ -161,8 +161,8 @@ def worker_rerun(url: str, city: str) -> dict:
 def worker_import(url: str, rows_out: str) -> dict:
     """Check and store a compound status table with one row per compound, for the day after the last."""
     from geo.accounts import auth
-    from geo.upload import check as upload
     from geo.store.engine import connect
+    from geo.upload import check as upload
     from tests.uploads import next_day_report
 
     engine = connect(url)

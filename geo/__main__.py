@@ -2,6 +2,6 @@
 
 import sys
 
-from geo.cli.main import main
+from geo.cli import main
 
 sys.exit(main())

@@ -3,16 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from geo.accounts import auth
-from geo.accounts.auth import format_time
-from geo.domain.labels import t
-from geo.domain.schema import TABLES
+from geo.accounts import auth, format_time
+from geo.analysis import daily_figures
+from geo.domain import TABLES, t
 from geo.store import NothingToRollBack, history, original_file, summary_lines, version_changes
-from geo.analysis.trends import daily_figures
-from geo.upload.check import rollback_to
-from ui.login import require_role
+from geo.upload import rollback_to
 from ui.cache import dataset
 from ui.data import engine
+from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, thresholds
 from ui.uploadview import changes_table

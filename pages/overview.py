@@ -2,18 +2,15 @@
 
 import streamlit as st
 
-from geo.analysis.filters import apply_filters, place_key
-from geo.analysis.kpi import compute_kpis
-from geo.domain import kinds
-from geo.domain.labels import t
+from geo.analysis import apply_filters, compute_kpis, details, place_key
+from geo.domain import kinds, t
 from geo.maps import initial_bounds
 from geo.maps.layers import kind_legend, layer_of, zone_outline_layer
-from geo.analysis.display import details
 from ui.cache import dataset, home_bounds, view
-from ui.navigation import require_navigation
-from ui.settings import lang, thresholds
 from ui.filterbar import sidebar_filters
 from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.navigation import require_navigation
+from ui.settings import lang, thresholds
 
 require_navigation()
 lg = lang()

@@ -4,13 +4,12 @@ import hashlib
 
 import streamlit as st
 
+from geo.domain import TABLES, t
 from geo.io import datum_guess as crs
-from geo.domain.labels import t
-from geo.domain.schema import TABLES
-from geo.io.templates import template_bytes
-from geo.upload.check import check_file, commit
-from ui.login import require_role
+from geo.io import template_bytes
+from geo.upload import check_file, commit
 from ui.data import engine
+from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.uploadview import list_sheets, show_check

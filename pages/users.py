@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.accounts import auth
-from geo.domain.labels import t
-from ui.login import accounts_engine, current_user, require_role
+from geo.domain import t
 from ui.escape import plain
+from ui.login import accounts_engine, current_user, require_role
 from ui.navigation import require_navigation
 from ui.settings import lang
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from geo.store.engine import connect
-from geo.domain.labels import t
+from geo.domain import t
+from geo.store import connect
 from ui.navigation import require_navigation
 from ui.settings import lang, settings
 from ui.wallscreen import board, pinned_view, read_snapshot, top_bar, wall_css

@@ -2,18 +2,17 @@
 
 import streamlit as st
 
-from geo.analysis.filters import apply_filters, place_key
-from geo.domain.labels import t
+from geo.analysis import apply_filters, details, display_table, header, place_key
+from geo.analysis.zones import METRICS, metric
+from geo.domain import t
 from geo.maps import initial_bounds
 from geo.maps.layers import zone_choropleth
-from geo.analysis.display import details, display_table, header
-from geo.analysis.zones import METRICS, metric
 from ui.cache import home_bounds, view
+from ui.filterbar import sidebar_filters
+from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
 from ui.navigation import require_navigation
 from ui.settings import lang
-from ui.filterbar import sidebar_filters
 from ui.urlstate import from_url, to_url
-from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
 
 require_navigation()
 lg = lang()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
+
 from tests.needs import unavailable
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -78,8 +79,8 @@ def tiny_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def tiny(tiny_dir):
-    from geo.store.dataset import load_store
     from geo.store import open_store
+    from geo.store.dataset import load_store
 
     return load_store(open_store(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
 

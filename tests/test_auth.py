@@ -14,11 +14,11 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
-from geo.cli import users as cli_user
 from geo.accounts.auth import SYSTEM, AccountError, LoginRefused, PermissionDenied, Session, User
+from geo.cli import users as cli_user
+from geo.domain.labels import t
 from geo.store.engine import connect
 from geo.store.tables import users
-from geo.domain.labels import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 USERS_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "users.py")

@@ -21,8 +21,21 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.browser import (ROOT, app_idle, chromium_session, exception_text, hit_points, map_frame, map_frames,
-                           new_page, no_exception, page_opener, poll, screenshot, streamlit_server)
+from tests.browser import (
+    ROOT,
+    app_idle,
+    chromium_session,
+    exception_text,
+    hit_points,
+    map_frame,
+    map_frames,
+    new_page,
+    no_exception,
+    page_opener,
+    poll,
+    screenshot,
+    streamlit_server,
+)
 from tests.conftest import XSS, write_tiny_city
 
 DEMO_DATA = ROOT / "data"

@@ -16,8 +16,18 @@ import sys
 
 import pytest
 
-from tests.browser import (ROOT, app_idle, chromium_session, hit_points, map_frame, no_exception,
-                           page_opener, poll, screenshot, streamlit_server)
+from tests.browser import (
+    ROOT,
+    app_idle,
+    chromium_session,
+    hit_points,
+    map_frame,
+    no_exception,
+    page_opener,
+    poll,
+    screenshot,
+    streamlit_server,
+)
 from tests.conftest import write_tiny_city
 
 HOSTILE = ("<img src=x onerror=\"window.top.__pwned=1;alert(1)\"><script>window.top.__pwned=2</script>"

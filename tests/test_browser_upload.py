@@ -26,8 +26,17 @@ import re
 
 import pytest
 
-from tests.browser import (app_idle, chromium_session, exception_text, map_frame, no_exception, page_opener, poll,
-                           screenshot, streamlit_server)
+from tests.browser import (
+    app_idle,
+    chromium_session,
+    exception_text,
+    map_frame,
+    no_exception,
+    page_opener,
+    poll,
+    screenshot,
+    streamlit_server,
+)
 from tests.conftest import write_tiny_city
 
 COUNT = re.compile(r"\((\d+)\)")
@@ -72,8 +81,8 @@ def open_page(browser, request):
 
 
 def newest(url: str) -> int:
-    from geo.store.engine import connect
     from geo.store import newest_version
+    from geo.store.engine import connect
 
     return newest_version(connect(url))
 

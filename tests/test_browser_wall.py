@@ -44,8 +44,20 @@ from typing import Callable, TypeVar
 
 import pytest
 
-from tests.browser import (ARTIFACTS, ROOT, chromium_session, drawn, exception_text, highlighted, map_frames,
-                           no_exception, page_opener, poll, screenshot, streamlit_server)
+from tests.browser import (
+    ARTIFACTS,
+    ROOT,
+    chromium_session,
+    drawn,
+    exception_text,
+    highlighted,
+    map_frames,
+    no_exception,
+    page_opener,
+    poll,
+    screenshot,
+    streamlit_server,
+)
 from tests.uploads import next_day_report
 
 T = TypeVar("T")

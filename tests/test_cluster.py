@@ -27,10 +27,10 @@ import pytest
 
 from tests.browser import ROOT, free_port, launch_chromium, new_page, require_chromium, screenshot
 from tests.conftest import write_tiny_city
+from tests.needs import unavailable
 from tests.pgserver import binaries
 from tests.test_browser_upload import DAY, PASSWORDS, choose_kind, confirm_button, log_in, open_upload_page, upload
 from tests.test_browser_wall import HD, WALL, sub_text, wait_for
-from tests.needs import unavailable
 
 REFRESH = 5  # CMDMAP_WALL_REFRESH_SECONDS of the cluster's app processes
 
@@ -117,8 +117,8 @@ def open_wall(browser, base: str):
 
 def test_an_upload_through_one_app_appears_on_the_wall_of_the_other(cluster, browser):
     from geo.accounts import auth
-    from geo.store.engine import connect
     from geo.store import newest_version
+    from geo.store.engine import connect
 
     engine = connect(cluster["url"])
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", PASSWORDS["clerk"])

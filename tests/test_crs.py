@@ -12,8 +12,18 @@ import shapely.affinity
 from shapely import Point, box
 
 from geo.io.datum_convert import wgs84_to_bd09, wgs84_to_gcj02
-from geo.io.datum_guess import (PROJECTED, UNKNOWN, check_coordinates, classify_coordinates, declared_datum,
-                     guess_datum, guess_datum_by_area, parse_datum, resolve_datum, to_wgs84)
+from geo.io.datum_guess import (
+    PROJECTED,
+    UNKNOWN,
+    check_coordinates,
+    classify_coordinates,
+    declared_datum,
+    guess_datum,
+    guess_datum_by_area,
+    parse_datum,
+    resolve_datum,
+    to_wgs84,
+)
 
 FORWARD = {"wgs84": lambda lon, lat: (lon, lat), "gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09}
 CITY = box(114.28, 29.80, 114.36, 29.88)  # a made-up boundary around Xianning's centre

@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from geo.io.export import to_csv_bytes, to_xlsx_bytes
 from geo.domain.schema import TABLES
+from geo.io.export import to_csv_bytes, to_xlsx_bytes
 from geo.io.templates import template_bytes
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "正常"]

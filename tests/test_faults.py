@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import store
 from geo.accounts import auth
 from geo.store import backup
-from geo import store
 from geo.store.engine import connect
 from tests.conftest import write_tiny_city
 
@@ -246,8 +246,8 @@ def test_a_store_that_was_never_readable_gives_a_clear_error_not_a_traceback(tmp
 
 
 def test_a_locked_store_refuses_the_import_clearly_and_changes_nothing(city, tmp_path, monkeypatch, capsys):
-    from geo.store import engine as db
     from geo.cli.main import main
+    from geo.store import engine as db
 
     def short_wait(dbapi_connection, _record):  # the store's own pragmas, with a 1 s wait instead of 30 s
         real_pragmas(dbapi_connection, _record)

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.domain.problems import Problem
-from geo.io.read import Reading, read_layer, read_table
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.io.read import Reading, read_layer, read_table
 from geo.store import open_store
 from tests.conftest import write_tiny_city
 

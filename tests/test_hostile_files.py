@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.accounts import auth
 from geo import store
+from geo.accounts import auth
 from geo.cli.main import main
-from geo.store.engine import connect
 from geo.io.export import to_csv_bytes, to_xlsx_bytes
+from geo.store.engine import connect
 from tests.conftest import write_tiny_city
 from tests.hostile import ACCEPTED, REFUSED, SCRIPT, million_rows_xlsx, status_csv, store_dump, zip_bomb
 

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import store
 from geo.analysis import kpi
 from geo.domain import kinds, labels, schema, vocab
 from geo.domain.kinds import Kind
 from geo.domain.schema import Column, Table
 from geo.domain.vocab import Term
 from geo.io.templates import template_bytes
-from geo import store
 from geo.store.tables import metadata
 from geo.upload.check import check_file
 from tests.conftest import _collection, write_tiny_city

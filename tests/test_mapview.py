@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 from shapely import Point, box
 
-from geo.maps import assets
-from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
-from geo.maps import Layer, MapUpdate, base_map, inline_sources, layer_state, map_update, overlay_datum
-from geo.maps.pack import Pack, decode_ints, pack_places
 from geo.analysis.views import compound_view, site_view
+from geo.maps import Layer, MapUpdate, assets, base_map, inline_sources, layer_state, map_update, overlay_datum
+from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
+from geo.maps.pack import Pack, decode_ints, pack_places
 from geo.settings import Settings
 
 XSS = "<img src=x onerror=alert(1)>"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo.accounts import auth
 from geo import store
+from geo.accounts import auth
 from geo.cli.main import main
 from geo.store.engine import connect
 from tests.test_store_migrations import old_store, store_rows

@@ -3,7 +3,6 @@
 import io
 import json
 
-
 from geo.io.read import read_layer, read_table
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from geo.store.dataset import load_store
 from geo.store import open_store
+from geo.store.dataset import load_store
 from tests.pgserver import fresh_schema
+
 
 def test_places_without_a_zone_get_the_zone_that_holds_them(tiny_store):
     dataset = load_store(tiny_store)

@@ -3,8 +3,15 @@
 import pandas as pd
 
 from geo.analysis.kpi import compute_kpis
-from geo.analysis.views import (Thresholds, compound_view, place_supplies, report_dates, site_view, supply_view,
-                        unmatched_ids)
+from geo.analysis.views import (
+    Thresholds,
+    compound_view,
+    place_supplies,
+    report_dates,
+    site_view,
+    supply_view,
+    unmatched_ids,
+)
 from geo.analysis.zones import classify, zone_metrics
 
 

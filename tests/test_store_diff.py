@@ -11,8 +11,8 @@ import pandas as pd
 
 from geo import store
 from geo.domain.schema import TABLES
-from geo.store.rows import read_rows, records
 from geo.io.read import parse_dates, parse_numbers
+from geo.store.rows import read_rows, records
 
 NO_COUNTS = ["staff_on_duty", "volunteers_on_duty", "fever_reports", "home_isolation", "vulnerable"]
 

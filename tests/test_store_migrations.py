@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Boolean, MetaData, create_engine, insert, inspect, select, text
 
-from geo.accounts import auth
 from geo import store
+from geo.accounts import auth
 from geo.store.engine import connect
-from geo.store.tables import metadata
 from geo.store.migrate import BASELINE, current_revision, head, migrate
 from geo.store.move import _advance_sequences
+from geo.store.tables import metadata
 from tests.pgserver import fresh_schema
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_304369c.sql"

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 import shapely
 
-from geo.accounts import auth
 from geo import store
+from geo.accounts import auth
 from geo.io.datum_convert import wgs84_to_gcj02
 from geo.upload.check import check_file, commit, rollback_to
 

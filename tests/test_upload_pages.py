@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.accounts import auth
 from geo import store
+from geo.accounts import auth
 from geo.domain.labels import t
 from geo.store.engine import connect
 

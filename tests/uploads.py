@@ -13,8 +13,8 @@ def next_day_report(url: str) -> tuple[pd.DataFrame, str, str]:
     Rows for ids that match no compound are left out: the demo's reports keep a mistyped id on purpose,
     and a real upload would be refused for it.
     """
-    from geo.store.engine import connect
     from geo.store import current
+    from geo.store.engine import connect
 
     engine = connect(url)
     try:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.analysis import Thresholds, report_dates, unmatched_ids, view_of
 from geo.maps import initial_bounds
-from geo.store.dataset import Dataset, load_store
-from geo.store.engine import connect
-from geo.analysis.kind_view import view_of
-from geo.analysis.views import Thresholds, report_dates, unmatched_ids
+from geo.store import Dataset, connect, load_store
 from ui.data import store_key
 from ui.settings import thresholds
 

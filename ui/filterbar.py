@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.domain import vocab
 from geo.analysis.filters import MAX_QUERY_LENGTH, Filters
-from geo.domain.labels import t
-from geo.domain.vocab import MISSING
+from geo.domain import MISSING, t, vocab
 from ui.cache import dataset, dates
 from ui.settings import lang, settings
 from ui.urlstate import from_url, text_from_url, to_url

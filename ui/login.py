@@ -19,8 +19,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.accounts import auth
-from geo.store.engine import connect
-from geo.domain.labels import t
+from geo.domain import t
+from geo.store import connect
 from ui.data import STORE_ERRORS
 from ui.escape import plain
 from ui.settings import lang, settings

@@ -11,13 +11,23 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.io.export import to_csv_bytes, to_xlsx_bytes
-from geo.domain.labels import t
-from geo.maps import (ForgetRemovedGroups, Layer, Legend, MapUpdate, Source, base_map, decoder_url,
-                      inline_sources, map_update, overlay_datum, pack_worker_url, preload_script)
-from geo.analysis.display import display_table
-from geo.domain.schema import TABLES
-from geo.domain.vocab import MISSING
+from geo.analysis import display_table
+from geo.domain import MISSING, TABLES, t
+from geo.io import to_csv_bytes, to_xlsx_bytes
+from geo.maps import (
+    ForgetRemovedGroups,
+    Layer,
+    Legend,
+    MapUpdate,
+    Source,
+    base_map,
+    decoder_url,
+    inline_sources,
+    map_update,
+    overlay_datum,
+    pack_worker_url,
+    preload_script,
+)
 from ui.cache import dataset, unmatched
 from ui.escape import plain
 from ui.packs import place_sources

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.maps import Source
-from geo.maps.pack import pack_places, write_pack
+from geo.maps import Source, pack_places, write_pack
 from ui.cache import load_dataset
 from ui.data import store_key
 

@@ -6,17 +6,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.domain import kinds, vocab
-from geo.analysis.filters import apply_filters, place_key
-from geo.domain.labels import t
+from geo.analysis import apply_filters, details, item_summary, place_key, previous_date, supply_rows, with_previous
+from geo.domain import kinds, t, vocab
 from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legend, layer_of, zone_outline_layer
-from geo.analysis.display import details
-from geo.analysis.views import item_summary, previous_date, supply_rows, with_previous
 from ui.cache import dataset, dates, home_bounds, shared, view
-from ui.settings import lang, settings, thresholds
 from ui.filterbar import sidebar_filters
 from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.settings import lang, settings, thresholds
 
 
 def supplies_of(place_id: str, date: str, lg: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import settings as settings_mod
-from geo.analysis.views import Thresholds
+from geo.analysis import Thresholds
 
 
 def settings() -> settings_mod.Settings:

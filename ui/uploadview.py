@@ -5,20 +5,19 @@ from __future__ import annotations
 import io
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
 import streamlit as st
 
-from geo.domain.labels import t
-from geo.maps.layers import highlight_layer, zone_outline_layer
+from geo.analysis import header
+from geo.domain import TABLES, t
 from geo.maps import initial_bounds
-from geo.analysis.display import header
-from geo.domain.schema import TABLES
-from geo.upload.check import Check, places_of
+from geo.maps.layers import highlight_layer, zone_outline_layer
+from geo.upload import Check, places_of
 from ui.cache import dataset
 from ui.escape import plain
-from ui.settings import lang
 from ui.mappage import map_state, show_map
-import openpyxl
+from ui.settings import lang
 
 
 def list_sheets(data: bytes) -> list[str]:

@@ -15,17 +15,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis.attention import attention_items
-from geo.analysis.kpi import Kpi, compute_kpis
-from geo.domain import kinds
-from geo.domain.labels import t
-from geo.domain.text import Text
-from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outline_layer
+from geo.analysis import Kpi, attention_items, banners, compute_kpis, pick_view, track_changes
+from geo.domain import MISSING, Text, kinds, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
+from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outline_layer
 from geo.store import newest_version_time
-from geo.domain.vocab import MISSING
-from geo.analysis.wall import banners, pick_view, track_changes
 from ui.cache import dataset, home_bounds, view
 from ui.cache import dates as all_dates
 from ui.data import engine

@@ -1,0 +1,28 @@
+"""Accounts, floor 3: roles, passwords, logins and the checks every action makes of who is asking."""
+
+from geo.accounts.auth import (
+                               ROLES,
+                               SYSTEM,
+                               Account,
+                               AccountError,
+                               LoginRefused,
+                               PermissionDenied,
+                               Refusal,
+                               Session,
+                               User,
+                               add_user,
+                               authenticate,
+                               can,
+                               find_user,
+                               format_time,
+                               list_users,
+                               require,
+                               set_disabled,
+                               set_password,
+                               set_role,
+                               start_session,
+)
+
+__all__ = ["Account", "AccountError", "LoginRefused", "PermissionDenied", "ROLES", "Refusal", "SYSTEM", "Session",
+           "User", "add_user", "authenticate", "can", "find_user", "format_time", "list_users", "require",
+           "set_disabled", "set_password", "set_role", "start_session"]

@@ -41,8 +41,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.domain.labels import t
-from geo.domain.text import Text
+from geo.domain import Text, t
 from geo.store.tables import MAX_NAME, users
 
 ROLES = ("viewer", "staff", "admin")

@@ -1,0 +1,30 @@
+"""Analysis, floor 3: each place with its report of a date, headline figures, zone figures, trends, filters."""
+
+from geo.analysis.attention import attention_items
+from geo.analysis.display import details, display_table, header
+from geo.analysis.filters import Filters, apply_filters, place_key
+from geo.analysis.kind_view import view_of
+from geo.analysis.kpi import Kpi, compute_kpis
+from geo.analysis.trends import daily_figures
+from geo.analysis.views import (
+                                Thresholds,
+                                compound_view,
+                                item_summary,
+                                place_supplies,
+                                place_view,
+                                previous_date,
+                                report_dates,
+                                site_view,
+                                supply_level,
+                                supply_rows,
+                                supply_view,
+                                unmatched_ids,
+                                with_previous,
+)
+from geo.analysis.wall import banners, pick_view, track_changes
+from geo.analysis.zones import METRICS, zone_metrics
+
+__all__ = ["Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners", "compound_view",
+           "compute_kpis", "daily_figures", "details", "display_table", "header", "item_summary", "pick_view",
+           "place_key", "place_supplies", "place_view", "previous_date", "report_dates", "site_view", "supply_level",
+           "supply_rows", "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.domain.vocab import MISSING
+from geo.domain import MISSING
 
 REASONS = ("fever", "no_ledger", "supplies", "missing")
 

@@ -15,12 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.domain import kinds, vocab
-from geo.domain.per_value import map_distinct
-from geo.domain.labels import t
-from geo.domain.schema import TABLES
-from geo.domain.vocab import MISSING
 from geo.analysis.zones import METRICS
+from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
 
 #: Columns of each page's table, in order (only those present in the view are shown); see :func:`table_columns`.
 TABLE_COLUMNS: dict[str, list[str]] = {

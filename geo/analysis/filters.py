@@ -6,7 +6,6 @@ The pages keep each choice in the URL (``ui/urlstate.py``), so a link opens the 
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass
 
 import pandas as pd

@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from geo.analysis.views import Thresholds, place_view, supply_view
 from geo.analysis.zones import zone_metrics
-from geo.store.dataset import Dataset
+from geo.store import Dataset
 
 #: Kinds with a view of their own: supplies gathered over compounds and sites, zones summing up their places.
 OWN_VIEWS = {"supplies": supply_view, "zones": zone_metrics}

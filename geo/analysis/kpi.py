@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.domain import kinds
-from geo.store.dataset import Dataset
 from geo.analysis.views import Thresholds, compound_view, previous_date, report_dates, site_view
-from geo.domain.vocab import MISSING
+from geo.domain import MISSING, kinds
+from geo.store import Dataset
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.store.dataset import Dataset
 from geo.analysis.kpi import figures
 from geo.analysis.views import Thresholds, compound_view, report_dates, site_view
+from geo.store import Dataset
 
 SERIES = ("kpi_sealed", "kpi_controlled", "kpi_open", "kpi_resumption_rate", "kpi_short", "kpi_not_reported")
 

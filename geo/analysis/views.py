@@ -18,10 +18,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.store.dataset import Dataset
-from geo.domain import kinds
-from geo.domain.schema import TABLES, report_tables
-from geo.domain.vocab import MISSING, codes
+from geo.domain import MISSING, TABLES, codes, kinds, report_tables
+from geo.store import Dataset
 
 
 @dataclass(frozen=True)

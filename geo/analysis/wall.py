@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo.domain.kinds import wall_views
-from geo.domain.labels import t
-from geo.domain.text import Text
+from geo.domain import Text, t, wall_views
 
 
 def pick_view(now: float, rotate_seconds: float, pinned: str | None) -> str:

@@ -14,10 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.store.dataset import Dataset
 from geo.analysis.views import Thresholds, compound_view, site_view
-from geo.domain.text import Bilingual
-from geo.domain.vocab import MISSING
+from geo.domain import MISSING, Bilingual
+from geo.store import Dataset
 
 
 @dataclass(frozen=True)

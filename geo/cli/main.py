@@ -16,18 +16,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from geo.accounts.auth import PermissionDenied, find_user
+from geo.accounts import PermissionDenied, find_user
 from geo.cli import move, users
 from geo.demo import write_city
-from geo.domain.labels import t
-from geo.domain.schema import TABLES
-from geo.domain.text import Text, join
-from geo.io.datum_guess import DATUMS
-from geo.io.templates import template_bytes
+from geo.domain import TABLES, Text, join, t
+from geo.io import DATUMS, template_bytes
 from geo.settings import load
-from geo.store.backup import backup_folder, backups, restore, store_file
 from geo.store import NothingToRollBack, history, open_store
-from geo.upload.check import check_file, commit, rollback_to
+from geo.store.backup import backup_folder, backups, restore, store_file
+from geo.upload import check_file, commit, rollback_to
 
 
 def _engine():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geo.domain.labels import t
+from geo.domain import t
 from geo.settings import load
-from geo.store.engine import connect
+from geo.store import connect
 from geo.store.move import TargetNotEmpty, move_store
 
 

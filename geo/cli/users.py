@@ -17,10 +17,9 @@ import getpass
 import sys
 
 from geo.accounts import auth
-from geo.domain.labels import t
-from geo.domain.text import Text
-from geo.store.engine import connect
+from geo.domain import Text, t
 from geo.settings import load
+from geo.store import connect
 
 
 def register(subparsers) -> None:

@@ -51,7 +51,7 @@ from geo.demo.files import write_layer, write_table_days
 from geo.demo.layers import build_compounds, build_sites, build_zones, count_sites
 from geo.demo.reports import compound_frames, simulate_reports, site_frames, supply_frames
 from geo.demo.sources import read_boundary, read_townships, write_boundary
-from geo.domain.schema import TABLES
+from geo.domain import TABLES
 
 
 def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: int = 14,

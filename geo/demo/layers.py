@@ -12,13 +12,35 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.demo.names import (SITE_KIND_WEIGHTS, SITE_KINDS, chinese_numeral, draw_phones, format_id, make_unique,
-                            name_compounds, name_contractors, name_developers, name_people, name_property_companies,
-                            name_site, write_addresses)
-from geo.demo.places import (URBAN_COMPOUND_SHARE, URBAN_SITE_SHARE, Layer, draw_voronoi, find_anchors, join_zones,
-                             place_outlines, place_points, place_zone_seeds, plan_zone_counts)
+from geo.demo.names import (
+    SITE_KIND_WEIGHTS,
+    SITE_KINDS,
+    chinese_numeral,
+    draw_phones,
+    format_id,
+    make_unique,
+    name_compounds,
+    name_contractors,
+    name_developers,
+    name_people,
+    name_property_companies,
+    name_site,
+    write_addresses,
+)
+from geo.demo.places import (
+    URBAN_COMPOUND_SHARE,
+    URBAN_SITE_SHARE,
+    Layer,
+    draw_voronoi,
+    find_anchors,
+    join_zones,
+    place_outlines,
+    place_points,
+    place_zone_seeds,
+    plan_zone_counts,
+)
 from geo.demo.sources import DISTRICT
-from geo.domain.schema import TABLES
+from geo.domain import TABLES
 
 #: Compounds per zone: in Xianning the leader of 温泉第四片区 answered for 14 compounds.
 COMPOUNDS_PER_ZONE = 14

@@ -20,8 +20,7 @@ import pandas as pd
 
 from geo.demo.names import SITE_KINDS, SITE_WORKERS, misspell_id
 from geo.demo.places import Layer
-from geo.domain.schema import TABLES
-from geo.domain.vocab import codes
+from geo.domain import TABLES, codes
 
 #: Last day of the reports.
 END_DATE = dt.date(2020, 2, 25)

@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from geo.demo.files import to_json, write_feature_collection, write_layer
 from geo.demo.places import Layer, round_geometries
-from geo.io.datum_convert import convert_geometries
+from geo.io import convert_geometries
 
 #: Folder holding the real inputs, inside the project (not the output folder).
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "data" / "source"

@@ -173,8 +173,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_wrong_shape": ("要素 {fid} 的图形是 {gtype}，{table}应为{expected}。",
                           "Feature {fid} is a {gtype}; {table} must be {expected}."),
     # the shapes a layer must have, named in Chinese in both messages (as the English one always has)
-    "check_shape_polygon": ("面（Polygon）", "面（Polygon）"),
-    "check_shape_point": ("点（Point）", "点（Point）"),
+    "check_shape_polygon": ("面（Polygon）", "a polygon (Polygon)"),
+    "check_shape_point": ("点（Point）", "a point (Point)"),
     "check_added_rows": ("新增 {count} 行{table}", "{count} new {table}"),
     "check_added_places": ("新增 {count} 个{table}", "{count} new {table}"),
     "check_changed_rows": ("{count} 行{table}有修改", "{count} {table} changed"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+
 class Text(NamedTuple):
     """One sentence (or label) in Chinese and English.
 

@@ -46,10 +46,8 @@ import numpy as np
 import pyproj
 import shapely
 
+from geo.domain import Problem, Text, t
 from geo.io.datum_convert import CHINA, convert_geometries
-from geo.domain.labels import t
-from geo.domain.problems import Problem
-from geo.domain.text import Text
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 PROJECTED = "projected"  # declared or named CRS is in metres: refuse the layer

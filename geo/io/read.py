@@ -34,12 +34,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.domain import vocab
-from geo.domain.labels import listing, t
-from geo.domain.problems import Problem
-from geo.domain.per_value import apply_distinct, map_distinct
-from geo.domain.schema import TABLES, Table
-from geo.domain.text import Text
+from geo.domain import TABLES, Problem, Table, Text, apply_distinct, listing, map_distinct, t, vocab
 from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")

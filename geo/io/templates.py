@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.domain import vocab
-from geo.domain.labels import t
+from geo.domain import TABLES, t, vocab
 from geo.io.export import to_csv_bytes, to_xlsx_bytes
-from geo.domain.schema import TABLES
+
 
 def instructions(kind: str) -> pd.DataFrame:
     """One row per column, in Chinese: header, required or not, what to write."""

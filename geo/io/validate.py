@@ -23,10 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from geo.domain.labels import t
-from geo.domain.problems import Problem
-from geo.domain.schema import TABLES, Column
-from geo.domain.text import Text
+from geo.domain import TABLES, Column, Problem, Text, t
 
 EARLIEST = "2000-01-01"
 

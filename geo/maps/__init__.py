@@ -7,8 +7,16 @@ A page's map is built in two parts (:func:`base_map`, :func:`map_update`) from
 from geo.maps.assets import decoder_url, map_scripts, pack_worker_url, preload_script, use_local_assets
 from geo.maps.basemap import BASEMAPS, add_basemap, overlay_datum
 from geo.maps.build import base_map, initial_bounds, map_update
-from geo.maps.fastlayer import (HIGHLIGHT_STYLE, FastLayer, ForgetRemovedGroups, Layer, MapUpdate, Source,
-                                inline_sources, layer_state)
+from geo.maps.fastlayer import (
+                                HIGHLIGHT_STYLE,
+                                FastLayer,
+                                ForgetRemovedGroups,
+                                Layer,
+                                MapUpdate,
+                                Source,
+                                inline_sources,
+                                layer_state,
+)
 from geo.maps.legend import Legend, LegendEntry
 from geo.maps.pack import Pack, pack_places, write_pack
 

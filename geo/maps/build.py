@@ -7,7 +7,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.io.datum_convert import convert_geometries
+from geo.io import convert_geometries
 from geo.maps.assets import use_local_assets
 from geo.maps.basemap import add_basemap, overlay_datum
 from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, Source, layer_state

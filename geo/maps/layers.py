@@ -14,14 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.domain import kinds, vocab
-from geo.domain.per_value import map_distinct
-from geo.domain.labels import t
-from geo.domain.schema import TABLES
+from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
+from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
 from geo.maps.fastlayer import Layer
 from geo.maps.legend import Legend, LegendEntry
-from geo.domain.vocab import MISSING
-from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
 
 MISSING_COLOR = vocab.color("report", MISSING)
 

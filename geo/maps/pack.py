@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.io.datum_convert import convert_geometries
+from geo.io import convert_geometries
 
 # The format packs are written in; static/cmdmap/decode.js reads this one only (its FORMAT). Change both
 # whenever the decoder would read a pack differently.

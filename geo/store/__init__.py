@@ -12,9 +12,20 @@ from geo.store.engine import connect, lock_for_writing
 from geo.store.rows import current, latest_before, newest_report_date, place_ids, place_names
 from geo.store.seed import SYSTEM_USER, open_store, seed_from_folder
 from geo.store.tables import KINDS, ROWS
-from geo.store.versions import (Applied, NothingToRollBack, apply_rows, history, newest_version, newest_version_time,
-                                original_file, preview, rollback, summary_json, summary_lines,
-                                version_changes)
+from geo.store.versions import (
+                                Applied,
+                                NothingToRollBack,
+                                apply_rows,
+                                history,
+                                newest_version,
+                                newest_version_time,
+                                original_file,
+                                preview,
+                                rollback,
+                                summary_json,
+                                summary_lines,
+                                version_changes,
+)
 
 __all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NothingToRollBack", "apply_rows", "connect",
            "current", "diff_rows", "history", "keep_absent_columns", "latest_before", "load_store",

@@ -23,7 +23,8 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
-from geo.domain.labels import t
+
+from geo.domain import t
 from geo.settings import load
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.domain.problems import Problem
-from geo.domain.schema import TABLES, layer_tables, report_tables
+from geo.domain import TABLES, Problem, layer_tables, report_tables
 from geo.store import spatial
 from geo.store.rows import current
 

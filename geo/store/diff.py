@@ -21,9 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.domain.labels import t
-from geo.domain.per_value import apply_distinct
-from geo.domain.schema import TABLES
+from geo.domain import TABLES, apply_distinct, t
 from geo.store.rows import payload_columns
 
 

@@ -28,8 +28,7 @@ import datetime
 from sqlalchemy import DateTime, Integer, func, insert, select
 from sqlalchemy.engine import Engine
 
-from geo.domain.labels import t
-from geo.domain.text import Text
+from geo.domain import Text, t
 from geo.store.engine import lock_for_writing
 from geo.store.tables import metadata
 

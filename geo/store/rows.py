@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from geo.domain.schema import TABLES, report_tables
+from geo.domain import TABLES, report_tables
 from geo.store.tables import ROWS
 
 

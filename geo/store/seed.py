@@ -19,9 +19,8 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from geo.domain.labels import t
-from geo.domain.schema import TABLES, layer_tables, report_tables
-from geo.io.read import read_layer, read_table
+from geo.domain import TABLES, layer_tables, report_tables, t
+from geo.io import read_layer, read_table
 from geo.store.engine import connect
 from geo.store.tables import KINDS, ROWS, store_meta
 from geo.store.versions import apply_rows, newest_version

@@ -15,10 +15,23 @@ Examples
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
-from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
+from geo.domain import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.store.geomtype import Geometry
 
 KINDS = GEOMETRY_TABLES + STATUS_TABLES  # the tables whose row tables the migrations make

@@ -29,11 +29,8 @@ import pandas as pd
 from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
-from geo.domain.labels import t
-from geo.domain.per_value import member_of
-from geo.domain.schema import TABLES
-from geo.domain.text import Text
-from geo.store.diff import diff_rows, key_text, keep_absent_columns, place_column, place_texts, signatures
+from geo.domain import TABLES, Text, member_of, t
+from geo.store.diff import diff_rows, keep_absent_columns, key_text, place_column, place_texts, signatures
 from geo.store.engine import lock_for_writing
 from geo.store.rows import alive_at, from_records, payload_columns, records
 from geo.store.tables import ROWS, changes, files, versions

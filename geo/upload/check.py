@@ -21,18 +21,13 @@ import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
 
-from geo.accounts import auth
-from geo.store import backup
-from geo.io import datum_guess as crs
 from geo import store
-from geo.domain import kinds, vocab
-from geo.domain.labels import listing, t
-from geo.domain.per_value import member_of
-from geo.domain.problems import Problem
-from geo.io.read import decode, read_layer, read_table
-from geo.domain.schema import TABLES
-from geo.domain.text import Text, join
-from geo.analysis.views import Thresholds, supply_level
+from geo.accounts import auth
+from geo.analysis import Thresholds, supply_level
+from geo.domain import TABLES, Problem, Text, join, kinds, listing, member_of, t, vocab
+from geo.io import datum_guess as crs
+from geo.io import decode, read_layer, read_table
+from geo.store import backup
 
 
 def places_of(kind: str) -> tuple[str, ...]:
