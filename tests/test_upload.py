@@ -6,6 +6,7 @@ import json
 import openpyxl
 import pytest
 import shapely
+import shapely.affinity
 
 from geo import store
 from geo.accounts import auth
@@ -156,3 +157,34 @@ def test_wrong_geometry_type_and_size_limit(engine):
     assert any("Polygon" in p.zh for p in check_file(engine, "zones", points, "z.geojson").problems)
     big = check_file(engine, "compound_status", b"x" * 2000, "big.csv", max_bytes=1000)
     assert not big.ok and "超过上限" in big.problems[0].zh
+
+
+def test_a_layer_without_a_name_column_keeps_the_stored_names_and_addresses(engine):
+    """A file of ids and shapes only (new outlines for known compounds) changed shapes and blanked names."""
+    stored = store.current(engine, "compounds").set_index("id")
+    moved = shapely.affinity.translate(stored.loc["0501", "geometry"], 0.0001, 0.0001)
+    data = _collection([{"type": "Feature", "properties": {"id": "0501"},
+                         "geometry": json.loads(shapely.to_geojson(moved))}])
+    check = check_file(engine, "compounds", data, "outlines.geojson", datum="wgs84")
+    assert check.ok, [p.zh for p in check.problems]
+    commit(engine, check, STAFF)
+    after = store.current(engine, "compounds").set_index("id")
+    assert after.loc["0501", "geometry"].equals_exact(moved, 1e-7)
+    for column in ("name", "address", "zone"):
+        assert after.loc["0501", column] == stored.loc["0501", column], column
+    assert after.loc["0501", "name"].strip()
+
+
+def test_a_new_place_with_a_blank_name_is_refused_with_its_feature_and_id(engine):
+    box = json.loads(shapely.to_geojson(shapely.box(114.3100, 29.8400, 114.3110, 29.8410)))
+    before = store.newest_version(engine)
+    for blank in ("   ", "", None):
+        data = _collection([{"type": "Feature", "properties": {"id": "0509", "name": blank}, "geometry": box}])
+        check = check_file(engine, "compounds", data, "new.geojson", datum="wgs84")
+        assert not check.ok
+        (problem,) = check.problems
+        assert (problem.row, problem.column, problem.value) == (1, "name", "0509")
+        assert "0509" in problem.zh and "小区名称" in problem.zh and "Compound name" in problem.en
+        with pytest.raises(ValueError):
+            commit(engine, check, STAFF)
+    assert store.newest_version(engine) == before

@@ -173,6 +173,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_wrong_shape": ("要素 {fid} 的图形是 {gtype}，{table}应为{expected}。",
                           "Feature {fid} is a {gtype}; {table} must be {expected}."),
     # the shapes a layer must have, named in Chinese in both messages (as the English one always has)
+    "check_blank_required": ("第 {number} 个要素（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
+                             "Feature {number} (id {fid}) has no {column}; a place on the map needs one. Fill it in "
+                             "and upload again."),
     "check_shape_polygon": ("面（Polygon）", "a polygon (Polygon)"),
     "check_shape_point": ("点（Point）", "a point (Point)"),
     "check_added_rows": ("新增 {count} 行{table}", "{count} new {table}"),

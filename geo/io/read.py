@@ -427,7 +427,8 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         return empty, [Problem(name, None, None, None, t("read_unreadable_layer", detail=_short(exc)), fatal=True)]
     problems: list[Problem] = []
-    records, geometries = [], []
+    records, geometries, numbers = [], [], []
+    present: set[str] = set()  # the table's columns that any feature has
     repaired: dict[str, tuple[int, str]] = {}
     mappings: dict[tuple, dict[str, str]] = {}  # features share their keys: match them once
     for number, feature in enumerate(features, start=1):
@@ -438,6 +439,7 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         if mapping is None:
             mapping = mappings[names] = match_headers(list(names), table)
         record = {mapping[k]: _as_text(v) for k, v in props.items() if k in mapping}
+        present.update(record)
         geometry, why = _feature_geometry(feature.get("geometry"))
         if why is None and not record.get("id"):
             why = t("read_feature_no_id")
@@ -451,18 +453,24 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
             geometry = shapely.make_valid(geometry)
         records.append(record)
         geometries.append(geometry)
+        numbers.append(number)
     frame = pd.DataFrame.from_records(records, columns=table.names)
     for col in table.columns:
         if col.kind == "int":
             frame[col.name] = parse_numbers(frame[col.name]).round().astype("Int64")
-        else:
-            frame[col.name] = frame[col.name].astype("string").replace("", pd.NA)
+        else:  # a name of blanks is no name
+            text = frame[col.name].astype("string")
+            frame[col.name] = text.where(text.str.strip() != "", pd.NA)
     layer = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+    layer["_feature"] = numbers
     duplicated = layer["id"].duplicated(keep="first")
     for key in layer.loc[duplicated, "id"]:
         problems.append(_problem(name, None, "id", key, t("read_duplicate_id", key=key)))
     layer = layer.loc[~duplicated].reset_index(drop=True)
+    layer.attrs["feature_numbers"] = layer.pop("_feature").tolist()  # each row's place in the file
     layer.attrs["repaired"] = repaired  # id -> (feature number, why it was invalid)
+    # a column no feature has keeps the stored values of places already there (see geo.store.diff)
+    layer.attrs["present"] = [c for c in table.names if c in present]
     return layer, problems
 
 

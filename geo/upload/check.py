@@ -17,6 +17,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy.engine import Engine
@@ -131,6 +132,7 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None) -> tuple:
     frame, problems = read_layer(content, kind, name=file_name)
     repaired = dict(frame.attrs.get("repaired", {}))
+    read = dict(frame.attrs)
     notices: list[Text] = []
     if problems and frame.empty:
         return frame, problems, notices, None
@@ -159,6 +161,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
             expected = t("check_shape_point" if TABLES[kind].geometry == "Point" else "check_shape_polygon")
             problems.append(Problem(file_name, number + 1, "geometry", str(fid), t(
                 "check_wrong_shape", fid=fid, gtype=gtype, table=TABLES[kind].text, expected=expected)))
+    frame.attrs.update(read)
     return frame, problems, notices, resolved
 
 
@@ -172,9 +175,10 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
             file_name, t("check_too_big", size=len(content) / 1e6, limit=max_bytes / 1e6))])
     if not content.strip():
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, t("read_empty"))])
-    resolved, present = None, None
+    resolved, present, numbers = None, None, None
     if TABLES[kind].geometry:
         frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum)
+        present, numbers = frame.attrs.get("present"), frame.attrs.get("feature_numbers")
     else:
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
@@ -183,8 +187,29 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
-        result.summary = summarise(engine, kind, result, thresholds)
+        result.problems += _blank_required(kind, result.frame, numbers, file_name)
+        if result.ok:
+            result.summary = summarise(engine, kind, result, thresholds)
     return result
+
+
+def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, file_name: str) -> list[Problem]:
+    """A place of a layer whose required column (its name) is blank in the file and not stored before.
+
+    A file without the column keeps the stored values (a partial update), so only new places, or a
+    file that blanks the column, are left without one.
+    """
+    if numbers is None or len(numbers) != len(frame):
+        return []
+    problems = []
+    for col in TABLES[kind].columns:
+        if not col.required or col.name not in frame:
+            continue
+        for position in np.flatnonzero(frame[col.name].isna().to_numpy()):
+            fid = str(frame["id"].iloc[position])
+            problems.append(Problem(file_name, numbers[position], col.name, fid,
+                                    t("check_blank_required", number=numbers[position], fid=fid, column=col.text)))
+    return problems
 
 
 def summarise_counts(kind: str, added: int, changed: int) -> list[Text]:
