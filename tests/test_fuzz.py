@@ -12,7 +12,6 @@ import csv
 import io
 import json
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
