@@ -167,3 +167,15 @@ def test_distinct_tooltip_values_go_as_a_list_in_pack_order():
     state = layer_state(layer, [Pack(np.array(["a", "b", "c"]), "", "abc")])  # x has no shape: not drawn
     assert state["fields"] == [["人数", ["1", "", "3"]]]
     assert decode_ints(state["c"]).tolist() == [0, -1, 0]
+
+
+def test_a_map_without_tiles_has_a_zoom_limit_so_one_point_can_be_fitted():
+    """basemap=none: Leaflet had no maxZoom, and fitting a single place's bounds zoomed to Infinity (NaN)."""
+    frame = gpd.GeoDataFrame({"id": ["S1"], "name": ["工地"], "category": ["resumed"]},
+                             geometry=[Point(114.31, 29.84)], crs=4326)
+    layer = Layer("工地", "sites", frame, {"resumed": {}})
+    m = base_map([layer], {"sites": inline_sources(layer, "wgs84")}, Settings(basemap="none"),
+                 bounds=(114.31, 29.84, 114.31, 29.84))
+    html = _html(m)
+    assert '"maxZoom": 18' in html
+    assert "fitBounds" in html and "Infinity" not in html

@@ -51,6 +51,22 @@ def overlay_datum(settings: Settings) -> str:
     return BASEMAPS[basemap].datum if basemap in BASEMAPS else "wgs84"
 
 
+#: How far a map without tiles of known depth zooms (basemap none or custom): street level.
+DEFAULT_MAX_ZOOM = 18
+
+
+def max_zoom(settings: Settings) -> int:
+    """How far the map may zoom in: as deep as the base map's tiles go.
+
+    Leaflet takes the limit from the tile layers; with none it has no limit, and
+    fitting a single place's bounds zoomed to Infinity and drew nothing.
+
+    >>> max_zoom(Settings(basemap="osm")), max_zoom(Settings(basemap="none"))
+    (19, 18)
+    """
+    return BASEMAPS[settings.basemap].max_zoom if settings.basemap in BASEMAPS else DEFAULT_MAX_ZOOM
+
+
 def add_basemap(m: folium.Map, settings: Settings) -> None:
     """Add the configured tile layer; 'none' (or a custom URL left empty) adds nothing."""
     basemap = settings.basemap

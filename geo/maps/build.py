@@ -9,7 +9,7 @@ import shapely
 
 from geo.io import convert_geometries
 from geo.maps.assets import use_local_assets
-from geo.maps.basemap import add_basemap, overlay_datum
+from geo.maps.basemap import add_basemap, max_zoom, overlay_datum
 from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, Source, layer_state
 from geo.maps.legend import Legend
 from geo.settings import Settings
@@ -55,7 +55,7 @@ def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Se
     """
     datum = overlay_datum(settings)
     m = folium.Map(location=[30.0, 114.0], zoom_start=11, tiles=None, control_scale=True,
-                   height=height, width="100%")
+                   height=height, width="100%", maxZoom=max_zoom(settings))
     add_basemap(m, settings)
     for layer in layers:
         FastLayer(layer, sources[layer.key]).add_to(m)
