@@ -188,3 +188,16 @@ def test_a_new_place_with_a_blank_name_is_refused_with_its_feature_and_id(engine
         with pytest.raises(ValueError):
             commit(engine, check, STAFF)
     assert store.newest_version(engine) == before
+
+
+def test_a_daily_report_may_name_its_places_instead_of_giving_ids(engine):
+    """A report keyed by names (no ids in the bureau's list) was refused: 编号 浮山小区 在地图上找不到."""
+    data = csv("小区编号,日期,封闭状态\n浮山小区,2020-02-26,sealed\n 金桂花园 ,2020-02-26,open\n")
+    check = check_file(engine, "compound_status", data, "by-name.csv")
+    assert check.ok, [p.zh for p in check.problems]
+    assert any("2 行" in zh and "名称" in zh for zh, _ in check.notices)
+    commit(engine, check, STAFF)
+    day = store.current(engine, "compound_status").query("date == '2020-02-26'").set_index("compound_id")
+    assert day.loc["0503", "closure"] == "sealed" and day.loc["0501", "closure"] == "open"
+    unknown = check_file(engine, "compound_status", csv("小区编号,日期,封闭状态\n浮山花园,2020-02-26,open\n"), "x.csv")
+    assert not unknown.ok and "浮山小区" in unknown.problems[0].zh  # not a name either: the closest suggested

@@ -176,6 +176,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_blank_required": ("第 {number} 个要素（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
                              "Feature {number} (id {fid}) has no {column}; a place on the map needs one. Fill it in "
                              "and upload again."),
+    "check_matched_by_name": ("{count} 行没有编号而写了场所名称，已按名称对应到唯一同名场所的编号。",
+                              "{count} rows named their place instead of giving its id: each was matched to the one "
+                              "place of that name."),
+    "check_name_not_unique": ("名称“{name}”对应 {count} 个场所（{places}），无法确定是哪一个。请填写编号。",
+                              "{count} places are called “{name}” ({places}): fill in the id to say which."),
     "check_shape_polygon": ("面（Polygon）", "a polygon (Polygon)"),
     "check_shape_point": ("点（Point）", "a point (Point)"),
     "check_added_rows": ("新增 {count} 行{table}", "{count} new {table}"),

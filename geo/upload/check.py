@@ -86,12 +86,15 @@ def suggest(value: str, name: str | None, places: pd.DataFrame, limit: int = 3) 
     ['XA-C0001（金桂花园）']
     >>> suggest("X9", "温泉名城", places)
     ['XA-C0002（温泉名城）']
+    >>> suggest("金桂园", None, places)
+    ['XA-C0001（金桂花园）']
     """
     names = dict(zip(places["id"].astype(str), places["name"].astype(str)))
+    by_name = {v: k for k, v in names.items()}
     found: list[str] = []
-    if name:
-        by_name = {v: k for k, v in names.items()}
-        found += [by_name[n] for n in difflib.get_close_matches(name, list(by_name), n=limit, cutoff=0.5)]
+    for text in (name, value):  # the value may be a name too (a file that names its places)
+        if text:
+            found += [by_name[n] for n in difflib.get_close_matches(text, list(by_name), n=limit, cutoff=0.5)]
     found += difflib.get_close_matches(value, list(names), n=limit, cutoff=0.6)
     unique = list(dict.fromkeys(found))[:limit]
     return [f"{i}（{names[i]}）" for i in unique]
@@ -118,15 +121,61 @@ def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[s
     return problems
 
 
+def ids_by_name(frame: pd.DataFrame, kind: str, known: set[str], places: pd.DataFrame,
+                source: str, header: str) -> tuple[pd.DataFrame, int, list[Problem]]:
+    """Rows whose id column names their place (what people write when they have no ids): the id of the
+    one place of that name.
+
+    A name that several places share is a problem listing them; a value that is neither an id nor a
+    name is left to the unknown-id check, which suggests the closest places. An id that is wrong but
+    sits beside a known name is not replaced: which of the two is right is for the person to say.
+
+    >>> places = pd.DataFrame({"id": ["C1", "C2", "C3"], "name": ["龙潭社区", "金桂花园", "金桂花园 "]})
+    >>> frame = pd.DataFrame({"compound_id": ["龙潭社区", "金桂花园", "C9"]}, index=[2, 3, 4])
+    >>> fixed, matched, problems = ids_by_name(frame, "compound_status", {"C1", "C2", "C3"}, places, "f.csv", "小区编号")
+    >>> fixed["compound_id"].tolist(), matched, [(p.row, p.value) for p in problems]
+    (['C1', '金桂花园', 'C9'], 1, [(3, '金桂花园')])
+    """
+    key = TABLES[kind].key[0]
+    values = frame[key].astype("string").str.strip()
+    unknown = ~member_of(values.astype(str), known) & values.notna()
+    if not unknown.any() or places.empty:
+        return frame, 0, []
+    ids_of = places.assign(name=places["name"].astype("string").str.strip()).groupby("name")["id"].agg(list)
+    fixed, matched, problems = frame.copy(), 0, []
+    for row in frame.index[unknown]:
+        name = values.at[row]
+        if name not in ids_of.index:
+            continue
+        ids = ids_of[name]
+        if len(ids) == 1:
+            fixed.at[row, key] = ids[0]
+            matched += 1
+        else:
+            problems.append(Problem(source, int(row), header, name, t(
+                "check_name_not_unique", name=name, count=len(ids), places=listing([str(i) for i in ids[:5]]))))
+    return fixed, matched, problems
+
+
 def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
     newest = store.newest_report_date(engine)  # the year of dates written as 2月25日
     year = int(newest[:4]) if newest else None
     # every row is checked, also rows with other problems: staff see everything at once
     reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
-    problems = list(reading.problems)
-    if not reading.frame.empty:
-        problems += _unknown_ids(engine, kind, reading.frame, reading.headers, file_name)
-    return reading.frame, problems, list(reading.notices), list(reading.headers)
+    problems, notices, frame = list(reading.problems), list(reading.notices), reading.frame
+    if not frame.empty:
+        key = TABLES[kind].key[0]
+        known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
+        if not member_of(frame[key].astype(str), known).all():  # names read only when some id is unknown
+            header = reading.headers.get(key, TABLES[kind].column(key).zh)
+            frame, matched, ambiguous = ids_by_name(frame, kind, known, _places(engine, kind), file_name, header)
+            if matched:
+                notices.append(t("check_matched_by_name", count=matched))
+            problems += ambiguous
+            named = {p.row for p in ambiguous}
+            problems += [p for p in _unknown_ids(engine, kind, frame, reading.headers, file_name)
+                         if p.row not in named]
+    return frame, problems, notices, list(reading.headers)
 
 
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None) -> tuple:
