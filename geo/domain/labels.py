@@ -34,7 +34,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_supplies": ("防疫物资", "Supplies"),
     "language": ("语言 / Language", "语言 / Language"),
     "data_as_of": ("数据截至 {date}", "Data as of {date}"),
-    "no_report_dates": ("暂无日报数据。请在数据目录中放入日报表。", "No daily reports yet. Put report tables in the data folder."),
+    "no_report_dates": ("暂无日报数据。工作人员可在“数据上传”页下载日报模板，填写后上传。",
+                        "No daily reports yet. Staff can download the daily report template on the Upload page, "
+                        "fill it in and upload it."),
     # layers and legend
     "layer_compounds": ("物业小区（封闭状态）", "Compounds (closure)"),
     "layer_sites": ("在建工地（复工状态）", "Sites (resumption)"),
