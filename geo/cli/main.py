@@ -16,11 +16,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from geo import store
 from geo.accounts import PermissionDenied, find_user
 from geo.cli import move, users
 from geo.demo import write_city
 from geo.domain import TABLES, Text, join, t
-from geo.io import DATUMS, template_bytes
+from geo.io import DATUMS, table_bytes, template_bytes
 from geo.settings import load
 from geo.store import NothingToRollBack, history, open_store
 from geo.store.backup import backup_folder, backups, restore, store_file
@@ -38,6 +39,17 @@ def _demo(args: argparse.Namespace) -> int:
     )
     for name, count in counts.items():
         print(f"{name}\t{count}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    geometry = TABLES[args.kind].geometry
+    fmt = "geojson" if geometry else ("xlsx" if args.xlsx else "csv")
+    data = table_bytes(args.kind, store.current(_engine(), args.kind), fmt)
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
     return 0
 
 
@@ -193,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--days", type=int, default=14, help="days of daily reports")
     demo.add_argument("--seed", type=int, default=2020)
     demo.set_defaults(func=_demo)
+
+    export = sub.add_parser("export", help="write a stored table as it is now: a layer as GeoJSON (WGS-84), "
+                                           "a daily report as CSV with Chinese headers; the upload reads it back")
+    export.add_argument("kind", choices=sorted(TABLES))
+    export.add_argument("--xlsx", action="store_true", help="a daily report as Excel instead of CSV")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.set_defaults(func=_export)
 
     template = sub.add_parser("template", help="write an empty table with Chinese headers")
     template.add_argument("kind", choices=sorted(TABLES))

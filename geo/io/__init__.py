@@ -10,12 +10,12 @@ from geo.io.datum_guess import (
                                   resolve_datum,
                                   to_wgs84,
 )
-from geo.io.export import to_csv_bytes, to_xlsx_bytes
+from geo.io.export import table_bytes, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
 from geo.io.read import Reading, decode, parse_dates, parse_numbers, read_layer, read_table
 from geo.io.templates import template_bytes
 from geo.io.validate import validate
 
 __all__ = ["CHINA", "DATUMS", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
-           "parse_numbers", "read_layer", "read_table", "resolve_datum", "template_bytes", "to_csv_bytes",
-           "to_wgs84", "to_xlsx_bytes", "validate", "wgs84_to_bd09", "wgs84_to_gcj02"]
+           "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",
+           "to_csv_bytes", "to_geojson_bytes", "to_wgs84", "to_xlsx_bytes", "validate", "wgs84_to_bd09", "wgs84_to_gcj02"]

@@ -1,7 +1,8 @@
-"""Export tables to CSV and Excel that open safely: no cell can become a live formula.
+"""Export tables to CSV and Excel that open safely (no cell can become a live formula), and layers to GeoJSON.
 
 A text cell starting with ``= + - @`` (or a tab or carriage return) is what
 spreadsheet programs run as a formula; such cells get a leading apostrophe.
+:func:`table_bytes` writes a stored table the way an upload reads it back.
 
 Examples
 --------
@@ -14,8 +15,13 @@ Examples
 from __future__ import annotations
 
 import io
+import json
 
+import numpy as np
 import pandas as pd
+import shapely
+
+from geo.domain import TABLES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,3 +65,30 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, p
                 width = max(len(str(c.value or "")) for c in column_cells)
                 sheet_obj.column_dimensions[column_cells[0].column_letter].width = min(40, max(8, width * 1.6))
     return buffer.getvalue()
+
+
+def to_geojson_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
+    """A FeatureCollection in WGS-84 (RFC 7946): ``columns`` as each feature's properties, missing values null.
+
+    >>> import geopandas as gpd
+    >>> frame = gpd.GeoDataFrame({"id": ["S1"], "name": [None]}, geometry=[shapely.Point(114.3, 29.8)], crs=4326)
+    >>> json.loads(to_geojson_bytes(frame, ["id", "name"]))["features"][0]["properties"]
+    {'id': 'S1', 'name': None}
+    """
+    shapes = shapely.to_geojson(np.asarray(frame.geometry))  # one call for every shape: fast at 100,000
+    values = frame[columns].astype(object).where(frame[columns].notna(), None)
+    features = [
+        f'{{"type":"Feature","properties":{json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str)},'
+        f'"geometry":{shape}}}'
+        for row, shape in zip(values.itertuples(index=False, name=None), shapes)]
+    return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n").encode("utf-8")
+
+
+def table_bytes(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:
+    """Table ``kind`` as stored, in a file its upload reads back unchanged: a layer as GeoJSON (its column
+    names as properties), a daily report as CSV or .xlsx with the template's Chinese headers."""
+    table = TABLES[kind]
+    if fmt == "geojson":
+        return to_geojson_bytes(frame, table.names)
+    named = pd.DataFrame({col.zh: frame[col.name] for col in table.columns})
+    return to_csv_bytes(named) if fmt == "csv" else to_xlsx_bytes(named, sheet=table.zh)
