@@ -100,16 +100,12 @@ def suggest(value: str, name: str | None, places: pd.DataFrame, limit: int = 3) 
     return [f"{i}（{names[i]}）" for i in unique]
 
 
-def _unknown_ids(engine: Engine, kind: str, frame: pd.DataFrame, headers: dict[str, str],
-                 source: str) -> list[Problem]:
+def _unknown_ids(kind: str, frame: pd.DataFrame, known: set[str], places: pd.DataFrame, source: str,
+                 header: str) -> list[Problem]:
+    """A problem per row whose id is no place's, with the closest places as suggestions."""
     key = TABLES[kind].key[0]
     name_column = TABLES[kind].place_name
-    known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
     unknown = frame.loc[~member_of(frame[key].astype(str), known)]
-    if unknown.empty:
-        return []
-    places = _places(engine, kind)  # names for the suggestions, read only when they are needed
-    header = headers.get(key, TABLES[kind].column(key).zh)
     problems = []
     names = unknown[name_column] if name_column else pd.Series(pd.NA, index=unknown.index)
     for row, value, name in zip(unknown.index, unknown[key].astype(str), names):
@@ -168,13 +164,13 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
         known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
         if not member_of(frame[key].astype(str), known).all():  # names read only when some id is unknown
             header = reading.headers.get(key, TABLES[kind].column(key).zh)
-            frame, matched, ambiguous = ids_by_name(frame, kind, known, _places(engine, kind), file_name, header)
+            places = _places(engine, kind)
+            frame, matched, ambiguous = ids_by_name(frame, kind, known, places, file_name, header)
             if matched:
                 notices.append(t("check_matched_by_name", count=matched))
-            problems += ambiguous
             named = {p.row for p in ambiguous}
-            problems += [p for p in _unknown_ids(engine, kind, frame, reading.headers, file_name)
-                         if p.row not in named]
+            problems += ambiguous + [p for p in _unknown_ids(kind, frame, known, places, file_name, header)
+                                     if p.row not in named]
     return frame, problems, notices, list(reading.headers)
 
 
