@@ -183,11 +183,25 @@ def test_a_new_place_with_a_blank_name_is_refused_with_its_feature_and_id(engine
         check = check_file(engine, "compounds", data, "new.geojson", datum="wgs84")
         assert not check.ok
         (problem,) = check.problems
-        assert (problem.row, problem.column, problem.value) == (1, "name", "0509")
+        assert (problem.row, problem.column, problem.value) == (1, "小区名称", "0509")
         assert "0509" in problem.zh and "小区名称" in problem.zh and "Compound name" in problem.en
         with pytest.raises(ValueError):
             commit(engine, check, STAFF)
     assert store.newest_version(engine) == before
+
+
+def test_a_feature_without_a_property_others_have_keeps_its_stored_value(engine):
+    """An OSM-style file: one new place with a name, one known place without the property (not blank)."""
+    stored = store.current(engine, "compounds").set_index("id")
+    box = json.loads(shapely.to_geojson(shapely.box(114.3100, 29.8400, 114.3110, 29.8410)))
+    data = _collection([{"type": "Feature", "properties": {"id": "0509", "name": "新建小区"}, "geometry": box},
+                        {"type": "Feature", "properties": {"id": "0501"},
+                         "geometry": json.loads(shapely.to_geojson(stored.loc["0501", "geometry"]))}])
+    check = check_file(engine, "compounds", data, "osm.geojson", datum="wgs84")
+    assert check.ok, [p.zh for p in check.problems]
+    commit(engine, check, STAFF)
+    after = store.current(engine, "compounds").set_index("id")
+    assert after.loc["0501", "name"] == stored.loc["0501", "name"] and after.loc["0509", "name"] == "新建小区"
 
 
 def test_a_daily_report_may_name_its_places_instead_of_giving_ids(engine):

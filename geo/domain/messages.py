@@ -66,7 +66,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Id {value} is in scientific notation: Excel took a long id for a number and lost "
                            "its last digits. Format the column as text, type the ids again and upload."),
     # reading a layer (geo.io.read.read_layer)
-    "read_not_collection": ("不是 GeoJSON 要素集合（FeatureCollection）", "not a GeoJSON FeatureCollection"),
+    "read_not_collection": ("无法读取地图图层：文件是 JSON，但不是 GeoJSON 要素集合（FeatureCollection）。请从 GIS 软件或"
+                            "数据平台导出 GeoJSON 后上传。",
+                            "Cannot read the map layer: the file is JSON but not a GeoJSON FeatureCollection. Export "
+                            "GeoJSON from the GIS software or data platform and upload that."),
+    "read_not_json": ("无法读取地图图层：文件在第 {line} 行起不是 GeoJSON 文本（表格 CSV、Excel 不能作为图层上传）。"
+                      "地图图层请上传 GeoJSON 文件；各类日报可上传 CSV 或 Excel。",
+                      "Cannot read the map layer: from line {line} the file is not GeoJSON text (a CSV or Excel table "
+                      "cannot be uploaded as a layer). Upload map layers as GeoJSON; daily reports may be CSV or "
+                      "Excel."),
     "read_unreadable_layer": ("无法读取地图图层：{detail}。请检查文件是否为 GeoJSON。",
                               "Cannot read the map layer: {detail}. Check that it is GeoJSON."),
     "read_feature_skipped": ("第 {number} 个要素{why}，已跳过。请在 GIS 软件中修正后重新导出。",

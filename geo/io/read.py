@@ -423,11 +423,13 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         collection = json.loads(decode(data) if isinstance(data, bytes) else data)
         features = collection.get("features") if isinstance(collection, dict) else None
         if not isinstance(features, list):
-            raise ValueError(t("read_not_collection").both("/ "))
+            return empty, [Problem(name, None, None, None, t("read_not_collection"), fatal=True)]
+    except json.JSONDecodeError as exc:  # the library's own words name a character, not the file's trouble
+        return empty, [Problem(name, None, None, None, t("read_not_json", line=exc.lineno), fatal=True)]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         return empty, [Problem(name, None, None, None, t("read_unreadable_layer", detail=_short(exc)), fatal=True)]
     problems: list[Problem] = []
-    records, geometries, numbers = [], [], []
+    records, geometries, numbers, carried = [], [], [], []
     present: set[str] = set()  # the table's columns that any feature has
     repaired: dict[str, tuple[int, str]] = {}
     mappings: dict[tuple, dict[str, str]] = {}  # features share their keys: match them once
@@ -454,6 +456,7 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         records.append(record)
         geometries.append(geometry)
         numbers.append(number)
+        carried.append(frozenset(record))
     frame = pd.DataFrame.from_records(records, columns=table.names)
     for col in table.columns:
         if col.kind == "int":
@@ -463,11 +466,14 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
             frame[col.name] = text.where(text.str.strip() != "", pd.NA)
     layer = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
     layer["_feature"] = numbers
+    layer["_carried"] = carried
     duplicated = layer["id"].duplicated(keep="first")
     for key in layer.loc[duplicated, "id"]:
         problems.append(_problem(name, None, "id", key, t("read_duplicate_id", key=key)))
     layer = layer.loc[~duplicated].reset_index(drop=True)
     layer.attrs["feature_numbers"] = layer.pop("_feature").tolist()  # each row's place in the file
+    # the columns each feature has: one without a property others have keeps its stored value
+    layer.attrs["carried"] = layer.pop("_carried").tolist()
     layer.attrs["repaired"] = repaired  # id -> (feature number, why it was invalid)
     # a column no feature has keeps the stored values of places already there (see geo.store.diff)
     layer.attrs["present"] = [c for c in table.names if c in present]

@@ -186,6 +186,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     except ValueError:
         collection = {}
     reference = store.current(engine, kind)
+    frame = _keep_stored_where_not_carried(frame, reference, read.get("carried"))
     zones = store.current(engine, "zones")
     area = shapely.union_all(zones.geometry.to_numpy()) if len(zones) else None
     resolved, crs_problems, crs_notices = crs.resolve_datum(
@@ -238,6 +239,24 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     return result
 
 
+def _keep_stored_where_not_carried(frame: pd.DataFrame, reference: pd.DataFrame, carried) -> pd.DataFrame:
+    """A feature without a property that other features of the file have keeps the place's stored value.
+
+    (A column no feature has is kept whole by the store's partial update, see ``Check.present``.)
+    """
+    if not carried or len(carried) != len(frame) or reference.empty:
+        return frame
+    stored = reference.assign(id=reference["id"].astype(str)).drop_duplicates("id", keep="last").set_index("id")
+    frame = frame.copy()
+    ids = frame["id"].astype(str)
+    for column in frame.attrs.get("present", []):
+        lacking = np.array([column not in keys for keys in carried]) & frame[column].isna().to_numpy()
+        lacking &= ids.isin(stored.index).to_numpy()
+        if lacking.any():
+            frame.loc[lacking, column] = stored.loc[ids[lacking], column].to_numpy()
+    return frame
+
+
 def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, file_name: str) -> list[Problem]:
     """A place of a layer whose required column (its name) is blank in the file and not stored before.
 
@@ -252,7 +271,7 @@ def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, f
             continue
         for position in np.flatnonzero(frame[col.name].isna().to_numpy()):
             fid = str(frame["id"].iloc[position])
-            problems.append(Problem(file_name, numbers[position], col.name, fid,
+            problems.append(Problem(file_name, numbers[position], col.zh, fid,
                                     t("check_blank_required", number=numbers[position], fid=fid, column=col.text)))
     return problems
 
