@@ -12,7 +12,7 @@ from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
-from ui.uploadview import list_sheets, show_check
+from ui.uploadview import column_mapping, list_sheets, show_check
 
 require_navigation()
 lg = lang()
@@ -30,12 +30,12 @@ left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{temp
 right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{template_name}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
 
-types = ["geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]
+types = ["csv", "xlsx", "geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]
 max_mb = settings().upload_max_mb
 uploaded = st.file_uploader(t("upload_file", lg, types="、".join(types), mb=f"{max_mb:g}"), type=types,
                             key=f"upload_file_{kind}")
 sheet, datum = None, None
-if uploaded is not None and not TABLES[kind].geometry and uploaded.name.lower().endswith(".xlsx"):
+if uploaded is not None and uploaded.name.lower().endswith(".xlsx"):
     sheets = list_sheets(uploaded.getvalue())
     if len(sheets) > 1:
         sheet = st.selectbox(t("upload_sheet", lg), sheets, key="upload_sheet")
@@ -44,17 +44,24 @@ if TABLES[kind].geometry:
                           format_func=lambda d: t("upload_datum_auto", lg) if d == "auto" else crs.label_datum(d, lg))
     datum = None if choice == "auto" else choice
 
+columns = None
 if uploaded is None:
     st.session_state["upload_signature"] = None  # the same file added again is checked again
 else:
+    digest = hashlib.sha256(uploaded.getvalue()).hexdigest()
+    pending = st.session_state.get("upload_pending")
+    if pending is not None and pending.kind == kind and st.session_state.get("upload_digest") == digest:
+        columns = column_mapping(pending, f"upload_columns_{digest[:12]}")  # a list of places: which column is what
+        columns = columns if columns is not None else st.session_state.get("upload_columns_used")
     # The dry run stores nothing, so it runs as soon as a file (or a choice about it) arrives.
-    signature = (kind, uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest(), sheet, datum)
+    signature = (kind, uploaded.name, digest, sheet, datum, tuple(sorted((columns or {}).items())))
     if st.session_state.get("upload_signature") != signature:
         with st.spinner(t("upload_checking", lg)):
             st.session_state["upload_pending"] = check_file(
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
-                max_bytes=settings().upload_max_bytes, thresholds=thresholds())
-        st.session_state["upload_signature"] = signature
+                max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns)
+        st.session_state.update(upload_signature=signature, upload_digest=digest, upload_columns_used=columns)
+        st.rerun()  # the mapping step shows what this check found
 
 pending = st.session_state.get("upload_pending") if uploaded is not None else None  # no file, nothing to confirm
 if pending is not None and pending.kind == kind:

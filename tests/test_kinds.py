@@ -238,7 +238,7 @@ def test_a_registered_kind_is_checked_on_upload(markets, city_with_markets):
 
 def test_a_registered_kind_has_its_templates(markets):
     assert template_bytes("market_status", "csv").decode("utf-8-sig").splitlines() == ["市场编号,市场名称,日期,营业状态"]
-    assert template_bytes("markets", "csv").decode("utf-8-sig").splitlines() == ["市场编号,市场名称,所属片区"]
+    assert template_bytes("markets", "csv").decode("utf-8-sig").splitlines() == ["市场编号,市场名称,所属片区,经度,纬度"]
     book = openpyxl.load_workbook(io.BytesIO(template_bytes("market_status", "xlsx")))
     assert book.sheetnames == ["市场日报", "填写说明"]
     rules = {row[0]: row[3] for row in book["填写说明"].iter_rows(min_row=2, values_only=True)}

@@ -11,6 +11,7 @@ import streamlit as st
 
 from geo.analysis import header
 from geo.domain import TABLES, t
+from geo.io import list_with_ids, role_text, roles
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outline_layer
 from geo.upload import Check, places_of
@@ -78,6 +79,41 @@ def preview_map(check: Check, lg: str) -> None:
                        fit_key="preview " + check.file_name), key="map_upload_preview")
 
 
+def column_mapping(check: Check, key: str) -> dict[str, str] | None:
+    """The mapping step of a list of places: a choice of header per role, prefilled with what was found.
+
+    Returns the roles the person changed (None when nothing differs from what the check used).
+    """
+    if check.headers is None:
+        return None
+    lg = lang()
+    found = check.columns or {}
+    choices = ["", *[h for h in check.headers if h]]
+    chosen: dict[str, str] = {}
+    with st.expander(t("upload_columns", lg), expanded=not check.ok):
+        st.caption(t("upload_columns_help", lg))
+        cells = st.columns(4)
+        for position, role in enumerate(roles(check.kind)):
+            current = found.get(role, "")
+            pick = cells[position % 4].selectbox(
+                role_text(check.kind, role).pick(lg), choices, index=choices.index(current) if current in choices else 0,
+                key=f"{key}_{role}", format_func=lambda h: h or t("upload_column_none", lg))
+            if pick != current:
+                chosen[role] = pick
+    return {**found, **chosen} if chosen else None
+
+
+def list_download(check: Check) -> None:
+    """The uploaded list with the ids made for it, to keep using them in the daily reports."""
+    if not (check.ok and check.ids_made and check.rows):
+        return
+    lg = lang()
+    data, extension = list_with_ids(check.content, dict(zip(check.rows, check.frame["id"].astype(str))),
+                                    TABLES[check.kind].column("id").text)
+    stem = check.file_name.rsplit(".", 1)[0]
+    st.download_button(t("points_list_with_ids", lg), data, f"{stem}（含编号）.{extension}", key="upload_list_ids")
+
+
 def show_check(check: Check) -> None:
     lg = lang()
     if check.problems:
@@ -93,3 +129,4 @@ def show_check(check: Check) -> None:
     if len(check.fields):
         st.dataframe(changes_table(check.fields, lg), hide_index=True, width="stretch")
         preview_map(check, lg)
+    list_download(check)

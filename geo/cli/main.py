@@ -20,8 +20,8 @@ from geo import store
 from geo.accounts import PermissionDenied, find_user
 from geo.cli import move, users
 from geo.demo import write_city
-from geo.domain import TABLES, Text, join, t
-from geo.io import DATUMS, table_bytes, template_bytes
+from geo.domain import TABLES, Text, join, listing, t
+from geo.io import DATUMS, list_with_ids, roles, table_bytes, template_bytes
 from geo.settings import load
 from geo.store import NothingToRollBack, history, open_store
 from geo.store.backup import backup_folder, backups, restore, store_file
@@ -70,12 +70,37 @@ def _run_check(args: argparse.Namespace):
     except OSError as exc:
         print(f"{t('cli_cannot_open').both()}: {exc}", file=sys.stderr)
         return None
+    columns = _columns(args.kind, args.column or [])
+    if columns is None:
+        return None
     max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
-                      max_bytes=max_bytes)
+                      max_bytes=max_bytes, columns=columns or None)
 
 
-def _report(check, as_json: bool) -> None:
+def _columns(kind: str, given: list[str]) -> dict[str, str] | None:
+    """``--column ROLE=HEADER`` options as a mapping (None, and a message, when one names no role)."""
+    columns = {}
+    for option in given:
+        role, _, header = option.partition("=")
+        if role.strip() not in roles(kind):
+            print(t("cli_unknown_role", option=option, roles=listing(roles(kind))).both("/ "), file=sys.stderr)
+            return None
+        columns[role.strip()] = header.strip()
+    return columns
+
+
+def _write_ids(check, out: str | None) -> None:
+    """``--ids-out``: the list with the ids made for its places, to use in the daily reports."""
+    if not out or not (check.ok and check.ids_made and check.rows):
+        return
+    data, _ = list_with_ids(check.content, dict(zip(check.rows, check.frame["id"].astype(str))),
+                            TABLES[check.kind].column("id").text)
+    Path(out).write_bytes(data)
+    print(f"  {t('cli_note').both()}: {t('cli_ids_written', path=out).both()}")
+
+
+def _report(check, as_json: bool, datum_given: bool = True) -> None:
     if as_json:
         print(json.dumps({
             "ok": check.ok, "kind": check.kind, "file": check.file_name, "rows": len(check.frame),
@@ -89,6 +114,8 @@ def _report(check, as_json: bool) -> None:
     print(f"{check.file_name}: {len(check.frame)} {t('cli_rows').both()}")
     for zh, en in check.notices:
         print(f"  {t('cli_note').both()}: {zh} ({en})")
+    if TABLES[check.kind].geometry and not datum_given and check.datum is not None:
+        print(f"  {t('cli_note').both()}: {t('cli_datum_option').zh}")
     for p in check.problems:
         print(f"  {t('cli_error').both()}: {_where(p).zh}：{p.zh}")
     if check.ok:
@@ -113,7 +140,8 @@ def _exit_code(check) -> int:
 def _check(args: argparse.Namespace) -> int:
     check = _run_check(args)
     if check is not None:
-        _report(check, args.json)
+        _report(check, args.json, datum_given=args.datum is not None)
+        _write_ids(check, args.ids_out)
     return _exit_code(check)
 
 
@@ -131,7 +159,8 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     check = _run_check(args)
     if check is not None:
-        _report(check, args.json)
+        _report(check, args.json, datum_given=args.datum is not None)
+        _write_ids(check, args.ids_out)
     if _exit_code(check):
         return _exit_code(check)
     try:
@@ -225,7 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("kind", choices=sorted(TABLES))
         command.add_argument("file")
         command.add_argument("--sheet", help="sheet of an .xlsx (default: the first)")
-        command.add_argument("--datum", choices=DATUMS, help="coordinates of a GeoJSON file (default: detected)")
+        command.add_argument("--datum", choices=DATUMS, help="datum of a layer's coordinates (default: detected)")
+        command.add_argument("--column", action="append", metavar="ROLE=HEADER",
+                             help="a list of places: the header holding ROLE (lon, lat, lonlat, id, name, …), "
+                                  "when the one found by its name is wrong; repeat for each role")
+        command.add_argument("--ids-out", metavar="FILE",
+                             help="a list of places without ids: write it with the ids made for it to FILE")
         command.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "import":
             command.add_argument("--user", required=True, help="the account the import is recorded under")

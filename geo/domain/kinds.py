@@ -88,6 +88,9 @@ class Kind:
     (:func:`ui.placepage.render_place_page`), with no file of its own."""
     icon: str = "📍"
     """Its icon in the sidebar."""
+    id_prefix: str = ""
+    """The prefix of the ids made for its places when a list gives none (``XQ-5d4a0c``); its layer's
+    initials when empty."""
     tables: tuple[Table, ...] = ()
     """The tables it brings that :data:`geo.domain.schema.TABLES` lacks (a kind registered at run time)."""
     terms: tuple[Term, ...] = ()
@@ -128,13 +131,13 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind(name="compounds", title="page_compounds", layer="compounds", report="compound_status",
          vocabulary="closure", legend="legend_closure", layer_title="layer_compounds", state_label="col_closure",
          figures=(Figure("kpi_sealed"), Figure("kpi_controlled"), Figure("kpi_open")),
-         wall=0, overview="shown", page="pages/compounds.py", icon="🏘️"),
+         wall=0, overview="shown", page="pages/compounds.py", icon="🏘️", id_prefix="XQ"),
     Kind(name="zones", title="page_zones", layer="zones", layer_title="layer_zones",
-         wall=3, page="pages/zones.py", icon="🗺️"),
+         wall=3, page="pages/zones.py", icon="🗺️", id_prefix="WG"),
     Kind(name="sites", title="page_sites", layer="sites", report="site_status",
          vocabulary="resumption", legend="legend_resumption", layer_title="layer_sites", state_label="col_resumption",
          figures=(Figure("kpi_resumption_rate", rise="good", unit="%"),),
-         wall=1, overview="shown", page="pages/sites.py", icon="🏗️"),
+         wall=1, overview="shown", page="pages/sites.py", icon="🏗️", id_prefix="GD"),
     Kind(name="supplies", title="page_supplies", layer=None, report="supplies", places=("compounds", "sites"),
          vocabulary="supply_level", legend="legend_supply", layer_title="layer_supplies",
          state_label="col_supply_level",

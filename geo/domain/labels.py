@@ -117,14 +117,21 @@ LABELS: dict[str, tuple[str, str]] = {
     # upload and history
     "page_upload": ("数据上传", "Upload"),
     "page_history": ("历史版本", "History"),
-    "upload_intro": ("选择表格类型，下载模板，上传 Excel 或 CSV（GBK 或 UTF-8 均可）。先检查预览，确认后才会导入；导入后可在“历史版本”中回退。",
-                     "Pick the table, download its template, upload Excel or CSV (GBK or UTF-8). Check the preview "
-                     "first: nothing is stored until you confirm, and History can undo it."),
+    "upload_intro": ("选择表格类型，下载模板，上传 Excel 或 CSV（GBK 或 UTF-8 均可）。场所名单可以是带经纬度列的 Excel、CSV，"
+                     "也可以是 GeoJSON。先检查预览，确认后才会导入；导入后可在“历史版本”中回退。",
+                     "Pick the table, download its template, upload Excel or CSV (GBK or UTF-8). A list of places may "
+                     "be Excel or CSV with coordinate columns, or GeoJSON. Check the preview first: nothing is stored "
+                     "until you confirm, and History can undo it."),
     "upload_kind": ("表格类型", "Table"),
     "template_csv": ("下载 CSV 模板", "CSV template"),
     "template_xlsx": ("下载 Excel 模板", "Excel template"),
     "upload_file": ("选择文件（{types}，不超过 {mb} MB）", "Choose a file ({types}, up to {mb} MB)"),
     "upload_sheet": ("工作表", "Sheet"),
+    "upload_columns": ("列对应：表中哪一列是什么", "Column mapping: which column holds what"),
+    "upload_columns_help": ("已按表头自动对应。如有不对，请改选；经纬度写在同一格时选“经纬度（一格）”，不需要的留空。",
+                            "Matched by the headers. Correct what is wrong; pick 'position (one cell)' when both "
+                            "coordinates share a cell, and leave unused roles empty."),
+    "upload_column_none": ("（不使用）", "(not used)"),
     "upload_datum": ("坐标系", "Coordinates"),
     "upload_datum_auto": ("自动识别", "Detect"),
     "upload_checking": ("正在检查文件……", "Checking the file…"),
@@ -287,9 +294,12 @@ def t(key: str, lang: str | None = None, /, **values) -> Text | str:
 
 
 def listing(items) -> Text:
-    """Names or ids listed, '、' between them in Chinese and ', ' in English.
+    """Names, ids or sentences listed, '、' between them in Chinese and ', ' in English.
 
     >>> listing(["0501", "0502"])
     Text(zh='0501、0502', en='0501, 0502')
+    >>> listing([Text("经度", "longitude"), "x"]).en
+    'longitude, x'
     """
-    return join((Text(str(item), str(item)) for item in items), t("list_separator"))
+    return join((item if isinstance(item, Text) else Text(str(item), str(item)) for item in items),
+                t("list_separator"))

@@ -167,6 +167,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "template_kind_text": ("文字", "text"),
     "template_kind_int": ("整数", "a whole number"),
     "template_kind_float": ("数字", "a number"),
+    "template_lon": ("经度，十进制度数如 114.3215，或度分秒如 114°19′17″E；取自高德、百度地图的坐标上传时选对坐标系",
+                     "longitude in decimal degrees (114.3215) or degrees-minutes-seconds (114°19′17″E); positions "
+                     "picked on Amap or Baidu: choose that datum when uploading"),
+    "template_lat": ("纬度，如 29.8421；经纬度也可写在同一格（“经纬度”列：114.3215,29.8421），顺序颠倒时会自动识别",
+                     "latitude such as 29.8421; both may share one cell (a 经纬度 column: 114.3215,29.8421), "
+                     "either order is recognised"),
+    "template_id_optional": ("可不填：不填时按名称生成编号，导入前可下载加上编号的名单",
+                             "may be left out: ids are then made from the names, and the list with them can be "
+                             "downloaded before importing"),
     "template_kind_date": ("日期，如 2020-02-25", "a date such as 2020-02-25"),
     # an upload's dry run (geo.upload.check)
     "check_too_big": ("文件有 {size:.3g} MB，超过上限 {limit:.3g} MB。请拆分后分别上传。",
@@ -202,6 +211,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_fever": ("报告发热 {count} 人", "{count} fever reports"),
     "check_short": ("{count} 个场所物资偏紧或告急", "{count} places short of supplies"),
     "check_converted": ("坐标已从 {datum} 转换为 WGS-84", "Coordinates converted from {datum} to WGS-84"),
+    # a list of places with coordinate columns (geo.io.points)
+    "points_no_coordinates": ("表中找不到坐标列。请用“经度”“纬度”两列（或 lng/lat、x/y），或一列“经纬度”写成"
+                              "“114.32,29.85”；也可在上传页的“列对应”中指定哪一列是经度、哪一列是纬度。表中的列：{headers}。",
+                              "No coordinate columns found. Use two columns 经度 and 纬度 (or lng/lat, x/y), or one "
+                              "column 经纬度 holding \"114.32,29.85\"; or say which column is which in the upload "
+                              "page's column mapping. The file's columns: {headers}."),
+    "points_no_name": ("表中找不到{table}的名称列。请把名称所在列的表头写作“名称”，或在“列对应”中指定。表中的列：{headers}。",
+                       "No name column for the {table} found. Head it 名称 (name) or choose it in the column "
+                       "mapping. The file's columns: {headers}."),
+    "points_no_such_header": ("指定的列“{header}”不在表中。表中的列：{headers}。",
+                              "There is no column '{header}' in the file. Its columns: {headers}."),
+    "points_not_a_position": ("坐标“{value}”无法识别。应为十进制度数（如 114.3215）或度分秒（如 114°19′17″E），"
+                              "请改正或清空后再上传（清空的行列为“待定位”）。",
+                              "'{value}' is not understood as a position: write decimal degrees (114.3215) or "
+                              "degrees, minutes and seconds (114°19′17″E), or leave it blank (the place is then "
+                              "listed as unplaced)."),
+    "points_duplicate_id": ("编号 {key} 出现在第 {rows} 行：一个编号只能对应一个场所。请改正后再上传。",
+                            "Id {key} is on rows {rows}: an id names one place only. Correct it and upload again."),
+    "points_columns": ("按表头读取：{roles}。如不对，请改正列对应（上传页的“列对应”，或命令行的 --column）。",
+                       "Columns read by their headers: {roles}. If this is wrong, correct the column mapping (on "
+                       "the upload page, or --column on the command line)."),
+    "points_columns_by_values": ("表头没有写明坐标，按数值判断：{roles}。请确认列对应（上传页的“列对应”，或命令行的 --column）。",
+                                 "No header names the coordinates; judged by their values: {roles}. Please "
+                                 "confirm the column mapping (on the upload page, or --column on the command line)."),
+    "points_role": ("{role}取自“{header}”", "{role} from '{header}'"),
+    "points_swapped": ("表中纬度在前、经度在后（数值在 3–54 之间的是纬度，73–136 之间的是经度），已按经度在前读取。",
+                       "The file has latitude first (values between 3 and 54 are latitudes, 73 to 136 "
+                       "longitudes): read with longitude first."),
+    "points_ids_made": ("表中没有编号列，已按名称为 {count} 个场所生成编号（同一名单再次上传时编号不变；已有同名场所的沿用其编号）。"
+                        "加上编号的名单可在预览下方下载（命令行用 --ids-out）。",
+                        "The list has no id column: ids were made for {count} places from their names (the same "
+                        "list uploaded again gets the same ids; places already stored keep theirs). Download the "
+                        "list with its ids below the preview (--ids-out on the command line)."),
+    "points_unplaced": ("{count} 行没有坐标，暂不上图（第 {rows} 行），列为“待定位”：补上坐标后再上传即可。",
+                        "{count} rows have no position and are not mapped yet (rows {rows}): they are listed as "
+                        "unplaced; add their positions and upload again."),
+    "points_datum_hint": ("表中写有“{word}”，坐标很可能是{datum}，已按此转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
+                          "The file mentions '{word}', so its positions are most likely {datum}: converted from "
+                          "it to WGS-84. If not, choose the datum and check again."),
+    "points_list_with_ids": ("下载加上编号的名单", "Download the list with its ids"),
+    "points_role_lon": ("经度", "longitude"),
+    "points_role_lat": ("纬度", "latitude"),
+    "points_role_lonlat": ("经纬度（一格）", "position (one cell)"),
     # the store's versions (geo.store.versions); their summaries are stored as [zh, en] pairs
     "version_nothing_to_roll_back": ("数据已与版本 {version} 之后相同，无需回退。",
                                      "The table is already as it was after version {version}; nothing to roll back."),
@@ -237,6 +289,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The store cannot be read or written ({detail}): locked, read-only or damaged; nothing "
                           "was changed. Try again later; if it is damaged, python -m geo restore lists and restores "
                           "the automatic backups."),
+    "cli_unknown_role": ("--column {option}：没有这个角色，可用的有 {roles}",
+                         "--column {option}: no such role; the roles are {roles}"),
+    "cli_ids_written": ("加上编号的名单已写入 {path}", "the list with its ids is written to {path}"),
+    "cli_datum_option": ("坐标系不对时，用 --datum gcj02（高德、腾讯）、--datum bd09（百度）或 --datum wgs84（GPS、天地图）指定后重新检查",
+                         "if the datum is wrong, give --datum gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS, "
+                         "Tianditu) and check again"),
     "cli_moved": ("已迁移", "moved: {count} rows; set CMDMAP_DATABASE_URL to the new URL"),
 }
 

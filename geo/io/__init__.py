@@ -11,11 +11,24 @@ from geo.io.datum_guess import (
                                   to_wgs84,
 )
 from geo.io.export import table_bytes, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+from geo.io.points import (
+                            COORDINATES,
+                            Columns,
+                            guess_columns,
+                            is_table,
+                            list_with_ids,
+                            make_ids,
+                            parse_degrees,
+                            read_places,
+                            role_text,
+                            roles,
+)
 from geo.io.read import Reading, decode, parse_dates, parse_numbers, read_layer, read_table
 from geo.io.templates import template_bytes
 from geo.io.validate import validate
 
-__all__ = ["CHINA", "DATUMS", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
+__all__ = ["CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "is_table", "list_with_ids", "make_ids",
+           "parse_degrees", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",
            "to_csv_bytes", "to_geojson_bytes", "to_wgs84", "to_xlsx_bytes", "validate", "wgs84_to_bd09", "wgs84_to_gcj02"]

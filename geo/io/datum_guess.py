@@ -582,9 +582,11 @@ def _unknown_declared(name: str) -> Notice:
     return t("datum_unknown_declared", name=name)
 
 
-def _guess(usable: dict, evidence: _Evidence, area, declared) -> tuple[str, Notice]:
+def _guess(usable: dict, evidence: _Evidence, area, declared, hint) -> tuple[str, Notice]:
     if evidence.guess is not None:
         return evidence.guess, _from_references(evidence)
+    if hint is not None:
+        return hint
     datum, share = guess_datum_by_area(usable, area) if area is not None and usable else (None, math.nan)
     if datum is not None:
         return datum, _from_area(datum, share)
@@ -597,11 +599,13 @@ def _is_unusable(kinds: np.ndarray) -> bool:
 
 
 def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen=None,
-                  source_name: str = "") -> tuple[str | None, list[Problem], list[Notice]]:
+                  source_name: str = "",
+                  hint: tuple[str, Notice] | None = None) -> tuple[str | None, list[Problem], list[Notice]]:
     """Decide the datum of an uploaded layer and report what stops it or what the user should know.
 
     Precedence: ``chosen`` (any name :func:`parse_datum` knows), then the file's ``crs``
     member, then :func:`guess_datum` against ``reference_geoms``, then
+    ``hint`` (what the file says of itself in words, e.g. a column saying 高德), then
     :func:`guess_datum_by_area` against ``area``, then WGS-84 with a notice.
 
     Parameters
@@ -618,6 +622,8 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
         The user's explicit choice; raises ValueError when it names no datum.
     source_name : str
         The file name the problems refer to.
+    hint : (datum, notice), optional
+        The datum the file's words name and the notice saying why it is likely.
 
     Returns
     -------
@@ -657,5 +663,5 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
             problems.append(_mismatch_problem(source_name, declared, evidence))
         return declared, problems, [_from_declaration(declared)]
     notices = [_unknown_declared(declared_name(collection))] if declared == UNKNOWN else []
-    datum, notice = _guess(usable, evidence, area, declared)
+    datum, notice = _guess(usable, evidence, area, declared, hint)
     return datum, problems, notices + [notice]

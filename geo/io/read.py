@@ -229,7 +229,7 @@ def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
         return most
 
 
-def _raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
+def raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
     """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
     if not is_xlsx(data) and (b"\x00" in data or _control_share(data[:65536]) > 0.01):
         raise ValueError(t("read_binary").both("/ "))
@@ -289,15 +289,15 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     """
     table = TABLES[kind]
     name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
-    data = _as_bytes(source)
+    data = as_bytes(source)
     empty = pd.DataFrame(columns=table.names)
     try:
-        raw = _raw_rows(data, sheet)
+        raw = raw_rows(data, sheet)
     except TooLarge as exc:
-        return Reading(empty, [Problem(name, None, None, None, t("read_too_large", detail=_short(exc)),
+        return Reading(empty, [Problem(name, None, None, None, t("read_too_large", detail=short(exc)),
                                        fatal=True)], [], {})
     except Exception as exc:  # a broken file of any kind is a message, never a traceback
-        return Reading(empty, [Problem(name, None, None, None, t("read_unreadable_table", detail=_short(exc)),
+        return Reading(empty, [Problem(name, None, None, None, t("read_unreadable_table", detail=short(exc)),
                                        fatal=True)], [], {})
     if raw.empty:
         return Reading(empty, [_problem(name, None, None, None, t("read_empty"))], [], {})
@@ -348,11 +348,13 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     return Reading(frame, problems, notices, header_of)
 
 
-def _short(exc: Exception) -> str:
+def short(exc: Exception) -> str:
+    """The first line of an exception's text, at most 200 characters: a detail inside a message."""
     return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
-def _as_bytes(source) -> bytes:
+def as_bytes(source) -> bytes:
+    """The bytes of a path, a bytes object or an open file."""
     if isinstance(source, (str, Path)):
         return Path(source).read_bytes()
     if isinstance(source, (bytes, bytearray)):
@@ -427,7 +429,7 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     except json.JSONDecodeError as exc:  # the library's own words name a character, not the file's trouble
         return empty, [Problem(name, None, None, None, t("read_not_json", line=exc.lineno), fatal=True)]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        return empty, [Problem(name, None, None, None, t("read_unreadable_layer", detail=_short(exc)), fatal=True)]
+        return empty, [Problem(name, None, None, None, t("read_unreadable_layer", detail=short(exc)), fatal=True)]
     problems: list[Problem] = []
     records, geometries, numbers, carried = [], [], [], []
     present: set[str] = set()  # the table's columns that any feature has
@@ -489,7 +491,7 @@ def _feature_geometry(raw) -> tuple[object, Text | None]:
     except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
         if "LinearRing" in str(exc) or "at least 4" in str(exc):
             return None, t("read_feature_short_ring")
-        return None, t("read_feature_unreadable", detail=_short(exc)[:60])
+        return None, t("read_feature_unreadable", detail=short(exc)[:60])
     if geometry is None or geometry.is_empty:
         return None, t("read_feature_empty")
     if not np.isfinite(shapely.get_coordinates(geometry)).all():

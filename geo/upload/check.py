@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
 from geo.domain import TABLES, Problem, Text, join, kinds, listing, member_of, t, vocab
 from geo.io import datum_guess as crs
-from geo.io import decode, read_layer, read_table
+from geo.io import decode, is_table, read_layer, read_places, read_table, role_text
 from geo.store import backup
 
 
@@ -56,6 +56,10 @@ class Check:
     summary: list[Text] = field(default_factory=list)
     datum: str | None = None
     present: list[str] | None = None  # columns the file had: the others keep their stored values
+    columns: dict[str, str] | None = None  # a list of places: which header holds what (the mapping step)
+    headers: list[str] | None = None  # a list of places: its headers, the mapping step's choices
+    rows: list[int] | None = None  # each place's row (a list) or feature number (GeoJSON) in the file
+    ids_made: bool = False  # a list without ids: the places' ids were made from their names
 
     @property
     def ok(self) -> bool:
@@ -174,27 +178,65 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
     return frame, problems, notices, list(reading.headers)
 
 
-def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None) -> tuple:
+def unique_names(engine: Engine, kind: str) -> dict[str, str]:
+    """Name to id of the stored places of layer ``kind`` whose name no other place has."""
+    places = store.place_names(engine, kind)
+    names = places["name"].astype("string").str.strip()
+    once = ~names.duplicated(keep=False) & names.notna()
+    return dict(zip(names[once], places.loc[once, "id"].astype(str)))
+
+
+def _list_notices(kind: str, read: dict) -> list[Text]:
+    """What reading a list of places decided for the person: the columns, the order, the ids, the rows left out."""
+    said = listing([t("points_role", role=role_text(kind, role), header=header)
+                    for role, header in read.get("columns", {}).items()])
+    notices = [t("points_columns_by_values" if read.get("found_by_values") else "points_columns", roles=said)]
+    if read.get("swapped"):
+        notices.append(t("points_swapped"))
+    if read.get("ids_made"):
+        notices.append(t("points_ids_made", count=len(read.get("feature_numbers", []))))
+    unplaced = read.get("unplaced", [])
+    if unplaced:
+        notices.append(t("points_unplaced", count=len(unplaced), rows=listing([str(r) for r in unplaced[:10]]
+                                                                               + (["…"] if len(unplaced) > 10 else []))))
+    return notices
+
+
+def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: str, sheet, columns) -> tuple:
+    """A list (CSV, .xlsx) or a GeoJSON layer, read; the parsed GeoJSON for its ``crs`` member; notices."""
+    if is_table(content):
+        frame, problems = read_places(content, kind, name=file_name, sheet=sheet, columns=columns,
+                                      known=unique_names(engine, kind))
+        notices = _list_notices(kind, frame.attrs) if not frame.empty else []
+        return frame, problems, notices, {}
     frame, problems = read_layer(content, kind, name=file_name)
-    repaired = dict(frame.attrs.get("repaired", {}))
-    read = dict(frame.attrs)
-    notices: list[Text] = []
-    if problems and frame.empty:
-        return frame, problems, notices, None
     try:
         collection = json.loads(decode(content))
     except ValueError:
         collection = {}
+    return frame, problems, [], collection if isinstance(collection, dict) else {}
+
+
+def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
+                   columns=None) -> tuple:
+    frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns)
+    repaired = dict(frame.attrs.get("repaired", {}))
+    read = dict(frame.attrs)
+    if problems and frame.empty:
+        return frame, problems, notices, None
     reference = store.current(engine, kind)
     frame = _keep_stored_where_not_carried(frame, reference, read.get("carried"))
     zones = store.current(engine, "zones")
     area = shapely.union_all(zones.geometry.to_numpy()) if len(zones) else None
+    hint = read.get("datum_hint")
     resolved, crs_problems, crs_notices = crs.resolve_datum(
-        collection if isinstance(collection, dict) else {},
-        dict(zip(frame["id"].astype(str), frame.geometry)),
+        collection, dict(zip(frame["id"].astype(str), frame.geometry)),
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
-        area=area, chosen=datum, source_name=file_name)
-    problems += crs_problems
+        area=area, chosen=datum, source_name=file_name,
+        hint=(hint[0], t("points_datum_hint", word=hint[1], datum=crs.datum_name(hint[0]))) if hint else None)
+    numbers = read.get("feature_numbers") or []
+    # the datum check counts features by position; the person counts rows (a list) or features (GeoJSON)
+    problems += [replace(p, row=numbers[p.row - 1]) if p.row and p.row <= len(numbers) else p for p in crs_problems]
     notices += crs_notices
     if resolved and not crs_problems:
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
@@ -212,8 +254,14 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
 
 
 def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=None, datum: str | None = None,
-               max_bytes: int | None = None, thresholds: Thresholds = Thresholds()) -> Check:
-    """Read and check an upload, and work out what it would change. Stores nothing."""
+               max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
+               columns: dict[str, str] | None = None) -> Check:
+    """Read and check an upload, and work out what it would change. Stores nothing.
+
+    A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
+    list, ``columns`` (role to header, see :func:`geo.io.points.read_places`) corrects the columns
+    found by their headers.
+    """
     if kind not in TABLES:
         raise ValueError(f"unknown table kind {kind!r}")
     if max_bytes is not None and len(content) > max_bytes:
@@ -221,14 +269,17 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
             file_name, t("check_too_big", size=len(content) / 1e6, limit=max_bytes / 1e6))])
     if not content.strip():
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, t("read_empty"))])
-    resolved, present, numbers = None, None, None
+    resolved, present, numbers, read = None, None, None, {}
     if TABLES[kind].geometry:
-        frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum)
-        present, numbers = frame.attrs.get("present"), frame.attrs.get("feature_numbers")
+        frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum, sheet, columns)
+        read = dict(frame.attrs)
+        present, numbers = read.get("present"), read.get("feature_numbers")
     else:
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
-    result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present)
+    result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
+                   columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
+                   ids_made=bool(read.get("ids_made")))
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok:  # a partial file keeps the stored values of the columns it lacks

@@ -1,0 +1,227 @@
+"""Places from a table: lists of places shaped as bureaus keep them, through reading, the check, the CLI and the page."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import store
+from geo.accounts import auth
+from geo.io import gcj02_to_wgs84, make_ids, parse_degrees, read_places, template_bytes
+from geo.store.engine import connect
+from geo.upload import check_file, commit, rollback_to
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+ADMIN = auth.User("boss", "admin")
+
+# sites of the tiny city's area (its zones are around 114.30–114.34, 29.83–29.86)
+SITES = [("温泉路工地", 29.8405, 114.3102), ("浮山二期", 29.8452, 114.3221), ("金桂三期", 29.8511, 114.3307),
+         ("淦河桥工地", 29.8390, 114.3290)]
+
+
+def amap_list(rows=SITES, header="poi_name,lat,lon,tag,source") -> bytes:
+    """A list exported from Amap: GB18030 with CRLF, latitude first, no ids, a source column."""
+    lines = [header] + [f"{name},{lat},{lon},建筑工地,amap" for name, lat, lon in rows]
+    return "\r\n".join(lines).encode("gb18030")
+
+
+def test_a_gb18030_list_with_latitude_first_and_no_ids_becomes_points_in_the_files_datum():
+    places, problems = read_places(amap_list(), "sites", name="list.csv")
+    assert problems == []
+    assert places["name"].tolist() == [name for name, _, _ in SITES]
+    assert [(p.x, p.y) for p in places.geometry] == [(lon, lat) for _, lat, lon in SITES]
+    assert places["id"].str.match(r"^GD-[0-9a-f]{6}$").all()
+    assert places.attrs["ids_made"] and places.attrs["feature_numbers"] == [2, 3, 4, 5]
+    assert places.attrs["datum_hint"] == ("gcj02", "amap")
+
+
+def test_values_decide_the_order_when_the_headers_have_it_wrong():
+    wrong = "名称,经度,纬度\n甲,29.84,114.31\n乙,29.85,114.32\n".encode()
+    places, problems = read_places(wrong, "sites")
+    assert problems == [] and places.attrs["swapped"]
+    assert places.geometry.iloc[0].coords[0] == (114.31, 29.84)
+
+
+@pytest.mark.parametrize("cell", ["114.31,29.84", "114.31，29.84", "29.84, 114.31", "(114.31 29.84)",
+                                  "114°18′36″E,29°50′24″N", "北纬29度50分24秒,东经114度18分36秒"])
+def test_one_cell_holding_both_coordinates_in_any_writing(cell):
+    places, problems = read_places(f"项目名称,经纬度\n甲,\"{cell}\"\n".encode(), "sites")
+    assert problems == []
+    x, y = places.geometry.iloc[0].coords[0]
+    assert abs(x - 114.31) < 1e-6 and abs(y - 29.84) < 1e-6
+
+
+def test_degrees_minutes_seconds_and_hemispheres():
+    assert parse_degrees("114°18'36\"E") == (114.31, "lon")
+    assert parse_degrees("S 33°52′")[0] < 0
+    assert np.isnan(parse_degrees("114°75'")[0])  # 75 minutes is no angle
+
+
+def test_coordinates_found_by_their_values_when_no_header_names_them():
+    data = "项目名称,A列,B列,户数\n甲,114.3102,29.8405,12\n乙,114.3221,29.8452,30\n".encode()
+    places, problems = read_places(data, "sites")
+    assert problems == [] and places.attrs["found_by_values"]
+    assert places.attrs["columns"]["lon"] == "A列" and places.attrs["columns"]["lat"] == "B列"
+
+
+def test_a_list_without_coordinates_is_told_which_columns_it_has_and_the_mapping_fixes_it():
+    data = "项目名称,东西,南北\n甲,114.3102,29.8405\n".encode()
+    places, problems = read_places(data, "sites")
+    # values are found anyway; with text instead, the message lists the headers
+    assert problems == []
+    data = "项目名称,地址\n甲,温泉路1号\n".encode()
+    places, problems = read_places(data, "sites")
+    assert len(problems) == 1 and "找不到坐标列" in problems[0].zh and "项目名称、地址" in problems[0].zh
+    data = "项目名称,位置说明,东西,南北\n甲,路口,114.3102,29.8405\n".encode()
+    places, problems = read_places(data, "sites", columns={"lonlat": "", "lon": "东西", "lat": "南北"})
+    assert problems == [] and places.geometry.iloc[0].coords[0] == (114.3102, 29.8405)
+    _, problems = read_places(data, "sites", columns={"lon": "经度X"})
+    assert "经度X" in problems[0].zh and "不在表中" in problems[0].zh
+
+
+def test_blank_positions_are_set_aside_and_unreadable_ones_name_row_and_column():
+    data = "项目名称,经度,纬度\n甲,114.31,29.84\n乙,,\n丙,一百一十四,29.85\n".encode()
+    places, problems = read_places(data, "sites")
+    assert places["name"].tolist() == ["甲"]
+    assert places.attrs["unplaced"] == [3]
+    [problem] = problems
+    assert problem.row == 4 and problem.column == "经度、纬度" and "一百一十四" in problem.zh
+
+
+def test_made_ids_are_stable_whatever_the_order_and_keep_stored_places_ids():
+    first = make_ids("sites", pd.Series(["甲", "乙", "甲"]))
+    again = make_ids("sites", pd.Series(["乙", "甲", "甲"]))
+    assert first[0] == again[1] and first[1] == again[0] and first[2] == again[2] == first[0] + "-2"
+    assert make_ids("sites", pd.Series(["甲"]), known={"甲": "S1"}).tolist() == ["S1"]
+    # same name in two districts: two places
+    districts = make_ids("compounds", pd.Series(["幸福里", "幸福里"]), context=pd.Series(["咸安区", "通山县"]))
+    assert districts[0] != districts[1] and "-2" not in districts[1]
+
+
+def test_the_files_own_ids_are_used_and_a_repeated_one_is_a_problem():
+    data = "序号,项目名称,经度,纬度\n1,甲,114.31,29.84\n2,乙,114.32,29.85\n2,丙,114.33,29.85\n".encode()
+    places, problems = read_places(data, "sites")
+    assert not places.attrs["ids_made"]
+    [problem] = problems
+    assert problem.value == "2" and "第 3、4 行" in problem.zh
+
+
+def test_an_excel_list_with_a_title_row_and_numbers_as_numbers(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["咸安区在建工地名单（2020年2月）"])
+    sheet.append(["项目名称", "经度", "纬度", "建设单位"])
+    sheet.append(["甲", 114.3102, 29.8405, "城投"])
+    sheet.append(["乙", 114.3221, 29.8452, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    places, problems = read_places(buffer.getvalue(), "sites")
+    assert problems == [] and places["name"].tolist() == ["甲", "乙"]
+    assert places.attrs["feature_numbers"] == [3, 4]
+    assert places["developer"].tolist()[0] == "城投" and pd.isna(places["developer"].tolist()[1])
+
+
+def test_the_templates_of_layers_are_lists_with_coordinate_columns_that_read_back():
+    header = template_bytes("sites", "csv").decode("utf-8-sig").strip()
+    assert header.endswith("经度,纬度")
+    filled = (header + "\n,温泉路工地,房建,城投,一建,,114.3102,29.8405\n").encode("utf-8")
+    places, problems = read_places(filled, "sites")
+    assert problems == [] and places["developer"].tolist() == ["城投"]
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes("compounds", "xlsx")))
+    notes = [row[0] for row in book["填写说明"].iter_rows(values_only=True)]
+    assert "经度" in notes and "纬度" in notes
+
+
+def test_a_list_goes_through_check_preview_import_and_undo(tiny_store):
+    check = check_file(tiny_store, "sites", amap_list(), "工地名单.csv")
+    assert check.ok, [p.zh for p in check.problems]
+    notes = " ".join(n.zh for n in check.notices)
+    assert "纬度取自“lat”" in notes and "已按名称为 4 个场所生成编号" in notes and "amap" in notes
+    assert check.datum == "gcj02" and check.ids_made and check.rows == [2, 3, 4, 5]
+    lon, lat = gcj02_to_wgs84(114.3102, 29.8405)
+    first = check.frame.geometry.iloc[0]
+    assert abs(first.x - lon) < 1e-9 and abs(first.y - lat) < 1e-9  # converted to WGS-84, ~500 m from the input
+    before = store.place_ids(tiny_store, "sites")
+    versions = store.history(tiny_store)
+    seeded = int(versions.loc[versions["kind"] == "sites", "id"].max())
+    commit(tiny_store, check, ADMIN)
+    assert store.place_ids(tiny_store, "sites") == before | set(check.frame["id"])
+    # uploaded again, in another order: the same ids, nothing changes
+    again = check_file(tiny_store, "sites", amap_list(list(reversed(SITES))), "工地名单.csv")
+    assert again.ok and again.delta.empty
+    rollback_to(tiny_store, seeded, ADMIN)
+    assert store.place_ids(tiny_store, "sites") == before
+
+
+def test_a_list_naming_stored_places_keeps_their_ids_and_changes_them(tiny_store):
+    site = store.current(tiny_store, "sites").iloc[0]
+    data = f"项目名称,经度,纬度,施工单位\n{site['name']},{site.geometry.x},{site.geometry.y},新施工单位\n".encode()
+    check = check_file(tiny_store, "sites", data, "list.csv", datum="wgs84")
+    assert check.ok and check.frame["id"].tolist() == [site["id"]]
+    assert check.fields["field"].tolist() == ["contractor"]  # only the column the list changes
+
+
+def test_the_cli_checks_maps_columns_and_writes_the_list_with_its_ids(tmp_path, tiny_dir):
+    env = {"CMDMAP_DATA_DIR": str(tiny_dir), "CMDMAP_DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite'}",
+           "PATH": "/usr/bin:/bin"}
+    path = tmp_path / "名单.csv"
+    path.write_bytes("名称,东西,南北,来源\n甲,114.3102,29.8405,高德\n乙,114.3221,29.8452,高德\n".encode("gb18030"))
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    done = run("check", "sites", str(path), "--column", "lon=东西", "--column", "lat=南北",
+               "--ids-out", str(tmp_path / "ids.csv"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "经度取自“东西”" in done.stdout and "--datum gcj02" in done.stdout and "可以导入" in done.stdout
+    with_ids = pd.read_csv(tmp_path / "ids.csv", dtype=str, encoding="utf-8-sig")
+    assert with_ids.columns[0] == "工地编号" and with_ids["工地编号"].str.startswith("GD-").all()
+    refused = run("check", "sites", str(path), "--column", "经度=东西")
+    assert refused.returncode == 2 and "没有这个角色" in refused.stderr
+    done = run("check", "sites", str(path), "--json")
+    assert json.loads(done.stdout)["ok"]  # found by their values
+
+
+@pytest.fixture
+def page_env(tiny_dir, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    engine = connect(url)
+    store.seed_from_folder(engine, tiny_dir)
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    return engine
+
+
+def test_the_upload_page_takes_a_list_shows_the_mapping_and_imports_it(page_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("clerk", "staff"))
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="upload_kind").set_value("sites").run()
+    no_header = "名称,东西,南北\n甲,114.3102,29.8405\n乙,114.3221,29.8452\n".encode("gb18030")
+    at.file_uploader[0].set_value(("名单.csv", no_header, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    mapping = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("upload_columns_")}
+    assert mapping["经度"] == "东西" and mapping["纬度"] == "南北" and mapping["项目名称"] == "名称"
+    assert any("按数值判断" in i.value for i in at.info)
+    # the person says the name is elsewhere: checked again with that mapping
+    lon_box = next(s for s in at.selectbox if s.key and s.key.endswith("_lon"))
+    lon_box.set_value("").run()
+    problems = " ".join(at.dataframe[0].value.astype(str).stack())
+    assert "找不到坐标列" in problems and "upload_confirm_button" not in [b.key for b in at.button]
+    lon_box = next(s for s in at.selectbox if s.key and s.key.endswith("_lon"))
+    lon_box.set_value("东西").run()
+    assert not at.exception
+    at.button(key="upload_confirm_button").click().run()
+    assert not at.exception and any("已导入" in s.value for s in at.success)
+    assert {"甲", "乙"} <= set(store.current(page_env, "sites")["name"])
