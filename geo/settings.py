@@ -135,6 +135,9 @@ class Settings:
                                 "not copied.")
     session_minutes: int = _setting(480, LIMIT, "A login expires after this many minutes without use.")
     upload_max_mb: float = _setting(20.0, LIMIT, "Largest file accepted for upload, in megabytes.")
+    max_move_km: float = _setting(5.0, LIMIT,
+                                  "An upload that moves a stored place farther than this (kilometres) lists it in "
+                                  "the preview as a warning to be confirmed before the import.")
     wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "

@@ -59,15 +59,18 @@ else:
         with st.spinner(t("upload_checking", lg)):
             st.session_state["upload_pending"] = check_file(
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
-                max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns)
+                max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns,
+                max_move_m=settings().max_move_km * 1000)
         st.session_state.update(upload_signature=signature, upload_digest=digest, upload_columns_used=columns)
         st.rerun()  # the mapping step shows what this check found
 
 pending = st.session_state.get("upload_pending") if uploaded is not None else None  # no file, nothing to confirm
 if pending is not None and pending.kind == kind:
     show_check(pending)
-    if pending.ok and st.button(t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
-        applied = commit(engine(), pending, user)  # commit re-checks the role on the server
+    confirmed = bool(pending.warnings) and st.checkbox(t("upload_accept_warnings", lg), key="upload_accept_warnings")
+    if pending.ok and (confirmed or not pending.warnings) and st.button(
+            t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
+        applied = commit(engine(), pending, user, confirmed=confirmed)  # commit re-checks the role on the server
         st.session_state.pop("upload_pending", None)
         st.session_state["upload_done"] = applied.version
         st.rerun()

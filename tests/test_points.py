@@ -225,3 +225,21 @@ def test_the_upload_page_takes_a_list_shows_the_mapping_and_imports_it(page_env)
     at.button(key="upload_confirm_button").click().run()
     assert not at.exception and any("已导入" in s.value for s in at.success)
     assert {"甲", "乙"} <= set(store.current(page_env, "sites")["name"])
+
+
+def test_a_place_moved_far_is_a_warning_to_confirm_and_an_id_of_another_kind_is_refused(tiny_store):
+    site = store.current(tiny_store, "sites").iloc[0]
+    far = f"工地编号,项目名称,经度,纬度\n{site['id']},{site['name']},104.06,30.57\n".encode()  # to Chengdu
+    check = check_file(tiny_store, "sites", far, "moved.csv", datum="wgs84")
+    assert check.ok and len(check.warnings) == 1
+    assert check.warnings[0].row == 2 and "公里" in check.warnings[0].zh
+    with pytest.raises(ValueError):
+        commit(tiny_store, check, ADMIN)
+    commit(tiny_store, check, ADMIN, confirmed=True)
+    assert store.current(tiny_store, "sites").set_index("id").loc[site["id"], "geometry"].x == 104.06
+    near = f"工地编号,项目名称,经度,纬度\n{site['id']},{site['name']},104.061,30.571\n".encode()
+    assert check_file(tiny_store, "sites", near, "near.csv", datum="wgs84").warnings == []
+    compound = store.current(tiny_store, "compounds").iloc[0]
+    taken = f"工地编号,项目名称,经度,纬度\n{compound['id']},新工地,114.31,29.84\n".encode()
+    [problem] = check_file(tiny_store, "sites", taken, "taken.csv", datum="wgs84").problems
+    assert problem.value == str(compound["id"]) and "物业小区" in problem.zh

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis import header
-from geo.domain import TABLES, t
+from geo.domain import TABLES, Problem, t
 from geo.io import list_with_ids, role_text, roles
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outline_layer
@@ -33,12 +33,12 @@ def list_sheets(data: bytes) -> list[str]:
         book.close()
 
 
-def problems_table(check: Check, lg: str) -> pd.DataFrame:
+def problems_table(problems: list[Problem], lg: str) -> pd.DataFrame:
     return pd.DataFrame({
-        t("col_row", lg): [p.row if p.row is not None else "—" for p in check.problems],
-        t("col_column", lg): [p.column or "—" for p in check.problems],
-        t("col_value", lg): [p.value if p.value is not None else "" for p in check.problems],
-        t("col_message", lg): [p.message(lg) for p in check.problems],
+        t("col_row", lg): [p.row if p.row is not None else "—" for p in problems],
+        t("col_column", lg): [p.column or "—" for p in problems],
+        t("col_value", lg): [p.value if p.value is not None else "" for p in problems],
+        t("col_message", lg): [p.message(lg) for p in problems],
     })
 
 
@@ -118,11 +118,14 @@ def show_check(check: Check) -> None:
     lg = lang()
     if check.problems:
         st.error(t("upload_problems", lg, count=len(check.problems), file=check.file_name))
-        st.dataframe(problems_table(check, lg), hide_index=True, width="stretch")
+        st.dataframe(problems_table(check.problems, lg), hide_index=True, width="stretch")
     for notice in check.notices:
         st.info(plain(notice.pick(lg)))
     if not check.ok:
         return
+    if check.warnings:
+        st.warning(t("upload_warnings", lg, count=len(check.warnings)))
+        st.dataframe(problems_table(check.warnings, lg), hide_index=True, width="stretch")
     st.subheader(t("upload_preview", lg), anchor=False)
     for line in check.summary:
         st.markdown(f"- {plain(line.pick(lg))}")

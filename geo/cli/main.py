@@ -75,7 +75,7 @@ def _run_check(args: argparse.Namespace):
         return None
     max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
-                      max_bytes=max_bytes, columns=columns or None)
+                      max_bytes=max_bytes, columns=columns or None, max_move_m=load().max_move_km * 1000)
 
 
 def _columns(kind: str, given: list[str]) -> dict[str, str] | None:
@@ -108,6 +108,8 @@ def _report(check, as_json: bool, datum_given: bool = True) -> None:
             "notices": [{"zh": zh, "en": en} for zh, en in check.notices],
             "problems": [{"row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}
                          for p in check.problems],
+            "warnings": [{"row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}
+                         for p in check.warnings],
             "changed_ids": check.changed_ids,
         }, ensure_ascii=False, indent=2))
         return
@@ -118,6 +120,8 @@ def _report(check, as_json: bool, datum_given: bool = True) -> None:
         print(f"  {t('cli_note').both()}: {t('cli_datum_option').zh}")
     for p in check.problems:
         print(f"  {t('cli_error').both()}: {_where(p).zh}：{p.zh}")
+    for p in check.warnings:
+        print(f"  {t('cli_warning').both()}: {_where(p).zh}：{p.zh}")
     if check.ok:
         for zh, en in check.summary:
             print(f"  {t('cli_would').both()}: {zh} ({en})")
@@ -163,8 +167,11 @@ def _import(args: argparse.Namespace) -> int:
         _write_ids(check, args.ids_out)
     if _exit_code(check):
         return _exit_code(check)
+    if check.warnings and not args.accept_warnings:
+        print(t("cli_needs_confirmation", count=len(check.warnings)).both("/ "), file=sys.stderr)
+        return 1
     try:
-        applied = commit(_engine(), check, user)
+        applied = commit(_engine(), check, user, confirmed=args.accept_warnings)
     except PermissionDenied as exc:
         print(exc.text.both(), file=sys.stderr)
         return 1
@@ -263,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "import":
             command.add_argument("--user", required=True, help="the account the import is recorded under")
+            command.add_argument("--accept-warnings", action="store_true",
+                                 help="import although the check warns (a place moved farther than max_move_km)")
         command.set_defaults(func=func)
 
     hist = sub.add_parser("history", help="list every stored version")

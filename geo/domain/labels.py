@@ -131,6 +131,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_columns_help": ("已按表头自动对应。如有不对，请改选；经纬度写在同一格时选“经纬度（一格）”，不需要的留空。",
                             "Matched by the headers. Correct what is wrong; pick 'position (one cell)' when both "
                             "coordinates share a cell, and leave unused roles empty."),
+    "upload_warnings": ("请核实以下 {count} 处：", "Check these {count} points:"),
+    "upload_accept_warnings": ("我已核实以上警告，仍要导入", "I have checked the warnings above: import anyway"),
     "upload_column_none": ("（不使用）", "(not used)"),
     "upload_datum": ("坐标系", "Coordinates"),
     "upload_datum_auto": ("自动识别", "Detect"),

@@ -193,6 +193,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_blank_required": ("第 {number} 个要素（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
                              "Feature {number} (id {fid}) has no {column}; a place on the map needs one. Fill it in "
                              "and upload again."),
+    "check_id_of_other_kind": ("编号 {fid} 已是一个{other}的编号：同一编号只能属于一个场所，否则其日报和物资会被重复统计。请换一个编号。",
+                               "Id {fid} already belongs to one of the {other}: an id names one place only, or its "
+                               "reports and supplies would count twice. Choose another id."),
+    "check_far_move": ("编号 {fid} 的位置将移动 {km} 公里，超过 {limit} 公里：请核实不是坐标填错或坐标系选错，确认后才能导入。",
+                       "Place {fid} would move {km} km, more than {limit} km: check it is not a wrong coordinate or "
+                       "datum; the import needs your confirmation."),
     "check_matched_by_name": ("{count} 行没有编号而写了场所名称，已按名称对应到唯一同名场所的编号。",
                               "{count} rows named their place instead of giving its id: each was matched to the one "
                               "place of that name."),
@@ -289,6 +295,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The store cannot be read or written ({detail}): locked, read-only or damaged; nothing "
                           "was changed. Try again later; if it is damaged, python -m geo restore lists and restores "
                           "the automatic backups."),
+    "cli_warning": ("警告", "warning"),
+    "cli_needs_confirmation": ("有 {count} 个警告：核实后加 --accept-warnings 再导入",
+                               "{count} warnings: check them, then import with --accept-warnings"),
     "cli_unknown_role": ("--column {option}：没有这个角色，可用的有 {roles}",
                          "--column {option}: no such role; the roles are {roles}"),
     "cli_ids_written": ("加上编号的名单已写入 {path}", "the list with its ids is written to {path}"),

@@ -6,6 +6,7 @@ from geo.io.datum_guess import (
                                   check_coordinates,
                                   declared_datum,
                                   guess_datum,
+                                  metres_between,
                                   parse_datum,
                                   resolve_datum,
                                   to_wgs84,
@@ -27,7 +28,7 @@ from geo.io.read import Reading, decode, parse_dates, parse_numbers, read_layer,
 from geo.io.templates import template_bytes
 from geo.io.validate import validate
 
-__all__ = ["CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "is_table", "list_with_ids", "make_ids",
+__all__ = ["CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "is_table", "list_with_ids", "make_ids", "metres_between",
            "parse_degrees", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",

@@ -27,7 +27,7 @@ from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
 from geo.domain import TABLES, Problem, Text, join, kinds, listing, member_of, t, vocab
 from geo.io import datum_guess as crs
-from geo.io import decode, is_table, read_layer, read_places, read_table, role_text
+from geo.io import decode, is_table, metres_between, read_layer, read_places, read_table, role_text
 from geo.store import backup
 
 
@@ -60,6 +60,7 @@ class Check:
     headers: list[str] | None = None  # a list of places: its headers, the mapping step's choices
     rows: list[int] | None = None  # each place's row (a list) or feature number (GeoJSON) in the file
     ids_made: bool = False  # a list without ids: the places' ids were made from their names
+    warnings: list[Problem] = field(default_factory=list)  # not wrong, but to be confirmed (a place moved far)
 
     @property
     def ok(self) -> bool:
@@ -253,9 +254,60 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     return frame, problems, notices, resolved
 
 
+def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers: list[int] | None,
+                        file_name: str) -> list[Problem]:
+    """A place whose id is already another kind's: its reports and supplies would be counted twice.
+
+    Only the layers whose places report are compared (zones are not: their ids name no report).
+    """
+    reported = {layer for k in kinds.KINDS.values() if k.report for layer in k.place_layers}
+    if kind not in reported:
+        return []
+    ids = frame["id"].astype(str)
+    problems = []
+    for other in sorted(reported - {kind}):
+        taken = member_of(ids, store.place_ids(engine, other))
+        for position in np.flatnonzero(np.asarray(taken)):
+            row = numbers[position] if numbers and position < len(numbers) else position + 1
+            problems.append(Problem(file_name, row, "id", ids.iloc[position], t(
+                "check_id_of_other_kind", fid=ids.iloc[position], other=TABLES[other].text)))
+    return problems
+
+
+def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numbers: list[int] | None,
+              file_name: str) -> list[Problem]:
+    """Stored places the upload would move farther than ``limit_m`` metres: warnings the person confirms.
+
+    >>> from shapely import Point
+    >>> new = pd.DataFrame({"id": ["S1", "S2"], "geometry": [Point(114.3, 29.8), Point(104.1, 30.6)]})
+    >>> old = pd.DataFrame({"id": ["S1", "S2"], "geometry": [Point(114.3, 29.8), Point(114.3, 29.8)]})
+    >>> [(w.row, w.value, w.zh[:22]) for w in far_moves(new, old, 5000, [2, 3], "f.csv")]
+    [(3, 'S2', '编号 S2 的位置将移动 984 公里，超过')]
+    """
+    if reference.empty or frame.empty:
+        return []
+    stored = reference.assign(id=reference["id"].astype(str)).drop_duplicates("id", keep="last").set_index("id")
+    ids = frame["id"].astype(str)
+    known = ids.isin(stored.index).to_numpy()
+    if not known.any():
+        return []
+    here = shapely.get_coordinates(shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)[known]))
+    stored_shapes = np.asarray(stored.loc[ids[known], "geometry"], dtype=object)
+    there = shapely.get_coordinates(shapely.point_on_surface(stored_shapes))
+    metres = metres_between(here, there)
+    warnings = []
+    for position, distance in zip(np.flatnonzero(known), metres):
+        if distance > limit_m:
+            row = numbers[position] if numbers and position < len(numbers) else position + 1
+            warnings.append(Problem(file_name, row, "geometry", ids.iloc[position], t(
+                "check_far_move", fid=ids.iloc[position], km=f"{distance / 1000:,.0f}" if distance >= 10_000
+                else f"{distance / 1000:,.1f}", limit=f"{limit_m / 1000:g}")))
+    return warnings
+
+
 def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=None, datum: str | None = None,
                max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
-               columns: dict[str, str] | None = None) -> Check:
+               columns: dict[str, str] | None = None, max_move_m: float = 5000.0) -> Check:
     """Read and check an upload, and work out what it would change. Stores nothing.
 
     A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
@@ -282,6 +334,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                    ids_made=bool(read.get("ids_made")))
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
+    if result.ok and TABLES[kind].geometry:
+        result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
+        result.warnings = far_moves(frame, store.current(engine, kind), max_move_m, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
         result.problems += _blank_required(kind, result.frame, numbers, file_name)
@@ -376,11 +431,16 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
     return lines
 
 
-def commit(engine: Engine, check: Check, user: auth.User | None) -> store.Applied:
-    """Store a checked upload as a new version: the whole file, or nothing."""
+def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool = False) -> store.Applied:
+    """Store a checked upload as a new version: the whole file, or nothing.
+
+    An upload with warnings (:attr:`Check.warnings`) is stored only when the person ``confirmed`` them.
+    """
     auth.require(user, "upload")
     if not check.ok:
         raise ValueError("a file with problems cannot be imported")
+    if check.warnings and not confirmed:
+        raise ValueError("the upload's warnings must be confirmed before it is imported")
     backup.before_change(engine)
     return store.apply_rows(engine, check.kind, check.frame, user.name, "import", check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
