@@ -30,6 +30,7 @@ from tests.browser import (
     app_idle,
     chromium_session,
     exception_text,
+    hit_points,
     map_frame,
     no_exception,
     page_opener,
@@ -38,6 +39,7 @@ from tests.browser import (
     streamlit_server,
 )
 from tests.conftest import write_tiny_city
+from tests.test_browser import details_column, hover
 
 COUNT = re.compile(r"\((\d+)\)")
 PASSWORDS = {"clerk": "clerk-pass-2020", "reader": "reader-pass-2020"}
@@ -147,16 +149,16 @@ def open_upload_page(page) -> None:
     assert_no_exception(page)
 
 
-def choose_kind(page, label: str) -> None:
-    """Pick ``label`` in the 表格类型 selectbox and wait for its file uploader (csv/xlsx)."""
+def choose_kind(page, label: str, layer: bool = False) -> None:
+    """Pick ``label`` in the 表格类型 selectbox and wait for its file uploader (csv/xlsx; and geojson for a layer)."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="表格类型")
     box.click()
     page.get_by_role("option", name=label, exact=True).click()
     # A react-aria combobox: the choice is the value of its input, not text.
     poll(lambda: box.get_by_role("combobox").input_value() == label, f"the selectbox to show {label!r}")
     uploader = page.locator('[data-testid="stFileUploader"]')
-    poll(lambda: "csv" in uploader.inner_text() and "geojson" not in uploader.inner_text(),
-         "the file uploader of a table (csv, xlsx)")
+    poll(lambda: "csv" in uploader.inner_text() and ("geojson" in uploader.inner_text()) == layer,
+         "the file uploader of a layer (csv, xlsx, geojson)" if layer else "the file uploader of a table (csv, xlsx)")
     settle(page, 0.5)
 
 
@@ -318,4 +320,52 @@ def test_logged_out_and_viewer_cannot_upload(upload_server, open_page):
     wait_for_nav(page)
     assert sidebar(page).get_by_text("已登录：reader").count() == 1  # still the same session
     _assert_no_upload(page, "a viewer asking for /upload")
+    assert_offline(log)
+
+
+# A bureau's list of sites as exported from its records: GB18030 with CRLF, no ids, and headers that do not say
+# which column is longitude (东西) and which latitude (南北): found by their values, shown in the mapping step.
+SITE_LIST = "\r\n".join(["名称,东西,南北,建设单位", "温泉路工地,114.3102,29.8405,城投",
+                          "浮山二期,114.3221,29.8452,城发", "金桂三期,114.3307,29.8511,城投"]).encode("gb18030")
+
+
+def test_staff_upload_a_list_of_points_check_the_columns_and_click_a_new_place(upload_server, open_page):
+    server, url = upload_server
+    log = open_page(server, "/")
+    page = log.page
+    log_in(page, "clerk")
+    open_upload_page(page)
+    choose_kind(page, "在建工地", layer=True)
+    before = newest(url)
+    upload(page, "工地名单.csv", SITE_LIST)
+    poll(lambda: page.get_by_text("新增 3 个在建工地").count() == 1, "the summary '新增 3 个在建工地'")
+    assert page.get_by_text(re.compile("按数值判断：经度取自“东西”")).count() == 1
+    mapping = page.locator('[data-testid="stExpander"]').filter(has_text="列对应")
+    mapping.locator("summary").click()
+    box = mapping.locator('[data-testid="stSelectbox"]').filter(has_text="经度")
+    poll(lambda: box.first.get_by_role("combobox").input_value() == "东西", "the mapping to show 经度 = 东西")
+    assert page.get_by_role("button", name="下载加上编号的名单").count() == 1
+    settle(page)
+    assert_no_exception(page)
+    screenshot(page, "upload_point_list.png")
+    confirm_button(page).click()
+    poll(lambda: page.get_by_text(re.compile(r"已导入，版本 \d+")).count() == 1, "'已导入' after confirming")
+    assert newest(url) == before + 1
+
+    nav_link(page, "在建工地").click()
+    frame = map_frame(page, paths=4)  # the tiny city's site and the three new ones
+    settle(page)
+    assert_no_exception(page)
+    names = {}
+    for point in hit_points(frame):
+        names[hover(page, frame, point).splitlines()[0].strip()] = point
+    new = [name for name in names if "浮山二期" in name]
+    assert new, f"浮山二期 is not on the map: {sorted(names)}"
+    page.mouse.click(names[new[0]]["x"], names[new[0]]["y"])
+    panel = details_column(page)
+    poll(lambda: "浮山二期" in panel.inner_text(), "the details panel to show 浮山二期")
+    settle(page)
+    assert_no_exception(page)
+    page.mouse.move(2, 2)
+    screenshot(page, "point_list_on_map.png")
     assert_offline(log)
