@@ -68,9 +68,9 @@ def test_export_writes_every_stored_table_so_that_its_upload_reads_it_back_uncha
     monkeypatch.setenv("CMDMAP_DATABASE_URL", tiny_store.url.render_as_string(hide_password=False))
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     for kind in ("zones", "compounds", "sites", "compound_status", "site_status", "supplies"):
-        for xlsx in (False, True):
-            out = tmp_path / f"{kind}-{xlsx}"
-            assert main(["export", kind, "--out", str(out), *(["--xlsx"] if xlsx else [])]) == 0
+        for fmt in ("--csv", "--xlsx", None):  # a layer: a list with 经度/纬度, or GeoJSON
+            out = tmp_path / f"{kind}-{fmt}"
+            assert main(["export", kind, "--out", str(out), *([fmt] if fmt else [])]) == 0
             content = out.read_bytes()
             check = check_file(tiny_store, kind, content, out.name, datum="wgs84")
             # the tiny city stores one report of a place that does not exist: the check says so, nothing else
@@ -78,4 +78,5 @@ def test_export_writes_every_stored_table_so_that_its_upload_reads_it_back_uncha
             _, delta, _ = store.preview(tiny_store, kind, check.frame)
             assert delta.empty, (kind, delta.head())
             assert len(check.frame) == len(store.current(tiny_store, kind)) > 0
-    assert out.read_bytes()[:2] == b"PK"  # a daily report asked for as Excel is an .xlsx
+    assert (tmp_path / "supplies---xlsx").read_bytes()[:2] == b"PK"  # a daily report asked for as Excel is an .xlsx
+    assert (tmp_path / "sites---xlsx").read_bytes()[:2] == b"PK"  # and so is a layer's list

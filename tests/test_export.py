@@ -32,7 +32,8 @@ def test_csv_has_bom_and_neutralised_cells():
 def test_templates_for_every_table_in_both_formats():
     for kind, table in TABLES.items():
         csv = template_bytes(kind, "csv").decode("utf-8-sig").splitlines()[0].split(",")
-        assert csv == [c.zh for c in table.columns]
+        # a layer's template is a list of places: its columns and the coordinates
+        assert csv == [c.zh for c in table.columns] + (["经度", "纬度"] if table.geometry else [])
         book = openpyxl.load_workbook(io.BytesIO(template_bytes(kind, "xlsx")))
-        assert [c.value for c in book.worksheets[0][1]] == [c.zh for c in table.columns]
+        assert [c.value for c in book.worksheets[0][1]] == csv
         assert book.worksheets[1].title == "填写说明"

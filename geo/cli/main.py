@@ -44,7 +44,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     geometry = TABLES[args.kind].geometry
-    fmt = "geojson" if geometry else ("xlsx" if args.xlsx else "csv")
+    fmt = "xlsx" if args.xlsx else "csv" if args.csv or not geometry else "geojson"
     data = table_bytes(args.kind, store.current(_engine(), args.kind), fmt)
     if args.out:
         Path(args.out).write_bytes(data)
@@ -245,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export", help="write a stored table as it is now: a layer as GeoJSON (WGS-84), "
                                            "a daily report as CSV with Chinese headers; the upload reads it back")
     export.add_argument("kind", choices=sorted(TABLES))
-    export.add_argument("--xlsx", action="store_true", help="a daily report as Excel instead of CSV")
+    export.add_argument("--xlsx", action="store_true", help="as Excel (a layer: a list with 经度/纬度)")
+    export.add_argument("--csv", action="store_true", help="a layer as a CSV list with 经度/纬度 instead of GeoJSON")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.set_defaults(func=_export)
 

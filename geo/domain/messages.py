@@ -256,6 +256,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_datum_hint": ("表中写有“{word}”，坐标很可能是{datum}，已按此转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
                           "The file mentions '{word}', so its positions are most likely {datum}: converted from "
                           "it to WGS-84. If not, choose the datum and check again."),
+    "points_outlines_kept": ("{count} 个场所的点位落在其已有轮廓内，保留原轮廓（名单只更新文字信息）。",
+                             "{count} places' points fall inside their stored outlines: the outlines are kept (the "
+                             "list updates their other columns only)."),
     "points_list_with_ids": ("下载加上编号的名单", "Download the list with its ids"),
     "points_role_lon": ("经度", "longitude"),
     "points_role_lat": ("纬度", "latitude"),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.domain import TABLES
+from geo.domain import TABLES, t
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,6 +31,17 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def unneutralise(values: pd.Series) -> pd.Series:
+    """Text read back from a file this module wrote: the apostrophe :func:`neutralise` put before a formula goes.
+
+    >>> unneutralise(pd.Series(["'=1+2", "'abc", "=x"])).tolist()
+    ['=1+2', "'abc", '=x']
+    """
+    text = values.astype("string")
+    guarded = text.str.startswith("'") & text.str[1:2].isin(FORMULA_PREFIXES)
+    return values.where(~guarded.fillna(False).astype(bool), text.str[1:])
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -85,10 +96,24 @@ def to_geojson_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
 
 
 def table_bytes(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:
-    """Table ``kind`` as stored, in a file its upload reads back unchanged: a layer as GeoJSON (its column
-    names as properties), a daily report as CSV or .xlsx with the template's Chinese headers."""
+    """Table ``kind`` as stored, in a file its upload reads back unchanged.
+
+    A layer as GeoJSON (its column names as properties), or as a list (CSV, .xlsx) with the template's
+    Chinese headers and 经度/纬度 in WGS-84 (a point inside each outline: the upload of such a list keeps
+    the stored outlines); a daily report as CSV or .xlsx with the template's Chinese headers.
+
+    >>> import geopandas as gpd
+    >>> frame = gpd.GeoDataFrame({"id": ["S1"], "name": ["工地"]}, geometry=[shapely.Point(114.3, 29.8)], crs=4326)
+    >>> table_bytes("sites", frame, "csv").decode("utf-8-sig").splitlines()[1]
+    'S1,工地,,,,,114.3,29.8'
+    """
     table = TABLES[kind]
     if fmt == "geojson":
         return to_geojson_bytes(frame, table.names)
-    named = pd.DataFrame({col.zh: frame[col.name] for col in table.columns})
+    named = pd.DataFrame({col.zh: frame[col.name] if col.name in frame else None for col in table.columns},
+                         index=frame.index)
+    if table.geometry:
+        xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)))
+        named[t("points_role_lon", "zh")] = np.round(xy[:, 0], 7) if len(xy) else []
+        named[t("points_role_lat", "zh")] = np.round(xy[:, 1], 7) if len(xy) else []
     return to_csv_bytes(named) if fmt == "csv" else to_xlsx_bytes(named, sheet=table.zh)

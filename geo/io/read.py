@@ -35,6 +35,7 @@ import pandas as pd
 import shapely
 
 from geo.domain import TABLES, Problem, Table, Text, apply_distinct, listing, map_distinct, t, vocab
+from geo.io.export import unneutralise
 from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -384,7 +385,7 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
             parsed = map_distinct(values.astype("string"), lambda v: vocab.to_code(col.vocabulary, v)).astype("string")
             expected = vocab.accepted(col.vocabulary)
         else:
-            out[col.name] = values.where(~blank, pd.NA)
+            out[col.name] = unneutralise(values.where(~blank, pd.NA))
             problems += _text_problems(values, col, header, name, is_key=col.name in table.key)
             continue
         unreadable = ~blank & pd.isna(parsed).to_numpy()

@@ -241,6 +241,10 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     notices += crs_notices
     if resolved and not crs_problems:
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
+        if "columns" in read:  # a list of places: its points do not replace the outlines they fall in
+            frame, kept = keep_outlines(frame, reference)
+            if kept:
+                notices.append(t("points_outlines_kept", count=kept))
     for fid, (number, reason) in repaired.items():
         problems.append(Problem(file_name, number, "geometry", fid,
                                 t("check_invalid_geometry", fid=fid, reason=reason)))
@@ -343,6 +347,37 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         if result.ok:
             result.summary = summarise(engine, kind, result, thresholds)
     return result
+
+
+def keep_outlines(frame: pd.DataFrame, reference: pd.DataFrame, tolerance_m: float = 30.0) -> tuple[pd.DataFrame, int]:
+    """A list's point that falls in (or within ``tolerance_m`` of) its place's stored outline keeps the outline.
+
+    A list says where a place is, not its shape: a compound's outline exported as a list, edited and
+    uploaded again stays an outline. Returns the frame and how many outlines were kept.
+
+    >>> from shapely import Point, box
+    >>> new = pd.DataFrame({"id": ["C1", "C2"], "geometry": [Point(0.5, 0.5), Point(5, 5)]})
+    >>> old = pd.DataFrame({"id": ["C1", "C2"], "geometry": [box(0, 0, 1, 1), box(0, 0, 1, 1)]})
+    >>> kept, count = keep_outlines(new, old)
+    >>> count, kept.geometry.iloc[0].geom_type, kept.geometry.iloc[1].geom_type
+    (1, 'Polygon', 'Point')
+    """
+    if reference.empty or frame.empty:
+        return frame, 0
+    stored = reference.assign(id=reference["id"].astype(str)).drop_duplicates("id", keep="last").set_index("id")
+    ids = frame["id"].astype(str)
+    shapes = np.asarray(stored["geometry"].reindex(ids), dtype=object)
+    points = np.asarray(frame.geometry, dtype=object)
+    outline = np.array([s is not None and not (isinstance(s, float)) and s.geom_type in ("Polygon", "MultiPolygon")
+                        for s in shapes])
+    if not outline.any():
+        return frame, 0
+    degrees = tolerance_m / 111_320  # near enough at these distances
+    inside = np.zeros(len(frame), dtype=bool)
+    inside[outline] = shapely.dwithin(shapes[outline], points[outline], degrees)
+    frame = frame.copy()
+    frame.loc[inside, "geometry"] = shapes[inside]
+    return frame, int(inside.sum())
 
 
 def _keep_stored_where_not_carried(frame: pd.DataFrame, reference: pd.DataFrame, carried) -> pd.DataFrame:
