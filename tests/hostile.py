@@ -17,6 +17,9 @@ from typing import Callable
 
 HEADER = "小区编号,小区名称,日期,封闭状态,居民人数,备注\n"
 SQUARE = [[114.301, 29.831], [114.303, 29.831], [114.303, 29.833], [114.301, 29.833], [114.301, 29.831]]
+BOW_TIE = [[114.301, 29.831], [114.303, 29.833], [114.303, 29.831], [114.301, 29.833], [114.301, 29.831]]
+# the square, its last edge overshooting the first corner: a tiny loop (0.01 % of its area) crosses the first edge
+SMALL_LOOP = [*SQUARE[:4], [114.30102, 29.83098], [114.301, 29.831]]
 SCRIPT = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\">"
 
 
@@ -156,11 +159,11 @@ CASES = [
        b'{"type": "FeatureCollection", "features": [}', "无法读取地图图层"),
     _c("not_collection", "JSON that is not a FeatureCollection", "compounds", "a.geojson",
        b'[1, 2, 3]', "不是 GeoJSON 要素集合"),
-    _c("self_intersection", "polygon crossing itself (bow tie)", "compounds", "a.geojson",
-       geojson(({"id": "0501", "name": "a"}, polygon([[114.301, 29.831], [114.303, 29.833], [114.303, 29.831],
-                                                      [114.301, 29.833], [114.301, 29.831]]))), "图形无效"),
-    _c("two_point_ring", "polygon ring of two points", "compounds", "a.geojson",
-       geojson(({"id": "0501", "name": "a"}, polygon([[114.301, 29.831], [114.303, 29.833]]))), "围不成一个面"),
+    # a file whose every feature cannot be drawn: nothing is left to import (with others, see ACCEPTED)
+    _c("self_intersection", "polygon crossing itself (bow tie), alone in its file", "compounds", "a.geojson",
+       geojson(({"id": "0501", "name": "a"}, polygon(BOW_TIE))), "边界交叉成 8 字形，修复会改变面积"),
+    _c("two_point_ring", "polygon ring of two points, alone in its file", "compounds", "a.geojson",
+       geojson(({"id": "0501", "name": "a"}, polygon([[114.301, 29.831], [114.303, 29.833]]))), "少于三个不同的点"),
     _c("empty_geometry", "empty geometry", "compounds", "a.geojson",
        geojson(({"id": "0501", "name": "a"}, {"type": "Polygon", "coordinates": []})), "几何图形是空的"),
     _c("null_geometry", "feature without geometry", "compounds", "a.geojson",
@@ -189,6 +192,13 @@ CASES = [
                 polygon(SQUARE))), None),
     _c("gcj02", "GCJ-02 coordinates (picked on Amap)", "compounds", "a.geojson",
        lambda: _gcj_layer(), None),
+    # real-world shapes: repaired where the area is kept, else skipped while the rest is imported
+    _c("small_loop", "outline crossing itself in a tiny loop near a corner", "compounds", "a.geojson",
+       geojson(({"id": "0501", "name": "金桂花园"}, polygon(SMALL_LOOP))), None),
+    _c("bow_tie_among_good", "a bow tie and a two-point ring among good features", "compounds", "a.geojson",
+       geojson(({"id": "0501", "name": "金桂花园"}, polygon(SQUARE)), ({"id": "0509", "name": "b"}, polygon(BOW_TIE)),
+               ({"id": "0510", "name": "c"}, polygon([[114.311, 29.831], [114.313, 29.833], [114.311, 29.831]]))),
+       None),
 ]
 
 

@@ -88,7 +88,8 @@ def _is_refusal(reading, kind: str) -> None:
 
 
 def _is_layer_report(layer, problems, kind: str, features: list | None) -> None:
-    """Every feature is on the layer or named by a problem, and what is on the layer has an id and a shape.
+    """Every feature is on the layer, skipped (its shape cannot be drawn) or named by a problem, and what is on
+    the layer has an id and a shape.
 
     ``features`` is the collection's list, or None when the input is no FeatureCollection at all: then the
     layer is empty and one fatal problem says so.
@@ -101,7 +102,11 @@ def _is_layer_report(layer, problems, kind: str, features: list | None) -> None:
         assert layer.empty and [p.fatal for p in problems] == [True]
     else:
         assert not any(p.fatal for p in problems)
-        assert len(layer) + len(problems) >= len(features)  # a feature left out is named
+        # a feature left out is named: skipped with why, or by a problem (one for the file when none has an id)
+        accounted = ({*layer.attrs["feature_numbers"], *(n for n, _ in layer.attrs["skipped"])}
+                     | {p.row for p in problems})
+        assert accounted >= set(range(1, len(features) + 1)) or any(p.key == "read_no_ids" for p in problems)
+        assert all(key.startswith("shape_") for _, key in layer.attrs["skipped"])
 
 
 @pytest.fixture(scope="module")

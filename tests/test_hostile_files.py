@@ -86,6 +86,14 @@ def test_command_line_imports_odd_but_valid_files_as_written(case, staffed, tmp_
         csv_text = to_csv_bytes(stored).decode("utf-8-sig")
         assert ",=HYPERLINK" not in csv_text and ",+cmd" not in csv_text and ",@SUM" not in csv_text
         assert b"<f>" not in to_xlsx_bytes(stored)  # no formula element in the sheet XML
+    if case.name == "small_loop":  # repaired, the area kept, and said
+        shape = stored.set_index("id").geometry["0501"]
+        assert shape.is_valid and abs(shape.area / 4e-6 - 1) < 0.01
+        assert "已修复 1 个自相交的图形，面积不变：第 1 个要素。" in output
+    if case.name == "bow_tie_among_good":  # the good one imported, the others skipped and named
+        assert not {"0509", "0510"} & set(stored["id"])
+        assert ("将跳过 2 个要素（边界交叉成 8 字形，修复会改变面积，请核对顶点顺序：第 2 个；"
+                "少于三个不同的点，围不成面：第 3 个），其余 1 个照常导入。") in output
     if case.name == "gcj02":
         # converted to WGS-84: back on top of the stored square it was shifted from
         centre = stored.set_index("id").geometry["0501"].centroid

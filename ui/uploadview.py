@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import geopandas as gpd
 import openpyxl
@@ -10,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis import header
-from geo.domain import TABLES, Problem, t
-from geo.io import list_with_ids, role_text, roles
+from geo.domain import TABLES, Problem, group_problems, t
+from geo.io import list_with_ids, role_text, roles, to_csv_bytes
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outline_layer
 from geo.upload import Check, places_of
@@ -19,6 +20,8 @@ from ui.cache import dataset
 from ui.escape import plain
 from ui.mappage import map_state, show_map
 from ui.settings import lang
+
+MAX_GROUPS = 20  # kinds of problems listed above the table; a file with more is best fixed from the table
 
 
 def list_sheets(data: bytes) -> list[str]:
@@ -114,18 +117,51 @@ def list_download(check: Check) -> None:
     st.download_button(t("points_list_with_ids", lg), data, f"{stem}（含编号）.{extension}", key="upload_list_ids")
 
 
+def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int = MAX_GROUPS) -> str:
+    """The problems as a Markdown list, those of one kind as one item with its first examples under it.
+
+    ``features``: the rows are a GeoJSON's features. Every value from the file is escaped: the list is
+    Markdown, and the file is the user's.
+    """
+    groups = group_problems(problems, features)
+    lines = []
+    for group in groups[:limit]:
+        if group.count == 1:
+            (problem,) = group.problems
+            lines.append(f"- **{plain(problem.where(features).pick(lg))}**：{plain(problem.message(lg))}")
+            continue
+        lines.append(f"- **{plain(group.title.pick(lg))}**")
+        lines += [f"    - {plain(p.where(features).pick(lg))}：{plain(p.message(lg))}" for p in group.examples]
+    if len(groups) > limit:
+        lines.append(f"- {plain(t('upload_more_groups', lg, count=len(groups) - limit))}")
+    return "\n".join(lines)
+
+
+def problem_list(problems: list[Problem], check: Check, lg: str, key: str) -> None:
+    """Problems or warnings grouped by kind, then every one of them in a table and a CSV file.
+
+    Staff fix the file row by row: the grouped list says what is wrong, the table and the file where.
+    """
+    st.markdown(problem_lines(problems, check.by_feature, lg))
+    table = problems_table(problems, lg)
+    with st.expander(t("upload_problem_rows", lg, count=len(table)), expanded=len(table) <= MAX_GROUPS):
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(t("upload_problems_download", lg), to_csv_bytes(table),
+                           f"{Path(check.file_name).stem}-{key}.csv", "text/csv", key=f"upload_{key}_csv")
+
+
 def show_check(check: Check) -> None:
     lg = lang()
     if check.problems:
         st.error(t("upload_problems", lg, count=len(check.problems), file=check.file_name))
-        st.dataframe(problems_table(check.problems, lg), hide_index=True, width="stretch")
+        problem_list(check.problems, check, lg, "problems")
     for notice in check.notices:
         st.info(plain(notice.pick(lg)))
     if not check.ok:
         return
     if check.warnings:
         st.warning(t("upload_warnings", lg, count=len(check.warnings)))
-        st.dataframe(problems_table(check.warnings, lg), hide_index=True, width="stretch")
+        problem_list(check.warnings, check, lg, "warnings")
     st.subheader(t("upload_preview", lg), anchor=False)
     for line in check.summary:
         st.markdown(f"- {plain(line.pick(lg))}")

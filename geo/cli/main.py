@@ -20,7 +20,7 @@ from geo import store
 from geo.accounts import PermissionDenied, find_user
 from geo.cli import move, users
 from geo.demo import write_city
-from geo.domain import TABLES, Text, join, listing, t
+from geo.domain import TABLES, Text, group_problems, listing, t
 from geo.io import DATUMS, list_with_ids, roles, table_bytes, template_bytes
 from geo.settings import load
 from geo.store import NothingToRollBack, history, open_store
@@ -101,6 +101,8 @@ def _write_ids(check, out: str | None) -> None:
 
 
 def _report(check, as_json: bool, datum_given: bool = True) -> None:
+    features = check.by_feature  # a GeoJSON's problems name features, a list's and a table's rows
+    groups = group_problems(check.problems, features)
     if as_json:
         print(json.dumps({
             "ok": check.ok, "kind": check.kind, "file": check.file_name, "rows": len(check.frame),
@@ -110,6 +112,8 @@ def _report(check, as_json: bool, datum_given: bool = True) -> None:
                          for p in check.problems],
             "warnings": [{"row": p.row, "column": p.column, "value": p.value, "zh": p.zh, "en": p.en}
                          for p in check.warnings],
+            "groups": [{"count": g.count, "rows": [p.row for p in g.problems if p.row is not None],
+                        "zh": g.title.zh, "en": g.title.en} for g in groups],
             "changed_ids": check.changed_ids,
         }, ensure_ascii=False, indent=2))
         return
@@ -118,21 +122,27 @@ def _report(check, as_json: bool, datum_given: bool = True) -> None:
         print(f"  {t('cli_note').both()}: {zh} ({en})")
     if TABLES[check.kind].geometry and not datum_given and check.datum is not None:
         print(f"  {t('cli_note').both()}: {t('cli_datum_option').zh}")
-    for p in check.problems:
-        print(f"  {t('cli_error').both()}: {_where(p).zh}：{p.zh}")
-    for p in check.warnings:
-        print(f"  {t('cli_warning').both()}: {_where(p).zh}：{p.zh}")
+    grouped = _print_groups(groups, t("cli_error"), features)
+    grouped |= _print_groups(group_problems(check.warnings, features), t("cli_warning"), features)
+    if grouped:
+        print(f"  {t('cli_every_problem').both()}")
     if check.ok:
         for zh, en in check.summary:
             print(f"  {t('cli_would').both()}: {zh} ({en})")
     print((t("cli_valid") if check.ok else t("cli_invalid", count=len(check.problems))).both())
 
 
-def _where(problem) -> Text:
-    """Where a problem is: its row and column, or the whole file."""
-    parts = ([t("cli_row", row=problem.row)] if problem.row else []) + (
-        [t("cli_column", column=problem.column)] if problem.column else [])
-    return join(parts, t("list_separator")) if parts else t("cli_whole_file")
+def _print_groups(groups, label: Text, features: bool) -> bool:
+    """Print problems (or warnings) a group a line, with a group's first examples under it; True if any grouped."""
+    for group in groups:
+        if group.count == 1:
+            (problem,) = group.problems
+            print(f"  {label.both()}: {problem.where(features).zh}：{problem.zh}")
+            continue
+        print(f"  {label.both()}: {group.title.zh}")
+        for problem in group.examples:
+            print(f"    {t('cli_example').both()}: {problem.where(features).zh}：{problem.zh}")
+    return any(group.count > 1 for group in groups)
 
 
 def _exit_code(check) -> int:

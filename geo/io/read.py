@@ -32,10 +32,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.domain import TABLES, Problem, Table, Text, apply_distinct, listing, map_distinct, t, vocab
 from geo.io.export import unneutralise
+from geo.io.shapes import feature_shape, shape_notices, skipped_reasons
 from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -390,8 +390,8 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
             continue
         unreadable = ~blank & pd.isna(parsed).to_numpy()
         for row in frame.index[unreadable]:
-            problems.append(_problem(name, row, header, frame.at[row, col.name],
-                                     t("read_not_understood", value=frame.at[row, col.name], expected=expected)))
+            problems.append(Problem.of(name, row, header, frame.at[row, col.name], "read_not_understood",
+                                       value=frame.at[row, col.name], expected=expected))
         if col.kind == "int":
             parsed = parsed.round().astype("Int64")
         elif col.kind == "float":
@@ -416,8 +416,45 @@ def _text_problems(values: pd.Series, col, header: str, name: str, is_key: bool)
     return problems
 
 
+#: Properties that identify a feature in files exported from elsewhere (OpenStreetMap, Overpass, DataV, ArcGIS,
+#: Excel lists), in the order they are tried when a feature has no id of the schema. The GeoJSON Feature's own
+#: ``id`` comes before all of them.
+FEATURE_ID_FIELDS = ("osm_id", "@id", "adcode", "编号", "序号", "OBJECTID", "FID")
+_ID_FIELDS = {_fold(field): rank for rank, field in enumerate(FEATURE_ID_FIELDS)}
+
+
+def _own_id_field(names: tuple[str, ...]) -> str | None:
+    """The property of ``names`` that is the file's own identifier (None: it has none).
+
+    >>> _own_id_field(("name", "FID", "osm_id"))
+    'osm_id'
+    """
+    known = [(_ID_FIELDS[_fold(n)], n) for n in names if _fold(n) in _ID_FIELDS]
+    return min(known)[1] if known else None
+
+
 def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Read a GeoJSON geometry layer in WGS-84; features without a usable geometry or id are reported."""
+    """Read a GeoJSON geometry layer in WGS-84; features without a usable geometry or id are reported.
+
+    A feature without the schema's id takes the file's own: the Feature's ``id``, else one of
+    :data:`FEATURE_ID_FIELDS`. A shape that can be repaired keeping its area is (``attrs["repaired"]``);
+    one that cannot be drawn is left out (``attrs["skipped"]``); ``attrs["notices"]`` says both, and
+    where the ids came from. Those are notices, not problems: the rest of the file can be imported.
+
+    >>> osm = {"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "id": "way/123", "properties": {"name": "炜赋花苑"},
+    ...      "geometry": {"type": "Polygon", "coordinates": [[[120.91, 31.96], [120.92, 31.96], [120.92, 31.97]]]}},
+    ...     {"type": "Feature", "id": "way/124", "properties": {"name": " "},
+    ...      "geometry": {"type": "Polygon", "coordinates": [[[120.90, 31.96], [120.91, 31.97], [120.90, 31.96]]]}}]}
+    >>> layer, problems = read_layer(json.dumps(osm).encode(), "compounds")
+    >>> layer["id"].tolist(), problems
+    (['way/123'], [])
+    >>> for notice in layer.attrs["notices"]:
+    ...     print(notice.zh)
+    1 个要素没有“小区编号”，编号取自文件自带的要素 id（GeoJSON Feature 的 id）。
+    已修复 1 个环未闭合的图形，面积不变：第 1 个要素。
+    将跳过 1 个要素（少于三个不同的点，围不成面：第 2 个），其余 1 个照常导入。
+    """
     table = TABLES[kind]
     name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
     empty = gpd.GeoDataFrame({c: pd.Series(dtype="string") for c in table.names}, geometry=[], crs="EPSG:4326")
@@ -434,32 +471,54 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     problems: list[Problem] = []
     records, geometries, numbers, carried = [], [], [], []
     present: set[str] = set()  # the table's columns that any feature has
+    fields: dict[str, None] = {}  # every property name of the file, in order, to name when no id is found
     repaired: dict[str, tuple[int, str]] = {}
-    mappings: dict[tuple, dict[str, str]] = {}  # features share their keys: match them once
+    repairs: list[tuple[int, str]] = []
+    skipped: list[tuple[int, str]] = []
+    no_id: list[int] = []
+    id_sources: dict[str, int] = {}  # where ids not in the schema's column came from -> features
+    mappings: dict[tuple, tuple[dict[str, str], str | None]] = {}  # features share their keys: match them once
     for number, feature in enumerate(features, start=1):
         feature = feature if isinstance(feature, dict) else {}
         props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
         names = tuple(str(k) for k in props)
-        mapping = mappings.get(names)
-        if mapping is None:
-            mapping = mappings[names] = match_headers(list(names), table)
+        if names not in mappings:
+            mappings[names] = (match_headers(list(names), table), _own_id_field(names))
+            fields.update(dict.fromkeys(names))
+        mapping, own_field = mappings[names]
         record = {mapping[k]: _as_text(v) for k, v in props.items() if k in mapping}
         present.update(record)
-        geometry, why = _feature_geometry(feature.get("geometry"))
-        if why is None and not record.get("id"):
-            why = t("read_feature_no_id")
-        if why is not None:
-            problems.append(_problem(name, number, "geometry" if record.get("id") else "id", record.get("id"),
-                                     t("read_feature_skipped", number=number, why=why)))
+        taken_from = None  # "" for the Feature's id, else the property the id was taken from
+        if not _filled(record.get("id")):
+            for field, value in (("", feature.get("id")), (own_field, props.get(own_field))):
+                if field is not None and _filled(_as_text(value)):
+                    record["id"], taken_from = _as_text(value).strip(), field
+                    break
+        shape = feature_shape(feature.get("geometry"), table.geometry)
+        if shape.geometry is None:  # a shape that cannot be drawn is left out, whatever its id
+            skipped.append((number, shape.skipped))
             continue
-        if not geometry.is_valid:
-            # the map can draw a repaired shape; an upload refuses it (see geo.upload.check), naming why
-            repaired[str(record["id"])] = (number, shapely.is_valid_reason(geometry))
-            geometry = shapely.make_valid(geometry)
+        if not _filled(record.get("id")):
+            no_id.append(number)
+            continue
+        if shape.repaired:
+            repaired[str(record["id"])] = (number, shape.repaired)
+            repairs.append((number, shape.repaired))
+        if taken_from is not None:
+            id_sources[taken_from] = id_sources.get(taken_from, 0) + 1
         records.append(record)
-        geometries.append(geometry)
+        geometries.append(shape.geometry)
         numbers.append(number)
         carried.append(frozenset(record))
+    if no_id and not records:  # no feature has an id: one problem naming the fields the file has
+        listed = listing(list(fields)[:20]) if fields else t("read_no_fields")
+        problems.append(Problem.of(name, None, "id", None, "read_no_ids", column=table.column("id").text,
+                                   fields=listed))
+    else:
+        problems += [Problem.of(name, n, "id", None, "read_feature_no_id", number=n) for n in no_id]
+    if skipped and not records and not no_id:  # nothing left to import: the refusal says why
+        problems.append(Problem.of(name, None, "geometry", None, "read_all_skipped", count=len(skipped),
+                                   reasons=skipped_reasons(skipped)))
     frame = pd.DataFrame.from_records(records, columns=table.names)
     for col in table.columns:
         if col.kind == "int":
@@ -471,33 +530,26 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     layer["_feature"] = numbers
     layer["_carried"] = carried
     duplicated = layer["id"].duplicated(keep="first")
-    for key in layer.loc[duplicated, "id"]:
-        problems.append(_problem(name, None, "id", key, t("read_duplicate_id", key=key)))
+    for key, number in zip(layer.loc[duplicated, "id"], layer.loc[duplicated, "_feature"]):
+        problems.append(Problem.of(name, number, "id", key, "read_duplicate_id", number=number, key=key))
     layer = layer.loc[~duplicated].reset_index(drop=True)
     layer.attrs["feature_numbers"] = layer.pop("_feature").tolist()  # each row's place in the file
     # the columns each feature has: one without a property others have keeps its stored value
     layer.attrs["carried"] = layer.pop("_carried").tolist()
-    layer.attrs["repaired"] = repaired  # id -> (feature number, why it was invalid)
+    layer.attrs["repaired"] = repaired  # id -> (feature number, what was repaired: a shape_fix_ key)
+    layer.attrs["skipped"] = skipped  # (feature number, why it cannot be drawn: a shape_ key)
+    id_column = table.column("id").text
+    layer.attrs["notices"] = [
+        *(t("read_ids_from", count=count, column=id_column,
+            field=t("read_id_of_feature") if not field else Text(field, field)) for field, count in id_sources.items()),
+        *shape_notices(repairs, skipped, len(layer))]
     # a column no feature has keeps the stored values of places already there (see geo.store.diff)
     layer.attrs["present"] = [c for c in table.names if c in present]
     return layer, problems
 
 
-def _feature_geometry(raw) -> tuple[object, Text | None]:
-    """The feature's shapely geometry, or None and why it cannot be used (in both languages)."""
-    if not raw:
-        return None, t("read_feature_no_geometry")
-    try:
-        geometry = shapely.from_geojson(json.dumps(raw))
-    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-        if "LinearRing" in str(exc) or "at least 4" in str(exc):
-            return None, t("read_feature_short_ring")
-        return None, t("read_feature_unreadable", detail=short(exc)[:60])
-    if geometry is None or geometry.is_empty:
-        return None, t("read_feature_empty")
-    if not np.isfinite(shapely.get_coordinates(geometry)).all():
-        return None, t("read_feature_not_finite")
-    return geometry, None
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _as_text(value) -> str | None:

@@ -61,12 +61,13 @@ _BUILT_IN = {"greater_than_or_equal_to": "not_negative", "less_than_or_equal_to"
 _RULES = ("not_nullable", "not_negative", "not_absurd", "not_future", "not_too_old", "multiple_fields_uniqueness")
 
 
-def _message(check: str, col: Column | None, header: str, value, key: str) -> Text:
+def _message(check: str, col: Column | None, header: str, value, key: str) -> tuple[str, Text]:
+    """The catalogue key of the broken rule, and its sentence."""
     check = _BUILT_IN.get(check.split("(")[0], check)
     if check not in _RULES:
-        return t("rule_other", header=header, check=check)
+        return "rule_other", t("rule_other", header=header, check=check)
     maximum = col.maximum if check == "not_absurd" else None
-    return t(f"rule_{check}", header=header, value=value, key=key, maximum=maximum)
+    return f"rule_{check}", t(f"rule_{check}", header=header, value=value, key=key, maximum=maximum)
 
 
 def validate(frame: pd.DataFrame, kind: str, header_of: dict[str, str], source: str) -> list[Problem]:
@@ -89,8 +90,8 @@ def validate(frame: pd.DataFrame, kind: str, header_of: dict[str, str], source: 
         header = header_of.get(column, col.zh)
         key = " / ".join(str(present.at[row, k]) for k in table.key) if row in present.index else ""
         value = present.at[row, column] if row in present.index else case.failure_case
-        text = _message(str(case.check), col, header, value, key)
-        problems.append(Problem(source, row, header, None if pd.isna(value) else str(value), text))
+        rule, text = _message(str(case.check), col, header, value, key)
+        problems.append(Problem(source, row, header, None if pd.isna(value) else str(value), text, key=rule))
     # one message per cell: the uniqueness check reports each key column of a duplicated row
     unique = {(p.row, p.column, p.zh): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.row or 0, p.column or ""))

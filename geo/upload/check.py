@@ -63,6 +63,11 @@ class Check:
     warnings: list[Problem] = field(default_factory=list)  # not wrong, but to be confirmed (a place moved far)
 
     @property
+    def by_feature(self) -> bool:
+        """Its problems' rows are a GeoJSON's features (a list's and a report's are spreadsheet rows)."""
+        return bool(TABLES[self.kind].geometry) and self.headers is None
+
+    @property
     def ok(self) -> bool:
         return not self.problems and len(self.frame) > 0
 
@@ -118,7 +123,7 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, known: set[str], places: pd.Dat
             continue  # an empty id is already reported
         hints = suggest(value, None if pd.isna(name) else str(name), places)
         hint = t("check_did_you_mean", places=listing(hints)) if hints else t("check_no_suggestion")
-        problems.append(Problem(source, int(row), header, value, t("check_unknown_id", value=value, hint=hint)))
+        problems.append(Problem.of(source, int(row), header, value, "check_unknown_id", value=value, hint=hint))
     return problems
 
 
@@ -215,13 +220,13 @@ def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: 
         collection = json.loads(decode(content))
     except ValueError:
         collection = {}
-    return frame, problems, [], collection if isinstance(collection, dict) else {}
+    # shapes repaired or skipped, ids taken from the file's own identifiers
+    return frame, problems, list(frame.attrs.get("notices", [])), collection if isinstance(collection, dict) else {}
 
 
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
                    columns=None) -> tuple:
     frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns)
-    repaired = dict(frame.attrs.get("repaired", {}))
     read = dict(frame.attrs)
     if problems and frame.empty:
         return frame, problems, notices, None
@@ -245,15 +250,13 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
             frame, kept = keep_outlines(frame, reference)
             if kept:
                 notices.append(t("points_outlines_kept", count=kept))
-    for fid, (number, reason) in repaired.items():
-        problems.append(Problem(file_name, number, "geometry", fid,
-                                t("check_invalid_geometry", fid=fid, reason=reason)))
     wrong = ~frame.geometry.geom_type.isin(TABLES[kind].accepts)
-    for number, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
-        if wrong.iloc[number]:
+    numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
+    for position, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
+        if wrong.iloc[position]:
             expected = t("check_shape_point" if TABLES[kind].geometry == "Point" else "check_shape_polygon")
-            problems.append(Problem(file_name, number + 1, "geometry", str(fid), t(
-                "check_wrong_shape", fid=fid, gtype=gtype, table=TABLES[kind].text, expected=expected)))
+            problems.append(Problem.of(file_name, numbers[position], "geometry", str(fid), "check_wrong_shape",
+                                       fid=fid, gtype=t(f"gtype_{gtype}"), table=TABLES[kind].text, expected=expected))
     frame.attrs.update(read)
     return frame, problems, notices, resolved
 
@@ -412,8 +415,8 @@ def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, f
             continue
         for position in np.flatnonzero(frame[col.name].isna().to_numpy()):
             fid = str(frame["id"].iloc[position])
-            problems.append(Problem(file_name, numbers[position], col.zh, fid,
-                                    t("check_blank_required", number=numbers[position], fid=fid, column=col.text)))
+            problems.append(Problem.of(file_name, numbers[position], col.zh, fid, "check_blank_required",
+                                       number=numbers[position], fid=fid, column=col.text))
     return problems
 
 
