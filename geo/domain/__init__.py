@@ -25,7 +25,7 @@ from geo.domain.text import Bilingual, Text, join
 from geo.domain.vocab import MISSING, VOCABULARIES, Term, codes
 
 __all__ = ["Bilingual", "CATALOGUE", "Column", "FIGURES_OF_ALL", "Figure", "GEOMETRY_TABLES", "Kind", "LABELS",
-           "MESSAGES", "MISSING", "Problem", "ProblemGroup", "STATUS_TABLES", "TABLES", "Table", "Term", "Text", "VOCABULARIES",
-           "apply_distinct", "codes", "figures", "group_problems", "join", "kind", "layer_tables", "listing", "map_distinct",
-           "member_of", "of_report", "ranges", "register", "registered", "report_tables", "reporting_kinds", "t", "unregister",
-           "wall_views"]
+           "MESSAGES", "MISSING", "Problem", "ProblemGroup", "STATUS_TABLES", "TABLES", "Table", "Term", "Text",
+           "VOCABULARIES", "apply_distinct", "codes", "figures", "group_problems", "join", "kind", "layer_tables",
+           "listing", "map_distinct", "member_of", "of_report", "ranges", "register", "registered", "report_tables",
+           "reporting_kinds", "t", "unregister", "wall_views"]

@@ -24,11 +24,13 @@ from geo.io.points import (
                             role_text,
                             roles,
 )
-from geo.io.read import Reading, decode, parse_dates, parse_numbers, read_layer, read_table
+from geo.io.read import FEATURE_ID_FIELDS, Reading, decode, parse_dates, parse_numbers, read_layer, read_table
+from geo.io.shapes import AREA_TOLERANCE, Shape, feature_shape, shape_notices
 from geo.io.templates import template_bytes
 from geo.io.validate import validate
 
-__all__ = ["CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "is_table", "list_with_ids", "make_ids", "metres_between",
+__all__ = ["AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
+           "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "is_table", "list_with_ids", "make_ids", "metres_between",
            "parse_degrees", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",

@@ -539,13 +539,17 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     layer.attrs["repaired"] = repaired  # id -> (feature number, what was repaired: a shape_fix_ key)
     layer.attrs["skipped"] = skipped  # (feature number, why it cannot be drawn: a shape_ key)
     id_column = table.column("id").text
-    layer.attrs["notices"] = [
-        *(t("read_ids_from", count=count, column=id_column,
-            field=t("read_id_of_feature") if not field else Text(field, field)) for field, count in id_sources.items()),
-        *shape_notices(repairs, skipped, len(layer))]
+    layer.attrs["notices"] = [*(t("read_ids_from", count=count, column=id_column, field=_field_text(field))
+                                for field, count in id_sources.items()),
+                              *shape_notices(repairs, skipped, len(layer))]
     # a column no feature has keeps the stored values of places already there (see geo.store.diff)
     layer.attrs["present"] = [c for c in table.names if c in present]
     return layer, problems
+
+
+def _field_text(field: str) -> Text:
+    """The file's own identifier named: the Feature's id ("") or a property, quoted as the file spells it."""
+    return t("read_id_of_feature") if not field else Text(f"“{field}”", f"'{field}'")
 
 
 def _filled(value) -> bool:

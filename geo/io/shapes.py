@@ -262,8 +262,8 @@ def shape_notices(repaired: list[tuple[int, str]], skipped: list[tuple[int, str]
 
 def skipped_reasons(skipped: list[tuple[int, str]]) -> Text:
     """Why features are skipped, by reason, each with its features: '面积为零：第 9、12 个'."""
-    return join((t("shape_skipped_reason", why=t(key), rows=ranges(numbers)) for key, numbers in _by_key(skipped).items()),
-                t("shape_reason_separator"))
+    return join((t("shape_skipped_reason", why=t(key), rows=ranges(numbers))
+                 for key, numbers in _by_key(skipped).items()), t("shape_reason_separator"))
 
 
 def _by_key(pairs: list[tuple[int, str]]) -> dict[str, list[int]]:

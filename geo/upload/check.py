@@ -65,7 +65,7 @@ class Check:
     @property
     def by_feature(self) -> bool:
         """Its problems' rows are a GeoJSON's features (a list's and a report's are spreadsheet rows)."""
-        return bool(TABLES[self.kind].geometry) and self.headers is None
+        return bool(TABLES[self.kind].geometry) and not is_table(self.content)
 
     @property
     def ok(self) -> bool:
