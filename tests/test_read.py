@@ -109,3 +109,12 @@ def test_header_aliases_and_absurd_numbers_and_future_dates():
     found = {(p.row, p.column) for p in reading.problems}
     assert found == {(2, "居民"), (3, "报告日期")}
     assert "超出合理范围" in next(p.zh for p in reading.problems if p.row == 2)
+
+
+def test_a_layer_count_too_big_for_a_whole_number_is_no_count_not_a_crash():
+    """Found by the fuzz test: 户数 9.223372036854776e+18 made the conversion to whole numbers raise."""
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "0501", "name": "a", "户数": "9.223372036854776e+18"},
+         "geometry": {"type": "Point", "coordinates": [114.3, 29.8]}}]}
+    layer, problems = read_layer(json.dumps(collection).encode(), "compounds")
+    assert layer["households"].isna().all() and layer["id"].tolist() == ["0501"]

@@ -33,6 +33,7 @@ import shapely
 from geo.domain import Text, join, ranges, t
 
 AREA_TOLERANCE = 0.01  # a repair may move the area by 1 %: a tiny loop cut off, never half a compound
+NO_AREA = 1e-14  # square degrees, about a square centimetre: a ring of less encloses nothing (rounding, not land)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,9 @@ def _numbers(coordinates) -> None:
             raise _Unusable("shape_not_numbers")
 
 
-def _ring(raw) -> tuple[np.ndarray | None, bool]:
-    """A ring's positions, closed, without repeated neighbours; and whether it had to be closed.
+def _ring(raw) -> tuple[np.ndarray | None, bool, bool]:
+    """A ring's positions, closed, without repeated neighbours; whether it had to be closed; whether its
+    own area is zero (on one line, or a symmetric bow tie: :func:`_encloses_nothing` tells them apart).
 
     None when it has fewer than three distinct points (it encloses nothing).
     """
@@ -110,24 +112,28 @@ def _ring(raw) -> tuple[np.ndarray | None, bool]:
     except (ValueError, TypeError):  # rows of different lengths
         raise _Unusable("shape_unreadable") from None
     if positions.size == 0:
-        return None, False
+        return None, False, True
     if positions.ndim != 2 or positions.shape[1] < 2:
         if positions.dtype.kind in "OUSb":
             raise _Unusable("shape_not_numbers")
         raise _Unusable("shape_unreadable")
     if positions.dtype.kind not in "iuf":  # text, true/false, null among the numbers
         raise _Unusable("shape_not_numbers")
-    positions = positions[:, :2].astype(float)
+    positions = positions[:, :2].astype(float, copy=False)
     if not np.isfinite(positions).all():
         raise _Unusable("shape_not_numbers")
-    moved = np.r_[True, (np.diff(positions, axis=0) != 0).any(axis=1)]
+    moved = np.concatenate(([True], (positions[1:] != positions[:-1]).any(axis=1)))
     positions = positions[moved]
     opened = bool((positions[0] != positions[-1]).any())
     if opened:
         positions = np.vstack([positions, positions[:1]])
-    if len(np.unique(positions, axis=0)) < 3:
-        return None, False
-    return positions, opened
+    x, y = positions[:, 0], positions[:, 1]
+    terms = x[:-1] * y[1:] - x[1:] * y[:-1]  # their sum is twice the ring's area
+    if abs(terms.sum()) > 1e-12 * np.abs(terms).sum():  # clearly not zero, so three points at least
+        return positions, opened, False
+    if len(np.unique(positions, axis=0)) < 3:  # the slow count, only for rings of no area
+        return None, False, True
+    return positions, opened, True
 
 
 def _polygons(polygons: list) -> Shape:
@@ -138,19 +144,19 @@ def _polygons(polygons: list) -> Shape:
             raise _Unusable("shape_unreadable")
         if not rings:
             continue
-        shell, opened = _ring(rings[0])
+        shell, opened, flat = _ring(rings[0])
         holes = []
         for raw_hole in rings[1:]:
-            hole, hole_opened = _ring(raw_hole)
+            hole, hole_opened, hole_flat = _ring(raw_hole)
             opened |= hole_opened
-            if hole is None or _encloses_nothing(hole):
+            if hole is None or (hole_flat and _encloses_nothing(hole)):
                 fixes.add("shape_fix_degenerate_part")
             else:
                 holes.append(hole)
         if shell is None:
             dropped = dropped or "shape_too_few_points"
             continue
-        if _encloses_nothing(shell):
+        if flat and _encloses_nothing(shell):
             dropped = dropped or "shape_zero_area"
             continue
         parts.append(shapely.Polygon(shell, holes))
@@ -165,9 +171,9 @@ def _polygons(polygons: list) -> Shape:
 
 
 def _encloses_nothing(ring: np.ndarray) -> bool:
-    """All its points on one line (a bow tie's rings also add up to no area, but enclose two triangles)."""
-    polygon = shapely.Polygon(ring)
-    return polygon.area == 0 and _polygonal(shapely.make_valid(polygon)) is None
+    """All its points on one line (a bow tie's ring also adds up to no area, but encloses two triangles)."""
+    kept = _polygonal(shapely.make_valid(shapely.Polygon(ring)))
+    return kept is None or kept.area < NO_AREA
 
 
 def _valid(geometry, fixes: set[str]) -> Shape:
