@@ -93,6 +93,23 @@ def tiny_store(tiny_dir, store_url):
     return open_store(store_url, tiny_dir)
 
 
+@pytest.fixture
+def page_env(tiny_dir, tmp_path, monkeypatch):
+    """The tiny city in an SQLite store that the app (AppTest) reads, without a base map, and a clerk (staff)."""
+    from geo import store
+    from geo.accounts import auth
+    from geo.store.engine import connect
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    engine = connect(url)
+    store.seed_from_folder(engine, tiny_dir)
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    return engine
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A PostgreSQL database with PostGIS for this test session (started once, stopped at the end).

@@ -15,7 +15,6 @@ from streamlit.testing.v1 import AppTest
 from geo import store
 from geo.accounts import auth
 from geo.io import gcj02_to_wgs84, make_ids, parse_degrees, read_places, template_bytes
-from geo.store.engine import connect
 from geo.upload import check_file, commit, rollback_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,18 +188,6 @@ def test_the_cli_checks_maps_columns_and_writes_the_list_with_its_ids(tmp_path, 
     assert refused.returncode == 2 and "没有这个角色" in refused.stderr
     done = run("check", "sites", str(path), "--json")
     assert json.loads(done.stdout)["ok"]  # found by their values
-
-
-@pytest.fixture
-def page_env(tiny_dir, tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
-    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
-    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = connect(url)
-    store.seed_from_folder(engine, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
-    return engine
 
 
 def test_the_upload_page_takes_a_list_shows_the_mapping_and_imports_it(page_env):

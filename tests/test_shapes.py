@@ -26,7 +26,6 @@ from geo import store
 from geo.accounts import auth
 from geo.domain import group_problems
 from geo.io import AREA_TOLERANCE, feature_shape, read_layer
-from geo.store.engine import connect
 from geo.upload import check_file, commit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,14 +288,7 @@ def test_check_on_the_command_line_groups_problems_and_names_the_skipped(tmp_pat
     assert not LIBRARY_WORDS.search(result.stdout + result.stderr)
 
 
-def test_the_upload_page_lists_a_group_once_and_keeps_every_row_at_hand(tiny_dir, tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
-    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
-    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = connect(url)
-    store.seed_from_folder(engine, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+def test_the_upload_page_lists_a_group_once_and_keeps_every_row_at_hand(page_env):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["auth_session"] = auth.start_session(STAFF)
     at.switch_page("pages/upload.py")

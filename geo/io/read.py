@@ -522,9 +522,9 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     frame = pd.DataFrame.from_records(records, columns=table.names)
     for col in table.columns:
         if col.kind == "int":
-            numbers = parse_numbers(frame[col.name]).round()
+            counts = parse_numbers(frame[col.name]).round()
             # a count beyond what a whole number holds (9.2e18 households) is no count: it would not even convert
-            frame[col.name] = numbers.where(numbers.abs() < 2 ** 53).astype("Int64")
+            frame[col.name] = counts.where(counts.abs() < 2 ** 53).astype("Int64")
         else:  # a name of blanks is no name
             text = frame[col.name].astype("string")
             frame[col.name] = text.where(text.str.strip() != "", pd.NA)
