@@ -138,13 +138,15 @@ def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int =
 
 
 def problem_list(problems: list[Problem], check: Check, lg: str, key: str) -> None:
-    """Problems or warnings grouped by kind, then every one of them in a table and a CSV file.
+    """Problems or warnings grouped by kind (when some are of one kind), then every one in a table and a CSV file.
 
     Staff fix the file row by row: the grouped list says what is wrong, the table and the file where.
     """
-    st.markdown(problem_lines(problems, check.by_feature, lg))
+    grouped = any(group.count > 1 for group in group_problems(problems, check.by_feature))
+    if grouped:  # else the list would say again what the table says
+        st.markdown(problem_lines(problems, check.by_feature, lg))
     table = problems_table(problems, lg)
-    with st.expander(t("upload_problem_rows", lg, count=len(table)), expanded=len(table) <= MAX_GROUPS):
+    with st.expander(t("upload_problem_rows", lg, count=len(table)), expanded=not grouped or len(table) <= MAX_GROUPS):
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(t("upload_problems_download", lg), to_csv_bytes(table),
                            f"{Path(check.file_name).stem}-{key}.csv", "text/csv", key=f"upload_{key}_csv")
