@@ -475,8 +475,8 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     given = body[coordinate_headers].notna().any(axis=1).to_numpy()
     for row in body.index[given & ~placed]:
         cells = "，".join(str(body.at[row, h]) for h in coordinate_headers if pd.notna(body.at[row, h]))
-        problems.append(Problem(name, int(row), "、".join(coordinate_headers), cells,
-                                t("points_not_a_position", value=cells)))
+        problems.append(Problem.of(name, int(row), "、".join(coordinate_headers), cells, "points_not_a_position",
+                                   value=cells))
     for col in table.columns:
         if col.kind == "int":
             frame[col.name] = parse_numbers(frame[col.name]).round().astype("Int64")
@@ -523,8 +523,8 @@ def _cell_problems(frame: pd.DataFrame, roles: Mapping[str, str], name: str) -> 
             continue
         lengths = frame[column].astype("string").str.len()
         for row in frame.index[(lengths > MAX_CELL_CHARS).fillna(False).to_numpy()]:
-            problems.append(Problem(name, int(row), header, str(frame.at[row, column])[:40] + "…",
-                                    t("read_too_long", length=int(lengths[row]), limit=MAX_CELL_CHARS)))
+            problems.append(Problem.of(name, int(row), header, str(frame.at[row, column])[:40] + "…", "read_too_long",
+                                       length=int(lengths[row]), limit=MAX_CELL_CHARS))
     return problems
 
 

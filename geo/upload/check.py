@@ -158,8 +158,8 @@ def ids_by_name(frame: pd.DataFrame, kind: str, known: set[str], places: pd.Data
             fixed.at[row, key] = ids[0]
             matched += 1
         else:
-            problems.append(Problem(source, int(row), header, name, t(
-                "check_name_not_unique", name=name, count=len(ids), places=listing([str(i) for i in ids[:5]]))))
+            problems.append(Problem.of(source, int(row), header, name, "check_name_not_unique", name=name,
+                                       count=len(ids), places=listing([str(i) for i in ids[:5]])))
     return fixed, matched, problems
 
 
@@ -276,8 +276,8 @@ def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers:
         taken = member_of(ids, store.place_ids(engine, other))
         for position in np.flatnonzero(np.asarray(taken)):
             row = numbers[position] if numbers and position < len(numbers) else position + 1
-            problems.append(Problem(file_name, row, "id", ids.iloc[position], t(
-                "check_id_of_other_kind", fid=ids.iloc[position], other=TABLES[other].text)))
+            problems.append(Problem.of(file_name, row, "id", ids.iloc[position], "check_id_of_other_kind",
+                                       fid=ids.iloc[position], other=TABLES[other].text))
     return problems
 
 
@@ -306,9 +306,9 @@ def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numb
     for position, distance in zip(np.flatnonzero(known), metres):
         if distance > limit_m:
             row = numbers[position] if numbers and position < len(numbers) else position + 1
-            warnings.append(Problem(file_name, row, "geometry", ids.iloc[position], t(
-                "check_far_move", fid=ids.iloc[position], km=f"{distance / 1000:,.0f}" if distance >= 10_000
-                else f"{distance / 1000:,.1f}", limit=f"{limit_m / 1000:g}")))
+            warnings.append(Problem.of(file_name, row, "geometry", ids.iloc[position], "check_far_move",
+                                       fid=ids.iloc[position], km=f"{distance / 1000:,.0f}" if distance >= 10_000
+                                       else f"{distance / 1000:,.1f}", limit=f"{limit_m / 1000:g}"))
     return warnings
 
 
