@@ -6,12 +6,24 @@ import streamlit as st
 
 from geo.accounts import auth
 from geo.domain import kinds, t
+from geo.settings import SettingRefused
 from ui.data import STORE_ERRORS, store_error_text
-from ui.login import current_user, gate, login_sidebar
+from ui.login import current_user, gate, login_sidebar, served
 from ui.placepage import render_place_page
+from ui.server import installed
 from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 
+# Nothing is served with a setting guarding access that is not understood (serve.py does not even start),
+# nor without the web server's gate in front of the app (started as app.py directly).
+try:
+    settings()
+except SettingRefused as refused:
+    st.error(refused.text.both("\n\n"))
+    st.stop()
+if served() and not installed():
+    st.error(t("server_gate_missing").both("\n\n"))
+    st.stop()
 from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=t("app_title", lang()), page_icon="🗺️", layout="wide")
 

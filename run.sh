@@ -36,7 +36,7 @@ case "${1:-}" in
     app)
         venv requirements.txt
         shift
-        exec .venv/bin/python -m streamlit run app.py "$@"
+        exec .venv/bin/python -m streamlit run serve.py "$@"
         ;;
     test)
         need=()

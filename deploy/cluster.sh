@@ -89,7 +89,7 @@ start_apps() {
     local port
     for port in $APP_PORTS; do
         if [ -s "$DIR/app-$port.pid" ] && kill -0 "$(cat "$DIR/app-$port.pid")" 2>/dev/null; then continue; fi
-        CMDMAP_DATABASE_URL=$URL STREAMLIT_BROWSER_GATHER_USAGE_STATS=false setsid nohup "$PYTHON" -m streamlit run app.py \
+        CMDMAP_DATABASE_URL=$URL STREAMLIT_BROWSER_GATHER_USAGE_STATS=false setsid nohup "$PYTHON" -m streamlit run serve.py \
             --server.port "$port" --server.address 127.0.0.1 --server.headless true \
             --server.fileWatcherType none >"$DIR/app-$port.log" 2>&1 </dev/null &
         echo $! >"$DIR/app-$port.pid"

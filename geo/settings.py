@@ -4,11 +4,8 @@ Every setting ``name`` is an attribute of :class:`Settings` and is read from the
 environment variable ``CMDMAP_<NAME>`` (upper case). ``README.md`` documents each
 one; a test fails when one is not. :func:`load` returns a frozen :class:`Settings`
 whose attributes already have their types (``str``, ``int``, ``float`` or
-``bool``), so call sites read ``load().upload_max_mb`` with no cast.
-
-A value that does not parse (``CMDMAP_MAP_HEIGHT=tall``, ``CMDMAP_UPLOAD_MAX_MB=inf``
-or ``nan``: a number must be finite) or is not one of the choices falls back to
-the default, so a typo in a deployment never stops the command post's screen.
+``bool``), so call sites read ``load().upload_max_mb`` with no cast. Quotes around
+a value, as env files keep them (``CMDMAP_BASEMAP="osm"``), are not part of it.
 
 Each setting has a role, saying what a wrong value can cost:
 
@@ -18,8 +15,13 @@ Each setting has a role, saying what a wrong value can cost:
 * ``location`` says where the data is read and stored (``data_dir``, ``database_url``);
 * ``cosmetic`` changes what is shown or how, and guards nothing.
 
-Today every setting falls back to its default the same way; a setting guarding
-access is named so that it can be made to fail closed instead.
+A value that does not parse (``CMDMAP_MAP_HEIGHT=tall``, ``CMDMAP_UPLOAD_MAX_MB=inf``
+or ``nan``: a number must be finite) or is not one of the choices falls back to
+the default, so a typo in a deployment never stops the command post's screen;
+except for an ``access`` setting: there a value that is not understood (``ture``,
+``required``, or set but blank) would silently mean "open to everyone", so
+:func:`load` raises :class:`SettingRefused` naming the setting and the values it
+accepts, and the app and the command line stop at start with that message.
 
 Examples
 --------
@@ -29,6 +31,12 @@ Examples
 'amap'
 >>> load({"CMDMAP_UPLOAD_MAX_MB": "inf"}).upload_max_mb
 20.0
+>>> load({"CMDMAP_REQUIRE_LOGIN": '"true"'}).require_login
+True
+>>> load({"CMDMAP_REQUIRE_LOGIN": "ture"})
+Traceback (most recent call last):
+...
+geo.settings.SettingRefused: CMDMAP_REQUIRE_LOGIN='ture'
 >>> [s.name for s in SETTINGS if s.role == ACCESS]
 ['require_login']
 """
@@ -41,6 +49,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping, get_type_hints
 
+from geo.domain import Text, t
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 ACCESS = "access"  # guards who may see or do what
@@ -52,13 +62,41 @@ ROLES = (ACCESS, LIMIT, LOCATION, COSMETIC)
 BASEMAPS = ("amap", "osm", "tianditu", "custom", "none")
 
 
-def parse_flag(raw: str) -> bool:
-    """A yes/no setting: 1, true, yes or on (any case) is yes, anything else no.
+# The words a yes/no setting understands, in any case, as yes/no pairs; anything else is not understood.
+FLAG_PAIRS = (("true", "false"), ("1", "0"), ("yes", "no"), ("on", "off"), ("是", "否"))
+FLAG_WORDS: dict[str, bool] = {word: answer for pair in FLAG_PAIRS for word, answer in zip(pair, (True, False))}
+QUOTE_PAIRS = ("\"\"", "''", "“”", "‘’")  # what env files and copied documents put around a value
 
-    >>> parse_flag("True"), parse_flag("off")
-    (True, False)
+
+def unquote(raw: str) -> str:
+    """``raw`` without surrounding blanks and one pair of quotes around it (then blanks again).
+
+    >>> unquote(' "true" '), unquote("'osm'"), unquote("“是”"), unquote('"half')
+    ('true', 'osm', '是', '"half')
     """
-    return raw.lower() in ("1", "true", "yes", "on")
+    value = raw.strip()
+    if len(value) >= 2 and value[0] + value[-1] in QUOTE_PAIRS:
+        value = value[1:-1].strip()
+    return value
+
+
+def parse_flag(raw: str) -> bool:
+    """A yes/no setting: true/false, 1/0, yes/no, on/off (any case) or 是/否; anything else is a ValueError.
+
+    A word that is almost one of these (``ture``, ``y``, ``required``) is not guessed at:
+    for a setting that guards access, guessing "no" would open the app to everyone.
+
+    >>> parse_flag("True"), parse_flag("off"), parse_flag("是")
+    (True, False, True)
+    >>> parse_flag("ture")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a yes/no word: 'ture'
+    """
+    word = raw.strip().casefold()
+    if word not in FLAG_WORDS:
+        raise ValueError(f"not a yes/no word: {raw!r}")
+    return FLAG_WORDS[word]
 
 
 def parse_finite(raw: str) -> float:
@@ -128,7 +166,8 @@ class Settings:
                                  "first use.")
     require_login: bool = _setting(False, ACCESS,
                                    "true: viewing needs an account too; false: anyone may view, only uploads and "
-                                   "history actions need one.")
+                                   "history actions need one. Also yes/no, on/off, 1/0, 是/否; any other value "
+                                   "stops the app at start, saying so.")
     backup_keep: int = _setting(20, LIMIT,
                                 "Before each import or rollback the SQLite store is copied to store/backups/; "
                                 "this many newest copies are kept (0: no automatic backup). Other databases are "
@@ -138,6 +177,10 @@ class Settings:
     max_move_km: float = _setting(5.0, LIMIT,
                                   "An upload that moves a stored place farther than this (kilometres) lists it in "
                                   "the preview as a warning to be confirmed before the import.")
+    upload_session_mb: float = _setting(100.0, LIMIT,
+                                        "Most file data one login may have waiting on the server at once (every "
+                                        "file chosen on the upload page and not yet removed), in megabytes; never "
+                                        "less than one file of upload_max_mb. Nobody else can send a file at all.")
     wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "
@@ -160,6 +203,15 @@ class Settings:
         """
         return int(min(self.upload_max_mb * 1e6, 2.0 ** 62))
 
+    @property
+    def upload_session_bytes(self) -> int:
+        """``upload_session_mb`` in bytes, at least one largest file (``upload_max_bytes``) and at most 2⁶².
+
+        >>> Settings(upload_session_mb=50).upload_session_bytes, Settings(upload_session_mb=1).upload_session_bytes
+        (50000000, 20000000)
+        """
+        return max(self.upload_max_bytes, int(min(max(self.upload_session_mb, 0.0) * 1e6, 2.0 ** 62)))
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -172,6 +224,38 @@ class Setting:
     choices: tuple[str, ...] = ()
     role: str = COSMETIC
 
+    @property
+    def variable(self) -> str:
+        """The environment variable: ``CMDMAP_`` and the name in upper case."""
+        return f"CMDMAP_{self.name.upper()}"
+
+    def accepted(self) -> Text:
+        """The values the setting understands, as its refusal lists them.
+
+        >>> [s.accepted().en for s in SETTINGS if s.name in ("language", "map_height", "require_login")]
+        ['zh, en', 'a whole number', 'true/false, 1/0, yes/no, on/off, 是/否']
+        """
+        if self.choices:
+            return Text(", ".join(self.choices), ", ".join(self.choices))
+        if self.parse is parse_flag:
+            words = ", ".join("/".join(pair) for pair in FLAG_PAIRS)
+            return Text(words, words)
+        return t({int: "setting_whole_number", parse_finite: "setting_number"}.get(self.parse, "setting_text"))
+
+
+class SettingRefused(ValueError):
+    """A setting that guards access has a value it does not understand: the app must not start.
+
+    ``str(error)`` names the variable and the value; :attr:`text` is the message for a person,
+    naming both and the accepted values, in Chinese and English.
+    """
+
+    def __init__(self, setting: Setting, raw: str):
+        self.setting = setting
+        self.raw = raw
+        self.text = t("setting_refused", variable=setting.variable, value=raw, accepted=setting.accepted())
+        super().__init__(f"{setting.variable}={raw!r}")
+
 
 def settings_table() -> tuple[Setting, ...]:
     """The rows of :class:`Settings`, in order, each with the parser of its type."""
@@ -183,24 +267,46 @@ def settings_table() -> tuple[Setting, ...]:
 SETTINGS: tuple[Setting, ...] = settings_table()
 
 
+def read_value(setting: Setting, raw: str | None) -> object:
+    """The value of ``setting`` for the environment's ``raw`` text (None: not set).
+
+    Not set, or blank: the default. A value that does not parse or is not one of the
+    choices: the default too, unless the setting guards access.
+
+    Raises
+    ------
+    SettingRefused
+        For an ``access`` setting whose value is not understood, or is set but blank.
+    """
+    if raw is None:
+        return setting.default
+    value = unquote(raw)
+    if value == "":
+        if setting.role == ACCESS:
+            raise SettingRefused(setting, raw)
+        return setting.default
+    try:
+        parsed = setting.parse(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or (setting.choices and parsed not in setting.choices):
+        if setting.role == ACCESS:
+            raise SettingRefused(setting, raw)
+        return setting.default
+    return parsed
+
+
 def load(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from ``environ`` (default ``os.environ``), falling back to defaults.
 
     A value that cannot be parsed (a number must also be finite) or is not one of
     the choices falls back to the default, so a typo in a deployment never stops
-    the command post's screen.
+    the command post's screen; a setting that guards access refuses instead.
+
+    Raises
+    ------
+    SettingRefused
+        When a setting of role ``access`` has a value it does not understand.
     """
     environ = os.environ if environ is None else environ
-    values: dict[str, object] = {}
-    for setting in SETTINGS:
-        raw = environ.get(f"CMDMAP_{setting.name.upper()}")
-        value = setting.default
-        if raw is not None and raw.strip() != "":
-            try:
-                value = setting.parse(raw.strip())
-            except ValueError:
-                value = setting.default
-            if setting.choices and value not in setting.choices:
-                value = setting.default
-        values[setting.name] = value
-    return Settings(**values)
+    return Settings(**{setting.name: read_value(setting, environ.get(setting.variable)) for setting in SETTINGS})

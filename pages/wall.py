@@ -4,6 +4,7 @@ import streamlit as st
 
 from geo.domain import t
 from geo.store import connect
+from ui.login import may_still_view
 from ui.navigation import require_navigation
 from ui.settings import lang, settings
 from ui.wallscreen import board, pinned_view, read_snapshot, top_bar, wall_css
@@ -15,6 +16,10 @@ wall_css()
 @st.fragment(run_every=max(5, settings().wall_refresh_seconds))
 def refresh() -> None:
     """Read and draw; when reading fails, keep the last good picture and say so discreetly."""
+    # A timed refresh runs only this function: the login is checked here too; one gone (expired, disabled,
+    # presented by another browser) reruns the whole app, which asks for a login.
+    if not may_still_view():
+        st.rerun()
     lg = lang()
     error = None
     try:

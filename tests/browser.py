@@ -189,7 +189,7 @@ def _stop(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str], name: str = "server", timeout: float = WAIT,
                      log_dir: Path = ARTIFACTS) -> Iterator[Server]:
-    """Run ``streamlit run app.py`` from the project root until the block ends.
+    """Run ``streamlit run serve.py`` (the app behind its web-server gate) from the project root until the block ends.
 
     ``env`` is laid over a copy of ``os.environ`` from which every ``CMDMAP_*``
     variable was removed, so only the settings given here apply. The server's
@@ -206,7 +206,7 @@ def streamlit_server(env: dict[str, str], name: str = "server", timeout: float =
     stderr_path, stdout_path = log_dir / f"{name}.stderr.log", log_dir / f"{name}.stdout.log"
     with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,

@@ -15,7 +15,8 @@ from geo.domain.text import Text
 from geo.store import summary_json, summary_lines
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = sorted([*ROOT.glob("geo/**/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("pages/**/*.py"), ROOT / "app.py"])
+SOURCES = sorted([*ROOT.glob("geo/**/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("pages/**/*.py"), ROOT / "app.py",
+                  ROOT / "serve.py"])
 
 
 def placeholders(text: str) -> set[str]:

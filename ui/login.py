@@ -5,6 +5,14 @@ The login lives in ``st.session_state[SESSION_KEY]`` as a :class:`geo.accounts.a
 ``session_minutes`` without use and re-reads the account, so a disabled account
 is logged out and a changed role applies at once.
 
+A login belongs to the browser that logged in: it records the key of the browser
+cookie its connection presented (``ui/server.py`` gives every browser one), and a run
+whose connection presents another cookie, or none, finds the login gone and the
+session's state emptied: a session id presented by someone else carries nothing.
+A connection without the cookie cannot log in at all. While logged in, the session
+is recorded in :data:`geo.accounts.LOGINS`, which the web server reads to let its
+browser, and only it, send files.
+
 Wiring in app.py (after the language switch, before st.navigation)::
 
     login_sidebar()
@@ -16,17 +24,23 @@ action check again with :func:`geo.accounts.auth.require`.
 
 from __future__ import annotations
 
-import streamlit as st
+import logging
 
-from geo.accounts import auth
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx  # private: the session id
+
+from geo.accounts import COOKIE_NAME, LOGINS, auth, browser_key
 from geo.domain import t
 from geo.store import connect
 from ui.data import STORE_ERRORS
 from ui.escape import plain
+from ui.server import drop_session_files
 from ui.settings import lang, settings
 
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
+
+_log = logging.getLogger(__name__)
 
 
 def accounts_engine():
@@ -34,10 +48,45 @@ def accounts_engine():
     return connect(settings().database_url)
 
 
-def current_user() -> auth.User | None:
-    """The logged-in user, or None; an idle or disabled session is dropped, a live one touched."""
+def served() -> bool:
+    """Whether this run comes from a connection (every WebSocket handshake carries a Sec-WebSocket-Key; a test
+    of the pages has no connection, and no cookie to bind a login to)."""
+    return isinstance(st.context.headers.get("Sec-WebSocket-Key"), str)
+
+
+def presented_browser() -> str | None:
+    """The key of the browser cookie this run's connection presented at its handshake, or None."""
+    cookie = st.context.cookies.get(COOKIE_NAME)
+    return browser_key(cookie) if isinstance(cookie, str) else None
+
+
+def session_id() -> str | None:
+    """This run's Streamlit session id (None outside a run)."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def foreign(session: auth.Session) -> bool:
+    """Whether ``session`` was logged in from another browser than the one this connection presents."""
+    if served() and session.browser is None:
+        return True  # a login made without a browser cookie cannot happen served: it is not ours
+    return session.browser != presented_browser()
+
+
+def current_user(touch: bool = True) -> auth.User | None:
+    """The logged-in user, or None; an idle, disabled or foreign session is dropped, a live one touched.
+
+    Parameters
+    ----------
+    touch : bool
+        Count this run as use of the login (the default). A timed refresh passes False,
+        so that a screen refreshing itself does not keep an idle login alive.
+    """
     session = st.session_state.get(SESSION_KEY)
     if not isinstance(session, auth.Session):
+        return None
+    if foreign(session):
+        take_back()
         return None
     now = auth.utc_now()
     if session.expired(now, settings().session_minutes):
@@ -50,21 +99,51 @@ def current_user() -> auth.User | None:
     if user is None:
         log_out()
         return None
-    st.session_state[SESSION_KEY] = auth.Session(user, session.started_at, now)
+    if touch:
+        st.session_state[SESSION_KEY] = auth.Session(user, session.started_at, now, session.browser)
+    if session.browser is not None and session_id() is not None:
+        LOGINS.hold(session_id(), session.browser, user, idle_seconds=settings().session_minutes * 60)
     return user
 
 
+def may_still_view() -> bool:
+    """For a timed refresh: whether this session may still see the page.
+
+    The login is checked as on every run (a foreign browser, an expired or disabled
+    account end it) but the refresh does not count as use. Accounts that cannot be
+    read for now keep the login, as :func:`current_user` does.
+    """
+    current_user(touch=False)
+    return not settings().require_login or isinstance(st.session_state.get(SESSION_KEY), auth.Session)
+
+
+def take_back() -> None:
+    """A connection of another browser is on a logged-in session: nothing of the session is left to it."""
+    _log.warning("a login of %r was presented by another browser: session %s emptied",
+                 st.session_state[SESSION_KEY].user.name, (session_id() or "")[:8])
+    log_out()
+    for key in list(st.session_state):
+        del st.session_state[key]
+
+
 def log_in(user: auth.User) -> None:
-    """Start a session for ``user``."""
-    st.session_state[SESSION_KEY] = auth.start_session(user)
+    """Start a session for ``user``, bound to the browser of this connection."""
+    st.session_state[SESSION_KEY] = auth.start_session(user, browser=presented_browser())
     st.session_state.pop(EXPIRED_KEY, None)
 
 
 def log_out(expired: bool = False) -> None:
-    """End the session (``expired``: say so on the next login form). Also the logout button's callback."""
+    """End the session (``expired``: say so on the next login form). Also the logout button's callback.
+
+    The web server forgets the login at once, and the files the session sent are freed.
+    """
     st.session_state.pop(SESSION_KEY, None)
     if expired:
         st.session_state[EXPIRED_KEY] = True
+    if session_id() is not None:
+        LOGINS.release(session_id())
+        if served():
+            drop_session_files(session_id())
 
 
 def login_form(where, key: str) -> None:
@@ -91,6 +170,9 @@ def submit_login(key: str) -> None:
     name = st.session_state.get(f"{key}_name") or ""
     password = st.session_state.get(f"{key}_password") or ""
     st.session_state[f"{key}_password"] = ""
+    if served() and presented_browser() is None:  # nothing to bind the login to: refused before any password check
+        st.session_state[f"{key}_refusal"] = auth.LoginRefused("auth_no_browser_cookie")
+        return
     try:
         user = auth.authenticate(accounts_engine(), name, password)
     except auth.LoginRefused as refusal:

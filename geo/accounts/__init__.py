@@ -1,5 +1,7 @@
 """Accounts, floor 3: roles, passwords, logins and the checks every action makes of who is asking."""
 
+from geo.accounts.browsers import COOKIE_NAME, IDENTITY_HEADER, LOGINS, Logins, browser_key, new_browser_id
+
 from geo.accounts.auth import (
                                ROLES,
                                SYSTEM,
@@ -23,6 +25,7 @@ from geo.accounts.auth import (
                                start_session,
 )
 
-__all__ = ["Account", "AccountError", "LoginRefused", "PermissionDenied", "ROLES", "Refusal", "SYSTEM", "Session",
+__all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", "new_browser_id",
+           "Account", "AccountError", "LoginRefused", "PermissionDenied", "ROLES", "Refusal", "SYSTEM", "Session",
            "User", "add_user", "authenticate", "can", "find_user", "format_time", "list_users", "require",
            "set_disabled", "set_password", "set_role", "start_session"]

@@ -95,11 +95,17 @@ class Account:
 
 @dataclass(frozen=True)
 class Session:
-    """A login kept by the UI: who, since when, and when last seen (naive UTC datetimes)."""
+    """A login kept by the UI: who, since when, when last seen (naive UTC datetimes), and from which browser.
+
+    ``browser`` is the :func:`geo.accounts.browsers.browser_key` of the cookie the logging-in
+    connection presented; the login is only ever honoured for a connection presenting the
+    same one (None: logged in where there is no connection, as in tests of the pages).
+    """
 
     user: User
     started_at: datetime
     last_seen: datetime
+    browser: str | None = None
 
     def expired(self, now: datetime, minutes: float) -> bool:
         """Whether more than ``minutes`` have passed since the session was last used.
@@ -520,7 +526,7 @@ def format_time(moment: datetime | None) -> str:
     return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def start_session(user: User, now: datetime | None = None) -> Session:
-    """A new :class:`Session` for ``user`` starting ``now`` (default: the current UTC time)."""
+def start_session(user: User, now: datetime | None = None, browser: str | None = None) -> Session:
+    """A new :class:`Session` for ``user`` starting ``now`` (default: the current UTC time), bound to ``browser``."""
     now = to_naive_utc(now)
-    return Session(user, now, now)
+    return Session(user, now, now, browser)

@@ -3,7 +3,9 @@
 ``python -m geo demo|template|check|import|history|rollback|restore|user …``; run with
 ``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
 2 for one that cannot be read at all; any command exits 3 when the store itself
-cannot be read or written (locked, read-only, damaged).
+cannot be read or written (locked, read-only, damaged), and 4, doing nothing, when
+a setting that guards access has a value it does not understand (the message names
+the setting and the values it accepts).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from geo.cli import move, users
 from geo.demo import write_city
 from geo.domain import TABLES, Text, group_problems, listing, t
 from geo.io import DATUMS, list_with_ids, roles, table_bytes, template_bytes
-from geo.settings import load
+from geo.settings import SettingRefused, load
 from geo.store import NothingToRollBack, history, open_store
 from geo.store.backup import backup_folder, backups, restore, store_file
 from geo.upload import check_file, commit, rollback_to
@@ -301,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     users.register(sub)
     move.register(sub)
     args = parser.parse_args(argv)
+    try:
+        load()
+    except SettingRefused as refused:  # as the app does at start: nothing runs on a guess about access
+        print(refused.text.both("\n"), file=sys.stderr)
+        return 4
     try:
         return args.func(args)
     except (DBAPIError, sqlite3.DatabaseError) as exc:  # locked, read-only, corrupted: say so, no traceback

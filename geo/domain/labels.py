@@ -245,6 +245,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_logout": ("退出登录", "Log out"),
     "auth_logged_in": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
     "auth_expired": ("登录已超时，请重新登录。", "Your session expired: please log in again."),
+    "auth_no_browser_cookie": ("无法登录：本浏览器没有发回本站的 Cookie，登录无法绑定到这个浏览器。请刷新页面后再试；"
+                               "若仍不行，请在浏览器设置中允许本站使用 Cookie。",
+                               "Cannot log in: this browser did not send back this site's cookie, so the login "
+                               "cannot be bound to it. Reload the page and try again; if that does not help, allow "
+                               "cookies for this site in the browser's settings."),
     "auth_user": ("用户", "User"),
     "auth_role": ("角色", "Role"),
     "auth_col_name": ("用户名", "User name"),

@@ -3,7 +3,8 @@
 Part of the one catalogue looked up with :func:`geo.domain.labels.t`; keys start
 with their topic: ``read_`` (reading a table or layer), ``rule_`` (row rules),
 ``datum_`` (coordinates and datums), ``check_`` (an upload's dry run), ``version_``
-(the store's versions) and ``cli_`` (the command line).
+(the store's versions), ``cli_`` (the command line), ``setting_`` (a setting refused at start)
+and ``server_`` (what the web server answers before the app runs).
 
 Examples
 --------
@@ -368,6 +369,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "if the datum is wrong, give --datum gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS, "
                          "Tianditu) and check again"),
     "cli_moved": ("已迁移", "moved: {count} rows; set CMDMAP_DATABASE_URL to the new URL"),
+    "setting_refused": ("设置 {variable} 的值“{value}”无法识别。它决定谁能访问本系统，不能猜测，因此什么也没有启动或执行。"
+                        "请改为以下之一：{accepted}（大小写均可，引号可有可无），然后重新启动或重新运行命令。",
+                        "The setting {variable} has a value that is not understood: “{value}”. It decides who may "
+                        "use the app, so it is not guessed at: nothing was started or done. Set it to one of: "
+                        "{accepted} (any case, quotes or none), then start the app or run the command again."),
+    "setting_whole_number": ("整数", "a whole number"),
+    "setting_number": ("数字", "a number"),
+    "setting_text": ("任意文字", "any text"),
+    "server_gate_missing": ("本系统须用 streamlit run serve.py（或 ./run.sh app）启动：它把登录绑定到登录所用的浏览器，"
+                            "并拒绝未登录者上传文件。直接运行 app.py 时这些保护都不存在，因此页面不会打开。",
+                            "Start the app with streamlit run serve.py (or ./run.sh app): it binds each login to the "
+                            "browser that logged in and refuses files from anyone who may not upload. Run as app.py "
+                            "directly it would have neither, so no page opens."),
+    "server_upload_refused": ("此会话不能上传文件：请先在本浏览器中以工作人员或管理员身份登录。",
+                              "This session may not upload files: log in as staff or an administrator in this "
+                              "browser first."),
+    "server_upload_too_much": ("此会话已有 {pending} MB 文件等待处理，再加 {size} MB 会超过上限 {limit} MB。"
+                               "请先移除已选的文件，或导入后再上传。",
+                               "This session already holds {pending} MB of files; {size} MB more would exceed "
+                               "its limit of {limit} MB. Remove a chosen file, or import, and upload again."),
+    "server_upload_no_length": ("上传请求缺少文件大小（Content-Length），已拒绝。",
+                                "An upload must say its size (Content-Length); refused."),
 }
 
 #: Placeholders that one language leaves out on purpose, by key: every other key names the same

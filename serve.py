@@ -1,0 +1,23 @@
+"""Start the app: ``streamlit run serve.py`` (what ``./run.sh app`` does), never ``streamlit run app.py``.
+
+The app (``app.py``) runs behind :class:`ui.server.BrowserGate`, which binds each login
+to the browser that logged in and refuses files from sessions that may not upload;
+app.py itself shows nothing without it. A setting that guards access and has a value
+that is not understood stops the start here, with a message naming it.
+"""
+
+import sys
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from geo.settings import SettingRefused, load
+from ui.server import BrowserGate
+
+try:
+    load()
+except SettingRefused as refused:
+    print(refused.text.both("\n"), file=sys.stderr)
+    sys.exit(2)
+
+app = st.App("app.py", middleware=[Middleware(BrowserGate)])

@@ -1,0 +1,206 @@
+"""The web server around the app: each browser's cookie, each WebSocket's identity, and who may send files.
+
+``serve.py`` starts the app as ``st.App("app.py", middleware=[Middleware(BrowserGate)])``;
+:class:`BrowserGate` sits in front of every request Streamlit's own server answers:
+
+* **A cookie per browser.** A page (an HTML response) for a browser without a valid
+  ``cmdmap_browser`` cookie sets one: a random id, ``HttpOnly`` (page scripts cannot
+  read it), ``SameSite=Strict`` (no other site's page sends it) and ``Secure`` over
+  HTTPS. A login is bound to it (``ui/login.py``).
+* **The identity of a WebSocket.** A header the client sent under the name
+  :data:`~geo.accounts.browsers.IDENTITY_HEADER` is dropped and replaced by the key of
+  the cookie the handshake presented. ``.streamlit/config.toml`` lists that header in
+  ``server.trustedUserHeaders``, so Streamlit records it as the session's owner and hands
+  the session back only to a connection presenting the same one: a session id taken
+  from an upload URL or a proxy log gets a fresh, logged-out session instead.
+* **Files only from who may upload.** ``PUT`` and ``DELETE`` on
+  ``/_stcore/upload_file/<session>/<file>`` are answered here, before a byte of the body
+  is read, unless that session is logged in (:data:`geo.accounts.LOGINS`), from this
+  same browser, as an enabled account whose role may upload; and a session's files
+  waiting on the server, with those still arriving, stay under ``upload_session_mb``.
+
+Streamlit's internals this relies on (checked by ``tests/test_browser_identity.py``):
+``st.App`` with middleware (Streamlit ≥ 1.53), the upload route's path, the session
+binding of ``server.trustedUserHeaders`` (``matches_user_info``, 1.67), and the
+``file_storage`` of ``MemoryUploadedFileManager`` for the bytes a session holds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
+from starlette.responses import PlainTextResponse
+from streamlit import config, runtime
+
+from geo import settings as settings_mod
+from geo.accounts import COOKIE_NAME, IDENTITY_HEADER, LOGINS, browser_key, can, find_user, new_browser_id
+from geo.domain import t
+from geo.store import connect
+from ui.data import STORE_ERRORS
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+UPLOAD_ROUTE = "/_stcore/upload_file/"
+MULTIPART_SLACK = 64 * 1024  # a request's multipart framing around the file, allowed above the session's limit
+_GATE = {"installed": False}
+_in_flight: dict[str, int] = {}  # session id -> bytes of uploads being received now (event loop only)
+_log = logging.getLogger(__name__)
+
+
+def installed() -> bool:
+    """Whether a :class:`BrowserGate` stands in front of this process's server (app.py refuses to run without)."""
+    return _GATE["installed"]
+
+
+def cookie_of(headers: Headers) -> str | None:
+    """The browser id the request's cookies carry, or None."""
+    return cookie_parser(headers.get("cookie", "")).get(COOKIE_NAME)
+
+
+def cookie_path() -> str:
+    """The cookie's path: the app's own, under ``server.baseUrlPath`` when it has one."""
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else "/"
+
+
+def set_cookie_header(secure: bool) -> str:
+    """A ``Set-Cookie`` value giving the browser a new id."""
+    attributes = [f"{COOKIE_NAME}={new_browser_id()}", f"Path={cookie_path()}", "HttpOnly", "SameSite=Strict"]
+    return "; ".join(attributes + (["Secure"] if secure else []))
+
+
+def with_identity(scope: Scope) -> Scope:
+    """A WebSocket's scope with the identity header set from its cookie (a client's own one dropped)."""
+    headers = MutableHeaders(scope=dict(scope, headers=list(scope["headers"])))
+    del headers[IDENTITY_HEADER]
+    key = browser_key(cookie_of(headers))
+    if key is not None:
+        headers.append(IDENTITY_HEADER, key)
+    return dict(scope, headers=headers.raw)
+
+
+def upload_session(path: str) -> str | None:
+    """The session id of an upload URL's path, or None when ``path`` is not one.
+
+    >>> upload_session("/_stcore/upload_file/5f1c-aa/file-1"), upload_session("/app/_stcore/upload_file/s/f/")
+    ('5f1c-aa', 's')
+    >>> upload_session("/_stcore/upload_file/"), upload_session("/compounds")
+    ('', None)
+    """
+    if UPLOAD_ROUTE not in path:
+        return None
+    return path.split(UPLOAD_ROUTE, 1)[1].split("/", 1)[0]
+
+
+def pending_bytes(session_id: str) -> int:
+    """Bytes of the files ``session_id`` has on the server, waiting for the page (Streamlit's upload manager)."""
+    manager = runtime.get_instance().uploaded_file_mgr
+    storage = getattr(manager, "file_storage", None)  # MemoryUploadedFileManager (Streamlit 1.67), not public
+    if storage is None:
+        return 0
+    with manager._lock:
+        files = storage.get(session_id) or {}
+        return sum(len(record.data) for record in files.values())
+
+
+def drop_session_files(session_id: str) -> None:
+    """Free the files ``session_id`` sent (at logout: nobody may use them any more)."""
+    if runtime.exists():
+        runtime.get_instance().uploaded_file_mgr.remove_session_files(session_id)
+
+
+def _uploader(session_id: str, cookie: str | None):
+    """The enabled account logged in on ``session_id`` from this browser, if it may upload; else None."""
+    settings = settings_mod.load()
+    user = LOGINS.holder(session_id, browser_key(cookie), idle_seconds=settings.session_minutes * 60)
+    if user is None:
+        return None
+    try:
+        current = find_user(connect(settings.database_url), user.name)  # disabled or demoted since its last run?
+    except STORE_ERRORS:
+        return None
+    return current if current is not None and can(current, "upload") else None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f}"
+
+
+def _refusal(status: int, key: str, **values) -> PlainTextResponse:
+    return PlainTextResponse(t(key, **values).both("\n"), status_code=status)
+
+
+class BrowserGate:
+    """ASGI middleware: the browser cookie, the WebSocket identity header, and the upload gate (see the module)."""
+
+    def __init__(self, app):
+        self.app = app
+        _GATE["installed"] = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.app(with_identity(scope), receive, send)
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookie = cookie_of(headers)
+        if browser_key(cookie) is None:
+            send = self._giving_cookie(send, secure=scope.get("scheme") == "https")
+        session_id = upload_session(scope["path"])
+        if session_id is None or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        await self._upload(scope, receive, send, session_id, cookie, headers)
+
+    @staticmethod
+    def _giving_cookie(send: Send, secure: bool) -> Send:
+        """``send`` that adds a new browser cookie to a page (an HTML response); other responses are left alone,
+        so that no cacheable file ever carries one."""
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response = MutableHeaders(scope=message)
+                if response.get("content-type", "").startswith("text/html"):
+                    response.append("set-cookie", set_cookie_header(secure))
+            await send(message)
+        return sending
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send, session_id: str, cookie: str | None,
+                      headers: Headers) -> None:
+        """Pass an upload (or its removal) on only for a session that may upload, within its limit."""
+        user = await run_in_threadpool(_uploader, session_id, cookie)
+        if user is None:
+            _log.warning("upload refused: session %s is not logged in as staff from this browser", session_id[:8])
+            await _refusal(403, "server_upload_refused")(scope, receive, send)
+            return
+        if scope["method"] != "PUT":
+            await self.app(scope, receive, send)
+            return
+        try:
+            size = int(headers.get("content-length", ""))
+        except ValueError:
+            await _refusal(411, "server_upload_no_length")(scope, receive, send)
+            return
+        limit = settings_mod.load().upload_session_bytes
+        pending = pending_bytes(session_id) + _in_flight.get(session_id, 0)
+        if size < 0 or pending + size > limit + MULTIPART_SLACK:
+            _log.warning("upload refused: session %s would hold %s bytes", session_id[:8], pending + size)
+            await _refusal(413, "server_upload_too_much", pending=_megabytes(pending), size=_megabytes(size),
+                           limit=_megabytes(limit))(scope, receive, send)
+            return
+        _in_flight[session_id] = _in_flight.get(session_id, 0) + size
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            left = _in_flight.pop(session_id, 0) - size
+            if left > 0:
+                _in_flight[session_id] = left
