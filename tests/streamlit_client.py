@@ -10,6 +10,7 @@ session id, and gives the page back as text to search.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -27,22 +28,26 @@ class RawSession:
     base_url: str
     resume: str | None = None
     cookies: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     messages: list[ForwardMsg] = field(default_factory=list)
     session_id: str | None = None
 
     def __enter__(self) -> "RawSession":
         parts = urlsplit(self.base_url)
         protocols = ["streamlit", "", self.resume] if self.resume else ["streamlit"]
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
+        headers = dict(self.headers)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         # websockets refuses empty subprotocol entries: the XSRF slot carries a placeholder (no st.login here)
         protocols = [p or "none" for p in protocols]
-        self._socket = connect(f"ws://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream",
-                               subprotocols=protocols, additional_headers=headers, max_size=None,
-                               open_timeout=30)
+        self._stack = ExitStack()
+        self._socket = self._stack.enter_context(connect(
+            f"ws://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream", subprotocols=protocols,
+            additional_headers=headers, max_size=None, open_timeout=30))
         return self
 
     def __exit__(self, *exc) -> None:
-        self._socket.close()
+        self._stack.close()
 
     def run(self, page: str = "", query: str = "", timeout: float = 60.0) -> str:
         """Ask for a run of ``page`` (a url path such as ``"upload"``; '' the default page) and wait for its end.
@@ -72,3 +77,17 @@ class RawSession:
             raise AssertionError(f"no end of the run within {timeout:.0f} s")
         self.messages.extend(run)
         return "\n".join(text_format.MessageToString(m, as_utf8=True) for m in run)
+
+
+def session_ids(frames: list[bytes]) -> list[str]:
+    """The session ids announced in WebSocket frames a browser received (its ``new_session`` messages)."""
+    found = []
+    for frame in frames:
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(frame)
+        except Exception:  # noqa: BLE001 - not every frame need be one message
+            continue
+        if message.WhichOneof("type") == "new_session" and message.new_session.initialize.session_id:
+            found.append(message.new_session.initialize.session_id)
+    return found

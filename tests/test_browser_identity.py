@@ -1,0 +1,258 @@
+"""Who a connection is: a login belongs to the browser that logged in, and only it may send files.
+
+Attacked the way it was broken (issue #17), with real clients against a running
+``streamlit run serve.py`` that requires a login: a real Chromium logs in, and a
+program that speaks Streamlit's WebSocket protocol by hand (``tests/streamlit_client.py``)
+or plain HTTP tries to use what it can learn (the session id in every upload URL, a
+cookie) without being that browser.
+
+- a session id taken from an upload URL, presented by a fresh client (with no cookie,
+  with a forged identity header, while the browser is connected and after it left),
+  gets a fresh session and the login form; the browser stays logged in;
+- the browser's cookie is HttpOnly and SameSite=Strict; alone it is no login, and
+  after the browser logs out, cookie and session id together are none either;
+- a logged-out session, or a viewer's, sends 25 files of 19 MiB and every one is refused
+  before its body is read: the server's memory does not grow;
+- staff upload through the same gate, up to ``CMDMAP_UPLOAD_SESSION_MB`` per session,
+  and a staff cookie does not open another session's uploads.
+
+Run: ``python -m pytest tests/test_browser_identity.py -q`` (needs Chromium, see tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import chromium_session, page_opener, poll, streamlit_server
+from tests.conftest import write_tiny_city
+from tests.streamlit_client import RawSession, session_ids
+
+PASSWORDS = {"boss": "boss-pass-2020", "clerk": "clerk-pass-2020", "reader": "reader-pass-2020"}
+ROLES = {"boss": "admin", "clerk": "staff", "reader": "viewer"}
+COOKIE = "cmdmap_browser"
+XSRF = "_streamlit_xsrf"
+MIB = 1024 * 1024
+SESSION_MB = 30  # CMDMAP_UPLOAD_SESSION_MB of the server: two files of 14 MiB fit, a third does not
+LOGIN_FORM = "auth_login_main"  # the login form's key, in the page a client receives
+LOGGED_IN = "auth_logout"  # the logout button's key: only a logged-in page has it
+
+
+browser = pytest.fixture(scope="module")(chromium_session)
+
+
+@pytest.fixture(scope="module")
+def server(browser, tmp_path_factory):
+    from geo.accounts import auth
+    from geo.store import open_store
+
+    folder = write_tiny_city(tmp_path_factory.mktemp("identity") / "city")
+    url = f"sqlite:///{folder.parent / 'store.sqlite'}"
+    engine = open_store(url, folder)
+    for name, password in PASSWORDS.items():
+        auth.add_user(auth.SYSTEM, engine, name, ROLES[name], password)
+    env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+           "CMDMAP_REQUIRE_LOGIN": "true", "CMDMAP_UPLOAD_SESSION_MB": str(SESSION_MB)}
+    with streamlit_server(env, name="server-identity") as running:
+        yield running
+
+
+@pytest.fixture
+def open_page(browser, request):
+    yield from page_opener(browser, request)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def log_in(page, name: str) -> None:
+    """Log in through the main form (login is required) and wait for the sidebar to say so."""
+    poll(lambda: page.get_by_label("用户名").count() > 0, "the login form", page=page)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORDS[name])
+    page.keyboard.press("Enter")
+    poll(lambda: page.get_by_text("已登录").count() > 0, f"{name} logged in", page=page)
+
+
+def upload_in_browser(page) -> tuple[str, int]:
+    """Open the upload page and choose a file: (the session id its upload URL carries, the answer's status)."""
+    answers: list[tuple[str, int]] = []
+    page.on("response", lambda r: answers.append((r.url, r.status))
+            if "/_stcore/upload_file/" in r.url and r.request.method == "PUT" else None)
+    page.get_by_role("link", name="数据上传").click()
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    poll(lambda: uploader.count() > 0 and "MB" in uploader.inner_text(), "the file uploader", page=page)
+    name = "day.geojson" if "geojson" in uploader.inner_text() else "day.csv"
+    uploader.locator('input[type="file"]').set_input_files({"name": name, "mimeType": "text/plain", "buffer": b"{}"})
+    poll(lambda: answers, "the upload's answer", page=page)
+    url, status = answers[0]
+    return urlsplit(url).path.split("/_stcore/upload_file/")[1].split("/")[0], status
+
+
+def watch_sessions(page) -> list[bytes]:
+    """Keep every WebSocket frame the page receives from now on (reload the page after: a new session)."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived",
+                                          lambda payload: frames.append(payload) if isinstance(payload, bytes)
+                                          else None))
+    return frames
+
+
+def cookies_of(page) -> dict[str, dict]:
+    return {c["name"]: c for c in page.context.cookies()}
+
+
+def fresh_cookies(base_url: str) -> dict[str, str]:
+    """What any client gets by asking: a browser cookie (the page) and an XSRF cookie (the health check)."""
+    jar = {}
+    for path in ("/", "/_stcore/health"):
+        with urllib.request.urlopen(base_url + path, timeout=30) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                jar[name] = rest.split(";", 1)[0]
+    return jar
+
+
+def put_file(base_url: str, session_id: str, cookies: dict[str, str], body: bytes, file_id: str | None = None) -> int:
+    """PUT ``body`` as one file to the session's upload URL, as Streamlit's page does; the HTTP status."""
+    boundary = uuid.uuid4().hex
+    payload = b"".join([f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"day.csv\"\r\n"
+                        f"Content-Type: text/csv\r\n\r\n".encode(), body, f"\r\n--{boundary}--\r\n".encode()])
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}",
+               "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    if XSRF in cookies:
+        headers["X-Xsrftoken"] = cookies[XSRF]
+    parts = urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    try:
+        connection.request("PUT", f"/_stcore/upload_file/{session_id}/{file_id or uuid.uuid4().hex}", payload,
+                           headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def rss_mib(server) -> float:
+    """The server process's resident memory."""
+    for line in Path(f"/proc/{server.process.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+# --------------------------------------------------------------------------- the login and the session id
+
+
+def test_a_session_id_taken_from_an_upload_url_carries_no_login(server, open_page):
+    page = open_page(server, "/").page
+    log_in(page, "boss")
+    stolen, status = upload_in_browser(page)
+    assert status == 204  # the admin's own upload passes the gate
+
+    # a fresh client presenting the id, while the admin's browser is connected
+    with RawSession(server.base_url, resume=stolen) as thief:
+        seen = thief.run()
+    assert thief.session_id != stolen and LOGIN_FORM in seen and LOGGED_IN not in seen
+    assert "boss" not in seen
+
+    # with the identity header forged (the web server replaces it with the key of the cookie presented)
+    with RawSession(server.base_url, resume=stolen, headers={"X-Cmdmap-Browser": "0" * 64}) as thief:
+        seen = thief.run()
+    assert thief.session_id != stolen and LOGIN_FORM in seen and LOGGED_IN not in seen
+
+    # with a cookie of its own (any client gets one by asking for the page)
+    with RawSession(server.base_url, resume=stolen, cookies=fresh_cookies(server.base_url)) as thief:
+        seen = thief.run()
+    assert thief.session_id != stolen and LOGIN_FORM in seen and LOGGED_IN not in seen
+
+    # the admin's browser was left alone: still logged in, on the next run too
+    page.get_by_role("link", name="总览").click()
+    poll(lambda: page.get_by_text("已登录：boss").count() > 0, "the admin still logged in", page=page)
+
+    # and after the browser has gone (its session kept for a reconnect), the id is worth no more
+    page.context.close()
+    with RawSession(server.base_url, resume=stolen) as thief:
+        seen = thief.run()
+    assert LOGIN_FORM in seen and LOGGED_IN not in seen
+
+
+def test_the_browser_cookie_is_httponly_and_alone_or_after_logout_is_no_login(server, open_page):
+    page = open_page(server, "/").page
+    log_in(page, "boss")
+    cookie = cookies_of(page)[COOKIE]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert COOKIE not in page.evaluate("() => document.cookie")  # no script of the page can read it
+    session_id, _ = upload_in_browser(page)
+    jar = {name: c["value"] for name, c in cookies_of(page).items()}
+
+    # the cookie alone: a new session of the same browser holds no login (there is none recorded for it)
+    with RawSession(server.base_url, cookies=jar) as other_tab:
+        seen = other_tab.run()
+    assert other_tab.session_id != session_id and LOGIN_FORM in seen and LOGGED_IN not in seen
+
+    # log out; then the browser's own cookie and session id together are no login either
+    page.get_by_role("button", name="退出登录").click()
+    poll(lambda: page.get_by_label("用户名").count() > 0, "the login form after logging out", page=page)
+    with RawSession(server.base_url, resume=session_id, cookies=jar) as same_browser:
+        seen = same_browser.run()
+    assert LOGIN_FORM in seen and LOGGED_IN not in seen
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def test_a_session_that_may_not_upload_gets_no_file_into_memory(server, open_page):
+    body = b"\0" * (19 * MIB)
+    anonymous = fresh_cookies(server.base_url)
+    with RawSession(server.base_url, cookies=anonymous) as logged_out:
+        logged_out.run()
+        before = rss_mib(server)
+        statuses = [put_file(server.base_url, logged_out.session_id, anonymous, body) for _ in range(25)]
+        # without any cookie at all, the same
+        statuses += [put_file(server.base_url, logged_out.session_id, {XSRF: anonymous[XSRF]}, body)
+                     for _ in range(3)]
+        grown = rss_mib(server) - before
+    assert statuses == [403] * 28
+    assert grown < 40, f"the server grew by {grown:.0f} MiB for refused uploads"
+
+    # a viewer, logged in, from its own browser and into its own session, may not upload either
+    page = open_page(server, "/").page
+    frames = watch_sessions(page)
+    page.reload(wait_until="domcontentloaded")
+    log_in(page, "reader")
+    jar = {name: c["value"] for name, c in cookies_of(page).items()}
+    assert put_file(server.base_url, session_ids(frames)[-1], jar, b"0501\n") == 403
+
+
+def test_staff_upload_within_the_session_limit_and_only_into_their_own_session(server, open_page):
+    page = open_page(server, "/").page
+    log_in(page, "clerk")
+    session_id, status = upload_in_browser(page)
+    assert status == 204
+    jar = {name: c["value"] for name, c in cookies_of(page).items()}
+    fourteen = b"\0" * (14 * MIB)
+    # the staff member's browser and session: two files of 14 MiB fit under 30 MB, a third does not
+    assert put_file(server.base_url, session_id, jar, fourteen, "first") == 204
+    assert put_file(server.base_url, session_id, jar, fourteen, "second") == 204
+    before = rss_mib(server)
+    assert [put_file(server.base_url, session_id, jar, fourteen) for _ in range(10)] == [413] * 10
+    assert rss_mib(server) - before < 40
+    # removing a file makes room again
+    parts = urlsplit(server.base_url)
+    removal = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    removal.request("DELETE", f"/_stcore/upload_file/{session_id}/first",
+                    headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()), "X-Xsrftoken": jar[XSRF]})
+    assert removal.getresponse().status == 204
+    assert put_file(server.base_url, session_id, jar, fourteen, "third") == 204
+
+    # the same browser's cookie does not open another session (one not logged in) for files
+    with RawSession(server.base_url, cookies=jar) as other_tab:
+        other_tab.run()
+        assert put_file(server.base_url, other_tab.session_id, jar, b"0501\n") == 403
+    # nor does the session id from another browser
+    assert put_file(server.base_url, session_id, fresh_cookies(server.base_url), b"0501\n") == 403
