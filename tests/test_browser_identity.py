@@ -256,3 +256,24 @@ def test_staff_upload_within_the_session_limit_and_only_into_their_own_session(s
         assert put_file(server.base_url, other_tab.session_id, jar, b"0501\n") == 403
     # nor does the session id from another browser
     assert put_file(server.base_url, session_id, fresh_cookies(server.base_url), b"0501\n") == 403
+
+
+def test_a_browser_that_keeps_no_cookie_cannot_log_in(server, open_page):
+    """Nothing to bind a login to: refused, with what to do, before the password is even looked at."""
+    page = open_page(server, "/").page
+    context = page.context
+
+    def forget_the_cookie(route):
+        # the page set it; the browser drops it before the page's scripts run and open their WebSocket
+        if route.request.resource_type == "script":
+            context.clear_cookies(name=COOKIE)
+        route.fallback()
+
+    context.route("**/*", forget_the_cookie)
+    page.reload(wait_until="domcontentloaded")
+    poll(lambda: page.get_by_label("用户名").count() > 0, "the login form", page=page)
+    page.get_by_label("用户名").fill("boss")
+    page.get_by_label("密码").fill(PASSWORDS["boss"])
+    page.keyboard.press("Enter")
+    poll(lambda: page.get_by_text("本浏览器没有发回本站的 Cookie").count() > 0, "the refusal", page=page)
+    assert page.get_by_text("已登录").count() == 0 and COOKIE not in cookies_of(page)
