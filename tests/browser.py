@@ -188,8 +188,10 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str], name: str = "server", timeout: float = WAIT,
-                     log_dir: Path = ARTIFACTS) -> Iterator[Server]:
+                     log_dir: Path = ARTIFACTS, script: str = "serve.py") -> Iterator[Server]:
     """Run ``streamlit run serve.py`` (the app behind its web-server gate) from the project root until the block ends.
+
+    ``script`` runs another file instead (``app.py``: the app without the gate, which refuses to show anything).
 
     ``env`` is laid over a copy of ``os.environ`` from which every ``CMDMAP_*``
     variable was removed, so only the settings given here apply. The server's
@@ -206,7 +208,7 @@ def streamlit_server(env: dict[str, str], name: str = "server", timeout: float =
     stderr_path, stdout_path = log_dir / f"{name}.stderr.log", log_dir / f"{name}.stdout.log"
     with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,

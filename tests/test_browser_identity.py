@@ -277,3 +277,15 @@ def test_a_browser_that_keeps_no_cookie_cannot_log_in(server, open_page):
     page.keyboard.press("Enter")
     poll(lambda: page.get_by_text("本浏览器没有发回本站的 Cookie").count() > 0, "the refusal", page=page)
     assert page.get_by_text("已登录").count() == 0 and COOKIE not in cookies_of(page)
+
+
+def test_the_app_started_without_its_gate_shows_nothing(tmp_path):
+    """``streamlit run app.py`` would have no browser binding and no upload gate: the page says how to start it."""
+    folder = write_tiny_city(tmp_path / "city")
+    env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}",
+           "CMDMAP_BASEMAP": "none"}
+    with streamlit_server(env, name="server-ungated", script="app.py") as ungated:
+        with RawSession(ungated.base_url) as client:
+            seen = client.run()
+    assert "streamlit run serve.py" in seen and LOGIN_FORM not in seen and "auth_login" not in seen
+    assert "总览" not in seen  # no page, no navigation
