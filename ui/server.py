@@ -9,15 +9,20 @@
   HTTPS. A login is bound to it (``ui/login.py``).
 * **The identity of a WebSocket.** A header the client sent under the name
   :data:`~geo.accounts.browsers.IDENTITY_HEADER` is dropped and replaced by the key of
-  the cookie the handshake presented. ``.streamlit/config.toml`` lists that header in
-  ``server.trustedUserHeaders``, so Streamlit records it as the session's owner and hands
-  the session back only to a connection presenting the same one: a session id taken
-  from an upload URL or a proxy log gets a fresh, logged-out session instead.
+  the cookie the handshake presented (on every request, so that Streamlit's agent API,
+  off here, could not be handed a forged one either). ``.streamlit/config.toml`` lists
+  that header in ``server.trustedUserHeaders``, so Streamlit records it as the session's
+  owner and hands the session back only to a connection presenting the same one: a
+  session id taken from an upload URL or a proxy log gets a fresh, logged-out session.
 * **Files only from who may upload.** ``PUT`` and ``DELETE`` on
   ``/_stcore/upload_file/<session>/<file>`` are answered here, before a byte of the body
   is read, unless that session is logged in (:data:`geo.accounts.LOGINS`), from this
   same browser, as an enabled account whose role may upload; and a session's files
   waiting on the server, with those still arriving, stay under ``upload_session_mb``.
+
+The cookie is SameSite=Strict, so a browser following another site's link to the app does not
+send it with that first request: the page it gets sets a new id, and the other tabs of that
+browser keep their logins until their WebSocket reconnects (then they start logged out).
 
 Streamlit's internals this relies on (checked by ``tests/test_browser_identity.py``):
 ``st.App`` with middleware (Streamlit ≥ 1.53), the upload route's path, the session
@@ -78,7 +83,15 @@ def set_cookie_header(secure: bool) -> str:
 
 
 def with_identity(scope: Scope) -> Scope:
-    """A WebSocket's scope with the identity header set from its cookie (a client's own one dropped)."""
+    """A request's scope with the identity header set from its cookie (a client's own one dropped).
+
+    >>> forged = {"type": "websocket", "headers": [(b"x-cmdmap-browser", b"forged"),
+    ...                                            (b"cookie", b"cmdmap_browser=" + b"x" * 43)]}
+    >>> [value[:12] for name, value in with_identity(forged)["headers"] if name == b"x-cmdmap-browser"]
+    [b'cc0b1c2c66f3']
+    >>> [name for name, _ in with_identity({"headers": [(b"x-cmdmap-browser", b"forged")]})["headers"]]
+    []
+    """
     headers = MutableHeaders(scope=dict(scope, headers=list(scope["headers"])))
     del headers[IDENTITY_HEADER]
     key = browser_key(cookie_of(headers))
@@ -146,10 +159,11 @@ class BrowserGate:
         _GATE["installed"] = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            await self.app(with_identity(scope), receive, send)
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
             return
-        if scope["type"] != "http":
+        scope = with_identity(scope)
+        if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

@@ -1,7 +1,5 @@
 """Accounts, floor 3: roles, passwords, logins and the checks every action makes of who is asking."""
 
-from geo.accounts.browsers import COOKIE_NAME, IDENTITY_HEADER, LOGINS, Logins, browser_key, new_browser_id
-
 from geo.accounts.auth import (
                                ROLES,
                                SYSTEM,
@@ -24,6 +22,7 @@ from geo.accounts.auth import (
                                set_role,
                                start_session,
 )
+from geo.accounts.browsers import COOKIE_NAME, IDENTITY_HEADER, LOGINS, Logins, browser_key, new_browser_id
 
 __all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", "new_browser_id",
            "Account", "AccountError", "LoginRefused", "PermissionDenied", "ROLES", "Refusal", "SYSTEM", "Session",
