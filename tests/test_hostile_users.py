@@ -125,6 +125,22 @@ def test_a_session_claiming_a_higher_role_gets_the_stored_one(city):
     assert store_dump(city) == before
 
 
+@pytest.mark.parametrize("page", ["pages/upload.py", "pages/wall.py"])
+def test_a_login_made_in_another_browser_is_dropped_with_everything_in_the_session(city, page):
+    """A session holding a login whose browser cookie this connection does not present (a session id reused
+    elsewhere, were Streamlit to hand the session over): the first run, the wall's included, drops the login
+    and empties the session. tests/test_browser_identity.py attacks it with real clients."""
+    state = {"upload_pending": "the clerk's checked file", "upload_digest": "abc"}
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("clerk", "staff"), browser="0" * 64)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "auth_session" not in at.session_state and not any(key in at.session_state for key in state)
+    assert not at.file_uploader
+
+
 @pytest.mark.parametrize("action", ["upload", "rollback"])
 def test_the_actions_refuse_intruders_whatever_called_them(city, action):
     from geo.upload.check import commit, rollback_to
