@@ -22,13 +22,16 @@ st.title(t("page_history", lg), anchor=False)
 
 st.subheader(t("history_trends", lg), anchor=False)
 trend = daily_figures(dataset(), thresholds())
-closure, rates = st.columns(2)
-closure.line_chart(trend[["kpi_sealed", "kpi_controlled", "kpi_open"]].rename(columns=lambda k: t(k, lg)),
-                   x_label=t("f_date", lg))
-rates.line_chart(trend[["kpi_resumption_rate"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
-short, silent = st.columns(2)
-short.line_chart(trend[["kpi_short"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
-silent.line_chart(trend[["kpi_not_reported"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+if trend.empty:  # no daily report yet: no trend to draw
+    st.info(t("no_report_dates", lg))
+else:
+    closure, rates = st.columns(2)
+    closure.line_chart(trend[["kpi_sealed", "kpi_controlled", "kpi_open"]].rename(columns=lambda k: t(k, lg)),
+                       x_label=t("f_date", lg))
+    rates.line_chart(trend[["kpi_resumption_rate"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+    short, silent = st.columns(2)
+    short.line_chart(trend[["kpi_short"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+    silent.line_chart(trend[["kpi_not_reported"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
 
 st.subheader(t("history_versions", lg), anchor=False)
 versions = history(engine())

@@ -5,10 +5,21 @@ import streamlit as st
 from geo.analysis import apply_filters, compute_kpis, details, place_key
 from geo.domain import kinds, t
 from geo.maps import initial_bounds
-from geo.maps.layers import kind_legend, layer_of, zone_outline_layer
+from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, home_bounds, view
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import (
+    file_stem,
+    map_state,
+    page_header,
+    pick,
+    preload_places,
+    show_data_notes,
+    show_details,
+    show_map,
+    show_outside_zones,
+    show_table,
+)
 from ui.navigation import require_navigation
 from ui.settings import lang, thresholds
 
@@ -19,9 +30,8 @@ with_places = [k for k in on_map if k.layer]  # the others show their places: a 
 preload_places(tuple(dict.fromkeys(layer for k in on_map for layer in k.map_layers)))
 filters = sidebar_filters(None)
 page_header("page_overview", filters.date)
-if not filters.date:
+if not filters.date:  # the places are drawn all the same, each one not reported yet
     st.info(t("no_report_dates", lg))
-    st.stop()
 
 
 def keep(frame):
@@ -37,7 +47,7 @@ for column, kpi in zip(st.columns(len(kpis)), kpis):
                   delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg))
 
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
-layers = [zone_outline_layer(dataset().zones, lg),
+layers = [*zone_outlines(dataset().zones, lg),
           *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
 legends = [kind_legend(k.name, views[k.name], lg) for k in on_map]
 first = with_places[0].name  # the map opens on it
@@ -47,12 +57,19 @@ with map_col:
     clicked = show_map(map_state(layers, legends, bounds=initial_bounds(views[first]) if fit else None, fit_key=fit),
                        key="map_overview", home=home_bounds(first))
 
+show_outside_zones()
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
-row_pick = show_table(zones, "zones", f"overview_{filters.date}", "table_overview", total=len(zones))
+if len(dataset().zones):
+    row_pick = show_table(zones, "zones", file_stem("overview", filters.date), "table_overview", total=len(zones))
+    row_pick = row_pick and ("zones", row_pick)
+else:  # a city without zone shapes: the list is of its first kind of place
+    row_pick = show_table(views[first], first, file_stem("overview", filters.date), "table_overview",
+                          total=len(view(first, filters.date)))
+    row_pick = row_pick and (first, row_pick)
 if clicked and clicked[0] in views and not kinds.kind(clicked[0]).layer:  # a supply feature is a compound or a site
     owners = [k.name for k in with_places if k.layer in kinds.kind(clicked[0]).place_layers]
     clicked = (next((name for name in owners if clicked[1] in set(views[name]["id"])), owners[0]), clicked[1])
-selected = pick("overview", clicked, row_pick and ("zones", row_pick))
+selected = pick("overview", clicked, row_pick)
 with detail_col:
     frames = {**{k.name: views[k.name] for k in with_places}, "zones": zones}
     kind, place = selected or ("", "")

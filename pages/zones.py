@@ -7,9 +7,20 @@ from geo.analysis.zones import METRICS, metric
 from geo.domain import t
 from geo.maps import initial_bounds
 from geo.maps.layers import zone_choropleth
-from ui.cache import home_bounds, view
+from ui.cache import dataset, home_bounds, view
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import (
+    file_stem,
+    map_state,
+    page_header,
+    pick,
+    preload_places,
+    show_data_notes,
+    show_details,
+    show_map,
+    show_outside_zones,
+    show_table,
+)
 from ui.navigation import require_navigation
 from ui.settings import lang
 from ui.urlstate import from_url, to_url
@@ -18,14 +29,17 @@ require_navigation()
 lg = lang()
 preload_places(("zones",))
 filters = sidebar_filters(None)
+page_header("page_zones", filters.date)
+if not len(dataset().zones):  # a city without zone shapes: nothing to shade, and no error either
+    st.info(t("no_zones", lg))
+    show_data_notes({})
+    st.stop()
 from_url("metric", [m.code for m in METRICS], default=METRICS[0].code)
 chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric",
                               format_func=lambda code: metric(code).label(lg))
 to_url("metric", chosen)
-page_header("page_zones", filters.date)
-if not filters.date:
+if not filters.date:  # the zones are drawn all the same, with what their places have not reported yet
     st.info(t("no_report_dates", lg))
-    st.stop()
 
 zones = view("zones", filters.date).assign(zone=lambda z: z["id"])
 shown = apply_filters(zones, filters)
@@ -35,7 +49,8 @@ with map_col:
     fit = place_key(filters)
     clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
                                  fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0))
-row_pick = show_table(shown, "zones", f"zones_{filters.date}", "table_zones", total=len(zones))
+show_outside_zones()
+row_pick = show_table(shown, "zones", file_stem("zones", filters.date), "table_zones", total=len(zones))
 selected = pick("zones", clicked, row_pick and ("zones", row_pick))
 with detail_col:
     match = zones.loc[zones["id"] == selected[1]] if selected else zones.iloc[0:0]

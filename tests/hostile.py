@@ -168,9 +168,11 @@ CASES = [
        geojson(({"id": "0501", "name": "a"}, {"type": "Polygon", "coordinates": []})), "几何图形是空的"),
     _c("null_geometry", "feature without geometry", "compounds", "a.geojson",
        geojson(({"id": "0501", "name": "a"}, None)), "没有几何图形"),
-    _c("mixed_geometry", "mixed geometry types (a point among compounds)", "compounds", "a.geojson",
+    _c("mixed_geometry", "mixed geometry types (a line among compounds)", "compounds", "a.geojson",
        geojson(({"id": "0501", "name": "a"}, polygon(SQUARE)),
-               ({"id": "0503", "name": "b"}, {"type": "Point", "coordinates": [114.326, 29.836]})), "应为面"),
+               ({"id": "0503", "name": "b"}, {"type": "LineString", "coordinates": [[114.326, 29.836],
+                                                                                    [114.327, 29.837]]})),
+       "应为面（Polygon）或点（Point）"),
     _c("metres", "coordinates in metres (Web Mercator)", "compounds", "a.geojson",
        geojson(({"id": "0501", "name": "a"}, polygon([[12724000 + x * 100, 3480000 + y * 100]
                                                       for x, y in [(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)]]))),

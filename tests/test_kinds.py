@@ -132,7 +132,7 @@ def test_every_kind_names_what_exists():
 
 
 def test_the_registry_says_what_each_kind_is():
-    assert kinds.kind("compounds").accepts == ("Polygon", "MultiPolygon")
+    assert kinds.kind("compounds").accepts == ("Polygon", "MultiPolygon", "Point")  # a compound known by its address
     assert kinds.kind("sites").accepts == ("Point",)
     assert kinds.kind("compounds").state_column == "closure" and kinds.kind("supplies").state_column is None
     assert kinds.of_report("supplies").place_layers == ("compounds", "sites")

@@ -89,7 +89,8 @@ def test_script_cannot_be_closed_from_data():
 def test_styles_are_one_table_per_layer_not_one_per_feature(tiny):
     view = compound_view(tiny, "2020-02-25")
     html = _html(build_map([_with_shapes(compound_layer(view, "zh"), tiny.compounds)], Settings(basemap="none")))
-    assert html.count('"fillColor": "#d32f2f"') == 1  # sealed appears once, however many sealed compounds
+    # sealed appears once for an area and once for a point, however many sealed compounds
+    assert html.count('"fillColor": "#d32f2f"') == 2
 
 
 def test_missing_is_grey_and_dashed_on_every_layer():

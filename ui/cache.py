@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from geo.analysis import Thresholds, report_dates, unmatched_ids, view_of
+from geo.analysis import Thresholds, outside_zones, report_dates, unmatched_ids, view_of
 from geo.maps import initial_bounds
 from geo.store import Dataset, connect, load_store
 from ui.data import store_key
@@ -43,6 +44,16 @@ def _dates(url: str, version: int) -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _unmatched(url: str, version: int) -> dict[str, list[str]]:
     return unmatched_ids(load_dataset(url, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _outside(url: str, version: int):
+    return outside_zones(load_dataset(url, version))
+
+
+def outside() -> pd.DataFrame:
+    """The places no zone holds (see :func:`geo.analysis.views.outside_zones`), once per data version."""
+    return _outside(*store_key())
 
 
 def dates() -> list[str]:

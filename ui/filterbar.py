@@ -44,12 +44,14 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -
     if all_dates:
         from_url("date", all_dates, default=all_dates[0])
         date = st.sidebar.selectbox(t("f_date", lg), all_dates, key="date")
-    district = _multiselect(t("f_district", lg), _options(zones, "district", {}), "district")
-    street = _multiselect(t("f_street", lg), _options(zones, "street", {"district": district}), "street")
-    zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
-    zone_options, narrow = _zone_options(_options(zones, "id", {"district": district, "street": street}))
-    zone = _multiselect(t("f_zone", lg), zone_options, "zone", placeholder=narrow,
-                        disabled=bool(narrow and not zone_options), format_func=lambda z: zone_names.get(z, z))
+    district, street, zone = [], [], []
+    if len(zones):  # districts and streets come with the zones: a city without zone shapes has no such filters
+        district = _multiselect(t("f_district", lg), _options(zones, "district", {}), "district")
+        street = _multiselect(t("f_street", lg), _options(zones, "street", {"district": district}), "street")
+        zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
+        zone_options, narrow = _zone_options(_options(zones, "id", {"district": district, "street": street}))
+        zone = _multiselect(t("f_zone", lg), zone_options, "zone", placeholder=narrow,
+                            disabled=bool(narrow and not zone_options), format_func=lambda z: zone_names.get(z, z))
     status: list[str] = []
     if status_vocabulary:
         status = _multiselect(t("f_status", lg), [*vocab.codes(status_vocabulary), MISSING], "status",

@@ -28,7 +28,7 @@ from geo.maps import (
     pack_worker_url,
     preload_script,
 )
-from ui.cache import dataset, unmatched
+from ui.cache import dataset, outside, unmatched
 from ui.escape import plain
 from ui.packs import place_sources
 from ui.settings import lang, settings
@@ -121,6 +121,11 @@ def pick(page: str, clicked: tuple[str, str] | None, table_pick: tuple[str, str]
 TABLE_ROWS = 5000
 
 
+def file_stem(page: str, date: str | None) -> str:
+    """The name of a page's exports: the page and the report date, if there is one yet."""
+    return f"{page}_{date}" if date else page
+
+
 def _table_file(rows: pd.DataFrame, kind: str, lang: str, writer, **kwargs) -> bytes:
     return writer(display_table(rows, kind, lang), **kwargs)
 
@@ -164,6 +169,32 @@ def show_details(title: str, fields: pd.DataFrame) -> None:
     st.dataframe(fields, hide_index=True, width="stretch")
 
 
+def outside_lines(lg: str) -> list[str]:
+    """One sentence per layer with places that no zone holds: how many, and the first names."""
+    places = outside()
+    lines = []
+    for layer, rows in places.groupby("layer", sort=False):
+        names = rows["name"].where(rows["name"] != "", rows["id"]).tolist()
+        listed = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
+        lines.append(t("outside_zones", lg, count=len(rows), kind=TABLES[layer].label(lg), names=listed))
+    return lines
+
+
+def show_outside_zones() -> None:
+    """Places outside every zone, said where zones are looked at (the zones page, the overview): counted,
+    and listed in full on a click, never left out silently."""
+    lg = lang()
+    places = outside()
+    if places.empty:
+        return
+    for line in outside_lines(lg):
+        st.warning(plain(line))
+    with st.expander(t("outside_zones_list", lg, count=len(places))):
+        st.dataframe(pd.DataFrame({t("col_layer", lg): [TABLES[layer].label(lg) for layer in places["layer"]],
+                                   t("col_id", lg): places["id"], t("col_name", lg): places["name"]}),
+                     hide_index=True, width="stretch")
+
+
 def show_data_notes(views: dict[str, pd.DataFrame]) -> None:
     """What did not join: ids matching no place, places with no report, places given a zone, read problems."""
     lg = lang()
@@ -178,6 +209,7 @@ def show_data_notes(views: dict[str, pd.DataFrame]) -> None:
         notes.append(t("never_reported", lg, count=missing))
     if ds.zones_assigned:
         notes.append(t("zones_assigned", lg, count=ds.zones_assigned))
+    notes += outside_lines(lg)
     if not notes and not ds.problems:
         return
     with st.expander(f"{t('data_notes', lg)} ({len(notes) + len(ds.problems)})"):

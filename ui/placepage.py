@@ -9,10 +9,20 @@ import streamlit as st
 from geo.analysis import apply_filters, details, item_summary, place_key, previous_date, supply_rows, with_previous
 from geo.domain import kinds, t, vocab
 from geo.maps import initial_bounds, overlay_datum
-from geo.maps.layers import kind_legend, layer_of, zone_outline_layer
+from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, dates, home_bounds, shared, view
 from ui.filterbar import sidebar_filters
-from ui.mappage import map_state, page_header, pick, preload_places, show_data_notes, show_details, show_map, show_table
+from ui.mappage import (
+    file_stem,
+    map_state,
+    page_header,
+    pick,
+    preload_places,
+    show_data_notes,
+    show_details,
+    show_map,
+    show_table,
+)
 from ui.settings import lang, settings, thresholds
 
 
@@ -49,16 +59,15 @@ def render_place_page(kind: str) -> None:
     preload_places(entry.map_layers)
     filters = sidebar_filters(entry.vocabulary)
     page_header(entry.title, filters.date)
-    if not filters.date:
+    if not filters.date:  # the places are drawn all the same, each one not reported yet
         st.info(t("no_report_dates", lg))
-        return
-    before = previous_date(dates(), filters.date)
+    before = previous_date(dates(), filters.date) if filters.date else None
     full = with_previous(view(kind, filters.date), view(kind, before) if before else None)
     shown = apply_filters(full, filters)
     fit = place_key(filters)
     limits = thresholds()
     state = shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())),
-                   lambda: map_state([zone_outline_layer(dataset().zones, lg), layer_of(kind, shown, lg)],
+                   lambda: map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, shown, lg)],
                                      [kind_legend(kind, shown, lg)],
                                      bounds=initial_bounds(shown) if fit else None, fit_key=fit))
     map_col, detail_col = st.columns([3, 1], gap="medium")
@@ -68,7 +77,7 @@ def render_place_page(kind: str) -> None:
         st.warning(t("nothing_matches", lg))
     if kind == "supplies":
         show_item_summary(filters.date, shown["id"], lg)
-    row_pick = show_table(shown, kind, f"{kind}_{filters.date}", f"table_{kind}", total=len(full))
+    row_pick = show_table(shown, kind, file_stem(kind, filters.date), f"table_{kind}", total=len(full))
     selected = pick(kind, clicked, row_pick and (kind, row_pick))
     with detail_col:
         match = full.loc[full["id"] == selected[1]] if selected else full.iloc[0:0]

@@ -14,7 +14,7 @@ from geo.analysis import header
 from geo.domain import TABLES, Problem, group_problems, t
 from geo.io import list_with_ids, role_text, roles, to_csv_bytes
 from geo.maps import initial_bounds
-from geo.maps.layers import highlight_layer, zone_outline_layer
+from geo.maps.layers import highlight_layer, zone_outlines
 from geo.upload import Check, places_of
 from ui.cache import dataset
 from ui.escape import plain
@@ -77,7 +77,7 @@ def preview_map(check: Check, lg: str) -> None:
                                             ignore_index=True), geometry="geometry", crs="EPSG:4326")
         layer, legend = highlight_layer(places, changed, lg, sources=places_of(check.kind))
     focus = places.loc[places["id"].isin(changed)]
-    show_map(map_state([zone_outline_layer(ds.zones, lg), layer], [legend],
+    show_map(map_state([*zone_outlines(ds.zones, lg), layer], [legend],
                        bounds=initial_bounds(focus if len(focus) else places, share=1.0),
                        fit_key="preview " + check.file_name), key="map_upload_preview")
 

@@ -15,11 +15,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis import Kpi, attention_items, banners, compute_kpis, pick_view, track_changes
+from geo.analysis import Kpi, attention_items, banners, city_wall_views, compute_kpis, pick_view, track_changes
 from geo.domain import MISSING, Text, kinds, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
-from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outline_layer
+from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
 from ui.cache import dataset, home_bounds, view
 from ui.cache import dates as all_dates
@@ -81,7 +81,7 @@ ZONE_METRIC = "closed_share"
 class Snapshot:
     """Everything the wall shows, read in one go so that a failure leaves the last good one on screen."""
 
-    date: str
+    date: str | None  # None: no daily report yet
     kpis: list[Kpi]
     view: str
     layer: Layer
@@ -104,11 +104,10 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     s = settings()
     ds = dataset()
     dates = all_dates()
-    if not dates:
-        return None
-    date = dates[-1]
+    date = dates[-1] if dates else None  # no report yet: the places are drawn, every one not reported
     limits = thresholds()
-    chosen = pick_view(time.time(), s.wall_rotate_seconds, pinned)
+    views = city_wall_views(len(ds.zones) > 0)
+    chosen = pick_view(time.time(), s.wall_rotate_seconds, pinned, views)
     compounds, sites = view("compounds", date), view("sites", date)
     if chosen == "zones":
         layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
@@ -116,7 +115,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
         frame = view(chosen, date)
         layer, legend = layer_of(chosen, frame, lg), kind_legend(chosen, frame, lg)
     layer.highlight = frozenset(_changed(chosen, layer))
-    places = [zone_outline_layer(ds.zones, lg), *_view_layers(date, lg)]
+    places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
     missing = int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum())
     now = dt.datetime.now(dt.timezone.utc)
     return Snapshot(
@@ -143,8 +142,8 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
     parts = [f'<div class="wall-top"><span class="wall-title">{escape(t("app_title", lg))}</span>']
     if snapshot is not None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
-        parts.append(f'<span class="wall-sub">{escape(t("data_as_of", lg, date=snapshot.date))} · '
-                     f'{escape(t("wall_read_at", lg, time=read_at))}</span>')
+        as_of = f'{escape(t("data_as_of", lg, date=snapshot.date))} · ' if snapshot.date else ""  # a banner says so
+        parts.append(f'<span class="wall-sub">{as_of}{escape(t("wall_read_at", lg, time=read_at))}</span>')
         parts.append(f'<span class="wall-view">{escape(t(kinds.kind(snapshot.view).title, lg))}</span>')
     parts.append("</div>")
     if snapshot is not None:
@@ -196,10 +195,11 @@ def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
     return f'<div class="wall-attention">{"".join(rows)}</div>'
 
 
-def _view_layers(date: str, lg: str) -> list[Layer]:
+def _view_layers(date: str | None, lg: str, views: tuple[str, ...]) -> list[Layer]:
     """Every view's layer without places shown: what the wall's map holds from the start."""
-    layers = [layer_of(name, view(name, date).iloc[0:0], lg) for name in kinds.wall_views() if name != "zones"]
-    layers.append(zone_choropleth(view("zones", date).iloc[0:0], ZONE_METRIC, lg)[0])
+    layers = [layer_of(name, view(name, date).iloc[0:0], lg) for name in views if name != "zones"]
+    if "zones" in views:
+        layers.append(zone_choropleth(view("zones", date).iloc[0:0], ZONE_METRIC, lg)[0])
     return layers
 
 
@@ -219,8 +219,9 @@ def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     """The current view's statuses, sent to the open map without reloading it; the other views hidden."""
     group = folium.FeatureGroup(name="live")
     ForgetRemovedGroups().add_to(group)
-    hidden = tuple(name for name in kinds.wall_views() if name != snapshot.layer.key)
-    map_update([snapshot.places[0], snapshot.layer], snapshot.sources, datum=overlay_datum(settings()),
+    hidden = tuple(layer.key for layer in snapshot.places if layer.key not in ("outlines", snapshot.layer.key))
+    outlines = [layer for layer in snapshot.places if layer.key == "outlines"]
+    map_update([*outlines, snapshot.layer], snapshot.sources, datum=overlay_datum(settings()),
                hidden=hidden).add_to(group)
     return group
 
@@ -237,4 +238,4 @@ def board(snapshot: Snapshot, lg: str) -> None:
 
 def pinned_view() -> str | None:
     chosen = st.query_params.get("view")
-    return chosen if chosen in kinds.wall_views() else None
+    return chosen if chosen in city_wall_views(len(dataset().zones) > 0) else None

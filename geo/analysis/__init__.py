@@ -10,6 +10,7 @@ from geo.analysis.views import (
                                 Thresholds,
                                 compound_view,
                                 item_summary,
+                                outside_zones,
                                 place_supplies,
                                 place_view,
                                 previous_date,
@@ -21,10 +22,12 @@ from geo.analysis.views import (
                                 unmatched_ids,
                                 with_previous,
 )
-from geo.analysis.wall import banners, pick_view, track_changes
+from geo.analysis.wall import banners, city_wall_views, pick_view, track_changes
 from geo.analysis.zones import METRICS, zone_metrics
 
-__all__ = ["Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners", "compound_view",
-           "compute_kpis", "daily_figures", "details", "display_table", "header", "item_summary", "pick_view",
+__all__ = ["Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners", "city_wall_views",
+           "compound_view",
+           "compute_kpis", "daily_figures", "details", "display_table", "header", "item_summary", "outside_zones",
+           "pick_view",
            "place_key", "place_supplies", "place_view", "previous_date", "report_dates", "site_view", "supply_level",
            "supply_rows", "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics"]

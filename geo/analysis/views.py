@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.domain import MISSING, TABLES, codes, kinds, report_tables
+from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
 
@@ -69,7 +69,9 @@ def place_supplies(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFra
     """One row per reporting place: worst level, fewest days of cover and the short items."""
     rows = supply_rows(ds, date, thresholds)
     if rows.empty:
-        return pd.DataFrame(columns=["supply_level", "min_days", "short_items"]).rename_axis("place_id")
+        # indexed by text as the places' ids are: an empty store's places join it too
+        return pd.DataFrame(columns=["supply_level", "min_days", "short_items"],
+                            index=pd.Index([], dtype=object, name="place_id"))
     order = {code: rank for rank, code in enumerate(codes("supply_level"))}
     rows["rank"] = rows["level"].map(order)
     grouped = rows.groupby("place_id", sort=False)
@@ -177,3 +179,23 @@ def unmatched_ids(ds: Dataset) -> dict[str, list[str]]:
         ids = set(ds.layer(entry.report)[TABLES[entry.report].key[0]].dropna())
         unmatched[entry.report] = sorted(ids.difference(*(known[layer] for layer in entry.place_layers)))
     return unmatched
+
+
+def outside_zones(ds: Dataset) -> pd.DataFrame:
+    """Places in a layer with zones (compounds, sites) that no zone holds: neither their row names a zone nor
+    does a zone's shape contain them (see :mod:`geo.store.spatial`). Columns ``layer``, ``id``, ``name``.
+
+    A city without zone shapes has none: its places are in no zone by design, not by mistake.
+    """
+    columns = ["layer", "id", "name"]
+    if not len(ds.zones):
+        return pd.DataFrame(columns=columns)
+    parts = []
+    for layer in layer_tables():
+        places = ds.layer(layer)
+        if layer == "zones" or "zone" not in places:
+            continue
+        blank = places["zone"].isna() | (places["zone"].astype("string").str.strip() == "")
+        parts.append(pd.DataFrame({"layer": layer, "id": places.loc[blank, "id"].astype(str),
+                                   "name": places.loc[blank, "name"].astype("string").fillna("")}))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)

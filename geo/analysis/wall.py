@@ -17,14 +17,28 @@ import datetime as dt
 from geo.domain import Text, t, wall_views
 
 
-def pick_view(now: float, rotate_seconds: float, pinned: str | None) -> str:
-    """The view to show: the pinned one, else the one the rotation has reached (see ``Kind.wall``)."""
-    views = wall_views()
+def pick_view(now: float, rotate_seconds: float, pinned: str | None, views: tuple[str, ...] | None = None) -> str:
+    """The view to show: the pinned one, else the one the rotation has reached (see ``Kind.wall``) among
+    ``views`` (by default every kind's on the wall; a city without zone shapes leaves the zones out).
+
+    >>> pick_view(now=95, rotate_seconds=30, pinned=None, views=("compounds", "sites", "supplies"))
+    'compounds'
+    """
+    views = views or wall_views()
     if pinned in views:
         return pinned
     if rotate_seconds <= 0:
         return views[0]
     return views[int(now // rotate_seconds) % len(views)]
+
+
+def city_wall_views(has_zones: bool) -> tuple[str, ...]:
+    """The views a city's wall turns through: every kind's on the wall, the zones only where there are some.
+
+    >>> city_wall_views(False)
+    ('compounds', 'sites', 'supplies')
+    """
+    return tuple(name for name in wall_views() if name != "zones" or has_zones)
 
 
 def banners(latest_date: str | None, last_update: dt.datetime | None, now: dt.datetime, stale_hours: float,

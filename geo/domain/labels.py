@@ -37,6 +37,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_report_dates": ("暂无日报数据。工作人员可在“数据上传”页下载日报模板，填写后上传。",
                         "No daily reports yet. Staff can download the daily report template on the Upload page, "
                         "fill it in and upload it."),
+    "no_zones": ("尚无网格片区图层，其他页面照常显示小区和工地。工作人员可在“数据上传”页上传片区图层，之后这里按片区着色。",
+                 "No grid zone shapes yet; the other pages show compounds and sites as usual. Staff can upload "
+                 "the zones layer on the Upload page, and this page then shades the zones."),
     # layers and legend
     "layer_compounds": ("物业小区（封闭状态）", "Compounds (closure)"),
     "layer_sites": ("在建工地（复工状态）", "Sites (resumption)"),
@@ -84,6 +87,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_notes": ("数据提示", "Data notes"),
     "unmatched": ("{table}中有 {count} 个编号在地图上找不到：{ids}", "{table}: {count} ids match no place on the map: {ids}"),
     "zones_assigned": ("{count} 个场所未填片区，已按位置自动归入片区。", "{count} places had no zone and were assigned one by location."),
+    "outside_zones": ("{count} 个{kind}不在任何网格片区内：{names}", "{count} of the {kind} lie outside every grid zone: {names}"),
+    "outside_zones_list": ("不在任何网格片区内的场所（{count}）", "Places outside every grid zone ({count})"),
+    "col_layer": ("类别", "Kind"),
     "problems_found": ("读取数据时发现 {count} 个问题：", "{count} problems found while reading the data:"),
     "never_reported": ("{count} 个场所在所选日期未报告（零报告也须上报）。", "{count} places did not report on the selected date (even nothing must be reported)."),
     # columns

@@ -258,6 +258,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "{count} places are called “{name}” ({places}): fill in the id to say which."),
     "check_shape_polygon": ("面（Polygon）", "a polygon (Polygon)"),
     "check_shape_point": ("点（Point）", "a point (Point)"),
+    "check_shape_polygon_or_point": ("面（Polygon）或点（Point）", "a polygon (Polygon) or a point (Point)"),
     # geometry types as a file has them, named for people who never met a GIS
     "gtype_Point": ("点（Point）", "point (Point)"),
     "gtype_MultiPoint": ("多点（MultiPoint）", "multipoint (MultiPoint)"),

@@ -12,8 +12,10 @@ Examples
 'compound_status.csv'
 >>> TABLES["sites"].column("developer").zh
 '建设单位'
->>> TABLES["compounds"].accepts, TABLES["site_status"].place_name
+>>> TABLES["zones"].accepts, TABLES["site_status"].place_name
 (('Polygon', 'MultiPolygon'), 'site_name')
+>>> TABLES["compounds"].accepts, TABLES["compounds"].geometry, TABLES["sites"].accepts
+(('Polygon', 'MultiPolygon', 'Point'), 'Polygon', ('Point',))
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ class Table(Bilingual):
     zh: str
     en: str
     columns: tuple[Column, ...]
-    geometry: str | None = None  # "Polygon" or "Point" for geometry layers
+    geometry: str | None = None  # "Polygon" or "Point" for geometry layers: the shape its places usually have
     key: tuple[str, ...] = ("id",)
+    shapes: tuple[str, ...] = ()  # the geometry types its features may have, when more than ``geometry``'s
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -64,7 +67,16 @@ class Table(Bilingual):
     @property
     def accepts(self) -> tuple[str, ...]:
         """The geometry types a file of this layer may hold (none for a table without geometry)."""
-        return ACCEPTED_GEOMETRY.get(self.geometry, ())
+        return self.shapes or ACCEPTED_GEOMETRY.get(self.geometry, ())
+
+    @property
+    def points(self) -> bool:
+        """Whether some of its places may be points (drawn as a circle of a fixed size on the maps).
+
+        >>> TABLES["compounds"].points, TABLES["zones"].points
+        (True, False)
+        """
+        return "Point" in self.accepts
 
     @property
     def place_name(self) -> str | None:
@@ -105,7 +117,8 @@ TABLES: dict[str, Table] = {
                 _c("households", "户数", "Households", "int", aliases=("总户数", "住户数"), maximum=50000),
                 _c("property_company", "物业公司", "Property company", aliases=("物业服务企业", "物业")),
             ),
-            geometry="Polygon",
+            # Most bureaus know a compound by its address, not its outline: a point until an outline is drawn.
+            geometry="Polygon", shapes=("Polygon", "MultiPolygon", "Point"),
         ),
         Table(
             "sites", "sites.geojson", "在建工地", "Construction sites",

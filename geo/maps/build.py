@@ -14,27 +14,48 @@ from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, Source, layer_state
 from geo.maps.legend import Legend
 from geo.settings import Settings
 
+#: The least extent a map opens on or jumps to, in degrees (about 500 m): a single point (a search that
+#: finds one compound) is shown with its streets around it, not at the deepest zoom the map has.
+MIN_SPAN = 0.005
+
+
+def _at_least(bounds: tuple[float, float, float, float], span: float = MIN_SPAN) -> tuple[float, ...]:
+    """``bounds`` grown about their centre to at least ``span`` degrees each way.
+
+    >>> _at_least((114.3, 29.8, 114.3, 29.8), span=0.01)
+    (114.295, 29.795, 114.305, 29.805)
+    """
+    minx, miny, maxx, maxy = bounds
+    dx, dy = max(0.0, span - (maxx - minx)) / 2, max(0.0, span - (maxy - miny)) / 2
+    return (round(minx - dx, 9), round(miny - dy, 9), round(maxx + dx, 9), round(maxy + dy, 9))
+
 
 def initial_bounds(frame: gpd.GeoDataFrame, share: float = 0.9,
                    few: int = 50) -> tuple[float, float, float, float] | None:
     """Where the map opens: all of a few features, else the central ``share`` of many (the urban
-    core, not the far-flung villages), so that compounds are big enough to see and click.
+    core, not the far-flung villages), so that compounds are big enough to see and click; at least
+    :data:`MIN_SPAN` across, so that one point is seen among its streets.
 
     >>> from shapely import Point
     >>> pts = gpd.GeoDataFrame(geometry=[Point(x, 0) for x in [0, 1, 2, 3, 100]])
     >>> initial_bounds(pts, share=0.5, few=3)
-    (1.0, 0.0, 3.0, 0.0)
+    (1.0, -0.0025, 3.0, 0.0025)
     >>> initial_bounds(pts)
-    (0.0, 0.0, 100.0, 0.0)
+    (0.0, -0.0025, 100.0, 0.0025)
+    >>> initial_bounds(pts.iloc[:1])
+    (-0.0025, -0.0025, 0.0025, 0.0025)
     """
+    if len(frame):  # a place without a shape has no extent (its NaN bounds would spoil the others')
+        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if frame.empty:
         return None
     if len(frame) < few:
-        return tuple(float(v) for v in frame.total_bounds)
+        return _at_least(tuple(float(v) for v in frame.total_bounds))
     centres = frame.geometry.representative_point()
     cut = (1 - share) / 2
     xs, ys = centres.x, centres.y
-    return (float(xs.quantile(cut)), float(ys.quantile(cut)), float(xs.quantile(1 - cut)), float(ys.quantile(1 - cut)))
+    return _at_least((float(xs.quantile(cut)), float(ys.quantile(cut)), float(xs.quantile(1 - cut)),
+                      float(ys.quantile(1 - cut))))
 
 
 def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:

@@ -78,12 +78,14 @@ def _kind_layer(kind: str, view: gpd.GeoDataFrame, lang: str, columns: dict[str,
     entry = kinds.kind(kind)
     frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
                           "state": _states(entry.vocabulary, view["category"], lang), **columns})
-    points = [TABLES[place].geometry == "Point" for place in entry.place_layers]
-    style = styles(entry.vocabulary, point=all(points))
-    if any(points) and not all(points):  # areas and points (supplies): each drawn in its own style
+    only_points = all(TABLES[place].accepts == ("Point",) for place in entry.place_layers)
+    style = styles(entry.vocabulary, point=only_points)
+    if not only_points and any(TABLES[place].points for place in entry.place_layers):
+        # Areas and points (compounds known by their outline or only by their address, supplies): the browser
+        # draws each place by its own shape, a point as a circle of a fixed size in the ``pt_`` style.
         style.update({f"pt_{k}": v for k, v in styles(entry.vocabulary, point=True).items()})
     return Layer(t(entry.layer_title, lang), kind, frame, style, [(t(entry.state_label, lang), "state"), *fields],
-                 entry.place_layers, radius=8 if all(points) else 7, show=show)
+                 entry.place_layers, radius=8 if only_points else 7, show=show)
 
 
 def place_layer(kind: str, view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
@@ -141,6 +143,12 @@ def zone_outline_layer(zones: gpd.GeoDataFrame, lang: str) -> Layer:
     return Layer(t("layer_zone_outlines", lang), "outlines", frame,
                  {"outline": {"color": "#546e7a", "weight": 1.5, "fill": False, "opacity": 0.8}},
                  places=("zones",), interactive=False, tooltips=False)
+
+
+def zone_outlines(zones: gpd.GeoDataFrame, lang: str) -> list[Layer]:
+    """The zones' outlines (:func:`zone_outline_layer`), or no layer at all for a city without zone shapes:
+    an empty line in the layer control helps nobody."""
+    return [zone_outline_layer(zones, lang)] if len(zones) else []
 
 
 def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tuple[Layer, Legend]:

@@ -254,7 +254,8 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
     for position, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
         if wrong.iloc[position]:
-            expected = t("check_shape_point" if TABLES[kind].geometry == "Point" else "check_shape_polygon")
+            expected = t("check_shape_point" if TABLES[kind].accepts == ("Point",) else
+                         "check_shape_polygon_or_point" if TABLES[kind].points else "check_shape_polygon")
             problems.append(Problem.of(file_name, numbers[position], "geometry", str(fid), "check_wrong_shape",
                                        fid=fid, gtype=t(f"gtype_{gtype}"), table=TABLES[kind].text, expected=expected))
     frame.attrs.update(read)
