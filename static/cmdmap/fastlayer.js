@@ -135,16 +135,22 @@
     },
 
     onAdd: function (map) {
-      L.Canvas.prototype.onAdd.call(this, map);
+      L.Canvas.prototype.onAdd.call(this, map);  // it redraws on each "update" of the view (see _redraw)
       this._container.style.pointerEvents = "none";  // hover and click come from the map (see attach)
-      this.on("update", this._redrawAll, this);
       attach(map);
       registry.order.push(this);
       this._redrawAll();
     },
 
+    /* Leaflet's canvas clears itself and draws its own paths here (on each "update" of the view, and once more
+       at the end of a view reset, as a jump far away or many zoom levels makes). Drawing ours only on
+       "update" let that last clearing wipe the places until the next zoom. */
+    _redraw: function () {
+      this._redrawRequest = null;
+      this._redrawAll();
+    },
+
     onRemove: function (map) {
-      this.off("update", this._redrawAll, this);
       registry.order = registry.order.filter(function (l) { return l !== this; }, this);
       if (registry.hover && registry.hover.layer === this) { hideTip(); }
       L.Canvas.prototype.onRemove.call(this, map);
@@ -435,7 +441,10 @@
       if (map && message.fit && message.fit.key !== registry.fitKey) {
         var first = registry.fitKey === undefined;
         registry.fitKey = message.fit.key;
-        if (!(first && message.fit.initial) && message.fit.bounds) { map.fitBounds(message.fit.bounds); }
+        if (!(first && message.fit.initial) && message.fit.bounds) {
+          // a map with no zoom limit (no tiles) fitted a single point at the zoom Infinity, and drew nothing
+          map.fitBounds(message.fit.bounds, isFinite(map.getMaxZoom()) ? {} : {maxZoom: 18});
+        }
       }
       // how long the page was busy applying the update and redrawing: a wall display must not stall
       registry.updateMs = Math.max(registry.updateMs || 0, performance.now() - started);
@@ -459,6 +468,12 @@
       return registry.order.reduce(function (sum, l) { return sum + (l.litDrawn || 0); }, 0);
     },
     marks: function () { return registry.marks; },
+    /* For tests: the map's zoom, and its centre as [lat, lng]. */
+    zoom: function () { return registry.map ? registry.map.getZoom() : null; },
+    center: function () {
+      var c = registry.map && registry.map.getCenter();
+      return c ? [c.lat, c.lng] : null;
+    },
     errors: function () {
       return Object.keys(registry.layers).map(function (k) { return registry.layers[k].error; }).filter(Boolean);
     },
