@@ -11,10 +11,15 @@ For each size it generates a city with the demo generator, stores it, and measur
 * the app server's memory (peak RSS) after serving that page to one session;
 * importing and checking a status table with a row per compound (the upload path).
 
+With ``--points`` it measures instead the same city with every compound a point (most bureaus have no
+outlines) against itself with its outlines, side by side: payload, server build, navigation to drawn and
+the wall's refresh, the visits to the two alternating so that the machine's mood weighs on both alike.
+
 Run it from the project root (after ``./run.sh test`` has installed the packages and Chromium)::
 
     .venv/bin/python bench/scale.py                      # 1,000, 10,000 and 100,000 compounds
     .venv/bin/python bench/scale.py --sizes 200 --quick  # a smoke run on a tiny city
+    .venv/bin/python bench/scale.py --points --sizes 10000 100000
 
 Cities and stores are kept in ``bench/out`` between runs.
 """
@@ -382,6 +387,90 @@ def browser_times(n: int, url: str, city: Path, explore_html: Path, quick: bool)
     return out
 
 
+def points_vs_outlines(n: int, cities: dict[str, tuple[Path, str]], visits: int = 5) -> dict:
+    """Browser times of the compounds page and the wall for each city of ``cities`` (name -> folder, store
+    URL), both served at once and visited in turn."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium, streamlit_server
+
+    ready = f"w.cmdmap && w.cmdmap.drawn() >= {max(1, int(n * 0.5))}"
+    out: dict[str, dict] = {name: {"visits": []} for name in cities}
+    with sync_playwright() as p, contextlib.ExitStack() as stack:
+        browser = launch_chromium(p)
+        servers = {name: stack.enter_context(streamlit_server(
+            {"CMDMAP_DATABASE_URL": url, "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none",
+             "CMDMAP_WALL_REFRESH_SECONDS": str(WALL_REFRESH), "CMDMAP_WALL_ROTATE_SECONDS": str(WALL_REFRESH)},
+            name=f"bench-{n}-{name}", log_dir=OUT)) for name, (city, url) in cities.items()}
+        for name, server in servers.items():  # the first visit after the server starts builds its caches
+            time_to_drawn(browser, f"{server.base_url}/compounds", ready, 600)
+        for _ in range(visits):
+            for name, server in servers.items():
+                out[name]["visits"].append(time_to_drawn(browser, f"{server.base_url}/compounds", ready, 120))
+        for name, server in servers.items():
+            out[name]["ours"] = statistics.median(out[name]["visits"])
+            out[name]["wall_update"] = wall_update(browser, server.base_url, 3)
+        browser.close()
+    return out
+
+
+def as_points(city: Path, target: Path) -> Path:
+    """A copy of ``city`` whose compounds are points (each its outline's representative point)."""
+    import shutil
+
+    import geopandas as gpd
+
+    from geo.io import to_geojson_bytes
+
+    target.mkdir(parents=True, exist_ok=True)
+    for path in city.iterdir():
+        if path.name != "compounds.geojson":
+            shutil.copy(path, target / path.name)
+    frame = gpd.read_file(city / "compounds.geojson")
+    frame["id"] = frame["id"].astype(str)  # ids as typed, the files hold them as text
+    frame = frame.set_geometry(frame.geometry.representative_point())
+    (target / "compounds.geojson").write_bytes(to_geojson_bytes(frame, [c for c in frame.columns if c != "geometry"]))
+    return target
+
+
+def main_points(sizes: list[int], days: int, browser: bool) -> int:
+    """Point compounds against outlines (``--points``): the table of :func:`report_points`."""
+    rows = []
+    for n in sizes:
+        city, url, _ = prepare(n, days)
+        points = as_points(city, OUT / f"city-{n}-points")
+        store = OUT / f"store-{n}-points.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{store}{suffix}").unlink(missing_ok=True)
+        points_url = f"sqlite:///{store}"
+        run_json("seed", points_url, str(points))
+        built = {"outlines": run_json("ours", url), "points": run_json("ours", points_url)}
+        seen = points_vs_outlines(n, {"outlines": (city, url), "points": (points, points_url)}) if browser else {}
+        rows.append((n, built, seen))
+        print(f"… {n:,} compounds, points and outlines measured", file=sys.stderr, flush=True)
+    print(report_points(rows))
+    return 0
+
+
+def report_points(rows) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [f"bench/scale.py --points, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {machine}", "",
+             "| compounds | measure | outlines | points | points / outlines |", "| ---: | --- | ---: | ---: | ---: |"]
+    for n, built, seen in rows:
+        poly, pts = built["outlines"], built["points"]
+        lines += [f"| {n:,} | payload for one map | {poly['bytes'] / 1e6:.2f} MB | {pts['bytes'] / 1e6:.2f} MB "
+                  f"| {ratio(pts['bytes'], poly['bytes'])} |",
+                  f"| {n:,} | server build, not cached | {poly['build']:.2f} s | {pts['build']:.2f} s "
+                  f"| {ratio(pts['build'], poly['build'])} |"]
+        if seen:
+            poly, pts = seen["outlines"], seen["points"]
+            lines += [f"| {n:,} | browser: navigation to drawn (median) | {poly['ours']:.2f} s | {pts['ours']:.2f} s "
+                      f"| {ratio(pts['ours'], poly['ours'])} |",
+                      f"| {n:,} | wall display: longest busy time of one refresh | {poly['wall_update'] * 1000:.0f} ms "
+                      f"| {pts['wall_update'] * 1000:.0f} ms | {ratio(pts['wall_update'], poly['wall_update'])} |"]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -419,9 +508,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one visit of explore() instead of three")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="where cities, stores and pages are kept")
+    parser.add_argument("--points", action="store_true", help="point compounds against outlines, not explore()")
     args = parser.parse_args(argv)
     OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.points:
+        return main_points(args.sizes, args.days, not args.no_browser)
     rows = []
     for n in args.sizes:
         city, url, seeded = prepare(n, args.days)
