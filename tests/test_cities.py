@@ -33,6 +33,7 @@ def serve(name: str, tmp_path: Path, monkeypatch) -> tuple[str, object]:
     monkeypatch.setenv("CMDMAP_WALL_ROTATE_SECONDS", "0")  # the wall keeps its first view
     engine = store.open_store(url, folder)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "boss", "admin", "password123")
     return name, engine
 
 
@@ -187,10 +188,14 @@ def test_the_wall_shows_every_city(city, view):
         assert len(states["compounds"]) == layer_count(engine, "compounds")
 
 
-def test_history_and_upload_pages_open_on_every_city(city):
+def test_history_accounts_and_upload_pages_open_on_every_city(city):
     name, engine = city
     history = open_page("pages/history.py", user=("clerk", "staff"))
     assert len(history.dataframe[0].value) == store.newest_version(engine)
+    charts = history.get("vega_lite_chart")  # the trends: none to draw before the first report
+    assert ("暂无日报数据" in texts(history), len(charts)) == ((True, 0) if name == "unreported" else (False, 4))
+    users = open_page("pages/users.py", user=("boss", "admin"))
+    assert {"clerk", "boss"} <= set(users.dataframe[0].value.iloc[:, 0])
     upload = open_page("pages/upload.py", user=("clerk", "staff"))
     upload.selectbox(key="upload_kind").set_value("compounds").run()
     points = json.dumps({"type": "FeatureCollection", "features": [
