@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from tests.conftest import write_tiny_city
 
 REPORTS = ("compound_status.csv", "site_status.csv", "supplies.csv")
@@ -63,3 +65,14 @@ def write_zoneless_city(folder: Path) -> Path:
     for layer in ("compounds.geojson", "sites.geojson"):
         _rewrite(folder / layer, no_zone)
     return folder
+
+
+def map_sent(at: AppTest) -> tuple[str, dict]:
+    """A page's map as sent to the browser: its script (layers, styles, layer control) and its update
+    (statuses, legend, extent)."""
+    maps = [json.loads(e.proto.json_args) for e in at.get("component_instance")
+            if e.proto.component_name == "streamlit_folium.st_folium"]
+    assert len(maps) == 1
+    update = maps[0]["feature_group"]
+    start = update.index("cmdmap.update(") + len("cmdmap.update(")
+    return maps[0]["script"], json.JSONDecoder().raw_decode(update[start:])[0]

@@ -16,7 +16,7 @@ from geo import store
 from geo.accounts import auth
 from geo.maps.pack import decode_ints
 from geo.store.engine import connect
-from tests.cities import write_point_city, write_unreported_city, write_zoneless_city
+from tests.cities import map_sent, write_point_city, write_unreported_city, write_zoneless_city
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PLACE_PAGES = ["pages/overview.py", "pages/compounds.py", "pages/zones.py", "pages/sites.py", "pages/supplies.py"]
@@ -65,19 +65,9 @@ def open_page(page: str, user: tuple[str, str] | None = None, **query) -> AppTes
     return at
 
 
-def map_of(at: AppTest) -> tuple[str, dict]:
-    """The page's map as sent to the browser: its script (layers, styles) and its update (statuses, legend)."""
-    maps = [json.loads(e.proto.json_args) for e in at.get("component_instance")
-            if e.proto.component_name == "streamlit_folium.st_folium"]
-    assert len(maps) == 1
-    update = maps[0]["feature_group"]
-    start = update.index("cmdmap.update(") + len("cmdmap.update(")
-    return maps[0]["script"], json.JSONDecoder().raw_decode(update[start:])[0]
-
-
 def drawn_states(at: AppTest) -> dict[str, list[str]]:
     """Layer key -> the state of each place the map draws (filtered-out places left out)."""
-    _, update = map_of(at)
+    _, update = map_sent(at)
     return {s["key"]: [s["cats"][c] for c in decode_ints(s["c"]) if c >= 0] for s in update["states"] if "c" in s}
 
 
@@ -117,7 +107,7 @@ def test_every_place_page_draws_and_lists_the_places_it_has(city, page):
 
 def test_point_compounds_are_drawn_as_circles_shaded_by_their_closure(point_city):
     at = open_page("pages/compounds.py")
-    script, update = map_of(at)
+    script, update = map_sent(at)
     assert '"pt_sealed"' in script and '"pt_missing"' in script  # a point has its own style of every state
     states = drawn_states(at)
     assert sorted(states["compounds"]) == ["controlled", "missing", "missing", "sealed"]
@@ -131,7 +121,7 @@ def test_point_compounds_are_drawn_as_circles_shaded_by_their_closure(point_city
 
 def test_a_search_that_finds_one_point_frames_it_with_its_streets_around(point_city):
     at = open_page("pages/compounds.py", q="浮山小区")
-    _, update = map_of(at)
+    _, update = map_sent(at)
     (south, west), (north, east) = update["fit"]["bounds"]
     assert north - south >= 0.004 and east - west >= 0.004  # not a box of no size, which zoomed to Infinity
     assert south < 29.836 < north and west < 114.326 < east

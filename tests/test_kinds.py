@@ -24,6 +24,7 @@ from geo.domain.vocab import Term
 from geo.io.templates import template_bytes
 from geo.store.tables import metadata
 from geo.upload.check import check_file
+from tests.cities import map_sent as drawn
 from tests.conftest import _collection, write_tiny_city
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -103,16 +104,6 @@ def open_kind_page(at: AppTest, url_path: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def drawn(at: AppTest) -> tuple[str, dict]:
-    """The page's map as sent to the browser: its script (layers, layer control) and its update (statuses, legend)."""
-    maps = [json.loads(e.proto.json_args) for e in at.get("component_instance")
-            if e.proto.component_name == "streamlit_folium.st_folium"]
-    assert len(maps) == 1
-    update = maps[0]["feature_group"]
-    start = update.index("cmdmap.update(") + len("cmdmap.update(")
-    return maps[0]["script"], json.JSONDecoder().raw_decode(update[start:])[0]
 
 
 def test_every_kind_names_what_exists():
