@@ -230,3 +230,10 @@ def test_a_place_moved_far_is_a_warning_to_confirm_and_an_id_of_another_kind_is_
     taken = f"工地编号,项目名称,经度,纬度\n{compound['id']},新工地,114.31,29.84\n".encode()
     [problem] = check_file(tiny_store, "sites", taken, "taken.csv", datum="wgs84").problems
     assert problem.value == str(compound["id"]) and "物业小区" in problem.zh
+
+
+def test_a_datav_boundary_file_is_read_as_gcj02_and_says_why(tiny_store):
+    content = (Path(__file__).parent / "fixtures" / "realdata" / "421200_full.json").read_bytes()
+    check = check_file(tiny_store, "zones", content, "421200_full.json")
+    assert check.datum == "gcj02", [n.zh for n in check.notices]
+    assert any("DataV" in n.zh and "GCJ-02" in n.zh for n in check.notices)

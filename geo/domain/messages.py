@@ -315,7 +315,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_unplaced": ("{count} 行没有坐标，暂不上图（第 {rows} 行），列为“待定位”：补上坐标后再上传即可。",
                         "{count} rows have no position and are not mapped yet (rows {rows}): they are listed as "
                         "unplaced; add their positions and upload again."),
-    "points_datum_hint": ("表中写有“{word}”，坐标很可能是{datum}，已按此转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
+    "points_datum_hint": ("文件中有“{word}”字样，坐标很可能是{datum}，已按此转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
                           "The file mentions '{word}', so its positions are most likely {datum}: converted from "
                           "it to WGS-84. If not, choose the datum and check again."),
     "points_outlines_kept": ("{count} 个场所的点位落在其已有轮廓内，保留原轮廓（名单只更新文字信息）。",

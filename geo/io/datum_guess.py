@@ -210,6 +210,33 @@ def declared_datum(collection: dict) -> str | None:
     return parse_datum(name) or UNKNOWN
 
 
+#: Properties that only a platform's exports have, and the datum of those exports: DataV's GeoAtlas boundaries
+#: (adcode with acroutes, centroid or childrenNum) are GCJ-02.
+PLATFORM_PROPERTIES = (("gcj02", "DataV", ("acroutes", "childrenNum", "centroid")),)
+
+
+def platform_hint(collection: dict) -> tuple[str, str] | None:
+    """The datum a GeoJSON's properties betray (a DataV boundary file is GCJ-02), and the platform's name.
+
+    >>> platform_hint({"features": [{"properties": {"adcode": 430281, "acroutes": [100000]}}]})
+    ('gcj02', 'DataV')
+    >>> platform_hint({"features": [{"properties": {"name": "x"}}]}) is None
+    True
+    """
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list):
+        return None
+    keys: set[str] = set()
+    for feature in features[:50]:
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(properties, dict):
+            keys.update(map(str, properties))
+    for datum, platform, telltales in PLATFORM_PROPERTIES:
+        if "adcode" in keys and keys.intersection(telltales):
+            return datum, platform
+    return None
+
+
 def datum_name(datum: str) -> Text:
     """The datum's name as the upload page shows it, in both languages.
 

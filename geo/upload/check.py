@@ -220,8 +220,10 @@ def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: 
         collection = json.loads(decode(content))
     except ValueError:
         collection = {}
+    collection = collection if isinstance(collection, dict) else {}
+    frame.attrs["datum_hint"] = crs.platform_hint(collection)
     # shapes repaired or skipped, ids taken from the file's own identifiers
-    return frame, problems, list(frame.attrs.get("notices", [])), collection if isinstance(collection, dict) else {}
+    return frame, problems, list(frame.attrs.get("notices", [])), collection
 
 
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
