@@ -43,6 +43,8 @@ if TABLES[kind].geometry:
     choice = st.selectbox(t("upload_datum", lg), ["auto", *crs.DATUMS], key="upload_datum",
                           format_func=lambda d: t("upload_datum_auto", lg) if d == "auto" else crs.label_datum(d, lg))
     datum = None if choice == "auto" else choice
+by_position = TABLES[kind].points and TABLES[kind].geometry != "Point" and st.checkbox(
+    t("upload_match_outlines", lg), key="upload_match_outlines", help=t("upload_match_outlines_help", lg))
 
 columns = None
 if uploaded is None:
@@ -54,13 +56,13 @@ else:
         columns = column_mapping(pending, f"upload_columns_{digest[:12]}")  # a list of places: which column is what
         columns = columns if columns is not None else st.session_state.get("upload_columns_used")
     # The dry run stores nothing, so it runs as soon as a file (or a choice about it) arrives.
-    signature = (kind, uploaded.name, digest, sheet, datum, tuple(sorted((columns or {}).items())))
+    signature = (kind, uploaded.name, digest, sheet, datum, tuple(sorted((columns or {}).items())), by_position)
     if st.session_state.get("upload_signature") != signature:
         with st.spinner(t("upload_checking", lg)):
             st.session_state["upload_pending"] = check_file(
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
                 max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns,
-                max_move_m=settings().max_move_km * 1000)
+                max_move_m=settings().max_move_km * 1000, match_by_position=bool(by_position))
         st.session_state.update(upload_signature=signature, upload_digest=digest, upload_columns_used=columns)
         st.rerun()  # the mapping step shows what this check found
 

@@ -237,3 +237,43 @@ def test_a_datav_boundary_file_is_read_as_gcj02_and_says_why(tiny_store):
     check = check_file(tiny_store, "zones", content, "421200_full.json")
     assert check.datum == "gcj02", [n.zh for n in check.notices]
     assert any("DataV" in n.zh and "GCJ-02" in n.zh for n in check.notices)
+
+
+def _feature(fid, name, ring):
+    return {"type": "Feature", "id": fid, "properties": {"name": name, "landuse": "residential"},
+            "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]}}
+
+
+def _square(x, y, half=0.0008):
+    return [[x - half, y - half], [x + half, y - half], [x + half, y + half], [x - half, y + half]]
+
+
+def test_outlines_from_an_osm_file_are_matched_to_stored_points_by_position_and_undone(tiny_store):
+    points = "小区名称,经度,纬度\n甲小区,114.3102,29.8405\n乙小区,114.3202,29.8505\n丙小区,114.3302,29.8405\n" \
+             "丁小区,114.3304,29.8407\n"
+    listed = check_file(tiny_store, "compounds", points.encode(), "list.csv", datum="wgs84")
+    assert listed.ok, [p.zh for p in listed.problems]
+    commit(tiny_store, listed, ADMIN)
+    ids = dict(zip(listed.frame["name"], listed.frame["id"]))
+    osm = {"type": "FeatureCollection", "features": [
+        _feature("way/1", " ", _square(114.3102, 29.8405)),  # 甲: a blank OSM name does not matter
+        _feature("way/2", "乙", _square(114.3202, 29.8505)),
+        _feature("way/3", "公园", _square(114.40, 29.90)),  # no point inside: other land use
+        _feature("way/4", "大院", _square(114.3303, 29.8406, 0.002)),  # 丙 and 丁: whose is it?
+    ]}
+    check = check_file(tiny_store, "compounds", json.dumps(osm).encode(), "osm.geojson", datum="wgs84",
+                       match_by_position=True)
+    assert check.ok, [p.zh for p in check.problems]
+    notes = " ".join(n.zh for n in check.notices)
+    assert "2 个面各套住一个已有点位" in notes and "第 3 个要素" in notes and "第 4 个要素套住了 2 个点位" in notes
+    assert sorted(check.changed_ids) == sorted([ids["甲小区"], ids["乙小区"]])
+    assert set(check.fields["field"]) == {"geometry"}  # names and the rest stay
+    versions = store.history(tiny_store)
+    before = int(versions.loc[versions["kind"] == "compounds", "id"].max())
+    commit(tiny_store, check, ADMIN)
+    stored = store.current(tiny_store, "compounds").set_index("id")
+    assert stored.loc[ids["甲小区"], "geometry"].geom_type == "Polygon"
+    assert stored.loc[ids["甲小区"], "name"] == "甲小区"
+    assert stored.loc[ids["丙小区"], "geometry"].geom_type == "Point"
+    rollback_to(tiny_store, before, ADMIN)
+    assert store.current(tiny_store, "compounds").set_index("id").loc[ids["甲小区"], "geometry"].geom_type == "Point"

@@ -77,7 +77,8 @@ def _run_check(args: argparse.Namespace):
         return None
     max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
-                      max_bytes=max_bytes, columns=columns or None, max_move_m=load().max_move_km * 1000)
+                      max_bytes=max_bytes, columns=columns or None, max_move_m=load().max_move_km * 1000,
+                      match_by_position=args.match_outlines)
 
 
 def _columns(kind: str, given: list[str]) -> dict[str, str] | None:
@@ -280,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                                   "when the one found by its name is wrong; repeat for each role")
         command.add_argument("--ids-out", metavar="FILE",
                              help="a list of places without ids: write it with the ids made for it to FILE")
+        command.add_argument("--match-outlines", action="store_true",
+                             help="a GeoJSON of polygons: each becomes the outline of the one stored point it "
+                                  "contains (ids and names unchanged, no place added)")
         command.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "import":
             command.add_argument("--user", required=True, help="the account the import is recorded under")

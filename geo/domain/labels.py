@@ -139,6 +139,11 @@ LABELS: dict[str, tuple[str, str]] = {
                             "coordinates share a cell, and leave unused roles empty."),
     "upload_warnings": ("请核实以下 {count} 处：", "Check these {count} points:"),
     "upload_accept_warnings": ("我已核实以上警告，仍要导入", "I have checked the warnings above: import anyway"),
+    "upload_match_outlines": ("给已有点位加轮廓（按位置匹配文件中的面）", "Outlines for stored points (match the file's polygons by position)"),
+    "upload_match_outlines_help": ("适用于 OpenStreetMap、土地利用等轮廓文件：文件中的面套住某个已有点位时，作为该场所的轮廓；"
+                                   "不新增场所，编号和名称不变。",
+                                   "For OpenStreetMap or land-use files: a polygon containing one stored point becomes "
+                                   "that place's outline; no place is added, ids and names stay."),
     "upload_column_none": ("（不使用）", "(not used)"),
     "upload_datum": ("坐标系", "Coordinates"),
     "upload_datum_auto": ("自动识别", "Detect"),

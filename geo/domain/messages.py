@@ -321,6 +321,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_outlines_kept": ("{count} 个场所的点位落在其已有轮廓内，保留原轮廓（名单只更新文字信息）。",
                              "{count} places' points fall inside their stored outlines: the outlines are kept (the "
                              "list updates their other columns only)."),
+    "outlines_matched": ("按位置匹配：{count} 个面各套住一个已有点位，将作为这些场所的轮廓（编号、名称和历史不变，不新增场所）。",
+                         "Matched by position: {count} polygons each contain one stored point and become those "
+                         "places' outlines (ids, names and history unchanged; no place is added)."),
+    "outlines_empty": ("{count} 个面没有套住任何已有点位，不导入（第 {features} 个要素）：可能是公园、道路等其他用地，或名单里还没有的场所。",
+                       "{count} polygons contain no stored point and are not imported (features {features}): other "
+                       "land use, or places not in the list yet."),
+    "outlines_crowded": ("第 {number} 个要素套住了 {count} 个点位（{places}），无法确定是哪个场所的轮廓，不导入。",
+                         "Feature {number} contains {count} stored points ({places}): whose outline it is cannot be "
+                         "told, so it is not imported."),
+    "outlines_claimed": ("点位 {place} 落在多个面里（第 {features} 个要素），都不导入：请在文件中只保留它的轮廓。",
+                         "Place {place} lies in several polygons (features {features}): none is imported; keep only "
+                         "its outline in the file."),
     "points_list_with_ids": ("下载加上编号的名单", "Download the list with its ids"),
     "points_role_lon": ("经度", "longitude"),
     "points_role_lat": ("纬度", "latitude"),

@@ -25,10 +25,11 @@ from sqlalchemy.engine import Engine
 from geo import store
 from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
-from geo.domain import TABLES, Problem, Text, join, kinds, listing, member_of, t, vocab
+from geo.domain import TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
 from geo.io import datum_guess as crs
 from geo.io import decode, is_table, metres_between, read_layer, read_places, read_table, role_text
 from geo.store import backup
+from geo.upload.outlines import match_outlines
 
 
 def places_of(kind: str) -> tuple[str, ...]:
@@ -226,8 +227,26 @@ def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: 
     return frame, problems, list(frame.attrs.get("notices", [])), collection
 
 
+def _outlines_by_position(frame: pd.DataFrame, reference: pd.DataFrame, numbers) -> tuple[pd.DataFrame, list[Text]]:
+    """The file's polygons that each contain one stored point, with that place's id; and what was set aside."""
+    matched = match_outlines(frame, reference, numbers)
+    positions = sorted(matched.ids)
+    kept = frame.iloc[positions].copy()
+    kept["id"] = [matched.ids[p] for p in positions]
+    numbers = numbers or list(range(1, len(frame) + 1))
+    kept.attrs["numbers"] = [numbers[p] for p in positions]
+    notices = [t("outlines_matched", count=len(positions))]
+    if matched.empty:
+        notices.append(t("outlines_empty", count=len(matched.empty), features=ranges(matched.empty)))
+    for number, ids in matched.crowded.items():
+        notices.append(t("outlines_crowded", number=number, count=len(ids), places=listing(ids[:5])))
+    for place, features in matched.claimed.items():
+        notices.append(t("outlines_claimed", place=place, features=ranges(features)))
+    return kept.reset_index(drop=True), notices
+
+
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
-                   columns=None) -> tuple:
+                   columns=None, outlines: bool = False) -> tuple:
     frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns)
     read = dict(frame.attrs)
     if problems and frame.empty:
@@ -252,6 +271,11 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
             frame, kept = keep_outlines(frame, reference)
             if kept:
                 notices.append(t("points_outlines_kept", count=kept))
+        elif outlines:  # outlines for stored points, matched by position: the file's ids and names are not ours
+            frame, outline_notices = _outlines_by_position(frame, reference, read.get("feature_numbers"))
+            notices += outline_notices
+            read.update(present=["id"], feature_numbers=frame.attrs.pop("numbers"), carried=None)
+            problems = [p for p in problems if p.row is None]  # the features set aside are not imported
     wrong = ~frame.geometry.geom_type.isin(TABLES[kind].accepts)
     numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
     for position, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
@@ -317,12 +341,14 @@ def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numb
 
 def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=None, datum: str | None = None,
                max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
-               columns: dict[str, str] | None = None, max_move_m: float = 5000.0) -> Check:
+               columns: dict[str, str] | None = None, max_move_m: float = 5000.0,
+               match_by_position: bool = False) -> Check:
     """Read and check an upload, and work out what it would change. Stores nothing.
 
     A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
     list, ``columns`` (role to header, see :func:`geo.io.points.read_places`) corrects the columns
-    found by their headers.
+    found by their headers. With ``match_by_position``, a GeoJSON's polygons are outlines for the stored
+    points they contain (see :mod:`geo.upload.outlines`): no place is added, only shapes change.
     """
     if kind not in TABLES:
         raise ValueError(f"unknown table kind {kind!r}")
@@ -333,7 +359,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, t("read_empty"))])
     resolved, present, numbers, read = None, None, None, {}
     if TABLES[kind].geometry:
-        frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum, sheet, columns)
+        frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum, sheet, columns,
+                                                            match_by_position)
         read = dict(frame.attrs)
         present, numbers = read.get("present"), read.get("feature_numbers")
     else:
