@@ -1,5 +1,18 @@
 """An upload, floor 4: the dry run (:func:`check_file`), then :func:`commit`, or :func:`rollback_to` a version."""
 
-from geo.upload.check import Check, check_file, commit, places_of, rollback_to, suggest, summarise
+from geo.upload.check import (
+                               Check,
+                               check_file,
+                               commit,
+                               far_moves,
+                               keep_outlines,
+                               places_of,
+                               rollback_to,
+                               suggest,
+                               summarise,
+                               unique_names,
+)
+from geo.upload.outlines import Matched, match_outlines
 
-__all__ = ["Check", "check_file", "commit", "places_of", "rollback_to", "suggest", "summarise"]
+__all__ = ["Check", "Matched", "check_file", "commit", "far_moves", "keep_outlines", "match_outlines", "places_of",
+           "rollback_to", "suggest", "summarise", "unique_names"]
