@@ -2,7 +2,8 @@
 
 The app (``app.py``) runs behind :class:`ui.server.BrowserGate`, which binds each login
 to the browser that logged in and refuses files from sessions that may not upload;
-app.py itself shows nothing without it. A setting that guards access and has a value
+app.py itself shows nothing without it; it also serves the tiles of ``basemap=file``.
+A tile file that cannot serve is named in the log at start (the maps go on without tiles). A setting that guards access and has a value
 that is not understood stops the start here, with a message naming it.
 """
 
@@ -11,13 +12,17 @@ import sys
 import streamlit as st
 from starlette.middleware import Middleware
 
+from geo.maps import basemap_problem
 from geo.settings import SettingRefused, load
 from ui.server import BrowserGate
 
 try:
-    load()
+    settings = load()
 except SettingRefused as refused:
     print(refused.text.both("\n"), file=sys.stderr)
     sys.exit(2)
+problem = basemap_problem(settings)
+if problem is not None:  # said at start, in the log; the maps go on without tiles and say so too
+    print(problem.both("\n"), file=sys.stderr)
 
 app = st.App("app.py", middleware=[Middleware(BrowserGate)])

@@ -59,7 +59,7 @@ LOCATION = "location"  # where the data is read and stored
 COSMETIC = "cosmetic"  # what is shown or how; guards nothing
 ROLES = (ACCESS, LIMIT, LOCATION, COSMETIC)
 
-BASEMAPS = ("amap", "osm", "tianditu", "custom", "none")
+BASEMAPS = ("amap", "osm", "tianditu", "custom", "file", "none")
 
 
 # The words a yes/no setting understands, in any case, as yes/no pairs; anything else is not understood.
@@ -137,12 +137,19 @@ class Settings:
                              "Folder holding the GeoJSON layers and the CSV status tables.")
     basemap: str = _setting("amap", COSMETIC,
                             "Base map: amap (GCJ-02, overlays are shifted to match), osm, tianditu, "
-                            "custom (a local XYZ tile server, see tile_url) or none.", BASEMAPS)
+                            "custom (a local XYZ tile server, see tile_url), file (a tile file the app serves "
+                            "itself, see tile_file) or none.", BASEMAPS)
     tile_url: str = _setting("", COSMETIC,
                              "XYZ tile URL template for basemap=custom, for example "
                              "http://tiles.intranet/{z}/{x}/{y}.png.")
+    tile_file: str = _setting("", LOCATION,
+                              "For basemap=file: an MBTiles or PMTiles file of raster tiles (png, jpg, webp), for "
+                              "example /srv/cmdmap/city.mbtiles, as tile downloaders write it; the app serves it at "
+                              "/tiles/{z}/{x}/{y}, to logged-in browsers only when require_login is true. "
+                              "See docs/deploy.md.")
     tile_crs: str = _setting("wgs84", COSMETIC,
-                             "Datum of the custom tiles: wgs84 or gcj02 (most Chinese tile servers).",
+                             "Datum of the tiles of basemap=custom or file: wgs84 or gcj02 (Amap's tiles and most "
+                             "Chinese tile servers and downloads).",
                              ("wgs84", "gcj02"))
     tianditu_key: str = _setting("", COSMETIC, "Tianditu API key (tk) for basemap=tianditu.")
     supply_low_days: float = _setting(7.0, COSMETIC,

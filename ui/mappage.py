@@ -21,6 +21,7 @@ from geo.maps import (
     MapUpdate,
     Source,
     base_map,
+    basemap_problem,
     decoder_url,
     inline_sources,
     map_update,
@@ -90,6 +91,9 @@ def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
     same across reruns; the state's update goes to the open map.
     """
     s = settings()
+    problem = basemap_problem(s)
+    if problem is not None:  # the tile file cannot serve: the map is drawn without tiles, and says why
+        st.warning(problem.pick(lang()))
     m = base_map(state.layers, state.sources, s, bounds=home if home is not None else state.bounds,
                  height=s.map_height)
     update = folium.FeatureGroup(name="update", control=False)

@@ -19,6 +19,10 @@
   is read, unless that session is logged in (:data:`geo.accounts.LOGINS`), from this
   same browser, as an enabled account whose role may upload; and a session's files
   waiting on the server, with those still arriving, stay under ``upload_session_mb``.
+* **The base map's tiles** (``basemap=file``): ``GET /tiles/{z}/{x}/{y}`` is answered here
+  from the tile file (:func:`tile_response`), never passed to Streamlit. With
+  ``require_login`` only a browser with a live login (:meth:`geo.accounts.Logins.logged_in`)
+  gets a tile; anyone else gets 403 and no tile bytes.
 
 The cookie is SameSite=Strict, so a browser following another site's link to the app does not
 send it with that first request: the page it gets sets a new id, and the other tabs of that
@@ -33,18 +37,21 @@ binding of ``server.trustedUserHeaders`` (``matches_user_info``, 1.67), and the
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import cookie_parser
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from streamlit import config, runtime
 
 from geo import settings as settings_mod
 from geo.accounts import COOKIE_NAME, IDENTITY_HEADER, LOGINS, browser_key, can, find_user, new_browser_id
 from geo.domain import t
+from geo.io import TileFileError, cached_tile_file, read_tile
+from geo.maps import TILE_ROUTE
 from geo.store import connect
 from ui.data import STORE_ERRORS
 
@@ -55,6 +62,8 @@ Send = Callable[[Message], Awaitable[None]]
 
 UPLOAD_ROUTE = "/_stcore/upload_file/"
 MULTIPART_SLACK = 64 * 1024  # a request's multipart framing around the file, allowed above the session's limit
+TILE_PATH = re.compile(re.escape(TILE_ROUTE) + r"(\d{1,2})/(\d{1,10})/(\d{1,10})(?:\.(?:png|jpe?g|webp))?")
+TILE_MAX_AGE = 86400  # seconds a browser keeps a tile: the file changes when someone replaces it, rarely
 _GATE = {"installed": False}
 _in_flight: dict[str, int] = {}  # session id -> bytes of uploads being received now (event loop only)
 _log = logging.getLogger(__name__)
@@ -143,6 +152,40 @@ def _uploader(session_id: str, cookie: str | None):
     return current if current is not None and can(current, "upload") else None
 
 
+def tile_position(path: str) -> tuple[int, int, int] | None:
+    """The (z, x, y) a tile URL's path asks for, or None when it is not one.
+
+    >>> tile_position("/tiles/12/3370/1552"), tile_position("/tiles/12/3370/1552.png")
+    ((12, 3370, 1552), (12, 3370, 1552))
+    >>> tile_position("/tiles/12/3370"), tile_position("/tiles/a/b/c"), tile_position("/tiles/1/2/3/../4")
+    (None, None, None)
+    """
+    found = TILE_PATH.fullmatch(path)
+    return None if found is None else (int(found[1]), int(found[2]), int(found[3]))
+
+
+def tile_response(path: str, cookie: str | None) -> Response:
+    """The answer to a tile request: the tile (200), 404 where the file has none (or there is no tile file),
+    403 with no tile bytes when ``require_login`` and this browser holds no live login."""
+    settings = settings_mod.load()
+    if settings.require_login and LOGINS.logged_in(browser_key(cookie), settings.session_minutes * 60) is None:
+        return _refusal(403, "server_tiles_refused")
+    position = tile_position(path)
+    if settings.basemap != "file" or position is None:
+        return Response(status_code=404)
+    try:
+        tiles = cached_tile_file(settings.tile_file)
+    except TileFileError:
+        return Response(status_code=404)
+    data = read_tile(tiles, *position)
+    if data is None:
+        return Response(status_code=404)
+    # private: with require_login a shared cache must not hand a tile to someone else
+    cache = f"{'private' if settings.require_login else 'public'}, max-age={TILE_MAX_AGE}"
+    return Response(data, media_type=tiles.media_type,
+                    headers={"cache-control": cache, "x-content-type-options": "nosniff"})
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1e6:.1f}"
 
@@ -170,6 +213,10 @@ class BrowserGate:
         cookie = cookie_of(headers)
         if browser_key(cookie) is None:
             send = self._giving_cookie(send, secure=scope.get("scheme") == "https")
+        if scope["path"].startswith(TILE_ROUTE) and scope["method"] in ("GET", "HEAD"):
+            response = await run_in_threadpool(tile_response, scope["path"], cookie)
+            await response(scope, receive, send)
+            return
         session_id = upload_session(scope["path"])
         if session_id is None or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)

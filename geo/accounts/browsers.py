@@ -121,5 +121,28 @@ class Logins:
         return held.user if secrets.compare_digest(held.browser, browser) else None
 
 
+    def logged_in(self, browser: str | None, idle_seconds: float, now: float | None = None) -> User | None:
+        """The user of a live login from ``browser`` (a :func:`browser_key`) on any session, or None.
+
+        For what a browser asks outside a session (a base-map tile): any tab of it logged in is enough.
+
+        >>> logins = Logins()
+        >>> logins.hold("s1", "key-a", User("li", "viewer"), now=0.0)
+        >>> logins.logged_in("key-a", 600, now=30.0), logins.logged_in("key-b", 600, now=30.0)
+        (User(name='li', role='viewer'), None)
+        >>> logins.logged_in("key-a", 600, now=900.0) is None, logins.logged_in(None, 600) is None
+        (True, True)
+        """
+        if browser is None:
+            return None
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            held = list(self._held.values())
+        for login in held:
+            if now - login.seen <= idle_seconds and secrets.compare_digest(login.browser, browser):
+                return login.user
+        return None
+
+
 LOGINS = Logins()
 """The logins of this server process: written by the pages (``ui/login.py``), read by the web server."""

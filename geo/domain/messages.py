@@ -402,6 +402,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "请先移除已选的文件，或导入后再上传。",
                                "This session already holds {pending} MB of files; {size} MB more would exceed "
                                "its limit of {limit} MB. Remove a chosen file, or import, and upload again."),
+    "server_tiles_refused": ("底图瓦片只提供给已登录的浏览器：请先登录。", "Base map tiles are for logged-in browsers only: log in first."),
+    "tile_file_missing": ("底图文件“{path}”不存在（设置 CMDMAP_TILE_FILE）。地图暂不显示底图；请检查路径后重新启动。",
+                          "The base map file “{path}” does not exist (setting CMDMAP_TILE_FILE). The maps show no "
+                          "base map meanwhile; check the path and start the app again."),
+    "tile_file_unknown": ("底图文件“{path}”既不是 MBTiles 也不是 PMTiles 文件。地图暂不显示底图；请换用瓦片下载工具导出的 "
+                          ".mbtiles 或 .pmtiles 文件后重新启动。",
+                          "The base map file “{path}” is neither an MBTiles nor a PMTiles file. The maps show no base "
+                          "map meanwhile; use the .mbtiles or .pmtiles file a tile downloader wrote and start again."),
+    "tile_file_unreadable": ("底图文件“{path}”无法作为 {kind} 读取（文件损坏、不完整或没有读取权限）。地图暂不显示底图；"
+                             "请重新导出或复制该文件后重新启动。",
+                             "The base map file “{path}” cannot be read as {kind} (damaged, incomplete, or not "
+                             "readable by the app). The maps show no base map meanwhile; export or copy the file "
+                             "again and start the app again."),
+    "tile_file_empty": ("底图文件“{path}”里没有瓦片。地图暂不显示底图；请重新下载所需范围和级别的瓦片。",
+                        "The base map file “{path}” holds no tiles. The maps show no base map meanwhile; download "
+                        "the tiles of the area and zoom levels needed again."),
+    "tile_file_not_raster": ("底图文件“{path}”里的瓦片格式是“{format}”，不是图片（png、jpg 或 webp）；矢量瓦片不能作为底图。"
+                             "地图暂不显示底图；请导出图片瓦片后重新启动。",
+                             "The tiles in the base map file “{path}” are “{format}”, not images (png, jpg or webp); "
+                             "vector tiles cannot be shown as the base map. The maps show no base map meanwhile; "
+                             "export image tiles and start again."),
     "server_upload_no_length": ("上传请求缺少文件大小（Content-Length），已拒绝。",
                                 "An upload must say its size (Content-Length); refused."),
 }

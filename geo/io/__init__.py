@@ -27,6 +27,7 @@ from geo.io.points import (
 from geo.io.read import FEATURE_ID_FIELDS, Reading, decode, parse_dates, parse_numbers, read_layer, read_table
 from geo.io.shapes import AREA_TOLERANCE, Shape, feature_shape, shape_notices
 from geo.io.templates import template_bytes
+from geo.io.tilefile import TileFile, TileFileError, cached_tile_file, open_tile_file, read_tile
 from geo.io.validate import validate
 
 __all__ = ["AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
@@ -34,4 +35,5 @@ __all__ = ["AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "sha
            "parse_degrees", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",
+           "TileFile", "TileFileError", "cached_tile_file", "open_tile_file", "read_tile",
            "to_csv_bytes", "to_geojson_bytes", "to_wgs84", "to_xlsx_bytes", "validate", "wgs84_to_bd09", "wgs84_to_gcj02"]
