@@ -156,6 +156,10 @@ class Settings:
                                       "Days of cover below which a place's supply level is low (偏紧).")
     supply_critical_days: float = _setting(3.0, COSMETIC,
                                            "Days of cover below which a place's supply level is critical (告急).")
+    complete_share: float = _setting(0.9, COSMETIC,
+                                     "A report day is shown as the current one (pages, wall, changes) once this "
+                                     "share of the places has reported on it (places missing rounded up); until "
+                                     "then the last complete day stays, with the new day's progress.")
     language: str = _setting("zh", COSMETIC, "Default UI language: zh or en.", ("zh", "en"))
     map_height: int = _setting(620, COSMETIC, "Height of the maps in pixels.")
     zone_list_max: int = _setting(1000, COSMETIC,

@@ -13,7 +13,7 @@ from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, thresholds
-from ui.uploadview import changes_table
+from ui.uploadview import changes_table, undo_offer
 
 require_navigation()
 lg = lang()
@@ -59,6 +59,8 @@ if chosen is not None:
     if original is not None:
         st.download_button(t("history_download", lg, file=original[0]), original[1], original[0],
                            key=f"history_download_{chosen}")
+    if auth.can(user, "undo_own") and not auth.can(user, "rollback"):  # staff: their own latest import only
+        undo_offer(user, int(chosen), "history_undo")
     if auth.can(user, "rollback"):
         sure = st.checkbox(t("history_rollback_sure", lg, version=chosen), key=f"history_sure_{chosen}")
         if st.button(t("history_rollback", lg, version=chosen), disabled=not sure, key=f"history_rollback_{chosen}"):

@@ -21,7 +21,7 @@ from ui.mappage import (
     show_table,
 )
 from ui.navigation import require_navigation
-from ui.settings import lang, thresholds
+from ui.settings import lang, settings, thresholds
 
 require_navigation()
 lg = lang()
@@ -40,7 +40,7 @@ def keep(frame):
 
 # The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
 DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
-kpis = compute_kpis(dataset(), filters.date, thresholds(), keep)
+kpis = compute_kpis(dataset(), filters.date, thresholds(), keep, settings().complete_share)
 for column, kpi in zip(st.columns(len(kpis)), kpis):
     delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
     column.metric(t(kpi.key, lg), f"{kpi.value:g}{kpi.unit}", delta, border=True,

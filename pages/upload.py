@@ -12,7 +12,7 @@ from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
-from ui.uploadview import column_mapping, list_sheets, show_check
+from ui.uploadview import column_mapping, list_sheets, show_check, undo_offer
 
 require_navigation()
 lg = lang()
@@ -74,8 +74,9 @@ if pending is not None and pending.kind == kind:
             t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
         applied = commit(engine(), pending, user, confirmed=confirmed)  # commit re-checks the role on the server
         st.session_state.pop("upload_pending", None)
-        st.session_state["upload_done"] = applied.version
+        st.session_state["upload_done"] = st.session_state["upload_last"] = applied.version
         st.rerun()
 done = st.session_state.pop("upload_done", None)
 if done:
     st.success(t("upload_done", lg, version=done))
+undo_offer(user, st.session_state.get("upload_last"), "upload_undo")  # while it is still this user's latest

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Thresholds, outside_zones, report_dates, unmatched_ids, view_of
+from geo.analysis import Days, Thresholds, outside_zones, report_dates, report_days, unmatched_ids, view_of
 from geo.maps import initial_bounds
 from geo.store import Dataset, connect, load_store
 from ui.data import store_key
-from ui.settings import thresholds
+from ui.settings import settings, thresholds
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -54,6 +54,16 @@ def _outside(url: str, version: int):
 def outside() -> pd.DataFrame:
     """The places no zone holds (see :func:`geo.analysis.views.outside_zones`), once per data version."""
     return _outside(*store_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _days(url: str, version: int, share: float) -> Days:
+    return report_days(load_dataset(url, version), share)
+
+
+def days() -> Days:
+    """The report dates with their completeness (see :class:`geo.analysis.days.Days`), once per data version."""
+    return _days(*store_key(), settings().complete_share)
 
 
 def dates() -> list[str]:

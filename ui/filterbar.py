@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.analysis.filters import MAX_QUERY_LENGTH, Filters
 from geo.domain import MISSING, t, vocab
-from ui.cache import dataset, dates
+from ui.cache import dataset, days
 from ui.settings import lang, settings
 from ui.urlstate import from_url, text_from_url, to_url
 
@@ -38,11 +38,13 @@ def _zone_options(candidates: list[str]) -> tuple[list[str], str | None]:
 def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -> Filters:
     """Date, district, street, zone, status and search widgets; the URL carries every choice."""
     lg = lang()
-    all_dates = list(reversed(dates()))
+    report = days()
+    all_dates = list(reversed(report.dates))
     zones = dataset().zones
     date = None
     if all_dates:
-        from_url("date", all_dates, default=all_dates[0])
+        # the newest complete day, not a partial one (a person may still choose that)
+        from_url("date", all_dates, default=report.current)
         date = st.sidebar.selectbox(t("f_date", lg), all_dates, key="date")
     district, street, zone = [], [], []
     if len(zones):  # districts and streets come with the zones: a city without zone shapes has no such filters

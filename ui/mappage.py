@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass, replace
 from functools import partial
@@ -29,7 +30,7 @@ from geo.maps import (
     pack_worker_url,
     preload_script,
 )
-from ui.cache import dataset, outside, unmatched
+from ui.cache import dataset, days, outside, unmatched
 from ui.escape import plain
 from ui.packs import place_sources
 from ui.settings import lang, settings
@@ -58,6 +59,13 @@ def page_header(title_key: str, date: str | None) -> None:
     st.title(t(title_key, lg), anchor=False)
     if date:
         st.caption(t("data_as_of", lg, date=date))
+    report = days()
+    if report.pending:  # a new day is being reported: say how far it has got, and what is shown meanwhile
+        newest = report.pending[-1]
+        progress = report.progress(newest, datetime.date.today()).pick(lg)
+        st.info(t("progress_showing", lg, progress=progress, date=date) if date != newest else progress)
+    if date and not report.complete(date) and date in report.dates:
+        st.caption(t("day_incomplete", lg, date=date))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import apply_filters, details, item_summary, place_key, previous_date, supply_rows, with_previous
+from geo.analysis import apply_filters, details, item_summary, place_key, supply_rows, with_previous
 from geo.domain import kinds, t, vocab
 from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legend, layer_of, zone_outlines
-from ui.cache import dataset, dates, home_bounds, shared, view
+from ui.cache import dataset, days, home_bounds, shared, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     file_stem,
@@ -61,7 +61,7 @@ def render_place_page(kind: str) -> None:
     page_header(entry.title, filters.date)
     if not filters.date:  # the places are drawn all the same, each one not reported yet
         st.info(t("no_report_dates", lg))
-    before = previous_date(dates(), filters.date) if filters.date else None
+    before = days().before(filters.date)  # a complete day, compared with the complete one before
     full = with_previous(view(kind, filters.date), view(kind, before) if before else None)
     shown = apply_filters(full, filters)
     fit = place_key(filters)

@@ -10,13 +10,16 @@ import openpyxl
 import pandas as pd
 import streamlit as st
 
+from geo.accounts import PermissionDenied, User
 from geo.analysis import header
 from geo.domain import TABLES, Problem, group_problems, t
 from geo.io import list_with_ids, role_text, roles, to_csv_bytes
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outlines
-from geo.upload import Check, places_of
+from geo.store import NothingToRollBack, undoable_import
+from geo.upload import Check, places_of, undo_import
 from ui.cache import dataset
+from ui.data import engine
 from ui.escape import plain
 from ui.mappage import map_state, show_map
 from ui.settings import lang
@@ -171,3 +174,26 @@ def show_check(check: Check) -> None:
         st.dataframe(changes_table(check.fields, lg), hide_index=True, width="stretch")
         preview_map(check, lg)
     list_download(check)
+
+
+def undo_offer(user: User, version: int | None, key: str) -> None:
+    """The "undo this import" button, shown when ``version`` is ``user``'s own newest import and nothing
+    newer of its table exists; :func:`geo.upload.undo_import` checks that again on the server."""
+    lg = lang()
+    done = st.session_state.pop(f"{key}_done", None)
+    if done:
+        st.success(t("undo_done", lg, undone=done[0], version=done[1]))
+    undoable = undoable_import(engine(), user.name)
+    if version is None or undoable is None or undoable[0] != version:
+        return
+    if not st.button(t("undo_import", lg, version=version), key=f"{key}_{version}", help=t("undo_import_help", lg)):
+        return
+    try:
+        applied = undo_import(engine(), version, user)
+    except PermissionDenied as refused:
+        st.error(refused.message(lg))
+    except NothingToRollBack as nothing:
+        st.info(nothing.message(lg))
+    else:
+        st.session_state[f"{key}_done"] = (version, applied.version)
+        st.rerun()

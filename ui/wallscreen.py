@@ -21,8 +21,7 @@ from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_dat
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
-from ui.cache import dataset, home_bounds, view
-from ui.cache import dates as all_dates
+from ui.cache import dataset, days, home_bounds, view
 from ui.data import engine
 from ui.packs import place_sources
 from ui.settings import settings, thresholds
@@ -45,6 +44,7 @@ CSS = """
   .wall-banner { font-size: 1.05vw; padding: .5vh 1vw; border-radius: .4vw; margin: .3vh 0; }
   .wall-banner.stale { background: #7a1d1d; }
   .wall-banner.incomplete { background: #6b4a00; }
+  .wall-banner.progress { background: #12305a; }
   .wall-banner.error { background: #3b3b3b; color: #ffd7d7 !important; font-size: .85vw; }
   .wall-tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: .8vw; margin: .6vh 0 .9vh 0; }
   .wall-tile { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw; padding: .8vh 1vw; }
@@ -103,8 +103,8 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     """Read the newest data and lay it out; raises when the store cannot be read."""
     s = settings()
     ds = dataset()
-    dates = all_dates()
-    date = dates[-1] if dates else None  # no report yet: the places are drawn, every one not reported
+    report = days()
+    date = report.current  # the newest complete day; None: no report yet, every place drawn as not reported
     limits = thresholds()
     views = city_wall_views(len(ds.zones) > 0)
     chosen = pick_view(time.time(), s.wall_rotate_seconds, pinned, views)
@@ -118,11 +118,12 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
     missing = int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum())
     now = dt.datetime.now(dt.timezone.utc)
+    progress = [("progress", report.progress(newest, dt.date.today())) for newest in report.pending[-1:]]
     return Snapshot(
-        date=date, kpis=compute_kpis(ds, date, limits), view=chosen, layer=layer, legend=legend,
+        date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), view=chosen, layer=layer, legend=legend,
         attention=attention_items(compounds, sites, s.wall_attention_days),
         banners=banners(date, newest_version_time(engine()), now, s.wall_stale_hours, missing,
-                        len(compounds) + len(sites)),
+                        len(compounds) + len(sites)) + progress,
         read_at=now, bounds=home_bounds("compounds") or home_bounds("zones", share=1.0), zones=ds.zones,
         places=places, sources=_sources(places),
     )

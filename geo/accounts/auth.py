@@ -52,6 +52,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "upload": ("staff", "admin"),
     "history": ("staff", "admin"),
     "rollback": ("admin",),
+    # only one's own newest import while no later version of its table exists: see geo.upload.undo_import
+    "undo_own": ("staff", "admin"),
     "manage_users": ("admin",),
 }
 

@@ -1,6 +1,7 @@
 """Analysis, floor 3: each place with its report of a date, headline figures, zone figures, trends, filters."""
 
 from geo.analysis.attention import attention_items
+from geo.analysis.days import Days, report_days
 from geo.analysis.display import details, display_table, header
 from geo.analysis.filters import Filters, apply_filters, place_key
 from geo.analysis.kind_view import view_of
@@ -25,9 +26,9 @@ from geo.analysis.views import (
 from geo.analysis.wall import banners, city_wall_views, pick_view, track_changes
 from geo.analysis.zones import METRICS, zone_metrics
 
-__all__ = ["Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners", "city_wall_views",
+__all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners", "city_wall_views",
            "compound_view",
            "compute_kpis", "daily_figures", "details", "display_table", "header", "item_summary", "outside_zones",
            "pick_view",
-           "place_key", "place_supplies", "place_view", "previous_date", "report_dates", "site_view", "supply_level",
+           "place_key", "place_supplies", "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level",
            "supply_rows", "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.analysis.views import Thresholds, compound_view, previous_date, report_dates, site_view
+from geo.analysis.days import report_days
+from geo.analysis.views import Thresholds, compound_view, site_view
 from geo.domain import MISSING, kinds
 from geo.store import Dataset
 
@@ -49,14 +50,16 @@ def figures(compounds: pd.DataFrame, sites: pd.DataFrame) -> dict[str, float]:
 
 
 def compute_kpis(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
-                 keep=lambda view: view) -> list[Kpi]:
-    """KPIs of ``date`` and their change since the previous report date.
+                 keep=lambda view: view, complete_share: float = 0.0) -> list[Kpi]:
+    """KPIs of ``date`` and their change since the previous comparable report date.
 
     ``keep`` narrows a view to the places of interest (the page's filters), the
-    same way on both dates so that the change compares like with like.
+    same way on both dates so that the change compares like with like. Comparable
+    days are complete enough (``complete_share`` of the places reported, see
+    :class:`geo.analysis.days.Days`): a partial day has no change, not a fake collapse.
     """
     now = figures(keep(compound_view(ds, date, thresholds)), keep(site_view(ds, date, thresholds)))
-    before_date = previous_date(report_dates(ds), date)
+    before_date = report_days(ds, complete_share).before(date)
     before = (figures(keep(compound_view(ds, before_date, thresholds)), keep(site_view(ds, before_date, thresholds)))
               if before_date else None)
     return [

@@ -118,6 +118,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_more": ("另有 {count} 项……", "{count} more…"),
     "wall_no_reports": ("暂无日报数据。", "No daily reports yet."),
     "wall_stale": ("数据已 {hours} 小时未更新，请核实上报情况。", "No new data for {hours} hours; check the reporting."),
+    "progress_today": ("今日已报告 {reported}/{total}", "Reported today: {reported}/{total}"),
+    "progress_date": ("{date} 已报告 {reported}/{total}", "{date}: {reported}/{total} reported"),
+    "progress_showing": ("{progress}。新一日报告未齐，仍显示 {date} 的完整数据；可在“日期”中选择新日期。",
+                         "{progress}. The new day's reports are not complete yet: showing {date}, the last "
+                         "complete day; choose the new date under Date to see it."),
+    "day_incomplete": ("{date} 的报告未齐，不与前一日比较变化。",
+                       "Reports of {date} are not complete: no change against the day before is shown."),
     "wall_incomplete": ("{date} 日报尚不完整：{missing}/{total} 个场所未报告。",
                         "Reports of {date} are incomplete: {missing} of {total} places have not reported."),
     # upload and history
@@ -230,6 +237,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_action_upload": ("上传数据", "upload data"),
     "auth_action_history": ("查看历史版本和下载原件", "see the version history and download originals"),
     "auth_action_rollback": ("回退版本", "roll back a version"),
+    "auth_action_undo_own": ("撤销本人最近的导入", "undo your own latest import"),
+    "auth_undo_not_latest": ("版本 {version} 不是您本人最近一次、且其后没有新版本的导入，不能撤销；请联系管理员回退。",
+                             "Version {version} is not your own latest import with no later version of its table: "
+                             "it cannot be undone here; ask an administrator to roll back."),
+    "undo_import": ("撤销本次导入（版本 {version}）", "Undo this import (version {version})"),
+    "undo_import_help": ("只能撤销您本人最近一次导入，且在同一表格没有更新版本之前。撤销记录为新版本。",
+                         "Only your own latest import, while its table has no later version. The undo is recorded "
+                         "as a new version."),
+    "undo_done": ("已撤销版本 {undone} 的导入，记录为新版本 {version}。",
+                  "The import of version {undone} was undone, recorded as version {version}."),
     "auth_action_manage_users": ("管理账户", "manage accounts"),
     "auth_denied": ("您的角色（{role}）无权{action}。", "Your role ({role}) may not {action}."),
     "auth_login_needed": ("请先登录，再{action}。", "Please log in to {action}."),

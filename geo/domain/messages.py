@@ -248,6 +248,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_id_of_other_kind": ("编号 {fid} 已是一个{other}的编号：同一编号只能属于一个场所，否则其日报和物资会被重复统计。请换一个编号。",
                                "Id {fid} already belongs to one of the {other}: an id names one place only, or its "
                                "reports and supplies would count twice. Choose another id."),
+    "check_date_after_today": ("日期 {date} 晚于今天（{today}）：请核实不是日期填错，确认后才能导入。",
+                               "The date {date} is after today ({today}): check it is not a wrong date; the "
+                               "import needs your confirmation."),
+    "check_date_far": ("日期 {date} 比已有最新日报（{newest}）晚 {days} 天以上：请核实年份或月份没有填错，确认后才能导入。",
+                       "The date {date} is more than {days} days after the newest stored report ({newest}): check "
+                       "the year and month; the import needs your confirmation."),
+    "check_unreported": ("导入后 {date} 仍有 {missing}/{total} 个场所未报告", "After this import {missing} of {total} "
+                         "places still have no report for {date}"),
+    "check_all_reported": ("导入后 {date} 全部 {total} 个场所均已报告", "After this import all {total} places have "
+                           "reported for {date}"),
     "check_far_move": ("编号 {fid} 的位置将移动 {km} 公里，超过 {limit} 公里：请核实不是坐标填错或坐标系选错，确认后才能导入。",
                        "Place {fid} would move {km} km, more than {limit} km: check it is not a wrong coordinate or "
                        "datum; the import needs your confirmation."),

@@ -9,7 +9,7 @@ comparison in :mod:`geo.store.diff`, seeding in :mod:`geo.store.seed`.
 from geo.store.dataset import Dataset, load_store
 from geo.store.diff import diff_rows, keep_absent_columns
 from geo.store.engine import connect, lock_for_writing
-from geo.store.rows import current, latest_before, newest_report_date, place_ids, place_names
+from geo.store.rows import current, latest_before, newest_report_date, place_ids, place_names, reported_on
 from geo.store.seed import SYSTEM_USER, open_store, seed_from_folder
 from geo.store.tables import KINDS, ROWS
 from geo.store.versions import (
@@ -24,11 +24,12 @@ from geo.store.versions import (
                                 rollback,
                                 summary_json,
                                 summary_lines,
+                                undoable_import,
                                 version_changes,
 )
 
 __all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NothingToRollBack", "apply_rows", "connect",
            "current", "diff_rows", "history", "keep_absent_columns", "latest_before", "load_store",
            "lock_for_writing", "newest_report_date", "newest_version", "newest_version_time", "open_store",
-           "original_file", "place_ids", "place_names", "preview", "rollback", "seed_from_folder",
-           "summary_json", "summary_lines", "version_changes"]
+           "original_file", "place_ids", "place_names", "preview", "reported_on", "rollback", "seed_from_folder",
+           "summary_json", "summary_lines", "undoable_import", "version_changes"]

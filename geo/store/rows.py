@@ -87,6 +87,15 @@ def newest_report_date(engine: Engine) -> str | None:
     return max(found) if found else None
 
 
+def reported_on(engine: Engine, kind: str, date: str) -> set[str]:
+    """The place ids with a current report of ``kind`` (a status table) dated ``date``."""
+    rows = ROWS[kind]
+    place = rows.c[TABLES[kind].key[0]]
+    query = select(place).where(rows.c.removed_in.is_(None), rows.c.date == date).distinct()
+    with engine.connect() as conn:
+        return {str(value) for value in conn.execute(query).scalars()}
+
+
 def current(engine: Engine, kind: str):
     """The rows of ``kind`` as the newest version has them."""
     frame = read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))

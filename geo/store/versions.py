@@ -239,6 +239,27 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
     return Applied(version, len(revive), 0, len(retire))
 
 
+def undoable_import(engine: Engine, user_name: str) -> tuple[int, int] | None:
+    """``user_name``'s newest import and the version its table had just before it, while no later version of
+    that table exists (nothing newer builds on it); else None.
+
+    Undoing it is a rollback to that earlier version (see :func:`rollback`).
+    """
+    with engine.connect() as conn:
+        own = conn.execute(select(versions.c.id, versions.c.kind).where(
+            versions.c.user_name == user_name, versions.c.action == "import").order_by(versions.c.id.desc())
+            .limit(1)).first()
+        if own is None:
+            return None
+        later = conn.execute(select(func.count()).select_from(versions).where(
+            versions.c.kind == own.kind, versions.c.id > own.id)).scalar()
+        before = conn.execute(select(func.max(versions.c.id)).where(
+            versions.c.kind == own.kind, versions.c.id < own.id)).scalar()
+    if later or before is None:
+        return None
+    return int(own.id), int(before)
+
+
 def _rollback_log(kind: str, change: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The history lines of the rows a rollback retires or revives: each with its raw key and place."""
     place = place_column(kind)

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 from dataclasses import dataclass, field, replace
@@ -342,13 +343,16 @@ def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numb
 def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=None, datum: str | None = None,
                max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
                columns: dict[str, str] | None = None, max_move_m: float = 5000.0,
-               match_by_position: bool = False) -> Check:
+               match_by_position: bool = False, today: datetime.date | None = None,
+               max_gap_days: int = 30) -> Check:
     """Read and check an upload, and work out what it would change. Stores nothing.
 
     A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
     list, ``columns`` (role to header, see :func:`geo.io.points.read_places`) corrects the columns
     found by their headers. With ``match_by_position``, a GeoJSON's polygons are outlines for the stored
     points they contain (see :mod:`geo.upload.outlines`): no place is added, only shapes change.
+    A daily report dated after ``today`` (the calendar day) or more than ``max_gap_days`` after the newest
+    stored report is a warning to confirm (see :func:`date_warnings`).
     """
     if kind not in TABLES:
         raise ValueError(f"unknown table kind {kind!r}")
@@ -371,6 +375,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                    ids_made=bool(read.get("ids_made")))
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
+    if result.ok and not TABLES[kind].geometry:
+        result.warnings = date_warnings(kind, frame, store.newest_report_date(engine),
+                                        today or datetime.date.today(), file_name, max_gap_days)
     if result.ok and TABLES[kind].geometry:
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         result.warnings = far_moves(frame, store.current(engine, kind), max_move_m, numbers, file_name)
@@ -378,8 +385,50 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
         result.problems += _blank_required(kind, result.frame, numbers, file_name)
         if result.ok:
-            result.summary = summarise(engine, kind, result, thresholds)
+            result.summary = summarise(engine, kind, result, thresholds) + unreported_lines(engine, kind, frame)
     return result
+
+
+def date_warnings(kind: str, frame: pd.DataFrame, newest: str | None, today: datetime.date, file_name: str,
+                  max_gap_days: int = 30) -> list[Problem]:
+    """Dates of a daily report to confirm: after the calendar day, or far after the newest stored report.
+
+    Either is most often a typo (2002 for 2020, a month off) and would show as the newest day. One
+    warning per date, at its first row.
+
+    >>> rows = pd.DataFrame({"date": ["2020-02-26", "2020-02-27", "2020-02-27"]}, index=[2, 3, 4])
+    >>> [(w.row, w.key) for w in date_warnings("compound_status", rows, "2020-01-01", datetime.date(2020, 2, 26),
+    ...                                        "a.csv")]
+    [(2, 'check_date_far'), (3, 'check_date_after_today')]
+    """
+    header = TABLES[kind].column("date").zh
+    found = []
+    far = (datetime.date.fromisoformat(newest) + datetime.timedelta(days=max_gap_days)).isoformat() if newest else None
+    firsts = frame["date"].dropna().astype(str).drop_duplicates()
+    for row, date in sorted(zip(firsts.index, firsts), key=lambda pair: pair[1]):
+        if date > today.isoformat():
+            found.append(Problem.of(file_name, int(row), header, date, "check_date_after_today", date=date,
+                                    today=today.isoformat()))
+        elif far is not None and date > far:
+            found.append(Problem.of(file_name, int(row), header, date, "check_date_far", date=date, newest=newest,
+                                    days=max_gap_days))
+    return found
+
+
+def unreported_lines(engine: Engine, kind: str, frame: pd.DataFrame, limit: int = 3) -> list[Text]:
+    """For the newest dates of a daily report: how many places would still have no report of that date."""
+    if TABLES[kind].geometry or "date" not in frame:
+        return []
+    known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
+    key = TABLES[kind].key[0]
+    lines = []
+    for date in sorted(frame["date"].dropna().astype(str).unique())[-limit:]:
+        reported = store.reported_on(engine, kind, date) | set(frame.loc[frame["date"].astype(str) == date,
+                                                                          key].astype(str))
+        missing = len(known - reported)
+        lines.append(t("check_unreported", date=date, missing=missing, total=len(known)) if missing
+                     else t("check_all_reported", date=date, total=len(known)))
+    return lines
 
 
 def keep_outlines(frame: pd.DataFrame, reference: pd.DataFrame, tolerance_m: float = 30.0) -> tuple[pd.DataFrame, int]:
@@ -513,6 +562,20 @@ def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool
     return store.apply_rows(engine, check.kind, check.frame, user.name, "import", check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
                             present=check.present)
+
+
+def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
+    """Undo ``user``'s own import ``version``: a rollback to the version its table had before, itself a version.
+
+    Allowed only for the user's newest import while no later version of its table exists (see
+    :func:`geo.store.undoable_import`), checked here on the server: a forged version number is refused.
+    """
+    auth.require(user, "undo_own")
+    undoable = store.undoable_import(engine, user.name)
+    if undoable is None or undoable[0] != version:
+        raise auth.PermissionDenied("auth_undo_not_latest", version=version)
+    backup.before_change(engine)
+    return store.rollback(engine, undoable[1], user.name)
 
 
 def rollback_to(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
