@@ -237,6 +237,13 @@ def test_staff_uploads_a_day_and_sees_it_on_the_map(upload_server, open_page):
     assert newest(url) == before + 1
 
     nav_link(page, "物业小区").click()
+    # 2 of the 5 places reported for 2020-02-26: the page stays on the complete day and says how far the new
+    # one has got (issue 18: a partial day is not a collapse); the person chooses the new date to see it
+    poll(lambda: page.get_by_text("2020-02-26 已报告 2/5").count() == 1, "the new day's progress on the compounds page")
+    assert page.get_by_text("数据截至 2020-02-25").count() == 1
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="日报日期")
+    box.click()
+    page.get_by_role("option", name="2020-02-26", exact=True).click()
     poll(lambda: page.get_by_text("数据截至 2020-02-26").count() == 1, "'数据截至 2020-02-26' on the compounds page")
     frame = map_frame(page, paths=3)
     # 0501 sealed, 0503 controlled, 0502 sent nothing for 2020-02-26.

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import store
 from geo.accounts import auth
 from geo.analysis import compute_kpis, report_days
 from geo.store import load_store
@@ -131,3 +132,21 @@ def test_the_upload_page_asks_to_confirm_a_date_after_today(page_env):
     at.checkbox(key="upload_accept_warnings").check().run()
     at.button(key="upload_confirm_button").click().run()
     assert any("已导入" in s.value for s in at.success)
+
+
+def test_eight_reports_of_the_demo_city_do_not_switch_its_overview(tmp_path, monkeypatch):
+    """As found: the demo city (248 places), 8 compounds report for the next day first thing."""
+    data = Path(__file__).resolve().parent.parent / "data"
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(data))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    engine = store.open_store(url, data)
+    before = _kpis(_open("pages/overview.py"))
+    ids = sorted(store.place_ids(engine, "compounds"))[:8]
+    _import(engine, "compound_status",
+            ("小区编号,日期,封闭状态\n" + "".join(f"{i},2020-02-26,全封闭\n" for i in ids)).encode())
+    at = _open("pages/overview.py")
+    assert at.selectbox(key="date").value == "2020-02-25"
+    assert _kpis(at) == before
+    assert any("2020-02-26 已报告 8/248" in info.value for info in at.info)

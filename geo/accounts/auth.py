@@ -1,7 +1,8 @@
 """Accounts, roles and logins: who may view, upload, see the history, roll back and manage accounts.
 
 Three roles, from least to most: ``viewer`` (sees the maps), ``staff`` (uploads
-tables and sees the version history, downloads originals) and ``admin`` (also rolls
+tables, undoes their own latest import while nothing newer of its table exists, sees
+the version history, downloads originals) and ``admin`` (also rolls
 back versions and manages accounts). Someone who is not logged in may only view,
 and only when the ``require_login`` setting is false.
 

@@ -131,10 +131,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_upload": ("数据上传", "Upload"),
     "page_history": ("历史版本", "History"),
     "upload_intro": ("选择表格类型，下载模板，上传 Excel 或 CSV（GBK 或 UTF-8 均可）。场所名单可以是带经纬度列的 Excel、CSV，"
-                     "也可以是 GeoJSON。先检查预览，确认后才会导入；导入后可在“历史版本”中回退。",
+                     "也可以是 GeoJSON。先检查预览，确认后才会导入；导入后可“撤销本次导入”（在本页或“历史版本”中，"
+                     "在该表格有更新版本之前），更早的版本由管理员回退。",
                      "Pick the table, download its template, upload Excel or CSV (GBK or UTF-8). A list of places may "
                      "be Excel or CSV with coordinate columns, or GeoJSON. Check the preview first: nothing is stored "
-                     "until you confirm, and History can undo it."),
+                     "until you confirm. You can undo your import (here or in History) until its table has a newer version; "
+                     "an administrator can roll back older versions."),
     "upload_kind": ("表格类型", "Table"),
     "template_csv": ("下载 CSV 模板", "CSV template"),
     "template_xlsx": ("下载 Excel 模板", "Excel template"),
