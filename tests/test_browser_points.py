@@ -62,7 +62,7 @@ def in_frame(point: dict, frame) -> tuple[float, float]:
 
 
 def test_a_point_compound_is_drawn_hovered_and_clicked_for_its_details(point_server, open_page):
-    log = open_page(point_server, "/compounds")
+    log = open_page(point_server, "/compounds?date=2020-02-25")  # chosen: 2 of its 6 places have not reported
     page = log.page
     frame = map_frame(page, paths=4)
     settle(page)

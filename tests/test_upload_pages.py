@@ -57,8 +57,11 @@ def test_staff_dry_run_then_confirm_then_admin_rolls_back(env):
     assert not at.exception
     assert store.newest_version(env) == before + 1
     assert any("已导入" in s.value for s in at.success)
-    # the maps show the new day
-    assert open_as("clerk", "staff", "pages/compounds.py").selectbox(key="date").value == "2020-02-26"
+    # 2 of 5 places reported for 2020-02-26: the maps stay on the complete day and offer the new one
+    compounds = open_as("clerk", "staff", "pages/compounds.py")
+    assert compounds.selectbox(key="date").value == "2020-02-25"
+    assert "2020-02-26" in compounds.selectbox(key="date").options
+    assert any("2020-02-26 已报告 2/5" in info.value for info in compounds.info)
 
     versions = store.history(env)
     target = int(versions.loc[(versions["kind"] == "compound_status") & (versions["id"] <= before), "id"].max())
