@@ -115,3 +115,16 @@ def test_forged_widget_state_cannot_undo_another_ones_import(city, page, state):
     at = _open(page, CLERK, state(theirs))
     assert not [b for b in at.button if "undo" in (b.key or "")]
     assert store_dump(city.url.database) == before
+
+
+def test_an_undo_is_refused_when_an_import_of_the_same_table_lands_between_its_check_and_its_rollback(tiny_store):
+    """The rollback itself checks, under the write lock, that the import is still the table's newest version."""
+    from geo.store import NewerVersion, apply_rows, current, history, rollback
+
+    versions = history(tiny_store)
+    newest = int(versions.loc[versions["kind"] == "sites", "id"].max())
+    sites = current(tiny_store, "sites")
+    apply_rows(tiny_store, "sites", sites.assign(contractor="后来者"), "other", present=["id", "contractor"])
+    with pytest.raises(NewerVersion):
+        rollback(tiny_store, newest, "clerk", newest=newest)  # undoing back to it would undo the later one too
+    assert (current(tiny_store, "sites")["contractor"] == "后来者").all()

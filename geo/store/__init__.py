@@ -14,6 +14,7 @@ from geo.store.seed import SYSTEM_USER, open_store, seed_from_folder
 from geo.store.tables import KINDS, ROWS
 from geo.store.versions import (
                                 Applied,
+                                NewerVersion,
                                 NothingToRollBack,
                                 apply_rows,
                                 history,

@@ -206,8 +206,16 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
     return Applied(version, added, len(replaced), 0)
 
 
-def rollback(engine: Engine, target: int, user_name: str) -> Applied:
-    """A new version that brings the table of version ``target`` back to its state right after it."""
+class NewerVersion(RuntimeError):
+    """The table has a version newer than the one an undo was asked for: undoing now would undo it too."""
+
+
+def rollback(engine: Engine, target: int, user_name: str, newest: int | None = None) -> Applied:
+    """A new version that brings the table of version ``target`` back to its state right after it.
+
+    With ``newest`` (an undo of that version), it is done only while ``newest`` is still the table's newest
+    version, checked under the write lock: an import landing meanwhile is never undone with it.
+    """
     with engine.connect() as conn:
         kind = conn.execute(select(versions.c.kind).where(versions.c.id == target)).scalar_one_or_none()
     if kind is None:
@@ -215,6 +223,9 @@ def rollback(engine: Engine, target: int, user_name: str) -> Applied:
     rows = ROWS[kind]
     with engine.begin() as conn:
         lock_for_writing(conn)
+        if newest is not None and conn.execute(select(func.count()).select_from(versions).where(
+                versions.c.kind == kind, versions.c.id > newest)).scalar():
+            raise NewerVersion(newest)
         now_rows = pd.read_sql(select(rows).where(rows.c.removed_in.is_(None)).order_by(rows.c.row_id), conn)
         then_rows = pd.read_sql(select(rows).where(alive_at(kind, target)).order_by(rows.c.row_id), conn)
         # compare by content, not by row: a row revived by an earlier rollback is a copy
