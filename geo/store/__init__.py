@@ -29,7 +29,7 @@ from geo.store.versions import (
                                 version_changes,
 )
 
-__all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NothingToRollBack", "apply_rows", "connect",
+__all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NewerVersion", "NothingToRollBack", "apply_rows", "connect",
            "current", "diff_rows", "history", "keep_absent_columns", "latest_before", "load_store",
            "lock_for_writing", "newest_report_date", "newest_version", "newest_version_time", "open_store",
            "original_file", "place_ids", "place_names", "preview", "reported_on", "rollback", "seed_from_folder",
