@@ -303,3 +303,18 @@ def test_the_title_names_the_city(city_env, tiny_dir, monkeypatch):
     start_city(open_city(city_env, tiny_dir), "楚雄市")
     monkeypatch.setenv("CMDMAP_REQUIRE_LOGIN", "true")
     assert open_app().title[0].value == "楚雄市 · 住建局疫情防控指挥图"  # the login page, before anything else
+
+
+def test_a_new_city_works_after_the_three_steps_with_no_sites_and_no_supplies(city_env, tiny_dir):
+    """The welcome page's steps, and nothing more: zones, compounds, a compound daily report."""
+    engine = open_city(city_env, tiny_dir)
+    start_city(engine, "楚雄市")
+    for kind, name in (("zones", "zones.geojson"), ("compounds", "compounds.geojson"),
+                       ("compound_status", "compound_status.csv")):
+        check = check_file(engine, kind, (tiny_dir / name).read_bytes(), name, datum="wgs84")
+        assert check.ok, [p.zh for p in check.problems]
+        commit(engine, check, CLERK)
+    for page in ("pages/overview.py", "pages/compounds.py", "pages/zones.py", "pages/sites.py", "pages/supplies.py"):
+        at = open_app(page)  # no exception (open_app asserts it)
+        assert not at.error, (page, [e.value for e in at.error])
+    assert open_app("pages/compounds.py").selectbox(key="date").value == "2020-02-25"
