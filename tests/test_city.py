@@ -300,9 +300,17 @@ def test_the_upload_page_offers_to_replace_a_layer_and_lists_the_places_it_retir
 
 
 def test_the_title_names_the_city(city_env, tiny_dir, monkeypatch):
-    start_city(open_city(city_env, tiny_dir), "楚雄市")
+    engine = open_city(city_env, tiny_dir)
+    wall = " ".join(md.value for md in open_app("pages/wall.py", kiosk="1").markdown)
+    assert '<span class="wall-title">住建局疫情防控指挥图</span>' in wall  # no name: the title alone
+    store.set_city_name(engine, "<b>楚雄市</b>")
+    wall = " ".join(md.value for md in open_app("pages/wall.py", kiosk="1").markdown)
+    assert '<span class="wall-title">&lt;b&gt;楚雄市&lt;/b&gt; · 住建局疫情防控指挥图</span>' in wall  # escaped
+    store.set_city_name(engine, "楚雄市")
     monkeypatch.setenv("CMDMAP_REQUIRE_LOGIN", "true")
     assert open_app().title[0].value == "楚雄市 · 住建局疫情防控指挥图"  # the login page, before anything else
+    store.set_city_name(engine, "[楚雄](http://x)")
+    assert open_app().title[0].value == "\\[楚雄\\]\\(http\\://x\\) · 住建局疫情防控指挥图"  # no link made
 
 
 def test_a_new_city_works_after_the_three_steps_with_no_sites_and_no_supplies(city_env, tiny_dir):

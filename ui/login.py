@@ -201,7 +201,7 @@ def gate() -> None:
     if not settings().require_login or current_user() is not None:
         return
     lg = lang()
-    st.title(app_title(lg), anchor=False)
+    st.title(plain(app_title(lg)), anchor=False)  # the city's name is shown as typed
     st.info(t("auth_login_required", lg))
     login_form(st, "auth_login_main")
     st.stop()

@@ -43,7 +43,7 @@ def _template_buttons(kind: str, lg: str) -> None:
 def render_welcome() -> None:
     lg = lang()
     city = city_name()
-    st.title(t("welcome_title_city", lg, city=city) if city else t("welcome_title", lg), anchor=False)
+    st.title(t("welcome_title_city", lg, city=plain(city)) if city else t("welcome_title", lg), anchor=False)
     st.markdown(t("welcome_intro", lg))
     show_refused_files(lg)
     may_upload = auth.can(current_user(), "upload")
