@@ -95,16 +95,16 @@ def tiny_store(tiny_dir, store_url):
 @pytest.fixture
 def page_env(tiny_dir, tmp_path, monkeypatch):
     """The tiny city in an SQLite store that the app (AppTest) reads, without a base map, and a clerk (staff)."""
-    from geo import store
     from geo.accounts import auth
     from geo.store.engine import connect
+    from geo.upload import seed_from_folder
 
     url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     engine = connect(url)
-    store.seed_from_folder(engine, tiny_dir)
+    seed_from_folder(engine, tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     return engine
 

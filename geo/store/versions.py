@@ -6,8 +6,8 @@ retired them (``removed_in``). The current state is every row not retired; the
 state at version N is every row added by N and not retired by N. A rollback is
 a new version that retires what came later and adds back what was there.
 
-Rows are read by :mod:`geo.store.rows`, compared by :mod:`geo.store.diff`; an
-empty store is filled by :mod:`geo.store.seed`.
+Rows are read by :mod:`geo.store.rows`, compared by :mod:`geo.store.diff`; a new
+store is filled from the data folder through the upload's checks (:mod:`geo.upload.city`).
 
 Examples
 --------
