@@ -128,9 +128,11 @@ def test_a_file_of_the_data_folder_with_problems_is_not_stored_and_says_why(tmp_
     assert counts["compounds"] == 0 and counts["compound_status"] == 0 and counts["supplies"] == 0
     refused = {found.file: found for found in store.refused_files(engine)}
     assert sorted(refused) == ["compound_status.csv", "compounds.geojson", "supplies.csv"]
-    assert refused["compounds.geojson"].kind == "compounds" and refused["compounds.geojson"].count >= 2
-    # the reports name compounds that were not imported: each line says where and what
-    assert refused["compound_status.csv"].lines[0].zh.startswith("第 2 行、列“compound_id”：编号 0501 在地图上找不到")
+    assert refused["compounds.geojson"].kind == "compounds"
+    assert refused["compounds.geojson"].lines[0].zh.startswith("列“id”：文件中的要素都没有编号")
+    # the reports name compounds that were not imported: problems of one kind are one line, saying where
+    assert refused["compound_status.csv"].count == 5
+    assert [line.zh for line in refused["compound_status.csv"].lines] == ["5 行的编号在地图上找不到：第 2–6 行"]
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 3 and warnings[0].startswith("数据目录中的 compounds.geojson 有")
     assert all("没有导入" in w for w in warnings)
@@ -276,8 +278,8 @@ def test_the_welcome_and_upload_pages_list_the_files_the_data_folder_could_not_i
     at = open_app()
     assert at.title[0].value == "欢迎使用住建局疫情防控指挥图"
     warning = at.warning[0].value
-    assert warning.startswith("数据目录中有 4 个文件没有通过检查") and "compounds\\.geojson（物业小区）：共 2 个问题" in warning
-    assert "第 1 个要素缺少编号（id）" in warning
+    assert warning.startswith("数据目录中有 4 个文件没有通过检查") and "compounds\\.geojson（物业小区）：共 1 个问题" in warning
+    assert "文件中的要素都没有编号" in warning and "10 行的编号在地图上找不到：第 2–11 行" in warning
     upload = open_app("pages/upload.py", user=CLERK, upload_kind="sites")
     assert upload.warning[0].value == warning
     assert upload.selectbox(key="upload_kind").value == "sites"  # the welcome page's links choose the table
