@@ -93,17 +93,24 @@ def tiny_store(tiny_dir, store_url):
 
 
 @pytest.fixture
-def page_env(tiny_dir, tmp_path, monkeypatch):
+def app_store_url(tiny_dir, tmp_path, monkeypatch) -> str:
+    """The settings the app (AppTest, the command line) reads: the tiny city as its data folder, no base map, and
+    the URL of its SQLite store, not opened yet."""
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    return url
+
+
+@pytest.fixture
+def page_env(tiny_dir, app_store_url):
     """The tiny city in an SQLite store that the app (AppTest) reads, without a base map, and a clerk (staff)."""
     from geo.accounts import auth
     from geo.store.engine import connect
     from geo.upload import seed_from_folder
 
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
-    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
-    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = connect(url)
+    engine = connect(app_store_url)
     seed_from_folder(engine, tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     return engine

@@ -28,13 +28,9 @@ def without_compound(tiny_dir: Path, place: str) -> bytes:
 
 
 @pytest.fixture
-def city_env(tmp_path, tiny_dir, monkeypatch):
+def city_env(app_store_url):
     """The settings of a city whose data folder is the tiny city's; its store (SQLite) not opened yet."""
-    url = f"sqlite:///{tmp_path / 'store' / 'cmdmap.sqlite'}"
-    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
-    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
-    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    return url
+    return app_store_url
 
 
 # ---- python -m geo init -------------------------------------------------------------------------------------
