@@ -186,10 +186,13 @@ def test_a_replacement_lists_what_it_retires_stores_one_version_and_a_rollback_b
     assert back["name"] == "浮山小区" and back.geometry.equals(before.set_index("id").loc["0503"].geometry)
 
 
-def test_only_a_layer_can_be_replaced(tiny_store):
+def test_only_a_layer_can_be_replaced(tiny_store, tiny_dir):
     with pytest.raises(ValueError):
         check_file(tiny_store, "compound_status", b"compound_id,date,closure\n0501,2020-02-26,open\n", "a.csv",
                    replace=True)
+    with pytest.raises(ValueError):  # outlines matched by position change shapes only: they retire nothing
+        check_file(tiny_store, "compounds", without_compound(tiny_dir, "0503"), "a.geojson", replace=True,
+                   match_by_position=True)
 
 
 def test_import_replace_on_the_command_line(city_env, tiny_dir, tmp_path, capsys):
@@ -208,6 +211,8 @@ def test_import_replace_on_the_command_line(city_env, tiny_dir, tmp_path, capsys
     assert "与现有数据相同" in capsys.readouterr().out
     assert main(["check", "compound_status", str(path), "--replace"]) == 2
     assert "只有图层" in capsys.readouterr().err
+    assert main(["check", "compounds", str(path), "--replace", "--match-outlines"]) == 2
+    assert "--match-outlines" in capsys.readouterr().err
 
 
 # ---- the pages -------------------------------------------------------------------------------------------------
