@@ -7,7 +7,8 @@ import streamlit as st
 from geo.accounts import auth
 from geo.domain import kinds, t
 from geo.settings import SettingRefused
-from ui.data import STORE_ERRORS, store_error_text
+from ui.cache import city_has_places
+from ui.data import STORE_ERRORS, app_title, store_error_text
 from ui.login import current_user, gate, login_sidebar, served
 from ui.placepage import render_place_page
 from ui.server import installed
@@ -25,7 +26,7 @@ if served() and not installed():
     st.error(t("server_gate_missing").both("\n\n"))
     st.stop()
 from_url("lang", ["zh", "en"], default=settings().language)
-st.set_page_config(page_title=t("app_title", lang()), page_icon="🗺️", layout="wide")
+st.set_page_config(page_title=app_title(lang()), page_icon="🗺️", layout="wide")
 
 kiosk = st.query_params.get("kiosk") == "1"
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
@@ -35,8 +36,14 @@ login_sidebar()
 gate()
 
 user = current_user()
+try:
+    new_city = not city_has_places()  # a city with no places yet opens on the steps to fill it
+except STORE_ERRORS:
+    new_city = False  # the overview says that the store cannot be read
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=True, url_path="overview"),
+    *([st.Page("pages/welcome.py", title=t("page_welcome", lg), icon="👋", default=True, url_path="welcome")]
+      if new_city else []),
+    st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=not new_city, url_path="overview"),
     # one page per kind of place: its own script, else the standard place page
     *(st.Page(kind.page or partial(render_place_page, kind.name), title=t(kind.title, lg), icon=kind.icon,
               url_path=kind.name) for kind in kinds.KINDS.values()),

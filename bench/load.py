@@ -131,13 +131,13 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
     from playwright.sync_api import sync_playwright
 
     from geo.accounts import auth
-    from geo.store import open_store
+    from geo.upload import open_city
 
     result = Result(sessions, minutes)
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     folder = Path(tempfile.mkdtemp(prefix="cmdmap-load-"))
     url = f"sqlite:///{folder / 'store.sqlite'}"
-    engine = open_store(url, data)
+    engine = open_city(url, data)
     auth.add_user(auth.SYSTEM, engine, "loader", "staff", "load-test-2020")
     engine.dispose()
     env = {"CMDMAP_DATA_DIR": str(data), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",

@@ -184,10 +184,10 @@ def worker_import(url: str, rows_out: str) -> dict:
 
 
 def worker_seed(url: str, city: str) -> dict:
-    from geo.store import open_store
+    from geo.upload import open_city
 
     start = time.perf_counter()
-    open_store(url, city)
+    open_city(url, city)
     return {"seed": time.perf_counter() - start, "peak_mib": peak_mib()}
 
 

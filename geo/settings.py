@@ -134,7 +134,8 @@ class Settings:
     """
 
     data_dir: str = _setting(str(PROJECT_DIR / "data"), LOCATION,
-                             "Folder holding the GeoJSON layers and the CSV status tables.")
+                             "Folder holding the GeoJSON layers and the CSV status tables, read once into a new "
+                             "store through the upload's checks (a file with problems is not stored).")
     basemap: str = _setting("amap", COSMETIC,
                             "Base map: amap (GCJ-02, overlays are shifted to match), osm, tianditu, "
                             "custom (a local XYZ tile server, see tile_url), file (a tile file the app serves "
@@ -173,8 +174,8 @@ class Settings:
                                  "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default "
                                  "SQLite file needs nothing installed; several app servers share a PostgreSQL "
                                  "database with PostGIS (postgresql+psycopg://user@host/db, the password in "
-                                 "~/.pgpass; see docs/deploy.md). An empty store is filled from data_dir on "
-                                 "first use.")
+                                 "~/.pgpass; see docs/deploy.md). A new store is filled from data_dir on "
+                                 "first use, unless python -m geo init started it empty.")
     require_login: bool = _setting(False, ACCESS,
                                    "true: viewing needs an account too; false: anyone may view, only uploads and "
                                    "history actions need one. Also yes/no, on/off, 1/0, 是/否; any other value "

@@ -12,15 +12,19 @@ from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
-from ui.uploadview import column_mapping, list_sheets, show_check, undo_offer
+from ui.uploadview import column_mapping, list_sheets, replace_choice, show_check, undo_offer
+from ui.urlstate import from_url
+from ui.welcome import show_refused_files
 
 require_navigation()
 lg = lang()
 user = require_role("upload")
 st.title(t("page_upload", lg), anchor=False)
 st.caption(t("upload_intro", lg))
+show_refused_files(lg)
 
 kinds = list(TABLES)
+from_url("upload_kind", kinds, default=kinds[0])  # the welcome page links here with the table chosen
 kind = st.selectbox(t("upload_kind", lg), kinds, key="upload_kind",
                     format_func=lambda k: TABLES[k].label(lg))
 left, right, _ = st.columns([1, 1, 3])
@@ -45,6 +49,7 @@ if TABLES[kind].geometry:
     datum = None if choice == "auto" else choice
 by_position = TABLES[kind].points and TABLES[kind].geometry != "Point" and st.checkbox(
     t("upload_match_outlines", lg), key="upload_match_outlines", help=t("upload_match_outlines_help", lg))
+replace = not by_position and replace_choice(kind, lg)  # outlines for stored places retire none
 
 columns = None
 if uploaded is None:
@@ -56,13 +61,14 @@ else:
         columns = column_mapping(pending, f"upload_columns_{digest[:12]}")  # a list of places: which column is what
         columns = columns if columns is not None else st.session_state.get("upload_columns_used")
     # The dry run stores nothing, so it runs as soon as a file (or a choice about it) arrives.
-    signature = (kind, uploaded.name, digest, sheet, datum, tuple(sorted((columns or {}).items())), by_position)
+    signature = (kind, uploaded.name, digest, sheet, datum, tuple(sorted((columns or {}).items())), by_position,
+                 replace)
     if st.session_state.get("upload_signature") != signature:
         with st.spinner(t("upload_checking", lg)):
             st.session_state["upload_pending"] = check_file(
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
                 max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns,
-                max_move_m=settings().max_move_km * 1000, match_by_position=bool(by_position))
+                max_move_m=settings().max_move_km * 1000, match_by_position=bool(by_position), replace=replace)
         st.session_state.update(upload_signature=signature, upload_digest=digest, upload_columns_used=columns)
         st.rerun()  # the mapping step shows what this check found
 

@@ -56,8 +56,7 @@ def write_tiny_city(folder: Path) -> Path:
         "0502,2020-02-24,controlled,1,3,2,360,0,0,2,\n"
         "0503,2020-02-24,controlled,1,2,1,240,1,2,1,\n"
         "0501,2020-02-25,controlled,1,4,3,900,0,1,5,已设卡口测温\n"
-        "0502,2020-02-25,sealed,0,3,2,360,2,3,2,\n"
-        "XA-C9999,2020-02-25,sealed,0,1,1,10,0,0,0,typo id\n", encoding="utf-8")
+        "0502,2020-02-25,sealed,0,3,2,360,2,3,2,\n", encoding="utf-8")
     (folder / "site_status.csv").write_text(
         "site_id,date,resumption,workers_total,workers_returned,health_ledger,note\n"
         "S1,2020-02-24,approved,200,20,yes,\n"
@@ -79,33 +78,40 @@ def tiny_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def tiny(tiny_dir):
-    from geo.store import open_store
     from geo.store.dataset import load_store
+    from geo.upload import open_city
 
-    return load_store(open_store(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
+    return load_store(open_city(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
 
 
 @pytest.fixture
 def tiny_store(tiny_dir, store_url):
     """The tiny city in a store on each back end."""
-    from geo.store import open_store
+    from geo.upload import open_city
 
-    return open_store(store_url, tiny_dir)
+    return open_city(store_url, tiny_dir)
 
 
 @pytest.fixture
-def page_env(tiny_dir, tmp_path, monkeypatch):
-    """The tiny city in an SQLite store that the app (AppTest) reads, without a base map, and a clerk (staff)."""
-    from geo import store
-    from geo.accounts import auth
-    from geo.store.engine import connect
-
+def app_store_url(tiny_dir, tmp_path, monkeypatch) -> str:
+    """The settings the app (AppTest, the command line) reads: the tiny city as its data folder, no base map, and
+    the URL of its SQLite store, not opened yet."""
     url = f"sqlite:///{tmp_path / 'app.sqlite'}"
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = connect(url)
-    store.seed_from_folder(engine, tiny_dir)
+    return url
+
+
+@pytest.fixture
+def page_env(tiny_dir, app_store_url):
+    """The tiny city in an SQLite store that the app (AppTest) reads, without a base map, and a clerk (staff)."""
+    from geo.accounts import auth
+    from geo.store.engine import connect
+    from geo.upload import seed_from_folder
+
+    engine = connect(app_store_url)
+    seed_from_folder(engine, tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     return engine
 

@@ -70,11 +70,11 @@ def open_page(browser, request):
 @pytest.fixture(scope="module")
 def hostile_server(browser, tmp_path_factory):
     from geo.accounts import auth
-    from geo.store import open_store
+    from geo.upload import open_city
 
     folder = hostile_city(tmp_path_factory.mktemp("hostile") / "city")
     url = f"sqlite:///{folder.parent / 'store.sqlite'}"
-    engine = open_store(url, folder)
+    engine = open_city(url, folder)
     auth.add_user(auth.SYSTEM, engine, "boss", "admin", PASSWORD)
     # an upload whose file name is hostile too: the history lists it
     upload = folder.parent / f"{HOSTILE[:60].replace('/', '_')}.csv"

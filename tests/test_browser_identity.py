@@ -49,11 +49,11 @@ browser = pytest.fixture(scope="module")(chromium_session)
 @pytest.fixture(scope="module")
 def server(browser, tmp_path_factory):
     from geo.accounts import auth
-    from geo.store import open_store
+    from geo.upload import open_city
 
     folder = write_tiny_city(tmp_path_factory.mktemp("identity") / "city")
     url = f"sqlite:///{folder.parent / 'store.sqlite'}"
-    engine = open_store(url, folder)
+    engine = open_city(url, folder)
     for name, password in PASSWORDS.items():
         auth.add_user(auth.SYSTEM, engine, name, ROLES[name], password)
     env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",

@@ -48,11 +48,11 @@ def open_server(city):
 @pytest.fixture(scope="module")
 def login_server(city):
     from geo.accounts import auth
-    from geo.store import open_store
+    from geo.upload import open_city
 
     folder, _, _ = city
     env = _env(city, CMDMAP_REQUIRE_LOGIN="true", CMDMAP_DATABASE_URL=f"sqlite:///{folder.parent / 'login.sqlite'}")
-    engine = open_store(env["CMDMAP_DATABASE_URL"], folder)
+    engine = open_city(env["CMDMAP_DATABASE_URL"], folder)
     auth.add_user(auth.SYSTEM, engine, "reader", "viewer", PASSWORD)
     with streamlit_server(env, name="server-tiles-login") as running:
         yield running

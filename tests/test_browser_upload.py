@@ -61,11 +61,11 @@ browser = pytest.fixture(scope="module")(chromium_session)
 def upload_server(browser, tmp_path_factory):
     """(server, store URL): the tiny city in a store seeded, with its accounts, before the server starts."""
     from geo.accounts import auth
-    from geo.store import open_store
+    from geo.upload import open_city
 
     folder = write_tiny_city(tmp_path_factory.mktemp("browser-upload") / "city")
     url = f"sqlite:///{folder.parent / 'store.sqlite'}"
-    engine = open_store(url, folder)
+    engine = open_city(url, folder)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", PASSWORDS["clerk"])
     auth.add_user(auth.SYSTEM, engine, "reader", "viewer", PASSWORDS["reader"])
     with streamlit_server({"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none"},

@@ -86,11 +86,11 @@ browser = pytest.fixture(scope="module")(chromium_session)
 def seeded_store(folder: Path) -> tuple[str, Path]:
     """(URL, file) of a fresh SQLite store filled from the demo data, with the staff account ``clerk``."""
     from geo.accounts import auth
-    from geo.store import open_store
+    from geo.upload import open_city
 
     path = folder / "store.sqlite"
     url = f"sqlite:///{path}"
-    engine = open_store(url, DEMO_DATA)
+    engine = open_city(url, DEMO_DATA)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", PASSWORD)
     engine.dispose()  # no connection of the test process stays open on the store
     return url, path

@@ -16,6 +16,7 @@ from geo import store
 from geo.accounts import auth
 from geo.maps.pack import decode_ints
 from geo.store.engine import connect
+from geo.upload import open_city
 from tests.cities import map_sent, write_point_city, write_unreported_city, write_zoneless_city
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -31,7 +32,7 @@ def serve(name: str, tmp_path: Path, monkeypatch) -> tuple[str, object]:
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     monkeypatch.setenv("CMDMAP_WALL_ROTATE_SECONDS", "0")  # the wall keeps its first view
-    engine = store.open_store(url, folder)
+    engine = open_city(url, folder)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     auth.add_user(auth.SYSTEM, engine, "boss", "admin", "password123")
     return name, engine

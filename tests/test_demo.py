@@ -164,13 +164,14 @@ def test_some_places_miss_the_last_day_in_all_three_tables(city):
     assert found["supplies"] == (found["compound_status"] & set(compounds["id"])) | found["site_status"]
 
 
-def test_one_report_carries_an_unknown_compound_id(city):
+def test_every_report_names_a_place_of_the_city(city):
+    """The data folder is read through the upload's checks: a report of an unknown place would refuse its file."""
     folder, _ = city
     compounds, _ = read_layer(folder, "compounds.geojson")
-    table = read_table(folder, "compound_status")
-    unknown = table[~table["compound_id"].isin(compounds["id"])]
-    assert len(unknown) == 1
-    assert unknown["date"].iloc[0] == "2020-02-25"
+    sites, _ = read_layer(folder, "sites.geojson")
+    assert read_table(folder, "compound_status")["compound_id"].isin(compounds["id"]).all()
+    assert read_table(folder, "site_status")["site_id"].isin(sites["id"]).all()
+    assert read_table(folder, "supplies")["place_id"].isin(set(compounds["id"]) | set(sites["id"])).all()
 
 
 def test_a_short_window_is_the_end_of_a_long_one(city, tmp_path):

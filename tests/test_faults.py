@@ -23,6 +23,7 @@ from geo import store
 from geo.accounts import auth
 from geo.store import backup
 from geo.store.engine import connect
+from geo.upload import open_city
 from tests.conftest import write_tiny_city
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def city(tmp_path, monkeypatch):
     for name, value in (("DATA_DIR", str(data)), ("DATABASE_URL", f"sqlite:///{path}"), ("BASEMAP", "none"),
                         ("BACKUP_KEEP", "3")):
         monkeypatch.setenv(f"CMDMAP_{name}", value)
-    engine = store.open_store(f"sqlite:///{path}", data)
+    engine = open_city(f"sqlite:///{path}", data)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     auth.add_user(auth.SYSTEM, engine, "clerk2", "staff", "password123")
     return path

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from geo.domain.problems import Problem
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.io.read import Reading, read_layer, read_table
-from geo.store import open_store
+from geo.upload import open_city
 from tests.conftest import write_tiny_city
 
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True,
@@ -112,7 +112,7 @@ def _is_layer_report(layer, problems, kind: str, features: list | None) -> None:
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
-    return open_store(f"sqlite:///{folder / 'store.sqlite'}", write_tiny_city(folder / "city"))
+    return open_city(f"sqlite:///{folder / 'store.sqlite'}", write_tiny_city(folder / "city"))
 
 
 @FUZZ

@@ -20,6 +20,7 @@ from geo.accounts import auth
 from geo.cli.main import main
 from geo.io.export import to_csv_bytes, to_xlsx_bytes
 from geo.store.engine import connect
+from geo.upload import seed_from_folder
 from tests.conftest import write_tiny_city
 from tests.hostile import ACCEPTED, REFUSED, SCRIPT, million_rows_xlsx, status_csv, store_dump, zip_bomb
 
@@ -33,7 +34,7 @@ def seeded(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("seeded")
     city = write_tiny_city(folder / "city")
     engine = connect(f"sqlite:///{folder / 'store.sqlite'}")
-    store.seed_from_folder(engine, city)
+    seed_from_folder(engine, city)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     engine.dispose()
     return folder

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import store
 from geo.accounts import auth
 from geo.domain.labels import t
 from geo.store.engine import connect
+from geo.upload import open_city
 from geo.upload.check import check_file
 from tests.hostile import store_dump
 
@@ -34,7 +34,7 @@ def city(tiny_dir, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = store.open_store(f"sqlite:///{path}", tiny_dir)
+    engine = open_city(f"sqlite:///{path}", tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "reader", "viewer", "password123")
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
     return path

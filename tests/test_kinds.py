@@ -23,6 +23,7 @@ from geo.domain.schema import Column, Table
 from geo.domain.vocab import Term
 from geo.io.templates import template_bytes
 from geo.store.tables import metadata
+from geo.upload import open_city
 from geo.upload.check import check_file
 from tests.cities import map_sent as drawn
 from tests.conftest import _collection, write_tiny_city
@@ -87,8 +88,7 @@ in_memory = pytest.mark.filterwarnings("ignore:Selection of the SingletonThreadP
 
 def memory_store(data_dir: Path):
     """A new in-memory SQLite store filled from ``data_dir`` (its own name: no other test shares it)."""
-    return store.open_store(f"sqlite:///file:kinds{next(_memory_stores)}?mode=memory&cache=shared&uri=true",
-                            data_dir)
+    return open_city(f"sqlite:///file:kinds{next(_memory_stores)}?mode=memory&cache=shared&uri=true", data_dir)
 
 
 def open_kind_page(at: AppTest, url_path: str) -> AppTest:

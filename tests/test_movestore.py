@@ -6,6 +6,7 @@ from geo import store
 from geo.accounts import auth
 from geo.cli.main import main
 from geo.store.engine import connect
+from geo.upload import open_city
 from tests.test_store_migrations import old_store, store_rows
 
 
@@ -24,7 +25,7 @@ def test_move_store_copies_every_table_and_the_store_goes_on(tmp_path, store_url
 
 
 def test_move_store_refuses_a_database_that_holds_a_store(tmp_path, store_url, tiny_dir, capsys):
-    store.open_store(store_url, tiny_dir)
+    open_city(store_url, tiny_dir)
     source, _ = old_store(tmp_path)
     assert main(["move-store", "--from", f"sqlite:///{source}", "--to", store_url]) == 1
     assert "empty" in capsys.readouterr().err

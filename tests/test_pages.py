@@ -91,10 +91,16 @@ def test_url_opens_the_same_view_in_english(app):
     assert main_table(at).iloc[:, 0].tolist() == ["0503"]
 
 
-def test_data_notes_show_unmatched_ids(app):
-    at = app("pages/compounds.py")
+def test_data_notes_show_the_reports_of_a_retired_place(app, tiny_dir):
+    from geo import store
+    from geo.upload import open_city
+
+    engine = open_city(f"sqlite:///{tiny_dir.parent / 'store.sqlite'}", tiny_dir)
+    store.apply_rows(engine, "compounds", store.current(engine, "compounds").query("id != '0503'"), "clerk",
+                     replace=True)
+    at = app("pages/compounds.py", date="2020-02-24")
     notes = " ".join(md.value for md in at.markdown)
-    assert "XA\\-C9999" in notes or "XA-C9999" in notes
+    assert "1 个编号在地图上找不到：0503" in notes
 
 
 def test_hostile_name_is_plain_text_in_the_details_panel(app):

@@ -18,7 +18,7 @@ from geo import store
 from geo.accounts import auth
 from geo.analysis import compute_kpis, report_days
 from geo.store import load_store
-from geo.upload import check_file, commit
+from geo.upload import check_file, commit, open_city
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CLERK = auth.User("clerk", "staff")
@@ -141,7 +141,7 @@ def test_eight_reports_of_the_demo_city_do_not_switch_its_overview(tmp_path, mon
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(data))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = store.open_store(url, data)
+    engine = open_city(url, data)
     before = _kpis(_open("pages/overview.py"))
     ids = sorted(store.place_ids(engine, "compounds"))[:8]
     _import(engine, "compound_status",

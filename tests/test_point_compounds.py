@@ -30,7 +30,7 @@ from geo.maps import initial_bounds, layer_state, pack_places
 from geo.maps.layers import compound_layer, layer_of, zone_outlines
 from geo.maps.pack import decode_ints
 from geo.store.dataset import load_store
-from geo.upload import check_file
+from geo.upload import check_file, open_city
 from tests.cities import OUTSIDE, POINTS, write_point_city, write_unreported_city, write_zoneless_city
 from tests.conftest import write_tiny_city
 
@@ -38,7 +38,7 @@ DATE = "2020-02-25"
 
 
 def _store(write, folder, url):
-    return store.open_store(url, write(folder))
+    return open_city(url, write(folder))
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from geo.store import open_store
 from geo.store.dataset import load_store
+from geo.upload import open_city
 from tests.pgserver import fresh_schema
 
 
@@ -16,7 +16,7 @@ def test_places_without_a_zone_get_the_zone_that_holds_them(tiny_store):
 
 
 def test_postgis_can_use_the_spatial_index(tiny_dir, postgres_url):
-    engine = open_store(fresh_schema(postgres_url, "spatial_index"), tiny_dir)
+    engine = open_city(fresh_schema(postgres_url, "spatial_index"), tiny_dir)
     with engine.connect() as conn:
         conn.execute(text("SET enable_seqscan = off"))  # a tiny table: make the planner show what it can use
         plan = "\n".join(conn.execute(text(

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from geo import store
 from geo.analysis.kpi import compute_kpis
 from geo.analysis.views import (
     Thresholds,
@@ -13,6 +14,7 @@ from geo.analysis.views import (
     unmatched_ids,
 )
 from geo.analysis.zones import classify, zone_metrics
+from geo.store import load_store
 
 
 def test_every_place_keeps_its_row_and_silence_is_missing(tiny):
@@ -28,8 +30,12 @@ def test_compound_without_zone_gets_one_by_location(tiny):
     assert tiny.compounds.set_index("id").loc["0503", "zone"] == "Z2"
 
 
-def test_unknown_ids_are_counted_not_dropped_silently(tiny):
-    assert unmatched_ids(tiny) == {"compound_status": ["XA-C9999"], "site_status": [], "supplies": []}
+def test_reports_of_a_retired_place_are_counted_not_dropped_silently(tiny_store):
+    """A layer replaced without a place keeps that place's reports: their ids are listed, not dropped."""
+    assert unmatched_ids(load_store(tiny_store)) == {"compound_status": [], "site_status": [], "supplies": []}
+    kept = store.current(tiny_store, "compounds").query("id != '0503'")
+    store.apply_rows(tiny_store, "compounds", kept, "clerk", replace=True)
+    assert unmatched_ids(load_store(tiny_store)) == {"compound_status": ["0503"], "site_status": [], "supplies": []}
 
 
 def test_supply_level_is_the_worst_item_and_thresholds_are_settings(tiny):

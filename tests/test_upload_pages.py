@@ -9,6 +9,7 @@ from geo import store
 from geo.accounts import auth
 from geo.domain.labels import t
 from geo.store.engine import connect
+from geo.upload import seed_from_folder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DAY = ("小区编号,小区名称,日期,封闭状态,今日发热人数\n"
@@ -26,7 +27,7 @@ def env(tiny_dir, store_url, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     engine = connect(url)
-    store.seed_from_folder(engine, tiny_dir)
+    seed_from_folder(engine, tiny_dir)
     for name, role in (("clerk", "staff"), ("boss", "admin"), ("reader", "viewer")):
         auth.add_user(auth.SYSTEM, engine, name, role, "password123")
     return engine

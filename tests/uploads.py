@@ -10,8 +10,8 @@ import pandas as pd
 def next_day_report(url: str) -> tuple[pd.DataFrame, str, str]:
     """(rows, newest date, new date): the store's newest compound reports dated the day after.
 
-    Rows for ids that match no compound are left out: the demo's reports keep a mistyped id on purpose,
-    and a real upload would be refused for it.
+    Rows for ids that match no compound are left out: a store seeded before the data folder was checked
+    may hold some, and a real upload would be refused for them.
     """
     from geo.store import current
     from geo.store.engine import connect

@@ -7,9 +7,19 @@ import streamlit as st
 
 from geo.analysis import Days, Thresholds, outside_zones, report_dates, report_days, unmatched_ids, view_of
 from geo.maps import initial_bounds
-from geo.store import Dataset, connect, load_store
+from geo.store import Dataset, connect, has_places, load_store
 from ui.data import store_key
 from ui.settings import settings, thresholds
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _has_places(url: str, version: int) -> bool:
+    return has_places(connect(url))
+
+
+def city_has_places() -> bool:
+    """Whether the city has any place yet (a new one opens on its welcome page until it has), once per version."""
+    return _has_places(*store_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -7,7 +7,10 @@ import sqlite3
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
-from geo.store import newest_version, open_store
+from geo import store
+from geo.domain import t
+from geo.store import newest_version
+from geo.upload import open_city
 from ui.settings import settings
 
 STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError)  # locked, read-only, damaged or gone
@@ -15,9 +18,23 @@ _last_good: dict[str, int] = {}  # store URL -> the newest version last read (it
 
 
 def engine():
-    """The store's engine; an empty store is filled from the data folder on first use."""
+    """The store's engine; a store never filled is filled from the data folder, through the upload's checks."""
     s = settings()
-    return open_store(s.database_url, s.data_dir)
+    return open_city(s.database_url, s.data_dir)
+
+
+def city_name() -> str | None:
+    """The name the city was started with, or None (also when the store cannot be read: the page says so)."""
+    try:
+        return store.city_name(engine())
+    except STORE_ERRORS:
+        return None
+
+
+def app_title(lg: str) -> str:
+    """The title of the app: the city's name first, when it has one."""
+    name = city_name()
+    return t("app_title_city", lg, city=name) if name else t("app_title", lg)
 
 
 def store_error_text(exc: Exception) -> str:

@@ -32,7 +32,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from geo.accounts import COOKIE_NAME, LOGINS, auth, browser_key
 from geo.domain import t
 from geo.store import connect
-from ui.data import STORE_ERRORS
+from ui.data import STORE_ERRORS, app_title
 from ui.escape import plain
 from ui.server import drop_session_files
 from ui.settings import lang, settings
@@ -201,7 +201,7 @@ def gate() -> None:
     if not settings().require_login or current_user() is not None:
         return
     lg = lang()
-    st.title(t("app_title", lg), anchor=False)
+    st.title(plain(app_title(lg)), anchor=False)  # the city's name is shown as typed
     st.info(t("auth_login_required", lg))
     login_form(st, "auth_login_main")
     st.stop()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.accounts import PermissionDenied, User
 from geo.analysis import header
-from geo.domain import TABLES, Problem, group_problems, t
+from geo.domain import TABLES, Problem, group_problems, listing, t
 from geo.io import list_with_ids, role_text, roles, to_csv_bytes
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outlines
@@ -64,6 +64,27 @@ def _field_label(name, lg: str) -> str:
     return header(name, "", lg) if name != "geometry" else t("col_geometry", lg)
 
 
+def replace_choice(kind: str, lg: str) -> bool:
+    """For a layer: whether the file is the whole layer (the stored places it lacks are retired)."""
+    if not TABLES[kind].geometry:
+        return False
+    return st.checkbox(t("upload_replace", lg), key=f"upload_replace_{kind}", help=t("upload_replace_help", lg))
+
+
+REMOVED_NAMED = 30  # places named in the warning of a replacement; the table of changes lists them all
+
+
+def show_removed(check: Check, lg: str) -> None:
+    """Before a replacement is confirmed: how many places it retires, and which."""
+    removed = check.removed
+    if removed.empty:
+        return
+    names = [f"{place}（{key}）" if isinstance(place, str) else str(key)
+             for key, place in removed.head(REMOVED_NAMED).itertuples(index=False)]
+    shown = listing(names).pick(lg) + (t("upload_removed_more", lg) if len(removed) > REMOVED_NAMED else "")
+    st.warning(plain(t("upload_removed", lg, count=len(removed), names=shown)))
+
+
 def preview_map(check: Check, lg: str) -> None:
     """The places the upload touches, highlighted over the others."""
     ds = dataset()
@@ -71,7 +92,7 @@ def preview_map(check: Check, lg: str) -> None:
     if TABLES[check.kind].geometry:
         existing = ds.layer(check.kind)[["id", "name", "geometry"]]
         uploaded = check.frame[["id", "name", "geometry"]]
-        kept = existing.loc[~existing["id"].isin(set(uploaded["id"]))]
+        kept = existing.loc[~existing["id"].isin(set(uploaded["id"]))] if not check.replace else existing.iloc[:0]
         places = gpd.GeoDataFrame(pd.concat([kept, uploaded], ignore_index=True), geometry="geometry",
                                   crs="EPSG:4326")
         layer, legend = highlight_layer(places, changed, lg)
@@ -170,6 +191,7 @@ def show_check(check: Check) -> None:
     st.subheader(t("upload_preview", lg), anchor=False)
     for line in check.summary:
         st.markdown(f"- {plain(line.pick(lg))}")
+    show_removed(check, lg)
     if len(check.fields):
         st.dataframe(changes_table(check.fields, lg), hide_index=True, width="stretch")
         preview_map(check, lg)

@@ -22,7 +22,7 @@ from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
 from ui.cache import dataset, days, home_bounds, view
-from ui.data import engine
+from ui.data import app_title, engine
 from ui.packs import place_sources
 from ui.settings import settings, thresholds
 
@@ -140,7 +140,7 @@ def _changed(view_name: str, layer: Layer) -> set[str]:
 
 
 def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
-    parts = [f'<div class="wall-top"><span class="wall-title">{escape(t("app_title", lg))}</span>']
+    parts = [f'<div class="wall-top"><span class="wall-title">{escape(app_title(lg))}</span>']
     if snapshot is not None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
         as_of = f'{escape(t("data_as_of", lg, date=snapshot.date))} · ' if snapshot.date else ""  # a banner says so

@@ -1,6 +1,6 @@
 """Command line: the same code paths as the pages.
 
-``python -m geo demo|template|check|import|history|rollback|restore|user …``; run with
+``python -m geo init|demo|template|check|import|history|rollback|restore|user …``; run with
 ``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
 2 for one that cannot be read at all; any command exits 3 when the store itself
 cannot be read or written (locked, read-only, damaged), and 4, doing nothing, when
@@ -14,25 +14,62 @@ import argparse
 import json
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from geo import store
 from geo.accounts import PermissionDenied, find_user
 from geo.cli import move, users
 from geo.demo import write_city
-from geo.domain import TABLES, Text, group_problems, listing, t
+from geo.domain import TABLES, Text, group_problems, layer_tables, listing, report_tables, t
 from geo.io import DATUMS, list_with_ids, roles, table_bytes, template_bytes
 from geo.settings import SettingRefused, load
-from geo.store import NothingToRollBack, history, open_store
-from geo.store.backup import backup_folder, backups, restore, store_file
-from geo.upload import check_file, commit, rollback_to
+from geo.store import NothingToRollBack, history
+from geo.store.backup import backup_before_reset, backup_folder, backups, restore, store_file
+from geo.upload import check_file, city_name_problem, commit, import_folder, open_city, rollback_to, start_city
 
 
 def _engine():
     settings = load()
-    return open_store(settings.database_url, settings.data_dir)
+    return open_city(settings.database_url, settings.data_dir)
+
+
+def _init(args: argparse.Namespace) -> int:
+    """A city with nothing in it (or the demo city): the data folder is then never read."""
+    name = args.city or (t("demo_city_name", "zh") if args.demo else None)
+    if not name:
+        print(t("cli_init_no_name").both("\n"), file=sys.stderr)
+        return 2
+    problem = city_name_problem(name)
+    if problem is not None:
+        print(problem.both("\n"), file=sys.stderr)
+        return 2
+    url = load().database_url
+    shown = make_url(url).render_as_string(hide_password=True)
+    engine = store.open_store(url)
+    counts = store.current_counts(engine)
+    places, reports = sum(counts[k] for k in layer_tables()), sum(counts[k] for k in report_tables())
+    if places or reports:
+        if not args.force:
+            print(t("cli_init_has_data", url=shown, places=places, reports=reports).both("\n"), file=sys.stderr)
+            return 1
+        try:
+            kept = backup_before_reset(engine)
+        except (OSError, DBAPIError, sqlite3.Error) as exc:
+            print(t("cli_init_backup_failed", detail=str(exc).splitlines()[0][:200]).both("\n"), file=sys.stderr)
+            return 1
+        print(t("cli_init_backup", path=kept).both())
+    start_city(engine, name)
+    if args.demo:
+        with tempfile.TemporaryDirectory() as folder:
+            write_city(Path(folder))
+            import_folder(engine, folder)
+        print(t("cli_init_demo").both())
+    print(t("cli_init_done", city=name.strip(), url=shown).both("\n"))
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -72,13 +109,16 @@ def _run_check(args: argparse.Namespace):
     except OSError as exc:
         print(f"{t('cli_cannot_open').both()}: {exc}", file=sys.stderr)
         return None
+    if args.replace and (not TABLES[args.kind].geometry or args.match_outlines):
+        print(t("cli_replace_layer_only").both(), file=sys.stderr)
+        return None
     columns = _columns(args.kind, args.column or [])
     if columns is None:
         return None
     max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
                       max_bytes=max_bytes, columns=columns or None, max_move_m=load().max_move_km * 1000,
-                      match_by_position=args.match_outlines)
+                      match_by_position=args.match_outlines, replace=args.replace)
 
 
 def _columns(kind: str, given: list[str]) -> dict[str, str] | None:
@@ -118,6 +158,7 @@ def _report(check, as_json: bool, datum_given: bool = True) -> None:
             "groups": [{"count": g.count, "rows": [p.row for p in g.problems if p.row is not None],
                         "zh": g.title.zh, "en": g.title.en} for g in groups],
             "changed_ids": check.changed_ids,
+            "removed": [{"id": key, "name": name} for key, name in check.removed.itertuples(index=False)],
         }, ensure_ascii=False, indent=2))
         return
     print(f"{check.file_name}: {len(check.frame)} {t('cli_rows').both()}")
@@ -188,7 +229,8 @@ def _import(args: argparse.Namespace) -> int:
     except PermissionDenied as exc:
         print(exc.text.both(), file=sys.stderr)
         return 1
-    print(f"{t('cli_imported', version=applied.version).both()}: +{applied.added} ~{applied.changed}")
+    removed = f" -{applied.removed}" if check.replace else ""
+    print(f"{t('cli_imported', version=applied.version).both()}: +{applied.added} ~{applied.changed}{removed}")
     return 0
 
 
@@ -246,6 +288,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
+    init = sub.add_parser("init", help="start a city with no places (the data folder is not read); "
+                                       "refuses a store that has data unless --force")
+    init.add_argument("--city", help="the city's name, shown in the title of every page, e.g. 楚雄市")
+    init.add_argument("--force", action="store_true",
+                      help="retire the data already stored (one version per table, which a rollback undoes), "
+                           "after a backup of the whole store")
+    init.add_argument("--demo", action="store_true", help="then import the demo city (Xian'an district)")
+    init.set_defaults(func=_init)
+
     demo = sub.add_parser("demo", help="write the seeded demo city (Xian'an district)")
     demo.add_argument("--out", default="data", help="folder to write (default: data)")
     demo.add_argument("--compounds", type=int, default=200)
@@ -285,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
                              help="a GeoJSON of polygons: each becomes the outline of the one stored point it "
                                   "contains (ids and names unchanged, no place added)")
         command.add_argument("--json", action="store_true", help="machine-readable output")
+        command.add_argument("--replace", action="store_true",
+                             help="a layer only: the file is the whole layer, places not in it are retired")
         if name == "import":
             command.add_argument("--user", required=True, help="the account the import is recorded under")
             command.add_argument("--accept-warnings", action="store_true",

@@ -21,9 +21,10 @@ What is real and what is invented:
   restocked, and a few places miss their daily report.
 
 Deliberate faults exercise the dashboard's error paths: two compounds have no
-zone (the app assigns one by spatial join), one compound report on the last
-day carries a mistyped compound id, and a few resumed sites keep no health
-ledger on the last day.
+zone (the app assigns one by spatial join), and a few resumed sites keep no health
+ledger on the last day. Every file passes the upload's checks: the data folder is
+read through them (:mod:`geo.upload.city`), and a file with a problem would not be
+imported at all.
 
 The work is split by job: :mod:`geo.demo.sources` (the real inputs),
 :mod:`geo.demo.places` (geometry), :mod:`geo.demo.names` (invented names and
@@ -107,7 +108,7 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
         "compound_status": write_table_days(
             out / TABLES["compound_status"].file,
             compound_frames(compound_layer, reports.compounds, reports.dates,
-                            reports.missing[:compounds], reports.typo)),
+                            reports.missing[:compounds])),
         "site_status": write_table_days(
             out / TABLES["site_status"].file,
             site_frames(site_layer, reports.sites, reports.dates, reports.missing[compounds:])),

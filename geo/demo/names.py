@@ -3,8 +3,7 @@
 Word lists of the Xianning area (surnames, given names, road names, brands, kinds of
 works) are combined at random by a seeded generator, so every name in the demo is an
 invention even where a list borrows a real brand or public body. The ids of the
-layers (:func:`format_id`) and the mistyped id of the deliberate fault
-(:func:`misspell_id`) are made here too.
+layers (:func:`format_id`) are made here too.
 """
 
 from __future__ import annotations
@@ -155,18 +154,6 @@ def make_unique(names: list[str], suffix: str = "（{}标段）") -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         unique.append(name if seen[name] == 1 else name + suffix.format(seen[name]))
     return unique
-
-
-def misspell_id(identifier: str) -> str:
-    """A typing error that matches no id: the last digit 0 typed as the letter O.
-
-    >>> misspell_id("XA-C0200"), misspell_id("XA-C1234")
-    ('XA-C020O', 'XA-C1234O')
-    """
-    position = identifier.rfind("0")
-    if position < 0:
-        return identifier + "O"
-    return identifier[:position] + "O" + identifier[position + 1:]
 
 
 def name_people(rng: np.random.Generator, n: int) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from geo.demo.names import SITE_KINDS, SITE_WORKERS, misspell_id
+from geo.demo.names import SITE_KINDS, SITE_WORKERS
 from geo.demo.places import Layer
 from geo.domain import TABLES, codes
 
@@ -286,7 +286,6 @@ class Reports:
     sites: dict[str, np.ndarray]
     stocks: Iterator[tuple[np.ndarray, np.ndarray]]  # (on_hand, daily_use) per day
     place_ids: np.ndarray
-    typo: tuple[int, str]  # compound whose last report carries a mistyped id
 
 
 def simulate_reports(streams: list[np.random.Generator], compounds: Layer, sites: Layer,
@@ -301,8 +300,6 @@ def simulate_reports(streams: list[np.random.Generator], compounds: Layer, sites
     t = timeline(simulated)
     n = len(compounds.geometry)
     missing = draw_missing(streams[3], n + len(sites.geometry), len(simulated))
-    missing[n - 1, -1] = True  # its report arrives under a mistyped id
-    typo = (n - 1, misspell_id(compounds.properties["id"].iloc[n - 1]))
     compound_reports = simulate_compound_reports(streams[4], compounds, t)
     site_reports = simulate_site_reports(streams[5], sites, t, ~missing[n:])
     households = compounds.properties["households"].to_numpy()
@@ -316,7 +313,6 @@ def simulate_reports(streams: list[np.random.Generator], compounds: Layer, sites
         stocks=itertools.islice(stocks, window.start, None),
         place_ids=np.concatenate([compounds.properties["id"].to_numpy(),
                                   sites.properties["id"].to_numpy()]),
-        typo=typo,
     )
 
 
@@ -335,8 +331,8 @@ def format_quantities(values: np.ndarray) -> np.ndarray:
 
 
 def compound_frames(compounds: Layer, reports: dict, dates: list[dt.date],
-                    missing: np.ndarray, typo: tuple[int, str]):
-    """One DataFrame of compound reports per day; the typo row is added on the last day."""
+                    missing: np.ndarray):
+    """One DataFrame of compound reports per day."""
     ids = compounds.properties["id"].to_numpy()
     names = compounds.properties["name"].to_numpy()
     columns = TABLES["compound_status"].names
@@ -347,11 +343,6 @@ def compound_frames(compounds: Layer, reports: dict, dates: list[dt.date],
         for name in measures:
             frame[name] = reports[name][keep, day]
         frame["closure"] = np.asarray(CLOSURE, dtype=object)[frame["closure"].to_numpy()]
-        if day == len(dates) - 1:
-            row = {"compound_id": typo[1], "compound_name": names[typo[0]], "date": date.isoformat()}
-            row.update({name: reports[name][typo[0], day] for name in measures})
-            row["closure"] = CLOSURE[row["closure"]]
-            frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
         yield frame[columns]
 
 

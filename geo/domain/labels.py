@@ -27,6 +27,7 @@ from geo.domain.text import Text, join
 LABELS: dict[str, tuple[str, str]] = {
     # app and pages
     "app_title": ("住建局疫情防控指挥图", "Housing Bureau Epidemic Command Map"),
+    "app_title_city": ("{city} · 住建局疫情防控指挥图", "{city} · Housing Bureau Epidemic Command Map"),
     "page_overview": ("总览", "Overview"),
     "page_compounds": ("物业小区", "Compounds"),
     "page_zones": ("网格片区", "Grid zones"),
@@ -170,6 +171,50 @@ LABELS: dict[str, tuple[str, str]] = {
     "change_added": ("新增", "Added"),
     "change_changed": ("修改", "Changed"),
     "change_removed": ("移除", "Removed"),
+    "upload_replace": ("整层替换：文件中没有的场所将停用", "Replace the whole layer: places not in the file are retired"),
+    "upload_replace_help": ("不勾选时只新增和修改。勾选后，文件就是完整的图层：预览会列出将停用的场所，"
+                            "它们的日报历史保留，导入后可在“历史版本”中回退。",
+                            "Unticked, the file only adds and changes places. Ticked, the file is the whole layer: "
+                            "the preview lists the places it retires, their daily reports are kept, and History can "
+                            "undo the import."),
+    "upload_removed": ("将停用 {count} 个场所：{names}", "{count} places will be retired: {names}"),
+    "upload_removed_more": ("等", "and more"),
+    # the first visit to a city with no places yet (pages/welcome.py)
+    "page_welcome": ("开始使用", "Get started"),
+    "welcome_title": ("欢迎使用住建局疫情防控指挥图", "Welcome to the housing bureau's command map"),
+    "welcome_title_city": ("欢迎使用{city}疫情防控指挥图", "Welcome to the command map of {city}"),
+    "welcome_intro": ("这里还没有任何场所。按下面三步，用本单位自己的名单建起地图，不需要 GIS 软件：",
+                      "There are no places here yet. Three steps build the map from your own lists, no GIS "
+                      "software needed:"),
+    "welcome_step_places": ("第一步：上传场所", "Step 1: upload the places"),
+    "welcome_places_text": ("网格片区、物业小区、在建工地各一个文件（GeoJSON，WGS-84、GCJ-02 或 BD-09 均可）。"
+                            "先下载模板看需要哪些列；上传后先检查预览，确认后才会导入。",
+                            "One file each for grid zones, compounds and construction sites (GeoJSON, in WGS-84, "
+                            "GCJ-02 or BD-09). Download the template to see the columns; each upload shows a "
+                            "preview and is stored only when you confirm."),
+    "welcome_upload_kind": ("上传{table}", "Upload {table}"),
+    "welcome_step_map": ("第二步：查看地图", "Step 2: check the map"),
+    "welcome_map_text": ("场所一上传就出现在地图上，还没有日报时显示为“未报告”。核对位置和名称；"
+                         "传错了可以在“历史版本”中回退，或勾选“整层替换”重新上传。",
+                         "Places appear on the map as soon as they are uploaded, as “not reported” until a daily "
+                         "report arrives. Check where they are and what they are called; a wrong upload is undone "
+                         "in History, or uploaded again with “Replace the whole layer”."),
+    "welcome_map_link": ("打开物业小区地图", "Open the compounds map"),
+    "welcome_step_report": ("第三步：上传今日日报", "Step 3: upload today's report"),
+    "welcome_report_text": ("下载日报模板，每个场所一行（编号或名称均可），填好后上传。",
+                            "Download the daily report's template, one row per place (its id or its name), fill "
+                            "it in and upload it."),
+    "welcome_report_link": ("上传小区日报", "Upload the compound daily report"),
+    "welcome_login": ("上传需要工作人员或管理员账户：请在左侧登录。",
+                      "Uploading needs a staff or admin account: log in on the left."),
+    "welcome_demo": ("想先看看演示城市？在服务器上运行 `python -m geo init --demo`"
+                     "（已有数据时加 `--force`，会先备份）。",
+                     "Want to see the demo city first? Run `python -m geo init --demo` on the server "
+                     "(with `--force` when there is data already: it is backed up first)."),
+    "refused_files": ("数据目录中有 {count} 个文件没有通过检查，未导入。改好后在“数据上传”中上传：",
+                      "{count} files of the data folder did not pass the checks and were not imported. Fix them "
+                      "and upload them here:"),
+    "refused_file": ("{file}（{table}）：共 {count} 个问题", "{file} ({table}): {count} problems"),
     "col_key": ("编号/日期", "Key"),
     "col_field_changed": ("字段", "Field"),
     "col_geometry": ("图形", "Shape"),
@@ -194,6 +239,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "action_seed": ("初始数据", "Initial data"),
     "action_import": ("上传", "Upload"),
     "action_rollback": ("回退", "Rollback"),
+    "action_init": ("新建城市", "New city"),
     "col_places": ("报告场所数", "Places reporting"),
     "col_low": ("偏紧场所", "Places low"),
     "col_critical": ("告急场所", "Places critical"),

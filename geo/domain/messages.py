@@ -347,6 +347,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_role_lon": ("经度", "longitude"),
     "points_role_lat": ("纬度", "latitude"),
     "points_role_lonlat": ("经纬度（一格）", "position (one cell)"),
+    "check_removed_places": ("{count} 个{table}不在文件中，将停用（其日报历史保留，回退此版本即可恢复）",
+                             "{count} {table} are not in the file and will be retired (their daily reports are kept; "
+                             "rolling this version back brings them back)"),
+    "problem_at": ("{where}：{message}", "{where}: {message}"),
+    # a city's store: its data folder read through the upload's checks, or started empty (geo.upload.city)
+    "seed_imported": ("数据目录中的 {file} 已通过检查并导入（版本 {version}）。",
+                      "{file} of the data folder passed the checks and was imported (version {version})."),
+    "seed_refused": ("数据目录中的 {file} 有 {count} 个问题，没有导入。{first}",
+                     "{file} of the data folder has {count} problems and was not imported. {first}"),
+    "city_name_blank": ("城市名称不能为空。", "The city's name cannot be blank."),
+    "city_name_too_long": ("城市名称最多 {limit} 个字，且不能含控制字符。",
+                           "The city's name has at most {limit} characters and no control characters."),
+    "version_new_city": ("新建城市“{city}”：原有数据停用", "New city “{city}”: the stored data retired"),
     # the store's versions (geo.store.versions); their summaries are stored as [zh, en] pairs
     "version_nothing_to_roll_back": ("数据已与版本 {version} 之后相同，无需回退。",
                                      "The table is already as it was after version {version}; nothing to roll back."),
@@ -435,6 +448,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "export image tiles and start again."),
     "server_upload_no_length": ("上传请求缺少文件大小（Content-Length），已拒绝。",
                                 "An upload must say its size (Content-Length); refused."),
+    "cli_init_has_data": ("这里已有数据（{url}）：{places} 个场所、{reports} 行日报。未做任何更改。"
+                          "如确要停用这些数据、新建城市，请加 --force：会先备份整个存储，之后也可在“历史版本”中回退。",
+                          "This store already holds data ({url}): {places} places and {reports} report rows. Nothing "
+                          "was changed. To retire them and start a new city, add --force: the whole store is backed "
+                          "up first, and History can still undo it."),
+    "cli_init_backup": ("已备份整个存储：{path}", "the whole store was backed up to {path}"),
+    "cli_init_backup_failed": ("无法备份，未做任何更改：{detail}", "the backup failed, nothing was changed: {detail}"),
+    "cli_init_no_name": ("请用 --city 给城市起个名字，例如：python -m geo init --city 楚雄市",
+                         "name the city with --city, e.g. python -m geo init --city 楚雄市"),
+    "cli_init_done": ("已新建城市“{city}”（{url}），其中还没有任何场所。打开应用，按欢迎页的步骤上传场所和日报。",
+                      "Started the city “{city}” ({url}) with no places yet. Open the app and follow its welcome "
+                      "page: upload the places, then the daily reports."),
+    "cli_init_demo": ("已导入演示城市。", "The demo city was imported."),
+    "cli_replace_layer_only": ("只有图层（网格片区、物业小区、在建工地）可以整层替换（--replace），日报不行；"
+                               "按位置补轮廓（--match-outlines）也不行：它只改图形，不停用场所。",
+                               "only a layer (zones, compounds, sites) can be replaced whole (--replace), not a "
+                               "daily report, nor with --match-outlines (which changes shapes only)"),
+    "demo_city_name": ("咸安区（演示）", "Xian'an district (demo)"),
 }
 
 #: Placeholders that one language leaves out on purpose, by key: every other key names the same

@@ -3,14 +3,33 @@
 Tables are in :mod:`geo.store.tables`, the engine and its write lock in
 :mod:`geo.store.engine`, versions, history and rollback in
 :mod:`geo.store.versions`, current rows in :mod:`geo.store.rows`, the content
-comparison in :mod:`geo.store.diff`, seeding in :mod:`geo.store.seed`.
+comparison in :mod:`geo.store.diff`, the store's own facts (the city's name, the reading of the data
+folder) and opening it in :mod:`geo.store.meta`.
 """
 
 from geo.store.dataset import Dataset, load_store
 from geo.store.diff import diff_rows, keep_absent_columns
 from geo.store.engine import connect, lock_for_writing
-from geo.store.rows import current, latest_before, newest_report_date, place_ids, place_names, reported_on
-from geo.store.seed import SYSTEM_USER, open_store, seed_from_folder
+from geo.store.meta import (
+                            RefusedFile,
+                            city_name,
+                            claim_seeding,
+                            open_store,
+                            record_refused,
+                            refused_files,
+                            seeding_claimed,
+                            set_city_name,
+)
+from geo.store.rows import (
+                            current,
+                            current_counts,
+                            has_places,
+                            latest_before,
+                            newest_report_date,
+                            place_ids,
+                            place_names,
+                            reported_on,
+)
 from geo.store.tables import KINDS, ROWS
 from geo.store.versions import (
                                 Applied,
@@ -29,8 +48,9 @@ from geo.store.versions import (
                                 version_changes,
 )
 
-__all__ = ["KINDS", "ROWS", "SYSTEM_USER", "Applied", "Dataset", "NewerVersion", "NothingToRollBack", "apply_rows", "connect",
-           "current", "diff_rows", "history", "keep_absent_columns", "latest_before", "load_store",
-           "lock_for_writing", "newest_report_date", "newest_version", "newest_version_time", "open_store",
-           "original_file", "place_ids", "place_names", "preview", "reported_on", "rollback", "seed_from_folder",
-           "summary_json", "summary_lines", "undoable_import", "version_changes"]
+__all__ = ["KINDS", "ROWS", "Applied", "Dataset", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows",
+           "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
+           "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
+           "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
+           "preview", "record_refused", "refused_files", "reported_on", "rollback", "seeding_claimed",
+           "set_city_name", "summary_json", "summary_lines", "undoable_import", "version_changes"]

@@ -22,10 +22,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 
 from geo.domain import t
-from geo.settings import load
+from geo.settings import PROJECT_DIR, load
+from geo.store.migrate import migrate
+from geo.store.move import move_store
 
 log = logging.getLogger(__name__)
 PATTERN = "cmdmap-*.sqlite"
@@ -93,6 +96,34 @@ def before_change(engine: Engine) -> Path | None:
     except (OSError, sqlite3.Error) as exc:
         log.warning("backup before the change failed: %s", exc)
         return None
+
+
+def backup_before_reset(engine: Engine, folder: Path | None = None, now: datetime.datetime | None = None) -> Path:
+    """A copy of the whole store before it is emptied for a new city (``python -m geo init --force``).
+
+    Made whatever ``backup_keep`` says, and kept out of the rotation of the automatic backups
+    (``before-init-….sqlite``). An SQLite store is copied as before an import; any other store
+    (PostgreSQL) is copied table by table into an SQLite file in the default store's backup folder,
+    which ``python -m geo move-store --from sqlite:///FILE --to URL`` puts back into an empty database.
+    ``folder`` puts the copy elsewhere. Raises (OSError, a database error) when no copy could be made:
+    then nothing may be emptied.
+    """
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    name = f"before-init-{now:%Y%m%d-%H%M%S-%f}.sqlite"
+    source = store_file(engine)
+    if source is not None and source.exists():
+        target = (folder or backup_folder(engine)) / name
+        copy_store(source, target)
+        return target
+    target = (folder or PROJECT_DIR / "store" / "backups") / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = create_engine(f"sqlite:///{target}")  # not geo.store.connect: no engine kept for a one-off file
+    try:
+        migrate(copy)
+        move_store(engine, copy)
+    finally:
+        copy.dispose()
+    return target
 
 
 def restore(backup: Path, store: Path) -> Path | None:

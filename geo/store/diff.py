@@ -101,6 +101,30 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
     return result.reset_index(names="_key"), field_frame
 
 
+def absent_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """The ``existing`` rows whose key ``incoming`` does not have: what replacing a whole layer retires.
+
+    >>> stored = pd.DataFrame({"id": ["Z1", "Z2"], "name": ["一", "二"], "row_id": [1, 2]})
+    >>> absent_rows("zones", stored, pd.DataFrame({"id": ["Z2"], "name": ["二"]}))["row_id"].tolist()
+    [1]
+    """
+    return existing.loc[~key_text(kind, existing).isin(set(key_text(kind, incoming))).to_numpy()]
+
+
+def removal_fields(kind: str, removed: pd.DataFrame) -> pd.DataFrame:
+    """One history line per retired row: its key as shown and its place's name, as :func:`diff_rows` writes them.
+
+    >>> stored = pd.DataFrame({"id": ["Z1"], "name": ["温泉街道第一片区"]})
+    >>> removal_fields("zones", stored)[["change", "key", "place"]].to_numpy().tolist()
+    [['removed', 'Z1', '温泉街道第一片区']]
+    """
+    keys = key_text(kind, removed).str.replace("\x1f", " / ", regex=False)
+    places = place_texts(removed, removed.index, place_column(kind))
+    return pd.DataFrame({"change": "removed", "key": keys.to_numpy(dtype=object), "field": None, "before": None,
+                         "after": None, "place": places},
+                        columns=["change", "key", "field", "before", "after", "place"])
+
+
 def place_texts(new: pd.DataFrame, keys: pd.Index, place: str | None) -> list:
     """The place name of each key's row as text (None for a table without names)."""
     return [None] * len(keys) if place is None else [_text(v) for v in new.loc[keys, place].to_numpy(dtype=object)]

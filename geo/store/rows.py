@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from geo.domain import TABLES, report_tables
+from geo.domain import TABLES, layer_tables, report_tables
 from geo.store.tables import ROWS
 
 
@@ -74,6 +74,23 @@ def place_ids(engine: Engine, kind: str) -> set[str]:
     with engine.connect() as conn:
         ids = conn.execute(select(rows.c.id).where(rows.c.removed_in.is_(None))).scalars().all()
     return {str(i) for i in ids if i is not None}
+
+
+def current_counts(engine: Engine) -> dict[str, int]:
+    """How many current rows each table has (places of each layer, rows of each daily report)."""
+    counts = {}
+    with engine.connect() as conn:
+        for kind in (*layer_tables(), *report_tables()):
+            rows = ROWS[kind]
+            counts[kind] = conn.execute(select(func.count()).where(rows.c.removed_in.is_(None))).scalar_one()
+    return counts
+
+
+def has_places(engine: Engine) -> bool:
+    """Whether any layer has a current place (a new city has none until its first upload)."""
+    with engine.connect() as conn:
+        return any(conn.execute(select(ROWS[kind].c.row_id).where(ROWS[kind].c.removed_in.is_(None)).limit(1)).first()
+                   for kind in layer_tables())
 
 
 def newest_report_date(engine: Engine) -> str | None:

@@ -104,7 +104,7 @@ class RowTables(dict):
     The first are on the shared metadata. A table a kind registered at run time brings
     (see :func:`geo.domain.kinds.register`) gets its row table when first asked for, on
     a metadata of its own, so that the schema the migrations make stays the shared
-    metadata's; :func:`geo.store.seed.open_store` creates it in the database.
+    metadata's; :func:`geo.store.meta.open_store` creates it in the database.
     """
 
     def __init__(self) -> None:

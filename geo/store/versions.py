@@ -6,8 +6,8 @@ retired them (``removed_in``). The current state is every row not retired; the
 state at version N is every row added by N and not retired by N. A rollback is
 a new version that retires what came later and adds back what was there.
 
-Rows are read by :mod:`geo.store.rows`, compared by :mod:`geo.store.diff`; an
-empty store is filled by :mod:`geo.store.seed`.
+Rows are read by :mod:`geo.store.rows`, compared by :mod:`geo.store.diff`; a new
+store is filled from the data folder through the upload's checks (:mod:`geo.upload.city`).
 
 Examples
 --------
@@ -30,7 +30,16 @@ from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from geo.domain import TABLES, Text, member_of, t
-from geo.store.diff import diff_rows, keep_absent_columns, key_text, place_column, place_texts, signatures
+from geo.store.diff import (
+    absent_rows,
+    diff_rows,
+    keep_absent_columns,
+    key_text,
+    place_column,
+    place_texts,
+    removal_fields,
+    signatures,
+)
 from geo.store.engine import lock_for_writing
 from geo.store.rows import alive_at, from_records, payload_columns, records
 from geo.store.tables import ROWS, changes, files, versions
@@ -145,48 +154,61 @@ def _may_share_key(kind: str, incoming: pd.DataFrame):
     return or_(condition, column.is_(None)) if "" in texts else condition
 
 
-def _existing_rows(conn, kind: str, incoming: pd.DataFrame) -> pd.DataFrame:
+def _existing_rows(conn, kind: str, incoming: pd.DataFrame, every: bool = False) -> pd.DataFrame:
     """The current rows as the database holds them (with ``row_id``) that may share a key with ``incoming``.
 
     Only those can change :func:`diff_rows`' answer; a daily report then reads one day of a table
-    that holds months of them.
+    that holds months of them. ``every``: all current rows (a replacement retires those it lacks).
     """
     rows = ROWS[kind]
     condition = rows.c.removed_in.is_(None)
-    narrower = _may_share_key(kind, incoming)
+    narrower = None if every else _may_share_key(kind, incoming)
     query = select(rows.c.row_id, *[rows.c[c] for c in payload_columns(kind)]).where(
         condition if narrower is None else and_(condition, narrower)).order_by(rows.c.row_id)
     return pd.read_sql(query, conn)
 
 
-def _compare(conn, kind: str, incoming: pd.DataFrame, present: list[str] | None) -> tuple:
-    """``incoming`` with its absent columns filled from the store, and its diff against the store (delta, fields)."""
-    existing = _existing_rows(conn, kind, incoming)
+def _compare(conn, kind: str, incoming: pd.DataFrame, present: list[str] | None, replace: bool = False) -> tuple:
+    """``incoming`` with its absent columns filled from the store, its diff against the store (delta, fields)
+    and, when it ``replace``-s the table, the ids of the stored rows it lacks (their lines are in fields)."""
+    existing = _existing_rows(conn, kind, incoming, every=replace)
     if present is not None:
         incoming = keep_absent_columns(kind, incoming, from_records(kind, existing), present)
-    delta, fields = diff_rows(kind, existing, records(kind, incoming))
-    return incoming, delta, fields
+    stored = records(kind, incoming)
+    delta, fields = diff_rows(kind, existing, stored)
+    retired: list[int] = []
+    if replace:
+        absent = absent_rows(kind, existing, stored)
+        retired = [int(r) for r in absent["row_id"]]
+        if len(absent):
+            fields = pd.concat([fields, removal_fields(kind, absent)], ignore_index=True)
+    return incoming, delta, fields, retired
 
 
-def preview(engine: Engine, kind: str, incoming: pd.DataFrame,
-            present: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What :func:`apply_rows` would store, without storing: the rows (absent columns filled), the delta, the fields."""
+def preview(engine: Engine, kind: str, incoming: pd.DataFrame, present: list[str] | None = None,
+            replace: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What :func:`apply_rows` would store, without storing: the rows (absent columns filled), the delta, the fields.
+
+    With ``replace`` the fields also list, as ``removed``, each stored row whose key ``incoming`` lacks.
+    """
     with engine.connect() as conn:
-        return _compare(conn, kind, incoming, present)
+        return _compare(conn, kind, incoming, present, replace)[:3]
 
 
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
                file_name: str | None = None, content: bytes | None = None, summary: list[Text] | None = None,
-               rows_in_file: int | None = None, present: list[str] | None = None) -> Applied:
+               rows_in_file: int | None = None, present: list[str] | None = None, replace: bool = False) -> Applied:
     """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing.
 
-    ``present`` names the columns the file had; the others keep their stored values.
+    ``present`` names the columns the file had; the others keep their stored values. With ``replace``
+    the rows whose keys ``incoming`` lacks are retired too (a whole layer replaced): the rows of other
+    tables that name them (their daily reports) are left as they are, and a rollback brings them back.
     """
     rows = ROWS[kind]
     with engine.begin() as conn:
         lock_for_writing(conn)
         # read inside the transaction: a concurrent import is diffed against, never lost
-        incoming, delta, fields = _compare(conn, kind, incoming, present)
+        incoming, delta, fields, retired = _compare(conn, kind, incoming, present, replace)
         version = conn.execute(insert(versions).values(
             kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),
@@ -194,16 +216,17 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
             summary=summary_json(summary or []),
         )).inserted_primary_key[0]
         replaced = [int(r) for r in delta["_row_id"].dropna()] if len(delta) else []
-        for start in range(0, len(replaced), 500):
-            conn.execute(update(rows).where(rows.c.row_id.in_(replaced[start:start + 500])).values(removed_in=version))
+        gone = replaced + retired
+        for start in range(0, len(gone), 500):
+            conn.execute(update(rows).where(rows.c.row_id.in_(gone[start:start + 500])).values(removed_in=version))
         if len(delta):
             _insert_many(conn, rows, delta[payload_columns(kind)], added_in=version)
         if len(fields) and action != "seed":
             _insert_many(conn, changes, fields, version_id=version)
         added = int((delta["_change"] == "added").sum()) if len(delta) else 0
         conn.execute(update(versions).where(versions.c.id == version).values(
-            rows_added=added, rows_changed=len(replaced), rows_removed=0))
-    return Applied(version, added, len(replaced), 0)
+            rows_added=added, rows_changed=len(replaced), rows_removed=len(retired)))
+    return Applied(version, added, len(replaced), len(retired))
 
 
 class NewerVersion(RuntimeError):

@@ -1,5 +1,6 @@
 """An upload, floor 4: the dry run (:func:`check_file`), then :func:`commit`, or :func:`rollback_to` a version
-(:func:`undo_import`: one's own latest import)."""
+(:func:`undo_import`: one's own latest import); a city's store filled from its data folder through the same
+checks (:func:`open_city`) or started empty (:func:`start_city`)."""
 
 from geo.upload.check import (
                                Check,
@@ -14,7 +15,17 @@ from geo.upload.check import (
                                undo_import,
                                unique_names,
 )
+from geo.upload.city import (
+                             Reading,
+                             city_name_problem,
+                             import_folder,
+                             open_city,
+                             problem_lines,
+                             seed_from_folder,
+                             start_city,
+)
 from geo.upload.outlines import Matched, match_outlines
 
-__all__ = ["Check", "Matched", "check_file", "commit", "far_moves", "keep_outlines", "match_outlines", "places_of",
-           "rollback_to", "suggest", "summarise", "undo_import", "unique_names"]
+__all__ = ["Check", "Matched", "Reading", "check_file", "city_name_problem", "commit", "far_moves", "import_folder",
+           "keep_outlines", "match_outlines", "open_city", "places_of", "problem_lines", "rollback_to",
+           "seed_from_folder", "start_city", "suggest", "summarise", "undo_import", "unique_names"]

@@ -63,6 +63,7 @@ class Check:
     rows: list[int] | None = None  # each place's row (a list) or feature number (GeoJSON) in the file
     ids_made: bool = False  # a list without ids: the places' ids were made from their names
     warnings: list[Problem] = field(default_factory=list)  # not wrong, but to be confirmed (a place moved far)
+    replace: bool = False  # the file is the whole layer: stored places it lacks are retired
 
     @property
     def by_feature(self) -> bool:
@@ -79,6 +80,13 @@ class Check:
         if self.delta.empty:
             return []
         return sorted(set(self.delta[TABLES[self.kind].key[0]].dropna().astype(str)))
+
+    @property
+    def removed(self) -> pd.DataFrame:
+        """The stored places a replacement retires: their key and name (none without ``replace``)."""
+        if self.fields.empty:
+            return pd.DataFrame(columns=["key", "place"])
+        return self.fields.loc[self.fields["change"] == "removed", ["key", "place"]].reset_index(drop=True)
 
 
 def _file_problem(name: str, text: Text) -> Problem:
@@ -252,6 +260,8 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     read = dict(frame.attrs)
     if problems and frame.empty:
         return frame, problems, notices, None
+    # pandas deep-copies attrs on every operation: a list per feature cost 10,000 places 20 s
+    frame.attrs = {"present": read.get("present", [])}
     reference = store.current(engine, kind)
     frame = _keep_stored_where_not_carried(frame, reference, read.get("carried"))
     zones = store.current(engine, "zones")
@@ -344,7 +354,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
                columns: dict[str, str] | None = None, max_move_m: float = 5000.0,
                match_by_position: bool = False, today: datetime.date | None = None,
-               max_gap_days: int = 30) -> Check:
+               max_gap_days: int = 30, replace: bool = False) -> Check:
     """Read and check an upload, and work out what it would change. Stores nothing.
 
     A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
@@ -352,8 +362,11 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     found by their headers. With ``match_by_position``, a GeoJSON's polygons are outlines for the stored
     points they contain (see :mod:`geo.upload.outlines`): no place is added, only shapes change.
     A daily report dated after ``today`` (the calendar day) or more than ``max_gap_days`` after the newest
-    stored report is a warning to confirm (see :func:`date_warnings`).
+    stored report is a warning to confirm (see :func:`date_warnings`). ``replace`` (a layer only, not with
+    ``match_by_position``): the file is the whole layer, and the stored places it lacks would be retired.
     """
+    if replace and (not TABLES[kind].geometry or match_by_position):
+        raise ValueError(f"only a layer's own file can replace it whole, not {kind!r} (or outlines by position)")
     if kind not in TABLES:
         raise ValueError(f"unknown table kind {kind!r}")
     if max_bytes is not None and len(content) > max_bytes:
@@ -367,12 +380,13 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                                                             match_by_position)
         read = dict(frame.attrs)
         present, numbers = read.get("present"), read.get("feature_numbers")
+        frame.attrs = {}  # read: not to be deep-copied by every step of the preview
     else:
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
                    columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
-                   ids_made=bool(read.get("ids_made")))
+                   ids_made=bool(read.get("ids_made")), replace=replace)
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
@@ -382,7 +396,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         result.warnings = far_moves(frame, store.current(engine, kind), max_move_m, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
-        result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present)
+        result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present, replace)
         result.problems += _blank_required(kind, result.frame, numbers, file_name)
         if result.ok:
             result.summary = summarise(engine, kind, result, thresholds) + unreported_lines(engine, kind, frame)
@@ -499,7 +513,7 @@ def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, f
     return problems
 
 
-def summarise_counts(kind: str, added: int, changed: int) -> list[Text]:
+def summarise_counts(kind: str, added: int, changed: int, removed: int = 0) -> list[Text]:
     table = Text(TABLES[kind].zh, TABLES[kind].en.lower())
     counted = "places" if TABLES[kind].geometry else "rows"
     lines = []
@@ -507,6 +521,8 @@ def summarise_counts(kind: str, added: int, changed: int) -> list[Text]:
         lines.append(t(f"check_added_{counted}", count=added, table=table))
     if changed:
         lines.append(t(f"check_changed_{counted}", count=changed, table=table))
+    if removed:
+        lines.append(t("check_removed_places", count=removed, table=table))
     if not lines:
         lines.append(t("check_identical"))
     return lines
@@ -517,7 +533,7 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
     delta = check.delta
     added = int((delta["_change"] == "added").sum()) if len(delta) else 0
     changed = int((delta["_change"] == "changed").sum()) if len(delta) else 0
-    lines = summarise_counts(kind, added, changed)
+    lines = summarise_counts(kind, added, changed, len(check.removed))
     if kind in ("compound_status", "site_status") and len(delta):
         key, state, vocabulary = (("compound_id", "closure", "closure") if kind == "compound_status"
                                   else ("site_id", "resumption", "resumption"))
@@ -548,20 +564,23 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
     return lines
 
 
-def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool = False) -> store.Applied:
+def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool = False,
+           action: str = "import") -> store.Applied:
     """Store a checked upload as a new version: the whole file, or nothing.
 
     An upload with warnings (:attr:`Check.warnings`) is stored only when the person ``confirmed`` them.
+    ``action`` "seed": a file of the data folder read into a new store (which has nothing to back up yet).
     """
     auth.require(user, "upload")
     if not check.ok:
         raise ValueError("a file with problems cannot be imported")
     if check.warnings and not confirmed:
         raise ValueError("the upload's warnings must be confirmed before it is imported")
-    backup.before_change(engine)
-    return store.apply_rows(engine, check.kind, check.frame, user.name, "import", check.file_name, check.content,
+    if action != "seed":
+        backup.before_change(engine)
+    return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
-                            present=check.present)
+                            present=check.present, replace=check.replace)
 
 
 def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.Applied:

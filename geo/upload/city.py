@@ -1,0 +1,141 @@
+"""A city's store: filled from its data folder through the upload's checks, or started empty with a name.
+
+The data folder (setting ``data_dir``) is read once, when a store that was never filled is first
+opened (:func:`open_city`). Each file goes through :func:`~geo.upload.check.check_file` and
+:func:`~geo.upload.check.commit` as an upload by :data:`geo.accounts.SYSTEM` would, layers first
+(zones, then the places in them), then the daily reports that name those places. A file with
+problems is not stored at all: the log says why, and the welcome and upload pages list it
+(:func:`geo.store.refused_files`) until the store is read again.
+
+``python -m geo init --city NAME`` starts a city with nothing in it (:func:`start_city`): the
+data folder is then never read, and the pages open on their welcome page.
+
+Examples
+--------
+>>> import tempfile
+>>> from geo.settings import PROJECT_DIR
+>>> engine = open_city(f"sqlite:///{tempfile.mkdtemp()}/store.sqlite", PROJECT_DIR / "data")
+>>> store.newest_version(engine), store.refused_files(engine)
+(6, [])
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from geo import store
+from geo.accounts import SYSTEM, User
+from geo.domain import TABLES, Text, group_problems, join, layer_tables, report_tables, t
+from geo.upload.check import Check, check_file, commit
+
+log = logging.getLogger(__name__)
+SHOWN_GROUPS = 5  # of a refused file, the first kinds of problem kept to be shown (the count says how many there are)
+MAX_CITY_NAME = 40  # characters: the name stands before the title of every page
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading a data folder did: the versions it stored, the files it refused."""
+
+    imported: list[tuple[str, int]]  # (file, version)
+    refused: list[store.RefusedFile]
+
+
+def problem_lines(check: Check) -> tuple[Text, ...]:
+    """A refused file's problems (and warnings), a line per kind: a kind found once says where it is and what is
+    wrong, a kind found many times says how many and where (its group's title); the first kinds only."""
+    features = check.by_feature
+    lines = []
+    for group in group_problems(check.problems + check.warnings, features)[:SHOWN_GROUPS]:
+        if group.count == 1:
+            (problem,) = group.problems
+            lines.append(t("problem_at", where=problem.where(features), message=problem.text))
+        else:
+            lines.append(group.title)
+    return tuple(lines)
+
+
+def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, action: str = "seed") -> Reading:
+    """Check and store each table's file of ``folder`` that is there, layers first; a file with problems is
+    skipped, and the list of skipped files is kept in the store (and logged)."""
+    folder = Path(folder)
+    imported, refused = [], []
+    for kind in (*layer_tables(), *report_tables()):
+        path = folder / TABLES[kind].file
+        if not path.is_file():
+            continue
+        check = check_file(engine, kind, path.read_bytes(), path.name)
+        if check.ok and not check.warnings:
+            applied = commit(engine, check, user, action=action)
+            imported.append((path.name, applied.version))
+            log.info(t("seed_imported", "zh", file=path.name, version=applied.version))
+            continue
+        # a warning (a stored place moved far) is for a person to confirm: nobody is there to
+        lines = problem_lines(check)
+        count = len(check.problems) + len(check.warnings)
+        refused.append(store.RefusedFile(path.name, kind, count, lines))
+        log.warning(t("seed_refused", "zh", file=path.name, count=count, first=join(lines, Text("；", "; ")).zh))
+    store.record_refused(engine, refused)
+    return Reading(imported, refused)
+
+
+def seed_from_folder(engine: Engine, data_dir: str | Path) -> Reading | None:
+    """Fill a new store from the data folder, once (None: it was read, or the city started empty, before)."""
+    if not store.claim_seeding(engine, str(data_dir)):
+        return None
+    return import_folder(engine, data_dir)
+
+
+def open_city(url: str, data_dir: str | Path) -> Engine:
+    """The store at ``url``; a store that was never filled is first filled from ``data_dir`` (see above)."""
+    engine = store.open_store(url)
+    if store.newest_version(engine) == 0 and not store.seeding_claimed(engine):
+        seed_from_folder(engine, data_dir)
+    return engine
+
+
+def _nothing(kind: str) -> pd.DataFrame:
+    """A table of ``kind`` without rows, typed as the store reads them."""
+    columns = {name: pd.Series(dtype="string") for name in TABLES[kind].names}
+    if TABLES[kind].geometry:
+        return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return pd.DataFrame(columns)
+
+
+def city_name_problem(name: str) -> Text | None:
+    """What is wrong with a city's name, or None.
+
+    >>> city_name_problem("楚雄市") is None, city_name_problem("  ") is not None
+    (True, True)
+    """
+    if not name.strip():
+        return t("city_name_blank")
+    if len(name.strip()) > MAX_CITY_NAME or any(not ch.isprintable() for ch in name):
+        return t("city_name_too_long", limit=MAX_CITY_NAME)
+    return None
+
+
+def start_city(engine: Engine, name: str, user: User = SYSTEM) -> list[store.Applied]:
+    """Start the city ``name`` in this store with nothing in it.
+
+    Every current row of every table is retired, one version per table that had rows (a rollback
+    brings a table back); the data folder will not be read; the list of its refused files is cleared.
+    Back the store up first (:func:`geo.store.backup.backup_before_reset`).
+    """
+    problem = city_name_problem(name)
+    if problem is not None:
+        raise ValueError(problem.en)
+    store.claim_seeding(engine, "")
+    counts = store.current_counts(engine)
+    applied = [store.apply_rows(engine, kind, _nothing(kind), user.name, "init",
+                                summary=[t("version_new_city", city=name.strip())], rows_in_file=0, replace=True)
+               for kind in (*layer_tables(), *report_tables()) if counts[kind]]
+    store.set_city_name(engine, name.strip())
+    store.record_refused(engine, [])
+    return applied
