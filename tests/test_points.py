@@ -277,3 +277,12 @@ def test_outlines_from_an_osm_file_are_matched_to_stored_points_by_position_and_
     assert stored.loc[ids["丙小区"], "geometry"].geom_type == "Point"
     rollback_to(tiny_store, before, ADMIN)
     assert store.current(tiny_store, "compounds").set_index("id").loc[ids["甲小区"], "geometry"].geom_type == "Point"
+
+
+def test_the_datum_of_the_citys_last_import_is_the_likely_one_for_a_list_that_does_not_say(tiny_store):
+    with_word = amap_list()
+    commit(tiny_store, check_file(tiny_store, "sites", with_word, "amap.csv"), ADMIN)  # said 高德: GCJ-02
+    plain = "项目名称,经度,纬度\n新工地,114.3150,29.8450\n".encode()
+    check = check_file(tiny_store, "sites", plain, "plain.csv")
+    assert check.datum == "gcj02" and any("上次导入" in n.zh for n in check.notices)
+    assert check_file(tiny_store, "sites", plain, "plain.csv", datum="wgs84").datum == "wgs84"  # a choice wins

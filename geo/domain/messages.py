@@ -343,6 +343,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outlines_claimed": ("点位 {place} 落在多个面里（第 {features} 个要素），都不导入：请在文件中只保留它的轮廓。",
                          "Place {place} lies in several polygons (features {features}): none is imported; keep only "
                          "its outline in the file."),
+    "datum_remembered": ("文件未说明坐标系，按本市上次导入的坐标系（{datum}）读取并转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
+                         "The file does not say its datum: read as the city's last import was ({datum}) and "
+                         "converted to WGS-84. If that is wrong, choose the datum and check again."),
     "points_list_with_ids": ("下载加上编号的名单", "Download the list with its ids"),
     "points_role_lon": ("经度", "longitude"),
     "points_role_lat": ("纬度", "latitude"),

@@ -14,9 +14,11 @@ from geo.store.meta import (
                             RefusedFile,
                             city_name,
                             claim_seeding,
+                            last_datum,
                             open_store,
                             record_refused,
                             refused_files,
+                            remember_datum,
                             seeding_claimed,
                             set_city_name,
 )
@@ -48,7 +50,7 @@ from geo.store.versions import (
                                 version_changes,
 )
 
-__all__ = ["KINDS", "ROWS", "Applied", "Dataset", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows",
+__all__ = ["KINDS", "ROWS", "Applied", "Dataset", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",

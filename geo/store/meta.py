@@ -32,6 +32,7 @@ from geo.store.tables import KINDS, ROWS, store_meta
 
 SEEDED = "seeded"  # the data folder was read (or the city was started empty): it never is again
 CITY = "city_name"
+DATUM = "upload_datum"  # the datum the city's last import of a layer was read in
 REFUSED = "seed_refused"  # the data folder's files that were not imported, and why
 
 
@@ -75,6 +76,23 @@ def city_name(engine: Engine) -> str | None:
 
 def set_city_name(engine: Engine, name: str) -> None:
     write_meta(engine, CITY, name.strip() or None)
+
+
+def last_datum(engine: Engine, kind: str) -> str | None:
+    """The datum the city's last import of layer ``kind`` was read in (else of any layer), or None.
+
+    >>> engine = open_store("sqlite://")
+    >>> remember_datum(engine, "zones", "gcj02")
+    >>> last_datum(engine, "compounds"), last_datum(engine, "zones")
+    ('gcj02', 'gcj02')
+    """
+    return read_meta(engine, f"{DATUM}:{kind}") or read_meta(engine, DATUM)
+
+
+def remember_datum(engine: Engine, kind: str, datum: str) -> None:
+    """Keep the datum an import of layer ``kind`` was read in: the city's next lists are likely the same."""
+    write_meta(engine, f"{DATUM}:{kind}", datum)
+    write_meta(engine, DATUM, datum)
 
 
 def seeding_claimed(engine: Engine) -> bool:

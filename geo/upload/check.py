@@ -254,6 +254,16 @@ def _outlines_by_position(frame: pd.DataFrame, reference: pd.DataFrame, numbers)
     return kept.reset_index(drop=True), notices
 
 
+def _datum_hint(engine: Engine, kind: str, said: tuple[str, str] | None) -> tuple[str, Text] | None:
+    """The likely datum when nothing stored matches: what the file says of itself, else the city's last import's."""
+    if said:
+        return said[0], t("points_datum_hint", word=said[1], datum=crs.datum_name(said[0]))
+    remembered = store.last_datum(engine, kind)
+    if remembered in crs.DATUMS:
+        return remembered, t("datum_remembered", datum=crs.datum_name(remembered))
+    return None
+
+
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
                    columns=None, outlines: bool = False) -> tuple:
     frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns)
@@ -266,12 +276,10 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     frame = _keep_stored_where_not_carried(frame, reference, read.get("carried"))
     zones = store.current(engine, "zones")
     area = shapely.union_all(zones.geometry.to_numpy()) if len(zones) else None
-    hint = read.get("datum_hint")
     resolved, crs_problems, crs_notices = crs.resolve_datum(
         collection, dict(zip(frame["id"].astype(str), frame.geometry)),
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
-        area=area, chosen=datum, source_name=file_name,
-        hint=(hint[0], t("points_datum_hint", word=hint[1], datum=crs.datum_name(hint[0]))) if hint else None)
+        area=area, chosen=datum, source_name=file_name, hint=_datum_hint(engine, kind, read.get("datum_hint")))
     numbers = read.get("feature_numbers") or []
     # the datum check counts features by position; the person counts rows (a list) or features (GeoJSON)
     problems += [replace(p, row=numbers[p.row - 1]) if p.row and p.row <= len(numbers) else p for p in crs_problems]
@@ -578,6 +586,8 @@ def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool
         raise ValueError("the upload's warnings must be confirmed before it is imported")
     if action != "seed":
         backup.before_change(engine)
+    if check.datum:  # the city's next lists likely come from the same place
+        store.remember_datum(engine, check.kind, check.datum)
     return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
                             present=check.present, replace=check.replace)
