@@ -196,7 +196,8 @@ class Settings:
     wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "
-                                        "zones) this often; 0 keeps one view. ?view=sites in the URL pins a view.")
+                                        "zones, the other places together) this often; 0 keeps one view. "
+                                        "?view=sites in the URL pins a view.")
     wall_stale_hours: float = _setting(24.0, COSMETIC,
                                        "The wall display warns when no new data has arrived for this many hours.")
     wall_highlight_minutes: float = _setting(10.0, COSMETIC,

@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo.accounts import auth, format_time
 from geo.analysis import daily_figures
-from geo.domain import TABLES, t
+from geo.domain import TABLES, kinds, t
 from geo.store import NothingToRollBack, history, original_file, summary_lines, version_changes
 from geo.upload import rollback_to
 from ui.cache import dataset
@@ -32,6 +32,9 @@ else:
     short, silent = st.columns(2)
     short.line_chart(trend[["kpi_short"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
     silent.line_chart(trend[["kpi_not_reported"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+    counted = [f.key for f in kinds.figures() if f.state]  # the other places supervised: how many are open
+    if counted:
+        st.line_chart(trend[counted].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
 
 st.subheader(t("history_versions", lg), anchor=False)
 versions = history(engine())
@@ -54,7 +57,7 @@ if chosen is not None:
     row = versions.loc[versions["id"] == chosen].iloc[0]
     changes = version_changes(engine(), int(chosen))
     if len(changes):
-        st.dataframe(changes_table(changes, lg), hide_index=True, width="stretch")
+        st.dataframe(changes_table(changes, lg, str(row["kind"])), hide_index=True, width="stretch")
     original = original_file(engine(), int(chosen))
     if original is not None:
         st.download_button(t("history_download", lg, file=original[0]), original[1], original[0],

@@ -5,7 +5,7 @@ import streamlit as st
 from geo.analysis import apply_filters, compute_kpis, details, place_key
 from geo.domain import kinds, t
 from geo.maps import initial_bounds
-from geo.maps.layers import kind_legend, layer_of, zone_outlines
+from geo.maps.layers import kind_legends, layer_of, zone_outlines
 from ui.cache import dataset, home_bounds, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
@@ -41,15 +41,18 @@ def keep(frame):
 # The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
 DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
 kpis = compute_kpis(dataset(), filters.date, thresholds(), keep, settings().complete_share)
-for column, kpi in zip(st.columns(len(kpis)), kpis):
-    delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
-    column.metric(t(kpi.key, lg), f"{kpi.value:g}{kpi.unit}", delta, border=True,
-                  delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg))
+# the figures of the other places supervised (open markets, parks, … of so many) in a second row
+rows = [[kpi for kpi in kpis if kpi.total is None], [kpi for kpi in kpis if kpi.total is not None]]
+for row in rows:
+    for column, kpi in zip(st.columns(max(map(len, rows))), row):
+        delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
+        column.metric(t(kpi.key, lg), kpi.shown(lg), delta, border=True,
+                      delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg))
 
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 layers = [*zone_outlines(dataset().zones, lg),
           *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
-legends = [kind_legend(k.name, views[k.name], lg) for k in on_map]
+legends = kind_legends([k.name for k in on_map], views, lg)  # kinds of one legend share it
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 map_col, detail_col = st.columns([3, 1], gap="medium")

@@ -71,6 +71,44 @@ def write_tiny_city(folder: Path) -> Path:
     return folder
 
 
+def write_other_places(folder: Path) -> Path:
+    """The tiny city's other places (geo/domain/kinds.py): a place or two of each kind, reports on both days."""
+    def point(x, y):
+        return {"type": "Point", "coordinates": [x, y]}
+
+    layers = {
+        "markets": [({"id": "M1", "name": "温泉农贸市场", "address": "温泉路3号", "zone": "Z1", "vendors": 300,
+                      "manager": "温泉市场管理所", "contact": "王芳", "phone": "13800000011"}, point(114.311, 29.835)),
+                    ({"id": "M2", "name": XSS, "zone": "", "vendors": 80}, point(114.331, 29.836))],  # zone by join
+        "sales_offices": [({"id": "O1", "name": "金桂花园售楼部", "zone": "Z1", "developer": "金桂置业"},
+                           point(114.312, 29.841))],
+        "agencies": [({"id": "A1", "name": "香城房产（温泉路店）", "zone": "Z2", "company": "香城经纪"},
+                      point(114.333, 29.842))],
+        "parks": [({"id": "P1", "name": "十六潭公园", "zone": "Z2", "manager": "园林所"}, point(114.335, 29.845))],
+        "plants": [({"id": "W1", "name": "咸宁市第一水厂", "zone": "Z1", "plant_type": "自来水厂", "capacity": 100000},
+                    point(114.305, 29.848)),
+                   ({"id": "W2", "name": "永安污水处理厂", "zone": "Z2", "plant_type": "污水处理厂", "capacity": 50000},
+                    point(114.338, 29.832))],
+    }
+    for name, features in layers.items():
+        (folder / f"{name}.geojson").write_text(_collection(features), encoding="utf-8")
+    reports = {
+        "market_status": "market_id,date,opening,vendors_open,staff,disinfections,note\n"
+                         "M1,2020-02-24,suspended,0,2,1,停市全面消杀\nM1,2020-02-25,open,240,8,2,\n"
+                         "M2,2020-02-24,open,60,4,2,\n",  # M2 does not report on the 25th
+        "sales_office_status": "office_id,date,opening,visits,staff,disinfections,note\n"
+                               "O1,2020-02-24,suspended,0,1,1,\nO1,2020-02-25,suspended,0,1,1,按通知暂停开放\n",
+        "agency_status": "agency_id,date,opening,staff,note\nA1,2020-02-24,suspended,0,\nA1,2020-02-25,open,3,\n",
+        "park_status": "park_id,date,opening,visitors,staff,disinfections,note\nP1,2020-02-25,暂停开放,0,3,1,\n",
+        "plant_status": "plant_id,date,operation,output,water_quality,staff,note\n"
+                        "W1,2020-02-24,running,80000,yes,20,\nW1,2020-02-25,running,82000,yes,21,\n"
+                        "W2,2020-02-24,running,30000,yes,12,\nW2,2020-02-25,减量运行,15000,yes,6,人员不足\n",
+    }
+    for name, text in reports.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def tiny_dir(tmp_path) -> Path:
     return write_tiny_city(tmp_path / "city")

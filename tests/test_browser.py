@@ -205,22 +205,32 @@ def test_overview_kpis_and_layer_control(demo_server, open_page):
     log = open_page(demo_server, "/")
     page = log.page
     frame = map_frame(page, paths=150)
-    poll(lambda: page.locator('[data-testid="stMetric"]').count() == 6, "six KPI tiles")
+    # six tiles, and a second row of five for the other places (markets, sales offices, agencies, parks, plants)
+    poll(lambda: page.locator('[data-testid="stMetric"]').count() == 11, "eleven KPI tiles")
     settle(page)
     assert_no_exception(page)
 
     metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.count() == 6
-    for i in range(6):
+    assert metrics.count() == 11
+    for i in range(11):
         assert metrics.nth(i).is_visible()
         assert re.search(r"\d", metrics.nth(i).inner_text()), metrics.nth(i).inner_text()
+    assert re.search(r"\d+ / 12", metrics.nth(6).inner_text()), metrics.nth(6).inner_text()  # markets open of all
 
     control = frame.locator(".leaflet-control-layers")
     assert control.is_visible()
     listed = control.inner_text()
-    for key in ("layer_zone_outlines", "layer_compounds", "layer_sites", "layer_supplies"):
+    for key in ("layer_zone_outlines", "layer_compounds", "layer_sites", "layer_supplies", "layer_markets",
+                "layer_plants"):
         assert t(key, "zh") in listed, (key, listed)
-    assert frame.locator(".cmdmap-legend").is_visible()
+    legend = frame.locator(".cmdmap-legend")
+    assert legend.is_visible()
+    # the legend explains the layers that are on: the unticked ones' legends come with their layer
+    assert t("legend_closure", "zh") in legend.inner_text() and t("legend_opening", "zh") not in legend.inner_text()
+    control.get_by_text(t("layer_parks", "zh")).click()
+    poll(lambda: t("legend_opening", "zh") in legend.inner_text(), "the open-or-closed legend with the parks")
+    control.get_by_text(t("layer_parks", "zh")).click()
+    poll(lambda: t("legend_opening", "zh") not in legend.inner_text(), "the legend without the parks")
     screenshot(page, "overview.png")
     assert_offline(log)
 

@@ -17,6 +17,8 @@ import shapely
 from shapely.geometry import shape
 
 from geo.demo import write_city
+from geo.demo.others import OTHER_KINDS, count_others
+from geo.domain import kinds
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.domain.vocab import codes
 
@@ -188,7 +190,8 @@ def test_a_short_window_is_the_end_of_a_long_one(city, tmp_path):
 def test_shipped_demo():
     counts = {name: len(json.loads((DATA_DIR / TABLES[name].file).read_text(encoding="utf-8"))
                         ["features"]) for name in GEOMETRY_TABLES}
-    assert counts == {"zones": 24, "compounds": 200, "sites": 48}
+    assert counts == {"zones": 24, "compounds": 200, "sites": 48, **count_others(200)}
+    assert count_others(200) == {"markets": 12, "sales_offices": 63, "agencies": 69, "parks": 3, "plants": 7}
     boundary = json.loads((DATA_DIR / "boundary.geojson").read_text(encoding="utf-8"))
     assert "GCJ-02 converted to WGS-84" in boundary["origin"]
     assert boundary["features"][0]["properties"]["adcode"] == 421202
@@ -202,6 +205,34 @@ def test_shipped_demo():
     shortest = cover.groupby(supplies["place_id"]).min()
     assert 0.1 <= (shortest < 7).mean() <= 0.2
     assert 0 < (shortest < 3).sum() <= 0.05 * len(shortest)
+
+
+def test_the_other_places_are_in_the_district_in_zones_and_report_most_days(city):
+    folder, counts = city
+    _, [boundary] = read_layer(folder, "boundary.geojson")
+    zones, _ = read_layer(folder, "zones.geojson")
+    assert {kind: counts[kind] for kind in OTHER_KINDS} == count_others(60)
+    for kind in OTHER_KINDS:
+        places, points = read_layer(folder, TABLES[kind].file)
+        assert shapely.within(points, boundary).all() and places["zone"].isin(zones["id"]).all(), kind
+        report = kinds.kind(kind).report
+        table = read_table(folder, report)
+        assert set(table[TABLES[report].key[0]]) == set(places["id"]), kind  # every place reports
+        assert len(table) >= 0.75 * 4 * len(places), kind  # on most days
+
+
+def test_shipped_demo_tells_the_other_places_story():
+    def states(report: str, date: str) -> pd.Series:
+        table = read_table(DATA_DIR, report)
+        return table.loc[table["date"] == date, kinds.of_report(report).state_column].value_counts()
+
+    first, last = "2020-02-12", "2020-02-25"
+    assert states("sales_office_status", first).get("open", 0) == 0  # suspended by the order of late January
+    assert 0.15 <= states("sales_office_status", last).get("open", 0) / 63 <= 0.5  # about half reopen by March
+    assert states("agency_status", first).get("open", 0) == 0 < states("agency_status", last)["open"]
+    assert states("park_status", first).get("open", 0) == 0 and states("park_status", last).get("open", 0) == 1
+    assert states("market_status", last)["open"] >= 8 and states("market_status", last).get("closed", 0) == 1
+    assert states("plant_status", last)["running"] >= 5 and states("plant_status", last)["reduced"] == 1
 
 
 def test_shipped_demo_is_what_the_generator_writes(tmp_path):

@@ -48,20 +48,20 @@ def problems_table(problems: list[Problem], lg: str) -> pd.DataFrame:
     })
 
 
-def changes_table(fields: pd.DataFrame, lg: str) -> pd.DataFrame:
-    """One row per added, changed or removed row or field, labelled."""
+def changes_table(fields: pd.DataFrame, lg: str, table: str = "") -> pd.DataFrame:
+    """One row per added, changed or removed row or field of ``table``, labelled."""
     return pd.DataFrame({
         t("col_change", lg): [t(f"change_{c}", lg) for c in fields["change"]],
         t("col_key", lg): fields["key"], t("col_name", lg): fields["place"].fillna(""),
-        t("col_field_changed", lg): [_field_label(f, lg) for f in fields["field"]],
+        t("col_field_changed", lg): [_field_label(f, lg, table) for f in fields["field"]],
         t("col_before", lg): fields["before"].fillna(""), t("col_after", lg): fields["after"].fillna(""),
     })
 
 
-def _field_label(name, lg: str) -> str:
+def _field_label(name, lg: str, table: str) -> str:
     if not isinstance(name, str):
         return ""
-    return header(name, "", lg) if name != "geometry" else t("col_geometry", lg)
+    return header(name, table, lg) if name != "geometry" else t("col_geometry", lg)
 
 
 def replace_choice(kind: str, lg: str) -> bool:
@@ -193,7 +193,7 @@ def show_check(check: Check) -> None:
         st.markdown(f"- {plain(line.pick(lg))}")
     show_removed(check, lg)
     if len(check.fields):
-        st.dataframe(changes_table(check.fields, lg), hide_index=True, width="stretch")
+        st.dataframe(changes_table(check.fields, lg, check.kind), hide_index=True, width="stretch")
         preview_map(check, lg)
     list_download(check)
 

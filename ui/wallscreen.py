@@ -15,11 +15,20 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis import Kpi, attention_items, banners, city_wall_views, compute_kpis, pick_view, track_changes
+from geo.analysis import (
+    Kpi,
+    attention_items,
+    banners,
+    city_wall_views,
+    compute_kpis,
+    other_kinds,
+    pick_view,
+    track_changes,
+)
 from geo.domain import MISSING, Text, kinds, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
-from geo.maps.layers import kind_legend, layer_of, zone_choropleth, zone_outlines
+from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
 from ui.cache import dataset, days, home_bounds, view
 from ui.data import app_title, engine
@@ -54,17 +63,24 @@ CSS = """
   .wall-tile .delta.up-bad, .wall-tile .delta.down-good { color: #ff7b7b !important; }
   .wall-tile .delta.up-good, .wall-tile .delta.down-bad { color: #5be49b !important; }
   .wall-tile .delta.flat { color: #9fb3c8 !important; }
+  .wall-tiles.minor { margin: -.3vh 0 .9vh 0; }
+  .wall-tile.minor { display: flex; align-items: baseline; gap: .6vw; padding: .5vh 1vw; white-space: nowrap;
+    overflow: hidden; }
+  .wall-tile.minor .label { font-size: 1vw; }
+  .wall-tile.minor .value { font-size: 2vw; line-height: 1.15; }
+  .wall-tile.minor .delta { font-size: .85vw; margin-left: auto; white-space: nowrap; }
   .wall-legend, .wall-attention { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw;
     padding: .8vh .8vw; margin-bottom: .8vh; }
   .wall-legend h4, .wall-attention h4 { font-size: 1.15vw; margin: 0 0 .4vh 0; }
   .wall-legend .row { display: flex; align-items: center; gap: .5vw; font-size: 1vw; margin: .25vh 0; }
+  .wall-legend.compact .row { display: inline-flex; width: 49%; }
   .wall-legend .swatch { width: 1.3vw; height: .9vw; border-radius: .15vw; display: inline-block; }
   .wall-attention .item { font-size: .95vw; margin: .3vh 0; line-height: 1.3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .wall-attention .reason { display: inline-block; min-width: 5.2vw; padding: 0 .3vw; border-radius: .2vw;
     margin-right: .4vw; font-size: .85vw; text-align: center; }
   .wall-attention .fever { background: #b71c1c; } .wall-attention .no_ledger { background: #6d4c41; }
   .wall-attention .supplies { background: #ad1457; } .wall-attention .missing { background: #616161; }
-  iframe[title="streamlit_folium.st_folium"] { height: 66vh !important; border-radius: .6vw; }
+  iframe[title="streamlit_folium.st_folium"] { height: 61vh !important; border-radius: .6vw; }
 </style>
 """
 
@@ -84,8 +100,8 @@ class Snapshot:
     date: str | None  # None: no daily report yet
     kpis: list[Kpi]
     view: str
-    layer: Layer
-    legend: Legend
+    layers: list[Layer]  # the view's places and their statuses: one kind's, or those of the kinds sharing its turn
+    legends: list[Legend]
     attention: pd.DataFrame
     banners: list[tuple[str, Text]]
     read_at: dt.datetime
@@ -106,36 +122,41 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     report = days()
     date = report.current  # the newest complete day; None: no report yet, every place drawn as not reported
     limits = thresholds()
-    views = city_wall_views(len(ds.zones) > 0)
+    views = city_wall_views(ds)  # those with places to show
     chosen = pick_view(time.time(), s.wall_rotate_seconds, pinned, views)
     compounds, sites = view("compounds", date), view("sites", date)
+    others = {name: view(name, date) for name in other_kinds()}
     if chosen == "zones":
         layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
+        layers, legends = [layer], [legend]
     else:
-        frame = view(chosen, date)
-        layer, legend = layer_of(chosen, frame, lg), kind_legend(chosen, frame, lg)
-    layer.highlight = frozenset(_changed(chosen, layer))
+        shown = kinds.wall_kinds(chosen)
+        frames = {name: view(name, date) for name in shown}
+        layers, legends = [layer_of(name, frames[name], lg) for name in shown], kind_legends(shown, frames, lg)
+    for layer in layers:
+        layer.highlight = frozenset(_changed(layer))
     places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
-    missing = int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum())
+    reporting = [compounds, sites, *others.values()]
+    missing = sum(int((v["report"] == MISSING).sum()) for v in reporting)
     now = dt.datetime.now(dt.timezone.utc)
     progress = [("progress", report.progress(newest, dt.date.today())) for newest in report.pending[-1:]]
     return Snapshot(
-        date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), view=chosen, layer=layer, legend=legend,
-        attention=attention_items(compounds, sites, s.wall_attention_days),
+        date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), view=chosen, layers=layers,
+        legends=legends, attention=attention_items(compounds, sites, s.wall_attention_days, others),
         banners=banners(date, newest_version_time(engine()), now, s.wall_stale_hours, missing,
-                        len(compounds) + len(sites)) + progress,
+                        sum(len(v) for v in reporting)) + progress,
         read_at=now, bounds=home_bounds("compounds") or home_bounds("zones", share=1.0), zones=ds.zones,
         places=places, sources=_sources(places),
     )
 
 
-def _changed(view_name: str, layer: Layer) -> set[str]:
-    """Places of this view whose state changed since an earlier refresh, within the highlight time."""
+def _changed(layer: Layer) -> set[str]:
+    """Places of this layer whose state changed since an earlier refresh, within the highlight time."""
     current = dict(zip(layer.frame["id"], layer.frame["category"]))
     memory = st.session_state.setdefault("wall_memory", {})
-    previous, since = memory.get(view_name, (None, {}))
+    previous, since = memory.get(layer.key, (None, {}))
     since, lit = track_changes(previous, current, since, time.time(), settings().wall_highlight_minutes)
-    memory[view_name] = (current, since)
+    memory[layer.key] = (current, since)
     return lit
 
 
@@ -145,7 +166,9 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
         as_of = f'{escape(t("data_as_of", lg, date=snapshot.date))} · ' if snapshot.date else ""  # a banner says so
         parts.append(f'<span class="wall-sub">{as_of}{escape(t("wall_read_at", lg, time=read_at))}</span>')
-        parts.append(f'<span class="wall-view">{escape(t(kinds.kind(snapshot.view).title, lg))}</span>')
+        shared = len(kinds.wall_kinds(snapshot.view)) > 1
+        title = t("wall_view_shared" if shared else kinds.kind(snapshot.view).title, lg)
+        parts.append(f'<span class="wall-view">{escape(title)}</span>')
     parts.append("</div>")
     if snapshot is not None:
         for level, text in snapshot.banners:
@@ -155,28 +178,36 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
     st.markdown("".join(parts), unsafe_allow_html=True)
 
 
-def tiles(kpis: list[Kpi], lg: str) -> None:
+def tiles(kpis: list[Kpi], lg: str, minor: bool = False) -> None:
+    """The headline figures as tiles; ``minor``: the smaller row of those counting a state (open parks of 2)."""
+    if not kpis:
+        return
     cells = []
     for kpi in kpis:
         if kpi.delta is None or kpi.delta == 0 or kpi.rise is None:
             klass = "flat"
         else:
             klass = f"{'up' if kpi.delta > 0 else 'down'}-{kpi.rise}"
-        delta = "" if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit} {escape(t('kpi_vs_previous', lg))}"
-        cells.append(f'<div class="wall-tile"><div class="label">{escape(t(kpi.key, lg))}</div>'
-                     f'<div class="value">{kpi.value:g}{escape(kpi.unit)}</div>'
+        delta = "" if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
+        if delta and not minor:  # a small tile has room for one line: its change without the words
+            delta += f" {escape(t('kpi_vs_previous', lg))}"
+        cells.append(f'<div class="wall-tile{" minor" if minor else ""}"><div class="label">{escape(t(kpi.key, lg))}'
+                     f'</div><div class="value">{escape(kpi.shown(lg))}</div>'
                      f'<div class="delta {klass}">{delta}</div></div>')
-    st.markdown(f'<div class="wall-tiles">{"".join(cells)}</div>', unsafe_allow_html=True)
+    columns = f' style="grid-template-columns:repeat({len(kpis)},1fr)"' if minor else ""
+    st.markdown(f'<div class="wall-tiles{" minor" if minor else ""}"{columns}>{"".join(cells)}</div>',
+                unsafe_allow_html=True)
 
 
-def legend_box(legend: Legend) -> str:
+def legend_box(legend: Legend, compact: bool = False) -> str:
+    """The legend beside the map; ``compact``: two states a line, when several legends share the column."""
     rows = [f"<h4>{escape(legend.title)}</h4>"]
     for entry in legend.entries:
         border = "2px dashed #bdbdbd" if entry.dashed else "none"
         count = "" if entry.count is None else f" ({entry.count})"
         rows.append(f'<div class="row"><span class="swatch" style="background:{escape(entry.color)};'
                     f'border:{border}"></span>{escape(entry.label)}{count}</div>')
-    return f'<div class="wall-legend">{"".join(rows)}</div>'
+    return f'<div class="wall-legend{" compact" if compact else ""}">{"".join(rows)}</div>'
 
 
 def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
@@ -197,8 +228,9 @@ def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
 
 
 def _view_layers(date: str | None, lg: str, views: tuple[str, ...]) -> list[Layer]:
-    """Every view's layer without places shown: what the wall's map holds from the start."""
-    layers = [layer_of(name, view(name, date).iloc[0:0], lg) for name in views if name != "zones"]
+    """Every view's layers without places shown: what the wall's map holds from the start."""
+    names = [name for shown in views if shown != "zones" for name in kinds.wall_kinds(shown)]
+    layers = [layer_of(name, view(name, date).iloc[0:0], lg) for name in names]
     if "zones" in views:
         layers.append(zone_choropleth(view("zones", date).iloc[0:0], ZONE_METRIC, lg)[0])
     return layers
@@ -220,23 +252,31 @@ def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
     """The current view's statuses, sent to the open map without reloading it; the other views hidden."""
     group = folium.FeatureGroup(name="live")
     ForgetRemovedGroups().add_to(group)
-    hidden = tuple(layer.key for layer in snapshot.places if layer.key not in ("outlines", snapshot.layer.key))
+    shown = {layer.key for layer in snapshot.layers}
+    hidden = tuple(layer.key for layer in snapshot.places if layer.key not in ("outlines", *shown))
     outlines = [layer for layer in snapshot.places if layer.key == "outlines"]
-    map_update([*outlines, snapshot.layer], snapshot.sources, datum=overlay_datum(settings()),
+    map_update([*outlines, *snapshot.layers], snapshot.sources, datum=overlay_datum(settings()),
                hidden=hidden).add_to(group)
     return group
 
 
 def board(snapshot: Snapshot, lg: str) -> None:
-    tiles(snapshot.kpis, lg)
+    # The other places' figures (open markets, parks, … of so many) in a smaller second row: eleven big tiles
+    # would push the map off a 1080p screen.
+    tiles([kpi for kpi in snapshot.kpis if kpi.total is None], lg)
+    tiles([kpi for kpi in snapshot.kpis if kpi.total is not None], lg, minor=True)
     map_col, side_col = st.columns([4, 1], gap="small")
     with map_col:
         st_folium(base_map(snapshot, lg), key="wall_map", feature_group_to_add=live_layer(snapshot),
                   returned_objects=[], use_container_width=True, height=700)
     with side_col:
-        st.markdown(legend_box(snapshot.legend) + attention_box(snapshot.attention, lg), unsafe_allow_html=True)
+        # the other places' view has two legends: compact, and three items fewer in the list, they fit beside the map
+        compact = len(snapshot.legends) > 1
+        st.markdown("".join(legend_box(legend, compact) for legend in snapshot.legends)
+                    + attention_box(snapshot.attention, lg, limit=7 if compact else 10), unsafe_allow_html=True)
 
 
 def pinned_view() -> str | None:
+    """The view ``?view=`` pins: a view's name, or any kind of a shared view (``?view=parks``)."""
     chosen = st.query_params.get("view")
-    return chosen if chosen in city_wall_views(len(dataset().zones) > 0) else None
+    return next((name for name in city_wall_views(dataset()) if chosen in kinds.wall_kinds(name)), None)

@@ -12,6 +12,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from geo.domain import MISSING
@@ -19,10 +21,12 @@ from geo.domain import MISSING
 REASONS = ("fever", "no_ledger", "supplies", "missing")
 
 
-def attention_items(compounds: pd.DataFrame, sites: pd.DataFrame, days: float) -> pd.DataFrame:
-    """One row per place and reason: kind ('compounds'/'sites'), id, name, zone_name, reason, value.
+def attention_items(compounds: pd.DataFrame, sites: pd.DataFrame, days: float,
+                    others: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """One row per place and reason: kind ('compounds', 'sites', …), id, name, zone_name, reason, value.
 
-    ``compounds`` and ``sites`` are the views of one date (see :mod:`geo.analysis.views`).
+    ``compounds`` and ``sites`` are the views of one date (see :mod:`geo.analysis.views`); ``others``
+    the views of the other kinds of places (markets, parks, …), whose silence is listed too.
     """
     parts = []
     fever = compounds.loc[pd.to_numeric(compounds["fever_reports"], errors="coerce").fillna(0) > 0]
@@ -32,6 +36,9 @@ def attention_items(compounds: pd.DataFrame, sites: pd.DataFrame, days: float) -
     for kind, view in (("compounds", compounds), ("sites", sites)):
         short = view.loc[pd.to_numeric(view["min_days"], errors="coerce") < days]
         parts.append(short.assign(kind=kind, reason="supplies", value=short["min_days"].astype(float)))
+        silent = view.loc[view["report"] == MISSING]
+        parts.append(silent.assign(kind=kind, reason="missing", value=float("nan")))
+    for kind, view in (others or {}).items():
         silent = view.loc[view["report"] == MISSING]
         parts.append(silent.assign(kind=kind, reason="missing", value=float("nan")))
     columns = ["kind", "id", "name", "zone_name", "reason", "value"]

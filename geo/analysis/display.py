@@ -61,7 +61,11 @@ def _vocabulary(kind: str) -> str | None:
 
 
 def header(column: str, kind: str, lang: str) -> str:
-    """The label of a column of a view on page ``kind``."""
+    """The label of a column of a view on page ``kind`` (or of the table ``kind``).
+
+    >>> header("staff_on_duty", "compounds", "zh"), header("note", "market_status", "en")
+    ('在岗物业人员', 'Note')
+    """
     if column == "category":
         entry = kinds.KINDS.get(kind)
         return t(entry.state_label if entry and entry.state_label else "f_status", lang)
@@ -70,7 +74,9 @@ def header(column: str, kind: str, lang: str) -> str:
     for m in METRICS:
         if m.code == column:
             return m.label(lang) + (f" ({m.unit})" if m.unit else "")
-    for table in TABLES.values():
+    entry = kinds.KINDS.get(kind)
+    own = [TABLES[name] for name in ((entry.layer, entry.report) if entry else (kind,)) if name in TABLES]
+    for table in (*own, *TABLES.values()):  # its own tables first: 在岗人员 of a market, not of a compound
         for col in table.columns:
             if col.name == column:
                 return col.label(lang)
@@ -103,6 +109,18 @@ def _changes(vocabulary: str, before: pd.Series, now: pd.Series, lang: str) -> p
     return map_distinct(pairs, lambda pair: change_label(vocabulary, pair[0], pair[1], lang), missing="")
 
 
+def _coded_columns(kind: str) -> dict[str, str]:
+    """The columns of page ``kind``'s tables coded by a vocabulary, besides its state, to their vocabulary.
+
+    >>> _coded_columns("sites"), _coded_columns("zones")
+    ({'health_ledger': 'yes_no'}, {})
+    """
+    entry = kinds.KINDS.get(kind)
+    names = (entry.layer, entry.report) if entry else ()
+    return {col.name: col.vocabulary for name in names if name for col in TABLES[name].columns
+            if col.vocabulary and col.name != entry.state_column}
+
+
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     # Each label is computed once per distinct code: 100,000 rows hold a handful of states.
     out = frame.copy()
@@ -115,10 +133,10 @@ def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     if "supply_level" in out:
         out["supply_level"] = map_distinct(out["supply_level"], lambda c: state_label("supply_level", c, lang),
                                            missing=missing)
-    if "health_ledger" in out:
-        out["health_ledger"] = map_distinct(out["health_ledger"],
-                                            lambda c: vocab.label("yes_no", c, lang) if isinstance(c, str) else "",
-                                            missing="")
+    for column, coded in _coded_columns(kind).items():  # 健康台账, 水质达标: 是/否, not yes/no
+        if column in out:
+            out[column] = map_distinct(out[column], lambda c, v=coded: vocab.label(v, c, lang) if isinstance(c, str)
+                                       else "", missing="")
     if "place_kind" in out:
         out["place_kind"] = map_distinct(out["place_kind"], lambda k: t(f"place_{k}", lang))
     if "short_items" in out:

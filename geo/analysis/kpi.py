@@ -8,13 +8,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from geo.analysis.days import report_days
-from geo.analysis.views import Thresholds, compound_view, site_view
-from geo.domain import MISSING, kinds
+from geo.analysis.views import Thresholds, compound_view, other_views, site_view
+from geo.domain import MISSING, kinds, t
 from geo.store import Dataset
 
 
@@ -25,6 +26,16 @@ class Kpi:
     delta: float | None  # None when there is no previous report date
     unit: str = ""  # "%" for rates
     rise: str | None = None  # what a rise means, "good" or "bad" (see geo.domain.kinds.Figure)
+    total: int | None = None  # out of how many places, for a figure counting a state ("12 / 14")
+
+    def shown(self, lang: str) -> str:
+        """The value as a tile shows it: ``92.3%``, or ``12 / 14`` when it counts a state of so many places.
+
+        >>> Kpi("kpi_parks_open", 1, None, total=2).shown("zh"), Kpi("kpi_resumption_rate", 92.3, 1, "%").shown("en")
+        ('1 / 2', '92.3%')
+        """
+        value = f"{self.value:g}{self.unit}"
+        return value if self.total is None else t("kpi_of_total", lang, value=value, total=self.total)
 
 
 def resumption_rate(states: pd.Series) -> float:
@@ -34,19 +45,37 @@ def resumption_rate(states: pd.Series) -> float:
     return round(100.0 * float((states == "resumed").sum()) / len(states), 1)
 
 
-def figures(compounds: pd.DataFrame, sites: pd.DataFrame) -> dict[str, float]:
-    """The raw figures of one date from the compound and site views (possibly filtered)."""
+def figures(compounds: pd.DataFrame, sites: pd.DataFrame,
+            others: Mapping[str, pd.DataFrame] | None = None) -> dict[str, float]:
+    """The raw figures of one date from the views of compounds, sites and ``others`` (see :func:`other_views`;
+    possibly filtered), in the order of :func:`geo.domain.kinds.figures`.
+
+    A figure counting a state (``Figure.state``) is the number of its kind's places in it; a kind
+    missing from ``others`` has none.
+    """
+    others = others or {}
     closure = compounds["category"].value_counts()
     short = compounds["supply_level"].isin(["low", "critical"]).sum() + sites["supply_level"].isin(
         ["low", "critical"]).sum()
-    return {
+    found = {
         "kpi_sealed": int(closure.get("sealed", 0)),
         "kpi_controlled": int(closure.get("controlled", 0)),
         "kpi_open": int(closure.get("open", 0)),
         "kpi_resumption_rate": resumption_rate(sites["category"]),
         "kpi_short": int(short),
-        "kpi_not_reported": int((compounds["report"] == MISSING).sum() + (sites["report"] == MISSING).sum()),
+        "kpi_not_reported": int(sum((view["report"] == MISSING).sum() for view in (compounds, sites, *others.values()))),
     }
+    for kind in kinds.KINDS.values():
+        for figure in kind.figures:
+            if figure.state:
+                view = others.get(kind.name)
+                found[figure.key] = 0 if view is None else int((view["category"] == figure.state).sum())
+    return {f.key: found[f.key] for f in kinds.figures() if f.key in found}
+
+
+def _totals(others: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+    """Out of how many places each figure counting a state counts."""
+    return {f.key: len(view) for name, view in others.items() for f in kinds.kind(name).figures if f.state}
 
 
 def compute_kpis(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
@@ -58,12 +87,17 @@ def compute_kpis(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
     days are complete enough (``complete_share`` of the places reported, see
     :class:`geo.analysis.days.Days`): a partial day has no change, not a fake collapse.
     """
-    now = figures(keep(compound_view(ds, date, thresholds)), keep(site_view(ds, date, thresholds)))
+    others = other_views(ds, date, thresholds, keep)
+    now = figures(keep(compound_view(ds, date, thresholds)), keep(site_view(ds, date, thresholds)), others)
     before_date = report_days(ds, complete_share).before(date)
-    before = (figures(keep(compound_view(ds, before_date, thresholds)), keep(site_view(ds, before_date, thresholds)))
+    before = (figures(keep(compound_view(ds, before_date, thresholds)), keep(site_view(ds, before_date, thresholds)),
+                      other_views(ds, before_date, thresholds, keep))
               if before_date else None)
+    totals = _totals(others)
+    # a city without parks (none uploaded yet) has no "0 / 0 parks open" tile
+    absent = {f.key for name in others if ds.layer(kinds.kind(name).layer).empty for f in kinds.kind(name).figures}
     return [
         Kpi(key, value, None if before is None else round(value - before[key], 1), kinds.figure(key).unit,
-            kinds.figure(key).rise)
-        for key, value in now.items()
+            kinds.figure(key).rise, totals.get(key))
+        for key, value in now.items() if key not in absent
     ]

@@ -30,6 +30,12 @@ class Thresholds:
     critical: float = 3.0
 
 
+#: What :func:`place_supplies` gives for no supplies: its columns, no row, indexed by text as the places' ids
+#: are (an empty store's places join it too).
+_NO_SUPPLIES = pd.DataFrame(columns=["supply_level", "min_days", "short_items"],
+                            index=pd.Index([], dtype=object, name="place_id"))
+
+
 def report_dates(ds: Dataset) -> list[str]:
     """Every date that any status table reports, oldest first."""
     dates: set[str] = set()
@@ -69,9 +75,7 @@ def place_supplies(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFra
     """One row per reporting place: worst level, fewest days of cover and the short items."""
     rows = supply_rows(ds, date, thresholds)
     if rows.empty:
-        # indexed by text as the places' ids are: an empty store's places join it too
-        return pd.DataFrame(columns=["supply_level", "min_days", "short_items"],
-                            index=pd.Index([], dtype=object, name="place_id"))
+        return _NO_SUPPLIES.copy()
     order = {code: rank for rank, code in enumerate(codes("supply_level"))}
     rows["rank"] = rows["level"].map(order)
     grouped = rows.groupby("place_id", sort=False)
@@ -113,8 +117,25 @@ def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thres
     entry = kinds.kind(kind)
     reports = ds.layer(entry.report)
     status = reports.loc[reports["date"] == date]
-    return _join(ds.layer(entry.layer), status, TABLES[entry.report].key[0], ds, place_supplies(ds, date, thresholds),
-                 entry.state_column)
+    # only the places some kind's reports are about (supplies: compounds and sites) have supplies to sum up
+    supplied = any(entry.layer in k.places for k in kinds.KINDS.values())
+    supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()
+    return _join(ds.layer(entry.layer), status, TABLES[entry.report].key[0], ds, supplies, entry.state_column)
+
+
+def other_kinds() -> list[str]:
+    """Every kind reporting on places of its own besides compounds and sites (markets, parks, …).
+
+    >>> other_kinds()
+    ['markets', 'sales_offices', 'agencies', 'parks', 'plants']
+    """
+    return [k.name for k in kinds.reporting_kinds() if k.layer and k.name not in ("compounds", "sites")]
+
+
+def other_views(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
+                keep=lambda view: view) -> dict[str, pd.DataFrame]:
+    """The views of ``date`` of the :func:`other_kinds`, narrowed by ``keep``."""
+    return {name: keep(place_view(ds, name, date, thresholds)) for name in other_kinds()}
 
 
 def compound_view(ds: Dataset, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo.domain import Text, t, wall_views
+from geo.domain import Text, kinds, t, wall_kinds, wall_views
+from geo.store import Dataset
 
 
 def pick_view(now: float, rotate_seconds: float, pinned: str | None, views: tuple[str, ...] | None = None) -> str:
     """The view to show: the pinned one, else the one the rotation has reached (see ``Kind.wall``) among
-    ``views`` (by default every kind's on the wall; a city without zone shapes leaves the zones out).
+    ``views`` (by default every view on the wall; a city's own are :func:`city_wall_views`).
 
     >>> pick_view(now=95, rotate_seconds=30, pinned=None, views=("compounds", "sites", "supplies"))
     'compounds'
@@ -32,13 +33,13 @@ def pick_view(now: float, rotate_seconds: float, pinned: str | None, views: tupl
     return views[int(now // rotate_seconds) % len(views)]
 
 
-def city_wall_views(has_zones: bool) -> tuple[str, ...]:
-    """The views a city's wall turns through: every kind's on the wall, the zones only where there are some.
-
-    >>> city_wall_views(False)
-    ('compounds', 'sites', 'supplies')
-    """
-    return tuple(name for name in wall_views() if name != "zones" or has_zones)
+def city_wall_views(ds: Dataset) -> tuple[str, ...]:
+    """The views a city's wall turns through: those with places to show. A city without zone shapes
+    leaves the zones out, one with no market, agency, park or plant uploaded yet their shared view (a
+    map of nothing for 30 seconds); a city with no place at all keeps the first view, empty."""
+    found = tuple(name for name in wall_views() if any(
+        not ds.layer(layer).empty for kind in wall_kinds(name) for layer in kinds.kind(kind).place_layers))
+    return found or wall_views()[:1]
 
 
 def banners(latest_date: str | None, last_update: dt.datetime | None, now: dt.datetime, stale_hours: float,

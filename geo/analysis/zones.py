@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis.views import Thresholds, compound_view, site_view
+from geo.analysis.views import Thresholds, compound_view, other_views, site_view
 from geo.domain import MISSING, Bilingual
 from geo.store import Dataset
 
@@ -86,7 +86,10 @@ def zone_metrics(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
     zones["closed_share"] = _share(zones["closed"], zones["compounds"])
     zones["resumption_rate"] = _share(zones["resumed"], zones["sites"])
     zones["short_places"] = zones["c_short"] + zones["s_short"]
-    zones["missing_reports"] = zones["c_missing"] + zones["s_missing"]
+    # the other places (markets, parks, …) that did not report count too, as in the headline figure
+    silent = [view.loc[view["report"] == MISSING, "zone"] for view in other_views(ds, date, thresholds).values()]
+    others = pd.concat(silent).value_counts() if silent else pd.Series(dtype=int)
+    zones["missing_reports"] = zones["c_missing"] + zones["s_missing"] + zones["id"].map(others).fillna(0).astype(int)
     return zones.drop(columns=["c_missing", "c_short", "s_missing", "s_short"])
 
 

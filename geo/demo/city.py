@@ -14,8 +14,9 @@ What is real and what is invented:
 - the position of each street or town is an approximate hand-placed anchor;
   grid zones are Voronoi cells of seed points drawn around those anchors and
   clipped to the boundary, so they tile the district without gaps;
-- compounds, sites, people, companies and every number in the daily reports are
-  invented. The reports follow the story of the housing bureaus' own accounts:
+- compounds, sites, markets, sales offices, housing agencies, parks, water and sewage
+  plants (:mod:`geo.demo.others`), people, companies and every number in the daily
+  reports are invented. The reports follow the story of the housing bureaus' own accounts:
   compounds close (open, controlled, sealed) in the second week of February,
   sites apply and resume work in the second half, supplies run low and are
   restocked, and a few places miss their daily report.
@@ -50,9 +51,20 @@ import numpy as np
 
 from geo.demo.files import write_layer, write_table_days
 from geo.demo.layers import build_compounds, build_sites, build_zones, count_sites
-from geo.demo.reports import compound_frames, simulate_reports, site_frames, supply_frames
+from geo.demo.others import OTHER_KINDS, build_others, count_others, other_frames, simulate_others
+from geo.demo.reports import (
+    END_DATE,
+    TIMELINE_START,
+    compound_frames,
+    draw_missing,
+    report_dates,
+    simulate_reports,
+    site_frames,
+    supply_frames,
+    timeline,
+)
 from geo.demo.sources import read_boundary, read_townships, write_boundary
-from geo.domain import TABLES
+from geo.domain import TABLES, kinds
 
 
 def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: int = 14,
@@ -79,14 +91,15 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     -------
     dict
         Rows written per table: zones, compounds, sites, compound_status,
-        site_status, supplies.
+        site_status, supplies, then each of the other places (markets, …) and its report.
     """
     if compounds < 1 or days < 1:
         raise ValueError("compounds and days must be at least 1")
     n_sites = count_sites(compounds) if sites is None else sites
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    # the first eight streams draw what they drew before the other places came (their files stay the same)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
     boundary = read_boundary()
     townships = read_townships()
 
@@ -97,10 +110,21 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     site_layer = build_sites(streams[2], boundary, zones, seeds, urban_zone, n_sites,
                              compound_layer.properties["name"].tolist())
 
+    others = build_others(streams[8], boundary, zones, seeds, urban_zone, count_others(compounds), townships)
+
     reports = simulate_reports(streams, compound_layer, site_layer, days)
+    simulated = report_dates(max(days, (END_DATE - TIMELINE_START).days + 1))  # as simulate_reports does
+    missing = {kind: draw_missing(streams[9], len(others[kind].geometry), len(simulated)) for kind in OTHER_KINDS}
+    other_reports = simulate_others(streams[9], others, timeline(simulated), missing)
+    window = slice(len(simulated) - days, None)
     write_boundary(out / "boundary.geojson", boundary)
-    for name, layer in (("zones", zones), ("compounds", compound_layer), ("sites", site_layer)):
+    for name, layer in (("zones", zones), ("compounds", compound_layer), ("sites", site_layer), *others.items()):
         write_layer(out / TABLES[name].file, layer)
+    counts = {kind: len(layer.geometry) for kind, layer in others.items()}
+    for kind in OTHER_KINDS:
+        report = kinds.kind(kind).report
+        counts[report] = write_table_days(out / TABLES[report].file,
+                                          other_frames(kind, others[kind], other_reports[kind], reports.dates, window))
     return {
         "zones": len(zones.geometry),
         "compounds": compounds,
@@ -117,4 +141,4 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
             supply_frames(reports.place_ids, np.concatenate([compound_layer.properties["name"].to_numpy(),
                                                              site_layer.properties["name"].to_numpy()]),
                           reports.stocks, reports.dates, reports.missing)),
-    }
+    } | counts

@@ -14,6 +14,7 @@ from geo.domain.kinds import (
                               registered,
                               reporting_kinds,
                               unregister,
+                              wall_kinds,
                               wall_views,
 )
 from geo.domain.labels import CATALOGUE, LABELS, listing, t
@@ -28,4 +29,4 @@ __all__ = ["Bilingual", "CATALOGUE", "Column", "FIGURES_OF_ALL", "Figure", "GEOM
            "MESSAGES", "MISSING", "Problem", "ProblemGroup", "STATUS_TABLES", "TABLES", "Table", "Term", "Text",
            "VOCABULARIES", "apply_distinct", "codes", "figures", "group_problems", "join", "kind", "layer_tables",
            "listing", "map_distinct", "member_of", "of_report", "ranges", "register", "registered", "report_tables",
-           "reporting_kinds", "t", "unregister", "wall_views"]
+           "reporting_kinds", "t", "unregister", "wall_kinds", "wall_views"]

@@ -1,7 +1,10 @@
 """Kinds of places: one entry per kind says everything the pages, the wall, the upload and the maps need.
 
 A kind is what a page of the command map is about: compounds (物业小区), construction
-sites (在建工地), grid zones (网格片区) and the supplies (防疫物资) of the first two.
+sites (在建工地), grid zones (网格片区), the supplies (防疫物资) of the first two, and the
+other places the bureau supervises, each with a daily report of whether it is open:
+markets (农贸市场), sales offices (售楼部), housing agencies (房产中介), parks (城市公园),
+water and sewage plants (水厂、污水处理厂).
 Its entry names its tables (:mod:`geo.domain.schema`), the vocabulary its places are
 coloured by (:mod:`geo.domain.vocab`, which holds the colours), the labels of its page,
 layer and legend (:mod:`geo.domain.labels`), what a rise of each of its headline figures
@@ -21,12 +24,16 @@ Examples
 (('Point',), 'resumption')
 >>> kind("supplies").map_layers
 ('zones', 'compounds', 'sites')
->>> of_report("compound_status").name, [k.name for k in reporting_kinds()]
-('compounds', ['compounds', 'sites', 'supplies'])
+>>> of_report("compound_status").name, [k.name for k in reporting_kinds()][:4]
+('compounds', ['compounds', 'sites', 'supplies', 'markets'])
 >>> wall_views()
-('compounds', 'sites', 'supplies', 'zones')
+('compounds', 'sites', 'supplies', 'zones', 'markets')
+>>> wall_kinds("markets")
+('markets', 'sales_offices', 'agencies', 'parks', 'plants')
 >>> figure("kpi_resumption_rate")
-Figure(key='kpi_resumption_rate', rise='good', unit='%')
+Figure(key='kpi_resumption_rate', rise='good', unit='%', state=None)
+>>> figure("kpi_parks_open").state
+'open'
 """
 
 from __future__ import annotations
@@ -50,6 +57,9 @@ class Figure:
     """What a rise means: ``"good"`` (shown green), ``"bad"`` (shown red), or None (neither: no colour)."""
     unit: str = ""
     """Written after the value and its change: ``"%"`` for a rate."""
+    state: str | None = None
+    """A state of its kind's vocabulary: the figure counts the kind's places in it, out of all of them
+    (``12 / 14``); None: a figure :mod:`geo.analysis.kpi` computes otherwise."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,8 @@ class Kind:
     figures: tuple[Figure, ...] = ()
     """Its headline figures on the overview and the wall, in order."""
     wall: int | None = None
-    """Its turn in the wall display's rotation (0 first); None: not on the wall."""
+    """Its turn in the wall display's rotation (0 first); None: not on the wall. Kinds with the same turn share
+    one view (:func:`wall_kinds`): their places on one map, their figures in the smaller tiles."""
     overview: str | None = None
     """Its layer on the overview map: ``"shown"``, ``"hidden"`` (in the layer control, unticked) or None (absent)."""
     page: str | None = None
@@ -143,6 +154,18 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          state_label="col_supply_level",
          figures=(Figure("kpi_short", rise="bad"),),
          wall=2, overview="hidden", page="pages/supplies.py", icon="😷"),
+    # The other places supervised: one view together on the wall, hidden on the overview until ticked.
+    *(Kind(name=name, title=f"page_{name}", layer=name, report=report, vocabulary=vocabulary,
+           legend=f"legend_{vocabulary}", layer_title=f"layer_{name}", state_label=f"col_{vocabulary}",
+           figures=(figure,), wall=4, overview="hidden", icon=icon, id_prefix=prefix)
+      for name, report, vocabulary, figure, icon, prefix in (
+          ("markets", "market_status", "opening", Figure("kpi_markets_open", "good", state="open"), "🥬", "SC"),
+          ("sales_offices", "sales_office_status", "opening", Figure("kpi_sales_offices_open", state="open"), "🏢",
+           "SL"),
+          ("agencies", "agency_status", "opening", Figure("kpi_agencies_open", state="open"), "🔑", "ZJ"),
+          ("parks", "park_status", "opening", Figure("kpi_parks_open", state="open"), "🌳", "GY"),
+          ("plants", "plant_status", "operation", Figure("kpi_plants_running", "good", state="running"), "💧", "SW"),
+      )),
 )}
 
 
@@ -165,8 +188,17 @@ def reporting_kinds() -> list[Kind]:
 
 
 def wall_views() -> tuple[str, ...]:
-    """The kinds on the wall display, in the order it shows them."""
-    return tuple(k.name for k in sorted((k for k in KINDS.values() if k.wall is not None), key=lambda k: k.wall))
+    """The views of the wall display in the order it shows them, each named by the first kind of its turn."""
+    turns: dict[int, str] = {}
+    for k in sorted((k for k in KINDS.values() if k.wall is not None), key=lambda k: k.wall):
+        turns.setdefault(k.wall, k.name)
+    return tuple(turns.values())
+
+
+def wall_kinds(view: str) -> tuple[str, ...]:
+    """The kinds the wall's view ``view`` shows together: every kind with its turn."""
+    turn = kind(view).wall
+    return tuple(k.name for k in KINDS.values() if k.wall == turn) if turn is not None else ()
 
 
 def figures() -> tuple[Figure, ...]:

@@ -285,6 +285,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_identical": ("与现有数据相同，没有变化。", "Identical to the stored data: nothing changes."),
     "check_moved_closure": ("{count} 个小区封闭状态变化（{detail}）", "{count} compounds change closure status ({detail})"),
     "check_moved_resumption": ("{count} 个工地复工状态变化（{detail}）", "{count} sites change resumption state ({detail})"),
+    "check_moved_state": ("{count} 个{places}{state}变化（{detail}）", "{count} {places} changed ({state}: {detail})"),
     "check_moved_to": ("{count} 个转为{state}", "{count} to {state}"),
     "check_fever": ("报告发热 {count} 人", "{count} fever reports"),
     "check_short": ("{count} 个场所物资偏紧或告急", "{count} places short of supplies"),

@@ -179,16 +179,97 @@ TABLES: dict[str, Table] = {
     )
 }
 
+
+def _place_table(name, zh, en, id_zh, id_en, name_zh, name_en, extra, id_aliases=(), name_aliases=()):
+    """A layer of points the bureau supervises besides compounds and sites: id, name, address, zone, ``extra``,
+    the person in charge and a phone."""
+    return Table(name, f"{name}.geojson", zh, en, (
+        _c("id", id_zh, id_en, required=True, aliases=(*id_aliases, "编号")),
+        _c("name", name_zh, name_en, required=True, aliases=(*name_aliases, "名称")),
+        _c("address", "地址", "Address", aliases=("详细地址", "门店地址")),
+        _c("zone", "所属片区", "Zone ID", aliases=("片区编号", "网格编号", "片区")),
+        *extra,
+        _c("contact", "负责人", "Person in charge", aliases=("联系人", "责任人")),
+        _c("phone", "联系电话", "Phone", aliases=("电话", "手机", "手机号", "联系方式")),
+    ), geometry="Point")
+
+
+def _report_table(name, zh, en, place, ids, state, extra):
+    """The daily report of such a place: its id and name (``ids``: their zh and en), the date, its state
+    (``state``: column, zh, en, vocabulary), then ``extra`` and a note."""
+    id_zh, id_en, name_zh, name_en = ids
+    column, state_zh, state_en, vocabulary = state
+    return Table(name, f"{name}.csv", zh, en, (
+        _c(f"{place}_id", id_zh, id_en, required=True, aliases=("编号",)),
+        _c(f"{place}_name", name_zh, name_en, aliases=("名称",)),
+        _c("date", "日期", "Date", "date", required=True, aliases=("报告日期", "日报日期", "填报日期")),
+        _c(column, state_zh, state_en, f"code:{vocabulary}", required=True,
+           aliases=("营业状态", "开放情况", "营业情况", "运行情况", "状态")),
+        *extra,
+        _c("note", "备注", "Note"),
+    ), key=(f"{place}_id", "date"))
+
+
+_STAFF = _c("staff", "在岗人员", "Staff on duty", "int", aliases=("在岗人数", "值守人员"), maximum=5000)
+_DISINFECTIONS = _c("disinfections", "消毒次数", "Disinfections", "int", aliases=("今日消毒次数", "消杀次数"), maximum=48)
+_OPENING = ("opening", "开放状态", "Open or closed", "opening")
+_MARKET = ("市场编号", "Market ID", "市场名称", "Market name")
+_OFFICE = ("售楼部编号", "Sales office ID", "售楼部名称", "Sales office name")
+_AGENCY = ("门店编号", "Agency ID", "门店名称", "Agency name")
+_PARK = ("公园编号", "Park ID", "公园名称", "Park name")
+_PLANT = ("水厂编号", "Plant ID", "水厂名称", "Plant name")
+
+#: The other places the bureau supervises (the Chuxiong bureau: 44 sales offices, 48 agencies, 2 parks,
+#: 3 water and 2 sewage plants), each a layer of points and its daily report.
+TABLES.update({t.name: t for t in (
+    _place_table("markets", "农贸市场", "Markets", *_MARKET, (
+        _c("vendors", "经营户数", "Vendors", "int", aliases=("商户数", "摊位数", "经营户"), maximum=20000),
+        _c("manager", "市场管理方", "Market manager", aliases=("管理单位", "开办单位", "市场管理所")),
+    ), name_aliases=("市场",)),
+    _report_table("market_status", "市场日报", "Market daily report", "market", _MARKET, _OPENING, (
+        _c("vendors_open", "开业经营户数", "Vendors trading", "int", aliases=("开业户数", "营业户数"), maximum=20000),
+        _STAFF, _DISINFECTIONS)),
+    _place_table("sales_offices", "售楼部", "Sales offices", *_OFFICE, (
+        _c("developer", "开发企业", "Developer", aliases=("开发商", "房地产开发企业", "建设单位")),
+    ), name_aliases=("售楼部", "售楼处", "营销中心", "楼盘名称")),
+    _report_table("sales_office_status", "售楼部日报", "Sales office daily report", "office", _OFFICE, _OPENING, (
+        _c("visits", "接待人次", "Visitors received", "int", aliases=("来访人次", "接待人数"), maximum=10000),
+        _STAFF, _DISINFECTIONS)),
+    _place_table("agencies", "房产中介", "Housing agencies", *_AGENCY, (
+        _c("company", "经纪机构", "Brokerage", aliases=("所属公司", "中介公司", "经纪公司")),
+    ), id_aliases=("中介编号",), name_aliases=("中介名称", "中介", "机构名称", "门店")),
+    _report_table("agency_status", "中介日报", "Agency daily report", "agency", _AGENCY, _OPENING, (_STAFF,)),
+    _place_table("parks", "城市公园", "Parks", *_PARK, (
+        _c("manager", "管理单位", "Managed by", aliases=("管理方", "管理处")),
+    ), name_aliases=("公园",)),
+    _report_table("park_status", "公园日报", "Park daily report", "park", _PARK, _OPENING, (
+        _c("visitors", "入园人次", "Visitors", "int", aliases=("游客人次", "入园人数"), maximum=500000),
+        _STAFF, _DISINFECTIONS)),
+    _place_table("plants", "水厂和污水处理厂", "Water and sewage plants", *_PLANT, (
+        _c("plant_type", "水厂类型", "Kind of plant", aliases=("类型", "厂站类型")),
+        _c("operator", "运营单位", "Operator", aliases=("运营企业", "水务公司", "供水企业")),
+        _c("capacity", "设计规模（吨/日）", "Capacity (t/day)", "int", aliases=("设计规模", "处理能力", "规模"),
+           maximum=5_000_000),
+    ), id_aliases=("厂站编号",), name_aliases=("水厂", "污水处理厂", "厂名")),
+    _report_table("plant_status", "水厂日报", "Plant daily report", "plant", _PLANT,
+                  ("operation", "运行状态", "Operation", "operation"), (
+        _c("output", "日处理量（吨）", "Water treated (t)", "int", aliases=("日供水量", "日处理量", "处理量"),
+           maximum=5_000_000),
+        _c("water_quality", "水质达标", "Water quality met", "code:yes_no", aliases=("水质", "水质检测")),
+        _STAFF)),
+)})
+
 #: The tables the store's migrations make; a kind registered at run time (geo.domain.kinds) adds its own to TABLES.
-GEOMETRY_TABLES = ("zones", "compounds", "sites")
-STATUS_TABLES = ("compound_status", "site_status", "supplies")
+GEOMETRY_TABLES = ("zones", "compounds", "sites", "markets", "sales_offices", "agencies", "parks", "plants")
+STATUS_TABLES = ("compound_status", "site_status", "supplies", "market_status", "sales_office_status",
+                 "agency_status", "park_status", "plant_status")
 
 
 def layer_tables() -> tuple[str, ...]:
     """Every geometry layer in :data:`TABLES`, the registered ones included, in their order.
 
-    >>> layer_tables()
-    ('zones', 'compounds', 'sites')
+    >>> layer_tables()[:4]
+    ('zones', 'compounds', 'sites', 'markets')
     """
     return tuple(name for name, table in TABLES.items() if table.geometry)
 
@@ -196,7 +277,7 @@ def layer_tables() -> tuple[str, ...]:
 def report_tables() -> tuple[str, ...]:
     """Every table without geometry (the daily reports) in :data:`TABLES`, the registered ones included.
 
-    >>> report_tables()
-    ('compound_status', 'site_status', 'supplies')
+    >>> report_tables()[:4]
+    ('compound_status', 'site_status', 'supplies', 'market_status')
     """
     return tuple(name for name, table in TABLES.items() if not table.geometry)

@@ -50,6 +50,19 @@ VOCABULARIES: dict[str, tuple[Term, ...]] = {
         Term("low", "偏紧", "Low", "#fdd835"),
         Term("critical", "告急", "Critical", "#e91e63", ("短缺", "紧缺")),
     ),
+    # Markets, sales offices, agencies and parks: open, suspended by the epidemic order (楚雄: 暂停开放售楼部和
+    # 经纪机构门店, 暂时关闭西山公园), or closed down.
+    "opening": (
+        Term("open", "正常开放", "Open", "#7cb342", ("开放", "正常营业", "营业", "恢复开放", "恢复营业")),
+        Term("suspended", "暂停开放", "Suspended", "#ffb300", ("暂停营业", "暂停", "暂时关闭", "临时关闭", "暂停接待")),
+        Term("closed", "关闭", "Closed", "#880e4f", ("关停", "停业", "歇业", "停业整顿", "已关闭")),
+    ),
+    # Water and sewage plants are not "opened": they run, run reduced (short of staff or chemicals), or stop.
+    "operation": (
+        Term("running", "正常运行", "Running", "#0097a7", ("运行", "正常", "正常生产", "正常供水")),
+        Term("reduced", "减量运行", "Reduced output", "#ff7043", ("限产", "降负荷运行", "限量运行", "部分运行")),
+        Term("stopped", "停运", "Stopped", "#311b92", ("停产", "停产检修", "检修", "暂停运行", "停机")),
+    ),
     "report": (
         Term("reported", "已报告", "Reported", "#5c6bc0"),
         Term("missing", "未报告", "Not reported", "#9e9e9e", ("无数据", "漏报")),

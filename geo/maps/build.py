@@ -95,7 +95,7 @@ def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: l
     """
     states = [layer_state(layer, [s.pack for s in sources[layer.key]]) for layer in layers]
     message: dict = {"states": states + [{"key": key, "visible": False} for key in hidden],
-                     "legend": '<hr style="margin:6px 0">'.join(legend.html() for legend in legends or [])}
+                     "legend": "".join(legend.part() for legend in legends or [])}
     if fit is not None:
         key, bounds = fit
         corners = None

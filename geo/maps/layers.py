@@ -10,10 +10,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.analysis import header
 from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
 from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
 from geo.maps.fastlayer import Layer
@@ -38,13 +41,15 @@ def styles(vocabulary: str, point: bool = False) -> dict[str, dict]:
     return {code: style_for(vocabulary, code, point) for code in [*vocab.codes(vocabulary), MISSING]}
 
 
-def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: str) -> Legend:
-    """Legend with every category of ``vocabulary`` and 'no report', each with its count."""
+def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: str,
+                    layers: tuple[str, ...] = ()) -> Legend:
+    """Legend with every category of ``vocabulary`` and 'no report', each with its count; ``layers``: the map
+    layers it explains."""
     counts = categories.value_counts()
     entries = [LegendEntry(vocab.label(vocabulary, code, lang), vocab.color(vocabulary, code),
                            int(counts.get(code, 0))) for code in vocab.codes(vocabulary)]
     entries.append(LegendEntry(t("legend_missing", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
-    return Legend(title, entries)
+    return Legend(title, entries, layers)
 
 
 def _values(values: pd.Series, suffix: str = "") -> pd.Series:
@@ -89,8 +94,11 @@ def _kind_layer(kind: str, view: gpd.GeoDataFrame, lang: str, columns: dict[str,
 
 
 def place_layer(kind: str, view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
-    """Any kind of place's layer: its places' state and zone (a kind registered without a layer of its own)."""
-    return _kind_layer(kind, view, lang, {"zone": _values(view["zone_name"])}, [(t("col_zone", lang), "zone")], show)
+    """Any kind of place's layer: its places' state, zone, and whom to call when its layer says (a market, a park)."""
+    calls = [column for column in ("contact", "phone") if column in view]
+    columns = {"zone": _values(view["zone_name"]), **{column: _values(view[column]) for column in calls}}
+    fields = [(t("col_zone", lang), "zone"), *((header(column, kind, lang), column) for column in calls)]
+    return _kind_layer(kind, view, lang, columns, fields, show)
 
 
 def compound_layer(view: gpd.GeoDataFrame, lang: str, show: bool = True) -> Layer:
@@ -134,7 +142,18 @@ def layer_of(kind: str, view: gpd.GeoDataFrame, lang: str, show: bool = True) ->
 def kind_legend(kind: str, view: gpd.GeoDataFrame, lang: str) -> Legend:
     """The legend of the kind of place ``kind``: its title, every state and how many places are in it."""
     entry = kinds.kind(kind)
-    return category_legend(t(entry.legend, lang), entry.vocabulary, view["category"], lang)
+    return category_legend(t(entry.legend, lang), entry.vocabulary, view["category"], lang, (kind,))
+
+
+def kind_legends(names, views: Mapping[str, pd.DataFrame], lang: str) -> list[Legend]:
+    """The legends of several kinds of places on one map: kinds sharing a legend and a vocabulary (markets,
+    sales offices, agencies and parks: open or closed) share one, counting the places of all of them."""
+    groups: dict[tuple, list[str]] = {}
+    for name in names:
+        entry = kinds.kind(name)
+        groups.setdefault((entry.legend, entry.vocabulary), []).append(name)
+    return [category_legend(t(legend, lang), vocabulary, pd.concat([views[n]["category"] for n in group]), lang,
+                            tuple(group)) for (legend, vocabulary), group in groups.items()]
 
 
 def zone_outline_layer(zones: gpd.GeoDataFrame, lang: str) -> Layer:

@@ -24,6 +24,8 @@ class LegendEntry:
 class Legend:
     title: str
     entries: list[LegendEntry] = field(default_factory=list)
+    layers: tuple[str, ...] = ()
+    """The keys of the map layers it explains: the map shows it while one of them is on (none: always)."""
 
     def html(self) -> str:
         """Escaped legend HTML with a swatch, label and count per entry."""
@@ -37,3 +39,13 @@ class Legend:
                 f'border:{border}"></span><span>{escape(entry.label)}{count}</span></div>'
             )
         return "".join(lines)
+
+    def part(self) -> str:
+        """Its :meth:`html` as one part of a map's legend, naming its layers (``static/cmdmap/fastlayer.js``
+        hides the part while none of them is on the map).
+
+        >>> Legend("t", layers=("markets", "parks")).part()[:60]
+        '<div class="cmdmap-legend-part" data-layers="markets parks">'
+        """
+        return (f'<div class="cmdmap-legend-part" data-layers="{escape(" ".join(self.layers))}">'
+                f"{self.html()}</div>")

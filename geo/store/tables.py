@@ -7,8 +7,8 @@ that retired it (``removed_in``); see :mod:`geo.store.versions`. Migrations
 
 Examples
 --------
->>> sorted(ROWS)[:2]
-['compound_status', 'compounds']
+>>> sorted(ROWS)[:4]
+['agencies', 'agency_status', 'compound_status', 'compounds']
 >>> users.c.role.type.length
 16
 """

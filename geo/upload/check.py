@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from geo import store
 from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
-from geo.domain import TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
+from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
 from geo.io import datum_guess as crs
 from geo.io import decode, is_table, metres_between, read_layer, read_places, read_table, role_text
 from geo.store import backup
@@ -542,9 +542,9 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
     added = int((delta["_change"] == "added").sum()) if len(delta) else 0
     changed = int((delta["_change"] == "changed").sum()) if len(delta) else 0
     lines = summarise_counts(kind, added, changed, len(check.removed))
-    if kind in ("compound_status", "site_status") and len(delta):
-        key, state, vocabulary = (("compound_id", "closure", "closure") if kind == "compound_status"
-                                  else ("site_id", "resumption", "resumption"))
+    reporter = kinds.of_report(kind)
+    if reporter and reporter.layer and reporter.state_column and len(delta):  # a daily report of places' states
+        key, state, vocabulary = TABLES[kind].key[0], reporter.state_column, reporter.vocabulary
         latest = check.frame.sort_values("date").drop_duplicates(key, keep="last").set_index(key)
         before = store.latest_before(engine, kind, state, str(latest["date"].min()))  # what the upload changes from
         moved = latest.loc[latest[state] != before.reindex(latest.index), state]
@@ -553,7 +553,11 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
             states = {code: vocab.term(vocabulary, code) for code in moved.unique()}
             detail = join((t("check_moved_to", count=n, state=Text(states[c].zh, states[c].en.lower()))
                            for c, n in moved.value_counts().items()), t("list_separator"))
-            lines.append(t(f"check_moved_{vocabulary}", count=len(moved), detail=detail))
+            if f"check_moved_{vocabulary}" in CATALOGUE:  # compounds' closure, sites' resumption: said their way
+                lines.append(t(f"check_moved_{vocabulary}", count=len(moved), detail=detail))
+            else:  # '3 个农贸市场开放状态变化（其中 2 个转为暂停开放）'
+                lines.append(t("check_moved_state", count=len(moved), detail=detail, state=t(reporter.state_label),
+                               places=Text(TABLES[reporter.layer].zh, TABLES[reporter.layer].en.lower())))
         if kind == "compound_status":
             fever = int(pd.to_numeric(latest["fever_reports"], errors="coerce").fillna(0).sum())
             if fever:

@@ -143,6 +143,7 @@
       this._container.style.pointerEvents = "none";  // hover and click come from the map (see attach)
       attach(map);
       registry.order.push(this);
+      syncLegend();
       this._redrawAll();
     },
 
@@ -156,6 +157,7 @@
 
     onRemove: function (map) {
       registry.order = registry.order.filter(function (l) { return l !== this; }, this);
+      syncLegend();
       if (registry.hover && registry.hover.layer === this) { hideTip(); }
       L.Canvas.prototype.onRemove.call(this, map);
     },
@@ -474,6 +476,25 @@
     }
     registry.legend.getContainer().style.display = html ? "" : "none";
     registry.legend.getContainer().innerHTML = html;  // built and escaped on the server (geo/maps/legend.py)
+    syncLegend();
+  }
+
+  /* A part of the legend names its layers (data-layers): it shows while one of them is on the map, so that
+   * a layer unticked in the layer control takes its legend away (the overview has ten layers). */
+  function syncLegend() {
+    var box = registry.legend && registry.legend.getContainer();
+    if (!box) { return; }
+    var on = {};
+    registry.order.forEach(function (l) { on[l.key] = true; });
+    var parts = box.querySelectorAll(".cmdmap-legend-part"), shown = 0;
+    for (var i = 0; i < parts.length; i++) {
+      var keys = (parts[i].getAttribute("data-layers") || "").split(" ").filter(Boolean);
+      var visible = !keys.length || keys.some(function (k) { return on[k] || !registry.layers[k]; });
+      parts[i].style.display = visible ? "" : "none";
+      parts[i].style.cssText += visible && shown ? ";border-top:1px solid #ccc;margin-top:6px;padding-top:6px"
+                                                 : ";border-top:none;margin-top:0;padding-top:0";
+      if (visible) { shown++; }
+    }
   }
 
   window.cmdmap = {
