@@ -32,7 +32,9 @@ else:
     short, silent = st.columns(2)
     short.line_chart(trend[["kpi_short"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
     silent.line_chart(trend[["kpi_not_reported"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
-    counted = [f.key for f in kinds.figures() if f.state]  # the other places supervised: how many are open
+    # how many of the other places supervised are open, of the kinds the city has
+    counted = [f.key for k in kinds.KINDS.values() if k.layer and not dataset().layer(k.layer).empty
+               for f in k.figures if f.state]
     if counted:
         st.line_chart(trend[counted].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
 

@@ -25,7 +25,9 @@ from ui.settings import lang, settings, thresholds
 
 require_navigation()
 lg = lang()
-on_map = [k for k in kinds.KINDS.values() if k.overview]  # in the sidebar's order
+# in the sidebar's order; a layer unticked at first only where the city has such places (no empty parks layer)
+on_map = [k for k in kinds.KINDS.values() if k.overview == "shown" or k.overview == "hidden" and any(
+    not dataset().layer(layer).empty for layer in k.place_layers)]
 with_places = [k for k in on_map if k.layer]  # the others show their places: a click names one of these
 preload_places(tuple(dict.fromkeys(layer for k in on_map for layer in k.map_layers)))
 filters = sidebar_filters(None)
