@@ -56,8 +56,9 @@ if auth.can(user, "history"):
     pages.append(st.Page("pages/history.py", title=t("page_history", lg), icon="🕘", url_path="history"))
 if auth.can(user, "manage_users"):
     pages.append(st.Page("pages/users.py", title=t("auth_page_users", lg), icon="👥", url_path="users"))
-# kiosk=1 (the wall display): no navigation at all, just the page the URL names
-page = st.navigation(pages, position="hidden" if kiosk else "sidebar")
+# kiosk=1 (the wall display): no navigation at all, just the page the URL names. Expanded: past twelve pages
+# Streamlit would fold the last ones (upload, history, accounts) behind "View more".
+page = st.navigation(pages, position="hidden" if kiosk else "sidebar", expanded=True)
 notice = st.empty()  # above the page: a store that cannot be read is said first
 st.session_state.pop("store_error", None)
 try:
