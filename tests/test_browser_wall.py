@@ -352,7 +352,7 @@ def test_wall_shared_view_of_the_other_places_fits_1080p(wall_server, open_wall)
     assert all(re.fullmatch(r"\d+ / \d+", value) and value_px >= 36 and label_px >= 18
                for value, value_px, label_px in small), small  # "9 / 12", read across the room
     page.mouse.move(0, 0)
-    screenshot(page, "wall_others_1080p.png")
+    shutil.copyfile(screenshot(page, "wall_others_1080p.png"), ROOT / "docs" / "screenshots" / "wall_others.png")
     assert log.aborted == [], f"requests to the internet: {log.aborted[:10]}"
 
 
