@@ -24,7 +24,7 @@ from geo.cli.main import main
 from geo.domain import TABLES, kinds, layer_tables, t, vocab
 from geo.io import template_bytes
 from geo.store.migrate import config, current_revision, head, migrate
-from geo.upload import check_file, commit
+from geo.upload import check_file, commit, open_city
 from tests.conftest import XSS, write_other_places, write_tiny_city
 from tests.pgserver import fresh_schema
 from tests.test_kinds import APP, drawn, open_kind_page
@@ -48,7 +48,7 @@ def app_env(city, monkeypatch):
 
 @pytest.fixture(scope="module")
 def dataset(city):
-    return store.load_store(store.open_store(f"sqlite:///{city.parent / 'dataset.sqlite'}", city))
+    return store.load_store(open_city(f"sqlite:///{city.parent / 'dataset.sqlite'}", city))
 
 
 def test_each_is_a_kind_of_points_with_a_daily_report_of_its_state():
@@ -218,7 +218,8 @@ def test_a_list_of_markets_is_checked_imported_and_reported_on(tiny_store):
     commit(tiny_store, check, ADMIN)
     later = f"市场编号,日期,开放状态\n{ids['温泉农贸市场']},2020-02-26,关停\n".encode()
     check = check_file(tiny_store, "market_status", later, "市场日报.csv")
-    assert [line.zh for line in check.summary] == ["新增 1 行市场日报", "1 个农贸市场开放状态变化（1 个转为关闭）"]
+    assert [line.zh for line in check.summary] == ["新增 1 行市场日报", "1 个农贸市场开放状态变化（1 个转为关闭）",
+                                                   "导入后 2020-02-26 仍有 1/2 个场所未报告"]
     wrong = f"市场编号,日期,开放状态\n{ids['浮山菜市场']},2020-02-26,半开\n".encode()
     [problem] = check_file(tiny_store, "market_status", wrong, "市场日报.csv").problems
     assert (problem.row, problem.column) == (2, "开放状态") and "正常开放/暂停开放/关闭" in problem.zh
@@ -251,7 +252,7 @@ def test_staff_upload_a_list_of_parks_on_the_upload_page_and_see_them_on_their_p
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = store.open_store(url, tiny_dir)
+    engine = open_city(url, tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
 
     def as_clerk(page: str) -> AppTest:

@@ -16,7 +16,7 @@ Examples
 >>> from geo.settings import PROJECT_DIR
 >>> engine = open_city(f"sqlite:///{tempfile.mkdtemp()}/store.sqlite", PROJECT_DIR / "data")
 >>> store.newest_version(engine), store.refused_files(engine)
-(6, [])
+(16, [])
 """
 
 from __future__ import annotations
