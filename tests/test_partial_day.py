@@ -135,7 +135,8 @@ def test_the_upload_page_asks_to_confirm_a_date_after_today(page_env):
 
 
 def test_eight_reports_of_the_demo_city_do_not_switch_its_overview(tmp_path, monkeypatch):
-    """As found: the demo city (248 places), 8 compounds report for the next day first thing."""
+    """As found: the demo city (402 places: 248 compounds and sites, 154 others), 8 compounds report for the next
+    day first thing."""
     data = Path(__file__).resolve().parent.parent / "data"
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(data))
@@ -149,4 +150,4 @@ def test_eight_reports_of_the_demo_city_do_not_switch_its_overview(tmp_path, mon
     at = _open("pages/overview.py")
     assert at.selectbox(key="date").value == "2020-02-25"
     assert _kpis(at) == before
-    assert any("2020-02-26 已报告 8/248" in info.value for info in at.info)
+    assert any("2020-02-26 已报告 8/402" in info.value for info in at.info)

@@ -50,8 +50,10 @@ def render_welcome() -> None:
 
     st.subheader(t("welcome_step_places", lg), anchor=False)
     st.markdown(t("welcome_places_text", lg))
-    if may_upload:
-        for column, kind in zip(st.columns(len(layer_tables())), layer_tables()):
+    if may_upload:  # the places a city starts from; markets, parks, … (unticked on the overview) can come later
+        first = [name for name in layer_tables()
+                 if all(k.overview != "hidden" for k in kinds.KINDS.values() if k.layer == name)]
+        for column, kind in zip(st.columns(len(first)), first):
             column.page_link("pages/upload.py", label=t("welcome_upload_kind", lg, table=TABLES[kind].label(lg)),
                              icon="📤", query_params={"upload_kind": kind})
     else:
