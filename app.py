@@ -52,6 +52,7 @@ pages = [
 pages.append(st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall"))
 if auth.can(user, "upload"):
     pages.append(st.Page("pages/upload.py", title=t("page_upload", lg), icon="📤", url_path="upload"))
+    pages.append(st.Page("pages/edit.py", title=t("page_edit", lg), icon="📍", url_path="edit"))
 if auth.can(user, "history"):
     pages.append(st.Page("pages/history.py", title=t("page_history", lg), icon="🕘", url_path="history"))
 if auth.can(user, "manage_users"):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo.analysis import apply_filters, compute_kpis, details, place_key
-from geo.domain import kinds, t
+from geo.domain import kinds, layer_tables, t
 from geo.maps import initial_bounds
 from geo.maps.layers import kind_legends, layer_of, zone_outlines
 from ui.cache import dataset, home_bounds, view
@@ -19,6 +19,7 @@ from ui.mappage import (
     show_map,
     show_outside_zones,
     show_table,
+    show_unplaced,
 )
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
@@ -63,6 +64,7 @@ with map_col:
                        key="map_overview", home=home_bounds(first))
 
 show_outside_zones()
+show_unplaced(layer_tables())
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
 if len(dataset().zones):
     row_pick = show_table(zones, "zones", file_stem("overview", filters.date), "table_overview", total=len(zones))

@@ -47,8 +47,12 @@ layer, legend = zone_choropleth(shown, chosen, lg)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
     fit = place_key(filters)
-    clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
-                                 fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0))
+    if dataset().zones.geometry.notna().any():
+        clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
+                                     fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0))
+    else:  # zones kept as a list (names, leaders, phones): their figures without a map
+        st.info(t("zones_without_shapes", lg))
+        clicked = None
 show_outside_zones()
 row_pick = show_table(shown, "zones", file_stem("zones", filters.date), "table_zones", total=len(zones))
 selected = pick("zones", clicked, row_pick and ("zones", row_pick))

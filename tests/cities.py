@@ -4,6 +4,9 @@
   have no outlines); compound 0503 has no zone and lies in Z2, and compound 0504 lies outside both zones.
 * :func:`write_unreported_city`: its layers only, before any daily report.
 * :func:`write_zoneless_city`: compounds and sites with their reports, no zone shapes (and no zone named).
+* :func:`write_listed_city`: everything as lists, as a bureau keeps it: zones as names with a leader and a
+  phone (no shapes), compounds as a GB18030 list (latitude first, no ids, zones by name) of which two have
+  no position yet (待定位), and daily reports that name the compounds by name.
 """
 
 from __future__ import annotations
@@ -64,6 +67,37 @@ def write_zoneless_city(folder: Path) -> Path:
 
     for layer in ("compounds.geojson", "sites.geojson"):
         _rewrite(folder / layer, no_zone)
+    return folder
+
+
+#: The listed city's compounds without a position: (name, zone name or "").
+UNPLACED = (("龙潭小区", "浮山街道第一片区"), ("待建小区", ""))
+
+
+def write_listed_city(folder: Path) -> Path:
+    """The tiny city as lists (see the module's docstring): ``zones.csv``, ``compounds.csv`` and the reports."""
+    write_tiny_city(folder)
+    (folder / "zones.geojson").unlink()
+    (folder / "compounds.geojson").unlink()
+    (folder / "zones.csv").write_bytes(
+        "片区名称,区县,片区长,联系电话\r\n温泉街道第一片区,咸安区,张伟,13800000001\r\n"
+        "浮山街道第一片区,咸安区,李娜,13800000002\r\n".encode("gb18030"))
+    (folder / "compounds.csv").write_bytes(
+        ("小区名称,地址,纬度,经度,所属网格,户数\r\n"
+         "金桂花园,金桂路1号,29.832,114.302,温泉街道第一片区,300\r\n"
+         "浮山小区,浮山路2号,29.836,114.326,浮山街道第一片区,80\r\n"
+         + "".join(f"{name},,,,{zone},50\r\n" for name, zone in UNPLACED)).encode("gb18030"))
+
+    def zone_by_name(features):
+        names = {"Z1": "温泉街道第一片区", "Z2": "浮山街道第一片区"}
+        for feature in features:
+            feature["properties"]["zone"] = names[feature["properties"]["zone"]]
+
+    _rewrite(folder / "sites.geojson", zone_by_name)
+    (folder / "compound_status.csv").write_text(
+        "小区名称,日期,封闭状态\n金桂花园,2020-02-25,封闭管理\n龙潭小区,2020-02-25,全封闭\n"
+        "浮山小区,2020-02-25,未封闭\n", encoding="utf-8")
+    (folder / "supplies.csv").unlink()
     return folder
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Days, Thresholds, outside_zones, report_dates, report_days, unmatched_ids, view_of
+from geo.analysis import (
+    Days,
+    Thresholds,
+    outside_zones,
+    report_dates,
+    report_days,
+    unmatched_ids,
+    unplaced_places,
+    view_of,
+)
 from geo.maps import initial_bounds
 from geo.store import Dataset, connect, has_places, load_store
 from ui.data import store_key
@@ -64,6 +73,16 @@ def _outside(url: str, version: int):
 def outside() -> pd.DataFrame:
     """The places no zone holds (see :func:`geo.analysis.views.outside_zones`), once per data version."""
     return _outside(*store_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _unplaced(url: str, version: int):
+    return unplaced_places(load_dataset(url, version))
+
+
+def unplaced() -> pd.DataFrame:
+    """The places still to be placed (see :func:`geo.analysis.views.unplaced_places`), once per data version."""
+    return _unplaced(*store_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

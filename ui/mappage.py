@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.accounts import auth
 from geo.analysis import display_table
 from geo.domain import MISSING, TABLES, t
 from geo.io import to_csv_bytes, to_xlsx_bytes
@@ -30,8 +31,9 @@ from geo.maps import (
     pack_worker_url,
     preload_script,
 )
-from ui.cache import dataset, days, outside, unmatched
+from ui.cache import dataset, days, outside, unmatched, unplaced
 from ui.escape import plain
+from ui.login import current_user
 from ui.packs import place_sources
 from ui.settings import lang, settings
 
@@ -92,11 +94,11 @@ def map_state(layers: list[Layer], legends: list[Legend], bounds=None, fit_key: 
     return MapState([replace(layer, frame=layer.frame.iloc[0:0]) for layer in layers], sources, update, bounds)
 
 
-def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
-    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any.
+def _draw(state: MapState, key: str, home, returned: list[str], extra=()) -> dict:
+    """The map of ``state`` with ``extra`` elements in its update; what the browser returned of ``returned``.
 
     The map itself (base map, places, ``home`` extent, else the state's) stays the
-    same across reruns; the state's update goes to the open map.
+    same across reruns; the state's update (and ``extra``) goes to the open map.
     """
     s = settings()
     problem = basemap_problem(s)
@@ -107,10 +109,25 @@ def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
     update = folium.FeatureGroup(name="update", control=False)
     ForgetRemovedGroups().add_to(update)
     state.update.add_to(update)
+    for element in extra:
+        element.add_to(update)
     # Only a click reruns the script: panning and zooming stay in the browser.
-    out = st_folium(m, key=key, height=s.map_height, use_container_width=True,
-                    returned_objects=["last_active_drawing"], feature_group_to_add=update)
-    drawing = (out or {}).get("last_active_drawing") or {}
+    return st_folium(m, key=key, height=s.map_height, use_container_width=True,
+                     returned_objects=returned, feature_group_to_add=update) or {}
+
+
+def show_pick_map(state: MapState, key: str, home=None, marks=()) -> tuple[float, float] | None:
+    """Draw the map with ``marks`` (folium elements, in the map's datum) on it; return the (lng, lat) of the
+    last click on the map itself, in the map's datum (see :func:`geo.maps.overlay_datum`), if any."""
+    clicked = _draw(state, key, home, ["last_clicked"], marks).get("last_clicked") or {}
+    if clicked.get("lat") is None or clicked.get("lng") is None:
+        return None
+    return float(clicked["lng"]), float(clicked["lat"])
+
+
+def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
+    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any (see :func:`_draw`)."""
+    drawing = _draw(state, key, home, ["last_active_drawing"]).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
     if props.get("id") is None:
         return None
@@ -183,13 +200,34 @@ def show_details(title: str, fields: pd.DataFrame) -> None:
 
 def outside_lines(lg: str) -> list[str]:
     """One sentence per layer with places that no zone holds: how many, and the first names."""
-    places = outside()
+    return _named_lines(outside(), "outside_zones", lg)
+
+
+def _named_lines(places: pd.DataFrame, key: str, lg: str) -> list[str]:
+    """One sentence ``key`` per layer of ``places`` (columns layer, id, name): how many, and the first names."""
     lines = []
     for layer, rows in places.groupby("layer", sort=False):
         names = rows["name"].where(rows["name"] != "", rows["id"]).tolist()
         listed = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
-        lines.append(t("outside_zones", lg, count=len(rows), kind=TABLES[layer].label(lg), names=listed))
+        lines.append(t(key, lg, count=len(rows), kind=TABLES[layer].label(lg), names=listed))
     return lines
+
+
+def show_unplaced(layers) -> None:
+    """The places of ``layers`` still to be placed (待定位): counted and listed, with the way to place them."""
+    lg = lang()
+    places = unplaced()
+    places = places.loc[places["layer"].isin(list(layers))]
+    if places.empty:
+        return
+    for line in _named_lines(places, "unplaced_places", lg):
+        st.warning(plain(line))
+    if auth.can(current_user(), "upload"):
+        st.page_link("pages/edit.py", label=t("unplaced_go", lg), icon="📍")
+    with st.expander(t("unplaced_list", lg, count=len(places))):
+        st.dataframe(pd.DataFrame({t("col_layer", lg): [TABLES[layer].label(lg) for layer in places["layer"]],
+                                   t("col_id", lg): places["id"], t("col_name", lg): places["name"]}),
+                     hide_index=True, width="stretch")
 
 
 def show_outside_zones() -> None:

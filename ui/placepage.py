@@ -22,6 +22,7 @@ from ui.mappage import (
     show_details,
     show_map,
     show_table,
+    show_unplaced,
 )
 from ui.settings import lang, settings, thresholds
 
@@ -75,6 +76,7 @@ def render_place_page(kind: str) -> None:
         clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]))
     if shown.empty:
         st.warning(t("nothing_matches", lg))
+    show_unplaced(entry.place_layers)
     if kind == "supplies":
         show_item_summary(filters.date, shown["id"], lg)
     row_pick = show_table(shown, kind, file_stem(kind, filters.date), f"table_{kind}", total=len(full))

@@ -23,6 +23,7 @@ from geo.analysis.views import (
                                 supply_rows,
                                 supply_view,
                                 unmatched_ids,
+                                unplaced_places,
                                 with_previous,
 )
 from geo.analysis.wall import banners, city_wall_views, pick_view, track_changes
@@ -30,6 +31,6 @@ from geo.analysis.zones import METRICS, zone_metrics
 
 __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners",
            "city_wall_views", "compound_view", "compute_kpis", "daily_figures", "details", "display_table", "header",
-           "item_summary", "other_kinds", "other_views", "outside_zones", "pick_view", "place_key", "place_supplies",
+           "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "pick_view", "place_key", "place_supplies",
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",
            "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics"]

@@ -220,3 +220,21 @@ def outside_zones(ds: Dataset) -> pd.DataFrame:
         parts.append(pd.DataFrame({"layer": layer, "id": places.loc[blank, "id"].astype(str),
                                    "name": places.loc[blank, "name"].astype("string").fillna("")}))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def unplaced_places(ds: Dataset) -> pd.DataFrame:
+    """Places with no position yet (待定位): in every figure and table, on no map until someone places them.
+
+    Zones are left out: a city may keep its zones as a list by design (no shapes), not as places to fix.
+    Columns ``layer``, ``id``, ``name``, in the order the layers and their places are stored.
+    """
+    columns = ["layer", "id", "name"]
+    parts = []
+    for layer in layer_tables():
+        places = ds.layer(layer)
+        if layer == "zones" or places.empty:
+            continue
+        lacking = places.geometry.isna().to_numpy()
+        parts.append(pd.DataFrame({"layer": layer, "id": places.loc[lacking, "id"].astype(str),
+                                   "name": places.loc[lacking, "name"].astype("string").fillna("")}))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)

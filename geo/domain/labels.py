@@ -240,6 +240,59 @@ LABELS: dict[str, tuple[str, str]] = {
     "action_import": ("上传", "Upload"),
     "action_rollback": ("回退", "Rollback"),
     "action_init": ("新建城市", "New city"),
+    "action_edit": ("场所维护", "Place edit"),
+    "zones_without_shapes": ("片区是一份名单，没有范围形状，所以这里不画地图：下表照常按片区统计（场所按“所属片区”归入）。"
+                             "上传片区的形状（GeoJSON，编号相同）后即可在地图上着色。",
+                             "The zones are a list without shapes, so no map is drawn here: the table below counts by "
+                             "zone as usual (places join by their zone column). Upload the zones' shapes (GeoJSON, "
+                             "same ids) to shade them on a map."),
+    "page_edit": ("场所维护", "Edit places"),
+    "edit_intro": ("在地图上给“待定位”的场所定位、移动放错位置的点，或给场所改名、停用。每次修改都保存为一个新版本，"
+                   "可以撤销，也会记入历史。",
+                   "Place the places still to be placed, move a misplaced point by a click, rename or retire a "
+                   "place. Each change is a new version: it can be undone and shows in the history."),
+    "edit_kind": ("场所类别", "Kind of place"),
+    "edit_place": ("场所（待定位的排在最前）", "Place (those still to be placed first)"),
+    "edit_unplaced_tag": ("待定位", "unplaced"),
+    "edit_unplaced_count": ("{count} 个{table}待定位：没有坐标，地图上不显示。在下面选中后点地图即可定位。",
+                            "{count} of the {table} are still to be placed: no position, not drawn. Choose one "
+                            "below and click the map."),
+    "edit_no_places": ("还没有{table}。请先在“上传数据”页上传名单。", "There are no {table} yet: upload a list first."),
+    "edit_where_now": ("位置：经度 {lon}，纬度 {lat}", "at longitude {lon}, latitude {lat}"),
+    "edit_unplaced_now": ("待定位（还没有坐标）", "still to be placed (no position)"),
+    "edit_tab_position": ("定位 / 移动", "Place / move"),
+    "edit_tab_name": ("改名", "Rename"),
+    "edit_tab_retire": ("停用", "Retire"),
+    "edit_click_hint": ("在地图上点击新位置（红圈），灰圈是现在的位置；也可以在下面输入经纬度。",
+                        "Click the new position on the map (red circle); the grey circle is where it is now. Or "
+                        "type the coordinates below."),
+    "edit_type_position": ("或输入经纬度（如 114.3215,29.8421，顺序不限）",
+                           "Or type the coordinates (e.g. 114.3215,29.8421, either order)"),
+    "edit_datum_gcj02": ("GCJ-02（高德、腾讯地图上取的点）", "GCJ-02 (picked on Amap or Tencent maps)"),
+    "edit_datum_wgs84": ("WGS-84（GPS、天地图）", "WGS-84 (GPS, Tianditu)"),
+    "edit_datum_bd09": ("BD-09（百度地图）", "BD-09 (Baidu maps)"),
+    "edit_datum_help": ("输入的经纬度取自哪里：工作人员多在高德地图上取点，所以默认 GCJ-02。点地图定位不受此项影响。",
+                        "Where the typed coordinates come from: staff mostly pick points on Amap, hence GCJ-02 by "
+                        "default. A click on the map is not affected by this."),
+    "edit_use_typed": ("用这个位置", "Use it"),
+    "edit_will_place": ("将把 **{place}** 定位到经度 {lon}，纬度 {lat}。", "**{place}** will be placed at longitude {lon}, "
+                                                                 "latitude {lat}."),
+    "edit_will_move": ("将把 **{place}** 移动 {metres} 米，到经度 {lon}，纬度 {lat}。",
+                       "**{place}** will move {metres} m, to longitude {lon}, latitude {lat}."),
+    "edit_save_position": ("保存位置", "Save the position"),
+    "edit_new_name": ("新名称", "New name"),
+    "edit_save_name": ("保存名称", "Save the name"),
+    "edit_retire_text": ("停用后，**{place}** 不再出现在地图、统计和表格中（已关闭、拆除或重复的场所）；它的日报保留。"
+                         "停用可以撤销。",
+                         "Once retired, **{place}** leaves the maps, figures and tables (closed, demolished or a "
+                         "duplicate); its reports are kept. Retiring can be undone."),
+    "edit_retire_confirm": ("确认停用这个场所", "Yes, retire this place"),
+    "edit_retire_button": ("停用", "Retire"),
+    "edit_saved": ("已保存为版本 {version}。", "Saved as version {version}."),
+    "unplaced_places": ("{count} 个{kind}待定位（没有坐标，地图上不显示）：{names}",
+                        "{count} of the {kind} are still to be placed (no position, not drawn): {names}"),
+    "unplaced_list": ("待定位的场所（{count}）", "Places still to be placed ({count})"),
+    "unplaced_go": ("去定位", "Place them"),
     "col_places": ("报告场所数", "Places reporting"),
     "col_low": ("偏紧场所", "Places low"),
     "col_critical": ("告急场所", "Places critical"),

@@ -53,6 +53,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read_title_rows": ("表头在第 {row} 行，上方的标题行已忽略。", "Headers are on row {row}; title rows above ignored."),
     "read_blank_rows": ("忽略了 {count} 个空行。", "{count} blank rows ignored."),
     "read_totals_row": ("第 {row} 行是合计行，已忽略。", "Row {row} is a totals row; ignored."),
+    "edit_not_a_layer": ("“{kind}”不是一类场所，无法在地图上修改。", "'{kind}' is not a kind of place that can be edited."),
+    "edit_no_such_place": ("{table}中没有编号为 {place} 的场所（可能已被停用或修改），请刷新后重选。",
+                           "There is no place {place} among the {table} (it may have been retired or changed): "
+                           "reload and choose again."),
+    "edit_not_a_position": ("“{value}”不是一个位置。请点地图，或输入“经度,纬度”，如 114.32,29.85。",
+                            "'{value}' is not a position. Click the map, or type 'longitude,latitude', "
+                            "e.g. 114.32,29.85."),
+    "edit_outside_china": ("位置（经度 {lon}，纬度 {lat}）不在中国境内，请检查经纬度是否写反或写错。",
+                           "The position (longitude {lon}, latitude {lat}) is not in China: check that the "
+                           "coordinates are not swapped or mistyped."),
+    "edit_has_outline": ("{place}有轮廓（面），不能点地图移动。请上传新的轮廓文件修改它的范围。",
+                         "{place} has an outline: it cannot be moved by a click. Upload a new outline to change it."),
+    "edit_not_points": ("{table}只能是面，不能点地图定位：请上传形状文件（GeoJSON）。",
+                        "The {table} are outlines only and cannot be placed by a click: upload their shapes "
+                        "(GeoJSON)."),
+    "edit_far_move": ("新位置距原位置 {km} 公里，超过 {limit} 公里：请确认不是点错了地方。",
+                      "The new position is {km} km from the old one, more than {limit} km: confirm it is not a "
+                      "slip of the hand."),
+    "edit_far_from_city": ("新位置离本市所有其他场所都超过 {km} 公里：请确认没有点到别的城市或坐标系不对。",
+                           "The new position is more than {km} km from every other place of the city: confirm it "
+                           "is not in another town and the datum is right."),
+    "edit_outside_zone": ("新位置不在它所属的片区“{zone}”范围内：请确认位置，或在名单中改正它的所属片区。",
+                          "The new position is outside its zone '{zone}': confirm the position, or correct its "
+                          "zone in the list."),
+    "edit_confirm_first": ("请先确认上面的提示，再保存。", "Confirm the warnings above before saving."),
+    "edit_name_blank": ("名称不能为空。", "The name cannot be blank."),
+    "edit_name_too_long": ("名称最多 {limit} 个字符，且不能含控制字符。",
+                           "A name has at most {limit} characters and no control characters."),
+    "edit_name_refused": ("未改名：{why}", "Not renamed: {why}"),
+    "edit_same_name": ("新名称与现在的相同，没有修改。", "The new name is the current one: nothing changed."),
+    "edit_summary_placed": ("定位 {place}：经度 {lon}，纬度 {lat}", "Placed {place} at longitude {lon}, latitude {lat}"),
+    "edit_summary_moved": ("移动 {place} {metres} 米：到经度 {lon}，纬度 {lat}",
+                           "Moved {place} by {metres} m to longitude {lon}, latitude {lat}"),
+    "edit_summary_renamed": ("改名：{before} → {after}", "Renamed: {before} → {after}"),
+    "edit_summary_retired": ("停用 {place}", "Retired {place}"),
+    "read_places_by_name": ("表中没有编号列，按“{header}”一列的名称找到各场所。",
+                            "The table has no id column: each place is found by its name in '{header}'."),
     "read_missing_column": ("缺少必填列“{column}”。请按模板在表头加上此列（也可写作：{aliases}）。",
                             "Required column '{column}' is missing. Add it to the header row as in the template."),
     "read_unknown_columns": ("以下列不在模板中，已忽略：{columns}。", "Columns not in the template were ignored: {columns}."),
@@ -323,9 +360,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "The list has no id column: ids were made for {count} places from their names (the same "
                         "list uploaded again gets the same ids; places already stored keep theirs). Download the "
                         "list with its ids below the preview (--ids-out on the command line)."),
-    "points_unplaced": ("{count} 行没有坐标，暂不上图（第 {rows} 行），列为“待定位”：补上坐标后再上传即可。",
-                        "{count} rows have no position and are not mapped yet (rows {rows}): they are listed as "
-                        "unplaced; add their positions and upload again."),
+    "points_rows": ("第 {rows} 行", "rows {rows}"),
+    "points_features": ("第 {rows} 个要素", "features {rows}"),
+    "points_unplaced": ("{count} 个场所没有坐标（{where}），导入后列为“待定位”：照常计入统计和报表，地图上暂不显示。"
+                        "可在“场所维护”页点地图定位，或补上坐标后再上传。",
+                        "{count} places have no position ({where}): once imported they are listed as unplaced, "
+                        "counted in every figure and table but not drawn. Place them by clicking the map on the "
+                        "'Edit places' page, or add their positions and upload again."),
+    "check_zones_by_name": ("{count} 个场所的所属片区写的是片区名称，已对应为片区编号（{examples}）。",
+                            "{count} places name their zone by its name: matched to the zone's id ({examples})."),
+    "check_zones_unknown": ("{count} 个场所的所属片区（{zones}）不是已有片区的编号或名称：它们计为“不在任何片区内”。"
+                            "请先上传片区名单，或改正这些名称。",
+                            "{count} places name a zone ({zones}) that is neither a stored zone's id nor its name: "
+                            "they count as outside every zone. Upload the zones first, or correct these names."),
+    "points_listed": ("这是一份没有坐标的{table}名单（{count} 个）：照常用于筛选、统计和报表，场所按“所属片区”一列归入；"
+                      "地图上不画片区范围。以后可再上传片区的形状（GeoJSON，如 DataV 行政区划），编号相同即补上。",
+                      "This is a list of {count} {table} without positions: used for filters, figures and tables as "
+                      "usual, places join them by their zone column; no zone outline is drawn. Upload their shapes "
+                      "later (GeoJSON, e.g. DataV boundaries) with the same ids to add them."),
     "points_datum_hint": ("文件中有“{word}”字样，坐标很可能是{datum}，已按此转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
                           "The file mentions '{word}', so its positions are most likely {datum}: converted from "
                           "it to WGS-84. If not, choose the datum and check again."),

@@ -53,6 +53,7 @@ class Table(Bilingual):
     geometry: str | None = None  # "Polygon" or "Point" for geometry layers: the shape its places usually have
     key: tuple[str, ...] = ("id",)
     shapes: tuple[str, ...] = ()  # the geometry types its features may have, when more than ``geometry``'s
+    listed: bool = False  # its places may come as a list with no position at all (zones: names, leaders, phones)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -88,6 +89,10 @@ class Table(Bilingual):
         return {col.name: col.label(lang) for col in self.columns}
 
 
+#: Headers of a place's zone: by its id or by its name, as a bureau's list writes it.
+ZONE_ALIASES = ("片区编号", "网格编号", "片区", "所属网格", "网格", "片区名称", "网格名称", "所属片区名称")
+
+
 def _c(name, zh, en, kind="text", required=False, aliases=(), maximum=None):
     return Column(name, zh, en, kind, required, tuple(aliases), maximum)
 
@@ -105,7 +110,8 @@ TABLES: dict[str, Table] = {
                 _c("leader", "片区长", "Zone leader", aliases=("负责人", "网格长")),
                 _c("phone", "联系电话", "Phone", aliases=("电话", "手机", "手机号")),
             ),
-            geometry="Polygon",
+            # many cities keep their zones as a list of names with a leader and a phone, and no shapes
+            geometry="Polygon", listed=True,
         ),
         Table(
             "compounds", "compounds.geojson", "物业小区", "Residential compounds",
@@ -113,7 +119,7 @@ TABLES: dict[str, Table] = {
                 _c("id", "小区编号", "Compound ID", required=True, aliases=("编号", "小区代码")),
                 _c("name", "小区名称", "Compound name", required=True, aliases=("小区", "名称")),
                 _c("address", "地址", "Address", aliases=("小区地址", "详细地址")),
-                _c("zone", "所属片区", "Zone ID", aliases=("片区编号", "网格编号", "片区")),
+                _c("zone", "所属片区", "Zone ID", aliases=ZONE_ALIASES),
                 _c("households", "户数", "Households", "int", aliases=("总户数", "住户数"), maximum=50000),
                 _c("property_company", "物业公司", "Property company", aliases=("物业服务企业", "物业")),
             ),
@@ -128,7 +134,7 @@ TABLES: dict[str, Table] = {
                 _c("kind", "项目类型", "Project kind", aliases=("类型", "工程类型")),
                 _c("developer", "建设单位", "Developer", aliases=("开发商", "开发企业")),
                 _c("contractor", "施工单位", "Contractor", aliases=("施工企业", "总包单位")),
-                _c("zone", "所属片区", "Zone ID", aliases=("片区编号", "网格编号", "片区")),
+                _c("zone", "所属片区", "Zone ID", aliases=ZONE_ALIASES),
             ),
             geometry="Point",
         ),
@@ -187,7 +193,7 @@ def _place_table(name, zh, en, id_zh, id_en, name_zh, name_en, extra, id_aliases
         _c("id", id_zh, id_en, required=True, aliases=(*id_aliases, "编号")),
         _c("name", name_zh, name_en, required=True, aliases=(*name_aliases, "名称")),
         _c("address", "地址", "Address", aliases=("详细地址", "门店地址")),
-        _c("zone", "所属片区", "Zone ID", aliases=("片区编号", "网格编号", "片区")),
+        _c("zone", "所属片区", "Zone ID", aliases=ZONE_ALIASES),
         *extra,
         _c("contact", "负责人", "Person in charge", aliases=("联系人", "责任人")),
         _c("phone", "联系电话", "Phone", aliases=("电话", "手机", "手机号", "联系方式")),

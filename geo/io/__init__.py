@@ -16,10 +16,12 @@ from geo.io.points import (
                             COORDINATES,
                             Columns,
                             guess_columns,
+                            has_coordinates,
                             is_table,
                             list_with_ids,
                             make_ids,
                             parse_degrees,
+                            parse_position,
                             read_places,
                             role_text,
                             roles,
@@ -31,8 +33,8 @@ from geo.io.tilefile import TileFile, TileFileError, cached_tile_file, open_tile
 from geo.io.validate import validate
 
 __all__ = ["AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
-           "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "is_table", "list_with_ids", "make_ids", "metres_between",
-           "parse_degrees", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
+           "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "has_coordinates", "is_table", "list_with_ids", "make_ids", "metres_between",
+           "parse_degrees", "parse_position", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",
            "TileFile", "TileFileError", "cached_tile_file", "open_tile_file", "read_tile",

@@ -90,7 +90,7 @@ def to_geojson_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     values = frame[columns].astype(object).where(frame[columns].notna(), None)
     features = [
         f'{{"type":"Feature","properties":{json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str)},'
-        f'"geometry":{shape}}}'
+        f'"geometry":{"null" if shape is None else shape}}}'  # a place not yet placed (待定位)
         for row, shape in zip(values.itertuples(index=False, name=None), shapes)]
     return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n").encode("utf-8")
 
@@ -113,7 +113,8 @@ def table_bytes(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:
     named = pd.DataFrame({col.zh: frame[col.name] if col.name in frame else None for col in table.columns},
                          index=frame.index)
     if table.geometry:
-        xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)))
-        named[t("points_role_lon", "zh")] = np.round(xy[:, 0], 7) if len(xy) else []
-        named[t("points_role_lat", "zh")] = np.round(xy[:, 1], 7) if len(xy) else []
+        inside = shapely.point_on_surface(np.asarray(frame.geometry, dtype=object))
+        # a place not yet placed (待定位) has blank coordinates, as the list it came from
+        named[t("points_role_lon", "zh")] = np.round(shapely.get_x(inside), 7)
+        named[t("points_role_lat", "zh")] = np.round(shapely.get_y(inside), 7)
     return to_csv_bytes(named) if fmt == "csv" else to_xlsx_bytes(named, sheet=table.zh)

@@ -278,6 +278,20 @@ class Positions:
     """True when the file had latitude where its headers said longitude (or first in a pair), and they were swapped."""
 
 
+def has_coordinates(roles: Mapping[str, str]) -> bool:
+    """Whether ``roles`` name a position: one cell holding both coordinates, or a column for each.
+
+    >>> has_coordinates({"lon": "经度", "lat": "纬度"}), has_coordinates({"lon": "经度", "name": "名称"})
+    (True, False)
+    """
+    return PAIR in roles or (LON in roles and LAT in roles)
+
+
+def _nowhere(body: pd.DataFrame) -> Positions:
+    """No row has a position: a list of places without coordinates (zones as names, leaders and phones)."""
+    return Positions(np.full(len(body), np.nan), np.full(len(body), np.nan), False)
+
+
 def read_positions(body: pd.DataFrame, columns: Columns) -> Positions:
     """Each row's longitude and latitude (NaN where a cell is blank or not a coordinate).
 
@@ -314,6 +328,21 @@ def read_positions(body: pd.DataFrame, columns: Columns) -> Positions:
     lon = np.where(swap, second, first)
     lat = np.where(swap, first, second)
     return Positions(lon, lat, bool(swap.sum() > keep.sum()))
+
+
+def parse_position(text: str) -> tuple[float, float] | None:
+    """(longitude, latitude) of one position typed or pasted by a person ("114.32,29.85", "29.85 114.32",
+    "东经114°19′, 北纬29°51′"), in either order as :func:`read_positions` decides it; None when it is not one.
+
+    >>> parse_position("29.85, 114.32"), parse_position("114.32，29.85"), parse_position("幸福里")
+    ((114.32, 29.85), (114.32, 29.85), None)
+    """
+    body = pd.DataFrame({PAIR: [text]}, dtype=object)
+    positions = read_positions(body, Columns({PAIR: PAIR}, [PAIR]))
+    lon, lat = float(positions.lon[0]), float(positions.lat[0])
+    if not (np.isfinite(lon) and np.isfinite(lat) and abs(lat) <= 90 and abs(lon) <= 180):
+        return None
+    return lon, lat
 
 
 # ------------------------------------------------------------------ ids
@@ -457,7 +486,7 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
         empty = _empty(kind)
         empty.attrs.update(columns=roles, headers=headers)
         return empty, problems
-    positions = read_positions(body, used)
+    positions = read_positions(body, used) if has_coordinates(roles) else _nowhere(body)
     frame = pd.DataFrame(index=body.index)
     for col in table.columns:
         header = roles.get(col.name)
@@ -480,12 +509,13 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     for col in table.columns:
         if col.kind == "int":
             frame[col.name] = parse_numbers(frame[col.name]).round().astype("Int64")
-    keep = placed
-    places = gpd.GeoDataFrame(frame.loc[keep].reset_index(drop=True),
-                              geometry=shapely.points(positions.lon[keep], positions.lat[keep]), crs="EPSG:4326")
+    # every row is a place: one with no position is still to be placed (待定位, no geometry) and one with an
+    # unreadable position is an error above
+    points = np.where(placed, shapely.points(np.nan_to_num(positions.lon), np.nan_to_num(positions.lat)), None)
+    places = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=points, crs="EPSG:4326")
     present = [c for c in table.names if c in roles or (c == "id" and ids_made)]
     places.attrs.update(
-        feature_numbers=[int(r) for r in body.index[keep]],
+        feature_numbers=[int(r) for r in body.index],
         present=present, repaired={}, columns=roles, headers=headers, ids_made=ids_made, swapped=positions.swapped,
         found_by_values=used.found_by_values, unplaced=[int(r) for r in body.index[~given]],
         datum_hint=datum_hint(headers, body))
@@ -507,7 +537,7 @@ def _column_problems(columns: Columns, kind: str, name: str, header_row: int) ->
                 for header in roles.values() if header not in headers]
     if problems:
         return problems
-    if not (PAIR in roles or (LON in roles and LAT in roles)):
+    if not (has_coordinates(roles) or TABLES[kind].listed):
         problems.append(Problem(name, header_row, None, None, t("points_no_coordinates", headers=shown)))
     if "name" not in roles:
         problems.append(Problem(name, header_row, None, None,

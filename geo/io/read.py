@@ -35,7 +35,7 @@ import pandas as pd
 
 from geo.domain import TABLES, Problem, Table, Text, apply_distinct, listing, map_distinct, t, vocab
 from geo.io.export import unneutralise
-from geo.io.shapes import feature_shape, shape_notices, skipped_reasons
+from geo.io.shapes import Shape, feature_shape, shape_notices, skipped_reasons
 from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -324,6 +324,12 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     mapping = match_headers([h for h in headers if h], table)
     position = {col: headers.index(header) for header, col in mapping.items()}
     header_of = {col: header for header, col in mapping.items()}
+    key, place_name = table.key[0], table.place_name
+    if not table.geometry and key not in position and place_name in position and place_name != key:
+        # a report that names its places only by name: the names stand for the ids, and the check finds
+        # the place each names (geo.upload.check.ids_by_name)
+        position[key], header_of[key] = position[place_name], header_of[place_name]
+        notices.append(t("read_places_by_name", header=header_of[place_name]))
     missing = [col for col in table.columns if col.required and col.name not in position]
     problems = [_problem(name, top + 1, col.zh, None,
                          t("read_missing_column", column=col.text, aliases=listing(col.aliases[:3]).zh or col.en))
@@ -494,8 +500,10 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
                 if field is not None and _filled(_as_text(value)):
                     record["id"], taken_from = _as_text(value).strip(), field
                     break
-        shape = feature_shape(feature.get("geometry"), table.geometry)
-        if shape.geometry is None:  # a shape that cannot be drawn is left out, whatever its id
+        raw = feature.get("geometry")
+        # no geometry at all is a place still to be placed (待定位, as an export writes it); a broken one is left out
+        shape = Shape(None) if raw is None else feature_shape(raw, table.geometry)
+        if shape.geometry is None and raw is not None:  # a shape that cannot be drawn is left out, whatever its id
             skipped.append((number, shape.skipped))
             continue
         if not _filled(record.get("id")):

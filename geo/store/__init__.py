@@ -43,6 +43,7 @@ from geo.store.versions import (
                                 newest_version_time,
                                 original_file,
                                 preview,
+                                retire_rows,
                                 rollback,
                                 summary_json,
                                 summary_lines,
@@ -50,7 +51,7 @@ from geo.store.versions import (
                                 version_changes,
 )
 
-__all__ = ["KINDS", "ROWS", "Applied", "Dataset", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows",
+__all__ = ["KINDS", "ROWS", "Applied", "Dataset", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",

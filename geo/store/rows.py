@@ -44,7 +44,9 @@ def from_records(kind: str, frame: pd.DataFrame):
             columns[col.name] = values.astype("string")
     out = pd.DataFrame(columns, index=frame.index)  # at once: a column at a time cost each of 16 tables 4 ms
     if table.geometry:
-        geometry = shapely.from_wkb(frame["geometry"].to_numpy()) if len(frame) else []
+        # a place not yet placed (待定位) has no geometry: NULL, read by pandas as None or NaN
+        wkb = frame["geometry"].to_numpy(dtype=object)
+        geometry = shapely.from_wkb(np.where(pd.notna(wkb), wkb, None)) if len(frame) else []
         return gpd.GeoDataFrame(out, geometry=list(geometry) if len(frame) else [], crs="EPSG:4326")
     return out
 

@@ -229,6 +229,30 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
     return Applied(version, added, len(replaced), len(retired))
 
 
+def retire_rows(engine: Engine, kind: str, ids: list[str], user_name: str, action: str = "edit",
+                summary: list[Text] | None = None) -> Applied:
+    """Write a version that retires the current rows of layer ``kind`` whose id is in ``ids`` (a place retired).
+
+    Their daily reports are left as they are, and a rollback brings the places back.
+    """
+    rows = ROWS[kind]
+    texts = sorted({str(i) for i in ids})
+    with engine.begin() as conn:
+        lock_for_writing(conn)
+        current = pd.read_sql(select(rows.c.row_id, *[rows.c[c] for c in payload_columns(kind)]).where(
+            rows.c.removed_in.is_(None), rows.c.id.in_(texts)), conn)
+        version = conn.execute(insert(versions).values(
+            kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
+            user_name=user_name, rows_in_file=0, summary=summary_json(summary or []))).inserted_primary_key[0]
+        gone = [int(r) for r in current["row_id"]]
+        conn.execute(update(rows).where(rows.c.row_id.in_(gone)).values(removed_in=version))
+        if len(current):
+            _insert_many(conn, changes, removal_fields(kind, current), version_id=version)
+        conn.execute(update(versions).where(versions.c.id == version).values(
+            rows_added=0, rows_changed=0, rows_removed=len(gone)))
+    return Applied(version, 0, 0, len(gone))
+
+
 class NewerVersion(RuntimeError):
     """The table has a version newer than the one an undo was asked for: undoing now would undo it too."""
 
@@ -273,6 +297,10 @@ def rollback(engine: Engine, target: int, user_name: str, newest: int | None = N
     return Applied(version, len(revive), 0, len(retire))
 
 
+#: The actions a person may undo on their own: an import, and an edit of one place (its position, name, retiring).
+UNDOABLE = ("import", "edit")
+
+
 def undoable_import(engine: Engine, user_name: str) -> tuple[int, int] | None:
     """``user_name``'s newest import and the version its table had just before it, while no later version of
     that table exists (nothing newer builds on it); else None.
@@ -281,7 +309,7 @@ def undoable_import(engine: Engine, user_name: str) -> tuple[int, int] | None:
     """
     with engine.connect() as conn:
         own = conn.execute(select(versions.c.id, versions.c.kind).where(
-            versions.c.user_name == user_name, versions.c.action == "import").order_by(versions.c.id.desc())
+            versions.c.user_name == user_name, versions.c.action.in_(UNDOABLE)).order_by(versions.c.id.desc())
             .limit(1)).first()
         if own is None:
             return None

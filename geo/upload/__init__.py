@@ -1,6 +1,7 @@
 """An upload, floor 4: the dry run (:func:`check_file`), then :func:`commit`, or :func:`rollback_to` a version
 (:func:`undo_import`: one's own latest import); a city's store filled from its data folder through the same
-checks (:func:`open_city`) or started empty (:func:`start_city`)."""
+checks (:func:`open_city`) or started empty (:func:`start_city`); one place fixed by hand (:func:`move_place`,
+:func:`rename_place`, :func:`retire_place`)."""
 
 from geo.upload.check import (
                                Check,
@@ -16,16 +17,29 @@ from geo.upload.check import (
                                unique_names,
 )
 from geo.upload.city import (
-                             Reading,
-                             city_name_problem,
-                             import_folder,
-                             open_city,
-                             problem_lines,
-                             seed_from_folder,
-                             start_city,
+                               Reading,
+                               city_name_problem,
+                               import_folder,
+                               open_city,
+                               problem_lines,
+                               seed_from_folder,
+                               start_city,
+)
+from geo.upload.edit import (
+                               EditRefused,
+                               Move,
+                               move_place,
+                               name_problem,
+                               plan_move,
+                               position_from,
+                               rename_place,
+                               retire_place,
+                               stored_place,
 )
 from geo.upload.outlines import Matched, match_outlines
 
-__all__ = ["Check", "Matched", "Reading", "check_file", "city_name_problem", "commit", "far_moves", "import_folder",
+__all__ = ["EditRefused", "Move", "move_place", "name_problem", "plan_move", "position_from", "rename_place",
+           "retire_place", "stored_place",
+           "Check", "Matched", "Reading", "check_file", "city_name_problem", "commit", "far_moves", "import_folder",
            "keep_outlines", "match_outlines", "open_city", "places_of", "problem_lines", "rollback_to",
            "seed_from_folder", "start_city", "suggest", "summarise", "undo_import", "unique_names"]

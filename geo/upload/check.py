@@ -18,6 +18,7 @@ import difflib
 import json
 from dataclasses import dataclass, field, replace
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -28,7 +29,7 @@ from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
 from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
 from geo.io import datum_guess as crs
-from geo.io import decode, is_table, metres_between, read_layer, read_places, read_table, role_text
+from geo.io import decode, has_coordinates, is_table, metres_between, read_layer, read_places, read_table, role_text
 from geo.store import backup
 from geo.upload.outlines import match_outlines
 
@@ -211,11 +212,20 @@ def _list_notices(kind: str, read: dict) -> list[Text]:
         notices.append(t("points_swapped"))
     if read.get("ids_made"):
         notices.append(t("points_ids_made", count=len(read.get("feature_numbers", []))))
-    unplaced = read.get("unplaced", [])
-    if unplaced:
-        notices.append(t("points_unplaced", count=len(unplaced), rows=listing([str(r) for r in unplaced[:10]]
-                                                                               + (["…"] if len(unplaced) > 10 else []))))
     return notices
+
+
+def _unplaced_notice(kind: str, frame: pd.DataFrame, read: dict) -> list[Text]:
+    """The places of a list that will have no position (待定位), or a list that gives none at all (zones)."""
+    unplaced = np.flatnonzero(frame.geometry.isna().to_numpy())
+    if not len(unplaced):
+        return []
+    if len(unplaced) == len(frame) and TABLES[kind].listed and not has_coordinates(read.get("columns", {})):
+        return [t("points_listed", count=len(frame), table=TABLES[kind].text)]
+    numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
+    rows = [str(numbers[i]) for i in unplaced[:10]] + (["…"] if len(unplaced) > 10 else [])
+    where = t("points_rows" if "columns" in read else "points_features", rows=listing(rows))
+    return [t("points_unplaced", count=len(unplaced), where=where)]
 
 
 def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: str, sheet, columns) -> tuple:
@@ -276,16 +286,20 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     frame = _keep_stored_where_not_carried(frame, reference, read.get("carried"))
     zones = store.current(engine, "zones")
     area = shapely.union_all(zones.geometry.to_numpy()) if len(zones) else None
+    placed = frame.geometry.notna().to_numpy()
     resolved, crs_problems, crs_notices = crs.resolve_datum(
-        collection, dict(zip(frame["id"].astype(str), frame.geometry)),
+        collection, dict(zip(frame["id"].astype(str)[placed], frame.geometry[placed])),
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
         area=area, chosen=datum, source_name=file_name, hint=_datum_hint(engine, kind, read.get("datum_hint")))
     numbers = read.get("feature_numbers") or []
     # the datum check counts features by position; the person counts rows (a list) or features (GeoJSON)
     problems += [replace(p, row=numbers[p.row - 1]) if p.row and p.row <= len(numbers) else p for p in crs_problems]
+    if not placed.any():  # a list without positions (zones by name): nothing to convert or to compare
+        resolved, crs_problems, crs_notices = None, [], []
     notices += crs_notices
     if resolved and not crs_problems:
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
+        frame = keep_positions(frame, reference)
         if "columns" in read:  # a list of places: its points do not replace the outlines they fall in
             frame, kept = keep_outlines(frame, reference)
             if kept:
@@ -295,7 +309,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
             notices += outline_notices
             read.update(present=["id"], feature_numbers=frame.attrs.pop("numbers"), carried=None)
             problems = [p for p in problems if p.row is None]  # the features set aside are not imported
-    wrong = ~frame.geometry.geom_type.isin(TABLES[kind].accepts)
+    wrong = ~frame.geometry.geom_type.isin(TABLES[kind].accepts) & frame.geometry.notna()
     numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
     for position, (fid, gtype) in enumerate(zip(frame["id"], frame.geometry.geom_type)):
         if wrong.iloc[position]:
@@ -303,6 +317,9 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
                          "check_shape_polygon_or_point" if TABLES[kind].points else "check_shape_polygon")
             problems.append(Problem.of(file_name, numbers[position], "geometry", str(fid), "check_wrong_shape",
                                        fid=fid, gtype=t(f"gtype_{gtype}"), table=TABLES[kind].text, expected=expected))
+    notices += _unplaced_notice(kind, frame, read)
+    frame, zone_notices = zones_by_name(frame, zones)
+    notices += zone_notices
     frame.attrs.update(read)
     return frame, problems, notices, resolved
 
@@ -482,6 +499,60 @@ def keep_outlines(frame: pd.DataFrame, reference: pd.DataFrame, tolerance_m: flo
     frame = frame.copy()
     frame.loc[inside, "geometry"] = shapes[inside]
     return frame, int(inside.sum())
+
+
+def zones_by_name(frame: pd.DataFrame, zones: pd.DataFrame) -> tuple[pd.DataFrame, list[Text]]:
+    """A place's zone given by the zone's name (东城网格) becomes its id, where that name is one zone's.
+
+    A value that is neither a zone's id nor one zone's name is kept and said: its places are outside every zone.
+
+    >>> zones = pd.DataFrame({"id": ["WG1", "WG2"], "name": ["东城网格", "西城网格"]})
+    >>> places = pd.DataFrame({"id": ["C1", "C2", "C3"], "zone": ["东城网格", "WG2", "北城"]})
+    >>> frame, said = zones_by_name(places, zones)
+    >>> frame["zone"].tolist(), len(said)
+    (['WG1', 'WG2', '北城'], 2)
+    """
+    if "zone" not in frame or zones.empty or frame["zone"].isna().all():
+        return frame, []
+    given = frame["zone"].astype("string").str.strip()
+    ids = set(zones["id"].astype(str))
+    names = zones["name"].astype("string").str.strip()
+    once = ~names.duplicated(keep=False) & names.notna()
+    by_name = dict(zip(names[once], zones.loc[once, "id"].astype(str)))
+    named = given.notna() & ~given.isin(ids) & given.isin(list(by_name))
+    notices = []
+    if named.any():
+        frame = frame.copy()
+        frame.loc[named, "zone"] = given[named].map(by_name)
+        notices.append(t("check_zones_by_name", count=int(named.sum()),
+                         examples=listing([f"{n}→{by_name[n]}" for n in pd.unique(given[named])[:3]])))
+    unknown = given.notna() & ~given.isin(ids) & ~named
+    if unknown.any():
+        notices.append(t("check_zones_unknown", count=int(unknown.sum()),
+                         zones=listing([str(v) for v in pd.unique(given[unknown])[:5]])))
+    return frame, notices
+
+
+def keep_positions(frame: gpd.GeoDataFrame, stored: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A row without a position keeps its place's stored one: a list with a blank coordinate moves nothing.
+
+    >>> from shapely import Point
+    >>> new = gpd.GeoDataFrame({"id": ["C1", "C2"]}, geometry=[None, None])
+    >>> old = pd.DataFrame({"id": ["C1"], "geometry": [Point(114.3, 29.8)]})
+    >>> [g if g is None else g.wkt for g in keep_positions(new, old).geometry]
+    ['POINT (114.3 29.8)', None]
+    """
+    lacking = frame.geometry.isna().to_numpy()
+    if not lacking.any() or stored.empty:
+        return frame
+    shapes = stored.assign(id=stored["id"].astype(str)).drop_duplicates("id", keep="last").set_index("id")["geometry"]
+    found = shapes.reindex(frame["id"].astype(str)).to_numpy()
+    fill = lacking & pd.notna(found)
+    if not fill.any():
+        return frame
+    geometry = np.asarray(frame.geometry, dtype=object).copy()
+    geometry[fill] = found[fill]
+    return frame.set_geometry(list(geometry), crs=frame.crs)
 
 
 def _keep_stored_where_not_carried(frame: pd.DataFrame, reference: pd.DataFrame, carried) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from geo.upload.check import Check, check_file, commit
 
 log = logging.getLogger(__name__)
 SHOWN_GROUPS = 5  # of a refused file, the first kinds of problem kept to be shown (the count says how many there are)
+LIST_SUFFIXES = ("csv", "xlsx")  # a table's file under its own name, when not the standard one
 MAX_CITY_NAME = 40  # characters: the name stands before the title of every page
 
 
@@ -61,14 +62,32 @@ def problem_lines(check: Check) -> tuple[Text, ...]:
     return tuple(lines)
 
 
+def table_file(folder: Path, kind: str) -> Path | None:
+    """The file of table ``kind`` in ``folder``: its standard name (``compounds.geojson``), else a list of the
+    same name (``compounds.csv``, ``compounds.xlsx``), as a bureau's own city is most often kept.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "zones.xlsx").write_bytes(b"")
+    >>> table_file(folder, "zones").name, table_file(folder, "sites")
+    ('zones.xlsx', None)
+    """
+    standard = folder / TABLES[kind].file
+    stem = standard.name.split(".", 1)[0]
+    for path in (standard, *(folder / f"{stem}.{ext}" for ext in LIST_SUFFIXES)):
+        if path.is_file():
+            return path
+    return None
+
+
 def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, action: str = "seed") -> Reading:
     """Check and store each table's file of ``folder`` that is there, layers first; a file with problems is
     skipped, and the list of skipped files is kept in the store (and logged)."""
     folder = Path(folder)
     imported, refused = [], []
     for kind in (*layer_tables(), *report_tables()):
-        path = folder / TABLES[kind].file
-        if not path.is_file():
+        path = table_file(folder, kind)
+        if path is None:
             continue
         check = check_file(engine, kind, path.read_bytes(), path.name)
         if check.ok and not check.warnings:

@@ -1,0 +1,120 @@
+"""A city kept as lists: zones without shapes, compounds of which some have no position yet (待定位).
+
+Every page opens on it, counts every place (placed or not), draws those with a position, and lists the
+others as still to be placed; the zones work as filters and figures without outlines.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import store
+from geo.accounts import auth
+from geo.upload import open_city
+from tests.cities import UNPLACED, write_listed_city
+from tests.test_cities import PLACE_PAGES, drawn_states, main_table, open_page, texts
+
+
+@pytest.fixture
+def listed_city(tmp_path, monkeypatch):
+    folder = write_listed_city(tmp_path / "city")
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    for key, value in {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+                       "CMDMAP_WALL_ROTATE_SECONDS": "0"}.items():
+        monkeypatch.setenv(key, value)
+    engine = open_city(url, folder)
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    return engine
+
+
+def test_the_lists_are_stored_with_zones_by_name_and_places_without_a_position(listed_city):
+    assert store.refused_files(listed_city) == []
+    zones = store.current(listed_city, "zones")
+    assert zones.geometry.isna().all() and sorted(zones["leader"]) == ["张伟", "李娜"]
+    compounds = store.current(listed_city, "compounds").set_index("name")
+    zone_of = dict(zip(zones["name"], zones["id"]))
+    assert compounds.loc["龙潭小区", "zone"] == zone_of["浮山街道第一片区"]  # a zone given by its name
+    assert compounds.geometry.isna().sum() == len(UNPLACED)
+
+
+@pytest.mark.parametrize("page", PLACE_PAGES)
+def test_every_page_counts_every_place_and_draws_those_placed(listed_city, page):
+    at = open_page(page)
+    kind = page.split("/")[1][:-3]
+    states = drawn_states(at) if kind != "zones" else {}
+    if kind == "compounds":
+        assert len(states["compounds"]) == 2 and len(main_table(at)) == 4
+        assert "2 个物业小区待定位" in texts(at)
+    if kind == "overview":
+        assert len(states["compounds"]) == 2
+    if kind == "zones":
+        assert "没有范围形状" in texts(at)
+        assert sorted(main_table(at)["名称"]) == ["浮山街道第一片区", "温泉街道第一片区"]
+
+
+def _edit_page(**query):
+    return open_page("pages/edit.py", user=("clerk", "staff"), **query)
+
+
+def test_the_edit_page_offers_the_places_still_to_be_placed_first(listed_city):
+    at = _edit_page()
+    assert "2 个物业小区待定位" in " ".join(w.value for w in at.warning)
+    options = at.selectbox(key="edit_place").options
+    assert [o.split("（")[0] for o in options[:2]] == [name for name, _ in UNPLACED]
+    assert all("待定位" in o for o in options[:2]) and "待定位" not in options[2]
+
+
+def test_a_place_is_placed_by_typed_coordinates_then_undone(listed_city):
+    compounds = store.current(listed_city, "compounds").set_index("name")
+    pid = compounds.loc["龙潭小区", "id"]
+    at = _edit_page(edit_kind="compounds", edit_place=pid)
+    at.text_input(key=f"edit_typed_compounds_{pid}").input("29.8402, 114.3281").run()  # latitude first, from Amap
+    at.button(key=f"edit_use_compounds_{pid}").click().run()
+    assert "将把 **龙潭小区** 定位到" in texts(at)
+    assert not at.warning or all("待定位" in w.value for w in at.warning)  # near the city, inside its zone
+    at.button(key=f"edit_save_compounds_{pid}").click().run()
+    assert any("已保存为版本" in s.value for s in at.success)
+    placed = store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"]
+    assert abs(placed.x - 114.3281) < 0.01 and placed.x < 114.3281  # GCJ-02 converted: WGS-84 lies west
+    undo = next(b for b in at.button if b.key and b.key.startswith("edit_undo_"))
+    undo.click().run()
+    assert store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"] is None
+
+
+def test_a_far_click_must_be_confirmed_and_a_bad_position_is_said(listed_city):
+    pid = store.current(listed_city, "compounds").set_index("name").loc["待建小区", "id"]
+    at = _edit_page(edit_kind="compounds", edit_place=pid)
+    at.text_input(key=f"edit_typed_compounds_{pid}").input("不是坐标").run()
+    at.button(key=f"edit_use_compounds_{pid}").click().run()
+    assert "不是一个位置" in " ".join(e.value for e in at.error)
+    at.text_input(key=f"edit_typed_compounds_{pid}").input("116.40,39.90").run()  # Beijing, 1,000 km away
+    at.button(key=f"edit_use_compounds_{pid}").click().run()
+    assert "都超过" in " ".join(w.value for w in at.warning)
+    assert at.button(key=f"edit_save_compounds_{pid}").disabled
+    at.checkbox(key=f"edit_accept_compounds_{pid}").check().run()
+    at.button(key=f"edit_save_compounds_{pid}").click().run()
+    assert store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"] is not None
+
+
+def test_a_place_is_renamed_and_retired_as_versions(listed_city):
+    pid = store.current(listed_city, "sites").set_index("name").loc["学校建设工程", "id"]
+    at = _edit_page(edit_kind="sites", edit_place=pid)
+    next(w for w in at.text_input if w.label == "新名称").input("  ")
+    next(b for b in at.button if b.label == "保存名称").click().run()
+    assert "名称不能为空" in " ".join(e.value for e in at.error)
+    next(w for w in at.text_input if w.label == "新名称").input("育才学校工程 <b>")
+    next(b for b in at.button if b.label == "保存名称").click().run()
+    assert store.current(listed_city, "sites").set_index("id").loc[pid, "name"] == "育才学校工程 <b>"
+    assert at.button(key=f"edit_retire_sites_{pid}").disabled
+    at.checkbox(key=f"edit_retire_sure_sites_{pid}").check().run()
+    at.button(key=f"edit_retire_sites_{pid}").click().run()
+    assert pid not in set(store.current(listed_city, "sites")["id"])
+    actions = store.history(listed_city)["action"].tolist()
+    assert actions.count("edit") == 2
+
+
+def test_a_viewer_cannot_open_the_edit_page(listed_city):
+    auth.add_user(auth.SYSTEM, listed_city, "eye", "viewer", "password123")
+    at = open_page("pages/edit.py", user=("eye", "viewer"))
+    assert not [w for w in at.selectbox if w.key in ("edit_kind", "edit_place")] and not at.tabs
+    assert "去定位" not in [link.label for link in at.get("page_link")]  # nor offered from the place pages
