@@ -10,7 +10,8 @@ import pytest
 
 from geo import store
 from geo.accounts import auth
-from geo.upload import open_city
+from geo.cli.main import main as cli
+from geo.upload import open_city, rename_place, retire_place
 from tests.cities import UNPLACED, write_listed_city
 from tests.test_cities import PLACE_PAGES, drawn_states, main_table, open_page, texts
 
@@ -118,3 +119,31 @@ def test_a_viewer_cannot_open_the_edit_page(listed_city):
     at = open_page("pages/edit.py", user=("eye", "viewer"))
     assert not [w for w in at.selectbox if w.key in ("edit_kind", "edit_place")] and not at.tabs
     assert "去定位" not in [link.label for link in at.get("page_link")]  # nor offered from the place pages
+
+
+def test_the_command_line_lists_places_and_moves_renames_retires_them(listed_city, capsys):
+    compounds = store.current(listed_city, "compounds").set_index("name")
+    assert cli(["place", "unplaced"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[2] for line in listed] == [name for name, _ in UNPLACED]
+    far, near = compounds.loc["待建小区", "id"], compounds.loc["龙潭小区", "id"]
+    assert cli(["place", "move", "compounds", far, "--at", "39.9,116.4", "--user", "clerk"]) == 1
+    assert "--accept-warnings" in capsys.readouterr().err
+    assert cli(["place", "move", "compounds", near, "--at", "114.3281,29.8402", "--datum", "wgs84",
+                "--user", "clerk"]) == 0
+    assert store.current(listed_city, "compounds").set_index("id").loc[near, "geometry"].x == 114.3281
+    assert cli(["place", "rename", "compounds", near, "龙潭新村", "--user", "clerk"]) == 0
+    assert cli(["place", "retire", "compounds", far, "--user", "clerk"]) == 0
+    names = set(store.current(listed_city, "compounds")["name"])
+    assert "龙潭新村" in names and "待建小区" not in names
+    assert cli(["place", "retire", "compounds", "NOPE", "--user", "clerk"]) == 1
+    assert "没有编号为 NOPE" in capsys.readouterr().err
+
+
+def test_only_staff_and_admins_may_change_a_place(listed_city):
+    auth.add_user(auth.SYSTEM, listed_city, "eye", "viewer", "password123")
+    pid = store.current(listed_city, "compounds")["id"].iloc[0]
+    with pytest.raises(auth.PermissionDenied):
+        rename_place(listed_city, "compounds", pid, "新名", auth.User("eye", "viewer"))
+    with pytest.raises(auth.PermissionDenied):
+        retire_place(listed_city, "compounds", pid, None)

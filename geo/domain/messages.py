@@ -452,6 +452,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "was changed. Try again later; if it is damaged, python -m geo restore lists and restores "
                           "the automatic backups."),
     "cli_warning": ("警告", "warning"),
+    "cli_warning_line": ("警告：{text}", "warning: {text}"),
+    "cli_place_saved": ("已保存为版本 {version}", "saved as version {version}"),
     "cli_needs_confirmation": ("有 {count} 个警告：核实后加 --accept-warnings 再导入",
                                "{count} warnings: check them, then import with --accept-warnings"),
     "cli_unknown_role": ("--column {option}：没有这个角色，可用的有 {roles}",
