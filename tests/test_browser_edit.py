@@ -7,6 +7,9 @@ then drawn on the compounds page. The base map is off, so nothing may leave 127.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from geo import store
@@ -18,6 +21,7 @@ from tests.cities import UNPLACED, write_listed_city
 from tests.test_browser_upload import PASSWORDS, assert_no_exception, log_in, nav_link, settle
 
 browser = pytest.fixture(scope="module")(chromium_session)
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,7 @@ def test_a_click_on_the_map_places_a_compound_that_had_no_position(listed_server
     poll(lambda: page.get_by_text(f"将把 {name} 定位到").count() == 1, "what the click would store")
     settle(page)
     poll(lambda: frame.locator("path.leaflet-interactive").count() >= 1, "the chosen spot drawn on the map")
-    screenshot(page, "edit_placed_by_click.png")
+    shutil.copyfile(screenshot(page, "edit_placed_by_click.png"), DOCS / "edit_place.png")  # the README shows it
     page.get_by_role("button", name="保存位置").click()
     poll(lambda: page.get_by_text("已保存为版本").count() == 1, "the saved version")
     assert_no_exception(page)

@@ -147,3 +147,25 @@ def test_only_staff_and_admins_may_change_a_place(listed_city):
         rename_place(listed_city, "compounds", pid, "新名", auth.User("eye", "viewer"))
     with pytest.raises(auth.PermissionDenied):
         retire_place(listed_city, "compounds", pid, None)
+
+
+def test_the_upload_page_takes_a_zone_list_and_a_list_with_places_to_be_placed(listed_city):
+    at = open_page("pages/upload.py", user=("clerk", "staff"))
+    at.selectbox(key="upload_kind").set_value("zones").run()
+    zones = "片区名称,片区长,联系电话\r\n北城网格,赵六,13800000009\r\n".encode("gb18030")
+    at.file_uploader[0].set_value(("片区名单.csv", zones, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "没有坐标的网格片区名单" in texts(at)
+    at.button(key="upload_confirm_button").click().run()
+    assert any("已导入" in s.value for s in at.success)
+    at.selectbox(key="upload_kind").set_value("compounds").run()
+    listed = "小区名称,纬度,经度,所属网格\r\n北苑,,,北城网格\r\n东苑,29.845,114.315,北城网格\r\n".encode("gb18030")
+    at.file_uploader[0].set_value(("小区名单.csv", listed, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert "1 个场所没有坐标（第 2 行）" in shown and "已对应为片区编号" in shown
+    at.button(key="upload_confirm_button").click().run()
+    compounds = store.current(listed_city, "compounds").set_index("name")
+    north = store.current(listed_city, "zones").set_index("name").loc["北城网格", "id"]
+    assert compounds.loc["北苑", "geometry"] is None and compounds.loc["北苑", "zone"] == north
+    assert compounds.loc["东苑", "geometry"] is not None
