@@ -86,10 +86,11 @@ def test_a_list_without_coordinates_is_told_which_columns_it_has_and_the_mapping
     assert "经度X" in problems[0].zh and "不在表中" in problems[0].zh
 
 
-def test_blank_positions_are_set_aside_and_unreadable_ones_name_row_and_column():
+def test_blank_positions_are_places_to_be_placed_and_unreadable_ones_name_row_and_column():
     data = "项目名称,经度,纬度\n甲,114.31,29.84\n乙,,\n丙,一百一十四,29.85\n".encode()
     places, problems = read_places(data, "sites")
-    assert places["name"].tolist() == ["甲"]
+    assert places["name"].tolist() == ["甲", "乙", "丙"]
+    assert places.geometry.isna().tolist() == [False, True, True]  # 乙 is still to be placed; 丙 is refused
     assert places.attrs["unplaced"] == [3]
     [problem] = problems
     assert problem.row == 4 and problem.column == "经度、纬度" and "一百一十四" in problem.zh

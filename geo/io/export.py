@@ -19,6 +19,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from openpyxl.worksheet.datavalidation import DataValidation
 import shapely
 
 from geo.domain import TABLES, t
@@ -59,8 +60,27 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, pd.DataFrame] | None = None) -> bytes:
-    """An .xlsx whose text cells are stored as strings, never as formulas; ``extra`` adds sheets."""
+#: Rows of a template below its header that get the drop-down lists (a clerk adds rows to a prefilled list).
+CHOICE_ROWS = 2000
+
+
+def _drop_downs(sheet_obj, frame: pd.DataFrame, choices: dict[str, list[str]]) -> None:
+    """A drop-down list of ``choices[header]`` in each column ``header`` of the sheet, below its header row."""
+    last = max(len(frame) + 1, CHOICE_ROWS)
+    for position, header in enumerate(frame.columns, start=1):
+        if header not in choices:
+            continue
+        letter = sheet_obj.cell(row=1, column=position).column_letter
+        rule = DataValidation(type="list", formula1='"' + ",".join(choices[header]) + '"', allow_blank=True,
+                              showErrorMessage=False)  # a word the list lacks (封控) is still read, and said
+        rule.add(f"{letter}2:{letter}{last}")
+        sheet_obj.add_data_validation(rule)
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, pd.DataFrame] | None = None,
+                  choices: dict[str, list[str]] | None = None) -> bytes:
+    """An .xlsx whose text cells are stored as strings, never as formulas; ``extra`` adds sheets; ``choices``
+    (header to values) gives those columns of the first sheet a drop-down list."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, part in {sheet: frame, **(extra or {})}.items():
@@ -75,6 +95,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, p
             for column_cells in sheet_obj.columns:
                 width = max(len(str(c.value or "")) for c in column_cells)
                 sheet_obj.column_dimensions[column_cells[0].column_letter].width = min(40, max(8, width * 1.6))
+        if choices:
+            _drop_downs(writer.sheets[sheet[:31]], frame, choices)
     return buffer.getvalue()
 
 
