@@ -6,13 +6,20 @@ import streamlit as st
 
 from geo.domain import TABLES, t
 from geo.io import datum_guess as crs
-from geo.io import template_bytes
 from geo.upload import check_file, commit
 from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
-from ui.uploadview import column_mapping, list_sheets, replace_choice, show_check, undo_offer
+from ui.uploadview import (
+    column_mapping,
+    list_sheets,
+    prefill_choice,
+    replace_choice,
+    show_check,
+    template_buttons,
+    undo_offer,
+)
 from ui.urlstate import from_url
 from ui.welcome import show_refused_files
 
@@ -24,15 +31,13 @@ st.caption(t("upload_intro", lg))
 show_refused_files(lg)
 
 kinds = list(TABLES)
-from_url("upload_kind", kinds, default=kinds[0])  # the welcome page links here with the table chosen
+# the welcome page links here with the table chosen; else the table staff upload every day
+from_url("upload_kind", kinds, default="compound_status")
 kind = st.selectbox(t("upload_kind", lg), kinds, key="upload_kind",
                     format_func=lambda k: TABLES[k].label(lg))
-left, right, _ = st.columns([1, 1, 3])
-template_name = t("template_file", "zh", table=TABLES[kind].zh)
-left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{template_name}.csv", "text/csv",
-                     width="stretch")
-right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{template_name}.xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+with st.expander(t("template_title", lg), expanded=not TABLES[kind].geometry):
+    places, date = prefill_choice(kind, lg)
+    template_buttons(kind, lg, f"upload_template_{kind}", places, date)
 
 types = ["csv", "xlsx", "geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]
 max_mb = settings().upload_max_mb

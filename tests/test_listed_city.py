@@ -6,12 +6,16 @@ others as still to be placed; the zones work as filters and figures without outl
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 
 from geo import store
 from geo.accounts import auth
 from geo.cli.main import main as cli
-from geo.upload import open_city, rename_place, retire_place
+from geo.io.templates import prefilled, template_bytes
+from geo.upload import check_file, open_city, rename_place, retire_place
 from tests.cities import UNPLACED, write_listed_city
 from tests.test_cities import PLACE_PAGES, drawn_states, main_table, open_page, texts
 
@@ -169,3 +173,30 @@ def test_the_upload_page_takes_a_zone_list_and_a_list_with_places_to_be_placed(l
     north = store.current(listed_city, "zones").set_index("name").loc["北城网格", "id"]
     assert compounds.loc["北苑", "geometry"] is None and compounds.loc["北苑", "zone"] == north
     assert compounds.loc["东苑", "geometry"] is not None
+
+
+def test_the_daily_template_comes_prefilled_with_the_places_and_drop_down_lists(listed_city):
+    at = open_page("pages/upload.py", user=("clerk", "staff"))
+    assert at.selectbox(key="upload_kind").value == "compound_status"  # the table staff upload every day
+    assert at.checkbox(key="template_prefill_compound_status").value
+    zones = store.current(listed_city, "zones").set_index("name")["id"]
+    at.selectbox(key="template_zone").set_value(zones["浮山街道第一片区"]).run()
+    assert not at.exception
+    compounds = store.current(listed_city, "compounds")
+    in_zone = compounds.loc[compounds["zone"] == zones["浮山街道第一片区"]]
+    rows = prefilled("compound_status", in_zone, "2020-02-26")
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes("compound_status", "xlsx", in_zone, "2020-02-26")))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]][:3] == ["小区编号", "小区名称", "日期"]
+    assert sorted(row[1].value for row in sheet.iter_rows(min_row=2)) == sorted(in_zone["name"])
+    assert len(rows) == sheet.max_row - 1 == 2
+    [rule] = sheet.data_validations.dataValidation
+    assert rule.formula1 == '"未封闭,封闭管理,全封闭"' and str(rule.sqref).startswith("D2:D")
+    # filled in and uploaded back: read as written
+    for row in sheet.iter_rows(min_row=2):
+        row[3].value = "全封闭"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    check = check_file(listed_city, "compound_status", buffer.getvalue(), "日报.xlsx")
+    assert check.ok, [p.zh for p in check.problems]
+    assert set(check.frame["closure"]) == {"sealed"} and set(check.frame["compound_id"]) == set(in_zone["id"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,7 +15,7 @@ import streamlit as st
 from geo.accounts import PermissionDenied, User
 from geo.analysis import header
 from geo.domain import TABLES, Problem, group_problems, listing, t
-from geo.io import list_with_ids, role_text, roles, to_csv_bytes
+from geo.io import list_with_ids, role_text, roles, template_bytes, to_csv_bytes
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outlines
 from geo.store import NothingToRollBack, undoable_import
@@ -23,6 +25,7 @@ from ui.data import engine
 from ui.escape import plain
 from ui.mappage import map_state, show_map
 from ui.settings import lang
+from ui.urlstate import from_url
 
 MAX_GROUPS = 20  # kinds of problems listed above the table; a file with more is best fixed from the table
 
@@ -219,3 +222,46 @@ def undo_offer(user: User, version: int | None, key: str) -> None:
     else:
         st.session_state[f"{key}_done"] = (version, applied.version)
         st.rerun()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def template_buttons(kind: str, lg: str, key: str, places: pd.DataFrame | None = None,
+                     date: str | None = None) -> None:
+    """The CSV and Excel templates of table ``kind``, prefilled with ``places`` on ``date`` when given.
+
+    The files are made when a button is pressed, not on every run: a prefilled list of a whole city is large.
+    """
+    name = t("template_file", "zh", table=TABLES[kind].zh) + (f"_{date}" if places is not None and date else "")
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(t("template_csv", lg), partial(template_bytes, kind, "csv", places, date), f"{name}.csv",
+                         "text/csv", key=f"{key}_csv", width="stretch")
+    right.download_button(t("template_xlsx", lg), partial(template_bytes, kind, "xlsx", places, date),
+                          f"{name}.xlsx", XLSX, key=f"{key}_xlsx", width="stretch")
+
+
+def prefill_choice(kind: str, lg: str) -> tuple[pd.DataFrame | None, str | None]:
+    """For a daily report: the places its template is prefilled with (every one, or one zone's) and the date.
+
+    (None, None) for a layer, for a city without places, or when the person wants an empty template.
+    """
+    if TABLES[kind].geometry:
+        return None, None
+    ds = dataset()
+    parts = [ds.layer(layer) for layer in places_of(kind)]
+    places = pd.concat([p[[c for c in ("id", "name", "zone") if c in p]] for p in parts if len(p)],
+                       ignore_index=True) if any(len(p) for p in parts) else None
+    if places is None or not st.checkbox(t("template_prefill", lg, count=len(places)), value=True,
+                                         key=f"template_prefill_{kind}"):
+        return None, None
+    zones = ds.zones
+    if len(zones) and "zone" in places:
+        names = dict(zip(zones["id"].astype(str), zones["name"].astype("string").fillna("")))
+        from_url("template_zone", ["", *names], default="")
+        zone = st.selectbox(t("template_prefill_zone", lg), ["", *names], key="template_zone",
+                            format_func=lambda z: names.get(z) or t("template_prefill_all", lg))
+        if zone:
+            places = places.loc[places["zone"].astype("string") == zone]
+    date = st.date_input(t("template_prefill_date", lg), value=datetime.date.today(), key=f"template_date_{kind}")
+    return places, date.isoformat()

@@ -8,11 +8,11 @@ import streamlit as st
 from geo import store
 from geo.accounts import auth
 from geo.domain import TABLES, kinds, layer_tables, t
-from geo.io import template_bytes
 from ui.data import city_name, engine
 from ui.escape import plain
 from ui.login import current_user
 from ui.settings import lang
+from ui.uploadview import template_buttons
 
 REPORT = "compound_status"  # the daily report the third step offers (the others are on the upload page)
 
@@ -28,16 +28,6 @@ def show_refused_files(lg: str) -> None:
         lines.append("- " + plain(t("refused_file", lg, file=found.file, table=table, count=found.count)))
         lines += ["    - " + plain(line.pick(lg)) for line in found.lines]
     st.warning("\n".join(lines))
-
-
-def _template_buttons(kind: str, lg: str) -> None:
-    name = t("template_file", "zh", table=TABLES[kind].zh)
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(t("template_csv", lg), template_bytes(kind, "csv"), f"{name}.csv", "text/csv",
-                         key=f"welcome_template_csv_{kind}", width="stretch")
-    right.download_button(t("template_xlsx", lg), template_bytes(kind, "xlsx"), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"welcome_template_xlsx_{kind}", width="stretch")
 
 
 def render_welcome() -> None:
@@ -65,7 +55,7 @@ def render_welcome() -> None:
 
     st.subheader(t("welcome_step_report", lg), anchor=False)
     st.markdown(t("welcome_report_text", lg))
-    _template_buttons(REPORT, lg)
+    template_buttons(REPORT, lg, f"welcome_template_{REPORT}")
     if may_upload:
         st.page_link("pages/upload.py", label=t("welcome_report_link", lg), icon="📤",
                      query_params={"upload_kind": REPORT})

@@ -139,6 +139,12 @@ LABELS: dict[str, tuple[str, str]] = {
                      "until you confirm. You can undo your import (here or in History) until its table has a newer version; "
                      "an administrator can roll back older versions."),
     "upload_kind": ("表格类型", "Table"),
+    "template_title": ("下载模板", "Templates"),
+    "template_prefill": ("预填本市场所（{count} 个：编号和名称已填好，逐行填写状态即可）",
+                         "Prefill the city's places ({count}: ids and names written, fill in each row's state)"),
+    "template_prefill_zone": ("只要这个片区的场所", "Only the places of this zone"),
+    "template_prefill_all": ("全部片区", "All zones"),
+    "template_prefill_date": ("日报日期", "Report date"),
     "template_csv": ("下载 CSV 模板", "CSV template"),
     "template_xlsx": ("下载 Excel 模板", "Excel template"),
     "upload_file": ("选择文件（{types}，不超过 {mb} MB）", "Choose a file ({types}, up to {mb} MB)"),

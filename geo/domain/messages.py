@@ -88,6 +88,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Moved {place} by {metres} m to longitude {lon}, latitude {lat}"),
     "edit_summary_renamed": ("改名：{before} → {after}", "Renamed: {before} → {after}"),
     "edit_summary_retired": ("停用 {place}", "Retired {place}"),
+    "read_word_as": ("“{word}”→{state}（{count} 行）", "'{word}' → {state} ({count} rows)"),
+    "read_words_read": ("“{column}”列按以下写法识别：{words}。", "Column '{column}' was read as: {words}."),
     "read_places_by_name": ("表中没有编号列，按“{header}”一列的名称找到各场所。",
                             "The table has no id column: each place is found by its name in '{header}'."),
     "read_missing_column": ("缺少必填列“{column}”。请按模板在表头加上此列（也可写作：{aliases}）。",
@@ -367,6 +369,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{count} places have no position ({where}): once imported they are listed as unplaced, "
                         "counted in every figure and table but not drawn. Place them by clicking the map on the "
                         "'Edit places' page, or add their positions and upload again."),
+    "check_name_example": ("第 {row} 行 {key} 写作“{written}”，地图上是“{stored}”",
+                           "row {row}: {key} written '{written}', on the map '{stored}'"),
+    "check_names_differ": ("{count} 行的名称与编号对应的场所不同（以编号为准）：{examples}。",
+                           "{count} rows name a place other than the one their id is (the id is used): {examples}."),
     "check_zones_by_name": ("{count} 个场所的所属片区写的是片区名称，已对应为片区编号（{examples}）。",
                             "{count} places name their zone by its name: matched to the zone's id ({examples})."),
     "check_zones_unknown": ("{count} 个场所的所属片区（{zones}）不是已有片区的编号或名称：它们计为“不在任何片区内”。"

@@ -19,8 +19,8 @@ import json
 
 import numpy as np
 import pandas as pd
-from openpyxl.worksheet.datavalidation import DataValidation
 import shapely
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from geo.domain import TABLES, t
 

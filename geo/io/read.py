@@ -341,7 +341,9 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
         notices.append(t("read_unknown_columns", columns=listing(unknown[:8])))
     frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
                           for col in table.columns}, index=body.index)
+    before_parsing = frame
     frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
+    notices += words_read(table, header_of, before_parsing, frame)
     problems += parse_problems
     # a cell that could not be read is reported once, not again as "empty" by the rules
     unreadable = {(p.row, p.column) for p in parse_problems}
@@ -367,6 +369,35 @@ def as_bytes(source) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
     return source.read()
+
+
+def words_read(table: Table, header_of: dict[str, str], raw: pd.DataFrame, parsed: pd.DataFrame) -> list[Text]:
+    """Per coded column, the words that are not a state's own name but were read as one ("封控" → 全封闭),
+    with how many rows wrote each: the preview says them, so a clerk sees how the file was understood.
+
+    >>> raw = pd.DataFrame({"closure": ["封控", "全封闭", "封控", "开放"]})
+    >>> parsed = pd.DataFrame({"closure": ["sealed", "sealed", "sealed", "open"]})
+    >>> [n.zh for n in words_read(TABLES["compound_status"], {}, raw, parsed)]
+    ['“封闭状态”列按以下写法识别：“封控”→全封闭（2 行）、“开放”→未封闭（1 行）。']
+    """
+    notices = []
+    for col in table.columns:
+        if not col.vocabulary or col.name not in raw or col.name not in parsed:
+            continue
+        written = raw[col.name].astype("string").str.strip()
+        codes = parsed[col.name].astype("string")
+        known = written.notna() & codes.notna()
+        own = {code: {code, vocab.label(col.vocabulary, code, "zh"), vocab.label(col.vocabulary, code, "en")}
+               for code in vocab.codes(col.vocabulary)}
+        other = known & ~pd.Series([w in own.get(c, ()) for w, c in zip(written.fillna(""), codes.fillna(""))],
+                                   index=written.index)
+        if not other.any():
+            continue
+        counts = pd.DataFrame({"word": written[other], "code": codes[other]}).value_counts(sort=True)
+        words = listing([t("read_word_as", word=word, state=vocab.term(col.vocabulary, code).text, count=int(n))
+                         for (word, code), n in counts.head(8).items()])
+        notices.append(t("read_words_read", column=header_of.get(col.name, col.zh), words=words))
+    return notices
 
 
 def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str], name: str,

@@ -192,7 +192,31 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
             named = {p.row for p in ambiguous}
             problems += ambiguous + [p for p in _unknown_ids(kind, frame, known, places, file_name, header)
                                      if p.row not in named]
+        notices += names_not_matching(frame, kind, _places(engine, kind))
     return frame, problems, notices, list(reading.headers)
+
+
+def names_not_matching(frame: pd.DataFrame, kind: str, places: pd.DataFrame) -> list[Text]:
+    """Rows whose place name is not the name of the place their id names: said, with the first rows, so a clerk
+    sees a row typed on the wrong line of the list (the id wins: the row is stored for that place).
+
+    >>> places = pd.DataFrame({"id": ["0501", "0502"], "name": ["金桂花园", "温泉名城"]})
+    >>> rows = pd.DataFrame({"compound_id": ["0501", "0502"], "compound_name": ["金桂花园", "金桂花园"]}, index=[2, 3])
+    >>> names_not_matching(rows, "compound_status", places)[0].zh
+    '1 行的名称与编号对应的场所不同（以编号为准）：第 3 行 0502 写作“金桂花园”，地图上是“温泉名城”。'
+    """
+    key, name = TABLES[kind].key[0], TABLES[kind].place_name
+    if not name or name not in frame or name == key or frame[name].isna().all() or places.empty:
+        return []
+    stored = places.assign(id=places["id"].astype(str)).drop_duplicates("id").set_index("id")["name"]
+    written = frame[name].astype("string").str.strip()
+    expected = frame[key].astype(str).map(stored).astype("string").str.strip()
+    differ = written.notna() & expected.notna() & (written != expected)
+    if not differ.any():
+        return []
+    examples = listing([t("check_name_example", row=row, key=frame.at[row, key], written=written[row],
+                          stored=expected[row]) for row in frame.index[differ][:3]])
+    return [t("check_names_differ", count=int(differ.sum()), examples=examples)]
 
 
 def unique_names(engine: Engine, kind: str) -> dict[str, str]:
