@@ -44,6 +44,7 @@ pages = [
     *([st.Page("pages/welcome.py", title=t("page_welcome", lg), icon="👋", default=True, url_path="welcome")]
       if new_city else []),
     st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=not new_city, url_path="overview"),
+    st.Page("pages/trends.py", title=t("page_trends", lg), icon="📈", url_path="trends"),
     # one page per kind of place: its own script, else the standard place page
     *(st.Page(kind.page or partial(render_place_page, kind.name), title=t(kind.title, lg), icon=kind.icon,
               url_path=kind.name) for kind in kinds.KINDS.values()),

@@ -4,15 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from geo.accounts import auth, format_time
-from geo.analysis import daily_figures
-from geo.domain import TABLES, kinds, t
+from geo.domain import TABLES, t
 from geo.store import NothingToRollBack, history, original_file, summary_lines, version_changes
 from geo.upload import rollback_to
-from ui.cache import dataset
 from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
-from ui.settings import lang, thresholds
+from ui.settings import lang
+from ui.trends import show_trend_charts, trend_of
 from ui.uploadview import changes_table, undo_offer
 
 require_navigation()
@@ -21,22 +20,11 @@ user = require_role("history")
 st.title(t("page_history", lg), anchor=False)
 
 st.subheader(t("history_trends", lg), anchor=False)
-trend = daily_figures(dataset(), thresholds())
+trend = trend_of()
 if trend.empty:  # no daily report yet: no trend to draw
     st.info(t("no_report_dates", lg))
 else:
-    closure, rates = st.columns(2)
-    closure.line_chart(trend[["kpi_sealed", "kpi_controlled", "kpi_open"]].rename(columns=lambda k: t(k, lg)),
-                       x_label=t("f_date", lg))
-    rates.line_chart(trend[["kpi_resumption_rate"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
-    short, silent = st.columns(2)
-    short.line_chart(trend[["kpi_short"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
-    silent.line_chart(trend[["kpi_not_reported"]].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
-    # how many of the other places supervised are open, of the kinds the city has
-    counted = [f.key for k in kinds.KINDS.values() if k.layer and not dataset().layer(k.layer).empty
-               for f in k.figures if f.state]
-    if counted:
-        st.line_chart(trend[counted].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+    show_trend_charts(trend, lg)
 
 st.subheader(t("history_versions", lg), anchor=False)
 versions = history(engine())

@@ -50,7 +50,9 @@ for row in rows:
     for column, kpi in zip(st.columns(max(map(len, rows))), row):
         delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
         column.metric(t(kpi.key, lg), kpi.shown(lg), delta, border=True,
-                      delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg))
+                      delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg),
+                      delta_arrow="off" if kpi.delta == 0 else "auto")  # no change: no arrow up
+st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
 
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 layers = [*zone_outlines(dataset().zones, lg),

@@ -1,0 +1,72 @@
+"""Trends for everyone who may view: the figures by day for the filters, by district, from one function.
+
+The tiny city (two zones in two streets of one district) and the demo city; AppTest drives the page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.accounts import auth
+from geo.analysis import Filters, apply_filters, compute_kpis, daily_figures, figures_by
+from geo.store.dataset import load_store
+from geo.upload import open_city
+from tests.test_cities import APP
+
+
+@pytest.fixture
+def tiny_city(tmp_path, monkeypatch, tiny_dir):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    for key, value in {"CMDMAP_DATA_DIR": str(tiny_dir), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+                       "CMDMAP_REQUIRE_LOGIN": "true"}.items():
+        monkeypatch.setenv(key, value)
+    engine = open_city(url, tiny_dir)
+    auth.add_user(auth.SYSTEM, engine, "eye", "viewer", "password123")
+    return engine
+
+
+def test_each_day_of_the_trend_is_what_the_overview_shows_for_that_day(tiny_city):
+    ds = load_store(tiny_city)
+    filters = Filters(street=("温泉街道",))
+
+    def keep(view):
+        return apply_filters(view, filters)
+
+    trend = daily_figures(ds, keep=keep)
+    assert trend.index.tolist() == ["2020-02-24", "2020-02-25"]
+    for date in trend.index:
+        shown = {kpi.key: kpi.value for kpi in compute_kpis(ds, date, keep=keep)}
+        shared = [key for key in trend.columns if key in shown]  # the overview leaves out kinds the city lacks
+        assert len(shared) >= 6
+        assert {key: shown[key] for key in shared} == pytest.approx(trend.loc[date, shared].to_dict())
+    assert daily_figures(ds, keep=keep, until="2020-02-24").index.tolist() == ["2020-02-24"]
+
+
+def test_by_district_the_counts_add_up_to_the_whole(tiny_city):
+    ds = load_store(tiny_city)
+    whole = daily_figures(ds)["kpi_sealed"]
+    parts = figures_by(ds, "kpi_sealed", "street")
+    assert sorted(parts.columns) == sorted(["温泉街道", "浮山街道"])
+    assert parts.sum(axis=1).tolist() == whole.tolist()
+
+
+def test_a_viewer_opens_the_trends_page_with_the_filters_of_the_link(tiny_city):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("eye", "viewer"))
+    at.query_params["street"] = "温泉街道"
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(df.value for df in at.dataframe if df.value.columns[0] == "日报日期")
+    ds = load_store(tiny_city)
+    expected = daily_figures(ds, keep=lambda v: apply_filters(v, Filters(street=("温泉街道",))))
+    assert table["全封闭小区"].tolist() == expected["kpi_sealed"].tolist()
+    assert at.selectbox(key="trend_figure").value == "kpi_sealed"
+    at.selectbox(key="trend_figure").set_value("kpi_resumption_rate").run()
+    assert not at.exception and at.query_params["trend_figure"] == "kpi_resumption_rate"
+
+
+def test_logged_out_the_trends_page_shows_the_login_only(tiny_city):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/trends.py").run()
+    assert not [df for df in at.dataframe if df.value.columns[0] == "日报日期"]

@@ -1,0 +1,55 @@
+"""Trend charts: the day-by-day headline figures, drawn the same way on the trends and the history pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.analysis import Filters, apply_filters, daily_figures, figures_by
+from geo.domain import kinds, t
+from ui.cache import dataset, shared
+from ui.settings import thresholds
+
+
+def _place_filters(filters: Filters) -> Filters:
+    """The filters that choose places (not the date): a trend runs over every date up to the chosen one."""
+    return Filters(district=filters.district, street=filters.street, zone=filters.zone, status=filters.status,
+                   q=filters.q)
+
+
+def trend_of(filters: Filters = Filters(), until: str | None = None) -> pd.DataFrame:
+    """:func:`geo.analysis.daily_figures` of the places ``filters`` keep, once per data version for everyone."""
+    places, limits = _place_filters(filters), thresholds()
+    return shared(("trend", places, until, limits.low, limits.critical),
+                  lambda: daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until))
+
+
+def by_district(key: str, filters: Filters = Filters(), until: str | None = None) -> pd.DataFrame:
+    """Figure ``key`` by day and district (see :func:`geo.analysis.figures_by`), cached as :func:`trend_of`."""
+    places, limits = _place_filters(filters), thresholds()
+    return shared(("trend_by_district", key, places, until, limits.low, limits.critical),
+                  lambda: figures_by(dataset(), key, "district", limits, lambda view: apply_filters(view, places),
+                                     until))
+
+
+def show_trend_charts(trend: pd.DataFrame, lg: str) -> None:
+    """Closure, resumption, supplies, reporting and the other places' figures, one chart each, by day."""
+    def chart(where, keys):
+        where.line_chart(trend[keys].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+
+    closure, rates = st.columns(2)
+    chart(closure, ["kpi_sealed", "kpi_controlled", "kpi_open"])
+    chart(rates, ["kpi_resumption_rate"])
+    short, silent = st.columns(2)
+    chart(short, ["kpi_short"])
+    chart(silent, ["kpi_not_reported"])
+    # how many of the other places supervised are open, of the kinds the city has
+    counted = [f.key for k in kinds.KINDS.values() if k.layer and not dataset().layer(k.layer).empty
+               for f in k.figures if f.state]
+    if counted:
+        chart(st, counted)
+
+
+def labelled(trend: pd.DataFrame, lg: str) -> pd.DataFrame:
+    """The figures by day with their labels as headers and the date as a column (a table, an export)."""
+    return trend.rename(columns=lambda k: t(k, lg)).rename_axis(t("f_date", lg)).reset_index()
