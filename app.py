@@ -45,6 +45,7 @@ pages = [
       if new_city else []),
     st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=not new_city, url_path="overview"),
     st.Page("pages/trends.py", title=t("page_trends", lg), icon="📈", url_path="trends"),
+    st.Page("pages/compare.py", title=t("page_compare", lg), icon="🔀", url_path="compare"),
     # one page per kind of place: its own script, else the standard place page
     *(st.Page(kind.page or partial(render_place_page, kind.name), title=t(kind.title, lg), icon=kind.icon,
               url_path=kind.name) for kind in kinds.KINDS.values()),

@@ -1,4 +1,5 @@
-"""Trends for everyone who may view: the figures by day for the filters, by district, from one function.
+"""Time for everyone who may view: the figures by day for the filters, by district, from one function; two
+dates compared.
 
 The tiny city (two zones in two streets of one district) and the demo city; AppTest drives the page.
 """
@@ -9,9 +10,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
-from geo.analysis import Filters, apply_filters, compute_kpis, daily_figures, figures_by
+from geo.analysis import (
+    Filters,
+    apply_filters,
+    changed_places,
+    compound_view,
+    compute_kpis,
+    daily_figures,
+    figures_by,
+    transitions,
+)
+from geo.maps.pack import decode_ints
 from geo.store.dataset import load_store
 from geo.upload import open_city
+from tests.cities import map_sent
 from tests.test_cities import APP
 
 
@@ -70,3 +82,30 @@ def test_logged_out_the_trends_page_shows_the_login_only(tiny_city):
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("pages/trends.py").run()
     assert not [df for df in at.dataframe if df.value.columns[0] == "日报日期"]
+
+
+def test_two_dates_compared_name_each_change_and_count_the_transitions(tiny_city):
+    ds = load_store(tiny_city)
+    changed = changed_places(compound_view(ds, "2020-02-24"), compound_view(ds, "2020-02-25"))
+    assert changed[["id", "before", "after"]].values.tolist() == [
+        ["0501", "open", "controlled"], ["0502", "controlled", "sealed"], ["0503", "controlled", "missing"]]
+    assert transitions(changed)["count"].tolist() == [1, 1, 1]
+
+
+def test_the_compare_page_opens_from_its_link_and_draws_only_the_changed_places(tiny_city):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("eye", "viewer"))
+    for key, value in {"cmp_kind": "sites", "cmp_a": "2020-02-24", "date": "2020-02-25"}.items():
+        at.query_params[key] = value
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2 个在建工地的状态有变化" in " ".join(m.value for m in at.markdown)
+    counts = next(df.value for df in at.dataframe if df.value.columns[0] == "原状态")
+    assert sorted(zip(counts["原状态"], counts["新状态"])) == [("已核准", "已复工"), ("未复工", "已申报")]
+    listing = next(df.value for df in at.dataframe if df.value.columns[0] == "编号")
+    assert listing["编号"].tolist() == ["S1", "S2"]
+    _, update = map_sent(at)
+    drawn = [s for s in update["states"] if s.get("key") == "sites"]
+    assert drawn and sum(1 for c in decode_ints(drawn[0]["c"]) if c >= 0) == 2
+    at.selectbox(key="cmp_kind").set_value("compounds").run()
+    assert "3 个物业小区的状态有变化" in " ".join(m.value for m in at.markdown)
