@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -248,6 +249,28 @@ def test_map_pages_load(demo_server, open_page, page_path):
     assert stable_path_count(frame, expected=sum(counts.values())) >= 1, counts
     assert page.get_by_text(re.compile(r"显示 \d+ / 共 \d+ 条")).count() == 1
     screenshot(page, f"{page_path}.png")
+    assert_offline(log)
+
+
+def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):
+    """Everyone's time pages: the day-by-day charts, and a map of only the places that changed (README shots)."""
+    docs = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    log = open_page(demo_server, "/trends")
+    page = log.page
+    poll(lambda: page.locator('[data-testid="stVegaLiteChart"]').count() >= 5, "the trend charts")
+    settle(page)
+    assert_no_exception(page)
+    shutil.copyfile(screenshot(page, "trends.png"), docs / "trends.png")
+    log = open_page(demo_server, "/compare?" + urlencode({"cmp_kind": "compounds", "cmp_a": "2020-02-24",
+                                                          "date": "2020-02-25"}))
+    page = log.page
+    frame = map_frame(page, paths=1)
+    settle(page)
+    assert_no_exception(page)
+    summary = page.get_by_text(re.compile(r"(\d+) 个物业小区的状态有变化")).first.inner_text()
+    changed = int(re.search(r"(\d+) 个物业小区", summary).group(1))
+    assert sum(legend_counts(frame).values()) == changed  # only the places that changed are drawn
+    shutil.copyfile(screenshot(page, "compare.png"), docs / "compare.png")
     assert_offline(log)
 
 
