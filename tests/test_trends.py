@@ -6,6 +6,9 @@ The tiny city (two zones in two streets of one district) and the demo city; AppT
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,6 +21,7 @@ from geo.analysis import (
     compute_kpis,
     daily_figures,
     figures_by,
+    site_view,
     transitions,
 )
 from geo.maps.pack import decode_ints
@@ -109,3 +113,24 @@ def test_the_compare_page_opens_from_its_link_and_draws_only_the_changed_places(
     assert drawn and sum(1 for c in decode_ints(drawn[0]["c"]) if c >= 0) == 2
     at.selectbox(key="cmp_kind").set_value("compounds").run()
     assert "3 个物业小区的状态有变化" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_place_counts_the_days_of_its_current_state_and_a_filter_keeps_the_long_ones(tiny_city):
+    ds = load_store(tiny_city)
+    view = compound_view(ds, "2020-02-25").set_index("id")
+    assert view.loc["0501", "state_days"] == 1 and pd.isna(view.loc["0503", "state_days"])  # 0503: no report
+    sites = site_view(ds, "2020-02-25").set_index("id")
+    assert sites["state_days"].tolist() == [1, 1]
+    held = apply_filters(compound_view(ds, "2020-02-25"), Filters(held=2))
+    assert held.empty
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("eye", "viewer"))
+    at.query_params["held"] = "1"
+    at.query_params["status"] = "sealed"
+    at.switch_page("pages/compounds.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="held").value == 1
+    table = next(df.value for df in at.dataframe if df.value.columns[0] == "编号")
+    assert table["编号"].tolist() == ["0502"] and table["本状态第几天"].tolist() == [1]
+    script, update = map_sent(at)
+    assert "全封闭（第 1 天）" in json.dumps(update, ensure_ascii=False) + script

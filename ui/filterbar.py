@@ -35,6 +35,11 @@ def _zone_options(candidates: list[str]) -> tuple[list[str], str | None]:
     return [z for z in dict.fromkeys(chosen) if z in allowed], t("f_zone_narrow", lang(), count=len(candidates))
 
 
+def _whole(text: str | None) -> int:
+    """A whole number of days from the URL; 0 for anything else (a link typed by hand)."""
+    return int(text) if text and text.isdigit() and int(text) <= 3650 else 0
+
+
 def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -> Filters:
     """Date, district, street, zone, status and search widgets; the URL carries every choice."""
     lg = lang()
@@ -59,13 +64,20 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -
         status = _multiselect(t("f_status", lg), [*vocab.codes(status_vocabulary), MISSING], "status",
                               format_func=lambda c: t("legend_missing", lg) if c == MISSING
                               else vocab.label(status_vocabulary, c, lg))
+    held = 0
+    if status_vocabulary:  # how long a place has been in its state: "sealed for 14 days or more"
+        if "held" not in st.session_state:
+            st.session_state["held"] = _whole(st.query_params.get("held"))
+        held = int(st.sidebar.number_input(t("f_held", lg), min_value=0, max_value=3650, step=1, key="held",
+                                           help=t("f_held_help", lg)))
     q = ""
     if search:
         text_from_url("q", MAX_QUERY_LENGTH)
         q = st.sidebar.text_input(t("f_search", lg), key="q", max_chars=MAX_QUERY_LENGTH)
     filters = Filters(date=date, district=tuple(district), street=tuple(street), zone=tuple(zone),
-                      status=tuple(status), q=q or "")
+                      status=tuple(status), q=q or "", held=held)
     for key in ("date", "district", "street", "zone", "status", "q"):
         to_url(key, getattr(filters, key))
+    to_url("held", held or None)
     st.sidebar.caption(t("share_link", lg))
     return filters

@@ -20,10 +20,12 @@ from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
 
 #: Columns of each page's table, in order (only those present in the view are shown); see :func:`table_columns`.
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "compounds": ["id", "name", "district", "street", "zone_name", "category", "change", "residents", "households",
+    "compounds": ["id", "name", "district", "street", "zone_name", "category", "state_days", "change", "residents",
+                  "households",
                   "fever_reports", "home_isolation", "vulnerable", "gates_open", "staff_on_duty",
                   "volunteers_on_duty", "supply_level", "min_days", "property_company", "address", "note"],
-    "sites": ["id", "name", "kind", "district", "street", "zone_name", "category", "change", "workers_total",
+    "sites": ["id", "name", "kind", "district", "street", "zone_name", "category", "state_days", "change",
+              "workers_total",
               "workers_returned", "health_ledger", "supply_level", "min_days", "developer", "contractor", "note"],
     "supplies": ["id", "name", "place_kind", "district", "street", "zone_name", "category", "change", "min_days",
                  "short_items"],
@@ -33,7 +35,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 _EXTRA_HEADERS = {
     "zone_name": "col_zone", "category": None, "supply_level": "col_supply_level", "min_days": "col_min_days",
     "short_items": "col_short_items", "place_kind": "col_place_kind", "report": "col_report",
-    "change": "col_change", "leader": "col_leader", "phone": "col_phone", "name": "col_name", "id": "col_id",
+    "change": "col_change", "state_days": "col_state_days", "leader": "col_leader", "phone": "col_phone", "name": "col_name", "id": "col_id",
 }
 
 
@@ -51,7 +53,8 @@ def table_columns(kind: str) -> list[str]:
     shown_already = {"id", "zone", "date", entry.state_column, *(table.key[0] for table in tables),
                      *(table.place_name for table in tables)}
     rest = [c for table in tables for c in table.names if c not in shown_already]
-    return list(dict.fromkeys(["id", "name", "district", "street", "zone_name", "category", "change", *rest]))
+    return list(dict.fromkeys(["id", "name", "district", "street", "zone_name", "category", "state_days", "change",
+                               *rest]))
 
 
 def _vocabulary(kind: str) -> str | None:

@@ -21,6 +21,7 @@ class Filters:
     zone: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     q: str = ""
+    held: int = 0  # in its state for at least this many days (封闭 14 天以上); 0 keeps every place
 
 
 def place_key(filters: Filters) -> str:
@@ -31,6 +32,8 @@ def place_key(filters: Filters) -> str:
     ('', '[[], [], ["Z1"], [], ""]')
     """
     chosen = [list(filters.district), list(filters.street), list(filters.zone), list(filters.status), filters.q]
+    if filters.held:
+        chosen.append(filters.held)
     return json.dumps(chosen, ensure_ascii=False) if any(chosen) else ""
 
 
@@ -54,4 +57,6 @@ def apply_filters(view: pd.DataFrame, filters: Filters, status_column: str = "ca
         if "id" in view:
             haystack = haystack + " " + view["id"].astype("string").fillna("").str.casefold()
         keep &= haystack.str.contains(needle, regex=False)
+    if filters.held and "state_days" in view:
+        keep &= (view["state_days"] >= filters.held).fillna(False).astype(bool)
     return view.loc[keep]

@@ -109,10 +109,32 @@ def _join(places: gpd.GeoDataFrame, status: pd.DataFrame, key: str, ds: Dataset,
     return gpd.GeoDataFrame(view, geometry="geometry", crs=places.crs)
 
 
+def state_since(reports: pd.DataFrame, key: str, state: str, date: str) -> pd.DataFrame:
+    """For each place reported on ``date``: the date its state of then began (``since``) and for how many days
+    it has held, counting both ends (``state_days``). A day a place did not report does not break its run.
+
+    >>> reports = pd.DataFrame({"compound_id": ["C1"] * 3 + ["C2"] * 2,
+    ...                         "date": ["2020-02-23", "2020-02-24", "2020-02-25", "2020-02-23", "2020-02-25"],
+    ...                         "closure": ["controlled", "sealed", "sealed", "sealed", "sealed"]})
+    >>> state_since(reports, "compound_id", "closure", "2020-02-25").values.tolist()
+    [['C1', '2020-02-24', 2], ['C2', '2020-02-23', 3]]
+    """
+    past = reports.loc[(reports["date"] <= date) & reports[state].notna(), [key, "date", state]]
+    past = past.sort_values([key, "date"], kind="stable")
+    places = past[key].astype(str)
+    begins = (past[state].astype(str) != past[state].astype(str).shift()) | (places != places.shift())
+    since = past["date"].where(begins).ffill()
+    now = (past["date"] == date).to_numpy()
+    out = pd.DataFrame({"id": places[now].to_numpy(), "since": since[now].astype(str).to_numpy()})
+    out["state_days"] = (pd.Timestamp(date) - pd.to_datetime(out["since"])).dt.days.astype("Int64") + 1
+    return out.drop_duplicates("id", keep="last").reset_index(drop=True)
+
+
 def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
     """The places of ``kind`` (see :mod:`geo.domain.kinds`) with their report of ``date``.
 
-    ``category`` is the state its report gives (closure status, resumption state) or 'missing'.
+    ``category`` is the state its report gives (closure status, resumption state) or 'missing';
+    ``state_days`` how many days it has held that state (see :func:`state_since`).
     """
     entry = kinds.kind(kind)
     reports = ds.layer(entry.report)
@@ -120,7 +142,11 @@ def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thres
     # only the places some kind's reports are about (supplies: compounds and sites) have supplies to sum up
     supplied = any(entry.layer in k.places for k in kinds.KINDS.values())
     supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()
-    return _join(ds.layer(entry.layer), status, TABLES[entry.report].key[0], ds, supplies, entry.state_column)
+    key = TABLES[entry.report].key[0]
+    view = _join(ds.layer(entry.layer), status, key, ds, supplies, entry.state_column)
+    held = state_since(reports, key, entry.state_column, date).drop(columns="since").set_index("id")["state_days"]
+    view["state_days"] = view["id"].astype(str).map(held).astype("Int64")
+    return view
 
 
 def other_kinds() -> list[str]:

@@ -340,6 +340,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_id": ("编号", "ID"),
     "col_name": ("名称", "Name"),
     "col_zone": ("片区", "Zone"),
+    "col_state_days": ("本状态第几天", "Days in this state"),
+    "state_day": ("（第 {days} 天）", " (day {days})"),
+    "f_held": ("本状态已持续（天）≥", "In this state for at least (days)"),
+    "f_held_help": ("只显示当前状态已持续这么多天的场所，如选“全封闭”并填 14：封闭 14 天以上的小区。0 为不限。",
+                    "Only places in their state for at least this many days: choose Sealed and 14 for the "
+                    "compounds sealed two weeks or more. 0 keeps all."),
     "col_street": ("街道乡镇", "Street / town"),
     "col_district": ("区县", "District"),
     "col_leader": ("片区长", "Zone leader"),

@@ -81,8 +81,11 @@ def _kind_layer(kind: str, view: gpd.GeoDataFrame, lang: str, columns: dict[str,
     The tooltip says the state first, then ``fields`` (label, column of ``columns``).
     """
     entry = kinds.kind(kind)
-    frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"],
-                          "state": _states(entry.vocabulary, view["category"], lang), **columns})
+    state = _states(entry.vocabulary, view["category"], lang)
+    if "state_days" in view:  # 全封闭（第 12 天）: how long the place has been in it
+        held = map_distinct(view["state_days"], lambda n: t("state_day", lang, days=int(n)), missing="")
+        state = state + held.to_numpy()
+    frame = pd.DataFrame({"id": view["id"].astype(str), "category": view["category"], "state": state, **columns})
     only_points = all(TABLES[place].accepts == ("Point",) for place in entry.place_layers)
     style = styles(entry.vocabulary, point=only_points)
     if not only_points and any(TABLES[place].points for place in entry.place_layers):
