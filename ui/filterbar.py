@@ -66,8 +66,9 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -
                               else vocab.label(status_vocabulary, c, lg))
     held = 0
     if status_vocabulary:  # how long a place has been in its state: "sealed for 14 days or more"
-        if "held" not in st.session_state:
-            st.session_state["held"] = _whole(st.query_params.get("held"))
+        text_from_url("held", 4)
+        st.session_state["held"] = _whole(st.session_state["held"]) if isinstance(st.session_state["held"], str) \
+            else st.session_state["held"]
         held = int(st.sidebar.number_input(t("f_held", lg), min_value=0, max_value=3650, step=1, key="held",
                                            help=t("f_held_help", lg)))
     q = ""

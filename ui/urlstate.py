@@ -19,7 +19,9 @@ def from_url(key: str, options: Sequence[str], default=None, multi: bool = False
     """
     allowed = list(options)
     if key not in st.session_state:
-        wanted = st.query_params.get_all(key)
+        # a link names it, else the value it had on the page before: Streamlit forgets a widget's state, and
+        # the URL its parameters, when another page is opened, and a leader's date and district go with them
+        wanted = st.query_params.get_all(key) if key in st.query_params else _kept(key)
         if multi:
             st.session_state[key] = [v for v in dict.fromkeys(wanted) if v in allowed]
         else:
@@ -27,20 +29,37 @@ def from_url(key: str, options: Sequence[str], default=None, multi: bool = False
     current = st.session_state[key]
     # Options can shrink (another filter narrowed them): drop what is no longer offered.
     if multi:
-        kept = [v for v in (current or []) if v in allowed]
-        if kept != current:
-            st.session_state[key] = kept
+        st.session_state[key] = [v for v in (current or []) if v in allowed]  # written again: see below
     elif current not in allowed and not (current is None or isinstance(current, str) and not allowed):
         st.session_state[key] = default if default in allowed else (allowed[0] if allowed else None)
+    else:
+        # written again: the widget of this name on another page is another widget, which would otherwise
+        # start from its default instead of the value chosen on the page before
+        st.session_state[key] = current
 
 
 def text_from_url(key: str, limit: int) -> None:
+    """As :func:`from_url`, for a text widget: at most ``limit`` characters."""
     if key not in st.session_state:
-        st.session_state[key] = (st.query_params.get(key) or "")[:limit]
+        given = st.query_params.get(key) if key in st.query_params else next(iter(_kept(key)), "")
+        st.session_state[key] = (given or "")[:limit]
+    else:
+        st.session_state[key] = st.session_state[key]  # see from_url
+
+
+KEPT = "_url_kept"  # session state: the last value of each parameter, carried from page to page
+
+
+def _kept(key: str) -> list[str]:
+    value = st.session_state.get(KEPT, {}).get(key)
+    if value in (None, "", [], ()):
+        return []
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 
 def to_url(key: str, value) -> None:
-    """Write one widget's value to the URL (an empty value removes the parameter)."""
+    """Write one widget's value to the URL (an empty value removes the parameter), and keep it for the next page."""
+    st.session_state.setdefault(KEPT, {})[key] = value
     if value in (None, "", [], ()):
         if key in st.query_params:
             del st.query_params[key]
