@@ -24,6 +24,7 @@ from geo.analysis import (
     site_view,
     transitions,
 )
+from geo.domain import vocab
 from geo.maps.pack import decode_ints
 from geo.store.dataset import load_store
 from geo.upload import open_city
@@ -134,3 +135,15 @@ def test_a_place_counts_the_days_of_its_current_state_and_a_filter_keeps_the_lon
     assert table["编号"].tolist() == ["0502"] and table["本状态第几天"].tolist() == [1]
     script, update = map_sent(at)
     assert "全封闭（第 1 天）" in json.dumps(update, ensure_ascii=False) + script
+
+
+def test_each_state_is_drawn_in_its_map_colour_in_the_trend(tiny_city):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("eye", "viewer"))
+    at.switch_page("pages/trends.py").run()
+    scales = [json.loads(c.proto.spec)["layer"][0]["encoding"].get("color", {}).get("scale", {})
+              for c in at.get("vega_lite_chart")]
+    [scale] = [s for s in scales if "全封闭小区" in s.get("domain", [])]
+    colours = dict(zip(scale["domain"], scale["range"]))
+    assert colours["全封闭小区"] == vocab.color("closure", "sealed") != colours["未封闭小区"]
+    assert colours["未封闭小区"] == vocab.color("closure", "open")

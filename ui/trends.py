@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.analysis import Filters, apply_filters, daily_figures, figures_by
-from geo.domain import kinds, t
+from geo.domain import kinds, t, vocab
 from ui.cache import dataset, shared
 from ui.settings import thresholds
 
@@ -34,11 +34,13 @@ def by_district(key: str, filters: Filters = Filters(), until: str | None = None
 
 def show_trend_charts(trend: pd.DataFrame, lg: str) -> None:
     """Closure, resumption, supplies, reporting and the other places' figures, one chart each, by day."""
-    def chart(where, keys):
-        where.line_chart(trend[keys].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg))
+    def chart(where, keys, colours=None):
+        where.line_chart(trend[keys].rename(columns=lambda k: t(k, lg)), x_label=t("f_date", lg), color=colours)
 
     closure, rates = st.columns(2)
-    chart(closure, ["kpi_sealed", "kpi_controlled", "kpi_open"])
+    # each state in the colour the maps give it (未封闭 green, 全封闭 red), not the chart's own palette
+    states = {"kpi_sealed": "sealed", "kpi_controlled": "controlled", "kpi_open": "open"}
+    chart(closure, list(states), [vocab.color("closure", code) for code in states.values()])
     chart(rates, ["kpi_resumption_rate"])
     short, silent = st.columns(2)
     chart(short, ["kpi_short"])
