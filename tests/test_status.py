@@ -13,7 +13,7 @@ from geo.analysis.views import (
     supply_view,
     unmatched_ids,
 )
-from geo.analysis.zones import classify, zone_metrics
+from geo.analysis.zones import class_breaks, classify, zone_metrics
 from geo.domain import kinds
 from geo.store import load_store
 
@@ -80,8 +80,14 @@ def test_zone_metrics_aggregate_compounds_and_sites(tiny):
 
 
 def test_classify_gives_missing_for_no_data_and_keeps_order():
-    classes = classify(pd.Series([1.0, 5.0, 9.0, None]), classes=3)
-    assert classes.tolist() == ["c1", "c2", "c3", "missing"]
+    classes = classify(pd.Series([1.0, 5.0, 9.0, 15.0, None]), classes=3)  # widths of 5: 0–5, 6–10, 11–15
+    assert classes.tolist() == ["c1", "c1", "c2", "c3", "missing"]
+
+
+def test_class_breaks_are_whole_numbers_for_counts_and_fixed_for_shares():
+    assert class_breaks(pd.Series([0.0, 1.0, 2.0])) == [1.0, 2.0, 3.0, 4.0, 5.0]  # never "0–0.4"
+    assert class_breaks(pd.Series([3.0, 37.0])) == class_breaks(pd.Series([0.0, 41.0, 12.0]))  # stable day to day
+    assert class_breaks(pd.Series([2.0, 3.0]), unit="%") == [20.0, 40.0, 60.0, 80.0, 100.0]
 
 
 def test_site_view_carries_health_ledger(tiny):

@@ -4,6 +4,8 @@ Examples
 --------
 >>> classify(pd.Series([0.0, 10.0, 20.0, None]), classes=2).tolist()
 ['c1', 'c1', 'c2', 'missing']
+>>> classify(pd.Series([5.0, 45.0]), unit="%").tolist()
+['c1', 'c3']
 """
 
 from __future__ import annotations
@@ -93,20 +95,47 @@ def zone_metrics(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
     return zones.drop(columns=["c_missing", "c_short", "s_missing", "s_short"])
 
 
-def class_breaks(values: pd.Series, classes: int = 5) -> list[float]:
-    """Equal-interval upper bounds of ``classes`` classes over the non-missing values."""
+#: Upper bounds of the classes of a share (%): the same on every date and in every city, so a colour always means
+#: the same share.
+SHARE_BREAKS = (20.0, 40.0, 60.0, 80.0, 100.0)
+
+
+def nice_step(value: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, … at least ``value``: class widths people read at a glance.
+
+    >>> nice_step(0.4), nice_step(7.4), nice_step(30)
+    (1.0, 10.0, 50.0)
+    """
+    decade = 1.0
+    while True:
+        for factor in (1.0, 2.0, 5.0):
+            if decade * factor >= value:
+                return decade * factor
+        decade *= 10
+
+
+def class_breaks(values: pd.Series, classes: int = 5, unit: str = "") -> list[float]:
+    """Upper bounds of ``classes`` classes: fixed for a share (see :data:`SHARE_BREAKS`), else whole numbers of a
+    round width (1, 2, 5, 10, …) that covers the largest value — readable ("0–10", "11–20") and the same from one
+    day to the next unless a count outgrows them.
+
+    >>> class_breaks(pd.Series([0, 3, 37]))
+    [10.0, 20.0, 30.0, 40.0, 50.0]
+    >>> class_breaks(pd.Series([12.5, 90.0]), unit="%")
+    [20.0, 40.0, 60.0, 80.0, 100.0]
+    """
     known = values.dropna().astype(float)
     if known.empty:
         return []
-    low, high = float(known.min()), float(known.max())
-    if high == low:
-        return [high]
-    return [low + (high - low) * (i + 1) / classes for i in range(classes)]
+    if unit == "%":
+        return list(SHARE_BREAKS)
+    step = nice_step(max(float(known.max()), 1.0) / classes)
+    return [step * (i + 1) for i in range(classes)]
 
 
-def classify(values: pd.Series, classes: int = 5) -> pd.Series:
-    """Class code 'c1'…'cN' for each value (equal intervals), 'missing' where there is no value."""
-    breaks = class_breaks(values, classes)
+def classify(values: pd.Series, classes: int = 5, unit: str = "") -> pd.Series:
+    """Class code 'c1'…'cN' for each value (see :func:`class_breaks`), 'missing' where there is no value."""
+    breaks = class_breaks(values, classes, unit)
     if not breaks:
         return pd.Series(MISSING, index=values.index, dtype="string")
     numbers = values.astype(float).to_numpy()

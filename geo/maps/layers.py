@@ -178,7 +178,7 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tup
     chosen = metric(metric_code)
     values = zones[metric_code]
     unit = chosen.unit
-    frame = pd.DataFrame({"id": zones["id"].astype(str), "category": classify(values),
+    frame = pd.DataFrame({"id": zones["id"].astype(str), "category": classify(values, unit=unit),
                           "value": _values(values, unit), "street": _values(zones["street"]),
                           "leader": _values(zones["leader"])})
     fields = [(chosen.label(lang), "value"), (t("col_street", lang), "street"),
@@ -186,13 +186,14 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tup
     style = {f"c{i + 1}": {"color": "#37474f", "weight": 1.2, "fillColor": color, "fillOpacity": 0.8}
              for i, color in enumerate(CLASS_COLORS)}
     style[MISSING] = style_for("report", MISSING)
-    breaks = class_breaks(values)
+    breaks = class_breaks(values, unit=unit)
     counts = frame["category"].value_counts()
-    low = float(values.min()) if values.notna().any() else 0.0
     entries = []
     for i, upper in enumerate(breaks):
-        start = low if i == 0 else breaks[i - 1]
-        entries.append(LegendEntry(f"{start:g}–{upper:g}{unit}", CLASS_COLORS[i], int(counts.get(f"c{i + 1}", 0))))
+        # a share runs on from the last bound (20–40%); a count starts at the next whole number (11–20)
+        start = 0 if i == 0 else breaks[i - 1] + (0 if unit == "%" else 1)
+        shown = f"{upper:g}" if start == upper else f"{start:g}–{upper:g}"
+        entries.append(LegendEntry(f"{shown}{unit}", CLASS_COLORS[i], int(counts.get(f"c{i + 1}", 0))))
     entries.append(LegendEntry(t("legend_no_data", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
     legend = Legend(chosen.label(lang), entries)
     return Layer(t("layer_zones", lang), "zones", frame, style, fields, ("zones",)), legend
