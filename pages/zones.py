@@ -34,10 +34,13 @@ if not len(dataset().zones):  # a city without zone shapes: nothing to shade, an
     st.info(t("no_zones", lg))
     show_data_notes({})
     st.stop()
-from_url("metric", [m.code for m in METRICS], default=METRICS[0].code)
-chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric",
-                              format_func=lambda code: metric(code).label(lg))
-to_url("metric", chosen)
+shaped = bool(dataset().zones.geometry.notna().any())  # else a list of zones: no map, nothing to shade
+chosen = METRICS[0].code
+if shaped:
+    from_url("metric", [m.code for m in METRICS], default=METRICS[0].code)
+    chosen = st.sidebar.selectbox(t("f_metric", lg), [m.code for m in METRICS], key="metric",
+                                  format_func=lambda code: metric(code).label(lg))
+    to_url("metric", chosen)
 if not filters.date:  # the zones are drawn all the same, with what their places have not reported yet
     st.info(t("no_report_dates", lg))
 
@@ -47,7 +50,7 @@ layer, legend = zone_choropleth(shown, chosen, lg)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
     fit = place_key(filters)
-    if dataset().zones.geometry.notna().any():
+    if shaped:
         clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
                                      fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0))
     else:  # zones kept as a list (names, leaders, phones): their figures without a map
@@ -60,7 +63,7 @@ with detail_col:
     match = zones.loc[zones["id"] == selected[1]] if selected else zones.iloc[0:0]
     if match.empty:
         st.subheader(t("details_title", lg), anchor=False)
-        st.info(t("click_hint", lg))
+        st.info(t("click_hint" if shaped else "row_hint", lg))
     else:
         row = match.iloc[0]
         show_details(str(row["name"]), details(row, "zones", lg))

@@ -6,6 +6,7 @@ others as still to be placed; the zones work as filters and figures without outl
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
@@ -13,9 +14,12 @@ import pytest
 
 from geo import store
 from geo.accounts import auth
+from geo.analysis import zone_metrics
 from geo.cli.main import main as cli
+from geo.io.export import table_bytes
 from geo.io.templates import prefilled, template_bytes
-from geo.upload import check_file, open_city, rename_place, retire_place
+from geo.store.dataset import load_store
+from geo.upload import EditRefused, check_file, commit, move_place, open_city, rename_place, retire_place
 from tests.cities import UNPLACED, write_listed_city
 from tests.test_cities import PLACE_PAGES, drawn_states, main_table, open_page, texts
 
@@ -81,7 +85,11 @@ def test_a_place_is_placed_by_typed_coordinates_then_undone(listed_city):
     assert any("已保存为版本" in s.value for s in at.success)
     placed = store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"]
     assert abs(placed.x - 114.3281) < 0.01 and placed.x < 114.3281  # GCJ-02 converted: WGS-84 lies west
+    assert f"edit_save_compounds_{pid}" not in [b.key for b in at.button]  # nothing left to save again
     undo = next(b for b in at.button if b.key and b.key.startswith("edit_undo_"))
+    assert undo.label.startswith("撤销这次修改")
+    with pytest.raises(EditRefused):  # the same spot again: nothing to store
+        move_place(listed_city, "compounds", pid, placed, auth.User("clerk", "staff"))
     undo.click().run()
     assert store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"] is None
 
@@ -200,3 +208,43 @@ def test_the_daily_template_comes_prefilled_with_the_places_and_drop_down_lists(
     check = check_file(listed_city, "compound_status", buffer.getvalue(), "日报.xlsx")
     assert check.ok, [p.zh for p in check.problems]
     assert set(check.frame["closure"]) == {"sealed"} and set(check.frame["compound_id"]) == set(in_zone["id"])
+
+
+def test_places_uploaded_before_their_zones_join_them_when_the_zones_arrive(tmp_path):
+    engine = store.open_store(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    clerk = auth.User("clerk", "staff")
+    places = "小区名称,经度,纬度,所属网格\n甲苑,114.31,29.84,东城网格\n乙苑,114.32,29.85,东城网格\n".encode()
+    commit(engine, check_file(engine, "compounds", places, "小区.csv", datum="wgs84"), clerk)
+    commit(engine, check_file(engine, "zones", "网格名称,网格长\n东城网格,张三\n".encode(), "网格.csv"), clerk)
+    ds = load_store(engine)
+    zone = ds.zones["id"].iloc[0]
+    assert ds.compounds["zone"].tolist() == [zone, zone]
+    assert zone_metrics(ds, None).set_index("id").loc[zone, "compounds"] == 2
+
+
+def test_a_report_filled_in_part_and_by_name_where_the_id_is_blank(listed_city):
+    compounds = store.current(listed_city, "compounds").set_index("name")["id"]
+    report = ("小区编号,小区名称,日期,封闭状态\n"
+              f"{compounds['金桂花园']},金桂花园,2020-02-26,全封闭\n"
+              ",浮山小区,2020-02-26,封闭管理\n"       # no id: found by its name
+              f"{compounds['龙潭小区']},龙潭小区,2020-02-26,\n").encode()  # not filled in: not reported yet
+    check = check_file(listed_city, "compound_status", report, "日报.csv", today=datetime.date(2020, 2, 26))
+    assert check.ok, [p.zh for p in check.problems]
+    assert sorted(check.frame["compound_id"]) == sorted([compounds["金桂花园"], compounds["浮山小区"]])
+    said = " ".join(n.zh for n in check.notices)
+    assert "按名称找到对应场所" in said and "视为尚未报告" in said
+    swapped = (f"小区编号,小区名称,日期,封闭状态\n{compounds['金桂花园']},浮山小区,2020-02-26,全封闭\n").encode()
+    [warning] = check_file(listed_city, "compound_status", swapped, "日报.csv",
+                           today=datetime.date(2020, 2, 26)).warnings
+    assert "将记在“金桂花园”名下" in warning.zh
+
+
+def test_a_row_of_another_city_is_a_warning_and_an_export_reads_back_unchanged(listed_city, tmp_path):
+    rows = "".join(f"{name},114.3{i},29.8{i}\n" for i, name in enumerate("甲乙丙丁戊"))
+    listed = ("小区名称,经度,纬度\n" + rows + "京城小区,116.40,39.90\n").encode()
+    check = check_file(listed_city, "compounds", listed, "名单.csv", datum="wgs84")
+    [warning] = check.warnings
+    assert warning.row == 7 and "公里" in warning.zh and warning.column == "位置"
+    exported = table_bytes("compounds", store.current(listed_city, "compounds"), "csv")
+    again = check_file(listed_city, "compounds", exported, "小区.csv", datum="wgs84")
+    assert again.ok and len(again.delta) == 0, again.summary

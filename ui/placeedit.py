@@ -109,8 +109,8 @@ def _position_editor(kind: str, row: pd.Series, user: User, lg: str) -> None:
     confirmed = bool(move.warnings) and st.checkbox(t("upload_accept_warnings", lg), key=f"edit_accept_{kind}_{pid}")
     if st.button(t("edit_save_position", lg), type="primary", key=f"edit_save_{kind}_{pid}",
                  disabled=bool(move.warnings) and not confirmed):
-        _saved(lambda: move_place(engine(), kind, pid, point, user, settings().max_move_km * 1000, confirmed), lg)
-        st.session_state.pop(chosen_key, None)
+        _saved(lambda: move_place(engine(), kind, pid, point, user, settings().max_move_km * 1000, confirmed), lg,
+               forget=(chosen_key,))
 
 
 def _name_editor(kind: str, row: pd.Series, user: User, lg: str) -> None:
@@ -129,13 +129,16 @@ def _retire_editor(kind: str, row: pd.Series, user: User, lg: str) -> None:
         _saved(lambda: retire_place(engine(), kind, pid, user), lg)
 
 
-def _saved(change, lg: str) -> None:
-    """Run ``change`` (a function storing one version); say what became of it on the next run."""
+def _saved(change, lg: str, forget: tuple[str, ...] = ()) -> None:
+    """Run ``change`` (a function storing one version); say what became of it on the next run, where the
+    choices named in ``forget`` (the spot just saved) are gone, so that nothing offers to save it again."""
     try:
         applied = change()
     except EditRefused as refused:
         st.error(refused.text.pick(lg))
         return
+    for key in forget:
+        st.session_state.pop(key, None)
     st.session_state["edit_done"] = st.session_state["edit_last"] = applied.version
     st.rerun()
 
@@ -172,4 +175,4 @@ def render_edit_page(user: User) -> None:
     done = st.session_state.pop("edit_done", None)
     if done:
         st.success(t("edit_saved", lg, version=done))
-    undo_offer(user, st.session_state.get("edit_last"), "edit_undo")
+    undo_offer(user, st.session_state.get("edit_last"), "edit_undo", label="undo_edit")

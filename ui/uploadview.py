@@ -201,7 +201,7 @@ def show_check(check: Check) -> None:
     list_download(check)
 
 
-def undo_offer(user: User, version: int | None, key: str) -> None:
+def undo_offer(user: User, version: int | None, key: str, label: str = "undo_import") -> None:
     """The "undo this import" button, shown when ``version`` is ``user``'s own newest import and nothing
     newer of its table exists; :func:`geo.upload.undo_import` checks that again on the server."""
     lg = lang()
@@ -211,7 +211,7 @@ def undo_offer(user: User, version: int | None, key: str) -> None:
     undoable = undoable_import(engine(), user.name)
     if version is None or undoable is None or undoable[0] != version:
         return
-    if not st.button(t("undo_import", lg, version=version), key=f"{key}_{version}", help=t("undo_import_help", lg)):
+    if not st.button(t(label, lg, version=version), key=f"{key}_{version}", help=t(f"{label}_help", lg)):
         return
     try:
         applied = undo_import(engine(), version, user)

@@ -218,11 +218,14 @@ LABELS: dict[str, tuple[str, str]] = {
                       "There are no places here yet. Three steps build the map from your own lists, no GIS "
                       "software needed:"),
     "welcome_step_places": ("第一步：上传场所", "Step 1: upload the places"),
-    "welcome_places_text": ("网格片区、物业小区、在建工地各一个文件（GeoJSON，WGS-84、GCJ-02 或 BD-09 均可）。"
+    "welcome_places_text": ("先传网格片区（名单即可，不必有范围），再传物业小区、在建工地等场所。每类一个文件：Excel 或 CSV 名单"
+                            "（有经度、纬度列；高德、百度上取的坐标也可以，会自动识别），或 GeoJSON。"
                             "先下载模板看需要哪些列；上传后先检查预览，确认后才会导入。",
-                            "One file each for grid zones, compounds and construction sites (GeoJSON, in WGS-84, "
-                            "GCJ-02 or BD-09). Download the template to see the columns; each upload shows a "
-                            "preview and is stored only when you confirm."),
+                            "Upload the grid zones first (a list will do, no outlines needed), then the compounds, "
+                            "construction sites and other places. One file each: an Excel or CSV list (with longitude "
+                            "and latitude columns; positions picked on Amap or Baidu are recognised), or GeoJSON. "
+                            "Download the template to see the columns; each upload shows a preview and is stored "
+                            "only when you confirm."),
     "welcome_upload_kind": ("上传{table}", "Upload {table}"),
     "welcome_step_map": ("第二步：查看地图", "Step 2: check the map"),
     "welcome_map_text": ("场所一上传就出现在地图上，还没有日报时显示为“未报告”。核对位置和名称；"
@@ -272,6 +275,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "action_rollback": ("回退", "Rollback"),
     "action_init": ("新建城市", "New city"),
     "action_edit": ("场所维护", "Place edit"),
+    "row_hint": ("在下表中选一行查看详情。", "Choose a row of the table below for its details."),
     "zones_without_shapes": ("片区是一份名单，没有范围形状，所以这里不画地图：下表照常按片区统计（场所按“所属片区”归入）。"
                              "上传片区的形状（GeoJSON，编号相同）后即可在地图上着色。",
                              "The zones are a list without shapes, so no map is drawn here: the table below counts by "
@@ -401,6 +405,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_undo_not_latest": ("版本 {version} 不是您本人最近一次、且其后没有新版本的导入，不能撤销；请联系管理员回退。",
                              "Version {version} is not your own latest import with no later version of its table: "
                              "it cannot be undone here; ask an administrator to roll back."),
+    "undo_edit": ("撤销这次修改（版本 {version}）", "Undo this change (version {version})"),
+    "undo_edit_help": ("只能撤销您本人最近一次修改，且在同一类场所没有更新版本之前。撤销记录为新版本。",
+                       "Only your own latest change, while no newer version of its kind of place exists. The undo "
+                       "is recorded as a new version."),
     "undo_import": ("撤销本次导入（版本 {version}）", "Undo this import (version {version})"),
     "undo_import_help": ("只能撤销您本人最近一次导入，且在同一表格没有更新版本之前。撤销记录为新版本。",
                          "Only your own latest import, while its table has no later version. The undo is recorded "

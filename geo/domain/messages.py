@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_outside_zone": ("新位置不在它所属的片区“{zone}”范围内：请确认位置，或在名单中改正它的所属片区。",
                           "The new position is outside its zone '{zone}': confirm the position, or correct its "
                           "zone in the list."),
+    "edit_same_place": ("{place}已在这个位置，没有修改。", "{place} is already there: nothing changed."),
     "edit_confirm_first": ("请先确认上面的提示，再保存。", "Confirm the warnings above before saving."),
     "edit_name_blank": ("名称不能为空。", "The name cannot be blank."),
     "edit_name_too_long": ("名称最多 {limit} 个字符，且不能含控制字符。",
@@ -88,6 +89,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Moved {place} by {metres} m to longitude {lon}, latitude {lat}"),
     "edit_summary_renamed": ("改名：{before} → {after}", "Renamed: {before} → {after}"),
     "edit_summary_retired": ("停用 {place}", "Retired {place}"),
+    "read_rows_not_filled": ("{count} 行只有场所，没有填写任何内容（第 {rows} 行），视为尚未报告，未导入。",
+                             "{count} rows name a place and nothing else (rows {rows}): not reported yet, left out."),
+    "read_ids_by_name": ("{count} 行没有填编号，按名称找到对应场所。", "{count} rows have no id: found by their name."),
     "read_word_as": ("“{word}”→{state}（{count} 行）", "'{word}' → {state} ({count} rows)"),
     "read_words_read": ("“{column}”列按以下写法识别：{words}。", "Column '{column}' was read as: {words}."),
     "read_places_by_name": ("表中没有编号列，按“{header}”一列的名称找到各场所。",
@@ -297,6 +301,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "places still have no report for {date}"),
     "check_all_reported": ("导入后 {date} 全部 {total} 个场所均已报告", "After this import all {total} places have "
                            "reported for {date}"),
+    "check_far_from_rest": ("编号 {fid} 离本市其他场所的中心约 {km} 公里：可能是别的城市的场所，或经纬度填错、写反；"
+                            "核实后确认才能导入。",
+                            "Place {fid} lies about {km} km from the middle of the city's other places: perhaps a "
+                            "place of another town, or a mistyped or swapped coordinate; the import needs your "
+                            "confirmation."),
     "check_far_move": ("编号 {fid} 的位置将移动 {km} 公里，超过 {limit} 公里：请核实不是坐标填错或坐标系选错，确认后才能导入。",
                        "Place {fid} would move {km} km, more than {limit} km: check it is not a wrong coordinate or "
                        "datum; the import needs your confirmation."),
@@ -369,10 +378,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{count} places have no position ({where}): once imported they are listed as unplaced, "
                         "counted in every figure and table but not drawn. Place them by clicking the map on the "
                         "'Edit places' page, or add their positions and upload again."),
-    "check_name_example": ("第 {row} 行 {key} 写作“{written}”，地图上是“{stored}”",
-                           "row {row}: {key} written '{written}', on the map '{stored}'"),
-    "check_names_differ": ("{count} 行的名称与编号对应的场所不同（以编号为准）：{examples}。",
-                           "{count} rows name a place other than the one their id is (the id is used): {examples}."),
+    "check_name_differs": ("编号 {key} 是“{stored}”，这一行却写作“{written}”：这一行将记在“{stored}”名下，请核实后确认。",
+                           "Id {key} is '{stored}' but this row says '{written}': the row will be stored for "
+                           "'{stored}'; check it, then confirm."),
     "check_zones_by_name": ("{count} 个场所的所属片区写的是片区名称，已对应为片区编号（{examples}）。",
                             "{count} places name their zone by its name: matched to the zone's id ({examples})."),
     "check_zones_unknown": ("{count} 个场所的所属片区（{zones}）不是已有片区的编号或名称：它们计为“不在任何片区内”。"

@@ -137,6 +137,7 @@ def table_bytes(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:
     if table.geometry:
         inside = shapely.point_on_surface(np.asarray(frame.geometry, dtype=object))
         # a place not yet placed (待定位) has blank coordinates, as the list it came from
-        named[t("points_role_lon", "zh")] = np.round(shapely.get_x(inside), 7)
-        named[t("points_role_lat", "zh")] = np.round(shapely.get_y(inside), 7)
+        # every digit: a list exported and uploaded again must compare equal to what is stored
+        named[t("points_role_lon", "zh")] = shapely.get_x(inside)
+        named[t("points_role_lat", "zh")] = shapely.get_y(inside)
     return to_csv_bytes(named) if fmt == "csv" else to_xlsx_bytes(named, sheet=table.zh)

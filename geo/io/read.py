@@ -341,6 +341,8 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
         notices.append(t("read_unknown_columns", columns=listing(unknown[:8])))
     frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
                           for col in table.columns}, index=body.index)
+    frame, filled_notices = _fill_from_names(frame, table)
+    notices += filled_notices
     before_parsing = frame
     frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
     notices += words_read(table, header_of, before_parsing, frame)
@@ -369,6 +371,40 @@ def as_bytes(source) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
     return source.read()
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip().fillna("") == ""
+
+
+def _fill_from_names(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[Text]]:
+    """A daily report as a clerk fills a prefilled list: a row with only its place (and date, item) and nothing
+    reported is left out and said, as not reported yet; a row with a name and no id is found by its name.
+
+    >>> rows = pd.DataFrame({"site_id": ["S1", None, "S3"], "site_name": ["甲", "乙", "丙"],
+    ...                      "date": ["2020-02-25"] * 3, "resumption": ["复工", "复工", None],
+    ...                      "workers_total": [None] * 3, "workers_returned": [None] * 3,
+    ...                      "health_ledger": [None] * 3, "note": [None] * 3}, index=[2, 3, 4])
+    >>> frame, said = _fill_from_names(rows, TABLES["site_status"])
+    >>> frame["site_id"].tolist(), len(said)
+    (['S1', '乙'], 2)
+    """
+    key, place_name = table.key[0], table.place_name
+    notices = []
+    reported = [c for c in table.names if c not in (*table.key, place_name)]
+    empty = pd.concat([_blank(frame[c]) for c in reported], axis=1).all(axis=1) if reported else None
+    if empty is not None and empty.any() and not empty.all():
+        rows = [str(r) for r in frame.index[empty]]
+        notices.append(t("read_rows_not_filled", count=len(rows), rows=listing(rows[:10] + (["…"] if len(rows) > 10
+                                                                                           else []))))
+        frame = frame.loc[~empty]
+    if place_name and place_name != key and not table.geometry:
+        by_name = _blank(frame[key]) & ~_blank(frame[place_name])
+        if by_name.any() and not by_name.all():  # a column of names alone is said by read_places_by_name
+            frame = frame.copy()
+            frame.loc[by_name, key] = frame.loc[by_name, place_name]
+            notices.append(t("read_ids_by_name", count=int(by_name.sum())))
+    return frame, notices
 
 
 def words_read(table: Table, header_of: dict[str, str], raw: pd.DataFrame, parsed: pd.DataFrame) -> list[Text]:

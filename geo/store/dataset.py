@@ -56,6 +56,7 @@ def load_store(engine) -> Dataset:
     frames = {kind: current(engine, kind) for kind in (*layer_tables(), *report_tables())}
     assigned = 0
     for kind in [name for name in layer_tables() if "zone" in TABLES[name].names]:  # places in zones
+        frames[kind] = spatial.zones_named(frames[kind], frames["zones"])
         if engine.dialect.name == "postgresql":  # the join on PostGIS's index: large cities stay fast
             frames[kind], count = spatial.assign_zones_in_database(engine, kind, frames[kind])
         else:

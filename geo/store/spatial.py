@@ -14,6 +14,28 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 
+def zones_named(places: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
+    """A place whose zone names a zone by its name (stored before that zone was) gets the zone's id, where the
+    name is one zone's: places uploaded before their zones join them as soon as the zones arrive.
+
+    >>> zones = pd.DataFrame({"id": ["WG1"], "name": ["东城网格"]})
+    >>> zones_named(pd.DataFrame({"id": ["C1", "C2"], "zone": ["东城网格", "WG1"]}), zones)["zone"].tolist()
+    ['WG1', 'WG1']
+    """
+    if "zone" not in places or zones.empty or places.empty:
+        return places
+    given = places["zone"].astype("string").str.strip()
+    names = zones["name"].astype("string").str.strip()
+    once = ~names.duplicated(keep=False) & names.notna()
+    by_name = dict(zip(names[once], zones.loc[once, "id"].astype(str)))
+    named = given.notna() & ~given.isin(set(zones["id"].astype(str))) & given.isin(list(by_name))
+    if not named.any():
+        return places
+    places = places.copy()
+    places.loc[named, "zone"] = given[named].map(by_name)
+    return places
+
+
 def assign_zones(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
     """Give every place with an empty zone the zone containing its representative point.
 

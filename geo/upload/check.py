@@ -192,18 +192,17 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
             named = {p.row for p in ambiguous}
             problems += ambiguous + [p for p in _unknown_ids(kind, frame, known, places, file_name, header)
                                      if p.row not in named]
-        notices += names_not_matching(frame, kind, _places(engine, kind))
     return frame, problems, notices, list(reading.headers)
 
 
-def names_not_matching(frame: pd.DataFrame, kind: str, places: pd.DataFrame) -> list[Text]:
-    """Rows whose place name is not the name of the place their id names: said, with the first rows, so a clerk
-    sees a row typed on the wrong line of the list (the id wins: the row is stored for that place).
+def names_not_matching(frame: pd.DataFrame, kind: str, places: pd.DataFrame, file_name: str) -> list[Problem]:
+    """Rows whose place name is not the name of the place their id names: warnings the person confirms, as a
+    row typed on the wrong line of the list is stored for another place (the id decides).
 
     >>> places = pd.DataFrame({"id": ["0501", "0502"], "name": ["金桂花园", "温泉名城"]})
     >>> rows = pd.DataFrame({"compound_id": ["0501", "0502"], "compound_name": ["金桂花园", "金桂花园"]}, index=[2, 3])
-    >>> names_not_matching(rows, "compound_status", places)[0].zh
-    '1 行的名称与编号对应的场所不同（以编号为准）：第 3 行 0502 写作“金桂花园”，地图上是“温泉名城”。'
+    >>> [(w.row, w.zh) for w in names_not_matching(rows, "compound_status", places, "f.csv")]
+    [(3, '编号 0502 是“温泉名城”，这一行却写作“金桂花园”：这一行将记在“温泉名城”名下，请核实后确认。')]
     """
     key, name = TABLES[kind].key[0], TABLES[kind].place_name
     if not name or name not in frame or name == key or frame[name].isna().all() or places.empty:
@@ -212,11 +211,9 @@ def names_not_matching(frame: pd.DataFrame, kind: str, places: pd.DataFrame) -> 
     written = frame[name].astype("string").str.strip()
     expected = frame[key].astype(str).map(stored).astype("string").str.strip()
     differ = written.notna() & expected.notna() & (written != expected)
-    if not differ.any():
-        return []
-    examples = listing([t("check_name_example", row=row, key=frame.at[row, key], written=written[row],
-                          stored=expected[row]) for row in frame.index[differ][:3]])
-    return [t("check_names_differ", count=int(differ.sum()), examples=examples)]
+    return [Problem.of(file_name, row, TABLES[kind].column(name).zh, written[row], "check_name_differs",
+                       key=frame.at[row, key], written=written[row], stored=expected[row])
+            for row in frame.index[differ]]
 
 
 def unique_names(engine: Engine, kind: str) -> dict[str, str]:
@@ -368,6 +365,43 @@ def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers:
     return problems
 
 
+#: The column a position's problem names: a list's 经度/纬度 or a GeoJSON's geometry, as a person calls both.
+POSITION = "位置"
+#: A new place farther than this from the middle of the city's others is likely in another town (or mistyped).
+FAR_FROM_THE_REST_M = 100_000.0
+
+
+def far_from_the_rest(frame: pd.DataFrame, reference: pd.DataFrame, numbers: list[int] | None,
+                      file_name: str, limit_m: float = FAR_FROM_THE_REST_M) -> list[Problem]:
+    """Places of the upload far from the middle of all the others (the file's and the stored ones'): a row of
+    another city, or a mistyped coordinate, is a warning the person confirms.
+
+    >>> from shapely import Point
+    >>> new = pd.DataFrame({"id": [f"C{i}" for i in range(6)],
+    ...                     "geometry": [Point(101.5 + i / 100, 25.0) for i in range(5)] + [Point(116.4, 39.9)]})
+    >>> [(w.row, w.value) for w in far_from_the_rest(new, new.iloc[0:0], None, "f.csv")]
+    [(6, 'C5')]
+    """
+    placed = frame.geometry.notna().to_numpy()
+    ids = frame["id"].astype(str)
+    others = reference.loc[~reference["id"].astype(str).isin(set(ids)) & reference.geometry.notna()] \
+        if len(reference) else reference
+    shapes = [*np.asarray(frame.geometry, dtype=object)[placed], *np.asarray(others.geometry, dtype=object)]
+    if len(shapes) < 5:  # too few to tell the middle of a city
+        return []
+    xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(shapes, dtype=object)))
+    middle = np.median(xy, axis=0)
+    distance = metres_between(xy, np.repeat([middle], len(xy), axis=0))
+    limit = max(limit_m, 10 * float(np.median(distance)))  # a province's list spreads wider than a city's
+    warnings = []
+    for position, metres in zip(np.flatnonzero(placed), distance[:int(placed.sum())]):
+        if metres > limit:
+            row = numbers[position] if numbers and position < len(numbers) else position + 1
+            warnings.append(Problem.of(file_name, row, POSITION, ids.iloc[position], "check_far_from_rest",
+                                       fid=ids.iloc[position], km=f"{metres / 1000:,.0f}"))
+    return warnings
+
+
 def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numbers: list[int] | None,
               file_name: str) -> list[Problem]:
     """Stored places the upload would move farther than ``limit_m`` metres: warnings the person confirms.
@@ -382,7 +416,9 @@ def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numb
         return []
     stored = reference.assign(id=reference["id"].astype(str)).drop_duplicates("id", keep="last").set_index("id")
     ids = frame["id"].astype(str)
-    known = ids.isin(stored.index).to_numpy()
+    known = ids.isin(stored.index).to_numpy() & frame.geometry.notna().to_numpy()
+    # a place placed neither before nor now (待定位) has no distance to tell
+    known[known] = pd.notna(stored.loc[ids[known], "geometry"]).to_numpy()
     if not known.any():
         return []
     here = shapely.get_coordinates(shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)[known]))
@@ -393,7 +429,7 @@ def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numb
     for position, distance in zip(np.flatnonzero(known), metres):
         if distance > limit_m:
             row = numbers[position] if numbers and position < len(numbers) else position + 1
-            warnings.append(Problem.of(file_name, row, "geometry", ids.iloc[position], "check_far_move",
+            warnings.append(Problem.of(file_name, row, POSITION, ids.iloc[position], "check_far_move",
                                        fid=ids.iloc[position], km=f"{distance / 1000:,.0f}" if distance >= 10_000
                                        else f"{distance / 1000:,.1f}", limit=f"{limit_m / 1000:g}"))
     return warnings
@@ -440,10 +476,13 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
         result.warnings = date_warnings(kind, frame, store.newest_report_date(engine),
-                                        today or datetime.date.today(), file_name, max_gap_days)
+                                        today or datetime.date.today(), file_name, max_gap_days) + \
+            names_not_matching(frame, kind, _places(engine, kind), file_name)
     if result.ok and TABLES[kind].geometry:
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
-        result.warnings = far_moves(frame, store.current(engine, kind), max_move_m, numbers, file_name)
+        stored = store.current(engine, kind)
+        result.warnings = far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
+            frame, stored, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present, replace)
         result.problems += _blank_required(kind, result.frame, numbers, file_name)
@@ -539,17 +578,14 @@ def zones_by_name(frame: pd.DataFrame, zones: pd.DataFrame) -> tuple[pd.DataFram
     if "zone" not in frame or zones.empty or frame["zone"].isna().all():
         return frame, []
     given = frame["zone"].astype("string").str.strip()
+    frame = store.zones_named(frame, zones)
     ids = set(zones["id"].astype(str))
-    names = zones["name"].astype("string").str.strip()
-    once = ~names.duplicated(keep=False) & names.notna()
-    by_name = dict(zip(names[once], zones.loc[once, "id"].astype(str)))
-    named = given.notna() & ~given.isin(ids) & given.isin(list(by_name))
+    named = given.notna() & ~given.isin(ids) & (frame["zone"].astype("string") != given)
     notices = []
     if named.any():
-        frame = frame.copy()
-        frame.loc[named, "zone"] = given[named].map(by_name)
+        pairs = dict(zip(given[named], frame.loc[named, "zone"].astype(str)))
         notices.append(t("check_zones_by_name", count=int(named.sum()),
-                         examples=listing([f"{n}→{by_name[n]}" for n in pd.unique(given[named])[:3]])))
+                         examples=listing([f"{n}→{i}" for n, i in list(pairs.items())[:3]])))
     unknown = given.notna() & ~given.isin(ids) & ~named
     if unknown.any():
         notices.append(t("check_zones_unknown", count=int(unknown.sum()),

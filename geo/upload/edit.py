@@ -150,6 +150,8 @@ def plan_move(engine: Engine, kind: str, place_id: str, point: shapely.Point,
     metres = None
     if before is not None:
         metres = float(metres_between(np.array([[before.x, before.y]]), np.array([[point.x, point.y]]))[0])
+        if metres < 0.5:  # the same spot: nothing to store
+            raise EditRefused("edit_same_place", place=str(row["name"]))
         if metres > max_move_m:
             warnings.append(t("edit_far_move", km=round(metres / 1000, 1), limit=round(max_move_m / 1000, 1)))
     else:
