@@ -378,6 +378,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{count} places have no position ({where}): once imported they are listed as unplaced, "
                         "counted in every figure and table but not drawn. Place them by clicking the map on the "
                         "'Edit places' page, or add their positions and upload again."),
+    "check_name_example": ("第 {row} 行 {key} 写作“{written}”，地图上是“{stored}”",
+                           "row {row}: {key} written '{written}', on the map '{stored}'"),
+    "check_names_differ": ("{count} 行的名称与编号对应的场所不同（以编号为准）：{examples}。",
+                           "{count} rows name a place other than the one their id is (the id is used): {examples}."),
     "check_name_differs": ("编号 {key} 是“{stored}”，这一行却写作“{written}”：这一行将记在“{stored}”名下，请核实后确认。",
                            "Id {key} is '{stored}' but this row says '{written}': the row will be stored for "
                            "'{stored}'; check it, then confirm."),

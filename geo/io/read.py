@@ -244,8 +244,14 @@ def raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
                             dtype=object, engine="openpyxl")
         # Excel keeps numbers as numbers: 0501 typed as text stays text, 1200.0 becomes '1200'
         return raw.map(_cell_text)
-    return pd.read_csv(io.StringIO(decode(data)), header=None, dtype=str, keep_default_na=False,
-                       skip_blank_lines=False, skipinitialspace=True).replace("", pd.NA)
+    text = decode(data)
+    # as many columns as the widest line: a title row of one cell above the headers ("咸安区小区日报表") would
+    # otherwise fix the width at one, and the next line "expected 1 fields, saw 4" (a quoted comma only widens)
+    width = max((line.count(",") for line in text.splitlines()), default=0) + 1
+    raw = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str, keep_default_na=False,
+                      skip_blank_lines=False, skipinitialspace=True).replace("", pd.NA)
+    used = np.flatnonzero(raw.notna().any(axis=0).to_numpy())
+    return raw.iloc[:, : used[-1] + 1] if len(used) else raw  # the widening's empty columns at the right go
 
 
 def _cell_text(value):

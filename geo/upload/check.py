@@ -195,25 +195,38 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
     return frame, problems, notices, list(reading.headers)
 
 
-def names_not_matching(frame: pd.DataFrame, kind: str, places: pd.DataFrame, file_name: str) -> list[Problem]:
-    """Rows whose place name is not the name of the place their id names: warnings the person confirms, as a
-    row typed on the wrong line of the list is stored for another place (the id decides).
+def names_not_matching(frame: pd.DataFrame, kind: str, places: pd.DataFrame,
+                       file_name: str) -> tuple[list[Problem], list[Text]]:
+    """Rows whose place name is not the name of the place their id names (the id decides where they go).
+
+    A row naming *another* stored place was likely typed on the wrong line: a warning to confirm. Any other
+    difference (a short name, a typo) is said once, with the first rows.
 
     >>> places = pd.DataFrame({"id": ["0501", "0502"], "name": ["金桂花园", "温泉名城"]})
-    >>> rows = pd.DataFrame({"compound_id": ["0501", "0502"], "compound_name": ["金桂花园", "金桂花园"]}, index=[2, 3])
-    >>> [(w.row, w.zh) for w in names_not_matching(rows, "compound_status", places, "f.csv")]
+    >>> rows = pd.DataFrame({"compound_id": ["0501", "0502"], "compound_name": ["金桂", "金桂花园"]}, index=[2, 3])
+    >>> warnings, notices = names_not_matching(rows, "compound_status", places, "f.csv")
+    >>> [(w.row, w.zh) for w in warnings]
     [(3, '编号 0502 是“温泉名城”，这一行却写作“金桂花园”：这一行将记在“温泉名城”名下，请核实后确认。')]
+    >>> notices[0].zh
+    '1 行的名称与编号对应的场所不同（以编号为准）：第 2 行 0501 写作“金桂”，地图上是“金桂花园”。'
     """
     key, name = TABLES[kind].key[0], TABLES[kind].place_name
     if not name or name not in frame or name == key or frame[name].isna().all() or places.empty:
-        return []
+        return [], []
     stored = places.assign(id=places["id"].astype(str)).drop_duplicates("id").set_index("id")["name"]
     written = frame[name].astype("string").str.strip()
     expected = frame[key].astype(str).map(stored).astype("string").str.strip()
     differ = written.notna() & expected.notna() & (written != expected)
-    return [Problem.of(file_name, row, TABLES[kind].column(name).zh, written[row], "check_name_differs",
-                       key=frame.at[row, key], written=written[row], stored=expected[row])
-            for row in frame.index[differ]]
+    another = differ & written.isin(set(stored.astype("string").str.strip().dropna()))
+    warnings = [Problem.of(file_name, row, TABLES[kind].column(name).zh, written[row], "check_name_differs",
+                           key=frame.at[row, key], written=written[row], stored=expected[row])
+                for row in frame.index[another]]
+    other = differ & ~another
+    if not other.any():
+        return warnings, []
+    examples = listing([t("check_name_example", row=row, key=frame.at[row, key], written=written[row],
+                          stored=expected[row]) for row in frame.index[other][:3]])
+    return warnings, [t("check_names_differ", count=int(other.sum()), examples=examples)]
 
 
 def unique_names(engine: Engine, kind: str) -> dict[str, str]:
@@ -475,9 +488,10 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
+        named_wrong, name_notices = names_not_matching(frame, kind, _places(engine, kind), file_name)
         result.warnings = date_warnings(kind, frame, store.newest_report_date(engine),
-                                        today or datetime.date.today(), file_name, max_gap_days) + \
-            names_not_matching(frame, kind, _places(engine, kind), file_name)
+                                        today or datetime.date.today(), file_name, max_gap_days) + named_wrong
+        result.notices += name_notices
     if result.ok and TABLES[kind].geometry:
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         stored = store.current(engine, kind)
