@@ -60,6 +60,16 @@ def presented_browser() -> str | None:
     return browser_key(cookie) if isinstance(cookie, str) else None
 
 
+def client_address() -> str | None:
+    """The address of this run's client, for throttling logins (None: the same machine, or no connection).
+
+    Behind nginx on the same machine uvicorn takes it from ``X-Forwarded-For`` (it trusts 127.0.0.1);
+    behind a proxy elsewhere set ``FORWARDED_ALLOW_IPS`` to its address (docs/deploy.md).
+    """
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
 def session_id() -> str | None:
     """This run's Streamlit session id (None outside a run)."""
     ctx = get_script_run_ctx()
@@ -174,7 +184,7 @@ def submit_login(key: str) -> None:
         st.session_state[f"{key}_refusal"] = auth.LoginRefused("auth_no_browser_cookie")
         return
     try:
-        user = auth.authenticate(accounts_engine(), name, password)
+        user = auth.authenticate(accounts_engine(), name, password, address=client_address())
     except auth.LoginRefused as refusal:
         st.session_state[f"{key}_refusal"] = refusal
         return

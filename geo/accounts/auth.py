@@ -6,9 +6,10 @@ the version history, downloads originals) and ``admin`` (also rolls
 back versions and manages accounts). Someone who is not logged in may only view,
 and only when the ``require_login`` setting is false.
 
-Passwords are hashed with argon2id and never stored or logged in clear. A name
-that fails to log in three times in a row is locked for a doubling time (1 s,
-2 s, 4 s, ... up to 5 minutes); a good password resets the count.
+Passwords are hashed with argon2id and never stored or logged in clear. Failed
+logins are throttled per name and client address, per address and per name (see
+:mod:`geo.accounts.throttle`): three wrong passwords for a name from one address
+lock that name there for a doubling time (1 s, 2 s, 4 s, ... up to 5 minutes).
 
 Every function that changes an account takes the acting user first and checks
 ``require(acting, "manage_users")`` itself, whatever the page already checked.
@@ -31,7 +32,6 @@ False
 from __future__ import annotations
 
 import logging
-import math
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -42,6 +42,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from geo.accounts import throttle
 from geo.domain import Text, t
 from geo.store.tables import MAX_NAME, users
 
@@ -60,8 +61,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
-FREE_FAILURES = 3  # failures in a row before the name is locked
-MAX_LOCK_SECONDS = 300
 
 # The hasher; tests may swap it for a cheap one. Its parameters decide when a login rehashes.
 HASHER = PasswordHasher()
@@ -382,6 +381,7 @@ def set_password(acting: User | None, engine: Engine, name: str, password: str) 
         row = _existing_row(conn, name)
         conn.execute(update(users).where(users.c.id == row.id).values(
             password_hash=password_hash, failed_count=0, locked_until=None))
+    throttle.unlock(engine, row.name)
     _log.info("password of %r set by %s", name, acting.name)
 
 
@@ -420,6 +420,8 @@ def set_disabled(acting: User | None, engine: Engine, name: str, disabled: bool)
         if not disabled:
             values.update(failed_count=0, locked_until=None)
         conn.execute(update(users).where(users.c.id == row.id).values(**values))
+    if not disabled:
+        throttle.unlock(engine, row.name)
     _log.info("account %r %s by %s", name, "disabled" if disabled else "enabled", acting.name)
 
 
@@ -441,27 +443,16 @@ def to_naive_utc(moment: datetime | None) -> datetime:
     return moment
 
 
-def compute_lock_seconds(failures: int) -> int:
-    """How long a name is locked after ``failures`` failed logins in a row (0: not locked).
-
-    Examples
-    --------
-    >>> [compute_lock_seconds(n) for n in (1, 2, 3, 4, 5, 11, 12, 100)]
-    [0, 0, 1, 2, 4, 256, 300, 300]
-    """
-    if failures < FREE_FAILURES:
-        return 0
-    return min(MAX_LOCK_SECONDS, 2 ** min(failures - FREE_FAILURES, 16))
-
-
-def authenticate(engine: Engine, name: str, password: str, now: datetime | None = None) -> User:
+def authenticate(engine: Engine, name: str, password: str, now: datetime | None = None,
+                 address: str | None = None) -> User:
     """Check a login and return the user.
 
-    An unknown name costs the same hash verification as a known one and gets the
-    same message as a wrong password. While a name is locked every attempt is
-    refused without looking at the password. A good password resets the failure
-    count, records the login and rehashes the password when the hash parameters
-    have changed.
+    The try is counted first (:func:`geo.accounts.throttle.charge`: per name and client
+    address, per address, per name), and while any of those is locked it is refused without
+    looking at the password, for a known name as for an unknown one. An unknown name costs
+    the same hash verification as a known one and gets the same message as a wrong password.
+    A good password clears the count of its name from its address, records the login and
+    rehashes the password when the hash parameters have changed.
 
     Parameters
     ----------
@@ -471,6 +462,8 @@ def authenticate(engine: Engine, name: str, password: str, now: datetime | None 
         As typed.
     now : datetime, optional
         The current time (tests inject it); naive means UTC.
+    address : str, optional
+        The client's address (None: :data:`geo.accounts.throttle.LOCAL`, the same machine).
 
     Returns
     -------
@@ -479,38 +472,41 @@ def authenticate(engine: Engine, name: str, password: str, now: datetime | None 
     Raises
     ------
     LoginRefused
-        Wrong name or password, locked name (``wait_seconds`` > 0) or disabled account.
+        Wrong name or password (``wait_seconds``: the lock it brought, if any), locked
+        (``auth_locked``, ``wait_seconds`` > 0) or disabled account.
     """
     now = to_naive_utc(now)
+    wait = throttle.charge(engine, name, address, now)
+    if wait:
+        raise LoginRefused("auth_locked", wait_seconds=wait, seconds=wait)
     with engine.connect() as conn:
         row = _row(conn, (name or "").strip())
     if row is None:
         verify_password(_dummy_hash(), password or "")
-        raise LoginRefused("auth_bad_credentials")
-    if row.locked_until is not None and now < row.locked_until:
-        wait = math.ceil((row.locked_until - now).total_seconds())
-        raise LoginRefused("auth_locked", wait_seconds=wait, seconds=wait)
+        raise LoginRefused("auth_bad_credentials", wait_seconds=throttle.waiting(engine, name, address, now))
     if not verify_password(row.password_hash, password or ""):
-        raise LoginRefused("auth_bad_credentials", wait_seconds=record_failure(engine, row.id, now))
+        raise LoginRefused("auth_bad_credentials", wait_seconds=throttle.waiting(engine, name, address, now))
     if row.disabled:
         raise LoginRefused("auth_disabled")
+    throttle.succeeded(engine, name, address)
     record_success(engine, row, password, now)
     return User(row.name, row.role)
 
 
-def record_failure(engine: Engine, user_id: int, now: datetime) -> int:
-    """Count one more failed login for ``user_id``, lock it when due; return the lock in seconds."""
+def unlock(acting: User | None, engine: Engine, name: str) -> None:
+    """End every login lock of ``name``, from every address (an admin, or the command line).
+
+    Raises
+    ------
+    PermissionDenied, AccountError
+        When ``acting`` may not manage accounts; when there is no such account.
+    """
+    require(acting, "manage_users")
     with engine.begin() as conn:
-        conn.execute(update(users).where(users.c.id == user_id).values(
-            failed_count=users.c.failed_count + 1))
-        failures = conn.execute(select(users.c.failed_count).where(users.c.id == user_id)).scalar_one()
-        seconds = compute_lock_seconds(failures)
-        if seconds:
-            conn.execute(update(users).where(users.c.id == user_id).values(
-                locked_until=now + timedelta(seconds=seconds)))
-    if seconds:
-        _log.warning("login of user id %s locked for %s s after %s failures", user_id, seconds, failures)
-    return seconds
+        row = _existing_row(conn, name)
+        conn.execute(update(users).where(users.c.id == row.id).values(failed_count=0, locked_until=None))
+    throttle.unlock(engine, row.name)
+    _log.info("logins of %r unlocked by %s", row.name, acting.name)
 
 
 def record_success(engine: Engine, row, password: str, now: datetime) -> None:

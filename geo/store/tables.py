@@ -138,3 +138,24 @@ users = Table(
     Column("last_login", DateTime, nullable=True),  # UTC, naive
     CheckConstraint("role IN ('viewer', 'staff', 'admin')", name="users_role_known"),
 )
+
+display_tokens = Table(
+    "display_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", String(MAX_NAME), nullable=False, unique=True),  # the screen, as the admin named it
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 hex of the token: never the token
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("created_by", String(MAX_NAME), nullable=False),
+    Column("last_used", DateTime, nullable=True),  # UTC, naive
+)
+"""The wall displays' tokens: each lets one screen show the wall, and nothing else, without a password."""
+
+login_throttle = Table(
+    "login_throttle", metadata,
+    # "address:<ip>", "pair:<name>|<ip>" or "name:<name>" (any name typed, known or not: see geo.accounts.throttle)
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("window_start", DateTime, nullable=False),  # UTC, naive: failures older than the window are forgotten
+    Column("locked_until", DateTime, nullable=True),  # UTC, naive
+)
+"""Failed logins by client address, by name and address, and by name: who must wait before trying again."""
