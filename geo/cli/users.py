@@ -1,9 +1,13 @@
-"""Command line for accounts: ``python -m geo user add|list|passwd|role|disable|enable``.
+"""Command line for accounts: ``python -m geo user add|list|passwd|role|disable|enable|unlock|display``.
 
 The command line acts as :data:`geo.accounts.auth.SYSTEM` (whoever can run it on the
 server is trusted as an admin), so this is how the first admin is created::
 
     python -m geo user add zhangwei --role admin
+
+``user unlock NAME`` ends every login lock of a name (from every address). ``user display
+add|list|revoke NAME`` manages the wall displays' tokens (:mod:`geo.accounts.displays`): ``add``
+prints the wall's address with its token, once.
 
 Passwords are asked twice without echo, or read once from standard input with
 ``--password-stdin`` (for scripts). Messages are printed in Chinese, then
@@ -16,7 +20,7 @@ import argparse
 import getpass
 import sys
 
-from geo.accounts import auth
+from geo.accounts import auth, displays
 from geo.domain import Text, t
 from geo.settings import load
 from geo.store import connect
@@ -27,7 +31,7 @@ def register(subparsers) -> None:
 
     Each subcommand sets ``func``, which takes the parsed arguments and returns the exit code.
     """
-    user = subparsers.add_parser("user", help="accounts: add, list, passwd, role, disable, enable")
+    user = subparsers.add_parser("user", help="accounts: add, list, passwd, role, disable, enable, unlock, display")
     sub = user.add_subparsers(dest="user_command", required=True)
 
     add = sub.add_parser("add", help="add an account (password asked twice, or --password-stdin)")
@@ -52,6 +56,20 @@ def register(subparsers) -> None:
         parser = sub.add_parser(command, help=f"{command} an account")
         parser.add_argument("name")
         parser.set_defaults(func=change_disabled, disabled=disabled)
+
+    unlock = sub.add_parser("unlock", help="end the login locks of an account, from every address")
+    unlock.add_argument("name")
+    unlock.set_defaults(func=unlock_account)
+
+    display = sub.add_parser("display", help="wall displays: add (prints the wall's address once), list, revoke")
+    display_sub = display.add_subparsers(dest="display_command", required=True)
+    add_display = display_sub.add_parser("add", help="a token for one screen to show the wall without a password")
+    add_display.add_argument("label", help="the screen's name, e.g. 指挥大厅")
+    add_display.set_defaults(func=add_display_token)
+    display_sub.add_parser("list", help="list the displays").set_defaults(func=list_display_tokens)
+    revoke = display_sub.add_parser("revoke", help="revoke a display's token (the screen stops at its next refresh)")
+    revoke.add_argument("label")
+    revoke.set_defaults(func=revoke_display_token)
 
 
 def open_engine():
@@ -158,4 +176,53 @@ def change_disabled(args: argparse.Namespace) -> int:
     except auth.Refusal as error:
         return refuse(error)
     say("auth_done_disabled" if args.disabled else "auth_done_enabled", name=args.name)
+    return 0
+
+
+def unlock_account(args: argparse.Namespace) -> int:
+    try:
+        auth.unlock(auth.SYSTEM, open_engine(), args.name)
+    except auth.Refusal as error:
+        return refuse(error)
+    say("auth_done_unlocked", name=args.name)
+    return 0
+
+
+def wall_path(token: str) -> str:
+    """The wall's address (its path and query) for a display token.
+
+    >>> wall_path("T" * 43)[:28]
+    '/wall?kiosk=1&display=TTTTTT'
+    """
+    return f"/wall?kiosk=1&display={token}"
+
+
+def add_display_token(args: argparse.Namespace) -> int:
+    try:
+        token = displays.add_display(auth.SYSTEM, open_engine(), args.label)
+    except auth.Refusal as error:
+        return refuse(error)
+    say("display_done_added", label=args.label.strip(), path=wall_path(token))
+    return 0
+
+
+def list_display_tokens(args: argparse.Namespace) -> int:
+    found = displays.list_displays(open_engine())
+    if not found:
+        say("display_none")
+        return 0
+    header = ("display_col_label", "display_col_created", "display_col_created_by", "display_col_last_used")
+    print("\t".join(t(key).both("/") for key in header))
+    for display in found:
+        print("\t".join([display.label, auth.format_time(display.created_at), display.created_by,
+                         auth.format_time(display.last_used) or t("auth_never").both("/")]))
+    return 0
+
+
+def revoke_display_token(args: argparse.Namespace) -> int:
+    try:
+        displays.revoke_display(auth.SYSTEM, open_engine(), args.label)
+    except auth.Refusal as error:
+        return refuse(error)
+    say("display_done_revoked", label=args.label)
     return 0

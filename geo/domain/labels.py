@@ -453,6 +453,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_col_disabled": ("已停用", "Disabled"),
     "auth_col_created": ("创建时间", "Created"),
     "auth_col_last_login": ("最近登录", "Last login"),
+    # login locks and wall displays (geo/accounts/throttle.py, geo/accounts/displays.py, pages/users.py, CLI)
+    "auth_col_locked": ("登录锁定（剩余秒数）", "Login locked (seconds left)"),
+    "auth_unlock_title": ("解除登录锁定", "Unlock logins"),
+    "auth_unlock_button": ("解除锁定", "Unlock"),
+    "auth_done_unlocked": ("已解除 {name} 的登录锁定（所有地址）。", "Logins of {name} unlocked (from every address)."),
+    "display_title": ("大屏授权", "Wall displays"),
+    "display_help": ("大屏授权让一块屏幕无需输入密码即可显示大屏页面（仅大屏，只读，不能访问其他页面、导出或上传），"
+                     "可随时撤销。授权码只显示一次，请立即复制下面的地址到大屏浏览器中打开。",
+                     "A display token lets one screen show the wall without a password (the wall only, read-only: "
+                     "no other page, export or upload), and can be revoked at any time. The token is shown once: "
+                     "copy the address below into the screen's browser now."),
+    "display_label": ("大屏名称", "Display name"),
+    "display_add_button": ("生成授权", "Create token"),
+    "display_revoke_button": ("撤销授权", "Revoke"),
+    "display_col_label": ("大屏名称", "Display"),
+    "display_col_created": ("创建时间", "Created"),
+    "display_col_created_by": ("创建人", "Created by"),
+    "display_col_last_used": ("最近使用", "Last used"),
+    "display_none": ("还没有大屏授权。", "No wall displays yet."),
+    "display_done_added": ("已为大屏“{label}”生成授权。请在该大屏的浏览器中打开以下地址（只显示这一次）：\n{path}",
+                           "Display “{label}” created. Open this address in the screen's browser (shown only "
+                           "this once):\n{path}"),
+    "display_done_revoked": ("已撤销大屏“{label}”的授权，该屏幕在下次刷新时停止显示数据。",
+                             "Display “{label}” revoked: the screen stops showing data at its next refresh."),
+    "display_label_invalid": ("大屏名称须为 1 至 {max} 个字符，不能含控制字符。",
+                              "A display name has 1 to {max} characters, with no control characters."),
+    "display_label_taken": ("大屏名称“{label}”已存在。", "The display name “{label}” is taken."),
+    "display_unknown": ("没有名为“{label}”的大屏授权。", "No wall display is called “{label}”."),
+    "display_refused": ("此大屏地址的授权无效或已被撤销，不再显示数据。请联系管理员重新生成大屏授权。",
+                        "This display address's token is not valid or was revoked: no data is shown. Ask an "
+                        "administrator for a new display token."),
     "auth_add_title": ("添加用户", "Add a user"),
     "auth_add_button": ("添加", "Add"),
     "auth_role_title": ("更改角色", "Change role"),
