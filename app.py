@@ -9,7 +9,7 @@ from geo.domain import kinds, t
 from geo.settings import SettingRefused
 from ui.cache import city_has_places
 from ui.data import STORE_ERRORS, app_title, store_error_text
-from ui.login import current_user, gate, login_sidebar, served
+from ui.login import current_display, current_user, gate, login_sidebar, served
 from ui.placepage import render_place_page
 from ui.server import installed
 from ui.settings import lang, settings
@@ -28,7 +28,6 @@ if served() and not installed():
 from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=app_title(lang()), page_icon="🗺️", layout="wide")
 
-kiosk = st.query_params.get("kiosk") == "1"
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 to_url("lang", lg)
@@ -36,6 +35,9 @@ login_sidebar()
 gate()
 
 user = current_user()
+# A wall display (a token in the wall's address, login required): the wall, and no other page at all.
+display = current_display() if user is None else None
+kiosk = st.query_params.get("kiosk") == "1" or display is not None
 try:
     new_city = not city_has_places()  # a city with no places yet opens on the steps to fill it
 except STORE_ERRORS:
@@ -59,6 +61,8 @@ if auth.can(user, "history"):
     pages.append(st.Page("pages/history.py", title=t("page_history", lg), icon="🕘", url_path="history"))
 if auth.can(user, "manage_users"):
     pages.append(st.Page("pages/users.py", title=t("auth_page_users", lg), icon="👥", url_path="users"))
+if display is not None:
+    pages = [st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall", default=True)]
 # kiosk=1 (the wall display): no navigation at all, just the page the URL names. Expanded: past twelve pages
 # Streamlit would fold the last ones (upload, history, accounts) behind "View more".
 page = st.navigation(pages, position="hidden" if kiosk else "sidebar", expanded=True)

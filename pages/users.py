@@ -1,4 +1,5 @@
-"""Accounts (admins only): the list of users, add a user, change a role, reset a password, disable or enable.
+"""Accounts (admins only): the list of users, add a user, change a role, reset a password, disable or enable,
+unlock a name's logins, and the wall displays' tokens (create: the address is shown once; revoke).
 
 Each form's button runs its change in a callback, before the page is drawn again,
 through geo.accounts.auth with the acting user, which checks the role again. Password
@@ -8,7 +9,7 @@ fields are emptied by the callback so no password stays in the session.
 import pandas as pd
 import streamlit as st
 
-from geo.accounts import auth
+from geo.accounts import add_display, auth, list_displays, revoke_display, throttle, wall_path
 from geo.domain import t
 from ui.escape import plain
 from ui.login import accounts_engine, current_user, require_role
@@ -81,6 +82,27 @@ def status_submitted(disabled: bool) -> None:
         "auth_done_disabled" if disabled else "auth_done_enabled", name=name)
 
 
+def unlock_submitted() -> None:
+    name = take("auth_unlock_user")
+    act("unlock", lambda acting: auth.unlock(acting, accounts_engine(), name), "auth_done_unlocked", name=name)
+
+
+def display_submitted() -> None:
+    label = take("display_add_label").strip()
+    made = {}
+    if act("display", lambda acting: made.update(token=add_display(acting, accounts_engine(), label)),
+           "display_done_added", label=label, path=""):
+        st.session_state["display_add_label"] = ""
+        # shown once, on the next draw, then gone from the session
+        st.session_state[DONE] = ("display_done_added", {"label": label, "path": wall_path(made["token"])})
+
+
+def revoke_submitted() -> None:
+    label = take("display_revoke_label")
+    act("display", lambda acting: revoke_display(acting, accounts_engine(), label), "display_done_revoked",
+        label=label)
+
+
 def show_outcome(form: str) -> None:
     """The success or refusal of the last change made with ``form``, in the current language."""
     refused = st.session_state.get(REFUSED)
@@ -90,24 +112,31 @@ def show_outcome(form: str) -> None:
     done = st.session_state.get(DONE)
     if done and form == "top":
         key, values = done
-        st.success(plain(t(key, lg, **values)))
+        if key == "display_done_added":  # the address with its token: shown this once, as code to copy
+            st.success(plain(t(key, lg, **dict(values, path=""))))
+            st.code(values["path"], language=None)
+        else:
+            st.success(plain(t(key, lg, **values)))
         del st.session_state[DONE]
 
 
 st.title(t("auth_page_users", lg), anchor=False)
 show_outcome("top")
 accounts = auth.list_users(accounts_engine())
+locked = throttle.locked_names(accounts_engine(), auth.utc_now())
 st.dataframe(pd.DataFrame({
     t("auth_col_name", lg): [a.name for a in accounts],
     t("auth_col_role", lg): [role_name(a.role) for a in accounts],
     t("auth_col_disabled", lg): [a.disabled for a in accounts],
     t("auth_col_created", lg): [auth.format_time(a.created_at) for a in accounts],
     t("auth_col_last_login", lg): [auth.format_time(a.last_login) or t("auth_never", lg) for a in accounts],
+    t("auth_col_locked", lg): [locked.get(throttle.name_key(a.name), 0) for a in accounts],
 }), hide_index=True, width="stretch")
 names = [a.name for a in accounts]
 
-add_tab, role_tab, passwd_tab, status_tab = st.tabs([
-    t("auth_add_title", lg), t("auth_role_title", lg), t("auth_passwd_title", lg), t("auth_status_title", lg)])
+add_tab, role_tab, passwd_tab, status_tab, unlock_tab, display_tab = st.tabs([
+    t("auth_add_title", lg), t("auth_role_title", lg), t("auth_passwd_title", lg), t("auth_status_title", lg),
+    t("auth_unlock_title", lg), t("display_title", lg)])
 
 with add_tab:
     with st.form("auth_add"):
@@ -142,3 +171,31 @@ with status_tab:
         right.form_submit_button(t("auth_enable_button", lg), key="auth_enable_submit",
                                  on_click=status_submitted, args=(False,))
     show_outcome("status")
+
+with unlock_tab:
+    with st.form("auth_unlock"):
+        st.selectbox(t("auth_user", lg), names, key="auth_unlock_user")
+        st.form_submit_button(t("auth_unlock_button", lg), key="auth_unlock_submit", on_click=unlock_submitted)
+    show_outcome("unlock")
+
+with display_tab:
+    st.caption(t("display_help", lg))
+    screens = list_displays(accounts_engine())
+    if screens:
+        st.dataframe(pd.DataFrame({
+            t("display_col_label", lg): [d.label for d in screens],
+            t("display_col_created", lg): [auth.format_time(d.created_at) for d in screens],
+            t("display_col_created_by", lg): [d.created_by for d in screens],
+            t("display_col_last_used", lg): [auth.format_time(d.last_used) or t("auth_never", lg) for d in screens],
+        }), hide_index=True, width="stretch")
+    else:
+        st.info(t("display_none", lg))
+    with st.form("display_add"):
+        st.text_input(t("display_label", lg), key="display_add_label", max_chars=auth.MAX_NAME)
+        st.form_submit_button(t("display_add_button", lg), key="display_add_submit", on_click=display_submitted)
+    if screens:
+        with st.form("display_revoke"):
+            st.selectbox(t("display_label", lg), [d.label for d in screens], key="display_revoke_label")
+            st.form_submit_button(t("display_revoke_button", lg), key="display_revoke_submit",
+                                  on_click=revoke_submitted)
+    show_outcome("display")

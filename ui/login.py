@@ -29,7 +29,7 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx  # private: the session id
 
-from geo.accounts import COOKIE_NAME, LOGINS, auth, browser_key
+from geo.accounts import COOKIE_NAME, LOGINS, auth, browser_key, find_display
 from geo.domain import t
 from geo.store import connect
 from ui.data import STORE_ERRORS, app_title
@@ -38,6 +38,9 @@ from ui.server import drop_session_files
 from ui.settings import lang, settings
 
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
+DISPLAY_KEY = "auth_display"  # the wall display token this session shows the wall with (it is in the URL anyway)
+DISPLAY_PARAM = "display"  # the query parameter of the wall's address that carries a display token
+DISPLAY_ROLE = "display"  # the role of a display in LOGINS: in no role of geo.accounts.auth, so it may do nothing
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
 
 _log = logging.getLogger(__name__)
@@ -121,10 +124,62 @@ def may_still_view() -> bool:
 
     The login is checked as on every run (a foreign browser, an expired or disabled
     account end it) but the refresh does not count as use. Accounts that cannot be
-    read for now keep the login, as :func:`current_user` does.
+    read for now keep the login, as :func:`current_user` does. A wall display's
+    token is looked up again (a revoked one ends it).
     """
     current_user(touch=False)
-    return not settings().require_login or isinstance(st.session_state.get(SESSION_KEY), auth.Session)
+    if not settings().require_login or isinstance(st.session_state.get(SESSION_KEY), auth.Session):
+        return True
+    return current_display() is not None
+
+
+def current_display() -> str | None:
+    """The name of the wall display this session shows the wall for, or None; a revoked token is dropped.
+
+    Checked against the store on every run and every timed refresh. Accounts that cannot be
+    read for now keep the display, as :func:`current_user` keeps a login.
+    """
+    token = st.session_state.get(DISPLAY_KEY)
+    if not isinstance(token, str):
+        return None
+    try:
+        display = find_display(accounts_engine(), token)
+    except STORE_ERRORS:
+        return st.session_state.get(f"{DISPLAY_KEY}_label")
+    if display is None:
+        _log.warning("a wall display's token was revoked or is not valid: session %s stops", (session_id() or "")[:8])
+        end_display(refused=True)
+        return None
+    browser = presented_browser()
+    if browser is not None and session_id() is not None:  # its map's packs and tiles: for this browser only
+        # "display <name>": a space, so no account can have the name; a role no action allows
+        LOGINS.hold(session_id(), browser, auth.User(f"display {display.label}", DISPLAY_ROLE),
+                    idle_seconds=settings().session_minutes * 60)
+    st.session_state[f"{DISPLAY_KEY}_label"] = display.label
+    return display.label
+
+
+def admit_display() -> str | None:
+    """A session with a display token in its address (``?display=…``) shows the wall: the display's name, or None.
+
+    Only with ``require_login`` (without it the wall is open anyway); only when nobody is logged in.
+    """
+    token = st.query_params.get(DISPLAY_PARAM)
+    if not settings().require_login or not isinstance(token, str):
+        return None
+    if st.session_state.get(DISPLAY_KEY) != token:
+        st.session_state[DISPLAY_KEY] = token
+    return current_display()
+
+
+def end_display(refused: bool = False) -> None:
+    """Stop showing the wall as a display (``refused``: say so above the login form)."""
+    st.session_state.pop(DISPLAY_KEY, None)
+    st.session_state.pop(f"{DISPLAY_KEY}_label", None)
+    if refused:
+        st.session_state[f"{DISPLAY_KEY}_refused"] = True
+    if session_id() is not None:
+        LOGINS.release(session_id())
 
 
 def take_back() -> None:
@@ -137,7 +192,8 @@ def take_back() -> None:
 
 
 def log_in(user: auth.User) -> None:
-    """Start a session for ``user``, bound to the browser of this connection."""
+    """Start a session for ``user``, bound to the browser of this connection (a display it showed ends)."""
+    end_display()
     st.session_state[SESSION_KEY] = auth.start_session(user, browser=presented_browser())
     st.session_state.pop(EXPIRED_KEY, None)
 
@@ -208,10 +264,12 @@ def login_sidebar() -> None:
 
 def gate() -> None:
     """When ``require_login`` is on and nobody is logged in: a login form in the main area, then stop."""
-    if not settings().require_login or current_user() is not None:
+    if not settings().require_login or current_user() is not None or admit_display() is not None:
         return
     lg = lang()
     st.title(plain(app_title(lg)), anchor=False)  # the city's name is shown as typed
+    if st.session_state.pop(f"{DISPLAY_KEY}_refused", None):
+        st.error(t("display_refused", lg))
     st.info(t("auth_login_required", lg))
     login_form(st, "auth_login_main")
     st.stop()

@@ -19,6 +19,15 @@
   is read, unless that session is logged in (:data:`geo.accounts.LOGINS`), from this
   same browser, as an enabled account whose role may upload; and a session's files
   waiting on the server, with those still arriving, stay under ``upload_session_mb``.
+* **Data files only to who may see them.** With ``require_login``, the packs of places and the
+  map's scripts under ``/app/static/cache/`` (every id, name and shape of a layer) go only to a
+  browser with a live login (an account, or a wall display's token), and the files Streamlit
+  serves under ``/media/`` (an original upload, an export) only to a browser logged in with an
+  account; anyone else gets 403 and no bytes (:func:`file_refusal`). Such a file is marked
+  ``Cache-Control: private`` (no shared cache hands it on), and no response of the app carries
+  ``Access-Control-Allow-Origin: *`` (another site's page may not read it).
+* **Streamlit's metrics** (``/_stcore/metrics``: sessions, caches and their sizes) go only to a
+  browser with a live admin login, whatever ``require_login`` says; nobody else needs them.
 * **The base map's tiles** (``basemap=file``): ``GET /tiles/{z}/{x}/{y}`` is answered here
   from the tile file (:func:`tile_response`), never passed to Streamlit. With
   ``require_login`` only a browser with a live login (:meth:`geo.accounts.Logins.logged_in`)
@@ -48,7 +57,7 @@ from starlette.responses import PlainTextResponse, Response
 from streamlit import config, runtime
 
 from geo import settings as settings_mod
-from geo.accounts import COOKIE_NAME, IDENTITY_HEADER, LOGINS, browser_key, can, find_user, new_browser_id
+from geo.accounts import COOKIE_NAME, IDENTITY_HEADER, LOGINS, ROLES, browser_key, can, find_user, new_browser_id
 from geo.domain import t
 from geo.io import TileFileError, cached_tile_file, read_tile
 from geo.maps import TILE_ROUTE
@@ -63,6 +72,9 @@ Send = Callable[[Message], Awaitable[None]]
 UPLOAD_ROUTE = "/_stcore/upload_file/"
 MULTIPART_SLACK = 64 * 1024  # a request's multipart framing around the file, allowed above the session's limit
 TILE_PATH = re.compile(re.escape(TILE_ROUTE) + r"(\d{1,2})/(\d{1,10})/(\d{1,10})(?:\.(?:png|jpe?g|webp))?")
+STATIC_CACHE = "/app/static/cache/"  # the packs of places and the map's scripts (ui/packs.py, geo/maps/assets.py)
+MEDIA = "/media/"  # Streamlit's media files: images, downloads (an original upload, an export)
+METRICS = "/_stcore/metrics"
 TILE_MAX_AGE = 86400  # seconds a browser keeps a tile: the file changes when someone replaces it, rarely
 _GATE = {"installed": False}
 _in_flight: dict[str, int] = {}  # session id -> bytes of uploads being received now (event loop only)
@@ -143,13 +155,43 @@ def _uploader(session_id: str, cookie: str | None):
     """The enabled account logged in on ``session_id`` from this browser, if it may upload; else None."""
     settings = settings_mod.load()
     user = LOGINS.holder(session_id, browser_key(cookie), idle_seconds=settings.session_minutes * 60)
-    if user is None:
+    if user is None or user.role not in ROLES:  # a wall display's session holds no account
         return None
     try:
         current = find_user(connect(settings.database_url), user.name)  # disabled or demoted since its last run?
     except STORE_ERRORS:
         return None
     return current if current is not None and can(current, "upload") else None
+
+
+def app_path(path: str) -> str:
+    """``path`` without the app's ``server.baseUrlPath``."""
+    base = cookie_path().rstrip("/")
+    return path[len(base):] if base and path.startswith(base + "/") else path
+
+
+def file_refusal(path: str, cookie: str | None) -> Response | None:
+    """The answer refusing a request for a guarded file (see the module), or None when it may be served.
+
+    >>> file_refusal("/app/static/vendor/leaflet/leaflet.js", None) is None  # not guarded
+    True
+    """
+    path = app_path(path)
+    guarded = path.startswith(STATIC_CACHE) or path.startswith(MEDIA)
+    if not guarded and path.rstrip("/") != METRICS:
+        return None
+    settings = settings_mod.load()
+    idle = settings.session_minutes * 60
+    if path.rstrip("/") == METRICS:
+        if LOGINS.logged_in(browser_key(cookie), idle, roles=("admin",)) is None:
+            return _refusal(403, "server_metrics_refused")
+        return None
+    if not settings.require_login:
+        return None
+    roles = ROLES if path.startswith(MEDIA) else None  # a wall display needs its packs, never a download
+    if LOGINS.logged_in(browser_key(cookie), idle, roles=roles) is None:
+        return _refusal(403, "server_files_refused")
+    return None
 
 
 def tile_position(path: str) -> tuple[int, int, int] | None:
@@ -213,6 +255,12 @@ class BrowserGate:
         cookie = cookie_of(headers)
         if browser_key(cookie) is None:
             send = self._giving_cookie(send, secure=scope.get("scheme") == "https")
+        send = self._guarding_files(send)
+        refusal = file_refusal(scope["path"], cookie)  # no store read: the logins of this process
+        if refusal is not None:
+            _log.warning("%s refused: no login from this browser", app_path(scope["path"])[:40])
+            await refusal(scope, receive, send)
+            return
         if scope["path"].startswith(TILE_ROUTE) and scope["method"] in ("GET", "HEAD"):
             response = await run_in_threadpool(tile_response, scope["path"], cookie)
             await response(scope, receive, send)
@@ -222,6 +270,20 @@ class BrowserGate:
             await self.app(scope, receive, send)
             return
         await self._upload(scope, receive, send, session_id, cookie, headers)
+
+    @staticmethod
+    def _guarding_files(send: Send) -> Send:
+        """``send`` that drops ``Access-Control-Allow-Origin: *`` from every response and, with
+        ``require_login``, makes a shared cache keep no file of the app (``Cache-Control: private``)."""
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response = MutableHeaders(scope=message)
+                if response.get("access-control-allow-origin") == "*":
+                    del response["access-control-allow-origin"]
+                if "public" in response.get("cache-control", "") and settings_mod.load().require_login:
+                    response["cache-control"] = response["cache-control"].replace("public", "private")
+            await send(message)
+        return sending
 
     @staticmethod
     def _giving_cookie(send: Send, secure: bool) -> Send:

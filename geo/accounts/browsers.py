@@ -121,10 +121,12 @@ class Logins:
         return held.user if secrets.compare_digest(held.browser, browser) else None
 
 
-    def logged_in(self, browser: str | None, idle_seconds: float, now: float | None = None) -> User | None:
+    def logged_in(self, browser: str | None, idle_seconds: float, now: float | None = None,
+                  roles: tuple[str, ...] | None = None) -> User | None:
         """The user of a live login from ``browser`` (a :func:`browser_key`) on any session, or None.
 
-        For what a browser asks outside a session (a base-map tile): any tab of it logged in is enough.
+        For what a browser asks outside a session (a base-map tile, a pack of places): any tab of it
+        logged in is enough; ``roles``: only a login with one of these roles counts.
 
         >>> logins = Logins()
         >>> logins.hold("s1", "key-a", User("li", "viewer"), now=0.0)
@@ -132,6 +134,8 @@ class Logins:
         (User(name='li', role='viewer'), None)
         >>> logins.logged_in("key-a", 600, now=900.0) is None, logins.logged_in(None, 600) is None
         (True, True)
+        >>> logins.logged_in("key-a", 600, now=30.0, roles=("admin",)) is None
+        True
         """
         if browser is None:
             return None
@@ -139,6 +143,8 @@ class Logins:
         with self._lock:
             held = list(self._held.values())
         for login in held:
+            if roles is not None and login.user.role not in roles:
+                continue
             if now - login.seen <= idle_seconds and secrets.compare_digest(login.browser, browser):
                 return login.user
         return None

@@ -53,6 +53,15 @@ class Display:
     last_used: datetime | None
 
 
+def wall_path(token: str) -> str:
+    """The wall's address (its path and query) for a display token: what the screen's browser opens.
+
+    >>> wall_path("T" * 43)[:28]
+    '/wall?kiosk=1&display=TTTTTT'
+    """
+    return f"/wall?kiosk=1&display={token}"
+
+
 def token_hash(token: str) -> str | None:
     """What is stored of a token: its SHA-256 in hex; None for anything that is not a token.
 

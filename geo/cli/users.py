@@ -188,21 +188,12 @@ def unlock_account(args: argparse.Namespace) -> int:
     return 0
 
 
-def wall_path(token: str) -> str:
-    """The wall's address (its path and query) for a display token.
-
-    >>> wall_path("T" * 43)[:28]
-    '/wall?kiosk=1&display=TTTTTT'
-    """
-    return f"/wall?kiosk=1&display={token}"
-
-
 def add_display_token(args: argparse.Namespace) -> int:
     try:
         token = displays.add_display(auth.SYSTEM, open_engine(), args.label)
     except auth.Refusal as error:
         return refuse(error)
-    say("display_done_added", label=args.label.strip(), path=wall_path(token))
+    say("display_done_added", label=args.label.strip(), path=displays.wall_path(token))
     return 0
 
 
