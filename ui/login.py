@@ -34,13 +34,12 @@ from geo.domain import t
 from geo.store import connect
 from ui.data import STORE_ERRORS, app_title
 from ui.escape import plain
-from ui.server import drop_session_files
+from ui.server import DISPLAY_ROLE, drop_session_files
 from ui.settings import lang, settings
 
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
 DISPLAY_KEY = "auth_display"  # the wall display token this session shows the wall with (it is in the URL anyway)
 DISPLAY_PARAM = "display"  # the query parameter of the wall's address that carries a display token
-DISPLAY_ROLE = "display"  # the role of a display in LOGINS: in no role of geo.accounts.auth, so it may do nothing
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
 
 _log = logging.getLogger(__name__)
@@ -152,8 +151,9 @@ def current_display() -> str | None:
         return None
     browser = presented_browser()
     if browser is not None and session_id() is not None:  # its map's packs and tiles: for this browser only
-        # "display <name>": a space, so no account can have the name; a role no action allows
-        LOGINS.hold(session_id(), browser, auth.User(f"display {display.label}", DISPLAY_ROLE),
+        # named by its token's hash, which the web server looks up (a revoked display gets nothing more);
+        # a role no action allows
+        LOGINS.hold(session_id(), browser, auth.User(display.token_hash, DISPLAY_ROLE),
                     idle_seconds=settings().session_minutes * 60)
     st.session_state[f"{DISPLAY_KEY}_label"] = display.label
     return display.label

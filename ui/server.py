@@ -57,7 +57,18 @@ from starlette.responses import PlainTextResponse, Response
 from streamlit import config, runtime
 
 from geo import settings as settings_mod
-from geo.accounts import COOKIE_NAME, IDENTITY_HEADER, LOGINS, ROLES, browser_key, can, find_user, new_browser_id
+from geo.accounts import (
+    COOKIE_NAME,
+    IDENTITY_HEADER,
+    LOGINS,
+    ROLES,
+    User,
+    browser_key,
+    can,
+    display_live,
+    find_user,
+    new_browser_id,
+)
 from geo.domain import t
 from geo.io import TileFileError, cached_tile_file, read_tile
 from geo.maps import TILE_ROUTE
@@ -76,6 +87,7 @@ STATIC_CACHE = "/app/static/cache/"  # the packs of places and the map's scripts
 MEDIA = "/media/"  # Streamlit's media files: images, downloads (an original upload, an export)
 METRICS = "/_stcore/metrics"
 TILE_MAX_AGE = 86400  # seconds a browser keeps a tile: the file changes when someone replaces it, rarely
+DISPLAY_ROLE = "display"  # the role of a wall display's login (ui/login.py): in no role of geo.accounts
 _GATE = {"installed": False}
 _in_flight: dict[str, int] = {}  # session id -> bytes of uploads being received now (event loop only)
 _log = logging.getLogger(__name__)
@@ -170,26 +182,49 @@ def app_path(path: str) -> str:
     return path[len(base):] if base and path.startswith(base + "/") else path
 
 
+def guarded(path: str) -> bool:
+    """Whether ``path`` is one of the files :func:`file_refusal` decides about.
+
+    >>> guarded("/app/static/cache/places-1.json"), guarded("/media/a.csv"), guarded("/_stcore/metrics")
+    (True, True, True)
+    >>> guarded("/app/static/vendor/leaflet/leaflet.js"), guarded("/_stcore/health")
+    (False, False)
+    """
+    path = app_path(path)
+    return path.startswith(STATIC_CACHE) or path.startswith(MEDIA) or path.rstrip("/") == METRICS
+
+
+def still_valid(user: User) -> bool:
+    """Whether a login the web server holds is still good in the store: the account enabled (with the same
+    role), or the wall display not revoked. Logins are kept per process; a change made elsewhere (the
+    command line, another app process) shows here."""
+    url = settings_mod.load().database_url
+    try:
+        if user.role == DISPLAY_ROLE:
+            return display_live(connect(url), user.name)
+        current = find_user(connect(url), user.name)
+    except STORE_ERRORS:
+        return False  # nobody can be checked: nothing is handed out
+    return current is not None and current.role == user.role
+
+
 def file_refusal(path: str, cookie: str | None) -> Response | None:
     """The answer refusing a request for a guarded file (see the module), or None when it may be served.
 
-    >>> file_refusal("/app/static/vendor/leaflet/leaflet.js", None) is None  # not guarded
-    True
+    Reads the store (who is still enabled): called in a worker thread.
     """
     path = app_path(path)
-    guarded = path.startswith(STATIC_CACHE) or path.startswith(MEDIA)
-    if not guarded and path.rstrip("/") != METRICS:
-        return None
     settings = settings_mod.load()
     idle = settings.session_minutes * 60
+    browser = browser_key(cookie)
     if path.rstrip("/") == METRICS:
-        if LOGINS.logged_in(browser_key(cookie), idle, roles=("admin",)) is None:
+        if not any(still_valid(user) for user in LOGINS.users_of(browser, idle, roles=("admin",))):
             return _refusal(403, "server_metrics_refused")
         return None
     if not settings.require_login:
         return None
     roles = ROLES if path.startswith(MEDIA) else None  # a wall display needs its packs, never a download
-    if LOGINS.logged_in(browser_key(cookie), idle, roles=roles) is None:
+    if not any(still_valid(user) for user in LOGINS.users_of(browser, idle, roles=roles)):
         return _refusal(403, "server_files_refused")
     return None
 
@@ -256,7 +291,7 @@ class BrowserGate:
         if browser_key(cookie) is None:
             send = self._giving_cookie(send, secure=scope.get("scheme") == "https")
         send = self._guarding_files(send)
-        refusal = file_refusal(scope["path"], cookie)  # no store read: the logins of this process
+        refusal = await run_in_threadpool(file_refusal, scope["path"], cookie) if guarded(scope["path"]) else None
         if refusal is not None:
             _log.warning("%s refused: no login from this browser", app_path(scope["path"])[:40])
             await refusal(scope, receive, send)

@@ -24,10 +24,18 @@ from geo.accounts.auth import (
                                unlock,
 )
 from geo.accounts.browsers import COOKIE_NAME, IDENTITY_HEADER, LOGINS, Logins, browser_key, new_browser_id
-from geo.accounts.displays import Display, add_display, find_display, list_displays, revoke_display, wall_path
+from geo.accounts.displays import (
+                               Display,
+                               add_display,
+                               display_live,
+                               find_display,
+                               list_displays,
+                               revoke_display,
+                               wall_path,
+)
 
 __all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", "new_browser_id",
            "Account", "AccountError", "LoginRefused", "PermissionDenied", "ROLES", "Refusal", "SYSTEM", "Session",
            "User", "add_user", "authenticate", "can", "find_user", "format_time", "list_users", "require",
            "set_disabled", "set_password", "set_role", "start_session", "unlock",
-           "Display", "add_display", "find_display", "list_displays", "revoke_display", "wall_path"]
+           "Display", "add_display", "display_live", "find_display", "list_displays", "revoke_display", "wall_path"]

@@ -137,17 +137,20 @@ class Logins:
         >>> logins.logged_in("key-a", 600, now=30.0, roles=("admin",)) is None
         True
         """
+        users = self.users_of(browser, idle_seconds, now, roles)
+        return users[0] if users else None
+
+    def users_of(self, browser: str | None, idle_seconds: float, now: float | None = None,
+                 roles: tuple[str, ...] | None = None) -> list[User]:
+        """Every user logged in from ``browser`` on a session used within ``idle_seconds`` (see :meth:`logged_in`)."""
         if browser is None:
-            return None
+            return []
         now = time.monotonic() if now is None else now
         with self._lock:
             held = list(self._held.values())
-        for login in held:
-            if roles is not None and login.user.role not in roles:
-                continue
-            if now - login.seen <= idle_seconds and secrets.compare_digest(login.browser, browser):
-                return login.user
-        return None
+        return [login.user for login in held
+                if (roles is None or login.user.role in roles) and now - login.seen <= idle_seconds
+                and secrets.compare_digest(login.browser, browser)]
 
 
 LOGINS = Logins()

@@ -51,6 +51,7 @@ class Display:
     created_at: datetime
     created_by: str
     last_used: datetime | None
+    token_hash: str = ""  # only when found by its token (find_display), for the web server's check
 
 
 def wall_path(token: str) -> str:
@@ -111,6 +112,7 @@ def list_displays(engine: Engine) -> list[Display]:
     with engine.connect() as conn:
         rows = conn.execute(select(display_tokens.c.label, display_tokens.c.created_at, display_tokens.c.created_by,
                                    display_tokens.c.last_used).order_by(display_tokens.c.label)).all()
+    # no hash listed: nothing of a token leaves this module but to the web server's check
     return [Display(**row._mapping) for row in rows]
 
 
@@ -128,6 +130,12 @@ def revoke_display(acting: User | None, engine: Engine, label: str) -> None:
     if not gone:
         raise AccountError("display_unknown", label=label)
     _log.info("display %r revoked by %s", label, acting.name)
+
+
+def display_live(engine: Engine, digest: str) -> bool:
+    """Whether a display whose token has the SHA-256 ``digest`` exists (it was not revoked)."""
+    with engine.connect() as conn:
+        return conn.execute(select(display_tokens.c.id).where(display_tokens.c.token_hash == digest)).first() is not None
 
 
 def find_display(engine: Engine, token: str | None, now: datetime | None = None) -> Display | None:
@@ -150,4 +158,4 @@ def find_display(engine: Engine, token: str | None, now: datetime | None = None)
                 conn.execute(update(display_tokens).where(display_tokens.c.id == row.id).values(last_used=now))
         except OperationalError:  # a store busy or read-only: the wall is shown all the same
             _log.info("last use of display %r not recorded: the store cannot be written now", row.label)
-    return Display(row.label, row.created_at, row.created_by, now)
+    return Display(row.label, row.created_at, row.created_by, now, row.token_hash)
