@@ -14,12 +14,12 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from geo.accounts import auth, throttle
+from geo.accounts import add_display, auth, find_display, revoke_display, throttle
 from geo.accounts.auth import SYSTEM, AccountError, LoginRefused, PermissionDenied, Session, User
 from geo.cli import users as cli_user
 from geo.domain.labels import t
 from geo.store.engine import connect
-from geo.store.tables import users
+from geo.store.tables import display_tokens, users
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 USERS_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "users.py")
@@ -568,8 +568,54 @@ def test_admin_resets_password_disables_and_enables(page, engine, boss):
 def test_users_page_in_english(page, engine, boss):
     at = page(auth.start_session(boss), lang="en")
     assert at.title[0].value == "Accounts"
-    assert at.dataframe[0].value.columns.tolist() == ["User name", "Role", "Disabled", "Created", "Last login"]
+    assert at.dataframe[0].value.columns.tolist() == ["User name", "Role", "Disabled", "Created", "Last login",
+                                                      "Login locked (seconds left)"]
     assert at.dataframe[0].value["Role"].tolist() == ["Administrator"]
+
+
+def test_admin_unlocks_a_name_and_creates_and_revokes_a_wall_display(page, engine, boss):
+    auth.add_user(SYSTEM, engine, "li", "viewer", GOOD)
+    start = auth.utc_now()
+    for second in (0, 0, 0, 1, 3, 7, 15, 31):  # each try as its lock ends: the eighth locks li for 32 s
+        refused(engine, "li", "wrong", start + timedelta(seconds=second), address="10.2.2.2")
+    at = page(auth.start_session(boss))
+    assert at.dataframe[0].value.set_index("用户名").loc["li", "登录锁定（剩余秒数）"] > 0
+    at.selectbox(key="auth_unlock_user").set_value("li")
+    at.button(key="auth_unlock_submit").click().run()
+    assert at.success[0].value == "已解除 li 的登录锁定（所有地址）。"
+    assert at.dataframe[0].value.set_index("用户名").loc["li", "登录锁定（剩余秒数）"] == 0
+    assert auth.authenticate(engine, "li", GOOD, address="10.2.2.2") == User("li", "viewer")
+
+    at.text_input(key="display_add_label").input("指挥大厅")
+    at.button(key="display_add_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    address = at.code[0].value
+    token = address.split("display=", 1)[1]
+    assert address.startswith("/wall?kiosk=1&display=") and find_display(engine, token).label == "指挥大厅"
+    assert token not in repr(at.session_state)  # shown once, not kept
+    at.run()
+    assert not at.code  # gone on the next draw
+    at.selectbox(key="display_revoke_label").set_value("指挥大厅")
+    at.button(key="display_revoke_submit").click().run()
+    assert at.success[0].value.startswith("已撤销大屏“指挥大厅”的授权") and find_display(engine, token) is None
+
+
+def test_cli_unlocks_and_manages_wall_displays(cli, engine, boss):
+    for _ in range(3):
+        refused(engine, "boss", "wrong", T0 + timedelta(days=3650), address="10.3.3.3")
+    assert cli("user", "unlock", "boss")[:2] == (0, "已解除 boss 的登录锁定（所有地址）。 / Logins of boss unlocked "
+                                                "(from every address).\n")
+    assert cli("user", "unlock", "nobody")[0] == 1
+    code, out, _ = cli("user", "display", "add", "指挥大厅")
+    token = out.split("display=", 1)[1].split()[0]
+    assert code == 0 and find_display(engine, token).label == "指挥大厅"
+    with engine.connect() as conn:  # only its hash is stored
+        assert token not in repr(conn.execute(select(display_tokens)).all())
+    assert cli("user", "display", "add", "指挥大厅")[0] == 1  # the name is taken
+    code, out, _ = cli("user", "display", "list")
+    assert code == 0 and "指挥大厅\t" in out and "system" in out and token not in out
+    assert cli("user", "display", "revoke", "指挥大厅")[0] == 0 and find_display(engine, token) is None
+    assert cli("user", "display", "revoke", "指挥大厅")[0] == 1
 
 
 # --- login, logout and the gate (ui/auth.py) --------------------------------------------------
@@ -653,3 +699,53 @@ def test_expired_session_says_so_on_the_login_form(login_app, engine, boss, monk
     assert at.info[0].value == "登录已超时，请重新登录。"
     sidebar_login(at, "boss", GOOD)
     assert at.main.markdown[-1].value == f"content for {boss}" and not at.info
+
+
+# --- the wall: a timed refresh, an expired login, a display token (ui/login.py, pages/wall.py, app.py) --------
+
+
+@pytest.fixture
+def wall(tiny_dir, url, monkeypatch):
+    """The wall through app.py (as /wall?kiosk=1 opens it), with login required."""
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CMDMAP_REQUIRE_LOGIN", "true")
+
+    def open_wall(session: Session | None = None, **query):
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in {"kiosk": "1", **query}.items():
+            at.query_params[key] = value
+        if session is not None:
+            at.session_state["auth_session"] = session
+        at.switch_page("pages/wall.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_wall
+
+
+def wall_drawn(at) -> bool:
+    return any("wall-tile" in m.value for m in at.markdown)
+
+
+def test_an_expired_login_on_the_wall_shows_the_login_form_and_no_data(wall, engine, boss):
+    assert wall_drawn(wall(auth.start_session(boss)))
+    at = wall(auth.start_session(boss, now=auth.utc_now() - timedelta(days=1)))  # idle past session_minutes
+    assert not wall_drawn(at) and "登录已超时，请重新登录。" in [info.value for info in at.info]
+    assert at.text_input(key="auth_login_main_name")
+
+
+def test_a_display_token_shows_the_wall_and_no_other_page(wall, engine, boss):
+    token = add_display(SYSTEM, engine, "指挥大厅")
+    at = wall(display=token)
+    assert wall_drawn(at) and not at.text_input
+    with pytest.raises(ValueError, match=r"Known pages: \['[^']*pages/wall.py'\]"):  # the one page it has
+        at.switch_page("pages/upload.py")
+    assert not wall_drawn(wall(display="x" * 43))  # a made-up token is none
+    revoke_display(SYSTEM, engine, "指挥大厅")
+    at.run()
+    assert not wall_drawn(at) and at.error[0].value.startswith("此大屏地址的授权无效或已被撤销")
+    at = wall()
+    assert not wall_drawn(at) and at.text_input(key="auth_login_main_name")
