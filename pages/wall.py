@@ -16,8 +16,9 @@ wall_css()
 @st.fragment(run_every=max(5, settings().wall_refresh_seconds))
 def refresh() -> None:
     """Read and draw; when reading fails, keep the last good picture and say so discreetly."""
-    # A timed refresh runs only this function: the login is checked here too; one gone (expired, disabled,
-    # presented by another browser) reruns the whole app, which asks for a login.
+    # A timed refresh runs only this function: the login is checked here too, every tick; one gone (expired,
+    # disabled, presented by another browser, a wall display's token revoked) reruns the whole app, which asks
+    # for a login before anything is drawn.
     if not may_still_view():
         st.rerun()
     lg = lang()

@@ -8,6 +8,7 @@ the store exactly as it was.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import tomllib
@@ -215,3 +216,16 @@ def test_passwords_are_never_stored_or_kept_in_clear(city):
     assert "password123" not in store_dump(city)
     session = auth.start_session(auth.User("clerk", "staff"))
     assert "password" not in repr(session).lower()
+
+
+def test_every_timed_or_background_fragment_checks_the_login_first():
+    """A fragment reruns alone (``run_every``: by the clock), without app.py's gate: each must check the login
+    (``may_still_view``) before it draws anything. The wall's is attacked in tests/test_browser_guard.py."""
+    fragments = []
+    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any("fragment" in ast.unparse(d) for d in node.decorator_list):
+                body = [statement for statement in node.body
+                        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
+                fragments.append((f"{path.name}:{node.name}", "may_still_view()" in ast.unparse(body[0])))
+    assert fragments and all(checked for _, checked in fragments), fragments

@@ -77,7 +77,7 @@ class Rule:
 
 
 PAIR = Rule(free=3, window=timedelta(days=1), max_lock=300)
-ADDRESS = Rule(free=10, window=timedelta(minutes=15), max_lock=900)
+ADDRESS = Rule(free=10, window=timedelta(minutes=15), max_lock=300)
 NAME = Rule(free=20, window=timedelta(minutes=15), max_lock=300)
 
 
