@@ -79,6 +79,7 @@ class Rule:
 PAIR = Rule(free=3, window=timedelta(days=1), max_lock=300)
 ADDRESS = Rule(free=10, window=timedelta(minutes=15), max_lock=300)
 NAME = Rule(free=20, window=timedelta(minutes=15), max_lock=300)
+STALE = timedelta(days=2)  # longer than every rule's window
 
 
 def name_key(name: str) -> str:
@@ -139,6 +140,10 @@ def charge(engine: Engine, name: str, address: str | None, now: datetime) -> int
                  if row.locked_until is not None and now < row.locked_until]
         if waits:
             return max(waits)
+        # counters whose window and lock are long over count for nothing: dropped, so the table stays small
+        conn.execute(delete(login_throttle).where(
+            login_throttle.c.window_start < now - STALE, or_(login_throttle.c.locked_until.is_(None),
+                                                              login_throttle.c.locked_until < now)))
         for key, rule in rules.items():
             row = rows.get(key)
             fresh = row is None or now - row.window_start > rule.window
