@@ -24,10 +24,8 @@ import pytest
 from tests.browser import chromium_session, page_opener, poll, streamlit_server
 from tests.conftest import write_tiny_city
 from tests.streamlit_client import RawSession
-from tests.test_browser_identity import cookies_of, fresh_cookies, put_file
+from tests.test_browser_identity import PASSWORDS, ROLES, cookies_of, fresh_cookies, log_in, put_file
 
-PASSWORDS = {"boss": "boss-pass-2020", "reader": "reader-pass-2020"}
-ROLES = {"boss": "admin", "reader": "viewer"}
 REFRESH = 5  # seconds between two of the wall's timed refreshes (the least the wall allows)
 TICK = 4 * REFRESH + 10  # time allowed for "at the next refresh" on a loaded machine
 
@@ -58,14 +56,6 @@ def server(city):
 @pytest.fixture
 def open_page(browser, request):
     yield from page_opener(browser, request)
-
-
-def log_in(page, name: str) -> None:
-    poll(lambda: page.get_by_label("用户名").count() > 0, "the login form", page=page)
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORDS[name])
-    page.keyboard.press("Enter")
-    poll(lambda: page.get_by_text("已登录").count() > 0, f"{name} logged in", page=page)
 
 
 def wall_shown(page) -> bool:
