@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import chromium_session, page_opener, poll, streamlit_server
+from tests.browser import app_idle, chromium_session, page_opener, poll, streamlit_server
 from tests.conftest import write_tiny_city
 from tests.streamlit_client import RawSession
 from tests.test_browser_identity import PASSWORDS, ROLES, cookies_of, fresh_cookies, log_in, put_file
@@ -76,6 +76,19 @@ def fetch(url: str, cookies: dict[str, str] | None = None) -> tuple[int, dict[st
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def export(page, button) -> str | None:
+    """Click an export button once the page is idle; the address of its download, or None (none came).
+
+    The file of an export is made when it is clicked, for the run that drew the button: a click while the
+    page reruns (the map reporting its view) finds it gone (Streamlit logs "Deferred file … not found").
+    """
+    if not app_idle(page) or button.count() == 0:
+        return None
+    with page.expect_download(timeout=20_000) as download:
+        button.click()
+    return download.value.url
 
 
 def jar(page) -> dict[str, str]:
@@ -180,10 +193,7 @@ def test_packs_media_and_metrics_go_only_to_a_logged_in_browser(server, open_pag
 
     # an export (a media file): the admin's browser downloads it, the same address gives nobody else a byte
     button = page.locator('[data-testid="stDownloadButton"] button').first
-    poll(lambda: button.count() > 0, "an export button", page=page)
-    with page.expect_download() as download:
-        button.click()
-    media = download.value.url
+    media = poll(lambda: export(page, button), "an export downloaded", page=page)
     assert "/media/" in urlsplit(media).path
     status, _, body = fetch(media, jar(page))
     assert status == 200 and body
