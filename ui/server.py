@@ -30,8 +30,8 @@
   browser with a live admin login, whatever ``require_login`` says; nobody else needs them.
 * **The base map's tiles** (``basemap=file``): ``GET /tiles/{z}/{x}/{y}`` is answered here
   from the tile file (:func:`tile_response`), never passed to Streamlit. With
-  ``require_login`` only a browser with a live login (:meth:`geo.accounts.Logins.logged_in`)
-  gets a tile; anyone else gets 403 and no tile bytes.
+  ``require_login`` only a browser with a live login (:meth:`geo.accounts.Logins.users_of`, still
+  enabled in the store: :func:`still_valid`) gets a tile; anyone else gets 403 and no tile bytes.
 
 The cookie is SameSite=Strict, so a browser following another site's link to the app does not
 send it with that first request: the page it gets sets a new id, and the other tabs of that
@@ -245,7 +245,8 @@ def tile_response(path: str, cookie: str | None) -> Response:
     """The answer to a tile request: the tile (200), 404 where the file has none (or there is no tile file),
     403 with no tile bytes when ``require_login`` and this browser holds no live login."""
     settings = settings_mod.load()
-    if settings.require_login and LOGINS.logged_in(browser_key(cookie), settings.session_minutes * 60) is None:
+    if settings.require_login and not any(
+            still_valid(user) for user in LOGINS.users_of(browser_key(cookie), settings.session_minutes * 60)):
         return _refusal(403, "server_tiles_refused")
     position = tile_position(path)
     if settings.basemap != "file" or position is None:
