@@ -144,7 +144,7 @@ def test_a_list_goes_through_check_preview_import_and_undo(tiny_store):
     check = check_file(tiny_store, "sites", amap_list(), "工地名单.csv")
     assert check.ok, [p.zh for p in check.problems]
     notes = " ".join(n.zh for n in check.notices)
-    assert "纬度取自“lat”" in notes and "已按名称为 4 个场所生成编号" in notes and "amap" in notes
+    assert "纬度取自“lat”" in notes and "已按名称为 4 个在建工地生成编号" in notes and "amap" in notes
     assert check.datum == "gcj02" and check.ids_made and check.rows == [2, 3, 4, 5]
     lon, lat = gcj02_to_wgs84(114.3102, 29.8405)
     first = check.frame.geometry.iloc[0]

@@ -210,6 +210,8 @@ def guess_columns(headers: list[str], body: pd.DataFrame, kind: str) -> Columns:
         role = coordinate_role(header) if header else None
         if role and role not in roles:
             roles[role] = header
+    if PAIR in roles and not _holds_pairs(body, headers, roles[PAIR]):
+        roles.pop(PAIR)  # 坐标A / 坐标B: two columns of one number each, named like a pair; their values decide
     if PAIR in roles and (LON in roles or LAT in roles):
         if LON in roles and LAT in roles:
             roles.pop(PAIR)  # two columns say more than a cell called 坐标 that may be an address
@@ -236,6 +238,14 @@ def guess_columns(headers: list[str], body: pd.DataFrame, kind: str) -> Columns:
         if own:
             roles["id"] = own
     return Columns(roles, list(headers), found_by_values)
+
+
+def _holds_pairs(body: pd.DataFrame, headers: list[str], header: str) -> bool:
+    """Whether most filled cells of column ``header`` hold two numbers (a "lng,lat" cell), not one."""
+    if header not in headers or headers.index(header) >= body.shape[1]:
+        return False
+    cells = body.iloc[:200, headers.index(header)].dropna()
+    return cells.empty or np.mean([split_pair(v) is not None for v in cells]) > 0.5
 
 
 def _coordinates_by_value(headers: list[str], body: pd.DataFrame) -> dict[str, str]:

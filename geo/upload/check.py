@@ -245,7 +245,11 @@ def _list_notices(kind: str, read: dict) -> list[Text]:
     if read.get("swapped"):
         notices.append(t("points_swapped"))
     if read.get("ids_made"):
-        notices.append(t("points_ids_made", count=len(read.get("feature_numbers", []))))
+        notices.append(t("points_ids_made", count=len(read.get("feature_numbers", [])), table=TABLES[kind].text))
+    used = set(read.get("columns", {}).values())
+    unused = [h for h in read.get("headers", []) if h and h not in used]
+    if unused:  # as a daily report says of its extra columns: nothing is dropped without a word
+        notices.append(t("read_unknown_columns", columns=listing(unused[:8])))
     return notices
 
 
