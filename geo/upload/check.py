@@ -134,7 +134,9 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, known: set[str], places: pd.Dat
             continue  # an empty id is already reported
         hints = suggest(value, None if pd.isna(name) else str(name), places)
         hint = t("check_did_you_mean", places=listing(hints)) if hints else t("check_no_suggestion")
-        problems.append(Problem.of(source, int(row), header, value, "check_unknown_id", value=value, hint=hint))
+        # a report naming its places by name: the name was not found, not an id
+        said = "check_unknown_name" if not pd.isna(name) and str(name).strip() == value.strip() else "check_unknown_id"
+        problems.append(Problem.of(source, int(row), header, value, said, value=value, hint=hint))
     return problems
 
 
