@@ -3,7 +3,7 @@
 Part of the one catalogue looked up with :func:`geo.domain.labels.t`; keys start
 with their topic: ``read_`` (reading a table or layer), ``rule_`` (row rules),
 ``datum_`` (coordinates and datums), ``check_`` (an upload's dry run), ``version_``
-(the store's versions), ``cli_`` (the command line), ``setting_`` (a setting refused at start)
+(the store's versions), ``cli_`` (the command line), ``briefing_`` (the morning briefing), ``setting_`` (a setting refused at start)
 and ``server_`` (what the web server answers before the app runs).
 
 Examples
@@ -547,6 +547,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "only a layer (zones, compounds, sites) can be replaced whole (--replace), not a "
                                "daily report, nor with --match-outlines (which changes shapes only)"),
     "demo_city_name": ("咸安区（演示）", "Xian'an district (demo)"),
+    # the morning briefing (疫情防控工作日报), its map figures and its command
+    "briefing_title": ("疫情防控工作日报", "Epidemic control daily briefing"),
+    "briefing_issue": ("第{number}期", "Issue {number}"),
+    "briefing_issuer": ("{where}　{date}", "{where}, {date}"),
+    "briefing_date": ("{date}", "{date}"),
+    "briefing_freshness": ("数据更新时间：{time}", "Data last updated: {time}"),
+    "briefing_freshness_unknown": ("数据更新时间：未知", "Data last updated: unknown"),
+    "briefing_numerals": ("一,二,三,四,五,六,七,八,九,十,十一,十二", "1,2,3,4,5,6,7,8,9,10,11,12"),
+    "briefing_heading": ("{number}、{heading}", "{number}. {heading}"),
+    "briefing_more_rows": ("（另有 {count} 条未列出，详见系统。）", "({count} more rows not listed: see the dashboard.)"),
+    "briefing_overall": ("总体情况", "Overall figures"),
+    "briefing_compared": ("变化量与上一完整日报日（{date}）相比。", "Changes are against the previous complete report day ({date})."),
+    "briefing_no_compare": ("没有可比较的上一完整日报日，不列变化量。",
+                            "There is no previous complete report day to compare with, so no change is given."),
+    "briefing_closure": ("小区封闭管理", "Compound closure"),
+    "briefing_closure_map": ("物业小区封闭管理状态", "Closure status of residential compounds"),
+    "briefing_resumption": ("工地复工复产", "Work resumption"),
+    "briefing_resumption_map": ("在建工地复工状态", "Resumption state of construction sites"),
+    "briefing_caption": ("图：{title}（未叠加底图，仅绘制网格片区边界与场所）",
+                         "Figure: {title} (no base map: only grid zone outlines and places are drawn)"),
+    "briefing_supplies": ("防疫物资", "Epidemic supplies"),
+    "briefing_short_count": ("物资偏紧或告急的场所共 {count} 个，按可用天数从少到多排列：",
+                             "{count} places are short of supplies, fewest days of cover first:"),
+    "briefing_none_short": ("没有物资偏紧或告急的场所。", "No place is short of supplies."),
+    "briefing_reporting": ("日报报送情况", "Daily reporting"),
+    "briefing_missing_count": ("{count} 个场所未报送当日日报（零报告也须上报），请以下负责人督促：",
+                               "{count} places did not report that day (even nothing must be reported); "
+                               "the people to call:"),
+    "briefing_all_reported": ("所有场所均已报送当日日报。", "Every place reported that day."),
+    "briefing_zones_silent": ("{count} 个网格片区内所有场所均未报送。", "In {count} grid zones no place reported."),
+    "briefing_zones_heading": ("整片未报送的网格片区", "Grid zones where no place reported"),
+    "briefing_attention_count": ("需要关注的事项共 {count} 项，按紧急程度排列：",
+                                 "{count} items need attention, most urgent first:"),
+    "briefing_attention_none": ("没有需要关注的事项。", "Nothing needs attention."),
+    "briefing_changes": ("较上一日变化", "Changes since the previous day"),
+    "briefing_changed_count": ("共 {count} 个场所状态发生变化：", "{count} places changed state:"),
+    "briefing_nothing_changed": ("没有场所状态发生变化。", "No place changed state."),
+    "briefing_note_same": ("本日报各项数字与系统总览页同一日期、同一区县筛选下显示的数字一致。",
+                           "Every figure here equals what the dashboard's overview shows for the same date and "
+                           "district."),
+    "briefing_note_basemap": ("地图未叠加底图（天地图等），仅绘制网格片区边界与场所位置。",
+                              "The maps have no base map (such as Tianditu): only grid zone outlines and places."),
+    "briefing_no_district": ("未划分区县", "No district"),
+    "briefing_col_figure": ("指标", "Figure"),
+    "briefing_col_value": ("数值", "Value"),
+    "briefing_col_change": ("较上一日报", "Change"),
+    "briefing_col_district": ("区县", "District"),
+    "briefing_col_compounds": ("小区数", "Compounds"),
+    "briefing_col_sites": ("工地数", "Sites"),
+    "briefing_col_resumed": ("已复工", "Resumed"),
+    "briefing_col_place": ("场所", "Place"),
+    "briefing_col_kind": ("类别", "Kind"),
+    "briefing_col_zone": ("网格片区", "Grid zone"),
+    "briefing_col_level": ("物资状态", "Supplies"),
+    "briefing_col_days": ("可用天数", "Days of cover"),
+    "briefing_col_items": ("短缺物资", "Items short"),
+    "briefing_col_person": ("负责人", "Person in charge"),
+    "briefing_col_phone": ("联系电话", "Phone"),
+    "briefing_col_reason": ("事项", "Reason"),
+    "briefing_col_detail": ("说明", "Detail"),
+    "briefing_col_from": ("原状态", "From"),
+    "briefing_col_to": ("现状态", "To"),
+    "briefing_col_count": ("数量", "Count"),
+    "briefing_legend": ("图例", "Legend"),
+    "briefing_north": ("北", "N"),
+    "briefing_scale_km": ("{value} 公里", "{value} km"),
+    "briefing_scale_m": ("{value} 米", "{value} m"),
+    "briefing_no_font": ("本机没有可用的中文字体，无法生成日报（否则中文会显示为方框）。请安装中文字体"
+                         "（如 Debian/Ubuntu 上运行 apt-get install fonts-noto-cjk，提供 {files}）后再试。",
+                         "No Chinese font on this machine, so the briefing cannot be made (its Chinese would print "
+                         "as boxes). Install one (on Debian/Ubuntu: apt-get install fonts-noto-cjk, which gives "
+                         "{files}) and try again."),
+    "briefing_no_date": ("{date} 没有任何日报，无法生成该日的日报。最近有日报的日期：{dates}",
+                         "There is no daily report on {date}, so no briefing for it. The latest report dates: {dates}"),
+    "briefing_no_such_district": ("没有名为“{district}”的区县。可选：{districts}",
+                                  "There is no district called \"{district}\". Districts: {districts}"),
+    "cli_briefing_written": ("日报已写入 {path}", "The briefing was written to {path}"),
+    "cli_briefing_suffix": ("输出文件须以 .docx（Word）或 .pdf 结尾：{path}",
+                            "The output file must end in .docx (Word) or .pdf: {path}"),
 }
 
 #: Placeholders that one language leaves out on purpose, by key: every other key names the same

@@ -1,0 +1,315 @@
+"""The morning briefing (疫情防控工作日报) of a date and, optionally, a district: what it says, section by section.
+
+Every figure comes from the functions the overview page uses (:func:`geo.analysis.compute_kpis`,
+the views of :mod:`geo.analysis.views`, :func:`geo.analysis.attention_items`,
+:func:`geo.analysis.report_days`), narrowed by the same filters, so the briefing and the
+overview cannot disagree. :mod:`geo.report.documents` writes it as Word and PDF.
+
+Examples
+--------
+>>> district_label(None, "zh"), district_label("咸安区", "en")
+('未划分区县', '咸安区')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.accounts import format_time
+from geo.analysis import (
+    Filters,
+    Kpi,
+    Thresholds,
+    apply_filters,
+    attention_items,
+    compound_view,
+    compute_kpis,
+    other_views,
+    outside_zones,
+    report_dates,
+    report_days,
+    site_view,
+    unmatched_ids,
+    with_previous,
+)
+from geo.domain import MISSING, TABLES, Text, kinds, t, vocab
+from geo.report.figures import status_map
+from geo.report.fonts import CjkFont, find_cjk_font
+from geo.store import Dataset
+
+ROW_LIMIT = 50  # rows of a long list printed; the rest are counted ("及其他 120 个")
+
+
+class BriefingRefused(ValueError):
+    """A briefing that cannot be made (no such report date, no such district): ``text`` says why."""
+
+    def __init__(self, text: Text):
+        self.text = text
+        super().__init__(text.zh)
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    more: int = 0  # rows left out after the first ROW_LIMIT
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    lines: tuple[str, ...] = ()
+    table: Table | None = None
+    figure: bytes | None = None  # a PNG at 300 dpi
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Briefing:
+    title: str
+    issue: str  # 第N期
+    issuer: str  # the city and the date, the line under the title
+    freshness: str
+    sections: tuple[Section, ...]
+    kpis: list[Kpi] = field(repr=False)  # the overview's tiles of the same date and district
+    lang: str = "zh"
+
+
+def district_label(district: object, lang: str) -> str:
+    """A district's name, or '未划分区县' for places in no district (a city without zone shapes)."""
+    return district if isinstance(district, str) and district.strip() else t("briefing_no_district", lang)
+
+
+def _table(headers: list[str], rows: list[list[object]], limit: int = ROW_LIMIT) -> Table:
+    text = tuple(tuple("" if value is None or value is pd.NA or value != value else str(value) for value in row)
+                 for row in rows[:limit])
+    return Table(tuple(headers), text, max(0, len(rows) - limit))
+
+
+def _change(kpi: Kpi) -> str:
+    return "—" if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
+
+
+def _overall(kpis: list[Kpi], before: str | None, lang: str) -> Section:
+    line = (t("briefing_compared", lang, date=before) if before else t("briefing_no_compare", lang))
+    rows = [[t(k.key, lang), k.shown(lang), _change(k)] for k in kpis]
+    return Section(t("briefing_overall", lang), (line,),
+                   _table([t("briefing_col_figure", lang), t("briefing_col_value", lang),
+                           t("briefing_col_change", lang)], rows))
+
+
+def _by_district(view: pd.DataFrame):
+    district = view["district"].astype("string").fillna("") if "district" in view else pd.Series("", view.index)
+    return view.assign(_district=district).groupby("_district", sort=True)
+
+
+def _closure(compounds, zones, lang, font, figures: bool) -> Section:
+    codes = [*vocab.codes("closure"), MISSING]
+    rows = []
+    for district, group in _by_district(compounds):
+        counts = group["category"].value_counts()
+        rows.append([district_label(district, lang), len(group), *(int(counts.get(c, 0)) for c in codes)])
+    headers = [t("briefing_col_district", lang), t("briefing_col_compounds", lang),
+               *(vocab.label("closure", c, lang) for c in codes[:-1]), t("legend_missing", lang)]
+    title = t("briefing_closure_map", lang)
+    figure = status_map(compounds, "closure", zones, title, lang, font) if figures else None
+    return Section(t("briefing_closure", lang), table=_table(headers, rows), figure=figure,
+                   caption=t("briefing_caption", lang, title=title))
+
+
+def _resumption(sites, zones, lang, font, figures: bool) -> Section:
+    rows = []
+    for district, group in _by_district(sites):
+        resumed = int((group["category"] == "resumed").sum())
+        rate = round(100.0 * resumed / len(group), 1) if len(group) else 0.0
+        rows.append([district_label(district, lang), len(group), resumed,
+                     int((group["report"] == MISSING).sum()), f"{rate:g}%"])
+    headers = [t("briefing_col_district", lang), t("briefing_col_sites", lang), t("briefing_col_resumed", lang),
+               t("legend_missing", lang), t("kpi_resumption_rate", lang)]
+    title = t("briefing_resumption_map", lang)
+    figure = status_map(sites, "resumption", zones, title, lang, font) if figures else None
+    return Section(t("briefing_resumption", lang), table=_table(headers, rows), figure=figure,
+                   caption=t("briefing_caption", lang, title=title))
+
+
+def _kind_name(kind: str, lang: str) -> str:
+    return t(kinds.kind(kind).title, lang)
+
+
+def _supplies(compounds, sites, lang) -> Section:
+    parts = [view.loc[view["supply_level"].isin(["low", "critical"])].assign(kind=kind)
+             for kind, view in (("compounds", compounds), ("sites", sites))]
+    short = pd.concat(parts, ignore_index=True).sort_values(["min_days", "name"])
+    rows = [[row.name, _kind_name(row.kind, lang), district_label(row.district, lang), row.zone_name,
+             vocab.label("supply_level", row.supply_level, lang), f"{float(row.min_days):.1f}",
+             "、".join(vocab.label("item", item, lang) for item in str(row.short_items).split(",") if item)]
+            for row in short.itertuples()]
+    headers = [t("briefing_col_place", lang), t("briefing_col_kind", lang), t("briefing_col_district", lang),
+               t("briefing_col_zone", lang), t("briefing_col_level", lang), t("briefing_col_days", lang),
+               t("briefing_col_items", lang)]
+    line = t("briefing_short_count", lang, count=len(short)) if len(short) else t("briefing_none_short", lang)
+    return Section(t("briefing_supplies", lang), (line,), _table(headers, rows) if len(short) else None)
+
+
+def _responsible(view: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The person to call about a place and their phone: its own contact, else its zone's leader."""
+    blank = pd.Series(pd.NA, index=view.index, dtype="string")
+    leader = view["leader"].astype("string") if "leader" in view else blank
+    zone_phone = view["zone_phone"].astype("string") if "zone_phone" in view else blank
+    person = view["contact"].astype("string").fillna(leader) if "contact" in view else leader
+    phone = view["phone"].astype("string").fillna(zone_phone) if "phone" in view else zone_phone
+    return person, phone
+
+
+def _reporting(views: dict[str, pd.DataFrame], zones: gpd.GeoDataFrame, lang: str) -> tuple[Section, ...]:
+    """Places that did not report, with whom to call; then the zones none of whose places reported."""
+    rows, silent_zones = [], []
+    for kind, view in views.items():
+        person, phone = _responsible(view)
+        silent = view["report"] == MISSING
+        for row, who, number in zip(view.loc[silent].itertuples(), person.loc[silent], phone.loc[silent]):
+            rows.append([row.name, _kind_name(kind, lang), row.zone_name, who, number])
+    everything = pd.concat([v[["zone", "report"]] for v in views.values()], ignore_index=True)
+    if len(everything) and len(zones):
+        quiet = everything.assign(silent=everything["report"] == MISSING).groupby("zone")["silent"].all()
+        silent_ids = set(quiet.index[quiet])
+        for zone in zones.loc[zones["id"].isin(silent_ids)].sort_values("name").itertuples():
+            silent_zones.append([zone.name, district_label(zone.district, lang), zone.leader, zone.phone])
+    lines = [t("briefing_missing_count", lang, count=len(rows)) if rows else t("briefing_all_reported", lang)]
+    if silent_zones:
+        lines.append(t("briefing_zones_silent", lang, count=len(silent_zones)))
+    headers = [t("briefing_col_place", lang), t("briefing_col_kind", lang), t("briefing_col_zone", lang),
+               t("briefing_col_person", lang), t("briefing_col_phone", lang)]
+    section = Section(t("briefing_reporting", lang), tuple(lines), _table(headers, rows) if rows else None)
+    if not silent_zones:
+        return (section,)
+    zone_table = _table([t("briefing_col_zone", lang), t("briefing_col_district", lang),
+                         t("briefing_col_person", lang), t("briefing_col_phone", lang)], silent_zones)
+    return section, Section(t("briefing_zones_heading", lang), table=zone_table)
+
+
+def _attention(compounds, sites, others, days: float, lang: str) -> Section:
+    items = attention_items(compounds, sites, days, others)
+    rows = []
+    for item in items.itertuples():
+        detail = ""
+        if item.reason == "fever":
+            detail = t("wall_fever_count", lang, count=int(item.value))
+        elif item.reason == "supplies":
+            detail = t("wall_days_left", lang, days=f"{item.value:.1f}")
+        rows.append([t("wall_reason_" + item.reason, lang), item.name, _kind_name(item.kind, lang),
+                     item.zone_name, detail])
+    headers = [t("briefing_col_reason", lang), t("briefing_col_place", lang), t("briefing_col_kind", lang),
+               t("briefing_col_zone", lang), t("briefing_col_detail", lang)]
+    line = t("briefing_attention_count", lang, count=len(items)) if len(items) else t("briefing_attention_none",
+                                                                                        lang)
+    return Section(t("wall_attention", lang), (line,), _table(headers, rows) if rows else None)
+
+
+def _changes(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame] | None, before_date: str | None,
+             lang: str) -> Section:
+    if before is None:
+        return Section(t("briefing_changes", lang), (t("briefing_no_compare", lang),))
+    rows = []
+    for kind, view in now.items():
+        vocabulary = kinds.kind(kind).vocabulary
+        paired = with_previous(view, before[kind])
+        moved = paired.loc[paired["previous"].notna() & (paired["previous"] != paired["category"])]
+        for (old, new), count in moved.groupby(["previous", "category"]).size().items():
+            rows.append([_kind_name(kind, lang), _state(vocabulary, old, lang), _state(vocabulary, new, lang),
+                         int(count)])
+    lines = (t("briefing_compared", lang, date=before_date),
+             t("briefing_changed_count", lang, count=sum(r[-1] for r in rows)) if rows
+             else t("briefing_nothing_changed", lang))
+    headers = [t("briefing_col_kind", lang), t("briefing_col_from", lang), t("briefing_col_to", lang),
+               t("briefing_col_count", lang)]
+    return Section(t("briefing_changes", lang), lines, _table(headers, rows) if rows else None)
+
+
+def _state(vocabulary: str, code: str, lang: str) -> str:
+    return t("legend_missing", lang) if code == MISSING else vocab.label(vocabulary, code, lang)
+
+
+def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: str, lang: str) -> Section:
+    lines = [t("briefing_note_same", lang)]
+    if not complete:
+        lines.append(t("day_incomplete", lang, date=date))
+    missing = sum(int((v["report"] == MISSING).sum()) for v in views.values())
+    if missing:
+        lines.append(t("never_reported", lang, count=missing))
+    for table, ids in unmatched_ids(ds).items():
+        if ids:
+            lines.append(t("unmatched", lang, table=TABLES[table].label(lang), count=len(ids),
+                           ids=", ".join(ids[:10])))
+    if ds.zones_assigned:
+        lines.append(t("zones_assigned", lang, count=ds.zones_assigned))
+    for layer, rows in outside_zones(ds).groupby("layer", sort=False):
+        names = rows["name"].where(rows["name"] != "", rows["id"]).tolist()
+        lines.append(t("outside_zones", lang, count=len(rows), kind=TABLES[layer].label(lang),
+                       names=", ".join(names[:10]) + (" …" if len(names) > 10 else "")))
+    if ds.problems:
+        lines.append(t("problems_found", lang, count=len(ds.problems)))
+    lines.append(t("briefing_note_basemap", lang))
+    return Section(t("data_notes", lang), tuple(lines))
+
+
+def build_briefing(ds: Dataset, date: str, district: str | None = None, *, thresholds: Thresholds = Thresholds(),
+                   complete_share: float = 0.0, attention_days: float = 3.0, updated: dt.datetime | None = None,
+                   city: str = "", lang: str = "zh", font: CjkFont | None = None,
+                   figures: bool = True) -> Briefing:
+    """The briefing of ``date`` for the whole city or one ``district``, in ``lang``.
+
+    ``thresholds``, ``complete_share`` and ``attention_days`` are the settings the overview and
+    the wall use; ``updated`` is when the newest data was stored (the data's freshness).
+    ``figures`` False leaves the map figures out (they are the slow part). Raises
+    :class:`BriefingRefused` for a date with no report or a district the city does not have,
+    and :class:`geo.report.fonts.FontMissing` when no Chinese font is installed.
+    """
+    dates = report_dates(ds)
+    if date not in dates:
+        raise BriefingRefused(t("briefing_no_date", date=date, dates=", ".join(dates[-5:]) or "—"))
+    districts = sorted(ds.zones["district"].dropna().astype(str).unique()) if len(ds.zones) else []
+    if district and district not in districts:
+        raise BriefingRefused(t("briefing_no_such_district", district=district, districts="、".join(districts) or "—"))
+    font = font or (find_cjk_font() if figures else None)
+    filters = Filters(date=date, district=(district,) if district else ())
+
+    def keep(view):
+        return apply_filters(view, filters)
+
+    days = report_days(ds, complete_share)
+    before_date = days.before(date)
+    kpis = compute_kpis(ds, date, thresholds, keep, complete_share)
+    compounds = keep(compound_view(ds, date, thresholds))
+    sites = keep(site_view(ds, date, thresholds))
+    others = {name: view for name, view in other_views(ds, date, thresholds, keep).items() if len(view)}
+    zones = ds.zones.loc[ds.zones["district"] == district] if district else ds.zones
+    before = None
+    if before_date:
+        before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
+                  "sites": keep(site_view(ds, before_date, thresholds))}
+    reporting = {"compounds": compounds, "sites": sites, **others}
+    sections = (
+        _overall(kpis, before_date, lang),
+        _closure(compounds, zones, lang, font, figures),
+        _resumption(sites, zones, lang, font, figures),
+        _supplies(compounds, sites, lang),
+        *_reporting(reporting, zones, lang),
+        _attention(compounds, sites, others, attention_days, lang),
+        _changes({"compounds": compounds, "sites": sites}, before, before_date, lang),
+        _notes(ds, reporting, days.complete(date), date, lang),
+    )
+    issue = sum(1 for d in dates if d <= date)
+    where = district or city
+    return Briefing(
+        title=t("briefing_title", lang),
+        issue=t("briefing_issue", lang, number=issue),
+        issuer=t("briefing_issuer", lang, where=where, date=date) if where else t("briefing_date", lang, date=date),
+        freshness=(t("briefing_freshness", lang, time=format_time(updated)) if updated
+                   else t("briefing_freshness_unknown", lang)),
+        sections=sections, kpis=kpis, lang=lang,
+    )

@@ -1,0 +1,95 @@
+"""The briefing's map figures, drawn on the server with matplotlib (no browser): places shaded by their state.
+
+Each figure has a title, a legend with counts, a scale bar, a north arrow and the
+zones' outlines, set in a Chinese font at print resolution (300 dpi). There is no
+base map: the caption says so (tiles are not fetched for a document).
+
+Examples
+--------
+>>> round(nice_length(1234.0))
+1000
+>>> nice_length(73.0)
+50.0
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.figure import Figure  # no pyplot: no display, no global state; PNG is drawn by Agg
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
+from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+from geo.domain import MISSING, t, vocab
+from geo.report.fonts import CjkFont
+
+DPI = 300  # print resolution
+MISSING_COLOUR = vocab.color("report", MISSING)
+
+
+def nice_length(metres: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above ``metres``: a scale bar's length."""
+    if metres <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(metres))
+    return max(step * power for step in (1, 2, 5) if step * power <= metres)
+
+
+def _scale_label(metres: float, lang: str) -> str:
+    if metres >= 1000:
+        return t("briefing_scale_km", lang, value=f"{metres / 1000:g}")
+    return t("briefing_scale_m", lang, value=f"{metres:g}")
+
+
+def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFrame, title: str, lang: str,
+               font: CjkFont, width_inches: float = 6.2) -> bytes:
+    """A PNG of ``places`` coloured by ``category`` (codes of ``vocabulary``, or 'missing'), over ``zones``' outlines.
+
+    Drawn in the local UTM projection, so that the scale bar measures metres.
+    """
+    prop = FontProperties(fname=str(font.path), size=7)
+    shown = places.loc[places.geometry.notna() & ~places.geometry.is_empty]
+    frame = shown if len(shown) else zones.loc[zones.geometry.notna()]
+    crs = frame.estimate_utm_crs() if len(frame) else "EPSG:3857"
+    figure = Figure(figsize=(width_inches, width_inches * 0.8), dpi=DPI)
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    axes.set_aspect("equal")
+    if len(zones):
+        zones.to_crs(crs).boundary.plot(ax=axes, color="#757575", linewidth=0.3)
+    codes = [*vocab.codes(vocabulary), MISSING]
+    colours = {code: vocab.color(vocabulary, code) for code in codes[:-1]} | {MISSING: MISSING_COLOUR}
+    counts = shown["category"].value_counts() if len(shown) else pd.Series(dtype=int)
+    if len(shown):
+        projected = shown.to_crs(crs)
+        fill = projected["category"].map(colours).fillna(MISSING_COLOUR)
+        points = projected.geom_type == "Point"
+        if (~points).any():
+            projected.loc[~points].plot(ax=axes, color=fill.loc[~points], edgecolor="#424242", linewidth=0.15)
+        # every place also as a dot: a compound's outline is a speck at the scale of a city
+        dots = projected.geometry.where(points, projected.geometry.representative_point())
+        gpd.GeoDataFrame(geometry=dots, crs=crs).plot(ax=axes, color=fill, edgecolor="#424242", linewidth=0.2,
+                                                      markersize=7)
+    axes.set_title(title, fontproperties=FontProperties(fname=str(font.path), size=11))
+    handles = [Patch(facecolor=colours[code], edgecolor="#424242", linewidth=0.3,
+                     label=f"{t('legend_missing', lang) if code == MISSING else vocab.label(vocabulary, code, lang)}"
+                           f"（{int(counts.get(code, 0))}）")
+               for code in codes]
+    axes.legend(handles=handles, loc="lower left", prop=prop, frameon=True, framealpha=0.9,
+                title=t("briefing_legend", lang), title_fontproperties=prop)
+    low, high = axes.get_xlim()
+    length = nice_length((high - low) / 4)
+    axes.add_artist(AnchoredSizeBar(axes.transData, length, _scale_label(length, lang), "lower right",
+                                    pad=0.4, frameon=False, size_vertical=(high - low) / 300, fontproperties=prop))
+    # north is up in a UTM projection: an arrow in the upper right corner
+    axes.annotate(t("briefing_north", lang), xy=(0.95, 0.97), xytext=(0.95, 0.86), xycoords="axes fraction",
+                  ha="center", va="center", fontproperties=FontProperties(fname=str(font.path), size=8),
+                  arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 0.8})
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
