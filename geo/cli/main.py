@@ -1,6 +1,6 @@
 """Command line: the same code paths as the pages.
 
-``python -m geo init|demo|template|check|import|history|rollback|restore|user|place …``; run with
+``python -m geo init|demo|template|check|import|history|rollback|restore|user|place|briefing …``; run with
 ``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
 2 for one that cannot be read at all; any command exits 3 when the store itself
 cannot be read or written (locked, read-only, damaged), and 4, doing nothing, when
@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo import store
 from geo.accounts import PermissionDenied, find_user
-from geo.cli import move, place, users
+from geo.cli import briefing, move, place, users
 from geo.demo import write_city
 from geo.domain import TABLES, Text, group_problems, layer_tables, listing, report_tables, t
 from geo.io import DATUMS, list_with_ids, roles, table_bytes, template_bytes
@@ -360,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     users.register(sub)
     move.register(sub)
     place.register(sub)
+    briefing.register(sub)
     args = parser.parse_args(argv)
     try:
         load()

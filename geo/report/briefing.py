@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.accounts import format_time
+from geo.accounts import User, format_time, require
 from geo.analysis import (
     Filters,
     Kpi,
@@ -37,6 +37,7 @@ from geo.analysis import (
     with_previous,
 )
 from geo.domain import MISSING, TABLES, Text, kinds, t, vocab
+from geo.settings import Settings
 from geo.report.figures import status_map
 from geo.report.fonts import CjkFont, find_cjk_font
 from geo.store import Dataset
@@ -257,18 +258,23 @@ def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: st
     return Section(t("data_notes", lang), tuple(lines))
 
 
-def build_briefing(ds: Dataset, date: str, district: str | None = None, *, thresholds: Thresholds = Thresholds(),
-                   complete_share: float = 0.0, attention_days: float = 3.0, updated: dt.datetime | None = None,
-                   city: str = "", lang: str = "zh", font: CjkFont | None = None,
+def build_briefing(ds: Dataset, date: str, district: str | None = None, *, user: User | None, settings: Settings,
+                   updated: dt.datetime | None = None, city: str = "", lang: str = "zh", font: CjkFont | None = None,
                    figures: bool = True) -> Briefing:
-    """The briefing of ``date`` for the whole city or one ``district``, in ``lang``.
+    """The briefing of ``date`` for the whole city or one ``district``, in ``lang``, for ``user``, who must be
+    allowed to view (:func:`geo.accounts.can`; the command line acts as ``SYSTEM``).
 
-    ``thresholds``, ``complete_share`` and ``attention_days`` are the settings the overview and
-    the wall use; ``updated`` is when the newest data was stored (the data's freshness).
+    ``settings`` are the ones the overview and the wall read (supply thresholds, ``complete_share``,
+    ``wall_attention_days``, ``require_login``); ``updated`` is when the newest data was stored (the
+    data's freshness).
     ``figures`` False leaves the map figures out (they are the slow part). Raises
     :class:`BriefingRefused` for a date with no report or a district the city does not have,
-    and :class:`geo.report.fonts.FontMissing` when no Chinese font is installed.
+    :class:`geo.accounts.PermissionDenied` for a user who may not view, and
+    :class:`geo.report.fonts.FontMissing` when no Chinese font is installed.
     """
+    require(user, "view", settings.require_login)
+    thresholds = Thresholds(low=settings.supply_low_days, critical=settings.supply_critical_days)
+    complete_share = settings.complete_share
     dates = report_dates(ds)
     if date not in dates:
         raise BriefingRefused(t("briefing_no_date", date=date, dates=", ".join(dates[-5:]) or "—"))
@@ -299,7 +305,7 @@ def build_briefing(ds: Dataset, date: str, district: str | None = None, *, thres
         _resumption(sites, zones, lang, font, figures),
         _supplies(compounds, sites, lang),
         *_reporting(reporting, zones, lang),
-        _attention(compounds, sites, others, attention_days, lang),
+        _attention(compounds, sites, others, settings.wall_attention_days, lang),
         _changes({"compounds": compounds, "sites": sites}, before, before_date, lang),
         _notes(ds, reporting, days.complete(date), date, lang),
     )

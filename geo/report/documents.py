@@ -143,3 +143,12 @@ def briefing_pdf(briefing: Briefing, font: CjkFont | None = None) -> bytes:
                 pdf.multi_cell(0, 6, more, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
         pdf.ln(3)
     return bytes(pdf.output())
+
+
+#: The files a briefing is written as, by their suffix.
+WRITERS = {".docx": briefing_docx, ".pdf": briefing_pdf}
+
+
+def briefing_file(briefing: Briefing, suffix: str) -> bytes:
+    """The briefing as a file: ``suffix`` '.docx' (Word) or '.pdf'."""
+    return WRITERS[suffix.lower()](briefing)
