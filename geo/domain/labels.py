@@ -104,6 +104,11 @@ LABELS: dict[str, tuple[str, str]] = {
                      "The table lists the first {limit}; narrow it with the filters. The exports hold all {shown}."),
     "download_csv": ("导出 CSV", "Export CSV"),
     "download_xlsx": ("导出 Excel", "Export Excel"),
+    "briefing_word": ("日报 Word", "Briefing (Word)"),
+    "briefing_pdf": ("日报 PDF", "Briefing (PDF)"),
+    "briefing_help": ("下载所选日期、所选区县的疫情防控工作日报（含地图）；街道、片区和搜索不影响日报。",
+                      "Download the daily briefing (with maps) for the chosen date and districts; "
+                      "streets, zones and the search do not change it."),
     "details_title": ("详情", "Details"),
     "click_hint": ("点击地图上的要素查看详情。", "Click a feature on the map to see its details."),
     "supplies_of_place": ("物资明细", "Supplies by item"),

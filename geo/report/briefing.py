@@ -258,10 +258,11 @@ def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: st
     return Section(t("data_notes", lang), tuple(lines))
 
 
-def build_briefing(ds: Dataset, date: str, district: str | None = None, *, user: User | None, settings: Settings,
+def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | None = None, *, user: User | None, settings: Settings,
                    updated: dt.datetime | None = None, city: str = "", lang: str = "zh", font: CjkFont | None = None,
                    figures: bool = True) -> Briefing:
-    """The briefing of ``date`` for the whole city or one ``district``, in ``lang``, for ``user``, who must be
+    """The briefing of ``date`` for the whole city or one ``district`` (or several, as the overview's filter may
+    choose), in ``lang``, for ``user``, who must be
     allowed to view (:func:`geo.accounts.can`; the command line acts as ``SYSTEM``).
 
     ``settings`` are the ones the overview and the wall read (supply thresholds, ``complete_share``,
@@ -279,10 +280,12 @@ def build_briefing(ds: Dataset, date: str, district: str | None = None, *, user:
     if date not in dates:
         raise BriefingRefused(t("briefing_no_date", date=date, dates=", ".join(dates[-5:]) or "—"))
     districts = sorted(ds.zones["district"].dropna().astype(str).unique()) if len(ds.zones) else []
-    if district and district not in districts:
-        raise BriefingRefused(t("briefing_no_such_district", district=district, districts="、".join(districts) or "—"))
+    chosen = (district,) if isinstance(district, str) else tuple(district or ())
+    for name in chosen:
+        if name not in districts:
+            raise BriefingRefused(t("briefing_no_such_district", district=name, districts="、".join(districts) or "—"))
     font = font or (find_cjk_font() if figures else None)
-    filters = Filters(date=date, district=(district,) if district else ())
+    filters = Filters(date=date, district=chosen)
 
     def keep(view):
         return apply_filters(view, filters)
@@ -293,7 +296,7 @@ def build_briefing(ds: Dataset, date: str, district: str | None = None, *, user:
     compounds = keep(compound_view(ds, date, thresholds))
     sites = keep(site_view(ds, date, thresholds))
     others = {name: view for name, view in other_views(ds, date, thresholds, keep).items() if len(view)}
-    zones = ds.zones.loc[ds.zones["district"] == district] if district else ds.zones
+    zones = ds.zones.loc[ds.zones["district"].isin(chosen)] if chosen else ds.zones
     before = None
     if before_date:
         before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
@@ -310,7 +313,7 @@ def build_briefing(ds: Dataset, date: str, district: str | None = None, *, user:
         _notes(ds, reporting, days.complete(date), date, lang),
     )
     issue = sum(1 for d in dates if d <= date)
-    where = district or city
+    where = "、".join(chosen) or city
     return Briefing(
         title=t("briefing_title", lang),
         issue=t("briefing_issue", lang, number=issue),

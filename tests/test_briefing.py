@@ -1,0 +1,194 @@
+"""The morning briefing (疫情防控工作日报) as Word and PDF: its figures are the overview's, read back from the files.
+
+The .docx is opened with python-docx, the PDF's text extracted with pypdf; the figures are compared with
+:func:`geo.analysis.compute_kpis` narrowed as the overview narrows it (``apply_filters`` of the page's
+filters), on a city of two districts.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from docx import Document
+from PIL import Image
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from geo.accounts import SYSTEM, PermissionDenied, User
+from geo.analysis import Filters, Thresholds, apply_filters, compute_kpis, report_dates
+from geo.cli.main import main
+from geo.domain import t, vocab
+from geo.report import (
+    BriefingRefused,
+    FontMissing,
+    briefing_docx,
+    briefing_pdf,
+    build_briefing,
+    find_cjk_font,
+    status_map,
+)
+from geo.settings import load
+from geo.store import load_store
+from geo.upload import open_city
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+SETTINGS = load({})
+
+
+@pytest.fixture
+def two_districts(tiny_dir):
+    """The tiny city with its second zone (浮山小区, 学校建设工程) in a second district, 嘉鱼县."""
+    path = tiny_dir / "zones.geojson"
+    zones = json.loads(path.read_text(encoding="utf-8"))
+    zones["features"][1]["properties"]["district"] = "嘉鱼县"
+    path.write_text(json.dumps(zones, ensure_ascii=False), encoding="utf-8")
+    return tiny_dir
+
+
+@pytest.fixture
+def city(two_districts):
+    engine = open_city(f"sqlite:///{two_districts.parent / 'briefing.sqlite'}", two_districts)
+    return load_store(engine)
+
+
+def overview_kpis(ds, date, district):
+    """The KPI tiles as pages/overview.py computes them for this date and district filter."""
+    filters = Filters(date=date, district=(district,) if district else ())
+    thresholds = Thresholds(low=SETTINGS.supply_low_days, critical=SETTINGS.supply_critical_days)
+    return compute_kpis(ds, date, thresholds, lambda view: apply_filters(view, filters), SETTINGS.complete_share)
+
+
+def expected_rows(kpis):
+    return [[t(k.key, "zh"), k.shown("zh"), "—" if k.delta is None else f"{k.delta:+g}{k.unit}"] for k in kpis]
+
+
+def docx_text(data: bytes) -> tuple[list[str], list[list[list[str]]]]:
+    doc = Document(io.BytesIO(data))
+    return [p.text for p in doc.paragraphs], [[[c.text for c in row.cells] for row in table.rows]
+                                             for table in doc.tables]
+
+
+@pytest.mark.parametrize("district", [None, "咸安区", "嘉鱼县"])
+@pytest.mark.parametrize("date", ["2020-02-24", "2020-02-25"])
+def test_the_word_briefing_shows_the_overviews_figures_for_the_same_date_and_district(city, date, district):
+    briefing = build_briefing(city, date, district, user=SYSTEM, settings=SETTINGS, city="咸宁市", figures=False)
+    paragraphs, tables = docx_text(briefing_docx(briefing))
+    kpis = overview_kpis(city, date, district)
+    assert tables[0][1:] == expected_rows(kpis)
+    assert paragraphs[0] == "疫情防控工作日报"
+    assert paragraphs[1] == f"第{report_dates(city).index(date) + 1}期"
+    assert paragraphs[2] == f"{district or '咸宁市'}　{date}"
+    assert [p for p in paragraphs if re.match(r"^[一二三四五六七八九十]+、", p)] == [
+        "一、总体情况", "二、小区封闭管理", "三、工地复工复产", "四、防疫物资", "五、日报报送情况", "六、需要关注",
+        "七、较上一日变化", "八、数据提示"]
+    # the closure table by district counts what the tiles count
+    closure = {row[0]: row for row in tables[1][1:]}
+    sealed = sum(int(row[tables[1][0].index("全封闭")]) for row in closure.values())
+    assert sealed == next(k.value for k in kpis if k.key == "kpi_sealed")
+    assert set(closure) == ({district} if district else {"咸安区", "嘉鱼县"})
+
+
+def test_a_district_briefing_leaves_the_other_districts_places_out(city):
+    whole = build_briefing(city, "2020-02-25", user=SYSTEM, settings=SETTINGS, figures=False)
+    one = build_briefing(city, "2020-02-25", "咸安区", user=SYSTEM, settings=SETTINGS, figures=False)
+    text = [line for s in whole.sections for line in (*s.lines, *(c for r in (s.table.rows if s.table else ())
+                                                                    for c in r))]
+    assert "浮山小区" in text  # in 嘉鱼县, not reported on the 25th
+    one_text = [c for s in one.sections for r in (s.table.rows if s.table else ()) for c in r]
+    assert "浮山小区" not in one_text
+    assert [k.value for k in one.kpis] != [k.value for k in whole.kpis]
+
+
+def test_the_pdf_briefing_shows_the_same_figures_in_an_embedded_chinese_font(city):
+    date, district = "2020-02-25", "咸安区"
+    briefing = build_briefing(city, date, district, user=SYSTEM, settings=SETTINGS, city="咸宁市")
+    pdf = PdfReader(io.BytesIO(briefing_pdf(briefing)))
+    # pypdf reads the 2-byte codes of fpdf2's embedded CMap (CFF fonts) as one byte each, a NUL before each
+    # character; PDFium (Chrome's reader) extracts the same file cleanly
+    text = re.sub(r"[\s\x00]+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert text.startswith("疫情防控工作日报第2期咸安区2020-02-25数据更新时间")
+    for label, value, change in expected_rows(overview_kpis(city, date, district)):
+        assert f"{label}{value}{change}" in text, (label, value, change)
+    fonts = {str(font.get("/BaseFont")) for page in pdf.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("NotoSans" in name for name in fonts), fonts  # embedded, not a viewer's guess
+    assert "图：物业小区封闭管理状态（未叠加底图" in text
+
+
+def test_the_reporting_section_names_whom_to_call_about_a_silent_place(city):
+    briefing = build_briefing(city, "2020-02-25", user=SYSTEM, settings=SETTINGS, figures=False)
+    section = next(s for s in briefing.sections if s.heading == "日报报送情况")
+    # 浮山小区 has no zone in its file: the spatial join put it in Z2, whose leader is 李娜
+    assert ("浮山小区", "物业小区", "浮山街道第一片区", "李娜", "13800000002") in section.table.rows
+    changes = next(s for s in briefing.sections if s.heading == "较上一日变化")
+    assert ("物业小区", "未封闭", "封闭管理", "1") in changes.table.rows  # 金桂花园 on the 25th
+
+
+def test_a_map_figure_is_a_300_dpi_png_with_every_state_coloured(city):
+    from geo.analysis import compound_view
+
+    view = compound_view(city, "2020-02-25")
+    png = status_map(view, "closure", city.zones, "物业小区封闭管理状态", "zh", find_cjk_font())
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert [round(d) for d in Image.open(io.BytesIO(png)).info["dpi"]] == [300, 300]
+    colours = {tuple(pixel) for pixel in np.asarray(image).reshape(-1, 3)}
+    for code in ("controlled", "sealed"):  # the states of the 25th, in the map and the legend
+        hex_colour = vocab.color("closure", code).lstrip("#")
+        assert tuple(int(hex_colour[i:i + 2], 16) for i in (0, 2, 4)) in colours, code
+
+
+def test_without_a_chinese_font_the_briefing_says_so_in_plain_chinese(tmp_path):
+    with pytest.raises(FontMissing) as missing:
+        find_cjk_font(folders=(str(tmp_path),))
+    assert "没有可用的中文字体" in missing.value.text.zh and "fonts-noto-cjk" in missing.value.text.zh
+
+
+def test_a_briefing_is_refused_for_a_day_without_reports_an_unknown_district_and_someone_who_may_not_view(city):
+    with pytest.raises(BriefingRefused, match="2020-03-01 没有任何日报"):
+        build_briefing(city, "2020-03-01", user=SYSTEM, settings=SETTINGS, figures=False)
+    with pytest.raises(BriefingRefused, match="没有名为“通山县”的区县"):
+        build_briefing(city, "2020-02-25", "通山县", user=SYSTEM, settings=SETTINGS, figures=False)
+    locked = load({"CMDMAP_REQUIRE_LOGIN": "true"})
+    with pytest.raises(PermissionDenied):
+        build_briefing(city, "2020-02-25", user=None, settings=locked, figures=False)
+    viewer = build_briefing(city, "2020-02-25", user=User("leader", "viewer"), settings=locked, figures=False)
+    assert viewer.kpis == overview_kpis(city, "2020-02-25", None)
+
+
+def test_the_command_writes_word_and_pdf_and_explains_what_it_refuses(two_districts, app_store_url, tmp_path,
+                                                                       capsys):
+    word, pdf = tmp_path / "日报.docx", tmp_path / "日报.pdf"
+    assert main(["briefing", "--date", "2020-02-25", "--district", "嘉鱼县", "--out", str(word)]) == 0
+    paragraphs, tables = docx_text(word.read_bytes())
+    ds = load_store(open_city(app_store_url, two_districts))
+    assert tables[0][1:] == expected_rows(overview_kpis(ds, "2020-02-25", "嘉鱼县"))
+    assert main(["briefing", "--date", "2020-02-24", "--out", str(pdf)]) == 0
+    assert re.sub(r"[\s\x00]+", "", PdfReader(pdf).pages[0].extract_text()).startswith("疫情防控工作日报")
+    assert "日报已写入" in capsys.readouterr().out
+    assert main(["briefing", "--date", "2020-02-25", "--out", str(tmp_path / "日报.txt")]) == 2
+    assert "须以 .docx（Word）或 .pdf 结尾" in capsys.readouterr().err
+    assert main(["briefing", "--date", "2020-01-01", "--out", str(word)]) == 1
+    err = capsys.readouterr().err
+    assert "2020-01-01 没有任何日报" in err and "Traceback" not in err
+
+
+def briefing_buttons(lang: str, **query) -> dict:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"lang": lang, **query}.items():
+        at.query_params[key] = value
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return {b.proto.label: b.proto for b in at.get("download_button") if "briefing" in b.proto.id}
+
+
+def test_the_overview_offers_the_briefing_as_word_and_pdf(two_districts, app_store_url):
+    buttons = briefing_buttons("zh", district="嘉鱼县")
+    assert set(buttons) == {"日报 Word", "日报 PDF"}
+    assert all(b.deferred_file_id and b.ignore_rerun for b in buttons.values())  # built on a click, no rerun
+    assert set(briefing_buttons("en")) == {"Briefing (Word)", "Briefing (PDF)"}

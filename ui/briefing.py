@@ -1,0 +1,66 @@
+"""The overview's pair of buttons that download the morning briefing (疫情防控工作日报) as Word and PDF.
+
+The briefing is built only when a button is clicked (Streamlit runs the callable then, on a thread
+of its own), once per data version, date and district for every session: the map figures are
+the slow part. The document is Chinese whatever the page's language, as the bureau sends it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.accounts import User, can
+from geo.analysis import Filters
+from geo.domain import t
+from geo.report import Briefing, FontMissing, briefing_file, build_briefing, find_cjk_font
+from geo.settings import load
+from geo.store import connect, newest_version_time
+from ui.cache import load_dataset
+from ui.data import city_name, store_key
+from ui.login import current_user
+from ui.settings import lang, settings
+
+MIME = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".pdf": "application/pdf"}
+
+
+@st.cache_resource(show_spinner=False)
+def _font_problem():
+    """Why no briefing can be made on this machine (no Chinese font), or None; looked up once."""
+    try:
+        find_cjk_font()
+    except FontMissing as missing:
+        return missing.text
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _briefing(url: str, version: int, date: str, districts: tuple[str, ...], city: str, _user: User | None,
+              role: str) -> Briefing:
+    # ``role`` stands for the user in the key: a briefing is the same for everyone who may view
+    return build_briefing(load_dataset(url, version), date, districts, user=_user, settings=load(),
+                          updated=newest_version_time(connect(url)), city=city)
+
+
+def briefing_buttons(filters: Filters) -> None:
+    """Word and PDF of the briefing for the page's date and district filter, for a user who may view."""
+    lg = lang()
+    user = current_user(touch=False)
+    if not filters.date or not can(user, "view", settings().require_login):
+        return
+    problem = _font_problem()
+    if problem is not None:
+        st.caption(problem.pick(lg))
+        return
+    url, version = store_key()
+    key = (url, version, filters.date, filters.district, city_name() or "", user, user.role if user else "")
+
+    def writer(suffix: str):
+        return lambda: briefing_file(_briefing(*key), suffix)
+
+    where = "_".join(filters.district)
+    stem = f"{t('briefing_title', 'zh')}_{filters.date}" + (f"_{where}" if where else "")
+    word, pdf = st.columns(2, width=360)
+    for column, suffix, label in ((word, ".docx", "briefing_word"), (pdf, ".pdf", "briefing_pdf")):
+        column.download_button(t(label, lg), writer(suffix), file_name=stem + suffix, mime=MIME[suffix],
+                               key=f"briefing{suffix}", help=t("briefing_help", lg), on_click="ignore",
+                               icon=":material/description:")
