@@ -37,9 +37,9 @@ from geo.analysis import (
     with_previous,
 )
 from geo.domain import MISSING, TABLES, Text, kinds, t, vocab
-from geo.settings import Settings
 from geo.report.figures import status_map
 from geo.report.fonts import CjkFont, find_cjk_font
+from geo.settings import Settings
 from geo.store import Dataset
 
 ROW_LIMIT = 50  # rows of a long list printed; the rest are counted ("及其他 120 个")
