@@ -25,11 +25,13 @@ from fpdf.fonts import FontFace
 
 from geo.domain import t
 from geo.report.briefing import Briefing, Section
+from geo.report.figures import ASPECT
 from geo.report.fonts import CjkFont, find_cjk_font
 
 RED = (192, 0, 0)  # the red of an official document's title (红头)
 BODY_FONT = "宋体"  # Word's fonts: the body in Song, headings in Hei, as official documents are set
 HEADING_FONT = "黑体"
+FIGURE_MM = 150  # a map's width on an A4 page of the PDF
 
 
 def numbered(index: int, heading: str, lang: str) -> str:
@@ -119,6 +121,8 @@ def briefing_pdf(briefing: Briefing, font: CjkFont | None = None) -> bytes:
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.2)
     for index, section in enumerate(briefing.sections):
+        if section.figure and pdf.get_y() + 12 + FIGURE_MM * ASPECT > pdf.page_break_trigger:
+            pdf.add_page()  # a heading stays with its map, not alone at the foot of a page
         pdf.set_font("cjk", size=14)
         pdf.multi_cell(0, 9, numbered(index, section.heading, lang), new_x="LMARGIN", new_y="NEXT",
                        wrapmode=WrapMode.CHAR)
@@ -126,7 +130,7 @@ def briefing_pdf(briefing: Briefing, font: CjkFont | None = None) -> bytes:
         for line in section.lines:
             pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
         if section.figure:
-            pdf.image(io.BytesIO(section.figure), w=pdf.epw)
+            pdf.image(io.BytesIO(section.figure), x=(pdf.w - FIGURE_MM) / 2, w=FIGURE_MM)
             pdf.set_font("cjk", size=8)
             pdf.multi_cell(0, 5, section.caption, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
             pdf.set_font("cjk", size=10)

@@ -28,6 +28,7 @@ from geo.domain import MISSING, t, vocab
 from geo.report.fonts import CjkFont
 
 DPI = 300  # print resolution
+ASPECT = 0.8  # a figure's height over its width
 MISSING_COLOUR = vocab.color("report", MISSING)
 
 
@@ -55,7 +56,7 @@ def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFram
     shown = places.loc[places.geometry.notna() & ~places.geometry.is_empty]
     frame = shown if len(shown) else zones.loc[zones.geometry.notna()]
     crs = frame.estimate_utm_crs() if len(frame) else "EPSG:3857"
-    figure = Figure(figsize=(width_inches, width_inches * 0.8), dpi=DPI)
+    figure = Figure(figsize=(width_inches, width_inches * ASPECT), dpi=DPI)
     axes = figure.add_subplot()
     axes.set_axis_off()
     axes.set_aspect("equal")

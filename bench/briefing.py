@@ -1,0 +1,97 @@
+"""How long the morning briefing (疫情防控工作日报) takes: the demo city, then larger generated cities.
+
+For each city it stores the data (not timed; the demo city through the upload's checks), loads the store, then
+times the briefing's parts: the sections' figures (the same functions as the overview), the two
+map figures (matplotlib at 300 dpi), the Word file and the PDF. It prints a Markdown table.
+
+Run it from the project root::
+
+    .venv/bin/python bench/briefing.py                   # the demo city and 10,000 compounds
+    .venv/bin/python bench/briefing.py --sizes 100000    # add a size (generated with ``geo demo``)
+
+Generated cities and stores are kept in ``bench/out`` (shared with ``bench/scale.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out"
+
+from geo.accounts import SYSTEM  # noqa: E402
+from geo.analysis import report_dates  # noqa: E402
+from geo.report import briefing_docx, briefing_pdf, build_briefing, find_cjk_font  # noqa: E402
+from geo.settings import load  # noqa: E402
+from geo.store import load_store, newest_version_time, open_store  # noqa: E402
+from geo.upload import open_city  # noqa: E402
+from bench.seed import seed_unchecked  # noqa: E402
+
+
+def city_folder(n: int | None) -> Path:
+    """The demo city shipped in ``data/`` (None), or a generated one of ``n`` compounds."""
+    if n is None:
+        return ROOT / "data"
+    city = OUT / f"city-{n}"
+    if not (city / "compound_status.csv").exists():
+        subprocess.run([sys.executable, "-m", "geo", "demo", "--compounds", str(n), "--days", "14",
+                        "--out", str(city)], cwd=ROOT, check=True, capture_output=True)
+    return city
+
+
+def measure(n: int | None) -> dict:
+    folder = city_folder(n)
+    store = OUT / f"briefing-{n or 'demo'}.sqlite"
+    OUT.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    if n is None:
+        engine = open_city(f"sqlite:///{store}", folder)
+    else:  # a generated city's supplies exceed one upload's 500,000 rows: stored as read, as bench/seed.py does
+        engine = open_store(f"sqlite:///{store}")
+        seed_unchecked(engine, folder, keep_notes=False)
+    ds = load_store(engine)
+    date = report_dates(ds)[-1]
+    settings, font = load({}), find_cjk_font()
+    start = time.perf_counter()
+    build_briefing(ds, date, user=SYSTEM, settings=settings, figures=False)
+    figures_only = time.perf_counter() - start
+    start = time.perf_counter()
+    briefing = build_briefing(ds, date, user=SYSTEM, settings=settings, updated=newest_version_time(engine),
+                              font=font)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    word = briefing_docx(briefing)
+    docx_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    pdf = briefing_pdf(briefing, font)
+    pdf_seconds = time.perf_counter() - start
+    return {"compounds": len(ds.compounds), "sites": len(ds.sites), "sections": figures_only,
+            "maps": (built - figures_only) / 2, "built": built, "docx": docx_seconds, "pdf": pdf_seconds,
+            "total": built + docx_seconds + pdf_seconds, "docx_kb": len(word) / 1024, "pdf_kb": len(pdf) / 1024}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000],
+                        help="generated cities, in compounds, after the demo city (default: 10000)")
+    args = parser.parse_args(argv)
+    print("| city | compounds | sites | sections (s) | one map figure (s) | Word (s) | PDF (s) | "
+          "both files, total (s) | Word / PDF size |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in (None, *args.sizes):
+        row = measure(n)
+        # both files: the sections and maps once, then each writer
+        print(f"| {'demo' if n is None else f'{n:,}'} | {row['compounds']:,} | {row['sites']:,} | "
+              f"{row['sections']:.1f} | {row['maps']:.1f} | {row['docx']:.1f} | {row['pdf']:.1f} | "
+              f"{row['total']:.1f} | {row['docx_kb']:.0f} KB / {row['pdf_kb']:.0f} KB |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
