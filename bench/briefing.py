@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
+from bench.seed import seed_unchecked  # noqa: E402
 from geo.accounts import SYSTEM  # noqa: E402
 from geo.analysis import report_dates  # noqa: E402
 from geo.report import briefing_docx, briefing_pdf, build_briefing, find_cjk_font  # noqa: E402
 from geo.settings import load  # noqa: E402
 from geo.store import load_store, newest_version_time, open_store  # noqa: E402
 from geo.upload import open_city  # noqa: E402
-from bench.seed import seed_unchecked  # noqa: E402
 
 
 def city_folder(n: int | None) -> Path:

@@ -14,6 +14,7 @@ The pytest.ini sets ``pythonpath = .``, so the helpers import as ``tests.browser
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -391,3 +392,27 @@ def test_an_older_browser_still_gets_the_map(demo_server, browser, missing, pack
         assert frame.evaluate("window.cmdmap.drawn('compounds')") >= 150
     finally:
         log.page.context.close()
+
+
+def test_the_overviews_briefing_buttons_download_word_and_pdf_with_the_tiles_figures(tiny_server, open_page):
+    """The briefing is built on the click, on a thread of the server's own (AppTest cannot run that part)."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    page = open_page(tiny_server, "/?district=咸安区").page
+    settle(page)
+    assert_no_exception(page)
+    tiles = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
+             m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+             for m in page.locator('[data-testid="stMetric"]').all()}
+    assert len(tiles) >= 6, tiles  # the tiles were read
+    files = {}
+    for label in ("日报 Word", "日报 PDF"):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=label).click()
+        files[label] = Path(download.value.path()).read_bytes()
+        assert download.value.suggested_filename.startswith("疫情防控工作日报_2020-02-25_咸安区")
+    rows = [[cell.text for cell in row.cells] for row in Document(io.BytesIO(files["日报 Word"])).tables[0].rows]
+    assert {label: value for label, value, _ in rows[1:]} == tiles
+    text = re.sub(r"[\s\x00]+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(files["日报 PDF"])).pages))
+    assert all(f"{label}{value}" in text for label, value in tiles.items()), tiles
