@@ -1,8 +1,9 @@
 """How long the morning briefing (疫情防控工作日报) takes: the demo city, then larger generated cities.
 
 For each city it stores the data (not timed; the demo city through the upload's checks), loads the store, then
-times the briefing's parts: the sections' figures (the same functions as the overview), the two
-map figures (matplotlib at 300 dpi), the Word file and the PDF. It prints a Markdown table.
+times the briefing's parts: the sections' figures (the same functions as the overview), the
+closure map figure alone (matplotlib at 300 dpi; the briefing has two), the Word file and the PDF.
+It prints a Markdown table.
 
 Run it from the project root::
 
@@ -26,28 +27,28 @@ OUT = ROOT / "bench" / "out"
 
 from bench.seed import seed_unchecked  # noqa: E402
 from geo.accounts import SYSTEM  # noqa: E402
-from geo.analysis import report_dates  # noqa: E402
-from geo.report import briefing_docx, briefing_pdf, build_briefing, find_cjk_font  # noqa: E402
+from geo.analysis import compound_view, report_dates  # noqa: E402
+from geo.report import briefing_docx, briefing_pdf, build_briefing, find_cjk_font, status_map  # noqa: E402
 from geo.settings import load  # noqa: E402
 from geo.store import load_store, newest_version_time, open_store  # noqa: E402
 from geo.upload import open_city  # noqa: E402
 
 
-def city_folder(n: int | None) -> Path:
-    """The demo city shipped in ``data/`` (None), or a generated one of ``n`` compounds."""
+def city_folder(n: int | None, out: Path) -> Path:
+    """The demo city shipped in ``data/`` (None), or a generated one of ``n`` compounds in ``out``."""
     if n is None:
         return ROOT / "data"
-    city = OUT / f"city-{n}"
+    city = out / f"city-{n}"
     if not (city / "compound_status.csv").exists():
         subprocess.run([sys.executable, "-m", "geo", "demo", "--compounds", str(n), "--days", "14",
                         "--out", str(city)], cwd=ROOT, check=True, capture_output=True)
     return city
 
 
-def measure(n: int | None) -> dict:
-    folder = city_folder(n)
-    store = OUT / f"briefing-{n or 'demo'}.sqlite"
-    OUT.mkdir(parents=True, exist_ok=True)
+def measure(n: int | None, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    folder = city_folder(n, out)
+    store = out / f"briefing-{n or 'demo'}.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
     if n is None:
@@ -61,6 +62,10 @@ def measure(n: int | None) -> dict:
     start = time.perf_counter()
     build_briefing(ds, date, user=SYSTEM, settings=settings, figures=False)
     figures_only = time.perf_counter() - start
+    view = compound_view(ds, date)
+    start = time.perf_counter()
+    status_map(view, "closure", ds.zones, "物业小区封闭管理状态", "zh", font)
+    one_map = time.perf_counter() - start
     start = time.perf_counter()
     briefing = build_briefing(ds, date, user=SYSTEM, settings=settings, updated=newest_version_time(engine),
                               font=font)
@@ -72,7 +77,7 @@ def measure(n: int | None) -> dict:
     pdf = briefing_pdf(briefing, font)
     pdf_seconds = time.perf_counter() - start
     return {"compounds": len(ds.compounds), "sites": len(ds.sites), "sections": figures_only,
-            "maps": (built - figures_only) / 2, "built": built, "docx": docx_seconds, "pdf": pdf_seconds,
+            "map": one_map, "built": built, "docx": docx_seconds, "pdf": pdf_seconds,
             "total": built + docx_seconds + pdf_seconds, "docx_kb": len(word) / 1024, "pdf_kb": len(pdf) / 1024}
 
 
@@ -80,15 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000],
                         help="generated cities, in compounds, after the demo city (default: 10000)")
+    parser.add_argument("--out", default=str(OUT), help="folder for generated cities and stores (default: bench/out)")
     args = parser.parse_args(argv)
-    print("| city | compounds | sites | sections (s) | one map figure (s) | Word (s) | PDF (s) | "
+    print("| city | compounds | sites | sections (s) | closure map (s) | Word (s) | PDF (s) | "
           "both files, total (s) | Word / PDF size |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in (None, *args.sizes):
-        row = measure(n)
+        row = measure(n, Path(args.out))
         # both files: the sections and maps once, then each writer
         print(f"| {'demo' if n is None else f'{n:,}'} | {row['compounds']:,} | {row['sites']:,} | "
-              f"{row['sections']:.1f} | {row['maps']:.1f} | {row['docx']:.1f} | {row['pdf']:.1f} | "
+              f"{row['sections']:.1f} | {row['map']:.1f} | {row['docx']:.1f} | {row['pdf']:.1f} | "
               f"{row['total']:.1f} | {row['docx_kb']:.0f} KB / {row['pdf_kb']:.0f} KB |", flush=True)
     return 0
 

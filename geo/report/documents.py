@@ -54,6 +54,7 @@ def briefing_docx(briefing: Briefing) -> bytes:
     """The briefing as a .docx (A4, tables with a grid, figures 15 cm wide)."""
     lang = briefing.lang
     doc = Document()
+    doc.core_properties.title = f"{briefing.title} {briefing.issue}"
     page = doc.sections[0]
     page.page_width, page.page_height = Cm(21), Cm(29.7)
     page.left_margin = page.right_margin = Cm(2.6)
