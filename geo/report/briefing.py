@@ -258,18 +258,18 @@ def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: st
     return Section(t("data_notes", lang), tuple(lines))
 
 
-def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | None = None, *, user: User | None, settings: Settings,
-                   updated: dt.datetime | None = None, city: str = "", lang: str = "zh", font: CjkFont | None = None,
-                   figures: bool = True) -> Briefing:
-    """The briefing of ``date`` for the whole city or one ``district`` (or several, as the overview's filter may
-    choose), in ``lang``, for ``user``, who must be
-    allowed to view (:func:`geo.accounts.can`; the command line acts as ``SYSTEM``).
+def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | None = None, *, user: User | None,
+                   settings: Settings, updated: dt.datetime | None = None, city: str = "", lang: str = "zh",
+                   font: CjkFont | None = None, figures: bool = True) -> Briefing:
+    """The briefing of ``date`` for the whole city or one ``district`` (or several, as the overview's filter
+    may choose), in ``lang``, for ``user``, who must be allowed to view (:func:`geo.accounts.can`; the
+    command line acts as ``SYSTEM``).
 
     ``settings`` are the ones the overview and the wall read (supply thresholds, ``complete_share``,
     ``wall_attention_days``, ``require_login``); ``updated`` is when the newest data was stored (the
-    data's freshness).
-    ``figures`` False leaves the map figures out (they are the slow part). Raises
-    :class:`BriefingRefused` for a date with no report or a district the city does not have,
+    data's freshness); ``figures`` False leaves the map figures out (they are the slow part).
+
+    Raises :class:`BriefingRefused` for a date with no report or a district the city does not have,
     :class:`geo.accounts.PermissionDenied` for a user who may not view, and
     :class:`geo.report.fonts.FontMissing` when no Chinese font is installed.
     """
@@ -297,11 +297,12 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
     sites = keep(site_view(ds, date, thresholds))
     others = {name: view for name, view in other_views(ds, date, thresholds, keep).items() if len(view)}
     zones = ds.zones.loc[ds.zones["district"].isin(chosen)] if chosen else ds.zones
-    before = None
-    if before_date:
-        before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
-                  "sites": keep(site_view(ds, before_date, thresholds))}
     reporting = {"compounds": compounds, "sites": sites, **others}
+    before = None
+    if before_date:  # the places of every kind as they were on the day compared with
+        before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
+                  "sites": keep(site_view(ds, before_date, thresholds)),
+                  **other_views(ds, before_date, thresholds, keep)}
     sections = (
         _overall(kpis, before_date, lang),
         _closure(compounds, zones, lang, font, figures),
@@ -309,7 +310,7 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
         _supplies(compounds, sites, lang),
         *_reporting(reporting, zones, lang),
         _attention(compounds, sites, others, settings.wall_attention_days, lang),
-        _changes({"compounds": compounds, "sites": sites}, before, before_date, lang),
+        _changes(reporting, before, before_date, lang),
         _notes(ds, reporting, days.complete(date), date, lang),
     )
     issue = sum(1 for d in dates if d <= date)
