@@ -135,11 +135,13 @@ def test_zip_bomb_and_million_rows_are_refused_fast_and_small(name, build, staff
 
 
 # runs ``python -m geo`` and prints its own peak memory (KiB) last
+# The peak is the process's own high-water mark (VmHWM, in kB): ru_maxrss is kept across exec, so a child of a
+# large pytest process reported the parent's size (680 MB after the suite's first half) instead of its own.
 _MEASURED = """
-import resource, sys
+import sys
 from geo.cli.main import main
 code = main(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 sys.exit(code)
 """
 
