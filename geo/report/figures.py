@@ -53,8 +53,10 @@ def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFram
     Drawn in the local UTM projection, so that the scale bar measures metres.
     """
     prop = FontProperties(fname=str(font.path), size=7)
+    # a place still to be placed (no geometry yet) is counted in the tables, not drawn
     shown = places.loc[places.geometry.notna() & ~places.geometry.is_empty]
-    frame = shown if len(shown) else zones.loc[zones.geometry.notna()]
+    zones = zones.loc[zones.geometry.notna() & ~zones.geometry.is_empty]
+    frame = shown if len(shown) else zones
     crs = frame.estimate_utm_crs() if len(frame) else "EPSG:3857"
     figure = Figure(figsize=(width_inches, width_inches * ASPECT), dpi=DPI)
     axes = figure.add_subplot()
