@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from geo.domain import TABLES, t
+from geo.domain import TABLES, t, vocab
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -117,6 +117,14 @@ def to_geojson_bytes(frame: pd.DataFrame, columns: list[str]) -> bytes:
     return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n").encode("utf-8")
 
 
+def _as_written(values: pd.Series, vocabulary: str | None) -> pd.Series:
+    """A coded column as a clerk writes it (全封闭, not sealed); the upload reads both."""
+    if not vocabulary:
+        return values
+    labels = {code: vocab.label(vocabulary, code, "zh") for code in vocab.codes(vocabulary)}
+    return values.map(lambda code: labels.get(code, code) if isinstance(code, str) else code)
+
+
 def table_bytes(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:
     """Table ``kind`` as stored, in a file its upload reads back unchanged.
 
@@ -132,8 +140,8 @@ def table_bytes(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:
     table = TABLES[kind]
     if fmt == "geojson":
         return to_geojson_bytes(frame, table.names)
-    named = pd.DataFrame({col.zh: frame[col.name] if col.name in frame else None for col in table.columns},
-                         index=frame.index)
+    named = pd.DataFrame({col.zh: _as_written(frame[col.name], col.vocabulary) if col.name in frame else None
+                          for col in table.columns}, index=frame.index)
     if table.geometry:
         inside = shapely.point_on_surface(np.asarray(frame.geometry, dtype=object))
         # a place not yet placed (待定位) has blank coordinates, as the list it came from
