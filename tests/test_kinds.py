@@ -172,7 +172,7 @@ def test_a_registered_kind_is_on_its_own_page_and_on_the_overview(pharmacies, ci
     states = {state["key"]: state for state in update["states"]}
     assert list(states) == ["outlines", "pharmacies"]
     assert states["pharmacies"]["cats"] == ["trading", "limited", "closed", "missing"]
-    assert states["pharmacies"]["fields"][0] == ["营业状态", ["正常营业", "限流营业"]]
+    assert states["pharmacies"]["fields"][0] == ["营业状态", ["正常营业（第 1 天）", "限流营业（第 1 天）"]]  # and how long it has held
     assert "药店营业状态" in update["legend"] and "#ffa000" in update["legend"]
 
     at.multiselect(key="zone").set_value(["Z2"]).run()  # M2's zone came from the spatial join
