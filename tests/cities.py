@@ -16,6 +16,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from geo.accounts import auth
+from geo.upload import open_city
 from tests.conftest import write_tiny_city
 
 REPORTS = ("compound_status.csv", "site_status.csv", "supplies.csv")
@@ -99,6 +101,20 @@ def write_listed_city(folder: Path) -> Path:
         "浮山小区,2020-02-25,未封闭\n", encoding="utf-8")
     (folder / "supplies.csv").unlink()
     return folder
+
+
+def open_served(folder: Path, tmp_path: Path, monkeypatch, users: dict[str, str], **settings: str):
+    """The city in ``folder`` in an SQLite store the pages read (no base map, the wall keeping its first view,
+    ``settings`` as CMDMAP_ variables), with ``users`` (name to role, password "password123"); its engine."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+           "CMDMAP_WALL_ROTATE_SECONDS": "0", **{f"CMDMAP_{k.upper()}": v for k, v in settings.items()}}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    engine = open_city(url, folder)
+    for name, role in users.items():
+        auth.add_user(auth.SYSTEM, engine, name, role, "password123")
+    return engine
 
 
 def map_sent(at: AppTest) -> tuple[str, dict]:

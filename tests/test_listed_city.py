@@ -19,21 +19,14 @@ from geo.cli.main import main as cli
 from geo.io.export import table_bytes
 from geo.io.templates import prefilled, template_bytes
 from geo.store.dataset import load_store
-from geo.upload import EditRefused, check_file, commit, move_place, open_city, rename_place, retire_place
-from tests.cities import UNPLACED, write_listed_city
+from geo.upload import EditRefused, check_file, commit, move_place, rename_place, retire_place
+from tests.cities import UNPLACED, open_served, write_listed_city
 from tests.test_cities import PLACE_PAGES, drawn_states, main_table, open_page, texts
 
 
 @pytest.fixture
 def listed_city(tmp_path, monkeypatch):
-    folder = write_listed_city(tmp_path / "city")
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    for key, value in {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
-                       "CMDMAP_WALL_ROTATE_SECONDS": "0"}.items():
-        monkeypatch.setenv(key, value)
-    engine = open_city(url, folder)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
-    return engine
+    return open_served(write_listed_city(tmp_path / "city"), tmp_path, monkeypatch, {"clerk": "staff"})
 
 
 def test_the_lists_are_stored_with_zones_by_name_and_places_without_a_position(listed_city):

@@ -27,20 +27,13 @@ from geo.analysis import (
 from geo.domain import vocab
 from geo.maps.pack import decode_ints
 from geo.store.dataset import load_store
-from geo.upload import open_city
-from tests.cities import map_sent
+from tests.cities import map_sent, open_served
 from tests.test_cities import APP
 
 
 @pytest.fixture
 def tiny_city(tmp_path, monkeypatch, tiny_dir):
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    for key, value in {"CMDMAP_DATA_DIR": str(tiny_dir), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
-                       "CMDMAP_REQUIRE_LOGIN": "true"}.items():
-        monkeypatch.setenv(key, value)
-    engine = open_city(url, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "eye", "viewer", "password123")
-    return engine
+    return open_served(tiny_dir, tmp_path, monkeypatch, {"eye": "viewer"}, require_login="true")
 
 
 def test_each_day_of_the_trend_is_what_the_overview_shows_for_that_day(tiny_city):
