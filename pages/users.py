@@ -142,7 +142,8 @@ with add_tab:
     with st.form("auth_add"):
         st.text_input(t("auth_name", lg), key="auth_add_name", max_chars=auth.MAX_NAME)
         st.selectbox(t("auth_role", lg), auth.ROLES, format_func=role_name, key="auth_add_role")
-        st.text_input(t("auth_password", lg), type="password", key="auth_add_password")
+        st.text_input(t("auth_password", lg), type="password", key="auth_add_password",
+                      help=t("auth_password_rule", lg, min=auth.MIN_PASSWORD))
         st.text_input(t("auth_password_again", lg), type="password", key="auth_add_password2")
         st.form_submit_button(t("auth_add_button", lg), key="auth_add_submit", on_click=add_submitted)
     show_outcome("add")
@@ -157,7 +158,8 @@ with role_tab:
 with passwd_tab:
     with st.form("auth_passwd"):
         st.selectbox(t("auth_user", lg), names, key="auth_passwd_user")
-        st.text_input(t("auth_new_password", lg), type="password", key="auth_passwd_new")
+        st.text_input(t("auth_new_password", lg), type="password", key="auth_passwd_new",
+                      help=t("auth_password_rule", lg, min=auth.MIN_PASSWORD))
         st.text_input(t("auth_password_again", lg), type="password", key="auth_passwd_new2")
         st.form_submit_button(t("auth_passwd_button", lg), key="auth_passwd_submit", on_click=passwd_submitted)
     show_outcome("passwd")

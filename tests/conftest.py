@@ -150,7 +150,7 @@ def page_env(tiny_dir, app_store_url):
 
     engine = connect(app_store_url)
     seed_from_folder(engine, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     return engine
 
 

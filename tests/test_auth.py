@@ -83,10 +83,37 @@ def test_list_users_returns_no_hashes(engine, boss):
 
 def test_short_password_is_refused_with_a_clear_message(engine, boss):
     with pytest.raises(AccountError) as caught:
-        auth.add_user(SYSTEM, engine, "li", "staff", "1234567")
-    assert caught.value.message("zh") == "密码太短：至少需要 8 个字符。"
-    assert "at least 8 characters" in caught.value.message("en")
-    auth.add_user(SYSTEM, engine, "li", "staff", "12345678")  # exactly 8 is enough
+        auth.add_user(SYSTEM, engine, "li", "staff", "wQ8#zN4r!")
+    assert caught.value.message("zh") == "密码太短：至少需要 10 个字符。"
+    assert "at least 10 characters" in caught.value.message("en")
+    auth.add_user(SYSTEM, engine, "li", "staff", "wQ8#zN4r!x")  # exactly 10 is enough when they are not guessable
+
+
+@pytest.mark.parametrize("password,key", [
+    (" " * 8, "auth_password_short"), ("12345678", "auth_password_short"), ("password", "auth_password_short"),
+    (" " * 12, "auth_password_blank"), ("\t \u3000\u200b" * 4, "auth_password_blank"),
+    (" a  b  c  d  e ", "auth_password_blank"),
+    ("1234567890", "auth_password_common"), ("password123", "auth_password_common"),
+    ("qwertyuiop", "auth_password_common"), ("P@ssw0rd2020", "auth_password_common"),
+    ("woaini1314", "auth_password_common"), ("8888888888", "auth_password_common"),
+    ("1qaz2wsx3edc", "auth_password_common"),
+    ("zhangwei2020", "auth_password_common"),  # the account's own name and a year
+    ("x" * 1025, "auth_password_long")])
+def test_blank_common_and_guessable_passwords_are_refused_for_every_account(engine, boss, cli, password, key):
+    """By the library and the command line alike (the page: below), for a new account and a new password."""
+    code, _, err = cli("user", "add", "zhangwei", "--role", "admin", "--password-stdin", stdin=password + "\n")
+    assert code == 1 and t(key, "zh", min=10, max=1024) in err
+    with pytest.raises(AccountError) as caught:
+        auth.add_user(SYSTEM, engine, "zhangwei", "admin", password)
+    assert caught.value.key == key
+    auth.add_user(SYSTEM, engine, "zhangwei", "admin", GOOD)
+    for acting in (boss, User("zhangwei", "admin")):  # an admin for another, or oneself
+        with pytest.raises(AccountError) as caught:
+            auth.set_password(acting, engine, "zhangwei", password)
+        assert caught.value.key == key
+    code, _, err = cli("user", "passwd", "zhangwei", "--password-stdin", stdin=password + "\n")
+    assert code == 1 and t(key, "zh", min=10, max=1024) in err
+    assert auth.authenticate(engine, "zhangwei", GOOD, now=T0).name == "zhangwei"  # the old password holds
 
 
 @pytest.mark.parametrize("name,key", [("", "auth_name_invalid"), ("li si", "auth_name_invalid"),
@@ -358,6 +385,36 @@ def test_last_admin_cannot_be_demoted_or_disabled(engine, boss):
     assert enabled_admins(engine) == 1 and stored(engine, "boss").role == "staff"
 
 
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(engine, boss):
+    """The check and the change are one locked transaction: the second waits and then sees the first."""
+    deputy = User("deputy", "admin")
+    auth.add_user(boss, engine, "deputy", "admin", GOOD)
+    for attempt in range(6):
+        start, outcomes = threading.Barrier(2), []
+
+        def change(acting, name):
+            start.wait()
+            try:
+                if attempt % 2:
+                    auth.set_disabled(acting, engine, name, True)
+                else:
+                    auth.set_role(acting, engine, name, "staff")
+                outcomes.append("done")
+            except AccountError as error:
+                outcomes.append(error.key)
+
+        threads = [threading.Thread(target=change, args=(boss, "deputy")),
+                   threading.Thread(target=change, args=(deputy, "boss"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert enabled_admins(engine) == 1, f"attempt {attempt}: {outcomes}"
+        assert sorted(outcomes) == ["auth_last_admin", "done"]
+        with engine.begin() as conn:  # both admins again for the next attempt
+            conn.execute(users.update().values(role="admin", disabled=False))
+
+
 def test_changes_to_unknown_users_are_refused(engine, boss):
     for change in (lambda: auth.set_role(boss, engine, "ghost", "staff"),
                    lambda: auth.set_disabled(boss, engine, "ghost", True),
@@ -478,6 +535,17 @@ def shows_accounts(at) -> bool:
             or any(widget.key == "auth_add_name" for widget in at.text_input))
 
 
+def test_the_accounts_page_refuses_a_common_password_and_says_why(page, engine, boss):
+    at = page(auth.start_session(boss), direct=True)
+    assert at.text_input(key="auth_add_password").help == t("auth_password_rule", "zh", min=10)
+    at.text_input(key="auth_add_name").input("li")
+    at.text_input(key="auth_add_password").input("password123")
+    at.text_input(key="auth_add_password2").input("password123")
+    at.button(key="auth_add_submit").click().run()
+    assert t("auth_password_common", "zh") in [e.value for e in at.error]
+    assert "li" not in [a.name for a in auth.list_users(engine)]
+
+
 def test_users_page_refuses_logged_out(page):
     assert not shows_accounts(page())  # app.py does not even offer the page
     at = page(direct=True)  # and the page refuses on its own
@@ -516,14 +584,14 @@ def test_admin_adds_a_user(page, engine, boss):
     assert at.dataframe[0].value["用户名"].tolist() == ["boss"]
     at.text_input(key="auth_add_name").input("li")
     at.selectbox(key="auth_add_role").set_value("staff")
-    at.text_input(key="auth_add_password").input("li's password")
-    at.text_input(key="auth_add_password2").input("li's password")
+    at.text_input(key="auth_add_password").input("li's tulip garden")
+    at.text_input(key="auth_add_password2").input("li's tulip garden")
     at.button(key="auth_add_submit").click().run()
     assert not at.exception and not at.error
     assert "已添加用户 li（工作人员）" in at.success[0].value
     table = at.dataframe[0].value
     assert table["用户名"].tolist() == ["boss", "li"] and table["角色"].tolist() == ["管理员", "工作人员"]
-    assert auth.authenticate(engine, "li", "li's password") == User("li", "staff")
+    assert auth.authenticate(engine, "li", "li's tulip garden") == User("li", "staff")
 
 
 def test_admin_sees_refusals_and_changes_roles(page, engine, boss):

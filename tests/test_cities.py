@@ -33,8 +33,8 @@ def serve(name: str, tmp_path: Path, monkeypatch) -> tuple[str, object]:
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     monkeypatch.setenv("CMDMAP_WALL_ROTATE_SECONDS", "0")  # the wall keeps its first view
     engine = open_city(url, folder)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
-    auth.add_user(auth.SYSTEM, engine, "boss", "admin", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
+    auth.add_user(auth.SYSTEM, engine, "boss", "admin", "tulip-harbor-2020")
     return name, engine
 
 

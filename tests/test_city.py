@@ -68,7 +68,7 @@ def test_init_names_are_required_and_sane(city_env, capsys):
 
 def test_init_force_backs_up_then_retires_everything_as_versions_a_rollback_undoes(city_env, tiny_dir, capsys):
     engine = open_city(city_env, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "boss", "admin", "password123")
+    auth.add_user(auth.SYSTEM, engine, "boss", "admin", "tulip-harbor-2020")
     counts = store.current_counts(engine)
     seeded = store.newest_version(engine)
     assert main(["init", "--city", "楚雄市", "--force"]) == 0
@@ -197,7 +197,7 @@ def test_only_a_layer_can_be_replaced(tiny_store, tiny_dir):
 
 def test_import_replace_on_the_command_line(city_env, tiny_dir, tmp_path, capsys):
     engine = open_city(city_env, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     path = tmp_path / "小区.geojson"
     path.write_bytes(without_compound(tiny_dir, "0502"))
     assert main(["check", "compounds", str(path), "--replace", "--json"]) == 0
@@ -236,7 +236,7 @@ CLERK = auth.User("clerk", "staff")
 
 def with_clerk(engine):
     """The store with an account for CLERK (a page drops the login of a name it cannot find)."""
-    auth.add_user(auth.SYSTEM, engine, CLERK.name, CLERK.role, "password123")
+    auth.add_user(auth.SYSTEM, engine, CLERK.name, CLERK.role, "tulip-harbor-2020")
     return engine
 
 

@@ -51,8 +51,8 @@ def city(tmp_path, monkeypatch):
                         ("BACKUP_KEEP", "3")):
         monkeypatch.setenv(f"CMDMAP_{name}", value)
     engine = open_city(f"sqlite:///{path}", data)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
-    auth.add_user(auth.SYSTEM, engine, "clerk2", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
+    auth.add_user(auth.SYSTEM, engine, "clerk2", "staff", "tulip-harbor-2020")
     return path
 
 

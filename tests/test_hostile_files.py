@@ -35,7 +35,7 @@ def seeded(tmp_path_factory) -> Path:
     city = write_tiny_city(folder / "city")
     engine = connect(f"sqlite:///{folder / 'store.sqlite'}")
     seed_from_folder(engine, city)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     engine.dispose()
     return folder
 

@@ -36,8 +36,8 @@ def city(tiny_dir, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     engine = open_city(f"sqlite:///{path}", tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "reader", "viewer", "password123")
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "reader", "viewer", "tulip-harbor-2020")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     return path
 
 
@@ -103,8 +103,8 @@ def test_forged_widget_state_cannot_roll_back(city, user):
 @pytest.mark.parametrize("user", [*INTRUDERS, auth.User("clerk", "staff")], ids=["logged-out", "viewer", "staff"])
 def test_forged_widget_state_cannot_manage_users(city, user):
     before = store_dump(city)
-    forged = {"auth_add_name": "mallory", "auth_add_role": "admin", "auth_add_password": "password123",
-              "auth_add_password2": "password123", "auth_add_submit": True}
+    forged = {"auth_add_name": "mallory", "auth_add_role": "admin", "auth_add_password": "tulip-harbor-2020",
+              "auth_add_password2": "tulip-harbor-2020", "auth_add_submit": True}
     query = {"user": "mallory", "role": "admin"}
     assert not_served(_run("pages/users.py", user, forged, query))
     assert refused(_run("pages/users.py", user, forged, query, direct=True), user, "manage_users")
@@ -212,8 +212,8 @@ def test_streamlit_keeps_xsrf_protection_and_hides_errors():
 
 def test_passwords_are_never_stored_or_kept_in_clear(city):
     engine = connect(f"sqlite:///{city}")
-    assert sorted(a.name for a in auth.list_users(engine)) == ["clerk", "reader"]  # both set "password123"
-    assert "password123" not in store_dump(city)
+    assert sorted(a.name for a in auth.list_users(engine)) == ["clerk", "reader"]  # both set "tulip-harbor-2020"
+    assert "tulip-harbor-2020" not in store_dump(city)
     session = auth.start_session(auth.User("clerk", "staff"))
     assert "password" not in repr(session).lower()
 

@@ -253,7 +253,7 @@ def test_staff_upload_a_list_of_parks_on_the_upload_page_and_see_them_on_their_p
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     engine = open_city(url, tiny_dir)
-    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "password123")
+    auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
 
     def as_clerk(page: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)

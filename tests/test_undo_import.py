@@ -23,8 +23,8 @@ SITES = "工地编号,日期,复工状态\nS1,2020-02-26,已复工\n".encode()
 
 @pytest.fixture
 def city(page_env):
-    auth.add_user(auth.SYSTEM, page_env, "other", "staff", "password123")
-    auth.add_user(auth.SYSTEM, page_env, "reader", "viewer", "password123")
+    auth.add_user(auth.SYSTEM, page_env, "other", "staff", "tulip-harbor-2020")
+    auth.add_user(auth.SYSTEM, page_env, "reader", "viewer", "tulip-harbor-2020")
     return page_env
 
 

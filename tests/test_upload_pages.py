@@ -29,7 +29,7 @@ def env(tiny_dir, store_url, monkeypatch):
     engine = connect(url)
     seed_from_folder(engine, tiny_dir)
     for name, role in (("clerk", "staff"), ("boss", "admin"), ("reader", "viewer")):
-        auth.add_user(auth.SYSTEM, engine, name, role, "password123")
+        auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
     return engine
 
 

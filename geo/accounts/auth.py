@@ -43,7 +43,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from geo.accounts import throttle
+from geo.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
 from geo.domain import Text, t
+from geo.store import lock_for_writing
 from geo.store.tables import MAX_NAME, users
 
 ROLES = ("viewer", "staff", "admin")
@@ -59,8 +61,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "manage_users": ("admin",),
 }
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
 
 # The hasher; tests may swap it for a cheap one. Its parameters decide when a login rehashes.
 HASHER = PasswordHasher()
@@ -241,21 +241,24 @@ def check_role(role: str) -> str:
     return role
 
 
-def check_password(password: str) -> str:
-    """``password`` if it has 8 to 1024 characters, else :class:`AccountError` saying why."""
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError("auth_password_short", min=MIN_PASSWORD)
-    if len(password) > MAX_PASSWORD:
-        raise AccountError("auth_password_long", max=MAX_PASSWORD)
+def check_password(password: str, name: str | None = None) -> str:
+    """``password`` if the account ``name`` may have it, else :class:`AccountError` saying why.
+
+    It has 8 to 1024 characters, at least 8 of them visible, and is not guessable (a common
+    password, a keyboard run, the account's name with a year …): see :mod:`geo.accounts.passwords`.
+    """
+    problem = password_problem(password, name)
+    if problem is not None:
+        raise AccountError(problem, min=MIN_PASSWORD, max=MAX_PASSWORD)
     return password
 
 
 # --- hashing ---------------------------------------------------------------------------------
 
 
-def hash_password(password: str) -> str:
-    """The argon2id hash of ``password`` (checked with :func:`check_password` first)."""
-    return HASHER.hash(check_password(password))
+def hash_password(password: str, name: str | None = None) -> str:
+    """The argon2id hash of ``password`` for the account ``name`` (checked with :func:`check_password` first)."""
+    return HASHER.hash(check_password(password, name))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -316,11 +319,25 @@ def find_user(engine: Engine, name: str) -> User | None:
 
 
 def _count_admins(conn: Connection) -> int:
-    # FOR UPDATE (PostgreSQL) locks the admin rows so two demotions cannot both pass the check.
     query = select(users.c.id).where(users.c.role == "admin", users.c.disabled.is_(False))
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
     return len(conn.execute(query).all())
+
+
+def lock_admins(conn: Connection) -> None:
+    """Make ``conn``'s transaction the only one changing admins until it ends; the others wait.
+
+    Run first in a transaction that checks the last-admin rule and then changes an account,
+    so that two admins demoting each other at the same moment leave one admin: the second
+    waits for the first and then counts what it left. PostgreSQL locks the enabled admins'
+    rows (``SELECT … FOR UPDATE``; a waiting count is re-read once they are released, and
+    logins, which only touch their own row, go on); SQLite takes its write lock first
+    (as ``BEGIN IMMEDIATE``), before the reads.
+    """
+    if conn.dialect.name == "sqlite":
+        lock_for_writing(conn)
+    else:
+        conn.execute(select(users.c.id).where(users.c.role == "admin", users.c.disabled.is_(False))
+                     .with_for_update())
 
 
 # --- changing accounts -----------------------------------------------------------------------
@@ -352,7 +369,7 @@ def add_user(acting: User | None, engine: Engine, name: str, role: str, password
     """
     require(acting, "manage_users")
     name, role = check_name(name), check_role(role)
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, name)
     try:
         with engine.begin() as conn:
             if _row(conn, name) is not None:
@@ -376,7 +393,7 @@ def set_password(acting: User | None, engine: Engine, name: str, password: str) 
     """
     if acting is None or acting.name != name:
         require(acting, "manage_users")
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, name)
     with engine.begin() as conn:
         row = _existing_row(conn, name)
         conn.execute(update(users).where(users.c.id == row.id).values(
@@ -395,6 +412,7 @@ def set_role(acting: User | None, engine: Engine, name: str, role: str) -> None:
     require(acting, "manage_users")
     check_role(role)
     with engine.begin() as conn:
+        lock_admins(conn)
         row = _existing_row(conn, name)
         if row.role == "admin" and role != "admin" and not row.disabled:
             refuse_last_admin(conn)
@@ -413,6 +431,7 @@ def set_disabled(acting: User | None, engine: Engine, name: str, disabled: bool)
     """
     require(acting, "manage_users")
     with engine.begin() as conn:
+        lock_admins(conn)
         row = _existing_row(conn, name)
         if disabled and row.role == "admin" and not row.disabled:
             refuse_last_admin(conn)

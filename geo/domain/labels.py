@@ -428,6 +428,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_disabled": ("该账户已停用，请联系管理员。", "This account is disabled: ask an administrator."),
     "auth_password_short": ("密码太短：至少需要 {min} 个字符。", "Password too short: it needs at least {min} characters."),
     "auth_password_long": ("密码太长：最多 {max} 个字符。", "Password too long: at most {max} characters."),
+    "auth_password_blank": ("密码不能只由空格或不可见字符组成：至少需要 {min} 个可见字符。",
+                            "A password cannot be mostly blanks or invisible characters: it needs at least {min} "
+                            "visible ones."),
+    "auth_password_common": ("密码太容易被猜到（常见密码、键盘顺序、重复字符、年份或含用户名）。请换一个更长、"
+                             "不常见的密码，例如几个不相关的词加数字。",
+                             "This password is too easy to guess (a common password, a keyboard run, repeats, a year "
+                             "or the user name). Choose a longer, uncommon one, such as a few unrelated words and "
+                             "digits."),
+    "auth_password_rule": ("至少 {min} 个可见字符，不能是常见或容易猜到的密码（如 12345678、password、含用户名）。",
+                           "At least {min} visible characters, and not a common or guessable password (such as "
+                           "12345678, password, or one containing the user name)."),
     "auth_password_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
     "auth_name_invalid": ("用户名须为 1 至 {max} 个字符，不能含空格或控制字符。",
                           "A user name has 1 to {max} characters, with no spaces or control characters."),
