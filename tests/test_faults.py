@@ -299,3 +299,77 @@ def test_a_layer_missing_from_the_data_folder_leaves_the_others_on_the_map(tmp_p
     assert len(_page("pages/zones.py").dataframe[0].value) == 2
     sites = _page("pages/sites.py")  # no sites at all: an empty page, not an error
     assert not sites.error
+
+
+def test_a_restore_keeps_the_accounts_as_they_are_now(city, capsys):
+    """An older backup must not bring back a disabled or demoted admin, a removed account, or a leaked password."""
+    from geo.cli.main import main
+
+    engine = connect(f"sqlite:///{city}")
+    for name in ("boss", "deputy"):
+        auth.add_user(auth.SYSTEM, engine, name, "admin", "tulip-harbor-2020")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO users (name, role, password_hash, created_at, disabled, failed_count) "
+                             "SELECT 'gone', 'admin', password_hash, created_at, 0, 0 FROM users WHERE name = 'boss'")
+    copy = backup.make_backup(engine, keep=5)
+    newest = store.newest_version(engine)
+    auth.set_disabled(auth.SYSTEM, engine, "deputy", True)  # found out: disabled
+    auth.set_role(auth.SYSTEM, engine, "clerk2", "viewer")  # demoted
+    auth.set_password(auth.SYSTEM, engine, "boss", "new-harbor-lantern-7")  # the old one leaked
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM users WHERE name = 'gone'")  # removed
+    auth.add_user(auth.SYSTEM, engine, "wang", "staff", "copper-kettle-2021")  # new since the backup
+    day = city.parent / "day.csv"
+    day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+    assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 0
+
+    assert main(["restore", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "账户保持恢复前的状态" in out and "5 个账户" in out and "boss、clerk2、deputy、gone、wang" in out
+    assert store.newest_version(engine) == newest  # the data is the backup's
+    accounts = {a.name: a for a in auth.list_users(engine)}  # the accounts are today's
+    assert sorted(accounts) == ["boss", "clerk", "clerk2", "deputy", "wang"]
+    assert accounts["deputy"].disabled and accounts["clerk2"].role == "viewer"
+    assert auth.authenticate(engine, "boss", "new-harbor-lantern-7").role == "admin"
+    with pytest.raises(auth.LoginRefused):
+        auth.authenticate(engine, "boss", "tulip-harbor-2020")
+    with pytest.raises(auth.LoginRefused):
+        auth.authenticate(engine, "deputy", "tulip-harbor-2020")
+    assert auth.authenticate(engine, "wang", "copper-kettle-2021").role == "staff"
+    folder = backup.backup_folder(engine)
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm", "-journal", ".part"))]
+    assert not list(city.parent.glob(".*restoring*"))
+    assert main(["restore", str(copy)]) == 0 and "与备份中的相同" not in capsys.readouterr().out
+
+
+def test_the_store_its_backups_and_their_folders_are_private(tmp_path, monkeypatch, capsys):
+    """They hold password hashes: 0600 files, 0700 folders, whatever the umask; no half-written copy stays."""
+    from geo.cli.main import main
+
+    old_umask = os.umask(0o022)
+    try:
+        data = write_tiny_city(tmp_path / "city")
+        path = tmp_path / "srv" / "store" / "cmdmap.sqlite"
+        for name, value in (("DATA_DIR", str(data)), ("DATABASE_URL", f"sqlite:///{path}"), ("BASEMAP", "none")):
+            monkeypatch.setenv(f"CMDMAP_{name}", value)
+        engine = open_city(f"sqlite:///{path}", data)
+        auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
+        folder = backup.backup_folder(engine)
+        folder.mkdir(mode=0o755)
+        (folder / "cmdmap-20200226-081500-000000.sqlite.part").write_bytes(b"half")  # a kill mid-copy
+        day = tmp_path / "day.csv"
+        day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+        assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 0
+        copy = backup.backups(folder)[-1]
+        assert main(["restore", str(copy)]) == 0
+        assert main(["init", "--force", "--city", "咸宁市"]) == 0
+        made = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), *folder.iterdir()]
+        assert {p.name.split("-")[0] for p in folder.iterdir()} == {"cmdmap", "before"}
+        assert {p.name: oct(p.stat().st_mode & 0o777) for p in made} == {p.name: "0o600" for p in made}
+        for made_folder in (path.parent.parent, path.parent, folder):
+            assert oct(made_folder.stat().st_mode & 0o777) == "0o700", made_folder
+        with pytest.raises(sqlite3.Error):  # a copy that fails half-way leaves no .part behind
+            backup.copy_store(tmp_path / "no such store.sqlite", folder / "cmdmap-x.sqlite")
+        assert not list(folder.glob("*.part"))
+    finally:
+        os.umask(old_umask)

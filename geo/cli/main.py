@@ -275,11 +275,18 @@ def _restore(args: argparse.Namespace) -> int:
             print(found)
         return 0
     try:
-        kept = restore(Path(args.backup), path)
+        done = restore(Path(args.backup), path)
     except (OSError, ValueError, sqlite3.Error) as exc:
         print(f"{t('cli_cannot_restore').both()}: {exc}", file=sys.stderr)
         return 1
-    print(t("cli_restored", backup=args.backup).both() + (t("cli_kept", kept=kept).both() if kept else ""))
+    kept = t("cli_kept", kept=done.kept).both() if done.kept else ""
+    print(t("cli_restored", backup=args.backup).both() + kept)
+    if done.accounts_from_backup:
+        print(t("cli_restore_accounts_from_backup").both())
+    elif done.accounts:
+        print(t("cli_restore_accounts_kept", count=len(done.accounts), names="、".join(done.accounts)).both())
+    else:
+        print(t("cli_restore_accounts_same").both())
     return 0
 
 

@@ -466,6 +466,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "only an SQLite store can be restored this way (use pg_restore for PostgreSQL)"),
     "cli_cannot_restore": ("无法恢复", "cannot restore"),
     "cli_restored": ("已从 {backup} 恢复", "restored"),
+    "cli_restore_accounts_kept": ("账户保持恢复前的状态，没有用备份里的：{count} 个账户在备份中不同（角色、停用、密码或有无），"
+                                  "仍按现在的：{names}。",
+                                  "Accounts keep their state from before the restore, not the backup's: {count} "
+                                  "differ in the backup (role, disabled, password, or missing), and stay as they are "
+                                  "now: {names}."),
+    "cli_restore_accounts_same": ("账户保持恢复前的状态（与备份中的相同）。",
+                                  "Accounts keep their state from before the restore (the backup's are the same)."),
+    "cli_restore_accounts_from_backup": ("原存储已损坏，读不出账户：现在用的是备份中的账户。请用 python -m geo user list "
+                                         "检查，停用不该有的账户。",
+                                         "The replaced store was too damaged to read its accounts: the backup's are in "
+                                         "force now. Check them with python -m geo user list and disable any that "
+                                         "should not be there."),
     "cli_kept": ("；原存储保存在 {kept}", "the replaced store is kept in {kept}"),
     "cli_store_problem": ("数据存储无法读取或写入（{detail}）：可能被其他程序锁定、只读或已损坏，未做任何更改。"
                           "稍后重试；若已损坏，用 python -m geo restore 列出并恢复自动备份（见 README）。",

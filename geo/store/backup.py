@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -29,9 +30,11 @@ from geo.domain import t
 from geo.settings import PROJECT_DIR, load
 from geo.store.migrate import migrate
 from geo.store.move import move_store
+from geo.store.private import private_file, private_folder
 
 log = logging.getLogger(__name__)
 PATTERN = "cmdmap-*.sqlite"
+ACCOUNT_TABLES = ("users",)  # what a restore keeps as it is now: who may log in, in which role
 
 
 def store_file(store: Engine | str) -> Path | None:
@@ -52,14 +55,26 @@ def backup_folder(store: Engine | str) -> Path | None:
 
 
 def copy_store(source: Path, target: Path) -> None:
-    """A consistent copy of the SQLite file ``source`` (its write-ahead log included) to ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A consistent copy of the SQLite file ``source`` (its write-ahead log included) to ``target``.
+
+    The copy is written to ``target.part`` first (``0600``, as it holds password hashes) and
+    renamed, so it is there whole or not at all; a ``.part`` that a full disk or a kill left is
+    removed. The copy keeps a rollback journal, not a write-ahead log, so that opening it (to
+    check or restore it) leaves no ``-wal``/``-shm`` files beside it.
+    """
     partial = target.with_name(target.name + ".part")
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30) as src, sqlite3.connect(partial) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    os.replace(partial, target)  # a copy is there whole or not at all
+    try:
+        private_file(partial)
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30) as src, \
+                sqlite3.connect(partial) as dst:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        src.close()
+        dst.close()
+        os.replace(partial, target)  # a copy is there whole or not at all
+    finally:
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def backups(folder: Path) -> list[Path]:
@@ -78,7 +93,9 @@ def make_backup(engine: Engine, keep: int, now: datetime.datetime | None = None)
     if not source.exists():
         return None
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    target = folder / f"cmdmap-{now:%Y%m%d-%H%M%S-%f}.sqlite"
+    target = private_folder(folder, tighten=True) / f"cmdmap-{now:%Y%m%d-%H%M%S-%f}.sqlite"
+    for stale in folder.glob("*.part"):  # left by a kill or a full disk: only this process writes here now
+        stale.unlink(missing_ok=True)
     copy_store(source, target)
     for old in backups(folder)[:-keep]:
         old.unlink(missing_ok=True)
@@ -115,8 +132,7 @@ def backup_before_reset(engine: Engine, folder: Path | None = None, now: datetim
         target = (folder or backup_folder(engine)) / name
         copy_store(source, target)
         return target
-    target = (folder or PROJECT_DIR / "store" / "backups") / name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = private_file((folder or PROJECT_DIR / "store" / "backups") / name)
     copy = create_engine(f"sqlite:///{target}")  # not geo.store.connect: no engine kept for a one-off file
     try:
         migrate(copy)
@@ -126,31 +142,125 @@ def backup_before_reset(engine: Engine, folder: Path | None = None, now: datetim
     return target
 
 
-def restore(backup: Path, store: Path) -> Path | None:
-    """Put ``backup`` back as the store; the store as it was is first kept beside the backups.
+@dataclass(frozen=True)
+class Restored:
+    """What :func:`restore` did.
 
-    Returns where the replaced store was kept (None when there was none). The copy
-    goes through SQLite's backup API, so a running app sees the restored data at its
-    next read; a store too damaged to be written to is replaced as a file instead
-    (restart the app then).
+    ``kept``: where the replaced store was kept (None when there was none). ``accounts``: the
+    names of the accounts whose state in the backup differed from the store's (another role,
+    disabled or enabled, another password, missing or extra); each keeps its state from
+    before the restore. ``accounts_from_backup``: the store was too damaged to read its
+    accounts, so the backup's are in force (check them with ``python -m geo user list``).
+    """
+
+    kept: Path | None
+    accounts: tuple[str, ...] = ()
+    accounts_from_backup: bool = False
+
+
+def read_accounts(path: Path) -> dict[str, tuple[list[str], list[tuple]]] | None:
+    """The rows of :data:`ACCOUNT_TABLES` in the SQLite file ``path`` (columns, rows by table); None if unreadable."""
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as conn:
+            found = {}
+            for table in ACCOUNT_TABLES:
+                cursor = conn.execute(f'SELECT * FROM "{table}"')
+                found[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+        conn.close()
+    except sqlite3.Error:
+        return None
+    return found
+
+
+def changed_accounts(before: dict, after: dict) -> tuple[str, ...]:
+    """The account names whose row in ``before`` differs from ``after`` (ids and login times aside), sorted.
+
+    >>> row = (["id", "name", "role", "last_login"], [(1, "boss", "admin", None), (2, "li", "admin", None)])
+    >>> changed_accounts({"users": row}, {"users": (row[0], [(7, "boss", "admin", "x"), (2, "li", "staff", None)])})
+    ('li',)
+    """
+    ignored = {"id", "last_login", "failed_count", "locked_until"}
+
+    def by_name(accounts):
+        columns, rows = accounts["users"]
+        return {row[columns.index("name")]: {c: v for c, v in zip(columns, row) if c not in ignored} for row in rows}
+
+    old, new = by_name(before), by_name(after)
+    return tuple(sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name)))
+
+
+def put_accounts(path: Path, accounts: dict) -> None:
+    """Replace the rows of :data:`ACCOUNT_TABLES` in the SQLite file ``path`` with ``accounts``, in one transaction.
+
+    Only the columns both sides have are written (a backup may predate a migration).
+    """
+    with sqlite3.connect(path, timeout=30) as conn:
+        for table, (columns, rows) in accounts.items():
+            present = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+            shared = [column for column in columns if column in present]
+            picks = [columns.index(column) for column in shared]
+            conn.execute(f'DELETE FROM "{table}"')
+            names = ", ".join(f'"{column}"' for column in shared)
+            conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(shared))})',
+                             [tuple(row[i] for i in picks) for row in rows])
+    conn.close()
+
+
+def restore(backup: Path, store: Path) -> Restored:
+    """Put ``backup`` back as the store, keeping the accounts as they are now; the store as it was is kept too.
+
+    A backup holds the accounts of its day: restoring them would bring back an admin
+    disabled, demoted or removed since, or a password changed because it leaked. So the
+    restored store gets the current accounts (every column, password hashes included), and
+    :class:`Restored` names the accounts the backup would have changed. Only when the store
+    is too damaged to read them are the backup's accounts kept, and it says so.
+
+    The backup and the current accounts are first put together in a staging file beside the
+    store; then that is copied in through SQLite's backup API, so a running app sees the
+    restored data, accounts included, at its next read, in one step. A store too damaged to be
+    written to is replaced as a file instead (restart the app then). Nothing is left in
+    ``backups/`` but the copy of the replaced store: no ``-wal``/``-shm`` files.
     """
     with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as check:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             damaged = t("version_backup_damaged", backup=backup)
             raise ValueError(f"{damaged.en} / {damaged.zh}")
     check.close()
+    current = read_accounts(store)
     kept = None
     if store.exists():
-        kept = store.parent / "backups" / f"before-restore-{datetime.datetime.now():%Y%m%d-%H%M%S}.sqlite"
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(store, kept)  # a plain copy: the store may be too damaged to open
+        kept = private_folder(store.parent / "backups", tighten=True) / \
+            f"before-restore-{datetime.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+        shutil.copyfile(store, private_file(kept))  # a plain copy: the store may be too damaged to open
+    staged = store.with_name(f".{store.name}.restoring")
     try:
-        with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as src, sqlite3.connect(store, timeout=30) as dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
-    except sqlite3.DatabaseError:
-        for suffix in ("-wal", "-shm"):
-            Path(f"{store}{suffix}").unlink(missing_ok=True)
-        copy_store(backup, store)
-    return kept
+        copy_store(backup, staged)
+        changed = ()
+        if current is not None:
+            changed = changed_accounts(read_accounts(staged) or {"users": ([], [])}, current)
+            put_accounts(staged, current)
+        try:
+            with sqlite3.connect(f"file:{staged}?mode=ro", uri=True) as src, \
+                    sqlite3.connect(store, timeout=30) as dst:
+                src.backup(dst)
+            src.close()
+            dst.close()
+        except sqlite3.DatabaseError:
+            for suffix in ("-wal", "-shm"):
+                Path(f"{store}{suffix}").unlink(missing_ok=True)
+            copy_store(staged, store)
+    finally:
+        for leftover in (staged, Path(f"{staged}-journal")):
+            leftover.unlink(missing_ok=True)
+    for side in backups_side_files(store.parent / "backups"):
+        side.unlink(missing_ok=True)
+    return Restored(kept, changed, current is None)
+
+
+def backups_side_files(folder: Path) -> list[Path]:
+    """``-wal``/``-shm``/``-journal`` files in the backup folder whose database is not open: none should stay."""
+    if not folder.is_dir():
+        return []
+    return [path for pattern in ("*.sqlite-wal", "*.sqlite-shm", "*.sqlite-journal") for path in folder.glob(pattern)]

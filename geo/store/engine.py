@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from geo.store.migrate import migrate
+from geo.store.private import tighten_store
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -34,10 +35,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 @lru_cache(maxsize=8)
 def connect(url: str) -> Engine:
-    """An engine for ``url`` whose schema is the newest (migrated); SQLite folders are made as needed."""
+    """An engine for ``url`` whose schema is the newest (migrated).
+
+    An SQLite file and the folders it needs are made readable by the service's user only
+    (see :mod:`geo.store.private`): the store holds password hashes.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        tighten_store(Path(parsed.database))
     # pre_ping: a pooled PostgreSQL connection may have been closed by a restart or a proxy
     engine = create_engine(url, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if engine.dialect.name == "sqlite":
