@@ -4,6 +4,7 @@
 #   deploy/cluster.sh start    start everything (or ./run.sh cluster); prints the address
 #   deploy/cluster.sh status   health of each app process and of nginx
 #   deploy/cluster.sh stop     stop everything it started
+#   deploy/cluster.sh config   print the nginx configuration start writes
 #
 # For tests and for trying it out: the database trusts loopback connections and everything
 # lives in CLUSTER_DIR. docs/deploy.md describes a real deployment.
@@ -13,6 +14,7 @@
 #   CLUSTER_PG_PORT    PostgreSQL port on 127.0.0.1 [5433]
 #   CLUSTER_APP_PORTS  the app processes' ports, one process each ["8601 8602"]
 #   CLUSTER_HTTP_PORT  nginx's port, the one address for browsers [8600]
+#   CLUSTER_DEBUG      1: nginx says which app server answered (X-Cmdmap-Upstream), for tests [off]
 #   CMDMAP_*           every app setting (README) is passed on to the app processes;
 #                      CMDMAP_DATABASE_URL is set to the cluster's database
 set -euo pipefail
@@ -97,15 +99,20 @@ start_apps() {
     for port in $APP_PORTS; do wait_healthy "http://127.0.0.1:$port" "$DIR/app-$port.log"; done
 }
 
-start_nginx() {
+nginx_config() {
     local servers="" port
     for port in $APP_PORTS; do servers+="        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"$'\n'; done
-    SERVERS=$servers "$PYTHON" - "$ROOT/deploy/nginx.conf.in" "$DIR/nginx.conf" "$DIR" "127.0.0.1:$HTTP_PORT" <<'PY'
+    SERVERS=$servers DEBUG=${CLUSTER_DEBUG:-0} "$PYTHON" - "$ROOT/deploy/nginx.conf.in" "$DIR" "127.0.0.1:$HTTP_PORT" <<'PY'
 import os, sys
-source, target, folder, listen = sys.argv[1:]
+source, folder, listen = sys.argv[1:]
 text = open(source).read().replace("@DIR@", folder).replace("@LISTEN@", listen)
-open(target, "w").write(text.replace("@UPSTREAMS@\n", os.environ["SERVERS"]))
+text = text.replace("#@DEBUG@ ", "" if os.environ["DEBUG"] == "1" else "# ")
+sys.stdout.write(text.replace("@UPSTREAMS@\n", os.environ["SERVERS"]))
 PY
+}
+
+start_nginx() {
+    nginx_config >"$DIR/nginx.conf"
     local nginx
     nginx=$(command -v nginx || echo /usr/sbin/nginx)
     if [ -s "$DIR/nginx.pid" ] && kill -0 "$(cat "$DIR/nginx.pid")" 2>/dev/null; then
@@ -150,5 +157,6 @@ case "${1:-start}" in
         ;;
     stop) stop_all ;;
     status) status ;;
-    *) echo "usage: $0 start|status|stop" >&2; exit 2 ;;
+    config) nginx_config ;;
+    *) echo "usage: $0 start|status|stop|config" >&2; exit 2 ;;
 esac

@@ -57,7 +57,7 @@ def cluster():
     apps = [free_port(), free_port()]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}
     env.update({k: str(v) for k, v in ports.items()})
-    env.update({"CLUSTER_DIR": str(folder / "run"), "CLUSTER_APP_PORTS": " ".join(map(str, apps)),
+    env.update({"CLUSTER_DIR": str(folder / "run"), "CLUSTER_APP_PORTS": " ".join(map(str, apps)), "CLUSTER_DEBUG": "1",
                 "PYTHON": sys.executable,
                 "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none",
                 "CMDMAP_WALL_REFRESH_SECONDS": str(REFRESH), "CMDMAP_WALL_ROTATE_SECONDS": "0"})
@@ -155,3 +155,21 @@ def test_an_upload_through_one_app_appears_on_the_wall_of_the_other(cluster, bro
     for log in (wall, proxied, staff):
         assert log.aborted == [], log.aborted[:10]
         log.page.context.close()
+
+
+def test_nginx_says_which_app_server_answered_only_in_debug(tmp_path):
+    """X-Cmdmap-Upstream names an internal address: on only with CLUSTER_DEBUG=1 (the tests above), off as shipped."""
+    script = str(ROOT / "deploy" / "cluster.sh")
+    env = {**os.environ, "CLUSTER_DIR": str(tmp_path), "PYTHON": sys.executable}
+    env.pop("CLUSTER_DEBUG", None)
+
+    def header_lines(extra):
+        config = subprocess.run([script, "config"], env={**env, **extra}, capture_output=True, text=True, timeout=60)
+        assert config.returncode == 0 and "upstream cmdmap_apps" in config.stdout, config.stderr
+        return [line.strip() for line in config.stdout.splitlines()
+                if "X-Cmdmap-Upstream" in line and not line.strip().startswith("#")]
+
+    assert header_lines({}) == []
+    assert header_lines({"CLUSTER_DEBUG": "1"}) == ["add_header X-Cmdmap-Upstream $upstream_addr always;"]
+    shipped = (ROOT / "deploy" / "nginx.conf.in").read_text()
+    assert not [line for line in shipped.splitlines() if "X-Cmdmap-Upstream" in line and "#" not in line]
