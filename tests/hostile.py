@@ -93,6 +93,51 @@ def million_rows_xlsx() -> bytes:
     return _zip({**_SKELETON, "xl/worksheets/sheet1.xml": sheet})
 
 
+_MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _real_skeleton(sheet_xml: Callable[[zipfile.ZipFile, str], None]) -> dict:
+    """The parts a spreadsheet program reads (content types, relationships), around one sheet written by ``sheet_xml``."""
+    rels = b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    office = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return {
+        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                               b'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                               b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                               b'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+                               b'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                               b'worksheet+xml"/></Types>',
+        "_rels/.rels": b'<?xml version="1.0"?><Relationships ' + rels + b'><Relationship Id="r1" Type="' + office +
+                       b'/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0"?><Relationships ' + rels + b'><Relationship Id="r1" '
+                                      b'Type="' + office + b'/worksheet" Target="worksheets/sheet1.xml"/>'
+                                      b'</Relationships>',
+        "xl/workbook.xml": b'<?xml version="1.0"?><workbook ' + _MAIN + b' xmlns:r="' + office + b'"><sheets>'
+                           b'<sheet name="S" sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    }
+
+
+def million_rows_spelled(prefix: str, numbered: bool, rows: int = 600_001) -> bytes:
+    """An .xlsx of ``rows`` rows as other writers spell them: ``<x:row>`` (a namespace prefix, as .NET's
+    OpenXML SDK writes), or ``<row>`` without its number (as some exporters do), with a declared size of A1:C3."""
+    tag = f"{prefix}:" if prefix else ""
+
+    def sheet(archive: zipfile.ZipFile, name: str) -> None:
+        with archive.open(name, "w", force_zip64=True) as stream:
+            namespace = _MAIN.replace(b"xmlns=", f"xmlns:{prefix}=".encode()) if prefix else _MAIN
+            stream.write(b'<?xml version="1.0"?><' + tag.encode() + b"worksheet " + namespace + b"><" +
+                         tag.encode() + b'dimension ref="A1:C3"/><' + tag.encode() + b"sheetData>")
+            for start in range(1, rows + 1, 50_000):
+                stream.write("".join(
+                    f'<{tag}row{f" r={chr(34)}{r}{chr(34)}" if numbered else ""}><{tag}c t="inlineStr"><{tag}is>'
+                    f"<{tag}t>0501</{tag}t></{tag}is></{tag}c></{tag}row>"
+                    for r in range(start, min(start + 50_000, rows + 1))).encode())
+            stream.write(f"</{tag}sheetData></{tag}worksheet>".encode())
+    return _zip(_real_skeleton(sheet))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str  # also the test id
@@ -126,6 +171,20 @@ CASES = [
        "超过 500,000 行"),
     _c("million_csv", "CSV with 1,000,000 rows", "compound_status", "a.csv",
        lambda: HEADER.encode() + b"1,,,,,\n" * 1_000_000, "超过 500,000 行"),
+    _c("million_csv_cr", "CSV with 1,000,000 rows ending in \\r alone (old Mac Excel)", "compound_status", "a.csv",
+       lambda: HEADER.replace("\n", "\r").encode() + b"1,,,,,\r" * 1_000_000, "超过 500,000 行"),
+    _c("million_csv_crlf", "CSV with 600,000 rows ending in \\r\\n", "compound_status", "a.csv",
+       lambda: HEADER.replace("\n", "\r\n").encode() + b"1,,,,,\r\n" * 600_000, "超过 500,000 行"),
+    _c("million_xlsx_prefixed", ".xlsx with 600,001 rows spelled <x:row> (OpenXML SDK), declared A1:C3",
+       "compound_status", "a.xlsx", lambda: million_rows_spelled("x", True), "超过 500,000 行"),
+    _c("million_xlsx_unnumbered", ".xlsx with 600,001 rows spelled <row> without their number, declared A1:C3",
+       "compound_status", "a.xlsx", lambda: million_rows_spelled("", False), "超过 500,000 行"),
+    _c("many_features", "GeoJSON with 500,001 features", "compounds", "a.geojson",
+       lambda: b'{"type": "FeatureCollection", "features": [' + b"{}, " * 500_000 + b"{}]}", "超过 500,000 个要素"),
+    _c("long_geojson_name", "GeoJSON names of 10,000 and 200,000 characters", "compounds", "a.geojson",
+       geojson(({"id": "0501", "name": "长" * 10_000}, polygon(SQUARE)),
+               ({"id": "0503", "name": "长" * 200_000}, polygon([[x + 0.02, y] for x, y in SQUARE]))),
+       "内容过长（200000 个字符"),
     _c("mixed_encoding", "UTF-8 and GBK lines in one file", "compound_status", "a.csv",
        HEADER.encode() + (GOOD_ROW + "\n").encode("utf-8") + "0503,浮山小区,2020-02-26,全封闭,10,\n".encode("gbk"),
        "混用了另一种编码"),

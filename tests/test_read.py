@@ -118,3 +118,47 @@ def test_a_layer_count_too_big_for_a_whole_number_is_no_count_not_a_crash():
          "geometry": {"type": "Point", "coordinates": [114.3, 29.8]}}]}
     layer, problems = read_layer(json.dumps(collection).encode(), "compounds")
     assert layer["households"].isna().all() and layer["id"].tolist() == ["0501"]
+
+
+def _sheet(rows: dict[int, list]) -> bytes:
+    """An .xlsx written by openpyxl with values in the given rows only (the others absent from its XML)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for number, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            book.active.cell(row=number, column=column, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rows_are_counted_as_the_parser_yields_them_and_reading_stops_past_the_limit():
+    """Line ends of every kind, quoted line breaks, and a sheet whose rows in between are absent from its XML."""
+    import pytest
+
+    from geo.io.read import TooLarge, raw_rows
+
+    for end in ("\n", "\r\n", "\r"):
+        text = end.join(["a,b", '"x' + end + 'y",1', "z,2", ""]).encode()
+        assert raw_rows(text, None, limit=3).shape == (3, 2)  # the quoted line break is in one row
+        with pytest.raises(TooLarge, match="2 行"):
+            raw_rows(text, None, limit=2)
+    # two row tags in the XML, but the second is row 700,000: the parser yields every row up to it
+    far = _sheet({1: ["小区编号", "日期", "封闭状态"], 2: ["0501", "2020-02-26", "全封闭"],
+                  700_000: ["0503", "2020-02-26", "全封闭"]})
+    problems = read_table(far, "compound_status").problems
+    assert [p.text.zh for p in problems] == ["文件太大：超过 500,000 行 / more than 500,000 rows。请拆分成几个文件分别上传。"]
+    # empty rows at the end are not rows: Excel shows none
+    trailing = _sheet({1: ["小区编号", "日期", "封闭状态"], 2: ["0501", "2020-02-26", "全封闭"], 5: [None, ""]})
+    assert raw_rows(trailing, None, limit=10).shape == (2, 3)
+
+
+def test_geojson_names_have_the_same_length_limit_as_table_cells():
+    features = [{"type": "Feature", "properties": {"id": f"C{i}", "name": "长" * length},
+                 "geometry": {"type": "Point", "coordinates": [114.3 + i / 100, 29.8]}}
+                for i, length in enumerate((2000, 2001, 200_000))]
+    _, problems = read_layer(json.dumps({"type": "FeatureCollection", "features": features}).encode(), "sites")
+    assert [(p.row, p.column, p.text.zh) for p in problems] == [
+        (2, "name", "内容过长（2001 个字符，最多 2000），请删减后重试。"),
+        (3, "name", "内容过长（200000 个字符，最多 2000），请删减后重试。")]

@@ -22,6 +22,10 @@ _METRES = ("坐标（如 {sample}）不是经纬度，看起来是以米为单�
            ": coordinates such as {sample} are not longitude/latitude; "
            "they look like projected coordinates in metres (e.g. EPSG:3857 or a CGCS2000 Gauss-Krüger zone). "
            "Export the layer as longitude/latitude (WGS-84, EPSG:4326) and upload it again.")
+_ABSURD = ("坐标（如 {sample}）超出了任何坐标系的范围，是填错或导出出错的数字。经纬度应为经度 73 到 135、纬度 18 到 54"
+           "（中国境内）。请改正后再上传。",
+           ": coordinates such as {sample} are beyond any coordinate system: a typing or export error. "
+           "Longitude/latitude in China are 73 to 135 and 18 to 54. Correct them and upload again.")
 _SWAPPED = ("经度和纬度顺序颠倒了（如 {sample}）。应经度在前、纬度在后，"
             "如 114.32, 29.84。请导出时把经度（X）放在前面，或交换两列后再上传。",
             ": latitude and longitude are swapped (such as {sample}). Longitude "
@@ -44,6 +48,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read_binary": ("这不是文本表格（含二进制内容）", "not a text table (binary content)"),
     "read_mixed_encoding": ("第 {line} 行起混用了另一种编码（UTF-8 与 GBK 混在一个文件里）",
                             "line {line} is in another encoding than the rest (UTF-8 and GBK mixed)"),
+    "read_too_many_features": ("超过 {rows:,} 个要素", "more than {rows:,} features"),
     "read_too_many_rows": ("超过 {rows:,} 行", "more than {rows:,} rows"),
     "read_too_large": ("文件太大：{detail}。请拆分成几个文件分别上传。",
                        "The file is too large: {detail}. Split it into several files."),
@@ -135,9 +140,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read_ids_from": ("{count:,} 个要素没有“{column}”，编号取自文件自带的{field}。",
                       "{count:,} features have no '{column}': their ids are the file's own {field}."),
     "read_id_of_feature": ("要素 id（GeoJSON Feature 的 id）", "Feature id (the GeoJSON Feature's id)"),
-    "read_duplicate_id": ("第 {number} 个要素的编号 {key} 与前面的要素重复，只保留第一个。请改成不重复的编号。",
-                          "Feature {number} repeats the id {key} of an earlier feature; only the first is kept. "
-                          "Give it an id of its own."),
+    "read_duplicate_id": ("第 {number} 个要素的编号 {key} 与第 {first} 个要素重复：编号必须唯一，整个文件不会导入。"
+                          "请改成不重复的编号后再上传。",
+                          "Feature {number} repeats the id {key} of feature {first}: ids must be unique, so the file "
+                          "is not imported. Give it an id of its own and upload again."),
     "read_duplicate_id_group": ("{count:,} 个要素的编号与前面的要素重复：第 {rows} 个",
                                 "{count:,} features repeat an earlier feature's id: features {rows}"),
     # shapes of a layer's features (geo.io.shapes): what is repaired, and why a feature is skipped
@@ -161,6 +167,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "shape_no_geometry": ("没有几何图形", "no geometry"),
     "shape_empty": ("几何图形是空的", "empty geometry"),
     "shape_not_numbers": ("坐标不是数字", "coordinates that are not numbers"),
+    "shape_out_of_range": ("坐标超出任何坐标系的范围（如 1e308），是填错或导出出错的数字",
+                           "coordinates beyond any coordinate system (such as 1e308): a typing or export error"),
     "shape_unreadable": ("几何图形无法识别", "a geometry that cannot be read"),
     "shape_too_few_points": ("少于三个不同的点，围不成面", "fewer than three distinct points, enclosing nothing"),
     "shape_zero_area": ("面积为零", "zero area"),
@@ -194,6 +202,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datum_bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
     "datum_all_metres": _said_of(_ALL_FEATURES, _METRES),
     "datum_some_metres": _said_of(_SOME_FEATURES, _METRES),
+    "datum_all_absurd": _said_of(_ALL_FEATURES, _ABSURD),
+    "datum_some_absurd": _said_of(_SOME_FEATURES, _ABSURD),
     "datum_all_swapped": _said_of(_ALL_FEATURES, _SWAPPED),
     "datum_some_swapped": _said_of(_SOME_FEATURES, _SWAPPED),
     "datum_all_outside": _said_of(_ALL_FEATURES, _OUTSIDE),
@@ -202,6 +212,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datum_feature_metres": ("第 {row} 个要素{id}的坐标（{sample}）不是经纬度，请改为经纬度（WGS-84）后再上传。",
                              "Feature {row}{id} has coordinates ({sample}) that are not longitude/latitude; "
                              "correct them to WGS-84 longitude/latitude and upload again."),
+    "datum_feature_absurd": ("第 {row} 个要素{id}的坐标（{sample}）超出了任何坐标系的范围，请检查是否填错。",
+                             "Feature {row}{id} has coordinates ({sample}) beyond any coordinate system; check them."),
     "datum_feature_swapped": ("第 {row} 个要素{id}的经度和纬度顺序颠倒了（{sample}），请交换为经度在前、纬度在后。",
                               "Feature {row}{id} has latitude and longitude swapped ({sample}); put longitude first."),
     "datum_feature_outside": ("第 {row} 个要素{id}的坐标（{sample}）不在中国境内，请检查是否填错或漏填。",
@@ -209,6 +221,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datum_more_features": ("另有 {count} 个要素有同样的问题（{first}），请一并改正。",
                             "{count} more features have the same problem ({first}); correct them too."),
     "datum_kind_metres": ("坐标不是经纬度", "not longitude/latitude"),
+    "datum_kind_absurd": ("坐标超出范围", "coordinates out of range"),
     "datum_kind_swapped": ("经纬度颠倒", "latitude and longitude swapped"),
     "datum_kind_outside": ("坐标不在中国境内", "outside China"),
     "datum_read_as_is": ("，已按此处理", "; it was read as such"),

@@ -48,6 +48,7 @@ import shapely
 
 from geo.domain import Problem, Text, t
 from geo.io.datum_convert import CHINA, convert_geometries
+from geo.io.shapes import PROJECTED_LIMIT
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 PROJECTED = "projected"  # declared or named CRS is in metres: refuse the layer
@@ -72,6 +73,7 @@ WGS84_DATUMS = ("World Geodetic System 1984", "China 2000")
 
 SWAPPED_CHINA = (CHINA[1], CHINA[0], CHINA[3], CHINA[2])  # the box of geo.io.datum_convert, latitude first
 DEGREES = (-180.0, -90.0, 180.0, 90.0)
+ANY_SYSTEM = (-PROJECTED_LIMIT, -PROJECTED_LIMIT, PROJECTED_LIMIT, PROJECTED_LIMIT)
 
 MAX_RESIDUAL_M = 150.0  # a reference match is decisive only below this median offset
 SEPARATION = 3.0  # ... and when the next datum is this many times further off
@@ -270,32 +272,36 @@ def _within(bounds: np.ndarray, box: tuple[float, float, float, float]) -> np.nd
 
 
 def classify_coordinates(geometries) -> np.ndarray:
-    """What each geometry's coordinates look like: 'ok', 'swapped', 'metres', 'outside' or 'empty'.
+    """What each geometry's coordinates look like: 'ok', 'swapped', 'metres', 'absurd', 'outside' or 'empty'.
 
-    'ok' is longitude/latitude inside China; 'empty' (None, empty or NaN) is left to
-    the reader, which reports it.
+    'ok' is longitude/latitude inside China; 'absurd' is beyond any coordinate system
+    (:data:`PROJECTED_LIMIT`, such as 1e308); 'empty' (None, empty or NaN) is left to the
+    reader, which reports it.
 
     Examples
     --------
     >>> from shapely import Point
     >>> classify_coordinates([Point(114.32, 29.84), Point(29.84, 114.32), Point(12726000, 3485000),
-    ...                       Point(2.35, 48.85), None]).tolist()
-    ['ok', 'swapped', 'metres', 'outside', 'empty']
+    ...                       Point(2.35, 48.85), None, Point(1e308, 29.8)]).tolist()
+    ['ok', 'swapped', 'metres', 'outside', 'empty', 'absurd']
     """
     bounds = shapely.bounds(_as_array(geometries)).reshape(-1, 4)
     empty = np.isnan(bounds).any(axis=1)
-    conditions = [empty, _within(bounds, CHINA), _within(bounds, SWAPPED_CHINA), ~_within(bounds, DEGREES)]
-    return np.select(conditions, ["empty", "ok", "swapped", "metres"], "outside").astype(object)
+    conditions = [empty, _within(bounds, CHINA), _within(bounds, SWAPPED_CHINA), ~_within(bounds, ANY_SYSTEM),
+                  ~_within(bounds, DEGREES)]
+    return np.select(conditions, ["empty", "ok", "swapped", "absurd", "metres"], "outside").astype(object)
 
 
 def _format_xy(geometry) -> str:
     x, y = shapely.get_coordinates(geometry)[0]
+    if max(abs(x), abs(y)) >= PROJECTED_LIMIT:  # 1e308 in full has 309 digits
+        return f"{x:.6g}, {y:.6g}"
     if max(abs(x), abs(y)) >= 1000:
         return f"{x:.0f}, {y:.0f}"
     return ", ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in (x, y))
 
 
-_REFUSED = ("metres", "swapped", "outside")  # what check_coordinates refuses, in the order it reports them
+_REFUSED = ("absurd", "metres", "swapped", "outside")  # what check_coordinates refuses, in the order it reports them
 
 
 def _file_problem(source: str, kind: str, positions, geometries, total: int) -> Problem:

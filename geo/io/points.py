@@ -36,7 +36,17 @@ import shapely
 
 from geo.domain import TABLES, Problem, Text, kinds, listing, t
 from geo.io.export import to_csv_bytes, to_xlsx_bytes, unneutralise
-from geo.io.read import MAX_CELL_CHARS, TooLarge, as_bytes, is_xlsx, match_headers, parse_numbers, raw_rows, short
+from geo.io.read import (
+    MAX_CELL_CHARS,
+    TooLarge,
+    as_bytes,
+    is_xlsx,
+    match_headers,
+    parse_numbers,
+    raw_rows,
+    short,
+    without_bidi,
+)
 
 #: Where a position is: longitude, latitude, or both in one cell ("114.32,29.85").
 LON, LAT, PAIR = "lon", "lat", "lonlat"
@@ -500,8 +510,8 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     frame = pd.DataFrame(index=body.index)
     for col in table.columns:
         header = roles.get(col.name)
-        values = body[header].astype("string").str.strip() if header else pd.Series(pd.NA, index=body.index,
-                                                                                        dtype="string")
+        values = without_bidi(body[header]).str.strip() if header else pd.Series(pd.NA, index=body.index,
+                                                                                    dtype="string")
         frame[col.name] = unneutralise(values.where(values != "", pd.NA))
     problems += _cell_problems(frame, roles, name)
     ids_made = "id" not in roles

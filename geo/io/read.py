@@ -31,7 +31,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
+from openpyxl.cell.cell import ERROR_CODES
 
 from geo.domain import TABLES, Problem, Table, Text, apply_distinct, listing, map_distinct, t, vocab
 from geo.io.export import unneutralise
@@ -42,6 +44,19 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_ROWS = 500_000  # more rows than a city reports in months: refused before anything is parsed
 MAX_XML_BYTES = 400_000_000  # uncompressed worksheet XML beyond this is a zip bomb, not a report
 MAX_CELL_CHARS = 2000  # longer than any name, address or note; a runaway cell is reported, not stored
+
+
+BIDI_CONTROLS = "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # marks, embeddings, overrides, isolates
+
+
+def without_bidi(values: pd.Series) -> pd.Series:
+    """Text without bidirectional controls: a right-to-left override (U+202E) shows a name reversed, and
+    a Chinese name, address or note never needs one.
+
+    >>> without_bidi(pd.Series(["金桂\u202e园花", "a\u2066b\u2069", None], dtype="string")).tolist()
+    ['金桂园花', 'ab', <NA>]
+    """
+    return values.astype("string").str.replace(BIDI_CONTROLS, "", regex=True)
 
 
 def _fold(text: str) -> str:
@@ -202,56 +217,113 @@ class TooLarge(ValueError):
     """A file that would take too long or too much memory to read: refused before parsing."""
 
 
-def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
-    r"""Rows of a CSV, or of the biggest sheet of an .xlsx, counted without parsing (stops past ``limit``).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")  # <row r="1">, <row>, <x:row …>; not <rowBreaks>
 
-    An .xlsx is a zip: its sheets' uncompressed size is read from the zip directory and
-    their ``<row`` tags are counted while streaming, so a zip bomb is never inflated in memory.
+
+def count_rows(data: bytes, limit: int = MAX_ROWS) -> int:
+    r"""Rows of the biggest sheet of an .xlsx, counted in its XML without parsing (0 for a CSV); stops past ``limit``.
+
+    A quick first look before parsing: an .xlsx is a zip, whose sheets' uncompressed size is read
+    from the zip directory (a zip bomb is never inflated) and whose row tags are counted while
+    streaming, however the writer spells them (``<row r="1">``, ``<row>``, ``<x:row>``). The
+    parser counts again as it reads (:func:`raw_rows`).
 
     >>> count_rows(b"a,b\n1,2\n3,4\n")
-    3
+    0
     """
     if not is_xlsx(data):
-        return data.count(b"\n") + (not data.endswith(b"\n"))
+        return 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
         if sum(i.file_size for i in archive.infolist()) > MAX_XML_BYTES:
             raise TooLarge(t("read_zip_bomb").both("/ "))
         most = 0
         for info in sheets:
-            rows, tail = 0, b""
             with archive.open(info) as stream:
-                while chunk := stream.read(1 << 20):
-                    rows += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
-                    tail = chunk[-4:]
-                    if rows > limit:
-                        return rows
+                rows = _count_row_tags(stream, limit)
+            if rows > limit:
+                return rows
             most = max(most, rows)
         return most
 
 
-def raw_rows(data: bytes, sheet: str | int | None) -> pd.DataFrame:
-    """Every cell as text (or NA), no header, from CSV or .xlsx bytes."""
+def _count_row_tags(stream, limit: int) -> int:
+    r"""Row start tags in an XML stream read 1 MiB at a time; a tag cut by a chunk's end is counted once.
+
+    >>> _count_row_tags(io.BytesIO(b'<x:sheetData><x:row r="1"/><x:row><c/></x:row><rowBreaks/><row>'), 10)
+    3
+    """
+    rows, carry = 0, b""
+    while chunk := stream.read(1 << 20):
+        buffer = carry + chunk
+        cut = buffer.rfind(b"<")
+        if cut == -1 or len(buffer) - cut > 256:  # no tag start near the end: nothing to carry over
+            cut = len(buffer)
+        rows += len(_ROW_TAG.findall(buffer, 0, cut))
+        carry = buffer[cut:]
+        if rows > limit:
+            return rows
+    return rows + len(_ROW_TAG.findall(carry + b" "))
+
+
+def raw_rows(data: bytes, sheet: str | int | None, limit: int = MAX_ROWS) -> pd.DataFrame:
+    """Every cell as text (or NA), no header, from CSV or .xlsx bytes; :class:`TooLarge` past ``limit`` rows.
+
+    Rows are counted as the parser yields them, whatever the line ends (``\\r``, ``\\r\\n``,
+    ``\\n``) or however the spreadsheet's writer spells its rows, and reading stops at the first
+    row past the limit: nothing beyond it is parsed or kept.
+    """
     if not is_xlsx(data) and (b"\x00" in data or _control_share(data[:65536]) > 0.01):
         raise ValueError(t("read_binary").both("/ "))
     if not is_xlsx(data) and (line := mixed_encoding_line(data)):
         raise ValueError(t("read_mixed_encoding", line=line).both("/ "))
-    rows = count_rows(data)
-    if rows > MAX_ROWS:
-        raise TooLarge(t("read_too_many_rows", rows=MAX_ROWS).both())
+    too_many = TooLarge(t("read_too_many_rows", rows=limit).both())
+    if count_rows(data, limit) > limit:
+        raise too_many
     if is_xlsx(data):
-        raw = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet in (None, "") else sheet, header=None,
-                            dtype=object, engine="openpyxl")
-        # Excel keeps numbers as numbers: 0501 typed as text stays text, 1200.0 becomes '1200'
-        return raw.map(_cell_text)
+        return _sheet_rows(data, sheet, limit, too_many)
     text = decode(data)
     # as many columns as the widest line: a title row of one cell above the headers ("咸安区小区日报表") would
     # otherwise fix the width at one, and the next line "expected 1 fields, saw 4" (a quoted comma only widens)
     width = max((line.count(",") for line in text.splitlines()), default=0) + 1
     raw = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=str, keep_default_na=False,
-                      skip_blank_lines=False, skipinitialspace=True).replace("", pd.NA)
+                      skip_blank_lines=False, skipinitialspace=True, nrows=limit + 1).replace("", pd.NA)
+    if len(raw) > limit:
+        raise too_many
     used = np.flatnonzero(raw.notna().any(axis=0).to_numpy())
     return raw.iloc[:, : used[-1] + 1] if len(used) else raw  # the widening's empty columns at the right go
+
+
+def _sheet_rows(data: bytes, sheet: str | int | None, limit: int, too_many: TooLarge) -> pd.DataFrame:
+    """The cells of one sheet of an .xlsx as text, read row by row (openpyxl's streaming reader).
+
+    The sheet's declared size is ignored (writers get it wrong); trailing empty rows and cells
+    are dropped, as Excel shows them; a row with a value past ``limit`` stops the reading.
+    """
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        sheets = book.worksheets
+        chosen = sheets[sheet or 0] if isinstance(sheet, int) or sheet in (None, "") else book[sheet]
+        chosen.reset_dimensions()
+        rows: list[list] = []
+        pending = 0  # empty rows not kept yet: they count only when a row with a value follows
+        for cells in chosen.iter_rows(values_only=True):
+            values = [None if value in ERROR_CODES else value for value in cells]  # #N/A and the like: blank
+            while values and (values[-1] is None or values[-1] == ""):
+                values.pop()
+            if not values:
+                pending += 1
+                continue
+            if len(rows) + pending + 1 > limit:
+                raise too_many
+            rows += [[]] * pending + [values]
+            pending = 0
+    finally:
+        book.close()
+    width = max((len(row) for row in rows), default=0)
+    frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows], dtype=object)
+    # Excel keeps numbers as numbers: 0501 typed as text stays text, 1200.0 becomes '1200'
+    return frame.map(_cell_text)
 
 
 def _cell_text(value):
@@ -464,6 +536,7 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
             parsed = map_distinct(values.astype("string"), lambda v: vocab.to_code(col.vocabulary, v)).astype("string")
             expected = vocab.accepted(col.vocabulary)
         else:
+            values = without_bidi(values)
             out[col.name] = unneutralise(values.where(~blank, pd.NA))
             problems += _text_problems(values, col, header, name, is_key=col.name in table.key)
             continue
@@ -543,6 +616,9 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         features = collection.get("features") if isinstance(collection, dict) else None
         if not isinstance(features, list):
             return empty, [Problem(name, None, None, None, t("read_not_collection"), fatal=True)]
+        if len(features) > MAX_ROWS:  # before a single shape is built
+            detail = t("read_too_many_features", rows=MAX_ROWS)
+            return empty, [Problem(name, None, None, None, t("read_too_large", detail=detail), fatal=True)]
     except json.JSONDecodeError as exc:  # the library's own words name a character, not the file's trouble
         return empty, [Problem(name, None, None, None, t("read_not_json", line=exc.lineno), fatal=True)]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
@@ -607,14 +683,17 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
             # a count beyond what a whole number holds (9.2e18 households) is no count: it would not even convert
             frame[col.name] = counts.where(counts.abs() < 2 ** 53).astype("Int64")
         else:  # a name of blanks is no name
-            text = frame[col.name].astype("string")
+            text = without_bidi(frame[col.name])
             frame[col.name] = text.where(text.str.strip() != "", pd.NA)
     layer = gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
     layer["_feature"] = numbers
     layer["_carried"] = carried
+    problems += _long_text_problems(layer, table, name)
     duplicated = layer["id"].duplicated(keep="first")
+    first = dict(zip(layer.loc[~duplicated, "id"], layer.loc[~duplicated, "_feature"]))
     for key, number in zip(layer.loc[duplicated, "id"], layer.loc[duplicated, "_feature"]):
-        problems.append(Problem.of(name, number, "id", key, "read_duplicate_id", number=number, key=key))
+        problems.append(Problem.of(name, number, "id", key, "read_duplicate_id", number=number, key=key,
+                                   first=first[key]))
     layer = layer.loc[~duplicated].reset_index(drop=True)
     layer.attrs["feature_numbers"] = layer.pop("_feature").tolist()  # each row's place in the file
     # the columns each feature has: one without a property others have keeps its stored value
@@ -628,6 +707,20 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     # a column no feature has keeps the stored values of places already there (see geo.store.diff)
     layer.attrs["present"] = [c for c in table.names if c in present]
     return layer, problems
+
+
+def _long_text_problems(layer: pd.DataFrame, table: Table, name: str) -> list[Problem]:
+    """Runaway names and notes of a layer's features: the same limit as a table's cells (:data:`MAX_CELL_CHARS`)."""
+    problems = []
+    for col in table.columns:
+        if col.kind in ("int", "float"):
+            continue
+        lengths = layer[col.name].astype("string").str.len()
+        for row in layer.index[(lengths > MAX_CELL_CHARS).fillna(False).to_numpy()]:
+            problems.append(Problem.of(name, int(layer.at[row, "_feature"]), col.name,
+                                       str(layer.at[row, col.name])[:40] + "…", "read_too_long",
+                                       length=int(lengths[row]), limit=MAX_CELL_CHARS))
+    return problems
 
 
 def _field_text(field: str) -> Text:

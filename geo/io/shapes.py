@@ -32,6 +32,10 @@ import shapely
 
 from geo.domain import Text, join, ranges, t
 
+# Beyond this no coordinate system in use has coordinates (Web Mercator reaches 2e7 m, a Gauss-Krüger
+# easting with its zone number 4.6e7 m): such a number (1e308) is a typing or export error, not metres.
+PROJECTED_LIMIT = 1e8
+
 AREA_TOLERANCE = 0.01  # a repair may move the area by 1 %: a tiny loop cut off, never half a compound
 NO_AREA = 1e-14  # square degrees, about a square centimetre: a ring of less encloses nothing (rounding, not land)
 
@@ -122,6 +126,8 @@ def _ring(raw) -> tuple[np.ndarray | None, bool, bool]:
     positions = positions[:, :2].astype(float, copy=False)
     if not np.isfinite(positions).all():
         raise _Unusable("shape_not_numbers")
+    if (np.abs(positions) > PROJECTED_LIMIT).any():  # its area would overflow to nothing: say what is wrong
+        raise _Unusable("shape_out_of_range")
     moved = np.concatenate(([True], (positions[1:] != positions[:-1]).any(axis=1)))
     positions = positions[moved]
     opened = bool((positions[0] != positions[-1]).any())
