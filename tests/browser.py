@@ -188,10 +188,11 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str], name: str = "server", timeout: float = WAIT,
-                     log_dir: Path = ARTIFACTS, script: str = "serve.py") -> Iterator[Server]:
+                     log_dir: Path = ARTIFACTS, script: str = "serve.py", port: int | None = None) -> Iterator[Server]:
     """Run ``streamlit run serve.py`` (the app behind its web-server gate) from the project root until the block ends.
 
     ``script`` runs another file instead (``app.py``: the app without the gate, which refuses to show anything).
+    ``port``: that port (a server started again where the last one was), else a free one.
 
     ``env`` is laid over a copy of ``os.environ`` from which every ``CMDMAP_*``
     variable was removed, so only the settings given here apply. The server's
@@ -200,7 +201,7 @@ def streamlit_server(env: dict[str, str], name: str = "server", timeout: float =
     killed afterwards.
     """
     log_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}
     full_env.update({"PYTHONUNBUFFERED": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})

@@ -289,3 +289,34 @@ def test_the_app_started_without_its_gate_shows_nothing(tmp_path):
             seen = client.run()
     assert "streamlit run serve.py" in seen and LOGIN_FORM not in seen and "auth_login" not in seen
     assert "总览" not in seen  # no page, no navigation
+
+
+def test_after_a_server_restart_the_next_click_says_the_login_ended(open_page, tmp_path):
+    """The login lived in the killed process: the browser reconnects to a new one and is told, not silently dropped.
+
+    Both processes share a cookie secret, as docs/deploy.md says to set it: with one generated per start the
+    browser's XSRF token is refused by the new process and the page stays at "CONNECTING" until reloaded.
+    """
+    from geo.accounts import auth
+    from geo.upload import open_city
+    from tests.browser import free_port
+
+    folder = write_tiny_city(tmp_path / "city")
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    auth.add_user(auth.SYSTEM, open_city(url, folder), "clerk", "staff", PASSWORDS["clerk"])
+    env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+           "STREAMLIT_SERVER_COOKIE_SECRET": "restart-test-secret"}
+    port = free_port()
+    with streamlit_server(env, name="server-restart-1", port=port) as first:
+        page = open_page(first).page
+        poll(lambda: page.get_by_text("登录").count() > 0, "the sidebar login", page=page)
+        page.get_by_text("登录", exact=True).first.click()
+        log_in(page, "clerk")
+    with streamlit_server(env, name="server-restart-2", port=port):  # the same address, a new process
+        page.get_by_text("总览").first.click()  # the next click
+        poll(lambda: page.get_by_text("服务器重新启动过，您的登录已结束，请重新登录。").count() > 0,
+             "the notice that the login ended", page=page, timeout=90)
+        assert page.get_by_text("已登录").count() == 0
+        page.reload()  # told once: a new session of the same browser is simply logged out
+        poll(lambda: page.get_by_text("登录").count() > 0, "the sidebar login", page=page)
+        assert page.get_by_text("服务器重新启动过").count() == 0

@@ -29,7 +29,16 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx  # private: the session id
 
-from geo.accounts import COOKIE_NAME, LOGINS, auth, browser_key, find_display
+from geo.accounts import (
+    COOKIE_NAME,
+    LOGINS,
+    auth,
+    browser_key,
+    ended_login,
+    find_display,
+    forget_login,
+    remember_login,
+)
 from geo.domain import t
 from geo.store import connect
 from ui.data import STORE_ERRORS, app_title
@@ -40,7 +49,8 @@ from ui.settings import lang, settings
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
 DISPLAY_KEY = "auth_display"  # the wall display token this session shows the wall with (it is in the URL anyway)
 DISPLAY_PARAM = "display"  # the query parameter of the wall's address that carries a display token
-EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
+EXPIRED_KEY = "auth_expired"  # True after a session timed out, "ended" when a restart lost it, until the next login
+LOOKED_KEY = "auth_looked_for_ended"  # this session has asked whether its browser's login was lost
 
 _log = logging.getLogger(__name__)
 
@@ -96,6 +106,7 @@ def current_user(touch: bool = True) -> auth.User | None:
     """
     session = st.session_state.get(SESSION_KEY)
     if not isinstance(session, auth.Session):
+        look_for_ended_login()
         return None
     if foreign(session):
         take_back()
@@ -116,6 +127,22 @@ def current_user(touch: bool = True) -> auth.User | None:
     if session.browser is not None and session_id() is not None:
         LOGINS.hold(session_id(), session.browser, user, idle_seconds=settings().session_minutes * 60)
     return user
+
+
+def look_for_ended_login() -> None:
+    """Once per session: if this browser was logged in and no session of this server holds its login (the server
+    restarted, or another app server took over), say on the login form that the login ended."""
+    if LOOKED_KEY in st.session_state or not served():
+        return
+    st.session_state[LOOKED_KEY] = True
+    browser = presented_browser()
+    if browser is None or LOGINS.logged_in(browser, settings().session_minutes * 60) is not None:
+        return
+    try:
+        if ended_login(accounts_engine(), browser) is not None:
+            st.session_state[EXPIRED_KEY] = "ended"
+    except STORE_ERRORS:
+        pass  # the store cannot be read: the login form says nothing more than before
 
 
 def may_still_view() -> bool:
@@ -196,6 +223,11 @@ def log_in(user: auth.User) -> None:
     end_display()
     st.session_state[SESSION_KEY] = auth.start_session(user, browser=presented_browser())
     st.session_state.pop(EXPIRED_KEY, None)
+    if presented_browser() is not None:
+        try:
+            remember_login(accounts_engine(), presented_browser(), user.name)
+        except STORE_ERRORS:
+            pass  # only the notice after a restart is lost
 
 
 def log_out(expired: bool = False) -> None:
@@ -203,9 +235,14 @@ def log_out(expired: bool = False) -> None:
 
     The web server forgets the login at once, and the files the session sent are freed.
     """
-    st.session_state.pop(SESSION_KEY, None)
+    session = st.session_state.pop(SESSION_KEY, None)
     if expired:
         st.session_state[EXPIRED_KEY] = True
+    if isinstance(session, auth.Session) and session.browser is not None and session.browser == presented_browser():
+        try:
+            forget_login(accounts_engine(), session.browser)
+        except STORE_ERRORS:
+            pass
     if session_id() is not None:
         LOGINS.release(session_id())
         if served():
@@ -220,7 +257,7 @@ def login_form(where, key: str) -> None:
     """
     lg = lang()
     if st.session_state.get(EXPIRED_KEY):
-        where.info(t("auth_expired", lg))
+        where.info(t("auth_ended" if st.session_state[EXPIRED_KEY] == "ended" else "auth_expired", lg))
     with where.form(key, clear_on_submit=True):
         st.text_input(t("auth_name", lg), key=f"{key}_name", max_chars=auth.MAX_NAME)
         st.text_input(t("auth_password", lg), type="password", key=f"{key}_password")

@@ -39,3 +39,7 @@ __all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", 
            "User", "add_user", "authenticate", "can", "find_user", "format_time", "list_users", "require",
            "set_disabled", "set_password", "set_role", "start_session", "unlock",
            "Display", "add_display", "display_live", "find_display", "list_displays", "revoke_display", "wall_path"]
+
+from geo.accounts.ended import ended_login, forget_login, remember_login  # noqa: E402
+
+__all__ += ["ended_login", "forget_login", "remember_login"]

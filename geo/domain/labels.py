@@ -457,6 +457,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_logout": ("退出登录", "Log out"),
     "auth_logged_in": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
     "auth_expired": ("登录已超时，请重新登录。", "Your session expired: please log in again."),
+    "auth_ended": ("服务器重新启动过，您的登录已结束，请重新登录。", "The server was restarted and your login ended: please "
+                   "log in again."),
     "auth_no_browser_cookie": ("无法登录：本浏览器没有发回本站的 Cookie，登录无法绑定到这个浏览器。请刷新页面后再试；"
                                "若仍不行，请在浏览器设置中允许本站使用 Cookie。",
                                "Cannot log in: this browser did not send back this site's cookie, so the login "

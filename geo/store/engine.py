@@ -41,7 +41,8 @@ def connect(url: str) -> Engine:
     (see :mod:`geo.store.private`): the store holds password hashes.
     """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+            and not parsed.database.startswith("file:")):  # a URI (read-only, shared memory) is opened as it is
         tighten_store(Path(parsed.database))
     # pre_ping: a pooled PostgreSQL connection may have been closed by a restart or a proxy
     engine = create_engine(url, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
