@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from geo.accounts import auth
-from geo.domain import kinds, t
+from geo.domain import TABLES, kinds, listing, t
 from geo.settings import SettingRefused
 from ui.cache import city_has_places
 from ui.data import STORE_ERRORS, app_title, store_error_text
@@ -68,11 +68,16 @@ if display is not None:
 page = st.navigation(pages, position="hidden" if kiosk else "sidebar", expanded=True)
 notice = st.empty()  # above the page: a store that cannot be read is said first
 st.session_state.pop("store_error", None)
+st.session_state.pop("store_damaged", None)
 try:
     page.run()
 except STORE_ERRORS as exc:  # never a traceback: what failed, that nothing changed, what to do
     notice.error(t("store_unavailable", lg, error=store_error_text(exc)))
 else:
     stale = st.session_state.pop("store_error", None)
+    damaged = st.session_state.pop("store_damaged", None)
     if stale and page.url_path != "wall":  # the wall has its own discreet notice
         notice.warning(t("store_stale", lg, error=stale))
+    elif damaged and page.url_path != "wall":  # what can be read is shown; what cannot, named
+        notice.error(t("store_tables_unreadable", lg, tables=listing([TABLES[k].text for k in damaged]),
+                       error=next(iter(damaged.values()))))

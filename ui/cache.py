@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -38,8 +40,27 @@ def load_dataset(url: str, version: int) -> Dataset:
     return load_store(connect(url))
 
 
+RETRY_SECONDS = 30  # how long a dataset missing damaged tables is kept before the store is read again
+_partial_since: dict[tuple[str, int], float] = {}
+
+
 def dataset() -> Dataset:
-    return load_dataset(*store_key())
+    """The newest dataset; one missing tables that could not be read is said (``app.py``) and read again later.
+
+    Every cache here is keyed by the store's version, which a restore of the damaged store need not
+    change: so while tables are missing, every cache is emptied every :data:`RETRY_SECONDS`, and the
+    pages recover by themselves once the tables can be read again.
+    """
+    key = store_key()
+    found = load_dataset(*key)
+    if found.unreadable:
+        st.session_state["store_damaged"] = found.unreadable
+        since = _partial_since.setdefault(key, time.monotonic())
+        if time.monotonic() - since > RETRY_SECONDS:
+            _partial_since.pop(key, None)
+            st.cache_resource.clear()
+            st.cache_data.clear()
+    return found
 
 
 # A resource, not data: shared by every session without a copy (100,000 compounds unpickled on every rerun

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
 from geo import store
 from geo.domain import t
-from geo.store import newest_version
+from geo.store import newest_version, read_error_text
 from geo.upload import open_city
 from ui.settings import settings
 
-STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError)  # locked, read-only, damaged or gone
+# locked, read-only, damaged or gone (pandas wraps a failed read in an error of its own)
+STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError)
 _last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
 
 
@@ -38,7 +40,7 @@ def app_title(lg: str) -> str:
 
 
 def store_error_text(exc: Exception) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:120]
+    return read_error_text(exc)
 
 
 def store_key() -> tuple[str, int]:

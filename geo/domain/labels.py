@@ -135,6 +135,11 @@ LABELS: dict[str, tuple[str, str]] = {
                           "The store cannot be read or written just now ({error}): locked, read-only or damaged; "
                           "nothing was changed. Try again later; if it persists, an administrator restores the "
                           "automatic backup as the README says."),
+    "store_tables_unreadable": ("数据表“{tables}”暂时无法读取（{error}），这些数据暂不显示，其余数据照常显示。"
+                                "请管理员按 README 从自动备份恢复（python -m geo restore）；恢复后本页自动恢复。",
+                                "The table(s) “{tables}” cannot be read just now ({error}): their data is not shown, "
+                                "the rest is. An administrator restores the store from its automatic backup "
+                                "(python -m geo restore, see the README); the page recovers by itself after."),
     "store_stale": ("数据存储暂时无法读取（{error}），正在显示上次读到的数据，可能不是最新。",
                     "The store cannot be read just now ({error}); showing the last data read, which may be out "
                     "of date."),
