@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -407,3 +408,53 @@ def test_a_damaged_table_is_named_on_the_pages_and_the_rest_is_served(city, monk
     _page("pages/compounds.py")
     at = _page("pages/compounds.py")
     assert not at.error and "全封闭" in at.dataframe[0].value.astype(str).to_string()
+
+
+def _hold_write_lock(path: Path, seconds: float) -> threading.Thread:
+    """Another program (an import) holding the store's write lock for ``seconds``, from a thread."""
+    started = threading.Event()
+
+    def hold():
+        conn = sqlite3.connect(path, timeout=30)
+        conn.execute("BEGIN IMMEDIATE")
+        started.set()
+        time.sleep(seconds)
+        conn.rollback()
+        conn.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    started.wait(10)
+    return thread
+
+
+def _sidebar_login(password: str = "tulip-harbor-2020") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.text_input(key="auth_login_sidebar_name").input("clerk")
+    at.text_input(key="auth_login_sidebar_password").input(password)
+    at.button(key="auth_login_sidebar_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_login_while_an_import_holds_the_store_waits_saying_so_then_logs_in(city):
+    holder = _hold_write_lock(city, 4)
+    started = time.monotonic()
+    at = _sidebar_login()
+    assert time.monotonic() - started > 3  # it waited for the lock rather than failing
+    holder.join()
+    assert "已登录：clerk" in " ".join(m.value for m in at.sidebar.markdown)
+    assert auth.list_users(connect(f"sqlite:///{city}"))[0].last_login is not None  # the login was recorded
+
+
+def test_a_login_gives_up_in_chinese_when_the_store_stays_busy(city, monkeypatch):
+    from ui import login
+
+    monkeypatch.setattr(login, "BUSY_WAIT_SECONDS", 3)  # instead of a minute and a half
+    holder = _hold_write_lock(city, 8)
+    at = _sidebar_login()
+    assert any(m.value.startswith("数据存储正忙（可能正在导入数据），正在重试登录……已等待") for m in at.info)
+    assert [e.value for e in at.error] == ["数据存储一直忙（已等待 3 秒），登录未完成。请稍后再试。"]
+    assert not any("已登录" in m.value for m in at.sidebar.markdown)
+    holder.join()

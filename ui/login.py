@@ -25,6 +25,7 @@ action check again with :func:`geo.accounts.auth.require`.
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx  # private: the session id
@@ -40,7 +41,7 @@ from geo.accounts import (
     remember_login,
 )
 from geo.domain import t
-from geo.store import connect
+from geo.store import connect, write_locked
 from ui.data import STORE_ERRORS, app_title
 from ui.escape import plain
 from ui.server import DISPLAY_ROLE, drop_session_files
@@ -50,6 +51,8 @@ SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is log
 DISPLAY_KEY = "auth_display"  # the wall display token this session shows the wall with (it is in the URL anyway)
 DISPLAY_PARAM = "display"  # the query parameter of the wall's address that carries a display token
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, "ended" when a restart lost it, until the next login
+BUSY_WAIT_SECONDS = 90  # how long a login waits for an import holding the store's write lock
+BUSY_RETRY_SECONDS = 2
 LOOKED_KEY = "auth_looked_for_ended"  # this session has asked whether its browser's login was lost
 
 _log = logging.getLogger(__name__)
@@ -258,6 +261,9 @@ def login_form(where, key: str) -> None:
     lg = lang()
     if st.session_state.get(EXPIRED_KEY):
         where.info(t("auth_ended" if st.session_state[EXPIRED_KEY] == "ended" else "auth_expired", lg))
+    pending = st.session_state.pop(f"{key}_pending", None)
+    if pending is not None:
+        log_in_when_free(where, key, *pending)
     with where.form(key, clear_on_submit=True):
         st.text_input(t("auth_name", lg), key=f"{key}_name", max_chars=auth.MAX_NAME)
         st.text_input(t("auth_password", lg), type="password", key=f"{key}_password")
@@ -277,11 +283,49 @@ def submit_login(key: str) -> None:
         st.session_state[f"{key}_refusal"] = auth.LoginRefused("auth_no_browser_cookie")
         return
     try:
+        if write_locked(accounts_engine()):
+            raise BusyStore
         user = auth.authenticate(accounts_engine(), name, password, address=client_address())
     except auth.LoginRefused as refusal:
         st.session_state[f"{key}_refusal"] = refusal
         return
+    except (BusyStore, *STORE_ERRORS):  # an import holds the store: the form waits in the page, saying so
+        st.session_state[f"{key}_pending"] = (name, password)
+        return
     log_in(user)
+
+
+class BusyStore(Exception):
+    """Another connection holds the store's write lock (an import is being written)."""
+
+
+def log_in_when_free(where, key: str, name: str, password: str) -> None:
+    """Retry a login while the store is busy, saying so, for up to :data:`BUSY_WAIT_SECONDS`.
+
+    A login writes (the time of the login, a failure's count), and SQLite has one writer at a
+    time: an import of a large file holds the store for a while. Logged in, the page reruns.
+    """
+    lg = lang()
+    notice, start = where.empty(), time.monotonic()
+    while True:
+        waited = time.monotonic() - start
+        notice.info(t("auth_store_busy", lg, seconds=int(waited)))
+        try:
+            if write_locked(accounts_engine()):
+                raise BusyStore
+            user = auth.authenticate(accounts_engine(), name, password, address=client_address())
+        except auth.LoginRefused as refusal:
+            notice.empty()
+            where.error(refusal.message(lg))
+            return
+        except (BusyStore, *STORE_ERRORS):
+            if waited + BUSY_RETRY_SECONDS > BUSY_WAIT_SECONDS:  # the notice stays: how long it waited
+                where.error(t("auth_store_busy_gave_up", lg, seconds=int(BUSY_WAIT_SECONDS)))
+                return
+            time.sleep(BUSY_RETRY_SECONDS)
+            continue
+        log_in(user)
+        st.rerun()
 
 
 def login_sidebar() -> None:

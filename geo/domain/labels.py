@@ -462,6 +462,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_logout": ("退出登录", "Log out"),
     "auth_logged_in": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
     "auth_expired": ("登录已超时，请重新登录。", "Your session expired: please log in again."),
+    "auth_store_busy": ("数据存储正忙（可能正在导入数据），正在重试登录……已等待 {seconds} 秒，请勿关闭页面。",
+                        "The store is busy (a file is probably being imported): retrying the login… waited {seconds} "
+                        "s so far; keep this page open."),
+    "auth_store_busy_gave_up": ("数据存储一直忙（已等待 {seconds} 秒），登录未完成。请稍后再试。",
+                                "The store stayed busy ({seconds} s): not logged in. Try again in a while."),
     "auth_ended": ("服务器重新启动过，您的登录已结束，请重新登录。", "The server was restarted and your login ended: please "
                    "log in again."),
     "auth_no_browser_cookie": ("无法登录：本浏览器没有发回本站的 Cookie，登录无法绑定到这个浏览器。请刷新页面后再试；"

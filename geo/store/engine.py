@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,3 +66,25 @@ def lock_for_writing(conn: Connection) -> None:
         # a write as the first statement makes SQLite start the transaction holding its write
         # lock (waiting up to busy_timeout), before the reads that follow
         conn.exec_driver_sql("UPDATE store_meta SET value = value WHERE key = 'lock'")
+
+
+def write_locked(engine: Engine) -> bool:
+    """Whether another connection holds the store's write lock right now (an import being written): SQLite only.
+
+    Asks without waiting more than a moment, so that a caller can say "busy, retrying" instead of
+    blocking for the busy timeout. PostgreSQL writers lock rows, not the store: always False.
+
+    >>> write_locked(connect("sqlite://"))
+    False
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return False
+    probe = sqlite3.connect(engine.url.database, timeout=0.2, uri=engine.url.database.startswith("file:"))
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+        return False
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    finally:
+        probe.close()
