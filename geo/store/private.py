@@ -46,15 +46,23 @@ def private_folder(folder: Path, tighten: bool = False) -> Path:
 def private_file(path: Path) -> Path:
     """``path``, made empty as ``0600`` if missing (an empty file is an empty SQLite database), else tightened.
 
-    Its folder is made as by :func:`private_folder`.
+    Its folder is made as by :func:`private_folder`. A file that cannot be changed (read-only, another
+    owner's) is left as it is: it is still read.
     """
     path = Path(path)
-    private_folder(path.parent)
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
-    os.close(descriptor)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, FILE_MODE)
+    if not path.exists():
+        private_folder(path.parent)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    _tighten(path)
     return path
+
+
+def _tighten(path: Path) -> None:
+    try:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, FILE_MODE)
+    except OSError:  # a read-only file system, another owner: reading it is still allowed
+        pass
 
 
 def tighten_store(path: Path) -> None:
@@ -62,5 +70,5 @@ def tighten_store(path: Path) -> None:
     private_file(path)
     for suffix in ("-wal", "-shm", "-journal"):
         side = Path(f"{path}{suffix}")
-        if side.exists() and side.stat().st_mode & 0o077:
-            os.chmod(side, FILE_MODE)
+        if side.exists():
+            _tighten(side)
