@@ -105,7 +105,7 @@ def write_listed_city(folder: Path) -> Path:
 
 def open_served(folder: Path, tmp_path: Path, monkeypatch, users: dict[str, str], **settings: str):
     """The city in ``folder`` in an SQLite store the pages read (no base map, the wall keeping its first view,
-    ``settings`` as CMDMAP_ variables), with ``users`` (name to role, password "password123"); its engine."""
+    ``settings`` as CMDMAP_ variables), with ``users`` (name to role, password "tulip-harbor-2020"); its engine."""
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
            "CMDMAP_WALL_ROTATE_SECONDS": "0", **{f"CMDMAP_{k.upper()}": v for k, v in settings.items()}}
@@ -113,7 +113,7 @@ def open_served(folder: Path, tmp_path: Path, monkeypatch, users: dict[str, str]
         monkeypatch.setenv(key, value)
     engine = open_city(url, folder)
     for name, role in users.items():
-        auth.add_user(auth.SYSTEM, engine, name, role, "password123")
+        auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
     return engine
 
 

@@ -120,7 +120,7 @@ def test_a_place_is_renamed_and_retired_as_versions(listed_city):
 
 
 def test_a_viewer_cannot_open_the_edit_page(listed_city):
-    auth.add_user(auth.SYSTEM, listed_city, "eye", "viewer", "password123")
+    auth.add_user(auth.SYSTEM, listed_city, "eye", "viewer", "tulip-harbor-2020")
     at = open_page("pages/edit.py", user=("eye", "viewer"))
     assert not [w for w in at.selectbox if w.key in ("edit_kind", "edit_place")] and not at.tabs
     assert "去定位" not in [link.label for link in at.get("page_link")]  # nor offered from the place pages
@@ -146,7 +146,7 @@ def test_the_command_line_lists_places_and_moves_renames_retires_them(listed_cit
 
 
 def test_only_staff_and_admins_may_change_a_place(listed_city):
-    auth.add_user(auth.SYSTEM, listed_city, "eye", "viewer", "password123")
+    auth.add_user(auth.SYSTEM, listed_city, "eye", "viewer", "tulip-harbor-2020")
     pid = store.current(listed_city, "compounds")["id"].iloc[0]
     with pytest.raises(auth.PermissionDenied):
         rename_place(listed_city, "compounds", pid, "新名", auth.User("eye", "viewer"))
