@@ -34,7 +34,8 @@ from geo.store.private import private_file, private_folder
 
 log = logging.getLogger(__name__)
 PATTERN = "cmdmap-*.sqlite"
-ACCOUNT_TABLES = ("users",)  # what a restore keeps as it is now: who may log in, in which role
+# what a restore keeps as it is now: who may log in, in which role, and the wall displays (a revoked one stays so)
+ACCOUNT_TABLES = ("users", "display_tokens")
 
 
 def store_file(store: Engine | str) -> Path | None:
@@ -165,9 +166,11 @@ def read_accounts(path: Path) -> dict[str, tuple[list[str], list[tuple]]] | None
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as conn:
             found = {}
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             for table in ACCOUNT_TABLES:
-                cursor = conn.execute(f'SELECT * FROM "{table}"')
-                found[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+                if table in tables or table == "users":  # a table newer than the store is skipped
+                    cursor = conn.execute(f'SELECT * FROM "{table}"')
+                    found[table] = ([column[0] for column in cursor.description], cursor.fetchall())
         conn.close()
     except sqlite3.Error:
         return None
@@ -200,6 +203,8 @@ def put_accounts(path: Path, accounts: dict) -> None:
         for table, (columns, rows) in accounts.items():
             present = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
             shared = [column for column in columns if column in present]
+            if not shared:  # the backup predates the table: the migrations make it, empty, when the app opens it
+                continue
             picks = [columns.index(column) for column in shared]
             conn.execute(f'DELETE FROM "{table}"')
             names = ", ".join(f'"{column}"' for column in shared)
