@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 
 from geo.maps import basemap_problem
 from geo.settings import SettingRefused, load
+from ui.navigation import leave_pages_folder_mode
 from ui.server import BrowserGate
 
 try:
@@ -25,4 +26,6 @@ problem = basemap_problem(settings)
 if problem is not None:  # said at start, in the log; the maps go on without tiles and say so too
     print(problem.both("\n"), file=sys.stderr)
 
+# before the first session: the sidebar never lists the raw file names of pages/ (see ui.navigation)
+leave_pages_folder_mode()
 app = st.App("app.py", middleware=[Middleware(BrowserGate)])

@@ -315,6 +315,30 @@ def app_idle(page) -> bool:
     return page.locator('[data-testid="stStatusWidget"]').count() == 0
 
 
+# Keeps every text the sidebar shows, from the page's first moment (an init script): a text seen for a
+# split second is kept too. Read it with sidebar_texts(page).
+SIDEBAR_RECORDER = """
+window.__sidebarTexts = [];
+new MutationObserver(() => {
+  const bar = document.querySelector('[data-testid="stSidebar"]');
+  const text = bar ? bar.innerText : '';
+  const seen = window.__sidebarTexts;
+  if (text && seen[seen.length - 1] !== text) seen.push(text);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def sidebar_texts(page) -> list[str]:
+    """Every text the sidebar showed since the page (or its last reload) began, in order (see SIDEBAR_RECORDER)."""
+    return page.evaluate("window.__sidebarTexts || []")
+
+
+def raw_page_names(texts: list[str]) -> set[str]:
+    """The file names of pages/ (and ``app``) that stand alone as a line in any of ``texts``: never to be shown."""
+    raw = {path.stem for path in (ROOT / "pages").glob("*.py")} | {"app"}
+    return {line.strip() for text in texts for line in text.splitlines()} & raw
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
@@ -363,9 +387,11 @@ def page_opener(browser, request, default_path: str = "", default_viewport: dict
     opened: list[tuple[Server, PageLog]] = []
     failed_before = request.session.testsfailed
 
-    def _open(server, path: str | None = None, viewport: dict | None = None):
+    def _open(server, path: str | None = None, viewport: dict | None = None, init_script: str | None = None):
         log = new_page(browser, viewport or default_viewport)
         opened.append((server, log))
+        if init_script is not None:  # runs in every document of the page before the app's own scripts
+            log.page.add_init_script(init_script)
         log.page.goto(server.base_url + (default_path if path is None else path), wait_until="domcontentloaded")
         return log
 

@@ -29,7 +29,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import chromium_session, page_opener, poll, streamlit_server
+from tests.browser import (
+    SIDEBAR_RECORDER,
+    app_idle,
+    chromium_session,
+    page_opener,
+    poll,
+    raw_page_names,
+    sidebar_texts,
+    streamlit_server,
+)
 from tests.conftest import write_tiny_city
 from tests.streamlit_client import RawSession, session_ids
 
@@ -146,6 +155,28 @@ def rss_mib(server) -> float:
 
 
 # --------------------------------------------------------------------------- the login and the session id
+
+
+def test_the_sidebar_never_shows_the_raw_file_names_of_the_pages(server, open_page):
+    """Kept first in this module: the server has had no session yet, as after a start or a restart.
+
+    Was (issue #17, item 11): until a login reached app.py's ``st.navigation``, Streamlit took ``pages/``
+    for its old multipage layout and every login screen's sidebar listed app, compounds, history, upload,
+    users… Every text the sidebar shows is kept from the page's first moment, through a reload and a login.
+    """
+    page = open_page(server, "/upload", init_script=SIDEBAR_RECORDER).page  # a deep link, as a bookmark is
+    poll(lambda: page.get_by_label("用户名").count() > 0 and app_idle(page), "the login form", page=page)
+    page.wait_for_timeout(500)  # what the old layout sent came a moment after the form
+    assert raw_page_names(sidebar_texts(page)) == set(), sidebar_texts(page)
+    page.reload()
+    poll(lambda: page.get_by_label("用户名").count() > 0 and app_idle(page), "the login form again", page=page)
+    page.wait_for_timeout(500)
+    assert raw_page_names(sidebar_texts(page)) == set(), sidebar_texts(page)
+    log_in(page, "boss")
+    poll(lambda: "数据上传" in page.locator('[data-testid="stSidebarNav"]').inner_text(), "the menu", page=page)
+    texts = sidebar_texts(page)
+    assert raw_page_names(texts) == set(), texts
+    assert all(name in texts[-1] for name in ("总览", "数据上传", "账户管理"))
 
 
 def test_a_session_id_taken_from_an_upload_url_carries_no_login(server, open_page):
@@ -308,7 +339,7 @@ def test_after_a_server_restart_the_next_click_says_the_login_ended(open_page, t
            "STREAMLIT_SERVER_COOKIE_SECRET": "restart-test-secret"}
     port = free_port()
     with streamlit_server(env, name="server-restart-1", port=port) as first:
-        page = open_page(first).page
+        page = open_page(first, init_script=SIDEBAR_RECORDER).page
         poll(lambda: page.get_by_text("登录").count() > 0, "the sidebar login", page=page)
         page.get_by_text("登录", exact=True).first.click()
         log_in(page, "clerk")
@@ -321,6 +352,8 @@ def test_after_a_server_restart_the_next_click_says_the_login_ended(open_page, t
             page.reload()  # what a person does with a page still "CONNECTING": told all the same
             poll(lambda: page.get_by_text(ended).count() > 0, "the notice after a reload", page=page)
         assert page.get_by_text("已登录").count() == 0
+        # while it reconnected to the new process the sidebar kept the Chinese menu: never the pages' file names
+        assert raw_page_names(sidebar_texts(page)) == set(), sidebar_texts(page)
         page.reload()  # told once: a new session of the same browser is simply logged out
         poll(lambda: page.get_by_text("登录").count() > 0, "the sidebar login", page=page)
         assert page.get_by_text("服务器重新启动过").count() == 0
