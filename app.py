@@ -8,7 +8,7 @@ from geo.accounts import auth
 from geo.domain import TABLES, kinds, listing, t
 from geo.settings import SettingRefused
 from ui.cache import city_has_places
-from ui.data import STORE_ERRORS, app_title, store_error_text
+from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
 from ui.login import current_display, current_user, gate, login_sidebar, served
 from ui.placepage import render_place_page
 from ui.server import installed
@@ -72,7 +72,7 @@ st.session_state.pop("store_damaged", None)
 try:
     page.run()
 except STORE_ERRORS as exc:  # never a traceback: what failed, that nothing changed, what to do
-    notice.error(t("store_unavailable", lg, error=store_error_text(exc)))
+    notice.error(store_failure_message(exc, lg))
 else:
     stale = st.session_state.pop("store_error", None)
     damaged = st.session_state.pop("store_damaged", None)
@@ -81,3 +81,5 @@ else:
     elif damaged and page.url_path != "wall":  # what can be read is shown; what cannot, named
         notice.error(t("store_tables_unreadable", lg, tables=listing([TABLES[k].text for k in damaged]),
                        error=next(iter(damaged.values()))))
+    elif page.url_path != "wall" and store_read_only():  # it reads as usual: say once that nothing can be saved
+        notice.info(t("store_read_only_notice", lg))

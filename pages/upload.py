@@ -7,7 +7,7 @@ import streamlit as st
 from geo.domain import TABLES, t
 from geo.io import datum_guess as crs
 from geo.upload import check_file, commit
-from ui.data import engine
+from ui.data import engine, refuse_changes_when_read_only
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
@@ -26,6 +26,7 @@ from ui.welcome import show_refused_files
 require_navigation()
 lg = lang()
 user = require_role("upload")
+refuse_changes_when_read_only(lg)  # no uploader, no form: nothing of it could be saved
 st.title(t("page_upload", lg), anchor=False)
 st.caption(t("upload_intro", lg))
 show_refused_files(lg)

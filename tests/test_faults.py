@@ -57,9 +57,13 @@ def city(tmp_path, monkeypatch):
     return path
 
 
-def _state(path: Path) -> tuple[int, set[str]]:
-    """The newest version and the labels of the imported compounds; asserts the store is whole."""
-    with sqlite3.connect(path) as conn:
+def _state(path: Path, read_only: bool = False) -> tuple[int, set[str]]:
+    """The newest version and the labels of the imported compounds; asserts the store is whole.
+
+    ``read_only``: a closed store (no -wal) in a folder that cannot be written, read as it is on disk.
+    """
+    with (sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True) if read_only else sqlite3.connect(path)) \
+            as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         newest = conn.execute("SELECT max(id) FROM versions").fetchone()[0]
         names = [r[0] for r in conn.execute(
@@ -286,6 +290,73 @@ def test_a_read_only_store_is_served_and_refuses_imports_clearly(city, tmp_path,
     assert "readonly" in capsys.readouterr().err
     assert len(_page("pages/compounds.py").dataframe[0].value) > 0
     assert _state(city) == before
+
+
+@pytest.fixture
+def read_only_folder(city):
+    """The city's store closed (no -wal/-shm left, as after a clean stop), in a folder that cannot be written:
+    what a disk mounted read-only does. Writable again afterwards."""
+    connect(f"sqlite:///{city}").dispose()
+    connect.cache_clear()
+    assert not Path(f"{city}-wal").exists() and not Path(f"{city}-shm").exists()
+    os.chmod(city, 0o400)
+    os.chmod(city.parent, 0o500)
+    try:
+        if os.access(city.parent, os.W_OK):  # root writes anyway: nothing read-only to test
+            pytest.skip("runs as a user that file permissions bind (not root)")
+        yield city
+    finally:
+        os.chmod(city.parent, 0o700)
+        os.chmod(city, 0o600)
+        connect.cache_clear()
+
+
+def test_a_store_on_a_read_only_disk_is_served_and_says_that_nothing_can_be_saved(read_only_folder, tmp_path,
+                                                                                  capsys):
+    """Was (issue #17, item 11): a write-ahead-log store in a read-only folder could not even be opened (SQLite
+    makes its -shm file first). Now it is opened read-only: read, exported, logged into, never written."""
+    from geo.cli.main import main
+
+    city = read_only_folder
+    before = _state(city, read_only=True)
+    url = f"sqlite:///{city}"
+    engine = open_city(url, tmp_path / "city")
+    assert store.read_only(engine)
+    data = store.load_store(engine)
+    assert len(data.compounds) == 3 and len(data.compound_status) > 0 and not data.unreadable
+    # a login still works, and tries are still counted (in a file of this process): the fourth wrong one waits
+    assert auth.authenticate(engine, "clerk", "tulip-harbor-2020").role == "staff"
+    refusals = []
+    for _ in range(4):
+        with pytest.raises(auth.LoginRefused) as refused:
+            auth.authenticate(engine, "clerk2", "wrong-password-1", address="10.0.0.9")
+        refusals.append(refused.value.key)
+    assert refusals[-1] == "auth_locked"
+    # an import is refused in plain Chinese, and nothing is stored
+    day = tmp_path / "day.csv"
+    day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+    assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 3
+    assert "数据存储是只读的" in capsys.readouterr().err
+    # the pages read as usual, with one notice; the upload and edit pages offer nothing that could not be saved
+    overview = _page("pages/overview.py")
+    assert overview.metric and [m.value for m in overview.info if "只读" in m.value] == [
+        "数据存储现在是只读的：所有数据可以照常查看和导出，但不能保存任何更改（上传、修改场所、回退、账户）。"
+        "请管理员检查存储所在的磁盘或文件夹能否写入；恢复后本系统自动恢复保存。"]
+    assert not overview.error
+    assert len(_page("pages/compounds.py").dataframe[0].value) == 3
+    clerk = auth.User("clerk", "staff")
+    for page in ("pages/upload.py", "pages/edit.py"):
+        at = _page(page, clerk)
+        assert [w.value for w in at.warning] == [
+            "数据存储现在是只读的，本页的更改无法保存，所以暂不提供。数据可以在其他页面照常查看和导出。"], page
+        assert not at.get("file_uploader") and [b.key for b in at.button] == ["auth_logout"], page
+    assert _state(city, read_only=True) == before
+    # the folder writable again: saving comes back by itself, without a restart
+    os.chmod(city.parent, 0o700)
+    os.chmod(city, 0o600)
+    assert not store.read_only(connect(url))
+    assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 0
+    assert not [m for m in _page("pages/overview.py").info if "只读" in m.value]
 
 
 def test_a_layer_missing_from_the_data_folder_leaves_the_others_on_the_map(tmp_path, monkeypatch):

@@ -43,6 +43,32 @@ def store_error_text(exc: Exception) -> str:
     return read_error_text(exc)
 
 
+def store_failure_message(exc: Exception, lg: str) -> str:
+    """What to tell staff whose page met a store that cannot be read or written: a full disk and a read-only
+    store are said plainly, anything else with the store's own words."""
+    failure = store.store_failure(exc)
+    if failure == "full":
+        return t("store_full", lg, detail=store_error_text(exc))
+    if failure == "read_only":
+        return t("store_read_only", lg, detail=store_error_text(exc))
+    return t("store_unavailable", lg, error=store_error_text(exc))
+
+
+def store_read_only() -> bool:
+    """Whether the store is read-only just now (a read-only disk or folder): everything is read, nothing saved."""
+    try:
+        return store.read_only(engine())
+    except STORE_ERRORS:
+        return False  # the page says that the store cannot be read
+
+
+def refuse_changes_when_read_only(lg: str) -> None:
+    """Stop a page whose purpose is a change (an upload, an edit) with a plain notice when the store is read-only."""
+    if store_read_only():
+        st.warning(t("store_read_only_refused", lg))
+        st.stop()
+
+
 def store_key() -> tuple[str, int]:
     """The store URL and its newest version; when the store cannot be read, the last version read.
 

@@ -40,7 +40,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from geo.accounts import throttle
 from geo.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
@@ -470,7 +470,8 @@ def authenticate(engine: Engine, name: str, password: str, now: datetime | None 
     address, per address, per name), and while any of those is locked it is refused without
     looking at the password, for a known name as for an unknown one. An unknown name costs
     the same hash verification as a known one and gets the same message as a wrong password.
-    A good password clears the count of its name from its address, records the login and
+    A good password clears the count of its name from its address, records the login (not on a read-only
+    store, whose tries are counted in a file of the process: see :func:`throttle.counter_store`) and
     rehashes the password when the hash parameters have changed.
 
     Parameters
@@ -495,20 +496,25 @@ def authenticate(engine: Engine, name: str, password: str, now: datetime | None 
         (``auth_locked``, ``wait_seconds`` > 0) or disabled account.
     """
     now = to_naive_utc(now)
-    wait = throttle.charge(engine, name, address, now)
+    try:  # a read-only store: tries are counted in a file of this process (nothing of the login is stored)
+        counts = throttle.counter_store(engine)
+    except (OSError, DBAPIError) as exc:
+        raise LoginRefused("auth_store_read_only") from exc
+    wait = throttle.charge(counts, name, address, now)
     if wait:
         raise LoginRefused("auth_locked", wait_seconds=wait, seconds=wait)
     with engine.connect() as conn:
         row = _row(conn, (name or "").strip())
     if row is None:
         verify_password(_dummy_hash(), password or "")
-        raise LoginRefused("auth_bad_credentials", wait_seconds=throttle.waiting(engine, name, address, now))
+        raise LoginRefused("auth_bad_credentials", wait_seconds=throttle.waiting(counts, name, address, now))
     if not verify_password(row.password_hash, password or ""):
-        raise LoginRefused("auth_bad_credentials", wait_seconds=throttle.waiting(engine, name, address, now))
+        raise LoginRefused("auth_bad_credentials", wait_seconds=throttle.waiting(counts, name, address, now))
     if row.disabled:
         raise LoginRefused("auth_disabled")
-    throttle.succeeded(engine, name, address)
-    record_success(engine, row, password, now)
+    throttle.succeeded(counts, name, address)
+    if counts is engine:  # the time of the login and a newer hash: only where they can be written
+        record_success(engine, row, password, now)
     return User(row.name, row.role)
 
 

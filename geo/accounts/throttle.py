@@ -27,6 +27,10 @@ lock (PostgreSQL: an advisory lock; SQLite: its write lock), and only a try that
 no lock is charged and checked. So of 40 parallel wrong passwords for one name, 3 are
 checked and 37 are refused unchecked. A good password clears its own ``pair:`` count.
 
+A read-only store (a disk mounted read-only) cannot count tries: they are counted in a file of
+this process's own in the temporary folder instead (:func:`counter_store`), with the same rules
+and the same locks, so that the app can still be logged into to read, and a guesser still waits.
+
 Examples
 --------
 >>> from geo.store import connect
@@ -44,12 +48,15 @@ Examples
 from __future__ import annotations
 
 import math
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from geo.store import connect, read_only
 from geo.store.tables import login_throttle
 
 LOCAL = "local"  # the address of a try with no client address (the same machine, a test)
@@ -99,6 +106,20 @@ def keys(name: str, address: str | None) -> dict[str, Rule]:
     """
     where = (address or LOCAL)[:MAX_ADDRESS]
     return {f"pair:{name_key(name)}|{where}": PAIR, f"address:{where}": ADDRESS, f"name:{name_key(name)}": NAME}
+
+
+def counter_store(engine: Engine) -> Engine:
+    """Where the tries of a login to ``engine`` are counted: the store itself, or for a read-only store a file
+    of this process's own in the temporary folder (forgotten at a restart, as a read-only store forgets nothing).
+
+    Raises OSError or a database error when not even that can be written.
+    """
+    return _tries_of_this_process() if read_only(engine) else engine
+
+
+@lru_cache(maxsize=1)
+def _tries_of_this_process() -> Engine:
+    return connect(f"sqlite:///{tempfile.mkdtemp(prefix='cmdmap-login-tries-')}/tries.sqlite")
 
 
 def _serialise(conn: Connection) -> None:

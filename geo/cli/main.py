@@ -384,4 +384,6 @@ def main(argv: list[str] | None = None) -> int:
 def store_problem(exc: Exception) -> str:
     """What to tell someone whose command met a store that cannot be read or written."""
     detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-    return t("cli_store_problem", detail=detail).both("\n")
+    failure = store.store_failure(exc)  # a full disk and a read-only store are said plainly
+    return t({"full": "store_full", "read_only": "store_read_only"}.get(failure, "cli_store_problem"),
+             detail=detail).both("\n")

@@ -140,6 +140,16 @@ LABELS: dict[str, tuple[str, str]] = {
                                 "The table(s) “{tables}” cannot be read just now ({error}): their data is not shown, "
                                 "the rest is. An administrator restores the store from its automatic backup "
                                 "(python -m geo restore, see the README); the page recovers by itself after."),
+    "store_read_only_notice": ("数据存储现在是只读的：所有数据可以照常查看和导出，但不能保存任何更改（上传、修改场所、回退、"
+                               "账户）。请管理员检查存储所在的磁盘或文件夹能否写入；恢复后本系统自动恢复保存。",
+                               "The store is read-only just now: all data can be viewed and exported as usual, but no "
+                               "change can be saved (uploads, place edits, rollbacks, accounts). An administrator "
+                               "checks that the disk or folder of the store can be written; saving comes back by "
+                               "itself after."),
+    "store_read_only_refused": ("数据存储现在是只读的，本页的更改无法保存，所以暂不提供。数据可以在其他页面照常查看和导出。",
+                                "The store is read-only just now: the changes made on this page cannot be saved, so "
+                                "the page is not offered for now. The data can be viewed and exported on the other "
+                                "pages as usual."),
     "store_stale": ("数据存储暂时无法读取（{error}），正在显示上次读到的数据，可能不是最新。",
                     "The store cannot be read just now ({error}); showing the last data read, which may be out "
                     "of date."),
@@ -429,6 +439,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_denied": ("您的角色（{role}）无权{action}。", "Your role ({role}) may not {action}."),
     "auth_login_needed": ("请先登录，再{action}。", "Please log in to {action}."),
     "auth_bad_credentials": ("用户名或密码错误。", "Wrong user name or password."),
+    "auth_store_read_only": ("数据存储是只读的，也没有可写的临时文件夹来记录登录尝试，暂时无法登录。请管理员检查磁盘能否写入。",
+                             "The store is read-only and no temporary folder can be written to count login tries: "
+                             "logging in is not possible for now. An administrator checks that the disk can be "
+                             "written."),
     "auth_locked": ("登录失败次数过多，请 {seconds} 秒后再试。", "Too many failed logins: try again in {seconds} s."),
     "auth_disabled": ("该账户已停用，请联系管理员。", "This account is disabled: ask an administrator."),
     "auth_password_short": ("密码太短：至少需要 {min} 个字符。", "Password too short: it needs at least {min} characters."),

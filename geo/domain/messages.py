@@ -497,6 +497,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The store cannot be read or written ({detail}): locked, read-only or damaged; nothing "
                           "was changed. Try again later; if it is damaged, python -m geo restore lists and restores "
                           "the automatic backups."),
+    "store_full": ("磁盘已满，数据存储写不进去（{detail}）：这次的更改没有保存，已保存的数据完好无损。请管理员清理或扩充"
+                   "存储所在的磁盘，然后重新导入即可，无需其他操作。",
+                   "The disk is full and the store cannot be written ({detail}): this change was not saved; what "
+                   "was saved before is intact. An administrator frees or adds disk space for the store, then "
+                   "import again: nothing else is needed."),
+    "store_read_only": ("数据存储是只读的（{detail}）：可以查看和导出，但不能保存任何更改，这次的更改也没有保存。请管理员"
+                        "检查存储所在的磁盘或文件夹能否写入（如磁盘被挂载为只读、文件权限）。",
+                        "The store is read-only ({detail}): it can be viewed and exported, but no change can be "
+                        "saved, and this one was not. An administrator checks that the disk or folder of the store "
+                        "can be written (a disk mounted read-only, file permissions)."),
     "cli_warning": ("警告", "warning"),
     "cli_warning_line": ("警告：{text}", "warning: {text}"),
     "cli_place_saved": ("已保存为版本 {version}", "saved as version {version}"),

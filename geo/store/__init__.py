@@ -9,7 +9,7 @@ folder) and opening it in :mod:`geo.store.meta`.
 
 from geo.store.dataset import READ_ERRORS, Dataset, load_store, read_error_text
 from geo.store.diff import diff_rows, keep_absent_columns
-from geo.store.engine import connect, lock_for_writing, write_locked
+from geo.store.engine import connect, lock_for_writing, read_only, store_failure, write_locked
 from geo.store.meta import (
                             RefusedFile,
                             city_name,
@@ -57,4 +57,4 @@ __all__ = ["KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_tex
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
            "preview", "record_refused", "refused_files", "reported_on", "rollback", "seeding_claimed",
-           "set_city_name", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked"]
+           "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked"]

@@ -2,7 +2,9 @@
 
 SQLite (the default) gets write-ahead logging and a busy timeout so that the app
 can read while an import writes, and two imports wait for each other instead of
-failing. PostgreSQL (with PostGIS) serves several app processes at once; writers
+failing. An SQLite file that cannot be written (a read-only file system, a read-only
+file or folder) is opened read-only instead (see :func:`read_only`): everything can be
+read, every write fails with SQLite's "readonly" error, which :func:`store_failure` names. PostgreSQL (with PostGIS) serves several app processes at once; writers
 take one lock so that versions are written one after the other (see
 :func:`lock_for_writing`). The schema is brought up to date by :mod:`geo.store.migrate`.
 
@@ -15,9 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -34,23 +38,101 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@lru_cache(maxsize=8)
+def _sqlite_read_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL given as a path (None: another database, in memory, or a ``file:`` URI).
+
+    >>> sqlite_file("sqlite:///store/x.sqlite"), sqlite_file("sqlite:///file:x?mode=ro&uri=true")
+    (PosixPath('store/x.sqlite'), None)
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return None if parsed.database.startswith("file:") else Path(parsed.database)  # a URI is opened as it is
+
+
+def cannot_write(path: Path) -> bool:
+    """Whether the existing SQLite file ``path`` cannot be written here: the file, or its folder (where SQLite
+    must make the write-ahead log's ``-wal`` and ``-shm`` files), is read-only for this process."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
+
+
+def read_only_url(path: Path) -> str:
+    """The URL that opens ``path`` read-only. Without a ``-shm`` file and a folder to make one in, SQLite cannot
+    even read a write-ahead-log store: then it is opened as immutable (nobody can be writing it either).
+
+    >>> read_only_url(Path("/srv/store/cmdmap.sqlite"))
+    'sqlite:///file:/srv/store/cmdmap.sqlite?mode=ro&immutable=1&uri=true'
+    """
+    shm = Path(f"{path}-shm")
+    immutable = "" if shm.exists() and os.access(path.parent, os.W_OK | os.X_OK) else "&immutable=1"
+    return f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro{immutable}&uri=true"
+
+
 def connect(url: str) -> Engine:
     """An engine for ``url`` whose schema is the newest (migrated).
 
     An SQLite file and the folders it needs are made readable by the service's user only
-    (see :mod:`geo.store.private`): the store holds password hashes.
+    (see :mod:`geo.store.private`): the store holds password hashes. An SQLite file that
+    cannot be written is opened read-only (:func:`read_only` is then True), and again as it
+    was once it can be written: asked on every call, each answer has its engine.
     """
+    path = sqlite_file(url)
+    return _connect(url, read_only_url(path) if path is not None and cannot_write(path) else None)
+
+
+@lru_cache(maxsize=8)
+def _connect(url: str, read_only_as: str | None) -> Engine:
     parsed = make_url(url)
-    if (parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-            and not parsed.database.startswith("file:")):  # a URI (read-only, shared memory) is opened as it is
-        tighten_store(Path(parsed.database))
+    if read_only_as is None and sqlite_file(url) is not None:
+        tighten_store(sqlite_file(url))
     # pre_ping: a pooled PostgreSQL connection may have been closed by a restart or a proxy
-    engine = create_engine(url, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    engine = create_engine(read_only_as or url, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_pragmas if read_only(engine) else _sqlite_pragmas)
     migrate(engine)
     return engine
+
+
+connect.cache_clear = _connect.cache_clear  # tests and forked children start afresh
+
+
+def read_only(engine: Engine) -> bool:
+    """Whether ``engine`` opens its SQLite store read-only: every page can read it, nothing can be saved.
+
+    >>> read_only(connect("sqlite://")), read_only(create_engine("sqlite:///file:x?mode=ro&uri=true"))
+    (False, True)
+    """
+    query = engine.url.query
+    return engine.dialect.name == "sqlite" and (query.get("mode") == "ro" or query.get("immutable") == "1")
+
+
+def store_failure(exc: BaseException) -> str | None:
+    """What kind of failure of the store ``exc`` is: ``"full"`` (the disk), ``"read_only"``, or None (another).
+
+    From SQLite's own error code (SQLITE_FULL, SQLITE_READONLY), under SQLAlchemy's and pandas' wrappers.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> _ = conn.execute("PRAGMA query_only=1")
+    >>> try:
+    ...     conn.execute("CREATE TABLE t (x)")
+    ... except sqlite3.Error as exc:
+    ...     print(store_failure(exc), store_failure(ValueError("no database")))
+    read_only None
+    """
+    seen = 0
+    while exc is not None and seen < 5:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None:
+            return {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "read_only"}.get(code & 0xFF)
+        exc, seen = getattr(exc, "orig", None) or exc.__cause__, seen + 1
+    return None
 
 
 def lock_for_writing(conn: Connection) -> None:
@@ -77,8 +159,8 @@ def write_locked(engine: Engine) -> bool:
     >>> write_locked(connect("sqlite://"))
     False
     """
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
-        return False
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:") or read_only(engine):
+        return False  # a read-only store has no writer to wait for
     probe = sqlite3.connect(engine.url.database, timeout=0.2, uri=engine.url.database.startswith("file:"))
     try:
         probe.execute("BEGIN IMMEDIATE")
