@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -445,6 +446,50 @@ def test_the_store_its_backups_and_their_folders_are_private(tmp_path, monkeypat
         assert not list(folder.glob("*.part"))
     finally:
         os.umask(old_umask)
+
+
+def test_an_import_on_a_full_disk_fails_in_chinese_loses_nothing_and_the_next_one_works(city, tmp_path):
+    """Was (issue #17, item 11): the backup's half-written .part took the last space and stayed, so imports failed.
+
+    A full disk, without root: the real ``python -m geo import`` in a process whose files cannot grow past
+    128 KiB (``RLIMIT_FSIZE``, SIGXFSZ ignored, so a write past it is short or fails as on a full disk). The
+    store (272 KiB) cannot be copied, and the import's write-ahead log cannot hold 600 compounds.
+    """
+    from geo.cli.main import main
+
+    files = {"甲": _layer(tmp_path / "a.geojson", "甲"), "乙": _layer(tmp_path / "b.geojson", "乙")}
+    command = ["import", "compounds", "--user", "clerk"]
+    assert main([*command, str(files["甲"])]) == 0
+    folder = backup.backup_folder(connect(f"sqlite:///{city}"))
+    connect(f"sqlite:///{city}").dispose()
+    with sqlite3.connect(city) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the next writer starts its log from the beginning
+    conn.close()
+    before, copies = _state(city), backup.backups(folder)
+    assert city.stat().st_size > 2 * 128 * 1024
+
+    def full_disk():  # in the child, before it runs python
+        resource.setrlimit(resource.RLIMIT_FSIZE, (128 * 1024 + 100, 128 * 1024 + 100))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    failed = subprocess.run([sys.executable, "-m", "geo", *command, str(files["乙"])], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, preexec_fn=full_disk)
+    assert failed.returncode == 3, failed.stderr
+    assert ("磁盘已满或写不进去，数据存储无法写入（disk I/O error）：这次的更改没有保存，已保存的数据完好无损。"
+            "请管理员清理或扩充存储所在的磁盘（磁盘未满时请检查磁盘是否故障），然后重新导入即可，无需其他操作。") \
+        in failed.stderr.splitlines(), failed.stderr
+    assert "这次更改前的自动备份没有做成（disk I/O error），没写完的备份已删除" in failed.stderr  # the log says it too
+    assert "Traceback" not in failed.stderr
+    assert _state(city) == before  # nothing stored is lost, nothing half-stored
+    assert backup.backups(folder) == copies and not list(folder.glob("*.part"))  # the partial backup is gone
+    # space freed: the same import again works by itself, and is backed up first
+    assert main([*command, str(files["乙"])]) == 0
+    assert _state(city) == (before[0] + 1, {"乙"})
+    assert len(backup.backups(folder)) == len(copies) + 1 and not list(folder.glob("*.part"))
+    # and restoring that backup leaves no side files in backups/
+    assert main(["restore", str(backup.backups(folder)[-1])]) == 0
+    assert _state(city) == before
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm", "-journal", ".part"))]
 
 
 def _damage_table(path: Path, table: str) -> None:

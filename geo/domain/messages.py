@@ -497,11 +497,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The store cannot be read or written ({detail}): locked, read-only or damaged; nothing "
                           "was changed. Try again later; if it is damaged, python -m geo restore lists and restores "
                           "the automatic backups."),
-    "store_full": ("磁盘已满，数据存储写不进去（{detail}）：这次的更改没有保存，已保存的数据完好无损。请管理员清理或扩充"
-                   "存储所在的磁盘，然后重新导入即可，无需其他操作。",
-                   "The disk is full and the store cannot be written ({detail}): this change was not saved; what "
-                   "was saved before is intact. An administrator frees or adds disk space for the store, then "
-                   "import again: nothing else is needed."),
+    "backup_failed": ("这次更改前的自动备份没有做成（{detail}），没写完的备份已删除；更改本身照常进行，成败另行说明。",
+                      "The automatic backup before this change failed ({detail}); the unfinished copy was removed. "
+                      "The change itself goes ahead, and says whether it worked."),
+    "store_full": ("磁盘已满或写不进去，数据存储无法写入（{detail}）：这次的更改没有保存，已保存的数据完好无损。请管理员"
+                   "清理或扩充存储所在的磁盘（磁盘未满时请检查磁盘是否故障），然后重新导入即可，无需其他操作。",
+                   "The disk is full or takes no writes, so the store cannot be written ({detail}): this change "
+                   "was not saved; what was saved before is intact. An administrator frees or adds disk space for "
+                   "the store (if it is not full, checks the disk for a fault), then import again: nothing else "
+                   "is needed."),
     "store_read_only": ("数据存储是只读的（{detail}）：可以查看和导出，但不能保存任何更改，这次的更改也没有保存。请管理员"
                         "检查存储所在的磁盘或文件夹能否写入（如磁盘被挂载为只读、文件权限）。",
                         "The store is read-only ({detail}): it can be viewed and exported, but no change can be "

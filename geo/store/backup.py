@@ -111,8 +111,8 @@ def before_change(engine: Engine) -> Path | None:
     """
     try:
         return make_backup(engine, load().backup_keep)
-    except (OSError, sqlite3.Error) as exc:
-        log.warning("backup before the change failed: %s", exc)
+    except (OSError, sqlite3.Error) as exc:  # said in the log, in the staff's language (the command prints it)
+        log.warning(t("backup_failed", "zh", detail=str(exc).splitlines()[0][:200]))
         return None
 
 

@@ -113,10 +113,17 @@ def read_only(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite" and (query.get("mode") == "ro" or query.get("immutable") == "1")
 
 
-def store_failure(exc: BaseException) -> str | None:
-    """What kind of failure of the store ``exc`` is: ``"full"`` (the disk), ``"read_only"``, or None (another).
+# SQLite's codes of a write the disk did not take: full (ENOSPC), or a write, sync or resize that failed (a file
+# that may not grow, a failing disk: SQLite keeps no errno to tell them apart)
+_DISK_WRITE_FAILED = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC,
+                      sqlite3.SQLITE_IOERR_TRUNCATE}
 
-    From SQLite's own error code (SQLITE_FULL, SQLITE_READONLY), under SQLAlchemy's and pandas' wrappers.
+
+def store_failure(exc: BaseException) -> str | None:
+    """What kind of failure of the store ``exc`` is: ``"full"`` (the disk took no write: full, or failing),
+    ``"read_only"``, or None (another).
+
+    From SQLite's own (extended) error code, under SQLAlchemy's and pandas' wrappers.
 
     >>> conn = sqlite3.connect(":memory:")
     >>> _ = conn.execute("PRAGMA query_only=1")
@@ -130,7 +137,9 @@ def store_failure(exc: BaseException) -> str | None:
     while exc is not None and seen < 5:
         code = getattr(exc, "sqlite_errorcode", None)
         if code is not None:
-            return {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "read_only"}.get(code & 0xFF)
+            if code in _DISK_WRITE_FAILED or code & 0xFF == sqlite3.SQLITE_FULL:
+                return "full"
+            return "read_only" if code & 0xFF == sqlite3.SQLITE_READONLY else None
         exc, seen = getattr(exc, "orig", None) or exc.__cause__, seen + 1
     return None
 
