@@ -345,6 +345,8 @@ def test_a_store_on_a_read_only_disk_is_served_and_says_that_nothing_can_be_save
         "请管理员检查存储所在的磁盘或文件夹能否写入；恢复后本系统自动恢复保存。"]
     assert not overview.error
     assert len(_page("pages/compounds.py").dataframe[0].value) == 3
+    wall = _page("pages/wall.py")  # the wall too, without the notice (it has its own discreet one)
+    assert not wall.error and not [m for m in wall.info if "只读" in m.value]
     clerk = auth.User("clerk", "staff")
     for page in ("pages/upload.py", "pages/edit.py"):
         at = _page(page, clerk)
