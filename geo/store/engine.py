@@ -58,20 +58,28 @@ def sqlite_file(url: str) -> Path | None:
 
 
 def cannot_write(path: Path) -> bool:
-    """Whether the existing SQLite file ``path`` cannot be written here: the file, or its folder (where SQLite
-    must make the write-ahead log's ``-wal`` and ``-shm`` files), is read-only for this process."""
-    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
+    """Whether the existing SQLite file ``path`` cannot be written here: the file is read-only for this process,
+    or its folder is and the write-ahead log's ``-wal`` and ``-shm`` files, which SQLite makes there, are not
+    both there to be written."""
+    if not path.exists():
+        return False
+    if not os.access(path, os.W_OK):
+        return True
+    if os.access(path.parent, os.W_OK | os.X_OK):
+        return False
+    return not all(side.exists() and os.access(side, os.W_OK) for side in (Path(f"{path}-wal"), Path(f"{path}-shm")))
 
 
 def read_only_url(path: Path) -> str:
-    """The URL that opens ``path`` read-only. Without a ``-shm`` file and a folder to make one in, SQLite cannot
-    even read a write-ahead-log store: then it is opened as immutable (nobody can be writing it either).
+    """The URL that opens ``path`` read-only. SQLite reads a write-ahead-log store read-only when its ``-shm``
+    file is there or can be made; else (a read-only folder after a clean stop: no ``-wal`` either) it is opened
+    as immutable: nobody can be writing it.
 
-    >>> read_only_url(Path("/srv/store/cmdmap.sqlite"))
-    'sqlite:///file:/srv/store/cmdmap.sqlite?mode=ro&immutable=1&uri=true'
+    >>> read_only_url(Path("/nowhere/store/cmdmap.sqlite"))
+    'sqlite:///file:/nowhere/store/cmdmap.sqlite?mode=ro&immutable=1&uri=true'
     """
-    shm = Path(f"{path}-shm")
-    immutable = "" if shm.exists() and os.access(path.parent, os.W_OK | os.X_OK) else "&immutable=1"
+    can_make = os.access(path.parent, os.W_OK | os.X_OK)
+    immutable = "" if can_make or Path(f"{path}-shm").exists() else "&immutable=1"
     return f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro{immutable}&uri=true"
 
 
