@@ -9,8 +9,10 @@ the store exactly as it was.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -208,6 +210,17 @@ def test_streamlit_keeps_xsrf_protection_and_hides_errors():
     assert "cookieSecret" not in server  # generated per start, never committed
     assert config["client"]["showErrorDetails"] in ("none", False)
     assert server["maxUploadSize"] >= 1
+
+
+def test_the_server_leaves_the_pages_folder_layout_before_its_first_session():
+    """The start (serve.py) as ``streamlit run`` loads it, then the session manager of app.py's first session:
+    Streamlit must not take ``pages/`` for its old layout, whose menu of raw file names the login screen kept
+    (the browser's view: tests/test_browser_identity.py::test_the_sidebar_never_shows_the_raw_file_names_…)."""
+    probe = ("import runpy, sys; from streamlit.runtime.pages_manager import PagesManager as P; "
+             "runpy.run_path('serve.py'); P('app.py'); print(P.uses_pages_directory)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")})
+    assert done.stdout.split()[-1:] == ["False"], done.stderr[-2000:]
 
 
 def test_passwords_are_never_stored_or_kept_in_clear(city):
