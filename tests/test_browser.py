@@ -19,7 +19,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -251,6 +251,19 @@ def test_map_pages_load(demo_server, open_page, page_path):
     assert page.get_by_text(re.compile(r"显示 \d+ / 共 \d+ 条")).count() == 1
     screenshot(page, f"{page_path}.png")
     assert_offline(log)
+
+
+def test_a_link_to_a_page_for_staff_or_to_no_page_is_answered_in_chinese(demo_server, open_page):
+    """Issue #18: /upload opened logged out, or a mistyped address, gave Streamlit's English "Page not found"."""
+    page = open_page(demo_server, "/upload").page
+    poll(lambda: page.get_by_text("请先登录").count() > 0, "the page asking for a login", page=page)
+    assert urlsplit(page.url).path == "/upload"
+    page.goto(demo_server.base_url + "/uplaod", wait_until="domcontentloaded")
+    poll(lambda: page.get_by_text("没有地址为 “/uplaod” 的页面").count() > 0, "the page saying there is none", page=page)
+    assert "Page not found" not in page.content() and "not found" not in page.inner_text("body")
+    page.get_by_role("link", name="总览").last.click()
+    poll(lambda: urlsplit(page.url).path in ("/", "/overview") and page.get_by_text("没有地址为").count() == 0,
+         "the overview", page=page)
 
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):

@@ -165,6 +165,9 @@ LABELS: dict[str, tuple[str, str]] = {
                         "Reports of {date} are incomplete: {missing} of {total} places have not reported."),
     # upload and history
     "page_upload": ("数据上传", "Upload"),
+    "page_not_found_title": ("没有这个页面", "No such page"),
+    "page_not_found": ("本系统没有地址为 “/{path}” 的页面，请检查链接，或从左侧菜单选择页面。",
+                       "There is no page at “/{path}”: check the link, or choose a page in the menu on the left."),
     "page_history": ("历史版本", "History"),
     "upload_intro": ("选择表格类型，下载模板，上传 Excel 或 CSV（GBK 或 UTF-8 均可）。场所名单可以是带经纬度列的 Excel、CSV，"
                      "也可以是 GeoJSON。先检查预览，确认后才会导入；导入后可“撤销本次导入”（在本页或“历史版本”中，"
@@ -467,8 +470,6 @@ LABELS: dict[str, tuple[str, str]] = {
                         "s so far; keep this page open."),
     "auth_store_busy_gave_up": ("数据存储一直忙（已等待 {seconds} 秒），登录未完成。请稍后再试。",
                                 "The store stayed busy ({seconds} s): not logged in. Try again in a while."),
-    "auth_ended": ("服务器重新启动过，您的登录已结束，请重新登录。", "The server was restarted and your login ended: please "
-                   "log in again."),
     "auth_no_browser_cookie": ("无法登录：本浏览器没有发回本站的 Cookie，登录无法绑定到这个浏览器。请刷新页面后再试；"
                                "若仍不行，请在浏览器设置中允许本站使用 Cookie。",
                                "Cannot log in: this browser did not send back this site's cookie, so the login "
