@@ -266,6 +266,23 @@ def test_a_link_to_a_page_for_staff_or_to_no_page_is_answered_in_chinese(demo_se
          "the overview", page=page)
 
 
+def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
+    """Issue #19: a step to another report date recolours the open map (not drawn again) and its legend follows."""
+    page = open_page(demo_server, "/compounds").page
+    frame = map_frame(page, paths=150)
+    settle(page)
+    frame.evaluate("() => { window.cmdmapKept = true; }")  # gone if the map's frame were made again
+    before = legend_counts(frame)
+    page.get_by_role("button", name="前一日").click()
+    poll(lambda: legend_counts(frame) != before, "the legend of the date before", page=page)
+    assert frame.evaluate("() => window.cmdmapKept === true")
+    assert sum(legend_counts(frame).values()) == sum(before.values())  # the same places, other colours
+    page.get_by_role("button", name="后一日").click()
+    poll(lambda: legend_counts(frame) == before, "the legend of the newest date again", page=page)
+    assert frame.evaluate("() => window.cmdmapKept === true") and len(map_frames(page)) == 1
+    assert_no_exception(page)
+
+
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):
     """Everyone's time pages: the day-by-day charts, and a map of only the places that changed (README shots)."""
     docs = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
