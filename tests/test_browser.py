@@ -282,6 +282,14 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     assert frame.evaluate("() => window.cmdmapKept === true") and len(map_frames(page)) == 1
     assert_no_exception(page)
 
+    with page.expect_download() as download:  # the map as a picture, for a report
+        page.get_by_role("button", name="地图图片（PNG）").click()
+    from PIL import Image
+
+    picture = Image.open(download.value.path())
+    assert picture.format == "PNG" and picture.width >= 1800  # 300 dpi
+    assert download.value.suggested_filename.startswith("compounds_")
+
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):
     """Everyone's time pages: the day-by-day charts, and a map of only the places that changed (README shots)."""

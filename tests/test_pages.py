@@ -110,6 +110,15 @@ def test_the_timeline_steps_and_plays_through_the_dates_and_the_figures_follow(a
     assert at.selectbox(key="date").value == "2020-02-25"
 
 
+@pytest.mark.parametrize("page,stem", [("pages/compounds.py", "compounds_2020-02-25"),
+                                       ("pages/sites.py", "sites_2020-02-25"),
+                                       ("pages/supplies.py", "supplies_2020-02-25")])
+def test_every_place_map_offers_its_picture(app, page, stem):
+    at = app(page)
+    buttons = [b for b in at.get("download_button") if b.proto.id and f"picture_{stem}" in b.proto.id]
+    assert len(buttons) == 1 and buttons[0].proto.label == "地图图片（PNG）"
+
+
 @pytest.mark.parametrize("page", ["pages/trends.py", "pages/compare.py"])
 def test_pages_of_several_dates_have_no_timeline(app, page):
     at = app(page)

@@ -93,6 +93,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_zone_narrow": ("先选区县或街道（共{count}个）", "Pick a district or street ({count} zones)"),
     "f_status": ("状态", "Status"),
     "f_search": ("按名称或编号搜索", "Search by name or id"),
+    "map_picture": ("地图图片（PNG）", "Map picture (PNG)"),
+    "map_picture_help": ("当前筛选和日期下的地图，含标题、图例、比例尺和指北针（300 dpi），可插入报告",
+                         "The map for the current filters and date, with title, legend, scale bar and north arrow "
+                         "(300 dpi), for a report"),
     "timeline_back": ("前一日", "Back"),
     "timeline_back_help": ("显示前一个报告日期", "Show the report date before"),
     "timeline_forward": ("后一日", "Next"),
