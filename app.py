@@ -12,6 +12,7 @@ from ui.data import STORE_ERRORS, app_title, store_error_text
 from ui.login import current_display, current_user, gate, login_sidebar, served
 from ui.navigation import asked_page, unknown_page
 from ui.placepage import render_place_page
+from ui.printing import print_style
 from ui.server import installed
 from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
@@ -28,6 +29,7 @@ if served() and not installed():
     st.stop()
 from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=app_title(lang()), page_icon="🗺️", layout="wide")
+print_style()
 
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])

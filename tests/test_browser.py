@@ -18,6 +18,7 @@ import io
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -289,6 +290,15 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     picture = Image.open(download.value.path())
     assert picture.format == "PNG" and picture.width >= 1800  # 300 dpi
     assert download.value.suggested_filename.startswith("compounds_")
+
+    # printed (Ctrl+P, or saved as PDF): one clean page, the map without the sidebar, the controls and the list
+    from pypdf import PdfReader
+
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    text = unicodedata.normalize("NFKC", printed.pages[0].extract_text())  # the PDF's CJK radicals as characters
+    assert len(printed.pages) == 1, [p.extract_text()[:200] for p in printed.pages]
+    assert "物业小区" in text and "未报告" in text  # the title, and the map's legend with its counts
+    assert "前一日" not in text and "地图图片" not in text and "列表" not in text and "筛选" not in text, text
 
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):
