@@ -10,7 +10,9 @@ from geo.settings import SettingRefused
 from ui.cache import city_has_places
 from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
 from ui.login import current_display, current_user, gate, login_sidebar, served
+from ui.navigation import asked_page, unknown_page
 from ui.placepage import render_place_page
+from ui.printing import print_style
 from ui.server import installed
 from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
@@ -27,6 +29,7 @@ if served() and not installed():
     st.stop()
 from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=app_title(lang()), page_icon="🗺️", layout="wide")
+print_style()
 
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
@@ -52,15 +55,17 @@ pages = [
     *(st.Page(kind.page or partial(render_place_page, kind.name), title=t(kind.title, lg), icon=kind.icon,
               url_path=kind.name) for kind in kinds.KINDS.values()),
 ]
-# Pages a role may not use are not offered; each page and each action checks again on the server.
+# Pages a role may not use are not offered in the menu, but their addresses are kept (hidden), so that a link
+# to one says in Chinese who may open it, and opens it after a login; each page and action checks on the server.
 pages.append(st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall"))
-if auth.can(user, "upload"):
-    pages.append(st.Page("pages/upload.py", title=t("page_upload", lg), icon="📤", url_path="upload"))
-    pages.append(st.Page("pages/edit.py", title=t("page_edit", lg), icon="📍", url_path="edit"))
-if auth.can(user, "history"):
-    pages.append(st.Page("pages/history.py", title=t("page_history", lg), icon="🕘", url_path="history"))
-if auth.can(user, "manage_users"):
-    pages.append(st.Page("pages/users.py", title=t("auth_page_users", lg), icon="👥", url_path="users"))
+for script, title, icon, path, action in (("pages/upload.py", "page_upload", "📤", "upload", "upload"),
+                                          ("pages/edit.py", "page_edit", "📍", "edit", "upload"),
+                                          ("pages/history.py", "page_history", "🕘", "history", "history"),
+                                          ("pages/users.py", "auth_page_users", "👥", "users", "manage_users")):
+    pages.append(st.Page(script, title=t(title, lg), icon=icon, url_path=path,
+                         visibility="visible" if auth.can(user, action) else "hidden"))
+if (missing := unknown_page(asked_page(), pages)) is not None:
+    pages.append(missing)
 if display is not None:
     pages = [st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall", default=True)]
 # kiosk=1 (the wall display): no navigation at all, just the page the URL names. Expanded: past twelve pages

@@ -161,6 +161,8 @@ class Settings:
                                      "A report day is shown as the current one (pages, wall, changes) once this "
                                      "share of the places has reported on it (places missing rounded up); until "
                                      "then the last complete day stays, with the new day's progress.")
+    play_seconds: float = _setting(2.0, COSMETIC,
+                                   "Seconds each report date is shown when a map page plays through the dates.")
     language: str = _setting("zh", COSMETIC, "Default UI language: zh or en.", ("zh", "en"))
     map_height: int = _setting(620, COSMETIC, "Height of the maps in pixels.")
     zone_list_max: int = _setting(1000, COSMETIC,

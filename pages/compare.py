@@ -12,7 +12,7 @@ from ui.urlstate import to_url
 
 require_navigation()
 lg = lang()
-filters = sidebar_filters(None, search=False)  # its date is the later one of the two
+filters = sidebar_filters(None, search=False, timeline=False)  # its date is the later one of the two
 page_header("page_compare", filters.date)
 kind = choose_kind()
 before = choose_before(filters.date) if filters.date else None

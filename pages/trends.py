@@ -13,7 +13,7 @@ from ui.urlstate import from_url, to_url
 
 require_navigation()
 lg = lang()
-filters = sidebar_filters(None, search=False)
+filters = sidebar_filters(None, search=False, timeline=False)
 page_header("page_trends", filters.date)
 trend = trend_of(filters, until=filters.date)
 if trend.empty:

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from geo.accounts import add_display, auth, find_display, revoke_display, throttle
+from geo.accounts import add_display, auth, drop_login, find_display, keep_login, kept_login, revoke_display, throttle
 from geo.accounts.auth import SYSTEM, AccountError, LoginRefused, PermissionDenied, Session, User
 from geo.cli import users as cli_user
 from geo.domain.labels import t
@@ -817,3 +817,18 @@ def test_a_display_token_shows_the_wall_and_no_other_page(wall, engine, boss):
     assert not wall_drawn(at) and at.error[0].value.startswith("此大屏地址的授权无效或已被撤销")
     at = wall()
     assert not wall_drawn(at) and at.text_input(key="auth_login_main_name")
+
+
+def test_a_kept_login_is_taken_up_by_a_new_session_of_its_browser_only(engine, boss):
+    """A reload keeps the login (issue #18): kept per browser key, for as long as it is used, until a logout."""
+    browser, other, start = "a" * 64, "b" * 64, datetime(2026, 12, 4, 8, 0)
+    keep_login(engine, browser, "boss", start)
+    assert kept_login(engine, browser, 30, start + timedelta(minutes=29)).name == "boss"
+    assert kept_login(engine, other, 30, start) is None  # another browser has no login
+    keep_login(engine, other, "boss", start)  # the same account in two browsers: two logins
+    drop_login(engine, other)  # a logout in one of them
+    assert kept_login(engine, other, 30, start) is None and kept_login(engine, browser, 30, start).name == "boss"
+    keep_login(engine, browser, "clerk", start + timedelta(minutes=5))  # another account logs in in that browser
+    assert kept_login(engine, browser, 30, start + timedelta(minutes=6)).name == "clerk"
+    assert kept_login(engine, browser, 30, start + timedelta(minutes=36)) is None  # idle too long: gone for good
+    assert kept_login(engine, browser, 600, start + timedelta(minutes=36)) is None

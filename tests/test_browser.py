@@ -18,8 +18,9 @@ import io
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -251,6 +252,53 @@ def test_map_pages_load(demo_server, open_page, page_path):
     assert page.get_by_text(re.compile(r"显示 \d+ / 共 \d+ 条")).count() == 1
     screenshot(page, f"{page_path}.png")
     assert_offline(log)
+
+
+def test_a_link_to_a_page_for_staff_or_to_no_page_is_answered_in_chinese(demo_server, open_page):
+    """Issue #18: /upload opened logged out, or a mistyped address, gave Streamlit's English "Page not found"."""
+    page = open_page(demo_server, "/upload").page
+    poll(lambda: page.get_by_text("请先登录").count() > 0, "the page asking for a login", page=page)
+    assert urlsplit(page.url).path == "/upload"
+    page.goto(demo_server.base_url + "/uplaod", wait_until="domcontentloaded")
+    poll(lambda: page.get_by_text("没有地址为 “/uplaod” 的页面").count() > 0, "the page saying there is none", page=page)
+    assert "Page not found" not in page.content() and "not found" not in page.inner_text("body")
+    page.get_by_role("link", name="总览").last.click()
+    poll(lambda: urlsplit(page.url).path in ("/", "/overview") and page.get_by_text("没有地址为").count() == 0,
+         "the overview", page=page)
+
+
+def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
+    """Issue #19: a step to another report date recolours the open map (not drawn again) and its legend follows."""
+    page = open_page(demo_server, "/compounds").page
+    frame = map_frame(page, paths=150)
+    settle(page)
+    frame.evaluate("() => { window.cmdmapKept = true; }")  # gone if the map's frame were made again
+    before = legend_counts(frame)
+    page.get_by_role("button", name="前一日").click()
+    poll(lambda: legend_counts(frame) != before, "the legend of the date before", page=page)
+    assert frame.evaluate("() => window.cmdmapKept === true")
+    assert sum(legend_counts(frame).values()) == sum(before.values())  # the same places, other colours
+    page.get_by_role("button", name="后一日").click()
+    poll(lambda: legend_counts(frame) == before, "the legend of the newest date again", page=page)
+    assert frame.evaluate("() => window.cmdmapKept === true") and len(map_frames(page)) == 1
+    assert_no_exception(page)
+
+    with page.expect_download() as download:  # the map as a picture, for a report
+        page.get_by_role("button", name="地图图片（PNG）").click()
+    from PIL import Image
+
+    picture = Image.open(download.value.path())
+    assert picture.format == "PNG" and picture.width >= 1800  # 300 dpi
+    assert download.value.suggested_filename.startswith("compounds_")
+
+    # printed (Ctrl+P, or saved as PDF): one clean page, the map without the sidebar, the controls and the list
+    from pypdf import PdfReader
+
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    text = unicodedata.normalize("NFKC", printed.pages[0].extract_text())  # the PDF's CJK radicals as characters
+    assert len(printed.pages) == 1, [p.extract_text()[:200] for p in printed.pages]
+    assert "物业小区" in text and "未报告" in text  # the title, and the map's legend with its counts
+    assert "前一日" not in text and "地图图片" not in text and "列表" not in text and "筛选" not in text, text
 
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):

@@ -221,16 +221,19 @@ def test_the_browser_cookie_is_httponly_and_alone_or_after_logout_is_no_login(se
     session_id, _ = upload_in_browser(page)
     jar = {name: c["value"] for name, c in cookies_of(page).items()}
 
-    # the cookie alone: a new session of the same browser holds no login (there is none recorded for it)
+    # the cookie is the browser: a new session of it (a reload, a new tab) takes the login up
     with RawSession(server.base_url, cookies=jar) as other_tab:
         seen = other_tab.run()
-    assert other_tab.session_id != session_id and LOGIN_FORM in seen and LOGGED_IN not in seen
+    assert other_tab.session_id != session_id and LOGGED_IN in seen and LOGIN_FORM not in seen
 
-    # log out; then the browser's own cookie and session id together are no login either
+    # log out; then the browser's own cookie and session id together are no login
     page.get_by_role("button", name="退出登录").click()
     poll(lambda: page.get_by_label("用户名").count() > 0, "the login form after logging out", page=page)
     with RawSession(server.base_url, resume=session_id, cookies=jar) as same_browser:
         seen = same_browser.run()
+    assert LOGIN_FORM in seen and LOGGED_IN not in seen
+    with RawSession(server.base_url, cookies=jar) as new_tab:
+        seen = new_tab.run()
     assert LOGIN_FORM in seen and LOGGED_IN not in seen
 
 
@@ -281,12 +284,33 @@ def test_staff_upload_within_the_session_limit_and_only_into_their_own_session(s
     assert removal.getresponse().status == 204
     assert put_file(server.base_url, session_id, jar, fourteen, "third") == 204
 
-    # the same browser's cookie does not open another session (one not logged in) for files
-    with RawSession(server.base_url, cookies=jar) as other_tab:
-        other_tab.run()
-        assert put_file(server.base_url, other_tab.session_id, jar, b"0501\n") == 403
+    # the staff's cookie does not open the session of another browser (one not logged in) for files
+    with RawSession(server.base_url, cookies=fresh_cookies(server.base_url)) as other_browser:
+        other_browser.run()
+        assert put_file(server.base_url, other_browser.session_id, jar, b"0501\n") == 403
     # nor does the session id from another browser
     assert put_file(server.base_url, session_id, fresh_cookies(server.base_url), b"0501\n") == 403
+
+
+def test_a_deep_link_opens_its_page_with_its_filters_after_the_login(server, open_page):
+    """Issue #18: a link to a page (here with a search) asked for a login, then landed on 总览 without its filters."""
+    page = open_page(server, "/compounds?lang=zh&q=0501").page
+    poll(lambda: page.get_by_label("用户名").count() > 0, "the login form", page=page)
+    page.get_by_label("用户名").fill("clerk")
+    page.get_by_label("密码").fill("wrong password")
+    page.keyboard.press("Enter")
+    poll(lambda: page.get_by_text("用户名或密码错误").count() > 0, "the refusal", page=page)
+    assert page.get_by_label("用户名").input_value() == "clerk"  # a refused login keeps the name typed
+    log_in(page, "clerk")
+    poll(lambda: urlsplit(page.url).path == "/compounds" and "q=0501" in page.url, "the linked page's address",
+         page=page)
+    poll(lambda: page.get_by_label("按名称或编号搜索").count() > 0
+         and page.get_by_label("按名称或编号搜索").input_value() == "0501",
+         "the linked search", page=page)
+
+    page.goto(server.base_url + "/upload", wait_until="domcontentloaded")  # a page only staff may open, reloaded
+    poll(lambda: page.get_by_role("heading", name="数据上传").count() > 0, "the upload page, still logged in", page=page)
+    assert "Page not found" not in page.content()
 
 
 def test_a_browser_that_keeps_no_cookie_cannot_log_in(server, open_page):
@@ -322,8 +346,8 @@ def test_the_app_started_without_its_gate_shows_nothing(tmp_path):
     assert "总览" not in seen  # no page, no navigation
 
 
-def test_after_a_server_restart_the_next_click_says_the_login_ended(open_page, tmp_path):
-    """The login lived in the killed process: the browser reconnects to a new one and is told, not silently dropped.
+def test_a_reload_a_new_tab_and_a_server_restart_keep_the_login_and_a_logout_ends_it_everywhere(open_page, tmp_path):
+    """F5 logged people out (issue #18): the login is kept in the store for the browser's cookie.
 
     Both processes share a cookie secret, as docs/deploy.md says to set it: with one generated per start the
     browser's XSRF token is refused by the new process and the page stays at "CONNECTING" until reloaded.
@@ -338,22 +362,33 @@ def test_after_a_server_restart_the_next_click_says_the_login_ended(open_page, t
     env = {"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
            "STREAMLIT_SERVER_COOKIE_SECRET": "restart-test-secret"}
     port = free_port()
+    logged_in = "已登录：clerk"
     with streamlit_server(env, name="server-restart-1", port=port) as first:
         page = open_page(first, init_script=SIDEBAR_RECORDER).page
         poll(lambda: page.get_by_text("登录").count() > 0, "the sidebar login", page=page)
         page.get_by_text("登录", exact=True).first.click()
         log_in(page, "clerk")
-    with streamlit_server(env, name="server-restart-2", port=port):  # the same address, a new process
-        ended = "服务器重新启动过，您的登录已结束，请重新登录。"
+        page.reload()  # F5
+        poll(lambda: page.get_by_text(logged_in).count() > 0, "the login after a reload", page=page)
+    with streamlit_server(env, name="server-restart-2", port=port) as second:  # the same address, a new process
         page.get_by_text("总览").first.click()  # the next click
         try:  # the page reconnects by itself (its retries back off: on a busy machine it may take longer)
-            poll(lambda: page.get_by_text(ended).count() > 0, "the notice that the login ended", page=page, timeout=45)
+            poll(lambda: page.get_by_role("link", name="数据上传").count() > 0, "the staff's menu after a restart",
+                 page=page, timeout=45)
         except AssertionError:
-            page.reload()  # what a person does with a page still "CONNECTING": told all the same
-            poll(lambda: page.get_by_text(ended).count() > 0, "the notice after a reload", page=page)
-        assert page.get_by_text("已登录").count() == 0
+            page.reload()  # what a person does with a page still "CONNECTING"
+        poll(lambda: page.get_by_text(logged_in).count() > 0, "the login after a restart", page=page)
         # while it reconnected to the new process the sidebar kept the Chinese menu: never the pages' file names
         assert raw_page_names(sidebar_texts(page)) == set(), sidebar_texts(page)
-        page.reload()  # told once: a new session of the same browser is simply logged out
-        poll(lambda: page.get_by_text("登录").count() > 0, "the sidebar login", page=page)
-        assert page.get_by_text("服务器重新启动过").count() == 0
+
+        # a new tab of the same browser is logged in too; logging out there logs out the first tab as well
+        tab = page.context.new_page()
+        tab.bring_to_front()
+        tab.goto(second.base_url + "/trends", wait_until="domcontentloaded")
+        poll(lambda: tab.get_by_text(logged_in).count() > 0, "the login in a new tab", page=tab)
+        tab.get_by_role("button", name="退出登录").click()
+        poll(lambda: tab.get_by_text(logged_in).count() == 0, "the logout", page=tab)
+        page.bring_to_front()
+        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="趋势").click()
+        poll(lambda: page.get_by_text(logged_in).count() == 0, "the first tab logged out at its next click", page=page)
+        assert page.get_by_role("link", name="数据上传").count() == 0

@@ -22,7 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import store
-from geo.accounts import auth
+from geo.accounts import auth, drop_login, keep_login, kept_login
 from geo.store import backup
 from geo.store.engine import connect
 from geo.upload import open_city
@@ -386,8 +386,12 @@ def test_a_restore_keeps_the_accounts_as_they_are_now(city, capsys):
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO users (name, role, password_hash, created_at, disabled, failed_count) "
                              "SELECT 'gone', 'admin', password_hash, created_at, 0, 0 FROM users WHERE name = 'boss'")
+    now = auth.utc_now()
+    keep_login(engine, "a" * 64, "deputy", now)  # deputy's browser, logged in at the backup
     copy = backup.make_backup(engine, keep=5)
     newest = store.newest_version(engine)
+    drop_login(engine, "a" * 64)  # and logged out since
+    keep_login(engine, "b" * 64, "wang", now)  # a login since the backup
     auth.set_disabled(auth.SYSTEM, engine, "deputy", True)  # found out: disabled
     auth.set_role(auth.SYSTEM, engine, "clerk2", "viewer")  # demoted
     auth.set_password(auth.SYSTEM, engine, "boss", "new-harbor-lantern-7")  # the old one leaked
@@ -411,6 +415,7 @@ def test_a_restore_keeps_the_accounts_as_they_are_now(city, capsys):
     with pytest.raises(auth.LoginRefused):
         auth.authenticate(engine, "deputy", "tulip-harbor-2020")
     assert auth.authenticate(engine, "wang", "copper-kettle-2021").role == "staff"
+    assert kept_login(engine, "a" * 64, 60, now) is None and kept_login(engine, "b" * 64, 60, now).name == "wang"
     folder = backup.backup_folder(engine)
     assert not [p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm", "-journal", ".part"))]
     assert not list(city.parent.glob(".*restoring*"))

@@ -84,6 +84,47 @@ def test_date_picker_changes_the_kpis(app):
     assert earlier != latest
 
 
+def test_the_timeline_steps_and_plays_through_the_dates_and_the_figures_follow(app, monkeypatch):
+    """Issue #19: step or play through the report dates on every map page; tiles and the date follow."""
+    import time
+
+    monkeypatch.setenv("CMDMAP_PLAY_SECONDS", "0.2")
+    at = app("pages/overview.py")
+    sealed = lambda: next(m.value for m in at.metric if m.label == "全封闭小区")  # noqa: E731
+    assert at.button(key="timeline_forward").disabled and sealed() == "1"  # the newest date: nothing after it
+    at.button(key="timeline_back").click().run()
+    assert at.selectbox(key="date").value == "2020-02-24" and sealed() == "0"
+    assert at.button(key="timeline_back").disabled and at.query_params["date"] == "2020-02-24"
+    at.button(key="timeline_forward").click().run()
+    assert at.selectbox(key="date").value == "2020-02-25" and sealed() == "1"
+
+    at.button(key="timeline_play").click().run()  # at the newest date, playing starts from the oldest
+    assert at.selectbox(key="date").value == "2020-02-24" and at.button(key="timeline_play").label == "暂停"
+    time.sleep(0.3)
+    at.run()  # a tick (here the page's own run after the period; served, the fragment's timer)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="date").value == "2020-02-25" and sealed() == "1"
+    assert at.button(key="timeline_play").label == "播放"  # the newest date reached: playing stopped
+    time.sleep(0.3)
+    at.run()
+    assert at.selectbox(key="date").value == "2020-02-25"
+
+
+@pytest.mark.parametrize("page,stem", [("pages/compounds.py", "compounds_2020-02-25"),
+                                       ("pages/sites.py", "sites_2020-02-25"),
+                                       ("pages/supplies.py", "supplies_2020-02-25")])
+def test_every_place_map_offers_its_picture(app, page, stem):
+    at = app(page)
+    buttons = [b for b in at.get("download_button") if b.proto.id and f"picture_{stem}" in b.proto.id]
+    assert len(buttons) == 1 and buttons[0].proto.label == "地图图片（PNG）"
+
+
+@pytest.mark.parametrize("page", ["pages/trends.py", "pages/compare.py"])
+def test_pages_of_several_dates_have_no_timeline(app, page):
+    at = app(page)
+    assert not [b for b in at.button if (b.key or "").startswith("timeline_")]
+
+
 def test_url_opens_the_same_view_in_english(app):
     at = app("pages/compounds.py", street="浮山街道", lang="en")
     assert at.title[0].value == "Compounds"

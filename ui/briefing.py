@@ -12,7 +12,7 @@ import streamlit as st
 from geo.accounts import User, can
 from geo.analysis import Filters
 from geo.domain import t
-from geo.report import Briefing, FontMissing, briefing_file, build_briefing, find_cjk_font
+from geo.report import Briefing, CjkFont, FontMissing, briefing_file, build_briefing, find_cjk_font
 from geo.settings import load
 from geo.store import connect, newest_version_time
 from ui.cache import load_dataset
@@ -24,13 +24,12 @@ MIME = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 
 @st.cache_resource(show_spinner=False)
-def _font_problem():
-    """Why no briefing can be made on this machine (no Chinese font), or None; looked up once."""
+def chinese_font() -> CjkFont | FontMissing:
+    """The Chinese font of documents and pictures drawn on the server, or why there is none; looked up once."""
     try:
-        find_cjk_font()
+        return find_cjk_font()
     except FontMissing as missing:
-        return missing.text
-    return None
+        return missing
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -47,9 +46,9 @@ def briefing_buttons(filters: Filters) -> None:
     user = current_user(touch=False)
     if not filters.date or not can(user, "view", settings().require_login):
         return
-    problem = _font_problem()
-    if problem is not None:
-        st.caption(problem.pick(lg))
+    font = chinese_font()
+    if isinstance(font, FontMissing):
+        st.caption(font.text.pick(lg))
         return
     url, version = store_key()
     key = (url, version, filters.date, filters.district, city_name() or "", user, user.role if user else "")

@@ -8,6 +8,7 @@ from geo.analysis.filters import MAX_QUERY_LENGTH, Filters
 from geo.domain import MISSING, t, vocab
 from ui.cache import dataset, days
 from ui.settings import lang, settings
+from ui.timeline import take_next_date, time_controls
 from ui.urlstate import from_url, text_from_url, to_url
 
 
@@ -40,8 +41,11 @@ def _whole(text: str | None) -> int:
     return int(text) if text and text.isdigit() and int(text) <= 3650 else 0
 
 
-def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -> Filters:
-    """Date, district, street, zone, status and search widgets; the URL carries every choice."""
+def sidebar_filters(status_vocabulary: str | None = None, search: bool = True, timeline: bool = True) -> Filters:
+    """Date, district, street, zone, status and search widgets; the URL carries every choice.
+
+    ``timeline``: under the date, step or play through the report dates (:mod:`ui.timeline`).
+    """
     lg = lang()
     report = days()
     all_dates = list(reversed(report.dates))
@@ -50,7 +54,10 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True) -
     if all_dates:
         # the newest complete day, not a partial one (a person may still choose that)
         from_url("date", all_dates, default=report.current)
+        take_next_date()
         date = st.sidebar.selectbox(t("f_date", lg), all_dates, key="date")
+        if timeline:
+            time_controls(list(report.dates))
     district, street, zone = [], [], []
     if len(zones):  # districts and streets come with the zones: a city without zone shapes has no such filters
         district = _multiselect(t("f_district", lg), _options(zones, "district", {}), "district")

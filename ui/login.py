@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx  # private: the session id
@@ -33,12 +34,14 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from geo.accounts import (
     COOKIE_NAME,
     LOGINS,
+    KeptLogin,
     auth,
     browser_key,
-    ended_login,
+    drop_login,
     find_display,
-    forget_login,
-    remember_login,
+    keep_login,
+    kept_login,
+    touch_login,
 )
 from geo.domain import t
 from geo.store import connect, write_locked
@@ -50,10 +53,10 @@ from ui.settings import lang, settings
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
 DISPLAY_KEY = "auth_display"  # the wall display token this session shows the wall with (it is in the URL anyway)
 DISPLAY_PARAM = "display"  # the query parameter of the wall's address that carries a display token
-EXPIRED_KEY = "auth_expired"  # True after a session timed out, "ended" when a restart lost it, until the next login
+EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
 BUSY_WAIT_SECONDS = 90  # how long a login waits for an import holding the store's write lock
 BUSY_RETRY_SECONDS = 2
-LOOKED_KEY = "auth_looked_for_ended"  # this session has asked whether its browser's login was lost
+TOUCH_EVERY = timedelta(minutes=1)  # how often a login in use writes its time to the store
 
 _log = logging.getLogger(__name__)
 
@@ -101,6 +104,11 @@ def foreign(session: auth.Session) -> bool:
 def current_user(touch: bool = True) -> auth.User | None:
     """The logged-in user, or None; an idle, disabled or foreign session is dropped, a live one touched.
 
+    Served, the login is the one kept in the store for the browser's cookie
+    (:func:`geo.accounts.kept_login`): a reload, a new tab or a restarted server take it up
+    again, and a logout in any tab of the browser ends it in all of them. Without a
+    connection (a test of the pages) the session's own is used.
+
     Parameters
     ----------
     touch : bool
@@ -108,44 +116,43 @@ def current_user(touch: bool = True) -> auth.User | None:
         so that a screen refreshing itself does not keep an idle login alive.
     """
     session = st.session_state.get(SESSION_KEY)
-    if not isinstance(session, auth.Session):
-        look_for_ended_login()
-        return None
-    if foreign(session):
+    if isinstance(session, auth.Session) and foreign(session):
         take_back()
         return None
-    now = auth.utc_now()
-    if session.expired(now, settings().session_minutes):
-        log_out(expired=True)
-        return None
+    session = session if isinstance(session, auth.Session) else None
+    now, minutes = auth.utc_now(), settings().session_minutes
+    browser = presented_browser() if served() else None
     try:
-        user = auth.find_user(accounts_engine(), session.user.name)
+        kept = kept_login(accounts_engine(), browser, minutes, now) if browser is not None else None
+    except STORE_ERRORS:  # cannot be read for now: the session's own login is kept for later
+        browser = kept = None
+    if browser is not None and kept is None:  # idle too long, logged out in another tab, or never logged in
+        if session is not None:
+            log_out(expired=session.expired(now, minutes))
+        return None
+    if kept is None:
+        if session is None:
+            return None
+        if session.expired(now, minutes):
+            log_out(expired=True)
+            return None
+        kept = KeptLogin(session.user.name, session.started_at, session.last_seen)
+    try:
+        user = auth.find_user(accounts_engine(), kept.name)
     except STORE_ERRORS:
-        return None  # accounts cannot be read: nobody may act for now, the login is kept for later
+        return session.user if session is not None else None  # accounts cannot be read: nobody new gets in
     if user is None:
         log_out()
         return None
-    if touch:
-        st.session_state[SESSION_KEY] = auth.Session(user, session.started_at, now, session.browser)
-    if session.browser is not None and session_id() is not None:
-        LOGINS.hold(session_id(), session.browser, user, idle_seconds=settings().session_minutes * 60)
+    st.session_state[SESSION_KEY] = auth.Session(user, kept.started_at, now if touch else kept.last_seen, browser)
+    if touch and browser is not None and now - kept.last_seen > TOUCH_EVERY:
+        try:
+            touch_login(accounts_engine(), browser, now)
+        except STORE_ERRORS:
+            pass  # the next run tries again
+    if browser is not None and session_id() is not None:
+        LOGINS.hold(session_id(), browser, user, idle_seconds=minutes * 60)
     return user
-
-
-def look_for_ended_login() -> None:
-    """Once per session: if this browser was logged in and no session of this server holds its login (the server
-    restarted, or another app server took over), say on the login form that the login ended."""
-    if LOOKED_KEY in st.session_state or not served():
-        return
-    st.session_state[LOOKED_KEY] = True
-    browser = presented_browser()
-    if browser is None or LOGINS.logged_in(browser, settings().session_minutes * 60) is not None:
-        return
-    try:
-        if ended_login(accounts_engine(), browser) is not None:
-            st.session_state[EXPIRED_KEY] = "ended"
-    except STORE_ERRORS:
-        pass  # the store cannot be read: the login form says nothing more than before
 
 
 def may_still_view() -> bool:
@@ -224,13 +231,11 @@ def take_back() -> None:
 def log_in(user: auth.User) -> None:
     """Start a session for ``user``, bound to the browser of this connection (a display it showed ends)."""
     end_display()
-    st.session_state[SESSION_KEY] = auth.start_session(user, browser=presented_browser())
+    session = auth.start_session(user, browser=presented_browser())
+    if session.browser is not None:  # first: a login the store could not keep would end at the next run
+        keep_login(accounts_engine(), session.browser, user.name, session.started_at)
+    st.session_state[SESSION_KEY] = session
     st.session_state.pop(EXPIRED_KEY, None)
-    if presented_browser() is not None:
-        try:
-            remember_login(accounts_engine(), presented_browser(), user.name)
-        except STORE_ERRORS:
-            pass  # only the notice after a restart is lost
 
 
 def log_out(expired: bool = False) -> None:
@@ -243,7 +248,7 @@ def log_out(expired: bool = False) -> None:
         st.session_state[EXPIRED_KEY] = True
     if isinstance(session, auth.Session) and session.browser is not None and session.browser == presented_browser():
         try:
-            forget_login(accounts_engine(), session.browser)
+            drop_login(accounts_engine(), session.browser)
         except STORE_ERRORS:
             pass
     if session_id() is not None:
@@ -260,11 +265,11 @@ def login_form(where, key: str) -> None:
     """
     lg = lang()
     if st.session_state.get(EXPIRED_KEY):
-        where.info(t("auth_ended" if st.session_state[EXPIRED_KEY] == "ended" else "auth_expired", lg))
+        where.info(t("auth_expired", lg))
     pending = st.session_state.pop(f"{key}_pending", None)
     if pending is not None:
         log_in_when_free(where, key, *pending)
-    with where.form(key, clear_on_submit=True):
+    with where.form(key):  # a refused login keeps the name typed (the callback empties the password)
         st.text_input(t("auth_name", lg), key=f"{key}_name", max_chars=auth.MAX_NAME)
         st.text_input(t("auth_password", lg), type="password", key=f"{key}_password")
         st.form_submit_button(t("auth_login_button", lg), key=f"{key}_submit",
@@ -285,14 +290,11 @@ def submit_login(key: str) -> None:
     try:
         if write_locked(accounts_engine()):
             raise BusyStore
-        user = auth.authenticate(accounts_engine(), name, password, address=client_address())
+        log_in(auth.authenticate(accounts_engine(), name, password, address=client_address()))
     except auth.LoginRefused as refusal:
         st.session_state[f"{key}_refusal"] = refusal
-        return
     except (BusyStore, *STORE_ERRORS):  # an import holds the store: the form waits in the page, saying so
         st.session_state[f"{key}_pending"] = (name, password)
-        return
-    log_in(user)
 
 
 class BusyStore(Exception):
@@ -313,7 +315,7 @@ def log_in_when_free(where, key: str, name: str, password: str) -> None:
         try:
             if write_locked(accounts_engine()):
                 raise BusyStore
-            user = auth.authenticate(accounts_engine(), name, password, address=client_address())
+            log_in(auth.authenticate(accounts_engine(), name, password, address=client_address()))
         except auth.LoginRefused as refusal:
             notice.empty()
             where.error(refusal.message(lg))
@@ -324,7 +326,6 @@ def log_in_when_free(where, key: str, name: str, password: str) -> None:
                 return
             time.sleep(BUSY_RETRY_SECONDS)
             continue
-        log_in(user)
         st.rerun()
 
 

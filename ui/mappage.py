@@ -166,8 +166,9 @@ def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: i
     which decides whether the list opens with the page (setting ``table_open_max``).
     """
     lg = lang()
-    st.subheader(t("table_title", lg), anchor=False)
-    st.caption(t("rows_shown", lg, shown=len(rows), total=total))
+    heading = st.container(key=f"list_heading_{key}")  # a printed page leaves the list out (ui/printing.py)
+    heading.subheader(t("table_title", lg), anchor=False)
+    heading.caption(t("rows_shown", lg, shown=len(rows), total=total))
     left, right, _ = st.columns([1, 1, 4])
     # The files are made when clicked, not on every rerun (an .xlsx of 10,000 rows takes seconds).
     left.download_button(t("download_csv", lg), partial(_table_file, rows, kind, lg, to_csv_bytes),

@@ -1,9 +1,19 @@
-"""Streamlit's navigation mode: never the old multipage layout of a ``pages/`` folder, from the first session on."""
+"""Streamlit's navigation: never the old multipage layout of a ``pages/`` folder, and the page an address asks."""
 
 from __future__ import annotations
 
+import re
+from functools import partial
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager  # private: the only switch for the mode below
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx  # private: the page asked
+
+from geo.domain import t
+from ui.escape import plain
+from ui.settings import lang
+
+_PAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def leave_pages_folder_mode() -> None:
@@ -30,3 +40,27 @@ def require_navigation() -> None:
     if PagesManager.uses_pages_directory:
         leave_pages_folder_mode()
         st.rerun()
+
+
+def asked_page() -> str:
+    """The page name the address asked for ("upload" for ``/upload``), or "" (the main page, or a click in the menu)."""
+    ctx = get_script_run_ctx()
+    return (ctx.pages_manager.intended_page_name or "") if ctx is not None else ""
+
+
+def unknown_page(asked: str, pages: list) -> "st.Page | None":
+    """A hidden page for an address that names no page, saying so in the reader's language; else None.
+
+    Without it Streamlit answers such an address with an English "Page not found" dialog
+    and runs the main page. Only plain names are taken (what a mistyped link holds).
+    """
+    if not _PAGE_NAME.fullmatch(asked) or asked in {page.url_path for page in pages}:
+        return None
+    return st.Page(partial(_say_not_found, asked), title=t("page_not_found_title", lang()), icon="❓",
+                   url_path=asked, visibility="hidden")
+
+
+def _say_not_found(asked: str) -> None:
+    lg = lang()
+    st.warning(t("page_not_found", lg, path=plain(asked)))
+    st.page_link("pages/overview.py", label=t("page_overview", lg), icon="📊")

@@ -24,6 +24,7 @@ from ui.mappage import (
     show_table,
     show_unplaced,
 )
+from ui.mappicture import map_picture_button
 from ui.settings import lang, settings, thresholds
 
 
@@ -76,6 +77,8 @@ def render_place_page(kind: str) -> None:
         clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]))
     if shown.empty:
         st.warning(t("nothing_matches", lg))
+    elif entry.vocabulary:
+        map_picture_button(shown, entry.vocabulary, entry.title, filters, file_stem(kind, filters.date))
     show_unplaced(entry.place_layers)
     if kind == "supplies":
         show_item_summary(filters.date, shown["id"], lg)

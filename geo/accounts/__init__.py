@@ -40,6 +40,6 @@ __all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", 
            "set_disabled", "set_password", "set_role", "start_session", "unlock",
            "Display", "add_display", "display_live", "find_display", "list_displays", "revoke_display", "wall_path"]
 
-from geo.accounts.ended import ended_login, forget_login, remember_login  # noqa: E402
+from geo.accounts.kept import KeptLogin, drop_login, keep_login, kept_login, touch_login  # noqa: E402
 
-__all__ += ["ended_login", "forget_login", "remember_login"]
+__all__ += ["KeptLogin", "drop_login", "keep_login", "kept_login", "touch_login"]

@@ -93,6 +93,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_zone_narrow": ("先选区县或街道（共{count}个）", "Pick a district or street ({count} zones)"),
     "f_status": ("状态", "Status"),
     "f_search": ("按名称或编号搜索", "Search by name or id"),
+    "map_picture": ("地图图片（PNG）", "Map picture (PNG)"),
+    "map_picture_help": ("当前筛选和日期下的地图，含标题、图例、比例尺和指北针（300 dpi），可插入报告",
+                         "The map for the current filters and date, with title, legend, scale bar and north arrow "
+                         "(300 dpi), for a report"),
+    "timeline_back": ("前一日", "Back"),
+    "timeline_back_help": ("显示前一个报告日期", "Show the report date before"),
+    "timeline_forward": ("后一日", "Next"),
+    "timeline_forward_help": ("显示后一个报告日期", "Show the next report date"),
+    "timeline_play": ("播放", "Play"),
+    "timeline_pause": ("暂停", "Pause"),
+    "timeline_play_help": ("逐日播放各报告日期（每 {seconds} 秒一日），地图、指标和图例随之变化；到最新日期停止",
+                           "Play through the report dates ({seconds} s each): the map, figures and legend follow; "
+                           "stops at the newest date"),
     "f_metric": ("片区着色指标", "Shade zones by"),
     "f_all": ("全部", "All"),
     "share_link": ("当前视图已写入网址，复制浏览器地址即可分享。", "This view is in the URL: copy the address to share it."),
@@ -175,6 +188,9 @@ LABELS: dict[str, tuple[str, str]] = {
                         "Reports of {date} are incomplete: {missing} of {total} places have not reported."),
     # upload and history
     "page_upload": ("数据上传", "Upload"),
+    "page_not_found_title": ("没有这个页面", "No such page"),
+    "page_not_found": ("本系统没有地址为 “/{path}” 的页面，请检查链接，或从左侧菜单选择页面。",
+                       "There is no page at “/{path}”: check the link, or choose a page in the menu on the left."),
     "page_history": ("历史版本", "History"),
     "upload_intro": ("选择表格类型，下载模板，上传 Excel 或 CSV（GBK 或 UTF-8 均可）。场所名单可以是带经纬度列的 Excel、CSV，"
                      "也可以是 GeoJSON。先检查预览，确认后才会导入；导入后可“撤销本次导入”（在本页或“历史版本”中，"
@@ -481,8 +497,6 @@ LABELS: dict[str, tuple[str, str]] = {
                         "s so far; keep this page open."),
     "auth_store_busy_gave_up": ("数据存储一直忙（已等待 {seconds} 秒），登录未完成。请稍后再试。",
                                 "The store stayed busy ({seconds} s): not logged in. Try again in a while."),
-    "auth_ended": ("服务器重新启动过，您的登录已结束，请重新登录。", "The server was restarted and your login ended: please "
-                   "log in again."),
     "auth_no_browser_cookie": ("无法登录：本浏览器没有发回本站的 Cookie，登录无法绑定到这个浏览器。请刷新页面后再试；"
                                "若仍不行，请在浏览器设置中允许本站使用 Cookie。",
                                "Cannot log in: this browser did not send back this site's cookie, so the login "

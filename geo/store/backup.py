@@ -34,8 +34,9 @@ from geo.store.private import private_file, private_folder
 
 log = logging.getLogger(__name__)
 PATTERN = "cmdmap-*.sqlite"
-# what a restore keeps as it is now: who may log in, in which role, and the wall displays (a revoked one stays so)
-ACCOUNT_TABLES = ("users", "display_tokens")
+# what a restore keeps as it is now: who may log in, in which role, the wall displays (a revoked one stays so)
+# and who is logged in (a logout since the backup stays one)
+ACCOUNT_TABLES = ("users", "display_tokens", "browser_logins")
 
 
 def store_file(store: Engine | str) -> Path | None:

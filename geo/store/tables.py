@@ -159,3 +159,12 @@ login_throttle = Table(
     Column("locked_until", DateTime, nullable=True),  # UTC, naive
 )
 """Failed logins by client address, by name and address, and by name: who must wait before trying again."""
+
+browser_logins = Table(
+    "browser_logins", metadata,
+    Column("browser", String(64), primary_key=True),  # SHA-256 hex of the browser's cookie: never the cookie
+    Column("user_name", String(MAX_NAME), nullable=False),
+    Column("started_at", DateTime, nullable=False),  # UTC, naive
+    Column("last_seen", DateTime, nullable=False),  # UTC, naive: idle longer than session_minutes, it is over
+)
+"""The login of each browser, so that a reload, a new tab or a server restart keeps it (geo.accounts.kept)."""
