@@ -7,6 +7,7 @@ from geo.accounts import auth, format_time
 from geo.domain import TABLES, t
 from geo.store import NothingToRollBack, history, original_file, summary_lines, version_changes
 from geo.upload import rollback_to
+from ui.busy import StoreStayedBusy, save_when_free
 from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
@@ -58,7 +59,9 @@ if chosen is not None:
         sure = st.checkbox(t("history_rollback_sure", lg, version=chosen), key=f"history_sure_{chosen}")
         if st.button(t("history_rollback", lg, version=chosen), disabled=not sure, key=f"history_rollback_{chosen}"):
             try:
-                applied = rollback_to(engine(), int(chosen), user)  # re-checks the role on the server
+                applied = save_when_free(lambda: rollback_to(engine(), int(chosen), user))  # the role re-checked
                 st.success(t("history_rolled_back", lg, version=applied.version))
+            except StoreStayedBusy:
+                pass  # said on the page; nothing changed
             except NothingToRollBack as nothing:
                 st.info(nothing.message(lg))

@@ -7,6 +7,7 @@ import streamlit as st
 from geo.domain import TABLES, t
 from geo.io import datum_guess as crs
 from geo.upload import check_file, commit
+from ui.busy import StoreStayedBusy, save_when_free
 from ui.data import engine, refuse_changes_when_read_only
 from ui.login import require_role
 from ui.navigation import require_navigation
@@ -84,7 +85,10 @@ if pending is not None and pending.kind == kind:
     confirmed = bool(pending.warnings) and st.checkbox(t("upload_accept_warnings", lg), key="upload_accept_warnings")
     if pending.ok and (confirmed or not pending.warnings) and st.button(
             t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
-        applied = commit(engine(), pending, user, confirmed=confirmed)  # commit re-checks the role on the server
+        try:  # commit re-checks the role on the server; an import holding the store is waited for
+            applied = save_when_free(lambda: commit(engine(), pending, user, confirmed=confirmed))
+        except StoreStayedBusy:
+            st.stop()  # said on the page; the checked file stays, to confirm again
         st.session_state.pop("upload_pending", None)
         st.session_state["upload_done"] = st.session_state["upload_last"] = applied.version
         st.rerun()

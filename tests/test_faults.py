@@ -581,3 +581,41 @@ def test_a_login_gives_up_in_chinese_when_the_store_stays_busy(city, monkeypatch
     assert [e.value for e in at.error] == ["数据存储一直忙（已等待 3 秒），登录未完成。请稍后再试。"]
     assert not any("已登录" in m.value for m in at.sidebar.markdown)
     holder.join()
+
+
+def _upload_ready(city: Path) -> AppTest:
+    """The clerk's upload page with a day checked and ready to confirm."""
+    at = _page("pages/upload.py", auth.User("clerk", "staff"))
+    day = "小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n".encode("utf-8")
+    at.file_uploader[0].set_value(("day.csv", day, "text/csv")).run()
+    assert [b for b in at.button if b.key == "upload_confirm_button"]
+    return at
+
+
+def test_an_upload_confirmed_while_an_import_holds_the_store_waits_saying_so_then_saves(city):
+    """Issue #17, item 11: writes wait with a visible "busy, retrying" instead of failing after the busy timeout."""
+    at = _upload_ready(city)
+    before = store.newest_version(connect(f"sqlite:///{city}"))
+    holder = _hold_write_lock(city, 4)
+    started = time.monotonic()
+    at.button(key="upload_confirm_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert time.monotonic() - started > 3  # it waited for the lock rather than failing
+    holder.join()
+    assert store.newest_version(connect(f"sqlite:///{city}")) == before + 1 and any("已导入" in s.value for s in at.success)
+
+
+def test_an_upload_gives_up_in_chinese_when_the_store_stays_busy_and_keeps_the_checked_file(city, monkeypatch):
+    from ui import busy
+
+    monkeypatch.setattr(busy, "BUSY_WAIT_SECONDS", 3)
+    at = _upload_ready(city)
+    before = store.newest_version(connect(f"sqlite:///{city}"))
+    holder = _hold_write_lock(city, 8)
+    at.button(key="upload_confirm_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == ["数据存储一直忙（已等待 3 秒），这次的更改没有保存，已保存的数据完好无损。请稍后再试。"]
+    holder.join()
+    assert store.newest_version(connect(f"sqlite:///{city}")) == before
+    at.button(key="upload_confirm_button").click().run()  # the checked file is still there: confirmed again, saved
+    assert store.newest_version(connect(f"sqlite:///{city}")) == before + 1

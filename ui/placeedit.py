@@ -16,6 +16,7 @@ from geo.io import convert_geometries
 from geo.maps import overlay_datum
 from geo.maps.layers import layer_of
 from geo.upload import EditRefused, move_place, plan_move, position_from, rename_place, retire_place
+from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset, days, home_bounds, view
 from ui.data import engine
 from ui.escape import plain
@@ -133,10 +134,12 @@ def _saved(change, lg: str, forget: tuple[str, ...] = ()) -> None:
     """Run ``change`` (a function storing one version); say what became of it on the next run, where the
     choices named in ``forget`` (the spot just saved) are gone, so that nothing offers to save it again."""
     try:
-        applied = change()
+        applied = save_when_free(change)
     except EditRefused as refused:
         st.error(refused.text.pick(lg))
         return
+    except StoreStayedBusy:
+        return  # said on the page; nothing changed
     for key in forget:
         st.session_state.pop(key, None)
     st.session_state["edit_done"] = st.session_state["edit_last"] = applied.version

@@ -20,6 +20,7 @@ from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outlines
 from geo.store import NothingToRollBack, undoable_import
 from geo.upload import Check, places_of, undo_import
+from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset
 from ui.data import engine
 from ui.escape import plain
@@ -214,7 +215,9 @@ def undo_offer(user: User, version: int | None, key: str, label: str = "undo_imp
     if not st.button(t(label, lg, version=version), key=f"{key}_{version}", help=t(f"{label}_help", lg)):
         return
     try:
-        applied = undo_import(engine(), version, user)
+        applied = save_when_free(lambda: undo_import(engine(), version, user))
+    except StoreStayedBusy:
+        return
     except PermissionDenied as refused:
         st.error(refused.message(lg))
     except NothingToRollBack as nothing:

@@ -495,6 +495,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_store_busy": ("数据存储正忙（可能正在导入数据），正在重试登录……已等待 {seconds} 秒，请勿关闭页面。",
                         "The store is busy (a file is probably being imported): retrying the login… waited {seconds} "
                         "s so far; keep this page open."),
+    "store_busy_retrying": ("数据存储正忙（可能正在导入数据），正在重试保存……已等待 {seconds} 秒，请勿关闭页面。",
+                            "The store is busy (a file is probably being imported): retrying the save… waited "
+                            "{seconds} s so far; keep this page open."),
+    "store_busy_gave_up": ("数据存储一直忙（已等待 {seconds} 秒），这次的更改没有保存，已保存的数据完好无损。请稍后再试。",
+                           "The store stayed busy ({seconds} s): nothing was saved, and the stored data is intact. "
+                           "Try again in a while."),
     "auth_store_busy_gave_up": ("数据存储一直忙（已等待 {seconds} 秒），登录未完成。请稍后再试。",
                                 "The store stayed busy ({seconds} s): not logged in. Try again in a while."),
     "auth_no_browser_cookie": ("无法登录：本浏览器没有发回本站的 Cookie，登录无法绑定到这个浏览器。请刷新页面后再试；"
