@@ -24,6 +24,7 @@ from ui.mappage import (
 )
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
+from ui.trends import trend_of
 
 require_navigation()
 lg = lang()
@@ -44,13 +45,17 @@ def keep(frame):
 
 # The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
 DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
+SPARKLINE_DATES = 14
 kpis = compute_kpis(dataset(), filters.date, thresholds(), keep, settings().complete_share)
+# each tile's small trend: its figure on the last report dates up to the one shown (the Trends page's figures)
+recent = trend_of(filters, until=filters.date, last=SPARKLINE_DATES) if filters.date else None
 # the figures of the other places supervised (open markets, parks, … of so many) in a second row
 rows = [[kpi for kpi in kpis if kpi.total is None], [kpi for kpi in kpis if kpi.total is not None]]
 for row in rows:
     for column, kpi in zip(st.columns(max(map(len, rows))), row):
         delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
-        column.metric(t(kpi.key, lg), kpi.shown(lg), delta, border=True,
+        line = recent[kpi.key].tolist() if recent is not None and kpi.key in recent and len(recent) > 1 else None
+        column.metric(t(kpi.key, lg), kpi.shown(lg), delta, border=True, chart_data=line, chart_type="line",
                       delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg),
                       delta_arrow="off" if kpi.delta == 0 else "auto")  # no change: no arrow up
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")

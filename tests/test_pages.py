@@ -84,6 +84,15 @@ def test_date_picker_changes_the_kpis(app):
     assert earlier != latest
 
 
+def test_each_kpi_tile_carries_the_trend_of_its_figure(app):
+    """Issue #19: each tile a small trend of the last report dates, the same figures as the Trends page."""
+    at = app("pages/overview.py")
+    tiles = {m.label: m.proto for m in at.metric}
+    assert list(tiles["全封闭小区"].chart_data) == [0, 1]  # 2020-02-24, 2020-02-25: as the KPI says for each day
+    at.button(key="timeline_back").click().run()  # one date only up to 2020-02-24: no line
+    assert not list({m.label: m.proto for m in at.metric}["全封闭小区"].chart_data)
+
+
 def test_the_timeline_steps_and_plays_through_the_dates_and_the_figures_follow(app, monkeypatch):
     """Issue #19: step or play through the report dates on every map page; tiles and the date follow."""
     import time

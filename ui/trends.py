@@ -17,11 +17,12 @@ def _place_filters(filters: Filters) -> Filters:
                    q=filters.q)
 
 
-def trend_of(filters: Filters = Filters(), until: str | None = None) -> pd.DataFrame:
-    """:func:`geo.analysis.daily_figures` of the places ``filters`` keep, once per data version for everyone."""
+def trend_of(filters: Filters = Filters(), until: str | None = None, last: int | None = None) -> pd.DataFrame:
+    """:func:`geo.analysis.daily_figures` of the places ``filters`` keep (the ``last`` dates up to ``until``),
+    once per data version for everyone."""
     places, limits = _place_filters(filters), thresholds()
-    return shared(("trend", places, until, limits.low, limits.critical),
-                  lambda: daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until))
+    return shared(("trend", places, until, last, limits.low, limits.critical),
+                  lambda: daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until, last))
 
 
 def by_district(key: str, filters: Filters = Filters(), until: str | None = None) -> pd.DataFrame:
