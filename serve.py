@@ -7,13 +7,16 @@ A tile file that cannot serve is named in the log at start (the maps go on witho
 that is not understood stops the start here, with a message naming it.
 """
 
+import contextlib
 import sys
 
 import streamlit as st
 from starlette.middleware import Middleware
 
 from geo.maps import basemap_problem
+from geo.report import start_schedule
 from geo.settings import SettingRefused, load
+from geo.upload import open_city
 from ui.navigation import leave_pages_folder_mode
 from ui.server import BrowserGate
 
@@ -28,4 +31,18 @@ if problem is not None:  # said at start, in the log; the maps go on without til
 
 # before the first session: the sidebar never lists the raw file names of pages/ (see ui.navigation)
 leave_pages_folder_mode()
-app = st.App("app.py", middleware=[Middleware(BrowserGate)])
+
+
+@contextlib.asynccontextmanager
+async def scheduled_briefing(_app):
+    """While the server runs: the morning briefing written every day at ``briefing_time`` (geo.report.schedule)."""
+    # the store as the pages open it: a new one is first filled from the data folder
+    schedule = start_schedule(lambda: open_city(settings.database_url, settings.data_dir), settings)
+    try:
+        yield None
+    finally:
+        if schedule is not None:
+            schedule.stop()
+
+
+app = st.App("app.py", middleware=[Middleware(BrowserGate)], lifespan=scheduled_briefing)

@@ -161,6 +161,10 @@ class Settings:
                                      "A report day is shown as the current one (pages, wall, changes) once this "
                                      "share of the places has reported on it (places missing rounded up); until "
                                      "then the last complete day stays, with the new day's progress.")
+    briefing_time: str = _setting("", COSMETIC,
+                                  "Time of day (HH:MM, the server's local time) after which the app writes the "
+                                  "morning briefing of the current report day as Word and PDF into briefing_dir, "
+                                  "once a day; empty: never (a value that is not a time is said in the log).")
     play_seconds: float = _setting(2.0, COSMETIC,
                                    "Seconds each report date is shown when a map page plays through the dates.")
     language: str = _setting("zh", COSMETIC, "Default UI language: zh or en.", ("zh", "en"))
@@ -172,6 +176,9 @@ class Settings:
                                    "A list under a map opens with the page when it has at most this many rows; a "
                                    "longer one opens with a click (at 100,000 compounds its grid made the map "
                                    "appear 0.4 s later). 0: always closed.")
+    briefing_dir: str = _setting(str(PROJECT_DIR / "store" / "briefings"), LOCATION,
+                                 "Folder the morning briefings written at briefing_time go to; all are kept, and "
+                                 "the overview lists the newest for download.")
     database_url: str = _setting(f"sqlite:///{PROJECT_DIR / 'store' / 'cmdmap.sqlite'}", LOCATION,
                                  "SQLAlchemy URL of the versioned store (uploads, history, accounts). The default "
                                  "SQLite file needs nothing installed; several app servers share a PostgreSQL "

@@ -6,7 +6,7 @@ from geo.analysis import apply_filters, compute_kpis, details, place_key
 from geo.domain import kinds, layer_tables, t
 from geo.maps import initial_bounds
 from geo.maps.layers import kind_legends, layer_of, zone_outlines
-from ui.briefing import briefing_buttons
+from ui.briefing import briefing_buttons, kept_briefings_list
 from ui.cache import dataset, home_bounds, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
@@ -60,6 +60,7 @@ for row in rows:
                       delta_arrow="off" if kpi.delta == 0 else "auto")  # no change: no arrow up
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
 briefing_buttons(filters)  # the same figures as Word and PDF, for the morning's report
+kept_briefings_list()  # and those the server wrote by itself this morning and before
 
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 layers = [*zone_outlines(dataset().zones, lg),

@@ -184,7 +184,7 @@ def briefing_buttons(lang: str, **query) -> dict:
     at.switch_page("pages/overview.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return {b.proto.label: b.proto for b in at.get("download_button") if "briefing" in b.proto.id}
+    return {b.proto.label: b.proto for b in at.get("download_button") if "briefing" in b.proto.id}  # ids hold keys
 
 
 def test_the_overview_offers_the_briefing_as_word_and_pdf(two_districts, app_store_url):
@@ -192,3 +192,74 @@ def test_the_overview_offers_the_briefing_as_word_and_pdf(two_districts, app_sto
     assert set(buttons) == {"日报 Word", "日报 PDF"}
     assert all(b.deferred_file_id and b.ignore_rerun for b in buttons.values())  # built on a click, no rerun
     assert set(briefing_buttons("en")) == {"Briefing (Word)", "Briefing (PDF)"}
+
+
+# --------------------------------------------------------------------------- written every morning by the server
+
+
+def test_the_scheduled_briefing_is_written_once_a_day_by_one_process_and_listed(two_districts, tmp_path):
+    import datetime as dt
+
+    from geo.report import kept_briefings, write_scheduled
+    from geo.store import connect
+
+    url = f"sqlite:///{two_districts.parent / 'scheduled.sqlite'}"
+    open_city(url, two_districts)
+    folder = tmp_path / "briefings"
+    day = dt.date(2026, 12, 5)
+    written = write_scheduled(connect(url), SETTINGS, folder, day)
+    assert [p.name for p in written] == ["2026-12-05_疫情防控工作日报_2020-02-25.docx",
+                                         "2026-12-05_疫情防控工作日报_2020-02-25.pdf"]
+    assert Document(written[0]).paragraphs[0].text.startswith("疫情防控工作日报")
+    assert re.sub(r"[\s\x00]+", "", PdfReader(written[1]).pages[0].extract_text()).startswith("疫情防控工作日报")
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    # the same day again, from this process or another one on the same store: not written twice
+    assert write_scheduled(connect(url), SETTINGS, folder, day) == []
+    assert write_scheduled(open_city(url, two_districts), SETTINGS, folder, day) == []
+    assert write_scheduled(connect(url), SETTINGS, folder, day + dt.timedelta(days=1))  # the next morning
+    assert [k.path.name[:10] for k in kept_briefings(folder)] == ["2026-12-06"] * 2 + ["2026-12-05"] * 2
+    assert not list(folder.glob(".*.part"))
+
+
+def test_a_store_with_no_report_yet_gets_its_briefing_once_reports_come(tmp_path):
+    import datetime as dt
+
+    from geo.report import write_scheduled
+    from geo.store import connect
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"  # a store made, with no places and no report
+    folder = tmp_path / "briefings"
+    assert write_scheduled(connect(url), SETTINGS, folder, dt.date(2026, 12, 5)) == []
+    assert not list(folder.glob(".claimed-*"))  # not claimed: tried again at the next look
+
+
+def test_the_server_writes_the_briefing_at_its_time_and_the_overview_lists_it(two_districts, tmp_path):
+    """serve.py runs the schedule while it serves (CMDMAP_BRIEFING_TIME); the overview offers what it wrote."""
+    import time
+
+    from tests.browser import streamlit_server
+
+    folder = tmp_path / "briefings"
+    env = {"CMDMAP_DATA_DIR": str(two_districts), "CMDMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}",
+           "CMDMAP_BASEMAP": "none", "CMDMAP_BRIEFING_TIME": "00:00", "CMDMAP_BRIEFING_DIR": str(folder)}
+    with streamlit_server(env, name="server-briefing"):
+        deadline = time.monotonic() + 90
+        while len(list(folder.glob("*_疫情防控工作日报_*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+    assert sorted(p.suffix for p in folder.glob("*_疫情防控工作日报_*")) == [".docx", ".pdf"]
+
+
+def test_the_overview_lists_the_briefings_written_on_schedule(two_districts, app_store_url, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from geo.report import write_scheduled
+    from geo.store import connect
+
+    folder = tmp_path / "briefings"
+    monkeypatch.setenv("CMDMAP_BRIEFING_DIR", str(folder))
+    monkeypatch.setenv("CMDMAP_BRIEFING_TIME", "07:30")
+    assert not [label for label in briefing_buttons("zh", kept="1") if "_疫情防控工作日报_" in label]
+    write_scheduled(open_city(app_store_url, two_districts), SETTINGS, folder, dt.date(2026, 12, 5))
+    connect(app_store_url).dispose()
+    listed = [label for label in briefing_buttons("zh", kept="2") if label.startswith("2026-12-05_")]
+    assert sorted(listed) == ["2026-12-05_疫情防控工作日报_2020-02-25.docx", "2026-12-05_疫情防控工作日报_2020-02-25.pdf"]

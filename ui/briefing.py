@@ -7,12 +7,14 @@ the slow part. The document is Chinese whatever the page's language, as the bure
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from geo.accounts import User, can
 from geo.analysis import Filters
 from geo.domain import t
-from geo.report import Briefing, CjkFont, FontMissing, briefing_file, build_briefing, find_cjk_font
+from geo.report import Briefing, CjkFont, FontMissing, briefing_file, build_briefing, find_cjk_font, kept_briefings
 from geo.settings import load
 from geo.store import connect, newest_version_time
 from ui.cache import load_dataset
@@ -63,3 +65,21 @@ def briefing_buttons(filters: Filters) -> None:
         column.download_button(t(label, lg), writer(suffix), file_name=stem + suffix, mime=MIME[suffix],
                                key=f"briefing{suffix}", help=t("briefing_help", lg), on_click="ignore",
                                icon=":material/description:")
+
+
+def kept_briefings_list() -> None:
+    """The briefings the server wrote on schedule (``briefing_time``), newest first, each to download."""
+    lg = lang()
+    if not can(current_user(touch=False), "view", settings().require_login):
+        return
+    kept = kept_briefings(Path(settings().briefing_dir))
+    if not kept:
+        if settings().briefing_time.strip():
+            st.caption(t("briefing_kept_none", lg, time=settings().briefing_time.strip()))
+        return
+    with st.expander(t("briefing_kept_title", lg, count=len(kept))):
+        for number, briefing in enumerate(kept):
+            st.download_button(briefing.path.name, briefing.path.read_bytes, file_name=briefing.path.name,
+                               mime=MIME[briefing.path.suffix], key=f"briefing_kept_{number}", on_click="ignore",
+                               icon=":material/description:", help=t("briefing_kept_help", lg,
+                                                                    time=briefing.written.strftime("%Y-%m-%d %H:%M")))

@@ -93,6 +93,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_zone_narrow": ("先选区县或街道（共{count}个）", "Pick a district or street ({count} zones)"),
     "f_status": ("状态", "Status"),
     "f_search": ("按名称或编号搜索", "Search by name or id"),
+    "briefing_kept_title": ("每日自动生成的日报（{count} 份）", "Briefings written each morning ({count})"),
+    "briefing_kept_help": ("生成于 {time}", "Written {time}"),
+    "briefing_kept_none": ("每天 {time} 后自动生成日报，生成后在此下载。", "A briefing is written each day after {time}; "
+                           "it can be downloaded here."),
     "map_picture": ("地图图片（PNG）", "Map picture (PNG)"),
     "map_picture_help": ("当前筛选和日期下的地图，含标题、图例、比例尺和指北针（300 dpi），可插入报告",
                          "The map for the current filters and date, with title, legend, scale bar and north arrow "

@@ -588,6 +588,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "demo_city_name": ("咸安区（演示）", "Xian'an district (demo)"),
     # the morning briefing (疫情防控工作日报), its map figures and its command
     "briefing_title": ("疫情防控工作日报", "Epidemic control daily briefing"),
+    "briefing_scheduled_written": ("已按时生成今日的疫情防控工作日报：{files}", "Today's briefing was written on schedule: {files}"),
+    "briefing_scheduled_failed": ("按时生成日报失败（明天同一时间再试）。", "Writing the briefing on schedule failed (tried "
+                                  "again tomorrow at the same time)."),
+    "briefing_time_unreadable": ("设置 CMDMAP_BRIEFING_TIME 的值“{value}”不是时间（应为 时:分，如 07:30）：不会按时生成日报。",
+                                 "CMDMAP_BRIEFING_TIME “{value}” is not a time (HH:MM, e.g. 07:30): no briefing will "
+                                 "be written on schedule."),
     "briefing_issue": ("第{number}期", "Issue {number}"),
     "briefing_issuer": ("{where}　{date}", "{where}, {date}"),
     "briefing_date": ("{date}", "{date}"),

@@ -22,6 +22,7 @@ from geo.store.meta import (
                             seeding_claimed,
                             set_city_name,
 )
+from geo.store.private import private_file, private_folder
 from geo.store.rows import (
                             current,
                             current_counts,
@@ -52,7 +53,7 @@ from geo.store.versions import (
                             version_changes,
 )
 
-__all__ = ["KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "zones_named",
+__all__ = ["private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
