@@ -57,7 +57,7 @@ CSS = """
   .wall-banner { font-size: 1.05vw; padding: .5vh 1vw; border-radius: .4vw; margin: .3vh 0; }
   .wall-banner.stale { background: #7a1d1d; }
   .wall-banner.incomplete { background: #6b4a00; }
-  .wall-banner.progress { background: #12305a; }
+  .wall-progress { font-size: 1.05vw; padding: .2vh .7vw; border-radius: .4vw; background: #12305a; }
   .wall-banner.error { background: #3b3b3b; color: #ffd7d7 !important; font-size: .85vw; }
   .wall-tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: .8vw; margin: .6vh 0 .9vh 0; }
   .wall-tile { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw; padding: .8vh 1vw; }
@@ -81,8 +81,9 @@ CSS = """
   .wall-legend .swatch { width: 1.3vw; height: .9vw; border-radius: .15vw; display: inline-block; }
   .wall-attention h4 .page { float: right; font-size: .9vw; font-weight: 400; color: #9fb3c8 !important; }
   .wall-attention .item { font-size: .95vw; margin: .35vh 0; line-height: 1.2; overflow-wrap: anywhere; }
-  .wall-attention .facts { display: block; padding-left: 5.9vw; font-size: .8vw; line-height: 1.2;
-    color: #9fb3c8 !important; }
+  .wall-attention .facts { display: block; padding-left: .6vw; font-size: .8vw; line-height: 1.2;
+    color: #9fb3c8 !important; overflow-wrap: normal; }
+  .wall-attention .facts span { white-space: nowrap; color: #9fb3c8 !important; }
   .wall-attention .reason { display: inline-block; min-width: 5.2vw; padding: 0 .3vw; border-radius: .2vw;
     margin-right: .4vw; font-size: .85vw; text-align: center; }
   .wall-attention .fever { background: #b71c1c; } .wall-attention .no_ledger { background: #6d4c41; }
@@ -112,6 +113,7 @@ class Snapshot:
     banners: list[tuple[str, Text]]
     read_at: dt.datetime
     age: Text | None  # how long ago data last arrived (the store's newest version)
+    progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
     bounds: tuple
     zones: object = field(repr=False, default=None)
     places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
@@ -119,8 +121,9 @@ class Snapshot:
 
 
 #: Attention items on a page: beside the tallest legend (the zones', seven classes) at 1080p and 4K alike, with
-#: room for a long name on two lines. The same in every view, so that the pages turn evenly.
-ATTENTION_ROWS = 6
+#: room for a long name on two lines, and beside the other places' two legends. The same in every view, so that
+#: the pages turn evenly.
+ATTENTION_ROWS = 5
 
 
 def wall_css() -> None:
@@ -163,13 +166,13 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     missing = sum(int((v["report"] == MISSING).sum()) for v in reporting)
     now = dt.datetime.now(dt.timezone.utc)
     arrived = newest_version_time(engine())
-    progress = [("progress", report.progress(newest, dt.date.today())) for newest in report.pending[-1:]]
+    progress = report.progress(report.pending[-1], dt.date.today()) if report.pending else None
     attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others), ds, date)
     return Snapshot(
         date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), views=turning,
         shown=shown, attention=attention,
-        banners=banners(date, arrived, now, s.wall_stale_hours, missing, sum(len(v) for v in reporting)) + progress,
-        read_at=now, age=data_age(arrived, now), bounds=_place_bounds(views), zones=ds.zones,
+        banners=banners(date, arrived, now, s.wall_stale_hours, missing, sum(len(v) for v in reporting)),
+        read_at=now, age=data_age(arrived, now), progress=progress, bounds=_place_bounds(views), zones=ds.zones,
         places=places, sources=_sources(places),
     )
 
@@ -193,7 +196,8 @@ def _changed(layer: Layer) -> set[str]:
 
 
 def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
-    """Title, the day shown and how long ago data arrived (not when the wall last looked), and the banners.
+    """Title, the day shown, how long ago data arrived (not when the wall last looked) and how far the new day
+    has got, and the banners.
 
     The time of this read is kept out of sight, in ``data-read-at``: what a tester or a monitor checks.
     """
@@ -203,6 +207,8 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
         shown = [t("data_as_of", lg, date=snapshot.date)] if snapshot.date else []  # else a banner says so
         shown += [snapshot.age.pick(lg)] if snapshot.age is not None else []
         parts.append(f'<span class="wall-sub" data-read-at="{read_at}">{escape(" · ".join(shown))}</span>')
+        if snapshot.progress is not None:  # in the top line, not a banner: the map keeps its height all morning
+            parts.append(f'<span class="wall-progress">{escape(snapshot.progress.pick(lg))}</span>')
     parts.append("</div>")
     if snapshot is not None:
         for level, text in snapshot.banners:
@@ -263,7 +269,8 @@ def attention_box(items: pd.DataFrame, lg: str, page: int = 0, size: int = ATTEN
         facts.append(_last_report(item.last_report, item.reason == "missing", lg))
         rows.append(f'<div class="item"><span class="reason {escape(item.reason)}">'
                     f'{escape(t("wall_reason_" + item.reason, lg))}</span><span class="name">'
-                    f'{escape(str(item.name))}</span><span class="facts">{escape(" · ".join(facts))}</span></div>')
+                    f'{escape(str(item.name))}</span><span class="facts">'
+                    + " · ".join(f"<span>{escape(fact)}</span>" for fact in facts) + "</span></div>")
     return f'<div class="wall-attention" data-page="{page + 1}" data-pages="{pages}">{"".join(rows)}</div>'
 
 
