@@ -113,11 +113,11 @@ class Snapshot:
     banners: list[tuple[str, Text]]
     read_at: dt.datetime
     age: Text | None  # how long ago data last arrived (the store's newest version)
-    progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
     bounds: tuple
     zones: object = field(repr=False, default=None)
     places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
     sources: dict = field(repr=False, default_factory=dict)  # their packs
+    progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
 
 
 #: Attention items on a page: beside the tallest legend (the zones', seven classes) at 1080p and 4K alike, with
