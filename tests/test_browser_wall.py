@@ -647,7 +647,8 @@ def test_the_rotation_shows_every_view_in_turn_and_pages_the_attention_list(rota
     assert views == [VIEWS[(first + i) % len(VIEWS)] for i in range(len(views))], views
     # Every page, every item once (a place listed for two reasons is two items).
     assert sorted(paged) == list(range(1, pages + 1))
-    assert [len(paged[n]) for n in sorted(paged)] == [ATTENTION_ROWS] * (pages - 1) + [total - ATTENTION_ROWS * (pages - 1)]
+    last = total - ATTENTION_ROWS * (pages - 1)
+    assert [len(paged[n]) for n in sorted(paged)] == [ATTENTION_ROWS] * (pages - 1) + [last]
     # The rotation's own clock, not the data refresh's (every REFRESH s: the bug this test was written for).
     gaps = [b - a for a, b in zip(turned_at, turned_at[1:])]
     assert statistics.median(gaps) < REFRESH - 0.5, f"the views turned every {gaps} s"

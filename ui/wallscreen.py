@@ -330,13 +330,14 @@ def turning_board(snapshot: Snapshot, lg: str) -> None:
     turn = take_turn(st.session_state.get("wall_turn"), time.monotonic(), turn_seconds(), snapshot.views,
                      page_count(len(snapshot.attention), ATTENTION_ROWS))
     st.session_state["wall_turn"] = turn
-    layers, legends = snapshot.shown[turn.view]
+    legends = snapshot.shown[turn.view][1]
     title = t("wall_view_shared" if len(kinds.wall_kinds(turn.view)) > 1 else kinds.kind(turn.view).title, lg)
     st.markdown(f'<span class="wall-view">{escape(title)}</span>', unsafe_allow_html=True)
     map_col, side_col = st.columns([4, 1], gap="small")
     with map_col:
-        st_folium(base_map(snapshot, lg, kiosk()), key="wall_map", feature_group_to_add=live_layer(snapshot, turn.view),
-                  returned_objects=[], use_container_width=True, height=700)
+        st_folium(base_map(snapshot, lg, kiosk()), key="wall_map",
+                  feature_group_to_add=live_layer(snapshot, turn.view), returned_objects=[],
+                  use_container_width=True, height=700)
     with side_col:
         st.markdown("".join(legend_box(legend) for legend in legends)
                     + attention_box(snapshot.attention, lg, turn.page), unsafe_allow_html=True)

@@ -42,7 +42,7 @@ from geo.analysis.zones import METRICS, zone_metrics
 
 __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners",
            "city_wall_views", "compound_view", "compute_kpis", "daily_figures", "figures_by", "changed_places", "transitions", "state_label", "details", "display_table", "header",
-           "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "next_view", "page_count", "page_of", "take_turn",
-           "Turn", "data_age", "with_last_reports", "place_key", "place_supplies",
+           "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "place_key", "place_supplies",
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",
-           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics"]
+           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics",
+           "Turn", "data_age", "next_view", "page_count", "page_of", "take_turn", "with_last_reports"]
