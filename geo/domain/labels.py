@@ -179,7 +179,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_days_left": ("剩 {days} 天", "{days} days left"),
     "wall_page": ("第 {page}/{pages} 页", "page {page}/{pages}"),
     "wall_last_report": ("{date} 报", "reported {date}"),
-    "wall_last_report_before": ("上次 {date}", "last {date}"),
+    "wall_last_report_before": ("上次 {date}", "last reported {date}"),
     "wall_never_reported": ("从未报告", "never reported"),
     "wall_no_reports": ("暂无日报数据。", "No daily reports yet."),
     "wall_stale": ("数据已 {hours} 小时未更新，请核实上报情况。", "No new data for {hours} hours; check the reporting."),
