@@ -205,7 +205,9 @@ class Settings:
     wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "
-                                        "zones, the other places together) this often; 0 keeps one view. "
+                                        "zones, the other places together, in that order) and its attention "
+                                        "list to its next page this often, on a clock of its own (not the "
+                                        "refresh's); 0 keeps one view (the list then pages at each refresh). "
                                         "?view=sites in the URL pins a view.")
     wall_stale_hours: float = _setting(24.0, COSMETIC,
                                        "The wall display warns when no new data has arrived for this many hours.")

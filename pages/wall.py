@@ -1,4 +1,9 @@
-"""Wall display: the command post's screen, refreshing itself all day with nobody at the mouse."""
+"""Wall display: the command post's screen, refreshing itself all day with nobody at the mouse.
+
+Two clocks: one reads new data (``wall_refresh_seconds``) and draws the top bar and the tiles; one
+inside it turns the views and the attention list's pages (``wall_rotate_seconds``) and draws the map
+beside them from the last data read. The map stays mounted through both: each sends it new statuses.
+"""
 
 import streamlit as st
 
@@ -7,7 +12,7 @@ from geo.store import connect
 from ui.login import may_still_view
 from ui.navigation import require_navigation
 from ui.settings import lang, settings
-from ui.wallscreen import board, pinned_view, read_snapshot, top_bar, wall_css
+from ui.wallscreen import pinned_view, read_snapshot, tiles_row, top_bar, turn_seconds, turning_board, wall_css
 
 require_navigation()
 wall_css()
@@ -35,7 +40,18 @@ def refresh() -> None:
     if snapshot is None:
         st.markdown(t("wall_waiting", lg))
         return
-    board(snapshot, lg)
+    tiles_row(snapshot, lg)
+    turn()
+
+
+@st.fragment(run_every=turn_seconds())
+def turn() -> None:
+    """The next view and attention page on the wall's own clock, from the last data read (none read here)."""
+    if not may_still_view():  # this clock too reruns alone, without the gate
+        st.rerun()
+    snapshot = st.session_state.get("wall_last_good")
+    if snapshot is not None:
+        turning_board(snapshot, lang())
 
 
 refresh()

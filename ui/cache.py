@@ -141,10 +141,13 @@ def shared(key: tuple, build):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _home(url: str, version: int, kind: str, share: float):
-    return initial_bounds(load_dataset(url, version).layer(kind), share=share)
+def _home(url: str, version: int, kinds: tuple[str, ...], share: float):
+    ds = load_dataset(url, version)
+    frames = [ds.layer(kind)[["geometry"]] for kind in kinds]
+    return initial_bounds(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], share=share)
 
 
-def home_bounds(kind: str, share: float = 0.9):
-    """Where a map of dataset layer ``kind`` opens before any filter: the same for every rerun."""
-    return _home(*store_key(), kind, share)
+def home_bounds(*kinds: str, share: float = 0.9):
+    """Where a map of dataset layers ``kinds`` (their places together) opens before any filter: the same for
+    every rerun."""
+    return _home(*store_key(), kinds, share) if kinds else None

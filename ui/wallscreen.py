@@ -21,9 +21,13 @@ from geo.analysis import (
     banners,
     city_wall_views,
     compute_kpis,
+    data_age,
     other_kinds,
-    pick_view,
+    page_count,
+    page_of,
+    take_turn,
     track_changes,
+    with_last_reports,
 )
 from geo.domain import MISSING, Text, kinds, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
@@ -48,12 +52,12 @@ CSS = """
   .wall-top { display: flex; align-items: baseline; gap: 1.5vw; margin-bottom: .6vh; }
   .wall-title { font-size: 2.1vw; font-weight: 700; letter-spacing: .05em; }
   .wall-sub { font-size: 1.05vw; color: #9fb3c8 !important; }
-  .wall-view { margin-left: auto; font-size: 1.3vw; padding: .2vh .8vw; border-radius: .4vw;
-    background: #12305a; }
+  .wall-view { position: fixed; top: 1.2vh; right: 1.2vw; z-index: 10; font-size: 1.3vw; padding: .2vh .8vw;
+    border-radius: .4vw; background: #12305a; }
   .wall-banner { font-size: 1.05vw; padding: .5vh 1vw; border-radius: .4vw; margin: .3vh 0; }
   .wall-banner.stale { background: #7a1d1d; }
   .wall-banner.incomplete { background: #6b4a00; }
-  .wall-banner.progress { background: #12305a; }
+  .wall-progress { font-size: 1.05vw; padding: .2vh .7vw; border-radius: .4vw; background: #12305a; }
   .wall-banner.error { background: #3b3b3b; color: #ffd7d7 !important; font-size: .85vw; }
   .wall-tiles { display: grid; grid-template-columns: repeat(6, 1fr); gap: .8vw; margin: .6vh 0 .9vh 0; }
   .wall-tile { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw; padding: .8vh 1vw; }
@@ -72,10 +76,14 @@ CSS = """
   .wall-legend, .wall-attention { background: #0f1e36; border: 1px solid #1f3a63; border-radius: .6vw;
     padding: .8vh .8vw; margin-bottom: .8vh; }
   .wall-legend h4, .wall-attention h4 { font-size: 1.15vw; margin: 0 0 .4vh 0; }
-  .wall-legend .row { display: flex; align-items: center; gap: .5vw; font-size: 1vw; margin: .25vh 0; }
-  .wall-legend.compact .row { display: inline-flex; width: 49%; }
+  .wall-legend .row { display: inline-flex; width: 49%; align-items: center; gap: .5vw; font-size: 1vw;
+    margin: .25vh 0; }
   .wall-legend .swatch { width: 1.3vw; height: .9vw; border-radius: .15vw; display: inline-block; }
-  .wall-attention .item { font-size: .95vw; margin: .3vh 0; line-height: 1.3; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .wall-attention h4 .page { float: right; font-size: .9vw; font-weight: 400; color: #9fb3c8 !important; }
+  .wall-attention .item { font-size: .95vw; margin: .35vh 0; line-height: 1.2; overflow-wrap: anywhere; }
+  .wall-attention .facts { display: block; padding-left: .6vw; font-size: .8vw; line-height: 1.2;
+    color: #9fb3c8 !important; overflow-wrap: normal; }
+  .wall-attention .facts span { white-space: nowrap; color: #9fb3c8 !important; }
   .wall-attention .reason { display: inline-block; min-width: 5.2vw; padding: 0 .3vw; border-radius: .2vw;
     margin-right: .4vw; font-size: .85vw; text-align: center; }
   .wall-attention .fever { background: #b71c1c; } .wall-attention .no_ledger { background: #6d4c41; }
@@ -99,55 +107,82 @@ class Snapshot:
 
     date: str | None  # None: no daily report yet
     kpis: list[Kpi]
-    view: str
-    layers: list[Layer]  # the view's places and their statuses: one kind's, or those of the kinds sharing its turn
-    legends: list[Legend]
+    views: tuple[str, ...]  # the views the wall turns through, in order: one when pinned or not rotating
+    shown: dict[str, tuple[list[Layer], list[Legend]]]  # per view: its places with their statuses, its legends
     attention: pd.DataFrame
     banners: list[tuple[str, Text]]
     read_at: dt.datetime
+    age: Text | None  # how long ago data last arrived (the store's newest version)
     bounds: tuple
     zones: object = field(repr=False, default=None)
     places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
     sources: dict = field(repr=False, default_factory=dict)  # their packs
+    progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
+
+
+#: Attention items on a page: beside the tallest legend (the zones', seven classes) at 1080p and 4K alike, with
+#: room for a long name on two lines, and beside the other places' two legends. The same in every view, so that
+#: the pages turn evenly.
+ATTENTION_ROWS = 5
 
 
 def wall_css() -> None:
     st.markdown(CSS, unsafe_allow_html=True)  # our own style sheet, no data in it
 
 
+def turn_seconds() -> float:
+    """The wall's turning clock: the rotation's period; without rotation the attention list still pages, at
+    the refresh's."""
+    s = settings()
+    return max(2.0, s.wall_rotate_seconds if s.wall_rotate_seconds > 0 else max(5, s.wall_refresh_seconds))
+
+
 def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
-    """Read the newest data and lay it out; raises when the store cannot be read."""
+    """Read the newest data and lay out every view; raises when the store cannot be read."""
     s = settings()
     ds = dataset()
     report = days()
     date = report.current  # the newest complete day; None: no report yet, every place drawn as not reported
     limits = thresholds()
     views = city_wall_views(ds)  # those with places to show
-    chosen = pick_view(time.time(), s.wall_rotate_seconds, pinned, views)
+    turning = (pinned,) if pinned in views else views if s.wall_rotate_seconds > 0 else views[:1]
     compounds, sites = view("compounds", date), view("sites", date)
     others = {name: view(name, date) for name in other_kinds()}
-    if chosen == "zones":
-        layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
-        layers, legends = [layer], [legend]
-    else:
-        shown = kinds.wall_kinds(chosen)
-        frames = {name: view(name, date) for name in shown}
-        layers, legends = [layer_of(name, frames[name], lg) for name in shown], kind_legends(shown, frames, lg)
-    for layer in layers:
-        layer.highlight = frozenset(_changed(layer))
+    shown = {}
+    for name in turning:
+        if name == "zones":
+            layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
+            layers, legends = [layer], [legend]
+        else:
+            members = kinds.wall_kinds(name)
+            frames = {kind: view(kind, date) for kind in members}
+            layers = [layer_of(kind, frames[kind], lg) for kind in members]
+            legends = kind_legends(members, frames, lg)
+        for layer in layers:  # every view's, each refresh: a change is remembered while another view is shown
+            layer.highlight = frozenset(_changed(layer))
+        shown[name] = (layers, legends)
     places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
     reporting = [compounds, sites, *others.values()]
     missing = sum(int((v["report"] == MISSING).sum()) for v in reporting)
     now = dt.datetime.now(dt.timezone.utc)
-    progress = [("progress", report.progress(newest, dt.date.today())) for newest in report.pending[-1:]]
+    arrived = newest_version_time(engine())
+    progress = report.progress(report.pending[-1], dt.date.today()) if report.pending else None
+    attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others), ds, date)
     return Snapshot(
-        date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), view=chosen, layers=layers,
-        legends=legends, attention=attention_items(compounds, sites, s.wall_attention_days, others),
-        banners=banners(date, newest_version_time(engine()), now, s.wall_stale_hours, missing,
-                        sum(len(v) for v in reporting)) + progress,
-        read_at=now, bounds=home_bounds("compounds") or home_bounds("zones", share=1.0), zones=ds.zones,
+        date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), views=turning,
+        shown=shown, attention=attention,
+        banners=banners(date, arrived, now, s.wall_stale_hours, missing, sum(len(v) for v in reporting)),
+        read_at=now, age=data_age(arrived, now), progress=progress, bounds=_place_bounds(views), zones=ds.zones,
         places=places, sources=_sources(places),
     )
+
+
+def _place_bounds(views: tuple[str, ...]) -> tuple | None:
+    """Where the wall's map opens: around the places of every kind it shows (the central 90 % of them all),
+    not the zones' outlines, which reach the county's edge; the zones only for a city with nothing else."""
+    layers = (layer for name in views if name != "zones" for kind in kinds.wall_kinds(name)
+              for layer in kinds.kind(kind).place_layers)
+    return home_bounds(*dict.fromkeys(layers)) or home_bounds("zones", share=1.0)
 
 
 def _changed(layer: Layer) -> set[str]:
@@ -161,14 +196,19 @@ def _changed(layer: Layer) -> set[str]:
 
 
 def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
+    """Title, the day shown, how long ago data arrived (not when the wall last looked) and how far the new day
+    has got, and the banners.
+
+    The time of this read is kept out of sight, in ``data-read-at``: what a tester or a monitor checks.
+    """
     parts = [f'<div class="wall-top"><span class="wall-title">{escape(app_title(lg))}</span>']
     if snapshot is not None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
-        as_of = f'{escape(t("data_as_of", lg, date=snapshot.date))} · ' if snapshot.date else ""  # a banner says so
-        parts.append(f'<span class="wall-sub">{as_of}{escape(t("wall_read_at", lg, time=read_at))}</span>')
-        shared = len(kinds.wall_kinds(snapshot.view)) > 1
-        title = t("wall_view_shared" if shared else kinds.kind(snapshot.view).title, lg)
-        parts.append(f'<span class="wall-view">{escape(title)}</span>')
+        shown = [t("data_as_of", lg, date=snapshot.date)] if snapshot.date else []  # else a banner says so
+        shown += [snapshot.age.pick(lg)] if snapshot.age is not None else []
+        parts.append(f'<span class="wall-sub" data-read-at="{read_at}">{escape(" · ".join(shown))}</span>')
+        if snapshot.progress is not None:  # in the top line, not a banner: the map keeps its height all morning
+            parts.append(f'<span class="wall-progress">{escape(snapshot.progress.pick(lg))}</span>')
     parts.append("</div>")
     if snapshot is not None:
         for level, text in snapshot.banners:
@@ -199,32 +239,46 @@ def tiles(kpis: list[Kpi], lg: str, minor: bool = False) -> None:
                 unsafe_allow_html=True)
 
 
-def legend_box(legend: Legend, compact: bool = False) -> str:
-    """The legend beside the map; ``compact``: two states a line, when several legends share the column."""
+def legend_box(legend: Legend) -> str:
+    """The legend beside the map, two states a line: the attention list below it keeps room for its page."""
     rows = [f"<h4>{escape(legend.title)}</h4>"]
     for entry in legend.entries:
         border = "2px dashed #bdbdbd" if entry.dashed else "none"
         count = "" if entry.count is None else f" ({entry.count})"
         rows.append(f'<div class="row"><span class="swatch" style="background:{escape(entry.color)};'
                     f'border:{border}"></span>{escape(entry.label)}{count}</div>')
-    return f'<div class="wall-legend{" compact" if compact else ""}">{"".join(rows)}</div>'
+    return f'<div class="wall-legend">{"".join(rows)}</div>'
 
 
-def attention_box(items: pd.DataFrame, lg: str, limit: int = 10) -> str:
-    rows = [f"<h4>{escape(t('wall_attention', lg))} ({len(items)})</h4>"]
-    for item in items.head(limit).itertuples():
+def attention_box(items: pd.DataFrame, lg: str, page: int = 0, size: int = ATTENTION_ROWS) -> str:
+    """Page ``page`` of the attention list, ``size`` items a page, each with when its place last reported;
+    "第 2/5 页" when there are several."""
+    pages = page_count(len(items), size)
+    page %= pages
+    counter = f'<span class="page">{escape(t("wall_page", lg, page=page + 1, pages=pages))}</span>' \
+        if pages > 1 else ""
+    rows = [f"<h4>{escape(t('wall_attention', lg))} ({len(items)}){counter}</h4>"]
+    for item in page_of(items, page, size).itertuples():
         detail = ""
         if item.reason == "fever":
             detail = t("wall_fever_count", lg, count=int(item.value))
         elif item.reason == "supplies":
             detail = t("wall_days_left", lg, days=f"{item.value:.1f}")
-        zone = "" if not isinstance(item.zone_name, str) else f" · {item.zone_name}"
+        facts = [str(item.zone_name)] if isinstance(item.zone_name, str) else []
+        facts += [detail] if detail else []
+        facts.append(_last_report(item.last_report, item.reason == "missing", lg))
         rows.append(f'<div class="item"><span class="reason {escape(item.reason)}">'
-                    f'{escape(t("wall_reason_" + item.reason, lg))}</span>{escape(str(item.name))}'
-                    f'{escape(zone)} {escape(detail)}</div>')
-    if len(items) > limit:
-        rows.append(f'<div class="item">{escape(t("wall_more", lg, count=len(items) - limit))}</div>')
-    return f'<div class="wall-attention">{"".join(rows)}</div>'
+                    f'{escape(t("wall_reason_" + item.reason, lg))}</span><span class="name">'
+                    f'{escape(str(item.name))}</span><span class="facts">'
+                    + " · ".join(f"<span>{escape(fact)}</span>" for fact in facts) + "</span></div>")
+    return f'<div class="wall-attention" data-page="{page + 1}" data-pages="{pages}">{"".join(rows)}</div>'
+
+
+def _last_report(date: str | None, silent: bool, lg: str) -> str:
+    """'02-25 报' for a place that reported; '上次 02-21' or '从未报告' for one that is silent."""
+    if date is None:
+        return t("wall_never_reported", lg)
+    return t("wall_last_report_before" if silent else "wall_last_report", lg, date=str(date)[5:])
 
 
 def _view_layers(date: str | None, lg: str, views: tuple[str, ...]) -> list[Layer]:
@@ -241,39 +295,57 @@ def _sources(layers: list[Layer]) -> dict:
     return {layer.key: place_sources(layer.places, datum) for layer in layers}
 
 
-def base_map(snapshot: Snapshot, lg: str) -> folium.Map:
-    """The part of the map that stays the same between refreshes: tiles, outlines, every view's places."""
-    m = base_map_of(snapshot.places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600, control=False)
+def base_map(snapshot: Snapshot, lg: str, kiosk: bool) -> folium.Map:
+    """The part of the map that stays the same between refreshes: tiles, outlines, every view's places.
+    ``kiosk``: a screen nobody touches, without zoom buttons."""
+    m = base_map_of(snapshot.places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600,
+                    control=False, kiosk=kiosk)
     m.get_root().header.add_child(folium.Element(MAP_CSS))
     return m
 
 
-def live_layer(snapshot: Snapshot) -> folium.FeatureGroup:
-    """The current view's statuses, sent to the open map without reloading it; the other views hidden."""
+def live_layer(snapshot: Snapshot, chosen: str) -> folium.FeatureGroup:
+    """View ``chosen``'s statuses, sent to the open map without reloading it; the other views hidden."""
     group = folium.FeatureGroup(name="live")
     ForgetRemovedGroups().add_to(group)
-    shown = {layer.key for layer in snapshot.layers}
+    layers = snapshot.shown[chosen][0]
+    shown = {layer.key for layer in layers}
     hidden = tuple(layer.key for layer in snapshot.places if layer.key not in ("outlines", *shown))
     outlines = [layer for layer in snapshot.places if layer.key == "outlines"]
-    map_update([*outlines, *snapshot.layers], snapshot.sources, datum=overlay_datum(settings()),
+    map_update([*outlines, *layers], snapshot.sources, datum=overlay_datum(settings()),
                hidden=hidden).add_to(group)
     return group
 
 
-def board(snapshot: Snapshot, lg: str) -> None:
+def tiles_row(snapshot: Snapshot, lg: str) -> None:
     # The other places' figures (open markets, parks, … of so many) in a smaller second row: eleven big tiles
     # would push the map off a 1080p screen.
     tiles([kpi for kpi in snapshot.kpis if kpi.total is None], lg)
     tiles([kpi for kpi in snapshot.kpis if kpi.total is not None], lg, minor=True)
+
+
+def turning_board(snapshot: Snapshot, lg: str) -> None:
+    """The view and attention page the wall has turned to (see :func:`geo.analysis.take_turn`): its name, the
+    map showing it, its legends and the page of the attention list."""
+    turn = take_turn(st.session_state.get("wall_turn"), time.monotonic(), turn_seconds(), snapshot.views,
+                     page_count(len(snapshot.attention), ATTENTION_ROWS))
+    st.session_state["wall_turn"] = turn
+    legends = snapshot.shown[turn.view][1]
+    title = t("wall_view_shared" if len(kinds.wall_kinds(turn.view)) > 1 else kinds.kind(turn.view).title, lg)
+    st.markdown(f'<span class="wall-view">{escape(title)}</span>', unsafe_allow_html=True)
     map_col, side_col = st.columns([4, 1], gap="small")
     with map_col:
-        st_folium(base_map(snapshot, lg), key="wall_map", feature_group_to_add=live_layer(snapshot),
-                  returned_objects=[], use_container_width=True, height=700)
+        st_folium(base_map(snapshot, lg, kiosk()), key="wall_map",
+                  feature_group_to_add=live_layer(snapshot, turn.view), returned_objects=[],
+                  use_container_width=True, height=700)
     with side_col:
-        # the other places' view has two legends: compact, and three items fewer in the list, they fit beside the map
-        compact = len(snapshot.legends) > 1
-        st.markdown("".join(legend_box(legend, compact) for legend in snapshot.legends)
-                    + attention_box(snapshot.attention, lg, limit=7 if compact else 10), unsafe_allow_html=True)
+        st.markdown("".join(legend_box(legend) for legend in legends)
+                    + attention_box(snapshot.attention, lg, turn.page), unsafe_allow_html=True)
+
+
+def kiosk() -> bool:
+    """Whether this is the wall's screen (``?kiosk=1``, or a display's token), not the page opened from the menu."""
+    return st.query_params.get("kiosk") == "1" or "display" in st.query_params
 
 
 def pinned_view() -> str | None:

@@ -1,6 +1,6 @@
 """Analysis, floor 3: each place with its report of a date, headline figures, zone figures, trends, filters."""
 
-from geo.analysis.attention import attention_items
+from geo.analysis.attention import attention_items, with_last_reports
 from geo.analysis.compare import changed_places, transitions
 from geo.analysis.days import Days, report_days
 from geo.analysis.display import details, display_table, header, state_label
@@ -27,11 +27,22 @@ from geo.analysis.views import (
                                 unplaced_places,
                                 with_previous,
 )
-from geo.analysis.wall import banners, city_wall_views, pick_view, track_changes
+from geo.analysis.wall import (
+    Turn,
+    banners,
+    city_wall_views,
+    data_age,
+    next_view,
+    page_count,
+    page_of,
+    take_turn,
+    track_changes,
+)
 from geo.analysis.zones import METRICS, zone_metrics
 
 __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "attention_items", "banners",
            "city_wall_views", "compound_view", "compute_kpis", "daily_figures", "figures_by", "changed_places", "transitions", "state_label", "details", "display_table", "header",
-           "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "pick_view", "place_key", "place_supplies",
+           "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "place_key", "place_supplies",
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",
-           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics"]
+           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics",
+           "Turn", "data_age", "next_view", "page_count", "page_of", "take_turn", "with_last_reports"]

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from geo.domain import MISSING
+from geo.domain import MISSING, TABLES, kinds
+from geo.store import Dataset
 
 REASONS = ("fever", "no_ledger", "supplies", "missing")
 
@@ -50,3 +51,31 @@ def attention_items(compounds: pd.DataFrame, sites: pd.DataFrame, days: float,
     items["sort"] = items["value"].where(items["reason"] != "fever", -items["value"])
     return items.sort_values(["rank", "sort", "name"], na_position="last").drop(columns=["rank", "sort"]).reset_index(
         drop=True)
+
+
+def with_last_reports(items: pd.DataFrame, ds: Dataset, date: str | None) -> pd.DataFrame:
+    """``items`` with ``last_report``: each place's newest report date up to ``date`` (None: never reported),
+    so that the wall says how fresh each place's own figures are, and since when a silent one is silent.
+
+    >>> from geo.store import Dataset
+    >>> reports = pd.DataFrame({"compound_id": ["C1", "C1", "C2"], "date": ["2020-02-23", "2020-02-25", "2020-02-24"]})
+    >>> ds = Dataset({"compound_status": reports})
+    >>> items = pd.DataFrame({"kind": ["compounds", "compounds", "compounds"], "id": ["C1", "C2", "C3"]})
+    >>> with_last_reports(items, ds, "2020-02-24")["last_report"].tolist()
+    ['2020-02-23', '2020-02-24', None]
+    """
+    found: dict[tuple[str, str], str] = {}
+    for kind in items["kind"].unique() if len(items) else ():
+        report = kinds.kind(kind).report
+        if not report:
+            continue
+        rows = ds.layer(report)
+        key = TABLES[report].key[0]
+        if rows.empty or key not in rows:
+            continue
+        dates = rows["date"].astype(str)
+        rows = rows.loc[dates <= date] if date is not None else rows.iloc[0:0]
+        newest = rows.assign(date=rows["date"].astype(str)).groupby(rows[key].astype(str))["date"].max()
+        found.update({(kind, place): day for place, day in newest.items()})
+    keys = zip(items["kind"].astype(str), items["id"].astype(str))
+    return items.assign(last_report=pd.Series([found.get(key) for key in keys], index=items.index, dtype=object))

@@ -1,36 +1,124 @@
-"""The wall display's logic: which view to show, how fresh the data is, what just changed.
+"""The wall display's logic: which view and attention page to show, how fresh the data is, what just changed.
 
 Pure functions with the time passed in, so that tests need no clock.
 
+The wall turns on a clock of its own (``wall_rotate_seconds``), apart from the
+one that reads new data (``wall_refresh_seconds``). Each turn moves to the next
+view in the fixed order of :func:`geo.domain.wall_views` and to the next page of
+the attention list, one step whatever the time since the last turn: a late tick
+never skips a view, and a tick of the data clock in between turns nothing.
+
 Examples
 --------
->>> pick_view(now=65, rotate_seconds=30, pinned=None)
-'supplies'
->>> pick_view(now=95, rotate_seconds=30, pinned="zones")
-'zones'
+>>> views = ("compounds", "sites", "zones")
+>>> turn = take_turn(None, now=0, seconds=30, views=views, pages=2)
+>>> shown = [turn]
+>>> for now in (30, 45, 61, 200, 230):  # 45: a data refresh between two turns; 200: a turn 139 s late
+...     turn = take_turn(turn, now, 30, views, pages=2)
+...     shown.append(turn)
+>>> [(turn.view, turn.page) for turn in shown]
+[('compounds', 0), ('sites', 1), ('sites', 1), ('zones', 0), ('compounds', 1), ('sites', 0)]
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
 
 from geo.domain import Text, kinds, t, wall_kinds, wall_views
 from geo.store import Dataset
 
 
-def pick_view(now: float, rotate_seconds: float, pinned: str | None, views: tuple[str, ...] | None = None) -> str:
-    """The view to show: the pinned one, else the one the rotation has reached (see ``Kind.wall``) among
-    ``views`` (by default every view on the wall; a city's own are :func:`city_wall_views`).
+@dataclass(frozen=True)
+class Turn:
+    """What the wall shows now: a view, a page of the attention list, and since when (seconds, any clock)."""
 
-    >>> pick_view(now=95, rotate_seconds=30, pinned=None, views=("compounds", "sites", "supplies"))
-    'compounds'
+    view: str
+    page: int
+    since: float
+
+
+def next_view(current: str, views: tuple[str, ...]) -> str:
+    """The view after ``current`` in the order of ``views``, round again at the end. A view no longer among
+    ``views`` (its places were removed) is followed by the next one of the wall's fixed order that is.
+
+    >>> next_view("sites", ("compounds", "sites", "zones")), next_view("zones", ("compounds", "sites", "zones"))
+    ('zones', 'compounds')
+    >>> next_view("supplies", ("compounds", "sites", "zones"))  # supplies gone: the zones come after it
+    'zones'
     """
-    views = views or wall_views()
-    if pinned in views:
-        return pinned
-    if rotate_seconds <= 0:
-        return views[0]
-    return views[int(now // rotate_seconds) % len(views)]
+    if current in views:
+        return views[(views.index(current) + 1) % len(views)]
+    order = wall_views()
+    later = [name for name in order[order.index(current) + 1:] if name in views] if current in order else []
+    return (later or list(views))[0]
+
+
+def take_turn(previous: Turn | None, now: float, seconds: float, views: tuple[str, ...], pages: int) -> Turn:
+    """The wall's next :class:`Turn`: a step to the next view and page once ``seconds`` have passed since
+    ``previous``, else ``previous`` again (kept within ``views`` and ``pages``, which new data may change).
+
+    A timer fires a little early or late: a turn is due from a quarter of its period (at most a second)
+    before its time, and a late one is still a single step. ``views`` of one (a pinned view, or the
+    rotation switched off) still turn the pages.
+
+    >>> take_turn(Turn("zones", 3, since=0), now=29.5, seconds=30, views=("compounds", "zones"), pages=2)
+    Turn(view='compounds', page=0, since=29.5)
+    >>> take_turn(Turn("zones", 3, since=0), now=10, seconds=30, views=("compounds",), pages=2)
+    Turn(view='compounds', page=1, since=0)
+    """
+    if previous is None:
+        return Turn(views[0], 0, now)
+    if previous.view in views:
+        view = previous.view
+    else:
+        view = next_view(previous.view, views)
+    if now - previous.since >= seconds - min(1.0, seconds / 4):
+        return Turn(next_view(previous.view, views), (previous.page + 1) % max(1, pages), now)
+    return Turn(view, previous.page % max(1, pages), previous.since)
+
+
+def page_count(items: int, size: int) -> int:
+    """Pages of at most ``size`` items for ``items`` (one page when there is nothing).
+
+    >>> page_count(0, 8), page_count(8, 8), page_count(181, 8)
+    (1, 1, 23)
+    """
+    return max(1, math.ceil(items / max(1, size)))
+
+
+def page_of(items: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
+    """Page ``page`` (from 0, counted round) of ``items``, ``size`` a page.
+
+    >>> page_of(pd.DataFrame({"n": range(10)}), page=1, size=4)["n"].tolist()
+    [4, 5, 6, 7]
+    >>> page_of(pd.DataFrame({"n": range(10)}), page=5, size=4)["n"].tolist()  # 5 of 3 pages: the third
+    [8, 9]
+    """
+    page %= page_count(len(items), size)
+    return items.iloc[page * size:(page + 1) * size]
+
+
+def data_age(last_update: dt.datetime | None, now: dt.datetime) -> Text | None:
+    """How long ago data last arrived (the store's newest version), for the top of the wall.
+
+    >>> now = dt.datetime(2020, 2, 26, 9, 0, tzinfo=dt.timezone.utc)
+    >>> [data_age(now - dt.timedelta(minutes=m), now).zh for m in (0.5, 12, 185, 3000)]
+    ['数据刚刚更新', '数据 12 分钟前更新', '数据 3 小时前更新', '数据 2 天前更新']
+    """
+    if last_update is None:
+        return None
+    minutes = max(0, int((now - last_update).total_seconds() // 60))
+    if minutes < 1:
+        return t("wall_data_just_now")
+    if minutes < 60:
+        return t("wall_data_minutes", minutes=minutes)
+    if minutes < 48 * 60:
+        return t("wall_data_hours", hours=minutes // 60)
+    return t("wall_data_days", days=minutes // (24 * 60))
 
 
 def city_wall_views(ds: Dataset) -> tuple[str, ...]:

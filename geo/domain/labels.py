@@ -144,7 +144,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_change": ("较上一日报变化", "Change since previous report"),
     # wall display
     "page_wall": ("大屏", "Wall display"),
-    "wall_read_at": ("刷新于 {time}", "read at {time}"),
+    "wall_data_just_now": ("数据刚刚更新", "data arrived just now"),
+    "wall_data_minutes": ("数据 {minutes} 分钟前更新", "data arrived {minutes} min ago"),
+    "wall_data_hours": ("数据 {hours} 小时前更新", "data arrived {hours} h ago"),
+    "wall_data_days": ("数据 {days} 天前更新", "data arrived {days} days ago"),
     "wall_error": ("数据暂时无法读取（{error}），正在显示上次的数据，稍后自动重试。",
                    "The data cannot be read just now ({error}); showing the last good data, retrying by itself."),
     "store_unavailable": ("数据存储暂时无法读取或写入（{error}）：可能被锁定、只读或已损坏，未做任何更改。请稍后重试；"
@@ -178,7 +181,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_reason_missing": ("未报告", "Not reported"),
     "wall_fever_count": ("{count} 人", "{count} people"),
     "wall_days_left": ("剩 {days} 天", "{days} days left"),
-    "wall_more": ("另有 {count} 项……", "{count} more…"),
+    "wall_page": ("第 {page}/{pages} 页", "page {page}/{pages}"),
+    "wall_last_report": ("{date} 报", "reported {date}"),
+    "wall_last_report_before": ("上次 {date}", "last reported {date}"),
+    "wall_never_reported": ("从未报告", "never reported"),
     "wall_no_reports": ("暂无日报数据。", "No daily reports yet."),
     "wall_stale": ("数据已 {hours} 小时未更新，请核实上报情况。", "No new data for {hours} hours; check the reporting."),
     "progress_today": ("今日已报告 {reported}/{total}", "Reported today: {reported}/{total}"),

@@ -66,17 +66,19 @@ def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:
 
 def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Settings,
              bounds: tuple[float, float, float, float] | None = None, height: int = 600,
-             control: bool = True) -> folium.Map:
+             control: bool = True, kiosk: bool = False) -> folium.Map:
     """The part of a map that stays put while a page reruns: base map, layers' places, layer control, extent.
 
     It changes only with the data version, the language or the settings, so
     streamlit-folium never remounts it for a filter or a date; the statuses
     come in a :func:`map_update`. ``bounds`` (minx, miny, maxx, maxy in WGS-84)
-    sets the first view.
+    sets the first view. ``kiosk``: a screen nobody touches (the wall), without zoom buttons, its first view
+    filling the frame (at any zoom, not the nearest whole level out, which may show twice the extent).
     """
     datum = overlay_datum(settings)
     m = folium.Map(location=[30.0, 114.0], zoom_start=11, tiles=None, control_scale=True,
-                   height=height, width="100%", maxZoom=max_zoom(settings))
+                   height=height, width="100%", maxZoom=max_zoom(settings), zoom_control=not kiosk,
+                   **({"zoom_snap": 0.1} if kiosk else {}))
     add_basemap(m, settings)
     for layer in layers:
         FastLayer(layer, sources[layer.key]).add_to(m)
