@@ -9,6 +9,7 @@ from geo.domain import TABLES, kinds, listing, t
 from geo.settings import SettingRefused
 from ui.cache import city_has_places
 from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
+from ui.chrome import streamlit_words
 from ui.login import current_display, current_user, gate, login_sidebar, served
 from ui.navigation import asked_page, unknown_page
 from ui.placepage import render_place_page
@@ -34,6 +35,7 @@ print_style()
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 to_url("lang", lg)
+streamlit_words(lg)
 login_sidebar()
 gate()
 

@@ -194,6 +194,12 @@ def test_staff_uploads_a_day_and_sees_it_on_the_map(upload_server, open_page):
     assert nav_link(page, "历史版本").count() == 1
     open_upload_page(page)
     choose_kind(page, "小区日报")
+    # Streamlit's own English words on the uploader (issue #18, item 8): the button says 选择文件, no size line
+    dropzone = page.locator('[data-testid="stFileUploaderDropzone"]').first
+    button = dropzone.locator("button").first
+    assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择文件"'
+    assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"  # "Upload" takes no room
+    assert not page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').first.is_visible()  # "…per file"
 
     before = newest(url)
     assert before > 0, "the store was not seeded"
@@ -360,6 +366,8 @@ def test_staff_upload_a_list_of_points_check_the_columns_and_click_a_new_place(u
     assert newest(url) == before + 1
 
     nav_link(page, "在建工地").click()
+    # the upload page's preview map (the same four places) must be gone first, or it is the frame found
+    poll(lambda: page.get_by_text(re.compile(r"已导入，版本 \d+")).count() == 0, "the sites page", page=page)
     frame = map_frame(page, paths=4)  # the tiny city's site and the three new ones
     settle(page)
     assert_no_exception(page)

@@ -10,6 +10,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -361,6 +362,24 @@ def test_a_store_on_a_read_only_disk_is_served_and_says_that_nothing_can_be_save
     assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 0
     assert not [m for m in _page("pages/overview.py").info if "只读" in m.value]
 
+
+
+# root can write anyway: the bounding set without these, and root is bound by file modes like anyone
+WITHOUT_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search,-fowner",
+                    "--inh-caps=-dac_override,-dac_read_search,-fowner"]
+
+
+def test_the_read_only_store_is_checked_also_where_the_tests_run_as_root():
+    """The test above skips as root, and CI may run as root: there it is run again, in a process without the
+    capabilities that let root write to anything (util-linux's setpriv, in every Debian)."""
+    if os.geteuid() != 0:
+        pytest.skip("not root: the test above runs itself")
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is missing"
+    test = f"{Path(__file__).name}::test_a_store_on_a_read_only_disk_is_served_and_says_that_nothing_can_be_saved"
+    done = subprocess.run([setpriv, *WITHOUT_OVERRIDE, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           f"tests/{test}"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
 
 def test_a_layer_missing_from_the_data_folder_leaves_the_others_on_the_map(tmp_path, monkeypatch):
     data = write_tiny_city(tmp_path / "city")
