@@ -8,8 +8,8 @@ from geo.accounts import auth
 from geo.domain import TABLES, kinds, listing, t
 from geo.settings import SettingRefused
 from ui.cache import city_has_places
-from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
 from ui.chrome import streamlit_words
+from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
 from ui.login import current_display, current_user, gate, login_sidebar, served
 from ui.navigation import asked_page, unknown_page
 from ui.placepage import render_place_page

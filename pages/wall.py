@@ -28,6 +28,7 @@ def refresh() -> None:
         st.rerun()
     lg = lang()
     error = None
+    st.session_state.pop("store_damaged", None)  # said again below if the read finds a table still damaged
     try:
         snapshot = read_snapshot(lg, pinned_view())
         st.session_state["wall_last_good"] = snapshot

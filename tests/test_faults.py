@@ -638,3 +638,13 @@ def test_an_upload_gives_up_in_chinese_when_the_store_stays_busy_and_keeps_the_c
     assert store.newest_version(connect(f"sqlite:///{city}")) == before
     at.button(key="upload_confirm_button").click().run()  # the checked file is still there: confirmed again, saved
     assert store.newest_version(connect(f"sqlite:///{city}")) == before + 1
+
+
+def test_the_wall_shows_what_can_be_read_when_one_table_is_damaged(city):
+    """Was (hostile pass): an empty wall although five of six tables were intact. The wall's figures of what
+    can be read are shown; the damaged table is named discreetly, never a traceback."""
+    _damage_table(city, "rows_compound_status")
+    at = _page("pages/wall.py")
+    shown = " ".join(m.value for m in at.markdown if "<style>" not in m.value)
+    assert '<div class="label">工地复工率</div><div class="value">50%</div>' in shown  # from the sites' tables
+    assert "数据表“小区日报”暂时无法读取，相关数字暂不显示" in shown and "Traceback" not in shown

@@ -7,7 +7,6 @@ from streamlit.testing.v1 import AppTest
 
 from geo import store
 from geo.accounts import auth
-from geo.domain.labels import t
 from geo.store.engine import connect
 from geo.upload import seed_from_folder
 

@@ -29,7 +29,7 @@ from geo.analysis import (
     track_changes,
     with_last_reports,
 )
-from geo.domain import MISSING, Text, kinds, t
+from geo.domain import MISSING, TABLES, Text, kinds, listing, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
@@ -215,6 +215,10 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
             parts.append(f'<div class="wall-banner {escape(level)}">{escape(text.pick(lg))}</div>')
     if error:
         parts.append(f'<div class="wall-banner error">{escape(t("wall_error", lg, error=error))}</div>')
+    damaged = st.session_state.get("store_damaged")
+    if damaged:  # what can be read is shown; what cannot is named, so that a zero is not taken for the truth
+        tables = listing([TABLES[table].text for table in damaged]).pick(lg)
+        parts.append(f'<div class="wall-banner error">{escape(t("wall_tables_unreadable", lg, tables=tables))}</div>')
     st.markdown("".join(parts), unsafe_allow_html=True)
 
 

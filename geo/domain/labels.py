@@ -155,6 +155,9 @@ LABELS: dict[str, tuple[str, str]] = {
                           "The store cannot be read or written just now ({error}): locked, read-only or damaged; "
                           "nothing was changed. Try again later; if it persists, an administrator restores the "
                           "automatic backup as the README says."),
+    "wall_tables_unreadable": ("数据表“{tables}”暂时无法读取，相关数字暂不显示（显示为 0 或未报告）；其余数据照常。",
+                               "Table(s) {tables} cannot be read for now: their figures are not shown (0 or not "
+                               "reported); the rest is as usual."),
     "store_tables_unreadable": ("数据表“{tables}”暂时无法读取（{error}），这些数据暂不显示，其余数据照常显示。"
                                 "请管理员按 README 从自动备份恢复（python -m geo restore）；恢复后本页自动恢复。",
                                 "The table(s) “{tables}” cannot be read just now ({error}): their data is not shown, "
