@@ -49,7 +49,7 @@ def test_check_reports_in_both_languages_line_by_line(tmp_path):
         "good.csv: 1 行 / rows",
         "  提示 / note: 忽略了 1 个空行。 (1 blank rows ignored.)",
         "  将会 / would: 新增 1 行小区日报 (1 new compound daily report)",
-        "  将会 / would: 1 个小区封闭状态变化（1 个转为全封闭） (1 compounds change closure status (1 to sealed))",
+        "  将会 / would: 1 个小区封闭状态变化（1 个转为全封闭） (1 compound changes closure status (1 to sealed))",
         "  将会 / would: 报告发热 2 人 (2 fever reports)",
         "  将会 / would: 导入后 2020-02-26 仍有 2/3 个场所未报告 (After this import 2 of 3 places still have no "
         "report for 2020-02-26)",

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -43,8 +44,9 @@ class Text(NamedTuple):
         chosen = self.zh if lang == "zh" else self.en
         if not values:
             return chosen
-        return chosen.format(**{name: value.pick(lang) if isinstance(value, Text) else value
-                                for name, value in values.items()})
+        filled = chosen.format(**{name: value.pick(lang) if isinstance(value, Text) else value
+                                  for name, value in values.items()})
+        return _GRAMMAR.get(lang, _one_in_singular)(filled)
 
     def fill(self, **values) -> Text:
         """Both languages with their ``{names}`` filled in; a :class:`Text` value is filled in its own language.
@@ -97,3 +99,34 @@ class Bilingual:
     def label(self, lang: str = "zh") -> str:
         """The label in ``lang``."""
         return self.text.pick(lang)
+
+
+# English nouns that follow a count in the catalogue: "1 rows" reads "1 row" (Chinese has no plural)
+_SINGULAR = {"characters": "character", "compounds": "compound", "days": "day", "features": "feature",
+             "files": "file", "hours": "hour", "ids": "id", "items": "item", "people": "person", "places": "place",
+             "points": "point", "polygons": "polygon", "problems": "problem", "rows": "row", "sites": "site",
+             "times": "time", "values": "value", "warnings": "warning", "zones": "zone", "minutes": "minute",
+             "versions": "version", "accounts": "account"}
+_VERB = {"have": "has", "are": "is", "were": "was", "lie": "lies", "name": "names", "match": "matches",
+         "repeat": "repeats", "contain": "contains", "do": "does", "change": "changes"}
+_ONE = re.compile(r"(?<![\d.,])\b1 (" + "|".join(_SINGULAR) + r")\b(?: (" + "|".join(_VERB) + r")\b)?")
+
+
+def _as_written(sentence: str) -> str:
+    return sentence
+
+
+def _one_in_singular(sentence: str) -> str:
+    """An English sentence with a count of one before its noun in the singular.
+
+    >>> _one_in_singular("1 rows have ids that match no place; 21 rows and 1 people")
+    '1 row has ids that match no place; 21 rows and 1 person'
+    """
+    def singular(found: re.Match) -> str:
+        verb = found.group(2)
+        return f"1 {_SINGULAR[found.group(1)]}" + (f" {_VERB[verb]}" if verb else "")
+
+    return _ONE.sub(singular, sentence) if "1 " in sentence else sentence
+
+
+_GRAMMAR = {"zh": _as_written, "en": _one_in_singular}  # what a filled-in sentence needs in each language
