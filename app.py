@@ -16,6 +16,7 @@ from ui.placepage import render_place_page
 from ui.printing import print_style
 from ui.server import installed
 from ui.settings import lang, settings
+from ui.style import app_style
 from ui.urlstate import from_url, to_url
 
 # Nothing is served with a setting guarding access that is not understood (serve.py does not even start),
@@ -31,6 +32,7 @@ if served() and not installed():
 from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=app_title(lang()), page_icon="🗺️", layout="wide")
 print_style()
+app_style()  # a phone: a shorter map, the headline figures as a strip
 
 lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizontal=True,
                       format_func=lambda code: {"zh": "中文", "en": "English"}[code])

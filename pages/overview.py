@@ -24,6 +24,7 @@ from ui.mappage import (
 )
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
+from ui.style import KPI_STRIP
 from ui.trends import trend_of
 
 require_navigation()
@@ -51,8 +52,9 @@ kpis = compute_kpis(dataset(), filters.date, thresholds(), keep, settings().comp
 recent = trend_of(filters, until=filters.date, last=SPARKLINE_DATES) if filters.date else None
 # the figures of the other places supervised (open markets, parks, … of so many) in a second row
 rows = [[kpi for kpi in kpis if kpi.total is None], [kpi for kpi in kpis if kpi.total is not None]]
+tiles = st.container(key=KPI_STRIP)  # on a phone a strip of small tiles (ui/style.py)
 for row in rows:
-    for column, kpi in zip(st.columns(max(map(len, rows))), row):
+    for column, kpi in zip(tiles.columns(max(map(len, rows))), row):
         delta = None if kpi.delta is None else f"{kpi.delta:+g}{kpi.unit}"
         line = recent[kpi.key].tolist() if recent is not None and kpi.key in recent and len(recent) > 1 else None
         column.metric(t(kpi.key, lg), kpi.shown(lg), delta, border=True, chart_data=line, chart_type="line",

@@ -100,13 +100,16 @@ class PageLog:
         return [r for r in self.responses if urlsplit(r[1]).path == path]
 
 
-def new_page(browser, viewport: dict | None = None) -> PageLog:
+def new_page(browser, viewport: dict | None = None, **device) -> PageLog:
     """A fresh context and page; every request off 127.0.0.1/localhost is aborted and recorded.
+
+    ``device``: more options of the browser context (a phone: ``has_touch``, ``is_mobile``,
+    ``device_scale_factor``).
 
     Dialogs (alert/confirm/prompt) are recorded and dismissed: a dialog means a
     script ran that should not have.
     """
-    context = browser.new_context(viewport=viewport or VIEWPORT, locale="zh-CN", service_workers="block")
+    context = browser.new_context(viewport=viewport or VIEWPORT, locale="zh-CN", service_workers="block", **device)
     page = context.new_page()
     log = PageLog(page)
 
@@ -382,13 +385,15 @@ def report_failure(request, opened: list[tuple[Server, PageLog]]) -> None:
             reporter.write_line(server.log_tail())
 
 
-def page_opener(browser, request, default_path: str = "", default_viewport: dict | None = None) -> Iterator:
-    """Yield ``open(server, path, viewport)`` -> PageLog with the page loading; diagnostics on failure."""
+def page_opener(browser, request, default_path: str = "", default_viewport: dict | None = None, **device) -> Iterator:
+    """Yield ``open(server, path, viewport)`` -> PageLog with the page loading; diagnostics on failure.
+
+    ``device``: options of every page's browser context (see :func:`new_page`)."""
     opened: list[tuple[Server, PageLog]] = []
     failed_before = request.session.testsfailed
 
     def _open(server, path: str | None = None, viewport: dict | None = None, init_script: str | None = None):
-        log = new_page(browser, viewport or default_viewport)
+        log = new_page(browser, viewport or default_viewport, **device)
         opened.append((server, log))
         if init_script is not None:  # runs in every document of the page before the app's own scripts
             log.page.add_init_script(init_script)

@@ -180,3 +180,20 @@ def test_a_map_without_tiles_has_a_zoom_limit_so_one_point_can_be_fitted():
     html = _html(m)
     assert '"maxZoom": 18' in html
     assert "fitBounds" in html and "Infinity" not in html
+
+
+def test_a_map_brings_its_phone_gestures_in_the_pages_language_and_its_own_style_sheet():
+    """On a phone one finger scrolls the page and two move the map (static/cmdmap/phone.js, tried in
+    tests/test_browser_phone.py); its hint and the legend's button speak the page's language."""
+    frame = gpd.GeoDataFrame({"id": ["S1"], "name": ["工地"], "category": ["resumed"]},
+                             geometry=[Point(114.31, 29.84)], crs=4326)
+    layer = Layer("工地", "sites", frame, {"resumed": {}})
+    sources = {"sites": inline_sources(layer, "wgs84")}
+    chinese = _html(base_map([layer], sources, Settings(basemap="none")))
+    english = _html(base_map([layer], sources, Settings(basemap="none"), lang="en"))
+    assert "L.cmdmapPhone(" in chinese and "两指移动地图" in chinese and '"legend": "图例"' in chinese
+    assert "Use two fingers to move the map" in english and "两指移动地图" not in english
+    assert "/app/static/cmdmap/map.css?v=" in chinese
+    (url,) = [u for _, u in assets.map_scripts()]
+    bundled = (assets.STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
+    assert bundled.index("L.CmdmapLayer = L.Canvas") < bundled.index("L.cmdmapPhone = function")

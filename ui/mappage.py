@@ -105,7 +105,7 @@ def _draw(state: MapState, key: str, home, returned: list[str], extra=()) -> dic
     if problem is not None:  # the tile file cannot serve: the map is drawn without tiles, and says why
         st.warning(problem.pick(lang()))
     m = base_map(state.layers, state.sources, s, bounds=home if home is not None else state.bounds,
-                 height=s.map_height)
+                 height=s.map_height, lang=lang())
     update = folium.FeatureGroup(name="update", control=False)
     ForgetRemovedGroups().add_to(update)
     state.update.add_to(update)

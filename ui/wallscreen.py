@@ -303,7 +303,7 @@ def base_map(snapshot: Snapshot, lg: str, kiosk: bool) -> folium.Map:
     """The part of the map that stays the same between refreshes: tiles, outlines, every view's places.
     ``kiosk``: a screen nobody touches, without zoom buttons."""
     m = base_map_of(snapshot.places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600,
-                    control=False, kiosk=kiosk)
+                    control=False, kiosk=kiosk, lang=lg)
     m.get_root().header.add_child(folium.Element(MAP_CSS))
     return m
 

@@ -73,6 +73,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "layer_zones": ("网格片区", "Grid zones"),
     "layer_zone_outlines": ("片区边界", "Zone outlines"),
     "legend_missing": ("未报告", "Not reported"),
+    "map_legend": ("图例", "Legend"),
+    "map_two_fingers": ("两指移动地图", "Use two fingers to move the map"),
     "legend_no_data": ("无数据", "No data"),
     "legend_closure": ("小区封闭状态", "Compound closure"),
     "legend_resumption": ("工地复工状态", "Site resumption"),

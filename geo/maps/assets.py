@@ -27,7 +27,9 @@ STATIC_DIR = PROJECT_DIR / "static"
 STATIC_URL = "/app/static"
 LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/vendor/leaflet/leaflet.css")]
 #: Leaflet, the packs' decoder and the canvas layer, in the order a map's page runs them.
-MAP_SCRIPTS = ("vendor/leaflet/leaflet.js", "cmdmap/decode.js", "cmdmap/fastlayer.js")
+MAP_SCRIPTS = ("vendor/leaflet/leaflet.js", "cmdmap/decode.js", "cmdmap/fastlayer.js", "cmdmap/phone.js")
+#: Our own style sheet of a map's frame (the phone's shorter map, the touch hint).
+MAP_CSS = "cmdmap/map.css"
 
 
 @lru_cache(maxsize=32)
@@ -98,7 +100,8 @@ def use_local_assets(m: folium.Map) -> folium.Map:
 
     for element in walk(m):
         if element is m:
-            element.default_js, element.default_css = list(map_scripts()), list(LOCAL_CSS)
+            element.default_js = list(map_scripts())
+            element.default_css = [*LOCAL_CSS, ("cmdmap_css", asset_url(MAP_CSS))]
             continue
         for attr in ("default_js", "default_css"):
             wanted = [url for _, url in getattr(element, attr, [])]

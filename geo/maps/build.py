@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
+from jinja2 import Template
 
+from geo.domain import t
 from geo.io import convert_geometries
 from geo.maps.assets import use_local_assets
 from geo.maps.basemap import add_basemap, max_zoom, overlay_datum
-from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, Source, layer_state
+from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, RawScript, Source, layer_state
 from geo.maps.legend import Legend
 from geo.settings import Settings
 
@@ -64,9 +68,30 @@ def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:
         m.fit_bounds([[miny, minx], [maxy, maxx]])
 
 
+class PhoneGestures(RawScript):
+    """The map on a phone (``static/cmdmap/phone.js``): one finger scrolls the page and two move the map,
+    the layer list and the legend folded on a narrow map; the words of the map's own controls.
+
+    Put last on the base map: the layer control must exist when it runs.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.cmdmap && window.cmdmap.configure({{ this.labels }});
+        L.cmdmapPhone && L.cmdmapPhone({{ this._parent.get_name() }}, {{ this.labels }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "PhoneGestures"
+        labels = {"hint": t("map_two_fingers", lang), "legend": t("map_legend", lang)}
+        self.labels = json.dumps(labels, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Settings,
              bounds: tuple[float, float, float, float] | None = None, height: int = 600,
-             control: bool = True, kiosk: bool = False) -> folium.Map:
+             control: bool = True, kiosk: bool = False, lang: str = "zh") -> folium.Map:
     """The part of a map that stays put while a page reruns: base map, layers' places, layer control, extent.
 
     It changes only with the data version, the language or the settings, so
@@ -74,6 +99,7 @@ def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Se
     come in a :func:`map_update`. ``bounds`` (minx, miny, maxx, maxy in WGS-84)
     sets the first view. ``kiosk``: a screen nobody touches (the wall), without zoom buttons, its first view
     filling the frame (at any zoom, not the nearest whole level out, which may show twice the extent).
+    ``lang``: the language of the map's own controls.
     """
     datum = overlay_datum(settings)
     m = folium.Map(location=[30.0, 114.0], zoom_start=11, tiles=None, control_scale=True,
@@ -85,6 +111,7 @@ def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Se
     if control and len(layers) > 1:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _fit_bounds(m, bounds, datum)
+    PhoneGestures(lang).add_to(m)
     return use_local_assets(m)
 
 

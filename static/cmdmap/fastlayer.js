@@ -23,7 +23,7 @@
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined,
-                  legend: null, marks: {script: Date.now()}};  // marks: when each step happened, for bench/
+                  legend: null, labels: {}, marks: {script: Date.now()}};  // marks: when each step happened, for bench/
 
   function mark(name) { if (!registry.marks[name]) { registry.marks[name] = Date.now(); } }
 
@@ -460,6 +460,8 @@
     });
   }
 
+  /* The legend: a button with its name that folds and unfolds it (folded at first on a map as narrow as a
+   * phone, where it would cover half the places), and its parts below. */
   function setLegend(html) {
     var map = registry.map;
     if (!map) { return; }
@@ -470,13 +472,36 @@
         div.style.cssText = "background:rgba(255,255,255,.92);padding:8px 10px;border-radius:6px;" +
           "box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.4 'Noto Sans CJK SC','WenQuanYi Micro Hei'," +
           "sans-serif;max-height:60vh;overflow:auto";
+        var toggle = L.DomUtil.create("a", "cmdmap-legend-toggle", div);
+        toggle.href = "#";
+        toggle.setAttribute("role", "button");
+        toggle.style.cssText = "display:block;color:#333;text-decoration:none;font-weight:600;cursor:pointer";
+        L.DomUtil.create("div", "cmdmap-legend-body", div);
+        var narrow = L.cmdmapPhone && L.cmdmapPhone.narrow();
+        setFolded(div, narrow);
+        L.DomEvent.disableClickPropagation(div);  // a tap on the legend is not a click on the map
+        L.DomEvent.disableScrollPropagation(div);
+        L.DomEvent.on(toggle, "click", function (e) {
+          L.DomEvent.preventDefault(e);
+          setFolded(div, !L.DomUtil.hasClass(div, "folded"));
+        });
         return div;
       };
       registry.legend.addTo(map);
     }
-    registry.legend.getContainer().style.display = html ? "" : "none";
-    registry.legend.getContainer().innerHTML = html;  // built and escaped on the server (geo/maps/legend.py)
+    var box = registry.legend.getContainer();
+    box.style.display = html ? "" : "none";
+    box.querySelector(".cmdmap-legend-body").innerHTML = html;  // built and escaped on the server (geo/maps/legend.py)
     syncLegend();
+  }
+
+  function setFolded(div, folded) {
+    var toggle = div.querySelector(".cmdmap-legend-toggle"), body = div.querySelector(".cmdmap-legend-body");
+    if (folded) { L.DomUtil.addClass(div, "folded"); } else { L.DomUtil.removeClass(div, "folded"); }
+    body.style.display = folded ? "none" : "";
+    toggle.textContent = (registry.labels.legend || "") + (folded ? " ▸" : " ▾");
+    toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    toggle.style.marginBottom = folded ? "0" : "4px";
   }
 
   /* A part of the legend names its layers (data-layers): it shows while one of them is on the map, so that
@@ -498,6 +523,8 @@
   }
 
   window.cmdmap = {
+    /* The words the map's own controls say, in the page's language (geo/maps/build.py PhoneGestures). */
+    configure: function (labels) { registry.labels = labels || {}; },
     /* Apply one rerun's states, legend and view (see geo/maps/fastlayer.py MapUpdate). */
     update: function (message) {
       mark("update");
@@ -518,6 +545,10 @@
       }
       // how long the page was busy applying the update and redrawing: a wall display must not stall
       registry.updateMs = Math.max(registry.updateMs || 0, performance.now() - started);
+    },
+    /* For tests: whether the legend is folded into its button. */
+    legendFolded: function () {
+      return !!registry.legend && L.DomUtil.hasClass(registry.legend.getContainer(), "folded");
     },
     longestUpdate: function () { return registry.updateMs || 0; },
     /* For tests: how many features the layers on the map drew last time, and how many are highlighted. */
