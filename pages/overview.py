@@ -67,7 +67,7 @@ kept_briefings_list()  # and those the server wrote by itself this morning and b
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 layers = [*zone_outlines(dataset().zones, lg),
           *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
-legends = kind_legends([k.name for k in on_map], views, lg)  # kinds of one legend share it
+legends = kind_legends([k.name for k in on_map], views, lg, thresholds())  # kinds of one legend share it
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 map_col, detail_col = st.columns([3, 1], gap="medium")

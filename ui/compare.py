@@ -53,9 +53,11 @@ def show_comparison(kind: str, before: str, after: str, filters: Filters) -> Non
     if changed.empty:
         st.info(t("compare_nothing", lg))
         return
-    state = shared(("compare_map", kind, before, after, filters, lg, overlay_datum(settings())),
+    limits = thresholds()  # the supply legend says its days of cover
+    state = shared(("compare_map", kind, before, after, filters, lg, overlay_datum(settings()), limits.low,
+                    limits.critical),
                    lambda: map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, shown, lg)],
-                                     [kind_legend(kind, shown, lg)], bounds=initial_bounds(shown, share=1.0),
+                                     [kind_legend(kind, shown, lg, limits)], bounds=initial_bounds(shown, share=1.0),
                                      fit_key=f"{kind} {before} {after} {filters}"))
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:

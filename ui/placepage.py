@@ -70,7 +70,7 @@ def render_place_page(kind: str) -> None:
     limits = thresholds()
     state = shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())),
                    lambda: map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, shown, lg)],
-                                     [kind_legend(kind, shown, lg)],
+                                     [kind_legend(kind, shown, lg, limits)],
                                      bounds=initial_bounds(shown) if fit else None, fit_key=fit))
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:

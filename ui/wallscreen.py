@@ -157,7 +157,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
             members = kinds.wall_kinds(name)
             frames = {kind: view(kind, date) for kind in members}
             layers = [layer_of(kind, frames[kind], lg) for kind in members]
-            legends = kind_legends(members, frames, lg)
+            legends = kind_legends(members, frames, lg, limits)  # the supply levels with their days of cover
         for layer in layers:  # every view's, each refresh: a change is remembered while another view is shown
             layer.highlight = frozenset(_changed(layer))
         shown[name] = (layers, legends)

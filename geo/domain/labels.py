@@ -79,6 +79,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "legend_closure": ("小区封闭状态", "Compound closure"),
     "legend_resumption": ("工地复工状态", "Site resumption"),
     "legend_supply": ("物资保障（最少天数）", "Supplies (fewest days of cover)"),
+    "supply_band_adequate": ("{label}（≥{low} 天）", "{label} (≥{low} days)"),
+    "supply_band_low": ("{label}（{critical}–{low} 天）", "{label} ({critical}–{low} days)"),
+    "supply_band_critical": ("{label}（<{critical} 天）", "{label} (<{critical} days)"),
     # KPIs
     "kpi_sealed": ("全封闭小区", "Compounds sealed"),
     "kpi_controlled": ("封闭管理小区", "Compounds controlled"),

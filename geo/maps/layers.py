@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis import header
+from geo.analysis import Thresholds, header
 from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
 from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
 from geo.maps.fastlayer import Layer
@@ -41,12 +41,24 @@ def styles(vocabulary: str, point: bool = False) -> dict[str, dict]:
     return {code: style_for(vocabulary, code, point) for code in [*vocab.codes(vocabulary), MISSING]}
 
 
+def supply_bands(limits: Thresholds, lang: str) -> dict[str, str]:
+    """Each supply level with the days of cover it stands for, by the settings' thresholds (偏紧 and 告急).
+
+    >>> supply_bands(Thresholds(low=7.0, critical=2.5), "zh")["low"]
+    '偏紧（2.5–7 天）'
+    """
+    values = {"low": f"{limits.low:g}", "critical": f"{limits.critical:g}"}
+    return {code: t(f"supply_band_{code}", lang, label=vocab.label("supply_level", code, lang), **values)
+            for code in vocab.codes("supply_level")}
+
+
 def category_legend(title: str, vocabulary: str, categories: pd.Series, lang: str,
-                    layers: tuple[str, ...] = ()) -> Legend:
+                    layers: tuple[str, ...] = (), limits: Thresholds | None = None) -> Legend:
     """Legend with every category of ``vocabulary`` and 'no report', each with its count; ``layers``: the map
-    layers it explains."""
+    layers it explains. The supply levels say their days of cover by ``limits``, the settings' thresholds."""
     counts = categories.value_counts()
-    entries = [LegendEntry(vocab.label(vocabulary, code, lang), vocab.color(vocabulary, code),
+    bands = supply_bands(limits, lang) if limits is not None and vocabulary == "supply_level" else {}
+    entries = [LegendEntry(bands.get(code) or vocab.label(vocabulary, code, lang), vocab.color(vocabulary, code),
                            int(counts.get(code, 0))) for code in vocab.codes(vocabulary)]
     entries.append(LegendEntry(t("legend_missing", lang), MISSING_COLOR, int(counts.get(MISSING, 0)), dashed=True))
     return Legend(title, entries, layers)
@@ -142,13 +154,15 @@ def layer_of(kind: str, view: gpd.GeoDataFrame, lang: str, show: bool = True) ->
     return own(view, lang, show) if own else place_layer(kind, view, lang, show)
 
 
-def kind_legend(kind: str, view: gpd.GeoDataFrame, lang: str) -> Legend:
-    """The legend of the kind of place ``kind``: its title, every state and how many places are in it."""
+def kind_legend(kind: str, view: gpd.GeoDataFrame, lang: str, limits: Thresholds | None = None) -> Legend:
+    """The legend of the kind of place ``kind``: its title, every state and how many places are in it (the
+    supply levels with their days of cover by ``limits``)."""
     entry = kinds.kind(kind)
-    return category_legend(t(entry.legend, lang), entry.vocabulary, view["category"], lang, (kind,))
+    return category_legend(t(entry.legend, lang), entry.vocabulary, view["category"], lang, (kind,), limits)
 
 
-def kind_legends(names, views: Mapping[str, pd.DataFrame], lang: str) -> list[Legend]:
+def kind_legends(names, views: Mapping[str, pd.DataFrame], lang: str,
+                 limits: Thresholds | None = None) -> list[Legend]:
     """The legends of several kinds of places on one map: kinds sharing a legend and a vocabulary (markets,
     sales offices, agencies and parks: open or closed) share one, counting the places of all of them."""
     groups: dict[tuple, list[str]] = {}
@@ -156,7 +170,7 @@ def kind_legends(names, views: Mapping[str, pd.DataFrame], lang: str) -> list[Le
         entry = kinds.kind(name)
         groups.setdefault((entry.legend, entry.vocabulary), []).append(name)
     return [category_legend(t(legend, lang), vocabulary, pd.concat([views[n]["category"] for n in group]), lang,
-                            tuple(group)) for (legend, vocabulary), group in groups.items()]
+                            tuple(group), limits) for (legend, vocabulary), group in groups.items()]
 
 
 def zone_outline_layer(zones: gpd.GeoDataFrame, lang: str) -> Layer:
