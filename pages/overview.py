@@ -10,7 +10,7 @@ from ui.briefing import briefing_buttons, kept_briefings_list
 from ui.cache import dataset, home_bounds, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
-    file_stem,
+    export_of,
     map_state,
     page_header,
     pick,
@@ -78,11 +78,12 @@ with map_col:
 show_outside_zones()
 show_unplaced(layer_tables())
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
+export = export_of(t("page_overview", lg), filters)  # the date and filters in its name and title line
 if len(dataset().zones):
-    row_pick = show_table(zones, "zones", file_stem("overview", filters.date), "table_overview", total=len(zones))
+    row_pick = show_table(zones, "zones", export, "table_overview", total=len(zones))
     row_pick = row_pick and ("zones", row_pick)
 else:  # a city without zone shapes: the list is of its first kind of place
-    row_pick = show_table(views[first], first, file_stem("overview", filters.date), "table_overview",
+    row_pick = show_table(views[first], first, export, "table_overview",
                           total=len(view(first, filters.date)))
     row_pick = row_pick and (first, row_pick)
 if clicked and clicked[0] in views and not kinds.kind(clicked[0]).layer:  # a supply feature is a compound or a site

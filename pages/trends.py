@@ -5,7 +5,7 @@ import streamlit as st
 from geo.domain import kinds, t
 from geo.io import to_csv_bytes
 from ui.filterbar import sidebar_filters
-from ui.mappage import page_header
+from ui.mappage import export_of, page_header
 from ui.navigation import require_navigation
 from ui.settings import lang
 from ui.trends import by_district, labelled, show_trend_charts, trend_of
@@ -37,5 +37,6 @@ else:  # places without districts (no zones): one line would repeat the chart ab
 st.subheader(t("trends_table", lg), anchor=False)
 table = labelled(trend, lg)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("download_csv", lg), to_csv_bytes(table), f"trends_{filters.date}.csv", "text/csv",
+export = export_of(t("page_trends", lg), filters)  # the last day and the filters in its name and title line
+st.download_button(t("download_csv", lg), to_csv_bytes(table, title=export.title), f"{export.stem}.csv", "text/csv",
                    key="trends_csv")

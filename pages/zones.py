@@ -10,7 +10,7 @@ from geo.maps.layers import zone_choropleth
 from ui.cache import dataset, home_bounds, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
-    file_stem,
+    export_of,
     map_state,
     page_header,
     pick,
@@ -57,7 +57,7 @@ with map_col:
         st.info(t("zones_without_shapes", lg))
         clicked = None
 show_outside_zones()
-row_pick = show_table(shown, "zones", file_stem("zones", filters.date), "table_zones", total=len(zones))
+row_pick = show_table(shown, "zones", export_of(t("page_zones", lg), filters), "table_zones", total=len(zones))
 selected = pick("zones", clicked, row_pick and ("zones", row_pick))
 with detail_col:
     match = zones.loc[zones["id"] == selected[1]] if selected else zones.iloc[0:0]

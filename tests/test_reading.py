@@ -1,11 +1,16 @@
 """Finding and reading a page (issue #18, item 6), each the way it was found, driven by AppTest on the tiny city."""
 
+import io
 from html import escape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.analysis import Filters, export_stem, export_title
+from geo.domain import MISSING
+from geo.io import to_csv_bytes, to_xlsx_bytes
 from tests.cities import map_sent
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -38,3 +43,22 @@ def test_the_supply_legend_states_the_days_of_cover_its_levels_stand_for(app, mo
         assert f"{escape(label)} <span" in update["legend"]
     _, update = map_sent(app("pages/overview.py", lang="en"))  # the overview's supply layer too, in English
     assert "Low (2.5–10 days)" in update["legend"] and "Critical (&lt;2.5 days)" in update["legend"]
+
+
+def test_an_export_says_its_date_and_filters_in_its_name_and_its_first_line():
+    """A file sent on to the district said only compounds_2020-02-25: now which places, which date."""
+    filters = Filters(date="2020-02-25", district=("咸安区",), zone=("Z2",), status=("sealed", MISSING),
+                      q="金桂/花园", held=14)
+    names = {"Z2": "浮山街道第一片区"}
+    assert export_stem("物业小区", filters, "zh", names, "closure") == \
+        "物业小区_2020-02-25_咸安区_浮山街道第一片区_全封闭、未报告_金桂_花园_14"
+    title = export_title("Compounds", filters, "en", names, "closure")
+    assert title == ("Compounds · 2020-02-25 · District: 咸安区 · Zone: 浮山街道第一片区 · Status: Sealed, Not reported"
+                     " · Search by name or id: 金桂/花园 · In this state for at least (days): 14")
+    assert len(export_stem("x", Filters(q="长" * 100), "zh")) == 80  # a name any file system takes
+    table = pd.DataFrame({"编号": ["C1"], "名称": ["=金桂花园"]})
+    csv_text = to_csv_bytes(table, title=title).decode("utf-8-sig").splitlines()
+    assert csv_text[0] == f'"{title}"' and csv_text[1] == "编号,名称"  # one cell, commas and all
+    sheet = pd.read_excel(io.BytesIO(to_xlsx_bytes(table, sheet="x", title=title)), header=None)
+    assert sheet.iloc[0, 0] == title and sheet.iloc[1].tolist() == ["编号", "名称"]
+    assert sheet.iloc[2].tolist() == ["C1", "'=金桂花园"]  # still no live formula under a title

@@ -11,7 +11,7 @@ from geo.io import to_csv_bytes
 from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, days, shared, view
-from ui.mappage import map_state, show_map
+from ui.mappage import export_of, map_state, show_map
 from ui.settings import lang, settings, thresholds
 from ui.urlstate import from_url, to_url
 
@@ -76,7 +76,11 @@ def show_comparison(kind: str, before: str, after: str, filters: Filters) -> Non
         t("compare_state_on", lg, date=before): [state_label(entry.vocabulary, c, lg) for c in changed["before"]],
         t("compare_state_on", lg, date=after): [state_label(entry.vocabulary, c, lg) for c in changed["after"]]})
     st.dataframe(listing, hide_index=True, width="stretch")
-    st.download_button(t("download_csv", lg), to_csv_bytes(listing), f"changes_{kind}_{before}_{after}.csv",
+    # the kind, both dates and the places' filters in the file's name and its title line
+    export = export_of(f"{t('page_compare', lg)}-{t(entry.title, lg)}",
+                       Filters(date=f"{before}–{after}", district=filters.district, street=filters.street,
+                               zone=filters.zone))
+    st.download_button(t("download_csv", lg), to_csv_bytes(listing, title=export.title), f"{export.stem}.csv",
                        "text/csv", key="compare_csv")
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.accounts import auth
-from geo.analysis import display_table
+from geo.analysis import Filters, display_table, export_stem, export_title
 from geo.domain import MISSING, TABLES, t
 from geo.io import to_csv_bytes, to_xlsx_bytes
 from geo.maps import (
@@ -150,16 +150,28 @@ def pick(page: str, clicked: tuple[str, str] | None, table_pick: tuple[str, str]
 TABLE_ROWS = 5000
 
 
-def file_stem(page: str, date: str | None) -> str:
-    """The name of a page's exports: the page and the report date, if there is one yet."""
-    return f"{page}_{date}" if date else page
+@dataclass(frozen=True)
+class Export:
+    """What a page's export is called: its file's name without the ending, and the title line above its table."""
+
+    stem: str
+    title: str
+
+
+def export_of(title: str, filters: Filters, vocabulary: str | None = None) -> Export:
+    """The export of a page titled ``title`` (in the page's language) showing ``filters``: its date and every
+    filter in the file's name and its title line, so that a file sent on says what it holds."""
+    lg = lang()
+    zones = dataset().zones
+    names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
+    return Export(export_stem(title, filters, lg, names, vocabulary), export_title(title, filters, lg, names, vocabulary))
 
 
 def _table_file(rows: pd.DataFrame, kind: str, lang: str, writer, **kwargs) -> bytes:
     return writer(display_table(rows, kind, lang), **kwargs)
 
 
-def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: int) -> str | None:
+def show_table(rows: pd.DataFrame, kind: str, export: Export, key: str, total: int) -> str | None:
     """The sortable table of ``rows`` under the map with CSV and Excel export; returns the id of a selected row.
 
     ``kind`` chooses the columns (see :func:`geo.analysis.display.display_table`); ``total`` is the count before filters,
@@ -171,10 +183,11 @@ def show_table(rows: pd.DataFrame, kind: str, file_stem: str, key: str, total: i
     heading.caption(t("rows_shown", lg, shown=len(rows), total=total))
     left, right, _ = st.columns([1, 1, 4])
     # The files are made when clicked, not on every rerun (an .xlsx of 10,000 rows takes seconds).
-    left.download_button(t("download_csv", lg), partial(_table_file, rows, kind, lg, to_csv_bytes),
-                         f"{file_stem}.csv", "text/csv", key=f"{key}_csv", width="stretch")
-    right.download_button(t("download_xlsx", lg), partial(_table_file, rows, kind, lg, to_xlsx_bytes, sheet=file_stem),
-                          f"{file_stem}.xlsx",
+    left.download_button(t("download_csv", lg), partial(_table_file, rows, kind, lg, to_csv_bytes, title=export.title),
+                         f"{export.stem}.csv", "text/csv", key=f"{key}_csv", width="stretch")
+    right.download_button(t("download_xlsx", lg), partial(_table_file, rows, kind, lg, to_xlsx_bytes,
+                                                          sheet=export.stem[:31], title=export.title),
+                          f"{export.stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", width="stretch")
     # A long list opens with a click: at 100,000 compounds its grid made the map appear 0.4 s later, and every

@@ -13,7 +13,7 @@ from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, days, home_bounds, shared, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
-    file_stem,
+    export_of,
     map_state,
     page_header,
     pick,
@@ -82,7 +82,8 @@ def render_place_page(kind: str) -> None:
     show_unplaced(entry.place_layers)
     if kind == "supplies":
         show_item_summary(filters.date, shown["id"], lg)
-    row_pick = show_table(shown, kind, file_stem(kind, filters.date), f"table_{kind}", total=len(full))
+    row_pick = show_table(shown, kind, export_of(t(entry.title, lg), filters, entry.vocabulary), f"table_{kind}",
+                          total=len(full))
     selected = pick(kind, clicked, row_pick and (kind, row_pick))
     with detail_col:
         match = full.loc[full["id"] == selected[1]] if selected else full.iloc[0:0]

@@ -55,37 +55,51 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a BOM, so that Excel on Chinese Windows shows the headers right."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+def to_csv_bytes(frame: pd.DataFrame, title: str | None = None) -> bytes:
+    """UTF-8 with a BOM, so that Excel on Chinese Windows shows the headers right; ``title``: a line of one
+    cell above the headers (what the table is, its date and filters), which the upload's reader skips.
+
+    >>> to_csv_bytes(pd.DataFrame({"a": [1]}), title="物业小区 · 2020-02-25, 全封闭").decode("utf-8-sig")
+    '"物业小区 · 2020-02-25, 全封闭"\\na\\n1\\n'
+    """
+    text = safe_frame(frame).to_csv(index=False)
+    if title:
+        text = pd.DataFrame([[neutralise(title)]]).to_csv(index=False, header=False) + text
+    return text.encode("utf-8-sig")
 
 
 #: Rows of a template below its header that get the drop-down lists (a clerk adds rows to a prefilled list).
 CHOICE_ROWS = 2000
 
 
-def _drop_downs(sheet_obj, frame: pd.DataFrame, choices: dict[str, list[str]]) -> None:
-    """A drop-down list of ``choices[header]`` in each column ``header`` of the sheet, below its header row."""
-    last = max(len(frame) + 1, CHOICE_ROWS)
+def _drop_downs(sheet_obj, frame: pd.DataFrame, choices: dict[str, list[str]], top: int = 0) -> None:
+    """A drop-down list of ``choices[header]`` in each column ``header`` of the sheet, below its header row
+    (``top`` rows above it)."""
+    last = max(len(frame) + 1, CHOICE_ROWS) + top
     for position, header in enumerate(frame.columns, start=1):
         if header not in choices:
             continue
-        letter = sheet_obj.cell(row=1, column=position).column_letter
+        letter = sheet_obj.cell(row=1 + top, column=position).column_letter
         rule = DataValidation(type="list", formula1='"' + ",".join(choices[header]) + '"', allow_blank=True,
                               showErrorMessage=False)  # a word the list lacks (封控) is still read, and said
-        rule.add(f"{letter}2:{letter}{last}")
+        rule.add(f"{letter}{2 + top}:{letter}{last}")
         sheet_obj.add_data_validation(rule)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, pd.DataFrame] | None = None,
-                  choices: dict[str, list[str]] | None = None) -> bytes:
+                  choices: dict[str, list[str]] | None = None, title: str | None = None) -> bytes:
     """An .xlsx whose text cells are stored as strings, never as formulas; ``extra`` adds sheets; ``choices``
-    (header to values) gives those columns of the first sheet a drop-down list."""
+    (header to values) gives those columns of the first sheet a drop-down list; ``title``: a first row of the
+    first sheet above its headers (what the table is, its date and filters)."""
     buffer = io.BytesIO()
+    top = 1 if title else 0  # the headers' row, from 0
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, part in {sheet: frame, **(extra or {})}.items():
-            safe_frame(part).to_excel(writer, index=False, sheet_name=name[:31])
+            first = name == sheet and top
+            safe_frame(part).to_excel(writer, index=False, sheet_name=name[:31], startrow=first)
             sheet_obj = writer.sheets[name[:31]]
+            if first:
+                sheet_obj.cell(row=1, column=1, value=neutralise(title))
             for row in sheet_obj.iter_rows(min_row=1):
                 for cell in row:
                     # openpyxl marks '=…' strings as formulas; the apostrophe above already
@@ -93,10 +107,10 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", extra: dict[str, p
                     if isinstance(cell.value, str):
                         cell.data_type = "s"
             for column_cells in sheet_obj.columns:
-                width = max(len(str(c.value or "")) for c in column_cells)
+                width = max(len(str(c.value or "")) for c in column_cells[1 if first else 0:] or column_cells)
                 sheet_obj.column_dimensions[column_cells[0].column_letter].width = min(40, max(8, width * 1.6))
         if choices:
-            _drop_downs(writer.sheets[sheet[:31]], frame, choices)
+            _drop_downs(writer.sheets[sheet[:31]], frame, choices, top)
     return buffer.getvalue()
 
 
