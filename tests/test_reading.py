@@ -62,3 +62,18 @@ def test_an_export_says_its_date_and_filters_in_its_name_and_its_first_line():
     sheet = pd.read_excel(io.BytesIO(to_xlsx_bytes(table, sheet="x", title=title)), header=None)
     assert sheet.iloc[0, 0] == title and sheet.iloc[1].tolist() == ["编号", "名称"]
     assert sheet.iloc[2].tolist() == ["C1", "'=金桂花园"]  # still no live formula under a title
+
+
+def test_details_show_no_none_and_whole_values(app):
+    """0503 sent no report on the 25th: its details used to list None and nan; numbers read 300.0."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/compounds.py")
+    at.session_state["compounds_selected"] = ("compounds", "0503")  # as a click on it leaves it
+    at.run()
+    assert not at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "浮山小区" in shown and "封闭状态：**未报告**" in shown
+    for empty in ("None", "nan", "NaN", "<NA>", ".0**"):
+        assert empty not in shown
+    assert "户数：**80**" in shown  # a whole number, whole
+    assert not [df for df in at.dataframe if "字段" in df.value.columns]  # a list that wraps, not a grid that cuts

@@ -206,10 +206,15 @@ def show_table(rows: pd.DataFrame, kind: str, export: Export, key: str, total: i
 
 
 def show_details(title: str, fields: pd.DataFrame) -> None:
+    """The details panel: the place's name, then each field (label, value) as a line that wraps, so that a
+    long address or note is read whole in the narrow column (a grid cut it)."""
     lg = lang()
     st.subheader(t("details_title", lg), anchor=False)
     st.markdown(f"**{plain(title)}**")
-    st.dataframe(fields, hide_index=True, width="stretch")
+    lines = [t("detail_line", lg, field=plain(field), value=f"**{plain(value)}**")
+             for field, value in zip(fields.iloc[:, 0], fields.iloc[:, 1])]
+    with st.container(key="place_details"):
+        st.markdown("  \n".join(lines))
 
 
 def outside_lines(lg: str) -> list[str]:

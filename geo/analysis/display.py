@@ -161,10 +161,34 @@ def display_table(view: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: What an empty value turns into when it is made text somewhere on its way: never shown as such.
+_NULL_TEXTS = {"None", "nan", "NaN", "NaT", "<NA>", "null"}
+
+
+def shown_value(value) -> str:
+    """A value as the details panel writes it: '' for nothing, whole numbers without '.0', others to 0.1.
+
+    >>> [shown_value(v) for v in (None, float("nan"), 12.0, 33.333, "None", "金桂花园", True, float("inf"))]
+    ['', '', '12', '33.3', '', '金桂花园', 'True', '']
+    """
+    if value is None or isinstance(value, str) and value.strip() in _NULL_TEXTS:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if not np.isfinite(value):
+            return ""
+        return f"{value:.1f}".rstrip("0").rstrip(".") if float(value) != int(value) else str(int(value))
+    if not isinstance(value, str) and pd.isna(value):
+        return ""
+    return str(value)
+
+
 def details(row: pd.Series, kind: str, lang: str) -> pd.DataFrame:
-    """Every known field of one place as (field, value) rows, for the details panel."""
+    """Every field of one place that has a value, as (field, value) rows, for the details panel: an empty field
+    is left out rather than shown as 'None' or 'nan', and numbers are written as people write them."""
     columns = [c for c in table_columns(kind) if c in row.index or (c == "change" and "previous" in row.index)]
     labelled = _labelled(pd.DataFrame([row]), kind, lang).iloc[0][columns]
-    values = ["" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in labelled]
-    return pd.DataFrame({t("col_field", lang): [header(c, kind, lang) for c in columns],
-                         t("col_value", lang): values})
+    pairs = [(header(c, kind, lang), shown_value(v)) for c, v in zip(columns, labelled)]
+    pairs = [(field, value) for field, value in pairs if value]
+    return pd.DataFrame({t("col_field", lang): [f for f, _ in pairs], t("col_value", lang): [v for _, v in pairs]})

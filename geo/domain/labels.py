@@ -118,6 +118,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_metric": ("片区着色指标", "Shade zones by"),
     "f_all": ("全部", "All"),
     "export_filter": ("{label}：{values}", "{label}: {values}"),
+    "detail_line": ("{field}：{value}", "{field}: {value}"),
     "share_link": ("当前视图已写入网址，复制浏览器地址即可分享。", "This view is in the URL: copy the address to share it."),
     # table, export, details
     "table_title": ("明细表", "Table"),
