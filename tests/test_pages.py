@@ -160,7 +160,9 @@ def test_hostile_name_is_plain_text_in_the_details_panel(app):
     at.session_state["compounds_selected"] = ("compounds", "0502")
     at.run()
     titles = [md.value for md in at.markdown if "img" in md.value]
-    assert titles == ["**\\<img src=x onerror=alert\\(1\\)\\>**"]
+    assert titles[0] == "**\\<img src=x onerror=alert\\(1\\)\\>**"
+    # its fields, the name among them, each escaped as well
+    assert len(titles) == 2 and "名称：**\\<img src=x onerror=alert\\(1\\)\\>**" in titles[1]
 
 
 def test_empty_data_folder_explains_instead_of_failing(tmp_path, monkeypatch):
