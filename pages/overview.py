@@ -1,5 +1,7 @@
 """Overview: headline figures with their change since the previous report, and every layer on one map."""
 
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo.analysis import apply_filters, compute_kpis, details, place_key
@@ -72,8 +74,11 @@ first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    clicked = show_map(map_state(layers, legends, bounds=initial_bounds(views[first]) if fit else None, fit_key=fit),
-                       key="map_overview", home=home_bounds(first))
+    # a filter or a search frames what it found, whichever layer holds it (a site found: not the compounds')
+    found = pd.concat([views[k.name][["geometry"]] for k in with_places if len(views[k.name])]) \
+        if fit and any(len(views[k.name]) for k in with_places) else views[first]
+    clicked = show_map(map_state(layers, legends, bounds=initial_bounds(gpd.GeoDataFrame(found)) if fit else None,
+                                 fit_key=fit), key="map_overview", home=home_bounds(first))
 
 show_outside_zones()
 show_unplaced(layer_tables())

@@ -77,3 +77,13 @@ def test_details_show_no_none_and_whole_values(app):
         assert empty not in shown
     assert "户数：**80**" in shown  # a whole number, whole
     assert not [df for df in at.dataframe if "字段" in df.value.columns]  # a list that wraps, not a grid that cuts
+
+
+@pytest.mark.parametrize("page,q,where", [("pages/compounds.py", "金桂", (114.302, 29.832)),
+                                          ("pages/overview.py", "学校", (114.33, 29.84))])
+def test_a_search_for_one_place_frames_it_among_its_streets(app, page, q, where):
+    """One compound found framed a 200-metre box (a 10 m scale), a site found on the overview did not move it."""
+    _, update = map_sent(app(page, q=q))
+    (south, west), (north, east) = update["fit"]["bounds"]
+    assert west <= where[0] <= east and south <= where[1] <= north
+    assert 0.0049 < east - west < 0.02 and 0.0049 < north - south < 0.02  # some 500 m to 2 km across
