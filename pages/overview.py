@@ -17,6 +17,7 @@ from ui.mappage import (
     page_header,
     pick,
     preload_places,
+    row_focus,
     show_data_notes,
     show_details,
     show_map,
@@ -72,18 +73,20 @@ layers = [*zone_outlines(dataset().zones, lg),
 legends = kind_legends([k.name for k in on_map], views, lg, thresholds())  # kinds of one legend share it
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
+zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
+listed = zones if len(dataset().zones) else views[first]  # the list under the map: zones, else the first places
+export = export_of(t("page_overview", lg), filters)  # the date and filters in its name and title line
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
     # a filter or a search frames what it found, whichever layer holds it (a site found: not the compounds')
     found = pd.concat([views[k.name][["geometry"]] for k in with_places if len(views[k.name])]) \
         if fit and any(len(views[k.name]) for k in with_places) else views[first]
     clicked = show_map(map_state(layers, legends, bounds=initial_bounds(gpd.GeoDataFrame(found)) if fit else None,
-                                 fit_key=fit), key="map_overview", home=home_bounds(first))
+                                 fit_key=fit), key="map_overview", home=home_bounds(first),
+                       focus=row_focus(listed, "table_overview"))  # a row chosen below: the map goes to it
 
 show_outside_zones()
 show_unplaced(layer_tables())
-zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
-export = export_of(t("page_overview", lg), filters)  # the date and filters in its name and title line
 if len(dataset().zones):
     row_pick = show_table(zones, "zones", export, "table_overview", total=len(zones))
     row_pick = row_pick and ("zones", row_pick)

@@ -15,6 +15,7 @@ from ui.mappage import (
     page_header,
     pick,
     preload_places,
+    row_focus,
     show_data_notes,
     show_details,
     show_map,
@@ -52,7 +53,8 @@ with map_col:
     fit = place_key(filters)
     if shaped:
         clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
-                                     fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0))
+                                     fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0),
+                           focus=row_focus(shown, "table_zones"))  # a row chosen below: the map goes to it
     else:  # zones kept as a list (names, leaders, phones): their figures without a map
         st.info(t("zones_without_shapes", lg))
         clicked = None

@@ -1,6 +1,7 @@
 """Finding and reading a page (issue #18, item 6), each the way it was found, driven by AppTest on the tiny city."""
 
 import io
+import json
 from html import escape
 from pathlib import Path
 
@@ -87,3 +88,25 @@ def test_a_search_for_one_place_frames_it_among_its_streets(app, page, q, where)
     (south, west), (north, east) = update["fit"]["bounds"]
     assert west <= where[0] <= east and south <= where[1] <= north
     assert 0.0049 < east - west < 0.02 and 0.0049 < north - south < 0.02  # some 500 m to 2 km across
+
+
+def focus_sent(at: AppTest) -> dict:
+    """What the map's update asks the open map to fly to (geo/maps/build.py MapFocus)."""
+    maps = [json.loads(e.proto.json_args) for e in at.get("component_instance")
+            if e.proto.component_name == "streamlit_folium.st_folium"]
+    update = maps[0]["feature_group"]
+    start = update.index("cmdmap.focus(") + len("cmdmap.focus(")
+    return json.JSONDecoder().raw_decode(update[start:])[0]
+
+
+def test_a_row_chosen_in_the_table_takes_the_map_to_its_place(app):
+    at = app("pages/compounds.py")
+    assert focus_sent(at) == {"key": "", "bounds": None}  # nothing chosen: the map stays where it is
+    table = next(df for df in at.dataframe if df.value.columns[0] == "编号")
+    row = table.value["编号"].tolist().index("0503")
+    at.session_state["table_compounds"] = {"selection": {"rows": [row], "columns": []}}  # as a click on the row
+    at.run()
+    focus = focus_sent(at)
+    (south, west), (north, east) = focus["bounds"]
+    assert focus["key"].endswith("0503") and west < 114.326 < east and south < 29.836 < north  # 浮山小区
+    assert "浮山小区" in "\n".join(m.value for m in at.markdown)  # and its details beside the map

@@ -20,12 +20,14 @@ from geo.maps import (
     ForgetRemovedGroups,
     Layer,
     Legend,
+    MapFocus,
     MapUpdate,
     Source,
     base_map,
     basemap_problem,
     decoder_url,
     inline_sources,
+    map_focus,
     map_update,
     overlay_datum,
     pack_worker_url,
@@ -125,9 +127,11 @@ def show_pick_map(state: MapState, key: str, home=None, marks=()) -> tuple[float
     return float(clicked["lng"]), float(clicked["lat"])
 
 
-def show_map(state: MapState, key: str, home=None) -> tuple[str, str] | None:
-    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any (see :func:`_draw`)."""
-    drawing = _draw(state, key, home, ["last_active_drawing"]).get("last_active_drawing") or {}
+def show_map(state: MapState, key: str, home=None, focus: MapFocus | None = None) -> tuple[str, str] | None:
+    """Draw the map; return (layer kind, feature id) of the last feature clicked, if any (see :func:`_draw`).
+
+    ``focus``: where the open map flies to (a row chosen in the table, see :func:`row_focus`)."""
+    drawing = _draw(state, key, home, ["last_active_drawing"], [focus] if focus else ()).get("last_active_drawing") or {}
     props = drawing.get("properties") or {}
     if props.get("id") is None:
         return None
@@ -165,6 +169,23 @@ def export_of(title: str, filters: Filters, vocabulary: str | None = None) -> Ex
     zones = dataset().zones
     names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
     return Export(export_stem(title, filters, lg, names, vocabulary), export_title(title, filters, lg, names, vocabulary))
+
+
+def table_choice(rows: pd.DataFrame, key: str) -> str | None:
+    """The id of the row chosen in the table ``key`` of ``rows`` (see :func:`show_table`), read before the
+    table is drawn on this rerun: the map above it is drawn first."""
+    event = st.session_state.get(key) or {}
+    selection = event.get("selection") if hasattr(event, "get") else getattr(event, "selection", None)
+    picked = list((selection.get("rows") if hasattr(selection, "get") else getattr(selection, "rows", None)) or [])
+    rows = rows.head(TABLE_ROWS)
+    return str(rows["id"].iloc[picked[0]]) if picked and 0 <= picked[0] < len(rows) else None
+
+
+def row_focus(rows: pd.DataFrame, key: str) -> MapFocus:
+    """The map above the table ``key`` of ``rows`` flies to the place of the row chosen in it (once per choice)."""
+    chosen = table_choice(rows, key)
+    place = rows.loc[rows["id"].astype(str) == chosen] if chosen else None
+    return map_focus(f"{key} {chosen}" if chosen else "", place, overlay_datum(settings()))
 
 
 def _table_file(rows: pd.DataFrame, kind: str, lang: str, writer, **kwargs) -> bytes:

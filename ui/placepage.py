@@ -18,6 +18,7 @@ from ui.mappage import (
     page_header,
     pick,
     preload_places,
+    row_focus,
     show_data_notes,
     show_details,
     show_map,
@@ -74,7 +75,8 @@ def render_place_page(kind: str) -> None:
                                      bounds=initial_bounds(shown) if fit else None, fit_key=fit))
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:
-        clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]))
+        clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]),
+                           focus=row_focus(shown, f"table_{kind}"))  # a row chosen below: the map goes to it
     if shown.empty:
         st.warning(t("nothing_matches", lg))
     elif entry.vocabulary:

@@ -133,3 +133,34 @@ def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: l
             corners = [[miny, minx], [maxy, maxx]]
         message["fit"] = {"key": key, "bounds": corners, "initial": key == ""}
     return MapUpdate(message)
+
+
+class MapFocus(RawScript):
+    """Take the open map to one place (a row chosen in the table under it), once per choice."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.cmdmap && window.cmdmap.focus({{ this.message }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, message: dict):
+        super().__init__()
+        self._name = "MapFocus"
+        self.message = json.dumps(message, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def map_focus(key: str, frame: gpd.GeoDataFrame | None = None, datum: str = "wgs84") -> MapFocus:
+    """The open map flies to the places of ``frame`` (framed as :func:`initial_bounds` frames them) when ``key``
+    (what was chosen) differs from the last one it was sent; ``''``: nothing chosen, the map stays.
+
+    >>> from shapely import Point
+    >>> map_focus("row C1", gpd.GeoDataFrame(geometry=[Point(114.3, 29.8)])).message
+    '{"key": "row C1", "bounds": [[29.7975, 114.2975], [29.8025, 114.3025]]}'
+    """
+    bounds = initial_bounds(frame) if key and frame is not None else None
+    corners = None
+    if bounds is not None and np.all(np.isfinite(bounds)):
+        minx, miny, maxx, maxy = convert_geometries([shapely.box(*bounds)], "wgs84", datum)[0].bounds
+        corners = [[miny, minx], [maxy, maxx]]
+    return MapFocus({"key": key, "bounds": corners})

@@ -22,7 +22,7 @@
   var POINT_CROWD = 4000, POINT_DOT_PX = 5;
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
-  var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined,
+  var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined, focusKey: "",
                   legend: null, labels: {}, marks: {script: Date.now()}};  // marks: when each step happened, for bench/
 
   function mark(name) { if (!registry.marks[name]) { registry.marks[name] = Date.now(); } }
@@ -549,6 +549,15 @@
     /* For tests: whether the legend is folded into its button. */
     legendFolded: function () {
       return !!registry.legend && L.DomUtil.hasClass(registry.legend.getContainer(), "folded");
+    },
+    /* Fly to one place chosen in the table under the map, once per choice (see geo/maps/build.py MapFocus). */
+    focus: function (message) {
+      var map = registry.map;
+      if (!map || message.key === registry.focusKey) { return; }
+      registry.focusKey = message.key;
+      if (message.key && message.bounds) {
+        map.flyToBounds(message.bounds, {maxZoom: isFinite(map.getMaxZoom()) ? map.getMaxZoom() : 18, duration: 0.6});
+      }
     },
     longestUpdate: function () { return registry.updateMs || 0; },
     /* For tests: how many features the layers on the map drew last time, and how many are highlighted. */
