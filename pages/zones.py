@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.analysis import apply_filters, details, display_table, header, place_key
+from geo.analysis import apply_filters, details, display_table, header, place_key, shown_value
 from geo.analysis.zones import METRICS, metric
 from geo.domain import t
 from geo.maps import initial_bounds
@@ -26,9 +26,15 @@ from ui.navigation import require_navigation
 from ui.settings import lang
 from ui.urlstate import from_url, to_url
 
+#: Session state: a zone clicked on the map, to be the zone filter on the next run (drilled into).
+DRILL = "zones_drill"
+
 require_navigation()
 lg = lang()
 preload_places(("zones",))
+drilled = st.session_state.pop(DRILL, None)
+if drilled:  # before the filter's widget exists: then it may be set
+    st.session_state["zone"] = [drilled]
 filters = sidebar_filters(None)
 page_header("page_zones", filters.date)
 if not len(dataset().zones):  # a city without zone shapes: nothing to shade, and no error either
@@ -55,6 +61,13 @@ with map_col:
         clicked = show_map(map_state([layer], [legend], bounds=initial_bounds(shown, share=1.0) if fit else None,
                                      fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0),
                            focus=row_focus(shown, "table_zones"))  # a row chosen below: the map goes to it
+        st.caption(t("zones_click_drills", lg))
+        # A zone clicked: the page drills into it (the zone filter, which frames the map on it); its details show.
+        if clicked and clicked != st.session_state.get("zones_drill_click"):
+            st.session_state["zones_drill_click"] = clicked
+            if list(filters.zone) != [clicked[1]]:
+                st.session_state[DRILL] = clicked[1]
+                st.rerun()
     else:  # zones kept as a list (names, leaders, phones): their figures without a map
         st.info(t("zones_without_shapes", lg))
         clicked = None
@@ -74,5 +87,6 @@ with detail_col:
         st.markdown(f"**{t('places_of_zone', lg)}**")
         listing = display_table(places, "compounds", lg)
         keep = [header(c, "compounds", lg) for c in ("name", "category", "residents", "fever_reports")]
-        st.dataframe(listing[keep], hide_index=True, width="stretch")
+        # a place that has not reported has no figures: blank, not "None"
+        st.dataframe(listing[keep].map(shown_value), hide_index=True, width="stretch")
 show_data_notes({})

@@ -1,10 +1,12 @@
-"""The overview on a phone (390x844, a touch screen), in a real (headless, offline) Chromium.
+"""The overview on a phone (390x844, a touch screen), and a zone clicked on a desktop, in a real (headless,
+offline) Chromium: what only a browser shows of finding and reading (issue #18, items 5 and 6).
 
 As issue #18 found it: a one-finger swipe over the map must scroll the page, not pan the map (two fingers
 move the map); the legend and the layer list start folded, so they do not cover the places; the headline
 figures are a strip that leaves most of the first screen to the rest. The swipes are real touch events
 (Chrome's input pipeline, through the DevTools protocol), so the browser itself decides what scrolls.
-Its first screen is the README's ``docs/screenshots/phone_overview.png``.
+Its first screen is the README's ``docs/screenshots/phone_overview.png``. On the zones page a click on a zone
+zooms the map to it and keeps only that zone (the drill), which only a real click on the map can show.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium_session, map_frame, page_opener, poll, screenshot, streamlit_server
+from tests.browser import chromium_session, hit_points, map_frame, page_opener, poll, screenshot, streamlit_server
 from tests.test_browser_upload import assert_no_exception, settle
 
 browser = pytest.fixture(scope="module")(chromium_session)
@@ -32,6 +34,11 @@ def demo_server(browser, tmp_path_factory):
     with streamlit_server({"CMDMAP_DATA_DIR": str(ROOT / "data"), "CMDMAP_BASEMAP": "none",
                            "CMDMAP_DATABASE_URL": f"sqlite:///{store}"}, name="server-phone") as server:
         yield server
+
+
+@pytest.fixture
+def open_page(browser, request):
+    yield from page_opener(browser, request)
 
 
 @pytest.fixture
@@ -95,3 +102,18 @@ def test_a_phone_scrolls_past_the_map_with_one_finger_and_moves_it_with_two(demo
     poll(lambda: not frame.evaluate("() => window.cmdmap.legendFolded()"), "the legend to open")
     assert "未报告" in frame.locator(".cmdmap-legend").inner_text()
     assert log.console_errors == []
+
+
+def test_a_click_on_a_zone_zooms_to_it_and_keeps_only_it(demo_server, open_page):
+    log = open_page(demo_server, "/zones")
+    page = log.page
+    frame = map_frame(page, paths=5)
+    settle(page)
+    zoom = frame.evaluate("() => window.cmdmap.zoom()")
+    zone = hit_points(frame)[0]
+    page.mouse.click(zone["x"], zone["y"])
+    poll(lambda: page.get_by_text("显示 1 / 共").count() == 1, "the list to keep the clicked zone only")
+    poll(lambda: frame.evaluate("() => window.cmdmap.zoom()") > zoom, "the map zoomed to the zone")
+    settle(page)
+    assert_no_exception(page)
+    assert "zone=" in page.url  # the link says it

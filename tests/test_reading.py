@@ -110,3 +110,15 @@ def test_a_row_chosen_in_the_table_takes_the_map_to_its_place(app):
     (south, west), (north, east) = focus["bounds"]
     assert focus["key"].endswith("0503") and west < 114.326 < east and south < 29.836 < north  # 浮山小区
     assert "浮山小区" in "\n".join(m.value for m in at.markdown)  # and its details beside the map
+
+
+
+def test_the_places_of_a_zone_show_blank_not_none_for_a_place_that_has_not_reported(app):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/zones.py")
+    at.session_state["zones_selected"] = ("zones", "Z2")  # 浮山小区 (0503) sent nothing on the 25th
+    at.run()
+    places = next(df.value for df in at.dataframe if "居民人数" in df.value.columns and "编号" not in df.value.columns)
+    row = places.set_index("名称").loc["浮山小区"]
+    assert row["封闭状态"] == "未报告" and row["居民人数"] == ""
+    assert not places.isna().any().any()

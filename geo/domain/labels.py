@@ -137,6 +137,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "click_hint": ("点击地图上的要素查看详情。", "Click a feature on the map to see its details."),
     "supplies_of_place": ("物资明细", "Supplies by item"),
     "places_of_zone": ("片区内场所", "Places in the zone"),
+    "zones_click_drills": ("点击片区：地图放大到该片区，页面只看该片区；在左侧“片区”中移除它即可返回。",
+                           "Click a zone to zoom to it and keep only it; remove it from the Zone filter on the left "
+                           "to go back."),
     "nothing_matches": ("没有符合筛选条件的场所。", "Nothing matches the filters."),
     # data quality
     "data_notes": ("数据提示", "Data notes"),
