@@ -35,8 +35,10 @@ def _picture(shown, vocabulary: str, title: str, lg: str, font: CjkFont) -> byte
     return status_map(shown, vocabulary, zones.loc[zones.geometry.notna()], title, lg, font)
 
 
-def map_picture_button(shown, vocabulary: str, title_key: str, filters: Filters, stem: str) -> None:
-    """A download button for the PNG of the places ``shown`` (a view with ``category``) coloured by ``vocabulary``."""
+def map_picture_button(shown, vocabulary: str, title_key: str, filters: Filters, stem: str,
+                       key: str | None = None) -> None:
+    """A download button for the PNG of the places ``shown`` (a view with ``category``) coloured by ``vocabulary``,
+    named ``stem``.png; ``key`` names the button (``stem`` by default)."""
     lg, font = lang(), chinese_font()
     if isinstance(font, FontMissing):  # no Chinese font on the server: the overview's briefing buttons say so
         return
@@ -44,5 +46,5 @@ def map_picture_button(shown, vocabulary: str, title_key: str, filters: Filters,
     title = picture_title(t(title_key, lg), filters, dict(zip(zones["id"].astype(str), zones["name"].astype(str))))
     st.download_button(t("map_picture", lg), partial(_picture, shown, vocabulary, title, lg, font),
                        file_name=f"{stem}.png",
-                       mime="image/png", key=f"picture_{stem}", help=t("map_picture_help", lg), on_click="ignore",
+                       mime="image/png", key=f"picture_{key or stem}", help=t("map_picture_help", lg), on_click="ignore",
                        icon=":material/image:")

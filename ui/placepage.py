@@ -77,15 +77,15 @@ def render_place_page(kind: str) -> None:
     with map_col:
         clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]),
                            focus=row_focus(shown, f"table_{kind}"))  # a row chosen below: the map goes to it
+    export = export_of(t(entry.title, lg), filters, entry.vocabulary)  # the date and filters in the files' names
     if shown.empty:
         st.warning(t("nothing_matches", lg))
     elif entry.vocabulary:
-        map_picture_button(shown, entry.vocabulary, entry.title, filters, file_stem(kind, filters.date))
+        map_picture_button(shown, entry.vocabulary, entry.title, filters, export.stem, key=f"{kind}_{filters.date}")
     show_unplaced(entry.place_layers)
     if kind == "supplies":
         show_item_summary(filters.date, shown["id"], lg)
-    row_pick = show_table(shown, kind, export_of(t(entry.title, lg), filters, entry.vocabulary), f"table_{kind}",
-                          total=len(full))
+    row_pick = show_table(shown, kind, export, f"table_{kind}", total=len(full))
     selected = pick(kind, clicked, row_pick and (kind, row_pick))
     with detail_col:
         match = full.loc[full["id"] == selected[1]] if selected else full.iloc[0:0]
