@@ -33,6 +33,8 @@ PHONE_CSS = f"""<style>
     white-space: normal !important; }}
   .st-key-{KPI_STRIP} [data-testid="stMetricValue"] {{ font-size: 1.3rem !important; line-height: 1.25; }}
   .st-key-{KPI_STRIP} [data-testid="stMetricDelta"] {{ font-size: .7rem !important; }}
+  /* the small trend of each tile: the Trends page has it, the phone's first screen has no room for it */
+  .st-key-{KPI_STRIP} [data-testid="stMetricChart"] {{ display: none !important; }}
   .st-key-{KPI_STRIP} [data-testid="stMetricDelta"] + div,
   .st-key-{KPI_STRIP} [data-testid="stMetricDeltaDescription"] {{ display: none !important; }}
 }}
