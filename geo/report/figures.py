@@ -29,6 +29,7 @@ from geo.report.fonts import CjkFont
 
 DPI = 300  # print resolution
 ASPECT = 0.8  # a figure's height over its width
+OUTLINES_MAX = 5000  # more places than this are drawn as dots only
 MISSING_COLOUR = vocab.color("report", MISSING)
 
 
@@ -67,7 +68,11 @@ def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFram
     codes = [*vocab.codes(vocabulary), MISSING]
     colours = {code: vocab.color(vocabulary, code) for code in codes[:-1]} | {MISSING: MISSING_COLOUR}
     counts = shown["category"].value_counts() if len(shown) else pd.Series(dtype=int)
-    if len(shown):
+    if len(shown) > OUTLINES_MAX:  # a province: outlines are specks, and 100,000 of them took a minute to draw
+        dots = gpd.GeoSeries(shown.geometry.representative_point(), crs=shown.crs).to_crs(crs)
+        fill = shown["category"].map(colours).fillna(MISSING_COLOUR)
+        axes.scatter(dots.x.to_numpy(), dots.y.to_numpy(), c=fill.tolist(), s=1.5, linewidths=0)
+    elif len(shown):
         projected = shown.to_crs(crs)
         fill = projected["category"].map(colours).fillna(MISSING_COLOUR)
         points = projected.geom_type == "Point"
