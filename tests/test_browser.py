@@ -219,6 +219,12 @@ def test_overview_kpis_and_layer_control(demo_server, open_page):
         assert metrics.nth(i).is_visible()
         assert re.search(r"\d", metrics.nth(i).inner_text()), metrics.nth(i).inner_text()
     assert re.search(r"\d+ / 12", metrics.nth(6).inner_text()), metrics.nth(6).inner_text()  # markets open of all
+    page.set_viewport_size({"width": 1440, "height": 900})  # issue #18: labels and changes were cut ("较上一日…")
+    page.wait_for_timeout(500)
+    leaves, cut = page.evaluate("""() => { const leaves = [...document.querySelectorAll(
+        '[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *')].filter(e => e.children.length === 0);
+        return [leaves.length, leaves.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)]; }""")
+    assert leaves >= 11 and cut == [], (leaves, cut)
 
     control = frame.locator(".leaflet-control-layers")
     assert control.is_visible()
