@@ -134,6 +134,20 @@ def test_pages_of_several_dates_have_no_timeline(app, page):
     assert not [b for b in at.button if (b.key or "").startswith("timeline_")]
 
 
+def test_sites_resumed_without_a_health_ledger_are_a_filter_kept_in_the_link(app):
+    """Issue #18: "resumed without a health ledger" was a column to scroll to; now a filter, like the attention list."""
+    from geo.analysis import site_view
+    from ui.cache import dataset
+
+    at = app("pages/sites.py")
+    before = main_table(at)
+    at.checkbox(key="no_ledger").check().run()
+    assert at.query_params["no_ledger"] == "1"
+    expected = site_view(dataset(), "2020-02-25").query("category == 'resumed' and health_ledger == 'no'")
+    assert len(main_table(at)) == len(expected) < len(before)
+    assert app("pages/sites.py", no_ledger="1").checkbox(key="no_ledger").value  # the link opens it so
+
+
 def test_url_opens_the_same_view_in_english(app):
     at = app("pages/compounds.py", street="浮山街道", lang="en")
     assert at.title[0].value == "Compounds"

@@ -78,14 +78,20 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True, t
             else st.session_state["held"]
         held = int(st.sidebar.number_input(t("f_held", lg), min_value=0, max_value=3650, step=1, key="held",
                                            help=t("f_held_help", lg)))
+    no_ledger = False
+    if status_vocabulary == "resumption":  # 复工但未建健康台账: what the attention list names, as a filter
+        text_from_url("no_ledger", 1)
+        st.session_state["no_ledger"] = st.session_state["no_ledger"] in ("1", True)
+        no_ledger = st.sidebar.checkbox(t("f_no_ledger", lg), key="no_ledger", help=t("f_no_ledger_help", lg))
     q = ""
     if search:
         text_from_url("q", MAX_QUERY_LENGTH)
         q = st.sidebar.text_input(t("f_search", lg), key="q", max_chars=MAX_QUERY_LENGTH)
     filters = Filters(date=date, district=tuple(district), street=tuple(street), zone=tuple(zone),
-                      status=tuple(status), q=q or "", held=held)
+                      status=tuple(status), q=q or "", held=held, no_ledger=no_ledger)
     for key in ("date", "district", "street", "zone", "status", "q"):
         to_url(key, getattr(filters, key))
     to_url("held", held or None)
+    to_url("no_ledger", "1" if no_ledger else None)
     st.sidebar.caption(t("share_link", lg))
     return filters

@@ -26,6 +26,7 @@ class Filters:
     status: tuple[str, ...] = ()
     q: str = ""
     held: int = 0  # in its state for at least this many days (封闭 14 天以上); 0 keeps every place
+    no_ledger: bool = False  # only sites resumed without a health ledger (复工但未建健康台账)
 
 
 def place_key(filters: Filters) -> str:
@@ -38,6 +39,8 @@ def place_key(filters: Filters) -> str:
     chosen = [list(filters.district), list(filters.street), list(filters.zone), list(filters.status), filters.q]
     if filters.held:
         chosen.append(filters.held)
+    if filters.no_ledger:
+        chosen.append("no_ledger")
     return json.dumps(chosen, ensure_ascii=False) if any(chosen) else ""
 
 
@@ -48,6 +51,10 @@ def apply_filters(view: pd.DataFrame, filters: Filters, status_column: str = "ca
     ...                      "district": ["咸安区"] * 2, "zone": ["Z1", "Z2"], "category": ["open", "sealed"]})
     >>> apply_filters(view, Filters(q="金桂"))["name"].tolist()
     ['金桂花园']
+    >>> sites = pd.DataFrame({"name": ["甲", "乙", "丙"], "category": ["resumed", "resumed", "stopped"],
+    ...                       "health_ledger": ["no", "yes", "no"]})
+    >>> apply_filters(sites, Filters(no_ledger=True))["name"].tolist()
+    ['甲']
     """
     keep = pd.Series(True, index=view.index)
     for key, column in (("district", "district"), ("street", "street"), ("zone", "zone"),
@@ -63,6 +70,8 @@ def apply_filters(view: pd.DataFrame, filters: Filters, status_column: str = "ca
         keep &= haystack.str.contains(needle, regex=False)
     if filters.held and "state_days" in view:
         keep &= (view["state_days"] >= filters.held).fillna(False).astype(bool)
+    if filters.no_ledger and "health_ledger" in view:  # the attention list's reason, as a filter
+        keep &= ((view[status_column] == "resumed") & (view["health_ledger"] == "no")).fillna(False).astype(bool)
     return view.loc[keep]
 
 
@@ -82,7 +91,8 @@ def filter_parts(filters: Filters, lang: str, zone_names: Mapping[str, str] | No
     chosen = [("f_district", list(filters.district)), ("f_street", list(filters.street)),
               ("f_zone", [names.get(z, z) for z in filters.zone]), ("f_status", [state(c) for c in filters.status]),
               ("f_search", [filters.q.strip()] if filters.q.strip() else []),
-              ("f_held", [str(filters.held)] if filters.held else [])]
+              ("f_held", [str(filters.held)] if filters.held else []),
+              ("f_no_ledger", [t("f_no_ledger_on", lang)] if filters.no_ledger else [])]
     return [(t(key, lang), listing(values).pick(lang)) for key, values in chosen if values]
 
 

@@ -98,6 +98,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "f_zone_narrow": ("先选区县或街道（共{count}个）", "Pick a district or street ({count} zones)"),
     "f_status": ("状态", "Status"),
     "f_search": ("按名称或编号搜索", "Search by name or id"),
+    "f_no_ledger": ("只看复工但未建健康台账的工地", "Only sites resumed without a health ledger"),
+    "f_no_ledger_help": ("已复工却没有建立健康台账的工地，即“需要关注”中的这一类", "Sites working again without a "
+                         "health ledger: the attention list's reason, as a filter"),
+    "f_no_ledger_on": ("是", "yes"),
     "briefing_kept_title": ("每日自动生成的日报（{count} 份）", "Briefings written each morning ({count})"),
     "briefing_kept_help": ("生成于 {time}", "Written {time}"),
     "briefing_kept_none": ("每天 {time} 后自动生成日报，生成后在此下载。", "A briefing is written each day after {time}; "
