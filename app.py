@@ -10,7 +10,7 @@ from geo.settings import SettingRefused
 from ui.cache import city_has_places
 from ui.chrome import streamlit_words
 from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
-from ui.login import current_display, current_user, gate, login_sidebar, served
+from ui.login import admit_display, current_display, current_user, gate, login_sidebar, served
 from ui.navigation import asked_page, unknown_page
 from ui.placepage import render_place_page
 from ui.printing import print_style
@@ -39,11 +39,10 @@ lg = st.sidebar.radio(t("language", lang()), ["zh", "en"], key="lang", horizonta
 to_url("lang", lg)
 streamlit_words(lg)
 login_sidebar()
-gate()
 
 user = current_user()
 # A wall display (a token in the wall's address, login required): the wall, and no other page at all.
-display = current_display() if user is None else None
+display = (admit_display() or current_display()) if user is None else None
 kiosk = st.query_params.get("kiosk") == "1" or display is not None
 try:
     new_city = not city_has_places()  # a city with no places yet opens on the steps to fill it
@@ -74,7 +73,11 @@ if display is not None:
     pages = [st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall", default=True)]
 # kiosk=1 (the wall display): no navigation at all, just the page the URL names. Expanded: past twelve pages
 # Streamlit would fold the last ones (upload, history, accounts) behind "View more".
-page = st.navigation(pages, position="hidden" if kiosk else "sidebar", expanded=True)
+# Logged out where a login is required: no menu, but the address's page is resolved first, so that the login
+# form keeps the link (/compounds?q=…) and the page opens after the login; the gate stops the run before it.
+locked = settings().require_login and user is None and display is None
+page = st.navigation(pages, position="hidden" if kiosk or locked else "sidebar", expanded=True)
+gate()
 notice = st.empty()  # above the page: a store that cannot be read is said first
 st.session_state.pop("store_error", None)
 st.session_state.pop("store_damaged", None)

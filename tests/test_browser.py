@@ -295,7 +295,7 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
 
     picture = Image.open(download.value.path())
     assert picture.format == "PNG" and picture.width >= 1800  # 300 dpi
-    assert download.value.suggested_filename.startswith("compounds_")
+    assert download.value.suggested_filename == "物业小区_2020-02-25.png"  # named after the page and its date
 
     # printed (Ctrl+P, or saved as PDF): one clean page, the map without the sidebar, the controls and the list
     from pypdf import PdfReader

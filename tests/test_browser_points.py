@@ -75,8 +75,8 @@ def test_a_point_compound_is_drawn_hovered_and_clicked_for_its_details(point_ser
     panel = details_column(page)
     poll(lambda: panel.locator("strong").first.inner_text().strip() == "浮山小区", "the details of 浮山小区")
     settle(page)
-    cells = panel.locator('[data-testid="stDataFrame"] td[role="gridcell"]')
-    poll(lambda: "浮山街道第一片区" in [cells.nth(i).inner_text() for i in range(cells.count())],
+    fields = panel.locator(".st-key-place_details")  # the details, a line per field
+    poll(lambda: fields.count() > 0 and "浮山街道第一片区" in fields.first.inner_text(),
          "the zone that holds the point among its details")
     page.mouse.move(2, 2)
     screenshot(page, "points_clicked.png")

@@ -187,15 +187,32 @@ def test_geo_never_imports_streamlit():
 @pytest.mark.parametrize("package", ["geo", "ui"])
 def test_importing_every_module_does_no_work(tmp_path, package):
     """Importing writes no file and starts no store: work starts when a function is called."""
-    watched = [ROOT / "static" / "cache", ROOT / "store"]
-    before = {p: p.stat().st_mtime_ns for folder in watched if folder.exists() for p in folder.rglob("*")}
+    # The import's own writes, seen by an audit hook in its process: files that other tests write meanwhile
+    # (two workers share static/cache) are not its work.
+    watched = [str(ROOT / "static" / "cache"), str(ROOT / "store")]
     names = sorted(m for m in MODULES if m.split(".")[0] == package and m != "geo.__main__")
-    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+    code = (
+        "import importlib, os, sys\n"
+        "watched, written = sys.argv[1].split('|'), []\n"
+        "WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC\n"
+        "def hook(event, args):\n"
+        "    if event == 'open' and args and isinstance(args[0], str):\n"
+        "        mode, flags = args[1], args[2] if len(args) > 2 else 0\n"
+        "        writes = (isinstance(mode, str) and any(c in mode for c in 'wax+')) or (\n"
+        "            mode is None and isinstance(flags, int) and flags & WRITE)\n"
+        "        if writes and any(os.path.abspath(args[0]).startswith(w) for w in watched):\n"
+        "            written.append(args[0])\n"
+        "    elif event in ('os.mkdir', 'os.rename', 'os.replace') and args and isinstance(args[0], str) and \\\n"
+        "            any(os.path.abspath(args[0]).startswith(w) for w in watched):\n"
+        "        written.append(args[0])\n"
+        "sys.addaudithook(hook)\n"
+        "for name in sys.argv[2:]:\n"
+        "    importlib.import_module(name)\n"
+        "print(repr(written))\n")
     env = {**os.environ, "CMDMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite'}",
            "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", code, *names], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code, "|".join(watched), *names], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    after = {p: p.stat().st_mtime_ns for folder in watched if folder.exists() for p in folder.rglob("*")}
-    assert after == before, f"files written by importing: {sorted(set(after.items()) - set(before.items()))}"
+    assert result.stdout.strip().splitlines()[-1] == "[]", f"files written by importing: {result.stdout[-2000:]}"
     assert not list(tmp_path.iterdir()), "importing created files"
