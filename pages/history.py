@@ -1,11 +1,11 @@
 """History: trends by day, every stored version, its changes, its original file, and rollback."""
 
-import pandas as pd
 import streamlit as st
 
-from geo.accounts import auth, format_time
-from geo.domain import TABLES, t
-from geo.store import NothingToRollBack, history, original_file, summary_lines, version_changes
+from geo.accounts import auth
+from geo.analysis import versions_table
+from geo.domain import t
+from geo.store import NothingToRollBack, history, original_file, version_changes
 from geo.upload import rollback_to
 from ui.busy import StoreStayedBusy, save_when_free
 from ui.data import engine
@@ -29,17 +29,7 @@ else:
 
 st.subheader(t("history_versions", lg), anchor=False)
 versions = history(engine())
-table = pd.DataFrame({
-    t("col_version", lg): versions["id"],
-    t("col_table", lg): [TABLES[k].label(lg) for k in versions["kind"]],
-    t("col_action", lg): [t(f"action_{a}", lg) for a in versions["action"]],
-    t("col_time", lg): [format_time(None if pd.isna(v) else pd.Timestamp(v).to_pydatetime()) for v in versions["created_at"]],
-    t("col_user", lg): versions["user_name"],
-    t("col_file", lg): versions["file_name"].fillna(""),
-    t("col_added", lg): versions["rows_added"], t("col_changed", lg): versions["rows_changed"],
-    t("col_removed", lg): versions["rows_removed"],
-    t("col_summary", lg): ["；".join(line.pick(lg) for line in summary_lines(s)) for s in versions["summary"]],
-})
+table = versions_table(versions, lg)
 st.dataframe(table, hide_index=True, width="stretch")
 
 chosen = st.selectbox(t("history_pick", lg), versions["id"].tolist(), key="history_version",

@@ -81,3 +81,19 @@ def test_export_writes_every_stored_table_so_that_its_upload_reads_it_back_uncha
             assert len(check.frame) == len(store.current(tiny_store, kind)) > 0
     assert (tmp_path / "supplies---xlsx").read_bytes()[:2] == b"PK"  # a daily report asked for as Excel is an .xlsx
     assert (tmp_path / "sites---xlsx").read_bytes()[:2] == b"PK"  # and so is a layer's list
+
+
+def test_history_reads_as_the_history_page_in_chinese_or_english(tmp_path, monkeypatch, capsys):
+    """Was (stranger's trial): English column names of the store and "None" for what a version has not."""
+    from geo.cli.main import main
+    from tests.conftest import write_tiny_city
+
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(write_tiny_city(tmp_path / "city")))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:4] == ["版本", "表格", "操作", "时间"] and "初始数据" in out
+    assert "None" not in out and "NaN" not in out and "user_name" not in out
+    assert main(["history", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:4] == ["Version", "Table", "Action", "Time"] and "Initial data" in out and "；" not in out

@@ -15,8 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.accounts import format_time
 from geo.analysis.zones import METRICS
 from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
+from geo.store import summary_lines
 
 #: Columns of each page's table, in order (only those present in the view are shown); see :func:`table_columns`.
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -192,3 +194,24 @@ def details(row: pd.Series, kind: str, lang: str) -> pd.DataFrame:
     pairs = [(header(c, kind, lang), shown_value(v)) for c, v in zip(columns, labelled)]
     pairs = [(field, value) for field, value in pairs if value]
     return pd.DataFrame({t("col_field", lang): [f for f, _ in pairs], t("col_value", lang): [v for _, v in pairs]})
+
+
+def versions_table(versions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The store's versions (:func:`geo.store.history`) as people read them: headers, tables and actions in
+    ``lang``, times local to the minute, blanks for what a version has not (no file, no summary).
+
+    The History page and ``python -m geo history`` show this table.
+    """
+    return pd.DataFrame({
+        t("col_version", lang): versions["id"],
+        t("col_table", lang): [TABLES[k].label(lang) for k in versions["kind"]],
+        t("col_action", lang): [t(f"action_{a}", lang) for a in versions["action"]],
+        t("col_time", lang): [format_time(None if pd.isna(v) else pd.Timestamp(v).to_pydatetime())
+                              for v in versions["created_at"]],
+        t("col_user", lang): versions["user_name"],
+        t("col_file", lang): versions["file_name"].fillna(""),
+        t("col_added", lang): versions["rows_added"], t("col_changed", lang): versions["rows_changed"],
+        t("col_removed", lang): versions["rows_removed"],
+        t("col_summary", lang): [t("sentence_separator", lang).join(line.pick(lang) for line in summary_lines(s))
+                                 for s in versions["summary"]],
+    })

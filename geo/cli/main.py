@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo import store
 from geo.accounts import PermissionDenied, find_user
+from geo.analysis import versions_table
 from geo.cli import briefing, move, place, users
 from geo.demo import write_city
 from geo.domain import TABLES, Text, group_problems, layer_tables, listing, report_tables, t
@@ -235,11 +236,12 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    frame = history(_engine()).drop(columns=["summary"])
-    if args.json:
-        print(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=2))
-    else:
-        print(frame.to_string(index=False))
+    versions = history(_engine())
+    if args.json:  # for programs: the stored fields as they are
+        print(versions.drop(columns=["summary"]).to_json(orient="records", force_ascii=False, date_format="iso",
+                                                         indent=2))
+    else:  # for people: as the History page shows it, in Chinese (--lang en: English)
+        print(versions_table(versions, args.lang).to_string(index=False))
     return 0
 
 
@@ -353,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
 
     hist = sub.add_parser("history", help="list every stored version")
     hist.add_argument("--json", action="store_true")
+    hist.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the table (default: zh)")
     hist.set_defaults(func=_history)
 
     back = sub.add_parser("rollback", help="bring a table back to a version (recorded as a new version)")

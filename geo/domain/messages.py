@@ -43,6 +43,7 @@ def _said_of(which: tuple[str, str], what: tuple[str, str]) -> tuple[str, str]:
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "list_separator": ("、", ", "),
+    "sentence_separator": ("；", "; "),
     # reading a table (geo.io.read.read_table)
     "read_zip_bomb": ("解压后过大（疑似压缩炸弹）", "far too large once unzipped (a zip bomb?)"),
     "read_binary": ("这不是文本表格（含二进制内容）", "not a text table (binary content)"),

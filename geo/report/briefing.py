@@ -85,10 +85,11 @@ def district_label(district: object, lang: str) -> str:
     return district if isinstance(district, str) and district.strip() else t("briefing_no_district", lang)
 
 
-def _table(headers: list[str], rows: list[list[object]], limit: int = ROW_LIMIT) -> Table:
+def _table(headers: list[str], rows: list[list[object]], limit: int = ROW_LIMIT, total: int | None = None) -> Table:
+    """The first ``limit`` of ``rows``; ``total``: how many there are in all, when only the first were made."""
     text = tuple(tuple("" if value is None or value is pd.NA or value != value else str(value) for value in row)
                  for row in rows[:limit])
-    return Table(tuple(headers), text, max(0, len(rows) - limit))
+    return Table(tuple(headers), text, max(0, (len(rows) if total is None else total) - limit))
 
 
 def _change(kpi: Kpi) -> str:
@@ -168,11 +169,13 @@ def _responsible(view: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def _reporting(views: dict[str, pd.DataFrame], zones: gpd.GeoDataFrame, lang: str) -> tuple[Section, ...]:
     """Places that did not report, with whom to call; then the zones none of whose places reported."""
-    rows, silent_zones = [], []
+    rows, silent_zones, missing = [], [], 0
     for kind, view in views.items():
-        person, phone = _responsible(view)
         silent = view["report"] == MISSING
-        for row, who, number in zip(view.loc[silent].itertuples(), person.loc[silent], phone.loc[silent]):
+        missing += int(silent.sum())
+        listed = view.loc[silent].head(max(0, ROW_LIMIT - len(rows)))  # only those printed are made into rows
+        person, phone = _responsible(listed)
+        for row, who, number in zip(listed.itertuples(), person, phone):
             rows.append([row.name, _kind_name(kind, lang), row.zone_name, who, number])
     everything = pd.concat([v[["zone", "report"]] for v in views.values()], ignore_index=True)
     if len(everything) and len(zones):
@@ -180,12 +183,13 @@ def _reporting(views: dict[str, pd.DataFrame], zones: gpd.GeoDataFrame, lang: st
         silent_ids = set(quiet.index[quiet])
         for zone in zones.loc[zones["id"].isin(silent_ids)].sort_values("name").itertuples():
             silent_zones.append([zone.name, district_label(zone.district, lang), zone.leader, zone.phone])
-    lines = [t("briefing_missing_count", lang, count=len(rows)) if rows else t("briefing_all_reported", lang)]
+    lines = [t("briefing_missing_count", lang, count=missing) if missing else t("briefing_all_reported", lang)]
     if silent_zones:
         lines.append(t("briefing_zones_silent", lang, count=len(silent_zones)))
     headers = [t("briefing_col_place", lang), t("briefing_col_kind", lang), t("briefing_col_zone", lang),
                t("briefing_col_person", lang), t("briefing_col_phone", lang)]
-    section = Section(t("briefing_reporting", lang), tuple(lines), _table(headers, rows) if rows else None)
+    section = Section(t("briefing_reporting", lang), tuple(lines),
+                      _table(headers, rows, total=missing) if missing else None)
     if not silent_zones:
         return (section,)
     zone_table = _table([t("briefing_col_zone", lang), t("briefing_col_district", lang),
@@ -196,7 +200,7 @@ def _reporting(views: dict[str, pd.DataFrame], zones: gpd.GeoDataFrame, lang: st
 def _attention(compounds, sites, others, days: float, lang: str) -> Section:
     items = attention_items(compounds, sites, days, others)
     rows = []
-    for item in items.itertuples():
+    for item in items.head(ROW_LIMIT).itertuples():  # only those printed are made into rows
         detail = ""
         if item.reason == "fever":
             detail = t("wall_fever_count", lang, count=int(item.value))
@@ -208,7 +212,7 @@ def _attention(compounds, sites, others, days: float, lang: str) -> Section:
                t("briefing_col_zone", lang), t("briefing_col_detail", lang)]
     line = t("briefing_attention_count", lang, count=len(items)) if len(items) else t("briefing_attention_none",
                                                                                         lang)
-    return Section(t("wall_attention", lang), (line,), _table(headers, rows) if rows else None)
+    return Section(t("wall_attention", lang), (line,), _table(headers, rows, total=len(items)) if rows else None)
 
 
 def _changes(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame] | None, before_date: str | None,
@@ -292,7 +296,7 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
 
     days = report_days(ds, complete_share)
     before_date = days.before(date)
-    kpis = compute_kpis(ds, date, thresholds, keep, complete_share)
+    kpis = compute_kpis(ds, date, thresholds, keep, complete_share, days)
     compounds = keep(compound_view(ds, date, thresholds))
     sites = keep(site_view(ds, date, thresholds))
     others = {name: view for name, view in other_views(ds, date, thresholds, keep).items() if len(view)}

@@ -99,5 +99,5 @@ def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFram
                   arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 0.8})
     figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
+    figure.savefig(out, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})  # 6 took twice as long
     return out.getvalue()
