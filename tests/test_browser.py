@@ -307,6 +307,15 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     assert "前一日" not in text and "地图图片" not in text and "列表" not in text and "筛选" not in text, text
 
 
+def test_streamlit_s_own_words_in_its_widgets_are_chinese(demo_server, open_page):
+    """Issue #18, item 8: a multiselect's list offered "Select all" in Chinese mode."""
+    page = open_page(demo_server, "/compounds").page
+    poll(lambda: page.locator('[data-testid="stMultiSelect"]').count() > 0, "the filters", page=page)
+    page.locator('[data-testid="stMultiSelect"]').filter(has_text="状态").first.click()  # four states to choose
+    poll(lambda: page.get_by_text("全选", exact=True).count() > 0, "全选 in the open list", page=page)
+    assert page.get_by_text("Select all", exact=True).count() == 0
+
+
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):
     """Everyone's time pages: the day-by-day charts, and a map of only the places that changed (README shots)."""
     docs = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

@@ -1,10 +1,13 @@
-"""Streamlit's own words on its file uploader, in the page's language.
+"""Streamlit's own words on its widgets, in the page's language.
 
 Streamlit 1.67 writes a few texts of its widgets in English whatever the page's language,
 with no setting to change them (streamlit#13500): the file uploader's "Upload" button and
-its "20MB per file • CSV, XLSX" line. This style sheet writes the button's word from the
-catalogue (选择文件 in Chinese) and leaves the line out (every uploader's label already
-says the types and the limit in the page's language). Nothing in it comes from data.
+its "20MB per file • CSV, XLSX" line, a multiselect's "Select all" and the running
+indicator's "Stop". A style sheet writes the uploader's word from the catalogue (选择文件 in
+Chinese) and leaves the line out (every uploader's label already says the types and the
+limit in the page's language). The other two have nothing a style sheet can hold on to: a
+small script of the page puts the catalogue's words in their place, only inside those two
+widgets (a place named "Stop" stays as it is). Nothing in either comes from data.
 """
 
 from __future__ import annotations
@@ -14,6 +17,28 @@ import json
 import streamlit as st
 
 from geo.domain import t
+
+# Streamlit's English text -> the catalogue's key for it
+WIDGET_WORDS = {"Select all": "widget_select_all", "Stop": "widget_stop"}
+# where they are: a multiselect's open list, the running indicator
+WIDGETS = '[data-baseweb="popover"], [role="listbox"], [data-testid="stStatusWidget"]'
+WORDS_JS = """(() => {
+  window.cmdmapWords = %s;
+  if (window.cmdmapWordsWatch) return;  // one watcher per page, reading the words of the newest run
+  const put = (node) => {
+    const word = window.cmdmapWords[(node.nodeValue || "").trim()];
+    if (word && node.parentElement && node.parentElement.closest(%s)) node.nodeValue = word;
+  };
+  const walk = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) return put(root);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) put(node);
+  };
+  window.cmdmapWordsWatch = new MutationObserver((changes) => changes.forEach((change) =>
+    change.type === "characterData" ? put(change.target) : change.addedNodes.forEach(walk)));
+  window.cmdmapWordsWatch.observe(document.body, {childList: true, subtree: true, characterData: true});
+  walk(document.body);
+})();"""
 
 CSS = """<style>
 [data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * {
@@ -26,3 +51,6 @@ CSS = """<style>
 def streamlit_words(lang: str) -> None:
     """Streamlit's own English widget texts in the page's language (see the module)."""
     st.html(CSS % json.dumps(t("upload_button", lang), ensure_ascii=False))  # a CSS string, quoted as JSON
+    words = {english: t(key, lang) for english, key in WIDGET_WORDS.items()}
+    st.html(f"<script>{WORDS_JS % (json.dumps(words, ensure_ascii=False), json.dumps(WIDGETS))}</script>",
+            unsafe_allow_javascript=True)

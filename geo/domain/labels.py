@@ -216,6 +216,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # upload and history
     "page_upload": ("数据上传", "Upload"),
     "upload_button": ("选择文件", "Browse files"),
+    "widget_select_all": ("全选", "Select all"),
+    "widget_stop": ("停止", "Stop"),
     "page_not_found_title": ("没有这个页面", "No such page"),
     "page_not_found": ("本系统没有地址为 “/{path}” 的页面，请检查链接，或从左侧菜单选择页面。",
                        "There is no page at “/{path}”: check the link, or choose a page in the menu on the left."),
