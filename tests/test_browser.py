@@ -311,8 +311,15 @@ def test_streamlit_s_own_words_in_its_widgets_are_chinese(demo_server, open_page
     """Issue #18, item 8: a multiselect's list offered "Select all" in Chinese mode."""
     page = open_page(demo_server, "/compounds").page
     poll(lambda: page.locator('[data-testid="stMultiSelect"]').count() > 0, "the filters", page=page)
-    page.locator('[data-testid="stMultiSelect"]').filter(has_text="状态").first.click()  # four states to choose
-    poll(lambda: page.get_by_text("全选", exact=True).count() > 0, "全选 in the open list", page=page)
+    states = page.locator('[data-testid="stMultiSelect"]').filter(has_text="状态").first  # four states to choose
+
+    def open_list_says_select_all() -> bool:
+        if page.locator('[role="listbox"]').count() == 0:  # not open yet, or closed again by a rerun of the page
+            states.click(timeout=5_000)
+            return False
+        return page.get_by_text("全选", exact=True).count() > 0
+
+    poll(open_list_says_select_all, "全选 in the open list", page=page)
     assert page.get_by_text("Select all", exact=True).count() == 0
 
 
