@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import overload
 
 from geo.domain.messages import MESSAGES
+from geo.domain.task_texts import TASK_TEXTS
 from geo.domain.text import Text, join
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -601,7 +602,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 #: Every key of the catalogue, whatever its topic (no key is in two topics: a test checks it). A view, not a
 #: copy: the labels a kind of place brings when it is registered (geo.domain.kinds) are found too.
-CATALOGUE: Mapping[str, tuple[str, str]] = ChainMap(LABELS, MESSAGES)
+CATALOGUE: Mapping[str, tuple[str, str]] = ChainMap(LABELS, MESSAGES, TASK_TEXTS)
 
 
 @overload

@@ -74,6 +74,35 @@ VOCABULARIES: dict[str, tuple[Term, ...]] = {
         Term("suits", "防护服", "Protective suits", "#90a4ae"),
         Term("gloves", "手套", "Gloves", "#90a4ae", ("防护手套",)),
     ),
+    # The loop of acting on the map (geo.domain.tasks): a problem's state, from handed out to signed off.
+    "problem_state": (
+        Term("handed_out", "待整改", "Handed out", "#f4511e", ("已交办", "交办", "未整改")),
+        Term("in_progress", "整改中", "Being fixed", "#ffca28", ("正在整改",)),
+        Term("rectified", "待复核", "Fixed, to re-check", "#26c6da", ("已整改", "整改完成")),
+        Term("returned", "退回", "Sent back", "#b71c1c", ("已退回", "复核不通过", "退回整改")),
+        Term("closed", "已销号", "Closed", "#2e7d32", ("销号", "已关闭", "复核通过")),
+    ),
+    "inspection_result": (
+        Term("pass", "合格", "Pass", "#90a4ae", ("通过", "是", "√", "✓", "ok", "yes", "1")),
+        Term("fail", "不合格", "Fail", "#90a4ae", ("未通过", "否", "×", "✗", "x", "no", "0")),
+    ),
+    "problem_category": (
+        Term("gate", "出入口管控", "Gates", "#90a4ae", ("出入口", "门岗")),
+        Term("registration", "登记排查", "Registration", "#90a4ae", ("登记", "排查", "实名制")),
+        Term("temperature", "体温检测", "Temperature checks", "#90a4ae", ("测温", "体温")),
+        Term("disinfection", "消毒消杀", "Disinfection", "#90a4ae", ("消毒", "消杀")),
+        Term("duty", "人员值守", "People on duty", "#90a4ae", ("值守", "在岗", "口罩")),
+        Term("supplies", "防疫物资", "Supplies", "#90a4ae", ("物资",)),
+        Term("site_rules", "工地防控措施", "Site rules", "#90a4ae", ("七个必须", "五个严禁", "工地")),
+        Term("other", "其他", "Other", "#90a4ae", ("其它",)),
+    ),
+    "unit_type": (
+        Term("property", "物业公司", "Property company", "#90a4ae", ("物业", "物业服务企业")),
+        Term("contractor", "施工单位", "Contractor", "#90a4ae", ("施工企业", "总包单位", "建设单位")),
+        Term("street", "街道社区", "Street or community", "#90a4ae", ("街道", "社区", "乡镇")),
+        Term("operator", "经营单位", "Operator", "#90a4ae", ("经营者", "市场方", "门店")),
+        Term("other", "其他单位", "Other unit", "#90a4ae", ("其他", "其它")),
+    ),
     "yes_no": (
         Term("yes", "是", "Yes", "#90a4ae", ("有", "已建立", "true", "1", "y")),
         Term("no", "否", "No", "#90a4ae", ("无", "未建立", "false", "0", "n")),

@@ -35,6 +35,25 @@ from geo.store.rows import (
 )
 from geo.store.spatial import zones_named
 from geo.store.tables import KINDS, ROWS
+from geo.store.tasks import (
+                            Moved,
+                            NewInspection,
+                            NewProblem,
+                            ProblemRefused,
+                            StoredPhoto,
+                            checklist,
+                            file_problem,
+                            inspections_frame,
+                            located_photos,
+                            move_problem,
+                            photo_content,
+                            photo_sizes,
+                            photos_of,
+                            problem_history,
+                            problems_frame,
+                            record_inspection,
+                            save_checklist,
+)
 from geo.store.versions import (
                             Applied,
                             NewerVersion,
@@ -58,4 +77,7 @@ __all__ = ["private_file", "private_folder", "KINDS", "ROWS", "Applied", "Datase
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
            "preview", "record_refused", "refused_files", "reported_on", "rollback", "seeding_claimed",
-           "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked"]
+           "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked",
+           "Moved", "NewInspection", "NewProblem", "ProblemRefused", "StoredPhoto", "checklist", "file_problem",
+           "inspections_frame", "located_photos", "move_problem", "photo_content", "photo_sizes", "photos_of",
+           "problem_history", "problems_frame", "record_inspection", "save_checklist"]

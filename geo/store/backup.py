@@ -31,12 +31,14 @@ from geo.settings import PROJECT_DIR, load
 from geo.store.migrate import migrate
 from geo.store.move import move_store
 from geo.store.private import private_file, private_folder
+from geo.store.tables import TASK_TABLES
 
 log = logging.getLogger(__name__)
 PATTERN = "cmdmap-*.sqlite"
 # what a restore keeps as it is now: who may log in, in which role, the wall displays (a revoked one stays so)
-# and who is logged in (a logout since the backup stays one)
-ACCOUNT_TABLES = ("users", "display_tokens", "browser_logins")
+# and who is logged in (a logout since the backup stays one); and the loop's records (a problem handed out or
+# closed since the backup stays so: a restore undoes a bad import, not the day's work at the gates)
+ACCOUNT_TABLES = ("users", "display_tokens", "browser_logins", *TASK_TABLES)
 
 
 def store_file(store: Engine | str) -> Path | None:

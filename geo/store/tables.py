@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from geo.domain import GEOMETRY_TABLES, STATUS_TABLES, TABLES
@@ -168,3 +169,108 @@ browser_logins = Table(
     Column("last_seen", DateTime, nullable=False),  # UTC, naive: idle longer than session_minutes, it is over
 )
 """The login of each browser, so that a reload, a new tab or a server restart keeps it (geo.accounts.kept)."""
+
+# The loop of acting on the map (geo.domain.tasks, geo.store.tasks): rows are only ever added, like the versions.
+# A checklist edited is its old items retired and new ones added; a problem's state is its newest event.
+
+checklist_items = Table(
+    "checklist_items", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("checklist", String(32), nullable=False, index=True),  # a key of geo.domain.tasks.DEFAULT_CHECKLISTS
+    Column("code", String(32), nullable=False),
+    Column("zh", Text, nullable=False),
+    Column("en", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("added_at", DateTime, nullable=False),  # UTC, naive
+    Column("added_by", String(MAX_NAME), nullable=False),
+    Column("retired_at", DateTime, nullable=True),  # UTC, naive: no longer asked since
+)
+"""The checklists inspections fill in, as an admin last saved them (the defaults until then)."""
+
+inspections = Table(
+    "inspections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("place_id", Text, nullable=False),
+    Column("place_name", Text, nullable=False),  # as it was called that day
+    Column("inspected_on", String(10), nullable=False, index=True),  # YYYY-MM-DD, like the report dates
+    Column("inspectors", Text, nullable=False),
+    Column("result", String(8), nullable=False),  # pass, fail: fail when any item failed
+    Column("notes", Text),
+    Column("source", String(16), nullable=False),  # form, table, demo
+    Column("file_name", String(255)),
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("created_by", String(MAX_NAME), nullable=False),
+    Index("ix_inspections_place", "kind", "place_id"),
+)
+"""Inspections (督导检查): one row per visit to a place."""
+
+inspection_results = Table(
+    "inspection_results", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("inspection_id", Integer, ForeignKey("inspections.id"), nullable=False, index=True),
+    Column("item_code", String(32), nullable=False),
+    Column("item", Text, nullable=False),  # the item's words when it was asked (Chinese)
+    Column("category", String(32), nullable=False),
+    Column("result", String(8), nullable=False),  # pass, fail
+    Column("note", Text),
+)
+"""Each checklist item's result of an inspection."""
+
+problems = Table(
+    "problems", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("place_id", Text, nullable=False),
+    Column("place_name", Text, nullable=False),
+    Column("found_on", String(10), nullable=False),  # YYYY-MM-DD
+    Column("category", String(32), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("unit_type", String(16), nullable=False),
+    Column("unit_name", Text, nullable=False),  # the responsible unit: a property company, a contractor, a street
+    Column("person", Text),
+    Column("phone", String(32)),
+    Column("deadline", String(10), nullable=False),  # YYYY-MM-DD
+    Column("inspection_id", Integer, ForeignKey("inspections.id"), nullable=True),
+    Column("item_code", String(32)),  # the failed checklist item it came from
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("created_by", String(MAX_NAME), nullable=False),
+    Index("ix_problems_place", "kind", "place_id"),
+)
+"""Problems (问题): what was found and who must fix it by when; the state is in :data:`problem_events`."""
+
+problem_events = Table(
+    "problem_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("problem_id", Integer, ForeignKey("problems.id"), nullable=False),
+    Column("seq", Integer, nullable=False),  # 1 when handed out, one more each change: two changes of one seq clash
+    Column("state", String(16), nullable=False),  # the state it moved to (geo.domain.tasks.STATES)
+    Column("at", DateTime, nullable=False),  # UTC, naive
+    Column("by", String(MAX_NAME), nullable=False),
+    Column("note", Text),
+    UniqueConstraint("problem_id", "seq", name="problem_events_one_change_at_a_time"),
+)
+"""Every change of a problem's state, who made it and when; the newest is the problem's state."""
+
+photos = Table(
+    "photos", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("problem_id", Integer, ForeignKey("problems.id"), nullable=True, index=True),
+    Column("event_id", Integer, ForeignKey("problem_events.id"), nullable=True),  # the fix it shows
+    Column("inspection_id", Integer, ForeignKey("inspections.id"), nullable=True, index=True),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),  # JPEG, resized, without EXIF (geo.io.photos)
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("lat", Float),  # where it was taken (WGS-84), from its EXIF
+    Column("lon", Float),
+    Column("taken_at", DateTime),
+    Column("name", Text),
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("created_by", String(MAX_NAME), nullable=False),
+)
+"""Photos of problems, of their fixes and of inspections, in the store so that every app server sees them."""
+
+#: The loop's tables, in the order their rows may be written (foreign keys point up the list).
+TASK_TABLES = ("checklist_items", "inspections", "inspection_results", "problems", "problem_events", "photos")

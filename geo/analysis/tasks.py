@@ -1,0 +1,106 @@
+"""What the loop's records say: open, overdue and closed problems, the rectification rate, the league table.
+
+All from the frame of :func:`geo.store.tasks.problems_frame` and a ``today`` passed in,
+so that tests need no clock. A problem is overdue when it is still open after its
+deadline; the rectification rate (整改率) is the share of the problems found by a day
+that were closed (销号) by that day.
+
+Examples
+--------
+>>> import datetime as dt
+>>> frame = pd.DataFrame({
+...     "id": [1, 2, 3, 4], "kind": "compounds", "place_id": ["a", "a", "b", "c"],
+...     "found_on": ["2020-02-18", "2020-02-19", "2020-02-20", "2020-02-24"],
+...     "deadline": ["2020-02-21", "2020-02-22", "2020-02-27", "2020-02-27"],
+...     "state": ["closed", "handed_out", "rectified", "handed_out"],
+...     "closed_at": pd.to_datetime(["2020-02-20 10:00", None, None, None]),
+...     "unit_name": ["阳光物业", "阳光物业", "城建公司", "城建公司"], "street": ["东街", "东街", "西街", "西街"]})
+>>> figures = task_figures(frame, dt.date(2020, 2, 25))
+>>> figures.open, figures.overdue, figures.closed_week, figures.rate, figures.rate_change
+(3, 1, 1, 25.0, 25.0)
+>>> league(frame, "unit_name", dt.date(2020, 2, 25))[["unit_name", "problems", "overdue", "rate"]].values.tolist()
+[['阳光物业', 2, 1, 50.0], ['城建公司', 2, 0, 0.0]]
+>>> open_by_place(frame, dt.date(2020, 2, 25)).to_dict("records")[0]
+{'kind': 'compounds', 'place_id': 'a', 'open': 1, 'overdue': 1}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.domain.tasks import OPEN_STATES
+
+WEEK = 7  # days: "closed this week", and the rate's change is against a week before
+
+
+def is_open(frame: pd.DataFrame) -> pd.Series:
+    return frame["state"].isin(OPEN_STATES)
+
+
+def is_overdue(frame: pd.DataFrame, today: dt.date) -> pd.Series:
+    """Still open after its deadline (the deadline day itself is still in time)."""
+    return is_open(frame) & (frame["deadline"] < today.isoformat())
+
+
+def days_open(frame: pd.DataFrame, today: dt.date) -> pd.Series:
+    """Days from being found to being closed, or to ``today`` while open."""
+    found = pd.to_datetime(frame["found_on"])
+    end = frame["closed_at"].dt.normalize().fillna(pd.Timestamp(today))
+    return (end - found).dt.days.clip(lower=0)
+
+
+def rate_on(frame: pd.DataFrame, day: dt.date) -> float | None:
+    """The share (%) of the problems found by ``day`` that were closed by the end of it; None when none was found."""
+    found = frame[frame["found_on"] <= day.isoformat()]
+    if found.empty:
+        return None
+    closed = found["closed_at"].notna() & (found["closed_at"] < pd.Timestamp(day + dt.timedelta(days=1)))
+    return round(100 * float(closed.mean()), 1)
+
+
+@dataclass(frozen=True)
+class TaskFigures:
+    """The loop's headline figures on a day."""
+
+    open: int
+    overdue: int
+    closed_week: int  # closed in the seven days up to today
+    rate: float | None  # 整改率, %
+    rate_change: float | None  # against a week before, percentage points
+
+
+def task_figures(frame: pd.DataFrame, today: dt.date) -> TaskFigures:
+    """The figures of the overview and the wall (see the module)."""
+    week_start = pd.Timestamp(today - dt.timedelta(days=WEEK - 1))
+    closed_week = int((frame["closed_at"].notna() & (frame["closed_at"] >= week_start)
+                       & (frame["closed_at"] < pd.Timestamp(today + dt.timedelta(days=1)))).sum())
+    rate, before = rate_on(frame, today), rate_on(frame, today - dt.timedelta(days=WEEK))
+    change = None if rate is None or before is None else round(rate - before, 1)
+    return TaskFigures(int(is_open(frame).sum()), int(is_overdue(frame, today).sum()), closed_week, rate, change)
+
+
+def league(frame: pd.DataFrame, by: str, today: dt.date) -> pd.DataFrame:
+    """Problems, open, overdue, closed, rate (%) and average days to close, by ``by`` (a column: the responsible
+    unit, the street); the most overdue first."""
+    work = frame.assign(open=is_open(frame), overdue=is_overdue(frame, today), closed=frame["closed_at"].notna(),
+                        days=days_open(frame, today).where(frame["closed_at"].notna()))
+    table = (work.groupby(by, sort=False, dropna=False)
+             .agg(problems=("id", "size"), open=("open", "sum"), overdue=("overdue", "sum"),
+                  closed=("closed", "sum"), days=("days", "mean"))
+             .reset_index())
+    table["rate"] = (100 * table["closed"] / table["problems"]).round(1)
+    table["days"] = table["days"].round(1)
+    table[["open", "overdue", "closed"]] = table[["open", "overdue", "closed"]].astype(int)
+    return (table.sort_values(["overdue", "open", "problems"], ascending=False, kind="stable")
+            .reset_index(drop=True)[[by, "problems", "open", "overdue", "closed", "rate", "days"]])
+
+
+def open_by_place(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """For each place with open problems: how many, and how many of them are overdue."""
+    work = frame[is_open(frame)].assign(overdue=lambda f: is_overdue(f, today))
+    return (work.groupby(["kind", "place_id"], sort=False)
+            .agg(open=("id", "size"), overdue=("overdue", "sum")).reset_index()
+            .astype({"open": int, "overdue": int}))
