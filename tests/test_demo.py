@@ -21,6 +21,8 @@ from geo.demo.others import OTHER_KINDS, count_others
 from geo.domain import kinds
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.domain.vocab import codes
+from geo.store import connect, inspections_frame, problems_frame
+from geo.upload.tasks import import_tasks
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SMALL = {"compounds": 60, "days": 4, "seed": 7}
@@ -65,7 +67,7 @@ def test_same_arguments_give_identical_bytes(city, tmp_path):
 
 def test_counts_and_columns_follow_the_schema(city):
     folder, counts = city
-    assert set(counts) == set(GEOMETRY_TABLES) | set(STATUS_TABLES)
+    assert set(counts) == set(GEOMETRY_TABLES) | set(STATUS_TABLES) | {"tasks"}  # tasks: problems in tasks.json
     assert counts["compounds"] == 60 and counts["sites"] == 40 and counts["zones"] == 24
     for name in GEOMETRY_TABLES:
         collection = json.loads((folder / TABLES[name].file).read_text(encoding="utf-8"))
@@ -240,6 +242,20 @@ def test_shipped_demo_is_what_the_generator_writes(tmp_path):
     counts = write_city(tmp_path)
     assert counts["compounds"] == 200
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted(["boundary.geojson", *(TABLES[name].file for name in TABLES)])
+    assert written == sorted(["boundary.geojson", "tasks.json", *(TABLES[name].file for name in TABLES)])
     for name in written:
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
+
+
+def test_the_week_of_inspections_has_problems_in_every_state_and_reads_back_whole(tmp_path):
+    """Issue #20: the shipped demo's loop shows something real on a fresh start, and the store keeps all of it."""
+    records = json.loads((DATA_DIR / "tasks.json").read_text(encoding="utf-8"))
+    assert len(records["inspections"]) >= 50 and len(records["problems"]) >= 20
+    assert {p["history"][-1]["state"] for p in records["problems"]} == set(codes("problem_state"))
+    engine = connect(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    stored, refused = import_tasks(engine, (DATA_DIR / "tasks.json").read_bytes())
+    assert (stored, refused) == (len(records["problems"]), [])
+    frame = problems_frame(engine)
+    assert frame["state"].tolist() == [p["history"][-1]["state"] for p in records["problems"]]
+    assert frame["inspection_id"].notna().all()  # each found by an inspection of the week
+    assert len(inspections_frame(engine)) == len(records["inspections"])

@@ -48,6 +48,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from geo.demo.files import write_layer, write_table_days
 from geo.demo.layers import build_compounds, build_sites, build_zones, count_sites
@@ -64,6 +65,7 @@ from geo.demo.reports import (
     timeline,
 )
 from geo.demo.sources import read_boundary, read_townships, write_boundary
+from geo.demo.tasks import build_tasks, write_tasks
 from geo.domain import TABLES, kinds
 
 
@@ -98,8 +100,9 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     n_sites = count_sites(compounds) if sites is None else sites
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    # the first eight streams draw what they drew before the other places came (their files stay the same)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
+    # the first eight streams draw what they drew before the other places came, the first ten before the
+    # inspections came (their files stay the same)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(11)]
     boundary = read_boundary()
     townships = read_townships()
 
@@ -121,6 +124,13 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     for name, layer in (("zones", zones), ("compounds", compound_layer), ("sites", site_layer), *others.items()):
         write_layer(out / TABLES[name].file, layer)
     counts = {kind: len(layer.geometry) for kind, layer in others.items()}
+    responsible = pd.concat([
+        pd.DataFrame({"kind": "compounds", "id": compound_layer.properties["id"],
+                      "name": compound_layer.properties["name"], "unit": compound_layer.properties["property_company"]}),
+        pd.DataFrame({"kind": "sites", "id": site_layer.properties["id"], "name": site_layer.properties["name"],
+                      "unit": site_layer.properties["contractor"]})], ignore_index=True)
+    counts["tasks"] = write_tasks(out / "tasks.json", build_tasks(streams[10], responsible,
+                                                                  [str(d) for d in reports.dates]))
     for kind in OTHER_KINDS:
         report = kinds.kind(kind).report
         counts[report] = write_table_days(out / TABLES[report].file,

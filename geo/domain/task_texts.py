@@ -15,4 +15,23 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
                           "Problem {number} cannot take that step from its state, or your account may not take it."),
     "task_step_needs_photo": ("请附上整改后的照片。", "Add a photo of the fix."),
     "task_step_needs_note": ("退回时请写明原因。", "Say why the fix is sent back."),
+    # a file of the loop's records (geo.upload.tasks)
+    "seed_tasks_imported": ("已从 {file} 导入 {count} 个问题及其检查记录。", "Stored {count} problems and their "
+                            "inspections from {file}."),
+    "tasks_file_unreadable": ("{file} 不是检查与问题记录文件（应为 JSON，含 inspections 和 problems 两个列表）。",
+                              "{file} is not a file of inspections and problems (JSON with the lists inspections and "
+                              "problems)."),
+    "tasks_file_bad_inspection": ("{file} 第 {number} 条检查记录缺少场所、日期、检查人员或检查结果，未导入。",
+                                  "{file}: inspection {number} lacks its place, date, inspectors or results; not "
+                                  "stored."),
+    "tasks_file_bad_problem": ("{file} 第 {number} 个问题的场所、日期、类别、责任单位或整改期限无法识别，未导入。",
+                               "{file}: problem {number} has a place, date, category, responsible unit or deadline "
+                               "that cannot be read; not stored."),
+    "tasks_file_problem": ("{file} 第 {number} 个问题：{reason}", "{file}, problem {number}: {reason}"),
+    "tasks_file_first_state": ("记录应从“{state}”开始。", "Its history must start with \"{state}\"."),
+    "tasks_file_unknown_state": ("没有“{state}”这个状态。请用 待整改、整改中、待复核、退回、已销号。",
+                                 "There is no state \"{state}\". Use handed out, being fixed, fixed, sent back, closed."),
+    "tasks_file_wrong_step": ("不能从“{start}”直接变为“{to}”。请按 待整改 → 整改中 → 待复核 → 已销号 的顺序记录。",
+                              "\"{start}\" cannot go straight to \"{to}\". Record it in the order handed out → being "
+                              "fixed → fixed → closed."),
 }

@@ -144,17 +144,21 @@ def _file(conn: Connection, problem: NewProblem, by: str, now: dt.datetime, insp
     return pid
 
 
-def file_problem(engine: Engine, problem: NewProblem, by: str, shots: Iterable = ()) -> int:
-    """Hand out ``problem`` (state 待整改), with its photos (:class:`geo.io.photos.Photo`); returns its id."""
+def file_problem(engine: Engine, problem: NewProblem, by: str, shots: Iterable = (),
+                 at: dt.datetime | None = None, inspection_id: int | None = None) -> int:
+    """Hand out ``problem`` (state 待整改), with its photos (:class:`geo.io.photos.Photo`); returns its id.
+    ``at``: when (naive UTC; now by default, a record of the past when its history is imported);
+    ``inspection_id``: the inspection that found it."""
     with engine.begin() as conn:
-        return _file(conn, problem, by, _now(), None, shots)
+        return _file(conn, problem, by, at or _now(), inspection_id, shots)
 
 
 def record_inspection(engine: Engine, inspection: NewInspection, by: str, found: Sequence[NewProblem] = (),
-                      shots: Iterable = (), source: str = "form", file_name: str | None = None) -> int:
+                      shots: Iterable = (), source: str = "form", file_name: str | None = None,
+                      at: dt.datetime | None = None) -> int:
     """Store ``inspection`` with its results and photos, and hand out ``found`` (the problems its failed items
     became) in the same transaction; returns the inspection's id."""
-    now = _now()
+    now = at or _now()
     words = {item.code: item for item in inspection.items}
     with engine.begin() as conn:
         iid = conn.execute(insert(inspections).values(
@@ -182,14 +186,16 @@ class Moved:
 
 
 def move_problem(engine: Engine, problem_id: int, seen: int, to: str, by: str, role: str, note: str | None = None,
-                 shots: Sequence = (), photos: int | None = None) -> Moved:
+                 shots: Sequence = (), photos: int | None = None, at: dt.datetime | None = None,
+                 imported: bool = False) -> Moved:
     """Move problem ``problem_id`` to state ``to``, as ``by`` in ``role``, who last saw change ``seen`` of it.
 
     Raises :class:`ProblemRefused` when the loop has no such step from its state, ``role`` may not take it,
     the step needs a photo (``shots``, or ``photos`` already counted) or a note that is missing, or someone
-    changed the problem since ``seen``.
+    changed the problem since ``seen``. ``imported``: a change of the past read from a file of records, which
+    carries no photos (the photo rule is for changes made here).
     """
-    now = _now()
+    now = at or _now()
     with engine.begin() as conn:
         last = conn.execute(select(problem_events.c.seq, problem_events.c.state)
                             .where(problem_events.c.problem_id == problem_id)
@@ -201,7 +207,7 @@ def move_problem(engine: Engine, problem_id: int, seen: int, to: str, by: str, r
         allowed = step(last.state, to)
         if allowed is None or role not in allowed.roles:
             raise ProblemRefused("task_step_refused", number=problem_id)
-        if allowed.photo and not (shots or photos):
+        if allowed.photo and not (shots or photos or imported):
             raise ProblemRefused("task_step_needs_photo")
         if allowed.note and not (note or "").strip():
             raise ProblemRefused("task_step_needs_note")

@@ -33,6 +33,8 @@ from geo import store
 from geo.accounts import SYSTEM, User
 from geo.domain import TABLES, Text, group_problems, join, layer_tables, report_tables, t
 from geo.upload.check import Check, check_file, commit
+from geo.upload.tasks import FILE as TASKS_FILE
+from geo.upload.tasks import import_tasks
 
 log = logging.getLogger(__name__)
 SHOWN_GROUPS = 5  # of a refused file, the first kinds of problem kept to be shown (the count says how many there are)
@@ -100,6 +102,13 @@ def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, actio
         count = len(check.problems) + len(check.warnings)
         refused.append(store.RefusedFile(path.name, kind, count, lines))
         log.warning(t("seed_refused", "zh", file=path.name, count=count, first=join(lines, Text("；", "; ")).zh))
+    tasks = folder / TASKS_FILE
+    if tasks.is_file() and store.problems_frame(engine).empty and store.inspections_frame(engine).empty:
+        # the loop's records after the places they name; read once (a folder read again adds nothing twice)
+        stored, skipped = import_tasks(engine, tasks.read_bytes(), tasks.name, by=user.name)
+        log.info(t("seed_tasks_imported", "zh", file=tasks.name, count=stored))
+        for reason in skipped:
+            log.warning(reason.zh)
     store.record_refused(engine, refused)
     return Reading(imported, refused)
 
