@@ -12,6 +12,7 @@ from geo.io.datum_guess import (
                                   to_wgs84,
 )
 from geo.io.export import table_bytes, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+from geo.io.photos import MAX_PIXELS, Photo, PhotoRefused, photos_fit, read_photo
 from geo.io.points import (
                             COORDINATES,
                             Columns,
@@ -26,7 +27,6 @@ from geo.io.points import (
                             role_text,
                             roles,
 )
-from geo.io.photos import MAX_PIXELS, Photo, PhotoRefused, photos_fit, read_photo
 from geo.io.read import FEATURE_ID_FIELDS, Reading, decode, parse_dates, parse_numbers, read_layer, read_table
 from geo.io.shapes import AREA_TOLERANCE, Shape, feature_shape, shape_notices
 from geo.io.templates import template_bytes

@@ -126,8 +126,8 @@ def read_photo(data: bytes, name: str, max_bytes: int) -> Photo:
     ...         return refused.text.zh
     >>> refusal(b"")
     '照片“a.jpg”是空文件（0 字节）。请重新拍照，或选择另一张图片上传。'
-    >>> refusal(bytes(3_000_000))
-    '照片“a.jpg”有 3 MB，超过上限 2 MB。请在手机相机设置中调低照片尺寸，或截图后上传。'
+    >>> refusal(bytes(3_000_000)).split("。")[0]
+    '照片“a.jpg”有 3 MB，超过上限 2 MB'
     """
     if not data:
         raise PhotoRefused("photo_empty", name=name)
@@ -171,8 +171,21 @@ def open_image(data: bytes, name: str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRefused("photo_too_many_pixels", name=name, limit=MAX_PIXELS // MEGABYTE) from error
     except (UnidentifiedImageError, *BROKEN) as error:
-        raise PhotoRefused("photo_not_image", name=name) from error
+        # A file that starts as a picture and cannot be opened was cut off or damaged: say so, not "no picture".
+        raise PhotoRefused("photo_broken" if starts_as_picture(data) else "photo_not_image", name=name) from error
     return image
+
+
+def starts_as_picture(data: bytes) -> bool:
+    """True when ``data`` starts with the signature of a JPEG, PNG, GIF or WebP, whatever follows.
+
+    >>> starts_as_picture(b"\\xff\\xd8\\xff\\xe0"), starts_as_picture(b"RIFF\\0\\0\\0\\0WEBPVP8 ")
+    (True, True)
+    >>> starts_as_picture(b"<svg onload='alert(1)'/>")
+    False
+    """
+    return (data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a"))
+            or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"))
 
 
 def fitted(size: tuple[int, int], long_side: int) -> tuple[int, int]:
@@ -284,8 +297,8 @@ def photos_fit(sizes: list[int], adding: int, max_total: int, max_count: int) ->
 
     >>> photos_fit([400_000, 500_000], 300_000, max_total=20_000_000, max_count=9) is None
     True
-    >>> photos_fit([9_000_000, 9_000_000], 2_500_000, max_total=20_000_000, max_count=9).zh
-    '每个问题的照片合计最多 20 MB，已有 18 MB，再加这张 2.5 MB 就超过了。请先删除不需要的照片，再添加新的。'
+    >>> photos_fit([9_000_000, 9_000_000], 2_500_000, max_total=20_000_000, max_count=9).zh.split("。")[0]
+    '每个问题的照片合计最多 20 MB，已有 18 MB，再加这张 2.5 MB 就超过了'
     """
     if len(sizes) + 1 > max_count:
         return t("photos_too_many", count=max_count, have=len(sizes))
