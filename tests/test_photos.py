@@ -242,6 +242,7 @@ def test_more_pixels_than_any_phone_is_refused_by_our_own_limit_below_pillow_s()
     assert 8000 * 8000 > MAX_PIXELS and 8000 * 8000 < Image.MAX_IMAGE_PIXELS
     refused = refusal(png_declaring(8000, 8000), "巨图.png")
     assert refused.key == "photo_too_many_pixels" and "巨图.png" in refused.text.zh
+    assert "超过 5000 万像素" in refused.text.zh and "more than 50 million pixels" in refused.text.en
 
 
 _MEASURED = """

@@ -314,9 +314,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "photo_broken": ("照片“{name}”已损坏或不完整（可能没有传完），未保存。请重新上传；仍不行时请用手机相机拍照上传 JPG 或 PNG 图片。",
                      "The photo “{name}” is damaged or incomplete (perhaps cut off while sending); nothing was kept. "
                      "Upload it again; if that fails, take the photo with the phone's camera as JPG or PNG."),
-    "photo_too_many_pixels": ("照片“{name}”的像素超过 {limit} 百万，不像手机照片（可能是恶意文件），未读取。"
+    "photo_too_many_pixels": ("照片“{name}”超过 {limit}像素，不像手机照片（可能是恶意文件），未读取。"
                               "请用手机相机拍照上传 JPG 或 PNG 图片。",
-                              "The picture “{name}” has more than {limit} million pixels, more than any phone photo "
+                              "The picture “{name}” has more than {limit} pixels, more than any phone photo "
                               "(perhaps a hostile file); it was not read. Take the photo with the phone's camera and "
                               "upload it as JPG or PNG."),
     "photo_too_small": ("照片“{name}”只有 {width}×{height} 像素，看不清现场（每边至少 {least} 像素）。请用手机相机拍照上传。",

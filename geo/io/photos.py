@@ -136,7 +136,7 @@ def read_photo(data: bytes, name: str, max_bytes: int) -> Photo:
     image = open_image(data, name)
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise PhotoRefused("photo_too_many_pixels", name=name, limit=MAX_PIXELS // MEGABYTE)
+        raise PhotoRefused("photo_too_many_pixels", name=name, limit=pixels_said(MAX_PIXELS))
     if min(width, height) < MIN_SIDE:
         raise PhotoRefused("photo_too_small", name=name, width=width, height=height, least=MIN_SIDE)
     lat, lon, taken_at = exif_place_and_time(image)
@@ -169,7 +169,7 @@ def open_image(data: bytes, name: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoRefused("photo_too_many_pixels", name=name, limit=MAX_PIXELS // MEGABYTE) from error
+        raise PhotoRefused("photo_too_many_pixels", name=name, limit=pixels_said(MAX_PIXELS)) from error
     except (UnidentifiedImageError, *BROKEN) as error:
         # A file that starts as a picture and cannot be opened was cut off or damaged: say so, not "no picture".
         raise PhotoRefused("photo_broken" if starts_as_picture(data) else "photo_not_image", name=name) from error
@@ -186,6 +186,15 @@ def starts_as_picture(data: bytes) -> bool:
     """
     return (data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a"))
             or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"))
+
+
+def pixels_said(pixels: int) -> Text:
+    """A count of pixels as each language says it: Chinese counts in 万 (ten thousand), English in millions.
+
+    >>> pixels_said(50_000_000)
+    Text(zh='5000 万', en='50 million')
+    """
+    return Text(f"{pixels / 10_000:g} 万", f"{pixels / 1_000_000:g} million")
 
 
 def fitted(size: tuple[int, int], long_side: int) -> tuple[int, int]:
