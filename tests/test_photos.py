@@ -30,6 +30,35 @@ LIMIT = 15_000_000  # the default photo_max_mb, in bytes
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 
 
+def s15_fixed(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def rgb_profile(red, green, blue, gamma: float = 2.2) -> bytes:
+    """An ICC v2 RGB display profile with these primaries (D50 XYZ), as cameras embed Display P3 or Adobe RGB."""
+    def xyz(value):
+        return b"XYZ " + bytes(4) + b"".join(s15_fixed(part) for part in value)
+
+    name = b"test primaries"
+    desc = b"desc" + bytes(4) + struct.pack(">I", len(name) + 1) + name + b"\0" + bytes(8) + bytes(3) + bytes(67)
+    curve = b"curv" + bytes(4) + struct.pack(">IH", 1, round(gamma * 256)) + bytes(2)
+    tags = [(b"desc", desc), (b"wtpt", xyz(D50)), (b"rXYZ", xyz(red)), (b"gXYZ", xyz(green)), (b"bXYZ", xyz(blue)),
+            (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = struct.pack(">I", len(tags)), b""
+    for signature, data in tags:
+        data += bytes(-len(data) % 4)
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    header = (struct.pack(">I", offset + len(body)) + bytes(4) + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ " + bytes(12)
+              + b"acsp" + bytes(28) + b"".join(s15_fixed(part) for part in D50) + bytes(48))
+    return header + table + body
+
+
+D50 = (0.9642, 1.0, 0.8249)
+SRGB_RED, SRGB_GREEN, SRGB_BLUE = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+
+
 def picture(size=(400, 300), color="gray", fmt="JPEG", mode="RGB", exif=None, **options) -> bytes:
     """A picture of one colour, saved as ``fmt`` with ``exif`` and Pillow's save ``options``."""
     out = io.BytesIO()
@@ -144,6 +173,19 @@ def test_southern_and_western_references_give_negative_degrees():
     exif.get_ifd(GPS_IFD).update({1: "S", 2: (33.0, 52.0, 4.0), 3: "W", 4: (151.0, 12.0, 36.0)})
     photo = read_photo(picture(exif=exif), "a.jpg", LIMIT)
     assert (photo.lat, photo.lon) == (pytest.approx(-33.86778, abs=1e-5), pytest.approx(-151.21, abs=1e-5))
+
+
+@pytest.mark.parametrize("profile,shown_as", [
+    (rgb_profile(SRGB_GREEN, SRGB_RED, SRGB_BLUE), "green"),  # its "red" is sRGB's green: converted, not copied
+    (rgb_profile(SRGB_RED, SRGB_GREEN, SRGB_BLUE), "red"),
+    (b"not a colour profile at all", "red"),  # ignored, the photo kept
+], ids=["other_primaries", "srgb_primaries", "garbage_profile"])
+def test_colours_are_converted_to_srgb_and_no_profile_is_kept(profile, shown_as):
+    photo = read_photo(picture((200, 100), (255, 0, 0), icc_profile=profile, quality=95), "a.jpg", LIMIT)
+    shown = Image.open(io.BytesIO(photo.content))
+    assert "icc_profile" not in shown.info and 0xE2 not in jpeg_markers(photo.content)
+    red, green, blue = shown.getpixel((100, 50))
+    assert (green > 200 and red < 60) if shown_as == "green" else (red > 200 and green < 60), (red, green, blue)
 
 
 def test_a_large_photo_comes_out_1600_by_1200_and_much_smaller():

@@ -3,8 +3,8 @@
 :func:`read_photo` accepts a JPEG, PNG or WebP (and the first frame of a GIF or of a
 phone's MPO), refuses anything else with :class:`PhotoRefused` (its :attr:`~PhotoRefused.text`
 names the file and the fix), and returns a :class:`Photo`: the picture upright (EXIF
-orientation applied), its long side at most :data:`LONG_SIDE` pixels, re-encoded as a
-JPEG with no metadata at all. A photo's EXIF says the camera, its serial number and
+orientation applied), its long side at most :data:`LONG_SIDE` pixels, its colours in sRGB,
+re-encoded as a JPEG with no metadata at all. A photo's EXIF says the camera, its serial number and
 often its owner; only where and when it was taken are kept, as the fields ``lat``,
 ``lon`` and ``taken_at``.
 
@@ -39,8 +39,9 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from geo.domain import Text, t
 
@@ -146,7 +147,7 @@ def read_photo(data: bytes, name: str, max_bytes: int) -> Photo:
         image.load()
         upright = upright_image(image)
         upright.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
-        pixels = flattened(upright)
+        pixels = flattened(in_srgb(upright))
     except BROKEN as error:
         raise PhotoRefused("photo_broken", name=name) from error
     # A new image carries no info of the file's (Pillow writes a JPEG's comment from it): pixels only.
@@ -213,6 +214,28 @@ def upright_image(image: Image.Image) -> Image.Image:
     try:
         return ImageOps.exif_transpose(image)
     except BAD_EXIF:
+        return image
+
+
+@lru_cache(maxsize=1)
+def srgb() -> ImageCms.ImageCmsProfile:
+    """The sRGB colour profile, made once when first needed."""
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def in_srgb(image: Image.Image) -> Image.Image:
+    """``image``'s colours in sRGB when its file carries another colour profile; as it is otherwise.
+
+    The JPEG kept carries no profile (a browser then assumes sRGB), so an iPhone's Display P3
+    photo is converted rather than shown dull; a profile that cannot be read or applied is ignored.
+    """
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, srgb(), outputMode="RGB")
+    except (ImageCms.PyCMSError, *BROKEN):
         return image
 
 
