@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 import struct
 import subprocess
 import sys
@@ -224,12 +225,16 @@ def test_a_png_with_transparency_is_laid_on_white():
     ("PNG", "P", {"transparency": 0}),
     ("JPEG", "L", {}),
     ("JPEG", "CMYK", {}),
-], ids=["webp", "gif_two_frames", "png_16_bit", "png_palette", "jpeg_grey", "jpeg_cmyk"])
+    ("MPO", "RGB", {"save_all": True, "append_images": [Image.new("RGB", (300, 200), "yellow")]}),
+], ids=["webp", "gif_two_frames", "png_16_bit", "png_palette", "jpeg_grey", "jpeg_cmyk", "mpo_two_frames"])
 def test_other_pictures_phones_and_browsers_send_are_kept_as_jpeg(fmt, mode, options):
     color = {"P": 7, "I;16": 40000, "L": 128, "CMYK": (0, 255, 255, 0)}.get(mode, "purple")
     photo = read_photo(picture((300, 200), color, fmt=fmt, mode=mode, **options), f"a.{fmt.lower()}", LIMIT)
     shown = Image.open(io.BytesIO(photo.content))
     assert (shown.format, shown.mode, shown.size) == ("JPEG", "RGB", (300, 200))
+    if fmt == "MPO":
+        assert shown.getpixel((150, 100))[0] > 100  # the first frame (purple), not the second (yellow)
+        assert shown.getpixel((150, 100))[1] < 60
 
 
 @pytest.mark.parametrize("data,name", [
@@ -322,6 +327,26 @@ def test_a_decompression_bomb_is_refused_at_once_without_allocating_it(tmp_path)
         assert key == "photo_too_many_pixels"
         assert seconds < 2, seconds
         assert grown_mb < 100, grown_mb
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow's words on each broken EXIF block it skips
+def test_damaged_pictures_are_kept_or_refused_never_a_crash():
+    # 600 pictures of every kind accepted, each with a few bytes of its headers and EXIF changed at random
+    seeds = [picture((300, 200), exif=camera_exif(6), comment=b"owner"), picture((300, 200), fmt="PNG"),
+             picture((300, 200), fmt="WEBP"), picture((300, 200), 3, fmt="GIF", mode="P"),
+             picture((300, 200), icc_profile=rgb_profile(SRGB_GREEN, SRGB_RED, SRGB_BLUE))]
+    chance, outcomes = random.Random(20), set()
+    for _ in range(600):
+        data = bytearray(chance.choice(seeds))
+        for _ in range(chance.randint(1, 8)):
+            data[chance.randrange(min(len(data), 600))] = chance.randrange(256)
+        try:
+            photo = read_photo(bytes(data), "a.jpg", LIMIT)
+            outcomes.add("kept")
+            assert Image.open(io.BytesIO(photo.content)).format == "JPEG" and max(photo.width, photo.height) <= 1600
+        except PhotoRefused as refused:
+            outcomes.add(refused.key)
+    assert {"kept", "photo_broken", "photo_not_image"} <= outcomes
 
 
 def test_no_message_of_a_refusal_is_the_library_s():

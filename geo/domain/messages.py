@@ -314,10 +314,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "photo_broken": ("照片“{name}”已损坏或不完整（可能没有传完），未保存。请重新上传；仍不行时请用手机相机拍照上传 JPG 或 PNG 图片。",
                      "The photo “{name}” is damaged or incomplete (perhaps cut off while sending); nothing was kept. "
                      "Upload it again; if that fails, take the photo with the phone's camera as JPG or PNG."),
-    "photo_too_many_pixels": ("照片“{name}”超过 {limit}像素，不像手机照片（可能是恶意文件），未读取。"
-                              "请用手机相机拍照上传 JPG 或 PNG 图片。",
-                              "The picture “{name}” has more than {limit} pixels, more than any phone photo "
-                              "(perhaps a hostile file); it was not read. Take the photo with the phone's camera and "
+    "photo_too_many_pixels": ("照片“{name}”超过 {limit}像素（超高像素模式拍的照片，或是恶意文件），未读取。"
+                              "请用手机相机的普通模式拍照上传 JPG 或 PNG 图片。",
+                              "The picture “{name}” has more than {limit} pixels (a camera's high-resolution mode, "
+                              "or a hostile file); it was not read. Take the photo in the camera's normal mode and "
                               "upload it as JPG or PNG."),
     "photo_too_small": ("照片“{name}”只有 {width}×{height} 像素，看不清现场（每边至少 {least} 像素）。请用手机相机拍照上传。",
                         "The photo “{name}” is only {width}×{height} pixels, too small to show anything (at least "
