@@ -157,6 +157,13 @@ def test_gps_and_time_are_kept_as_fields_and_the_output_carries_no_exif_at_all()
     assert len(reopened.getexif()) == 0 and "exif" not in reopened.info and "comment" not in reopened.info
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_a_png_or_webp_keeps_its_position_too(fmt):
+    photo = read_photo(picture((300, 200), fmt=fmt, exif=camera_exif()), f"a.{fmt.lower()}", LIMIT)
+    assert (photo.lat, photo.lon, photo.taken_at) == (pytest.approx(29.84), pytest.approx(114.32),
+                                                      datetime(2020, 2, 25, 9, 30, 5))
+    assert b"Secret" not in photo.content and 0xE1 not in jpeg_markers(photo.content)
+
 @pytest.mark.parametrize("gps", [
     {1: "N", 2: (0.0, 0.0, 0.0), 3: "E", 4: (0.0, 0.0, 0.0)},  # a phone without a fix
     {1: "N", 2: (95.0, 0.0, 0.0), 3: "E", 4: (114.0, 0.0, 0.0)},  # beyond the pole

@@ -140,11 +140,11 @@ def read_photo(data: bytes, name: str, max_bytes: int) -> Photo:
         raise PhotoRefused("photo_too_many_pixels", name=name, limit=pixels_said(MAX_PIXELS))
     if min(width, height) < MIN_SIDE:
         raise PhotoRefused("photo_too_small", name=name, width=width, height=height, least=MIN_SIDE)
-    lat, lon, taken_at = exif_place_and_time(image)
     try:
         # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that is still at least the size kept.
         image.draft(None, fitted(image.size, LONG_SIDE))
         image.load()
+        lat, lon, taken_at = exif_place_and_time(image)  # after the pixels: a PNG's EXIF may follow them
         upright = upright_image(image)
         upright.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
         pixels = flattened(in_srgb(upright))
@@ -166,6 +166,8 @@ def open_image(data: bytes, name: str) -> Image.Image:
     then checks the pixels against :data:`MAX_PIXELS`, which is lower.
     """
     try:
+        # (catch_warnings is not thread-safe before Python 3.14; when two uploads race, Pillow's warning
+        # may only be printed instead of raised, and MAX_PIXELS, below it, still refuses the file)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=FORMATS)
