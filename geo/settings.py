@@ -11,7 +11,7 @@ Each setting has a role, saying what a wrong value can cost:
 
 * ``access`` guards who may see or do what (only ``require_login`` today);
 * ``limit`` bounds a resource or a session (``upload_max_mb``, ``session_minutes``,
-  ``backup_keep``);
+  ``backup_keep``, ``photo_max_mb``);
 * ``location`` says where the data is read and stored (``data_dir``, ``database_url``);
 * ``cosmetic`` changes what is shown or how, and guards nothing.
 
@@ -118,6 +118,15 @@ def parse_finite(raw: str) -> float:
 PARSERS: dict[type, Callable[[str], object]] = {str: str, int: int, float: parse_finite, bool: parse_flag}
 
 
+def megabytes_in_bytes(megabytes: float) -> int:
+    """A size setting in megabytes (10⁶ bytes) as a whole number of bytes, from 0 to 2⁶² however large it is.
+
+    >>> megabytes_in_bytes(1.5), megabytes_in_bytes(-3), megabytes_in_bytes(1e300)
+    (1500000, 0, 4611686018427387904)
+    """
+    return int(min(max(megabytes, 0.0) * 1e6, 2.0 ** 62))
+
+
 def _setting(default: object, role: str, help: str, choices: tuple[str, ...] = ()) -> Any:
     """A field of :class:`Settings`: its default, and its role, help and choices as the field's metadata."""
     return field(default=default, metadata={"role": role, "help": help, "choices": choices})
@@ -202,6 +211,14 @@ class Settings:
                                         "Most file data one login may have waiting on the server at once (every "
                                         "file chosen on the upload page and not yet removed), in megabytes; never "
                                         "less than one file of upload_max_mb. Nobody else can send a file at all.")
+    photo_max_mb: float = _setting(15.0, LIMIT,
+                                   "Largest photo accepted from a phone or a browser (inspections, problems), in "
+                                   "megabytes. It is kept upright, at most 1600 pixels on its long side, as a JPEG "
+                                   "of some 300 KB, without EXIF (only its GPS position and time are kept).")
+    photos_per_problem: int = _setting(9, LIMIT, "Most photos one problem (or inspection) may hold.")
+    problem_photos_max_mb: float = _setting(20.0, LIMIT,
+                                            "Most megabytes of photos one problem (or inspection) may hold, "
+                                            "counted as stored (resized), not as received.")
     wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "
@@ -225,7 +242,7 @@ class Settings:
         >>> Settings(upload_max_mb=1.5).upload_max_bytes, Settings(upload_max_mb=1e300).upload_max_bytes
         (1500000, 4611686018427387904)
         """
-        return int(min(self.upload_max_mb * 1e6, 2.0 ** 62))
+        return megabytes_in_bytes(self.upload_max_mb)
 
     @property
     def upload_session_bytes(self) -> int:
@@ -234,7 +251,25 @@ class Settings:
         >>> Settings(upload_session_mb=50).upload_session_bytes, Settings(upload_session_mb=1).upload_session_bytes
         (50000000, 20000000)
         """
-        return max(self.upload_max_bytes, int(min(max(self.upload_session_mb, 0.0) * 1e6, 2.0 ** 62)))
+        return max(self.upload_max_bytes, megabytes_in_bytes(self.upload_session_mb))
+
+    @property
+    def photo_max_bytes(self) -> int:
+        """``photo_max_mb`` in bytes.
+
+        >>> Settings().photo_max_bytes, Settings(photo_max_mb=0.5).photo_max_bytes
+        (15000000, 500000)
+        """
+        return megabytes_in_bytes(self.photo_max_mb)
+
+    @property
+    def problem_photos_max_bytes(self) -> int:
+        """``problem_photos_max_mb`` in bytes.
+
+        >>> Settings().problem_photos_max_bytes
+        20000000
+        """
+        return megabytes_in_bytes(self.problem_photos_max_mb)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Part of the one catalogue looked up with :func:`geo.domain.labels.t`; keys start
 with their topic: ``read_`` (reading a table or layer), ``rule_`` (row rules),
 ``datum_`` (coordinates and datums), ``check_`` (an upload's dry run), ``version_``
-(the store's versions), ``cli_`` (the command line), ``briefing_`` (the morning briefing), ``setting_`` (a setting refused at start)
+(the store's versions), ``cli_`` (the command line), ``briefing_`` (the morning briefing), ``photo_``
+(a photo refused), ``setting_`` (a setting refused at start)
 and ``server_`` (what the web server answers before the app runs).
 
 Examples
@@ -301,6 +302,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "{count:,} features have the wrong kind of shape: features {rows}"),
     "check_blank_required_group": ("{count:,} 个要素没有{column}：第 {rows} 个",
                                    "{count:,} features have no {column}: features {rows}"),
+    # photos of inspections and problems (geo.io.photos), and the limit of one problem's photos
+    "photo_empty": ("照片“{name}”是空文件（0 字节）。请重新拍照，或选择另一张图片上传。",
+                    "The photo “{name}” is empty (0 bytes). Take it again, or choose another picture."),
+    "photo_too_big": ("照片“{name}”有 {size:.3g} MB，超过上限 {limit:.3g} MB。请在手机相机设置中调低照片尺寸，或截图后上传。",
+                      "The photo “{name}” is {size:.3g} MB, over the {limit:.3g} MB limit. Choose a smaller photo "
+                      "size in the phone's camera settings, or upload a screenshot of it."),
+    "photo_not_image": ("“{name}”不是照片（只收 JPG、PNG 或 WebP 图片），未保存。请用手机相机拍照上传 JPG 或 PNG 图片。",
+                        "“{name}” is not a photo (only JPG, PNG or WebP pictures are accepted); nothing was kept. "
+                        "Take the photo with the phone's camera and upload it as JPG or PNG."),
+    "photo_broken": ("照片“{name}”已损坏或不完整（可能没有传完），未保存。请重新上传；仍不行时请用手机相机拍照上传 JPG 或 PNG 图片。",
+                     "The photo “{name}” is damaged or incomplete (perhaps cut off while sending); nothing was kept. "
+                     "Upload it again; if that fails, take the photo with the phone's camera as JPG or PNG."),
+    "photo_too_many_pixels": ("照片“{name}”超过 {limit}像素（超高像素模式拍的照片，或是恶意文件），未读取。"
+                              "请用手机相机的普通模式拍照上传 JPG 或 PNG 图片。",
+                              "The picture “{name}” has more than {limit} pixels (a camera's high-resolution mode, "
+                              "or a hostile file); it was not read. Take the photo in the camera's normal mode and "
+                              "upload it as JPG or PNG."),
+    "photo_too_small": ("照片“{name}”只有 {width}×{height} 像素，看不清现场（每边至少 {least} 像素）。请用手机相机拍照上传。",
+                        "The photo “{name}” is only {width}×{height} pixels, too small to show anything (at least "
+                        "{least} on each side). Take the photo with the phone's camera and upload it."),
+    "photos_too_many": ("每个问题最多 {count} 张照片，已有 {have} 张。请先删除不需要的照片，再添加新的。",
+                        "A problem holds at most {count} photos and this one has {have}. Remove a photo you do not "
+                        "need first, then add the new one."),
+    "photos_too_much": ("每个问题的照片合计最多 {limit:.3g} MB，已有 {have:.3g} MB，再加这张 {size:.3g} MB 就超过了。"
+                        "请先删除不需要的照片，再添加新的。",
+                        "A problem's photos hold at most {limit:.3g} MB together; it has {have:.3g} MB and this photo "
+                        "of {size:.3g} MB would pass that. Remove a photo you do not need first, then add the new one."),
     # the shapes a layer must have, named in Chinese in both messages (as the English one always has)
     "check_blank_required": ("第 {number} 个要素（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
                              "Feature {number} (id {fid}) has no {column}; a place on the map needs one. Fill it in "

@@ -1,4 +1,4 @@
-"""Files in and out, floor 1: reading and checking tables and layers, datums, templates, exports."""
+"""Files in and out, floor 1: reading and checking tables and layers, datums, templates, exports, photos."""
 
 from geo.io.datum_convert import CHINA, bd09_to_wgs84, convert_geometries, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 from geo.io.datum_guess import (
@@ -12,6 +12,7 @@ from geo.io.datum_guess import (
                                   to_wgs84,
 )
 from geo.io.export import table_bytes, to_csv_bytes, to_geojson_bytes, to_xlsx_bytes
+from geo.io.photos import MAX_PIXELS, Photo, PhotoRefused, photos_fit, read_photo
 from geo.io.points import (
                             COORDINATES,
                             Columns,
@@ -37,5 +38,6 @@ __all__ = ["AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "sha
            "parse_degrees", "parse_position", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",
+           "MAX_PIXELS", "Photo", "PhotoRefused", "photos_fit", "read_photo",
            "TileFile", "TileFileError", "cached_tile_file", "open_tile_file", "read_tile",
            "to_csv_bytes", "to_geojson_bytes", "to_wgs84", "to_xlsx_bytes", "validate", "wgs84_to_bd09", "wgs84_to_gcj02"]
