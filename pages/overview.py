@@ -1,15 +1,27 @@
 """Overview: headline figures with their change since the previous report, and every layer on one map."""
 
+import datetime as dt
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import apply_filters, compute_kpis, details, place_key
+from geo.analysis import (
+    apply_filters,
+    as_of,
+    compute_kpis,
+    details,
+    of_places,
+    open_by_place,
+    place_key,
+    task_figures,
+)
 from geo.domain import kinds, layer_tables, t
 from geo.maps import initial_bounds
-from geo.maps.layers import kind_legends, layer_of, zone_outlines
+from geo.maps.layers import kind_legends, layer_of, problem_layer, problem_legend, zone_outlines
 from ui.briefing import briefing_buttons, kept_briefings_list
 from ui.cache import dataset, home_bounds, view
+from ui.data import problems
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     export_of,
@@ -28,6 +40,7 @@ from ui.mappage import (
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.style import KPI_STRIP
+from ui.tasks import task_tiles
 from ui.trends import trend_of
 
 require_navigation()
@@ -64,13 +77,22 @@ for row in rows:
                       delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg),
                       delta_arrow="off" if kpi.delta == 0 else "auto")  # no change: no arrow up
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
+views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
+# the loop (inspections → problems handed out → fixed → closed) for the places the filters keep
+every_problem = problems()
+problems = of_places(every_problem, views)
+loop_day = as_of(problems, filters.date, dt.date.today())
+task_tiles(task_figures(problems, loop_day) if len(every_problem) else None, loop_day, lg)
 briefing_buttons(filters)  # the same figures as Word and PDF, for the morning's report
 kept_briefings_list()  # and those the server wrote by itself this morning and before
 
-views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 layers = [*zone_outlines(dataset().zones, lg),
           *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
 legends = kind_legends([k.name for k in on_map], views, lg, thresholds())  # kinds of one legend share it
+if len(every_problem):  # in the layer control, unticked: rings round the places with problems to act on
+    open_places = open_by_place(problems, loop_day)
+    layers.append(problem_layer(open_places, lg, show=False))
+    legends.append(problem_legend(open_places, lg))
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
@@ -94,6 +116,8 @@ else:  # a city without zone shapes: the list is of its first kind of place
     row_pick = show_table(views[first], first, export, "table_overview",
                           total=len(view(first, filters.date)))
     row_pick = row_pick and (first, row_pick)
+if clicked and clicked[0] == "problems":  # a ring round a place: the place itself
+    clicked = next(((k.name, clicked[1]) for k in with_places if clicked[1] in set(views[k.name]["id"])), None)
 if clicked and clicked[0] in views and not kinds.kind(clicked[0]).layer:  # a supply feature is a compound or a site
     owners = [k.name for k in with_places if k.layer in kinds.kind(clicked[0]).place_layers]
     clicked = (next((name for name in owners if clicked[1] in set(views[name]["id"])), owners[0]), clicked[1])

@@ -64,14 +64,18 @@ def test_each_is_a_kind_of_points_with_a_daily_report_of_its_state():
     assert layer_tables()[3:] == OTHERS
 
 
+# vocabularies that colour nothing on a map: items, yes/no, and the loop's results, categories and units
+NEUTRAL = ("item", "yes_no", "inspection_result", "problem_category", "unit_type")
+
+
 def test_states_read_as_staff_write_them_and_each_colour_means_one_thing():
     assert [vocab.to_code("opening", v) for v in ("正常营业", "暂时关闭", "暂停营业", "关停")] == [
         "open", "suspended", "suspended", "closed"]
     assert [vocab.to_code("operation", v) for v in ("正常供水", "降负荷运行", "停产检修")] == ["running", "reduced", "stopped"]
     assert vocab.accepted_values("opening") == "正常开放/暂停开放/关闭"
     assert vocab.accepted_values("operation", "en") == "Running/Reduced output/Stopped"
-    states = [term.color for name, terms in vocab.VOCABULARIES.items() if name not in ("item", "yes_no")
-              for term in terms]  # items and yes/no colour nothing
+    states = [term.color for name, terms in vocab.VOCABULARIES.items() if name not in NEUTRAL
+              for term in terms]
     assert len(states) == len(set(states))
 
 

@@ -90,3 +90,20 @@ def store_key() -> tuple[str, int]:
         return url, _last_good[url]
     _last_good[url] = version
     return url, version
+
+
+_last_problems: dict[str, pd.DataFrame] = {}  # store URL -> the loop's problems last read
+
+
+def problems() -> pd.DataFrame:
+    """Every problem with its state now (:func:`geo.store.problems_frame`), read on every run: a change of a
+    problem's state is not a data version. When the store cannot be read, the problems last read (none in a
+    process that never read them), with the notice of app.py, as for the rest of the data."""
+    url = settings().database_url
+    try:
+        frame = store.problems_frame(engine())
+    except STORE_ERRORS as exc:
+        st.session_state["store_error"] = store_error_text(exc)
+        return _last_problems.get(url, pd.DataFrame(columns=store.PROBLEM_COLUMNS))
+    _last_problems[url] = frame
+    return frame

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-#: The key of the container holding the overview's headline figures (``st-key-`` + key is its class).
+#: The key of the container holding the overview's headline figures (``st-key-`` + key is its class); a second
+#: strip's key starts with it (the loop's figures: ``kpi_tiles_tasks``).
 KPI_STRIP = "kpi_tiles"
 
 PHONE_CSS = f"""<style>
@@ -21,22 +22,22 @@ PHONE_CSS = f"""<style>
     flex-wrap: nowrap !important; }}
   [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]):not(:has([data-testid="stMetric"]))
     > [data-testid="stColumn"] {{ min-width: 0 !important; width: auto !important; flex: 0 1 auto !important; }}
-  .st-key-{KPI_STRIP} {{ gap: .4rem !important; }}
-  .st-key-{KPI_STRIP} [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; overflow-x: auto;
+  [class*="st-key-{KPI_STRIP}"] {{ gap: .4rem !important; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; overflow-x: auto;
     gap: .4rem !important; scroll-snap-type: x proximity; padding-bottom: 2px; }}
-  .st-key-{KPI_STRIP} [data-testid="stColumn"] {{ flex: 0 0 31% !important; min-width: 31% !important;
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stColumn"] {{ flex: 0 0 31% !important; min-width: 31% !important;
     width: 31% !important; scroll-snap-align: start; }}
-  .st-key-{KPI_STRIP} [data-testid="stColumn"]:not(:has([data-testid="stMetric"])) {{ display: none !important; }}
-  .st-key-{KPI_STRIP} [data-testid="stMetric"] {{ padding: 0 !important; height: 100%; }}
-  .st-key-{KPI_STRIP} [data-testid="stMetric"] > div {{ padding: .35rem .5rem !important; }}
-  .st-key-{KPI_STRIP} [data-testid="stMetricLabel"] p {{ font-size: .72rem !important; line-height: 1.2;
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stColumn"]:not(:has([data-testid="stMetric"])) {{ display: none !important; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetric"] {{ padding: 0 !important; height: 100%; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetric"] > div {{ padding: .35rem .5rem !important; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetricLabel"] p {{ font-size: .72rem !important; line-height: 1.2;
     white-space: normal !important; }}
-  .st-key-{KPI_STRIP} [data-testid="stMetricValue"] {{ font-size: 1.3rem !important; line-height: 1.25; }}
-  .st-key-{KPI_STRIP} [data-testid="stMetricDelta"] {{ font-size: .7rem !important; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetricValue"] {{ font-size: 1.3rem !important; line-height: 1.25; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetricDelta"] {{ font-size: .7rem !important; }}
   /* the small trend of each tile: the Trends page has it, the phone's first screen has no room for it */
-  .st-key-{KPI_STRIP} [data-testid="stMetricChart"] {{ display: none !important; }}
-  .st-key-{KPI_STRIP} [data-testid="stMetricDelta"] + div,
-  .st-key-{KPI_STRIP} [data-testid="stMetricDeltaDescription"] {{ display: none !important; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetricChart"] {{ display: none !important; }}
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetricDelta"] + div,
+  [class*="st-key-{KPI_STRIP}"] [data-testid="stMetricDeltaDescription"] {{ display: none !important; }}
 }}
 </style>"""
 

@@ -17,11 +17,13 @@ from streamlit_folium import st_folium
 
 from geo.analysis import (
     Kpi,
+    as_of,
     attention_items,
     banners,
     city_wall_views,
     compute_kpis,
     data_age,
+    open_by_place,
     other_kinds,
     page_count,
     page_of,
@@ -33,7 +35,7 @@ from geo.domain import MISSING, TABLES, Text, kinds, listing, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
-from geo.store import newest_version_time
+from geo.store import newest_version_time, problems_frame
 from ui.cache import dataset, days, home_bounds, view
 from ui.data import app_title, engine
 from ui.packs import place_sources
@@ -88,6 +90,7 @@ CSS = """
     margin-right: .4vw; font-size: .85vw; text-align: center; }
   .wall-attention .fever { background: #b71c1c; } .wall-attention .no_ledger { background: #6d4c41; }
   .wall-attention .supplies { background: #ad1457; } .wall-attention .missing { background: #616161; }
+  .wall-attention .overdue { background: #e65100; }
   iframe[title="streamlit_folium.st_folium"] { height: 61vh !important; border-radius: .6vw; }
 </style>
 """
@@ -167,7 +170,9 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     now = dt.datetime.now(dt.timezone.utc)
     arrived = newest_version_time(engine())
     progress = report.progress(report.pending[-1], dt.date.today()) if report.pending else None
-    attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others), ds, date)
+    problems = problems_frame(engine())
+    overdue = open_by_place(problems, as_of(problems, date, dt.date.today()))
+    attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others, overdue), ds, date)
     return Snapshot(
         date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), views=turning,
         shown=shown, attention=attention,
@@ -268,6 +273,8 @@ def attention_box(items: pd.DataFrame, lg: str, page: int = 0, size: int = ATTEN
             detail = t("wall_fever_count", lg, count=int(item.value))
         elif item.reason == "supplies":
             detail = t("wall_days_left", lg, days=f"{item.value:.1f}")
+        elif item.reason == "overdue":
+            detail = t("wall_overdue_count", lg, count=int(item.value))
         facts = [str(item.zone_name)] if isinstance(item.zone_name, str) else []
         facts += [detail] if detail else []
         facts.append(_last_report(item.last_report, item.reason == "missing", lg))

@@ -1,8 +1,9 @@
 """What the command post must look at now: the attention list of the wall display.
 
-Four reasons, most urgent first: fever reported in a compound, a site resumed
-without a health ledger (健康台账), a place with under N days of supplies, and a
-place that has not reported today (零报告).
+Five reasons, most urgent first: fever reported in a compound, a site resumed
+without a health ledger (健康台账), a place with problems handed out and not closed
+by their deadline (逾期未整改), a place with under N days of supplies, and a place
+that has not reported today (零报告).
 
 Examples
 --------
@@ -19,17 +20,30 @@ import pandas as pd
 from geo.domain import MISSING, TABLES, kinds
 from geo.store import Dataset
 
-REASONS = ("fever", "no_ledger", "supplies", "missing")
+REASONS = ("fever", "no_ledger", "overdue", "supplies", "missing")
 
 
 def attention_items(compounds: pd.DataFrame, sites: pd.DataFrame, days: float,
-                    others: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+                    others: Mapping[str, pd.DataFrame] | None = None,
+                    overdue: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per place and reason: kind ('compounds', 'sites', …), id, name, zone_name, reason, value.
 
     ``compounds`` and ``sites`` are the views of one date (see :mod:`geo.analysis.views`); ``others``
-    the views of the other kinds of places (markets, parks, …), whose silence is listed too.
+    the views of the other kinds of places (markets, parks, …), whose silence is listed too; ``overdue``
+    the places with overdue problems (:func:`geo.analysis.tasks.open_by_place`: kind, place_id, overdue), the
+    most overdue first.
     """
     parts = []
+    if overdue is not None and len(overdue):
+        views = {"compounds": compounds, "sites": sites, **(others or {})}
+        late = overdue.loc[overdue["overdue"] > 0]
+        for kind, rows in late.groupby("kind", sort=False):
+            if kind not in views:
+                continue
+            places = views[kind].drop_duplicates("id").set_index("id")
+            rows = rows.loc[rows["place_id"].isin(places.index)]
+            found = places.loc[rows["place_id"], ["name", "zone_name"]].reset_index(names="id")
+            parts.append(found.assign(kind=kind, reason="overdue", value=rows["overdue"].astype(float).to_numpy()))
     fever = compounds.loc[pd.to_numeric(compounds["fever_reports"], errors="coerce").fillna(0) > 0]
     parts.append(fever.assign(kind="compounds", reason="fever", value=fever["fever_reports"].astype(float)))
     no_ledger = sites.loc[(sites["category"] == "resumed") & (sites["health_ledger"] == "no")]
@@ -47,8 +61,8 @@ def attention_items(compounds: pd.DataFrame, sites: pd.DataFrame, days: float,
         else pd.DataFrame(columns=columns)
     order = {reason: rank for rank, reason in enumerate(REASONS)}
     items["rank"] = items["reason"].map(order)
-    # within a reason: the most fever first, the fewest days of supplies first
-    items["sort"] = items["value"].where(items["reason"] != "fever", -items["value"])
+    # within a reason: the most fever and the most overdue problems first, the fewest days of supplies first
+    items["sort"] = items["value"].where(~items["reason"].isin(["fever", "overdue"]), -items["value"])
     return items.sort_values(["rank", "sort", "name"], na_position="last").drop(columns=["rank", "sort"]).reset_index(
         drop=True)
 

@@ -27,13 +27,29 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.domain.tasks import OPEN_STATES
+from geo.domain.tasks import OPEN_STATES, UNFIXED_STATES
 
 WEEK = 7  # days: "closed this week", and the rate's change is against a week before
+
+
+def as_of(frame: pd.DataFrame, report_day: str | None, today: dt.date) -> dt.date:
+    """The day the loop's figures are counted on: ``today``, unless the newest records (the report day shown,
+    the problems found and changed) are older. A store of past data (the demo city's February 2020) is counted
+    on its last day, not with every open problem years overdue.
+
+    >>> frame = pd.DataFrame({"found_on": ["2020-02-24"], "changed_at": pd.to_datetime(["2020-02-25 09:00"])})
+    >>> as_of(frame, "2020-02-25", dt.date(2026, 12, 5)), as_of(frame, "2026-12-05", dt.date(2026, 12, 5))
+    (datetime.date(2020, 2, 25), datetime.date(2026, 12, 5))
+    """
+    days = [report_day] if report_day else []
+    if len(frame):
+        days += [str(frame["found_on"].max()), str(frame["changed_at"].max().date())]
+    return min(today, dt.date.fromisoformat(max(days))) if days else today
 
 
 def is_open(frame: pd.DataFrame) -> pd.Series:
@@ -41,8 +57,9 @@ def is_open(frame: pd.DataFrame) -> pd.Series:
 
 
 def is_overdue(frame: pd.DataFrame, today: dt.date) -> pd.Series:
-    """Still open after its deadline (the deadline day itself is still in time)."""
-    return is_open(frame) & (frame["deadline"] < today.isoformat())
+    """Not yet fixed after its deadline (the deadline day itself is still in time). A fix reported and waiting
+    for the bureau's re-check (待复核) is not overdue: the unit has done its part by then."""
+    return frame["state"].isin(UNFIXED_STATES) & (frame["deadline"] < today.isoformat())
 
 
 def days_open(frame: pd.DataFrame, today: dt.date) -> pd.Series:
@@ -104,3 +121,16 @@ def open_by_place(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return (work.groupby(["kind", "place_id"], sort=False)
             .agg(open=("id", "size"), overdue=("overdue", "sum")).reset_index()
             .astype({"open": int, "overdue": int}))
+
+
+def of_places(frame: pd.DataFrame, views: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The problems of the places in ``views`` (kind → a view with ``id``): those the page's filters keep.
+
+    >>> frame = pd.DataFrame({"kind": ["compounds", "sites", "compounds"], "place_id": ["a", "s", "b"]})
+    >>> of_places(frame, {"compounds": pd.DataFrame({"id": ["a"]})})["place_id"].tolist()
+    ['a']
+    """
+    keep = pd.Series(False, index=frame.index)
+    for kind, view in views.items():
+        keep |= (frame["kind"] == kind) & frame["place_id"].isin(set(view["id"].astype(str)))
+    return frame.loc[keep]

@@ -196,6 +196,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_reason_fever": ("发热", "Fever"),
     "wall_reason_no_ledger": ("无健康台账", "No health ledger"),
     "wall_reason_supplies": ("物资告急", "Supplies low"),
+    "wall_reason_overdue": ("逾期未整改", "Overdue fix"),
+    "wall_overdue_count": ("{count} 个问题逾期", "{count} problems overdue"),
     "wall_reason_missing": ("未报告", "Not reported"),
     "wall_fever_count": ("{count} 人", "{count} people"),
     "wall_days_left": ("剩 {days} 天", "{days} days left"),

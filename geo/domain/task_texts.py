@@ -7,6 +7,19 @@ A topic of the one catalogue (:data:`geo.domain.labels.CATALOGUE`, read with
 from __future__ import annotations
 
 TASK_TEXTS: dict[str, tuple[str, str]] = {
+    # on the maps, the overview and the wall
+    "layer_problems": ("问题整改", "Problems"),
+    "legend_problems": ("待整改问题", "Open problems"),
+    "legend_problems_overdue": ("有逾期问题的场所", "Places with an overdue problem"),
+    "legend_problems_open": ("问题均在期限内的场所", "Places with problems still in time"),
+    "col_open_problems": ("问题", "Problems"),
+    "problem_counts": ("{open} 个待整改，其中 {overdue} 个逾期", "{open} open, {overdue} overdue"),
+    "kpi_problems_open": ("待整改问题", "Open problems"),
+    "kpi_problems_overdue": ("逾期未整改", "Overdue"),
+    "kpi_problems_closed_week": ("近 7 日销号", "Closed in 7 days"),
+    "kpi_rectification_rate": ("整改率", "Rectified"),
+    "kpi_vs_week_before": ("较 7 日前", "vs a week before"),
+    "overview_tasks_as_of": ("问题整改（截至 {date}）", "Problems (as of {date})"),
     # refusals of the store (geo.store.tasks)
     "task_no_such_problem": ("没有编号为 {number} 的问题。", "There is no problem number {number}."),
     "problem_moved": ("问题 {number} 刚被其他人处理过，状态已变。请看最新状态后再操作。",

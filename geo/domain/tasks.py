@@ -31,6 +31,7 @@ from geo.domain import kinds
 #: Where a problem is: its state's code (vocabulary ``problem_state``).
 STATES = ("handed_out", "in_progress", "rectified", "returned", "closed")
 OPEN_STATES = tuple(state for state in STATES if state != "closed")
+UNFIXED_STATES = ("handed_out", "in_progress", "returned")  # the unit's turn: these can be overdue
 FIRST_STATE = "handed_out"
 
 #: Who acts on a problem: the bureau's staff and admins hand out, re-check and close; the responsible unit

@@ -19,6 +19,7 @@ import pandas as pd
 from geo.analysis import Thresholds, header
 from geo.analysis.zones import CLASS_COLORS, class_breaks, classify, metric
 from geo.domain import MISSING, TABLES, kinds, map_distinct, t, vocab
+from geo.domain.tasks import inspected_kinds
 from geo.maps.fastlayer import Layer
 from geo.maps.legend import Legend, LegendEntry
 
@@ -240,3 +241,33 @@ def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
     ])
     return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("col_change", lang), "change")],
                  sources), legend
+
+
+#: How a place with open problems is marked: a ring round it (its own colour still shows), red when one is overdue.
+PROBLEM_COLORS = {"overdue": "#d50000", "open": "#ff6d00"}
+
+
+def problem_layer(open_places: pd.DataFrame, lang: str, show: bool = True) -> Layer:
+    """The places with open problems (:func:`geo.analysis.tasks.open_by_place`), each ringed, red when one of its
+    problems is overdue, with their counts in the tooltip. Drawn from the places' own packs: no shape is sent
+    again, and a change of the problems is a change of statuses only."""
+    overdue = open_places["overdue"].astype(int)
+    counts = [t("problem_counts", lang, open=int(n), overdue=int(late))
+              for n, late in zip(open_places["open"], overdue)]
+    frame = pd.DataFrame({"id": open_places["place_id"].astype(str).to_numpy(),
+                          "category": np.where(overdue > 0, "overdue", "open"), "problems": counts})
+    style = {}
+    for code, color in PROBLEM_COLORS.items():
+        style[code] = {"color": color, "weight": 4 if code == "overdue" else 3, "opacity": 1, "fill": False}
+        style[f"pt_{code}"] = {**style[code], "weight": 3}
+    places = tuple(dict.fromkeys(kinds.kind(name).layer for name in inspected_kinds()))
+    return Layer(t("layer_problems", lang), "problems", frame, style, [(t("col_open_problems", lang), "problems")],
+                 places, radius=12, show=show)
+
+
+def problem_legend(open_places: pd.DataFrame, lang: str) -> Legend:
+    """The problems layer's legend: places with an overdue problem, and with open ones all still in time."""
+    late = int((open_places["overdue"] > 0).sum())
+    return Legend(t("legend_problems", lang), [
+        LegendEntry(t("legend_problems_overdue", lang), PROBLEM_COLORS["overdue"], late),
+        LegendEntry(t("legend_problems_open", lang), PROBLEM_COLORS["open"], len(open_places) - late)], ("problems",))

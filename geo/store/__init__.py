@@ -36,6 +36,7 @@ from geo.store.rows import (
 from geo.store.spatial import zones_named
 from geo.store.tables import KINDS, ROWS
 from geo.store.tasks import (
+                            PROBLEM_COLUMNS,
                             Moved,
                             NewInspection,
                             NewProblem,
@@ -78,6 +79,6 @@ __all__ = ["private_file", "private_folder", "KINDS", "ROWS", "Applied", "Datase
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
            "preview", "record_refused", "refused_files", "reported_on", "rollback", "seeding_claimed",
            "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked",
-           "Moved", "NewInspection", "NewProblem", "ProblemRefused", "StoredPhoto", "checklist", "file_problem",
+           "Moved", "NewInspection", "PROBLEM_COLUMNS", "NewProblem", "ProblemRefused", "StoredPhoto", "checklist", "file_problem",
            "inspections_frame", "located_photos", "move_problem", "photo_content", "photo_sizes", "photos_of",
            "problem_history", "problems_frame", "record_inspection", "save_checklist"]
