@@ -649,3 +649,21 @@ def test_the_wall_shows_what_can_be_read_when_one_table_is_damaged(city):
     shown = " ".join(m.value for m in at.markdown if "<style>" not in m.value)
     assert '<div class="label">工地复工率</div><div class="value">50%</div>' in shown  # from the sites' tables
     assert "数据表“小区日报”暂时无法读取，相关数字暂不显示" in shown and "Traceback" not in shown
+
+
+def test_a_restore_keeps_the_loops_records_as_they_are_now(city, capsys):
+    """Issue #20: a problem handed out, fixed and closed after the backup stays so through a restore."""
+    import datetime as dt
+
+    from geo.cli.main import main
+    from geo.store import NewProblem, file_problem, move_problem, problem_history, problems_frame
+
+    engine = connect(f"sqlite:///{city}")
+    copy = backup.make_backup(engine, keep=5)
+    pid = file_problem(engine, NewProblem("compounds", "0501", "金桂花园", dt.date(2020, 2, 25), "gate", "东门无人",
+                                          "property", "咸宁市安居物业", None, None, dt.date(2020, 2, 28)), by="clerk")
+    move_problem(engine, pid, seen=1, to="rectified", by="物业", role="unit", photos=1)
+    assert main(["restore", str(copy)]) == 0
+    capsys.readouterr()
+    assert problems_frame(engine)[["id", "state"]].values.tolist() == [[pid, "rectified"]]
+    assert problem_history(engine, pid)["state"].tolist() == ["handed_out", "rectified"]
