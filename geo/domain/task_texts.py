@@ -47,4 +47,34 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
     "tasks_file_wrong_step": ("不能从“{start}”直接变为“{to}”。请按 待整改 → 整改中 → 待复核 → 已销号 的顺序记录。",
                               "\"{start}\" cannot go straight to \"{to}\". Record it in the order handed out → being "
                               "fixed → fixed → closed."),
+    # a sheet of inspections uploaded (geo.upload.inspections)
+    "inspection_sheet_columns": ("检查表至少要有“检查日期”、“场所编号”或“场所名称”，以及检查项的列（如“{items}”）。请下载模板，按模板的列名填写。",
+                                 "The sheet needs the columns date, place ID or name, and the checklist's items "
+                                 "(such as \"{items}\"). Download the template and keep its headers."),
+    "inspection_sheet_bad_date": ("不是日期。请写成 2020-02-25 或 2020/2/25。", "Not a date. Write it as 2020-02-25."),
+    "inspection_sheet_result": ("请填写 合格 或 不合格（也可写 √ 或 ×）。", "Write pass or fail (or √ or ×)."),
+    "inspection_sheet_no_unit": ("有不合格项，请填写责任单位（谁来整改）。",
+                                 "An item failed: write the responsible unit (who must fix it)."),
+    "inspection_sheet_deadline_before": ("整改期限早于检查日期 {date}，请核对。",
+                                         "The deadline is before the inspection's date {date}; check it."),
+    "inspection_sheet_unknown_place": ("没有“{value}”这个场所。相近的有：{near}。请核对编号或名称。",
+                                       "There is no place \"{value}\". Close ones: {near}. Check the ID or name."),
+    "inspection_sheet_no_place": ("没有填写场所编号或名称。", "No place ID or name."),
+    "inspection_sheet_same_name": ("名称“{value}”有多个场所（{ids}），请改填场所编号。",
+                                   "Several places are called \"{value}\" ({ids}): write the place ID instead."),
+    "inspection_sheet_item": ("合格 或 不合格（也可写 √ 或 ×）", "pass or fail (or √ or ×)"),
+    "inspection_sheet_date": ("检查的日期，如 2020-02-25", "the inspection's date, such as 2020-02-25"),
+    "inspection_sheet_place_id": ("场所编号；没有编号时填场所名称", "the place's ID; its name when there is none"),
+    "inspection_sheet_place_name": ("场所名称（有编号时可不填）", "the place's name (may be left out with an ID)"),
+    "inspection_sheet_inspectors": ("检查人员或检查组", "who inspected"),
+    "inspection_sheet_notes": ("检查情况说明", "notes"),
+    "inspection_sheet_unit_name": ("不合格项的整改单位（物业公司、施工单位等），有不合格项时必填",
+                                   "who must fix a failed item (property company, contractor); needed when an item "
+                                   "failed"),
+    "inspection_sheet_person": ("责任人姓名", "the responsible person"),
+    "inspection_sheet_phone": ("责任人电话", "the responsible person's phone"),
+    "inspection_sheet_deadline": ("整改期限；不填则为检查日期后 3 天", "the deadline; 3 days after the inspection "
+                                  "when left out"),
+    "inspection_sheet_read": ("{file}：{rows} 条检查记录，其中 {failed} 个不合格项将交办为问题。",
+                              "{file}: {rows} inspections; {failed} failed items will be handed out as problems."),
 }
