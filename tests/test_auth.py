@@ -754,7 +754,7 @@ def test_gate_requires_login_when_the_setting_says_so(login_app, engine, boss, m
 def test_disabled_account_is_logged_out_at_once(login_app, engine, boss):
     auth.add_user(boss, engine, "li", "staff", GOOD)
     at = login_app(auth_session=auth.start_session(User("li", "staff")))
-    assert at.main.markdown[-1].value == "content for User(name='li', role='staff')"
+    assert at.main.markdown[-1].value == "content for User(name='li', role='staff', scope=None)"
     auth.set_disabled(boss, engine, "li", True)
     at.run()
     assert at.main.markdown[-1].value == "content for None" and "auth_session" not in at.session_state

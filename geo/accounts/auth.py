@@ -44,6 +44,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from geo.accounts import throttle
 from geo.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
+from geo.accounts.scope import Scope, ScopeRefused
 from geo.domain import Text, t
 from geo.store import lock_for_writing
 from geo.store.tables import MAX_NAME, users
@@ -72,10 +73,11 @@ _dummy_hashes: dict[tuple[int, int, int], str] = {}
 
 @dataclass(frozen=True)
 class User:
-    """Someone logged in: a name and one of :data:`ROLES`."""
+    """Someone logged in: a name, one of :data:`ROLES`, and the area it sees (None: the whole city)."""
 
     name: str
     role: str
+    scope: Scope | None = None
 
 
 SYSTEM = User("system", "admin")
@@ -162,6 +164,29 @@ class LoginRefused(Refusal):
 
 class AccountError(Refusal, ValueError):
     """An account change was refused: bad name, role or password, unknown user, last admin."""
+
+
+def _scope_of(row) -> Scope | None:
+    """The scope kept with an account's row; a scope that cannot be read admits nothing rather than the whole
+    city (an account must never see more than it was given)."""
+    try:
+        return Scope.parse(getattr(row, "scope", None))
+    except ScopeRefused:
+        return Scope("places", ())
+
+
+def set_scope(acting: User | None, engine: Engine, name: str, scope: Scope | None) -> None:
+    """Limit ``name`` to ``scope`` (None: the whole city again).
+
+    Raises
+    ------
+    PermissionDenied, AccountError
+    """
+    require(acting, "manage_users")
+    with engine.begin() as conn:
+        row = _existing_row(conn, name)
+        conn.execute(update(users).where(users.c.id == row.id).values(scope=scope.text if scope else None))
+    _log.info("scope of %r set to %s by %s", name, scope.text if scope else "the whole city", acting.name)
 
 
 def utc_now() -> datetime:
@@ -315,7 +340,7 @@ def find_user(engine: Engine, name: str) -> User | None:
         row = _row(conn, name)
     if row is None or row.disabled:
         return None
-    return User(row.name, row.role)
+    return User(row.name, row.role, _scope_of(row))
 
 
 def _count_admins(conn: Connection) -> int:
@@ -515,7 +540,7 @@ def authenticate(engine: Engine, name: str, password: str, now: datetime | None 
     throttle.succeeded(counts, name, address)
     if counts is engine:  # the time of the login and a newer hash: only where they can be written
         record_success(engine, row, password, now)
-    return User(row.name, row.role)
+    return User(row.name, row.role, _scope_of(row))
 
 
 def unlock(acting: User | None, engine: Engine, name: str) -> None:

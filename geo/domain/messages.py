@@ -489,6 +489,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "version_new_shape": ("（新图形）", "(new shape)"),
     "version_target_not_empty": ("目标数据库不是空的", "the target already has rows in {table}: move into an empty database"),
     "version_backup_damaged": ("备份文件已损坏", "{backup} is damaged"),
+    # an account's area (geo.accounts.scope)
+    "scope_unknown_kind": ("范围应写成 district:区县名、street:街道名、zone:片区编号 或 places:场所编号（如 zone:Z1,Z2）。",
+                           "Write a scope as district:name, street:name, zone:ids or places:ids (such as zone:Z1,Z2)."),
+    "scope_no_values": ("范围没有写任何区县、街道、片区或场所。", "The scope names no district, street, zone or place."),
+    "scope_too_many": ("范围最多 5000 个场所或片区。", "A scope holds at most 5,000 places or zones."),
     # the command line (geo.cli), which prints both languages
     "cli_cannot_open": ("无法打开文件", "cannot open the file"),
     "cli_rows": ("行", "rows"),

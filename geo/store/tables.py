@@ -137,6 +137,7 @@ users = Table(
     Column("failed_count", Integer, nullable=False, default=0),
     Column("locked_until", DateTime, nullable=True),  # UTC, naive
     Column("last_login", DateTime, nullable=True),  # UTC, naive
+    Column("scope", Text, nullable=True),  # the area it sees (geo.accounts.scope); none: the whole city
     CheckConstraint("role IN ('viewer', 'staff', 'admin')", name="users_role_known"),
 )
 
