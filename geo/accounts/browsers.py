@@ -21,7 +21,7 @@ Examples
 >>> logins = Logins()
 >>> logins.hold("session-1", browser_key(browser), User("li", "staff"), now=0.0)
 >>> logins.holder("session-1", browser_key(browser), idle_seconds=600, now=60.0)
-User(name='li', role='staff')
+User(name='li', role='staff', scope=None)
 >>> logins.holder("session-1", browser_key(new_browser_id()), idle_seconds=600, now=60.0) is None  # another browser
 True
 >>> logins.holder("session-1", browser_key(browser), idle_seconds=600, now=660.5) is None  # idle too long
@@ -131,7 +131,7 @@ class Logins:
         >>> logins = Logins()
         >>> logins.hold("s1", "key-a", User("li", "viewer"), now=0.0)
         >>> logins.logged_in("key-a", 600, now=30.0), logins.logged_in("key-b", 600, now=30.0)
-        (User(name='li', role='viewer'), None)
+        (User(name='li', role='viewer', scope=None), None)
         >>> logins.logged_in("key-a", 600, now=900.0) is None, logins.logged_in(None, 600) is None
         (True, True)
         >>> logins.logged_in("key-a", 600, now=30.0, roles=("admin",)) is None
