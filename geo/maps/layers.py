@@ -271,3 +271,25 @@ def problem_legend(open_places: pd.DataFrame, lang: str) -> Legend:
     return Legend(t("legend_problems", lang), [
         LegendEntry(t("legend_problems_overdue", lang), PROBLEM_COLORS["overdue"], late),
         LegendEntry(t("legend_problems_open", lang), PROBLEM_COLORS["open"], len(open_places) - late)], ("problems",))
+
+
+#: Where a photo of a problem or its fix was taken (from its EXIF), as a small blue dot.
+PHOTO_STYLE = {"color": "#ffffff", "weight": 1.5, "fillColor": "#1e88e5", "fillOpacity": 0.95}
+
+
+def photo_layer(located: pd.DataFrame, problems: pd.DataFrame, lang: str, show: bool = True) -> Layer:
+    """The photos that say where they were taken (:func:`geo.store.located_photos`), each a dot with its
+    problem's place and words in the tooltip: a fix photographed far from its place shows at a glance.
+    The dots bring their own positions (WGS-84), not the places' packs."""
+    about = problems.set_index("id")
+    known = located.loc[located["problem_id"].isin(about.index)]
+    rows = about.loc[known["problem_id"]]
+    frame = gpd.GeoDataFrame({
+        "id": [f"photo-{i}" for i in known["id"]], "category": "photo",
+        "name": rows["place_name"].astype(str).to_numpy(),
+        "problem": (rows["description"].astype(str).str.slice(0, 60)).to_numpy(),
+        "state": [vocab.label("problem_state", state, lang) for state in rows["state"]],
+    }, geometry=gpd.points_from_xy(known["lon"], known["lat"]), crs="EPSG:4326")
+    return Layer(t("layer_photos", lang), "photos", frame, {"photo": PHOTO_STYLE, "pt_photo": PHOTO_STYLE},
+                 [(t("col_problem", lang), "problem"), (t("col_problem_state", lang), "state")], radius=6,
+                 show=show)
