@@ -63,6 +63,8 @@ pages = [
 pages.append(st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall"))
 for script, title, icon, path, action in (("pages/upload.py", "page_upload", "📤", "upload", "upload"),
                                           ("pages/edit.py", "page_edit", "📍", "edit", "upload"),
+                                          ("pages/tasksheets.py", "page_tasksheets", "📋", "tasksheets",
+                                           "task_sheets"),
                                           ("pages/history.py", "page_history", "🕘", "history", "history"),
                                           ("pages/users.py", "auth_page_users", "👥", "users", "manage_users")):
     pages.append(st.Page(script, title=t(title, lg), icon=icon, url_path=path,

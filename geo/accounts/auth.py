@@ -60,6 +60,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     # only one's own newest import while no later version of its table exists: see geo.upload.undo_import
     "undo_own": ("staff", "admin"),
     "manage_users": ("admin",),
+    "task_sheets": ("staff", "admin"),  # a responsible unit's task sheet (交办单) names every open problem it has
 }
 
 

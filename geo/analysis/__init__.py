@@ -7,7 +7,19 @@ from geo.analysis.display import details, display_table, header, shown_value, st
 from geo.analysis.filters import Filters, apply_filters, export_stem, export_title, filter_parts, place_key
 from geo.analysis.kind_view import view_of
 from geo.analysis.kpi import Kpi, compute_kpis
-from geo.analysis.tasks import TaskFigures, as_of, is_overdue, league, of_places, open_by_place, task_figures
+from geo.analysis.tasks import (
+    LEAGUE_SHOWN,
+    TaskFigures,
+    as_of,
+    is_open,
+    is_overdue,
+    league,
+    league_table,
+    of_places,
+    open_by_place,
+    task_figures,
+    with_streets,
+)
 from geo.analysis.trends import daily_figures, figures_by
 from geo.analysis.views import (
                                 Thresholds,
@@ -47,4 +59,5 @@ __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",
            "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics",
            "Turn", "data_age", "next_view", "page_count", "page_of", "take_turn", "with_last_reports",
-           "TaskFigures", "as_of", "is_overdue", "of_places", "league", "open_by_place", "task_figures"]
+           "TaskFigures", "as_of", "is_overdue", "of_places", "league", "open_by_place", "task_figures",
+           "LEAGUE_SHOWN", "is_open", "league_table", "with_streets"]

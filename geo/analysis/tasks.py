@@ -32,7 +32,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.domain import t
 from geo.domain.tasks import OPEN_STATES, UNFIXED_STATES
+from geo.store import Dataset
 
 WEEK = 7  # days: "closed this week", and the rate's change is against a week before
 
@@ -134,3 +136,52 @@ def of_places(frame: pd.DataFrame, views: Mapping[str, pd.DataFrame]) -> pd.Data
     for kind, view in views.items():
         keep |= (frame["kind"] == kind) & frame["place_id"].isin(set(view["id"].astype(str)))
     return frame.loc[keep]
+
+
+def with_streets(problems: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """``problems`` with the ``street`` (and ``district``) of each place: the zone the place is in (named in its
+    row or found by the store's spatial join), and that zone's street; missing for a place the city no longer has,
+    or one in no zone, or a city whose zones name no street."""
+    zones = pd.DataFrame(dataset.zones.drop(columns="geometry", errors="ignore"))
+    zones = zones.reindex(columns=["id", "street", "district"]).rename(columns={"id": "zone"})
+    parts = []
+    for kind in problems["kind"].dropna().unique():
+        places = dataset.tables.get(kind)
+        if places is None or places.empty or "zone" not in places:
+            continue
+        parts.append(pd.DataFrame({"kind": kind, "place_id": places["id"].astype(str),
+                                   "zone": places["zone"].astype("string")}))
+    if not parts:
+        return problems.assign(street=pd.Series(pd.NA, index=problems.index, dtype="string"),
+                               district=pd.Series(pd.NA, index=problems.index, dtype="string"))
+    placed = (pd.concat(parts, ignore_index=True).drop_duplicates(["kind", "place_id"])
+              .merge(zones.astype({"zone": "string"}), on="zone", how="left"))
+    out = problems.drop(columns=["street", "district"], errors="ignore").merge(
+        placed[["kind", "place_id", "street", "district"]], on=["kind", "place_id"], how="left")
+    out.index = problems.index
+    for column in ("street", "district"):
+        text = out[column].astype("string").str.strip()
+        out[column] = text.where(text != "")
+    return out
+
+
+#: The columns of a league table as shown (page and documents), after the column it is grouped by.
+LEAGUE_SHOWN = {"problems": "league_col_problems", "open": "league_col_open", "overdue": "league_col_overdue",
+                "rate": "league_col_rate", "days": "league_col_days"}
+
+
+def league_table(frame: pd.DataFrame, by: str, today: dt.date, lang: str) -> pd.DataFrame:
+    """:func:`league` by ``by`` ('unit_name' or 'street') for a person to read: headers in ``lang``, a blank
+    street named as such, rate (%) and average days to close as numbers (missing when nothing was closed).
+
+    >>> frame = pd.DataFrame({"id": [1, 2], "state": ["closed", "handed_out"], "found_on": "2020-02-18",
+    ...     "deadline": "2020-02-21", "closed_at": pd.to_datetime(["2020-02-20", None]), "street": [None, "东街"]})
+    >>> league_table(frame, "street", dt.date(2020, 2, 25), "zh").values.tolist()
+    [['东街', 1, 1, 1, 0.0, nan], ['未划分街道', 1, 0, 0, 100.0, 2.0]]
+    """
+    table = league(frame, by, today)
+    name = t("league_col_unit" if by == "unit_name" else "league_col_street", lang)
+    names = table[by].astype("string").str.strip()
+    blank = t("league_no_street", lang) if by == "street" else "—"
+    table[by] = names.where(names.notna() & (names != ""), blank).astype(object)
+    return table[[by, *LEAGUE_SHOWN]].rename(columns={by: name, **{k: t(v, lang) for k, v in LEAGUE_SHOWN.items()}})

@@ -58,6 +58,17 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     more: int = 0  # rows left out after the first ROW_LIMIT
+    marked: frozenset[int] = frozenset()  # rows printed in red (a problem past its deadline)
+    widths: tuple[float, ...] | None = None  # the columns' relative widths; None: even
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A photo printed small, two to a row, with its caption; ``image`` None when it cannot be read (the caption
+    still says whose it is)."""
+
+    image: bytes | None
+    caption: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Section:
     table: Table | None = None
     figure: bytes | None = None  # a PNG at 300 dpi
     caption: str = ""
+    shots: tuple[Shot, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,17 +91,29 @@ class Briefing:
     kpis: list[Kpi] = field(repr=False)  # the overview's tiles of the same date and district
     lang: str = "zh"
 
+    @property
+    def head(self) -> tuple[str, ...]:
+        """The lines under the title, centred."""
+        return self.issue, self.issuer, self.freshness
+
+    @property
+    def closing(self) -> tuple[str, ...]:
+        """The lines after the last section (a briefing has none; a task sheet's signatures)."""
+        return ()
+
 
 def district_label(district: object, lang: str) -> str:
     """A district's name, or '未划分区县' for places in no district (a city without zone shapes)."""
     return district if isinstance(district, str) and district.strip() else t("briefing_no_district", lang)
 
 
-def _table(headers: list[str], rows: list[list[object]], limit: int = ROW_LIMIT, total: int | None = None) -> Table:
-    """The first ``limit`` of ``rows``; ``total``: how many there are in all, when only the first were made."""
+def make_table(headers: list[str], rows: list[list[object]], limit: int = ROW_LIMIT, total: int | None = None,
+           **more) -> Table:
+    """The first ``limit`` of ``rows``; ``total``: how many there are in all, when only the first were made;
+    ``more``: the table's other fields (``marked``, ``widths``)."""
     text = tuple(tuple("" if value is None or value is pd.NA or value != value else str(value) for value in row)
                  for row in rows[:limit])
-    return Table(tuple(headers), text, max(0, (len(rows) if total is None else total) - limit))
+    return Table(tuple(headers), text, max(0, (len(rows) if total is None else total) - limit), **more)
 
 
 def _change(kpi: Kpi) -> str:
@@ -100,7 +124,7 @@ def _overall(kpis: list[Kpi], before: str | None, lang: str) -> Section:
     line = (t("briefing_compared", lang, date=before) if before else t("briefing_no_compare", lang))
     rows = [[t(k.key, lang), k.shown(lang), _change(k)] for k in kpis]
     return Section(t("briefing_overall", lang), (line,),
-                   _table([t("briefing_col_figure", lang), t("briefing_col_value", lang),
+                   make_table([t("briefing_col_figure", lang), t("briefing_col_value", lang),
                            t("briefing_col_change", lang)], rows))
 
 
@@ -119,7 +143,7 @@ def _closure(compounds, zones, lang, font, figures: bool) -> Section:
                *(vocab.label("closure", c, lang) for c in codes[:-1]), t("legend_missing", lang)]
     title = t("briefing_closure_map", lang)
     figure = status_map(compounds, "closure", zones, title, lang, font) if figures else None
-    return Section(t("briefing_closure", lang), table=_table(headers, rows), figure=figure,
+    return Section(t("briefing_closure", lang), table=make_table(headers, rows), figure=figure,
                    caption=t("briefing_caption", lang, title=title))
 
 
@@ -134,7 +158,7 @@ def _resumption(sites, zones, lang, font, figures: bool) -> Section:
                t("legend_missing", lang), t("kpi_resumption_rate", lang)]
     title = t("briefing_resumption_map", lang)
     figure = status_map(sites, "resumption", zones, title, lang, font) if figures else None
-    return Section(t("briefing_resumption", lang), table=_table(headers, rows), figure=figure,
+    return Section(t("briefing_resumption", lang), table=make_table(headers, rows), figure=figure,
                    caption=t("briefing_caption", lang, title=title))
 
 
@@ -154,7 +178,7 @@ def _supplies(compounds, sites, lang) -> Section:
                t("briefing_col_zone", lang), t("briefing_col_level", lang), t("briefing_col_days", lang),
                t("briefing_col_items", lang)]
     line = t("briefing_short_count", lang, count=len(short)) if len(short) else t("briefing_none_short", lang)
-    return Section(t("briefing_supplies", lang), (line,), _table(headers, rows) if len(short) else None)
+    return Section(t("briefing_supplies", lang), (line,), make_table(headers, rows) if len(short) else None)
 
 
 def _responsible(view: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -189,10 +213,10 @@ def _reporting(views: dict[str, pd.DataFrame], zones: gpd.GeoDataFrame, lang: st
     headers = [t("briefing_col_place", lang), t("briefing_col_kind", lang), t("briefing_col_zone", lang),
                t("briefing_col_person", lang), t("briefing_col_phone", lang)]
     section = Section(t("briefing_reporting", lang), tuple(lines),
-                      _table(headers, rows, total=missing) if missing else None)
+                      make_table(headers, rows, total=missing) if missing else None)
     if not silent_zones:
         return (section,)
-    zone_table = _table([t("briefing_col_zone", lang), t("briefing_col_district", lang),
+    zone_table = make_table([t("briefing_col_zone", lang), t("briefing_col_district", lang),
                          t("briefing_col_person", lang), t("briefing_col_phone", lang)], silent_zones)
     return section, Section(t("briefing_zones_heading", lang), table=zone_table)
 
@@ -212,7 +236,7 @@ def _attention(compounds, sites, others, days: float, lang: str) -> Section:
                t("briefing_col_zone", lang), t("briefing_col_detail", lang)]
     line = t("briefing_attention_count", lang, count=len(items)) if len(items) else t("briefing_attention_none",
                                                                                         lang)
-    return Section(t("wall_attention", lang), (line,), _table(headers, rows, total=len(items)) if rows else None)
+    return Section(t("wall_attention", lang), (line,), make_table(headers, rows, total=len(items)) if rows else None)
 
 
 def _changes(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame] | None, before_date: str | None,
@@ -232,7 +256,7 @@ def _changes(now: dict[str, pd.DataFrame], before: dict[str, pd.DataFrame] | Non
              else t("briefing_nothing_changed", lang))
     headers = [t("briefing_col_kind", lang), t("briefing_col_from", lang), t("briefing_col_to", lang),
                t("briefing_col_count", lang)]
-    return Section(t("briefing_changes", lang), lines, _table(headers, rows) if rows else None)
+    return Section(t("briefing_changes", lang), lines, make_table(headers, rows) if rows else None)
 
 
 def _state(vocabulary: str, code: str, lang: str) -> str:
