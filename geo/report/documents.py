@@ -36,8 +36,8 @@ RED = (192, 0, 0)  # the red of an official document's title (红头)
 BODY_FONT = "宋体"  # Word's fonts: the body in Song, headings in Hei, as official documents are set
 HEADING_FONT = "黑体"
 FIGURE_MM = 150  # a map's width on an A4 page of the PDF
-SHOT_MM = (80.0, 60.0)  # the box a photo is fitted into, two to a row (PDF, millimetres)
-SHOT_CM = (7.5, 5.6)  # the same in Word, whose text is a little narrower
+SHOT_MM = (72.0, 54.0)  # the box a photo is fitted into, two to a row (PDF, millimetres)
+SHOT_CM = (7.0, 5.25)  # the same in Word, whose text is a little narrower
 
 
 def numbered(index: int, heading: str, lang: str) -> str:
@@ -152,8 +152,10 @@ def document_docx(paper: Paper) -> bytes:
                 doc.add_paragraph(more)
         if section.shots:
             _docx_shots(doc, section.shots, lang)
-    for line in paper.closing:
-        doc.add_paragraph(printable(line)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for number, line in enumerate(paper.closing):
+        paragraph = doc.add_paragraph(printable(line))
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.keep_with_next = number < len(paper.closing) - 1  # the signatures stay together
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -236,6 +238,9 @@ def document_pdf(paper: Paper, font: CjkFont | None = None) -> bytes:
             _pdf_shots(pdf, section.shots, lang)
         pdf.ln(3)
     pdf.set_font("cjk", size=11)
+    if paper.closing and pdf.get_y() + 9 * len(paper.closing) + 6 > pdf.page_break_trigger:
+        pdf.add_page()  # the signatures stay together
+    pdf.ln(6 if paper.closing else 0)
     for line in paper.closing:
         pdf.multi_cell(0, 9, line, align="R", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
     return bytes(pdf.output())
