@@ -7,10 +7,9 @@ city; the .docx is opened with python-docx, the PDF's text extracted with pypdf 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
 from geo.analysis import league_table, with_streets
+from geo.io import Photo, read_photo
 from geo.report import document_docx, document_pdf, league_sheet, open_units, photo_reader, task_sheet
 from geo.store import NewProblem, file_problem, load_store, move_problem, problems_frame
 from geo.upload import open_city
@@ -38,27 +38,11 @@ SUN, BUILDER = "阳光物业", "城建公司"
 HOSTILE = '<script>alert(1)</script>=HYPERLINK("http://x","点我")\x00\x0b'
 
 
-@dataclass(frozen=True)
-class Shot:
-    """A photo as the store takes it (the fields of geo.io.photos.Photo)."""
-
-    content: bytes
-    width: int
-    height: int
-    name: str = "photo.jpg"
-    lat: float | None = None
-    lon: float | None = None
-    taken_at: dt.datetime | None = None
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
-
-
-def jpeg(width: int, height: int, colour=(200, 30, 30)) -> Shot:
+def jpeg(width: int, height: int, colour=(200, 30, 30)) -> Photo:
+    """A photo as a phone's upload becomes one (geo.io.read_photo)."""
     out = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(out, "JPEG")
-    return Shot(out.getvalue(), width, height)
+    return read_photo(out.getvalue(), "现场.jpg", 10_000_000)
 
 
 def hand_out(engine, place_id, place, found, deadline, unit=SUN, description="东门无人值守", kind="compounds",
@@ -85,7 +69,7 @@ def store(tiny_dir, tmp_path):
         "closed": hand_out(engine, "0501", "金桂花园", day(-3), day(-1),
                            description="已整改的问题"),
         "returned": hand_out(engine, "0501", "金桂花园", day(-6), day(-3),
-                             description="复核不通过的问题", shots=[Shot(b"not an image at all", 10, 10)]),
+                             description="复核不通过的问题", shots=[replace(jpeg(200, 200), content=b"damaged")]),
         "other": hand_out(engine, "S1", "六岭棚改项目", day(-4), day(-3), unit=BUILDER,
                           description="别家单位的问题", kind="sites"),
     }
@@ -169,7 +153,7 @@ def test_a_hostile_unit_name_and_description_leave_both_documents_whole(store):
     unit = HOSTILE + "长" * 2000
     description = HOSTILE + "描述😀" * 1000
     pid = hand_out(engine, "0502", "<img src=x onerror=alert(1)>", day(-4), day(-1),
-                   unit=unit, description=description, shots=[jpeg(4000, 60)])
+                   unit=unit, description=description, shots=[jpeg(4000, 200)])
     sheet = task_sheet(problems_frame(engine), unit, TODAY, photo_reader(engine), "zh")
     doc, paragraphs, tables = docx_of(document_docx(sheet))
     assert paragraphs[0].startswith('<script>alert(1)</script>=HYPERLINK("http://x","点我")长')  # as text, nothing run
