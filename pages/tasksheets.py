@@ -4,9 +4,8 @@ import streamlit as st
 
 from geo.analysis import with_streets
 from geo.domain import t
-from geo.store import problems_frame
 from ui.cache import dataset
-from ui.data import engine
+from ui.data import engine, problems
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang
@@ -20,4 +19,4 @@ st.caption(t("tasksheet_intro", lg))
 store = engine()
 task_sheet_downloads(store, lg)
 st.subheader(t("league_heading", lg), anchor=False)
-league_tables(with_streets(problems_frame(store), dataset()), lg)
+league_tables(with_streets(problems(), dataset()), lg)

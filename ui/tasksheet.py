@@ -16,11 +16,12 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from geo.accounts import can
-from geo.analysis import LEAGUE_SHOWN, league_table
+from geo.analysis import LEAGUE_SHOWN, as_of, league_table
 from geo.domain import t
 from geo.report import FontMissing, briefing_file, league_sheet, open_units, photo_reader, task_sheet
 from geo.store import problems_frame
 from ui.briefing import MIME, chinese_font
+from ui.cache import dates
 from ui.data import city_name
 from ui.login import current_user
 
@@ -35,6 +36,13 @@ def file_stem(*parts: str) -> str:
     '阳光_物业_script__整改交办单_2020-02-25'
     """
     return _UNSAFE.sub("_", "_".join(parts)).strip(" ._")[:80] or "file"
+
+
+def loop_day(frame: pd.DataFrame) -> dt.date:
+    """The day a sheet counts days left and overdue on: today, or the records' last day in a store of past data
+    (as the overview and the wall count, :func:`geo.analysis.as_of`)."""
+    newest = dates()
+    return as_of(frame, newest[-1] if newest else None, dt.date.today())
 
 
 def _buttons(key: str, stem: str, make, lg: str, labels: tuple[str, str], help_key: str) -> None:
@@ -56,8 +64,9 @@ def task_sheet_downloads(engine: Engine, lang: str) -> None:
     if not can(current_user(touch=False), "task_sheets"):
         st.caption(t("tasksheet_staff_only", lang))
         return
-    today = dt.date.today()
-    units = open_units(problems_frame(engine), today)
+    frame = problems_frame(engine)
+    today = loop_day(frame)
+    units = open_units(frame, today)
     if units.empty:
         st.info(t("tasksheet_no_open", lang))
         return
@@ -80,7 +89,7 @@ def league_tables(frame: pd.DataFrame, lang: str) -> None:
     if frame.empty:
         st.info(t("league_empty", lang))
         return
-    today = dt.date.today()
+    today = loop_day(frame)
     st.caption(t("league_caption", lang))
     config = {t(LEAGUE_SHOWN["rate"], lang): st.column_config.NumberColumn(format="%.1f%%"),
               t(LEAGUE_SHOWN["days"], lang): st.column_config.NumberColumn(format="%.1f")}
