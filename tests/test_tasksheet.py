@@ -190,6 +190,7 @@ def test_the_league_paper_has_the_totals_and_both_tables(store):
     frame = with_streets(problems_frame(engine), load_store(engine))
     sheet = league_sheet(frame, TODAY, "zh", city="咸宁市")
     _, paragraphs, tables = docx_of(document_docx(sheet))
+    assert paragraphs[:2] == ["疫情防控问题整改情况排名", f"咸宁市住房和城乡建设局　{TODAY}"]
     assert f"截至 {TODAY}，共发现问题 6 个，未销号 5 个，其中超期 3 个；整改率 16.7%。" in paragraphs
     assert [p for p in paragraphs if re.match(r"^[一二三]、", p)] == ["一、总体情况", "二、各责任单位整改情况",
                                                                     "三、各街道整改情况"]

@@ -132,6 +132,7 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
     # the league table (整改排名) of units and streets (geo.analysis.tasks, geo.report.tasksheet, ui.tasksheet)
     "league_title": ("疫情防控问题整改情况排名", "Epidemic control problems: league table"),
     "league_overall": ("总体情况", "Overall"),
+    "league_issued": ("{bureau}　{date}", "{bureau}, {date}"),
     "league_intro": ("截至 {date}，共发现问题 {problems} 个，未销号 {open} 个，其中超期 {overdue} 个；整改率 {rate}。",
                      "On {date}: {problems} problems found, {open} open, {overdue} of them overdue; "
                      "rectification rate {rate}."),

@@ -186,6 +186,6 @@ def league_sheet(problems: pd.DataFrame, today: dt.date, lang: str = "zh", city:
     if total:
         sections += (league_section(problems, "unit_name", today, lang), league_section(problems, "street", today,
                                                                                         lang))
-    return TaskSheet(title=t("league_title", lang), head=(t("tasksheet_issued", lang, bureau=bureau_name(city, lang),
+    return TaskSheet(title=t("league_title", lang), head=(t("league_issued", lang, bureau=bureau_name(city, lang),
                                                             date=date),),
                      sections=sections, lang=lang, open=opened, overdue=late)
