@@ -311,8 +311,10 @@ def test_set_password_changes_login_and_unlocks(engine, boss):
 
 MATRIX = {
     "viewer": {"view"},
-    "staff": {"view", "upload", "history", "undo_own", "task_sheets"},  # undo_own: their own latest import only
-    "admin": {"view", "upload", "history", "undo_own", "rollback", "manage_users", "task_sheets"},
+    "staff": {"view", "upload", "history", "undo_own", "task_sheets",  # undo_own: their own latest import only
+              "handle_problems", "inspect"},
+    "admin": {"view", "upload", "history", "undo_own", "rollback", "manage_users", "task_sheets", "handle_problems",
+              "inspect", "edit_checklists"},
 }
 
 

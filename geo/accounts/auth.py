@@ -61,6 +61,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "undo_own": ("staff", "admin"),
     "manage_users": ("admin",),
     "task_sheets": ("staff", "admin"),  # a responsible unit's task sheet (交办单) names every open problem it has
+    # the loop (督导检查 → 交办 → 整改 → 销号): everyone who may view sees the problems, read-only
+    "handle_problems": ("staff", "admin"),
+    "inspect": ("staff", "admin"),
+    "edit_checklists": ("admin",),
 }
 
 

@@ -20,6 +20,17 @@ from geo.analysis.tasks import (
     task_figures,
     with_streets,
 )
+from geo.analysis.problem_list import ProblemFilters, days_text, filter_problems, place_kind_label, problems_table
+from geo.analysis.task_forms import (
+    DEADLINE_DAYS,
+    FormRefused,
+    Unit,
+    checklist_items,
+    new_inspection,
+    new_problem,
+    read_photos,
+    unit_refusals,
+)
 from geo.analysis.trends import daily_figures, figures_by
 from geo.analysis.views import (
                                 Thresholds,
@@ -60,4 +71,6 @@ __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "
            "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics",
            "Turn", "data_age", "next_view", "page_count", "page_of", "take_turn", "with_last_reports",
            "TaskFigures", "as_of", "is_overdue", "of_places", "league", "open_by_place", "task_figures",
-           "LEAGUE_SHOWN", "is_open", "league_table", "with_streets"]
+           "LEAGUE_SHOWN", "is_open", "league_table", "with_streets",
+           "DEADLINE_DAYS", "FormRefused", "ProblemFilters", "Unit", "checklist_items", "days_text", "filter_problems",
+           "new_inspection", "new_problem", "place_kind_label", "problems_table", "read_photos", "unit_refusals"]

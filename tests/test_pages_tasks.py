@@ -1,0 +1,280 @@
+"""The loop's pages through AppTest: 问题整改 (the list, a problem's steps by role and state, the clash of two
+sessions, filing) and 现场检查 (failed items become problems), on a real store with logged-in users."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from geo.accounts import auth
+from geo.domain.tasks import STATES, steps_from
+from geo.store import (
+    NewProblem,
+    checklist,
+    file_problem,
+    inspections_frame,
+    move_problem,
+    photos_of,
+    problem_history,
+    problems_frame,
+)
+from geo.store.engine import connect
+from geo.upload import seed_from_folder
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+HOSTILE = "<img src=x onerror=alert(1)>"
+STEP_WORDS = {"in_progress": "开始整改", "rectified": "整改完成，提交复核", "closed": "复核通过，销号",
+              "returned": "复核不通过，退回整改"}
+# how to bring a new problem to each state, as staff (the photo and the note each step needs)
+ROUTE = {"handed_out": [], "in_progress": ["in_progress"], "rectified": ["rectified"],
+         "returned": ["rectified", "returned"], "closed": ["rectified", "closed"]}
+
+
+def png() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(picture, "PNG")
+    return picture.getvalue()
+
+
+@pytest.fixture
+def env(tiny_dir, app_store_url):
+    engine = connect(app_store_url)
+    seed_from_folder(engine, tiny_dir)
+    for name, role in (("clerk", "staff"), ("boss", "admin"), ("reader", "viewer")):
+        auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
+    return engine
+
+
+def problem(engine, state: str = "handed_out", name: str = "金桂花园", description: str = "东门无人值守") -> int:
+    pid = file_problem(engine, NewProblem("compounds", "0501", name, dt.date(2020, 2, 20), "gate", description,
+                                          "property", "金桂物业", "王经理", "13800138000", dt.date(2020, 2, 23)),
+                       by="clerk")
+    for seq, to in enumerate(ROUTE[state], start=1):
+        move_problem(engine, pid, seq, to, "clerk", "staff", note="没改好" if to == "returned" else None,
+                     photos=1 if to == "rectified" else None)
+    return pid
+
+
+def open_as(name, role, page, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if name:
+        at.session_state["auth_session"] = auth.start_session(auth.User(name, role))
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def step_buttons(at: AppTest) -> list[str]:
+    return [b.label for b in at.button if b.label in STEP_WORDS.values()]
+
+
+def press(at: AppTest, to: str) -> AppTest:
+    next(b for b in at.button if b.label == STEP_WORDS[to]).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def uploader(at: AppTest, key: str):
+    return next(u for u in at.file_uploader if u.key == key)
+
+
+def state_of(engine, pid: int) -> str:
+    frame = problems_frame(engine)
+    return frame.loc[frame["id"] == pid, "state"].iloc[0]
+
+
+def said(at: AppTest) -> str:
+    return " ".join([e.value for e in at.error] + [s.value for s in at.success])
+
+
+# --------------------------------------------------------------------------- 问题整改
+
+
+@pytest.mark.parametrize("role,name", [("staff", "clerk"), ("admin", "boss"), ("viewer", "reader")])
+def test_each_role_is_offered_exactly_the_steps_the_loop_allows_from_each_state(env, role, name):
+    for state in STATES:
+        pid = problem(env, state)
+        at = open_as(name, role, "pages/problems.py", problem=str(pid))
+        assert at.selectbox(key="problem").value == str(pid)
+        expected = [STEP_WORDS[s.to] for s in steps_from(state, role)]
+        assert step_buttons(at) == expected, state
+        if role == "viewer":
+            assert not expected and any("只能查看" in c.value for c in at.caption)
+
+
+def test_a_viewer_sees_the_list_and_no_filing_form(env):
+    problem(env)
+    at = open_as("reader", "viewer", "pages/problems.py")
+    assert len(at.dataframe[0].value) == 1
+    assert not at.expander and not step_buttons(at)
+
+
+@pytest.mark.parametrize("state", ["handed_out", "returned"])
+def test_staff_start_fixing(env, state):
+    pid = problem(env, state)
+    at = press(open_as("clerk", "staff", "pages/problems.py", problem=str(pid)), "in_progress")
+    assert state_of(env, pid) == "in_progress"
+    assert any("已改为“整改中”" in s.value for s in at.success)
+    assert step_buttons(at) == [STEP_WORDS["rectified"]]  # drawn again for the state it is in now
+
+
+@pytest.mark.parametrize("state", ["handed_out", "in_progress", "returned"])
+def test_marking_fixed_needs_a_photo_and_keeps_it(env, state):
+    pid = problem(env, state)
+    at = open_as("clerk", "staff", "pages/problems.py", problem=str(pid))
+    press(at, "rectified")
+    assert state_of(env, pid) == state  # refused: no photo
+    assert "请附上整改后的照片" in said(at)
+    seq = len(ROUTE[state]) + 1
+    uploader(at, f"step_{pid}_{seq}_rectified_photos").set_value([("整改后.png", png(), "image/png")])
+    press(at, "rectified")
+    assert state_of(env, pid) == "rectified"
+    assert len(photos_of(env, problem_id=pid)) == 1
+    assert len(at.get("image")) == 1  # the photo shown under the problem
+
+
+def test_a_file_that_is_not_a_photo_is_refused_in_chinese(env):
+    pid = problem(env, "in_progress")
+    at = open_as("clerk", "staff", "pages/problems.py", problem=str(pid))
+    uploader(at, f"step_{pid}_2_rectified_photos").set_value([("整改后.png", b"<svg onload='alert(1)'/>", "image/png")])
+    press(at, "rectified")
+    assert state_of(env, pid) == "in_progress"
+    assert "整改后\\.png”不是照片" in said(at) and not photos_of(env, problem_id=pid)
+
+
+def test_staff_close_a_rectified_problem_or_send_it_back_with_a_reason(env):
+    closing, returning = problem(env, "rectified"), problem(env, "rectified")
+    press(open_as("clerk", "staff", "pages/problems.py", problem=str(closing)), "closed")
+    assert state_of(env, closing) == "closed"
+    at = press(open_as("boss", "admin", "pages/problems.py", problem=str(returning)), "returned")
+    assert state_of(env, returning) == "rectified" and "退回时请写明原因" in said(at)
+    at.text_input(key=f"step_{returning}_2_returned_note").input("消毒记录缺 2 天")
+    press(at, "returned")
+    assert state_of(env, returning) == "returned"
+    history = problem_history(env, returning)
+    assert history.iloc[-1][["state", "by", "note"]].tolist() == ["returned", "boss", "消毒记录缺 2 天"]
+    assert "消毒记录缺 2 天" in at.dataframe[-1].value.to_string()  # the history, with who and the note
+
+
+def test_two_sessions_on_one_problem_the_second_is_told_it_moved(env):
+    pid = problem(env, "rectified")
+    first = open_as("clerk", "staff", "pages/problems.py", problem=str(pid))
+    second = open_as("boss", "admin", "pages/problems.py", problem=str(pid))
+    press(first, "closed")
+    second.text_input(key=f"step_{pid}_2_returned_note").input("没改好")
+    press(second, "returned")
+    assert "刚被其他人处理过" in said(second)
+    assert state_of(env, pid) == "closed" and len(problem_history(env, pid)) == 3
+    assert step_buttons(second) == []  # drawn again: closed, nothing left to do
+
+
+def test_filters_narrow_the_list_and_the_exports_hold_it(env):
+    late = problem(env, "handed_out")
+    problem(env, "closed")
+    at = open_as("clerk", "staff", "pages/problems.py")
+    assert len(at.dataframe[0].value) == 2
+    at.checkbox(key="problem_overdue").check().run()
+    table = at.dataframe[0].value
+    assert table["编号"].tolist() == [late] and table["天数"].iloc[0].startswith("超期")
+    assert at.query_params["problem_overdue"] == "1"
+    at.checkbox(key="problem_overdue").uncheck().run()
+    at.multiselect(key="problem_state").set_value(["closed"]).run()
+    assert at.dataframe[0].value["状态"].tolist() == ["已销号"]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["导出 CSV", "导出 Excel"]
+
+
+def test_a_hostile_name_and_description_are_shown_escaped(env):
+    pid = problem(env, name=HOSTILE, description=HOSTILE + " **粗体**")
+    at = open_as("clerk", "staff", "pages/problems.py", problem=str(pid))
+    shown = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
+    assert HOSTILE not in shown and r"\<img src=x onerror=alert\(1\)\>" in shown
+    assert r"\*\*粗体\*\*" in shown
+    assert at.dataframe[0].value["地点"].tolist() == [HOSTILE]  # data in a table: shown as typed, never as HTML
+
+
+def test_staff_file_a_problem_with_a_photo_and_the_phone_checked(env):
+    at = open_as("clerk", "staff", "pages/problems.py")
+    at.selectbox(key="file_kind").set_value("compounds").run()
+    at.selectbox(key="file_place_0").set_value("0501")
+    at.selectbox(key="file_category_0").set_value("disinfection")
+    at.text_area(key="file_description_0").input("电梯未消毒")
+    at.text_input(key="file_0_unit_name").input("金桂物业")
+    at.text_input(key="file_0_phone").input("8888666")
+    uploader(at, "file_photos_0").set_value([("电梯.png", png(), "image/png")])
+    submit = next(b for b in at.button if b.label == "登记并交办")
+    submit.click().run()
+    assert problems_frame(env).empty and "联系电话“8888666”不对" in said(at)
+    assert at.text_area(key="file_description_0").value == "电梯未消毒"  # nothing typed is lost
+    at.text_input(key="file_0_phone").input("0731-8888 6666")
+    next(b for b in at.button if b.label == "登记并交办").click().run()
+    assert not at.exception
+    frame = problems_frame(env)
+    row = frame.iloc[0]
+    assert (row["place_name"], row["phone"], row["state"], row["photos"]) == ("金桂花园", "0731-88886666",
+                                                                             "handed_out", 1)
+    assert row["deadline"] == (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    assert any(f"已登记问题 {row['id']}" in s.value for s in at.success)
+    assert at.selectbox(key="problem").value == str(row["id"])  # and it is shown
+
+
+# --------------------------------------------------------------------------- 现场检查
+
+
+def answer(at: AppTest, results: dict[str, str], round_: int = 0) -> None:
+    for code, result in results.items():
+        at.radio(key=f"inspect_item_{code}_{round_}").set_value(result)
+
+
+def test_an_inspection_files_one_problem_per_failed_item(env):
+    items = checklist(env, "compounds")
+    at = open_as("clerk", "staff", "pages/inspect.py")
+    assert at.text_input(key="inspect_inspectors_0").value == "clerk"
+    at.selectbox(key="inspect_place_compounds_0").set_value("0501")
+    fails = {items[1].code, items[3].code}
+    answer(at, {item.code: "fail" if item.code in fails else "pass" for item in items[:-1]})
+    next(b for b in at.button if b.label == "保存检查记录").click().run()
+    assert "还有 1 项没有选择" in said(at) and inspections_frame(env).empty  # the last item not answered
+    assert "请填写责任单位名称" in said(at)
+    answer(at, {items[-1].code: "pass"})
+    at.text_input(key="inspect_0_unit_name").input("金桂物业")
+    at.text_input(key="inspect_0_phone").input("13800138000")
+    next(b for b in at.button if b.label == "保存检查记录").click().run()
+    assert not at.exception
+    inspection = inspections_frame(env).iloc[0]
+    assert (inspection["result"], inspection["failed"], inspection["inspectors"]) == ("fail", 2, "clerk")
+    frame = problems_frame(env)
+    assert sorted(frame["item_code"]) == sorted(fails)
+    assert set(frame["category"]) == {items[1].category, items[3].category}
+    assert set(frame["unit_name"]) == {"金桂物业"} and set(frame["state"]) == {"handed_out"}
+    message = at.success[0].value
+    for pid in frame["id"]:
+        assert f"(/problems?problem={pid})" in message
+    assert at.radio(key=f"inspect_item_{items[0].code}_1").value is None  # a fresh form for the next place
+
+
+def test_an_inspection_all_passed_files_nothing(env):
+    items = checklist(env, "sites")
+    at = open_as("boss", "admin", "pages/inspect.py")
+    at.selectbox(key="inspect_kind").set_value("sites").run()
+    at.selectbox(key="inspect_place_sites_0").set_value("S1")
+    answer(at, {item.code: "pass" for item in items})
+    next(b for b in at.button if b.label == "保存检查记录").click().run()
+    assert "全部合格" in at.success[0].value and problems_frame(env).empty
+    assert inspections_frame(env).iloc[0]["result"] == "pass"
+
+
+def test_only_admins_see_the_checklist_editor_and_viewers_cannot_inspect(env):
+    assert open_as("boss", "admin", "pages/inspect.py").expander
+    assert not open_as("clerk", "staff", "pages/inspect.py").expander
+    refused = open_as("reader", "viewer", "pages/inspect.py")
+    assert refused.warning and not [b for b in refused.button if b.label == "保存检查记录"]
+
