@@ -41,13 +41,27 @@ def png() -> bytes:
     return picture.getvalue()
 
 
-@pytest.fixture
-def env(tiny_dir, app_store_url):
-    engine = connect(app_store_url)
+def _filled(tiny_dir, url):
+    engine = connect(url)
     seed_from_folder(engine, tiny_dir)
     for name, role in (("clerk", "staff"), ("boss", "admin"), ("reader", "viewer")):
         auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
     return engine
+
+
+@pytest.fixture
+def env(tiny_dir, app_store_url):
+    """The tiny city in an SQLite store the app reads, with a staff (clerk), an admin (boss) and a viewer."""
+    return _filled(tiny_dir, app_store_url)
+
+
+@pytest.fixture
+def env_both(tiny_dir, store_url, monkeypatch):
+    """As :func:`env`, on SQLite and on PostgreSQL."""
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", store_url)
+    monkeypatch.setenv("CMDMAP_BASEMAP", "none")
+    return _filled(tiny_dir, store_url)
 
 
 def problem(engine, state: str = "handed_out", name: str = "金桂花园", description: str = "东门无人值守") -> int:
@@ -164,7 +178,8 @@ def test_staff_close_a_rectified_problem_or_send_it_back_with_a_reason(env):
     assert "消毒记录缺 2 天" in at.dataframe[-1].value.to_string()  # the history, with who and the note
 
 
-def test_two_sessions_on_one_problem_the_second_is_told_it_moved(env):
+def test_two_sessions_on_one_problem_the_second_is_told_it_moved(env_both):
+    env = env_both
     pid = problem(env, "rectified")
     first = open_as("clerk", "staff", "pages/problems.py", problem=str(pid))
     second = open_as("boss", "admin", "pages/problems.py", problem=str(pid))
@@ -234,7 +249,8 @@ def answer(at: AppTest, results: dict[str, str], round_: int = 0) -> None:
         at.radio(key=f"inspect_item_{code}_{round_}").set_value(result)
 
 
-def test_an_inspection_files_one_problem_per_failed_item(env):
+def test_an_inspection_files_one_problem_per_failed_item(env_both):
+    env = env_both
     items = checklist(env, "compounds")
     at = open_as("clerk", "staff", "pages/inspect.py")
     assert at.text_input(key="inspect_inspectors_0").value == "clerk"
