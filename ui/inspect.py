@@ -53,7 +53,8 @@ def _form(user: User, kind_name: str, places: pd.DataFrame, lg: str) -> None:
     items = checklist(engine(), checklist_of(kind_name))
     with st.form(f"inspect_form_{kind_name}_{round_}"):
         place = st.selectbox(t("inspect_place", lg), places["id"].tolist(), index=None,
-                             format_func=place_label(places), key=f"inspect_place_{kind_name}_{round_}")
+                             format_func=place_label(places), key=f"inspect_place_{kind_name}_{round_}",
+                             placeholder=t("form_choose", lg))
         st.markdown(f"**{t('inspect_items', lg)}**")
         answers = {item.code: st.radio(f"{number}. {plain(Text(item.zh, item.en).pick(lg))}", ["pass", "fail"],
                                        index=None, horizontal=True, key=f"inspect_item_{item.code}_{round_}",
@@ -67,7 +68,7 @@ def _form(user: User, kind_name: str, places: pd.DataFrame, lg: str) -> None:
                                  key=f"inspect_photos_{round_}")
         st.markdown(f"**{t('inspect_unit', lg)}**")
         unit = unit_fields(lg, f"inspect_{round_}")
-        deadline = st.date_input(t("problem_deadline", lg, days=DEADLINE_DAYS), value=None,
+        deadline = st.date_input(t("inspect_deadline", lg, days=DEADLINE_DAYS), value=None,
                                  key=f"inspect_deadline_{round_}")
         submitted = st.form_submit_button(t("inspect_submit", lg), type="primary", width="stretch")
     if not submitted:

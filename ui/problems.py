@@ -23,6 +23,7 @@ from geo.analysis import (
     Unit,
     days_text,
     filter_problems,
+    history_table,
     is_overdue,
     new_problem,
     place_kind_label,
@@ -130,14 +131,16 @@ def _filters(frame: pd.DataFrame, lg: str) -> ProblemFilters:
     from_url("problem_unit", units, multi=True)
     from_url("problem_kind", kinds, multi=True)
     first, second = st.columns(2)
-    states = first.multiselect(t("problem_filter_state", lg), STATES, key="problem_state",
+    states = first.multiselect(t("problem_filter_state", lg), STATES, key="problem_state", placeholder=t("f_all", lg),
                                format_func=lambda c: vocab.label("problem_state", c, lg))
     chosen_categories = second.multiselect(t("problem_filter_category", lg), categories, key="problem_category",
+                                           placeholder=t("f_all", lg),
                                            format_func=lambda c: vocab.label("problem_category", c, lg))
     third, fourth, fifth = st.columns([2, 2, 1], vertical_alignment="bottom")
-    chosen_units = third.multiselect(t("problem_filter_unit", lg), units, key="problem_unit")
+    chosen_units = third.multiselect(t("problem_filter_unit", lg), units, key="problem_unit",
+                                     placeholder=t("f_all", lg))
     chosen_kinds = fourth.multiselect(t("problem_filter_kind", lg), kinds, key="problem_kind",
-                                      format_func=lambda k: place_kind_label(k, lg))
+                                      placeholder=t("f_all", lg), format_func=lambda k: place_kind_label(k, lg))
     if "problem_overdue" not in st.session_state:
         st.session_state["problem_overdue"] = st.query_params.get("problem_overdue") == "1"
     overdue = fifth.checkbox(t("problem_filter_overdue", lg), key="problem_overdue")
@@ -198,7 +201,7 @@ def take_pending_step(user: User | None, lg: str) -> None:
 def _facts(one: pd.DataFrame, day: dt.date, lg: str) -> None:
     row, missing = one.iloc[0], t("problem_none_given", lg)
     state = vocab.label("problem_state", row["state"], lg)
-    days = days_text(one, day, lg).iloc[0]
+    days, late = days_text(one, day, lg).iloc[0], bool(is_overdue(one, day).iloc[0])
     lines = [
         t("problem_detail_state", lg, state=f"**{state}**"),
         t("problem_detail_found", lg, date=row["found_on"], kind=place_kind_label(row["kind"], lg),
@@ -208,13 +211,13 @@ def _facts(one: pd.DataFrame, day: dt.date, lg: str) -> None:
           unit_type=vocab.label("unit_type", row["unit_type"], lg),
           person=plain(row["person"]) if pd.notna(row["person"]) and row["person"] else missing,
           phone=plain(row["phone"]) if pd.notna(row["phone"]) and row["phone"] else missing),
-        t("problem_detail_deadline", lg, deadline=row["deadline"], days=days),
+        t("problem_detail_deadline", lg, deadline=row["deadline"], days="" if late else days),
         t("problem_detail_filed", lg, by=plain(row["created_by"])),
     ]
     if pd.notna(row["inspection_id"]):
         lines.append(t("problem_detail_inspection", lg, number=int(row["inspection_id"])))
     st.markdown("  \n".join(lines))
-    if is_overdue(one, day).iloc[0]:
+    if late:
         st.error(days)
 
 
@@ -235,14 +238,7 @@ def _photos(pid: int, lg: str) -> None:
 
 def _history(pid: int, lg: str) -> None:
     st.markdown(f"**{t('problem_history', lg)}**")
-    events = problem_history(engine(), pid)
-    table = pd.DataFrame({
-        t("history_col_at", lg): pd.to_datetime(events["at"]).dt.strftime("%Y-%m-%d %H:%M"),
-        t("history_col_state", lg): events["state"].map(lambda s: vocab.label("problem_state", s, lg)),
-        t("history_col_by", lg): events["by"],
-        t("history_col_note", lg): events["note"].fillna(""),
-        t("history_col_photos", lg): events["photos"].map(len),
-    })
+    table = history_table(problem_history(engine(), pid), lg)
     st.dataframe(table, hide_index=True, width="stretch", key=f"problem_history_{pid}")
 
 
@@ -294,11 +290,13 @@ def _file_form(user: User, day: dt.date, lg: str) -> None:
         return
     with st.form(f"file_form_{round_}"):
         place = st.selectbox(t("problem_file_place", lg), places["id"].tolist(), index=None,
-                             format_func=place_label(places), key=f"file_place_{round_}")
+                             format_func=place_label(places), key=f"file_place_{round_}",
+                             placeholder=t("form_choose", lg))
         found_col, category_col = st.columns(2)
         found = found_col.date_input(t("problem_file_found", lg), value=day, key=f"file_found_{round_}")
         category = category_col.selectbox(t("problem_file_category", lg), vocab.codes("problem_category"),
                                           index=None, key=f"file_category_{round_}",
+                                          placeholder=t("form_choose", lg),
                                           format_func=lambda c: vocab.label("problem_category", c, lg))
         description = st.text_area(t("problem_file_description", lg), key=f"file_description_{round_}",
                                    max_chars=500)

@@ -20,7 +20,14 @@ from geo.analysis.tasks import (
     task_figures,
     with_streets,
 )
-from geo.analysis.problem_list import ProblemFilters, days_text, filter_problems, place_kind_label, problems_table
+from geo.analysis.problem_list import (
+    ProblemFilters,
+    days_text,
+    filter_problems,
+    history_table,
+    place_kind_label,
+    problems_table,
+)
 from geo.analysis.task_forms import (
     DEADLINE_DAYS,
     FormRefused,
@@ -73,4 +80,5 @@ __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "
            "TaskFigures", "as_of", "is_overdue", "of_places", "league", "open_by_place", "task_figures",
            "LEAGUE_SHOWN", "is_open", "league_table", "with_streets",
            "DEADLINE_DAYS", "FormRefused", "ProblemFilters", "Unit", "checklist_items", "days_text", "filter_problems",
+           "history_table",
            "new_inspection", "new_problem", "place_kind_label", "problems_table", "read_photos", "unit_refusals"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.accounts import format_time
 from geo.analysis.tasks import days_open, is_open, is_overdue
 from geo.domain import kind, t, vocab
 
@@ -87,3 +88,23 @@ def problems_table(frame: pd.DataFrame, today: dt.date, lang: str) -> pd.DataFra
         "problem_col_days": days_text(frame, today, lang),
     }
     return pd.DataFrame({t(key, lang): values for key, values in words.items()}).reset_index(drop=True)
+
+
+def history_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A problem's changes (:func:`geo.store.tasks.problem_history`) as people read them: when (local time, to the
+    minute), the state it went to, who, the note, how many photos came with it.
+
+    >>> events = pd.DataFrame({"seq": [1, 2], "state": ["handed_out", "returned"],
+    ...                        "at": pd.to_datetime(["2020-02-20 01:00", "2020-02-21 02:30"]), "by": ["li", "wang"],
+    ...                        "note": [None, "消毒记录缺页"], "photos": [[], [7, 8]]})
+    >>> history_table(events, "en")[["State", "By", "Note", "Photos"]].values.tolist()
+    [['Handed out', 'li', '', 0], ['Sent back', 'wang', '消毒记录缺页', 2]]
+    """
+    return pd.DataFrame({
+        t("history_col_at", lang): [format_time(None if pd.isna(at) else pd.Timestamp(at).to_pydatetime())
+                                    for at in events["at"]],
+        t("history_col_state", lang): [vocab.label("problem_state", state, lang) for state in events["state"]],
+        t("history_col_by", lang): events["by"],
+        t("history_col_note", lang): events["note"].fillna(""),
+        t("history_col_photos", lang): events["photos"].map(len),
+    })

@@ -115,6 +115,7 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
     "inspect_notes": ("检查情况说明", "Notes"),
     "inspect_photos": ("现场照片（jpg/png/webp，可多张）", "Photos (jpg/png/webp, several allowed)"),
     "inspect_unit": ("不合格项的责任单位（有不合格项时必填）", "Responsible unit for failed items (needed when one fails)"),
+    "inspect_deadline": ("整改期限（不填：检查日期后 {days} 天）", "Deadline (empty: {days} days after the inspection)"),
     "inspect_submit": ("保存检查记录", "Save the inspection"),
     "inspect_saved_pass": ("已保存检查记录 {number}：全部合格。", "Inspection {number} saved: everything passed."),
     "inspect_saved_fail": ("已保存检查记录 {number}：{count} 项不合格，已交办 {count} 个问题：",
@@ -132,6 +133,7 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
     "inspect_checklist_save": ("保存检查表", "Save the checklist"),
     "inspect_checklist_saved": ("检查表“{name}”已保存，共 {count} 项。", "Checklist “{name}” saved: {count} items."),
     # the forms' refusals (geo.analysis.task_forms)
+    "form_choose": ("请选择（可输入文字搜索）", "Choose (type to search)"),
     "form_refused": ("没有保存，请改正以下内容：", "Nothing was saved. Please fix:"),
     "form_place_missing": ("请选择地点。", "Choose the place."),
     "form_category_missing": ("请选择问题类别。", "Choose the category."),
