@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
-from geo.domain.tasks import STATES, steps_from
+from geo.domain.tasks import DEFAULT_CHECKLISTS, STATES, steps_from
 from geo.store import (
     NewProblem,
     checklist,
@@ -24,6 +25,7 @@ from geo.store import (
     problems_frame,
 )
 from geo.store.engine import connect
+from geo.store.tables import checklist_items
 from geo.upload import seed_from_folder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -294,3 +296,30 @@ def test_only_admins_see_the_checklist_editor_and_viewers_cannot_inspect(env):
     refused = open_as("reader", "viewer", "pages/inspect.py")
     assert refused.warning and not [b for b in refused.button if b.label == "保存检查记录"]
 
+
+
+@pytest.mark.parametrize("who", [None, ("reader", "viewer")])
+def test_a_forged_step_from_a_viewer_or_logged_out_changes_nothing(env, who):
+    pid = problem(env, "rectified")
+    at = AppTest.from_file(APP, default_timeout=60)
+    if who:
+        at.session_state["auth_session"] = auth.start_session(auth.User(*who))
+    at.session_state["problem_pending"] = {"problem": pid, "seen": 2, "to": "closed", "note": "", "files": []}
+    at.query_params["problem"] = str(pid)
+    at.switch_page("pages/problems.py")
+    at.run()
+    assert not at.exception
+    assert state_of(env, pid) == "rectified" and len(problem_history(env, pid)) == 2
+    assert not at.success and not step_buttons(at)
+
+
+def test_an_admin_saves_a_checklist_as_shown_and_the_next_inspection_asks_it(env):
+    at = open_as("boss", "admin", "pages/inspect.py")
+    at.selectbox(key="checklist_name").set_value("sites").run()
+    at.button(key="checklist_save_sites").click().run()
+    assert not at.exception
+    assert "检查表“在建工地”已保存，共 12 项" in at.success[0].value
+    with env.connect() as conn:  # stored as rows now, by the admin (until then: the defaults, no rows)
+        rows = conn.execute(select(checklist_items.c.code, checklist_items.c.category, checklist_items.c.added_by)
+                            .where(checklist_items.c.checklist == "sites").order_by(checklist_items.c.position)).all()
+    assert [tuple(row) for row in rows] == [(i.code, i.category, "boss") for i in DEFAULT_CHECKLISTS["sites"]]
