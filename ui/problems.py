@@ -44,7 +44,7 @@ from geo.store import (
     problems_frame,
 )
 from ui.busy import StoreStayedBusy, save_when_free
-from ui.cache import dataset
+from ui.cache import dataset, dates
 from ui.data import engine, store_read_only
 from ui.escape import plain
 from ui.settings import lang, settings
@@ -57,8 +57,16 @@ OVERDUE_STYLE = "color: #c62828; font-weight: 600"
 
 
 def today() -> dt.date:
-    """The loop's day: a deadline is passed when it is before this one."""
+    """The day a problem or an inspection is found on unless the form says otherwise: the calendar's."""
     return dt.date.today()
+
+
+def loop_day() -> dt.date:
+    """The day deadlines are counted against: today, or the newest report date when the data ends before today
+    (a store read after its last report, the demo city's February 2020), so that "overdue" and "open N days"
+    read as they did on the data's last day instead of counting the years since."""
+    newest = max(dates(), default=None)
+    return min(today(), dt.date.fromisoformat(newest)) if newest else today()
 
 
 def say(kind: str, *texts: Text) -> None:
@@ -157,7 +165,14 @@ def _list(shown: pd.DataFrame, total: int, day: dt.date, lg: str) -> None:
     table = problems_table(shown, day, lg)
     red = [t("problem_col_deadline", lg), t("problem_col_days", lg)]
     styled = table.style.apply(lambda column: [OVERDUE_STYLE if late else "" for late in overdue], subset=red)
-    st.dataframe(styled, hide_index=True, width="stretch", key="problems_table")
+    event = st.dataframe(styled, hide_index=True, width="stretch", key="problems_table", on_select="rerun",
+                         selection_mode="single-row")
+    rows = event.selection.rows if event is not None else []
+    picked = str(int(shown["id"].iloc[rows[0]])) if rows and rows[0] < len(shown) else None
+    if picked != st.session_state.get("problems_table_picked"):  # a row clicked: show that problem below
+        st.session_state["problems_table_picked"] = picked
+        if picked is not None:
+            st.session_state["problem_show"] = picked
     title = t("problems_export_title", lg, date=day.isoformat())
     stem = t("problems_export_stem", lg, date=day.isoformat())
     left, right = st.columns(2)
@@ -330,12 +345,12 @@ def _file_form(user: User, day: dt.date, lg: str) -> None:
 
 def render_problems_page(user: User | None) -> None:
     """The page: what the last action came to, the filing form (staff), the filters, the list, one problem."""
-    lg, day = lang(), today()
+    lg, day = lang(), loop_day()
     st.caption(t("problems_intro", lg))
     take_pending_step(user, lg)
     if auth.can(user, "handle_problems") and not store_read_only():
         with st.expander(t("problem_file_title", lg), expanded=False):
-            _file_form(user, day, lg)
+            _file_form(user, today(), lg)
     show_said(lg)
     frame = problems_frame(engine())
     if frame.empty:
@@ -348,7 +363,7 @@ def render_problems_page(user: User | None) -> None:
         _list(shown, len(frame), day, lg)
     ids = [str(i) for i in shown["id"]]
     if (wanted := st.session_state.pop("problem_show", None)) is not None:
-        st.session_state["problem"] = wanted  # the one just filed, when the filters show it
+        st.session_state["problem"] = wanted  # the one just filed or clicked in the table, when the filters show it
     from_url("problem", ids)
     names = dict(zip(ids, shown["place_name"].astype(str)))
     states = dict(zip(ids, shown["state"]))
