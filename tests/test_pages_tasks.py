@@ -323,3 +323,14 @@ def test_an_admin_saves_a_checklist_as_shown_and_the_next_inspection_asks_it(env
         rows = conn.execute(select(checklist_items.c.code, checklist_items.c.category, checklist_items.c.added_by)
                             .where(checklist_items.c.checklist == "sites").order_by(checklist_items.c.position)).all()
     assert [tuple(row) for row in rows] == [(i.code, i.category, "boss") for i in DEFAULT_CHECKLISTS["sites"]]
+
+
+def test_both_pages_read_in_english(env):
+    pid = problem(env, "rectified")
+    at = open_as("clerk", "staff", "pages/problems.py", lang="en", problem=str(pid))
+    assert at.title[0].value == "Problems"
+    assert at.dataframe[0].value.columns.tolist()[:3] == ["No.", "Place", "Kind of place"]
+    assert step_buttons(at) == [] and {b.label for b in at.button} >= {"Re-checked: close", "Not fixed: send back"}
+    inspect = open_as("clerk", "staff", "pages/inspect.py", lang="en")
+    assert inspect.title[0].value == "Inspection"
+    assert inspect.radio[0].options == ["Pass", "Fail"] and "One gate open" in inspect.radio[0].label
