@@ -12,11 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from geo.accounts import User, auth
-from geo.analysis import DEADLINE_DAYS, FormRefused, checklist_items, new_inspection, place_kind_label
+from geo.analysis import DEADLINE_DAYS, checklist_items, new_inspection, place_kind_label
 from geo.domain import Text, t, vocab
 from geo.domain.tasks import DEFAULT_CHECKLISTS, checklist_of, inspected_kinds
 from geo.store import checklist, problems_frame, record_inspection, save_checklist
-from ui.busy import StoreStayedBusy, save_when_free
 from ui.data import engine
 from ui.escape import plain
 from ui.problems import (
@@ -24,6 +23,7 @@ from ui.problems import (
     photos_for,
     place_choices,
     place_label,
+    save_form,
     say,
     show_said,
     today,
@@ -74,17 +74,11 @@ def _form(user: User, kind_name: str, places: pd.DataFrame, lg: str) -> None:
     if not submitted:
         return
     names = dict(zip(places["id"], places["name"]))
-    try:
-        inspection, found = new_inspection(kind_name, place, names.get(place), day, inspectors or "", items, answers,
-                                           notes or "", unit, deadline)
-        shots = photos_for(uploaded(files), [])
-        number = save_when_free(lambda: record_inspection(engine(), inspection, by=user.name, found=found,
-                                                          shots=shots))
-    except FormRefused as refused:
-        say("error", *refused.texts)
-        show_said(lg)  # the form keeps every answer: fix and save again
-        return
-    except StoreStayedBusy:
+    saved, number = save_form(
+        lambda: (*new_inspection(kind_name, place, names.get(place), day, inspectors or "", items, answers, notes or "",
+                                 unit, deadline), photos_for(uploaded(files), [])),
+        lambda ready: record_inspection(engine(), ready[0], by=user.name, found=ready[1], shots=ready[2]), lg)
+    if not saved:
         return
     filed = problems_frame(engine())
     filed = filed.loc[filed["inspection_id"] == number]
@@ -117,14 +111,9 @@ def _checklist_editor(user: User, lg: str) -> None:
                             })
     if not st.button(t("inspect_checklist_save", lg), key=f"checklist_save_{name}"):
         return
-    try:
-        new_items = checklist_items(name, edited.to_dict("records"))
-        save_when_free(lambda: save_checklist(engine(), name, new_items, by=user.name))
-    except FormRefused as refused:
-        say("error", *refused.texts)
-        show_said(lg)
-        return
-    except StoreStayedBusy:
+    saved, new_items = save_form(lambda: checklist_items(name, edited.to_dict("records")),
+                                 lambda ready: save_checklist(engine(), name, ready, by=user.name) or ready, lg)
+    if not saved:
         return
     say("success", t("inspect_checklist_saved", name=_checklist_name(name, lg), count=len(new_items)))
     st.session_state["checklist_round"] = round_ + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -51,6 +52,8 @@ from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+Ready = TypeVar("Ready")
+Result = TypeVar("Result")
 SAID = "problem_said"  # session state: what the last step or filing came to, said on the next run
 PENDING = "problem_pending"  # session state: a step asked for by a button, taken at the top of the next run
 OVERDUE_STYLE = "color: #c62828; font-weight: 600"
@@ -85,6 +88,21 @@ def show_said(lg: str) -> None:
         st.error(plain(texts[0].pick(lg)))
     else:
         st.success(plain(texts[0].pick(lg)))
+
+
+def save_form(prepare: Callable[[], Ready], store: Callable[[Ready], Result], lg: str) -> tuple[bool, Result | None]:
+    """What a form sent, checked by ``prepare`` (which raises :class:`FormRefused`), then stored by ``store`` once
+    the store is free: (True, what ``store`` returned), or (False, None) when the form was refused (every field
+    to fix said on the page, the form keeping what was typed) or the store stayed busy (said too)."""
+    try:
+        ready = prepare()
+        return True, save_when_free(lambda: store(ready))
+    except FormRefused as refused:
+        say("error", *refused.texts)
+        show_said(lg)
+    except StoreStayedBusy:
+        pass
+    return False, None
 
 
 def uploaded(files) -> list[tuple[str, bytes]]:
@@ -324,15 +342,11 @@ def _file_form(user: User, day: dt.date, lg: str) -> None:
     if not submitted:
         return
     names = dict(zip(places["id"], places["name"]))
-    try:
-        problem = new_problem(kind_name, place, names.get(place), found, category, description or "", unit, deadline)
-        shots = photos_for(uploaded(files), [])
-        pid = save_when_free(lambda: file_problem(engine(), problem, by=user.name, shots=shots))
-    except FormRefused as refused:
-        say("error", *refused.texts)
-        show_said(lg)
-        return
-    except StoreStayedBusy:
+    saved, pid = save_form(
+        lambda: (new_problem(kind_name, place, names.get(place), found, category, description or "", unit, deadline),
+                 photos_for(uploaded(files), [])),
+        lambda ready: file_problem(engine(), ready[0], by=user.name, shots=ready[1]), lg)
+    if not saved:
         return
     say("success", t("problem_filed", number=pid))
     st.session_state["file_round"] = round_ + 1
