@@ -281,9 +281,8 @@ def test_an_inspection_files_one_problem_per_failed_item(env_both):
 
 def test_an_inspection_all_passed_files_nothing(env):
     items = checklist(env, "sites")
-    at = open_as("boss", "admin", "pages/inspect.py")
-    at.selectbox(key="inspect_kind").set_value("sites").run()
-    at.selectbox(key="inspect_place_sites_0").set_value("S1")
+    at = open_as("boss", "admin", "pages/inspect.py", kind="sites", place="S1")  # a link from the site
+    assert at.selectbox(key="kind").value == "sites" and at.selectbox(key="inspect_place_sites_0").value == "S1"
     answer(at, {item.code: "pass" for item in items})
     next(b for b in at.button if b.label == "保存检查记录").click().run()
     assert "全部合格" in at.success[0].value and problems_frame(env).empty

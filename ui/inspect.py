@@ -31,6 +31,7 @@ from ui.problems import (
     uploaded,
 )
 from ui.settings import lang
+from ui.urlstate import from_url, to_url
 
 SAVED = "inspect_saved"  # session state: the inspection just saved and its problems, said on the next run
 
@@ -51,9 +52,13 @@ def _saved_message(lg: str) -> None:
 def _form(user: User, kind_name: str, places: pd.DataFrame, lg: str) -> None:
     round_ = st.session_state.get("inspect_round", 0)
     items = checklist(engine(), checklist_of(kind_name))
+    place_key = f"inspect_place_{kind_name}_{round_}"
+    asked = st.query_params.get("place")
+    if round_ == 0 and place_key not in st.session_state and asked in set(places["id"]):
+        st.session_state[place_key] = asked  # a link from a place (/inspect?kind=sites&place=S1) opens on it
     with st.form(f"inspect_form_{kind_name}_{round_}"):
         place = st.selectbox(t("inspect_place", lg), places["id"].tolist(), index=None,
-                             format_func=place_label(places), key=f"inspect_place_{kind_name}_{round_}",
+                             format_func=place_label(places), key=place_key,
                              placeholder=t("form_choose", lg))
         st.markdown(f"**{t('inspect_items', lg)}**")
         answers = {item.code: st.radio(f"{number}. {plain(Text(item.zh, item.en).pick(lg))}", ["pass", "fail"],
@@ -130,8 +135,9 @@ def render_inspect_page(user: User) -> None:
     if not kinds:
         st.info(t("inspect_no_places", lg))
     else:
-        kind_name = st.selectbox(t("inspect_kind", lg), kinds, key="inspect_kind",
-                                 format_func=lambda k: place_kind_label(k, lg))
+        from_url("kind", kinds, default=kinds[0])
+        kind_name = st.selectbox(t("inspect_kind", lg), kinds, key="kind", format_func=lambda k: place_kind_label(k, lg))
+        to_url("kind", kind_name)
         _form(user, kind_name, place_choices(kind_name), lg)
     if auth.can(user, "edit_checklists"):
         with st.expander(t("inspect_checklist_edit", lg)):
