@@ -7,19 +7,6 @@ from geo.analysis.display import details, display_table, header, shown_value, st
 from geo.analysis.filters import Filters, apply_filters, export_stem, export_title, filter_parts, place_key
 from geo.analysis.kind_view import view_of
 from geo.analysis.kpi import Kpi, compute_kpis
-from geo.analysis.tasks import (
-    LEAGUE_SHOWN,
-    TaskFigures,
-    as_of,
-    is_open,
-    is_overdue,
-    league,
-    league_table,
-    of_places,
-    open_by_place,
-    task_figures,
-    with_streets,
-)
 from geo.analysis.problem_list import (
     ProblemFilters,
     days_text,
@@ -38,25 +25,38 @@ from geo.analysis.task_forms import (
     read_photos,
     unit_refusals,
 )
+from geo.analysis.tasks import (
+    LEAGUE_SHOWN,
+    TaskFigures,
+    as_of,
+    is_open,
+    is_overdue,
+    league,
+    league_table,
+    of_places,
+    open_by_place,
+    task_figures,
+    with_streets,
+)
 from geo.analysis.trends import daily_figures, figures_by
 from geo.analysis.views import (
-                                Thresholds,
-                                compound_view,
-                                item_summary,
-                                other_kinds,
-                                other_views,
-                                outside_zones,
-                                place_supplies,
-                                place_view,
-                                previous_date,
-                                report_dates,
-                                site_view,
-                                supply_level,
-                                supply_rows,
-                                supply_view,
-                                unmatched_ids,
-                                unplaced_places,
-                                with_previous,
+    Thresholds,
+    compound_view,
+    item_summary,
+    other_kinds,
+    other_views,
+    outside_zones,
+    place_supplies,
+    place_view,
+    previous_date,
+    report_dates,
+    site_view,
+    supply_level,
+    supply_rows,
+    supply_view,
+    unmatched_ids,
+    unplaced_places,
+    with_previous,
 )
 from geo.analysis.wall import (
     Turn,
