@@ -265,6 +265,7 @@ def test_an_inspection_files_one_problem_per_failed_item(env_both):
     answer(at, {items[-1].code: "pass"})
     at.text_input(key="inspect_0_unit_name").input("金桂物业")
     at.text_input(key="inspect_0_phone").input("13800138000")
+    uploader(at, "inspect_photos_0").set_value([("门岗.png", png(), "image/png")])
     next(b for b in at.button if b.label == "保存检查记录").click().run()
     assert not at.exception
     inspection = inspections_frame(env).iloc[0]
@@ -277,6 +278,9 @@ def test_an_inspection_files_one_problem_per_failed_item(env_both):
     for pid in frame["id"]:
         assert f"(/problems?problem={pid})" in message
     assert at.radio(key=f"inspect_item_{items[0].code}_1").value is None  # a fresh form for the next place
+    assert len(photos_of(env, inspection_id=int(inspection["id"]))) == 1
+    found = open_as("clerk", "staff", "pages/problems.py", problem=str(frame["id"].iloc[0]))
+    assert len(found.get("image")) == 1  # the inspection's photo, shown with the problem it found
 
 
 def test_an_inspection_all_passed_files_nothing(env):

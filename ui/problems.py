@@ -254,19 +254,21 @@ def _facts(one: pd.DataFrame, day: dt.date, lg: str) -> None:
         st.error(days)
 
 
-def _photos(pid: int, lg: str) -> None:
+def _photos(pid: int, inspection: int | None, lg: str) -> None:
+    """The problem's photos (as found, and of each fix), then those of the inspection that found it."""
     st.markdown(f"**{t('problem_photos', lg)}**")
-    shots = photos_of(engine(), problem_id=pid)
+    shots = [(shot, "problem_photo_caption") for shot in photos_of(engine(), problem_id=pid)]
+    if inspection is not None:
+        shots += [(shot, "problem_inspection_photo_caption") for shot in photos_of(engine(), inspection_id=inspection)]
     if not shots:
         st.caption(t("problem_no_photos", lg))
         return
     columns = st.columns(3)
-    for number, shot in enumerate(shots, start=1):
+    for number, (shot, caption) in enumerate(shots, start=1):
         content = photo_content(engine(), shot.id)
         if content:
             at = shot.taken_at.strftime("%Y-%m-%d %H:%M") if shot.taken_at else ""
-            columns[(number - 1) % 3].image(content, caption=t("problem_photo_caption", lg, number=number, at=at),
-                                            width="stretch")
+            columns[(number - 1) % 3].image(content, caption=t(caption, lg, number=number, at=at), width="stretch")
 
 
 def _history(pid: int, lg: str) -> None:
@@ -305,7 +307,7 @@ def _details(one: pd.DataFrame, user: User | None, day: dt.date, lg: str) -> Non
     st.subheader(t("problem_title", lg, number=int(row["id"]), place=plain(row["place_name"])), anchor=False)
     _facts(one, day, lg)
     _steps(row, user, lg)
-    _photos(int(row["id"]), lg)
+    _photos(int(row["id"]), int(row["inspection_id"]) if pd.notna(row["inspection_id"]) else None, lg)
     _history(int(row["id"]), lg)
 
 

@@ -71,6 +71,7 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
     "problem_photos": ("照片", "Photos"),
     "problem_no_photos": ("还没有照片。", "No photo yet."),
     "problem_photo_caption": ("照片 {number} · {at}", "Photo {number} · {at}"),
+    "problem_inspection_photo_caption": ("照片 {number}（检查时拍摄）· {at}", "Photo {number} (at the inspection) · {at}"),
     "problem_history": ("处理记录", "History"),
     "history_col_at": ("时间", "When"),
     "history_col_state": ("状态", "State"),
