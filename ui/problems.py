@@ -22,6 +22,7 @@ from geo.analysis import (
     FormRefused,
     ProblemFilters,
     Unit,
+    as_of,
     days_text,
     filter_problems,
     history_table,
@@ -64,12 +65,11 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def loop_day() -> dt.date:
-    """The day deadlines are counted against: today, or the newest report date when the data ends before today
-    (a store read after its last report, the demo city's February 2020), so that "overdue" and "open N days"
-    read as they did on the data's last day instead of counting the years since."""
-    newest = max(dates(), default=None)
-    return min(today(), dt.date.fromisoformat(newest)) if newest else today()
+def loop_day(frame: pd.DataFrame) -> dt.date:
+    """The day deadlines are counted against: today, or the newest records' day when they end before today (the
+    demo city's February 2020), as the overview, the wall and the task sheets count it
+    (:func:`geo.analysis.as_of`)."""
+    return as_of(frame, max(dates(), default=None), today())
 
 
 def say(kind: str, *texts: Text) -> None:
@@ -361,7 +361,7 @@ def _file_form(user: User, day: dt.date, lg: str) -> None:
 
 def render_problems_page(user: User | None) -> None:
     """The page: what the last action came to, the filing form (staff), the filters, the list, one problem."""
-    lg, day = lang(), loop_day()
+    lg = lang()
     st.caption(t("problems_intro", lg))
     take_pending_step(user, lg)
     if auth.can(user, "handle_problems") and not store_read_only():
@@ -372,6 +372,7 @@ def render_problems_page(user: User | None) -> None:
     if frame.empty:
         st.info(t("problems_none", lg))
         return
+    day = loop_day(frame)
     shown = filter_problems(frame, _filters(frame, lg), day)
     if shown.empty:
         st.info(t("problems_none_shown", lg))
