@@ -27,6 +27,7 @@ from geo.store import (
 from geo.store.engine import connect
 from geo.store.tables import checklist_items
 from geo.upload import seed_from_folder
+from tests.test_cities import drawn_states, map_sent
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -337,3 +338,40 @@ def test_both_pages_read_in_english(env):
     inspect = open_as("clerk", "staff", "pages/inspect.py", lang="en")
     assert inspect.title[0].value == "Inspection"
     assert inspect.radio[0].options == ["Pass", "Fail"] and "One gate open" in inspect.radio[0].label
+
+
+# --------------------------------------------------------------------------- the inspection sheet and the map
+
+
+def sheet_csv(rows: list[str]) -> bytes:
+    head = ["检查日期", "小区名称", "检查人员", *(item.zh for item in DEFAULT_CHECKLISTS["compounds"]), "责任单位"]
+    return ("\r\n".join([",".join(head), *rows]) + "\r\n").encode("gb18030")
+
+
+def test_a_sheet_of_inspections_is_checked_previewed_and_stored_once(env):
+    at = open_as("clerk", "staff", "pages/inspect.py")
+    bad = sheet_csv(["2020-02-25,金桂园,督导组,合格,合格,合格,合格,合格,合格,"])  # misspelled: nothing stored
+    uploader(at, "inspection_sheet_file").set_value([("检查表.csv", bad, "text/csv")])
+    at.run()
+    assert "未导入任何记录" in said(at) and "金桂花园" in " ".join(m.value for m in at.markdown)
+    assert inspections_frame(env).empty
+    good = sheet_csv(["2020-02-25,金桂花园,督导组,合格,×,合格,合格,合格,合格,安居物业",
+                      "2020-02-25,浮山小区,督导组,√,√,√,√,√,√,"])
+    uploader(at, "inspection_sheet_file").set_value([("检查表.csv", good, "text/csv")])
+    at.run()
+    assert "2 条检查记录，其中 1 个不合格项将交办为问题" in " ".join(i.value for i in at.info)
+    next(b for b in at.button if b.key == "inspection_sheet_store").click().run()
+    assert not at.exception and "已导入 2 条检查记录" in said(at)
+    at.run()  # a rerun does not store it again
+    assert len(inspections_frame(env)) == 2
+    assert problems_frame(env)[["place_name", "unit_name", "state"]].values.tolist() == [
+        ["金桂花园", "安居物业", "handed_out"]]
+
+
+def test_the_problems_map_rings_the_places_with_open_problems_red_when_overdue(env):
+    problem(env)  # deadline 2020-02-23: overdue on the tiny city's last day
+    problem(env, "closed", name="浮山小区")  # closed: no ring
+    at = open_as("reader", "viewer", "pages/problems.py")
+    script, update = map_sent(at)
+    assert drawn_states(at)["problems"] == ["overdue"]
+    assert "有逾期问题的场所 <span" in update["legend"]

@@ -18,6 +18,7 @@ from geo.domain.tasks import DEFAULT_CHECKLISTS, checklist_of, inspected_kinds
 from geo.store import checklist, problems_frame, record_inspection, save_checklist
 from ui.data import engine
 from ui.escape import plain
+from ui.inspectupload import inspection_upload
 from ui.problems import (
     PHOTO_TYPES,
     photos_for,
@@ -139,6 +140,8 @@ def render_inspect_page(user: User) -> None:
         kind_name = st.selectbox(t("inspect_kind", lg), kinds, key="kind", format_func=lambda k: place_kind_label(k, lg))
         to_url("kind", kind_name)
         _form(user, kind_name, place_choices(kind_name), lg)
+    with st.expander(t("inspection_sheet_title", lg)):  # the day's sheet of a team, typed in Excel at the office
+        inspection_upload(user, lg)
     if auth.can(user, "edit_checklists"):
         with st.expander(t("inspect_checklist_edit", lg)):
             _checklist_editor(user, lg)

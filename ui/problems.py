@@ -49,6 +49,7 @@ from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset, dates
 from ui.data import engine, store_read_only
 from ui.escape import plain
+from ui.problemmap import problems_map
 from ui.settings import lang, settings
 from ui.urlstate import from_url, to_url
 
@@ -377,6 +378,7 @@ def render_problems_page(user: User | None) -> None:
     if shown.empty:
         st.info(t("problems_none_shown", lg))
     else:
+        problems_map(shown, day, lg)  # a click on a place chooses its problem below
         _list(shown, len(frame), day, lg)
     ids = [str(i) for i in shown["id"]]
     if (wanted := st.session_state.pop("problem_show", None)) is not None:

@@ -211,6 +211,7 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
                                   "when left out"),
     "inspection_sheet_read": ("{file}：{rows} 条检查记录，其中 {failed} 个不合格项将交办为问题。",
                               "{file}: {rows} inspections; {failed} failed items will be handed out as problems."),
+    "inspection_sheet_title": ("上传检查表（Excel 或 CSV，多条检查记录）", "Upload a sheet of inspections (Excel or CSV)"),
     "inspection_sheet_kind": ("检查的场所类别", "Kind of place inspected"),
     "inspection_sheet_template": ("下载检查表模板（Excel）", "Download the inspection sheet's template (Excel)"),
     "inspection_sheet_file": ("{kind}检查表模板", "{kind} inspection sheet"),

@@ -1,0 +1,41 @@
+"""The problems page's map: a ring round each place with open problems (red when one is overdue), the zones'
+outlines, and a dot where each of their photos was taken; a click on a ring shows that place's problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from geo.analysis import open_by_place
+from geo.maps.layers import photo_layer, problem_layer, problem_legend, zone_outlines
+from geo.store import located_photos
+from ui.cache import dataset, home_bounds
+from ui.data import engine
+from ui.mappage import map_state, show_map
+
+KEY = "map_problems"
+
+
+def problems_map(shown: pd.DataFrame, day: dt.date, lg: str) -> None:
+    """The map of the problems ``shown`` (the list's, after its filters), counted on ``day``. A click on a place
+    chooses its most pressing open problem (overdue first, then the oldest) in the details below."""
+    open_places = open_by_place(shown, day)
+    if open_places.empty:
+        return
+    ds = dataset()
+    rings = problem_layer(open_places, lg)
+    layers = [*zone_outlines(ds.zones, lg), rings]
+    photos = located_photos(engine())
+    photos = photos.loc[photos["problem_id"].isin(set(shown["id"]))]
+    if len(photos):
+        layers.append(photo_layer(photos, shown, lg))
+    home = home_bounds(*[layer for layer in rings.places if len(ds.layer(layer))])
+    clicked = show_map(map_state(layers, [problem_legend(open_places, lg)]), key=KEY, home=home)
+    if clicked and clicked[0] == "problems" and clicked != st.session_state.get(f"{KEY}_last"):
+        st.session_state[f"{KEY}_last"] = clicked
+        of_place = shown.loc[(shown["place_id"].astype(str) == clicked[1]) & shown["state"].ne("closed")]
+        if len(of_place):
+            first = of_place.sort_values(["deadline", "found_on", "id"]).iloc[0]
+            st.session_state["problem_show"] = str(first["id"])
