@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geo.analysis import open_by_place
+from geo.maps import initial_bounds
 from geo.maps.layers import photo_layer, problem_layer, problem_legend, zone_outlines
 from geo.store import located_photos
-from ui.cache import dataset, home_bounds
+from ui.cache import dataset
 from ui.data import engine
 from ui.mappage import map_state, show_map
 
@@ -31,7 +33,12 @@ def problems_map(shown: pd.DataFrame, day: dt.date, lg: str) -> None:
     photos = photos.loc[photos["problem_id"].isin(set(shown["id"]))]
     if len(photos):
         layers.append(photo_layer(photos, shown, lg))
-    home = home_bounds(*[layer for layer in rings.places if len(ds.layer(layer))])
+    # the map opens on the places to act on (and where their photos were taken), not on the whole city
+    wanted = set(open_places["place_id"].astype(str))
+    shapes = [ds.layer(layer).loc[lambda f: f["id"].astype(str).isin(wanted), ["geometry"]]
+              for layer in rings.places if len(ds.layer(layer))]
+    shapes.append(gpd.GeoDataFrame(geometry=gpd.points_from_xy(photos["lon"], photos["lat"]), crs="EPSG:4326"))
+    home = initial_bounds(gpd.GeoDataFrame(pd.concat(shapes, ignore_index=True), geometry="geometry"), share=1.0)
     clicked = show_map(map_state(layers, [problem_legend(open_places, lg)]), key=KEY, home=home)
     if clicked and clicked[0] == "problems" and clicked != st.session_state.get(f"{KEY}_last"):
         st.session_state[f"{KEY}_last"] = clicked
