@@ -21,7 +21,7 @@ from geo.maps import initial_bounds
 from geo.maps.layers import kind_legends, layer_of, problem_layer, problem_legend, zone_outlines
 from ui.briefing import briefing_buttons, kept_briefings_list
 from ui.cache import dataset, home_bounds, view
-from ui.data import problems
+from ui.cache import problems as problems_in_scope
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     export_of,
@@ -79,7 +79,7 @@ for row in rows:
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 # the loop (inspections → problems handed out → fixed → closed) for the places the filters keep
-every_problem = problems()
+every_problem = problems_in_scope()
 problems = of_places(every_problem, views)
 loop_day = as_of(problems, filters.date, dt.date.today())
 task_tiles(task_figures(problems, loop_day) if len(every_problem) else None, loop_day, lg)

@@ -1,8 +1,9 @@
 """The overview's pair of buttons that download the morning briefing (疫情防控工作日报) as Word and PDF.
 
 The briefing is built only when a button is clicked (Streamlit runs the callable then, on a thread
-of its own), once per data version, date and district for every session: the map figures are
-the slow part. The document is Chinese whatever the page's language, as the bureau sends it.
+of its own), once per data version, scope, date and district for every session: the map figures are
+the slow part. A scoped account's briefing holds only its scope's places (the dataset of
+:mod:`ui.cache`), and the whole city's briefings written on schedule are not offered to it. The document is Chinese whatever the page's language, as the bureau sends it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from geo.domain import t
 from geo.report import Briefing, CjkFont, FontMissing, briefing_file, build_briefing, find_cjk_font, kept_briefings
 from geo.settings import load
 from geo.store import connect, newest_version_time
-from ui.cache import load_dataset
-from ui.data import city_name, store_key
+from ui.cache import data_key, scoped
+from ui.data import city_name, viewing_scope
 from ui.login import current_user
 from ui.settings import lang, settings
 
@@ -35,10 +36,10 @@ def chinese_font() -> CjkFont | FontMissing:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _briefing(url: str, version: int, date: str, districts: tuple[str, ...], city: str, _user: User | None,
-              role: str) -> Briefing:
-    # ``role`` stands for the user in the key: a briefing is the same for everyone who may view
-    return build_briefing(load_dataset(url, version), date, districts, user=_user, settings=load(),
+def _briefing(url: str, version: int, scope: str, date: str, districts: tuple[str, ...], city: str,
+              _user: User | None, role: str) -> Briefing:
+    # ``role`` stands for the user in the key: a briefing is the same for everyone of a scope who may view
+    return build_briefing(scoped(url, version, scope), date, districts, user=_user, settings=load(),
                           updated=newest_version_time(connect(url)), city=city)
 
 
@@ -52,8 +53,7 @@ def briefing_buttons(filters: Filters) -> None:
     if isinstance(font, FontMissing):
         st.caption(font.text.pick(lg))
         return
-    url, version = store_key()
-    key = (url, version, filters.date, filters.district, city_name() or "", user, user.role if user else "")
+    key = (*data_key(), filters.date, filters.district, city_name() or "", user, user.role if user else "")
 
     def writer(suffix: str):
         return lambda: briefing_file(_briefing(*key), suffix)
@@ -70,8 +70,8 @@ def briefing_buttons(filters: Filters) -> None:
 def kept_briefings_list() -> None:
     """The briefings the server wrote on schedule (``briefing_time``), newest first, each to download."""
     lg = lang()
-    if not can(current_user(touch=False), "view", settings().require_login):
-        return
+    if not can(current_user(touch=False), "view", settings().require_login) or viewing_scope() is not None:
+        return  # the briefings written on schedule are the whole city's
     kept = kept_briefings(Path(settings().briefing_dir))
     if not kept:
         if settings().briefing_time.strip():

@@ -1,4 +1,11 @@
-"""What the pages compute from the store, once per data version for every session: dataset, views, dates."""
+"""What the pages compute from the store, once per data version for every session: dataset, views, dates.
+
+The one place where an account's scope (:mod:`geo.accounts.scope`) takes effect for the pages: every
+function here reads :func:`dataset`, the store's dataset cut to the logged-in account's scope
+(:func:`ui.data.viewing_scope`), and every cache is keyed by that scope too (:func:`data_key`), so
+that two accounts with different scopes never share a cached view, figure, map state or pack.
+Only :func:`load_dataset` is the whole city: for the dataset cut here and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import time
 import pandas as pd
 import streamlit as st
 
+from geo.accounts import Scope, place_ids, scoped_dataset
 from geo.analysis import (
     Days,
     Thresholds,
@@ -19,7 +27,7 @@ from geo.analysis import (
 )
 from geo.maps import initial_bounds
 from geo.store import Dataset, connect, has_places, load_store
-from ui.data import store_key
+from ui.data import every_problem, store_key, viewing_scope
 from ui.settings import settings, thresholds
 
 
@@ -40,6 +48,21 @@ def load_dataset(url: str, version: int) -> Dataset:
     return load_store(connect(url))
 
 
+def data_key() -> tuple[str, int, str]:
+    """The store URL, its newest version (see :func:`ui.data.store_key`) and the text of the viewing account's
+    scope ('' for the whole city): the key of every cache of what a page shows."""
+    url, version = store_key()
+    scope = viewing_scope()
+    return url, version, scope.text if scope is not None else ""
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def scoped(url: str, version: int, scope: str) -> Dataset:
+    """The dataset of ``version`` cut to ``scope`` (its text, '' for the whole city), cached for every session:
+    what :func:`dataset` gives; called by key where no session is at hand (a download made on its own thread)."""
+    return scoped_dataset(load_dataset(url, version), Scope.parse(scope))
+
+
 RETRY_SECONDS = 30  # how long a dataset missing damaged tables is kept before the store is read again
 _partial_since: dict[tuple[str, int], float] = {}
 
@@ -51,8 +74,9 @@ def dataset() -> Dataset:
     change: so while tables are missing, every cache is emptied every :data:`RETRY_SECONDS`, and the
     pages recover by themselves once the tables can be read again.
     """
-    key = store_key()
-    found = load_dataset(*key)
+    url, version, scope = data_key()
+    key = url, version
+    found = scoped(url, version, scope)
     if found.unreadable:
         st.session_state["store_damaged"] = found.unreadable
         since = _partial_since.setdefault(key, time.monotonic())
@@ -66,64 +90,64 @@ def dataset() -> Dataset:
 # A resource, not data: shared by every session without a copy (100,000 compounds unpickled on every rerun
 # cost more than the page). Callers never change a view in place.
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _view(kind: str, url: str, version: int, date: str, low: float, critical: float):
-    return view_of(load_dataset(url, version), kind, date, Thresholds(low, critical))
+def _view(kind: str, url: str, version: int, scope: str, date: str, low: float, critical: float):
+    return view_of(scoped(url, version, scope), kind, date, Thresholds(low, critical))
 
 
 def view(kind: str, date: str):
     """The status view of the kind of place ``kind`` ('compounds', 'zones', …) on ``date``, cached."""
     limits = thresholds()
-    return _view(kind, *store_key(), date, limits.low, limits.critical)
+    return _view(kind, *data_key(), date, limits.low, limits.critical)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _dates(url: str, version: int) -> list[str]:
-    return report_dates(load_dataset(url, version))
+def _dates(url: str, version: int, scope: str) -> list[str]:
+    return report_dates(scoped(url, version, scope))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _unmatched(url: str, version: int) -> dict[str, list[str]]:
-    return unmatched_ids(load_dataset(url, version))
+def _unmatched(url: str, version: int, scope: str) -> dict[str, list[str]]:
+    return unmatched_ids(scoped(url, version, scope))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _outside(url: str, version: int):
-    return outside_zones(load_dataset(url, version))
+def _outside(url: str, version: int, scope: str):
+    return outside_zones(scoped(url, version, scope))
 
 
 def outside() -> pd.DataFrame:
     """The places no zone holds (see :func:`geo.analysis.views.outside_zones`), once per data version."""
-    return _outside(*store_key())
+    return _outside(*data_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _unplaced(url: str, version: int):
-    return unplaced_places(load_dataset(url, version))
+def _unplaced(url: str, version: int, scope: str):
+    return unplaced_places(scoped(url, version, scope))
 
 
 def unplaced() -> pd.DataFrame:
     """The places still to be placed (see :func:`geo.analysis.views.unplaced_places`), once per data version."""
-    return _unplaced(*store_key())
+    return _unplaced(*data_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _days(url: str, version: int, share: float) -> Days:
-    return report_days(load_dataset(url, version), share)
+def _days(url: str, version: int, scope: str, share: float) -> Days:
+    return report_days(scoped(url, version, scope), share)
 
 
 def days() -> Days:
     """The report dates with their completeness (see :class:`geo.analysis.days.Days`), once per data version."""
-    return _days(*store_key(), settings().complete_share)
+    return _days(*data_key(), settings().complete_share)
 
 
 def dates() -> list[str]:
     """Every report date of the newest data, computed once per data version."""
-    return _dates(*store_key())
+    return _dates(*data_key())
 
 
 def unmatched() -> dict[str, list[str]]:
     """Per status table, the ids that match no place (see :func:`geo.analysis.views.unmatched_ids`), once per version."""
-    return _unmatched(*store_key())
+    return _unmatched(*data_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -132,17 +156,17 @@ def _shared(key: tuple, _build):
 
 
 def shared(key: tuple, build):
-    """``build()``, once for every session per data version and ``key``, which must name all else it uses.
+    """``build()``, once for every session per data version, scope and ``key``, which must name all else it uses.
 
     For what costs a page most at 100,000 places (a map's statuses): every visitor
     of the same page, date and filters gets the one result. Keep results small.
     """
-    return _shared((*store_key(), *key), build)
+    return _shared((*data_key(), *key), build)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _home(url: str, version: int, kinds: tuple[str, ...], share: float):
-    ds = load_dataset(url, version)
+def _home(url: str, version: int, scope: str, kinds: tuple[str, ...], share: float):
+    ds = scoped(url, version, scope)
     frames = [ds.layer(kind)[["geometry"]] for kind in kinds]
     return initial_bounds(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], share=share)
 
@@ -150,4 +174,13 @@ def _home(url: str, version: int, kinds: tuple[str, ...], share: float):
 def home_bounds(*kinds: str, share: float = 0.9):
     """Where a map of dataset layers ``kinds`` (their places together) opens before any filter: the same for
     every rerun."""
-    return _home(*store_key(), kinds, share) if kinds else None
+    return _home(*data_key(), kinds, share) if kinds else None
+
+
+def problems() -> pd.DataFrame:
+    """The loop's problems of the places inside the viewing account's scope (all of them for the whole city),
+    with their state now (:func:`ui.data.every_problem`, read on every run)."""
+    frame = every_problem()
+    if viewing_scope() is None:
+        return frame
+    return frame.loc[frame["place_id"].astype(str).isin(place_ids(dataset()))]

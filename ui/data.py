@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
 from geo import store
+from geo.accounts import Scope, auth
 from geo.domain import t
 from geo.store import newest_version, read_error_text
 from geo.upload import open_city
@@ -16,6 +17,7 @@ from ui.settings import settings
 
 # locked, read-only, damaged or gone (pandas wraps a failed read in an error of its own)
 STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError)
+SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in (ui/login.py keeps it)
 _last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
 
 
@@ -92,13 +94,25 @@ def store_key() -> tuple[str, int]:
     return url, version
 
 
+def viewing_scope() -> Scope | None:
+    """The area the logged-in account of this session sees (None: the whole city, also when nobody is logged in).
+
+    Read from the login :func:`ui.login.current_user` checked and re-read from the store at the start of this
+    run (a scope changed by an admin applies at the next run). Every cache of :mod:`ui.cache` and
+    :mod:`ui.packs` is keyed by it, so two accounts with different scopes never share a view.
+    """
+    session = st.session_state.get(SESSION_KEY)
+    return session.user.scope if isinstance(session, auth.Session) else None
+
+
 _last_problems: dict[str, pd.DataFrame] = {}  # store URL -> the loop's problems last read
 
 
-def problems() -> pd.DataFrame:
-    """Every problem with its state now (:func:`geo.store.problems_frame`), read on every run: a change of a
-    problem's state is not a data version. When the store cannot be read, the problems last read (none in a
-    process that never read them), with the notice of app.py, as for the rest of the data."""
+def every_problem() -> pd.DataFrame:
+    """Every problem of the whole city with its state now (:func:`geo.store.problems_frame`), read on every run:
+    a change of a problem's state is not a data version. Pages read :func:`ui.cache.problems`, the problems
+    inside the account's scope. When the store cannot be read, the problems last read (none in a process that
+    never read them), with the notice of app.py, as for the rest of the data."""
     url = settings().database_url
     try:
         frame = store.problems_frame(engine())

@@ -43,14 +43,14 @@ from geo.accounts import (
     kept_login,
     touch_login,
 )
-from geo.domain import t
+from geo.domain import listing, t
 from geo.store import connect, write_locked
-from ui.data import STORE_ERRORS, app_title
+from ui.cache import dataset
+from ui.data import SESSION_KEY, STORE_ERRORS, app_title
 from ui.escape import plain
 from ui.server import DISPLAY_ROLE, drop_session_files
 from ui.settings import lang, settings
 
-SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in
 DISPLAY_KEY = "auth_display"  # the wall display token this session shows the wall with (it is in the URL anyway)
 DISPLAY_PARAM = "display"  # the query parameter of the wall's address that carries a display token
 EXPIRED_KEY = "auth_expired"  # True after a session timed out, until the next login
@@ -338,10 +338,30 @@ def login_sidebar() -> None:
     user = current_user()
     if user is not None:
         st.sidebar.markdown(plain(t("auth_logged_in", lg, name=user.name, role=t(f"auth_role_{user.role}", lg))))
+        if user.scope is not None:
+            st.sidebar.caption(plain(scope_line(user.scope, lg)))
         st.sidebar.button(t("auth_logout", lg), key="auth_logout", on_click=log_out)
     elif not settings().require_login:
         with st.sidebar.expander(t("auth_login_title", lg), expanded=bool(st.session_state.get(EXPIRED_KEY))):
             login_form(st, "auth_login_sidebar")
+
+
+def scope_line(scope: auth.Scope, lg: str) -> str:
+    """The area a scoped account sees, in a few words: 范围：咸安区, 范围：温泉街道, 范围：甲片区、乙片区,
+    范围：3 个场所 (zones by their names, as the filters show them)."""
+    if scope.by == "places":
+        return t("scope_line", lg, area=t("scope_places", lg, count=len(scope.values)))
+    values = list(scope.values)
+    if scope.by == "zone":
+        try:
+            zones = dataset().zones
+        except STORE_ERRORS:
+            zones = None
+        if zones is not None and len(zones):
+            names = dict(zip(zones["id"].astype(str), zones["name"].astype("string").fillna("")))
+            values = [names.get(value) or value for value in values]
+    shown = values[:5] + (["…"] if len(values) > 5 else [])
+    return t("scope_line", lg, area=listing(shown).pick(lg) if len(shown) > 1 else shown[0])
 
 
 def gate() -> None:

@@ -26,6 +26,11 @@
   account; anyone else gets 403 and no bytes (:func:`file_refusal`). Such a file is marked
   ``Cache-Control: private`` (no shared cache hands it on), and no response of the app carries
   ``Access-Control-Allow-Origin: *`` (another site's page may not read it).
+* **A scoped account's browser gets its scope's packs only.** A browser whose live logins are all
+  accounts limited to an area (:mod:`geo.accounts.scope`) gets nothing of ``/app/static/cache/`` but the
+  map's scripts and its own scope's folder of packs (``s-<scope digest>/``, ``ui/packs.py``), whatever
+  ``require_login`` says: the whole city's packs, and another scope's, are refused (403)
+  (:func:`scoped_refusal`).
 * **Streamlit's metrics** (``/_stcore/metrics``: sessions, caches and their sizes) go only to a
   browser with a live admin login, whatever ``require_login`` says; nobody else needs them.
 * **The base map's tiles** (``basemap=file``): ``GET /tiles/{z}/{x}/{y}`` is answered here
@@ -46,6 +51,7 @@ binding of ``server.trustedUserHeaders`` (``matches_user_info``, 1.67), and the
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -208,6 +214,57 @@ def still_valid(user: User) -> bool:
     return current is not None and current.role == user.role
 
 
+def current_logins(browser: str | None, idle: float, roles=None) -> list[User]:
+    """The live logins of ``browser`` as the store has them now: accounts re-read (enabled, same role; with
+    their scope now), wall displays not revoked."""
+    url = settings_mod.load().database_url
+    found = []
+    for user in LOGINS.users_of(browser, idle, roles=roles):
+        try:
+            if user.role == DISPLAY_ROLE:
+                current = user if display_live(connect(url), user.name) else None
+            else:
+                current = find_user(connect(url), user.name)
+        except STORE_ERRORS:
+            continue  # nobody can be checked: nothing is handed out on their account
+        if current is not None and current.role == user.role:
+            found.append(current)
+    return found
+
+
+SCRIPT_FILE = re.compile(r"cmdmap-map-[0-9a-f]+\.js")
+SCOPED_PACK = re.compile(r"s-([0-9a-f]{16})/places-[0-9a-f]+\.json(?:\.gz)?")
+
+
+def scoped_refusal(path: str, logins: list[User]) -> Response | None:
+    """For a browser whose live ``logins`` are all scoped accounts: 403 for anything of ``static/cache`` but the
+    map's scripts and the packs of one of their scopes (see the module); None otherwise.
+
+    >>> from geo.accounts import Scope
+    >>> officer = User("li", "viewer", Scope.parse("zone:Z1"))
+    >>> own = f"/app/static/cache/s-{officer.scope.digest}/places-0a1b.json.gz"
+    >>> scoped_refusal(own, [officer]), scoped_refusal("/app/static/cache/cmdmap-map-0123456789ab.js", [officer])
+    (None, None)
+    >>> [scoped_refusal(path, [officer]).status_code for path in ("/app/static/cache/places-0a1b.json.gz",
+    ...  "/app/static/cache/s-0123456789abcdef/places-0a1b.json", own.replace("places-", "../places-"))]
+    [403, 403, 403]
+    >>> scoped_refusal("/app/static/cache/places-0a1b.json", [officer, User("wang", "admin")]) is None
+    True
+    """
+    if not path.startswith(STATIC_CACHE) or not logins or any(
+            user.role == DISPLAY_ROLE or getattr(user, "scope", None) is None for user in logins):
+        return None
+    rest = path[len(STATIC_CACHE):]
+    if posixpath.normpath(path) != path or "\\" in rest:
+        return _refusal(403, "server_files_scoped")
+    if SCRIPT_FILE.fullmatch(rest):
+        return None
+    found = SCOPED_PACK.fullmatch(rest)
+    if found and any(user.scope.digest == found[1] for user in logins):
+        return None
+    return _refusal(403, "server_files_scoped")
+
+
 def file_refusal(path: str, cookie: str | None) -> Response | None:
     """The answer refusing a request for a guarded file (see the module), or None when it may be served.
 
@@ -221,6 +278,8 @@ def file_refusal(path: str, cookie: str | None) -> Response | None:
         if not any(still_valid(user) for user in LOGINS.users_of(browser, idle, roles=("admin",))):
             return _refusal(403, "server_metrics_refused")
         return None
+    if path.startswith(STATIC_CACHE) and (refused := scoped_refusal(path, current_logins(browser, idle))):
+        return refused
     if not settings.require_login:
         return None
     roles = ROLES if path.startswith(MEDIA) else None  # a wall display needs its packs, never a download

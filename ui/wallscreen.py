@@ -35,8 +35,8 @@ from geo.domain import MISSING, TABLES, Text, kinds, listing, t
 from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
-from geo.store import newest_version_time, problems_frame
-from ui.cache import dataset, days, home_bounds, view
+from geo.store import newest_version_time
+from ui.cache import dataset, days, home_bounds, problems, view
 from ui.data import app_title, engine
 from ui.packs import place_sources
 from ui.settings import settings, thresholds
@@ -170,8 +170,8 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     now = dt.datetime.now(dt.timezone.utc)
     arrived = newest_version_time(engine())
     progress = report.progress(report.pending[-1], dt.date.today()) if report.pending else None
-    problems = problems_frame(engine())
-    overdue = open_by_place(problems, as_of(problems, date, dt.date.today()))
+    loop = problems()
+    overdue = open_by_place(loop, as_of(loop, date, dt.date.today()))
     attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others, overdue), ds, date)
     return Snapshot(
         date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), views=turning,

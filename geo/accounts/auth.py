@@ -66,6 +66,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "inspect": ("staff", "admin"),
     "edit_checklists": ("admin",),
 }
+#: What an account limited to an area (a :class:`Scope`) may do, whatever its role: the other actions change or
+#: show the whole city's tables, files and accounts (an upload's table, history's original files, rollback).
+SCOPED_ACTIONS = ("view",)
 
 
 # The hasher; tests may swap it for a cheap one. Its parameters decide when a login rehashes.
@@ -224,11 +227,16 @@ def can(user: User | None, action: str, require_login: bool = False) -> bool:
     ------
     KeyError
         When ``action`` is not a known action (a programming error).
+
+    Examples
+    --------
+    >>> can(User("li", "staff"), "upload"), can(User("li", "staff", Scope("zone", ("Z1",))), "upload")
+    (True, False)
     """
     allowed = ACTIONS[action]
     if user is None:
         return action == "view" and not require_login
-    return user.role in allowed
+    return user.role in allowed and (user.scope is None or action in SCOPED_ACTIONS)
 
 
 def require(user: User | None, action: str, require_login: bool = False) -> None:
@@ -243,6 +251,8 @@ def require(user: User | None, action: str, require_login: bool = False) -> None
         return
     if user is None:
         raise PermissionDenied("auth_login_needed", action=t(f"auth_action_{action}"))
+    if user.scope is not None and user.role in ACTIONS[action]:
+        raise PermissionDenied("auth_denied_scoped", action=t(f"auth_action_{action}"))
     raise PermissionDenied("auth_denied", action=t(f"auth_action_{action}"), role=describe_role(user.role))
 
 

@@ -18,13 +18,20 @@ Examples
 ['a', 'c']
 >>> Scope.parse("") is None, Scope.parse("places:XQ-1").column
 (True, 'id')
+
+:func:`scoped_dataset` is the one place where a scope takes effect: the pages, the wall, the
+exports and the briefing all read the dataset it returns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 
 import pandas as pd
+
+from geo.domain import TABLES, kinds, layer_tables, report_tables
+from geo.store import Dataset
 
 #: What a scope may be limited by, and the column of a view of places that says it.
 BY = {"district": "district", "street": "street", "zone": "zone", "places": "id"}
@@ -81,3 +88,86 @@ class Scope:
         if self.column not in view:
             return pd.Series(False, index=view.index)
         return view[self.column].astype("string").isin(self.values).fillna(False).astype(bool)
+
+    @property
+    def digest(self) -> str:
+        """A short name of the scope for file names (its packs' folder): the same for the same scope.
+
+        >>> Scope.parse("zone:Z1").digest == Scope.parse("zone：Z1").digest != Scope.parse("zone:Z2").digest
+        True
+        """
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+def zones_kept(ds: Dataset, scope: Scope) -> pd.Series:
+    """Which of the dataset's zones a scope keeps: those of its districts or streets, its zones, or the zones
+    holding its places (their outlines frame them)."""
+    zones = ds.zones
+    if scope.by in ("district", "street"):
+        return scope.keeps(zones)
+    if scope.by == "zone":
+        return zones["id"].astype("string").isin(scope.values).fillna(False).astype(bool)
+    held = set()
+    for name in _place_layers():
+        layer = ds.layer(name)
+        if "zone" in layer:
+            held.update(layer.loc[scope.keeps(layer), "zone"].dropna().astype(str))
+    return zones["id"].astype(str).isin(held)
+
+
+def _place_layers() -> list[str]:
+    return [name for name in layer_tables() if name != "zones"]
+
+
+def scoped_dataset(ds: Dataset, scope: Scope | None) -> Dataset:
+    """``ds`` with only what ``scope`` holds (None: ``ds`` itself, the whole city).
+
+    Places are kept by their zone (a scope by district, street or zone: the places of the zones
+    it keeps) or by their id (a scope by places); each daily report keeps the rows of the places
+    kept in its kind's layers. A place with no zone is in no district, street or zone scope.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from geo.store.rows import from_records, payload_columns
+    >>> tables = {name: from_records(name, pd.DataFrame(columns=payload_columns(name)))
+    ...           for name in (*layer_tables(), *report_tables())}
+    >>> tables["zones"] = gpd.GeoDataFrame({"id": ["Z1", "Z2"], "name": ["甲", "乙"], "district": ["咸安区", "通山县"]},
+    ...                                    geometry=[None, None])
+    >>> tables["compounds"] = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"], "zone": ["Z1", "Z2"]},
+    ...                                        geometry=[None, None])
+    >>> tables["compound_status"] = pd.DataFrame({"compound_id": ["a", "b"], "date": ["2020-02-25"] * 2})
+    >>> ds = scoped_dataset(Dataset(tables), Scope.parse("district:咸安区"))
+    >>> ds.zones["id"].tolist(), ds.compounds["id"].tolist(), ds.compound_status["compound_id"].tolist()
+    (['Z1'], ['a'], ['a'])
+    >>> scoped_dataset(Dataset(tables), Scope.parse("places:b")).zones["id"].tolist()
+    ['Z2']
+    """
+    if scope is None:
+        return ds
+    tables = dict(ds.tables)
+    zones = ds.zones.loc[zones_kept(ds, scope)]
+    zone_ids = set(zones["id"].astype(str))
+    tables["zones"] = zones
+    for name in _place_layers():
+        layer = ds.layer(name)
+        if scope.by == "places":
+            kept = scope.keeps(layer)
+        elif "zone" in layer:
+            kept = layer["zone"].astype("string").isin(zone_ids).fillna(False).astype(bool)
+        else:
+            kept = pd.Series(False, index=layer.index)
+        tables[name] = layer.loc[kept]
+    for name in report_tables():
+        kind = kinds.of_report(name)
+        layers = kind.place_layers if kind is not None else _place_layers()
+        ids = set().union(*(set(tables[layer]["id"].astype(str)) for layer in layers if layer in tables))
+        report = ds.layer(name)
+        column = TABLES[name].key[0] if TABLES[name].key else report.columns[0]
+        tables[name] = report.loc[report[column].astype(str).isin(ids)] if len(report) else report
+    return replace(ds, tables=tables)
+
+
+def place_ids(ds: Dataset) -> set[str]:
+    """Every place id of the dataset's place layers (a scoped dataset's: the places its scope holds)."""
+    return set().union(*(set(ds.layer(name)["id"].astype(str)) for name in _place_layers()))

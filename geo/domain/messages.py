@@ -579,6 +579,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "its limit of {limit} MB. Remove a chosen file, or import, and upload again."),
     "server_tiles_refused": ("底图瓦片只提供给已登录的浏览器：请先登录。", "Base map tiles are for logged-in browsers only: log in first."),
     "server_files_refused": ("数据文件只提供给已登录的浏览器：请先登录。", "Data files are for logged-in browsers only: log in first."),
+    "server_files_scoped": ("此账号只能查看其范围内的数据：这个文件不在其范围内。",
+                            "This account sees only its own area: this file is outside it."),
     "server_metrics_refused": ("运行指标只提供给已登录的管理员。", "Server metrics are for logged-in administrators only."),
     "tile_file_missing": ("底图文件“{path}”不存在（设置 CMDMAP_TILE_FILE）。地图暂不显示底图；请检查路径后重新启动。",
                           "The base map file “{path}” does not exist (setting CMDMAP_TILE_FILE). The maps show no "

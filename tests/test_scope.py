@@ -1,0 +1,169 @@
+"""Scoped accounts (issue #21, item 1): an account limited to an area sees, filters, exports and reports only
+inside it, on every page, the wall and the briefing; the whole city's accounts see everything as before.
+
+On the tiny city (tests/conftest.py): zone Z1 (温泉街道) holds compounds 0501, 0502 and site S1; zone Z2
+(浮山街道) holds compound 0503 (by the spatial join), site S2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.accounts import PermissionDenied, Scope, auth, can, place_ids, require, scoped_dataset
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "tulip-harbor-2020"
+INSIDE = {"0501", "0502", "S1", "金桂花园", "六岭棚改项目"}
+OUTSIDE = ("0503", "浮山小区", "S2", "学校建设工程", "浮山街道", "Z2")
+
+
+# --------------------------------------------------------------------------- the scoped dataset
+
+
+@pytest.mark.parametrize("text,zones,places", [
+    ("zone:Z1", ["Z1"], {"0501", "0502", "S1"}),
+    ("street:浮山街道", ["Z2"], {"0503", "S2"}),  # 0503's zone came from the spatial join
+    ("district:咸安区", ["Z1", "Z2"], {"0501", "0502", "0503", "S1", "S2"}),
+    ("places:0503,S1", ["Z1", "Z2"], {"0503", "S1"}),  # the places and their zones' outlines
+    ("zone:Z9", [], set()),  # a zone the city does not have: nothing, never everything
+])
+def test_a_scope_keeps_its_zones_places_and_their_reports(tiny, text, zones, places):
+    ds = scoped_dataset(tiny, Scope.parse(text))
+    assert sorted(ds.zones["id"]) == zones
+    assert place_ids(ds) == places
+    for name, column in (("compound_status", "compound_id"), ("site_status", "site_id"), ("supplies", "place_id")):
+        assert set(ds.layer(name)[column].astype(str)) <= places
+    assert set(ds.supplies["place_id"]) == {"0501", "0502", "S1", "S2"} & places
+    assert scoped_dataset(tiny, None) is tiny
+
+
+def test_a_scoped_account_may_view_and_nothing_that_concerns_the_whole_city():
+    officer = auth.User("li", "admin", Scope.parse("zone:Z1"))
+    assert can(officer, "view", require_login=True)
+    assert not any(can(officer, action) for action in ("upload", "history", "rollback", "undo_own", "manage_users"))
+    with pytest.raises(PermissionDenied) as refused:
+        require(officer, "upload")
+    assert "范围" in refused.value.message("zh") and "whole city" in refused.value.message("en")
+
+
+# --------------------------------------------------------------------------- the pages (AppTest)
+
+
+@pytest.fixture
+def accounts(page_env):
+    """The tiny city with an officer of zone Z1, a leader of 浮山街道 and an admin of the whole city."""
+    auth.add_user(auth.SYSTEM, page_env, "officer", "viewer", PASSWORD)
+    auth.set_scope(auth.SYSTEM, page_env, "officer", Scope.parse("zone:Z1"))
+    auth.add_user(auth.SYSTEM, page_env, "leader", "staff", PASSWORD)
+    auth.set_scope(auth.SYSTEM, page_env, "leader", Scope.parse("street:浮山街道"))
+    auth.add_user(auth.SYSTEM, page_env, "boss", "admin", PASSWORD)
+    return page_env
+
+
+@pytest.fixture
+def open_as(accounts):
+    def open_page(name: str, page: str, **query) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.session_state["auth_session"] = auth.start_session(auth.find_user(accounts, name))
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def everything_shown(at: AppTest) -> str:
+    """Every element's content (texts, options, the map's statuses and tooltips) and every table's cells."""
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        yield str(proto) if proto is not None else ""
+        children = getattr(node, "children", None)
+        for child in (children.values() if isinstance(children, dict) else ()):
+            yield from walk(child)
+
+    tables = [df.value.astype(str).to_csv() for df in at.dataframe if isinstance(df.value, pd.DataFrame)]
+    return "\n".join([*walk(at._tree), *tables])
+
+
+def table_ids(at: AppTest) -> set[str]:
+    frames = [df.value for df in at.dataframe if df.value.columns[0] in ("编号", "ID")]
+    return set().union(*(set(frame.iloc[:, 0].astype(str)) for frame in frames))
+
+
+PLACE_PAGES = {"pages/compounds.py": {"0501", "0502"}, "pages/sites.py": {"S1"},
+               "pages/supplies.py": {"0501", "0502", "S1"}, "pages/zones.py": {"Z1"}}
+
+
+@pytest.mark.parametrize("page", [*PLACE_PAGES, "pages/overview.py", "pages/trends.py", "pages/compare.py"])
+def test_a_zone_officer_sees_only_its_zone_on_every_page(open_as, page):
+    before = open_as("boss", page)  # the whole city first: its cached views must not reach the officer
+    at = open_as("officer", page)
+    shown = everything_shown(at)
+    leaked = [word for word in OUTSIDE if word in shown]
+    assert not leaked, leaked
+    assert "范围：温泉街道第一片区" in [c.value for c in at.caption]
+    if page in PLACE_PAGES:
+        assert table_ids(at) == PLACE_PAGES[page]
+        assert at.multiselect(key="zone").options == ["温泉街道第一片区"]  # offered filters: inside only
+        assert at.multiselect(key="street").options == ["温泉街道"]
+    again = open_as("boss", page)  # and the officer's do not reach the admin
+    assert table_ids(again) == table_ids(before) and any(word in everything_shown(again) for word in OUTSIDE)
+
+
+def test_the_overview_counts_inside_the_scope(open_as):
+    city = {m.label: m.value for m in open_as("boss", "pages/overview.py").metric}
+    zone = {m.label: m.value for m in open_as("officer", "pages/overview.py").metric}
+    street = {m.label: m.value for m in open_as("leader", "pages/overview.py").metric}
+    assert city["今日未报告场所"] == "1" and zone["今日未报告场所"] == "0"  # 0503 (浮山) has not reported
+    assert (zone["全封闭小区"], zone["封闭管理小区"]) == ("1", "1")
+    assert street["全封闭小区"] == "0" and street["今日未报告场所"] == "1"
+
+
+@pytest.mark.parametrize("query", [{"zone": "Z2"}, {"street": "浮山街道"}, {"q": "0503"}, {"q": "浮山小区"}])
+def test_a_link_naming_a_place_outside_the_scope_shows_nothing_of_it(open_as, query):
+    at = open_as("officer", "pages/compounds.py", **query)
+    asked = query.get("q")  # the search box shows what was typed, and that it found nothing
+    assert not [word for word in OUTSIDE if word != asked and word in everything_shown(at)]
+    assert table_ids(at) <= {"0501", "0502"}
+    at.session_state["overview_selected"] = ("compounds", "0503")  # a forged click on a place outside
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not [word for word in OUTSIDE if word != asked and word in everything_shown(at)]
+
+
+def test_the_wall_of_a_scoped_account_shows_only_its_scope(open_as):
+    for view in ("compounds", "sites", "zones"):
+        at = open_as("officer", "pages/wall.py", kiosk="1", view=view)
+        shown = everything_shown(at)
+        assert not [word for word in OUTSIDE if word in shown], view
+    city = everything_shown(open_as("boss", "pages/wall.py", kiosk="1", view="compounds"))
+    assert "浮山小区" in city
+
+
+def test_a_scoped_staff_account_opens_no_page_of_the_whole_city(open_as):
+    for page in ("pages/upload.py", "pages/history.py", "pages/edit.py"):
+        at = open_as("leader", page)
+        assert any("只查看其范围内" in w.value for w in at.warning), page
+        assert not at.file_uploader and not at.dataframe
+
+
+def test_the_briefing_of_a_scoped_account_holds_only_its_scope(accounts):
+    from ui.briefing import _briefing
+    from ui.data import store_key
+
+    url, version = store_key()
+
+    def words(scope: str) -> str:
+        briefing = _briefing(url, version, scope, "2020-02-25", (), "咸宁", None, "")
+        return repr(briefing.sections) + repr(briefing.kpis)
+
+    city, zone = words(""), words("zone:Z1")
+    assert "浮山小区" in city and "学校建设工程" in city
+    assert not [word for word in ("浮山小区", "学校建设工程", "浮山街道") if word in zone]
