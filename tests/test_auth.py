@@ -467,7 +467,7 @@ def test_cli_add_and_list(cli, engine):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("用户名")
-    assert lines[1].split("\t")[:3] == ["boss", "管理员/admin", "启用/active"]
+    assert lines[1].split("\t")[:4] == ["boss", "管理员/admin", "全市/whole city", "启用/active"]
     assert lines[2].split("\t")[:2] == ["li", "工作人员/staff"] and lines[2].endswith("从未/never")
     assert auth.authenticate(engine, "li", "pass-word-1") == User("li", "staff")
     assert stored(engine, "li").password_hash.startswith("$argon2id$")

@@ -7,6 +7,10 @@ On the tiny city (tests/conftest.py): zone Z1 (温泉街道) holds compounds 050
 
 from __future__ import annotations
 
+import argparse
+import io
+import re
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -92,6 +96,13 @@ def everything_shown(at: AppTest) -> str:
     return "\n".join([*walk(at._tree), *tables])
 
 
+def leaks(shown: str, words=OUTSIDE, asked: str | None = None) -> list[str]:
+    """The ``words`` in ``shown``, each a whole id or name (not a part of a hash or of another id), but what was
+    ``asked`` for (the search box shows what was typed)."""
+    return [word for word in words if word != asked
+            and re.search(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", shown)]
+
+
 def table_ids(at: AppTest) -> set[str]:
     frames = [df.value for df in at.dataframe if df.value.columns[0] in ("编号", "ID")]
     return set().union(*(set(frame.iloc[:, 0].astype(str)) for frame in frames))
@@ -106,15 +117,14 @@ def test_a_zone_officer_sees_only_its_zone_on_every_page(open_as, page):
     before = open_as("boss", page)  # the whole city first: its cached views must not reach the officer
     at = open_as("officer", page)
     shown = everything_shown(at)
-    leaked = [word for word in OUTSIDE if word in shown]
-    assert not leaked, leaked
+    assert not leaks(shown), leaks(shown)
     assert "范围：温泉街道第一片区" in [c.value for c in at.caption]
     if page in PLACE_PAGES:
         assert table_ids(at) == PLACE_PAGES[page]
         assert at.multiselect(key="zone").options == ["温泉街道第一片区"]  # offered filters: inside only
         assert at.multiselect(key="street").options == ["温泉街道"]
     again = open_as("boss", page)  # and the officer's do not reach the admin
-    assert table_ids(again) == table_ids(before) and any(word in everything_shown(again) for word in OUTSIDE)
+    assert table_ids(again) == table_ids(before) and leaks(everything_shown(again))
 
 
 def test_the_overview_counts_inside_the_scope(open_as):
@@ -130,19 +140,19 @@ def test_the_overview_counts_inside_the_scope(open_as):
 def test_a_link_naming_a_place_outside_the_scope_shows_nothing_of_it(open_as, query):
     at = open_as("officer", "pages/compounds.py", **query)
     asked = query.get("q")  # the search box shows what was typed, and that it found nothing
-    assert not [word for word in OUTSIDE if word != asked and word in everything_shown(at)]
+    assert not leaks(everything_shown(at), asked=asked)
     assert table_ids(at) <= {"0501", "0502"}
     at.session_state["overview_selected"] = ("compounds", "0503")  # a forged click on a place outside
     at.switch_page("pages/overview.py")
     at.run()
-    assert not [word for word in OUTSIDE if word != asked and word in everything_shown(at)]
+    assert not leaks(everything_shown(at), asked=asked)
 
 
 def test_the_wall_of_a_scoped_account_shows_only_its_scope(open_as):
     for view in ("compounds", "sites", "zones"):
         at = open_as("officer", "pages/wall.py", kiosk="1", view=view)
         shown = everything_shown(at)
-        assert not [word for word in OUTSIDE if word in shown], view
+        assert not leaks(shown), view
     city = everything_shown(open_as("boss", "pages/wall.py", kiosk="1", view="compounds"))
     assert "浮山小区" in city
 
@@ -166,4 +176,45 @@ def test_the_briefing_of_a_scoped_account_holds_only_its_scope(accounts):
 
     city, zone = words(""), words("zone:Z1")
     assert "浮山小区" in city and "学校建设工程" in city
-    assert not [word for word in ("浮山小区", "学校建设工程", "浮山街道") if word in zone]
+    assert not leaks(zone, ("浮山小区", "学校建设工程", "浮山街道"))
+
+
+# --------------------------------------------------------------------------- setting a scope
+
+
+def test_the_command_line_sets_shows_refuses_and_clears_a_scope(accounts, monkeypatch, capsys):
+    from geo.cli import users as cli_users
+
+    parser = argparse.ArgumentParser(prog="python -m geo")
+    cli_users.register(parser.add_subparsers(dest="command", required=True))
+
+    def run(*argv):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        args = parser.parse_args(list(argv))
+        return args.func(args), *capsys.readouterr()
+
+    code, out, _ = run("user", "scope", "boss", "zone:Z1，Z2")
+    assert code == 0 and out.startswith("boss 的范围已设为片区：Z1、Z2。")
+    assert auth.find_user(accounts, "boss").scope == Scope("zone", ("Z1", "Z2"))
+    code, out, _ = run("user", "list")
+    assert "zone:Z1,Z2" in out and "全市/whole city" in out  # boss's area, and the clerk's whole city
+    code, _, err = run("user", "scope", "boss", "zone:Z1,Z9")  # a zone the city does not have
+    assert code == 1 and "本市没有这些片区：Z9" in err
+    code, _, err = run("user", "scope", "boss", "town:温泉")
+    assert code == 1 and "范围应写成" in err
+    assert auth.find_user(accounts, "boss").scope == Scope("zone", ("Z1", "Z2"))  # refusals change nothing
+    code, _, err = run("user", "scope", "ghost", "zone:Z1")
+    assert code == 1 and "ghost" in err
+    assert run("user", "scope", "boss", "")[0] == 0 and auth.find_user(accounts, "boss").scope is None
+
+
+def test_a_scope_that_cannot_be_read_admits_nothing(accounts, open_as):
+    from sqlalchemy import update
+
+    from geo.store.tables import users
+
+    with accounts.begin() as conn:  # written by hand into the store, say
+        conn.execute(update(users).where(users.c.name == "officer").values(scope="zones=Z1"))
+    at = open_as("officer", "pages/compounds.py")
+    assert table_ids(at) == set() and not leaks(everything_shown(at), (*OUTSIDE, *INSIDE))
+

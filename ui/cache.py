@@ -60,7 +60,7 @@ def data_key() -> tuple[str, int, str]:
 def scoped(url: str, version: int, scope: str) -> Dataset:
     """The dataset of ``version`` cut to ``scope`` (its text, '' for the whole city), cached for every session:
     what :func:`dataset` gives; called by key where no session is at hand (a download made on its own thread)."""
-    return scoped_dataset(load_dataset(url, version), Scope.parse(scope))
+    return scoped_dataset(load_dataset(url, version), Scope.of_text(scope))
 
 
 RETRY_SECONDS = 30  # how long a dataset missing damaged tables is kept before the store is read again

@@ -32,7 +32,7 @@ def scope_folder(scope: Scope | None) -> str:
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _source(url: str, version: int, scope: str, kind: str, datum: str) -> Source:
     pack = pack_places(scoped(url, version, scope).layer(kind), datum)
-    folder = scope_folder(Scope.parse(scope))
+    folder = scope_folder(Scope.of_text(scope))
     written = write_pack(pack, PACK_DIR / folder)  # a read-only install embeds the pack in the page instead
     return Source(pack, f"/app/static/cache/{folder}{pack.file_name}" if written else None)
 

@@ -34,12 +34,12 @@ from geo.accounts.displays import (
                                revoke_display,
                                wall_path,
 )
-from geo.accounts.scope import Scope, ScopeRefused, place_ids, scoped_dataset, zones_kept
+from geo.accounts.scope import Scope, ScopeRefused, describe, place_ids, scoped_dataset, unknown_values, zones_kept
 
 __all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", "new_browser_id",
            "Account", "AccountError", "LoginRefused", "PermissionDenied", "ROLES", "Refusal", "SYSTEM", "Session",
            "User", "add_user", "authenticate", "can", "find_user", "format_time", "list_users", "require",
-           "set_disabled", "set_password", "set_role", "set_scope", "start_session", "unlock", "Scope", "ScopeRefused", "place_ids", "scoped_dataset", "zones_kept",
+           "set_disabled", "set_password", "set_role", "set_scope", "start_session", "unlock", "Scope", "ScopeRefused", "describe", "place_ids", "scoped_dataset", "unknown_values", "zones_kept",
            "Display", "add_display", "display_live", "find_display", "list_displays", "revoke_display", "wall_path"]
 
 from geo.accounts.kept import KeptLogin, drop_login, keep_login, kept_login, touch_login  # noqa: E402

@@ -103,6 +103,7 @@ class Account:
     last_login: datetime | None
     locked_until: datetime | None
     failed_count: int
+    scope: str | None = None  # as kept (geo.accounts.scope); None: the whole city
 
 
 @dataclass(frozen=True)

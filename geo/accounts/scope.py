@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from geo.domain import TABLES, kinds, layer_tables, report_tables
+from geo.domain import TABLES, Text, kinds, layer_tables, listing, report_tables, t
 from geo.store import Dataset
 
 #: What a scope may be limited by, and the column of a view of places that says it.
@@ -71,6 +71,19 @@ class Scope:
         if len(values) > MAX_VALUES:
             raise ScopeRefused("scope_too_many")
         return cls(by, values)
+
+    @classmethod
+    def of_text(cls, text: str) -> Scope | None:
+        """The scope whose :attr:`text` is ``text`` ('' for None), an empty one too (a scope that could not be
+        read admits nothing: ``places:``), where :meth:`parse` refuses an empty scope typed by a person.
+
+        >>> Scope.of_text("places:"), Scope.of_text("zone:Z1,Z2") == Scope.parse("zone:Z1,Z2"), Scope.of_text("")
+        (Scope(by='places', values=()), True, None)
+        """
+        if not text:
+            return None
+        by, _, rest = text.partition(":")
+        return cls(by, tuple(rest.split(",")) if rest else ())
 
     @property
     def text(self) -> str:
@@ -171,3 +184,33 @@ def scoped_dataset(ds: Dataset, scope: Scope | None) -> Dataset:
 def place_ids(ds: Dataset) -> set[str]:
     """Every place id of the dataset's place layers (a scoped dataset's: the places its scope holds)."""
     return set().union(*(set(ds.layer(name)["id"].astype(str)) for name in _place_layers()))
+
+
+def unknown_values(ds: Dataset, scope: Scope) -> list[str]:
+    """The values of ``scope`` the city of ``ds`` does not have (a district, street, zone id or place id), in
+    the scope's order: an admin setting a scope is told them rather than giving an account an empty area.
+
+    >>> import geopandas as gpd
+    >>> zones = gpd.GeoDataFrame({"id": ["Z1"], "district": ["咸安区"], "street": ["温泉街道"]}, geometry=[None])
+    >>> ds = Dataset({"zones": zones})
+    >>> unknown_values(ds, Scope.parse("zone:Z1,Z9")), unknown_values(ds, Scope.parse("street:温泉街道"))
+    (['Z9'], [])
+    """
+    if scope.by in ("district", "street"):
+        known = set(ds.zones[scope.by].dropna().astype(str)) if scope.by in ds.zones else set()
+    elif scope.by == "zone":
+        known = set(ds.zones["id"].astype(str))
+    else:
+        known = set().union(*(set(ds.layer(name)["id"].astype(str)) for name in _place_layers() if name in ds.tables))
+    return [value for value in scope.values if value not in known]
+
+
+def describe(scope: Scope | None) -> Text:
+    """A scope in words, for the accounts page and the command line.
+
+    >>> describe(Scope.parse("zone:Z1,Z2")).zh, describe(None).en
+    ('片区：Z1、Z2', 'whole city')
+    """
+    if scope is None:
+        return t("scope_whole_city")
+    return t("scope_described", by=t(f"scope_by_{scope.by}"), values=listing(scope.values))

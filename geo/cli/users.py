@@ -1,10 +1,12 @@
-"""Command line for accounts: ``python -m geo user add|list|passwd|role|disable|enable|unlock|display``.
+"""Command line for accounts: ``python -m geo user add|list|passwd|role|scope|disable|enable|unlock|display``.
 
 The command line acts as :data:`geo.accounts.auth.SYSTEM` (whoever can run it on the
 server is trusted as an admin), so this is how the first admin is created::
 
     python -m geo user add zhangwei --role admin
 
+``user scope NAME "zone:Z1,Z2"`` limits an account to an area (``district:咸安区``, ``street:温泉街道``,
+``zone:…``, ``places:…``; ``""`` gives it the whole city again): names the city does not have are refused.
 ``user unlock NAME`` ends every login lock of a name (from every address). ``user display
 add|list|revoke NAME`` manages the wall displays' tokens (:mod:`geo.accounts.displays`): ``add``
 prints the wall's address with its token, once.
@@ -20,10 +22,10 @@ import argparse
 import getpass
 import sys
 
-from geo.accounts import auth, displays
-from geo.domain import Text, t
+from geo.accounts import Scope, ScopeRefused, auth, describe, displays, unknown_values
+from geo.domain import Text, listing, t
 from geo.settings import load
-from geo.store import connect
+from geo.store import connect, load_store
 
 
 def register(subparsers) -> None:
@@ -51,6 +53,12 @@ def register(subparsers) -> None:
     role.add_argument("name")
     role.add_argument("role", help="viewer, staff or admin")
     role.set_defaults(func=change_role)
+
+    scope = sub.add_parser("scope", help='limit an account to an area: "district:NAME", "street:NAME", '
+                                         '"zone:Z1,Z2" or "places:ID,ID"; "" for the whole city')
+    scope.add_argument("name")
+    scope.add_argument("scope")
+    scope.set_defaults(func=change_scope)
 
     for command, disabled in (("disable", True), ("enable", False)):
         parser = sub.add_parser(command, help=f"{command} an account")
@@ -134,13 +142,15 @@ def list_accounts(args: argparse.Namespace) -> int:
     if not accounts:
         say("auth_no_users")
         return 0
-    header = ("auth_col_name", "auth_col_role", "auth_col_disabled", "auth_col_created", "auth_col_last_login")
+    header = ("auth_col_name", "auth_col_role", "auth_col_scope", "auth_col_disabled", "auth_col_created",
+              "auth_col_last_login")
     print("\t".join(t(key).both("/") for key in header))
     for account in accounts:
         state = "auth_state_disabled" if account.disabled else "auth_state_active"
         print("\t".join([
             account.name,
             _role_and_code(account.role).both("/"),
+            account.scope or t("scope_whole_city").both("/"),
             t(state).both("/"),
             auth.format_time(account.created_at),
             auth.format_time(account.last_login) if account.last_login else t("auth_never").both("/"),
@@ -167,6 +177,25 @@ def change_role(args: argparse.Namespace) -> int:
     except auth.Refusal as error:
         return refuse(error)
     print(t("auth_done_role", name=args.name, role=_role_and_code(role)).both())
+    return 0
+
+
+def change_scope(args: argparse.Namespace) -> int:
+    """Set an account's area (the command line is the admin: it sees the whole city itself)."""
+    engine = open_engine()
+    try:
+        scope = Scope.parse(args.scope)
+    except ScopeRefused as refused:
+        print(t(refused.key).both(), file=sys.stderr)
+        return 1
+    if scope is not None and (unknown := unknown_values(load_store(engine), scope)):
+        print(t("scope_unknown_values", by=t(f"scope_by_{scope.by}"), values=listing(unknown)).both(), file=sys.stderr)
+        return 1
+    try:
+        auth.set_scope(auth.SYSTEM, engine, args.name, scope)
+    except auth.Refusal as error:
+        return refuse(error)
+    print(t("auth_done_scope", name=args.name, scope=describe(scope)).both())
     return 0
 
 
