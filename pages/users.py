@@ -1,5 +1,6 @@
-"""Accounts (admins only): the list of users, add a user, change a role, reset a password, disable or enable,
-unlock a name's logins, and the wall displays' tokens (create: the address is shown once; revoke).
+"""Accounts (admins only): the list of users, add a user, change a role, set the area an account sees (its
+scope: a district, streets, zones or places), reset a password, disable or enable, unlock a name's logins, and
+the wall displays' tokens (create: the address is shown once; revoke).
 
 Each form's button runs its change in a callback, before the page is drawn again,
 through geo.accounts.auth with the acting user, which checks the role again. Password
@@ -9,8 +10,20 @@ fields are emptied by the callback so no password stays in the session.
 import pandas as pd
 import streamlit as st
 
-from geo.accounts import add_display, auth, list_displays, revoke_display, throttle, wall_path
-from geo.domain import t
+from geo.accounts import (
+    Scope,
+    ScopeRefused,
+    add_display,
+    auth,
+    describe,
+    list_displays,
+    revoke_display,
+    throttle,
+    unknown_values,
+    wall_path,
+)
+from geo.domain import listing, t
+from ui.cache import dataset
 from ui.escape import plain
 from ui.login import accounts_engine, current_user, require_role
 from ui.navigation import require_navigation
@@ -65,6 +78,45 @@ def role_submitted() -> None:
     name, role = take("auth_role_user"), take("auth_role_new")
     act("role", lambda acting: auth.set_role(acting, accounts_engine(), name, role),
         "auth_done_role", name=name, role=auth.describe_role(role))
+
+
+SCOPE_KINDS = ("", "district", "street", "zone", "places")  # '': the whole city
+
+
+def chosen_scope() -> Scope | None:
+    """The scope the scope tab's widgets describe; AccountError naming what is wrong with it."""
+    by = take("auth_scope_by")
+    if not by:
+        return None
+    values = take("auth_scope_places").replace("\n", ",") if by == "places" \
+        else ",".join(st.session_state.get(f"auth_scope_{by}") or [])
+    try:
+        scope = Scope.parse(f"{by}:{values}")
+    except ScopeRefused as refused:
+        raise auth.AccountError(refused.key) from None
+    if unknown := unknown_values(dataset(), scope):  # the admin's page: the whole city
+        raise auth.AccountError("scope_unknown_values", by=t(f"scope_by_{by}"), values=listing(unknown))
+    return scope
+
+
+def scope_submitted() -> None:
+    name = take("auth_scope_user")
+    made = {}
+
+    def change(acting):
+        made["scope"] = chosen_scope()
+        auth.set_scope(acting, accounts_engine(), name, made["scope"])
+
+    if act("scope", change, "auth_done_scope", name=name):
+        st.session_state[DONE] = ("auth_done_scope", {"name": name, "scope": describe(made["scope"])})
+
+
+def shown_scope(text: str | None) -> str:
+    """An account's scope in words (as kept, when it cannot be read: it then admits nothing)."""
+    try:
+        return describe(Scope.parse(text)).pick(lang())
+    except ScopeRefused:
+        return str(text)
 
 
 def passwd_submitted() -> None:
@@ -127,6 +179,7 @@ locked = throttle.locked_names(accounts_engine(), auth.utc_now())
 st.dataframe(pd.DataFrame({
     t("auth_col_name", lg): [a.name for a in accounts],
     t("auth_col_role", lg): [role_name(a.role) for a in accounts],
+    t("auth_col_scope", lg): [shown_scope(a.scope) for a in accounts],
     t("auth_col_disabled", lg): [a.disabled for a in accounts],
     t("auth_col_created", lg): [auth.format_time(a.created_at) for a in accounts],
     t("auth_col_last_login", lg): [auth.format_time(a.last_login) or t("auth_never", lg) for a in accounts],
@@ -134,9 +187,9 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch")
 names = [a.name for a in accounts]
 
-add_tab, role_tab, passwd_tab, status_tab, unlock_tab, display_tab = st.tabs([
-    t("auth_add_title", lg), t("auth_role_title", lg), t("auth_passwd_title", lg), t("auth_status_title", lg),
-    t("auth_unlock_title", lg), t("display_title", lg)])
+add_tab, role_tab, scope_tab, passwd_tab, status_tab, unlock_tab, display_tab = st.tabs([
+    t("auth_add_title", lg), t("auth_role_title", lg), t("auth_scope_title", lg), t("auth_passwd_title", lg),
+    t("auth_status_title", lg), t("auth_unlock_title", lg), t("display_title", lg)])
 
 with add_tab:
     with st.form("auth_add"):
@@ -154,6 +207,24 @@ with role_tab:
         st.selectbox(t("auth_role", lg), auth.ROLES, format_func=role_name, key="auth_role_new")
         st.form_submit_button(t("auth_role_button", lg), key="auth_role_submit", on_click=role_submitted)
     show_outcome("role")
+
+with scope_tab:  # no form: the list of districts, streets or zones follows the kind chosen
+    st.caption(t("auth_scope_help", lg))
+    st.selectbox(t("auth_user", lg), names, key="auth_scope_user")
+    by = st.selectbox(t("auth_scope_by", lg), SCOPE_KINDS, key="auth_scope_by",
+                      format_func=lambda code: t(f"scope_by_{code}" if code else "scope_whole_city", lg))
+    zones = dataset().zones
+    if by in ("district", "street") and by in zones:
+        st.multiselect(t(f"scope_by_{by}", lg), sorted(zones[by].dropna().astype(str).unique()),
+                       key=f"auth_scope_{by}")
+    elif by == "zone":
+        zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype("string").fillna("")))
+        st.multiselect(t("scope_by_zone", lg), list(zone_names), key="auth_scope_zone",
+                       format_func=lambda z: f"{zone_names.get(z) or z}（{z}）")
+    elif by == "places":
+        st.text_area(t("auth_scope_places", lg), key="auth_scope_places", max_chars=100_000)
+    st.button(t("auth_scope_button", lg), key="auth_scope_submit", on_click=scope_submitted)
+    show_outcome("scope")
 
 with passwd_tab:
     with st.form("auth_passwd"):

@@ -218,3 +218,27 @@ def test_a_scope_that_cannot_be_read_admits_nothing(accounts, open_as):
     at = open_as("officer", "pages/compounds.py")
     assert table_ids(at) == set() and not leaks(everything_shown(at), (*OUTSIDE, *INSIDE))
 
+
+
+def test_the_accounts_page_sets_and_shows_an_accounts_area(open_as, accounts):
+    at = open_as("boss", "pages/users.py")
+    table = at.dataframe[0].value
+    assert dict(zip(table["用户名"], table["范围"]))["officer"] == "片区：Z1"
+    assert dict(zip(table["用户名"], table["范围"]))["boss"] == "全市"
+    at.selectbox(key="auth_scope_user").set_value("clerk")
+    at.selectbox(key="auth_scope_by").set_value("street").run()
+    assert at.multiselect(key="auth_scope_street").options == ["浮山街道", "温泉街道"]
+    at.multiselect(key="auth_scope_street").set_value(["浮山街道"])
+    at.button(key="auth_scope_submit").click().run()
+    assert auth.find_user(accounts, "clerk").scope == Scope("street", ("浮山街道",))
+    assert any("clerk 的范围已设为街道：浮山街道" in s.value for s in at.success)
+    at.selectbox(key="auth_scope_by").set_value("places").run()
+    at.text_area(key="auth_scope_places").input("0503\nXQ-404")
+    at.button(key="auth_scope_submit").click().run()
+    assert any("本市没有这些场所：XQ\\-404" in e.value for e in at.error)  # escaped for Markdown
+    assert auth.find_user(accounts, "clerk").scope == Scope("street", ("浮山街道",))  # unchanged
+    at.selectbox(key="auth_scope_by").set_value("").run()
+    at.button(key="auth_scope_submit").click().run()
+    assert auth.find_user(accounts, "clerk").scope is None
+    refused = open_as("officer", "pages/users.py")  # a scoped account manages no account, whatever its role
+    assert not refused.dataframe and refused.warning

@@ -487,6 +487,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_action_manage_users": ("管理账户", "manage accounts"),
     "auth_denied": ("您的角色（{role}）无权{action}。", "Your role ({role}) may not {action}."),
     "scope_line": ("范围：{area}", "Area: {area}"),
+    "auth_scope_title": ("查看范围", "Area"),
+    "auth_scope_help": ("限定账号只能查看某区县、街道、片区或若干场所：其地图、筛选、导出、日报和大屏都只含范围内的数据；"
+                        "有范围的账号只能查看，不能上传、回滚或管理账号。",
+                        "Limit an account to a district, streets, zones or places: its maps, filters, exports, "
+                        "briefing and wall hold only what is inside; an account with an area may only view, "
+                        "not upload, roll back or manage accounts."),
+    "auth_scope_by": ("范围类型", "Limited to"),
+    "auth_scope_places": ("场所编号（每行一个，或用逗号分隔）", "Place ids (one a line, or separated by commas)"),
+    "auth_scope_button": ("设置范围", "Set the area"),
     "scope_places": ("{count} 个场所", "{count} places"),
     "auth_denied_scoped": ("此账号只查看其范围内的数据，不能{action}（这会涉及全市的数据）。",
                            "This account sees only its own area and may not {action} (that concerns the whole city)."),
