@@ -196,8 +196,10 @@ class Settings:
                                  "first use, unless python -m geo init started it empty.")
     require_login: bool = _setting(False, ACCESS,
                                    "true: viewing needs an account too; false: anyone may view, only uploads and "
-                                   "history actions need one. Also yes/no, on/off, 1/0, 是/否; any other value "
-                                   "stops the app at start, saying so.")
+                                   "history actions need one (an account limited to an area sees only that "
+                                   "area, but logged out anyone sees the whole city: use true with such accounts). "
+                                   "Also yes/no, on/off, 1/0, 是/否; any other value stops the app at start, "
+                                   "saying so.")
     backup_keep: int = _setting(20, LIMIT,
                                 "Before each import or rollback the SQLite store is copied to store/backups/; "
                                 "this many newest copies are kept (0: no automatic backup). Other databases are "

@@ -320,6 +320,16 @@ MATRIX = {
 
 @pytest.mark.parametrize("role", auth.ROLES)
 @pytest.mark.parametrize("action", sorted(auth.ACTIONS))
+def test_a_scoped_account_of_any_role_may_only_view(role, action):
+    user = User("x", role, auth.Scope.parse("zone:Z1"))
+    assert auth.can(user, action) is (action == "view")
+    if action != "view":
+        with pytest.raises(PermissionDenied):
+            auth.require(user, action)
+
+
+@pytest.mark.parametrize("role", auth.ROLES)
+@pytest.mark.parametrize("action", sorted(auth.ACTIONS))
 def test_roles_matrix(role, action):
     user = User("x", role)
     expected = action in MATRIX[role]
