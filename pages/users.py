@@ -15,14 +15,17 @@ from geo.accounts import (
     ScopeRefused,
     add_display,
     auth,
+    create_accounts,
     describe,
     list_displays,
+    read_accounts,
     revoke_display,
     throttle,
     unknown_values,
     wall_path,
 )
 from geo.domain import listing, t
+from geo.io import to_csv_bytes
 from ui.cache import dataset
 from ui.escape import plain
 from ui.login import accounts_engine, current_user, require_role
@@ -111,6 +114,32 @@ def scope_submitted() -> None:
         st.session_state[DONE] = ("auth_done_scope", {"name": name, "scope": describe(made["scope"])})
 
 
+BATCH_MADE = "auth_batch_made"  # the accounts just created with their first passwords: shown once
+
+
+def batch_submitted() -> None:
+    upload = st.session_state.get("auth_batch_file")
+    if upload is None:
+        return
+    planned, problems = read_accounts(upload.getvalue(), upload.name, set(names), dataset())
+    if problems:
+        return
+    made = {}
+    if act("batch", lambda acting: made.update(rows=create_accounts(acting, accounts_engine(), planned)),
+           "auth_done_batch", count=len(planned)):
+        st.session_state[BATCH_MADE] = made["rows"]
+
+
+def passwords_table(made, lg: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("auth_col_name", lg): [account.name for account, _ in made],
+        t("auth_batch_col_password", lg): [password for _, password in made],
+        t("auth_col_role", lg): [role_name(account.role) for account, _ in made],
+        t("auth_col_scope", lg): [describe(account.scope).pick(lg) for account, _ in made],
+        t("auth_batch_col_phone", lg): [account.phone for account, _ in made],
+    })
+
+
 def shown_scope(text: str | None) -> str:
     """An account's scope in words (as kept, when it cannot be read: it then admits nothing)."""
     try:
@@ -187,9 +216,17 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch")
 names = [a.name for a in accounts]
 
-add_tab, role_tab, scope_tab, passwd_tab, status_tab, unlock_tab, display_tab = st.tabs([
-    t("auth_add_title", lg), t("auth_role_title", lg), t("auth_scope_title", lg), t("auth_passwd_title", lg),
-    t("auth_status_title", lg), t("auth_unlock_title", lg), t("display_title", lg)])
+made = st.session_state.pop(BATCH_MADE, None)  # the first passwords: this once, then gone from the session
+if made:
+    st.warning(t("auth_batch_once", lg))
+    st.download_button(t("auth_batch_download", lg), to_csv_bytes(passwords_table(made, "zh")),
+                       f"{t('auth_batch_file', 'zh')}.csv", "text/csv", key="auth_batch_download",
+                       on_click="ignore", icon=":material/download:")
+    st.dataframe(passwords_table(made, lg), hide_index=True, width="stretch")
+
+add_tab, batch_tab, role_tab, scope_tab, passwd_tab, status_tab, unlock_tab, display_tab = st.tabs([
+    t("auth_add_title", lg), t("auth_batch_title", lg), t("auth_role_title", lg), t("auth_scope_title", lg),
+    t("auth_passwd_title", lg), t("auth_status_title", lg), t("auth_unlock_title", lg), t("display_title", lg)])
 
 with add_tab:
     with st.form("auth_add"):
@@ -200,6 +237,30 @@ with add_tab:
         st.text_input(t("auth_password_again", lg), type="password", key="auth_add_password2")
         st.form_submit_button(t("auth_add_button", lg), key="auth_add_submit", on_click=add_submitted)
     show_outcome("add")
+
+with batch_tab:
+    st.caption(t("auth_batch_help", lg))
+    upload = st.file_uploader(t("auth_batch_upload", lg), type=["csv", "xlsx"], key="auth_batch_file")
+    if upload is not None:
+        planned, problems = read_accounts(upload.getvalue(), upload.name, set(names), dataset())
+        if problems:
+            st.error(t("auth_batch_problems", lg, count=len(problems)))
+            st.dataframe(pd.DataFrame({
+                t("auth_batch_col_row", lg): [p.row for p in problems],
+                t("auth_batch_col_column", lg): [p.column or "" for p in problems],
+                t("auth_batch_col_value", lg): [p.value or "" for p in problems],
+                t("auth_batch_col_problem", lg): [p.text.pick(lg) for p in problems],
+            }), hide_index=True, width="stretch")
+        elif planned:
+            st.dataframe(pd.DataFrame({
+                t("auth_col_name", lg): [a.name for a in planned],
+                t("auth_col_role", lg): [role_name(a.role) for a in planned],
+                t("auth_col_scope", lg): [describe(a.scope).pick(lg) for a in planned],
+                t("auth_batch_col_phone", lg): [a.phone for a in planned],
+            }), hide_index=True, width="stretch")
+            st.button(t("auth_batch_button", lg, count=len(planned)), key="auth_batch_submit",
+                      on_click=batch_submitted, type="primary")
+    show_outcome("batch")
 
 with role_tab:
     with st.form("auth_role"):

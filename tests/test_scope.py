@@ -242,3 +242,37 @@ def test_the_accounts_page_sets_and_shows_an_accounts_area(open_as, accounts):
     assert auth.find_user(accounts, "clerk").scope is None
     refused = open_as("officer", "pages/users.py")  # a scoped account manages no account, whatever its role
     assert not refused.dataframe and refused.warning
+
+
+# --------------------------------------------------------------------------- many officers at once
+
+OFFICERS_BAD = ("用户名,角色,范围,手机\n"
+                "wang,查看者,片区：Z1,13800000101\n"
+                "wang,,片区：Z2,13800000102\n"  # the same name twice
+                "clerk,,片区：Z1,\n"  # an account that exists
+                "zhao,boss,片区：Z9,\n").encode("gbk")  # an unknown role and an unknown zone
+OFFICERS = "用户名,角色,范围,手机\nwang,查看者,片区：Z1,13800000101\nzhou,,街道：浮山街道,13800000102\n".encode()
+
+
+def test_many_officers_at_once_from_a_table_with_first_passwords_shown_once(open_as, accounts):
+    at = open_as("boss", "pages/users.py")
+    at.file_uploader(key="auth_batch_file").set_value(("网格员.csv", OFFICERS_BAD, "text/csv")).run()
+    problems = next(df.value for df in at.dataframe if "问题及改法" in df.value.columns)
+    assert problems[["行", "列"]].values.tolist() == [[3, "用户名"], [4, "用户名"], [5, "角色"], [5, "范围"]]
+    assert "第 2 行已出现" in problems["问题及改法"][0] and "本市没有这些片区：Z9" in problems["问题及改法"][3]
+    assert not [b for b in at.button if b.key == "auth_batch_submit"]
+    assert auth.find_user(accounts, "wang") is None  # nothing created while a row has a problem
+
+    at.file_uploader(key="auth_batch_file").set_value(("网格员.csv", OFFICERS, "text/csv")).run()
+    at.button(key="auth_batch_submit").click().run()
+    assert not at.exception
+    made = next(df.value for df in at.dataframe if "初始密码" in df.value.columns)
+    passwords = dict(zip(made["用户名"], made["初始密码"]))
+    assert set(passwords) == {"wang", "zhou"} and made["手机"].tolist() == ["13800000101", "13800000102"]
+    assert auth.authenticate(accounts, "wang", passwords["wang"]).scope == Scope("zone", ("Z1",))
+    assert auth.authenticate(accounts, "zhou", passwords["zhou"]).scope == Scope("street", ("浮山街道",))
+    assert any("只显示这一次" in w.value for w in at.warning)
+    assert [b for b in at.get("download_button") if b.proto.id and "auth_batch_download" in b.proto.id]
+    at.run()  # shown once: the next run has no passwords left anywhere
+    assert not [df for df in at.dataframe if "初始密码" in df.value.columns]
+    assert "auth_batch_made" not in at.session_state

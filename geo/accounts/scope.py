@@ -16,8 +16,8 @@ Examples
 >>> view = pd.DataFrame({"id": ["a", "b", "c"], "zone": ["Z1", "Z2", "Z3"]})
 >>> view.loc[scope.keeps(view), "id"].tolist()
 ['a', 'c']
->>> Scope.parse("") is None, Scope.parse("places:XQ-1").column
-(True, 'id')
+>>> Scope.parse("") is None, Scope.parse("places:XQ-1").column, Scope.parse("片区：Z1、Z2").text
+(True, 'id', 'zone:Z1,Z2')
 
 :func:`scoped_dataset` is the one place where a scope takes effect: the pages, the wall, the
 exports and the briefing all read the dataset it returns.
@@ -35,6 +35,9 @@ from geo.store import Dataset
 
 #: What a scope may be limited by, and the column of a view of places that says it.
 BY = {"district": "district", "street": "street", "zone": "zone", "places": "id"}
+#: The kinds as a bureau's table writes them (and as :func:`describe` says them).
+KIND_WORDS = {"区县": "district", "区": "district", "县": "district", "街道": "street", "乡镇": "street",
+              "片区": "zone", "网格": "zone", "场所": "places"}
 MAX_VALUES = 5000  # a property company's or a district's places: more is not a scope but a mistake
 
 
@@ -61,7 +64,7 @@ class Scope:
         if text is None or not str(text).strip():
             return None
         by, sep, rest = str(text).replace("：", ":").partition(":")
-        by = by.strip().lower()
+        by = KIND_WORDS.get(by.strip(), by.strip().lower())
         if not sep or by not in BY:
             raise ScopeRefused("scope_unknown_kind")
         values = tuple(dict.fromkeys(v.strip() for v in rest.replace("，", ",").replace("、", ",").split(",")

@@ -488,6 +488,29 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_denied": ("您的角色（{role}）无权{action}。", "Your role ({role}) may not {action}."),
     "scope_line": ("范围：{area}", "Area: {area}"),
     "auth_scope_title": ("查看范围", "Area"),
+    "auth_batch_title": ("批量创建", "Many at once"),
+    "auth_batch_help": ("上传表格（CSV 或 .xlsx）：每行一个账号，列为 用户名、角色（只读用户/工作人员/管理员，空为只读用户）、"
+                        "范围（如 片区：Z1 或 街道：温泉街道，空为全市）、手机。每个账号的初始密码由系统生成，只显示一次。",
+                        "Upload a table (CSV or .xlsx), one account a row, with the columns 用户名 (name), 角色 (role; "
+                        "empty: viewer), 范围 (area, such as 片区：Z1 or 街道：温泉街道; empty: the whole city) and 手机 "
+                        "(phone). Each account's first password is made here and shown once."),
+    "auth_batch_upload": ("账号表格", "Table of accounts"),
+    "auth_batch_problems": ("表格有 {count} 处问题，改好后重新上传；问题改好前不会创建任何账号。",
+                            "The table has {count} problems: fix them and upload it again; no account is created "
+                            "before."),
+    "auth_batch_button": ("创建这 {count} 个账号", "Create these {count} accounts"),
+    "auth_done_batch": ("已创建 {count} 个账号。", "{count} accounts created."),
+    "auth_batch_once": ("初始密码只显示这一次：请立即下载并分发，然后妥善处理该文件。",
+                        "The first passwords are shown this once: download and hand them out now, then dispose of "
+                        "the file."),
+    "auth_batch_download": ("下载账号和初始密码（CSV）", "Download the accounts and first passwords (CSV)"),
+    "auth_batch_file": ("账号初始密码", "first passwords"),
+    "auth_batch_col_password": ("初始密码", "First password"),
+    "auth_batch_col_phone": ("手机", "Phone"),
+    "auth_batch_col_row": ("行", "Row"),
+    "auth_batch_col_column": ("列", "Column"),
+    "auth_batch_col_value": ("内容", "Value"),
+    "auth_batch_col_problem": ("问题及改法", "Problem and fix"),
     "auth_scope_help": ("限定账号只能查看某区县、街道、片区或若干场所：其地图、筛选、导出、日报和大屏都只含范围内的数据；"
                         "有范围的账号只能查看，不能上传、回滚或管理账号。",
                         "Limit an account to a district, streets, zones or places: its maps, filters, exports, "

@@ -504,6 +504,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scope_described": ("{by}：{values}", "{by}: {values}"),
     "auth_done_scope": ("{name} 的范围已设为{scope}。", "{name} now sees {scope}."),
     "auth_col_scope": ("范围", "Area"),
+    "batch_no_name_column": ("表格第一行要有“用户名”列（可加“角色”“范围”“手机”列）。",
+                             "The table's first row needs a column 用户名 (name), and may have 角色, 范围 and 手机."),
+    "batch_name_taken": ("已有账号“{name}”：请换一个用户名，或从表中删去这一行。",
+                         "An account {name} exists already: choose another name, or leave this row out."),
+    "batch_name_twice": ("用户名“{name}”在第 {first} 行已出现：每个账号只写一行。",
+                         "The name {name} is on row {first} already: one row per account."),
+    "batch_too_many": ("一次最多创建 {limit} 个账号：请分成几个表格。", "At most {limit} accounts at once: split the table."),
     # the command line (geo.cli), which prints both languages
     "cli_cannot_open": ("无法打开文件", "cannot open the file"),
     "cli_rows": ("行", "rows"),

@@ -27,13 +27,22 @@ from geo.io.points import (
                             role_text,
                             roles,
 )
-from geo.io.read import FEATURE_ID_FIELDS, Reading, decode, parse_dates, parse_numbers, read_layer, read_table
+from geo.io.read import (
+                         FEATURE_ID_FIELDS,
+                         Reading,
+                         decode,
+                         parse_dates,
+                         parse_numbers,
+                         raw_rows,
+                         read_layer,
+                         read_table,
+)
 from geo.io.shapes import AREA_TOLERANCE, Shape, feature_shape, shape_notices
 from geo.io.templates import template_bytes
 from geo.io.tilefile import TileFile, TileFileError, cached_tile_file, open_tile_file, read_tile
 from geo.io.validate import validate
 
-__all__ = ["AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
+__all__ = ["raw_rows", "AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
            "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "has_coordinates", "is_table", "list_with_ids", "make_ids", "metres_between",
            "parse_degrees", "parse_position", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
