@@ -56,7 +56,7 @@ def data_key() -> tuple[str, int, str]:
     return url, version, scope.text if scope is not None else ""
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def scoped(url: str, version: int, scope: str) -> Dataset:
     """The dataset of ``version`` cut to ``scope`` (its text, '' for the whole city), cached for every session:
     what :func:`dataset` gives; called by key where no session is at hand (a download made on its own thread)."""
@@ -94,10 +94,19 @@ def _view(kind: str, url: str, version: int, scope: str, date: str, low: float, 
     return view_of(scoped(url, version, scope), kind, date, Thresholds(low, critical))
 
 
+# Scoped accounts' views apart: a district's hundred officers, each with a view of its own, must not push
+# the whole city's (the costly ones, at 100,000 compounds) out of their cache.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _scoped_view(kind: str, url: str, version: int, scope: str, date: str, low: float, critical: float):
+    return view_of(scoped(url, version, scope), kind, date, Thresholds(low, critical))
+
+
 def view(kind: str, date: str):
-    """The status view of the kind of place ``kind`` ('compounds', 'zones', …) on ``date``, cached."""
+    """The status view of the kind of place ``kind`` ('compounds', 'zones', …) on ``date``, inside the viewing
+    account's scope, cached."""
     limits = thresholds()
-    return _view(kind, *data_key(), date, limits.low, limits.critical)
+    url, version, scope = data_key()
+    return (_scoped_view if scope else _view)(kind, url, version, scope, date, limits.low, limits.critical)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -155,13 +164,19 @@ def _shared(key: tuple, _build):
     return _build()
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)  # apart, as :func:`_scoped_view`
+def _scoped_shared(key: tuple, _build):
+    return _build()
+
+
 def shared(key: tuple, build):
     """``build()``, once for every session per data version, scope and ``key``, which must name all else it uses.
 
     For what costs a page most at 100,000 places (a map's statuses): every visitor
     of the same page, date and filters gets the one result. Keep results small.
     """
-    return _shared((*data_key(), *key), build)
+    full = (*data_key(), *key)
+    return (_scoped_shared if full[2] else _shared)(full, build)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
