@@ -153,6 +153,7 @@ def test_the_wall_of_a_scoped_account_shows_only_its_scope(open_as):
         at = open_as("officer", "pages/wall.py", kiosk="1", view=view)
         shown = everything_shown(at)
         assert not leaks(shown), view
+        assert "范围：温泉街道第一片区" in shown  # in the top line: a wall has no sidebar
     city = everything_shown(open_as("boss", "pages/wall.py", kiosk="1", view="compounds"))
     assert "浮山小区" in city
 

@@ -37,7 +37,8 @@ from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
 from ui.cache import dataset, days, home_bounds, problems, view
-from ui.data import app_title, engine
+from ui.data import app_title, engine, viewing_scope
+from ui.login import scope_line
 from ui.packs import place_sources
 from ui.settings import settings, thresholds
 
@@ -211,6 +212,7 @@ def top_bar(snapshot: Snapshot | None, lg: str, error: str | None) -> None:
         read_at = snapshot.read_at.astimezone().strftime("%H:%M:%S")
         shown = [t("data_as_of", lg, date=snapshot.date)] if snapshot.date else []  # else a banner says so
         shown += [snapshot.age.pick(lg)] if snapshot.age is not None else []
+        shown += [scope_line(scope, lg)] if (scope := viewing_scope()) is not None else []  # a scoped login's wall
         parts.append(f'<span class="wall-sub" data-read-at="{read_at}">{escape(" · ".join(shown))}</span>')
         if snapshot.progress is not None:  # in the top line, not a banner: the map keeps its height all morning
             parts.append(f'<span class="wall-progress">{escape(snapshot.progress.pick(lg))}</span>')
