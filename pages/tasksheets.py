@@ -4,8 +4,8 @@ import streamlit as st
 
 from geo.analysis import with_streets
 from geo.domain import t
-from ui.cache import dataset
-from ui.data import engine, problems
+from ui.cache import dataset, problems
+from ui.data import engine
 from ui.login import require_role
 from ui.navigation import require_navigation
 from ui.settings import lang

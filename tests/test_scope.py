@@ -112,7 +112,8 @@ PLACE_PAGES = {"pages/compounds.py": {"0501", "0502"}, "pages/sites.py": {"S1"},
                "pages/supplies.py": {"0501", "0502", "S1"}, "pages/zones.py": {"Z1"}}
 
 
-@pytest.mark.parametrize("page", [*PLACE_PAGES, "pages/overview.py", "pages/trends.py", "pages/compare.py"])
+@pytest.mark.parametrize("page", [*PLACE_PAGES, "pages/overview.py", "pages/trends.py", "pages/compare.py",
+                                  "pages/tasksheets.py"])
 def test_a_zone_officer_sees_only_its_zone_on_every_page(open_as, page):
     before = open_as("boss", page)  # the whole city first: its cached views must not reach the officer
     at = open_as("officer", page)
