@@ -112,8 +112,7 @@ PLACE_PAGES = {"pages/compounds.py": {"0501", "0502"}, "pages/sites.py": {"S1"},
                "pages/supplies.py": {"0501", "0502", "S1"}, "pages/zones.py": {"Z1"}}
 
 
-@pytest.mark.parametrize("page", [*PLACE_PAGES, "pages/overview.py", "pages/trends.py", "pages/compare.py",
-                                  "pages/tasksheets.py"])
+@pytest.mark.parametrize("page", [*PLACE_PAGES, "pages/overview.py", "pages/trends.py", "pages/compare.py"])
 def test_a_zone_officer_sees_only_its_zone_on_every_page(open_as, page):
     before = open_as("boss", page)  # the whole city first: its cached views must not reach the officer
     at = open_as("officer", page)
@@ -278,3 +277,21 @@ def test_many_officers_at_once_from_a_table_with_first_passwords_shown_once(open
     at.run()  # shown once: the next run has no passwords left anywhere
     assert not [df for df in at.dataframe if "初始密码" in df.value.columns]
     assert "auth_batch_made" not in at.session_state
+
+
+def test_the_loops_problems_outside_the_scope_are_not_counted_nor_named(open_as, accounts):
+    import datetime as dt
+
+    from geo.store import NewProblem, file_problem
+
+    day = dt.date(2020, 2, 25)
+    for place_id, place, unit in (("0501", "金桂花园", "咸安市安居物业"), ("0503", "浮山小区", "浮山物业公司")):
+        file_problem(accounts, NewProblem("compounds", place_id, place, day, "gate", "东门无人值守", "property",
+                                          unit, "王经理", "13800000000", day + dt.timedelta(days=3)), by="boss")
+    city = everything_shown(open_as("boss", "pages/tasksheets.py"))
+    assert "浮山物业公司" in city and "咸安市安居物业" in city
+    zone = open_as("officer", "pages/tasksheets.py")
+    assert "咸安市安居物业" in everything_shown(zone)  # the league of its own zone
+    assert not leaks(everything_shown(zone), ("浮山物业公司", "浮山小区", "浮山街道"))
+    overview = open_as("officer", "pages/overview.py")  # the loop's tiles and rings: its one problem
+    assert not leaks(everything_shown(overview), ("浮山物业公司", "浮山小区", "0503"))
