@@ -282,7 +282,7 @@ def test_many_officers_at_once_from_a_table_with_first_passwords_shown_once(open
 def test_the_loops_problems_outside_the_scope_are_not_counted_nor_named(open_as, accounts):
     import datetime as dt
 
-    from geo.store import NewProblem, file_problem
+    from geo.store import NewProblem, file_problem, problems_frame
 
     day = dt.date(2020, 2, 25)
     for place_id, place, unit in (("0501", "金桂花园", "咸安市安居物业"), ("0503", "浮山小区", "浮山物业公司")):
@@ -295,3 +295,10 @@ def test_the_loops_problems_outside_the_scope_are_not_counted_nor_named(open_as,
     assert not leaks(everything_shown(zone), ("浮山物业公司", "浮山小区", "浮山街道"))
     overview = open_as("officer", "pages/overview.py")  # the loop's tiles and rings: its one problem
     assert not leaks(everything_shown(overview), ("浮山物业公司", "浮山小区", "0503"))
+    listed = open_as("officer", "pages/problems.py")  # 问题整改: the list, its map and a problem's details
+    assert "咸安市安居物业" in everything_shown(listed)
+    assert not leaks(everything_shown(listed), ("浮山物业公司", "浮山小区", "0503"))
+    assert "浮山物业公司" in everything_shown(open_as("boss", "pages/problems.py"))
+    outside = str(problems_frame(accounts).set_index("place_id").loc["0503", "id"])
+    linked = open_as("officer", "pages/problems.py", problem=outside)  # a link to the problem outside
+    assert not leaks(everything_shown(linked), ("浮山物业公司", "浮山小区", "0503"))

@@ -43,10 +43,9 @@ from geo.store import (
     photo_sizes,
     photos_of,
     problem_history,
-    problems_frame,
 )
 from ui.busy import StoreStayedBusy, save_when_free
-from ui.cache import dataset, dates
+from ui.cache import dataset, dates, problems
 from ui.data import engine, store_read_only
 from ui.escape import plain
 from ui.problemmap import problems_map
@@ -369,7 +368,7 @@ def render_problems_page(user: User | None) -> None:
         with st.expander(t("problem_file_title", lg), expanded=False):
             _file_form(user, today(), lg)
     show_said(lg)
-    frame = problems_frame(engine())
+    frame = problems()  # inside the account's area (ui.cache), as every page reads
     if frame.empty:
         st.info(t("problems_none", lg))
         return
