@@ -311,10 +311,11 @@ def test_set_password_changes_login_and_unlocks(engine, boss):
 
 MATRIX = {
     "viewer": {"view"},
+    "officer": {"view", "report_daily"},  # a grid officer: today's state of its places, no upload, no history
     "staff": {"view", "upload", "history", "undo_own", "task_sheets",  # undo_own: their own latest import only
-              "handle_problems", "inspect"},
+              "handle_problems", "inspect", "report_daily"},
     "admin": {"view", "upload", "history", "undo_own", "rollback", "manage_users", "task_sheets", "handle_problems",
-              "inspect", "edit_checklists"},
+              "inspect", "edit_checklists", "report_daily"},
 }
 
 

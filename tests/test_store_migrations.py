@@ -13,15 +13,17 @@ import warnings
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Boolean, MetaData, create_engine, insert, inspect, select, text
+from alembic.command import downgrade
+from sqlalchemy import Boolean, MetaData, create_engine, insert, inspect, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from geo import store
 from geo.accounts import auth
 from geo.domain import layer_tables
 from geo.store.engine import connect
-from geo.store.migrate import BASELINE, current_revision, head, migrate
+from geo.store.migrate import BASELINE, config, current_revision, head, migrate
 from geo.store.move import _advance_sequences
-from geo.store.tables import metadata
+from geo.store.tables import metadata, users
 from tests.pgserver import fresh_schema
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "store_304369c.sql"
@@ -161,3 +163,34 @@ def test_a_fresh_store_has_exactly_the_schema_the_migrations_make(backend, tmp_p
     migrate(migrated)
     assert current_revision(fresh) == current_revision(migrated) == head()
     assert describe(fresh) == describe(migrated)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_officer_role_migration_goes_up_and_down_keeping_every_account(backend, tmp_path, request):
+    url = (f"sqlite:///{tmp_path / 'store.sqlite'}" if backend == "sqlite"
+           else fresh_schema(request.getfixturevalue("postgres_url"), "officer_updown"))
+    engine = create_engine(url)
+    migrate(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(insert(users).values(name="li", role="staff", password_hash="h", created_at=datetime.datetime(
+            2020, 2, 25), disabled=False, failed_count=0, scope="zone:Z1"))
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # before it, no officer is possible
+        conn.execute(insert(users).values(name="wg", role="officer", password_hash="h",
+                                          created_at=datetime.datetime(2020, 2, 25), disabled=False, failed_count=0))
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(users).values(name="wg-z1", role="officer", password_hash="h",
+                                          created_at=datetime.datetime(2020, 2, 25), disabled=False, failed_count=0))
+    with engine.connect() as conn:
+        assert conn.execute(select(users.c.name, users.c.role, users.c.scope).order_by(users.c.id)).all() == [
+            ("li", "staff", "zone:Z1"), ("wg-z1", "officer", None)]
+    with engine.begin() as conn:
+        downgrade(config(conn), "0007")
+    with engine.connect() as conn:  # the officer is a viewer now: the old check would refuse an officer
+        assert conn.execute(select(users.c.name, users.c.role).order_by(users.c.id)).all() == [
+            ("li", "staff"), ("wg-z1", "viewer")]
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(update(users).where(users.c.name == "li").values(role="officer"))
+    migrate(engine)
+    assert current_revision(engine) == head()
+    engine.dispose()

@@ -1,6 +1,7 @@
 """Accounts, roles and logins: who may view, upload, see the history, roll back and manage accounts.
 
-Three roles, from least to most: ``viewer`` (sees the maps), ``staff`` (uploads
+Four roles, from least to most: ``viewer`` (sees the maps), ``officer`` (a grid officer, 网格员: sees
+and reports the daily state of the places in its scope, nothing else), ``staff`` (uploads
 tables, undoes their own latest import while nothing newer of its table exists, sees
 the version history, downloads originals) and ``admin`` (also rolls
 back versions and manages accounts). Someone who is not logged in may only view,
@@ -49,7 +50,7 @@ from geo.domain import Text, t
 from geo.store import lock_for_writing
 from geo.store.tables import MAX_NAME, users
 
-ROLES = ("viewer", "staff", "admin")
+ROLES = ("viewer", "officer", "staff", "admin")
 
 # Which roles may do each action.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -65,6 +66,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "handle_problems": ("staff", "admin"),
     "inspect": ("staff", "admin"),
     "edit_checklists": ("admin",),
+    "report_daily": ("officer", "staff", "admin"),  # a place's state today from the report page (pages/report.py)
 }
 #: What an account limited to an area (a :class:`Scope`) may do, whatever its role: the other actions change or
 #: show the whole city's tables, files and accounts (an upload's table, history's original files, rollback).

@@ -464,6 +464,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # accounts (geo/auth.py, ui/auth.py, pages/users.py, geo/cli_user.py)
     "auth_page_users": ("账户管理", "Accounts"),
     "auth_role_viewer": ("只读用户", "Viewer"),
+    "auth_role_officer": ("网格员", "Grid officer"),
     "auth_role_staff": ("工作人员", "Staff"),
     "auth_role_admin": ("管理员", "Administrator"),
     "auth_action_view": ("查看", "view"),
@@ -485,6 +486,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "undo_done": ("已撤销版本 {undone} 的导入，记录为新版本 {version}。",
                   "The import of version {undone} was undone, recorded as version {version}."),
     "auth_action_manage_users": ("管理账户", "manage accounts"),
+    "auth_action_report_daily": ("填报今日日报", "report today's state of places"),
     "auth_denied": ("您的角色（{role}）无权{action}。", "Your role ({role}) may not {action}."),
     "scope_line": ("范围：{area}", "Area: {area}"),
     "auth_scope_title": ("查看范围", "Area"),
