@@ -344,6 +344,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "action_rollback": ("回退", "Rollback"),
     "action_init": ("新建城市", "New city"),
     "action_edit": ("场所维护", "Place edit"),
+    "action_report": ("手机填报", "Phone report"),
     "row_hint": ("在下表中选一行查看详情。", "Choose a row of the table below for its details."),
     "zones_without_shapes": ("片区是一份名单，没有范围形状，所以这里不画地图：下表照常按片区统计（场所按“所属片区”归入）。"
                              "上传片区的形状（GeoJSON，编号相同）后即可在地图上着色。",

@@ -724,6 +724,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_briefing_written": ("日报已写入 {path}", "The briefing was written to {path}"),
     "cli_briefing_suffix": ("输出文件须以 .docx（Word）或 .pdf 结尾：{path}",
                             "The output file must end in .docx (Word) or .pdf: {path}"),
+    # a place's report of today from a phone (geo.upload.daily)
+    "daily_saved": ("已保存今日报告。", "Today's report is saved."),
+    "daily_corrected": ("已更正，原 {time} 的报告已替换。", "Corrected: the report of {time} is replaced."),
+    "daily_not_yours": ("场所“{place}”不在您负责的范围内，不能填报。请刷新页面，从列表中选择。",
+                        "The place “{place}” is not among yours: it cannot be reported. Reload the page and pick "
+                        "from the list."),
+    "daily_nothing_yesterday": ("“{place}”此前没有报告，无法“与昨日相同”，请填写今日情况。",
+                                "“{place}” has no earlier report to repeat: fill in today's state."),
+    "daily_not_a_field": ("“{column}”不是日报可填写的项目。", "“{column}” is not something the report asks for."),
+    "daily_check_failed": ("未保存：{problems}。请改正后再提交，已填写的内容仍在。",
+                           "Not saved: {problems}. Correct it and send again; what you typed is kept."),
+    "daily_file_name": ("手机填报：{place} {date}", "Phone report: {place} {date}"),
 }
 
 #: Placeholders that one language leaves out on purpose, by key: every other key names the same

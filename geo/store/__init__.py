@@ -7,6 +7,7 @@ comparison in :mod:`geo.store.diff`, the store's own facts (the city's name, the
 folder) and opening it in :mod:`geo.store.meta`.
 """
 
+from geo.store.daily import last_report, reports_of_day
 from geo.store.dataset import READ_ERRORS, Dataset, load_store, read_error_text
 from geo.store.diff import diff_rows, keep_absent_columns
 from geo.store.engine import connect, lock_for_writing, read_only, store_failure, write_locked
@@ -73,7 +74,7 @@ from geo.store.versions import (
                             version_changes,
 )
 
-__all__ = ["private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "zones_named",
+__all__ = ["last_report", "reports_of_day", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",

@@ -25,6 +25,18 @@ from geo.upload.city import (
                                seed_from_folder,
                                start_city,
 )
+from geo.upload.daily import (
+                               DailyRefused,
+                               Reported,
+                               compliance,
+                               form_fields,
+                               local_time,
+                               parse_deadline,
+                               places_to_report,
+                               report_daily,
+                               reports_today,
+                               yesterday,
+)
 from geo.upload.edit import (
                                EditRefused,
                                Move,
@@ -38,7 +50,9 @@ from geo.upload.edit import (
 )
 from geo.upload.outlines import Matched, match_outlines
 
-__all__ = ["EditRefused", "Move", "move_place", "name_problem", "plan_move", "position_from", "rename_place",
+__all__ = ["DailyRefused", "Reported", "compliance", "form_fields", "local_time", "parse_deadline",
+           "places_to_report", "report_daily", "reports_today", "yesterday",
+           "EditRefused", "Move", "move_place", "name_problem", "plan_move", "position_from", "rename_place",
            "retire_place", "stored_place",
            "Check", "Matched", "Reading", "check_file", "city_name_problem", "commit", "far_moves", "import_folder",
            "keep_outlines", "match_outlines", "open_city", "places_of", "problem_lines", "rollback_to",

@@ -728,13 +728,15 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
 
 
 def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool = False,
-           action: str = "import") -> store.Applied:
+           action: str = "import", permission: str = "upload") -> store.Applied:
     """Store a checked upload as a new version: the whole file, or nothing.
 
     An upload with warnings (:attr:`Check.warnings`) is stored only when the person ``confirmed`` them.
-    ``action`` "seed": a file of the data folder read into a new store (which has nothing to back up yet).
+    ``action`` "seed": a file of the data folder read into a new store (which has nothing to back up yet);
+    "report": one place's report of today from the report page (:mod:`geo.upload.daily`), which the role's
+    ``permission`` "report_daily" allows (a grid officer's) where "upload" would not.
     """
-    auth.require(user, "upload")
+    auth.require(user, permission)
     if not check.ok:
         raise ValueError("a file with problems cannot be imported")
     if check.warnings and not confirmed:

@@ -1,0 +1,241 @@
+"""Today's report of one place from a phone (网格员日报): the same as yesterday in one tap, or a short form.
+
+A grid officer (role ``officer``) reports the state of the places its scope keeps; staff and
+admins every place. A report is one row of the place's daily report table (and, for a compound
+or a site, its supplies on hand), dated the calendar day, stored as a version through the same
+check and commit as an upload of a one-row file: the same rules apply, and the version says who
+and when. A second report of the same place on the same day replaces the first (the table's key
+is the place and the date); :class:`Reported` says whose report of what time it replaced.
+
+:func:`compliance` lists, by a deadline, the places not reported today and those reported late,
+with the zone's leader and phone and the place's own contact where its kind has one.
+
+Examples
+--------
+>>> form_fields("compound_status")
+('closure', 'gates_open', 'fever_reports', 'home_isolation')
+>>> form_fields("market_status")
+('opening',)
+>>> parse_deadline("9:30"), parse_deadline("25:00")
+(datetime.time(9, 30), datetime.time(10, 0))
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from geo import store
+from geo.accounts import auth
+from geo.domain import TABLES, Text, kinds, t
+from geo.io import table_bytes
+from geo.store import Dataset
+from geo.upload.check import check_file, commit
+
+#: The figures the short form asks for, by daily report table (others: their state column only).
+FORM_FIELDS = {
+    "compound_status": ("closure", "gates_open", "fever_reports", "home_isolation"),
+    "site_status": ("resumption", "workers_returned", "health_ledger"),
+}
+DEFAULT_DEADLINE = datetime.time(10, 0)
+#: The columns of :func:`places_to_report`.
+PLACE_COLUMNS = ["kind", "report", "id", "name", "zone", "zone_name", "district", "street", "leader", "zone_phone",
+                 "contact", "phone"]
+
+
+class DailyRefused(ValueError):
+    """A report that cannot be stored as asked; ``text`` says why and what to do, in both languages."""
+
+    def __init__(self, key: str, **values):
+        self.key = key
+        self.text = t(key, **values)
+        super().__init__(self.text.en)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A report stored: its versions (the report's, then its supplies'), and the report of the same day it
+    replaced (its local time and author), if any."""
+
+    kind: str
+    place_id: str
+    versions: tuple[int, ...]
+    replaced_at: datetime.datetime | None = None
+    replaced_by: str | None = None
+
+    @property
+    def text(self) -> Text:
+        """What the page says: saved, or corrected with the time of the report it replaced."""
+        if self.replaced_at is None:
+            return t("daily_saved")
+        return t("daily_corrected", time=self.replaced_at.strftime("%H:%M"))
+
+
+def form_fields(report: str) -> tuple[str, ...]:
+    """The columns the short form of daily report table ``report`` asks for."""
+    if report in FORM_FIELDS:
+        return FORM_FIELDS[report]
+    entry = kinds.of_report(report)
+    return (entry.state_column,) if entry and entry.state_column else ()
+
+
+def parse_deadline(text: str | None) -> datetime.time:
+    """The ``report_deadline`` setting (``HH:MM``) as a time of day; 10:00 when it is not one."""
+    try:
+        hours, minutes = str(text or "").strip().replace("：", ":").split(":")
+        return datetime.time(int(hours), int(minutes))
+    except ValueError:
+        return DEFAULT_DEADLINE
+
+
+def local_time(moment: datetime.datetime) -> datetime.datetime:
+    """An aware UTC time as the server's local time, naive (the calendar day and the deadline are local).
+
+    >>> local_time(datetime.datetime(2020, 2, 25, 0, 12, tzinfo=datetime.timezone.utc)).tzinfo is None
+    True
+    """
+    return pd.Timestamp(moment).to_pydatetime().astimezone().replace(tzinfo=None)
+
+
+def places_to_report(ds: Dataset, user: auth.User | None) -> pd.DataFrame:
+    """Every place with a daily report of its own that ``user`` may report: those its scope keeps (every
+    place when it has none), with its zone's name, district, street, leader and phone, and its own contact
+    and phone where its kind has them (columns :data:`PLACE_COLUMNS`)."""
+    zones = pd.DataFrame(ds.zones.drop(columns="geometry")).rename(
+        columns={"id": "zone", "name": "zone_name", "phone": "zone_phone"})
+    zones = zones.reindex(columns=["zone", "zone_name", "district", "street", "leader", "zone_phone"])
+    zones["zone"] = zones["zone"].astype("string")
+    frames = []
+    for entry in kinds.reporting_kinds():
+        if entry.layer is None:
+            continue
+        layer = pd.DataFrame(ds.layer(entry.layer).drop(columns="geometry"))
+        places = layer.reindex(columns=["id", "name", "zone", "contact", "phone"]).astype("string")
+        places = places.assign(kind=entry.name, report=entry.report).merge(zones, on="zone", how="left")
+        frames.append(places)
+    every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PLACE_COLUMNS)
+    every = every.reindex(columns=PLACE_COLUMNS)
+    if user is not None and user.scope is not None:
+        every = every.loc[user.scope.keeps(every)]
+    return every.dropna(subset=["id"]).reset_index(drop=True)
+
+
+def reports_today(engine: Engine, places: pd.DataFrame, today: datetime.date) -> pd.DataFrame:
+    """``places`` (of :func:`places_to_report`) with the time of their report of ``today`` (``reported_at``,
+    local, NaT when none) and its author (``reported_by``)."""
+    found = []
+    for report in places["report"].dropna().unique():
+        rows = store.reports_of_day(engine, report, today.isoformat())
+        found.append(rows.assign(report=report))
+    out = places.copy()
+    if not found:
+        return out.assign(reported_at=pd.NaT, reported_by=pd.NA)
+    times = pd.concat(found, ignore_index=True)
+    times["reported_at"] = pd.to_datetime([local_time(m) for m in times["reported_at"]]) if len(times) else pd.NaT
+    times = times.rename(columns={"user_name": "reported_by"})[["report", "id", "reported_at", "reported_by"]]
+    return out.merge(times, on=["report", "id"], how="left")
+
+
+def _place(ds: Dataset, user: auth.User | None, kind: str, place_id: str) -> pd.Series:
+    """The place ``place_id`` of ``kind`` if ``user`` may report it; :class:`DailyRefused` otherwise
+    (a place outside its scope is refused here, whatever the page offered)."""
+    places = places_to_report(ds, user)
+    match = places.loc[(places["kind"] == kind) & (places["id"] == str(place_id))]
+    if match.empty:
+        raise DailyRefused("daily_not_yours", place=str(place_id)[:60])
+    return match.iloc[0]
+
+
+def yesterday(engine: Engine, report: str, place_id: str, today: datetime.date) -> pd.DataFrame:
+    """The place's newest report before ``today`` (the values the form starts from), all its rows."""
+    return store.last_report(engine, report, place_id, (today - datetime.timedelta(days=1)).isoformat())
+
+
+def _save(engine: Engine, user: auth.User, report: str, frame: pd.DataFrame, name: str,
+          today: datetime.date) -> int:
+    """Check and commit ``frame`` as an upload of a file of its rows would be; the version's number."""
+    content = table_bytes(report, frame, "csv")
+    check = check_file(engine, report, content, t("daily_file_name", "zh", place=name, date=today.isoformat()),
+                       today=today)
+    if not check.ok:
+        raise DailyRefused("daily_check_failed", problems="；".join(p.zh.rstrip("。") for p in check.problems[:3]))
+    # the date is the calendar day the server gave, not typed: a long gap since the newest report is no typo
+    return commit(engine, check, user, confirmed=True, action="report", permission="report_daily").version
+
+
+def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str, place_id: str,
+                 today: datetime.date, values: dict | None = None,
+                 on_hand: dict[str, float] | None = None) -> Reported:
+    """Store ``today``'s report of a place: yesterday's values (``values`` None, the 零报告), or them changed
+    by ``values`` (column to value, as a clerk would write it in the file) and the supplies' ``on_hand``
+    (item code to quantity). Each table a version by ``user``.
+
+    Raises
+    ------
+    PermissionDenied
+        ``user``'s role may not report.
+    DailyRefused
+        The place is not ``user``'s, it has no report to repeat, or a value breaks a rule of the upload.
+    """
+    auth.require(user, "report_daily")
+    place = _place(ds, user, kind, place_id)
+    report = place["report"]
+    table = TABLES[report]
+    key, name_column = table.key[0], table.place_name
+    before = yesterday(engine, report, place["id"], today)
+    if before.empty and values is None:
+        raise DailyRefused("daily_nothing_yesterday", place=str(place["name"]))
+    row = before.head(1).copy() if len(before) else pd.DataFrame({key: [place["id"]]})
+    row = row.reindex(columns=table.names)
+    row[key], row["date"] = place["id"], today.isoformat()
+    if name_column:
+        row[name_column] = place["name"]
+    if "note" in row:
+        row["note"] = pd.NA  # yesterday's remark is not today's
+    for column, value in (values or {}).items():
+        if column not in form_fields(report):
+            raise DailyRefused("daily_not_a_field", column=str(column)[:40])
+        row[column] = pd.Series([value], index=row.index, dtype=object)
+    previous = store.reports_of_day(engine, report, today.isoformat())
+    previous = previous.loc[previous["id"] == place["id"]]
+    saved = [_save(engine, user, report, row, str(place["name"]), today)]
+    supplies = _supplies(engine, place, today, on_hand)
+    if supplies is not None:
+        saved.append(_save(engine, user, "supplies", supplies, str(place["name"]), today))
+    if previous.empty:
+        return Reported(kind, place["id"], tuple(saved))
+    return Reported(kind, place["id"], tuple(saved), local_time(previous["reported_at"].iloc[0]),
+                    str(previous["user_name"].iloc[0]))
+
+
+def _supplies(engine: Engine, place: pd.Series, today: datetime.date,
+              on_hand: dict[str, float] | None) -> pd.DataFrame | None:
+    """Today's supplies rows of a compound or a site: yesterday's, with ``on_hand`` changed (None: none to
+    store, as when the place keeps no supplies)."""
+    if place["kind"] not in kinds.kind("supplies").place_layers:
+        return None
+    rows = yesterday(engine, "supplies", place["id"], today)
+    if rows.empty:
+        return None
+    rows = rows.assign(date=today.isoformat(), place_name=place["name"])
+    for item, quantity in (on_hand or {}).items():
+        if item not in set(rows["item"].astype(str)):
+            raise DailyRefused("daily_not_a_field", column=str(item)[:40])
+        rows.loc[rows["item"].astype(str) == item, "on_hand"] = quantity
+    return rows
+
+
+def compliance(engine: Engine, ds: Dataset, user: auth.User | None, today: datetime.date,
+               deadline: datetime.time) -> pd.DataFrame:
+    """The places ``user`` may see that were not reported by ``deadline`` today: ``status`` "missing" (no
+    report yet) or "late" (reported after it, ``reported_at`` local), sorted by district, zone and place."""
+    places = reports_today(engine, places_to_report(ds, user), today)
+    cutoff = pd.Timestamp(datetime.datetime.combine(today, deadline))
+    late = places["reported_at"].notna() & (places["reported_at"] > cutoff)
+    missing = places["reported_at"].isna()
+    out = places.loc[late | missing].copy()
+    out["status"] = ["missing" if m else "late" for m in missing[late | missing]]
+    return out.sort_values(["district", "zone", "kind", "id"], na_position="last").reset_index(drop=True)
