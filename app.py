@@ -61,7 +61,8 @@ pages = [
 # Pages a role may not use are not offered in the menu, but their addresses are kept (hidden), so that a link
 # to one says in Chinese who may open it, and opens it after a login; each page and action checks on the server.
 pages.append(st.Page("pages/wall.py", title=t("page_wall", lg), icon="🖥️", url_path="wall"))
-for script, title, icon, path, action in (("pages/problems.py", "page_problems", "🚩", "problems", "view"),
+for script, title, icon, path, action in (("pages/report.py", "page_report", "📝", "report", "report_daily"),
+                                          ("pages/problems.py", "page_problems", "🚩", "problems", "view"),
                                           ("pages/inspect.py", "page_inspect", "✅", "inspect", "inspect"),
                                           ("pages/upload.py", "page_upload", "📤", "upload", "upload"),
                                           ("pages/edit.py", "page_edit", "📍", "edit", "upload"),

@@ -174,6 +174,11 @@ class Settings:
                                   "Time of day (HH:MM, the server's local time) after which the app writes the "
                                   "morning briefing of the current report day as Word and PDF into briefing_dir, "
                                   "once a day; empty: never (a value that is not a time is said in the log).")
+    report_deadline: str = _setting("10:00", COSMETIC,
+                                    "Time of day (HH:MM, the server's local time) by which the places report "
+                                    "today: the report page's list of places not reported (未报告) shows those "
+                                    "missing and, apart, those reported after it; a value that is not a time "
+                                    "means 10:00.")
     play_seconds: float = _setting(2.0, COSMETIC,
                                    "Seconds each report date is shown when a map page plays through the dates.")
     language: str = _setting("zh", COSMETIC, "Default UI language: zh or en.", ("zh", "en"))

@@ -28,6 +28,7 @@ from geo.upload.city import (
 from geo.upload.daily import (
                                DailyRefused,
                                Reported,
+                               call_list,
                                compliance,
                                form_fields,
                                local_time,
@@ -50,7 +51,7 @@ from geo.upload.edit import (
 )
 from geo.upload.outlines import Matched, match_outlines
 
-__all__ = ["DailyRefused", "Reported", "compliance", "form_fields", "local_time", "parse_deadline",
+__all__ = ["DailyRefused", "Reported", "call_list", "compliance", "form_fields", "local_time", "parse_deadline",
            "places_to_report", "report_daily", "reports_today", "yesterday",
            "EditRefused", "Move", "move_place", "name_problem", "plan_move", "position_from", "rename_place",
            "retire_place", "stored_place",

@@ -239,3 +239,27 @@ def compliance(engine: Engine, ds: Dataset, user: auth.User | None, today: datet
     out = places.loc[late | missing].copy()
     out["status"] = ["missing" if m else "late" for m in missing[late | missing]]
     return out.sort_values(["district", "zone", "kind", "id"], na_position="last").reset_index(drop=True)
+
+
+def call_list(late: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The rows of :func:`compliance` as a call list with headers in ``lang``: district, zone, its leader and
+    phone, the place, its own contact and phone, missing or late, and the time of a late report.
+
+    >>> late = pd.DataFrame({"district": ["咸安区"], "zone": ["Z1"], "zone_name": ["第一片区"], "leader": ["张伟"],
+    ...     "zone_phone": ["138"], "kind": ["compounds"], "id": ["0501"], "name": ["金桂花园"], "contact": [None],
+    ...     "phone": [None], "status": ["missing"], "reported_at": [pd.NaT]})
+    >>> call_list(late).iloc[0].tolist()
+    ['咸安区', 'Z1', '第一片区', '张伟', '138', '物业小区', '0501', '金桂花园', '', '', '未报告', '']
+    """
+    texts = {"missing": t("compliance_missing", lang), "late": t("compliance_late", lang)}
+    shown = pd.DataFrame({
+        t("col_district", lang): late["district"], t("col_zone", lang): late["zone"],
+        t("col_zone_name", lang): late["zone_name"], t("col_leader", lang): late["leader"],
+        t("col_phone", lang): late["zone_phone"],
+        t("col_place_kind", lang): [t(kinds.kind(k).title, lang) for k in late["kind"]],
+        t("col_id", lang): late["id"], t("col_name", lang): late["name"],
+        t("col_contact", lang): late["contact"], t("compliance_contact_phone", lang): late["phone"],
+        t("col_report", lang): late["status"].map(texts),
+        t("col_time", lang): [m.strftime("%H:%M") if pd.notna(m) else "" for m in late["reported_at"]],
+    })
+    return shown.astype(object).where(shown.notna(), "").reset_index(drop=True)
