@@ -216,3 +216,19 @@ def test_staff_see_who_has_not_reported_and_download_the_call_list(env):
 def test_a_viewer_may_not_open_the_report_page(env):
     at = open_as("reader", "viewer")
     assert any("填报今日日报" in w.value for w in at.warning)
+
+
+def test_the_command_line_makes_one_officer_per_zone_scoped_to_it_with_its_password_once(env, capsys):
+    from geo.cli.main import main
+
+    auth.add_user(auth.SYSTEM, env, "z2", "staff", "tulip-harbor-2020")  # Z2's name is taken: left as it is
+    assert main(["user", "officers"]) == 0
+    out = capsys.readouterr().out
+    assert "z2 已存在" in out and "已创建 1 个网格员账户" in out
+    line = next(line for line in out.splitlines() if line.startswith("z1\t"))
+    name, zone, password = line.split("\t")
+    officer = auth.authenticate(env, name, password)
+    assert (officer.role, officer.scope, zone) == ("officer", Scope("zone", ("Z1",)), "Z1")
+    assert auth.find_user(env, "z2").role == "staff"
+    assert main(["user", "officers"]) == 0  # again: nothing new, no password printed
+    assert "已创建 0 个" in capsys.readouterr().out

@@ -7,6 +7,11 @@ server is trusted as an admin), so this is how the first admin is created::
 
 ``user scope NAME "zone:Z1,Z2"`` limits an account to an area (``district:咸安区``, ``street:温泉街道``,
 ``zone:…``, ``places:…``; ``""`` gives it the whole city again): names the city does not have are refused.
+
+``user officers`` creates a grid officer (网格员) for each zone of the city, scoped to its zone and named
+after it in lower case (``wg-001``), and prints their first passwords once; a zone whose officer
+exists already is left as it is.
+
 ``user unlock NAME`` ends every login lock of a name (from every address). ``user display
 add|list|revoke NAME`` manages the wall displays' tokens (:mod:`geo.accounts.displays`): ``add``
 prints the wall's address with its token, once.
@@ -20,12 +25,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import secrets
 import sys
 
 from geo.accounts import Scope, ScopeRefused, auth, describe, displays, unknown_values
 from geo.domain import Text, listing, t
 from geo.settings import load
-from geo.store import connect, load_store
+from geo.store import connect, current, load_store
 
 
 def register(subparsers) -> None:
@@ -68,6 +74,9 @@ def register(subparsers) -> None:
     unlock = sub.add_parser("unlock", help="end the login locks of an account, from every address")
     unlock.add_argument("name")
     unlock.set_defaults(func=unlock_account)
+
+    officers = sub.add_parser("officers", help="a grid officer per zone, scoped to it (first passwords printed once)")
+    officers.set_defaults(func=add_officers)
 
     display = sub.add_parser("display", help="wall displays: add (prints the wall's address once), list, revoke")
     display_sub = display.add_subparsers(dest="display_command", required=True)
@@ -245,4 +254,39 @@ def revoke_display_token(args: argparse.Namespace) -> int:
     except auth.Refusal as error:
         return refuse(error)
     say("display_done_revoked", label=args.label)
+    return 0
+
+
+def officer_name(zone_id: str) -> str:
+    """The name of a zone's grid officer: its id in lower case, blanks as hyphens.
+
+    >>> officer_name("WG-001"), officer_name(" Z 1 ")
+    ('wg-001', 'z-1')
+    """
+    return "-".join(str(zone_id).split()).lower()
+
+
+def add_officers(args: argparse.Namespace) -> int:
+    """One officer per zone of the store, scoped to its zone, each with a first password printed once."""
+    engine = open_engine()
+    zones = current(engine, "zones")["id"].dropna().astype(str).tolist()
+    taken = {account.name for account in auth.list_users(engine)}
+    made = []
+    for zone in zones:
+        name = officer_name(zone)
+        if name in taken:
+            say("cli_officer_exists", name=name, zone=zone)
+            continue
+        password = secrets.token_urlsafe(9)  # 12 characters, as hard to guess as 72 random bits
+        try:
+            auth.add_user(auth.SYSTEM, engine, name, "officer", password)
+            auth.set_scope(auth.SYSTEM, engine, name, Scope("zone", (zone,)))
+        except auth.Refusal as error:
+            return refuse(error)
+        made.append((name, zone, password))
+    if made:
+        print("\t".join(t(key).both("/") for key in ("auth_col_name", "col_zone", "auth_password")))
+        for row in made:
+            print("\t".join(row))
+    say("cli_officers_done", count=len(made))
     return 0

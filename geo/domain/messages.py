@@ -724,6 +724,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_briefing_written": ("日报已写入 {path}", "The briefing was written to {path}"),
     "cli_briefing_suffix": ("输出文件须以 .docx（Word）或 .pdf 结尾：{path}",
                             "The output file must end in .docx (Word) or .pdf: {path}"),
+    "cli_officer_exists": ("账户 {name} 已存在，片区 {zone} 的网格员未重复创建。",
+                           "The account {name} exists: zone {zone}'s officer is not made again."),
+    "cli_officers_done": ("已创建 {count} 个网格员账户。初始密码只显示这一次，请分发给本人并提醒其修改。",
+                          "{count} officer accounts made. Their first passwords are shown this once: hand each to "
+                          "its officer."),
     # a place's report of today from a phone (geo.upload.daily)
     "daily_saved": ("已保存今日报告。", "Today's report is saved."),
     "daily_corrected": ("已更正，原 {time} 的报告已替换。", "Corrected: the report of {time} is replaced."),
