@@ -48,10 +48,13 @@ try:
     new_city = not city_has_places()  # a city with no places yet opens on the steps to fill it
 except STORE_ERRORS:
     new_city = False  # the overview says that the store cannot be read
+officer = user is not None and user.role == "officer"
 pages = [
     *([st.Page("pages/welcome.py", title=t("page_welcome", lg), icon="👋", default=True, url_path="welcome")]
       if new_city else []),
-    st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=not new_city, url_path="overview"),
+    # a grid officer opens on its report page (pages/report.py), everyone else on the overview
+    st.Page("pages/overview.py", title=t("page_overview", lg), icon="📊", default=not new_city and not officer,
+            url_path="overview"),
     st.Page("pages/trends.py", title=t("page_trends", lg), icon="📈", url_path="trends"),
     st.Page("pages/compare.py", title=t("page_compare", lg), icon="🔀", url_path="compare"),
     # one page per kind of place: its own script, else the standard place page
@@ -71,6 +74,7 @@ for script, title, icon, path, action in (("pages/report.py", "page_report", "�
                                           ("pages/history.py", "page_history", "🕘", "history", "history"),
                                           ("pages/users.py", "auth_page_users", "👥", "users", "manage_users")):
     pages.append(st.Page(script, title=t(title, lg), icon=icon, url_path=path,
+                         default=officer and not new_city and path == "report",
                          visibility="visible" if auth.can(user, action) else "hidden"))
 if (missing := unknown_page(asked_page(), pages)) is not None:
     pages.append(missing)

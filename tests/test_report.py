@@ -232,3 +232,12 @@ def test_the_command_line_makes_one_officer_per_zone_scoped_to_it_with_its_passw
     assert auth.find_user(env, "z2").role == "staff"
     assert main(["user", "officers"]) == 0  # again: nothing new, no password printed
     assert "已创建 0 个" in capsys.readouterr().out
+
+
+def test_an_officer_opens_on_its_report_page_and_is_offered_no_upload(env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(User("wg-z1", "officer"))
+    at.run()
+    assert not at.exception and [h.value for h in at.title] == ["今日填报"]
+    at.switch_page("pages/upload.py").run()
+    assert any("上传数据" in w.value for w in at.warning)  # its role may not: said in Chinese

@@ -1,0 +1,65 @@
+"""The report page on a phone (390x844, a touch screen) in a real (headless, offline) Chromium (#21): a grid
+officer logs in, taps 与昨日相同 for one place and sends a change for another, and sees both counted."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tests.browser import chromium_session, page_opener, poll, streamlit_server
+from tests.conftest import write_tiny_city
+from tests.test_browser_upload import assert_no_exception, settle
+
+browser = pytest.fixture(scope="module")(chromium_session)
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "gate-keeper-2020"
+
+
+@pytest.fixture(scope="module")
+def report_server(browser, tmp_path_factory):
+    """(server, store URL): the tiny city with an officer of zone Z1; logging in is required."""
+    from geo.accounts import Scope, auth
+    from geo.upload import open_city
+
+    folder = write_tiny_city(tmp_path_factory.mktemp("browser-report") / "city")
+    url = f"sqlite:///{folder.parent / 'store.sqlite'}"
+    engine = open_city(url, folder)
+    auth.add_user(auth.SYSTEM, engine, "wg-z1", "officer", PASSWORD)
+    auth.set_scope(auth.SYSTEM, engine, "wg-z1", Scope("zone", ("Z1",)))
+    with streamlit_server({"CMDMAP_DATA_DIR": str(folder), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
+                           "CMDMAP_REQUIRE_LOGIN": "true"}, name="server-report") as server:
+        yield server, url
+
+
+@pytest.fixture
+def open_phone(browser, request):
+    yield from page_opener(browser, request, default_viewport=PHONE, has_touch=True, is_mobile=True,
+                           device_scale_factor=2)
+
+
+def test_an_officer_reports_one_place_as_yesterday_and_one_changed_from_a_phone(report_server, open_phone):
+    from geo import store
+    from geo.store.engine import connect
+
+    server, url = report_server
+    page = open_phone(server, "/report").page
+    form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_label("用户名", exact=True))
+    poll(lambda: form.is_visible(), "the login form")
+    form.get_by_label("用户名", exact=True).fill("wg-z1")
+    form.get_by_label("密码", exact=True).fill(PASSWORD)
+    form.get_by_role("button", name="登录").tap()
+    poll(lambda: page.get_by_text("已报告 0/3").count() == 1, "the officer's three places, none reported")
+    settle(page, 0.3)
+    page.locator(".st-key-daily_same_sites_S1 button").tap()
+    poll(lambda: page.get_by_text("已报告 1/3").count() == 1, "the same-as-yesterday report counted")
+    settle(page, 0.3)
+    fever = page.locator(".st-key-daily_compounds_0501_fever_reports input")  # the form of the first place
+    fever.fill("4")
+    page.get_by_role("button", name="提交今日报告").tap()
+    poll(lambda: page.get_by_text("已报告 2/3").count() == 1, "the changed report counted")
+    assert_no_exception(page)
+    rows = store.current(connect(url), "compound_status")
+    today = rows.loc[rows["date"] == datetime.date.today().isoformat()]
+    assert today[["compound_id", "fever_reports"]].values.tolist() == [["0501", 4]]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]  # nothing sideways
