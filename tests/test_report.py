@@ -241,3 +241,20 @@ def test_an_officer_opens_on_its_report_page_and_is_offered_no_upload(env):
     assert not at.exception and [h.value for h in at.title] == ["今日填报"]
     at.switch_page("pages/upload.py").run()
     assert any("上传数据" in w.value for w in at.warning)  # its role may not: said in Chinese
+
+
+def test_the_wall_top_line_counts_the_phone_reports_as_they_come(env):
+    def top_line() -> str:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["kiosk"] = "1"
+        at.switch_page("pages/wall.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return " ".join(md.value for md in at.markdown)
+
+    assert "今日已报告" not in top_line()  # nothing of today yet
+    ds = store.load_store(env)
+    report_daily(env, ds, OFFICER, "compounds", "0501", TODAY)
+    assert "今日已报告 1/5" in top_line()
+    report_daily(env, ds, OFFICER, "sites", "S1", TODAY, {"resumption": "resumed"})
+    assert "今日已报告 2/5" in top_line()
