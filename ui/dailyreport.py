@@ -72,9 +72,10 @@ def _saved(change, lg: str) -> bool:
 def _same_for_all(user: User, places: pd.DataFrame, lg: str) -> None:
     """The 一键零报告: every place of the list not reported yet, as yesterday; those that cannot, named."""
     done, failed = 0, []
+    ds = dataset()  # read once: each report is a new version, and the places are the same
     for _, row in places.loc[places["reported_at"].isna()].iterrows():
         try:
-            save_when_free(lambda row=row: report_daily(engine(), dataset(), user, row["kind"], row["id"], _today()))
+            save_when_free(lambda row=row: report_daily(engine(), ds, user, row["kind"], row["id"], _today()))
             done += 1
         except DailyRefused as refused:
             failed.append(refused.text.pick(lg))
@@ -94,8 +95,9 @@ def _input(report: str, column: str, value, key: str, lg: str):
         start = options.index(value) if isinstance(value, str) and value in options else 0
         return st.selectbox(label, options, index=start, key=key,
                             format_func=lambda code: vocab.label(col.vocabulary, code, lg))
-    number = None if value is None or pd.isna(value) else int(value)
-    return st.number_input(label, min_value=0, max_value=int(col.maximum or 10**7), value=number, step=1, key=key)
+    top = int(col.maximum or 10**7)
+    number = None if value is None or pd.isna(value) else min(max(int(value), 0), top)  # the widget's bounds
+    return st.number_input(label, min_value=0, max_value=top, value=number, step=1, key=key)
 
 
 def _form(user: User, row, lg: str) -> None:
@@ -116,7 +118,7 @@ def _form(user: User, row, lg: str) -> None:
                 have = stock.loc[stock["item"].astype(str) == item, "on_hand"].iloc[0]
                 on_hand[item] = st.number_input(
                     vocab.label("item", item, lg) if item in vocab.codes("item") else item, min_value=0.0,
-                    max_value=1e8, value=None if pd.isna(have) else float(have), step=1.0,
+                    max_value=1e8, value=None if pd.isna(have) else min(max(float(have), 0.0), 1e8), step=1.0,
                     key=f"daily_{row['kind']}_{pid}_item_{item}")
         if st.form_submit_button(t("daily_submit", lg), type="primary", width="stretch"):
             kept = {k: v for k, v in values.items()}

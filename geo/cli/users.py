@@ -9,7 +9,7 @@ server is trusted as an admin), so this is how the first admin is created::
 ``zone:…``, ``places:…``; ``""`` gives it the whole city again): names the city does not have are refused.
 
 ``user officers`` creates a grid officer (网格员) for each zone of the city, scoped to its zone and named
-after it in lower case (``wg-001``), and prints their first passwords once; a zone whose officer
+after it in lower case (the demo city's ``xa-z01``), and prints their first passwords once; a zone whose officer
 exists already is left as it is.
 
 ``user unlock NAME`` ends every login lock of a name (from every address). ``user display
@@ -32,6 +32,7 @@ from geo.accounts import Scope, ScopeRefused, auth, describe, displays, unknown_
 from geo.domain import Text, listing, t
 from geo.settings import load
 from geo.store import connect, current, load_store
+from geo.upload import open_city
 
 
 def register(subparsers) -> None:
@@ -268,7 +269,8 @@ def officer_name(zone_id: str) -> str:
 
 def add_officers(args: argparse.Namespace) -> int:
     """One officer per zone of the store, scoped to its zone, each with a first password printed once."""
-    engine = open_engine()
+    settings = load()
+    engine = open_city(settings.database_url, settings.data_dir)  # a new store is filled first: its zones
     zones = current(engine, "zones")["id"].dropna().astype(str).tolist()
     taken = {account.name for account in auth.list_users(engine)}
     made = []
