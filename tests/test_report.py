@@ -18,7 +18,15 @@ from geo.analysis import report_days
 from geo.io import to_csv_bytes
 from geo.store.engine import connect
 from geo.store.tables import versions
-from geo.upload import DailyRefused, call_list, compliance, places_to_report, report_daily, seed_from_folder
+from geo.upload import (
+    DailyRefused,
+    call_list,
+    compliance,
+    places_to_report,
+    report_all_same,
+    report_daily,
+    seed_from_folder,
+)
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 OFFICER = User("wg-z1", "officer", Scope("zone", ("Z1",)))
@@ -94,6 +102,20 @@ def test_a_place_outside_the_scope_or_a_role_without_the_right_is_refused(tiny_s
     assert store.newest_version(tiny_store) == before
     # staff report anywhere: the whole city
     assert report_daily(tiny_store, ds, User("clerk", "staff"), "compounds", "0503", TODAY).replaced_at is None
+
+
+def test_one_tap_for_all_reports_the_rest_as_yesterday_in_one_version_a_table(tiny_store):
+    ds = store.load_store(tiny_store)
+    changed = report_daily(tiny_store, ds, OFFICER, "sites", "S1", TODAY, {"resumption": "suspended"})
+    before = store.newest_version(tiny_store)
+    count, failed = report_all_same(tiny_store, ds, OFFICER, [("compounds", "0501"), ("compounds", "0502"),
+                                                             ("sites", "S1"), ("compounds", "0503")], TODAY)
+    assert count == 2 and [text.zh for text in failed] == [
+        "场所“0503”不在您负责的范围内，不能填报。请刷新页面，从列表中选择。"]
+    assert store.newest_version(tiny_store) == before + 2  # compounds' reports and their supplies: one each
+    assert sorted(_today_rows(tiny_store, "compound_status")["compound_id"]) == ["0501", "0502"]
+    site = _today_rows(tiny_store, "site_status")  # reported since the list was shown: left as it is
+    assert site["resumption"].tolist() == ["suspended"] and changed.versions[0] < before
 
 
 def test_the_places_not_reported_by_the_deadline_missing_apart_from_late(tiny_store):

@@ -23,6 +23,7 @@ from geo.upload import (
     form_fields,
     parse_deadline,
     places_to_report,
+    report_all_same,
     report_daily,
     reports_today,
     yesterday,
@@ -70,19 +71,19 @@ def _saved(change, lg: str) -> bool:
 
 
 def _same_for_all(user: User, places: pd.DataFrame, lg: str) -> None:
-    """The 一键零报告: every place of the list not reported yet, as yesterday; those that cannot, named."""
-    done, failed = 0, []
-    ds = dataset()  # read once: each report is a new version, and the places are the same
-    for _, row in places.loc[places["reported_at"].isna()].iterrows():
-        try:
-            save_when_free(lambda row=row: report_daily(engine(), ds, user, row["kind"], row["id"], _today()))
-            done += 1
-        except DailyRefused as refused:
-            failed.append(refused.text.pick(lg))
-        except StoreStayedBusy:
-            break
-    st.session_state[DONE_KEY] = t("daily_zero_done", count=done)
-    st.session_state["daily_zero_failed"] = failed
+    """The 一键零报告: every place of the list not reported yet, as yesterday (one version a table); those
+    that cannot be, named."""
+    waiting = places.loc[places["reported_at"].isna()]
+    chosen = list(zip(waiting["kind"], waiting["id"]))
+    try:
+        count, failed = save_when_free(lambda: report_all_same(engine(), dataset(), user, chosen, _today()))
+    except DailyRefused as refused:
+        st.error(refused.text.pick(lg))
+        return
+    except StoreStayedBusy:
+        return
+    st.session_state[DONE_KEY] = t("daily_zero_done", count=count)
+    st.session_state["daily_zero_failed"] = [text.pick(lg) for text in failed]
     st.rerun()
 
 

@@ -741,6 +741,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "daily_check_failed": ("未保存：{problems}。请改正后再提交，已填写的内容仍在。",
                            "Not saved: {problems}. Correct it and send again; what you typed is kept."),
     "daily_file_name": ("手机填报：{place} {date}", "Phone report: {place} {date}"),
+    "daily_many": ("{count} 个场所与昨日相同", "{count} places as yesterday"),
 }
 
 #: Placeholders that one language leaves out on purpose, by key: every other key names the same

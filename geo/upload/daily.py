@@ -183,18 +183,11 @@ def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str,
     auth.require(user, "report_daily")
     place = _place(ds, user, kind, place_id)
     report = place["report"]
-    table = TABLES[report]
-    key, name_column = table.key[0], table.place_name
+    key = TABLES[report].key[0]
     before = yesterday(engine, report, place["id"], today)
     if before.empty and values is None:
         raise DailyRefused("daily_nothing_yesterday", place=str(place["name"]))
-    row = before.head(1).copy() if len(before) else pd.DataFrame({key: [place["id"]]})
-    row = row.reindex(columns=table.names)
-    row[key], row["date"] = place["id"], today.isoformat()
-    if name_column:
-        row[name_column] = place["name"]
-    if "note" in row:
-        row["note"] = pd.NA  # yesterday's remark is not today's
+    row = _today_row(before if len(before) else pd.DataFrame({key: [place["id"]]}), place, today)
     for column, value in (values or {}).items():
         if column not in form_fields(report):
             raise DailyRefused("daily_not_a_field", column=str(column)[:40])
@@ -209,6 +202,59 @@ def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str,
         return Reported(kind, place["id"], tuple(saved))
     return Reported(kind, place["id"], tuple(saved), local_time(previous["reported_at"].iloc[0]),
                     str(previous["user_name"].iloc[0]))
+
+
+def report_all_same(engine: Engine, ds: Dataset, user: auth.User | None, chosen: list[tuple[str, str]],
+                    today: datetime.date) -> tuple[int, list[Text]]:
+    """The 一键零报告: each place of ``chosen`` (kind, id) not reported yet today, as yesterday, in one version
+    per table (not one per place); the number stored, and why each of the others could not be.
+
+    A place reported since the list was shown is left as it is: a report is never replaced by a repeat of
+    yesterday. A place outside ``user``'s scope is refused as by :func:`report_daily`.
+    """
+    auth.require(user, "report_daily")
+    mine = places_to_report(ds, user).set_index(["kind", "id"], drop=False)
+    failed: list[Text] = []
+    rows: dict[str, list[pd.DataFrame]] = {}
+    stock: list[pd.DataFrame] = []
+    done_today = {report: set(store.reports_of_day(engine, report, today.isoformat())["id"])
+                  for report in mine["report"].dropna().unique()}
+    for kind, pid in chosen:
+        if (kind, str(pid)) not in mine.index:
+            failed.append(t("daily_not_yours", place=str(pid)[:60]))
+            continue
+        place = mine.loc[(kind, str(pid))]
+        if place["id"] in done_today[place["report"]]:
+            continue
+        before = yesterday(engine, place["report"], place["id"], today)
+        if before.empty:
+            failed.append(t("daily_nothing_yesterday", place=str(place["name"])))
+            continue
+        rows.setdefault(place["report"], []).append(_today_row(before, place, today))
+        supplies = _supplies(engine, place, today, None)
+        if supplies is not None:
+            stock.append(supplies)
+    count = 0
+    for report, frames in rows.items():
+        _save(engine, user, report, pd.concat(frames, ignore_index=True), t("daily_many", "zh", count=len(frames)),
+              today)
+        count += len(frames)
+    if stock:
+        _save(engine, user, "supplies", pd.concat(stock, ignore_index=True), t("daily_many", "zh", count=len(stock)),
+              today)
+    return count, failed
+
+
+def _today_row(before: pd.DataFrame, place: pd.Series, today: datetime.date) -> pd.DataFrame:
+    """Today's row of a place from its newest report ``before``: dated today, named as the place, no remark."""
+    table = TABLES[place["report"]]
+    row = before.head(1).copy().reindex(columns=table.names)
+    row[table.key[0]], row["date"] = place["id"], today.isoformat()
+    if table.place_name:
+        row[table.place_name] = place["name"]
+    if "note" in row:
+        row["note"] = pd.NA  # yesterday's remark is not today's
+    return row
 
 
 def _supplies(engine: Engine, place: pd.Series, today: datetime.date,
