@@ -226,7 +226,8 @@ def test_staff_see_who_has_not_reported_and_download_the_call_list(env):
     assert not officer.exception and "已报告 3 个场所与昨日相同" in _text(officer)
     at = open_as("boss", "admin")
     assert "未报告 **2** 个" in _text(at)  # 0503 and S2: Z1's three came in before 10:00 or late, not missing
-    table = at.dataframe[0].value
+    zones, table = at.dataframe[0].value, at.dataframe[1].value
+    assert zones[["片区", "片区长", "联系电话", "未报告"]].values.tolist()[0] == ["Z2", "李娜", "13800000002", 2]
     assert set(table["编号"]) >= {"0503", "S2"}
     download = next(d for d in at.get("download_button") if d.proto.label == "下载联系名单（CSV）")
     assert download is not None

@@ -27,6 +27,7 @@ from geo.upload import (
     report_daily,
     reports_today,
     yesterday,
+    zone_summary,
 )
 from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset
@@ -181,6 +182,7 @@ def render_compliance(user: User, lg: str) -> None:
     if late.empty:
         st.success(t("compliance_none", lg))
         return
+    st.dataframe(zone_summary(late, lg), hide_index=True, width="stretch", key="compliance_zones")
     by = st.radio(t("compliance_sort", lg), ["district", "zone"], horizontal=True, key="compliance_sort",
                   format_func=lambda c: t(f"col_{c}", lg))
     table = call_list(late.sort_values([by, "status", "id"], kind="stable"), lg)

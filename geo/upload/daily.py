@@ -309,3 +309,26 @@ def call_list(late: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("col_time", lang): [m.strftime("%H:%M") if pd.notna(m) else "" for m in late["reported_at"]],
     })
     return shown.astype(object).where(shown.notna(), "").reset_index(drop=True)
+
+
+def zone_summary(late: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The rows of :func:`compliance` counted by zone, those with most places missing first: whom to call
+    first (the zone's leader and phone), with headers in ``lang``.
+
+    >>> late = pd.DataFrame({"district": ["咸安区"] * 3, "zone": ["Z1", "Z1", "Z2"], "zone_name": ["一", "一", "二"],
+    ...     "leader": ["张伟", "张伟", "李娜"], "zone_phone": ["138", "138", "139"],
+    ...     "status": ["missing", "late", "missing"]})
+    >>> zone_summary(late).values.tolist()
+    [['咸安区', 'Z1', '一', '张伟', '138', 1, 1], ['咸安区', 'Z2', '二', '李娜', '139', 1, 0]]
+    """
+    keys = ["district", "zone", "zone_name", "leader", "zone_phone"]
+    filled = late.assign(**{k: late[k].astype("string").fillna("") for k in keys})
+    counts = pd.crosstab([filled[k] for k in keys], filled["status"]).reindex(columns=["missing", "late"],
+                                                                              fill_value=0)
+    counts = counts.reset_index().sort_values(["missing", "late", "district", "zone"],
+                                              ascending=[False, False, True, True], kind="stable")
+    headers = {"district": "col_district", "zone": "col_zone", "zone_name": "col_zone_name", "leader": "col_leader",
+               "zone_phone": "col_phone", "missing": "compliance_missing", "late": "compliance_late"}
+    out = counts[list(headers)].rename(columns={k: t(v, lang) for k, v in headers.items()})
+    out.columns.name = None
+    return out.astype({t("compliance_missing", lang): int, t("compliance_late", lang): int}).reset_index(drop=True)
