@@ -4,16 +4,19 @@ officer logs in, taps 与昨日相同 for one place and sends a change for anoth
 from __future__ import annotations
 
 import datetime
+import shutil
+from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium_session, page_opener, poll, streamlit_server
+from tests.browser import chromium_session, page_opener, poll, screenshot, streamlit_server
 from tests.conftest import write_tiny_city
 from tests.test_browser_upload import assert_no_exception, settle
 
 browser = pytest.fixture(scope="module")(chromium_session)
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "gate-keeper-2020"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +66,6 @@ def test_an_officer_reports_one_place_as_yesterday_and_one_changed_from_a_phone(
     today = rows.loc[rows["date"] == datetime.date.today().isoformat()]
     assert today[["compound_id", "fever_reports"]].values.tolist() == [["0501", 4]]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]  # nothing sideways
+    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    shutil.copyfile(screenshot(page, "phone_report.png"), DOCS / "phone_report.png")  # the README shows it

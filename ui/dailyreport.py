@@ -154,7 +154,9 @@ def render_report_page(user: User) -> None:
     for _, row in places.iterrows():
         with st.container(border=True):
             st.markdown(f"**{plain(row['name'])}** · {plain(row['id'])}  \n{_state_line(row, lg)}")
-            if st.button(t("daily_same", lg), key=f"daily_same_{row['kind']}_{row['id']}", width="stretch"):
+            # once reported, a correction goes through the form: a tap never puts yesterday over today's report
+            key = f"daily_same_{row['kind']}_{row['id']}"
+            if pd.isna(row["reported_at"]) and st.button(t("daily_same", lg), key=key, width="stretch"):
                 _saved(lambda row=row: report_daily(engine(), dataset(), user, row["kind"], row["id"], today).text,
                        lg)
     options = [_option(row) for _, row in places.iterrows()]
