@@ -70,7 +70,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 #: What an account limited to an area (a :class:`Scope`) may do, whatever its role: the other actions change or
 #: show the whole city's tables, files and accounts (an upload's table, history's original files, rollback).
-SCOPED_ACTIONS = ("view",)
+SCOPED_ACTIONS = ("view", "report_daily")  # report_daily: only the places its scope keeps (geo.upload.daily)
 
 
 # The hasher; tests may swap it for a cheap one. Its parameters decide when a login rehashes.
