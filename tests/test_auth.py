@@ -312,10 +312,11 @@ def test_set_password_changes_login_and_unlocks(engine, boss):
 MATRIX = {
     "viewer": {"view"},
     "officer": {"view", "report_daily"},  # a grid officer: today's state of its places, no upload, no history
+    "unit": {"view", "fix_problems"},  # a property company, a contractor: fixes its problems, closes none
     "staff": {"view", "upload", "history", "undo_own", "task_sheets",  # undo_own: their own latest import only
-              "handle_problems", "inspect", "report_daily"},
+              "handle_problems", "inspect", "report_daily", "fix_problems"},
     "admin": {"view", "upload", "history", "undo_own", "rollback", "manage_users", "task_sheets", "handle_problems",
-              "inspect", "edit_checklists", "report_daily"},
+              "inspect", "edit_checklists", "report_daily", "fix_problems"},
 }
 
 
@@ -323,7 +324,8 @@ MATRIX = {
 @pytest.mark.parametrize("action", sorted(auth.ACTIONS))
 def test_a_scoped_account_of_any_role_may_only_view_and_report_its_places(role, action):
     user = User("x", role, auth.Scope.parse("zone:Z1"))
-    expected = action == "view" or (action == "report_daily" and role != "viewer")  # its own places (test_report)
+    expected = action == "view" or (action == "report_daily" and role in ("officer", "staff", "admin")) or (
+        action == "fix_problems" and role in ("unit", "staff", "admin"))  # its own places (test_report, test_pages_tasks)
     assert auth.can(user, action) is expected
     if not expected:
         with pytest.raises(PermissionDenied):

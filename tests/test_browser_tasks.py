@@ -61,9 +61,17 @@ def open_phone(browser, request):
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label`` (typing narrows a long list)."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text(label, exact=True))
-    box.locator("input").tap()
-    box.locator("input").fill(option)
-    page.get_by_role("option", name=option).first.tap()
+    offered = page.get_by_role("option", name=option).first
+
+    def listed() -> bool:  # on two busy cores the list may open late, or close again on a rerun: ask again
+        if offered.count() and offered.is_visible():
+            return True
+        box.locator("input").tap(timeout=5_000)
+        box.locator("input").fill(option, timeout=5_000)
+        return False
+
+    poll(listed, f"{option} listed under {label}", page=page)
+    offered.tap()
 
 
 def test_a_problem_filed_from_a_phone_with_a_photo_is_ringed_on_the_map_with_the_photo_where_taken(

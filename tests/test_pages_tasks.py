@@ -378,3 +378,28 @@ def test_the_problems_map_rings_the_places_with_open_problems_red_when_overdue(e
     script, update = map_sent(at)
     assert drawn_states(at)["problems"] == ["overdue"]
     assert "有逾期问题的场所 <span" in update["legend"]
+
+
+def test_a_units_account_fixes_its_own_problems_and_closes_none_nor_touches_others(env):
+    """Issue #20, item 6: a property company's account, scoped to its compound, reports a fix with a photo; the
+    re-check and closing stay the bureau's; a problem of another place is neither shown nor moved by it."""
+    mine, other = problem(env), problem(env, name="浮山小区")
+    with env.begin() as conn:  # the second problem is of another compound
+        conn.exec_driver_sql(f"UPDATE problems SET place_id = '0503' WHERE id = {other}")
+    auth.add_user(auth.SYSTEM, env, "anju", "unit", "tulip-harbor-2020")
+    auth.set_scope(auth.SYSTEM, env, "anju", auth.Scope("places", ("0501",)))
+    unit = auth.User("anju", "unit", auth.Scope("places", ("0501",)))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(unit)
+    at.query_params["problem"] = str(mine)
+    at.switch_page("pages/problems.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="problem").options == [f"{mine} · 金桂花园 · 待整改"]  # not the other place's
+    assert step_buttons(at) == [STEP_WORDS["in_progress"], STEP_WORDS["rectified"]]
+    uploader(at, f"step_{mine}_1_rectified_photos").set_value([("整改后.png", png(), "image/png")])
+    press(at, "rectified")
+    assert state_of(env, mine) == "rectified" and step_buttons(at) == []  # closing is the bureau's
+    at.session_state["problem_pending"] = {"problem": other, "seen": 1, "to": "in_progress", "note": "", "files": []}
+    at.run()
+    assert state_of(env, other) == "handed_out" and "不能这样处理" in said(at)

@@ -217,6 +217,9 @@ def take_pending_step(user: User | None, lg: str) -> None:
     if asked is None or user is None:
         return
     pid = asked["problem"]
+    if not (auth.can(user, "handle_problems") or auth.can(user, "fix_problems")) or pid not in set(problems()["id"]):
+        say("error", t("task_step_refused", number=pid))  # a forged step, or a problem outside the account's area
+        return
     try:
         shots = photos_for(asked["files"], photo_sizes(engine(), pid)) if asked["files"] else []
         moved = save_when_free(lambda: move_problem(engine(), pid, asked["seen"], asked["to"], user.name, user.role,
@@ -278,7 +281,7 @@ def _history(pid: int, lg: str) -> None:
 
 
 def _steps(row: pd.Series, user: User | None, lg: str) -> None:
-    if user is None or not auth.can(user, "handle_problems"):
+    if user is None or not (auth.can(user, "handle_problems") or auth.can(user, "fix_problems")):
         st.caption(t("problem_read_only", lg))
         return
     pid, seq = int(row["id"]), int(row["seq"])

@@ -50,7 +50,7 @@ from geo.domain import Text, t
 from geo.store import lock_for_writing
 from geo.store.tables import MAX_NAME, users
 
-ROLES = ("viewer", "officer", "staff", "admin")
+ROLES = ("viewer", "officer", "unit", "staff", "admin")
 
 # Which roles may do each action.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -64,13 +64,16 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "task_sheets": ("staff", "admin"),  # a responsible unit's task sheet (交办单) names every open problem it has
     # the loop (督导检查 → 交办 → 整改 → 销号): everyone who may view sees the problems, read-only
     "handle_problems": ("staff", "admin"),
+    # a responsible unit (a property company, a contractor): starts fixing its problems and reports them fixed
+    # with a photo; the bureau re-checks and closes them (geo.domain.tasks.TRANSITIONS)
+    "fix_problems": ("unit", "staff", "admin"),
     "inspect": ("staff", "admin"),
     "edit_checklists": ("admin",),
     "report_daily": ("officer", "staff", "admin"),  # a place's state today from the report page (pages/report.py)
 }
 #: What an account limited to an area (a :class:`Scope`) may do, whatever its role: the other actions change or
 #: show the whole city's tables, files and accounts (an upload's table, history's original files, rollback).
-SCOPED_ACTIONS = ("view", "report_daily")  # report_daily: only the places its scope keeps (geo.upload.daily)
+SCOPED_ACTIONS = ("view", "report_daily", "fix_problems")  # report_daily: only the places its scope keeps (geo.upload.daily)
 
 
 # The hasher; tests may swap it for a cheap one. Its parameters decide when a login rehashes.

@@ -495,6 +495,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_page_users": ("账户管理", "Accounts"),
     "auth_role_viewer": ("只读用户", "Viewer"),
     "auth_role_officer": ("网格员", "Grid officer"),
+    "auth_role_unit": ("责任单位", "Responsible unit"),
     "auth_role_staff": ("工作人员", "Staff"),
     "auth_role_admin": ("管理员", "Administrator"),
     "auth_action_view": ("查看", "view"),

@@ -26,6 +26,7 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
     # the pages of the loop (pages/problems.py, pages/inspect.py; layout in ui/problems.py, ui/inspect.py)
     "page_problems": ("问题整改", "Problems"),
     "auth_action_handle_problems": ("交办、复核和销号问题", "hand out, re-check and close problems"),
+    "auth_action_fix_problems": ("整改本单位的问题（开始整改、整改完成）", "fix its own problems (start, report fixed)"),
     "auth_action_inspect": ("现场检查", "record inspections"),
     "auth_action_edit_checklists": ("编辑检查表", "edit the checklists"),
     "page_inspect": ("现场检查", "Inspection"),

@@ -138,7 +138,7 @@ users = Table(
     Column("locked_until", DateTime, nullable=True),  # UTC, naive
     Column("last_login", DateTime, nullable=True),  # UTC, naive
     Column("scope", Text, nullable=True),  # the area it sees (geo.accounts.scope); none: the whole city
-    CheckConstraint("role IN ('viewer', 'officer', 'staff', 'admin')", name="users_role_known"),
+    CheckConstraint("role IN ('viewer', 'officer', 'unit', 'staff', 'admin')", name="users_role_known"),
 )
 
 display_tokens = Table(

@@ -1,8 +1,9 @@
-"""Grid officers (网格员, issue #21): the role ``officer`` joins the roles an account may have.
+"""Grid officers (网格员, issue #21) and responsible units (责任单位, issue #20): the roles ``officer`` and ``unit``
+join the roles an account may have.
 
 The check on ``users.role`` is widened (SQLite recreates the table, batch mode copying every row; PostgreSQL
 alters it in place, which keeps the ids' sequence).
-Going down turns officers into viewers first: the narrower check would refuse them, and a viewer
+Going down turns officers and units into viewers first: the narrower check would refuse them, and a viewer
 sees no more than an officer did.
 
 Revision ID: 0008
@@ -28,9 +29,9 @@ def _recheck(roles: tuple[str, ...]) -> None:
 
 
 def upgrade() -> None:
-    _recheck(("viewer", "officer", "staff", "admin"))
+    _recheck(("viewer", "officer", "unit", "staff", "admin"))
 
 
 def downgrade() -> None:
-    op.execute("UPDATE users SET role = 'viewer' WHERE role = 'officer'")
+    op.execute("UPDATE users SET role = 'viewer' WHERE role IN ('officer', 'unit')")
     _recheck(("viewer", "staff", "admin"))
