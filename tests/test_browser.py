@@ -208,14 +208,16 @@ def test_overview_kpis_and_layer_control(demo_server, open_page):
     log = open_page(demo_server, "/")
     page = log.page
     frame = map_frame(page, paths=150)
-    # six tiles, and a second row of five for the other places (markets, sales offices, agencies, parks, plants)
-    poll(lambda: page.locator('[data-testid="stMetric"]').count() == 11, "eleven KPI tiles")
+    # six tiles, a second row of five for the other places (markets, sales offices, agencies, parks, plants) and
+    # the loop's four (open, overdue, closed in 7 days, 整改率: the demo's week of inspections)
+    poll(lambda: page.locator('[data-testid="stMetric"]').count() == 15, "fifteen KPI tiles")
     settle(page)
     assert_no_exception(page)
 
     metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.count() == 11
-    for i in range(11):
+    assert metrics.count() == 15
+    assert "整改率" in metrics.nth(14).inner_text(), metrics.nth(14).inner_text()
+    for i in range(15):
         assert metrics.nth(i).is_visible()
         assert re.search(r"\d", metrics.nth(i).inner_text()), metrics.nth(i).inner_text()
     assert re.search(r"\d+ / 12", metrics.nth(6).inner_text()), metrics.nth(6).inner_text()  # markets open of all
@@ -224,7 +226,7 @@ def test_overview_kpis_and_layer_control(demo_server, open_page):
     leaves, cut = page.evaluate("""() => { const leaves = [...document.querySelectorAll(
         '[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *')].filter(e => e.children.length === 0);
         return [leaves.length, leaves.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)]; }""")
-    assert leaves >= 11 and cut == [], (leaves, cut)
+    assert leaves >= 15 and cut == [], (leaves, cut)
 
     control = frame.locator(".leaflet-control-layers")
     assert control.is_visible()
