@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
 
 from tests.needs import unavailable
 
@@ -227,3 +228,17 @@ def served_navigation(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init_after_navigation)
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_app_page(page: str, **query) -> AppTest:
+    """``page`` run through app.py as its own URL opens it (a shared link), ``query`` in the address; no exception."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

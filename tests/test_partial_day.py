@@ -19,6 +19,7 @@ from geo.accounts import auth
 from geo.analysis import compute_kpis, report_days
 from geo.store import load_store
 from geo.upload import check_file, commit, open_city
+from tests.conftest import open_app_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CLERK = auth.User("clerk", "staff")
@@ -34,14 +35,7 @@ def _import(engine, kind: str, content: bytes, name: str = "日报.csv") -> int:
     return commit(engine, check, CLERK).version
 
 
-def _open(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_app_page
 
 
 def _kpis(at: AppTest) -> dict[str, tuple[str, str | None]]:

@@ -13,6 +13,7 @@ from geo.analysis import Filters, export_stem, export_title
 from geo.domain import MISSING
 from geo.io import to_csv_bytes, to_xlsx_bytes
 from tests.cities import map_sent
+from tests.conftest import open_app_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -23,16 +24,7 @@ def app(tiny_dir, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{tiny_dir.parent / 'store.sqlite'}")
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
 
-    def open_page(page, **query):
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
+    return open_app_page
 
 
 def test_the_supply_legend_states_the_days_of_cover_its_levels_stand_for(app, monkeypatch):

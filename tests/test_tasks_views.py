@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import XSS
+from tests.conftest import XSS, open_app_page
 from tests.test_cities import drawn_states, map_sent
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -40,13 +39,7 @@ def app(tiny_dir, monkeypatch):
     def open_page(page, records=RECORDS, **query):
         if records is not None:
             (tiny_dir / "tasks.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return open_app_page(page, **query)
 
     return open_page
 
