@@ -183,9 +183,9 @@ TASK_TEXTS: dict[str, tuple[str, str]] = {
                               "\"{start}\" cannot go straight to \"{to}\". Record it in the order handed out → being "
                               "fixed → fixed → closed."),
     # a sheet of inspections uploaded (geo.upload.inspections)
-    "inspection_sheet_columns": ("检查表至少要有“检查日期”、“场所编号”或“场所名称”，以及检查项的列（如“{items}”）。请下载模板，按模板的列名填写。",
+    "inspection_sheet_columns": ("检查表至少要有“检查日期”、“场所编号”或“场所名称”，以及检查项的列（如 {items}）。请下载模板，按模板的列名填写。",
                                  "The sheet needs the columns date, place ID or name, and the checklist's items "
-                                 "(such as \"{items}\"). Download the template and keep its headers."),
+                                 "(such as {items}). Download the template and keep its headers."),
     "inspection_sheet_bad_date": ("不是日期。请写成 2020-02-25 或 2020/2/25。", "Not a date. Write it as 2020-02-25."),
     "inspection_sheet_result": ("请填写 合格 或 不合格（也可写 √ 或 ×）。", "Write pass or fail (or √ or ×)."),
     "inspection_sheet_no_unit": ("有不合格项，请填写责任单位（谁来整改）。",

@@ -44,7 +44,7 @@ DEADLINE_DAYS = 3  # a failed item's deadline when the row gives none
 FIXED = (
     Column("date", "检查日期", "Date", "date", True, ("日期", "督导日期")),
     Column("place_id", "场所编号", "Place ID", aliases=("小区编号", "工地编号", "编号")),
-    Column("place_name", "场所名称", "Place name", aliases=("小区名称", "项目名称", "工地名称", "名称", "场所")),
+    Column("place_name", "场所名称", "Place name", aliases=("小区名称", "项目名称", "工地名称", "名称", "场所", "小区", "工地", "项目", "点位")),
     Column("inspectors", "检查人员", "Inspectors", aliases=("检查人", "督导人员", "检查组")),
     Column("notes", "备注", "Notes", aliases=("说明", "检查情况")),
     Column("unit_name", "责任单位", "Responsible unit", aliases=("整改单位", "物业公司", "施工单位")),
@@ -110,7 +110,7 @@ def read_inspections(data: bytes, name: str, kind: str, items: tuple[CheckItem, 
     header_of = {column: header for header, column in mapping.items()}
     asked = [item for item in items if f"item:{item.code}" in at]
     if "date" not in at or not ({"place_id", "place_name"} & set(at)) or not asked:
-        return _refusal(name, "inspection_sheet_columns", items="、".join(item.zh for item in items[:3]))
+        return _refusal(name, "inspection_sheet_columns", items="、".join(f"“{item.zh}”" for item in items[:3]))
     body = raw.iloc[top + 1:]
     body = body.loc[body.notna().any(axis=1)]
     rows = pd.DataFrame({column: body[position].astype("string").str.strip() for column, position in at.items()})
