@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo.domain import TABLES, t
 from geo.io import datum_guess as crs
+from geo.store import ReportArrived
 from geo.upload import check_file, commit
 from ui.busy import StoreStayedBusy, save_when_free
 from ui.data import engine, refuse_changes_when_read_only
@@ -14,6 +15,7 @@ from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.uploadview import (
     column_mapping,
+    keep_reports_choice,
     list_sheets,
     prefill_choice,
     replace_choice,
@@ -57,6 +59,7 @@ if TABLES[kind].geometry:
 by_position = TABLES[kind].points and TABLES[kind].geometry != "Point" and st.checkbox(
     t("upload_match_outlines", lg), key="upload_match_outlines", help=t("upload_match_outlines_help", lg))
 replace = not by_position and replace_choice(kind, lg)  # outlines for stored places retire none
+keep_reports = keep_reports_choice(kind, lg)  # a daily report over today's phone reports: which one stands
 
 columns = None
 if uploaded is None:
@@ -69,17 +72,20 @@ else:
         columns = columns if columns is not None else st.session_state.get("upload_columns_used")
     # The dry run stores nothing, so it runs as soon as a file (or a choice about it) arrives.
     signature = (kind, uploaded.name, digest, sheet, datum, tuple(sorted((columns or {}).items())), by_position,
-                 replace)
+                 replace, keep_reports)
     if st.session_state.get("upload_signature") != signature:
         with st.spinner(t("upload_checking", lg)):
             st.session_state["upload_pending"] = check_file(
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
                 max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns,
-                max_move_m=settings().max_move_km * 1000, match_by_position=bool(by_position), replace=replace)
+                max_move_m=settings().max_move_km * 1000, match_by_position=bool(by_position), replace=replace,
+                keep_reports=keep_reports)
         st.session_state.update(upload_signature=signature, upload_digest=digest, upload_columns_used=columns)
         st.rerun()  # the mapping step shows what this check found
 
 pending = st.session_state.get("upload_pending") if uploaded is not None else None  # no file, nothing to confirm
+if (arrived := st.session_state.pop("upload_arrived", None)) is not None:
+    st.error(arrived.pick(lg))
 if pending is not None and pending.kind == kind:
     show_check(pending)
     confirmed = bool(pending.warnings) and st.checkbox(t("upload_accept_warnings", lg), key="upload_accept_warnings")
@@ -89,6 +95,10 @@ if pending is not None and pending.kind == kind:
             applied = save_when_free(lambda: commit(engine(), pending, user, confirmed=confirmed))
         except StoreStayedBusy:
             st.stop()  # said on the page; the checked file stays, to confirm again
+        except ReportArrived as arrived:  # never replaced unseen: checked again, to be confirmed again
+            st.session_state.update(upload_signature=None, upload_arrived=arrived.text)
+            st.session_state.pop("upload_accept_warnings", None)
+            st.rerun()
         st.session_state.pop("upload_pending", None)
         st.session_state["upload_done"] = st.session_state["upload_last"] = applied.version
         st.rerun()

@@ -78,7 +78,8 @@ def test_a_correction_the_same_day_replaces_the_own_row_and_says_of_when(tiny_st
         conn.execute(update(versions).where(versions.c.id == first.versions[0]).values(
             created_at=moment.replace(tzinfo=None) if tiny_store.dialect.name == "sqlite" else moment))
     again = report_daily(tiny_store, ds, OFFICER, "sites", "S1", TODAY, {"resumption": "resumed"})
-    assert again.text.zh == "已更正，原 08:12 的报告已替换。" and again.replaced_by == "wg-z1"
+    assert again.text.zh == "已更正，原 08:12 wg-z1 的报告已替换（原报告保留在历史版本中）。"
+    assert again.replaced_by == "wg-z1" and not again.replaced_from_table
     rows = _today_rows(tiny_store, "site_status")
     assert rows[["site_id", "resumption"]].values.tolist() == [["S1", "resumed"]]  # one row: replaced, not added
     assert store.version_changes(tiny_store, again.versions[0])["change"].tolist() == ["changed"]

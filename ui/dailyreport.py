@@ -47,10 +47,16 @@ def _option(row) -> str:
     return f"{row['kind']}:{row['id']}"
 
 
+def _by_phone(row) -> bool:
+    return bool(row["by_phone"]) if pd.notna(row["by_phone"]) else False
+
+
 def _state_line(row, lg: str) -> str:
+    """Reported or not, and by whom: a table's row says so, since a report from here will replace it."""
     if pd.isna(row["reported_at"]):
         return "⏳ " + t("daily_not_reported", lg)
-    return "✅ " + t("daily_reported", lg, time=row["reported_at"].strftime("%H:%M"))
+    key = "daily_reported" if _by_phone(row) else "daily_reported_table"
+    return "✅ " + plain(t(key, lg, time=row["reported_at"].strftime("%H:%M"), user=row["reported_by"]))
 
 
 def _saved(change, lg: str) -> bool:
@@ -110,6 +116,9 @@ def _form(user: User, row, lg: str) -> None:
     first = start.iloc[0] if len(start) else pd.Series(dtype=object)
     stock = (yesterday(engine(), "supplies", pid, today + datetime.timedelta(days=1))
              if row["kind"] in ("compounds", "sites") else pd.DataFrame())
+    if pd.notna(row["reported_at"]):  # nothing is replaced unseen: whose report of today this form replaces
+        st.info(t("daily_replaces", lg, user=str(row["reported_by"]), time=row["reported_at"].strftime("%H:%M"),
+                  how="" if _by_phone(row) else t("daily_from_table", lg)))
     with st.form(f"daily_form_{row['kind']}_{pid}", border=True):
         values = {column: _input(report, column, first.get(column), f"daily_{row['kind']}_{pid}_{column}", lg)
                   for column in form_fields(report)}

@@ -165,6 +165,21 @@ def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int =
     return "\n".join(lines)
 
 
+def keep_reports_choice(kind: str, lg: str) -> bool:
+    """For a daily report whose check found rows replacing phone reports (or once chosen): keep the phone's?
+
+    Shown only then: most uploads cover places nobody reported from a phone.
+    """
+    if TABLES[kind].geometry:
+        return False
+    key = f"upload_keep_reports_{kind}"
+    pending = st.session_state.get("upload_pending")
+    found = pending is not None and pending.kind == kind and bool(pending.phone_rows)
+    if not found and not st.session_state.get(key):
+        return False
+    return st.checkbox(t("upload_keep_reports", lg), key=key, help=t("upload_keep_reports_help", lg))
+
+
 def problem_list(problems: list[Problem], check: Check, lg: str, key: str) -> None:
     """Problems or warnings grouped by kind (when some are of one kind), then every one in a table and a CSV file.
 

@@ -119,7 +119,8 @@ def _run_check(args: argparse.Namespace):
     max_bytes = load().upload_max_bytes
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
                       max_bytes=max_bytes, columns=columns or None, max_move_m=load().max_move_km * 1000,
-                      match_by_position=args.match_outlines, replace=args.replace)
+                      match_by_position=args.match_outlines, replace=args.replace,
+                      keep_reports=getattr(args, "keep_phone_reports", False))
 
 
 def _columns(kind: str, given: list[str]) -> dict[str, str] | None:
@@ -227,7 +228,7 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     try:
         applied = commit(_engine(), check, user, confirmed=args.accept_warnings)
-    except PermissionDenied as exc:
+    except (PermissionDenied, store.ReportArrived) as exc:
         print(exc.text.both(), file=sys.stderr)
         return 1
     removed = f" -{applied.removed}" if check.replace else ""
@@ -345,12 +346,16 @@ def main(argv: list[str] | None = None) -> int:
                              help="a GeoJSON of polygons: each becomes the outline of the one stored point it "
                                   "contains (ids and names unchanged, no place added)")
         command.add_argument("--json", action="store_true", help="machine-readable output")
+        command.add_argument("--keep-phone-reports", action="store_true",
+                             help="a daily report: leave out the rows that would replace reports made from a "
+                                  "phone today (the phone's report stands)")
         command.add_argument("--replace", action="store_true",
                              help="a layer only: the file is the whole layer, places not in it are retired")
         if name == "import":
             command.add_argument("--user", required=True, help="the account the import is recorded under")
             command.add_argument("--accept-warnings", action="store_true",
-                                 help="import although the check warns (a place moved farther than max_move_km)")
+                                 help="import although the check warns (a place moved farther than max_move_km, "
+                                      "a row replacing a report made from a phone, …)")
         command.set_defaults(func=func)
 
     hist = sub.add_parser("history", help="list every stored version")

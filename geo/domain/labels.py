@@ -248,6 +248,11 @@ LABELS: dict[str, tuple[str, str]] = {
                             "Matched by the headers. Correct what is wrong; pick 'position (one cell)' when both "
                             "coordinates share a cell, and leave unused roles empty."),
     "upload_warnings": ("请核实以下 {count} 处：", "Check these {count} points:"),
+    "upload_keep_reports": ("保留手机填报：不导入会替换手机填报的行", "Keep the phone reports: leave out the rows that would "
+                            "replace them"),
+    "upload_keep_reports_help": ("网格员今天已用手机填报的场所，以手机填报为准；表格中这些场所的行不导入。",
+                                 "Where a grid officer has reported from a phone today, the phone's report stands; the "
+                                 "table's rows of those places are not imported."),
     "upload_accept_warnings": ("我已核实以上警告，仍要导入", "I have checked the warnings above: import anyway"),
     "upload_match_outlines": ("给已有点位加轮廓（按位置匹配文件中的面）", "Outlines for stored points (match the file's polygons by position)"),
     "upload_match_outlines_help": ("适用于 OpenStreetMap、土地利用等轮廓文件：文件中的面套住某个已有点位时，作为该场所的轮廓；"
@@ -357,7 +362,12 @@ LABELS: dict[str, tuple[str, str]] = {
                     "Today's ({date}) state of your places: tap “Same as yesterday” when nothing changed, else "
                     "“Fill in or correct” below."),
     "daily_progress": ("{date} 已报告 {reported}/{total}", "{date}: {reported} of {total} reported"),
-    "daily_reported": ("已报告 {time}", "reported {time}"),
+    "daily_reported": ("已报告 {time} · {user}", "reported {time} by {user}"),
+    "daily_reported_table": ("已报告 {time} · {user}（表格导入）", "reported {time} by {user} (a table upload)"),
+    "daily_replaces": ("今日已有 {user} {time} 的报告{how}：提交会替换它，原报告保留在历史版本中。",
+                       "{user} reported this place today at {time}{how}: sending replaces that report, which stays "
+                       "in the history."),
+    "daily_from_table": ("（表格导入）", " (a table upload)"),
     "daily_not_reported": ("未报告", "not reported"),
     "daily_same": ("与昨日相同", "Same as yesterday"),
     "daily_zero_all": ("一键零报告（{count} 个未报告的场所与昨日相同）",

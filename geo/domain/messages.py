@@ -354,6 +354,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_far_move": ("编号 {fid} 的位置将移动 {km} 公里，超过 {limit} 公里：请核实不是坐标填错或坐标系选错，确认后才能导入。",
                        "Place {fid} would move {km} km, more than {limit} km: check it is not a wrong coordinate or "
                        "datum; the import needs your confirmation."),
+    "check_replaces_phone": ("{place} {date} 的报告已由 {user} 于 {time} 用手机填报；导入会用这一行替换它（改变：{columns}）。"
+                             "请核实表格比手机填报更新，确认后才能导入。",
+                             "{place}'s report of {date} was made from a phone by {user} at {time}; this row would "
+                             "replace it (changing {columns}). Check the table is newer than the phone's report; the "
+                             "import needs your confirmation."),
+    "check_replaces_phone_group": ("{count:,} 行会替换网格员用手机填报的报告：第 {rows} 行",
+                                   "{count:,} rows would replace reports made from a phone: rows {rows}"),
+    "check_phone_replaced": ("本文件有 {count} 行会替换网格员用手机填报的报告（{whose}）。确认后导入，或勾选“保留手机填报”只导入其余的行。",
+                             "{count} rows of this file would replace reports made from a phone ({whose}). Confirm "
+                             "to import them, or tick “Keep the phone reports” to import only the other rows."),
+    "check_phone_by": ("{user} {count} 条", "{user}: {count}"),
+    "check_phone_kept": ("已保留 {count} 条手机填报：文件第 {rows} 行没有导入，其余的行照常导入。",
+                         "{count} phone reports kept: rows {rows} of the file are left out, the others are imported "
+                         "as usual."),
+    "check_phone_arrived": ("检查文件之后，又有 {count} 条手机填报到达，这个文件会替换它们：这次什么也没有导入。"
+                            "文件已重新检查，请看过新的警告后再确认。",
+                            "{count} phone reports arrived after the file was checked, and the file would replace "
+                            "them: nothing was imported. The file has been checked again: read the new warnings, then "
+                            "confirm."),
     "check_matched_by_name": ("{count} 行没有编号而写了场所名称，已按名称对应到唯一同名场所的编号。",
                               "{count} rows named their place instead of giving its id: each was matched to the one "
                               "place of that name."),
@@ -731,7 +750,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "its officer."),
     # a place's report of today from a phone (geo.upload.daily)
     "daily_saved": ("已保存今日报告。", "Today's report is saved."),
-    "daily_corrected": ("已更正，原 {time} 的报告已替换。", "Corrected: the report of {time} is replaced."),
+    "daily_corrected": ("已更正，原 {time} {user} 的报告已替换（原报告保留在历史版本中）。",
+                        "Corrected: {user}'s report of {time} is replaced (it stays in the history)."),
+    "daily_corrected_table": ("已更正，原 {time} {user} 上传的表格中这个场所的报告已替换（原报告保留在历史版本中）。",
+                              "Corrected: the report of this place in the table {user} uploaded at {time} is "
+                              "replaced (it stays in the history)."),
     "daily_not_yours": ("场所“{place}”不在您负责的范围内，不能填报。请刷新页面，从列表中选择。",
                         "The place “{place}” is not among yours: it cannot be reported. Reload the page and pick "
                         "from the list."),

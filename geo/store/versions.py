@@ -30,6 +30,7 @@ from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from geo.domain import TABLES, Text, member_of, t
+from geo.store.daily import PHONE_REPORT, origins_of_rows
 from geo.store.diff import (
     absent_rows,
     diff_rows,
@@ -195,20 +196,40 @@ def preview(engine: Engine, kind: str, incoming: pd.DataFrame, present: list[str
         return _compare(conn, kind, incoming, present, replace)[:3]
 
 
+class ReportArrived(RuntimeError):
+    """Phone reports the person did not see would be replaced: they arrived after the upload was checked."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} phone reports arrived since the check")
+        self.count = count
+
+    @property
+    def text(self) -> Text:
+        return t("check_phone_arrived", count=self.count)
+
+
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
                file_name: str | None = None, content: bytes | None = None, summary: list[Text] | None = None,
-               rows_in_file: int | None = None, present: list[str] | None = None, replace: bool = False) -> Applied:
+               rows_in_file: int | None = None, present: list[str] | None = None, replace: bool = False,
+               replaceable_reports: frozenset[int] | None = None) -> Applied:
     """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing.
 
     ``present`` names the columns the file had; the others keep their stored values. With ``replace``
     the rows whose keys ``incoming`` lacks are retired too (a whole layer replaced): the rows of other
     tables that name them (their daily reports) are left as they are, and a rollback brings them back.
+    With ``replaceable_reports`` (the stored rows of phone reports the person saw it replace), a phone
+    report among the rows to replace that is not one of them raises :class:`ReportArrived`, under the lock.
     """
     rows = ROWS[kind]
     with engine.begin() as conn:
         lock_for_writing(conn)
         # read inside the transaction: a concurrent import is diffed against, never lost
         incoming, delta, fields, retired = _compare(conn, kind, incoming, present, replace)
+        if replaceable_reports is not None and len(delta):
+            origins = origins_of_rows(conn, kind, [int(r) for r in delta["_row_id"].dropna()])
+            unseen = set(origins.loc[origins["action"] == PHONE_REPORT, "row_id"].astype(int)) - replaceable_reports
+            if unseen:
+                raise ReportArrived(len(unseen))
         version = conn.execute(insert(versions).values(
             kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),

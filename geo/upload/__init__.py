@@ -31,7 +31,6 @@ from geo.upload.daily import (
                                call_list,
                                compliance,
                                form_fields,
-                               local_time,
                                parse_deadline,
                                places_to_report,
                                report_all_same,
@@ -53,7 +52,7 @@ from geo.upload.edit import (
 )
 from geo.upload.outlines import Matched, match_outlines
 
-__all__ = ["DailyRefused", "Reported", "call_list", "compliance", "form_fields", "local_time", "parse_deadline",
+__all__ = ["DailyRefused", "Reported", "call_list", "compliance", "form_fields", "parse_deadline",
            "places_to_report", "report_all_same", "report_daily", "reports_today", "yesterday", "zone_summary",
            "EditRefused", "Move", "move_place", "name_problem", "plan_move", "position_from", "rename_place",
            "retire_place", "stored_place",

@@ -65,6 +65,7 @@ class Check:
     ids_made: bool = False  # a list without ids: the places' ids were made from their names
     warnings: list[Problem] = field(default_factory=list)  # not wrong, but to be confirmed (a place moved far)
     replace: bool = False  # the file is the whole layer: stored places it lacks are retired
+    phone_rows: frozenset[int] = frozenset()  # stored rows of phone reports the file replaces (said as warnings)
 
     @property
     def by_feature(self) -> bool:
@@ -458,7 +459,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
                columns: dict[str, str] | None = None, max_move_m: float = 5000.0,
                match_by_position: bool = False, today: datetime.date | None = None,
-               max_gap_days: int = 30, replace: bool = False) -> Check:
+               max_gap_days: int = 30, replace: bool = False, keep_reports: bool = False) -> Check:
     """Read and check an upload, and work out what it would change. Stores nothing.
 
     A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
@@ -468,6 +469,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     A daily report dated after ``today`` (the calendar day) or more than ``max_gap_days`` after the newest
     stored report is a warning to confirm (see :func:`date_warnings`). ``replace`` (a layer only, not with
     ``match_by_position``): the file is the whole layer, and the stored places it lacks would be retired.
+    A daily report's row that would replace a report made from a phone (the report page) is a warning to
+    confirm, naming whose report of what time it replaces; with ``keep_reports`` such rows are left out
+    instead and the phone reports stay (see :func:`replaced_phone_reports`).
     """
     if replace and (not TABLES[kind].geometry or match_by_position):
         raise ValueError(f"only a layer's own file can replace it whole, not {kind!r} (or outlines by position)")
@@ -505,6 +509,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
             frame, stored, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present, replace)
+        if not TABLES[kind].geometry:
+            result = _phone_reports(engine, result, keep_reports)
         result.problems += _blank_required(kind, result.frame, numbers, file_name)
         if result.ok:
             result.summary = summarise(engine, kind, result, thresholds) + unreported_lines(engine, kind, frame)
@@ -535,6 +541,58 @@ def date_warnings(kind: str, frame: pd.DataFrame, newest: str | None, today: dat
             found.append(Problem.of(file_name, int(row), header, date, "check_date_far", date=date, newest=newest,
                                     days=max_gap_days))
     return found
+
+
+def replaced_phone_reports(engine: Engine, check: Check) -> tuple[list[Problem], pd.DataFrame]:
+    """The rows of a daily report file that would replace a report made from a phone: one warning each, naming
+    the place, the date, who reported it when and the columns the file changes; and the origins of the stored
+    rows replaced (:func:`geo.store.row_origins`, by ``row_id``).
+
+    A row equal to the phone's report changes nothing and is not named; a row replacing a table's row
+    (an earlier upload) is an ordinary change.
+    """
+    kind, delta = check.kind, check.delta
+    if not len(delta) or "_row_id" not in delta:
+        return [], pd.DataFrame()
+    changed = delta.loc[delta["_change"] == "changed"]
+    origins = store.row_origins(engine, kind, changed["_row_id"].dropna().astype(int).tolist())
+    phone = origins.loc[origins["action"] == store.PHONE_REPORT].set_index("row_id")
+    if phone.empty:
+        return [], phone
+    table, place = TABLES[kind], TABLES[kind].key[0]
+    rows_of = dict(zip(store.key_text(kind, check.frame), check.frame.index))
+    columns = check.fields.groupby("key")["field"].agg(list) if len(check.fields) else pd.Series(dtype=object)
+    warnings = []
+    for _, row in changed.loc[changed["_row_id"].isin(phone.index)].iterrows():
+        origin = phone.loc[int(row["_row_id"])]
+        moment = store.local_time(origin["reported_at"])
+        fields = [table.column(f) for f in columns.get(str(row["_key"]).replace("\x1f", " / "), []) if f]
+        warnings.append(Problem.of(
+            check.file_name, rows_of.get(row["_key"]), table.column(place).zh, row[place], "check_replaces_phone",
+            place=str(row[place]), date=str(row["date"]), user=str(origin["user_name"]),
+            time=moment.strftime("%H:%M" if moment.date().isoformat() == str(row["date"]) else "%m-%d %H:%M"),
+            columns=join((Text(c.zh, c.en) for c in fields), t("list_separator"))))
+    return warnings, phone
+
+
+def _phone_reports(engine: Engine, check: Check, keep_reports: bool) -> Check:
+    """``check`` with the rows replacing phone reports as warnings, or, ``keep_reports``, left out."""
+    warnings, replaced = replaced_phone_reports(engine, check)
+    if not warnings:
+        return check
+    if not keep_reports:
+        check.warnings += warnings
+        check.phone_rows = frozenset(int(r) for r in replaced.index)
+        authors = replaced["user_name"].value_counts()
+        whose = join((t("check_phone_by", user=str(name), count=int(n)) for name, n in authors.items()),
+                     t("list_separator"))
+        check.notices.append(t("check_phone_replaced", count=len(warnings), whose=whose))
+        return check
+    rows = sorted(w.row for w in warnings if w.row is not None)
+    kept = check.frame.loc[~check.frame.index.isin(rows)]
+    frame, delta, fields = store.preview(engine, check.kind, kept, check.present, check.replace)
+    check.notices.append(t("check_phone_kept", count=len(warnings), rows=ranges(rows)))
+    return replace(check, frame=frame, delta=delta, fields=fields)
 
 
 def unreported_lines(engine: Engine, kind: str, frame: pd.DataFrame, limit: int = 3) -> list[Text]:
@@ -745,9 +803,11 @@ def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool
         backup.before_change(engine)
     if check.datum:  # the city's next lists likely come from the same place
         store.remember_datum(engine, check.kind, check.datum)
+    # a phone report arriving since the check is not replaced unseen (a report page's own save may replace one)
+    guard = check.phone_rows if action == "import" and not TABLES[check.kind].geometry else None
     return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
-                            present=check.present, replace=check.replace)
+                            present=check.present, replace=check.replace, replaceable_reports=guard)
 
 
 def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.Applied:

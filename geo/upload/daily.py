@@ -65,13 +65,15 @@ class Reported:
     versions: tuple[int, ...]
     replaced_at: datetime.datetime | None = None
     replaced_by: str | None = None
+    replaced_from_table: bool = False  # the report replaced came from a table upload, not a phone
 
     @property
     def text(self) -> Text:
-        """What the page says: saved, or corrected with the time of the report it replaced."""
+        """What the page says: saved, or corrected with the time, author and kind of the report it replaced."""
         if self.replaced_at is None:
             return t("daily_saved")
-        return t("daily_corrected", time=self.replaced_at.strftime("%H:%M"))
+        return t("daily_corrected_table" if self.replaced_from_table else "daily_corrected",
+                 time=self.replaced_at.strftime("%H:%M"), user=self.replaced_by or "")
 
 
 def form_fields(report: str) -> tuple[str, ...]:
@@ -89,15 +91,6 @@ def parse_deadline(text: str | None) -> datetime.time:
         return datetime.time(int(hours), int(minutes))
     except ValueError:
         return DEFAULT_DEADLINE
-
-
-def local_time(moment: datetime.datetime) -> datetime.datetime:
-    """An aware UTC time as the server's local time, naive (the calendar day and the deadline are local).
-
-    >>> local_time(datetime.datetime(2020, 2, 25, 0, 12, tzinfo=datetime.timezone.utc)).tzinfo is None
-    True
-    """
-    return pd.Timestamp(moment).to_pydatetime().astimezone().replace(tzinfo=None)
 
 
 def places_to_report(ds: Dataset, user: auth.User | None) -> pd.DataFrame:
@@ -125,17 +118,19 @@ def places_to_report(ds: Dataset, user: auth.User | None) -> pd.DataFrame:
 
 def reports_today(engine: Engine, places: pd.DataFrame, today: datetime.date) -> pd.DataFrame:
     """``places`` (of :func:`places_to_report`) with the time of their report of ``today`` (``reported_at``,
-    local, NaT when none) and its author (``reported_by``)."""
+    local, NaT when none), its author (``reported_by``) and whether it came from a phone (``by_phone``)."""
     found = []
     for report in places["report"].dropna().unique():
         rows = store.reports_of_day(engine, report, today.isoformat())
         found.append(rows.assign(report=report))
     out = places.copy()
     if not found:
-        return out.assign(reported_at=pd.NaT, reported_by=pd.NA)
+        return out.assign(reported_at=pd.NaT, reported_by=pd.NA, by_phone=pd.NA)
     times = pd.concat(found, ignore_index=True)
-    times["reported_at"] = pd.to_datetime([local_time(m) for m in times["reported_at"]]) if len(times) else pd.NaT
-    times = times.rename(columns={"user_name": "reported_by"})[["report", "id", "reported_at", "reported_by"]]
+    times["reported_at"] = pd.to_datetime([store.local_time(m) for m in times["reported_at"]]) if len(times) else pd.NaT
+    times["by_phone"] = times["action"] == store.PHONE_REPORT
+    times = times.rename(columns={"user_name": "reported_by"})[["report", "id", "reported_at", "reported_by",
+                                                                "by_phone"]]
     return out.merge(times, on=["report", "id"], how="left")
 
 
@@ -200,8 +195,8 @@ def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str,
         saved.append(_save(engine, user, "supplies", supplies, str(place["name"]), today))
     if previous.empty:
         return Reported(kind, place["id"], tuple(saved))
-    return Reported(kind, place["id"], tuple(saved), local_time(previous["reported_at"].iloc[0]),
-                    str(previous["user_name"].iloc[0]))
+    return Reported(kind, place["id"], tuple(saved), store.local_time(previous["reported_at"].iloc[0]),
+                    str(previous["user_name"].iloc[0]), previous["action"].iloc[0] != store.PHONE_REPORT)
 
 
 def report_all_same(engine: Engine, ds: Dataset, user: auth.User | None, chosen: list[tuple[str, str]],
