@@ -94,7 +94,11 @@ def test_init_demo_imports_the_demo_city_through_the_checks(city_env, tiny_dir, 
     engine = open_city(city_env, tiny_dir)
     assert store.city_name(engine) == "咸安区（演示）" and store.refused_files(engine) == []
     assert store.current_counts(engine)["compounds"] == 200
-    assert set(store.history(engine)["action"]) == {"seed"}
+    # the data through the checks, the morning's phone reports as the officers' own saves
+    assert set(store.history(engine)["action"]) == {"seed", "report"}
+    officers = {a.name: a for a in auth.list_users(engine) if a.role == "officer"}
+    assert len(officers) == 24 and officers["xa-z01"].scope == "zone:XA-Z01"
+    assert "xa-z01" in capsys.readouterr().out  # its first password printed once, with the others
 
 
 def test_backup_before_reset_copies_the_whole_store_into_an_sqlite_file(tiny_store, tmp_path):

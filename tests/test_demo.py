@@ -7,6 +7,7 @@ the shipped demo in ``data/`` when it is there.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -16,12 +17,15 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+from geo import store
+from geo.analysis import report_days
 from geo.demo import write_city
 from geo.demo.others import OTHER_KINDS, count_others
 from geo.domain import kinds
 from geo.domain.schema import GEOMETRY_TABLES, STATUS_TABLES, TABLES
 from geo.domain.vocab import codes
 from geo.store import connect, inspections_frame, problems_frame
+from geo.upload import compliance, import_folder, open_city, reporting_day
 from geo.upload.tasks import import_tasks
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -67,7 +71,8 @@ def test_same_arguments_give_identical_bytes(city, tmp_path):
 
 def test_counts_and_columns_follow_the_schema(city):
     folder, counts = city
-    assert set(counts) == set(GEOMETRY_TABLES) | set(STATUS_TABLES) | {"tasks"}  # tasks: problems in tasks.json
+    # tasks: problems in tasks.json; phone_reports: places reported in phone_reports.json
+    assert set(counts) == set(GEOMETRY_TABLES) | set(STATUS_TABLES) | {"tasks", "phone_reports"}
     assert counts["compounds"] == 60 and counts["sites"] == 40 and counts["zones"] == 24
     for name in GEOMETRY_TABLES:
         collection = json.loads((folder / TABLES[name].file).read_text(encoding="utf-8"))
@@ -242,7 +247,8 @@ def test_shipped_demo_is_what_the_generator_writes(tmp_path):
     counts = write_city(tmp_path)
     assert counts["compounds"] == 200
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted(["boundary.geojson", "tasks.json", *(TABLES[name].file for name in TABLES)])
+    assert written == sorted(["boundary.geojson", "tasks.json", "phone_reports.json",
+                              *(TABLES[name].file for name in TABLES)])
     for name in written:
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
 
@@ -259,3 +265,29 @@ def test_the_week_of_inspections_has_problems_in_every_state_and_reads_back_whol
     assert frame["state"].tolist() == [p["history"][-1]["state"] for p in records["problems"]]
     assert frame["inspection_id"].notna().all()  # each found by an inspection of the week
     assert len(inspections_frame(engine)) == len(records["inspections"])
+
+
+def test_the_demo_morning_is_a_third_of_the_places_reported_by_their_zones_officers(tmp_path):
+    """Issue #21: the morning after the last day, a third of the places came in from phones, a version by each
+    zone's officer at the time written, two zones after the 10:00 deadline; read once, through the report
+    page's checks."""
+    engine = open_city(f"sqlite:///{tmp_path / 'store.sqlite'}", DATA_DIR)
+    morning = json.loads((DATA_DIR / "phone_reports.json").read_text(encoding="utf-8"))
+    assert morning["date"] == "2020-02-26" and morning["deadline"] == "10:00"
+    places = pd.concat([pd.DataFrame({"kind": k, "id": sorted(store.place_ids(engine, k))})
+                        for k in ("compounds", "sites", "markets", "sales_offices", "agencies", "parks", "plants")])
+    days = report_days(store.load_store(engine), 0.9)
+    assert days.pending == ("2020-02-26",) and days.reported["2020-02-26"] == sum(
+        len(entry["places"]) for entry in morning["entries"])
+    assert round(days.reported["2020-02-26"] / len(places), 2) == 0.33
+    phoned = store.history(engine).query("action == 'report'")
+    assert set(phoned["user_name"]) == {entry["by"] for entry in morning["entries"]}
+    assert all(name.startswith("xa-z") for name in phoned["user_name"])
+    late = compliance(engine, store.load_store(engine), None, dt.date(2020, 2, 26), dt.time(10, 0))
+    assert (late["status"] == "late").sum() > 0 and (late["status"] == "missing").sum() == len(places) - days.reported[
+        "2020-02-26"]
+    assert reporting_day(days, dt.date(2026, 12, 5)) == dt.date(2020, 2, 26)  # the demo's morning is the one to go on
+    before = store.newest_version(engine)
+    import_folder(engine, DATA_DIR)  # read again: the morning is not stored twice
+    assert store.history(engine).query(f"id > {before} and action == 'report'").empty
+

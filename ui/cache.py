@@ -149,6 +149,12 @@ def days() -> Days:
     return _days(*data_key(), settings().complete_share)
 
 
+def city_days() -> Days:
+    """:func:`days` of the whole city, whatever the account's scope: the day a city reports is one for all."""
+    url, version, _ = data_key()
+    return _days(url, version, "", settings().complete_share)
+
+
 def dates() -> list[str]:
     """Every report date of the newest data, computed once per data version."""
     return _dates(*data_key())

@@ -25,12 +25,13 @@ from geo.upload import (
     places_to_report,
     report_all_same,
     report_daily,
+    reporting_day,
     reports_today,
     yesterday,
     zone_summary,
 )
 from ui.busy import StoreStayedBusy, save_when_free
-from ui.cache import dataset
+from ui.cache import city_days, dataset
 from ui.data import engine
 from ui.escape import plain
 from ui.settings import lang, settings
@@ -40,7 +41,8 @@ DONE_KEY = "daily_done"  # what the last save did, said after the rerun that sho
 
 
 def _today() -> datetime.date:
-    return datetime.date.today()  # the calendar day, the server's local one
+    """The day reported: the server's calendar day, or the newest report day of a store of past data."""
+    return reporting_day(city_days(), datetime.date.today())
 
 
 def _option(row) -> str:
@@ -156,6 +158,8 @@ def render_report_page(user: User) -> None:
         st.info(t("daily_none", lg))
         return
     places = reports_today(engine(), places, today)
+    if today != datetime.date.today():  # a store of past data (the demo): its last morning, said as such
+        st.caption(t("daily_past_day", lg, date=today.isoformat()))
     missing = int(places["reported_at"].isna().sum())
     st.markdown(t("daily_progress", lg, date=today.isoformat(), reported=len(places) - missing, total=len(places)))
     if missing and st.button(t("daily_zero_all", lg, count=missing), key="daily_zero_all", width="stretch"):

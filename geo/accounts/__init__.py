@@ -42,7 +42,14 @@ __all__ = ["COOKIE_NAME", "IDENTITY_HEADER", "LOGINS", "Logins", "browser_key", 
            "set_disabled", "set_password", "set_role", "set_scope", "start_session", "unlock", "Scope", "ScopeRefused", "describe", "place_ids", "scoped_dataset", "unknown_values", "zones_kept",
            "Display", "add_display", "display_live", "find_display", "list_displays", "revoke_display", "wall_path"]
 
-from geo.accounts.batch import NewAccount, create_accounts, new_password, read_accounts  # noqa: E402
+from geo.accounts.batch import (  # noqa: E402
+    NewAccount,
+    add_zone_officers,
+    create_accounts,
+    new_password,
+    officer_name,
+    read_accounts,
+)
 from geo.accounts.kept import KeptLogin, drop_login, keep_login, kept_login, touch_login  # noqa: E402
 
-__all__ += ["NewAccount", "create_accounts", "new_password", "read_accounts", "KeptLogin", "drop_login", "keep_login", "kept_login", "touch_login"]
+__all__ += ["NewAccount", "add_zone_officers", "create_accounts", "new_password", "officer_name", "read_accounts", "KeptLogin", "drop_login", "keep_login", "kept_login", "touch_login"]

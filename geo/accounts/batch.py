@@ -151,3 +151,29 @@ def create_accounts(acting: User | None, engine: Engine, planned: list[NewAccoun
         made.append((account, password))
     return made
 
+
+def officer_name(zone_id: str) -> str:
+    """The name of a zone's grid officer: its id in lower case, blanks as hyphens.
+
+    >>> officer_name("WG-001"), officer_name(" Z 1 ")
+    ('wg-001', 'z-1')
+    """
+    return "-".join(str(zone_id).split()).lower()
+
+
+def add_zone_officers(acting: User | None, engine: Engine, zones: list[str],
+                      taken: set[str]) -> list[tuple[str, str, str]]:
+    """One grid officer per zone of ``zones`` whose name (:func:`officer_name`) is not in ``taken``, scoped to
+    its zone, each with a first password (:func:`new_password`): (name, zone, password), to be shown once."""
+    require(acting, "manage_users")
+    made = []
+    for zone in zones:
+        name = officer_name(zone)
+        if name in taken:
+            continue
+        password = new_password()
+        add_user(acting, engine, name, "officer", password)
+        set_scope(acting, engine, name, Scope("zone", (zone,)))
+        made.append((name, zone, password))
+    return made
+

@@ -69,6 +69,7 @@ def _init(args: argparse.Namespace) -> int:
             write_city(Path(folder))
             import_folder(engine, folder)
         print(t("cli_init_demo").both())
+        users.make_officers(engine)  # the demo's morning was reported by them: their first passwords, once
     print(t("cli_init_done", city=name.strip(), url=shown).both("\n"))
     return 0
 

@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import secrets
 import sys
 
-from geo.accounts import Scope, ScopeRefused, auth, describe, displays, unknown_values
+from geo.accounts import Scope, ScopeRefused, add_zone_officers, auth, describe, displays, officer_name, unknown_values
 from geo.domain import Text, listing, t
 from geo.settings import load
 from geo.store import connect, current, load_store
@@ -258,34 +257,23 @@ def revoke_display_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def officer_name(zone_id: str) -> str:
-    """The name of a zone's grid officer: its id in lower case, blanks as hyphens.
-
-    >>> officer_name("WG-001"), officer_name(" Z 1 ")
-    ('wg-001', 'z-1')
-    """
-    return "-".join(str(zone_id).split()).lower()
-
-
 def add_officers(args: argparse.Namespace) -> int:
     """One officer per zone of the store, scoped to its zone, each with a first password printed once."""
     settings = load()
-    engine = open_city(settings.database_url, settings.data_dir)  # a new store is filled first: its zones
+    return make_officers(open_city(settings.database_url, settings.data_dir))  # a new store is filled first
+
+
+def make_officers(engine) -> int:
+    """One officer per zone of ``engine``'s city not having one yet; their first passwords printed once."""
     zones = current(engine, "zones")["id"].dropna().astype(str).tolist()
     taken = {account.name for account in auth.list_users(engine)}
-    made = []
     for zone in zones:
-        name = officer_name(zone)
-        if name in taken:
-            say("cli_officer_exists", name=name, zone=zone)
-            continue
-        password = secrets.token_urlsafe(9)  # 12 characters, as hard to guess as 72 random bits
-        try:
-            auth.add_user(auth.SYSTEM, engine, name, "officer", password)
-            auth.set_scope(auth.SYSTEM, engine, name, Scope("zone", (zone,)))
-        except auth.Refusal as error:
-            return refuse(error)
-        made.append((name, zone, password))
+        if officer_name(zone) in taken:
+            say("cli_officer_exists", name=officer_name(zone), zone=zone)
+    try:
+        made = add_zone_officers(auth.SYSTEM, engine, zones, taken)
+    except auth.Refusal as error:
+        return refuse(error)
     if made:
         print("\t".join(t(key).both("/") for key in ("auth_col_name", "col_zone", "auth_password")))
         for row in made:

@@ -45,6 +45,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,7 @@ import pandas as pd
 
 from geo.demo.files import write_layer, write_table_days
 from geo.demo.layers import build_compounds, build_sites, build_zones, count_sites
+from geo.demo.morning import build_morning, write_morning
 from geo.demo.others import OTHER_KINDS, build_others, count_others, other_frames, simulate_others
 from geo.demo.reports import (
     END_DATE,
@@ -101,8 +103,8 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     # the first eight streams draw what they drew before the other places came, the first ten before the
-    # inspections came (their files stay the same)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(11)]
+    # inspections came, the first eleven before the morning of phone reports came (their files stay the same)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
     boundary = read_boundary()
     townships = read_townships()
 
@@ -131,6 +133,11 @@ def write_city(out: Path, compounds: int = 200, sites: int | None = None, days: 
                       "unit": site_layer.properties["contractor"]})], ignore_index=True)
     counts["tasks"] = write_tasks(out / "tasks.json", build_tasks(streams[10], responsible,
                                                                   [str(d) for d in reports.dates]))
+    reporting = pd.concat([pd.DataFrame({"kind": name, "id": layer.properties["id"], "zone": layer.properties["zone"]})
+                           for name, layer in (("compounds", compound_layer), ("sites", site_layer), *others.items())],
+                          ignore_index=True)
+    counts["phone_reports"] = write_morning(out / "phone_reports.json", build_morning(
+        streams[11], reporting, reports.dates[-1] + dt.timedelta(days=1)))
     for kind in OTHER_KINDS:
         report = kinds.kind(kind).report
         counts[report] = write_table_days(out / TABLES[report].file,

@@ -367,6 +367,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "daily_replaces": ("今日已有 {user} {time} 的报告{how}：提交会替换它，原报告保留在历史版本中。",
                        "{user} reported this place today at {time}{how}: sending replaces that report, which stays "
                        "in the history."),
+    "daily_past_day": ("数据只到 {date}（演示或历史数据）：报告和未报告名单按 {date} 计算。",
+                       "The data ends on {date} (a demo or past data): reports and the list of places not reported "
+                       "count that day."),
     "daily_from_table": ("（表格导入）", " (a table upload)"),
     "daily_not_reported": ("未报告", "not reported"),
     "daily_same": ("与昨日相同", "Same as yesterday"),

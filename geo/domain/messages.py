@@ -749,6 +749,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{count} officer accounts made. Their first passwords are shown this once: hand each to "
                           "its officer."),
     # a place's report of today from a phone (geo.upload.daily)
+    "phone_file_unreadable": ("{file} 无法读取：应为 JSON，含 date（日期）和 entries（每次填报：by、zone、at、places、values）。",
+                              "{file} cannot be read: it should be JSON with date and entries (each save: by, zone, "
+                              "at, places, values)."),
+    "phone_file_bad_entry": ("{file} 第 {number} 条填报缺少 by、zone、at 或 places，或时间无法识别，未导入。",
+                             "Entry {number} of {file} lacks by, zone, at or places, or its time cannot be read: not "
+                             "imported."),
+    "phone_file_entry": ("{file} 第 {number} 条填报未导入：{reason}", "Entry {number} of {file} is not imported: {reason}"),
+    "seed_phone_imported": ("已从 {file} 导入 {count} 个场所的手机填报。", "Imported the phone reports of {count} places "
+                            "from {file}."),
     "daily_saved": ("已保存今日报告。", "Today's report is saved."),
     "daily_corrected": ("已更正，原 {time} {user} 的报告已替换（原报告保留在历史版本中）。",
                         "Corrected: {user}'s report of {time} is replaced (it stays in the history)."),

@@ -7,7 +7,7 @@ comparison in :mod:`geo.store.diff`, the store's own facts (the city's name, the
 folder) and opening it in :mod:`geo.store.meta`.
 """
 
-from geo.store.daily import PHONE_REPORT, last_report, local_time, reports_of_day, row_origins
+from geo.store.daily import PHONE_REPORT, has_phone_reports, last_report, local_time, reports_of_day, row_origins
 from geo.store.dataset import READ_ERRORS, Dataset, load_store, read_error_text
 from geo.store.diff import diff_rows, keep_absent_columns, key_text
 from geo.store.engine import connect, lock_for_writing, read_only, store_failure, write_locked
@@ -75,7 +75,7 @@ from geo.store.versions import (
                             version_changes,
 )
 
-__all__ = ["PHONE_REPORT", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
+__all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",

@@ -106,17 +106,35 @@ def make_backup(engine: Engine, keep: int, now: datetime.datetime | None = None)
     return target
 
 
-def before_change(engine: Engine) -> Path | None:
+#: A phone report changes one place: a backup before it is made only when the newest is older than this.
+SMALL_CHANGE_BACKUP_AGE = datetime.timedelta(minutes=10)
+
+
+def before_change(engine: Engine, small: bool = False) -> Path | None:
     """The hook of imports and rollbacks: back up, and never let a failed backup stop the change.
 
     A full disk or a read-only backup folder is logged; the change itself is still one
-    transaction, so the store stays whole either way.
+    transaction, so the store stays whole either way. A ``small`` change (one place's report from a
+    phone) is backed up only when the newest backup is older than :data:`SMALL_CHANGE_BACKUP_AGE`:
+    two hundred officers reporting in ten minutes would otherwise copy the whole store two hundred
+    times, and each version is kept in the store anyway.
     """
     try:
+        if small and _newest_backup_age(engine) < SMALL_CHANGE_BACKUP_AGE:
+            return None
         return make_backup(engine, load().backup_keep)
     except (OSError, sqlite3.Error) as exc:  # said in the log, in the staff's language (the command prints it)
         log.warning(t("backup_failed", "zh", detail=str(exc).splitlines()[0][:200]))
         return None
+
+
+def _newest_backup_age(engine: Engine) -> datetime.timedelta:
+    """How long ago the newest automatic backup of the store was made (forever when there is none)."""
+    newest = backups(backup_folder(engine))[-1:] if store_file(engine) is not None else []
+    if not newest:
+        return datetime.timedelta.max
+    made = datetime.datetime.fromtimestamp(newest[0].stat().st_mtime, datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc) - made
 
 
 def backup_before_reset(engine: Engine, folder: Path | None = None, now: datetime.datetime | None = None) -> Path:

@@ -91,6 +91,12 @@ def origins_of_rows(conn, kind: str, row_ids: list[int]) -> pd.DataFrame:
     return out
 
 
+def has_phone_reports(engine: Engine) -> bool:
+    """Whether any version was stored from the report page (a phone): a data folder's morning is read once."""
+    with engine.connect() as conn:
+        return conn.execute(select(versions.c.id).where(versions.c.action == PHONE_REPORT).limit(1)).first() is not None
+
+
 def last_report(engine: Engine, kind: str, place_id: str, upto: str) -> pd.DataFrame:
     """The current rows of ``kind`` (a daily report table) of place ``place_id`` on its newest date up to
     ``upto`` (included): one row, or one per item for supplies; none when it never reported by then."""

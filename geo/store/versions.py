@@ -211,7 +211,7 @@ class ReportArrived(RuntimeError):
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
                file_name: str | None = None, content: bytes | None = None, summary: list[Text] | None = None,
                rows_in_file: int | None = None, present: list[str] | None = None, replace: bool = False,
-               replaceable_reports: frozenset[int] | None = None) -> Applied:
+               replaceable_reports: frozenset[int] | None = None, at: datetime.datetime | None = None) -> Applied:
     """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing.
 
     ``present`` names the columns the file had; the others keep their stored values. With ``replace``
@@ -219,6 +219,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
     tables that name them (their daily reports) are left as they are, and a rollback brings them back.
     With ``replaceable_reports`` (the stored rows of phone reports the person saw it replace), a phone
     report among the rows to replace that is not one of them raises :class:`ReportArrived`, under the lock.
+    ``at`` (aware) is when the version was made, for records of the past read from a file (now by default).
     """
     rows = ROWS[kind]
     with engine.begin() as conn:
@@ -231,7 +232,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
             if unseen:
                 raise ReportArrived(len(unseen))
         version = conn.execute(insert(versions).values(
-            kind=kind, action=action, created_at=datetime.datetime.now(datetime.timezone.utc),
+            kind=kind, action=action, created_at=at or datetime.datetime.now(datetime.timezone.utc),
             user_name=user_name, file_name=file_name, file_id=_insert_file(conn, content),
             rows_in_file=len(incoming) if rows_in_file is None else rows_in_file,
             summary=summary_json(summary or []),

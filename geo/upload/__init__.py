@@ -35,6 +35,7 @@ from geo.upload.daily import (
                                places_to_report,
                                report_all_same,
                                report_daily,
+                               reporting_day,
                                reports_today,
                                yesterday,
                                zone_summary,
@@ -53,7 +54,7 @@ from geo.upload.edit import (
 from geo.upload.outlines import Matched, match_outlines
 
 __all__ = ["DailyRefused", "Reported", "call_list", "compliance", "form_fields", "parse_deadline",
-           "places_to_report", "report_all_same", "report_daily", "reports_today", "yesterday", "zone_summary",
+           "places_to_report", "report_all_same", "report_daily", "reporting_day", "reports_today", "yesterday", "zone_summary",
            "EditRefused", "Move", "move_place", "name_problem", "plan_move", "position_from", "rename_place",
            "retire_place", "stored_place",
            "Check", "Matched", "Reading", "check_file", "city_name_problem", "commit", "far_moves", "import_folder",

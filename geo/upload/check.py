@@ -786,28 +786,29 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
 
 
 def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool = False,
-           action: str = "import", permission: str = "upload") -> store.Applied:
+           action: str = "import", permission: str = "upload", at: datetime.datetime | None = None) -> store.Applied:
     """Store a checked upload as a new version: the whole file, or nothing.
 
     An upload with warnings (:attr:`Check.warnings`) is stored only when the person ``confirmed`` them.
     ``action`` "seed": a file of the data folder read into a new store (which has nothing to back up yet);
     "report": one place's report of today from the report page (:mod:`geo.upload.daily`), which the role's
-    ``permission`` "report_daily" allows (a grid officer's) where "upload" would not.
+    ``permission`` "report_daily" allows (a grid officer's) where "upload" would not. ``at``: when it was
+    made, for a record of the past (the demo city's morning of phone reports); now by default.
     """
     auth.require(user, permission)
     if not check.ok:
         raise ValueError("a file with problems cannot be imported")
     if check.warnings and not confirmed:
         raise ValueError("the upload's warnings must be confirmed before it is imported")
-    if action != "seed":
-        backup.before_change(engine)
+    if action != "seed":  # a store being filled has nothing to back up yet
+        backup.before_change(engine, small=action == "report")
     if check.datum:  # the city's next lists likely come from the same place
         store.remember_datum(engine, check.kind, check.datum)
     # a phone report arriving since the check is not replaced unseen (a report page's own save may replace one)
     guard = check.phone_rows if action == "import" and not TABLES[check.kind].geometry else None
     return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
-                            present=check.present, replace=check.replace, replaceable_reports=guard)
+                            present=check.present, replace=check.replace, replaceable_reports=guard, at=at)
 
 
 def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.Applied:

@@ -33,6 +33,8 @@ from geo import store
 from geo.accounts import SYSTEM, User
 from geo.domain import TABLES, Text, group_problems, join, layer_tables, report_tables, t
 from geo.upload.check import Check, check_file, commit
+from geo.upload.phone_file import FILE as PHONE_FILE
+from geo.upload.phone_file import import_phone_reports
 from geo.upload.tasks import FILE as TASKS_FILE
 from geo.upload.tasks import import_tasks
 
@@ -102,6 +104,12 @@ def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, actio
         count = len(check.problems) + len(check.warnings)
         refused.append(store.RefusedFile(path.name, kind, count, lines))
         log.warning(t("seed_refused", "zh", file=path.name, count=count, first=join(lines, Text("；", "; ")).zh))
+    phone = folder / PHONE_FILE
+    if phone.is_file() and not store.has_phone_reports(engine):  # after the days before it; read once
+        stored, skipped = import_phone_reports(engine, phone.read_bytes(), phone.name)
+        log.info(t("seed_phone_imported", "zh", file=phone.name, count=stored))
+        for reason in skipped:
+            log.warning(reason.zh)
     tasks = folder / TASKS_FILE
     if tasks.is_file() and store.problems_frame(engine).empty and store.inspections_frame(engine).empty:
         # the loop's records after the places they name; read once (a folder read again adds nothing twice)

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from geo import store
 from geo.accounts import auth
+from geo.analysis import Days
 from geo.domain import TABLES, Text, kinds, t
 from geo.io import table_bytes
 from geo.store import Dataset
@@ -41,6 +42,8 @@ FORM_FIELDS = {
     "site_status": ("resumption", "workers_returned", "health_ledger"),
 }
 DEFAULT_DEADLINE = datetime.time(10, 0)
+#: A store whose newest report is older than this holds past data (the demo city's February 2020).
+PAST_DATA_DAYS = 30
 #: The columns of :func:`places_to_report`.
 PLACE_COLUMNS = ["kind", "report", "id", "name", "zone", "zone_name", "district", "street", "leader", "zone_phone",
                  "contact", "phone"]
@@ -82,6 +85,23 @@ def form_fields(report: str) -> tuple[str, ...]:
         return FORM_FIELDS[report]
     entry = kinds.of_report(report)
     return (entry.state_column,) if entry and entry.state_column else ()
+
+
+def reporting_day(days: Days, today: datetime.date) -> datetime.date:
+    """The day reported on the report page and counted by the list of places not reported: the calendar day,
+    unless the city's data ends more than :data:`PAST_DATA_DAYS` before it on a day still being reported (a
+    store of past data caught mid-morning, as the demo city's 2020-02-26): then that day, so that its
+    morning can be seen and carried on rather than a day years later that nobody reports.
+
+    >>> days = Days(("2020-02-25", "2020-02-26"), {"2020-02-25": 4, "2020-02-26": 1}, 4, 0.9)
+    >>> reporting_day(days, datetime.date(2026, 12, 5)), reporting_day(days, datetime.date(2020, 2, 27))
+    (datetime.date(2020, 2, 26), datetime.date(2020, 2, 27))
+    """
+    if days.pending:
+        newest = datetime.date.fromisoformat(days.pending[-1])
+        if newest < today - datetime.timedelta(days=PAST_DATA_DAYS):
+            return newest
+    return today
 
 
 def parse_deadline(text: str | None) -> datetime.time:
@@ -150,7 +170,7 @@ def yesterday(engine: Engine, report: str, place_id: str, today: datetime.date) 
 
 
 def _save(engine: Engine, user: auth.User, report: str, frame: pd.DataFrame, name: str,
-          today: datetime.date) -> int:
+          today: datetime.date, at: datetime.datetime | None = None) -> int:
     """Check and commit ``frame`` as an upload of a file of its rows would be; the version's number."""
     content = table_bytes(report, frame, "csv")
     check = check_file(engine, report, content, t("daily_file_name", "zh", place=name, date=today.isoformat()),
@@ -158,15 +178,15 @@ def _save(engine: Engine, user: auth.User, report: str, frame: pd.DataFrame, nam
     if not check.ok:
         raise DailyRefused("daily_check_failed", problems="；".join(p.zh.rstrip("。") for p in check.problems[:3]))
     # the date is the calendar day the server gave, not typed: a long gap since the newest report is no typo
-    return commit(engine, check, user, confirmed=True, action="report", permission="report_daily").version
+    return commit(engine, check, user, confirmed=True, action="report", permission="report_daily", at=at).version
 
 
 def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str, place_id: str,
                  today: datetime.date, values: dict | None = None,
-                 on_hand: dict[str, float] | None = None) -> Reported:
+                 on_hand: dict[str, float] | None = None, at: datetime.datetime | None = None) -> Reported:
     """Store ``today``'s report of a place: yesterday's values (``values`` None, the 零报告), or them changed
     by ``values`` (column to value, as a clerk would write it in the file) and the supplies' ``on_hand``
-    (item code to quantity). Each table a version by ``user``.
+    (item code to quantity). Each table a version by ``user``, made now (or ``at``, a report of the past).
 
     Raises
     ------
@@ -189,10 +209,10 @@ def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str,
         row[column] = pd.Series([value], index=row.index, dtype=object)
     previous = store.reports_of_day(engine, report, today.isoformat())
     previous = previous.loc[previous["id"] == place["id"]]
-    saved = [_save(engine, user, report, row, str(place["name"]), today)]
+    saved = [_save(engine, user, report, row, str(place["name"]), today, at)]
     supplies = _supplies(engine, place, today, on_hand)
     if supplies is not None:
-        saved.append(_save(engine, user, "supplies", supplies, str(place["name"]), today))
+        saved.append(_save(engine, user, "supplies", supplies, str(place["name"]), today, at))
     if previous.empty:
         return Reported(kind, place["id"], tuple(saved))
     return Reported(kind, place["id"], tuple(saved), store.local_time(previous["reported_at"].iloc[0]),
@@ -200,7 +220,7 @@ def report_daily(engine: Engine, ds: Dataset, user: auth.User | None, kind: str,
 
 
 def report_all_same(engine: Engine, ds: Dataset, user: auth.User | None, chosen: list[tuple[str, str]],
-                    today: datetime.date) -> tuple[int, list[Text]]:
+                    today: datetime.date, at: datetime.datetime | None = None) -> tuple[int, list[Text]]:
     """The 一键零报告: each place of ``chosen`` (kind, id) not reported yet today, as yesterday, in one version
     per table (not one per place); the number stored, and why each of the others could not be.
 
@@ -232,11 +252,11 @@ def report_all_same(engine: Engine, ds: Dataset, user: auth.User | None, chosen:
     count = 0
     for report, frames in rows.items():
         _save(engine, user, report, pd.concat(frames, ignore_index=True), t("daily_many", "zh", count=len(frames)),
-              today)
+              today, at)
         count += len(frames)
     if stock:
         _save(engine, user, "supplies", pd.concat(stock, ignore_index=True), t("daily_many", "zh", count=len(stock)),
-              today)
+              today, at)
     return count, failed
 
 
