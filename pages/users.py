@@ -114,6 +114,13 @@ def scope_submitted() -> None:
         st.session_state[DONE] = ("auth_done_scope", {"name": name, "scope": describe(made["scope"])})
 
 
+def phone_submitted() -> None:
+    name, phone = take("auth_phone_user"), take("auth_phone_number")
+    if act("phone", lambda acting: auth.set_phone(acting, accounts_engine(), name, phone or None), "auth_done_phone",
+           name=name):
+        st.session_state["auth_phone_number"] = ""
+
+
 BATCH_MADE = "auth_batch_made"  # the accounts just created with their first passwords: shown once
 
 
@@ -209,6 +216,7 @@ st.dataframe(pd.DataFrame({
     t("auth_col_name", lg): [a.name for a in accounts],
     t("auth_col_role", lg): [role_name(a.role) for a in accounts],
     t("auth_col_scope", lg): [shown_scope(a.scope) for a in accounts],
+    t("auth_batch_col_phone", lg): [a.phone or "" for a in accounts],
     t("auth_col_disabled", lg): [a.disabled for a in accounts],
     t("auth_col_created", lg): [auth.format_time(a.created_at) for a in accounts],
     t("auth_col_last_login", lg): [auth.format_time(a.last_login) or t("auth_never", lg) for a in accounts],
@@ -286,6 +294,12 @@ with scope_tab:  # no form: the list of districts, streets or zones follows the 
         st.text_area(t("auth_scope_places", lg), key="auth_scope_places", max_chars=100_000)
     st.button(t("auth_scope_button", lg), key="auth_scope_submit", on_click=scope_submitted)
     show_outcome("scope")
+    with st.form("auth_phone"):  # whom the command post rings when the account's places have not reported
+        st.selectbox(t("auth_user", lg), names, key="auth_phone_user")
+        st.text_input(t("auth_batch_col_phone", lg), key="auth_phone_number", max_chars=40,
+                      help=t("auth_phone_help", lg))
+        st.form_submit_button(t("auth_phone_button", lg), key="auth_phone_submit", on_click=phone_submitted)
+    show_outcome("phone")
 
 with passwd_tab:
     with st.form("auth_passwd"):

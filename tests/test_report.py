@@ -282,3 +282,29 @@ def test_the_wall_top_line_counts_the_phone_reports_as_they_come(env):
     assert "今日已报告 1/5" in top_line()
     report_daily(env, ds, OFFICER, "sites", "S1", TODAY, {"resumption": "resumed"})
     assert "今日已报告 2/5" in top_line()
+
+
+def test_an_officers_phone_is_kept_checked_and_in_the_call_list(env, capsys):
+    """Whom to call (#21 item 3): the zone's officer with the phone kept with the account, from the accounts page,
+    the command line or the table of many accounts; a number that cannot be dialled is refused."""
+    from geo.accounts import create_accounts, read_accounts
+    from geo.cli.main import main
+
+    with pytest.raises(auth.AccountError) as refused:
+        auth.set_phone(auth.SYSTEM, env, "wg-z1", "8888666")  # a local number without its area code
+    assert refused.value.key == "auth_phone_not_dialable"
+    assert main(["user", "phone", "wg-z1", "138 0013 8000"]) == 0 and "wg-z1 的手机已保存" in capsys.readouterr().out
+    assert {a.name: a.phone for a in auth.list_users(env)}["wg-z1"] == "13800138000"
+    planned, problems = read_accounts("用户名,角色,范围,手机\nwg-z2,网格员,片区：Z2,0715-812 3456\nwg-x,网格员,,12345\n"
+                                      .encode(), "网格员.csv", {a.name for a in auth.list_users(env)},
+                                      store.load_store(env))
+    assert [(p.row, p.column, p.key) for p in problems] == [(3, "手机", "auth_phone_not_dialable")]
+    create_accounts(auth.SYSTEM, env, planned)
+    assert {a.name: a.phone for a in auth.list_users(env)}["wg-z2"] == "0715-8123456"
+    late = compliance(env, store.load_store(env), User("boss", "admin"), TODAY, datetime.time(0, 0))
+    reporter = dict(zip(late["id"], late["reporter"]))
+    assert reporter["0501"] == "wg-z1 13800138000" and reporter["0503"] == "wg-z2 0715-8123456"
+    assert call_list(late).set_index("编号").loc["S2", "网格员及电话"] == "wg-z2 0715-8123456"
+    auth.set_disabled(auth.SYSTEM, env, "wg-z2", True)  # a disabled account is nobody to call
+    late = compliance(env, store.load_store(env), User("boss", "admin"), TODAY, datetime.time(0, 0))
+    assert dict(zip(late["id"], late["reporter"]))["0503"] == ""

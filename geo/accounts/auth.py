@@ -46,7 +46,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from geo.accounts import throttle
 from geo.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
 from geo.accounts.scope import Scope, ScopeRefused
-from geo.domain import Text, t
+from geo.domain import Text, phone_number, t
 from geo.store import lock_for_writing
 from geo.store.tables import MAX_NAME, users
 
@@ -109,6 +109,7 @@ class Account:
     locked_until: datetime | None
     failed_count: int
     scope: str | None = None  # as kept (geo.accounts.scope); None: the whole city
+    phone: str | None = None  # as kept (geo.domain.phones.phone_number's form)
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,26 @@ def set_scope(acting: User | None, engine: Engine, name: str, scope: Scope | Non
         row = _existing_row(conn, name)
         conn.execute(update(users).where(users.c.id == row.id).values(scope=scope.text if scope else None))
     _log.info("scope of %r set to %s by %s", name, scope.text if scope else "the whole city", acting.name)
+
+
+def set_phone(acting: User | None, engine: Engine, name: str, phone: str | None) -> None:
+    """Keep ``phone`` (a mobile or a landline with its area code, see :func:`geo.domain.phones.phone_number`)
+    for account ``name``: whom the command post rings when its places have not reported. None clears it.
+
+    Raises
+    ------
+    PermissionDenied, AccountError
+        The number cannot be dialled (``auth_phone_not_dialable``).
+    """
+    require(acting, "manage_users")
+    kept = None
+    if phone is not None and str(phone).strip():
+        kept = phone_number(str(phone))
+        if kept is None:
+            raise AccountError("auth_phone_not_dialable", phone=str(phone)[:40])
+    with engine.begin() as conn:
+        row = _existing_row(conn, name)
+        conn.execute(update(users).where(users.c.id == row.id).values(phone=kept))
 
 
 def utc_now() -> datetime:

@@ -2,16 +2,17 @@
 
 The table (CSV in any common encoding, or .xlsx, as every upload) has the columns 用户名, 角色
 (viewer/staff/admin or 只读用户/工作人员/管理员, 查看者 and 网格员 too; empty: 只读用户), 范围 (``片区：Z1``, ``zone:Z1,Z2``,
-``街道：温泉街道``; empty: the whole city) and 手机 (kept with the first passwords only, to hand
-them out). :func:`read_accounts` checks every row at once, naming row, column and fix like
+``街道：温泉街道``; empty: the whole city) and 手机 (a mobile or a landline with its area code: kept with
+the account, for the call list of places not reported, and with the first passwords, to hand them out). :func:`read_accounts` checks every row at once, naming row, column and fix like
 every upload; :func:`create_accounts` creates them, each with a first password of its own made
 here, shown once (the caller offers them as a file to download, then forgets them).
 
 Examples
 --------
->>> planned, problems = read_accounts("用户名,角色,范围,手机\\n张伟,,zone:Z1,138\\n".encode(), "a.csv", set(), None)
+>>> planned, problems = read_accounts("用户名,角色,范围,手机\\n张伟,,zone:Z1,138 0013 8000\\n".encode(), "a.csv", set(),
+...                                   None)
 >>> [(a.name, a.role, a.scope.text, a.phone) for a in planned], problems
-([('张伟', 'viewer', 'zone:Z1', '138')], [])
+([('张伟', 'viewer', 'zone:Z1', '13800138000')], [])
 >>> _, problems = read_accounts("用户名,范围\\n张伟,town:x\\n张伟,\\n".encode(), "a.csv", {"li"}, None)
 >>> [(p.row, p.column, p.key) for p in problems]
 [(2, '范围', 'scope_unknown_kind'), (3, '用户名', 'batch_name_twice')]
@@ -25,10 +26,20 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from geo.accounts.auth import ROLES, AccountError, User, add_user, check_name, describe_role, require, set_scope
+from geo.accounts.auth import (
+    ROLES,
+    AccountError,
+    User,
+    add_user,
+    check_name,
+    describe_role,
+    require,
+    set_phone,
+    set_scope,
+)
 from geo.accounts.passwords import password_problem
 from geo.accounts.scope import Scope, ScopeRefused, unknown_values
-from geo.domain import Problem, t
+from geo.domain import Problem, phone_number, t
 from geo.io import raw_rows
 from geo.store import Dataset
 
@@ -48,7 +59,7 @@ class NewAccount:
     phone: str
 
 
-ROLE_WORDS = {"查看者": "viewer", "只读": "viewer", "网格员": "viewer", "查看": "viewer"}  # as tables write them
+ROLE_WORDS = {"查看者": "viewer", "只读": "viewer", "查看": "viewer", "网格员": "officer"}  # as tables write them
 
 
 def _role(text: str) -> str | None:
@@ -130,8 +141,10 @@ def read_accounts(data: bytes, source: str, existing: set[str], ds: Dataset | No
         if scope is not None and ds is not None and (unknown := unknown_values(ds, scope)):
             problems.append(Problem.of(source, row, header["scope"], scope_text, "scope_unknown_values",
                                        by=t(f"scope_by_{scope.by}"), values="、".join(unknown[:5])))
+        if phone and phone_number(phone) is None:
+            problems.append(Problem.of(source, row, header["phone"], phone, "auth_phone_not_dialable", phone=phone))
         if len(problems) == found:
-            planned.append(NewAccount(row, name, role or "viewer", scope, phone))
+            planned.append(NewAccount(row, name, role or "viewer", scope, phone_number(phone) if phone else ""))
     if len(planned) + len({p.row for p in problems}) > MAX_ACCOUNTS:
         return [], [Problem.of(source, None, None, None, "batch_too_many", limit=MAX_ACCOUNTS)]
     return planned, problems
@@ -148,6 +161,8 @@ def create_accounts(acting: User | None, engine: Engine, planned: list[NewAccoun
         add_user(acting, engine, account.name, account.role, password)
         if account.scope is not None:
             set_scope(acting, engine, account.name, account.scope)
+        if account.phone:  # whom the command post rings when the account's places have not reported
+            set_phone(acting, engine, account.name, account.phone)
         made.append((account, password))
     return made
 

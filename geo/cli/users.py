@@ -65,6 +65,11 @@ def register(subparsers) -> None:
     scope.add_argument("name")
     scope.add_argument("scope")
     scope.set_defaults(func=change_scope)
+    phone = sub.add_parser("phone", help='keep an account\'s phone (a grid officer\'s: in the call list of places '
+                                         'not reported); "" removes it')
+    phone.add_argument("name")
+    phone.add_argument("phone")
+    phone.set_defaults(func=change_phone)
 
     for command, disabled in (("disable", True), ("enable", False)):
         parser = sub.add_parser(command, help=f"{command} an account")
@@ -205,6 +210,16 @@ def change_scope(args: argparse.Namespace) -> int:
     except auth.Refusal as error:
         return refuse(error)
     print(t("auth_done_scope", name=args.name, scope=describe(scope)).both())
+    return 0
+
+
+def change_phone(args: argparse.Namespace) -> int:
+    """Keep an account's phone (checked: a mobile, or a landline with its area code)."""
+    try:
+        auth.set_phone(auth.SYSTEM, open_engine(), args.name, args.phone or None)
+    except auth.Refusal as error:
+        return refuse(error)
+    print(t("auth_done_phone", name=args.name).both())
     return 0
 
 

@@ -367,6 +367,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "daily_replaces": ("今日已有 {user} {time} 的报告{how}：提交会替换它，原报告保留在历史版本中。",
                        "{user} reported this place today at {time}{how}: sending replaces that report, which stays "
                        "in the history."),
+    "compliance_reporter": ("网格员及电话", "Grid officer and phone"),
     "daily_past_day": ("数据只到 {date}（演示或历史数据）：报告和未报告名单按 {date} 计算。",
                        "The data ends on {date} (a demo or past data): reports and the list of places not reported "
                        "count that day."),
@@ -565,6 +566,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "auth_scope_by": ("范围类型", "Limited to"),
     "auth_scope_places": ("场所编号（每行一个，或用逗号分隔）", "Place ids (one a line, or separated by commas)"),
     "auth_scope_button": ("设置范围", "Set the area"),
+    "auth_phone_button": ("保存手机", "Save the phone"),
+    "auth_phone_help": ("网格员的手机写进“未报告”联系名单，到点未报告时指挥部直接打给他。留空则删除。",
+                        "A grid officer's phone goes into the call list of places not reported, for the command post "
+                        "to ring. Leave it empty to remove it."),
     "scope_places": ("{count} 个场所", "{count} places"),
     "auth_denied_scoped": ("此账号只查看其范围内的数据，不能{action}（这会涉及全市的数据）。",
                            "This account sees only its own area and may not {action} (that concerns the whole city)."),
@@ -594,6 +599,9 @@ LABELS: dict[str, tuple[str, str]] = {
                           "A user name has 1 to {max} characters, with no spaces or control characters."),
     "auth_name_reserved": ("“{name}”是保留名称，请换一个。", "“{name}” is reserved: choose another name."),
     "auth_name_taken": ("用户名“{name}”已存在。", "The user name “{name}” is taken."),
+    "auth_phone_not_dialable": ("手机“{phone}”无法拨通：应为 11 位手机号，或带区号的座机（如 0715-8123456）。",
+                                "The phone “{phone}” cannot be dialled: write an 11-digit mobile, or a landline with "
+                                "its area code (such as 0715-8123456)."),
     "auth_user_unknown": ("没有名为“{name}”的用户。", "No user is called “{name}”."),
     "auth_role_unknown": ("未知角色“{role}”，可选：{roles}。", "Unknown role “{role}”: choose {roles}."),
     "auth_last_admin": ("不能停用或降级最后一个管理员。", "The last administrator cannot be disabled or demoted."),

@@ -522,6 +522,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scope_whole_city": ("全市", "whole city"),
     "scope_described": ("{by}：{values}", "{by}: {values}"),
     "auth_done_scope": ("{name} 的范围已设为{scope}。", "{name} now sees {scope}."),
+    "auth_done_phone": ("{name} 的手机已保存。", "{name}'s phone is saved."),
     "auth_col_scope": ("范围", "Area"),
     "batch_no_name_column": ("表格第一行要有“用户名”列（可加“角色”“范围”“手机”列）。",
                              "The table's first row needs a column 用户名 (name), and may have 角色, 范围 and 手机."),

@@ -138,6 +138,7 @@ users = Table(
     Column("locked_until", DateTime, nullable=True),  # UTC, naive
     Column("last_login", DateTime, nullable=True),  # UTC, naive
     Column("scope", Text, nullable=True),  # the area it sees (geo.accounts.scope); none: the whole city
+    Column("phone", String(32), nullable=True),  # a mobile or a landline with its area code (geo.domain.phones)
     CheckConstraint("role IN ('viewer', 'officer', 'unit', 'staff', 'admin')", name="users_role_known"),
 )
 

@@ -96,9 +96,13 @@ def newest_version(engine: Engine) -> int:
 
 
 def newest_version_time(engine: Engine) -> datetime.datetime | None:
-    """When the newest version was written (UTC), or None for an empty store."""
+    """When data last arrived (UTC): the latest time a version was written, or None for an empty store.
+
+    The latest, not the newest version's: records of the past read from a file (the demo's morning of phone
+    reports, stored at the times they were made) come after the versions that hold the days before them.
+    """
     with engine.connect() as conn:
-        moment = conn.execute(select(versions.c.created_at).order_by(versions.c.id.desc()).limit(1)).scalar()
+        moment = conn.execute(select(func.max(versions.c.created_at))).scalar()
     if moment is not None and moment.tzinfo is None:  # SQLite gives naive times back
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment

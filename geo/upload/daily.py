@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from geo import store
-from geo.accounts import auth
+from geo.accounts import Scope, ScopeRefused, auth
 from geo.analysis import Days
 from geo.domain import TABLES, Text, kinds, t
 from geo.io import table_bytes
@@ -289,11 +289,33 @@ def _supplies(engine: Engine, place: pd.Series, today: datetime.date,
     return rows
 
 
+def reporters(engine: Engine, places: pd.DataFrame) -> pd.Series:
+    """Who reports each of ``places`` (of :func:`places_to_report`): the enabled grid officers whose scope keeps
+    its zone or names the place, as "name 13800138000" (the phone kept with the account), joined by "、"."""
+    by_zone: dict[str, list[str]] = {}
+    by_place: dict[str, list[str]] = {}
+    for account in auth.list_users(engine):
+        if account.role != "officer" or account.disabled or not account.scope:
+            continue
+        try:
+            scope = Scope.parse(account.scope)
+        except ScopeRefused:
+            continue
+        who = f"{account.name} {account.phone}" if account.phone else account.name
+        target = by_zone if scope.by == "zone" else by_place if scope.by == "places" else None
+        for value in scope.values if target is not None else ():
+            target.setdefault(value, []).append(who)
+    return pd.Series(["、".join(by_zone.get(str(zone), []) + by_place.get(str(pid), []))
+                      for zone, pid in zip(places["zone"], places["id"])], index=places.index, dtype="string")
+
+
 def compliance(engine: Engine, ds: Dataset, user: auth.User | None, today: datetime.date,
                deadline: datetime.time) -> pd.DataFrame:
     """The places ``user`` may see that were not reported by ``deadline`` today: ``status`` "missing" (no
-    report yet) or "late" (reported after it, ``reported_at`` local), sorted by district, zone and place."""
+    report yet) or "late" (reported after it, ``reported_at`` local), with who reports them (``reporter``, see
+    :func:`reporters`), sorted by district, zone and place."""
     places = reports_today(engine, places_to_report(ds, user), today)
+    places["reporter"] = reporters(engine, places)
     cutoff = pd.Timestamp(datetime.datetime.combine(today, deadline))
     late = places["reported_at"].notna() & (places["reported_at"] > cutoff)
     missing = places["reported_at"].isna()
@@ -304,13 +326,14 @@ def compliance(engine: Engine, ds: Dataset, user: auth.User | None, today: datet
 
 def call_list(late: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The rows of :func:`compliance` as a call list with headers in ``lang``: district, zone, its leader and
-    phone, the place, its own contact and phone, missing or late, and the time of a late report.
+    phone, the place, its own contact and phone, its grid officer and phone, missing or late, and the time of
+    a late report.
 
     >>> late = pd.DataFrame({"district": ["咸安区"], "zone": ["Z1"], "zone_name": ["第一片区"], "leader": ["张伟"],
     ...     "zone_phone": ["138"], "kind": ["compounds"], "id": ["0501"], "name": ["金桂花园"], "contact": [None],
-    ...     "phone": [None], "status": ["missing"], "reported_at": [pd.NaT]})
+    ...     "phone": [None], "reporter": ["wg-z1 13800138000"], "status": ["missing"], "reported_at": [pd.NaT]})
     >>> call_list(late).iloc[0].tolist()
-    ['咸安区', 'Z1', '第一片区', '张伟', '138', '物业小区', '0501', '金桂花园', '', '', '未报告', '']
+    ['咸安区', 'Z1', '第一片区', '张伟', '138', '物业小区', '0501', '金桂花园', '', '', 'wg-z1 13800138000', '未报告', '']
     """
     texts = {"missing": t("compliance_missing", lang), "late": t("compliance_late", lang)}
     shown = pd.DataFrame({
@@ -320,6 +343,7 @@ def call_list(late: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("col_place_kind", lang): [t(kinds.kind(k).title, lang) for k in late["kind"]],
         t("col_id", lang): late["id"], t("col_name", lang): late["name"],
         t("col_contact", lang): late["contact"], t("compliance_contact_phone", lang): late["phone"],
+        t("compliance_reporter", lang): late["reporter"] if "reporter" in late else pd.NA,
         t("col_report", lang): late["status"].map(texts),
         t("col_time", lang): [m.strftime("%H:%M") if pd.notna(m) else "" for m in late["reported_at"]],
     })
