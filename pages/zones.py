@@ -7,7 +7,7 @@ from geo.analysis.zones import METRICS, metric
 from geo.domain import t
 from geo.maps import initial_bounds
 from geo.maps.layers import zone_choropleth
-from ui.cache import dataset, home_bounds, view
+from ui.cache import dataset, home_bounds, view, zone_top
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     export_of,
@@ -53,7 +53,7 @@ if not filters.date:  # the zones are drawn all the same, with what their places
 
 zones = view("zones", filters.date).assign(zone=lambda z: z["id"])
 shown = apply_filters(zones, filters)
-layer, legend = zone_choropleth(shown, chosen, lg)
+layer, legend = zone_choropleth(shown, chosen, lg, top=zone_top(shown, chosen))  # the same breaks on every date
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
     fit = place_key(filters)

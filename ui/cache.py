@@ -24,6 +24,7 @@ from geo.analysis import (
     unmatched_ids,
     unplaced_places,
     view_of,
+    zone_peaks,
 )
 from geo.maps import initial_bounds
 from geo.store import Dataset, connect, has_places, load_store
@@ -205,3 +206,19 @@ def problems() -> pd.DataFrame:
     if viewing_scope() is None:
         return frame
     return frame.loc[frame["place_id"].astype(str).isin(place_ids(dataset()))]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _zone_peaks(url: str, version: int, scope: str, low: float, critical: float) -> pd.DataFrame:
+    found = scoped(url, version, scope)
+    return zone_peaks(found, report_dates(found), Thresholds(low, critical))
+
+
+def zone_top(zones: pd.DataFrame, metric_code: str) -> float | None:
+    """The largest value of the metric ``metric_code`` over every report date among ``zones`` (a view's zones
+    under its filters), the top its choropleth's breaks cover so that they stay the same from date to date
+    (:func:`geo.analysis.zones.class_breaks`); every zone's peaks are computed once per data version."""
+    limits = thresholds()
+    peaks = _zone_peaks(*data_key(), limits.low, limits.critical)
+    found = peaks[metric_code].reindex(zones["id"].astype(str)).max()
+    return None if pd.isna(found) else float(found)

@@ -36,7 +36,7 @@ from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_dat
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
-from ui.cache import dataset, days, home_bounds, problems, view
+from ui.cache import dataset, days, home_bounds, problems, view, zone_top
 from ui.data import app_title, engine, viewing_scope
 from ui.login import scope_line
 from ui.packs import place_sources
@@ -155,7 +155,8 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     shown = {}
     for name in turning:
         if name == "zones":
-            layer, legend = zone_choropleth(view("zones", date), ZONE_METRIC, lg)
+            zones = view("zones", date)  # its breaks the same every day: a colour keeps its meaning on the wall
+            layer, legend = zone_choropleth(zones, ZONE_METRIC, lg, top=zone_top(zones, ZONE_METRIC))
             layers, legends = [layer], [legend]
         else:
             members = kinds.wall_kinds(name)

@@ -69,13 +69,13 @@ from geo.analysis.wall import (
     take_turn,
     track_changes,
 )
-from geo.analysis.zones import METRICS, zone_metrics
+from geo.analysis.zones import METRICS, zone_metrics, zone_peaks
 
 __all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "export_stem", "export_title", "filter_parts", "attention_items", "banners",
            "city_wall_views", "compound_view", "compute_kpis", "daily_figures", "figures_by", "changed_places", "transitions", "state_label", "versions_table", "shown_value", "details", "display_table", "header",
            "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "place_key", "place_supplies",
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",
-           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics",
+           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics", "zone_peaks",
            "Turn", "data_age", "next_view", "page_count", "page_of", "take_turn", "with_last_reports",
            "TaskFigures", "as_of", "is_overdue", "of_places", "league", "open_by_place", "task_figures",
            "LEAGUE_SHOWN", "is_open", "league_table", "with_streets",

@@ -114,28 +114,39 @@ def nice_step(value: float) -> float:
         decade *= 10
 
 
-def class_breaks(values: pd.Series, classes: int = 5, unit: str = "") -> list[float]:
+def class_breaks(values: pd.Series, classes: int = 5, unit: str = "", top: float | None = None) -> list[float]:
     """Upper bounds of ``classes`` classes: fixed for a share (see :data:`SHARE_BREAKS`), else whole numbers of a
-    round width (1, 2, 5, 10, …) that covers the largest value — readable ("0–10", "11–20") and the same from one
-    day to the next unless a count outgrows them.
+    round width (1, 2, 5, 10, …) that covers the largest value — readable ("0–10", "11–20").
+
+    ``top``: the largest value the breaks must cover whatever ``values`` hold, the metric's peak over every
+    report date (:func:`zone_peaks`): then the breaks are the same on every date of a view, and stepping
+    through the dates recolours the zones without changing what a colour means. Without it, the breaks
+    follow the date's own largest value (and change when it passes a round step: 9 → 11).
 
     >>> class_breaks(pd.Series([0, 3, 37]))
     [10.0, 20.0, 30.0, 40.0, 50.0]
+    >>> class_breaks(pd.Series([0, 3, 9])) == class_breaks(pd.Series([0, 3, 11]))
+    False
+    >>> class_breaks(pd.Series([0, 3, 9]), top=11) == class_breaks(pd.Series([0, 3, 11]), top=11)
+    True
     >>> class_breaks(pd.Series([12.5, 90.0]), unit="%")
     [20.0, 40.0, 60.0, 80.0, 100.0]
     """
     known = values.dropna().astype(float)
-    if known.empty:
+    if known.empty and (top is None or pd.isna(top)):
         return []
     if unit == "%":
         return list(SHARE_BREAKS)
-    step = nice_step(max(float(known.max()), 1.0) / classes)
+    largest = float(known.max()) if len(known) else 0.0
+    if top is not None and not pd.isna(top):
+        largest = max(largest, float(top))
+    step = nice_step(max(largest, 1.0) / classes)
     return [step * (i + 1) for i in range(classes)]
 
 
-def classify(values: pd.Series, classes: int = 5, unit: str = "") -> pd.Series:
+def classify(values: pd.Series, classes: int = 5, unit: str = "", top: float | None = None) -> pd.Series:
     """Class code 'c1'…'cN' for each value (see :func:`class_breaks`), 'missing' where there is no value."""
-    breaks = class_breaks(values, classes, unit)
+    breaks = class_breaks(values, classes, unit, top)
     if not breaks:
         return pd.Series(MISSING, index=values.index, dtype="string")
     numbers = values.astype(float).to_numpy()
@@ -143,3 +154,19 @@ def classify(values: pd.Series, classes: int = 5, unit: str = "") -> pd.Series:
     index = np.clip(index, 1, len(breaks))
     result = pd.Series([f"c{i}" for i in index], index=values.index, dtype="string")
     return result.where(values.notna(), MISSING)
+
+
+def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+    """Each zone's largest value of every metric of :data:`METRICS` over ``dates`` (index: zone id): what the
+    choropleth's breaks cover (:func:`class_breaks`'s ``top``) so that they are the same on every date.
+
+    A view's peak is the largest of its zones' peaks, so one table serves every filter of zones (by
+    district, street, zone or name); a metric a zone never had (a share without compounds) is NaN.
+    """
+    codes = [m.code for m in METRICS]
+    peaks = pd.DataFrame(np.nan, index=pd.Index(ds.zones["id"].astype(str), name="id"), columns=codes)
+    for date in dates:
+        day = zone_metrics(ds, date, thresholds).set_index("id")[codes].astype(float)
+        day.index = day.index.astype(str)
+        peaks = np.fmax(peaks, day.reindex(peaks.index))  # NaN only where every date is NaN
+    return peaks

@@ -188,12 +188,17 @@ def zone_outlines(zones: gpd.GeoDataFrame, lang: str) -> list[Layer]:
     return [zone_outline_layer(zones, lang)] if len(zones) else []
 
 
-def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tuple[Layer, Legend]:
-    """Zones shaded by five equal-interval classes of a metric; zones without data are 'missing'."""
+def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str,
+                    top: float | None = None) -> tuple[Layer, Legend]:
+    """Zones shaded by five equal-interval classes of a metric; zones without data are 'missing'.
+
+    ``top``: the metric's peak over every report date for these zones (:func:`geo.analysis.zones.zone_peaks`),
+    so that the classes, and the legend that states them, are the same on every date of the view.
+    """
     chosen = metric(metric_code)
     values = zones[metric_code]
     unit = chosen.unit
-    frame = pd.DataFrame({"id": zones["id"].astype(str), "category": classify(values, unit=unit),
+    frame = pd.DataFrame({"id": zones["id"].astype(str), "category": classify(values, unit=unit, top=top),
                           "value": _values(values, unit), "street": _values(zones["street"]),
                           "leader": _values(zones["leader"])})
     fields = [(chosen.label(lang), "value"), (t("col_street", lang), "street"),
@@ -201,7 +206,7 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str) -> tup
     style = {f"c{i + 1}": {"color": "#37474f", "weight": 1.2, "fillColor": color, "fillOpacity": 0.8}
              for i, color in enumerate(CLASS_COLORS)}
     style[MISSING] = style_for("report", MISSING)
-    breaks = class_breaks(values, unit=unit)
+    breaks = class_breaks(values, unit=unit, top=top)
     counts = frame["category"].value_counts()
     entries = []
     for i, upper in enumerate(breaks):
