@@ -323,6 +323,20 @@ def test_streamlit_s_own_words_in_its_widgets_are_chinese(demo_server, open_page
 
     poll(open_list_says_select_all, "全选 in the open list", page=page)
     assert page.get_by_text("Select all", exact=True).count() == 0
+    # The running indicator's "Stop" shows only while a run lasts over half a second, which no page here does on
+    # cue: its markup (a header button in the status widget, Streamlit 1.67) put on the page, the page's own
+    # script says 停止 in its place; a "Stop" outside the widget (a place's name) stays as it is.
+    page.evaluate("""() => {
+      const widget = document.createElement("div");
+      widget.setAttribute("data-testid", "stStatusWidget");
+      widget.innerHTML = '<button kind="header"><div><p>Stop</p></div></button>';
+      const other = document.createElement("p");
+      other.id = "a-place-named-stop";
+      other.textContent = "Stop";
+      document.body.append(widget, other);
+    }""")
+    poll(lambda: page.locator('[data-testid="stStatusWidget"] button').inner_text() == "停止", "停止", page=page)
+    assert page.locator("#a-place-named-stop").inner_text() == "Stop"
 
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):

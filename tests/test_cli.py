@@ -47,7 +47,7 @@ def test_check_reports_in_both_languages_line_by_line(tmp_path):
     accepted = check(good)
     assert accepted.returncode == 0 and accepted.stdout.splitlines() == [
         "good.csv: 1 行 / rows",
-        "  提示 / note: 忽略了 1 个空行。 (1 blank rows ignored.)",
+        "  提示 / note: 忽略了 1 个空行。 (1 blank row ignored.)",
         "  将会 / would: 新增 1 行小区日报 (1 new compound daily report)",
         "  将会 / would: 1 个小区封闭状态变化（1 个转为全封闭） (1 compound changes closure status (1 to sealed))",
         "  将会 / would: 报告发热 2 人 (2 fever reports)",

@@ -14,6 +14,7 @@ from geo.domain.problems import Problem
 from geo.domain.task_texts import TASK_TEXTS
 from geo.domain.text import Text
 from geo.store import summary_json, summary_lines
+from tests.conftest import open_app_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*ROOT.glob("geo/**/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("pages/**/*.py"), ROOT / "app.py",
@@ -138,3 +139,42 @@ def test_the_labels_a_registered_kind_brings_are_found():
     finally:
         del LABELS["page_throwaway"]
     assert "page_throwaway" not in CATALOGUE
+
+
+# Issue #18, item 8: the sentences of the shape "{count} <word> <plural>" with a count of one. A word between the
+# count and its noun kept "1 blank rows ignored." in the plural.
+ONE_OF_A_KIND = {
+    "read_blank_rows": ({"count": 1}, "1 blank row ignored."),
+    "check_fever": ({"count": 1}, "1 fever report"),
+    "check_phone_kept": ({"count": 1, "rows": "3"}, "1 phone report kept: rows 3 of the file"),
+    "datum_more_features": ({"count": 1, "first": "x"}, "1 more feature has the same problem"),
+    "upload_more_groups": ({"count": 1}, "1 more kind of problems"),
+    "cli_officers_done": ({"count": 1}, "1 officer account made."),
+    "briefing_zones_silent": ({"count": 1}, "In 1 grid zone no place reported."),
+    "briefing_more_rows": ({"count": 1}, "1 more row not listed"),
+    "inspection_sheet_stored": ({"rows": 2, "failed": 1}, "1 failed item was handed out"),
+    "cli_init_has_data": ({"url": "u", "places": 5, "reports": 1}, "5 places and 1 report row."),
+    "tasksheet_summary_in_time": ({"date": "d", "open": 1}, "your unit has 1 open problem,"),
+    "trends_intro": ({"days": 1, "first": "a", "last": "b"}, "of 1 report date,"),
+}
+
+
+def test_a_count_of_one_takes_its_noun_in_the_singular_with_words_between():
+    for key, (values, expected) in ONE_OF_A_KIND.items():
+        assert expected in t(key, "en", **values), key
+    assert t("read_blank_rows", "en", count=3) == "3 blank rows ignored."
+    # a 1 that counts something else leaves the noun alone
+    assert Text("x", "Feature {n} lies in 3 zones; row {n} of the rows").pick("en", n=1) == \
+        "Feature 1 lies in 3 zones; row 1 of the rows"
+
+
+def test_the_running_indicators_stop_is_chinese_in_chinese_mode(page_env):
+    """Streamlit's running indicator says "Stop" in English whatever the language (issue #18, item 8): every page
+    sends the words that the page's script puts in its place, 停止 in Chinese and Stop in English. That the
+    script replaces the word in a browser: tests/test_browser.py::test_streamlit_s_own_words_in_its_widgets_are_chinese."""
+    def words(at) -> dict:
+        sent = next(h.proto.body for h in at.get("html") if "window.cmdmapWords" in h.proto.body)
+        return json.loads(re.search(r"window\.cmdmapWords = (\{.*?\});", sent).group(1))
+
+    assert words(open_app_page("pages/overview.py")) == {"Select all": "全选", "Stop": "停止"}
+    assert words(open_app_page("pages/overview.py", lang="en")) == {"Select all": "Select all", "Stop": "Stop"}

@@ -106,10 +106,15 @@ _SINGULAR = {"characters": "character", "compounds": "compound", "days": "day", 
              "files": "file", "hours": "hour", "ids": "id", "items": "item", "people": "person", "places": "place",
              "points": "point", "polygons": "polygon", "problems": "problem", "rows": "row", "sites": "site",
              "times": "time", "values": "value", "warnings": "warning", "zones": "zone", "minutes": "minute",
-             "versions": "version", "accounts": "account"}
+             "versions": "version", "accounts": "account", "reports": "report", "dates": "date", "kinds": "kind"}
 _VERB = {"have": "has", "are": "is", "were": "was", "lie": "lies", "name": "names", "match": "matches",
          "repeat": "repeats", "contain": "contains", "do": "does", "change": "changes"}
-_ONE = re.compile(r"(?<![\d.,])\b1 (" + "|".join(_SINGULAR) + r")\b(?: (" + "|".join(_VERB) + r")\b)?")
+# Words that may stand between the count and its noun ("1 blank rows", "1 more features", "1 officer accounts");
+# a word that says the count is not the noun's ("Feature 1 lies in 3 zones", "row 1 of the rows") may not.
+_NOT_BETWEEN = ("of", "the", "a", "an", "in", "on", "at", "to", "and", "or", "for", "with", "from", "by", "than",
+                "is", "has", *_VERB, *_VERB.values())
+_ONE = re.compile(r"(?<![\d.,])\b1 ((?:(?!(?:" + "|".join(_NOT_BETWEEN) + r")\b)[a-z-]+ ){0,2})("
+                  + "|".join(_SINGULAR) + r")\b(?: (" + "|".join(_VERB) + r")\b)?")
 
 
 def _as_written(sentence: str) -> str:
@@ -121,10 +126,17 @@ def _one_in_singular(sentence: str) -> str:
 
     >>> _one_in_singular("1 rows have ids that match no place; 21 rows and 1 people")
     '1 row has ids that match no place; 21 rows and 1 person'
+
+    Up to two words may stand between the count and its noun:
+
+    >>> _one_in_singular("1 blank rows ignored. 1 more features have coordinates; 1 officer accounts made.")
+    '1 blank row ignored. 1 more feature has coordinates; 1 officer account made.'
+    >>> _one_in_singular("Feature 1 lies in 3 zones; row 1 of the rows")
+    'Feature 1 lies in 3 zones; row 1 of the rows'
     """
     def singular(found: re.Match) -> str:
-        verb = found.group(2)
-        return f"1 {_SINGULAR[found.group(1)]}" + (f" {_VERB[verb]}" if verb else "")
+        verb = found.group(3)
+        return f"1 {found.group(1)}{_SINGULAR[found.group(2)]}" + (f" {_VERB[verb]}" if verb else "")
 
     return _ONE.sub(singular, sentence) if "1 " in sentence else sentence
 
