@@ -8,11 +8,13 @@ cover the metric's peak over every report date of the view, and the legend state
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.analysis import report_dates, zone_metrics, zone_peaks
-from geo.analysis.zones import class_breaks
+from geo.analysis.zones import METRICS, class_breaks
 from geo.maps.layers import zone_choropleth
 from geo.store import load_store
 from geo.upload import open_city
@@ -76,3 +78,20 @@ def test_stepping_through_the_dates_keeps_the_legends_breaks(fever_env):
     at.button(key="timeline_back").click().run()
     assert not at.exception and at.selectbox(key="date").value == "2020-02-24"
     assert classes(map_sent(at)[1]["legend"]) == newest  # 9 at most on this date: the same classes all the same
+
+
+@pytest.mark.parametrize("city", ["tiny", "demo"])
+def test_the_peaks_are_each_dates_zone_figures_at_their_largest(city, tiny_dir, tmp_path):
+    """zone_peaks reads the report tables at once: the same figures as the largest of zone_metrics of each
+    date, for every count (the demo city: 200 compounds, 14 dates, every kind of place)."""
+    folder = feverish(tiny_dir) if city == "tiny" else Path(__file__).resolve().parent.parent / "data"
+    ds = load_store(open_city(f"sqlite:///{tmp_path / 'p.sqlite'}", folder))
+    dates = report_dates(ds)
+    peaks = zone_peaks(ds, dates)
+    counts = [m.code for m in METRICS if m.unit != "%"]
+    assert list(peaks.columns) == counts
+    each = pd.concat([zone_metrics(ds, date).set_index("id")[counts] for date in dates])
+    largest = each.groupby(level=0).max().astype(float)
+    largest.index = largest.index.astype(str)
+    pd.testing.assert_frame_equal(peaks, largest.reindex(peaks.index), check_names=False)
+    assert peaks["missing_reports"].max() > 0 and peaks["short_places"].max() > 0  # something to compare

@@ -16,6 +16,7 @@ import streamlit as st
 
 from geo.accounts import Scope, place_ids, scoped_dataset
 from geo.analysis import (
+    METRICS,
     Days,
     Thresholds,
     outside_zones,
@@ -208,6 +209,10 @@ def problems() -> pd.DataFrame:
     return frame.loc[frame["place_id"].astype(str).isin(place_ids(dataset()))]
 
 
+#: The metrics whose breaks follow their peak over every date (a share's breaks are fixed).
+COUNT_METRICS = tuple(m.code for m in METRICS if m.unit != "%")
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _zone_peaks(url: str, version: int, scope: str, low: float, critical: float) -> pd.DataFrame:
     found = scoped(url, version, scope)
@@ -217,7 +222,10 @@ def _zone_peaks(url: str, version: int, scope: str, low: float, critical: float)
 def zone_top(zones: pd.DataFrame, metric_code: str) -> float | None:
     """The largest value of the metric ``metric_code`` over every report date among ``zones`` (a view's zones
     under its filters), the top its choropleth's breaks cover so that they stay the same from date to date
-    (:func:`geo.analysis.zones.class_breaks`); every zone's peaks are computed once per data version."""
+    (:func:`geo.analysis.zones.class_breaks`); every zone's peaks are computed once per data version. None for
+    a share: its breaks are fixed."""
+    if metric_code not in COUNT_METRICS:
+        return None
     limits = thresholds()
     peaks = _zone_peaks(*data_key(), limits.low, limits.critical)
     found = peaks[metric_code].reindex(zones["id"].astype(str)).max()

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.views import Thresholds, compound_view, other_views, site_view
-from geo.domain import MISSING, Bilingual
+from geo.domain import MISSING, TABLES, Bilingual, kinds
 from geo.store import Dataset
 
 
@@ -156,17 +156,69 @@ def classify(values: pd.Series, classes: int = 5, unit: str = "", top: float | N
     return result.where(values.notna(), MISSING)
 
 
-def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
-    """Each zone's largest value of every metric of :data:`METRICS` over ``dates`` (index: zone id): what the
-    choropleth's breaks cover (:func:`class_breaks`'s ``top``) so that they are the same on every date.
+#: The metrics whose breaks do not depend on the date: a share's are fixed (:data:`SHARE_BREAKS`), and a zone's
+#: number of compounds or sites is the same on every date.
+DATELESS = ("compounds", "sites")
 
-    A view's peak is the largest of its zones' peaks, so one table serves every filter of zones (by
-    district, street, zone or name); a metric a zone never had (a share without compounds) is NaN.
+# the sums of a compound report's column per zone (as zone_metrics sums the compounds' view)
+_SUMS = ("residents", "fever_reports", "home_isolation")
+
+
+def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
+    """Each zone's largest value over ``dates`` of every count of :data:`METRICS` (index: zone id; the shares
+    have fixed breaks and no column): what the choropleth's breaks cover (:func:`class_breaks`'s ``top``) so
+    that they are the same on every date. A view's peak is the largest of its zones' peaks, so one table serves
+    every filter of zones (by district, street, zone or name).
+
+    The same figures as :func:`zone_metrics` of each date (tests/test_zone_breaks.py compares them), from the
+    report tables at once instead of one view of every place per date: at 2,000 compounds and 14 dates 0.11 s
+    instead of 6.8 s (load average 6 on 2 cores), once per data version.
     """
-    codes = [m.code for m in METRICS]
-    peaks = pd.DataFrame(np.nan, index=pd.Index(ds.zones["id"].astype(str), name="id"), columns=codes)
-    for date in dates:
-        day = zone_metrics(ds, date, thresholds).set_index("id")[codes].astype(float)
-        day.index = day.index.astype(str)
-        peaks = np.fmax(peaks, day.reindex(peaks.index))  # NaN only where every date is NaN
-    return peaks
+    index = pd.Index(ds.zones["id"].astype(str), name="id")
+    peaks = pd.DataFrame(0.0, index=index, columns=[m.code for m in METRICS if m.unit != "%"])
+    dates = sorted(set(dates))
+    places = {}  # layer -> id -> zone
+    for entry in kinds.reporting_kinds():
+        if entry.layer and entry.layer not in places:
+            frame = ds.layer(entry.layer)
+            places[entry.layer] = pd.Series(frame["zone"].astype("string").to_numpy(), index=frame["id"].astype(str))
+    for layer in DATELESS:
+        peaks[layer] = places[layer].value_counts().reindex(index).fillna(0)
+    if not dates:
+        return peaks
+    # places not reported on a date: every place of the zone, less those a report of that date is about (each
+    # kind of place on its own, as zone_metrics counts each kind's view)
+    total, reported = [], []
+    for entry in kinds.reporting_kinds():
+        if not entry.layer:
+            continue
+        total.append(places[entry.layer])
+        reports = ds.layer(entry.report)
+        key = TABLES[entry.report].key[0]
+        sent = reports.loc[reports["date"].astype(str).isin(dates), [key, "date"]].astype(str).drop_duplicates()
+        reported.append(pd.DataFrame({"zone": sent[key].map(places[entry.layer]), "date": sent["date"]}))
+    total = pd.concat(total).value_counts()
+    grid = pd.MultiIndex.from_product([total.index, dates], names=["zone", "date"])
+    counted = pd.concat(reported).dropna().groupby(["zone", "date"]).size().reindex(grid, fill_value=0)
+    missing = total.reindex(grid.get_level_values(0)).to_numpy() - counted.to_numpy()
+    peaks["missing_reports"] = pd.Series(missing, index=grid).groupby(level=0).max().reindex(index)
+    # the sums of the compounds' reports
+    reports = ds.layer(kinds.kind("compounds").report)
+    key = TABLES[kinds.kind("compounds").report].key[0]
+    rows = reports.loc[reports["date"].astype(str).isin(dates)]
+    zone = rows[key].astype(str).map(places["compounds"])
+    sums = rows[list(_SUMS)].apply(pd.to_numeric, errors="coerce").groupby([zone, rows["date"].astype(str)]).sum()
+    for column in _SUMS:
+        peaks[column] = sums[column].groupby(level=0).max().reindex(index)
+    # places short of supplies: a compound or site with an item below the low (or critical) days of cover
+    supplies = ds.supplies.loc[ds.supplies["date"].astype(str).isin(dates)]
+    on_hand = supplies["on_hand"].astype(float).to_numpy()
+    use = supplies["daily_use"].astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(use > 0, on_hand / np.where(use > 0, use, 1), np.inf)
+    short = supplies.loc[(cover < thresholds.low) | (cover < thresholds.critical), ["place_id", "date"]]
+    short = short.astype(str).drop_duplicates()
+    supplied = pd.concat([places["compounds"], places["sites"]])
+    zone = short["place_id"].map(supplied[~supplied.index.duplicated()])
+    peaks["short_places"] = short.groupby([zone, short["date"]]).size().groupby(level=0).max().reindex(index)
+    return peaks.astype(float).fillna(0.0)
