@@ -10,6 +10,7 @@ from geo.analysis import (
     apply_filters,
     as_of,
     compute_kpis,
+    delta_arrow,
     details,
     of_places,
     open_by_place,
@@ -75,7 +76,7 @@ for row in rows:
         line = recent[kpi.key].tolist() if recent is not None and kpi.key in recent and len(recent) > 1 else None
         column.metric(t(kpi.key, lg), kpi.shown(lg), delta, border=True, chart_data=line, chart_type="line",
                       delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg),
-                      delta_arrow="off" if kpi.delta == 0 else "auto")  # no change: no arrow up
+                      delta_arrow=delta_arrow(kpi.delta))  # no change: no arrow up
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
 views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
 # the loop (inspections → problems handed out → fixed → closed) for the places the filters keep

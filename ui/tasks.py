@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.analysis import TaskFigures
+from geo.analysis import TaskFigures, delta_arrow
 from geo.domain import t
 from ui.style import KPI_STRIP
 
@@ -30,4 +30,4 @@ def task_tiles(figures: TaskFigures | None, day: dt.date, lg: str) -> None:
     for column, (key, value, delta, colour) in zip(strip.columns(len(tiles)), tiles):
         column.metric(t(key, lg), value, delta, border=True, delta_color=colour,
                       delta_description=t("kpi_vs_week_before", lg) if delta else None,
-                      delta_arrow="off" if figures.rate_change == 0 else "auto")
+                      delta_arrow=delta_arrow(figures.rate_change))

@@ -38,6 +38,16 @@ class Kpi:
         return value if self.total is None else t("kpi_of_total", lang, value=value, total=self.total)
 
 
+def delta_arrow(change: float | None) -> str:
+    """The arrow of a tile's change (Streamlit's ``delta_arrow``): none when nothing changed, since "+0" under an
+    arrow up reads as a rise; else up or down by its sign.
+
+    >>> delta_arrow(0), delta_arrow(0.0), delta_arrow(-3), delta_arrow(2.5), delta_arrow(None)
+    ('off', 'off', 'auto', 'auto', 'auto')
+    """
+    return "off" if change == 0 else "auto"
+
+
 def resumption_rate(states: pd.Series) -> float:
     """Resumed sites as a percentage of all sites (a site that did not report counts as not resumed)."""
     if len(states) == 0:
