@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
@@ -849,3 +850,16 @@ def test_a_kept_login_is_taken_up_by_a_new_session_of_its_browser_only(engine, b
     assert kept_login(engine, browser, 30, start + timedelta(minutes=6)).name == "clerk"
     assert kept_login(engine, browser, 30, start + timedelta(minutes=36)) is None  # idle too long: gone for good
     assert kept_login(engine, browser, 600, start + timedelta(minutes=36)) is None
+
+
+def test_a_deep_link_to_the_wall_in_kiosk_mode_lands_there_after_the_login(wall, engine, boss):
+    """Issue #18, item 2: ``/wall?kiosk=1`` opened where a login is required landed, after the login, on the
+    overview with no menu. The login form first, nothing of the wall; after it, the wall in kiosk mode."""
+    at = wall()
+    assert not wall_drawn(at) and at.text_input(key="auth_login_main_name")
+    sidebar_login(at, "boss", GOOD, form="auth_login_main")
+    assert wall_drawn(at) and at.query_params["kiosk"] == "1"
+    maps = [json.loads(e.proto.json_args) for e in at.get("component_instance")
+            if e.proto.component_name == "streamlit_folium.st_folium"]
+    assert len(maps) == 1 and '"zoomControl": false' in maps[0]["script"]  # the kiosk's map: nothing to press
+    assert not any(m.label == "全封闭小区" for m in at.metric)  # not the overview's tiles
