@@ -3,7 +3,8 @@
 The data folder (setting ``data_dir``) is read once, when a store that was never filled is first
 opened (:func:`open_city`). Each file goes through :func:`~geo.upload.check.check_file` and
 :func:`~geo.upload.check.commit` as an upload by :data:`geo.accounts.SYSTEM` would, layers first
-(zones, then the places in them), then the daily reports that name those places. A file with
+(zones, then the places in them), then the daily reports that name those places, then a morning of
+phone reports (``phone_reports.json``, as the grid officers' own saves) and the loop's records. A file with
 problems is not stored at all: the log says why, and the welcome and upload pages list it
 (:func:`geo.store.refused_files`) until the store is read again.
 
@@ -15,8 +16,8 @@ Examples
 >>> import tempfile
 >>> from geo.settings import PROJECT_DIR
 >>> engine = open_city(f"sqlite:///{tempfile.mkdtemp()}/store.sqlite", PROJECT_DIR / "data")
->>> store.newest_version(engine), store.refused_files(engine)
-(16, [])
+>>> store.history(engine)["action"].value_counts().to_dict(), store.refused_files(engine)
+({'report': 45, 'seed': 16}, [])
 """
 
 from __future__ import annotations
