@@ -12,6 +12,7 @@ from geo.report.documents import (
     document_pdf,
     printable,
 )
+from geo.report.figure_tiles import FigureTiles, figure_tiles
 from geo.report.figures import status_map
 from geo.report.fonts import CjkFont, FontMissing, find_cjk_font
 from geo.report.schedule import BriefingSchedule, Kept, kept_briefings, start_schedule, write_scheduled
@@ -25,7 +26,7 @@ from geo.report.tasksheet import (
 )
 
 __all__ = ["WRITERS", "Briefing", "BriefingRefused", "CjkFont", "FontMissing", "Section", "briefing_docx", "briefing_file", "briefing_pdf",
-           "build_briefing", "district_label", "find_cjk_font", "status_map",
+           "build_briefing", "district_label", "figure_tiles", "FigureTiles", "find_cjk_font", "status_map",
            "BriefingSchedule", "Kept", "kept_briefings", "start_schedule", "write_scheduled",
            "Paper", "Shot", "TaskSheet", "document_docx", "document_pdf", "league_section", "league_sheet",
            "open_units", "photo_reader", "printable", "task_sheet"]
