@@ -50,7 +50,7 @@ from geo.settings import Settings
 
 TILE = 256  # pixels a side
 MAX_TILES = 64  # a figure's base map is read in at most this many tiles (a coarser zoom otherwise)
-FETCH_SECONDS = 4.0  # the longest a figure waits for a tile server, all its tiles together
+FETCH_SECONDS = 3.0  # the longest a figure waits for a tile server, all its tiles together
 DOWN_SECONDS = 300.0  # a server that did not answer is not asked again for this long
 FETCHERS = 8  # tiles asked of a server at once
 COARSER_TRIES = 6  # zooms tried, from the figure's own to coarser ones, when tiles are missing
