@@ -20,7 +20,7 @@ import re
 import shutil
 import unicodedata
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -277,7 +277,8 @@ def test_a_link_to_a_page_for_staff_or_to_no_page_is_answered_in_chinese(demo_se
 
 def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     """Issue #19: a step to another report date recolours the open map (not drawn again) and its legend follows."""
-    page = open_page(demo_server, "/compounds").page
+    log = open_page(demo_server, "/compounds")
+    page = log.page
     frame = map_frame(page, paths=150)
     settle(page)
     frame.evaluate("() => { window.cmdmapKept = true; }")  # gone if the map's frame were made again
@@ -286,12 +287,43 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     poll(lambda: legend_counts(frame) != before, "the legend of the date before", page=page)
     assert frame.evaluate("() => window.cmdmapKept === true")
     assert sum(legend_counts(frame).values()) == sum(before.values())  # the same places, other colours
+    day_before = legend_counts(frame)
     page.get_by_role("button", name="后一日").click()
     poll(lambda: legend_counts(frame) == before, "the legend of the newest date again", page=page)
     assert frame.evaluate("() => window.cmdmapKept === true") and len(map_frames(page)) == 1
     assert_no_exception(page)
 
-    with page.expect_download() as download:  # the map as a picture, for a report
+    # played (播放) from two dates back: the map recolours through the dates to the newest and stops there, and
+    # not one pack of shapes is asked for again (Playwright's request events, the page's and its frames')
+    settle(page, 0.3)
+    packs = len(_pack_requests(log))
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/app/static/cache/" in request.url else None)
+    for _ in range(2):
+        shown = parse_qs(urlsplit(page.url).query).get("date")
+        page.get_by_role("button", name="前一日").click()
+        poll(lambda: parse_qs(urlsplit(page.url).query).get("date") not in (None, shown), "the date before",
+             page=page)
+        settle(page, 0.3)
+    seen = [legend_counts(frame)]
+    page.get_by_role("button", name="播放").click()
+
+    def played_to_the_newest() -> bool:
+        counts = legend_counts(frame)
+        if counts != seen[-1]:
+            seen.append(counts)
+        return counts == before and page.get_by_role("button", name="播放").count() == 1
+
+    poll(played_to_the_newest, "playing through to the newest date", page=page, interval=0.1)
+    assert seen[-2:] == [day_before, before], seen  # the day before, then the newest: the map recoloured in place
+    assert frame.evaluate("() => window.cmdmapKept === true") and len(map_frames(page)) == 1
+    assert asked == [] and len(_pack_requests(log)) == packs, asked
+    assert_no_exception(page)
+
+    # the map as a picture, for a report: drawn on the click, at 300 dpi, by a server that 5 sessions may share (the
+    # default 30 s wait ran out once, the tooltip shown over the button in the failure's screenshot)
+    settle(page, 0.3)  # playing's last run over: the button is not made again under the click
+    with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="地图图片（PNG）").click()
     from PIL import Image
 
