@@ -6,9 +6,12 @@ No internet: the tile server is one this module starts on 127.0.0.1, serving the
 
 from __future__ import annotations
 
+import contextlib
 import io
+import socket
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
@@ -21,7 +24,7 @@ from geo.analysis import compound_view
 from geo.domain import vocab
 from geo.io import wgs84_to_gcj02
 from geo.report import build_briefing, find_cjk_font, status_map
-from geo.report.figure_tiles import FigureTiles, base_image, figure_tiles
+from geo.report.figure_tiles import FETCH_SECONDS, FETCHERS, FigureTiles, base_image, figure_tiles
 from geo.settings import load
 from geo.store import load_store
 from geo.upload import open_city
@@ -103,7 +106,7 @@ def tile_server(city):
     server.server_close()
 
 
-def test_a_tile_server_gives_the_briefing_its_base_map_and_one_that_does_not_answer_leaves_it_plain(city,
+def test_a_tile_server_gives_the_briefing_its_base_map_and_one_that_does_not_answer_leaves_it_plain_once(city,
                                                                                                    tile_server):
     ds, _, _ = city
     settings = load({"CMDMAP_BASEMAP": "custom", "CMDMAP_TILE_URL": tile_server})
@@ -112,10 +115,56 @@ def test_a_tile_server_gives_the_briefing_its_base_map_and_one_that_does_not_ans
     assert share_of(closure.figure, TILE_COLOUR) > 0.4  # zoom 13 is the deepest the server has all of
     assert closure.caption == f"图：物业小区封闭管理状态（底图：{tile_server.split('/')[2]}）"
     assert any(line.startswith("地图底图：127.0.0.1") for line in briefing.sections[-1].lines)
-    closed = load({"CMDMAP_BASEMAP": "custom", "CMDMAP_TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"})
+    with silent_server() as (silent, connections):
+        start = time.perf_counter()
+        plain = closure_map(ds, figure_tiles(silent))
+        assert time.perf_counter() - start > FETCH_SECONDS and connections  # it was asked, and waited for
+    assert share_of(plain, TILE_COLOUR) == 0 and plain.basemap == ""  # plain, and the caption will say so
+    assert figure_tiles(silent) is None  # not asked again for a while
+
+
+def test_a_server_that_does_not_answer_is_waited_for_once_and_no_more_tiles_are_asked_of_it():
+    """The briefing's second figure does not wait again, and the threads still waiting ask for no more tiles."""
+    asked = []
+
+    def hanging(z, x, y):
+        asked.append((z, x, y))
+        time.sleep(FETCH_SECONDS + 0.5)
+        raise TimeoutError("timed out")
+
+    tiles = FigureTiles(hanging, "wgs84", "", 0, 18, remote="http://hanging.example/{z}/{x}/{y}.png")
+    bounds = (500_000.0, 3_300_000.0, 520_000.0, 3_316_000.0)  # 20 km of UTM 50N near Xianning: 16+ tiles at zoom 12
     start = time.perf_counter()
-    plain = build_briefing(ds, "2020-02-25", user=SYSTEM, settings=closed, font=find_cjk_font())
-    assert time.perf_counter() - start < 15  # two figures, the server given up after the first's few seconds
-    closure = next(s for s in plain.sections if s.heading == "小区封闭管理")
-    assert share_of(closure.figure, TILE_COLOUR) == 0 and "未叠加底图" in closure.caption
-    assert figure_tiles(closed) is None  # not asked again for a while
+    assert base_image(tiles, "EPSG:32650", bounds, (800, 640)) is None
+    first = time.perf_counter() - start
+    assert FETCH_SECONDS - 0.1 < first < FETCH_SECONDS + 1.5 and len(asked) == FETCHERS  # one wave, then given up
+    start = time.perf_counter()
+    assert base_image(tiles, "EPSG:32650", bounds, (800, 640)) is None
+    assert time.perf_counter() - start < 1.0 and len(asked) == FETCHERS  # not asked again
+    time.sleep(0.7)  # the waiting threads' reads end: they ask for no next tile
+    assert len(asked) == FETCHERS
+
+
+@contextmanager
+def silent_server():
+    """A tile server that takes connections and never answers (a firewall that swallows them): its settings and
+    the connections it took."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    taken: list[socket.socket] = []
+
+    def take():
+        with contextlib.suppress(OSError):  # closed at the end
+            while True:
+                taken.append(listener.accept()[0])
+
+    threading.Thread(target=take, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        yield load({"CMDMAP_BASEMAP": "custom", "CMDMAP_TILE_URL": f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"}), \
+            taken
+    finally:
+        listener.close()
+        for connection in taken:
+            connection.close()

@@ -141,6 +141,8 @@ def _fetch_all(tiles: FigureTiles, wanted: list[tuple[int, int, int]],
                deadline: float) -> dict[tuple[int, int, int], bytes] | None:
     """Every tile of ``wanted``, or {} when one is not there; None when the server does not answer by ``deadline``
     (it is then not asked again for :data:`DOWN_SECONDS`). A server is asked by a few threads at once."""
+    if tiles.remote and _down.get(tiles.remote, 0.0) > time.monotonic():
+        return None  # it did not answer for the figure before (the briefing's first map): not waited for again
     if not tiles.remote:
         found = {}
         for key in wanted:
@@ -153,9 +155,10 @@ def _fetch_all(tiles: FigureTiles, wanted: list[tuple[int, int, int]],
     todo: Queue = Queue()
     for key in wanted:
         todo.put(key)
+    given_up = threading.Event()
 
     def work():
-        while True:
+        while not given_up.is_set():  # a thread still waiting when the figure gave up asks for no more tiles
             try:
                 key = todo.get_nowait()
             except Empty:
@@ -174,8 +177,10 @@ def _fetch_all(tiles: FigureTiles, wanted: list[tuple[int, int, int]],
         except Empty:
             data = TimeoutError()
         if data is None:
+            given_up.set()
             return {}
         if not isinstance(data, bytes) or not data:
+            given_up.set()
             _down[tiles.remote] = time.monotonic() + DOWN_SECONDS
             return None
         found[key] = data
@@ -190,7 +195,7 @@ def _tile_range(lon: np.ndarray, lat: np.ndarray, zoom: int):
 
 def base_image(tiles: FigureTiles, crs, bounds: tuple[float, float, float, float],
                size: tuple[int, int]) -> np.ndarray | None:
-    """The base map of ``bounds`` (xmin, ymin, xmax, ymax in ``crs``, the figure's projection) as an RGBA array of
+    """The base map of ``bounds`` (xmin, ymin, xmax, ymax in ``crs``, the figure's projection) as an RGB array of
     ``size`` (width, height) pixels, top row first; None when its tiles cannot all be had."""
     xmin, ymin, xmax, ymax = bounds
     width, height = size
@@ -227,12 +232,12 @@ def base_image(tiles: FigureTiles, crs, bounds: tuple[float, float, float, float
                              ((x - columns.start) * TILE, (y - rows.start) * TILE))
     except (UnidentifiedImageError, OSError, ValueError):  # a tile that is no image: no base map rather than a hole
         return None
-    pixels = np.asarray(mosaic)
+    pixels = np.asarray(mosaic.convert("RGB"))  # no alpha: the tiles cover the frame
     # every figure pixel's position in the mosaic, bilinear between the grid's
-    fx = np.linspace(0, len(gx) - 1, width)
-    fy = np.linspace(0, len(gy) - 1, height)
-    mx = _bilinear(px - columns.start * TILE, fx, fy)
-    my = _bilinear(py - rows.start * TILE, fx, fy)
+    fx = np.linspace(0, len(gx) - 1, width, dtype=np.float32)
+    fy = np.linspace(0, len(gy) - 1, height, dtype=np.float32)
+    mx = _bilinear((px - columns.start * TILE).astype(np.float32), fx, fy)
+    my = _bilinear((py - rows.start * TILE).astype(np.float32), fx, fy)
     ix = np.clip(mx.astype(int), 0, pixels.shape[1] - 1)
     iy = np.clip(my.astype(int), 0, pixels.shape[0] - 1)
     return pixels[iy, ix]
@@ -278,7 +283,8 @@ def draw_basemap(axes, crs, tiles: FigureTiles, width_pixels: int, font) -> str:
     image = base_image(tiles, crs, (x0, y0, x1, y1), (width, height))
     if image is None:
         return ""
-    axes.imshow(image, extent=(x0, x1, y0, y1), origin="upper", zorder=0, interpolation="bilinear")
+    # already warped to about the frame's pixels: the nearest pixel is enough, and took half of bilinear's time
+    axes.imshow(image, extent=(x0, x1, y0, y1), origin="upper", zorder=0, interpolation="nearest")
     axes.set_xlim(x0, x1)
     axes.set_ylim(y0, y1)
     credit = tiles.attribution or "—"
