@@ -38,6 +38,7 @@ from ui.mappage import (
     show_table,
     show_unplaced,
 )
+from ui.mappicture import layers_picture_button
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.style import KPI_STRIP
@@ -107,6 +108,7 @@ with map_col:
     clicked = show_map(map_state(layers, legends, bounds=initial_bounds(gpd.GeoDataFrame(found)) if fit else None,
                                  fit_key=fit), key="map_overview", home=home_bounds(first),
                        focus=row_focus(listed, "table_overview"))  # a row chosen below: the map goes to it
+    layers_picture_button(layers, legends, "page_overview", filters, export.stem, key=f"overview_{filters.date}")
 
 show_outside_zones()
 show_unplaced(layer_tables())

@@ -22,6 +22,7 @@ from ui.mappage import (
     show_outside_zones,
     show_table,
 )
+from ui.mappicture import layers_picture_button
 from ui.navigation import require_navigation
 from ui.settings import lang
 from ui.urlstate import from_url, to_url
@@ -62,6 +63,8 @@ with map_col:
                                      fit_key=fit), key="map_zones", home=home_bounds("zones", share=1.0),
                            focus=row_focus(shown, "table_zones"))  # a row chosen below: the map goes to it
         st.caption(t("zones_click_drills", lg))
+        layers_picture_button([layer], [legend], "page_zones", filters, export_of(t("page_zones", lg), filters).stem,
+                              key=f"zones_{chosen}_{filters.date}")
         # A zone clicked: the page drills into it (the zone filter, which frames the map on it); its details show.
         if clicked and clicked != st.session_state.get("zones_drill_click"):
             st.session_state["zones_drill_click"] = clicked

@@ -35,9 +35,10 @@ from geo.report import (
 from geo.settings import load
 from geo.store import load_store
 from geo.upload import open_city
+from tests.conftest import open_app_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-SETTINGS = load({})
+SETTINGS = load({"CMDMAP_BASEMAP": "none"})  # the default base map is on the internet, which tests do not have
 
 
 @pytest.fixture
@@ -263,3 +264,40 @@ def test_the_overview_lists_the_briefings_written_on_schedule(two_districts, app
     connect(app_store_url).dispose()
     listed = [label for label in briefing_buttons("zh", kept="2") if label.startswith("2026-12-05_")]
     assert sorted(listed) == ["2026-12-05_疫情防控工作日报_2020-02-25.docx", "2026-12-05_疫情防控工作日报_2020-02-25.pdf"]
+
+
+# --------------------------------------------------------------------------- closure as an interval (item 4)
+
+
+@pytest.fixture
+def long_sealed_city(two_districts):
+    """The tiny city where 0502 has been sealed since 2020-02-11 (15 days on the 25th) and 0501 since the 25th."""
+    path = two_districts / "compound_status.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("0502,2020-02-24,controlled", "0502,2020-02-24,sealed")
+    text = text.replace("0501,2020-02-25,controlled", "0501,2020-02-25,sealed")
+    path.write_text(text + "0502,2020-02-11,sealed,0,3,2,360,0,0,2,\n", encoding="utf-8")
+    return two_districts
+
+
+def test_the_briefing_counts_the_compounds_sealed_14_days_as_the_compounds_page_filter_does(long_sealed_city,
+                                                                                           app_store_url):
+    at = open_app_page("pages/compounds.py", date="2020-02-25", status="sealed", held="14")
+    page = next(df.value for df in at.dataframe if df.value.columns[0] == "编号")
+    ds = load_store(open_city(app_store_url, long_sealed_city))
+    briefing = build_briefing(ds, "2020-02-25", user=SYSTEM, settings=SETTINGS, figures=False)
+    closure = next(s for s in briefing.sections if s.heading == "小区封闭管理")
+    assert closure.lines == ("全封闭小区 2 个，其中封闭 14 天以上的 1 个（最长 15 天：<img src=x onerror=alert(1)>）。",)
+    assert page["编号"].tolist() == ["0502"]  # the page's filter keeps the one the briefing counts
+    assert closure.table.headers[-1] == "封闭14天以上"
+    assert sum(int(row[-1]) for row in closure.table.rows) == len(page) == 1
+    listed = next(s for s in briefing.sections if s.heading == "封闭 14 天以上的小区")
+    assert listed.table.headers[-2:] == ("封闭起始日", "封闭天数")
+    assert [row[-2:] for row in listed.table.rows] == [("2020-02-11", "15")] == [
+        ("2020-02-11", str(page["本状态第几天"].iloc[0]))]
+    paragraphs, tables = docx_text(briefing_docx(briefing))
+    assert closure.lines[0] in paragraphs
+    assert any(table[0][-1] == "封闭天数" and table[1][-1] == "15" for table in tables)
+    day_before = build_briefing(ds, "2020-02-24", user=SYSTEM, settings=SETTINGS, figures=False)
+    listed = next(s for s in day_before.sections if s.heading == "封闭 14 天以上的小区")
+    assert [row[-1] for row in listed.table.rows] == ["14"]  # its 14th day counts, as the page's filter counts it

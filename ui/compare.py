@@ -12,6 +12,7 @@ from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, days, shared, view
 from ui.mappage import export_of, map_state, show_map
+from ui.mappicture import layers_picture_button
 from ui.settings import lang, settings, thresholds
 from ui.urlstate import from_url, to_url
 
@@ -54,14 +55,22 @@ def show_comparison(kind: str, before: str, after: str, filters: Filters) -> Non
         st.info(t("compare_nothing", lg))
         return
     limits = thresholds()  # the supply legend says its days of cover
+    layers = [*zone_outlines(dataset().zones, lg), layer_of(kind, shown, lg)]
+    legends = [kind_legend(kind, shown, lg, limits)]
     state = shared(("compare_map", kind, before, after, filters, lg, overlay_datum(settings()), limits.low,
                     limits.critical),
-                   lambda: map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, shown, lg)],
-                                     [kind_legend(kind, shown, lg, limits)], bounds=initial_bounds(shown, share=1.0),
+                   lambda: map_state(layers, legends, bounds=initial_bounds(shown, share=1.0),
                                      fit_key=f"{kind} {before} {after} {filters}"))
+    # the kind, both dates and the places' filters in the files' names and their title line
+    export = export_of(f"{t('page_compare', lg)}-{t(entry.title, lg)}",
+                       Filters(date=f"{before}–{after}", district=filters.district, street=filters.street,
+                               zone=filters.zone))
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:
         show_map(state, key="map_compare")
+        layers_picture_button(layers, legends, entry.title, Filters(date=f"{before} → {after}",
+                              district=filters.district, street=filters.street, zone=filters.zone),
+                              export.stem, key=f"compare_{kind}_{before}_{after}")
     with table_col:
         st.subheader(t("compare_transitions", lg), anchor=False)
         counts = transitions(changed)
@@ -76,10 +85,6 @@ def show_comparison(kind: str, before: str, after: str, filters: Filters) -> Non
         t("compare_state_on", lg, date=before): [state_label(entry.vocabulary, c, lg) for c in changed["before"]],
         t("compare_state_on", lg, date=after): [state_label(entry.vocabulary, c, lg) for c in changed["after"]]})
     st.dataframe(listing, hide_index=True, width="stretch")
-    # the kind, both dates and the places' filters in the file's name and its title line
-    export = export_of(f"{t('page_compare', lg)}-{t(entry.title, lg)}",
-                       Filters(date=f"{before}–{after}", district=filters.district, street=filters.street,
-                               zone=filters.zone))
     st.download_button(t("download_csv", lg), to_csv_bytes(listing, title=export.title), f"{export.stem}.csv",
                        "text/csv", key="compare_csv")
 

@@ -61,15 +61,18 @@ def page_header(title_key: str, date: str | None) -> None:
     """The page's title and the date of the data it shows."""
     lg = lang()
     st.title(t(title_key, lg), anchor=False)
+    # one element however many lines it holds: the map below keeps its place in the page, so that a step of the
+    # time line into an unfinished day (two lines more) recolours the map instead of making its frame again
+    notes = st.container()
     if date:
-        st.caption(t("data_as_of", lg, date=date))
+        notes.caption(t("data_as_of", lg, date=date))
     report = days()
     if report.pending:  # a new day is being reported: say how far it has got, and what is shown meanwhile
         newest = report.pending[-1]
         progress = report.progress(newest, datetime.date.today()).pick(lg)
-        st.info(t("progress_showing", lg, progress=progress, date=date) if date != newest else progress)
+        notes.info(t("progress_showing", lg, progress=progress, date=date) if date != newest else progress)
     if date and not report.complete(date) and date in report.dates:
-        st.caption(t("day_incomplete", lg, date=date))
+        notes.caption(t("day_incomplete", lg, date=date))
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import open_by_place
+from geo.analysis import Filters, open_by_place
+from geo.domain import t
 from geo.maps import initial_bounds
 from geo.maps.layers import photo_layer, problem_layer, problem_legend, zone_outlines
 from geo.store import located_photos
 from ui.cache import dataset
 from ui.data import engine
 from ui.mappage import map_state, show_map
+from ui.mappicture import layers_picture_button
 
 KEY = "map_problems"
 
@@ -39,7 +41,10 @@ def problems_map(shown: pd.DataFrame, day: dt.date, lg: str) -> None:
               for layer in rings.places if len(ds.layer(layer))]
     shapes.append(gpd.GeoDataFrame(geometry=gpd.points_from_xy(photos["lon"], photos["lat"]), crs="EPSG:4326"))
     home = initial_bounds(gpd.GeoDataFrame(pd.concat(shapes, ignore_index=True), geometry="geometry"), share=1.0)
-    clicked = show_map(map_state(layers, [problem_legend(open_places, lg)]), key=KEY, home=home)
+    legends = [problem_legend(open_places, lg)]
+    clicked = show_map(map_state(layers, legends), key=KEY, home=home)
+    layers_picture_button(layers, legends, "page_problems", Filters(date=day.isoformat()),
+                          f"{t('page_problems', lg)}_{day.isoformat()}", key=f"problems_{day.isoformat()}")
     if clicked and clicked[0] == "problems" and clicked != st.session_state.get(f"{KEY}_last"):
         st.session_state[f"{KEY}_last"] = clicked
         of_place = shown.loc[(shown["place_id"].astype(str) == clicked[1]) & shown["state"].ne("closed")]

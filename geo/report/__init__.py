@@ -12,8 +12,10 @@ from geo.report.documents import (
     document_pdf,
     printable,
 )
+from geo.report.figure_tiles import FigureTiles, figure_tiles
 from geo.report.figures import status_map
 from geo.report.fonts import CjkFont, FontMissing, find_cjk_font
+from geo.report.picture import layers_picture
 from geo.report.schedule import BriefingSchedule, Kept, kept_briefings, start_schedule, write_scheduled
 from geo.report.tasksheet import (
     TaskSheet,
@@ -25,7 +27,7 @@ from geo.report.tasksheet import (
 )
 
 __all__ = ["WRITERS", "Briefing", "BriefingRefused", "CjkFont", "FontMissing", "Section", "briefing_docx", "briefing_file", "briefing_pdf",
-           "build_briefing", "district_label", "find_cjk_font", "status_map",
+           "build_briefing", "district_label", "figure_tiles", "FigureTiles", "find_cjk_font", "layers_picture", "status_map",
            "BriefingSchedule", "Kept", "kept_briefings", "start_schedule", "write_scheduled",
            "Paper", "Shot", "TaskSheet", "document_docx", "document_pdf", "league_section", "league_sheet",
            "open_units", "photo_reader", "printable", "task_sheet"]

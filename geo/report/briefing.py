@@ -37,12 +37,14 @@ from geo.analysis import (
     with_previous,
 )
 from geo.domain import MISSING, TABLES, Text, kinds, t, vocab
+from geo.report.figure_tiles import FigureTiles, figure_tiles
 from geo.report.figures import status_map
 from geo.report.fonts import CjkFont, find_cjk_font
 from geo.settings import Settings
 from geo.store import Dataset
 
 ROW_LIMIT = 50  # rows of a long list printed; the rest are counted ("及其他 120 个")
+LONG_CLOSURE_DAYS = 14  # "封闭 14 天以上": an incubation period, the length the compounds page's filter suggests
 
 
 class BriefingRefused(ValueError):
@@ -133,21 +135,62 @@ def _by_district(view: pd.DataFrame):
     return view.assign(_district=district).groupby("_district", sort=True)
 
 
-def _closure(compounds, zones, lang, font, figures: bool) -> Section:
+def long_sealed(compounds: pd.DataFrame, days: int = LONG_CLOSURE_DAYS) -> pd.DataFrame:
+    """The compounds sealed for ``days`` days or more, longest first: what the compounds page keeps with its
+    filters 状态 = 全封闭 and 本状态已持续（天）≥ ``days`` (the same :func:`geo.analysis.apply_filters`, on the
+    same ``state_days``)."""
+    held = apply_filters(compounds, Filters(status=("sealed",), held=days))
+    return held.sort_values(["state_days", "name"], ascending=[False, True], kind="stable")
+
+
+def _caption(title: str, figure: bytes | None, lang: str) -> str:
+    """A figure's caption: its title, and its base map's credit or that it has none."""
+    credit = getattr(figure, "basemap", "")
+    return t("briefing_caption_basemap", lang, title=title, basemap=credit) if credit else \
+        t("briefing_caption", lang, title=title)
+
+
+def _closure(compounds, zones, date: str, lang, font, figures: bool, days: int = LONG_CLOSURE_DAYS,
+             tiles: FigureTiles | None = None) -> tuple[Section, ...]:
     codes = [*vocab.codes("closure"), MISSING]
+    long = long_sealed(compounds, days)
     rows = []
     for district, group in _by_district(compounds):
         counts = group["category"].value_counts()
-        rows.append([district_label(district, lang), len(group), *(int(counts.get(c, 0)) for c in codes)])
+        rows.append([district_label(district, lang), len(group), *(int(counts.get(c, 0)) for c in codes),
+                     int(group.index.isin(long.index).sum())])
     headers = [t("briefing_col_district", lang), t("briefing_col_compounds", lang),
-               *(vocab.label("closure", c, lang) for c in codes[:-1]), t("legend_missing", lang)]
+               *(vocab.label("closure", c, lang) for c in codes[:-1]), t("legend_missing", lang),
+               t("briefing_col_long_sealed", lang, days=days)]
+    sealed = compounds.loc[compounds["category"] == "sealed"].sort_values(["state_days", "name"],
+                                                                          ascending=[False, True], kind="stable")
+    if len(sealed):
+        longest = sealed.iloc[0]
+        line = t("briefing_sealed_count", lang, count=len(sealed), days=days, long=len(long),
+                 longest=_whole(longest["state_days"]), name=longest["name"])
+    else:
+        line = t("briefing_sealed_none", lang)
     title = t("briefing_closure_map", lang)
-    figure = status_map(compounds, "closure", zones, title, lang, font) if figures else None
-    return Section(t("briefing_closure", lang), table=make_table(headers, rows), figure=figure,
-                   caption=t("briefing_caption", lang, title=title))
+    figure = status_map(compounds, "closure", zones, title, lang, font, basemap=tiles) if figures else None
+    section = Section(t("briefing_closure", lang), (line,), table=make_table(headers, rows), figure=figure,
+                      caption=_caption(title, figure, lang))
+    if not len(long):
+        return (section,)
+    start = pd.Timestamp(date)
+    listed = [[row.name, district_label(row.district, lang), row.zone_name,
+               (start - pd.Timedelta(days=int(row.state_days) - 1)).strftime("%Y-%m-%d"), int(row.state_days)]
+              for row in long.head(ROW_LIMIT).itertuples()]
+    table = make_table([t("briefing_col_place", lang), t("briefing_col_district", lang), t("briefing_col_zone", lang),
+                        t("briefing_col_sealed_since", lang), t("briefing_col_sealed_days", lang)], listed,
+                       total=len(long))
+    return section, Section(t("briefing_long_sealed", lang, days=days), table=table)
 
 
-def _resumption(sites, zones, lang, font, figures: bool) -> Section:
+def _whole(value: object) -> str:
+    return "—" if value is None or value is pd.NA or value != value else str(int(value))
+
+
+def _resumption(sites, zones, lang, font, figures: bool, tiles: FigureTiles | None = None) -> Section:
     rows = []
     for district, group in _by_district(sites):
         resumed = int((group["category"] == "resumed").sum())
@@ -157,9 +200,9 @@ def _resumption(sites, zones, lang, font, figures: bool) -> Section:
     headers = [t("briefing_col_district", lang), t("briefing_col_sites", lang), t("briefing_col_resumed", lang),
                t("legend_missing", lang), t("kpi_resumption_rate", lang)]
     title = t("briefing_resumption_map", lang)
-    figure = status_map(sites, "resumption", zones, title, lang, font) if figures else None
+    figure = status_map(sites, "resumption", zones, title, lang, font, basemap=tiles) if figures else None
     return Section(t("briefing_resumption", lang), table=make_table(headers, rows), figure=figure,
-                   caption=t("briefing_caption", lang, title=title))
+                   caption=_caption(title, figure, lang))
 
 
 def _kind_name(kind: str, lang: str) -> str:
@@ -263,7 +306,8 @@ def _state(vocabulary: str, code: str, lang: str) -> str:
     return t("legend_missing", lang) if code == MISSING else vocab.label(vocabulary, code, lang)
 
 
-def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: str, lang: str) -> Section:
+def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: str, lang: str,
+           credits: tuple[str, ...] = ()) -> Section:
     lines = [t("briefing_note_same", lang)]
     if not complete:
         lines.append(t("day_incomplete", lang, date=date))
@@ -282,7 +326,8 @@ def _notes(ds: Dataset, views: dict[str, pd.DataFrame], complete: bool, date: st
                        names=", ".join(names[:10]) + (" …" if len(names) > 10 else "")))
     if ds.problems:
         lines.append(t("problems_found", lang, count=len(ds.problems)))
-    lines.append(t("briefing_note_basemap", lang))
+    lines.append(t("briefing_note_tiles", lang, basemap="、".join(dict.fromkeys(credits))) if credits
+                 else t("briefing_note_basemap", lang))
     return Section(t("data_notes", lang), tuple(lines))
 
 
@@ -331,15 +376,19 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
         before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
                   "sites": keep(site_view(ds, before_date, thresholds)),
                   **other_views(ds, before_date, thresholds, keep)}
+    tiles = figure_tiles(settings) if figures else None
+    closure = _closure(compounds, zones, date, lang, font, figures, tiles=tiles)
+    resumption = _resumption(sites, zones, lang, font, figures, tiles=tiles)
+    credits = tuple(c for c in (getattr(s.figure, "basemap", "") for s in (*closure, resumption)) if c)
     sections = (
         _overall(kpis, before_date, lang),
-        _closure(compounds, zones, lang, font, figures),
-        _resumption(sites, zones, lang, font, figures),
+        *closure,
+        resumption,
         _supplies(compounds, sites, lang),
         *_reporting(reporting, zones, lang),
         _attention(compounds, sites, others, settings.wall_attention_days, lang),
         _changes(reporting, before, before_date, lang),
-        _notes(ds, reporting, days.complete(date), date, lang),
+        _notes(ds, reporting, days.complete(date), date, lang, credits),
     )
     issue = sum(1 for d in dates if d <= date)
     where = "、".join(chosen) or city

@@ -1,8 +1,9 @@
 """The briefing's map figures, drawn on the server with matplotlib (no browser): places shaded by their state.
 
 Each figure has a title, a legend with counts, a scale bar, a north arrow and the
-zones' outlines, set in a Chinese font at print resolution (300 dpi). There is no
-base map: the caption says so (tiles are not fetched for a document).
+zones' outlines, set in a Chinese font at print resolution (300 dpi), over the
+configured base map's tiles when they can be had (:mod:`geo.report.figure_tiles`), plain
+otherwise: the caption says which.
 
 Examples
 --------
@@ -25,6 +26,7 @@ from matplotlib.patches import Patch
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from geo.domain import MISSING, t, vocab
+from geo.report.figure_tiles import FigureTiles, MapPng, draw_basemap, map_png
 from geo.report.fonts import CjkFont
 
 DPI = 300  # print resolution
@@ -48,8 +50,9 @@ def _scale_label(metres: float, lang: str) -> str:
 
 
 def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFrame, title: str, lang: str,
-               font: CjkFont, width_inches: float = 6.2) -> bytes:
-    """A PNG of ``places`` coloured by ``category`` (codes of ``vocabulary``, or 'missing'), over ``zones``' outlines.
+               font: CjkFont, width_inches: float = 6.2, basemap: FigureTiles | None = None) -> MapPng:
+    """A PNG of ``places`` coloured by ``category`` (codes of ``vocabulary``, or 'missing'), over ``zones``' outlines,
+    and over ``basemap``'s tiles when they can be had (:mod:`geo.report.figure_tiles`; its ``basemap`` says whose).
 
     Drawn in the local UTM projection, so that the scale bar measures metres.
     """
@@ -82,6 +85,8 @@ def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFram
         dots = projected.geometry.where(points, projected.geometry.representative_point())
         gpd.GeoDataFrame(geometry=dots, crs=crs).plot(ax=axes, color=fill, edgecolor="#424242", linewidth=0.2,
                                                       markersize=7)
+    credit = draw_basemap(axes, crs, basemap, int(width_inches * DPI), FontProperties(fname=str(font.path), size=5)) \
+        if basemap is not None else ""
     axes.set_title(title, fontproperties=FontProperties(fname=str(font.path), size=11))
     handles = [Patch(facecolor=colours[code], edgecolor="#424242", linewidth=0.3,
                      label=f"{t('legend_missing', lang) if code == MISSING else vocab.label(vocabulary, code, lang)}"
@@ -100,4 +105,4 @@ def status_map(places: gpd.GeoDataFrame, vocabulary: str, zones: gpd.GeoDataFram
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})  # 6 took twice as long
-    return out.getvalue()
+    return map_png(out.getvalue(), credit)
