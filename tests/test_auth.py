@@ -653,7 +653,7 @@ def test_admin_resets_password_disables_and_enables(page, engine, boss):
 def test_users_page_in_english(page, engine, boss):
     at = page(auth.start_session(boss), lang="en")
     assert at.title[0].value == "Accounts"
-    assert at.dataframe[0].value.columns.tolist() == ["User name", "Role", "Area", "Disabled", "Created",
+    assert at.dataframe[0].value.columns.tolist() == ["User name", "Role", "Area", "Phone", "Disabled", "Created",
                                                       "Last login", "Login locked (seconds left)"]
     assert at.dataframe[0].value["Area"].tolist() == ["whole city"]
     assert at.dataframe[0].value["Role"].tolist() == ["Administrator"]
