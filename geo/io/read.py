@@ -63,6 +63,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().lower()
 
 
+#: Headers of a report's district column (folded as headers are): a place's name is looked up within its district.
+DISTRICT_HEADERS = frozenset(_fold(h) for h in ("区县", "所属区县", "所在区县", "县区", "区", "县", "县市区", "行政区",
+                                                 "district", "county"))
+
+
 def match_headers(headers: list[str], table: Table) -> dict[str, str]:
     """Map each header of a file to a column name of ``table`` (unknown headers are left out).
 
@@ -357,6 +362,7 @@ class Reading:
     problems: list[Problem]
     notices: list[Text]
     headers: dict[str, str]  # column name -> the header as the file has it
+    districts: pd.Series | None = None  # a 区县 column of a report that has one, by row: where a name is looked up
 
 
 def read_table(source, kind: str, name: str | None = None, sheet: str | int | None = None,
@@ -415,6 +421,11 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     if missing:
         return Reading(empty, problems, notices, header_of)
     unknown = [h for h in headers if h and h not in mapping]
+    district = next((h for h in unknown if _fold(h) in DISTRICT_HEADERS), None)
+    districts = None
+    if district is not None and not table.geometry:  # read, not unknown: a place's name is unique in its district
+        unknown.remove(district)
+        districts = body[headers.index(district)].astype("string").str.strip().rename("district")
     if unknown:
         notices.append(t("read_unknown_columns", columns=listing(unknown[:8])))
     frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
@@ -434,7 +445,7 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
         # same place and date twice: keep the last and say so (an upload refuses it instead)
         duplicated = frame.duplicated(list(table.key), keep="last")
         frame = frame.loc[~duplicated]
-    return Reading(frame, problems, notices, header_of)
+    return Reading(frame, problems, notices, header_of, districts)
 
 
 def short(exc: Exception) -> str:

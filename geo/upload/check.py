@@ -66,6 +66,8 @@ class Check:
     warnings: list[Problem] = field(default_factory=list)  # not wrong, but to be confirmed (a place moved far)
     replace: bool = False  # the file is the whole layer: stored places it lacks are retired
     phone_rows: frozenset[int] = frozenset()  # stored rows of phone reports the file replaces (said as warnings)
+    likely_datum: str | None = None  # the datum the positions most likely are in (shown by the page's datum box)
+    datum_reason: Text | None = None  # ... and why
 
     @property
     def by_feature(self) -> bool:
@@ -141,40 +143,85 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, known: set[str], places: pd.Dat
     return problems
 
 
+def _same_district(given, stored) -> bool:
+    """'咸安区' and '咸安' are one district; a blank says nothing."""
+    if pd.isna(given) or pd.isna(stored) or not str(given).strip() or not str(stored).strip():
+        return False
+    a, b = str(given).strip(), str(stored).strip()
+    return a == b or (min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)))
+
+
 def ids_by_name(frame: pd.DataFrame, kind: str, known: set[str], places: pd.DataFrame,
-                source: str, header: str) -> tuple[pd.DataFrame, int, list[Problem]]:
+                source: str, header: str, districts: pd.Series | None = None) -> tuple[pd.DataFrame, int, list[Problem]]:
     """Rows whose id column names their place (what people write when they have no ids): the id of the
-    one place of that name.
+    one place of that name, or, when the report has a 区县 column (``districts``, by row) and ``places`` a
+    ``district``, of the one place of that name in the row's district.
 
-    A name that several places share is a problem listing them; a value that is neither an id nor a
-    name is left to the unknown-id check, which suggests the closest places. An id that is wrong but
-    sits beside a known name is not replaced: which of the two is right is for the person to say.
+    A name that several places share (in the row's district, when given) is a problem listing them with
+    their districts; a value that is neither an id nor a name is left to the unknown-id check, which suggests
+    the closest places. An id that is wrong but sits beside a known name is not replaced: which of the two is
+    right is for the person to say.
 
-    >>> places = pd.DataFrame({"id": ["C1", "C2", "C3"], "name": ["龙潭社区", "金桂花园", "金桂花园 "]})
+    >>> places = pd.DataFrame({"id": ["C1", "C2", "C3"], "name": ["龙潭社区", "金桂花园", "金桂花园 "],
+    ...                        "district": ["咸安区", "咸安区", "通山县"]})
     >>> frame = pd.DataFrame({"compound_id": ["龙潭社区", "金桂花园", "C9"]}, index=[2, 3, 4])
     >>> fixed, matched, problems = ids_by_name(frame, "compound_status", {"C1", "C2", "C3"}, places, "f.csv", "小区编号")
     >>> fixed["compound_id"].tolist(), matched, [(p.row, p.value) for p in problems]
     (['C1', '金桂花园', 'C9'], 1, [(3, '金桂花园')])
+    >>> problems[0].zh
+    '名称“金桂花园”对应 2 个场所（C2（咸安区）、C3（通山县）），无法确定是哪一个。请填写编号，或填写“区县”列。'
+    >>> fixed, matched, problems = ids_by_name(frame, "compound_status", {"C1", "C2", "C3"}, places, "f.csv",
+    ...                                        "小区编号", pd.Series(["", "通山", ""], index=[2, 3, 4]))
+    >>> fixed["compound_id"].tolist(), matched, problems
+    (['C1', 'C3', 'C9'], 2, [])
     """
     key = TABLES[kind].key[0]
     values = frame[key].astype("string").str.strip()
     unknown = ~member_of(values.astype(str), known) & values.notna()
     if not unknown.any() or places.empty:
         return frame, 0, []
-    ids_of = places.assign(name=places["name"].astype("string").str.strip()).groupby("name")["id"].agg(list)
+    places = places.assign(name=places["name"].astype("string").str.strip())
+    if "district" not in places:
+        places = places.assign(district=pd.NA)
+    by_name = {name: group for name, group in places.groupby("name")}
     fixed, matched, problems = frame.copy(), 0, []
     for row in frame.index[unknown]:
         name = values.at[row]
-        if name not in ids_of.index:
+        if name not in by_name:
             continue
-        ids = ids_of[name]
-        if len(ids) == 1:
-            fixed.at[row, key] = ids[0]
+        candidates = by_name[name]
+        given = districts.get(row) if districts is not None else None
+        if len(candidates) > 1 and given is not None and not pd.isna(given) and str(given).strip():
+            candidates = candidates.loc[[_same_district(given, d) for d in candidates["district"]]]
+            if candidates.empty:  # none in the district written: all are candidates, with their districts
+                candidates = by_name[name]
+        if len(candidates) == 1:
+            fixed.at[row, key] = candidates["id"].iloc[0]
             matched += 1
         else:
+            named = [f"{i}（{d}）" if not pd.isna(d) and str(d).strip() else str(i)
+                     for i, d in zip(candidates["id"], candidates["district"])]
             problems.append(Problem.of(source, int(row), header, name, "check_name_not_unique", name=name,
-                                       count=len(ids), places=listing([str(i) for i in ids[:5]])))
+                                       count=len(candidates), places=listing(named[:5])))
     return fixed, matched, problems
+
+
+def place_districts(engine: Engine, kind: str) -> pd.DataFrame:
+    """Id, name and district of the places daily report ``kind`` names: a layer's own ``district`` column where
+    it has one, else its zone's (zones carry the district)."""
+    zones = store.current(engine, "zones")
+    of_zone = dict(zip(zones["id"].astype(str), zones["district"])) if len(zones) and "district" in zones else {}
+    frames = []
+    for layer in places_of(kind):
+        stored = store.current(engine, layer)
+        if stored.empty:
+            continue
+        district = stored["district"] if "district" in stored else pd.Series(pd.NA, index=stored.index)
+        if "zone" in stored:
+            district = district.where(district.notna(), stored["zone"].astype("string").map(of_zone))
+        frames.append(pd.DataFrame({"id": stored["id"].astype(str), "name": stored["name"],
+                                    "district": district.to_numpy()}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["id", "name", "district"])
 
 
 def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
@@ -188,8 +235,8 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
         known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
         if not member_of(frame[key].astype(str), known).all():  # names read only when some id is unknown
             header = reading.headers.get(key, TABLES[kind].column(key).zh)
-            places = _places(engine, kind)
-            frame, matched, ambiguous = ids_by_name(frame, kind, known, places, file_name, header)
+            places = place_districts(engine, kind)
+            frame, matched, ambiguous = ids_by_name(frame, kind, known, places, file_name, header, reading.districts)
             if matched:
                 notices.append(t("check_matched_by_name", count=matched))
             named = {p.row for p in ambiguous}
@@ -339,6 +386,12 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         resolved, crs_problems, crs_notices = None, [], []
     notices += crs_notices
     if resolved and not crs_problems:
+        doubt, evidence = datum_doubt_warning(engine, kind, frame, resolved, zones, file_name)
+        read["datum_doubt"] = doubt
+        # what the page's datum box shows: the other datum the city's places point to, else how this one was found
+        read["likely_datum"] = doubt.value if doubt is not None else resolved
+        read["datum_reason"] = (evidence if doubt is not None else crs_notices[-1] if datum is None and crs_notices
+                                else t("datum_reason_chosen"))
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
         frame = keep_positions(frame, reference)
         if "columns" in read:  # a list of places: its points do not replace the outlines they fall in
@@ -363,6 +416,53 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     notices += zone_notices
     frame.attrs.update(read)
     return frame, problems, notices, resolved
+
+
+def _other_places(engine: Engine, kind: str, ids: set[str]) -> list:
+    """The stored places (WGS-84) of every layer but the zones, except the upload's own ids of its own layer."""
+    shapes = []
+    for layer in (k for k in TABLES if TABLES[k].geometry and k != "zones"):
+        stored = store.current(engine, layer)
+        if layer == kind and len(stored):
+            stored = stored.loc[~stored["id"].astype(str).isin(ids)]
+        shapes += [g for g in stored.geometry if g is not None]
+    return shapes
+
+
+def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: str, zones: pd.DataFrame,
+                        file_name: str) -> tuple[Problem | None, Text | None]:
+    """A warning when the upload, as read in datum ``read``, sits off the city's other places and zones in a way
+    another datum explains (a list picked on Amap read as WGS-84): see :func:`geo.io.datum_guess.datum_doubt`.
+
+    ``frame`` holds the positions as read (not yet converted). Zones are compared with the places in them, not
+    with a zones file itself. Returns the warning and the figures that make the other datum likely, or (None, None).
+    """
+    placed = frame.geometry.notna().to_numpy()
+    if not placed.any():
+        return None, None
+    shapes = zones.loc[zones.geometry.notna()] if kind != "zones" and len(zones) else zones.iloc[0:0]
+    own = None
+    if "zone" in frame and len(shapes):
+        position = {str(z): i for i, z in enumerate(shapes["id"])}
+        named = store.zones_named(frame.loc[placed, ["id", "zone"]], shapes)["zone"]
+        own = [position.get(str(z).strip(), -1) if pd.notna(z) else -1 for z in named]
+    doubt = crs.datum_doubt(frame.geometry[placed].to_numpy(), read,
+                            places=_other_places(engine, kind, set(frame["id"].astype(str))),
+                            zones=shapes.geometry.to_numpy() if len(shapes) else (), own_zone=own)
+    if doubt is None:
+        return None, None
+    found, as_read = crs.SHORT_NAMES[doubt.datum], crs.SHORT_NAMES[read]
+    evidence = []
+    if doubt.by_zones:
+        evidence.append(t("check_datum_doubt_zones", found=found, share=doubt.inside, read=as_read,
+                          share_read=doubt.inside_read))
+    if doubt.by_places:
+        evidence.append(t("check_datum_doubt_places", found=found, metres=doubt.metres, read=as_read,
+                          metres_read=doubt.metres_read))
+    figures = join(evidence, t("evidence_separator"))
+    return Problem.of(file_name, None, POSITION, doubt.datum, "check_datum_doubt", count=doubt.count,
+                      read=crs.datum_name(read), found=crs.datum_name(doubt.datum), evidence=figures,
+                      code=doubt.datum, code_name=found), figures
 
 
 def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers: list[int] | None,
@@ -494,7 +594,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
                    columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
-                   ids_made=bool(read.get("ids_made")), replace=replace)
+                   ids_made=bool(read.get("ids_made")), replace=replace, likely_datum=read.get("likely_datum"),
+                   datum_reason=read.get("datum_reason"))
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
@@ -505,7 +606,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     if result.ok and TABLES[kind].geometry:
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         stored = store.current(engine, kind)
-        result.warnings = far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
+        doubt = [read["datum_doubt"]] if read.get("datum_doubt") is not None else []
+        result.warnings = doubt + far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
             frame, stored, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present, replace)
