@@ -17,11 +17,11 @@ from geo.accounts import PermissionDenied, User
 from geo.analysis import header
 from geo.domain import TABLES, Problem, group_problems, listing, t
 from geo.io import datum_guess as crs
-from geo.io import list_with_ids, role_text, roles, template_bytes, to_csv_bytes
+from geo.io import role_text, roles, template_bytes, to_csv_bytes
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outlines
 from geo.store import NothingToRollBack, undoable_import
-from geo.upload import Check, places_of, undo_import
+from geo.upload import Check, file_with_ids, places_of, undo_import
 from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset
 from ui.data import engine
@@ -138,11 +138,11 @@ def column_mapping(check: Check, key: str) -> dict[str, str] | None:
 
 def list_download(check: Check) -> None:
     """The uploaded list with the ids made for it, to keep using them in the daily reports."""
-    if not (check.ok and check.ids_made and check.rows):
+    made = file_with_ids(check)
+    if made is None:
         return
     lg = lang()
-    data, extension = list_with_ids(check.content, dict(zip(check.rows, check.frame["id"].astype(str))),
-                                    TABLES[check.kind].column("id").text)
+    data, extension = made
     stem = check.file_name.rsplit(".", 1)[0]
     st.download_button(t("points_list_with_ids", lg), data, f"{stem}（含编号）.{extension}", key="upload_list_ids")
 

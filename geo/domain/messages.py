@@ -449,6 +449,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_swapped": ("表中纬度在前、经度在后（数值在 3–54 之间的是纬度，73–136 之间的是经度），已按经度在前读取。",
                        "The file has latitude first (values between 3 and 54 are latitudes, 73 to 136 "
                        "longitudes): read with longitude first."),
+    "points_ids_made_layer": ("文件中的要素都没有编号，已按名称为 {count} 个{table}生成编号（同一文件再次上传时编号不变；已有同名的沿用其编号）。"
+                              "加上编号的文件可在预览下方下载（命令行用 --ids-out）。",
+                              "No feature of the file has an id: ids were made for {count} {table} from their names "
+                              "(the same file uploaded again gets the same ids; those already stored keep theirs). "
+                              "Download the file with its ids below the preview (--ids-out on the command line)."),
     "points_ids_made": ("表中没有编号列，已按名称为 {count} 个{table}生成编号（同一名单再次上传时编号不变；已有同名的沿用其编号）。"
                         "加上编号的名单可在预览下方下载（命令行用 --ids-out）。",
                         "The list has no id column: ids were made for {count} {table} from their names (the same "

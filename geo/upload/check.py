@@ -29,7 +29,19 @@ from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
 from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
 from geo.io import datum_guess as crs
-from geo.io import decode, has_coordinates, is_table, metres_between, read_layer, read_places, read_table, role_text
+from geo.io import (
+    decode,
+    has_coordinates,
+    is_table,
+    layer_with_ids,
+    list_with_ids,
+    make_layer_ids,
+    metres_between,
+    read_layer,
+    read_places,
+    read_table,
+    role_text,
+)
 from geo.store import backup
 from geo.upload.outlines import match_outlines
 
@@ -242,6 +254,12 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
             named = {p.row for p in ambiguous}
             problems += ambiguous + [p for p in _unknown_ids(kind, frame, known, places, file_name, header)
                                      if p.row not in named]
+            if reading.districts is not None:  # rows kept apart by their districts that name one place after all
+                twice = frame.duplicated(list(TABLES[kind].key), keep="first") & frame[key].notna()
+                problems += [Problem.of(file_name, int(row), header, frame.at[row, key],
+                                        "rule_multiple_fields_uniqueness", header=header, value=frame.at[row, key],
+                                        key=" / ".join(str(frame.at[row, k]) for k in TABLES[kind].key))
+                             for row in frame.index[twice]]
     return frame, problems, notices, list(reading.headers)
 
 
@@ -323,15 +341,20 @@ def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: 
                                       known=unique_names(engine, kind))
         notices = _list_notices(kind, frame.attrs) if not frame.empty else []
         return frame, problems, notices, {}
-    frame, problems = read_layer(content, kind, name=file_name)
+    frame, problems = read_layer(content, kind, name=file_name, without_ids=True)
+    made = []
+    if frame.attrs.get("ids_missing") and not frame.empty:  # no feature has an id: made as for a list without ids
+        frame = make_layer_ids(frame, kind, unique_names(engine, kind))
+        frame.attrs.update(ids_made=True, present=["id", *frame.attrs.get("present", [])])
+        made = [t("points_ids_made_layer", count=len(frame), table=TABLES[kind].text)]
     try:
         collection = json.loads(decode(content))
     except ValueError:
         collection = {}
     collection = collection if isinstance(collection, dict) else {}
     frame.attrs["datum_hint"] = crs.platform_hint(collection)
-    # shapes repaired or skipped, ids taken from the file's own identifiers
-    return frame, problems, list(frame.attrs.get("notices", [])), collection
+    # shapes repaired or skipped, ids taken from the file's own identifiers, or made
+    return frame, problems, made + list(frame.attrs.get("notices", [])), collection
 
 
 def _outlines_by_position(frame: pd.DataFrame, reference: pd.DataFrame, numbers) -> tuple[pd.DataFrame, list[Text]]:
@@ -695,6 +718,17 @@ def _phone_reports(engine: Engine, check: Check, keep_reports: bool) -> Check:
     frame, delta, fields = store.preview(engine, check.kind, kept, check.present, check.replace)
     check.notices.append(t("check_phone_kept", count=len(warnings), rows=ranges(rows)))
     return replace(check, frame=frame, delta=delta, fields=fields)
+
+
+def file_with_ids(check: Check) -> tuple[bytes, str] | None:
+    """The uploaded file with the ids made for its places, in its own format (a list's first column, a GeoJSON
+    feature's ``id``): (bytes, extension), or None when its ids were not made."""
+    if not (check.ok and check.ids_made and check.rows):
+        return None
+    ids = dict(zip(check.rows, check.frame["id"].astype(str)))
+    if is_table(check.content):
+        return list_with_ids(check.content, ids, TABLES[check.kind].column("id").text)
+    return layer_with_ids(check.content, ids)
 
 
 def unreported_lines(engine: Engine, kind: str, frame: pd.DataFrame, limit: int = 3) -> list[Text]:
