@@ -356,8 +356,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "on Amap or Tencent maps are GCJ-02, on Baidu maps BD-09. If they are {code_name}, choose "
                           "\"{found}\" in the Coordinates box above and check again (on the command line add "
                           "--datum {code}); confirm the import only once you have made sure the datum is right."),
-    "datum_reason_chosen": ("按您的选择；与本市已有的网格和场所对照未见偏移", "as you chose; the city's zones and places "
-                            "show no offset"),
+    "datum_reason_chosen": ("按您的选择。", "As you chose."),
+    "datum_reason_no_offset": ("与本市已有的网格和场所对照，未见明显偏移。", "The city's zones and places show no clear offset."),
     "check_datum_doubt_zones": ("按 {found} 有 {share:.0%} 的点落在所属网格内，按 {read} 只有 {share_read:.0%}",
                                 "as {found} {share:.0%} of the points fall inside their zones, as {read} "
                                 "{share_read:.0%}"),

@@ -413,8 +413,14 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         read["datum_doubt"] = doubt
         # what the page's datum box shows: the other datum the city's places point to, else how this one was found
         read["likely_datum"] = doubt.value if doubt is not None else resolved
-        read["datum_reason"] = (evidence if doubt is not None else crs_notices[-1] if datum is None and crs_notices
-                                else t("datum_reason_chosen"))
+        if doubt is not None:
+            read["datum_reason"] = evidence
+        elif datum is None and crs_notices:  # how the datum was found, and that the city agrees
+            read["datum_reason"] = crs_notices[-1] if evidence is None else join(
+                [crs_notices[-1], evidence], Text("", " "))
+        else:
+            read["datum_reason"] = t("datum_reason_chosen") if evidence is None else join(
+                [t("datum_reason_chosen"), evidence], Text("", " "))
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
         frame = keep_positions(frame, reference)
         if "columns" in read:  # a list of places: its points do not replace the outlines they fall in
@@ -458,7 +464,8 @@ def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: st
     another datum explains (a list picked on Amap read as WGS-84): see :func:`geo.io.datum_guess.datum_doubt`.
 
     ``frame`` holds the positions as read (not yet converted). Zones are compared with the places in them, not
-    with a zones file itself. Returns the warning and the figures that make the other datum likely, or (None, None).
+    with a zones file itself. Returns the warning and the figures that make the other datum likely; else no
+    warning, and a sentence saying the positions fit the city (None when there was nothing to compare with).
     """
     placed = frame.geometry.notna().to_numpy()
     if not placed.any():
@@ -469,11 +476,12 @@ def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: st
         position = {str(z): i for i, z in enumerate(shapes["id"])}
         named = store.zones_named(frame.loc[placed, ["id", "zone"]], shapes)["zone"]
         own = [position.get(str(z).strip(), -1) if pd.notna(z) else -1 for z in named]
-    doubt = crs.datum_doubt(frame.geometry[placed].to_numpy(), read,
-                            places=_other_places(engine, kind, set(frame["id"].astype(str))),
+    others = _other_places(engine, kind, set(frame["id"].astype(str)))
+    doubt = crs.datum_doubt(frame.geometry[placed].to_numpy(), read, places=others,
                             zones=shapes.geometry.to_numpy() if len(shapes) else (), own_zone=own)
-    if doubt is None:
-        return None, None
+    if doubt is None:  # said by the datum box: compared and found in place, or nothing to compare with
+        compared = len(shapes) > 0 or len(others) >= crs.DOUBT_MIN_POINTS
+        return None, t("datum_reason_no_offset") if compared and placed.sum() >= crs.DOUBT_MIN_POINTS else None
     found, as_read = crs.SHORT_NAMES[doubt.datum], crs.SHORT_NAMES[read]
     evidence = []
     if doubt.by_zones:
