@@ -349,13 +349,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "reported for {date}"),
     "check_datum_doubt": ("这 {count} 个位置可能用错了坐标系：现在按{read}读取，但按{found}读取时与本市已有的网格和场所"
                           "吻合得多（{evidence}）。高德、腾讯地图上取的点是 GCJ-02，百度地图上取的是 BD-09。"
-                          "如确是 {code_name}，请在上方“坐标系”框中改选“{found}”后再检查（命令行加 --datum {code}）；"
-                          "核实现在的坐标系无误，才勾选确认导入。",
+                          "如确是 {code_name}，请在上传页的“坐标系”框中改选“{found}”后再检查（命令行加 --datum {code}）；"
+                          "核实现在的坐标系无误，才确认导入（命令行加 --accept-warnings）。",
                           "These {count} positions may be read in the wrong datum: they are read as {read}, but read "
                           "as {found} they fit the city's zones and places much better ({evidence}). Points picked "
                           "on Amap or Tencent maps are GCJ-02, on Baidu maps BD-09. If they are {code_name}, choose "
-                          "\"{found}\" in the Coordinates box above and check again (on the command line add "
-                          "--datum {code}); confirm the import only once you have made sure the datum is right."),
+                          "\"{found}\" in the upload page's Coordinates box and check again (on the command line add "
+                          "--datum {code}); confirm the import (--accept-warnings) only once you are sure the datum "
+                          "is right."),
     "datum_reason_chosen": ("按您的选择。", "As you chose."),
     "datum_reason_no_offset": ("与本市已有的网格和场所对照，未见明显偏移。", "The city's zones and places show no clear offset."),
     "check_datum_doubt_zones": ("按 {found} 有 {share:.0%} 的点落在所属网格内，按 {read} 只有 {share_read:.0%}",
