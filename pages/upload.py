@@ -5,7 +5,6 @@ import hashlib
 import streamlit as st
 
 from geo.domain import TABLES, t
-from geo.io import datum_guess as crs
 from geo.store import ReportArrived
 from geo.upload import check_file, commit
 from ui.busy import StoreStayedBusy, save_when_free
@@ -15,6 +14,7 @@ from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.uploadview import (
     column_mapping,
+    datum_choice,
     keep_reports_choice,
     list_sheets,
     prefill_choice,
@@ -52,10 +52,8 @@ if uploaded is not None and uploaded.name.lower().endswith(".xlsx"):
     sheets = list_sheets(uploaded.getvalue())
     if len(sheets) > 1:
         sheet = st.selectbox(t("upload_sheet", lg), sheets, key="upload_sheet")
-if TABLES[kind].geometry:
-    choice = st.selectbox(t("upload_datum", lg), ["auto", *crs.DATUMS], key="upload_datum",
-                          format_func=lambda d: t("upload_datum_auto", lg) if d == "auto" else crs.label_datum(d, lg))
-    datum = None if choice == "auto" else choice
+if TABLES[kind].geometry:  # with the datum the check of this file found likely, and why
+    datum = datum_choice(kind, lg, uploaded)
 by_position = TABLES[kind].points and TABLES[kind].geometry != "Point" and st.checkbox(
     t("upload_match_outlines", lg), key="upload_match_outlines", help=t("upload_match_outlines_help", lg))
 replace = not by_position and replace_choice(kind, lg)  # outlines for stored places retire none

@@ -112,9 +112,10 @@ def test_backup_before_reset_copies_the_whole_store_into_an_sqlite_file(tiny_sto
 
 
 def write_bad_compounds(folder: Path) -> None:
-    """Compounds as a list of points without ids: what a bureau's own list exported as GeoJSON looks like."""
+    """Compounds as a list of points, one with an id and one without: a bureau's own list exported as GeoJSON and
+    half numbered by hand (a file where no feature has an id gets made ids, see tests/test_names_and_ids.py)."""
     folder.joinpath("compounds.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": name, "address": "鹿城镇"},
+        {"type": "Feature", "properties": {"name": name, "address": "鹿城镇", **({"id": "C1"} if i else {})},
          "geometry": {"type": "Point", "coordinates": [101.54 + i / 100, 25.04]}}
         for i, name in enumerate(["龙潭社区", "阳光花园"])]}, ensure_ascii=False), encoding="utf-8")
 
@@ -129,7 +130,7 @@ def test_a_file_of_the_data_folder_with_problems_is_not_stored_and_says_why(tmp_
     refused = {found.file: found for found in store.refused_files(engine)}
     assert sorted(refused) == ["compound_status.csv", "compounds.geojson", "supplies.csv"]
     assert refused["compounds.geojson"].kind == "compounds"
-    assert refused["compounds.geojson"].lines[0].zh.startswith("列“id”：文件中的要素都没有编号")
+    assert refused["compounds.geojson"].lines[0].zh.startswith("第 1 个要素、列“id”：第 1 个要素没有编号（id），而其他要素有")
     # the reports name compounds that were not imported: problems of one kind are one line, saying where
     assert refused["compound_status.csv"].count == 5
     assert [line.zh for line in refused["compound_status.csv"].lines] == ["5 行的编号在地图上找不到：第 2–6 行"]
@@ -284,7 +285,7 @@ def test_the_welcome_and_upload_pages_list_the_files_the_data_folder_could_not_i
     assert at.title[0].value == "欢迎使用住建局疫情防控指挥图"
     warning = at.warning[0].value
     assert warning.startswith("数据目录中有 4 个文件没有通过检查") and "compounds\\.geojson（物业小区）：共 1 个问题" in warning
-    assert "文件中的要素都没有编号" in warning and "10 行的编号在地图上找不到：第 2–11 行" in warning
+    assert "第 1 个要素没有编号（id），而其他要素有" in warning and "10 行的编号在地图上找不到：第 2–11 行" in warning
     upload = open_app("pages/upload.py", user=CLERK, upload_kind="sites")
     assert upload.warning[0].value == warning
     assert upload.selectbox(key="upload_kind").value == "sites"  # the welcome page's links choose the table

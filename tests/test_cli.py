@@ -1,9 +1,12 @@
 """The command line: templates."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,6 +84,22 @@ def test_export_writes_every_stored_table_so_that_its_upload_reads_it_back_uncha
             assert len(check.frame) == len(store.current(tiny_store, kind)) > 0
     assert (tmp_path / "supplies---xlsx").read_bytes()[:2] == b"PK"  # a daily report asked for as Excel is an .xlsx
     assert (tmp_path / "sites---xlsx").read_bytes()[:2] == b"PK"  # and so is a layer's list
+
+
+def test_export_writes_the_format_its_out_files_extension_names(tmp_path, tiny_store, tiny_dir, monkeypatch):
+    """``geo export sites --out 工地.csv`` (no --csv): a CSV list, as the name says, not GeoJSON under that name."""
+    from geo.cli.main import main
+
+    monkeypatch.setenv("CMDMAP_DATABASE_URL", tiny_store.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
+    for name in ("工地.csv", "工地.XLSX", "工地.geojson", "日报.geojson"):
+        kind = "site_status" if name.startswith("日报") else "sites"
+        assert main(["export", kind, "--out", str(tmp_path / name)]) == 0
+    listed = pd.read_csv(tmp_path / "工地.csv", dtype=str, encoding="utf-8-sig")
+    assert {"工地编号", "经度", "纬度"} <= set(listed.columns) and len(listed) == 2
+    assert (tmp_path / "工地.XLSX").read_bytes()[:2] == b"PK"
+    assert json.loads((tmp_path / "工地.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    assert (tmp_path / "日报.geojson").read_text(encoding="utf-8-sig").startswith("工地编号,")  # a report has no GeoJSON
 
 
 def test_history_reads_as_the_history_page_in_chinese_or_english(tmp_path, monkeypatch, capsys):

@@ -87,6 +87,27 @@ def test_a_place_is_placed_by_typed_coordinates_then_undone(listed_city):
     assert store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"] is None
 
 
+def test_a_placed_point_is_moved_by_a_click_on_the_map_as_a_version_then_undone(listed_city):
+    compounds = store.current(listed_city, "compounds")
+    placed = compounds.loc[compounds.geometry.notna()].iloc[0]
+    pid, before = placed["id"], placed.geometry
+    at = _edit_page(edit_kind="compounds", edit_place=pid)
+    [picker] = [e for e in at.get("component_instance") if e.proto.component_name == "streamlit_folium.st_folium"]
+    # a click on the map itself, as st_folium returns it (lat/lng in the map's datum: WGS-84 without a base map)
+    at.session_state[picker.key] = {"last_clicked": {"lat": before.y + 0.002, "lng": before.x + 0.003}}
+    at.run()
+    assert not at.exception and "将把 **金桂花园** 移动 365 米，到经度 114.305，纬度 29.834。" in texts(at)
+    versions = len(store.history(listed_city))
+    at.button(key=f"edit_save_compounds_{pid}").click().run()
+    assert any("已保存为版本" in s.value for s in at.success)
+    moved = store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"]
+    assert (round(moved.x, 6), round(moved.y, 6)) == (round(before.x + 0.003, 6), round(before.y + 0.002, 6))
+    assert len(store.history(listed_city)) == versions + 1  # one version: the move
+    undo = next(b for b in at.button if b.key and b.key.startswith("edit_undo_"))
+    undo.click().run()
+    assert store.current(listed_city, "compounds").set_index("id").loc[pid, "geometry"].equals(before)
+
+
 def test_a_far_click_must_be_confirmed_and_a_bad_position_is_said(listed_city):
     pid = store.current(listed_city, "compounds").set_index("name").loc["待建小区", "id"]
     at = _edit_page(edit_kind="compounds", edit_place=pid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from functools import partial
 from pathlib import Path
@@ -15,11 +16,12 @@ import streamlit as st
 from geo.accounts import PermissionDenied, User
 from geo.analysis import header
 from geo.domain import TABLES, Problem, group_problems, listing, t
-from geo.io import list_with_ids, role_text, roles, template_bytes, to_csv_bytes
+from geo.io import datum_guess as crs
+from geo.io import role_text, roles, template_bytes, to_csv_bytes
 from geo.maps import initial_bounds
 from geo.maps.layers import highlight_layer, zone_outlines
 from geo.store import NothingToRollBack, undoable_import
-from geo.upload import Check, places_of, undo_import
+from geo.upload import Check, file_with_ids, places_of, undo_import
 from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset
 from ui.data import engine
@@ -136,11 +138,11 @@ def column_mapping(check: Check, key: str) -> dict[str, str] | None:
 
 def list_download(check: Check) -> None:
     """The uploaded list with the ids made for it, to keep using them in the daily reports."""
-    if not (check.ok and check.ids_made and check.rows):
+    made = file_with_ids(check)
+    if made is None:
         return
     lg = lang()
-    data, extension = list_with_ids(check.content, dict(zip(check.rows, check.frame["id"].astype(str))),
-                                    TABLES[check.kind].column("id").text)
+    data, extension = made
     stem = check.file_name.rsplit(".", 1)[0]
     st.download_button(t("points_list_with_ids", lg), data, f"{stem}（含编号）.{extension}", key="upload_list_ids")
 
@@ -163,6 +165,32 @@ def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int =
     if len(groups) > limit:
         lines.append(f"- {plain(t('upload_more_groups', lg, count=len(groups) - limit))}")
     return "\n".join(lines)
+
+
+def datum_choice(kind: str, lg: str, uploaded) -> str | None:
+    """The datum box of a layer's upload (None: 自动识别), and under it the datum the check of this file found
+    likely and why: the one the file was read in, or another that the city's zones and places point to."""
+    pending = st.session_state.get("upload_pending")
+    digest = hashlib.sha256(uploaded.getvalue()).hexdigest() if uploaded is not None else None
+    found = (pending if pending is not None and pending.kind == kind and pending.likely_datum
+             and st.session_state.get("upload_digest") == digest else None)
+
+    def label(choice: str) -> str:
+        if choice != "auto":
+            return crs.label_datum(choice, lg)
+        if found is not None:
+            return t("upload_datum_auto_found", lg, datum=crs.label_datum(found.likely_datum, lg))
+        return t("upload_datum_auto", lg)
+
+    choice = st.selectbox(t("upload_datum", lg), ["auto", *crs.DATUMS], key="upload_datum", format_func=label)
+    if found is not None:
+        reason = plain(found.datum_reason.pick(lg)) if found.datum_reason is not None else ""
+        if found.likely_datum != found.datum:
+            st.warning(t("upload_datum_other", lg, datum=crs.label_datum(found.likely_datum, lg),
+                         read=crs.label_datum(found.datum, lg), reason=reason), icon="🧭")
+        else:
+            st.caption(t("upload_datum_found", lg, datum=crs.label_datum(found.likely_datum, lg), reason=reason))
+    return None if choice == "auto" else choice
 
 
 def keep_reports_choice(kind: str, lg: str) -> bool:

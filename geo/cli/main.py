@@ -26,11 +26,20 @@ from geo.analysis import versions_table
 from geo.cli import briefing, move, place, users
 from geo.demo import write_city
 from geo.domain import TABLES, Text, group_problems, layer_tables, listing, report_tables, t
-from geo.io import DATUMS, list_with_ids, roles, table_bytes, template_bytes
+from geo.io import DATUMS, roles, table_bytes, template_bytes
 from geo.settings import SettingRefused, load
 from geo.store import NothingToRollBack, history
 from geo.store.backup import backup_before_reset, backup_folder, backups, restore, store_file
-from geo.upload import check_file, city_name_problem, commit, import_folder, open_city, rollback_to, start_city
+from geo.upload import (
+    check_file,
+    city_name_problem,
+    commit,
+    file_with_ids,
+    import_folder,
+    open_city,
+    rollback_to,
+    start_city,
+)
 
 
 def _engine():
@@ -83,9 +92,30 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The format an ``--out`` file's extension asks for, when no ``--csv`` or ``--xlsx`` says it.
+EXPORT_FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson"}
+
+
+def export_format(kind: str, out: str | None, csv: bool = False, xlsx: bool = False) -> str:
+    """The format ``geo export`` writes: what ``--xlsx``/``--csv`` say, else the ``--out`` file's extension, else
+    GeoJSON for a layer and CSV for a daily report (which has no GeoJSON form).
+
+    >>> export_format("sites", "x.csv"), export_format("sites", "x.XLSX"), export_format("sites", None)
+    ('csv', 'xlsx', 'geojson')
+    >>> export_format("compound_status", "x.geojson"), export_format("sites", "x.csv", xlsx=True)
+    ('csv', 'xlsx')
+    """
+    geometry = TABLES[kind].geometry
+    if xlsx or csv:
+        return "xlsx" if xlsx else "csv"
+    fmt = EXPORT_FORMATS.get(Path(out).suffix.lower()) if out else None
+    if fmt == "geojson" and not geometry:
+        return "csv"
+    return fmt or ("geojson" if geometry else "csv")
+
+
 def _export(args: argparse.Namespace) -> int:
-    geometry = TABLES[args.kind].geometry
-    fmt = "xlsx" if args.xlsx else "csv" if args.csv or not geometry else "geojson"
+    fmt = export_format(args.kind, args.out, args.csv, args.xlsx)
     data = table_bytes(args.kind, store.current(_engine(), args.kind), fmt)
     if args.out:
         Path(args.out).write_bytes(data)
@@ -138,11 +168,10 @@ def _columns(kind: str, given: list[str]) -> dict[str, str] | None:
 
 def _write_ids(check, out: str | None) -> None:
     """``--ids-out``: the list with the ids made for its places, to use in the daily reports."""
-    if not out or not (check.ok and check.ids_made and check.rows):
+    made = file_with_ids(check) if out else None
+    if made is None:
         return
-    data, _ = list_with_ids(check.content, dict(zip(check.rows, check.frame["id"].astype(str))),
-                            TABLES[check.kind].column("id").text)
-    Path(out).write_bytes(data)
+    Path(out).write_bytes(made[0])
     print(f"  {t('cli_note').both()}: {t('cli_ids_written', path=out).both()}")
 
 
@@ -322,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("kind", choices=sorted(TABLES))
     export.add_argument("--xlsx", action="store_true", help="as Excel (a layer: a list with 经度/纬度)")
     export.add_argument("--csv", action="store_true", help="a layer as a CSV list with 经度/纬度 instead of GeoJSON")
-    export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument("--out", help="file to write (default: standard output); its extension (.csv, .xlsx, "
+                                      ".geojson) chooses the format when --csv or --xlsx do not")
     export.set_defaults(func=_export)
 
     template = sub.add_parser("template", help="write an empty table with Chinese headers")

@@ -262,6 +262,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_column_none": ("（不使用）", "(not used)"),
     "upload_datum": ("坐标系", "Coordinates"),
     "upload_datum_auto": ("自动识别", "Detect"),
+    "upload_datum_auto_found": ("自动识别（检查结果：{datum}）", "Detect (found: {datum})"),
+    "upload_datum_found": ("检查结果：坐标很可能是 **{datum}**。理由：{reason}", "The check found the coordinates most "
+                           "likely **{datum}**. Why: {reason}"),
+    "upload_datum_other": ("检查结果：坐标很可能是 **{datum}**，而不是现在的{read}。理由：{reason}。"
+                           "请在上面的框中改选“{datum}”，或核实后在下方确认。",
+                           "The check found the coordinates most likely **{datum}**, not {read} as now. Why: "
+                           "{reason}. Choose \"{datum}\" in the box above, or confirm below once you are sure."),
     "upload_checking": ("正在检查文件……", "Checking the file…"),
     "upload_confirm": ("确认导入", "Confirm import"),
     "upload_done": ("已导入，版本 {version}。地图已更新。", "Imported as version {version}. The maps show it now."),

@@ -44,6 +44,7 @@ def _said_of(which: tuple[str, str], what: tuple[str, str]) -> tuple[str, str]:
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "list_separator": ("、", ", "),
+    "evidence_separator": ("；", "; "),
     "sentence_separator": ("；", "; "),
     # reading a table (geo.io.read.read_table)
     "read_zip_bomb": ("解压后过大（疑似压缩炸弹）", "far too large once unzipped (a zip bomb?)"),
@@ -346,6 +347,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "places still have no report for {date}"),
     "check_all_reported": ("导入后 {date} 全部 {total} 个场所均已报告", "After this import all {total} places have "
                            "reported for {date}"),
+    "check_datum_doubt": ("这 {count} 个位置可能用错了坐标系：现在按{read}读取，但按{found}读取时与本市已有的网格和场所"
+                          "吻合得多（{evidence}）。高德、腾讯地图上取的点是 GCJ-02，百度地图上取的是 BD-09。"
+                          "如确是 {code_name}，请在上传页的“坐标系”框中改选“{found}”后再检查（命令行加 --datum {code}）；"
+                          "核实现在的坐标系无误，才确认导入（命令行加 --accept-warnings）。",
+                          "These {count} positions may be read in the wrong datum: they are read as {read}, but read "
+                          "as {found} they fit the city's zones and places much better ({evidence}). Points picked "
+                          "on Amap or Tencent maps are GCJ-02, on Baidu maps BD-09. If they are {code_name}, choose "
+                          "\"{found}\" in the upload page's Coordinates box and check again (on the command line add "
+                          "--datum {code}); confirm the import (--accept-warnings) only once you are sure the datum "
+                          "is right."),
+    "datum_reason_chosen": ("按您的选择。", "As you chose."),
+    "datum_reason_no_offset": ("与本市已有的网格和场所对照，未见明显偏移。", "The city's zones and places show no clear offset."),
+    "check_datum_doubt_zones": ("按 {found} 有 {share:.0%} 的点落在所属网格内，按 {read} 只有 {share_read:.0%}",
+                                "as {found} {share:.0%} of the points fall inside their zones, as {read} "
+                                "{share_read:.0%}"),
+    "check_datum_doubt_places": ("按 {found} 离最近的已有场所中位 {metres:,.0f} 米，按 {read} 为 {metres_read:,.0f} 米",
+                                 "as {found} the nearest stored place is {metres:,.0f} m away (median), as {read} "
+                                 "{metres_read:,.0f} m"),
     "check_far_from_rest": ("编号 {fid} 离本市其他场所的中心约 {km} 公里：可能是别的城市的场所，或经纬度填错、写反；"
                             "核实后确认才能导入。",
                             "Place {fid} lies about {km} km from the middle of the city's other places: perhaps a "
@@ -376,8 +395,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_matched_by_name": ("{count} 行没有编号而写了场所名称，已按名称对应到唯一同名场所的编号。",
                               "{count} rows named their place instead of giving its id: each was matched to the one "
                               "place of that name."),
-    "check_name_not_unique": ("名称“{name}”对应 {count} 个场所（{places}），无法确定是哪一个。请填写编号。",
-                              "{count} places are called “{name}” ({places}): fill in the id to say which."),
+    "check_name_not_unique": ("名称“{name}”对应 {count} 个场所（{places}），无法确定是哪一个。请填写编号，或填写“区县”列。",
+                              "{count} places are called “{name}” ({places}): fill in the id, or a 区县 (district) "
+                              "column, to say which."),
     "check_shape_polygon": ("面（Polygon）", "a polygon (Polygon)"),
     "check_shape_point": ("点（Point）", "a point (Point)"),
     "check_shape_polygon_or_point": ("面（Polygon）或点（Point）", "a polygon (Polygon) or a point (Point)"),
@@ -430,6 +450,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_swapped": ("表中纬度在前、经度在后（数值在 3–54 之间的是纬度，73–136 之间的是经度），已按经度在前读取。",
                        "The file has latitude first (values between 3 and 54 are latitudes, 73 to 136 "
                        "longitudes): read with longitude first."),
+    "points_ids_made_layer": ("文件中的要素都没有编号，已按名称为 {count} 个{table}生成编号（同一文件再次上传时编号不变；已有同名的沿用其编号）。"
+                              "加上编号的文件可在预览下方下载（命令行用 --ids-out）。",
+                              "No feature of the file has an id: ids were made for {count} {table} from their names "
+                              "(the same file uploaded again gets the same ids; those already stored keep theirs). "
+                              "Download the file with its ids below the preview (--ids-out on the command line)."),
     "points_ids_made": ("表中没有编号列，已按名称为 {count} 个{table}生成编号（同一名单再次上传时编号不变；已有同名的沿用其编号）。"
                         "加上编号的名单可在预览下方下载（命令行用 --ids-out）。",
                         "The list has no id column: ids were made for {count} {table} from their names (the same "

@@ -19,8 +19,10 @@ from geo.io.points import (
                             guess_columns,
                             has_coordinates,
                             is_table,
+                            layer_with_ids,
                             list_with_ids,
                             make_ids,
+                            make_layer_ids,
                             parse_degrees,
                             parse_position,
                             read_places,
@@ -43,7 +45,7 @@ from geo.io.tilefile import TileFile, TileFileError, cached_tile_file, open_tile
 from geo.io.validate import validate
 
 __all__ = ["raw_rows", "AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
-           "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "has_coordinates", "is_table", "list_with_ids", "make_ids", "metres_between",
+           "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "has_coordinates", "is_table", "layer_with_ids", "list_with_ids", "make_ids", "make_layer_ids", "metres_between",
            "parse_degrees", "parse_position", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",
            "parse_numbers", "read_layer", "read_table", "resolve_datum", "table_bytes", "template_bytes",

@@ -47,12 +47,14 @@ import pyproj
 import shapely
 
 from geo.domain import Problem, Text, t
-from geo.io.datum_convert import CHINA, convert_geometries
+from geo.io.datum_convert import CHINA, bd09_to_wgs84, convert_geometries, gcj02_to_wgs84
 from geo.io.shapes import PROJECTED_LIMIT
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 PROJECTED = "projected"  # declared or named CRS is in metres: refuse the layer
 UNKNOWN = "unknown"  # a crs member is present but names nothing we know: ignore it
+#: The datums as written in a figure's sentence, the same in both languages.
+SHORT_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 
 # How people and software name a coordinate system, folded (see _fold). Looked up by
 # containment in this order, so "bd09mc" (Baidu Mercator, metres) is met before "bd09".
@@ -703,3 +705,171 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
     notices = [_unknown_declared(declared_name(collection))] if declared == UNKNOWN else []
     datum, notice = _guess(usable, evidence, area, declared, hint)
     return datum, problems, notices + [notice]
+
+
+# ---------------------------------------------------------------- a whole list off the rest of the city
+
+DOUBT_SAMPLE = 5_000  # points compared at most (evenly spread over the file): shares within 1 %, fast at 100,000
+DOUBT_MIN_POINTS = 3  # fewer points tell nothing
+DOUBT_MIN_GAIN = 3  # another datum puts at least this many more points in their zone ...
+DOUBT_GAIN_SHARE = 0.03  # ... and this share of the points ...
+DOUBT_GAIN_RATIO = 3.0  # ... and this many times as many as it puts out of them ...
+DOUBT_SHARE_GAP = 0.05  # ... and the share inside grows by this much
+DOUBT_NEAR_M = 150.0  # under another datum the points sit this near the stored places (median) ...
+DOUBT_NEAR_GAP_M = 100.0  # ... and this much nearer than as read ...
+DOUBT_NEAR_RATIO = 2.0  # ... and at most half as far
+METRES_PER_DEGREE = 111_320.0
+
+
+class DatumDoubt(NamedTuple):
+    """Another datum fits the city's other places or zones clearly better than the one the upload was read in.
+
+    ``inside`` and ``inside_read`` are the shares of points inside their zone (their own zone when the
+    file names it, else any zone) under ``datum`` and as read (nan without zones); ``metres`` and
+    ``metres_read`` the median distances to the nearest stored place of another id (nan without places).
+    """
+
+    datum: str
+    read: str
+    count: int
+    inside: float
+    inside_read: float
+    metres: float
+    metres_read: float
+    by_zones: bool = False  # the zones' measure favours ``datum`` on its own
+    by_places: bool = False  # the places' measure does
+
+
+def _geometry_array(geometries) -> np.ndarray:
+    """Shapely geometries (or None, NaN) as an array of objects, NaN as None."""
+    array = np.asarray(list(geometries), dtype=object)
+    return np.where([isinstance(g, shapely.Geometry) for g in array], array, None) if len(array) else array
+
+
+def _all_present(shapes: np.ndarray) -> np.ndarray:
+    return ~shapely.is_missing(shapes) & ~shapely.is_empty(shapes)
+
+
+def _sample(count: int, limit: int = DOUBT_SAMPLE) -> np.ndarray:
+    return np.arange(count) if count <= limit else np.linspace(0, count - 1, limit).round().astype(int)
+
+
+def _read_as(xy: np.ndarray, datum: str) -> np.ndarray:
+    """Lon/lat rows as read, taken to be in ``datum``, in WGS-84."""
+    if datum == "wgs84":
+        return xy
+    converter = gcj02_to_wgs84 if datum == "gcj02" else bd09_to_wgs84
+    lon, lat = converter(xy[:, 0], xy[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def _local_metres(xy: np.ndarray, latitude: float) -> np.ndarray:
+    """Lon/lat rows in metres east and north (equirectangular at ``latitude``: within 1 % across a city)."""
+    return xy * np.array([METRES_PER_DEGREE * math.cos(math.radians(latitude)), METRES_PER_DEGREE])
+
+
+def _inside_zones(points: np.ndarray, tree: shapely.STRtree, own: np.ndarray) -> np.ndarray:
+    """Whether each point falls in its own zone (``own``, a zone's position) or, when it names none (-1), any."""
+    where, zone = tree.query(points, predicate="within")
+    inside = np.zeros(len(points), dtype=bool)
+    matches = (own[where] < 0) | (own[where] == zone)
+    inside[where[matches]] = True
+    return inside
+
+
+def _zones_favour(inside: dict[str, np.ndarray], read: str, other: str) -> bool:
+    gain = int((inside[other] & ~inside[read]).sum())
+    loss = int((inside[read] & ~inside[other]).sum())
+    count = len(inside[read])
+    return (gain >= max(DOUBT_MIN_GAIN, DOUBT_GAIN_SHARE * count) and gain >= DOUBT_GAIN_RATIO * loss
+            and (gain - loss) / count >= DOUBT_SHARE_GAP)
+
+
+def _places_favour(metres: dict[str, float], read: str, other: str) -> bool:
+    near, far = metres[other], metres[read]
+    return near <= DOUBT_NEAR_M and far >= near + DOUBT_NEAR_GAP_M and far >= DOUBT_NEAR_RATIO * near
+
+
+def datum_doubt(geometries, read: str, places=(), zones=(), own_zone=None) -> DatumDoubt | None:
+    """Whether the upload's positions fit the city clearly better in another datum than in ``read``.
+
+    A list picked on Amap (GCJ-02) read as WGS-84 sits 300–600 m off the rest of the city: its places
+    fall outside their zones near the zones' edges, and miss the stored places they stand beside. Each
+    datum's reading is compared with the city's ``zones`` (the share of points inside their own zone,
+    ``own_zone``, or any zone) and with its other stored ``places`` (the median distance to the nearest).
+    Another datum is named only when one measure favours it clearly and the other does not favour
+    ``read`` (see the ``DOUBT_*`` thresholds); with no zones and no places there is nothing to compare.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely geometries
+        The upload's positions as read from the file (not converted).
+    read : str
+        The datum the upload is read in (chosen, declared or guessed), one of :data:`DATUMS`.
+    places : sequence of shapely geometries
+        Stored places (WGS-84) of other ids than the upload's.
+    zones : sequence of polygons
+        The city's zones (WGS-84).
+    own_zone : sequence of int, optional
+        Per geometry, the position in ``zones`` of the zone the file puts it in, -1 for none.
+
+    Returns
+    -------
+    DatumDoubt or None
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> from geo.io.datum_convert import wgs84_to_gcj02
+    >>> true = [Point(114.30 + i / 100, 29.83 + (i % 7) / 100) for i in range(20)]
+    >>> picked_on_amap = [Point(*wgs84_to_gcj02(p.x, p.y)) for p in true]
+    >>> doubt = datum_doubt(picked_on_amap, "wgs84", places=[p.buffer(0.0003) for p in true])
+    >>> doubt.datum, round(doubt.metres), doubt.metres_read > 300
+    ('gcj02', 0, True)
+    >>> datum_doubt(true, "wgs84", places=[p.buffer(0.0003) for p in true]) is None
+    True
+    >>> datum_doubt(true, "wgs84") is None
+    True
+    """
+    shapes = _geometry_array(geometries)
+    present = _all_present(shapes)
+    if present.sum() < DOUBT_MIN_POINTS or read not in DATUMS:
+        return None
+    own = np.full(len(shapes), -1) if own_zone is None else np.asarray(own_zone, dtype=int)
+    chosen = np.flatnonzero(present)[_sample(int(present.sum()))]
+    xy, own = _xy(shapely.point_on_surface(shapes[chosen])), own[chosen]
+    zones = _geometry_array(zones)
+    zones = zones[_all_present(zones)]
+    zones = zones[np.isin(shapely.get_type_id(zones), (3, 6))]  # polygons: a zone drawn as a point holds nothing
+    places = _geometry_array(places)
+    places = places[_all_present(places)]
+    if not len(zones) and len(places) < DOUBT_MIN_POINTS:
+        return None
+    latitude = float(np.median(xy[:, 1]))
+    positions = {datum: _read_as(xy, datum) for datum in DATUMS}
+    inside: dict[str, np.ndarray] = {}
+    if len(zones):
+        zone_tree = shapely.STRtree(zones)
+        inside = {d: _inside_zones(shapely.points(p), zone_tree, own) for d, p in positions.items()}
+    metres: dict[str, float] = {}
+    if len(places) >= DOUBT_MIN_POINTS:
+        place_tree = shapely.STRtree(shapely.transform(places, lambda c: _local_metres(c, latitude)))
+        for datum, p in positions.items():
+            _, distance = place_tree.query_nearest(shapely.points(_local_metres(p, latitude)), return_distance=True,
+                                                   all_matches=False)
+            metres[datum] = float(np.median(distance))
+    def share(datum: str) -> float:
+        return float(inside[datum].mean()) if inside else math.nan
+
+    def favoured(better: str, worse: str) -> bool:
+        return (bool(inside) and _zones_favour(inside, worse, better)) or (
+            bool(metres) and _places_favour(metres, worse, better))
+
+    likely = [d for d in DATUMS if d != read and favoured(d, read) and not favoured(read, d)]
+    if not likely:
+        return None
+    # GCJ-02 read as WGS-84 may look better as BD-09 too, less so: the best fit is named
+    best = min(likely, key=lambda d: (-share(d) if inside else 0.0, metres.get(d, 0.0)))
+    return DatumDoubt(best, read, int(present.sum()), share(best), share(read), metres.get(best, math.nan),
+                      metres.get(read, math.nan), bool(inside) and _zones_favour(inside, read, best),
+                      bool(metres) and _places_favour(metres, read, best))

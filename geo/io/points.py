@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ from geo.io.read import (
     MAX_CELL_CHARS,
     TooLarge,
     as_bytes,
+    decode,
     is_xlsx,
     match_headers,
     parse_numbers,
@@ -410,6 +412,39 @@ def make_ids(kind: str, names: pd.Series, context: pd.Series | None = None,
             if counts[ids[position]] > 1:
                 ids[position] = f"{ids[position]}-{counts[ids[position]]}"
     return pd.Series(ids, index=names.index, dtype="string")
+
+
+def make_layer_ids(layer: gpd.GeoDataFrame, kind: str, known: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
+    """A GeoJSON layer none of whose features has an id (see :func:`geo.io.read.read_layer`), with ids made as
+    for a list without ids (:func:`make_ids`: stable, from the name and the district, street or address).
+
+    >>> layer = gpd.GeoDataFrame({"id": [None, None], "name": ["幸福里", "龙潭社区"]}, geometry=[None, None])
+    >>> make_layer_ids(layer, "compounds", known={"龙潭社区": "C0001"})["id"].tolist()
+    ['XQ-5c902b', 'C0001']
+    """
+    layer = layer.copy()
+    context = next((layer[c] for c in ("district", "street", "address") if c in layer and layer[c].notna().any()),
+                   None)
+    layer["id"] = make_ids(kind, layer["name"], context, known).to_numpy()
+    return layer
+
+
+def layer_with_ids(data: bytes, ids: Mapping[int, str], column: str = "id") -> tuple[bytes, str]:
+    """The uploaded GeoJSON with the ids it was given as each feature's ``column`` property: (bytes, 'geojson').
+
+    ``ids`` maps feature numbers (1-based) to ids; features without one are left as they were.
+
+    >>> data = json.dumps({"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "properties": {"name": "甲"}, "geometry": None}]}).encode()
+    >>> json.loads(layer_with_ids(data, {1: "XQ-1"})[0])["features"][0]["properties"]
+    {'id': 'XQ-1', 'name': '甲'}
+    """
+    collection = json.loads(decode(data))
+    for number, feature in enumerate(collection.get("features", []), start=1):
+        if number in ids and isinstance(feature, dict):
+            properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+            feature["properties"] = {column: ids[number], **{k: v for k, v in properties.items() if k != column}}
+    return json.dumps(collection, ensure_ascii=False).encode("utf-8"), "geojson"
 
 
 def datum_hint(headers: list[str], body: pd.DataFrame) -> tuple[str, str] | None:

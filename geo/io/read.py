@@ -63,6 +63,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).replace(" ", "").strip().lower()
 
 
+#: Headers of a report's district column (folded as headers are): a place's name is looked up within its district.
+DISTRICT_HEADERS = frozenset(_fold(h) for h in ("区县", "所属区县", "所在区县", "县区", "区", "县", "县市区", "行政区",
+                                                 "district", "county"))
+
+
 def match_headers(headers: list[str], table: Table) -> dict[str, str]:
     """Map each header of a file to a column name of ``table`` (unknown headers are left out).
 
@@ -357,6 +362,7 @@ class Reading:
     problems: list[Problem]
     notices: list[Text]
     headers: dict[str, str]  # column name -> the header as the file has it
+    districts: pd.Series | None = None  # a 区县 column of a report that has one, by row: where a name is looked up
 
 
 def read_table(source, kind: str, name: str | None = None, sheet: str | int | None = None,
@@ -415,6 +421,11 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     if missing:
         return Reading(empty, problems, notices, header_of)
     unknown = [h for h in headers if h and h not in mapping]
+    district = next((h for h in unknown if _fold(h) in DISTRICT_HEADERS), None)
+    districts = None
+    if district is not None and not table.geometry:  # read, not unknown: a place's name is unique in its district
+        unknown.remove(district)
+        districts = body[headers.index(district)].astype("string").str.strip().rename("district")
     if unknown:
         notices.append(t("read_unknown_columns", columns=listing(unknown[:8])))
     frame = pd.DataFrame({col.name: body[position[col.name]] if col.name in position else pd.NA
@@ -427,14 +438,25 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     problems += parse_problems
     # a cell that could not be read is reported once, not again as "empty" by the rules
     unreadable = {(p.row, p.column) for p in parse_problems}
-    problems += [p for p in validate(frame, kind, header_of, name) if (p.row, p.column) not in unreadable]
+    problems += [p for p in validate(frame, kind, header_of, name) if (p.row, p.column) not in unreadable
+                 and not _apart_by_district(p, frame, table, districts)]
     bad_rows = {p.row for p in problems if p.row is not None}
     if not keep_bad_rows:
         frame = frame.loc[~frame.index.isin(bad_rows)]
         # same place and date twice: keep the last and say so (an upload refuses it instead)
         duplicated = frame.duplicated(list(table.key), keep="last")
         frame = frame.loc[~duplicated]
-    return Reading(frame, problems, notices, header_of)
+    return Reading(frame, problems, notices, header_of, districts)
+
+
+def _apart_by_district(problem: Problem, frame: pd.DataFrame, table: Table, districts: pd.Series | None) -> bool:
+    """A row repeating another's place and date only by name, in another district: two places of one name, which
+    the check tells apart by their districts (and refuses if they are one place after all)."""
+    if districts is None or problem.key != "rule_multiple_fields_uniqueness" or problem.row not in frame.index:
+        return False
+    keys = [*table.key, "_district"]
+    rows = frame[list(table.key)].astype("string").assign(_district=districts.reindex(frame.index).fillna(""))
+    return not rows.duplicated(keys, keep=False).at[problem.row]
 
 
 def short(exc: Exception) -> str:
@@ -585,11 +607,15 @@ def _own_id_field(names: tuple[str, ...]) -> str | None:
     return min(known)[1] if known else None
 
 
-def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def read_layer(source, kind: str, name: str | None = None,
+               without_ids: bool = False) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a GeoJSON geometry layer in WGS-84; features without a usable geometry or id are reported.
 
     A feature without the schema's id takes the file's own: the Feature's ``id``, else one of
-    :data:`FEATURE_ID_FIELDS`. A shape that can be repaired keeping its area is (``attrs["repaired"]``);
+    :data:`FEATURE_ID_FIELDS`. When no feature has any and ``without_ids``, the features are kept with a
+    blank id (``attrs["ids_missing"]``) for the caller to make theirs (:func:`geo.io.points.make_layer_ids`);
+    some features with an id and others without is a problem naming those without.
+    A shape that can be repaired keeping its area is (``attrs["repaired"]``);
     one that cannot be drawn is left out (``attrs["skipped"]``); ``attrs["notices"]`` says both, and
     where the ids came from. Those are notices, not problems: the rest of the file can be imported.
 
@@ -657,7 +683,9 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
             continue
         if not _filled(record.get("id")):
             no_id.append(number)
-            continue
+            if not without_ids:
+                continue
+            record["id"] = None  # kept until every feature is read: made for all, or said for these
         if shape.repaired:
             repaired[str(record["id"])] = (number, shape.repaired)
             repairs.append((number, shape.repaired))
@@ -667,7 +695,14 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
         geometries.append(shape.geometry)
         numbers.append(number)
         carried.append(frozenset(record))
-    if no_id and not records:  # no feature has an id: one problem naming the fields the file has
+    ids_missing = bool(no_id) and len(no_id) == len(records) if without_ids else False
+    if without_ids and no_id and not ids_missing:  # some have ids: those without are said, and left out
+        keep = [i for i, record in enumerate(records) if record.get("id") is not None]
+        records, geometries, numbers, carried = ([items[i] for i in keep]
+                                                 for items in (records, geometries, numbers, carried))
+    if ids_missing:  # no feature has an id: the caller makes them, as for a list without ids
+        pass
+    elif no_id and not records:  # no feature has an id: one problem naming the fields the file has
         listed = listing(list(fields)[:20]) if fields else t("read_no_fields")
         problems.append(Problem.of(name, None, "id", None, "read_no_ids", column=table.column("id").text,
                                    fields=listed))
@@ -689,12 +724,13 @@ def read_layer(source, kind: str, name: str | None = None) -> tuple[gpd.GeoDataF
     layer["_feature"] = numbers
     layer["_carried"] = carried
     problems += _long_text_problems(layer, table, name)
-    duplicated = layer["id"].duplicated(keep="first")
+    duplicated = layer["id"].duplicated(keep="first") & layer["id"].notna()
     first = dict(zip(layer.loc[~duplicated, "id"], layer.loc[~duplicated, "_feature"]))
     for key, number in zip(layer.loc[duplicated, "id"], layer.loc[duplicated, "_feature"]):
         problems.append(Problem.of(name, number, "id", key, "read_duplicate_id", number=number, key=key,
                                    first=first[key]))
     layer = layer.loc[~duplicated].reset_index(drop=True)
+    layer.attrs["ids_missing"] = ids_missing
     layer.attrs["feature_numbers"] = layer.pop("_feature").tolist()  # each row's place in the file
     # the columns each feature has: one without a property others have keeps its stored value
     layer.attrs["carried"] = layer.pop("_carried").tolist()

@@ -29,7 +29,19 @@ from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
 from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
 from geo.io import datum_guess as crs
-from geo.io import decode, has_coordinates, is_table, metres_between, read_layer, read_places, read_table, role_text
+from geo.io import (
+    decode,
+    has_coordinates,
+    is_table,
+    layer_with_ids,
+    list_with_ids,
+    make_layer_ids,
+    metres_between,
+    read_layer,
+    read_places,
+    read_table,
+    role_text,
+)
 from geo.store import backup
 from geo.upload.outlines import match_outlines
 
@@ -66,6 +78,8 @@ class Check:
     warnings: list[Problem] = field(default_factory=list)  # not wrong, but to be confirmed (a place moved far)
     replace: bool = False  # the file is the whole layer: stored places it lacks are retired
     phone_rows: frozenset[int] = frozenset()  # stored rows of phone reports the file replaces (said as warnings)
+    likely_datum: str | None = None  # the datum the positions most likely are in (shown by the page's datum box)
+    datum_reason: Text | None = None  # ... and why
 
     @property
     def by_feature(self) -> bool:
@@ -141,40 +155,85 @@ def _unknown_ids(kind: str, frame: pd.DataFrame, known: set[str], places: pd.Dat
     return problems
 
 
+def _same_district(given, stored) -> bool:
+    """'咸安区' and '咸安' are one district; a blank says nothing."""
+    if pd.isna(given) or pd.isna(stored) or not str(given).strip() or not str(stored).strip():
+        return False
+    a, b = str(given).strip(), str(stored).strip()
+    return a == b or (min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)))
+
+
 def ids_by_name(frame: pd.DataFrame, kind: str, known: set[str], places: pd.DataFrame,
-                source: str, header: str) -> tuple[pd.DataFrame, int, list[Problem]]:
+                source: str, header: str, districts: pd.Series | None = None) -> tuple[pd.DataFrame, int, list[Problem]]:
     """Rows whose id column names their place (what people write when they have no ids): the id of the
-    one place of that name.
+    one place of that name, or, when the report has a 区县 column (``districts``, by row) and ``places`` a
+    ``district``, of the one place of that name in the row's district.
 
-    A name that several places share is a problem listing them; a value that is neither an id nor a
-    name is left to the unknown-id check, which suggests the closest places. An id that is wrong but
-    sits beside a known name is not replaced: which of the two is right is for the person to say.
+    A name that several places share (in the row's district, when given) is a problem listing them with
+    their districts; a value that is neither an id nor a name is left to the unknown-id check, which suggests
+    the closest places. An id that is wrong but sits beside a known name is not replaced: which of the two is
+    right is for the person to say.
 
-    >>> places = pd.DataFrame({"id": ["C1", "C2", "C3"], "name": ["龙潭社区", "金桂花园", "金桂花园 "]})
+    >>> places = pd.DataFrame({"id": ["C1", "C2", "C3"], "name": ["龙潭社区", "金桂花园", "金桂花园 "],
+    ...                        "district": ["咸安区", "咸安区", "通山县"]})
     >>> frame = pd.DataFrame({"compound_id": ["龙潭社区", "金桂花园", "C9"]}, index=[2, 3, 4])
     >>> fixed, matched, problems = ids_by_name(frame, "compound_status", {"C1", "C2", "C3"}, places, "f.csv", "小区编号")
     >>> fixed["compound_id"].tolist(), matched, [(p.row, p.value) for p in problems]
     (['C1', '金桂花园', 'C9'], 1, [(3, '金桂花园')])
+    >>> problems[0].zh
+    '名称“金桂花园”对应 2 个场所（C2（咸安区）、C3（通山县）），无法确定是哪一个。请填写编号，或填写“区县”列。'
+    >>> fixed, matched, problems = ids_by_name(frame, "compound_status", {"C1", "C2", "C3"}, places, "f.csv",
+    ...                                        "小区编号", pd.Series(["", "通山", ""], index=[2, 3, 4]))
+    >>> fixed["compound_id"].tolist(), matched, problems
+    (['C1', 'C3', 'C9'], 2, [])
     """
     key = TABLES[kind].key[0]
     values = frame[key].astype("string").str.strip()
     unknown = ~member_of(values.astype(str), known) & values.notna()
     if not unknown.any() or places.empty:
         return frame, 0, []
-    ids_of = places.assign(name=places["name"].astype("string").str.strip()).groupby("name")["id"].agg(list)
+    places = places.assign(name=places["name"].astype("string").str.strip())
+    if "district" not in places:
+        places = places.assign(district=pd.NA)
+    by_name = {name: group for name, group in places.groupby("name")}
     fixed, matched, problems = frame.copy(), 0, []
     for row in frame.index[unknown]:
         name = values.at[row]
-        if name not in ids_of.index:
+        if name not in by_name:
             continue
-        ids = ids_of[name]
-        if len(ids) == 1:
-            fixed.at[row, key] = ids[0]
+        candidates = by_name[name]
+        given = districts.get(row) if districts is not None else None
+        if len(candidates) > 1 and given is not None and not pd.isna(given) and str(given).strip():
+            candidates = candidates.loc[[_same_district(given, d) for d in candidates["district"]]]
+            if candidates.empty:  # none in the district written: all are candidates, with their districts
+                candidates = by_name[name]
+        if len(candidates) == 1:
+            fixed.at[row, key] = candidates["id"].iloc[0]
             matched += 1
         else:
+            named = [f"{i}（{d}）" if not pd.isna(d) and str(d).strip() else str(i)
+                     for i, d in zip(candidates["id"], candidates["district"])]
             problems.append(Problem.of(source, int(row), header, name, "check_name_not_unique", name=name,
-                                       count=len(ids), places=listing([str(i) for i in ids[:5]])))
+                                       count=len(candidates), places=listing(named[:5])))
     return fixed, matched, problems
+
+
+def place_districts(engine: Engine, kind: str) -> pd.DataFrame:
+    """Id, name and district of the places daily report ``kind`` names: a layer's own ``district`` column where
+    it has one, else its zone's (zones carry the district)."""
+    zones = store.current(engine, "zones")
+    of_zone = dict(zip(zones["id"].astype(str), zones["district"])) if len(zones) and "district" in zones else {}
+    frames = []
+    for layer in places_of(kind):
+        stored = store.current(engine, layer)
+        if stored.empty:
+            continue
+        district = stored["district"] if "district" in stored else pd.Series(pd.NA, index=stored.index)
+        if "zone" in stored:
+            district = district.where(district.notna(), stored["zone"].astype("string").map(of_zone))
+        frames.append(pd.DataFrame({"id": stored["id"].astype(str), "name": stored["name"],
+                                    "district": district.to_numpy()}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["id", "name", "district"])
 
 
 def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
@@ -188,13 +247,19 @@ def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, s
         known = set().union(*(store.place_ids(engine, layer) for layer in places_of(kind)))
         if not member_of(frame[key].astype(str), known).all():  # names read only when some id is unknown
             header = reading.headers.get(key, TABLES[kind].column(key).zh)
-            places = _places(engine, kind)
-            frame, matched, ambiguous = ids_by_name(frame, kind, known, places, file_name, header)
+            places = place_districts(engine, kind)
+            frame, matched, ambiguous = ids_by_name(frame, kind, known, places, file_name, header, reading.districts)
             if matched:
                 notices.append(t("check_matched_by_name", count=matched))
             named = {p.row for p in ambiguous}
             problems += ambiguous + [p for p in _unknown_ids(kind, frame, known, places, file_name, header)
                                      if p.row not in named]
+            if reading.districts is not None:  # rows kept apart by their districts that name one place after all
+                twice = frame.duplicated(list(TABLES[kind].key), keep="first") & frame[key].notna()
+                problems += [Problem.of(file_name, int(row), header, frame.at[row, key],
+                                        "rule_multiple_fields_uniqueness", header=header, value=frame.at[row, key],
+                                        key=" / ".join(str(frame.at[row, k]) for k in TABLES[kind].key))
+                             for row in frame.index[twice]]
     return frame, problems, notices, list(reading.headers)
 
 
@@ -276,15 +341,20 @@ def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: 
                                       known=unique_names(engine, kind))
         notices = _list_notices(kind, frame.attrs) if not frame.empty else []
         return frame, problems, notices, {}
-    frame, problems = read_layer(content, kind, name=file_name)
+    frame, problems = read_layer(content, kind, name=file_name, without_ids=True)
+    made = []
+    if frame.attrs.get("ids_missing") and not frame.empty:  # no feature has an id: made as for a list without ids
+        frame = make_layer_ids(frame, kind, unique_names(engine, kind))
+        frame.attrs.update(ids_made=True, present=["id", *frame.attrs.get("present", [])])
+        made = [t("points_ids_made_layer", count=len(frame), table=TABLES[kind].text)]
     try:
         collection = json.loads(decode(content))
     except ValueError:
         collection = {}
     collection = collection if isinstance(collection, dict) else {}
     frame.attrs["datum_hint"] = crs.platform_hint(collection)
-    # shapes repaired or skipped, ids taken from the file's own identifiers
-    return frame, problems, list(frame.attrs.get("notices", [])), collection
+    # shapes repaired or skipped, ids taken from the file's own identifiers, or made
+    return frame, problems, made + list(frame.attrs.get("notices", [])), collection
 
 
 def _outlines_by_position(frame: pd.DataFrame, reference: pd.DataFrame, numbers) -> tuple[pd.DataFrame, list[Text]]:
@@ -339,6 +409,18 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         resolved, crs_problems, crs_notices = None, [], []
     notices += crs_notices
     if resolved and not crs_problems:
+        doubt, evidence = datum_doubt_warning(engine, kind, frame, resolved, zones, file_name)
+        read["datum_doubt"] = doubt
+        # what the page's datum box shows: the other datum the city's places point to, else how this one was found
+        read["likely_datum"] = doubt.value if doubt is not None else resolved
+        if doubt is not None:
+            read["datum_reason"] = evidence
+        elif datum is None and crs_notices:  # how the datum was found, and that the city agrees
+            read["datum_reason"] = crs_notices[-1] if evidence is None else join(
+                [crs_notices[-1], evidence], Text("", " "))
+        else:
+            read["datum_reason"] = t("datum_reason_chosen") if evidence is None else join(
+                [t("datum_reason_chosen"), evidence], Text("", " "))
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
         frame = keep_positions(frame, reference)
         if "columns" in read:  # a list of places: its points do not replace the outlines they fall in
@@ -363,6 +445,55 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     notices += zone_notices
     frame.attrs.update(read)
     return frame, problems, notices, resolved
+
+
+def _other_places(engine: Engine, kind: str, ids: set[str]) -> list:
+    """The stored places (WGS-84) of every layer but the zones, except the upload's own ids of its own layer."""
+    shapes = []
+    for layer in (k for k in TABLES if TABLES[k].geometry and k != "zones"):
+        stored = store.current(engine, layer)
+        if layer == kind and len(stored):
+            stored = stored.loc[~stored["id"].astype(str).isin(ids)]
+        shapes += [g for g in stored.geometry if g is not None]
+    return shapes
+
+
+def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: str, zones: pd.DataFrame,
+                        file_name: str) -> tuple[Problem | None, Text | None]:
+    """A warning when the upload, as read in datum ``read``, sits off the city's other places and zones in a way
+    another datum explains (a list picked on Amap read as WGS-84): see :func:`geo.io.datum_guess.datum_doubt`.
+
+    ``frame`` holds the positions as read (not yet converted). Zones are compared with the places in them, not
+    with a zones file itself. Returns the warning and the figures that make the other datum likely; else no
+    warning, and a sentence saying the positions fit the city (None when there was nothing to compare with).
+    """
+    placed = frame.geometry.notna().to_numpy()
+    if not placed.any():
+        return None, None
+    shapes = zones.loc[zones.geometry.notna()] if kind != "zones" and len(zones) else zones.iloc[0:0]
+    own = None
+    if "zone" in frame and len(shapes):
+        position = {str(z): i for i, z in enumerate(shapes["id"])}
+        named = store.zones_named(frame.loc[placed, ["id", "zone"]], shapes)["zone"]
+        own = [position.get(str(z).strip(), -1) if pd.notna(z) else -1 for z in named]
+    others = _other_places(engine, kind, set(frame["id"].astype(str)))
+    doubt = crs.datum_doubt(frame.geometry[placed].to_numpy(), read, places=others,
+                            zones=shapes.geometry.to_numpy() if len(shapes) else (), own_zone=own)
+    if doubt is None:  # said by the datum box: compared and found in place, or nothing to compare with
+        compared = len(shapes) > 0 or len(others) >= crs.DOUBT_MIN_POINTS
+        return None, t("datum_reason_no_offset") if compared and placed.sum() >= crs.DOUBT_MIN_POINTS else None
+    found, as_read = crs.SHORT_NAMES[doubt.datum], crs.SHORT_NAMES[read]
+    evidence = []
+    if doubt.by_zones:
+        evidence.append(t("check_datum_doubt_zones", found=found, share=doubt.inside, read=as_read,
+                          share_read=doubt.inside_read))
+    if doubt.by_places:
+        evidence.append(t("check_datum_doubt_places", found=found, metres=doubt.metres, read=as_read,
+                          metres_read=doubt.metres_read))
+    figures = join(evidence, t("evidence_separator"))
+    return Problem.of(file_name, None, POSITION, doubt.datum, "check_datum_doubt", count=doubt.count,
+                      read=crs.datum_name(read), found=crs.datum_name(doubt.datum), evidence=figures,
+                      code=doubt.datum, code_name=found), figures
 
 
 def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers: list[int] | None,
@@ -494,7 +625,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
                    columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
-                   ids_made=bool(read.get("ids_made")), replace=replace)
+                   ids_made=bool(read.get("ids_made")), replace=replace, likely_datum=read.get("likely_datum"),
+                   datum_reason=read.get("datum_reason"))
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
@@ -505,7 +637,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     if result.ok and TABLES[kind].geometry:
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         stored = store.current(engine, kind)
-        result.warnings = far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
+        doubt = [read["datum_doubt"]] if read.get("datum_doubt") is not None else []
+        result.warnings = doubt + far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
             frame, stored, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present, replace)
@@ -593,6 +726,17 @@ def _phone_reports(engine: Engine, check: Check, keep_reports: bool) -> Check:
     frame, delta, fields = store.preview(engine, check.kind, kept, check.present, check.replace)
     check.notices.append(t("check_phone_kept", count=len(warnings), rows=ranges(rows)))
     return replace(check, frame=frame, delta=delta, fields=fields)
+
+
+def file_with_ids(check: Check) -> tuple[bytes, str] | None:
+    """The uploaded file with the ids made for its places, in its own format (a list's first column, a GeoJSON
+    feature's ``id``): (bytes, extension), or None when its ids were not made."""
+    if not (check.ok and check.ids_made and check.rows):
+        return None
+    ids = dict(zip(check.rows, check.frame["id"].astype(str)))
+    if is_table(check.content):
+        return list_with_ids(check.content, ids, TABLES[check.kind].column("id").text)
+    return layer_with_ids(check.content, ids)
 
 
 def unreported_lines(engine: Engine, kind: str, frame: pd.DataFrame, limit: int = 3) -> list[Text]:
