@@ -3,16 +3,18 @@
 For one size (100,000 compounds by default) it reads the compounds and two days of their status
 from a demo city (made with ``python -m geo demo`` into ``bench/out/city-N`` when missing) and
 writes them through :func:`geo.store.apply_rows`, the store's one write path, into a new store of
-each back end (an SQLite file; a throwaway PostgreSQL server with PostGIS from ``tests/pgserver.py``,
-or ``CMDMAP_TEST_POSTGRES_URL``), in this order:
+each back end, in this order: an SQLite file; then, on a throwaway PostgreSQL server with PostGIS from
+``tests/pgserver.py`` (or ``CMDMAP_TEST_POSTGRES_URL``), a store written by row inserts only (as before
+:data:`geo.store.versions.COPY_FROM`) and one written as the store writes now (COPY from 200 rows).
+Each writes, in this order:
 
 * ``compounds``: the layer into an empty store (every row inserted, with its geometry);
 * ``compounds again``: the same layer with a tenth of the names changed (the diff reads every stored
   shape back; a tenth of the rows are replaced);
 * ``status day 1``, ``status day 2``: a compound status table with a row per compound, each a new day.
 
-Each write is split into its phases: reading the stored rows to compare (``read``), the comparison
-(``diff``), inserting the rows (``rows``) and the history lines (``changes``), and the rest (the lock,
+Each write is split into its phases: reading the stored rows to compare (``read``), the rows given
+as the database holds them (``records``: geometry to WKB hex), the comparison (``diff``), inserting the rows (``rows``) and the history lines (``changes``), and the rest (the lock,
 the version, retiring replaced rows, the commit). The rest of an upload (checking the file, the
 backup) is the same on both back ends and is measured by ``bench/scale.py``.
 
@@ -42,8 +44,9 @@ import pandas as pd  # noqa: E402
 from geo.store import versions  # noqa: E402
 from geo.store.meta import open_store  # noqa: E402
 from tests import pgserver  # noqa: E402
+from tests.pgserver import fresh_schema  # noqa: E402
 
-PHASES = ("read", "diff", "rows", "changes")
+PHASES = ("read", "records", "diff", "rows", "changes")
 
 
 class Phases:
@@ -53,6 +56,7 @@ class Phases:
         self.spent: dict[str, float] = defaultdict(float)
         self._wrap("_existing_rows", lambda *a, **k: "read")
         self._wrap("diff_rows", lambda *a, **k: "diff")
+        self._wrap("records", lambda *a, **k: "records")
         self._wrap("_insert_many", lambda conn, table, *a, **k: "changes" if table.name == "changes" else "rows")
 
     def _wrap(self, name: str, phase) -> None:
@@ -108,8 +112,8 @@ def run(url: str, steps, phases: Phases) -> list[dict]:
 
 
 def table(results: dict[str, list[dict]]) -> str:
-    lines = ["| write | back end | total | read | diff | rows | changes | rest | PostgreSQL / SQLite |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| write | back end | total | read | records | diff | rows | changes | rest | / SQLite |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     sqlite = {r["step"]: r for r in results["sqlite"]}
     for name, rows in results.items():
         for r in rows:
@@ -131,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {"sqlite": run(f"sqlite:///{store}", steps, phases)}
     server = pgserver.start()
     try:
-        results["postgresql"] = run(server.url, steps, phases)
+        copy_from = versions.COPY_FROM
+        versions.COPY_FROM = 10**12  # every row by INSERT, as before COPY
+        results["postgresql, row inserts"] = run(fresh_schema(server.url, "by_insert"), steps, phases)
+        versions.COPY_FROM = copy_from
+        results["postgresql, COPY"] = run(fresh_schema(server.url, "by_copy"), steps, phases)
     finally:
         server.stop()
     print(json.dumps(results, indent=1))

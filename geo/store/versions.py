@@ -118,7 +118,7 @@ COPY_FROM = 200
 """Rows from which PostgreSQL is sent an insert's rows by ``COPY`` (see :func:`_insert_many`)."""
 
 
-def _insert_many(conn, table: Table, frame: pd.DataFrame, copy_from: int = COPY_FROM, **constant) -> None:
+def _insert_many(conn, table: Table, frame: pd.DataFrame, copy_from: int | None = None, **constant) -> None:
     """Insert the rows of ``frame``, each with ``constant`` added: in one COPY, or one executemany.
 
     The values are converted column by column (``DataFrame.to_dict("records")`` boxed 1.2 million
@@ -128,7 +128,7 @@ def _insert_many(conn, table: Table, frame: pd.DataFrame, copy_from: int = COPY_
     storing them. Fewer rows on PostgreSQL are batched by SQLAlchemy into multi-row INSERTs.
     """
     values = {c: _python(frame[c]) for c in frame.columns} | {k: [v] * len(frame) for k, v in constant.items()}
-    if conn.dialect.name == "postgresql" and len(frame) >= copy_from:
+    if conn.dialect.name == "postgresql" and len(frame) >= (COPY_FROM if copy_from is None else copy_from):
         _copy_rows(conn, table, values)
         return
     if conn.dialect.name != "sqlite":
