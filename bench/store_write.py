@@ -22,6 +22,8 @@ Run it from the project root::
 
     .venv/bin/python bench/store_write.py                  # 100,000 compounds
     .venv/bin/python bench/store_write.py --size 1000      # a smoke run
+
+The city is made, and the SQLite store written, in ``bench/out`` (``--out``).
 """
 
 from __future__ import annotations
@@ -75,8 +77,8 @@ class Phases:
         return out
 
 
-def city(size: int) -> Path:
-    folder = OUT / f"city-{size}"
+def city(size: int, out: Path) -> Path:
+    folder = out / f"city-{size}"
     if not (folder / "compound_status.csv").exists():
         subprocess.run([sys.executable, "-m", "geo", "demo", "--compounds", str(size), "--days", "3",
                         "--out", str(folder)], cwd=ROOT, check=True, capture_output=True)
@@ -126,10 +128,11 @@ def table(results: dict[str, list[dict]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the city and the SQLite store")
     args = parser.parse_args(argv)
-    steps = inputs(city(args.size))
+    steps = inputs(city(args.size, args.out))
     phases = Phases()
-    store = OUT / f"store-write-{args.size}.sqlite"
+    store = args.out / f"store-write-{args.size}.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
     results = {"sqlite": run(f"sqlite:///{store}", steps, phases)}
