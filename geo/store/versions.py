@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Integer, Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from geo.domain import TABLES, Text, member_of, t
@@ -122,8 +122,9 @@ def _insert_many(conn, table: Table, frame: pd.DataFrame, copy_from: int | None 
     """Insert the rows of ``frame``, each with ``constant`` added: in one COPY, or one executemany.
 
     The values are converted column by column (``DataFrame.to_dict("records")`` boxed 1.2 million
-    values one at a time). PostgreSQL takes ``copy_from`` rows or more by ``COPY`` (:func:`_copy_rows`):
-    100,000 status rows and their history lines took 25 s as multi-row INSERTs, 2.6 s by COPY. On SQLite
+    values one at a time). PostgreSQL takes ``copy_from`` (:data:`COPY_FROM`) rows or more by ``COPY``:
+    100,000 status rows and their history lines took 26 s as multi-row INSERTs, 10 s by COPY, on 2 busy
+    cores (``bench/store_write.py``; most of the rest is PostgreSQL checking each row's foreign key). On SQLite
     the driver gets them as tuples: SQLAlchemy preparing each row's parameters took longer than SQLite
     storing them. Fewer rows on PostgreSQL are batched by SQLAlchemy into multi-row INSERTs.
     """
@@ -146,6 +147,10 @@ def _copy_rows(conn, table: Table, values: dict[str, list]) -> None:
     without an SRID, is read by PostGIS' own input as the same shape and given the column's SRID (4326):
     the same geometry the row inserts' ``ST_SetSRID(ST_GeomFromEWKB(...), 4326)`` make.
     """
+    # whole numbers read back as floats (an integer column with NULLs, as a rollback revives it): COPY's
+    # text form of 3.0 is refused where an INSERT's parameter is cast (rounded) to 3
+    values = {name: [round(v) if isinstance(v, float) else v for v in column]
+              if isinstance(table.c[name].type, Integer) else column for name, column in values.items()}
     quote = conn.dialect.identifier_preparer
     names = ", ".join(quote.quote(name) for name in values)
     cursor = conn.connection.cursor()
