@@ -31,3 +31,14 @@ def test_briefing_benchmark_prints_a_row_per_city(tmp_path):
     assert set(rows) == {"demo", "120"}, done.stdout
     assert "| 200 | 48 |" in rows["demo"] and "| 120 |" in rows["120"]
     assert all(len(re.findall(r"\| \d+\.\d ", row)) == 5 for row in rows.values()), rows  # five timings each
+
+
+def test_store_write_benchmark_times_each_back_end_and_phase(tmp_path):
+    done = subprocess.run([sys.executable, "bench/store_write.py", "--size", "120", "--out", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if re.match(r"\| (compounds|status)", line)]
+    back_ends = [line.split("|")[2].strip() for line in rows]
+    assert back_ends == ["sqlite"] * 4 + ["postgresql, row inserts"] * 4 + ["postgresql, COPY"] * 4, done.stdout
+    # the total and six phases, and PostgreSQL's ratio to SQLite
+    assert [len(re.findall(r"\| \d+\.\d\d ", row)) for row in rows] == [7] * 4 + [8] * 8, rows

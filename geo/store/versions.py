@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Integer, Table, and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from geo.domain import TABLES, Text, member_of, t
@@ -114,20 +114,52 @@ def _python(values: pd.Series) -> list:
     return [v.item() if isinstance(v, np.generic) else v for v in out]
 
 
-def _insert_many(conn, table: Table, frame: pd.DataFrame, **constant) -> None:
-    """Insert the rows of ``frame``, each with ``constant`` added, in one executemany.
+COPY_FROM = 200
+"""Rows from which PostgreSQL is sent an insert's rows by ``COPY`` (see :func:`_insert_many`)."""
+
+
+def _insert_many(conn, table: Table, frame: pd.DataFrame, copy_from: int | None = None, **constant) -> None:
+    """Insert the rows of ``frame``, each with ``constant`` added: in one COPY, or one executemany.
 
     The values are converted column by column (``DataFrame.to_dict("records")`` boxed 1.2 million
-    values one at a time). On SQLite the driver gets them as tuples: SQLAlchemy preparing each row's
-    parameters took longer than SQLite storing them. Elsewhere SQLAlchemy batches the rows into
-    multi-row INSERTs, faster than the driver's own executemany.
+    values one at a time). PostgreSQL takes ``copy_from`` (:data:`COPY_FROM`) rows or more by ``COPY``:
+    100,000 status rows and their history lines took 26 s as multi-row INSERTs, 10 s by COPY, on 2 busy
+    cores (``bench/store_write.py``; most of the rest is PostgreSQL checking each row's foreign key). On SQLite
+    the driver gets them as tuples: SQLAlchemy preparing each row's parameters took longer than SQLite
+    storing them. Fewer rows on PostgreSQL are batched by SQLAlchemy into multi-row INSERTs.
     """
     values = {c: _python(frame[c]) for c in frame.columns} | {k: [v] * len(frame) for k, v in constant.items()}
+    if conn.dialect.name == "postgresql" and len(frame) >= (COPY_FROM if copy_from is None else copy_from):
+        _copy_rows(conn, table, values)
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(insert(table), [dict(zip(values, row)) for row in zip(*values.values())])
         return
     statement = insert(table).compile(dialect=conn.dialect, column_keys=list(values))
     conn.exec_driver_sql(statement.string, list(zip(*(values[k] for k in statement.positiontup))))
+
+
+def _copy_rows(conn, table: Table, values: dict[str, list]) -> None:
+    """Write the rows ``values`` holds (column name: values) into ``table`` by PostgreSQL's ``COPY FROM STDIN``.
+
+    In ``conn``'s own transaction, so under its write lock and undone with it. psycopg writes each value
+    in COPY's text form (NULL for None; tabs, newlines and backslashes escaped). A geometry, WKB hex
+    without an SRID, is read by PostGIS' own input as the same shape and given the column's SRID (4326):
+    the same geometry the row inserts' ``ST_SetSRID(ST_GeomFromEWKB(...), 4326)`` make.
+    """
+    # whole numbers read back as floats (an integer column with NULLs, as a rollback revives it): COPY's
+    # text form of 3.0 is refused where an INSERT's parameter is cast (rounded) to 3
+    values = {name: [round(v) if isinstance(v, float) else v for v in column]
+              if isinstance(table.c[name].type, Integer) else column for name, column in values.items()}
+    quote = conn.dialect.identifier_preparer
+    names = ", ".join(quote.quote(name) for name in values)
+    cursor = conn.connection.cursor()
+    try:
+        with cursor.copy(f"COPY {quote.format_table(table)} ({names}) FROM STDIN") as copy:
+            for row in zip(*values.values()):
+                copy.write_row(row)
+    finally:
+        cursor.close()
 
 
 def _insert_file(conn, content: bytes | None) -> int | None:
