@@ -718,8 +718,9 @@ def login_script():
 
 
 @pytest.fixture
-def login_app(url, monkeypatch):
+def login_app(url, monkeypatch, tmp_path):
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CMDMAP_DATA_DIR", str(tmp_path / "no-data"))  # logins only: no city to read in the run
 
     def open_app(**state):
         at = AppTest.from_function(login_script, default_timeout=30)
