@@ -26,13 +26,11 @@ from geo.analysis import (
     Thresholds,
     apply_filters,
     attention_items,
-    compound_view,
-    compute_kpis,
-    other_views,
+    kpis_of,
+    narrowed_views,
     outside_zones,
     report_dates,
     report_days,
-    site_view,
     unmatched_ids,
     with_previous,
 )
@@ -320,17 +318,17 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
 
     days = report_days(ds, complete_share)
     before_date = days.before(date)
-    kpis = compute_kpis(ds, date, thresholds, keep, complete_share, days)
-    compounds = keep(compound_view(ds, date, thresholds))
-    sites = keep(site_view(ds, date, thresholds))
-    others = {name: view for name, view in other_views(ds, date, thresholds, keep).items() if len(view)}
+    # each date's views made once, for the overview's figures (compute_kpis) and the sections alike
+    now_views = narrowed_views(ds, date, thresholds, keep)
+    before_views = narrowed_views(ds, before_date, thresholds, keep) if before_date else None
+    kpis = kpis_of(ds, now_views, before_views)
+    compounds, sites, every_other = now_views
+    others = {name: view for name, view in every_other.items() if len(view)}
     zones = ds.zones.loc[ds.zones["district"].isin(chosen)] if chosen else ds.zones
     reporting = {"compounds": compounds, "sites": sites, **others}
     before = None
-    if before_date:  # the places of every kind as they were on the day compared with
-        before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
-                  "sites": keep(site_view(ds, before_date, thresholds)),
-                  **other_views(ds, before_date, thresholds, keep)}
+    if before_views:  # the places of every kind as they were on the day compared with
+        before = {"compounds": before_views[0], "sites": before_views[1], **before_views[2]}
     sections = (
         _overall(kpis, before_date, lang),
         _closure(compounds, zones, lang, font, figures),
