@@ -40,7 +40,7 @@ def report_dates(ds: Dataset) -> list[str]:
     """Every date that any status table reports, oldest first."""
     dates: set[str] = set()
     for name in report_tables():
-        dates.update(ds.layer(name)["date"].dropna().astype(str))
+        dates.update(ds.layer(name)["date"].dropna().drop_duplicates().astype(str))  # a set of millions took 1 s
     return sorted(dates)
 
 

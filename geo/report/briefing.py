@@ -29,7 +29,6 @@ from geo.analysis import (
     kpis_of,
     narrowed_views,
     outside_zones,
-    report_dates,
     report_days,
     unmatched_ids,
     with_previous,
@@ -302,7 +301,8 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
     require(user, "view", settings.require_login)
     thresholds = Thresholds(low=settings.supply_low_days, critical=settings.supply_critical_days)
     complete_share = settings.complete_share
-    dates = report_dates(ds)
+    days = report_days(ds, complete_share)
+    dates = list(days.dates)
     if date not in dates:
         raise BriefingRefused(t("briefing_no_date", date=date, dates=", ".join(dates[-5:]) or "—"))
     districts = sorted(ds.zones["district"].dropna().astype(str).unique()) if len(ds.zones) else []
@@ -316,7 +316,6 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
     def keep(view):
         return apply_filters(view, filters)
 
-    days = report_days(ds, complete_share)
     before_date = days.before(date)
     # each date's views made once, for the overview's figures (compute_kpis) and the sections alike
     now_views = narrowed_views(ds, date, thresholds, keep)
