@@ -113,10 +113,9 @@ print(json.dumps({"load": loaded - start, "build": built - loaded, "docx": word 
 def side_by_side(n: int, out: Path, before: Path, runs: int) -> None:
     """The briefing of ``n`` compounds made by ``before`` (another checkout) and by this one in turn, each in a
     new process, ``runs`` times; a table of the medians."""
-    folder = city_folder(n, out)
     store = out / f"briefing-{n}.sqlite"
-    if not store.exists():
-        seed_unchecked(open_store(f"sqlite:///{store}"), folder, keep_notes=False)
+    if not store.exists():  # kept from an earlier run: the same data for both checkouts
+        seed_unchecked(open_store(f"sqlite:///{store}"), city_folder(n, out), keep_notes=False)
     times: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(runs):
         for label, root in (("before", before), ("after", ROOT)):

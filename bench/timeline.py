@@ -124,10 +124,13 @@ def measure(n: int, steps: int, before: Path | None) -> dict:
         for label, server in servers.items():
             page = browser.new_context(viewport=VIEWPORT).new_page()
             pages[label] = (page, open_map(page, f"{server.base_url}/compounds"))
+            print(f"  {label}: the map of {n:,} compounds is open", file=sys.stderr, flush=True)
         times: dict[str, list[tuple[float, float]]] = {label: [] for label in servers}
         for i in range(steps):
             for label, (page, frame) in pages.items():
                 times[label].append(step(page, frame, "前一日" if i % 2 == 0 else "后一日"))
+                print(f"  {label} step {i}: {times[label][-1][0]:.2f} s / {times[label][-1][1]:.2f} s", file=sys.stderr,
+                      flush=True)
         browser.close()
     return {label: {"shown": statistics.median(s for s, _ in rows), "followed": statistics.median(f for _, f in rows),
                     "all": rows} for label, rows in times.items()}
