@@ -9,6 +9,7 @@ Run it from the project root::
 
     .venv/bin/python bench/briefing.py                   # the demo city and 10,000 compounds
     .venv/bin/python bench/briefing.py --sizes 100000    # add a size (generated with ``geo demo``)
+    .venv/bin/python bench/briefing.py --sizes 100000 --before /tmp/main   # that checkout's code, side by side
 
 Generated cities and stores are kept in ``bench/out`` (shared with ``bench/scale.py``).
 """
@@ -16,6 +17,8 @@ Generated cities and stores are kept in ``bench/out`` (shared with ``bench/scale
 from __future__ import annotations
 
 import argparse
+import json
+import statistics
 import subprocess
 import sys
 import time
@@ -82,12 +85,67 @@ def measure(n: int | None, out: Path) -> dict:
             "total": built + docx_seconds + pdf_seconds, "docx_kb": len(word) / 1024, "pdf_kb": len(pdf) / 1024}
 
 
+# One briefing as the command line makes it (python -m geo briefing): the store read, then the briefing built
+# (nothing cached yet) and written as Word and as PDF; run in a checkout's folder, its code. JSON on stdout.
+ONE_BRIEFING = """
+import json, sys, time
+from geo.accounts import SYSTEM
+from geo.analysis import report_dates
+from geo.report import briefing_docx, briefing_pdf, build_briefing, find_cjk_font
+from geo.settings import load
+from geo.store import load_store, newest_version_time, open_store
+start = time.perf_counter()
+engine = open_store(sys.argv[1])
+ds = load_store(engine)
+loaded = time.perf_counter()
+settings, font = load({}), find_cjk_font()
+briefing = build_briefing(ds, report_dates(ds)[-1], user=SYSTEM, settings=settings,
+                          updated=newest_version_time(engine), font=font)
+built = time.perf_counter()
+briefing_docx(briefing)
+word = time.perf_counter()
+briefing_pdf(briefing, font)
+done = time.perf_counter()
+print(json.dumps({"load": loaded - start, "build": built - loaded, "docx": word - built, "pdf": done - word,
+                  "briefing": done - loaded}))
+"""
+
+
+def side_by_side(n: int, out: Path, before: Path, runs: int) -> None:
+    """The briefing of ``n`` compounds made by ``before`` (another checkout) and by this one in turn, each in a
+    new process, ``runs`` times; a table of the medians."""
+    store = out / f"briefing-{n}.sqlite"
+    if not store.exists():  # kept from an earlier run: the same data for both checkouts
+        seed_unchecked(open_store(f"sqlite:///{store}"), city_folder(n, out), keep_notes=False)
+    times: dict[str, list[dict]] = {"before": [], "after": []}
+    for _ in range(runs):
+        for label, root in (("before", before), ("after", ROOT)):
+            done = subprocess.run([sys.executable, "-c", ONE_BRIEFING, f"sqlite:///{store}"], cwd=root, check=True,
+                                  capture_output=True, text=True)
+            times[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(f"| {n:,} compounds, median of {runs} | store read (s) | briefing built (s) | Word (s) | PDF (s) | "
+          "briefing and both files (s) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, rows in times.items():
+        median = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+        print(f"| {label} | {median['load']:.1f} | {median['build']:.1f} | {median['docx']:.1f} | "
+              f"{median['pdf']:.1f} | {median['briefing']:.1f} |", flush=True)
+        print(f"  {label}: {[round(row['briefing'], 1) for row in rows]}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000],
                         help="generated cities, in compounds, after the demo city (default: 10000)")
     parser.add_argument("--out", default=str(OUT), help="folder for generated cities and stores (default: bench/out)")
+    parser.add_argument("--before", type=Path, help="another checkout (the code before a change): each size's "
+                        "briefing made by both in turn, as the command line does, instead of the table of parts")
+    parser.add_argument("--runs", type=int, default=3, help="with --before: briefings by each checkout")
     args = parser.parse_args(argv)
+    if args.before:
+        for n in args.sizes:
+            side_by_side(n, Path(args.out), args.before, args.runs)
+        return 0
     print("| city | compounds | sites | sections (s) | closure map (s) | Word (s) | PDF (s) | "
           "both files, total (s) | Word / PDF size |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

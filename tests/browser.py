@@ -191,11 +191,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str], name: str = "server", timeout: float = WAIT,
-                     log_dir: Path = ARTIFACTS, script: str = "serve.py", port: int | None = None) -> Iterator[Server]:
+                     log_dir: Path = ARTIFACTS, script: str = "serve.py", port: int | None = None,
+                     root: Path = ROOT) -> Iterator[Server]:
     """Run ``streamlit run serve.py`` (the app behind its web-server gate) from the project root until the block ends.
 
     ``script`` runs another file instead (``app.py``: the app without the gate, which refuses to show anything).
     ``port``: that port (a server started again where the last one was), else a free one.
+    ``root``: another checkout of the project to serve (a benchmark's code before a change).
 
     ``env`` is laid over a copy of ``os.environ`` from which every ``CMDMAP_*``
     variable was removed, so only the settings given here apply. The server's
@@ -215,7 +217,7 @@ def streamlit_server(env: dict[str, str], name: str = "server", timeout: float =
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            cwd=root, env=full_env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             start_new_session=True,  # its own process group, killed as a whole
         )
     server = Server(base_url, process, stderr_path, stdout_path)

@@ -266,6 +266,30 @@ def test_map_pages_load(demo_server, open_page, page_path):
     assert_offline(log)
 
 
+def test_a_timeline_step_recolours_the_map_before_the_page_has_rerun(demo_server, open_page):
+    """Issue #19: a click on 前一日 shows the date before on the map at once (the statuses came with the page,
+    static/cmdmap/timeline.js), in the same task as the click, so no rerun can have arrived yet; the rerun
+    then agrees, and brings the tooltips back."""
+    page = open_page(demo_server, "/compounds").page
+    frame = map_frame(page, paths=150)
+    settle(page)
+    before = legend_counts(frame)
+    was, now, tooltips = page.evaluate("""() => {
+        const frame = [...document.querySelectorAll('iframe')].find(f => f.contentWindow.cmdmap);
+        const legend = () => frame.contentDocument.querySelector('.cmdmap-legend-body').textContent;
+        const was = legend();
+        document.querySelector('.st-key-timeline_back button').click();
+        return [was, legend(), frame.contentWindow.cmdmap.tooltipFields()];
+    }""")
+    assert was != now and tooltips == 0  # recoloured from the glimpse alone: no tooltips in it
+    poll(lambda: "date=" in page.url and frame.evaluate("() => window.cmdmap.tooltipFields()") > 0,
+         "the page's rerun on the date before", page=page)
+    settle(page)
+    assert legend_counts(frame) != before and frame.locator(".cmdmap-legend-body").inner_text().replace("\n", "") \
+        == now.replace("\n", "")
+    assert_no_exception(page)
+
+
 def test_a_link_to_a_page_for_staff_or_to_no_page_is_answered_in_chinese(demo_server, open_page):
     """Issue #18: /upload opened logged out, or a mistyped address, gave Streamlit's English "Page not found"."""
     page = open_page(demo_server, "/upload").page

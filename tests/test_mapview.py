@@ -8,7 +8,19 @@ import pandas as pd
 from shapely import Point, box
 
 from geo.analysis.views import compound_view, site_view
-from geo.maps import Layer, MapUpdate, assets, base_map, inline_sources, layer_state, map_update, overlay_datum
+from geo.maps import (
+    Layer,
+    Legend,
+    LegendEntry,
+    MapUpdate,
+    Source,
+    assets,
+    base_map,
+    inline_sources,
+    layer_state,
+    map_update,
+    overlay_datum,
+)
 from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
 from geo.maps.pack import Pack, decode_ints, pack_places
 from geo.settings import Settings
@@ -142,6 +154,21 @@ def test_state_is_in_pack_order_and_hides_what_is_filtered_out():
     (label, column), = state["fields"]
     assert label == "片区"
     assert [column["d"][i] if i >= 0 else "" for i in decode_ints(column["i"])] == ["一片区", "", "一片区"]
+
+
+def test_a_glimpse_is_the_update_without_tooltips_or_extent():
+    """Issue #19: what a time line step shows at once (static/cmdmap/timeline.js): the statuses and the legend of
+    the update, escaped the same way."""
+    layer = Layer("小区", "compounds", pd.DataFrame({"id": ["a"], "category": ["sealed"], "zone": [XSS]}),
+                  {"open": {}, "sealed": {}}, [("片区", "zone")])
+    sources = {"compounds": [Source(Pack(np.array(["a", "b"]), "", "ab"))]}
+    legend = Legend("</script>", [LegendEntry("封闭", "#f00", 1)])
+    update = map_update([layer], sources, [legend], fit=("", None))
+    full, glimpse = json.loads(update.message), json.loads(update.glimpse)
+    assert glimpse == {"states": [{k: v for k, v in state.items() if k != "fields"} for state in full["states"]],
+                       "legend": full["legend"]}
+    assert decode_ints(glimpse["states"][0]["c"]).tolist() == [1, -1] and "fit" in full and "fit" not in glimpse
+    assert XSS not in update.glimpse and "</script>" not in update.glimpse
 
 
 def test_template_syntax_in_data_is_text_not_jinja():

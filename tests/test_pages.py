@@ -119,6 +119,30 @@ def test_the_timeline_steps_and_plays_through_the_dates_and_the_figures_follow(a
     assert at.selectbox(key="date").value == "2020-02-25"
 
 
+def test_a_place_map_brings_the_statuses_of_the_dates_next_to_its_own(app):
+    """Issue #19: a step of the time line recolours the map at once from the statuses and legend sent with the
+    page, the same as the step's own rerun then sends."""
+    import json
+
+    from geo.maps import timeline_script
+
+    def steps(at):
+        body = next(h.proto.body for h in at.get("html") if "__cmdmapSteps" in h.proto.body)
+        return json.loads(body.split(timeline_script(), 1)[1][1:-len(");</script>")])
+
+    at = app("pages/compounds.py")
+    newest = steps(at)
+    assert newest["date"] == "2020-02-25" and newest["1"] is None  # nothing after the newest date
+    at.button(key="timeline_back").click().run()
+    earlier = steps(at)
+    assert earlier["date"] == "2020-02-24" and earlier["-1"] is None
+    sealed = '全封闭 <span style="color:#555">({})</span>'.format  # as the overview's tile: 0 on the 24th, 1 on the 25th
+    assert sealed(0) in newest["-1"]["legend"] and sealed(1) in earlier["1"]["legend"]
+    assert newest["-1"]["states"] != earlier["1"]["states"]
+    at.button(key="timeline_forward").click().run()
+    assert steps(at) == newest
+
+
 @pytest.mark.parametrize("page,stem", [("pages/compounds.py", "compounds_2020-02-25"),
                                        ("pages/sites.py", "sites_2020-02-25"),
                                        ("pages/supplies.py", "supplies_2020-02-25")])

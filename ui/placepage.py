@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import apply_filters, details, item_summary, place_key, supply_rows, with_previous
+from geo.analysis import Filters, apply_filters, details, item_summary, place_key, supply_rows, with_previous
 from geo.domain import kinds, t, vocab
 from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, days, home_bounds, shared, view
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
+    MapState,
     export_of,
     map_state,
     page_header,
@@ -27,6 +30,7 @@ from ui.mappage import (
 )
 from ui.mappicture import map_picture_button
 from ui.settings import lang, settings, thresholds
+from ui.timeline import step_glimpses
 
 
 def supplies_of(place_id: str, date: str, lg: str) -> pd.DataFrame:
@@ -55,6 +59,29 @@ def show_item_summary(date: str, place_ids, lg: str) -> None:
     }), hide_index=True, width="stretch")
 
 
+def place_rows(kind: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every place of ``kind`` on the filters' date, each with its state on the report date before, and those
+    the filters keep."""
+    before = days().before(filters.date)  # a complete day, compared with the complete one before
+    full = with_previous(view(kind, filters.date), view(kind, before) if before else None)
+    return full, apply_filters(full, filters)
+
+
+def place_map(kind: str, filters: Filters, lg: str, shown: pd.DataFrame | None = None) -> MapState:
+    """The map's state for ``filters`` (``shown``: the places they keep, when already known), made once for
+    every session."""
+    fit = place_key(filters)
+    limits = thresholds()
+
+    def build() -> MapState:
+        rows = place_rows(kind, filters)[1] if shown is None else shown
+        return map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, rows, lg)],
+                         [kind_legend(kind, rows, lg, limits)],
+                         bounds=initial_bounds(rows) if fit else None, fit_key=fit)
+
+    return shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())), build)
+
+
 def render_place_page(kind: str) -> None:
     """The page of the kind of place ``kind`` (see :mod:`geo.domain.kinds`)."""
     entry = kinds.kind(kind)
@@ -64,15 +91,8 @@ def render_place_page(kind: str) -> None:
     page_header(entry.title, filters.date)
     if not filters.date:  # the places are drawn all the same, each one not reported yet
         st.info(t("no_report_dates", lg))
-    before = days().before(filters.date)  # a complete day, compared with the complete one before
-    full = with_previous(view(kind, filters.date), view(kind, before) if before else None)
-    shown = apply_filters(full, filters)
-    fit = place_key(filters)
-    limits = thresholds()
-    state = shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())),
-                   lambda: map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, shown, lg)],
-                                     [kind_legend(kind, shown, lg, limits)],
-                                     bounds=initial_bounds(shown) if fit else None, fit_key=fit))
+    full, shown = place_rows(kind, filters)
+    state = place_map(kind, filters, lg, shown)
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:
         clicked = show_map(state, key=f"map_{kind}", home=home_bounds(entry.place_layers[0]),
@@ -100,3 +120,5 @@ def render_place_page(kind: str) -> None:
                 st.markdown(f"**{t('supplies_of_place', lg)}**")
                 st.dataframe(items, hide_index=True, width="stretch")
     show_data_notes({kind: full})
+    step_glimpses(filters.date, list(days().dates),
+                  lambda date: place_map(kind, replace(filters, date=date), lg).update.glimpse)

@@ -4,18 +4,23 @@ Each step sets the date filter (the ``date`` widget's state) and reruns the page
 map gets a new status update through st_folium's dynamic feature group, so the
 shapes are not sent again (at 10,000 compounds the page script takes 0.08 s for a
 new date, bench/README.md), and the KPI tiles and the legend's counts follow the
-date like any other choice. Playing is a fragment that ticks every
+date like any other choice. So that a step shows at once, a map page sends with each rerun the
+map's statuses and legend on the dates before and after (:func:`step_glimpses`): a click recolours
+the open map in the browser while the page reruns (``static/cmdmap/timeline.js``). Playing is a fragment that ticks every
 ``play_seconds`` only while it plays, checking the login on every tick like the
 wall's refresh; it stops at the newest date.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
 from geo.domain import t
+from geo.maps import timeline_script
 from ui.login import may_still_view
 from ui.settings import lang, settings
 
@@ -88,3 +93,18 @@ def time_controls(dates: list[str]) -> None:
 
     with st.sidebar:
         advance()
+
+
+def step_glimpses(date: str | None, dates: list[str], glimpse_of: Callable[[str], str]) -> None:
+    """Let a step of the time line recolour the open map at once: ``glimpse_of(d)`` is the map's
+    :attr:`geo.maps.MapUpdate.glimpse` on the report date ``d``, asked for the dates just before and after
+    ``date`` (``dates`` oldest first). Put after everything else on the page: it costs the page nothing
+    until then, and the states it builds are the ones the step's own rerun then finds made."""
+    if len(dates) < 2 or date not in dates or st.session_state.get(PLAYING_KEY):
+        return
+    at = dates.index(date)
+    near = {by: glimpse_of(dates[at + by]) if 0 <= at + by < len(dates) else "null" for by in (-1, 1)}
+    steps = f'{{"date":{json.dumps(date)},"-1":{near[-1]},"1":{near[1]}}}'
+    st.html('<span class="cmdmap-steps"></span>'
+            '<style>[data-testid="stElementContainer"]:has(.cmdmap-steps){display:none}</style>'
+            f"<script>{timeline_script()}({steps});</script>", unsafe_allow_javascript=True)

@@ -98,12 +98,24 @@ def compute_kpis(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
     :class:`geo.analysis.days.Days`): a partial day has no change, not a fake collapse.
     ``days``: the report days of ``ds`` when the caller has them already (they take seconds at 100,000 places).
     """
-    others = other_views(ds, date, thresholds, keep)
-    now = figures(keep(compound_view(ds, date, thresholds)), keep(site_view(ds, date, thresholds)), others)
     before_date = (days or report_days(ds, complete_share)).before(date)
-    before = (figures(keep(compound_view(ds, before_date, thresholds)), keep(site_view(ds, before_date, thresholds)),
-                      other_views(ds, before_date, thresholds, keep))
-              if before_date else None)
+    return kpis_of(ds, narrowed_views(ds, date, thresholds, keep),
+                   narrowed_views(ds, before_date, thresholds, keep) if before_date else None)
+
+
+def narrowed_views(ds: Dataset, date: str, thresholds: Thresholds = Thresholds(),
+                   keep=lambda view: view) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The views of compounds, sites and the :func:`other_views` of ``date``, each narrowed by ``keep``."""
+    return (keep(compound_view(ds, date, thresholds)), keep(site_view(ds, date, thresholds)),
+            other_views(ds, date, thresholds, keep))
+
+
+def kpis_of(ds: Dataset, now: tuple, before: tuple | None) -> list[Kpi]:
+    """The KPIs from the :func:`narrowed_views` of a date and of the comparable date before it (None: none), for a
+    caller that has those views anyway (the briefing): :func:`compute_kpis` makes them itself."""
+    others = now[2]
+    before = figures(*before) if before is not None else None
+    now = figures(*now)
     totals = _totals(others)
     # a city without parks (none uploaded yet) has no "0 / 0 parks open" tile
     absent = {f.key for name in others if ds.layer(kinds.kind(name).layer).empty for f in kinds.kind(name).figures}

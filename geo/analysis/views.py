@@ -40,7 +40,7 @@ def report_dates(ds: Dataset) -> list[str]:
     """Every date that any status table reports, oldest first."""
     dates: set[str] = set()
     for name in report_tables():
-        dates.update(ds.layer(name)["date"].dropna().astype(str))
+        dates.update(ds.layer(name)["date"].dropna().drop_duplicates().astype(str))  # a set of millions took 1 s
     return sorted(dates)
 
 
@@ -220,11 +220,15 @@ def item_summary(ds: Dataset, date: str, thresholds: Thresholds, place_ids=None)
 
 def unmatched_ids(ds: Dataset) -> dict[str, list[str]]:
     """Ids in each status table that match no place of the geometry: counted and shown, never dropped silently."""
-    known = {layer: set(ds.layer(layer)["id"].dropna()) for k in kinds.reporting_kinds() for layer in k.place_layers}
+    # distinct ids looked up in a hash index: sets of 100,000 strings read one by one took 0.7 s
+    known = {layer: pd.Index(ds.layer(layer)["id"].dropna().unique())
+             for k in kinds.reporting_kinds() for layer in k.place_layers}
     unmatched = {}
     for entry in kinds.reporting_kinds():
-        ids = set(ds.layer(entry.report)[TABLES[entry.report].key[0]].dropna())
-        unmatched[entry.report] = sorted(ids.difference(*(known[layer] for layer in entry.place_layers)))
+        ids = pd.Index(ds.layer(entry.report)[TABLES[entry.report].key[0]].dropna().unique())
+        for layer in entry.place_layers:
+            ids = ids[known[layer].get_indexer(ids) < 0]
+        unmatched[entry.report] = sorted(ids.tolist())
     return unmatched
 
 

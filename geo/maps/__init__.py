@@ -4,7 +4,7 @@ A page's map is built in two parts (:func:`base_map`, :func:`map_update`) from
 :class:`Layer` objects that :mod:`geo.maps.layers` makes out of the analysis views.
 """
 
-from geo.maps.assets import decoder_url, map_scripts, pack_worker_url, preload_script, use_local_assets
+from geo.maps.assets import decoder_url, map_scripts, pack_worker_url, preload_script, timeline_script, use_local_assets
 from geo.maps.basemap import BASEMAPS, TILE_ROUTE, add_basemap, basemap_problem, local_tiles, overlay_datum
 from geo.maps.build import MapFocus, base_map, initial_bounds, map_focus, map_update
 from geo.maps.fastlayer import (
@@ -16,6 +16,7 @@ from geo.maps.fastlayer import (
                                 Source,
                                 inline_sources,
                                 layer_state,
+                                script_json,
 )
 from geo.maps.legend import Legend, LegendEntry
 from geo.maps.pack import Pack, pack_places, write_pack
@@ -24,4 +25,4 @@ __all__ = ["BASEMAPS", "HIGHLIGHT_STYLE", "FastLayer", "ForgetRemovedGroups", "L
            "MapFocus", "map_focus",
            "MapUpdate", "Pack", "Source", "TILE_ROUTE", "add_basemap", "basemap_problem", "local_tiles", "base_map", "decoder_url", "initial_bounds",
            "inline_sources", "layer_state", "map_scripts", "map_update", "overlay_datum", "pack_places",
-           "pack_worker_url", "preload_script", "use_local_assets", "write_pack"]
+           "pack_worker_url", "preload_script", "script_json", "timeline_script", "use_local_assets", "write_pack"]

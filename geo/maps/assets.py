@@ -82,6 +82,13 @@ def preload_script() -> str:
     return (STATIC_DIR / "cmdmap" / "preload.js").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def timeline_script() -> str:
+    """The function a map page runs on every rerun so that a time line step recolours its map at once
+    (``static/cmdmap/timeline.js``)."""
+    return (STATIC_DIR / "cmdmap" / "timeline.js").read_text(encoding="utf-8")
+
+
 def pack_worker_url() -> str:
     """The page's worker that fetches and decodes packs (started by ``static/cmdmap/preload.js``)."""
     return asset_url("cmdmap/packworker.js")

@@ -195,6 +195,15 @@ def layer_state(layer: Layer, packs: list[Pack]) -> dict:
     return {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": fields, "h": lit}
 
 
+def script_json(value) -> str:
+    """``value`` as JSON to write into a script element: every '<' escaped, so that no value can close it.
+
+    >>> script_json({"name": "</script>"})
+    '{"name":"\\\\u003c/script>"}'
+    """
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
 class MapUpdate(RawScript):
     """One rerun's statuses, legend and view for the layers already on the map (sent without reloading it)."""
 
@@ -207,8 +216,11 @@ class MapUpdate(RawScript):
     def __init__(self, message: dict):
         super().__init__()
         self._name = "MapUpdate"
-        # '<' escaped: no value can close the script element
-        self.message = json.dumps(message, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        self.message = script_json(message)
+        # the same without tooltips or extent: what a time line step shows at once (ui/timeline.py)
+        self.glimpse = script_json({"states": [{k: v for k, v in state.items() if k != "fields"}
+                                               for state in message.get("states", [])],
+                                    **({"legend": message["legend"]} if "legend" in message else {})})
 
 
 class ForgetRemovedGroups(MacroElement):

@@ -26,13 +26,10 @@ from geo.analysis import (
     Thresholds,
     apply_filters,
     attention_items,
-    compound_view,
-    compute_kpis,
-    other_views,
+    kpis_of,
+    narrowed_views,
     outside_zones,
-    report_dates,
     report_days,
-    site_view,
     unmatched_ids,
     with_previous,
 )
@@ -349,7 +346,8 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
     require(user, "view", settings.require_login)
     thresholds = Thresholds(low=settings.supply_low_days, critical=settings.supply_critical_days)
     complete_share = settings.complete_share
-    dates = report_dates(ds)
+    days = report_days(ds, complete_share)
+    dates = list(days.dates)
     if date not in dates:
         raise BriefingRefused(t("briefing_no_date", date=date, dates=", ".join(dates[-5:]) or "—"))
     districts = sorted(ds.zones["district"].dropna().astype(str).unique()) if len(ds.zones) else []
@@ -363,19 +361,18 @@ def build_briefing(ds: Dataset, date: str, district: str | tuple[str, ...] | Non
     def keep(view):
         return apply_filters(view, filters)
 
-    days = report_days(ds, complete_share)
     before_date = days.before(date)
-    kpis = compute_kpis(ds, date, thresholds, keep, complete_share, days)
-    compounds = keep(compound_view(ds, date, thresholds))
-    sites = keep(site_view(ds, date, thresholds))
-    others = {name: view for name, view in other_views(ds, date, thresholds, keep).items() if len(view)}
+    # each date's views made once, for the overview's figures (compute_kpis) and the sections alike
+    now_views = narrowed_views(ds, date, thresholds, keep)
+    before_views = narrowed_views(ds, before_date, thresholds, keep) if before_date else None
+    kpis = kpis_of(ds, now_views, before_views)
+    compounds, sites, every_other = now_views
+    others = {name: view for name, view in every_other.items() if len(view)}
     zones = ds.zones.loc[ds.zones["district"].isin(chosen)] if chosen else ds.zones
     reporting = {"compounds": compounds, "sites": sites, **others}
     before = None
-    if before_date:  # the places of every kind as they were on the day compared with
-        before = {"compounds": keep(compound_view(ds, before_date, thresholds)),
-                  "sites": keep(site_view(ds, before_date, thresholds)),
-                  **other_views(ds, before_date, thresholds, keep)}
+    if before_views:  # the places of every kind as they were on the day compared with
+        before = {"compounds": before_views[0], "sites": before_views[1], **before_views[2]}
     tiles = figure_tiles(settings) if figures else None
     closure = _closure(compounds, zones, date, lang, font, figures, tiles=tiles)
     resumption = _resumption(sites, zones, lang, font, figures, tiles=tiles)

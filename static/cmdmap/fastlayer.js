@@ -560,6 +560,10 @@
       }
     },
     longestUpdate: function () { return registry.updateMs || 0; },
+    /* For tests: how many tooltip lines the layers' places have (none while a time line step's glimpse shows). */
+    tooltipFields: function () {
+      return registry.order.reduce(function (sum, l) { return sum + (l.fields ? l.fields.length : 0); }, 0);
+    },
     /* For tests: how many features the layers on the map drew last time, and how many are highlighted. */
     drawn: function (key) {
       return registry.order.filter(function (l) { return !key || l.key === key; })
