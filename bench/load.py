@@ -1,6 +1,7 @@
 """Load test on loopback: many browser sessions on the overview and the wall while staff upload.
 
     python bench/load.py [--sessions 20] [--minutes 5] [--upload-every 60] [--refresh 60]
+    python bench/load.py --officers 200 --minutes 10 --sessions 10 [--at-once 3] [--refresh 30]
 
 One streamlit server on the demo city (a fresh store in a temporary folder), one
 headless Chromium with one context per session (half on the overview, half on the
@@ -14,6 +15,10 @@ seconds; it levels off when the mean of the last third of the run is within 10 %
 (+ 20 MiB) of the middle third.
 
 Prints a table; exits 0 when there were no errors and memory levelled off.
+
+With ``--officers N`` it runs the officers' form instead (bench/officers.py): N grid officers log in
+on phones and report their places through 今日填报 over the minutes while ``--sessions`` wall and
+leader screens stay open; every report must be stored and every screen show the new count.
 ``--json FILE`` also writes the figures (tests/test_load.py reads them).
 """
 
@@ -33,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from officers import officers_json, officers_report, run_officers  # noqa: E402  (bench/officers.py)
 from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
 from tests.uploads import next_day_report  # noqa: E402
 
@@ -245,7 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", type=int, default=60, help="the wall's refresh in seconds (default 60)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the city (default: the demo, data/)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--officers", type=int, default=0,
+                        help="the officers' form: this many grid officers report from phones (default 0: off)")
+    parser.add_argument("--at-once", type=int, default=3, help="officers' visits open at once (default 3)")
     args = parser.parse_args(argv)
+    if args.officers:
+        figures = run_officers(args.officers, args.minutes, args.sessions, args.at_once, args.refresh, args.data)
+        print(officers_report(figures, args.refresh))
+        if args.json:
+            args.json.write_text(json.dumps(officers_json(figures), indent=2), encoding="utf-8")
+        return 0 if figures.ok else 1
     result = run(args.sessions, args.minutes, args.upload_every, args.refresh, args.data)
     print(report(result, args.refresh))
     if args.json:
