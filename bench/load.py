@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from officers import officers_json, officers_report, run_officers  # noqa: E402  (bench/officers.py)
+
 from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
 from tests.uploads import next_day_report  # noqa: E402
 
@@ -254,9 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--officers", type=int, default=0,
                         help="the officers' form: this many grid officers report from phones (default 0: off)")
     parser.add_argument("--at-once", type=int, default=3, help="officers' visits open at once (default 3)")
+    parser.add_argument("--cap", type=float, help="officers' form: visits still queued this many minutes after "
+                        "the start are not made (default: every visit is made)")
     args = parser.parse_args(argv)
     if args.officers:
-        figures = run_officers(args.officers, args.minutes, args.sessions, args.at_once, args.refresh, args.data)
+        figures = run_officers(args.officers, args.minutes, args.sessions, args.at_once, args.refresh, args.data,
+                               args.cap)
         print(officers_report(figures, args.refresh))
         if args.json:
             args.json.write_text(json.dumps(officers_json(figures), indent=2), encoding="utf-8")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import os
 import random
 import statistics
 import sys
@@ -67,6 +68,8 @@ class Officer:
     started: float | None = None
     saved: float | None = None
     error: str | None = None
+    skipped: bool = False  # still queued when the run's time cap came: never started
+    steps: dict[str, float] = field(default_factory=dict)  # seconds of each step of the visit
 
 
 @dataclass
@@ -84,6 +87,7 @@ class OfficerResult:
     sessions: int
     minutes: float
     at_once: int
+    cap_minutes: float | None = None  # visits still queued this long after the start are not made
     day: str = ""
     total: int = 0
     reported_before: int = 0
@@ -96,6 +100,8 @@ class OfficerResult:
     rss: list[tuple[float, float]] = field(default_factory=list)
     setup_seconds: float = 0.0
     run_seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds over the visits: server, browser, bench
+    login_check: float = 0.0  # seconds of one password check (argon2id) in this process
 
     def thirds(self) -> tuple[float, float, float]:
         values = [m for _, m in self.rss] or [0.0]
@@ -113,12 +119,16 @@ class OfficerResult:
         return [v for v in self.visits if v.saved is not None and v.error is None]
 
     @property
+    def skipped(self) -> int:
+        return sum(v.skipped for v in self.visits)
+
+    @property
     def screens_ok(self) -> bool:
         return bool(self.screens) and all(s.final for s in self.screens)
 
     @property
     def ok(self) -> bool:
-        return (not self.errors and len(self.done) == self.officers and self.places_stored == self.places_expected
+        return (not self.errors and len(self.done) == self.officers and not self.skipped and self.places_stored == self.places_expected
                 and self.screens_ok and self.levels_off)
 
 
@@ -176,6 +186,40 @@ def rss_mib(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
+
+
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        one = todo.pop()
+        found.append(one)
+        try:
+            for task in Path(f"/proc/{one}/task").iterdir():
+                todo += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds used by these processes and their children that ended (user + system)."""
+    total = 0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server, of the browser (every other process below this one), of this one."""
+    server = set(tree(server_pid))
+    mine = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
+    return {"server": cpu_seconds(sorted(server)), "browser": cpu_seconds(mine),
+            "bench": cpu_seconds([os.getpid()])}
 
 
 async def new_context(browser, errors: list[str], who: str, viewport: dict, **device):
@@ -257,17 +301,29 @@ async def visit(browser, base_url: str, officer: Officer, errors: list[str]) -> 
     """One officer's visit: log in on a phone, report, wait for the page to count it, leave."""
     context, page = await new_context(browser, errors, officer.name, PHONE, has_touch=True, is_mobile=True,
                                       device_scale_factor=2)
+    clock = [time.monotonic()]
+
+    def step(name: str) -> None:
+        now = time.monotonic()
+        officer.steps[name] = now - clock[0]
+        clock[0] = now
+
     try:
         n = len(officer.places)
         await page.goto(base_url + "/report", wait_until="domcontentloaded")
+        await page.get_by_label("用户名", exact=True).wait_for(timeout=120_000)
+        step("page to login form")
         await log_in(page, officer.name, PASSWORD, tap=True)
+        step("typing name and password")
         await wait_text(page, f"已报告 0/{n}", 120)
         await idle(page)
+        step("login to the places listed")
         if officer.action == "pair":
             kind, pid = officer.places[1]
             await page.locator(f".st-key-daily_same_{kind}_{pid} button").tap()
             await wait_text(page, f"已报告 1/{n}", 120)
             await idle(page)
+            step("first report")
             await send_form(page, *officer.places[0])
             await wait_text(page, f"已报告 2/{n}", 120)
             await wait_text(page, SAVED, 10)
@@ -279,6 +335,7 @@ async def visit(browser, base_url: str, officer: Officer, errors: list[str]) -> 
             await send_form(page, *officer.places[0])
             await wait_text(page, f"已报告 1/{n}", 120)
             await wait_text(page, SAVED, 10)
+        step("a report saved and shown")
         for problem in await page_problems(page):
             errors.append(f"{officer.name}: {problem}")
     finally:
@@ -330,6 +387,10 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
     for n in range((result.sessions + 1) // 2):
         auth.add_user(auth.SYSTEM, engine, f"leader-{n + 1}", "viewer", LEADER_PASSWORD)
     tokens = [add_display(auth.SYSTEM, engine, f"大屏{n + 1}") for n in range(result.sessions // 2)]
+    hashed = auth.HASHER.hash(PASSWORD)
+    checking = time.monotonic()
+    auth.HASHER.verify(hashed, PASSWORD)  # what a login costs the server in its password check
+    result.login_check = time.monotonic() - checking
     engine.dispose()
     result.places_expected = sum(len(o.places) for o in result.visits)
     env = {"CMDMAP_DATA_DIR": str(data), "CMDMAP_DATABASE_URL": url, "CMDMAP_BASEMAP": "none",
@@ -343,12 +404,16 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
             say(f"[setup {result.setup_seconds:.0f}s] {len(result.visits)} officers, "
                 f"{result.places_expected} places, {result.sessions} screens open")
             start = time.monotonic()
+            cpu_start = cpu_split(server.process.pid)
             queue = asyncio.Semaphore(result.at_once)
             finished = asyncio.Event()
 
             async def one(officer: Officer) -> None:
                 await asyncio.sleep(max(0.0, start + officer.arrival - time.monotonic()))
                 async with queue:
+                    if result.cap_minutes is not None and time.monotonic() - start > result.cap_minutes * 60:
+                        officer.skipped = True
+                        return
                     officer.started = time.monotonic() - start
                     try:
                         await asyncio.wait_for(visit(browser, server.base_url, officer, result.errors),
@@ -377,6 +442,7 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
             sampler = asyncio.create_task(sample())
             await asyncio.gather(*(one(o) for o in result.visits))
             result.run_seconds = time.monotonic() - start
+            result.cpu = {k: v - cpu_start[k] for k, v in cpu_split(server.process.pid).items()}
             stored, result.reported_after, _ = count_stored(url, result.day, result.visits)
             result.places_stored = stored
             final = f"已报告 {result.reported_after}/{result.total}"
@@ -399,10 +465,12 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
 
 
 def run_officers(officers: int, minutes: float, sessions: int, at_once: int, refresh: int, data: Path,
-                 seed: int = 21, quiet: bool = False) -> OfficerResult:
-    """Run the officers' form (see the module's docstring); the figures."""
+                 cap_minutes: float | None = None, seed: int = 21, quiet: bool = False) -> OfficerResult:
+    """Run the officers' form (see the module's docstring); the figures. ``cap_minutes``: visits still queued
+    that long after the first arrival are not made (counted as not started), so that a machine too slow for
+    the load still ends the run."""
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
-    result = OfficerResult(officers, sessions, minutes, at_once)
+    result = OfficerResult(officers, sessions, minutes, at_once, cap_minutes)
     asyncio.run(run_async(result, refresh, data, seed, say))
     return result
 
@@ -426,11 +494,19 @@ def officers_report(result: OfficerResult, refresh: int) -> str:
                               f"{actions['zero']} 一键零报告, {actions['form']} form"),
         ("screens open", f"{result.sessions} ({len(walls)} wall, {len(leaders)} leader overview)"),
         ("arrivals spread over", f"{result.minutes:g} min, at most {result.at_once} visits open at once"),
-        ("visits done", f"{len(done)}/{result.officers} in {result.run_seconds / 60:.1f} min"),
+        ("visits done", f"{len(done)}/{result.officers} in {result.run_seconds / 60:.1f} min"
+                        + (f" ({result.skipped} still queued at the cap of {result.cap_minutes:g} min, not made)"
+                           if result.skipped else "")),
         ("reports stored (by their officer, from the page)", f"{result.places_stored}/{result.places_expected}"),
         (f"{result.day} reported", f"{result.reported_before} → {result.reported_after} of {result.total}"),
         ("arrival → saved", spread([v.saved - v.arrival for v in done])),
         ("visit open → saved", spread([v.saved - v.started for v in done])),
+        *[(f"  step: {name}", spread([v.steps[name] for v in done if name in v.steps])) for name in
+          ("page to login form", "typing name and password", "login to the places listed", "first report",
+           "a report saved and shown")],
+        ("CPU over the visits, per visit done", ", ".join(f"{k} {v / max(len(done), 1):.1f} s" for k, v in
+                                                         result.cpu.items()) + f" (run {result.run_seconds:.0f} s)"),
+        ("one password check (argon2id, bench process)", f"{result.login_check * 1000:.0f} ms"),
         ("errors", str(len(result.errors)) + ("" if not result.errors else ": " + "; ".join(result.errors[:5]))),
         (f"walls showing the final count (refresh {refresh} s)", f"{sum(s.final for s in walls)}/{len(walls)}"),
         ("leaders showing it before a reload", f"{sum(bool(s.before_reload) for s in leaders)}/{len(leaders)}"),
@@ -454,10 +530,11 @@ def officers_json(result: OfficerResult) -> dict:
     done = result.done
     return {"officers": result.officers, "sessions": result.sessions, "minutes": result.minutes,
             "day": result.day, "total": result.total, "reported_before": result.reported_before,
-            "reported_after": result.reported_after, "visits_done": len(done),
+            "reported_after": result.reported_after, "visits_done": len(done), "skipped": result.skipped,
             "places_expected": result.places_expected, "places_stored": result.places_stored,
             "arrival_to_saved": [v.saved - v.arrival for v in done], "open_to_saved": [v.saved - v.started for v in done],
             "errors": result.errors, "walls_final": [s.final for s in result.screens if s.kind == "wall"],
             "leaders_before_reload": [s.before_reload for s in result.screens if s.kind == "leader"],
             "leaders_final": [s.final for s in result.screens if s.kind == "leader"], "rss": result.rss,
+            "steps": [v.steps for v in done], "cpu": result.cpu, "login_check": result.login_check,
             "levels_off": result.levels_off, "ok": result.ok}
