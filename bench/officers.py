@@ -338,6 +338,13 @@ async def visit(browser, base_url: str, officer: Officer, errors: list[str]) -> 
         step("a report saved and shown")
         for problem in await page_problems(page):
             errors.append(f"{officer.name}: {problem}")
+    except Exception as exc:  # noqa: BLE001 - said with what the page showed, and kept as a screenshot
+        try:
+            body = " ".join((await page.evaluate("() => document.body.innerText")).split())[-240:]
+            await page.screenshot(path=str(OUT / f"FAILED-{officer.name}.png"))
+        except Exception:  # noqa: BLE001 - a page that cannot be read any more
+            body = "?"
+        raise RuntimeError(f"{exc} — the page: {body}") from exc
     finally:
         await context.close()
 
@@ -420,7 +427,7 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
                                                VISIT_TIMEOUT)
                         officer.saved = time.monotonic() - start
                     except Exception as exc:  # noqa: BLE001 - a failed visit is a figure of the run
-                        officer.error = f"{type(exc).__name__}: {exc}"[:200]
+                        officer.error = f"{type(exc).__name__}: {exc}"[:400]
                         result.errors.append(f"{officer.name}: visit failed: {officer.error}")
                 done = sum(1 for v in result.visits if v.saved is not None or v.error)
                 if done % 10 == 0:
