@@ -849,3 +849,16 @@ def test_a_kept_login_is_taken_up_by_a_new_session_of_its_browser_only(engine, b
     assert kept_login(engine, browser, 30, start + timedelta(minutes=6)).name == "clerk"
     assert kept_login(engine, browser, 30, start + timedelta(minutes=36)) is None  # idle too long: gone for good
     assert kept_login(engine, browser, 600, start + timedelta(minutes=36)) is None
+
+
+def test_good_logins_from_one_address_never_lock_it_and_its_failures_still_count(engine, boss):
+    """Thirty officers logging in from one shared address (a command post, a carrier, a proxy) within a minute:
+    none waits; ten wrong passwords from that address still lock it (bench/load.py --officers found the
+    eleventh good login locked out when good logins counted on the address like failures)."""
+    for n in range(30):
+        auth.add_user(SYSTEM, engine, f"wg-{n}", "officer", GOOD)
+        assert auth.authenticate(engine, f"wg-{n}", GOOD, now=T0 + timedelta(seconds=n), address="10.4.4.4").name \
+            == f"wg-{n}"
+    for n in range(10):
+        refused(engine, f"wg-{n}", "wrong", T0 + timedelta(seconds=40), address="10.4.4.4")
+    assert refused(engine, "boss", GOOD, T0 + timedelta(seconds=40), address="10.4.4.4").key == "auth_locked"
