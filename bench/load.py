@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from memory import Sampled, memory_rows, rss_mib, table  # noqa: E402  (bench/memory.py)
 from officers import officers_json, officers_report, run_officers  # noqa: E402  (bench/officers.py)
 
 from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
@@ -56,7 +57,7 @@ class Session:
 
 
 @dataclass
-class Result:
+class Result(Sampled):
     sessions: int
     minutes: float
     uploads: int = 0
@@ -64,34 +65,9 @@ class Result:
     latency: dict[str, list[float]] = field(default_factory=lambda: {"overview": [], "wall": []})
     rss: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, MiB)
 
-    def thirds(self) -> tuple[float, float, float]:
-        values = [m for _, m in self.rss]
-        n = max(len(values) // 3, 1)
-        return (statistics.fmean(values[:n]), statistics.fmean(values[n:2 * n] or values),
-                statistics.fmean(values[2 * n:] or values))
-
-    @property
-    def levels_off(self) -> bool:
-        _, middle, last = self.thirds()
-        return last <= middle * 1.10 + 20
-
     @property
     def ok(self) -> bool:
         return not self.errors and self.levels_off and self.uploads > 0
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children, in MiB."""
-    total = 0
-    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for one in pids:
-        try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 def next_day_file(url: str, folder: Path) -> tuple[Path, str]:
@@ -223,7 +199,6 @@ def report(result: Result, refresh: int) -> str:
             return "-"
         return f"median {statistics.median(values):.1f} s, max {max(values):.1f} s (n={len(values)})"
 
-    first, middle, last = result.thirds()
     rows = [
         ("sessions", f"{result.sessions} ({(result.sessions + 1) // 2} overview, {result.sessions // 2} wall)"),
         ("duration", f"{result.minutes:g} min"),
@@ -231,17 +206,10 @@ def report(result: Result, refresh: int) -> str:
         ("errors", str(len(result.errors)) + ("" if not result.errors else ": " + "; ".join(result.errors[:5]))),
         ("overview: new data after reload", spread(result.latency["overview"])),
         (f"wall: new data by itself (refresh {refresh} s)", spread(result.latency["wall"])),
-        ("server RSS, thirds of the run (mean)", f"{first:.0f} / {middle:.0f} / {last:.0f} MiB"),
-        ("server RSS, min / max", f"{min(m for _, m in result.rss):.0f} / {max(m for _, m in result.rss):.0f} MiB"),
-        ("memory levels off", "yes" if result.levels_off else "NO"),
+        *memory_rows(result.rss),
         ("verdict", "PASS" if result.ok else "FAIL"),
     ]
-    width = max(len(k) for k, _ in rows)
-    lines = [f"| {'measure':<{width}} | value |", f"| {'-' * width} | --- |"]
-    lines += [f"| {k:<{width}} | {v} |" for k, v in rows]
-    lines.append("")
-    lines.append("RSS over time (MiB): " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in result.rss[::max(1, len(result.rss) // 12)]))
-    return "\n".join(lines)
+    return table(rows, result.rss)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from memory import Sampled, memory_rows, rss_mib, table  # noqa: E402  (bench/memory.py)
+
 from geo.accounts import Scope, add_display, auth  # noqa: E402
 from geo.analysis import Days, report_days  # noqa: E402
 from geo.settings import Settings  # noqa: E402
@@ -82,7 +84,7 @@ class Screen:
 
 
 @dataclass
-class OfficerResult:
+class OfficerResult(Sampled):
     officers: int
     sessions: int
     minutes: float
@@ -103,17 +105,6 @@ class OfficerResult:
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds over the visits: server, browser, bench
     login_check: float = 0.0  # seconds of one password check (argon2id) in this process
 
-    def thirds(self) -> tuple[float, float, float]:
-        values = [m for _, m in self.rss] or [0.0]
-        n = max(len(values) // 3, 1)
-        return (statistics.fmean(values[:n]), statistics.fmean(values[n:2 * n] or values),
-                statistics.fmean(values[2 * n:] or values))
-
-    @property
-    def levels_off(self) -> bool:
-        _, middle, last = self.thirds()
-        return last <= middle * 1.10 + 20
-
     @property
     def done(self) -> list[Officer]:
         return [v for v in self.visits if v.saved is not None and v.error is None]
@@ -128,8 +119,8 @@ class OfficerResult:
 
     @property
     def ok(self) -> bool:
-        return (not self.errors and len(self.done) == self.officers and not self.skipped and self.places_stored == self.places_expected
-                and self.screens_ok and self.levels_off)
+        return (not self.errors and len(self.done) == self.officers and not self.skipped
+                and self.places_stored == self.places_expected and self.screens_ok and self.levels_off)
 
 
 def plan_officers(engine, count: int, rng: random.Random, minutes: float):
@@ -172,20 +163,6 @@ def plan_officers(engine, count: int, rng: random.Random, minutes: float):
     for officer, at in zip(officers, arrivals):
         officer.arrival = at
     return day.isoformat(), officers, days.total, already
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children, in MiB."""
-    total = 0
-    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for one in pids:
-        try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 def tree(pid: int) -> list[int]:
@@ -492,7 +469,6 @@ def officers_report(result: OfficerResult, refresh: int) -> str:
                 f"(n={len(values)})")
 
     done = result.done
-    first, middle, last = result.thirds()
     walls = [s for s in result.screens if s.kind == "wall"]
     leaders = [s for s in result.screens if s.kind == "leader"]
     actions = {a: sum(1 for v in result.visits if v.action == a) for a in ("pair", "zero", "form")}
@@ -518,19 +494,10 @@ def officers_report(result: OfficerResult, refresh: int) -> str:
         (f"walls showing the final count (refresh {refresh} s)", f"{sum(s.final for s in walls)}/{len(walls)}"),
         ("leaders showing it before a reload", f"{sum(bool(s.before_reload) for s in leaders)}/{len(leaders)}"),
         ("leaders showing it after a reload", f"{sum(s.final for s in leaders)}/{len(leaders)}"),
-        ("server RSS, thirds of the run (mean)", f"{first:.0f} / {middle:.0f} / {last:.0f} MiB"),
-        ("server RSS, min / max", f"{min(m for _, m in result.rss):.0f} / {max(m for _, m in result.rss):.0f} MiB"
-         if result.rss else "-"),
-        ("memory levels off", "yes" if result.levels_off else "NO"),
+        *memory_rows(result.rss),
         ("verdict", "PASS" if result.ok else "FAIL"),
     ]
-    width = max(len(k) for k, _ in rows)
-    lines = [f"| {'measure':<{width}} | value |", f"| {'-' * width} | --- |"]
-    lines += [f"| {k:<{width}} | {v} |" for k, v in rows]
-    lines.append("")
-    lines.append("RSS over time (MiB): " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in
-                                                    result.rss[::max(1, len(result.rss) // 12)]))
-    return "\n".join(lines)
+    return table(rows, result.rss)
 
 
 def officers_json(result: OfficerResult) -> dict:
@@ -539,7 +506,8 @@ def officers_json(result: OfficerResult) -> dict:
             "day": result.day, "total": result.total, "reported_before": result.reported_before,
             "reported_after": result.reported_after, "visits_done": len(done), "skipped": result.skipped,
             "places_expected": result.places_expected, "places_stored": result.places_stored,
-            "arrival_to_saved": [v.saved - v.arrival for v in done], "open_to_saved": [v.saved - v.started for v in done],
+            "arrival_to_saved": [v.saved - v.arrival for v in done],
+            "open_to_saved": [v.saved - v.started for v in done],
             "errors": result.errors, "walls_final": [s.final for s in result.screens if s.kind == "wall"],
             "leaders_before_reload": [s.before_reload for s in result.screens if s.kind == "leader"],
             "leaders_final": [s.final for s in result.screens if s.kind == "leader"], "rss": result.rss,
