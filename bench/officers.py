@@ -81,6 +81,7 @@ class Screen:
     errors: list[str] = field(default_factory=list)
     before_reload: bool | None = None  # a leader's overview showed the final count before its reload
     final: bool = False
+    reloading: bool = False  # being reloaded by the bench: not asked for problems meanwhile
 
 
 @dataclass
@@ -413,7 +414,7 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
             async def sample() -> None:
                 while not finished.is_set():
                     result.rss.append((time.monotonic() - start, rss_mib(server.process.pid)))
-                    for screen in result.screens:
+                    for screen in (s for s in result.screens if not s.reloading):
                         try:
                             result.errors += [f"{screen.kind}: {p}" for p in await page_problems(screen.page)]
                         except Exception as exc:  # noqa: BLE001 - a screen that cannot be asked is an error too
@@ -435,11 +436,12 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
                 if screen.kind == "leader":
                     body = await screen.page.evaluate("() => document.body.innerText")
                     screen.before_reload = final in body
+                    screen.reloading = True
                     await screen.page.reload(wait_until="domcontentloaded")
             for screen in result.screens:
                 try:
                     await wait_text(screen.page, final, refresh * 2 + 60)
-                    screen.final = True
+                    screen.final, screen.reloading = True, False
                 except Exception as exc:  # noqa: BLE001 - a screen that never shows the count is an error
                     result.errors.append(f"{screen.kind}: {final} not shown: {exc}"[:200])
             finished.set()
