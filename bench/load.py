@@ -1,6 +1,7 @@
 """Load test on loopback: many browser sessions on the overview and the wall while staff upload.
 
     python bench/load.py [--sessions 20] [--minutes 5] [--upload-every 60] [--refresh 60]
+    python bench/load.py --officers 200 --minutes 10 --sessions 10 [--at-once 3] [--refresh 30]
 
 One streamlit server on the demo city (a fresh store in a temporary folder), one
 headless Chromium with one context per session (half on the overview, half on the
@@ -14,6 +15,10 @@ seconds; it levels off when the mean of the last third of the run is within 10 %
 (+ 20 MiB) of the middle third.
 
 Prints a table; exits 0 when there were no errors and memory levelled off.
+
+With ``--officers N`` it runs the officers' form instead (bench/officers.py): N grid officers log in
+on phones and report their places through 今日填报 over the minutes while ``--sessions`` wall and
+leader screens stay open; every report must be stored and every screen show the new count.
 ``--json FILE`` also writes the figures (tests/test_load.py reads them).
 """
 
@@ -33,6 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from memory import Sampled, memory_rows, rss_mib, table  # noqa: E402  (bench/memory.py)
+from officers import officers_json, officers_report, run_officers  # noqa: E402  (bench/officers.py)
+
 from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
 from tests.uploads import next_day_report  # noqa: E402
 
@@ -49,7 +57,7 @@ class Session:
 
 
 @dataclass
-class Result:
+class Result(Sampled):
     sessions: int
     minutes: float
     uploads: int = 0
@@ -57,34 +65,9 @@ class Result:
     latency: dict[str, list[float]] = field(default_factory=lambda: {"overview": [], "wall": []})
     rss: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, MiB)
 
-    def thirds(self) -> tuple[float, float, float]:
-        values = [m for _, m in self.rss]
-        n = max(len(values) // 3, 1)
-        return (statistics.fmean(values[:n]), statistics.fmean(values[n:2 * n] or values),
-                statistics.fmean(values[2 * n:] or values))
-
-    @property
-    def levels_off(self) -> bool:
-        _, middle, last = self.thirds()
-        return last <= middle * 1.10 + 20
-
     @property
     def ok(self) -> bool:
         return not self.errors and self.levels_off and self.uploads > 0
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children, in MiB."""
-    total = 0
-    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for one in pids:
-        try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 def next_day_file(url: str, folder: Path) -> tuple[Path, str]:
@@ -216,7 +199,6 @@ def report(result: Result, refresh: int) -> str:
             return "-"
         return f"median {statistics.median(values):.1f} s, max {max(values):.1f} s (n={len(values)})"
 
-    first, middle, last = result.thirds()
     rows = [
         ("sessions", f"{result.sessions} ({(result.sessions + 1) // 2} overview, {result.sessions // 2} wall)"),
         ("duration", f"{result.minutes:g} min"),
@@ -224,17 +206,10 @@ def report(result: Result, refresh: int) -> str:
         ("errors", str(len(result.errors)) + ("" if not result.errors else ": " + "; ".join(result.errors[:5]))),
         ("overview: new data after reload", spread(result.latency["overview"])),
         (f"wall: new data by itself (refresh {refresh} s)", spread(result.latency["wall"])),
-        ("server RSS, thirds of the run (mean)", f"{first:.0f} / {middle:.0f} / {last:.0f} MiB"),
-        ("server RSS, min / max", f"{min(m for _, m in result.rss):.0f} / {max(m for _, m in result.rss):.0f} MiB"),
-        ("memory levels off", "yes" if result.levels_off else "NO"),
+        *memory_rows(result.rss),
         ("verdict", "PASS" if result.ok else "FAIL"),
     ]
-    width = max(len(k) for k, _ in rows)
-    lines = [f"| {'measure':<{width}} | value |", f"| {'-' * width} | --- |"]
-    lines += [f"| {k:<{width}} | {v} |" for k, v in rows]
-    lines.append("")
-    lines.append("RSS over time (MiB): " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in result.rss[::max(1, len(result.rss) // 12)]))
-    return "\n".join(lines)
+    return table(rows, result.rss)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,7 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", type=int, default=60, help="the wall's refresh in seconds (default 60)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the city (default: the demo, data/)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--officers", type=int, default=0,
+                        help="the officers' form: this many grid officers report from phones (default 0: off)")
+    parser.add_argument("--at-once", type=int, default=3, help="officers' visits open at once (default 3)")
+    parser.add_argument("--cap", type=float, help="officers' form: visits still queued this many minutes after "
+                        "the start are not made (default: every visit is made)")
     args = parser.parse_args(argv)
+    if args.officers:
+        figures = run_officers(args.officers, args.minutes, args.sessions, args.at_once, args.refresh, args.data,
+                               args.cap)
+        print(officers_report(figures, args.refresh))
+        if args.json:
+            args.json.write_text(json.dumps(officers_json(figures), indent=2), encoding="utf-8")
+        return 0 if figures.ok else 1
     result = run(args.sessions, args.minutes, args.upload_every, args.refresh, args.data)
     print(report(result, args.refresh))
     if args.json:

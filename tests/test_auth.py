@@ -864,3 +864,16 @@ def test_a_deep_link_to_the_wall_in_kiosk_mode_lands_there_after_the_login(wall,
             if e.proto.component_name == "streamlit_folium.st_folium"]
     assert len(maps) == 1 and '"zoomControl": false' in maps[0]["script"]  # the kiosk's map: nothing to press
     assert not any(m.label == "全封闭小区" for m in at.metric)  # not the overview's tiles
+
+
+def test_good_logins_from_one_address_never_lock_it_and_its_failures_still_count(engine, boss):
+    """Thirty officers logging in from one shared address (a command post, a carrier, a proxy) within a minute:
+    none waits; ten wrong passwords from that address still lock it (bench/load.py --officers found the
+    eleventh good login locked out when good logins counted on the address like failures)."""
+    for n in range(30):
+        auth.add_user(SYSTEM, engine, f"wg-{n}", "officer", GOOD)
+        assert auth.authenticate(engine, f"wg-{n}", GOOD, now=T0 + timedelta(seconds=n), address="10.4.4.4").name \
+            == f"wg-{n}"
+    for n in range(10):
+        refused(engine, f"wg-{n}", "wrong", T0 + timedelta(seconds=40), address="10.4.4.4")
+    assert refused(engine, "boss", GOOD, T0 + timedelta(seconds=40), address="10.4.4.4").key == "auth_locked"

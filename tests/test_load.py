@@ -2,6 +2,8 @@
 
 CI runs 6 sessions (3 overview, 3 wall) rather than the full 20: the CI machine has 2 cores
 and this runs beside the rest of the suite. ``python bench/load.py`` runs the full 5 minutes.
+The officers' form (``--officers``) has no CI run: its smallest form takes minutes (accounts, server,
+screens); an officer's visit is tested in tests/test_browser_report.py.
 """
 
 import json

@@ -189,10 +189,34 @@ def waiting(engine: Engine, name: str, address: str | None, now: datetime) -> in
 
 
 def succeeded(engine: Engine, name: str, address: str | None) -> None:
-    """A good password: forget the failures of this name from this address (the others keep counting)."""
-    pair = next(iter(keys(name, address)))
+    """A good password: forget the failures of this name from this address, and take this try back from the
+    address's and the name's counts (the failures before it keep counting there).
+
+    The try was charged to every counter before its password was checked (:func:`charge`). Left on the
+    address's count, good logins added up like failures: the eleventh officer logging in within 15 minutes
+    from one address (a command post's or a carrier's shared address, a proxy) found it locked, and each
+    one after waited longer (bench/load.py --officers). A lock that this try alone brought is lifted.
+
+    >>> from geo.store import connect
+    >>> engine, start = connect("sqlite://"), datetime(2020, 2, 26, 8, 0)
+    >>> for n in range(30):  # thirty officers behind one address, one good login each
+    ...     wait = charge(engine, f"wg-{n}", "10.0.0.9", start)
+    ...     succeeded(engine, f"wg-{n}", "10.0.0.9")
+    >>> wait, charge(engine, "wg-30", "10.0.0.9", start)
+    (0, 0)
+    """
+    rules = keys(name, address)
+    pair = next(iter(rules))
     with engine.begin() as conn:
         conn.execute(delete(login_throttle).where(login_throttle.c.key == pair))
+        for key, rule in list(rules.items())[1:]:
+            row = conn.execute(select(login_throttle).where(login_throttle.c.key == key)).first()
+            if row is None or row.failures < 1:
+                continue
+            values = {"failures": row.failures - 1}
+            if rule.lock_seconds(row.failures - 1) == 0:  # the lock, if any, was this try's own
+                values["locked_until"] = None
+            conn.execute(update(login_throttle).where(login_throttle.c.key == key).values(**values))
 
 
 def unlock(engine: Engine, name: str) -> None:
