@@ -31,6 +31,7 @@ import asyncio
 import datetime
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -53,8 +54,10 @@ from tests.browser import CHROMIUM_ARGS, is_local, require_chromium, streamlit_s
 OUT = ROOT / "bench" / "out"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 800}
-PASSWORD = "officer-load-2020"  # every officer's: the bench types it as a person would
-LEADER_PASSWORD = "leader-load-2020"
+# every officer's and every leader's, made afresh for each run (the accounts live in the run's own store):
+# the bench types them into the login form as a person would
+PASSWORD = secrets.token_urlsafe(12)
+LEADER_PASSWORD = secrets.token_urlsafe(12)
 FORM_FIELD = {"compounds": "fever_reports", "sites": "workers_returned"}  # the figure each visit changes
 VISIT_TIMEOUT = 240.0  # seconds a visit may take once started before it counts as failed
 SAVED = "已保存今日报告"

@@ -266,7 +266,9 @@ def map_frames(page) -> list:
     """Every frame holding a Leaflet map (streamlit-folium nests the map in an iframe)."""
     found = []
     for frame in page.frames:
-        if frame.is_detached():
+        # a frame with no document yet (no URL, or about:blank before its src loads) has no execution
+        # context, and Playwright waits for one without a timeout: a query there once hung a test 7 minutes
+        if frame.is_detached() or frame.url in ("", "about:blank"):
             continue
         with contextlib.suppress(Exception):
             if frame.locator(".leaflet-container").count():

@@ -14,14 +14,16 @@ import streamlit as st
 #: strip's key starts with it (the loop's figures: ``kpi_tiles_tasks``).
 KPI_STRIP = "kpi_tiles"
 
+BUTTON_ROW = ('[data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"])'
+              ':not(:has([data-testid="stMetric"])):not(:has(iframe))')
 PHONE_CSS = f"""<style>
 @media (max-width: 640px) {{
   iframe[title="streamlit_folium.st_folium"] {{ height: min(55vh, 460px) !important; }}
-  /* a row of download buttons (the briefing, a table's exports) stays a row */
-  [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]):not(:has([data-testid="stMetric"])) {{
-    flex-wrap: nowrap !important; }}
-  [data-testid="stHorizontalBlock"]:has([data-testid="stDownloadButton"]):not(:has([data-testid="stMetric"]))
-    > [data-testid="stColumn"] {{ min-width: 0 !important; width: auto !important; flex: 0 1 auto !important; }}
+  /* a row of download buttons (the briefing, a table's exports) stays a row; the map's row, whose column
+     holds the map's picture button too, stacks like any other */
+  {BUTTON_ROW} {{ flex-wrap: nowrap !important; }}
+  {BUTTON_ROW} > [data-testid="stColumn"] {{ min-width: 0 !important; width: auto !important;
+    flex: 0 1 auto !important; }}
   [class*="st-key-{KPI_STRIP}"] {{ gap: .4rem !important; }}
   [class*="st-key-{KPI_STRIP}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; overflow-x: auto;
     gap: .4rem !important; scroll-snap-type: x proximity; padding-bottom: 2px; }}
