@@ -24,9 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from geo.upload import open_city
 from tests.browser import (
-    ROOT,
     app_idle,
     chromium_session,
     exception_text,
@@ -41,8 +39,8 @@ from tests.browser import (
     streamlit_server,
 )
 from tests.conftest import XSS, write_tiny_city
+from tests.demo_store import DEMO_DATA, demo_store
 
-DEMO_DATA = ROOT / "data"
 TILE_HOST = "is.autonavi.com"  # CMDMAP_BASEMAP=amap
 COUNT = re.compile(r"\((\d+)\)")
 
@@ -55,12 +53,11 @@ browser = pytest.fixture(scope="module")(chromium_session)
 
 @pytest.fixture(scope="module")
 def demo_server(browser, tmp_path_factory):
-    store = tmp_path_factory.mktemp("demo-store") / "store.sqlite"
-    # the store filled here, as the app's first run would (open_city): since the demo city's phone reports that took
-    # 11 s of CPU, a minute on a shared box, and ran out the first test's 60 s wait for the map
-    open_city(f"sqlite:///{store}", DEMO_DATA).dispose()
+    # the store filled before the server starts, as the app's first run would: filling it there took a minute on a
+    # shared box and ran out the first test's 60 s wait for the map
+    url = demo_store(tmp_path_factory.mktemp("demo-store") / "store.sqlite")
     with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "amap",
-                           "CMDMAP_DATABASE_URL": f"sqlite:///{store}"}, name="server-demo") as server:
+                           "CMDMAP_DATABASE_URL": url}, name="server-demo") as server:
         yield server
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import chromium_session, hit_points, map_frame, page_opener, poll, screenshot, streamlit_server
+from tests.demo_store import DEMO_DATA, demo_store
 from tests.test_browser_upload import assert_no_exception, settle
 
 browser = pytest.fixture(scope="module")(chromium_session)
@@ -30,9 +31,9 @@ SCROLLED = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
 
 @pytest.fixture(scope="module")
 def demo_server(browser, tmp_path_factory):
-    store = tmp_path_factory.mktemp("phone-store") / "store.sqlite"
-    with streamlit_server({"CMDMAP_DATA_DIR": str(ROOT / "data"), "CMDMAP_BASEMAP": "none",
-                           "CMDMAP_DATABASE_URL": f"sqlite:///{store}"}, name="server-phone") as server:
+    url = demo_store(tmp_path_factory.mktemp("phone-store") / "store.sqlite")
+    with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "none",
+                           "CMDMAP_DATABASE_URL": url}, name="server-phone") as server:
         yield server
 
 

@@ -53,7 +53,13 @@ from typing import Callable, TypeVar
 
 import pytest
 
-from geo.domain import TABLES
+from geo.accounts import User, auth
+from geo.analysis import other_kinds
+from geo.domain import TABLES, kinds
+from geo.maps import HIGHLIGHT_STYLE, initial_bounds
+from geo.store import current, load_store
+from geo.store.engine import connect
+from geo.upload import check_file, commit
 from tests.browser import (
     ARTIFACTS,
     ROOT,
@@ -68,11 +74,11 @@ from tests.browser import (
     screenshot,
     streamlit_server,
 )
+from tests.demo_store import DEMO_DATA, demo_store
 from tests.uploads import next_day_rows
 
 T = TypeVar("T")
 
-DEMO_DATA = ROOT / "data"
 REFRESH = 5  # seconds, CMDMAP_WALL_REFRESH_SECONDS (the wall's minimum)
 ROTATE = 2  # seconds, CMDMAP_WALL_ROTATE_SECONDS of the rotating server: shorter than the refresh, on purpose
 VIEWS = ["物业小区", "在建工地", "防疫物资", "网格片区", "其他监管场所"]  # the demo city's, in the wall's order
@@ -98,12 +104,9 @@ browser = pytest.fixture(scope="module")(chromium_session)
 
 def seeded_store(folder: Path) -> tuple[str, Path]:
     """(URL, file) of a fresh SQLite store filled from the demo data, with the staff account ``clerk``."""
-    from geo.accounts import auth
-    from geo.upload import open_city
-
     path = folder / "store.sqlite"
-    url = f"sqlite:///{path}"
-    engine = open_city(url, DEMO_DATA)
+    url = demo_store(path)
+    engine = connect(url)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", PASSWORD)
     engine.dispose()  # no connection of the test process stays open on the store
     return url, path
@@ -287,11 +290,6 @@ def places_box(url: str) -> tuple[float, float, float, float]:
     """Where the wall's places are: the central 90 % of every kind's, as the wall computes it."""
     import pandas as pd
 
-    from geo.domain import kinds
-    from geo.maps import initial_bounds
-    from geo.store import load_store
-    from geo.store.engine import connect
-
     engine = connect(url)
     try:
         ds = load_store(engine)
@@ -363,9 +361,6 @@ def next_day_file(url: str, folder: Path, to_seal: int = 25) -> tuple[Path, str,
 def closures_changed(url: str, before: str, after: str) -> int:
     """How many compounds' state on the map (its closure, or not reported) differs between ``before`` and
     ``after`` in the store."""
-    from geo.store import current
-    from geo.store.engine import connect
-
     engine = connect(url)
     try:
         rows, ids = current(engine, "compound_status"), current(engine, "compounds")["id"].astype(str)
@@ -389,11 +384,6 @@ def next_day_sites(url: str, folder: Path, new: str) -> Path:
 def import_other_places_day(url: str, new: str) -> None:
     """The other places' newest reports (markets, parks, …) dated ``new``, imported as staff would: they are a
     third of the demo's places, so without them the new day could not be complete."""
-    from geo.accounts import User
-    from geo.analysis import other_kinds
-    from geo.domain import kinds
-    from geo.store.engine import connect
-    from geo.upload import check_file, commit
 
     engine = connect(url)
     try:
@@ -495,7 +485,6 @@ def test_wall_4k(wall_server, open_wall):
 
 
 def test_new_data_appears_without_reload(wall_server, wall_store, open_wall, tmp_path):
-    from geo.maps import HIGHLIGHT_STYLE
 
     url, _ = wall_store
     highlight = HIGHLIGHT_STYLE["color"]

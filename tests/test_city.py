@@ -98,7 +98,9 @@ def test_init_demo_imports_the_demo_city_through_the_checks(city_env, tiny_dir, 
     assert set(store.history(engine)["action"]) == {"seed", "report"}
     officers = {a.name: a for a in auth.list_users(engine) if a.role == "officer"}
     assert len(officers) == 24 and officers["xa-z01"].scope == "zone:XA-Z01"
-    assert "xa-z01" in capsys.readouterr().out  # its first password printed once, with the others
+    out = capsys.readouterr().out
+    assert "xa-z01" in out  # its first password printed once, with the others
+    assert "已新建演示城市“咸安区（演示）”" in out and "还没有任何场所" not in out  # not told it is empty
 
 
 def test_backup_before_reset_copies_the_whole_store_into_an_sqlite_file(tiny_store, tmp_path):

@@ -18,6 +18,7 @@ from geo.io import wgs84_to_bd09, wgs84_to_gcj02
 from geo.io.datum_guess import datum_doubt
 from geo.upload import check_file, commit, open_city
 from tests.conftest import APP, write_tiny_city
+from tests.demo_store import demo_store
 
 ADMIN = auth.User("boss", "admin")
 DEMO = Path(__file__).resolve().parent.parent / "data"
@@ -45,7 +46,7 @@ def doubts(check) -> list:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo city (its real data folder) in a store of its own, read once for the module."""
-    engine = open_city(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}", DEMO)
+    engine = open_city(demo_store(tmp_path_factory.mktemp("demo") / "demo.sqlite"), DEMO)
     assert store.refused_files(engine) == []  # the demo's own files raise no doubt while they are read
     return engine
 

@@ -20,6 +20,7 @@ from geo.analysis import compute_kpis, report_days
 from geo.store import load_store
 from geo.upload import check_file, commit, open_city
 from tests.conftest import open_app_page
+from tests.demo_store import demo_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CLERK = auth.User("clerk", "staff")
@@ -132,7 +133,7 @@ def test_eight_reports_of_the_demo_city_do_not_switch_its_overview(tmp_path, mon
     """As found: the demo city (402 places: 248 compounds and sites, 154 others), 8 compounds report for the next
     day, on a morning whose first third already came in from the grid officers' phones."""
     data = Path(__file__).resolve().parent.parent / "data"
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    url = demo_store(tmp_path / "demo.sqlite")
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(data))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")

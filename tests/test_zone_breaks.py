@@ -20,6 +20,7 @@ from geo.store import load_store
 from geo.upload import open_city
 from tests.cities import map_sent
 from tests.conftest import open_app_page
+from tests.demo_store import demo_store
 
 FEVERISH = {"0501,2020-02-24,open,3,4,2,900,0,1,5,": "0501,2020-02-24,open,3,4,2,900,9,1,5,",  # Z1: 9 on 02-24
             "0502,2020-02-25,sealed,0,3,2,360,2,3,2,": "0502,2020-02-25,sealed,0,3,2,360,11,3,2,"}  # 11 on 02-25
@@ -85,7 +86,8 @@ def test_the_peaks_are_each_dates_zone_figures_at_their_largest(city, tiny_dir, 
     """zone_peaks reads the report tables at once: the same figures as the largest of zone_metrics of each
     date, for every count (the demo city: 200 compounds, 14 dates, every kind of place)."""
     folder = feverish(tiny_dir) if city == "tiny" else Path(__file__).resolve().parent.parent / "data"
-    ds = load_store(open_city(f"sqlite:///{tmp_path / 'p.sqlite'}", folder))
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}" if city == "tiny" else demo_store(tmp_path / "p.sqlite")
+    ds = load_store(open_city(url, folder))
     dates = report_dates(ds)
     peaks = zone_peaks(ds, dates)
     counts = [m.code for m in METRICS if m.unit != "%"]

@@ -77,8 +77,9 @@ def _init(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as folder:
             write_city(Path(folder))
             import_folder(engine, folder)
-        print(t("cli_init_demo").both())
+        print(t("cli_init_demo", city=name.strip(), url=shown).both("\n"))
         users.make_officers(engine)  # the demo's morning was reported by them: their first passwords, once
+        return 0
     print(t("cli_init_done", city=name.strip(), url=shown).both("\n"))
     return 0
 

@@ -678,7 +678,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_init_done": ("已新建城市“{city}”（{url}），其中还没有任何场所。打开应用，按欢迎页的步骤上传场所和日报。",
                       "Started the city “{city}” ({url}) with no places yet. Open the app and follow its welcome "
                       "page: upload the places, then the daily reports."),
-    "cli_init_demo": ("已导入演示城市。", "The demo city was imported."),
+    "cli_init_demo": ("已新建演示城市“{city}”（{url}）并导入其场所、日报和今晨网格员的手机填报。",
+                      "Started the demo city “{city}” ({url}) with its places, daily reports and this morning's "
+                      "reports from the grid officers' phones."),
     "cli_replace_layer_only": ("只有图层（网格片区、物业小区、在建工地）可以整层替换（--replace），日报不行；"
                                "按位置补轮廓（--match-outlines）也不行：它只改图形，不停用场所。",
                                "only a layer (zones, compounds, sites) can be replaced whole (--replace), not a "
