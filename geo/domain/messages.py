@@ -380,9 +380,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "import needs your confirmation."),
     "check_replaces_phone_group": ("{count:,} 行会替换网格员用手机填报的报告：第 {rows} 行",
                                    "{count:,} rows would replace reports made from a phone: rows {rows}"),
-    "check_phone_replaced": ("本文件有 {count} 行会替换网格员用手机填报的报告（{whose}）。确认后导入，或勾选“保留手机填报”只导入其余的行。",
+    "check_phone_replaced": ("本文件有 {count} 行会替换网格员用手机填报的报告（{whose}）。确认后导入，或勾选“保留手机填报”（命令行加 "
+                             "--keep-phone-reports）只导入其余的行。",
                              "{count} rows of this file would replace reports made from a phone ({whose}). Confirm "
-                             "to import them, or tick “Keep the phone reports” to import only the other rows."),
+                             "to import them, or tick “Keep the phone reports” (on the command line: "
+                             "--keep-phone-reports) to import only the other rows."),
     "check_phone_by": ("{user} {count} 条", "{user}: {count}"),
     "check_phone_kept": ("已保留 {count} 条手机填报：文件第 {rows} 行没有导入，其余的行照常导入。",
                          "{count} phone reports kept: rows {rows} of the file are left out, the others are imported "
