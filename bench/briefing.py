@@ -111,17 +111,39 @@ print(json.dumps({"load": loaded - start, "build": built - loaded, "docx": word 
 """
 
 
+SEED = """
+import sys
+from pathlib import Path
+from bench.seed import seed_unchecked
+from geo.store import open_store
+seed_unchecked(open_store(sys.argv[1]), Path(sys.argv[2]), keep_notes=False)
+"""
+
+
+def _run(root: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """``script`` run by a new Python in the checkout ``root``; its error output shown when it fails."""
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{root}: {done.stderr[-3000:]}")
+    return done
+
+
 def side_by_side(n: int, out: Path, before: Path, runs: int) -> None:
     """The briefing of ``n`` compounds made by ``before`` (another checkout) and by this one in turn, each in a
     new process, ``runs`` times; a table of the medians."""
-    store = out / f"briefing-{n}.sqlite"
-    if not store.exists():  # kept from an earlier run: the same data for both checkouts
-        seed_unchecked(open_store(f"sqlite:///{store}"), city_folder(n, out), keep_notes=False)
+    city = city_folder(n, out)
+    checkouts = {"before": before, "after": ROOT}
+    stores = {}
+    for label, root in checkouts.items():
+        # the same files stored by each checkout's own code: a store holds the schema of the code that made it,
+        # and older code refuses a newer schema
+        stores[label] = out / f"briefing-{n}-{label}.sqlite"
+        if not stores[label].exists():  # kept from an earlier run
+            _run(root, SEED, f"sqlite:///{stores[label]}", str(city))
     times: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(runs):
-        for label, root in (("before", before), ("after", ROOT)):
-            done = subprocess.run([sys.executable, "-c", ONE_BRIEFING, f"sqlite:///{store}"], cwd=root, check=True,
-                                  capture_output=True, text=True)
+        for label, root in checkouts.items():
+            done = _run(root, ONE_BRIEFING, f"sqlite:///{stores[label]}")
             times[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"| {n:,} compounds, median of {runs} | store read (s) | briefing built (s) | Word (s) | PDF (s) | "
           "briefing and both files (s) |")
