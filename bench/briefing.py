@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 
-from bench.seed import seed_unchecked  # noqa: E402
+from bench.seed import run_in, seed_in, seed_unchecked  # noqa: E402
 from geo.accounts import SYSTEM  # noqa: E402
 from geo.analysis import compound_view, report_dates  # noqa: E402
 from geo.report import briefing_docx, briefing_pdf, build_briefing, find_cjk_font, status_map  # noqa: E402
@@ -111,23 +111,6 @@ print(json.dumps({"load": loaded - start, "build": built - loaded, "docx": word 
 """
 
 
-SEED = """
-import sys
-from pathlib import Path
-from bench.seed import seed_unchecked
-from geo.store import open_store
-seed_unchecked(open_store(sys.argv[1]), Path(sys.argv[2]), keep_notes=False)
-"""
-
-
-def _run(root: Path, script: str, *args: str) -> subprocess.CompletedProcess:
-    """``script`` run by a new Python in the checkout ``root``; its error output shown when it fails."""
-    done = subprocess.run([sys.executable, "-c", script, *args], cwd=root, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"{root}: {done.stderr[-3000:]}")
-    return done
-
-
 def side_by_side(n: int, out: Path, before: Path, runs: int) -> None:
     """The briefing of ``n`` compounds made by ``before`` (another checkout) and by this one in turn, each in a
     new process, ``runs`` times; a table of the medians."""
@@ -138,12 +121,11 @@ def side_by_side(n: int, out: Path, before: Path, runs: int) -> None:
         # the same files stored by each checkout's own code: a store holds the schema of the code that made it,
         # and older code refuses a newer schema
         stores[label] = out / f"briefing-{n}-{label}.sqlite"
-        if not stores[label].exists():  # kept from an earlier run
-            _run(root, SEED, f"sqlite:///{stores[label]}", str(city))
+        seed_in(root, stores[label], city)
     times: dict[str, list[dict]] = {"before": [], "after": []}
     for _ in range(runs):
         for label, root in checkouts.items():
-            done = _run(root, ONE_BRIEFING, f"sqlite:///{stores[label]}")
+            done = run_in(root, ONE_BRIEFING, f"sqlite:///{stores[label]}")
             times[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"| {n:,} compounds, median of {runs} | store read (s) | briefing built (s) | Word (s) | PDF (s) | "
           "briefing and both files (s) |")

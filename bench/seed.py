@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +51,32 @@ def seed_unchecked(engine, folder: Path, keep_notes: bool = True) -> None:
         if not keep_notes:
             frame.attrs = {}
         store.apply_rows(engine, kind, frame, "system", "seed", path.name, content, rows_in_file=len(frame))
+
+
+SEED_UNCHECKED = """
+import sys
+from pathlib import Path
+from bench.seed import seed_unchecked
+from geo.store import open_store
+seed_unchecked(open_store(sys.argv[1]), Path(sys.argv[2]), keep_notes=False)
+"""
+
+
+def run_in(root: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """``script`` run by a new Python in the checkout ``root`` (the code before a change, or this one); its error
+    output shown when it fails."""
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{root}: {done.stderr[-3000:]}")
+    return done
+
+
+def seed_in(root: Path, path: Path, city: Path) -> None:
+    """The SQLite store ``path`` filled from ``city`` unchecked by the code of the checkout ``root``, unless it
+    exists (kept from an earlier run): a store holds the schema of the code that made it, and older code
+    refuses a newer schema, so each checkout of a side-by-side run reads a store of its own."""
+    if not path.exists():
+        run_in(root, SEED_UNCHECKED, f"sqlite:///{path}", str(city))
 
 
 def seed_checked(engine, folder: Path) -> None:

@@ -27,7 +27,9 @@ from geo.analysis import (
     view_of,
     zone_peaks,
 )
+from geo.domain.kinds import KINDS
 from geo.maps import initial_bounds
+from geo.settings import Settings
 from geo.store import Dataset, connect, has_places, load_store
 from ui.data import every_problem, store_key, viewing_scope
 from ui.settings import settings, thresholds
@@ -230,3 +232,24 @@ def zone_top(zones: pd.DataFrame, metric_code: str) -> float | None:
     peaks = _zone_peaks(*data_key(), limits.low, limits.critical)
     found = peaks[metric_code].reindex(zones["id"].astype(str)).max()
     return None if pd.isna(found) else float(found)
+
+
+def prepare(url: str, version: int, settings: Settings) -> str | None:
+    """What a page of the whole city asks for first, built for ``version`` of the store at ``url`` by the functions
+    above, as a page's first run would (:mod:`ui.warmup` calls it off the pages' threads): the dataset, its dates,
+    days and zone peaks, the places no zone holds or still to be placed, and every kind's view of the date the
+    pages show first and of the report date before it. That date (None before any day is reported)."""
+    _dates(url, version, "")
+    _unmatched(url, version, "")
+    _outside(url, version, "")
+    _unplaced(url, version, "")
+    low, critical = settings.supply_low_days, settings.supply_critical_days
+    _zone_peaks(url, version, "", low, critical)
+    days = _days(url, version, "", settings.complete_share)
+    date = days.current
+    for day in (date, days.before(date)):  # the day shown, and the day its changes are counted from
+        if day is not None:
+            for name in KINDS:
+                _view(name, url, version, "", day, low, critical)
+    return date
+

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.accounts import Scope
+from geo.domain import layer_tables
 from geo.maps import Source, pack_places, write_pack
 from ui.cache import data_key, scoped
 
@@ -41,3 +42,13 @@ def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:
     """The packed places of dataset layers ``kinds`` inside the viewing account's scope, built once per data
     version and scope for every session."""
     return [_source(*data_key(), kind, datum) for kind in kinds]
+
+
+def prepare_packs(url: str, version: int, datum: str) -> None:
+    """The packs of every layer of places of ``version`` that has any, for the whole city, written as
+    :func:`place_sources` writes them (:mod:`ui.warmup` calls it off the pages' threads)."""
+    ds = scoped(url, version, "")
+    for kind in layer_tables():
+        if not ds.layer(kind).empty:
+            _source(url, version, "", kind, datum)
+

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -83,6 +84,9 @@ def read_only_url(path: Path) -> str:
     return f"sqlite:///file:{quote(str(path.absolute()))}?mode=ro{immutable}&uri=true"
 
 
+_CONNECTING = threading.RLock()
+
+
 def connect(url: str) -> Engine:
     """An engine for ``url`` whose schema is the newest (migrated).
 
@@ -92,7 +96,9 @@ def connect(url: str) -> Engine:
     was once it can be written: asked on every call, each answer has its engine.
     """
     path = sqlite_file(url)
-    return _connect(url, read_only_url(path) if path is not None and cannot_write(path) else None)
+    with _CONNECTING:  # one first call migrates: the pages' threads and the server's warm-up thread may race to it
+        return _connect(url, read_only_url(path) if path is not None and cannot_write(path) else None)
+
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,89 @@
+"""The server builds each new data version before a visitor asks (issue #22, item 1: no slow first visit after a
+start or an import): ``ui/warmup.py``, started by ``serve.py``.
+
+The pages' caches are the process's own, shared by AppTest's runs here as by a server's sessions: after the
+warm-up, the overview's first run reads nothing from the store and makes no view, and the packs of the
+places are written already.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import ui.cache
+import ui.packs
+from geo.accounts import SYSTEM
+from geo.settings import load
+from geo.store import connect, newest_version
+from geo.upload import check_file, commit
+from tests.conftest import open_app_page
+from ui.warmup import Warmer
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How often the pages' caches read the store and make a view (each a miss of their cache)."""
+    calls = {"load_store": 0, "view_of": 0, "pack_places": 0}
+
+    def counting(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(ui.cache, "load_store", counting("load_store", ui.cache.load_store))
+    monkeypatch.setattr(ui.cache, "view_of", counting("view_of", ui.cache.view_of))
+    monkeypatch.setattr(ui.packs, "pack_places", counting("pack_places", ui.packs.pack_places))
+    return calls
+
+
+NOTHING = {"load_store": 0, "view_of": 0, "pack_places": 0}
+
+
+def test_a_version_built_by_the_warm_up_is_what_the_first_visit_finds(page_env, app_store_url, counted):
+    warmer = Warmer(lambda: connect(app_store_url), load())
+    assert warmer.step() and warmer.warmed == newest_version(page_env)
+    # built here, once: the dataset, the views, the packs of the places (written for the browser to fetch)
+    assert counted["load_store"] == 1 and counted["view_of"] > 0 and counted["pack_places"] > 0
+    assert not warmer.step()  # nothing new: nothing built again
+
+    counted.update(NOTHING)
+    at = open_app_page("pages/overview.py")
+    assert at.metric  # the overview drawn, its figures shown
+    assert counted == NOTHING, counted  # the first visit found everything built
+
+
+def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_env, app_store_url, counted):
+    warmer = Warmer(lambda: connect(app_store_url), load())
+    warmer.step()
+    check = check_file(page_env, "compound_status",
+                       "compound_id,date,closure,gates_open\n0501,2020-02-25,sealed,1\n".encode(), "day.csv")
+    assert check.ok, [p.zh for p in check.problems]
+    commit(page_env, check, SYSTEM)
+    counted.update(NOTHING)
+    assert warmer.step() and warmer.warmed == newest_version(page_env)
+    assert counted["load_store"] == 1  # the new version read once, by the warm-up
+
+    counted.update(NOTHING)
+    open_app_page("pages/compounds.py")
+    assert counted == NOTHING, counted
+
+
+def test_a_store_that_cannot_be_read_is_left_to_the_pages(tmp_path):
+    folder = tmp_path / "not-a-store.sqlite"
+    folder.mkdir()  # a folder where the file should be: every read fails
+    warmer = Warmer(lambda: connect(f"sqlite:///{folder}"), load())
+    assert not warmer.step() and warmer.warmed is None  # said in the log; the pages say it in their own words
+
+
+def test_the_thread_stops_with_the_server(page_env, app_store_url):
+    warmer = Warmer(lambda: connect(app_store_url), load(), poll=0.05).start()
+    try:
+        for _ in range(200):
+            if warmer.warmed:
+                break
+            warmer._stop.wait(0.05)
+        assert warmer.warmed == newest_version(page_env)
+    finally:
+        warmer.stop()
+    assert not warmer._thread.is_alive()
