@@ -242,3 +242,15 @@ def open_app_page(page: str, **query) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+#: The files that take longest (a minute or more of a worker each, most of it waiting on a browser or a server),
+#: run first: two workers given one test file at a time (``--dist loadfile``) then end together on short files,
+#: instead of one finishing a long file alone while the other has nothing left.
+LONGEST_FIRST = ("test_browser_wall.py", "test_browser.py", "test_faults.py", "test_load.py", "test_browser_upload.py",
+                 "test_cities.py", "test_scope.py", "test_bench.py", "test_auth.py", "test_browser_identity.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
