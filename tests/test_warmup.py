@@ -53,13 +53,21 @@ def test_a_version_built_by_the_warm_up_is_what_the_first_visit_finds(page_env, 
     assert counted == NOTHING, counted  # the first visit found everything built
 
 
-def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_env, app_store_url, counted):
-    warmer = Warmer(lambda: connect(app_store_url), load())
-    warmer.step()
-    check = check_file(page_env, "compound_status",
-                       "compound_id,date,closure,gates_open\n0501,2020-02-25,sealed,1\n".encode(), "day.csv")
+def _import(engine, closure: str) -> None:
+    check = check_file(engine, "compound_status",
+                       f"compound_id,date,closure,gates_open\n0501,2020-02-25,{closure},1\n".encode(), "day.csv")
     assert check.ok, [p.zh for p in check.problems]
-    commit(page_env, check, SYSTEM)
+    commit(engine, check, SYSTEM)
+
+
+def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_env, app_store_url, counted):
+    now = [0.0]
+    warmer = Warmer(lambda: connect(app_store_url), load(), clock=lambda: now[0])
+    warmer.step()
+    _import(page_env, "sealed")
+    now[0] += 10
+    assert not warmer.step()  # 10 s after the last build: not yet (a morning of phone reports, one every few s)
+    now[0] += 25
     counted.update(NOTHING)
     assert warmer.step() and warmer.warmed == newest_version(page_env)
     assert counted["load_store"] == 1  # the new version read once, by the warm-up

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 #: Seconds between two looks at the store's newest version (one indexed query each).
 POLL_SECONDS = 2.0
+#: Seconds at least between two builds. A morning of officers' phone reports makes a version every few
+#: seconds: built for each, the whole city would be read again and again for nobody; a visitor meanwhile
+#: builds what its page needs, as it did before.
+SPACING_SECONDS = 30.0
 
 
 def warm(url: str, version: int, settings: Settings) -> str | None:
@@ -40,7 +45,8 @@ def warm(url: str, version: int, settings: Settings) -> str | None:
 
 @dataclass
 class Warmer:
-    """A thread that calls :func:`warm` for every new version of the store that ``engine()`` opens.
+    """A thread that calls :func:`warm` for the newest version of the store that ``engine()`` opens, when it is
+    new, and at most once every ``spacing`` seconds.
 
     A failure is logged and tried again at the next version: a page asking for the same build meets the
     same problem and says it in its own words.
@@ -49,7 +55,10 @@ class Warmer:
     engine: Callable[[], object]
     settings: Settings
     poll: float = POLL_SECONDS
+    spacing: float = SPACING_SECONDS
+    clock: Callable[[], float] = time.monotonic
     warmed: int | None = None  # the version built last
+    _built_at: float | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -62,6 +71,9 @@ class Warmer:
             return False
         if version == self.warmed or version == 0:
             return False
+        if self._built_at is not None and self.clock() - self._built_at < self.spacing:
+            return False  # built a moment ago: this version at a later look
+        self._built_at = self.clock()
         try:
             warm(self.settings.database_url, version, self.settings)
         except Exception:  # noqa: BLE001 - the pages build it again and show their own message
