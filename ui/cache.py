@@ -252,4 +252,3 @@ def prepare(url: str, version: int, settings: Settings) -> str | None:
             for name in KINDS:
                 _view(name, url, version, "", day, low, critical)
     return date
-

@@ -51,4 +51,3 @@ def prepare_packs(url: str, version: int, datum: str) -> None:
     for kind in layer_tables():
         if not ds.layer(kind).empty:
             _source(url, version, "", kind, datum)
-

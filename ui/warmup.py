@@ -69,6 +69,9 @@ class Warmer:
         except STORE_ERRORS as exc:  # the pages say it; nothing to build meanwhile
             log.info("warm-up: the store cannot be read: %s", exc)
             return False
+        except Exception:  # noqa: BLE001 - never end the thread: the next look may find the store again
+            log.exception("warm-up: the store could not be opened")
+            return False
         if version == self.warmed or version == 0:
             return False
         if self._built_at is not None and self.clock() - self._built_at < self.spacing:

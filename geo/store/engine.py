@@ -100,7 +100,6 @@ def connect(url: str) -> Engine:
         return _connect(url, read_only_url(path) if path is not None and cannot_write(path) else None)
 
 
-
 @lru_cache(maxsize=8)
 def _connect(url: str, read_only_as: str | None) -> Engine:
     parsed = make_url(url)
