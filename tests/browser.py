@@ -262,28 +262,47 @@ def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: flo
             time.sleep(interval)
 
 
+def evaluate(frame, function: str, arg=None, timeout: float = 5.0):
+    """``frame.evaluate(function, arg)`` that gives up after ``timeout`` seconds.
+
+    Playwright's ``evaluate`` and ``locator.count`` wait for the frame's execution context with no time limit:
+    a frame whose document never comes, or a page that stalls, hung a test until pytest-timeout stopped it
+    (7 minutes, twice in CI). ``wait_for_function`` has a limit; its predicate here is always truthy (the value
+    is wrapped in a list), so it returns at once whenever the frame can run a script.
+
+    >>> evaluate(frame, "(n) => n + 1", 1)  # doctest: +SKIP
+    2
+    """
+    handle = frame.wait_for_function(f"(arg) => [({function})(arg)]", arg=arg, timeout=timeout * 1000)
+    try:
+        return handle.json_value()[0]
+    finally:
+        with contextlib.suppress(Exception):
+            handle.dispose()
+
+
 def map_frames(page) -> list:
     """Every frame holding a Leaflet map (streamlit-folium nests the map in an iframe)."""
     found = []
     for frame in page.frames:
-        # a frame with no document yet (no URL, or about:blank before its src loads) has no execution
-        # context, and Playwright waits for one without a timeout: a query there once hung a test 7 minutes
+        # a frame with no document yet (no URL, or about:blank before its src loads) has no execution context:
+        # skipped rather than waited for
         if frame.is_detached() or frame.url in ("", "about:blank"):
             continue
         with contextlib.suppress(Exception):
-            if frame.locator(".leaflet-container").count():
+            if evaluate(frame, "() => document.querySelector('.leaflet-container') !== null", timeout=2):
                 found.append(frame)
     return found
 
 
 def drawn(frame) -> int:
     """How many places the map's canvas layers drew last (``static/cmdmap/fastlayer.js``)."""
-    return frame.evaluate("() => window.cmdmap ? window.cmdmap.drawn() : 0")
+    return evaluate(frame, "() => window.cmdmap ? window.cmdmap.drawn() : 0")
 
 
 def highlighted(frame) -> int:
     """How many places the map outlines as just changed (the wall's highlight)."""
-    return frame.evaluate("() => window.cmdmap ? window.cmdmap.highlighted() : 0")
+    return evaluate(frame, "() => window.cmdmap ? window.cmdmap.highlighted() : 0")
 
 
 def map_frame(page, paths: int = 1, timeout: float = WAIT):
@@ -301,7 +320,7 @@ def hit_points(frame, limit: int = 500) -> list[dict]:
     """A point on each clickable place shown (one the map's own hit test resolves to that place), in
     *page* coordinates (the iframe's offset added), ready for ``page.mouse``; each with the place's
     ``id`` and layer ``key``."""
-    points = frame.evaluate("(limit) => window.cmdmap ? window.cmdmap.points(limit) : []", limit)
+    points = evaluate(frame, "(limit) => window.cmdmap ? window.cmdmap.points(limit) : []", limit)
     box = frame.frame_element().bounding_box() if frame.parent_frame else {"x": 0, "y": 0}
     if box is None:
         return []

@@ -27,6 +27,7 @@ import pytest
 from tests.browser import (
     app_idle,
     chromium_session,
+    evaluate,
     exception_text,
     hit_points,
     map_frame,
@@ -397,6 +398,24 @@ def test_streamlit_s_own_words_in_its_widgets_are_chinese(demo_server, open_page
     }""")
     poll(lambda: page.locator('[data-testid="stStatusWidget"] button').inner_text() == "停止", "停止", page=page)
     assert page.locator("#a-place-named-stop").inner_text() == "Stop"
+
+
+def test_streamlit_s_own_words_in_english_leave_the_page_working(demo_server, open_page):
+    """In English the catalogue's word for "Stop" is "Stop": the script wrote it again at every change it saw,
+    its own included, and the page's thread never came back (the map never drew, the browser took no input)."""
+    page = open_page(demo_server, "/compounds?lang=en").page
+    poll(lambda: evaluate(page.main_frame, "() => document.querySelector('[data-testid=stMultiSelect]') !== null",
+                          timeout=5), "the filters")
+    # evaluate() with a time limit: a frozen page would never answer a plain one
+    evaluate(page.main_frame, """() => {
+      const widget = document.createElement("div");
+      widget.setAttribute("data-testid", "stStatusWidget");
+      widget.id = "a-stop-button";
+      widget.innerHTML = '<button kind="header"><div><p>Stop</p></div></button>';
+      document.body.append(widget);
+    }""", timeout=10)
+    assert evaluate(page.main_frame, "() => document.getElementById('a-stop-button').innerText", timeout=10) == "Stop"
+    map_frame(page, paths=1)
 
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):

@@ -26,8 +26,11 @@ WORDS_JS = """(() => {
   window.cmdmapWords = %s;
   if (window.cmdmapWordsWatch) return;  // one watcher per page, reading the words of the newest run
   const put = (node) => {
-    const word = window.cmdmapWords[(node.nodeValue || "").trim()];
-    if (word && node.parentElement && node.parentElement.closest(%s)) node.nodeValue = word;
+    const text = (node.nodeValue || "").trim();
+    const word = window.cmdmapWords[text];
+    // a word already in place is left alone: writing it again is a change the watcher sees, and the page's
+    // thread would write it for ever (English: "Stop" for "Stop" froze the page)
+    if (word && word !== text && node.parentElement && node.parentElement.closest(%s)) node.nodeValue = word;
   };
   const walk = (root) => {
     if (root.nodeType === Node.TEXT_NODE) return put(root);
