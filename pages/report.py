@@ -14,8 +14,8 @@ from ui.settings import lang
 
 require_navigation()
 lg = lang()
-require_role("report_daily")  # the gate; the report part checks again on its own reruns
+user = require_role("report_daily")
 refuse_changes_when_read_only(lg)  # nothing typed here could be saved
 st.title(t("page_report", lg), anchor=False)
 st.caption(t("daily_intro", lg, date=datetime.date.today().isoformat()))
-render_report_page()
+render_report_page(user)

@@ -32,14 +32,12 @@ from geo.upload import (
 )
 from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import city_days, dataset
-from ui.data import STORE_ERRORS, engine, store_failure_message
+from ui.data import engine
 from ui.escape import plain
-from ui.login import current_user, may_still_view
 from ui.settings import lang, settings
 
 ZONE_ALL = ""
 DONE_KEY = "daily_done"  # what the last save did, said after the rerun that shows it
-ASKED_KEY = "daily_asked"  # the report a tap asked for, made by the next run
 
 
 def _today() -> datetime.date:
@@ -63,9 +61,9 @@ def _state_line(row, lg: str) -> str:
     return "✅ " + plain(t(key, lg, time=row["reported_at"].strftime("%H:%M"), user=row["reported_by"]))
 
 
-def _saved(change, lg: str, rerun: bool = True) -> bool:
-    """Run ``change`` (storing a report); on success say so (after a rerun of the whole page with ``rerun``,
-    else here), else say why here (a form keeps what was typed)."""
+def _saved(change, lg: str) -> bool:
+    """Run ``change`` (storing a report); on success say so after a rerun, else say why here (the form keeps
+    what was typed)."""
     try:
         done = save_when_free(change)
     except DailyRefused as refused:
@@ -76,44 +74,26 @@ def _saved(change, lg: str, rerun: bool = True) -> bool:
         return False
     except StoreStayedBusy:
         return False  # said on the page; nothing changed, the entry stays
-    if not rerun:
-        st.success(done.pick(lg))
-        return True
     st.session_state[DONE_KEY] = done
     st.rerun()
     return True
 
 
-def _ask(*report) -> None:
-    """A button's callback: the report it asks for, made by the run that follows, before the list is drawn
-    (:func:`_make_asked`), so that the list drawn shows it without another run."""
-    st.session_state[ASKED_KEY] = report
-
-
-def _make_asked(user: User, listed: pd.DataFrame, today: datetime.date, lg: str) -> None:
-    """The report a tap asked for: one place "与昨日相同", or every place of ``listed`` not reported yet."""
-    asked = st.session_state.pop(ASKED_KEY, None)
-    if asked == ("all",):
-        places = reports_today(engine(), listed, today)
-        _same_for_all(user, places.loc[places["reported_at"].isna()], today, lg)
-    elif isinstance(asked, tuple) and len(asked) == 3 and asked[0] == "same":
-        _, kind, pid = asked  # a place not among the reporter's own (forged) is refused by the save
-        _saved(lambda: report_daily(engine(), dataset(), user, kind, pid, today).text, lg, rerun=False)
-
-
-def _same_for_all(user: User, waiting: pd.DataFrame, today: datetime.date, lg: str) -> None:
-    """The 一键零报告: every place of ``waiting`` as yesterday (one version a table); those that cannot be, named."""
+def _same_for_all(user: User, places: pd.DataFrame, lg: str) -> None:
+    """The 一键零报告: every place of the list not reported yet, as yesterday (one version a table); those
+    that cannot be, named."""
+    waiting = places.loc[places["reported_at"].isna()]
     chosen = list(zip(waiting["kind"], waiting["id"]))
     try:
-        count, failed = save_when_free(lambda: report_all_same(engine(), dataset(), user, chosen, today))
+        count, failed = save_when_free(lambda: report_all_same(engine(), dataset(), user, chosen, _today()))
     except DailyRefused as refused:
         st.error(refused.text.pick(lg))
         return
     except StoreStayedBusy:
         return
-    st.success(t("daily_zero_done", count=count).pick(lg))
-    for text in failed:
-        st.warning(text.pick(lg))
+    st.session_state[DONE_KEY] = t("daily_zero_done", count=count)
+    st.session_state["daily_zero_failed"] = [text.pick(lg) for text in failed]
+    st.rerun()
 
 
 def _input(report: str, column: str, value, key: str, lg: str):
@@ -159,36 +139,14 @@ def _form(user: User, row, lg: str) -> None:
                                         {k: v for k, v in on_hand.items() if v is not None}).text, lg)
 
 
-def _reporter() -> User | None:
-    """The user, whose role is checked again (a tap reruns only the report's part of the page, without the page's
-    gate): one who may no longer report reruns the whole page, whose gate says why."""
-    user = current_user()
-    try:
-        auth.require(user, "report_daily", require_login=settings().require_login)
-    except auth.PermissionDenied:
-        st.rerun()
-    return user
-
-
-@st.fragment
-def render_report_page() -> None:
-    """The page: the reporter's places and their state today, the one-tap reports, the form, the 未报告 list.
-
-    A fragment: a tap, a zone chosen or a form opened reruns this part alone, not the page's menu and gate
-    around it (a morning's officers tap hundreds of times; every run saved is a server's core free)."""
-    if not may_still_view():  # like every fragment: its reruns pass no gate of the page's
-        st.rerun()
+def render_report_page(user: User) -> None:
+    """The page: the reporter's places and their state today, the one-tap reports, the form, the 未报告 list."""
     lg = lang()
-    try:
-        _report_part(_reporter(), lg)
-    except STORE_ERRORS as exc:  # an error stops at its fragment, before app.py's handler: said here the same way
-        st.error(store_failure_message(exc, lg))
-
-
-def _report_part(user: User, lg: str) -> None:
     today = _today()
     if (done := st.session_state.pop(DONE_KEY, None)) is not None:
         st.success(done.pick(lg))
+    for failure in st.session_state.pop("daily_zero_failed", []):
+        st.warning(failure)
     places = places_to_report(dataset(), user)
     if user.scope is None and len(places):  # a whole city: one zone at a time, as a phone can show it
         zones = sorted(places["zone"].dropna().unique().tolist())
@@ -199,22 +157,21 @@ def _report_part(user: User, lg: str) -> None:
     if places.empty:
         st.info(t("daily_none", lg))
         return
-    _make_asked(user, places, today, lg)
     places = reports_today(engine(), places, today)
     if today != datetime.date.today():  # a store of past data (the demo): its last morning, said as such
         st.caption(t("daily_past_day", lg, date=today.isoformat()))
     missing = int(places["reported_at"].isna().sum())
     st.markdown(t("daily_progress", lg, date=today.isoformat(), reported=len(places) - missing, total=len(places)))
-    if missing:
-        st.button(t("daily_zero_all", lg, count=missing), key="daily_zero_all", width="stretch", on_click=_ask,
-                  args=("all",))
+    if missing and st.button(t("daily_zero_all", lg, count=missing), key="daily_zero_all", width="stretch"):
+        _same_for_all(user, places, lg)
     for _, row in places.iterrows():
         with st.container(border=True):
             st.markdown(f"**{plain(row['name'])}** · {plain(row['id'])}  \n{_state_line(row, lg)}")
             # once reported, a correction goes through the form: a tap never puts yesterday over today's report
-            if pd.isna(row["reported_at"]):
-                st.button(t("daily_same", lg), key=f"daily_same_{row['kind']}_{row['id']}", width="stretch",
-                          on_click=_ask, args=("same", row["kind"], row["id"]))
+            key = f"daily_same_{row['kind']}_{row['id']}"
+            if pd.isna(row["reported_at"]) and st.button(t("daily_same", lg), key=key, width="stretch"):
+                _saved(lambda row=row: report_daily(engine(), dataset(), user, row["kind"], row["id"], today).text,
+                       lg)
     options = [_option(row) for _, row in places.iterrows()]
     names = {_option(row): f"{row['name']}（{row['id']}）" for _, row in places.iterrows()}
     st.subheader(t("daily_fill", lg), anchor=False)
