@@ -268,10 +268,8 @@ def evaluate(frame, function: str, arg=None, timeout: float = 5.0):
     Playwright's ``evaluate`` and ``locator.count`` wait for the frame's execution context with no time limit:
     a frame whose document never comes, or a page that stalls, hung a test until pytest-timeout stopped it
     (7 minutes, twice in CI). ``wait_for_function`` has a limit; its predicate here is always truthy (the value
-    is wrapped in a list), so it returns at once whenever the frame can run a script.
-
-    >>> evaluate(frame, "(n) => n + 1", 1)  # doctest: +SKIP
-    2
+    is wrapped in a list), so it returns at once whenever the frame can run a script: ``evaluate(frame,
+    "(n) => n + 1", 1)`` is 2.
     """
     handle = frame.wait_for_function(f"(arg) => [({function})(arg)]", arg=arg, timeout=timeout * 1000)
     try:
