@@ -30,7 +30,7 @@ from officers import PHONE, cpu_seconds, tree  # noqa: E402  (bench/officers.py)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.seed import run_in  # noqa: E402
-from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
+from tests.browser import app_idle, launch_chromium, new_page, poll, streamlit_server  # noqa: E402
 from tests.demo_store import DEMO_DATA  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -65,18 +65,7 @@ def progress(page) -> tuple[int, int] | None:
 def idle(page) -> None:
     """Until the script's run has ended (no running indicator), then a moment for the page to draw."""
     page.wait_for_timeout(200)
-    for _ in range(300):
-        if not page.locator('[data-testid="stStatusWidget"]').count():
-            return
-        page.wait_for_timeout(100)
-
-
-def wait_for(check, what: str, page, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"{what}: not shown after {timeout:.0f} s")
-        page.wait_for_timeout(50)
+    poll(lambda: app_idle(page), "the run's end", timeout=30, interval=0.1, page=page)
 
 
 def taps(browser, root: Path, label: str, count: int) -> dict:
@@ -96,14 +85,15 @@ def taps(browser, root: Path, label: str, count: int) -> dict:
         page.get_by_label("用户名", exact=True).fill("bench-officer", timeout=120_000)
         page.get_by_label("密码", exact=True).fill(password)
         page.get_by_role("button", name="登录").tap()
-        wait_for(lambda: progress(page) is not None, "the list of places", page)
+        poll(lambda: progress(page) is not None, "the list of places", timeout=120, interval=0.05, page=page)
         idle(page)
         for _ in range(count):
             done, _total = progress(page)
             button = page.locator('[class*="st-key-daily_same_"] button').first
             before, start = cpu_seconds(tree(server.process.pid)), time.monotonic()
             button.tap()
-            wait_for(lambda: (progress(page) or (0, 0))[0] == done + 1, f"report {done + 1}", page)
+            poll(lambda: (progress(page) or (0, 0))[0] == done + 1, f"report {done + 1} counted", timeout=120,
+                 interval=0.05, page=page)
             idle(page)
             times.append(time.monotonic() - start)
             cpu.append(cpu_seconds(tree(server.process.pid)) - before)
