@@ -335,8 +335,26 @@ def exception_text(page) -> str:
 
 
 def app_idle(page) -> bool:
-    """True when Streamlit is not running the script (no 'running' status widget)."""
-    return page.locator('[data-testid="stStatusWidget"]').count() == 0
+    """True when Streamlit has run the page's script at least once and is not running it now.
+
+    The app's root says where its script is (``data-test-script-state``: ``initial`` until the first run has
+    begun); without that, a page whose connection was still opening looked idle (on a slow CI machine a test read
+    the overview's tiles before they were drawn).
+    """
+    started = '[data-testid="stApp"]:not([data-test-script-state="initial"]):not([data-test-script-state="running"])'
+    return page.locator(started).count() > 0 and page.locator('[data-testid="stStatusWidget"]').count() == 0
+
+
+def settle(page, seconds: float = 1.0) -> None:
+    """Wait until Streamlit has stayed idle (see :func:`app_idle`) for ``seconds``."""
+    page.wait_for_timeout(300)
+    poll(lambda: app_idle(page), "Streamlit to finish running the script")
+    page.wait_for_timeout(int(seconds * 1000))
+    poll(lambda: app_idle(page), "Streamlit to finish running the script")
+
+
+def assert_no_exception(page) -> None:
+    assert no_exception(page), f"Streamlit shows an exception:\n{exception_text(page)}"
 
 
 # Keeps every text the sidebar shows, from the page's first moment (an init script): a text seen for a

@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from tests.filled_stores import open_filled
 from tests.needs import unavailable
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -118,17 +119,14 @@ def tiny_dir(tmp_path) -> Path:
 @pytest.fixture
 def tiny(tiny_dir):
     from geo.store.dataset import load_store
-    from geo.upload import open_city
 
-    return load_store(open_city(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
+    return load_store(open_filled(f"sqlite:///{tiny_dir.parent / 'tiny.sqlite'}", tiny_dir))
 
 
 @pytest.fixture
 def tiny_store(tiny_dir, store_url):
     """The tiny city in a store on each back end."""
-    from geo.upload import open_city
-
-    return open_city(store_url, tiny_dir)
+    return open_filled(store_url, tiny_dir)
 
 
 @pytest.fixture
@@ -146,11 +144,8 @@ def app_store_url(tiny_dir, tmp_path, monkeypatch) -> str:
 def page_env(tiny_dir, app_store_url):
     """The tiny city in an SQLite store that the app (AppTest) reads, without a base map, and a clerk (staff)."""
     from geo.accounts import auth
-    from geo.store.engine import connect
-    from geo.upload import seed_from_folder
 
-    engine = connect(app_store_url)
-    seed_from_folder(engine, tiny_dir)
+    engine = open_filled(app_store_url, tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     return engine
 
@@ -211,6 +206,18 @@ def store_url(request, tmp_path) -> str:
     url = request.getfixturevalue("postgres_store")
     _empty_postgres_store(url)
     return f"{url}&application_name=test{next(_stores)}"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch):
+    """Argon2 at its default cost takes a fifth of a second a hash, and the tests make hundreds of accounts and
+    logins: tests in this process use a cheap one (a server the tests start hashes at the real cost, and rehashes
+    a cheap hash at its first login as it would an old one)."""
+    from argon2 import PasswordHasher
+
+    from geo.accounts import auth
+
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(autouse=True)

@@ -28,12 +28,6 @@ T0 = datetime(2020, 2, 25, 8, 0, 0)
 GOOD = "correct horse"
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch):
-    """Argon2 at its default cost takes a quarter second a hash: tests use a cheap one."""
-    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
 @pytest.fixture
 def url(store_url) -> str:
     return store_url  # each test runs on SQLite and on PostgreSQL

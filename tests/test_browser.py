@@ -25,22 +25,21 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from tests.browser import (
-    app_idle,
+    assert_no_exception,
     chromium_session,
     evaluate,
-    exception_text,
     hit_points,
     map_frame,
     map_frames,
     new_page,
-    no_exception,
     page_opener,
     poll,
     screenshot,
+    settle,
     streamlit_server,
 )
 from tests.conftest import XSS, write_tiny_city
-from tests.demo_store import DEMO_DATA, demo_store
+from tests.filled_stores import DEMO_DATA, demo_store
 
 TILE_HOST = "is.autonavi.com"  # CMDMAP_BASEMAP=amap
 COUNT = re.compile(r"\((\d+)\)")
@@ -78,18 +77,6 @@ def open_page(browser, request):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def settle(page, seconds: float = 1.0) -> None:
-    """Wait until Streamlit has stayed idle (no running-script widget) for ``seconds``."""
-    page.wait_for_timeout(300)
-    poll(lambda: app_idle(page), "Streamlit to finish running the script")
-    page.wait_for_timeout(int(seconds * 1000))
-    poll(lambda: app_idle(page), "Streamlit to finish running the script")
-
-
-def assert_no_exception(page) -> None:
-    assert no_exception(page), f"Streamlit shows an exception:\n{exception_text(page)}"
 
 
 def assert_offline(log, tiles_expected: bool = True) -> None:

@@ -16,9 +16,19 @@ from geo import store
 from geo.accounts import auth
 from geo.store.engine import connect
 from geo.upload import open_city
-from tests.browser import chromium_session, hit_points, map_frame, page_opener, poll, screenshot, streamlit_server
+from tests.browser import (
+    assert_no_exception,
+    chromium_session,
+    hit_points,
+    map_frame,
+    page_opener,
+    poll,
+    screenshot,
+    settle,
+    streamlit_server,
+)
 from tests.cities import UNPLACED, write_listed_city
-from tests.test_browser_upload import PASSWORDS, assert_no_exception, log_in, nav_link, settle
+from tests.test_browser_upload import PASSWORDS, log_in, nav_link
 
 browser = pytest.fixture(scope="module")(chromium_session)
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

@@ -16,9 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium_session, hit_points, map_frame, page_opener, poll, screenshot, streamlit_server
-from tests.demo_store import DEMO_DATA, demo_store
-from tests.test_browser_upload import assert_no_exception, settle
+from tests.browser import (
+    assert_no_exception,
+    chromium_session,
+    hit_points,
+    map_frame,
+    page_opener,
+    poll,
+    screenshot,
+    settle,
+    streamlit_server,
+)
+from tests.filled_stores import DEMO_DATA, demo_store
 
 browser = pytest.fixture(scope="module")(chromium_session)
 ROOT = Path(__file__).resolve().parent.parent

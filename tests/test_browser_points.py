@@ -20,10 +20,11 @@ from tests.browser import (
     page_opener,
     poll,
     screenshot,
+    settle,
     streamlit_server,
 )
 from tests.cities import POINTS, write_point_city
-from tests.test_browser import details_column, hover, settle
+from tests.test_browser import details_column, hover
 
 browser = pytest.fixture(scope="module")(chromium_session)
 

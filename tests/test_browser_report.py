@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium_session, page_opener, poll, screenshot, streamlit_server
+from tests.browser import assert_no_exception, chromium_session, page_opener, poll, screenshot, settle, streamlit_server
 from tests.conftest import write_tiny_city
-from tests.test_browser_upload import assert_no_exception, settle
 
 browser = pytest.fixture(scope="module")(chromium_session)
 PHONE = {"width": 390, "height": 844}

@@ -18,9 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import chromium_session, page_opener, poll, streamlit_server
+from tests.browser import chromium_session, page_opener, poll, settle, streamlit_server
 from tests.conftest import write_tiny_city
-from tests.test_browser_upload import settle
 
 PASSWORDS = {"boss": "boss-pass-2020", "officer": "officer-pass-2020"}
 OUTSIDE = ("0503", "浮山小区", "学校建设工程")

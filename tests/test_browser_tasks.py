@@ -15,9 +15,18 @@ from geo.accounts import auth
 from geo.store import photos_of, problems_frame
 from geo.store.engine import connect
 from geo.upload import open_city
-from tests.browser import chromium_session, hit_points, map_frame, page_opener, poll, screenshot, streamlit_server
+from tests.browser import (
+    assert_no_exception,
+    chromium_session,
+    hit_points,
+    map_frame,
+    page_opener,
+    poll,
+    screenshot,
+    settle,
+    streamlit_server,
+)
 from tests.conftest import write_tiny_city
-from tests.test_browser_upload import assert_no_exception, settle
 
 browser = pytest.fixture(scope="module")(chromium_session)
 PHONE = {"width": 390, "height": 844}

@@ -27,15 +27,14 @@ import re
 import pytest
 
 from tests.browser import (
-    app_idle,
+    assert_no_exception,
     chromium_session,
-    exception_text,
     hit_points,
     map_frame,
-    no_exception,
     page_opener,
     poll,
     screenshot,
+    settle,
     streamlit_server,
 )
 from tests.conftest import write_tiny_city
@@ -87,18 +86,6 @@ def newest(url: str) -> int:
     from geo.store.engine import connect
 
     return newest_version(connect(url))
-
-
-def settle(page, seconds: float = 1.0) -> None:
-    """Wait until Streamlit has stayed idle (no running-script widget) for ``seconds``."""
-    page.wait_for_timeout(300)
-    poll(lambda: app_idle(page), "Streamlit to finish running the script")
-    page.wait_for_timeout(int(seconds * 1000))
-    poll(lambda: app_idle(page), "Streamlit to finish running the script")
-
-
-def assert_no_exception(page) -> None:
-    assert no_exception(page), f"Streamlit shows an exception:\n{exception_text(page)}"
 
 
 def assert_offline(log) -> None:

@@ -74,7 +74,7 @@ from tests.browser import (
     screenshot,
     streamlit_server,
 )
-from tests.demo_store import DEMO_DATA, demo_store
+from tests.filled_stores import DEMO_DATA, demo_store
 from tests.uploads import next_day_rows
 
 T = TypeVar("T")

@@ -16,8 +16,8 @@ from geo import store
 from geo.accounts import auth
 from geo.maps.pack import decode_ints
 from geo.store.engine import connect
-from geo.upload import open_city
 from tests.cities import map_sent, write_point_city, write_unreported_city, write_zoneless_city
+from tests.filled_stores import open_filled
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PLACE_PAGES = ["pages/overview.py", "pages/compounds.py", "pages/zones.py", "pages/sites.py", "pages/supplies.py"]
@@ -32,7 +32,7 @@ def serve(name: str, tmp_path: Path, monkeypatch) -> tuple[str, object]:
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
     monkeypatch.setenv("CMDMAP_WALL_ROTATE_SECONDS", "0")  # the wall keeps its first view
-    engine = open_city(url, folder)
+    engine = open_filled(url, folder)
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     auth.add_user(auth.SYSTEM, engine, "boss", "admin", "tulip-harbor-2020")
     return name, engine

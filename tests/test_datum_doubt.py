@@ -18,7 +18,7 @@ from geo.io import wgs84_to_bd09, wgs84_to_gcj02
 from geo.io.datum_guess import datum_doubt
 from geo.upload import check_file, commit, open_city
 from tests.conftest import APP, write_tiny_city
-from tests.demo_store import demo_store
+from tests.filled_stores import demo_store
 
 ADMIN = auth.User("boss", "admin")
 DEMO = Path(__file__).resolve().parent.parent / "data"

@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from geo.accounts import auth
 from geo.store.engine import connect
-from geo.upload import open_city
 from geo.upload.check import check_file
+from tests.filled_stores import open_filled
 from tests.hostile import store_dump
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def city(tiny_dir, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = open_city(f"sqlite:///{path}", tiny_dir)
+    engine = open_filled(f"sqlite:///{path}", tiny_dir)
     auth.add_user(auth.SYSTEM, engine, "reader", "viewer", "tulip-harbor-2020")
     auth.add_user(auth.SYSTEM, engine, "clerk", "staff", "tulip-harbor-2020")
     return path

@@ -20,7 +20,7 @@ def test_one_minute_load_has_no_errors_and_memory_levels_off(tmp_path):
     require_chromium()
     out = tmp_path / "load.json"
     result = subprocess.run([sys.executable, "bench/load.py", "--sessions", "6", "--minutes", "1",
-                             "--upload-every", "20", "--refresh", "15", "--json", str(out)],
+                             "--upload-every", "20", "--refresh", "15", "--min-uploads", "2", "--json", str(out)],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     print(result.stdout)
     figures = json.loads(out.read_text())

@@ -24,9 +24,8 @@ from geo.store import (
     problem_history,
     problems_frame,
 )
-from geo.store.engine import connect
 from geo.store.tables import checklist_items
-from geo.upload import seed_from_folder
+from tests.filled_stores import open_filled
 from tests.test_cities import drawn_states, map_sent
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -45,8 +44,7 @@ def png() -> bytes:
 
 
 def _filled(tiny_dir, url):
-    engine = connect(url)
-    seed_from_folder(engine, tiny_dir)
+    engine = open_filled(url, tiny_dir)
     for name, role in (("clerk", "staff"), ("boss", "admin"), ("reader", "viewer")):
         auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
     return engine

@@ -20,7 +20,7 @@ from geo.analysis import compute_kpis, report_days
 from geo.store import load_store
 from geo.upload import check_file, commit, open_city
 from tests.conftest import open_app_page
-from tests.demo_store import demo_store
+from tests.filled_stores import demo_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CLERK = auth.User("clerk", "staff")

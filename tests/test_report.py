@@ -16,7 +16,6 @@ from geo import store
 from geo.accounts import Scope, User, auth
 from geo.analysis import report_days
 from geo.io import to_csv_bytes
-from geo.store.engine import connect
 from geo.store.tables import versions
 from geo.upload import (
     DailyRefused,
@@ -25,8 +24,8 @@ from geo.upload import (
     places_to_report,
     report_all_same,
     report_daily,
-    seed_from_folder,
 )
+from tests.filled_stores import open_filled
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 OFFICER = User("wg-z1", "officer", Scope("zone", ("Z1",)))
@@ -153,8 +152,7 @@ def test_the_wall_progress_counts_the_phone_reports_as_they_come(tiny_store):
 
 @pytest.fixture
 def env(app_store_url, tiny_dir):
-    engine = connect(app_store_url)
-    seed_from_folder(engine, tiny_dir)
+    engine = open_filled(app_store_url, tiny_dir)
     for name, role in (("wg-z1", "officer"), ("boss", "admin"), ("reader", "viewer")):
         auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
     auth.set_scope(auth.SYSTEM, engine, "wg-z1", Scope("zone", ("Z1",)))

@@ -7,8 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import store
 from geo.accounts import auth
-from geo.store.engine import connect
-from geo.upload import seed_from_folder
+from tests.filled_stores import open_filled
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DAY = ("小区编号,小区名称,日期,封闭状态,今日发热人数\n"
@@ -25,8 +24,7 @@ def env(tiny_dir, store_url, monkeypatch):
     monkeypatch.setenv("CMDMAP_DATA_DIR", str(tiny_dir))
     monkeypatch.setenv("CMDMAP_DATABASE_URL", url)
     monkeypatch.setenv("CMDMAP_BASEMAP", "none")
-    engine = connect(url)
-    seed_from_folder(engine, tiny_dir)
+    engine = open_filled(url, tiny_dir)
     for name, role in (("clerk", "staff"), ("boss", "admin"), ("reader", "viewer")):
         auth.add_user(auth.SYSTEM, engine, name, role, "tulip-harbor-2020")
     return engine

@@ -20,7 +20,7 @@ from geo.store import load_store
 from geo.upload import open_city
 from tests.cities import map_sent
 from tests.conftest import open_app_page
-from tests.demo_store import demo_store
+from tests.filled_stores import demo_store
 
 FEVERISH = {"0501,2020-02-24,open,3,4,2,900,0,1,5,": "0501,2020-02-24,open,3,4,2,900,9,1,5,",  # Z1: 9 on 02-24
             "0502,2020-02-25,sealed,0,3,2,360,2,3,2,": "0502,2020-02-25,sealed,0,3,2,360,11,3,2,"}  # 11 on 02-25
