@@ -30,7 +30,7 @@ from geo.analysis import (
 from geo.domain.kinds import KINDS
 from geo.maps import initial_bounds
 from geo.settings import Settings
-from geo.store import Dataset, connect, has_places, load_store
+from geo.store import Dataset, Loaded, connect, has_places, read_store, refresh_store
 from ui.data import every_problem, store_key, viewing_scope
 from ui.settings import settings, thresholds
 
@@ -45,11 +45,18 @@ def city_has_places() -> bool:
     return _has_places(*store_key())
 
 
+_last_read: dict[str, Loaded] = {}  # store URL -> the dataset read last, which the next version's refreshes
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def load_dataset(url: str, version: int) -> Dataset:
-    """The dataset of the store at ``url`` as of ``version``."""
-    # The newest version is part of the cache key: an upload or rollback loads a new dataset.
-    return load_store(connect(url))
+    """The dataset of the store at ``url`` as of ``version``: the one before it with the daily reports written
+    since read again (see :func:`geo.store.refresh_store`), or the whole store the first time."""
+    # The newest version is part of the cache key: an upload, a phone report or a rollback makes a new dataset.
+    last = _last_read.get(url)
+    loaded = read_store(connect(url)) if last is None else refresh_store(connect(url), last)
+    _last_read[url] = loaded
+    return loaded.dataset
 
 
 def data_key() -> tuple[str, int, str]:

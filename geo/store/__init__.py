@@ -8,7 +8,7 @@ folder) and opening it in :mod:`geo.store.meta`.
 """
 
 from geo.store.daily import PHONE_REPORT, has_phone_reports, last_report, local_time, reports_of_day, row_origins
-from geo.store.dataset import READ_ERRORS, Dataset, load_store, read_error_text
+from geo.store.dataset import READ_ERRORS, Dataset, Loaded, load_store, read_error_text, read_store, refresh_store
 from geo.store.diff import diff_rows, keep_absent_columns, key_text
 from geo.store.engine import connect, lock_for_writing, read_only, store_failure, write_locked
 from geo.store.meta import (
@@ -71,13 +71,15 @@ from geo.store.versions import (
                             rollback,
                             summary_json,
                             summary_lines,
+                            tables_changed_since,
                             undoable_import,
                             version_changes,
+                            version_stamp,
 )
 
-__all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
+__all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "Loaded", "read_store", "refresh_store", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
-           "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date",
+           "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date", "tables_changed_since", "version_stamp",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
            "preview", "record_refused", "refused_files", "reported_on", "rollback", "seeding_claimed",
            "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked",

@@ -1,6 +1,8 @@
 """One city's tables (its layers and daily reports) as the newest version of the store has them.
 
 Places without a zone (compounds, sites) get one by spatial join (see :mod:`geo.store.spatial`).
+:func:`refresh_store` brings a dataset up to date reading only the daily reports that changed: in a morning of
+phone reports a version arrives every few seconds, and each one read the whole city again for every page.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from geo.domain import TABLES, Problem, layer_tables, report_tables
 from geo.store import spatial
 from geo.store.rows import current, from_records, payload_columns
+from geo.store.versions import newest_version, tables_changed_since, version_stamp
 
 # what reading a table raises when its pages are damaged (pandas wraps the driver's error in its own)
 READ_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError)
@@ -92,3 +95,42 @@ def load_store(engine) -> Dataset:
             frames[kind], count = spatial.assign_zones(frames[kind], frames["zones"])
         assigned += count
     return Dataset(frames, problems=[], zones_assigned=assigned, unreadable=unreadable)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A dataset and the version of the store it was read at (with that version's :func:`version_stamp`)."""
+
+    dataset: Dataset
+    version: int
+    stamp: tuple | None
+
+
+def read_store(engine) -> Loaded:
+    """:func:`load_store`, with the version it was read at (read first: a version arriving meanwhile is read
+    again by the next :func:`refresh_store`, never missed)."""
+    version = newest_version(engine)
+    return Loaded(load_store(engine), version, version_stamp(engine, version))
+
+
+def refresh_store(engine, since: Loaded) -> Loaded:
+    """``since`` brought up to the store's newest version, reading again only the daily reports written since.
+
+    A layer written since (places added, moved, retired, or rolled back), a table that could not be read, no
+    version since (the caller emptied its cache to read the store again), or a store whose version
+    ``since.version`` is another one now (restored from a backup) reads everything again, as :func:`load_store`.
+    """
+    version = newest_version(engine)
+    if since.dataset.unreadable or version <= since.version or version_stamp(engine, since.version) != since.stamp:
+        return read_store(engine)  # nothing written since is asked again when the cache was emptied: read afresh
+    changed = tables_changed_since(engine, since.version)
+    if not changed <= set(report_tables()):
+        return read_store(engine)
+    tables = dict(since.dataset.tables)
+    try:
+        for kind in changed:
+            tables[kind] = current(engine, kind)
+    except READ_ERRORS:
+        return read_store(engine)  # which says what cannot be read
+    old = since.dataset
+    return Loaded(Dataset(tables, list(old.problems), old.zones_assigned), version, version_stamp(engine, version))

@@ -95,6 +95,24 @@ def newest_version(engine: Engine) -> int:
         return int(conn.execute(select(func.coalesce(func.max(versions.c.id), 0))).scalar_one())
 
 
+def version_stamp(engine: Engine, version: int) -> tuple | None:
+    """What identifies version ``version`` in this store's history (its table, action and time), or None.
+
+    A store restored from a backup made before ``version`` may hold another version of that number later: its
+    stamp differs, so that what was computed from the first is not taken for the second.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(select(versions.c.kind, versions.c.action, versions.c.created_at)
+                           .where(versions.c.id == version)).first()
+    return tuple(row) if row is not None else None
+
+
+def tables_changed_since(engine: Engine, version: int) -> set[str]:
+    """The tables that versions newer than ``version`` wrote."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(versions.c.kind).where(versions.c.id > version).distinct()).scalars())
+
+
 def newest_version_time(engine: Engine) -> datetime.datetime | None:
     """When data last arrived (UTC): the latest time a version was written, or None for an empty store.
 
