@@ -85,6 +85,31 @@ def test_a_geojson_without_any_id_gets_made_ids_shown_and_offered_back(tiny_stor
     assert with_ids.ok and not with_ids.ids_made and dict(zip(with_ids.frame["name"], with_ids.frame["id"])) == ids
 
 
+def test_a_list_naming_a_place_twice_says_so_with_the_rows_before_it_becomes_two_places(tiny_store):
+    """Was: the second 幸福里 silently became 幸福里-2, a second place on the map."""
+    rows = ["名称,地址,纬度,经度", "幸福里,温泉路8号,29.842,114.312", "龙潭社区,龙潭路1号,29.843,114.322",
+            "幸福里,温泉路8号,29.8421,114.3121", "幸福里,通羊镇新街3号,29.6,114.5",  # elsewhere: another place
+            "金桂花园,金桂路1号,29.84,114.31", "金桂花园,金桂路1号,29.84,114.31"]  # a stored place's name, twice
+    content = "\r\n".join(rows).encode("gb18030")
+    check = check_file(tiny_store, "compounds", content, "小区名单.csv", datum="wgs84")
+    assert check.ok, [p.zh for p in check.problems]
+    [said] = [n for n in check.notices if "重复出现" in n.zh]
+    assert said.zh == ("名单中有 2 个名称重复出现：“幸福里”（第 2、4 行）、“金桂花园”（第 6、7 行）。已作为不同的物业小区分别编号；"
+                       "若是同一场所重复列出，请删去多余的行后再上传。"), said.zh
+    assert "“幸福里” (rows 2, 4)" in said.en
+    ids = check.frame["id"].tolist()
+    assert ids[0] != ids[2] and ids[4] == "0501" and ids[5] == "0501-2"
+    once = check_file(tiny_store, "compounds", "\r\n".join(rows[:3]).encode("gb18030"), "a.csv", datum="wgs84")
+    assert not [n for n in once.notices if "重复出现" in n.zh]
+
+
+def test_a_geojson_without_ids_naming_a_place_twice_says_so_by_feature(tiny_store):
+    layer = _layer([_point({"name": "东门工地"}, 114.312, 29.842), _point({"name": "东门工地"}, 114.3121, 29.8421)])
+    check = check_file(tiny_store, "sites", layer, "工地.geojson", datum="wgs84")
+    assert check.ok and check.ids_made
+    assert any("“东门工地”（第 1、2 个要素）" in n.zh for n in check.notices), [n.zh for n in check.notices]
+
+
 def test_a_geojson_where_some_features_have_ids_and_others_not_is_refused_naming_them(tiny_store):
     layer = _layer([_point({"id": "S7", "name": "东门工地"}, 114.312, 29.842),
                     _point({"name": "西门工地"}, 114.322, 29.843),

@@ -462,6 +462,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "The list has no id column: ids were made for {count} {table} from their names (the same "
                         "list uploaded again gets the same ids; those already stored keep theirs). Download the "
                         "list with its ids below the preview (--ids-out on the command line)."),
+    "points_repeated_names": ("名单中有 {count} 个名称重复出现：{groups}。已作为不同的{table}分别编号；若是同一场所重复列出，"
+                              "请删去多余的行后再上传。",
+                              "{count} names appear more than once: {groups}. Each was given an id of its own as a "
+                              "different one of the {table}; if a place is listed twice, delete the extra rows and "
+                              "upload again."),
+    "points_repeated_group": ("“{name}”（{where}）", "“{name}” ({where})"),
     "points_rows": ("第 {rows} 行", "rows {rows}"),
     "points_features": ("第 {rows} 个要素", "features {rows}"),
     "points_unplaced": ("{count} 个场所没有坐标（{where}），导入后列为“待定位”：照常计入统计和报表，地图上暂不显示。"

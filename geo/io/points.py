@@ -380,38 +380,56 @@ def id_prefix(kind: str) -> str:
     return entry.id_prefix if entry and entry.id_prefix else kind[:2].upper()
 
 
+def id_context(frame: pd.DataFrame) -> pd.Series | None:
+    """What tells same-named places of a list apart when ids are made: its district, street or address column
+    (the first that has any value), or None."""
+    return next((frame[c] for c in ("district", "street", "address") if c in frame and frame[c].notna().any()), None)
+
+
+def _id_keys(names: pd.Series, context: pd.Series | None, known: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Per place, what its made id stands for: a stored place's name, else the name and its context."""
+    context = pd.Series("", index=names.index) if context is None else context.fillna("").astype(str)
+    return [(name, "") if name in known else (name, where.strip())
+            for name, where in zip(names.fillna("").astype(str).str.strip(), context)]
+
+
 def make_ids(kind: str, names: pd.Series, context: pd.Series | None = None,
              known: Mapping[str, str] | None = None) -> pd.Series:
     """Ids for places that have none: a stored place's id when it is the only one of that name, else
     one made from the name (and ``context``, e.g. the district or address, telling same-named places apart).
 
     The same list uploaded again gets the same ids, whatever its order; places of the same name and
-    context are numbered in the file's order (``-2``, ``-3``).
+    context are numbered in the file's order (``-2``, ``-3``; :func:`repeated_places` finds them).
 
     >>> names = pd.Series(["幸福里", "幸福里", "龙潭社区"])
     >>> make_ids("compounds", names, known={"龙潭社区": "C0001"}).tolist()
     ['XQ-5c902b', 'XQ-5c902b-2', 'C0001']
     """
     prefix = id_prefix(kind)
-    context = pd.Series("", index=names.index) if context is None else context.fillna("").astype(str)
     known = dict(known or {})
     ids, seen = [], {}
-    for name, where in zip(names.fillna("").astype(str).str.strip(), context):
-        if name in known:
-            ids.append(known[name])
-            continue
-        digest = hashlib.sha1(f"{name}|{where.strip()}".encode()).hexdigest()[:6]
-        base = f"{prefix}-{digest}"
-        seen[base] = seen.get(base, 0) + 1
+    for name, where in _id_keys(names, context, known):
+        base = known.get(name) or f"{prefix}-{hashlib.sha1(f'{name}|{where}'.encode()).hexdigest()[:6]}"
+        seen[base] = seen.get(base, 0) + 1  # a stored place's name used twice in the list: the second is new
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    repeated = pd.Series(ids).duplicated(keep=False)
-    if repeated.any():  # a stored place's name used twice in the list: the second is a new place
-        counts: dict[str, int] = {}
-        for position in np.flatnonzero(repeated.to_numpy()):
-            counts[ids[position]] = counts.get(ids[position], 0) + 1
-            if counts[ids[position]] > 1:
-                ids[position] = f"{ids[position]}-{counts[ids[position]]}"
     return pd.Series(ids, index=names.index, dtype="string")
+
+
+def repeated_places(names: pd.Series, context: pd.Series | None = None,
+                    known: Mapping[str, str] | None = None) -> list[list[int]]:
+    """The positions of places that :func:`make_ids` told apart only by numbering them: the same name (and
+    context) more than once in the list, each group in the file's order. Often one place listed twice.
+
+    >>> repeated_places(pd.Series(["幸福里", "龙潭社区", "幸福里"]))
+    [[0, 2]]
+    >>> repeated_places(pd.Series(["幸福里", "幸福里"]), pd.Series(["咸安区", "通山县"]))
+    []
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for position, key in enumerate(_id_keys(names, context, dict(known or {}))):
+        if key[0]:
+            groups.setdefault(key, []).append(position)
+    return [positions for positions in groups.values() if len(positions) > 1]
 
 
 def make_layer_ids(layer: gpd.GeoDataFrame, kind: str, known: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
@@ -423,9 +441,7 @@ def make_layer_ids(layer: gpd.GeoDataFrame, kind: str, known: Mapping[str, str] 
     ['XQ-5c902b', 'C0001']
     """
     layer = layer.copy()
-    context = next((layer[c] for c in ("district", "street", "address") if c in layer and layer[c].notna().any()),
-                   None)
-    layer["id"] = make_ids(kind, layer["name"], context, known).to_numpy()
+    layer["id"] = make_ids(kind, layer["name"], id_context(layer), known).to_numpy()
     return layer
 
 
@@ -551,9 +567,7 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     problems += _cell_problems(frame, roles, name)
     ids_made = "id" not in roles
     if ids_made:
-        context = next((frame[c] for c in ("district", "street", "address") if c in frame and frame[c].notna().any()),
-                       None)
-        frame["id"] = make_ids(kind, frame["name"], context, known)
+        frame["id"] = make_ids(kind, frame["name"], id_context(frame), known)
     coordinate_headers = [roles[r] for r in COORDINATES if r in roles]
     placed = np.isfinite(positions.lon) & np.isfinite(positions.lat)
     given = body[coordinate_headers].notna().any(axis=1).to_numpy()

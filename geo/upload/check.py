@@ -32,6 +32,7 @@ from geo.io import datum_guess as crs
 from geo.io import (
     decode,
     has_coordinates,
+    id_context,
     is_table,
     layer_with_ids,
     list_with_ids,
@@ -40,6 +41,7 @@ from geo.io import (
     read_layer,
     read_places,
     read_table,
+    repeated_places,
     role_text,
 )
 from geo.store import backup
@@ -321,6 +323,23 @@ def _list_notices(kind: str, read: dict) -> list[Text]:
     return notices
 
 
+def _repeat_notice(kind: str, frame: pd.DataFrame, known: dict[str, str]) -> list[Text]:
+    """The names a list without ids gives more than once (numbered as different places): often a place listed
+    twice, which the person should know before it becomes two places on the map."""
+    if not frame.attrs.get("ids_made"):
+        return []
+    groups = repeated_places(frame["name"], id_context(frame), known)
+    if not groups:
+        return []
+    numbers = frame.attrs.get("feature_numbers") or list(range(1, len(frame) + 1))
+    wording = "points_rows" if "columns" in frame.attrs else "points_features"
+    shown = [t("points_repeated_group", name=str(frame["name"].iloc[g[0]]).strip()[:40],
+               where=t(wording, rows=listing([str(numbers[i]) for i in g[:6]] + (["…"] if len(g) > 6 else []))))
+             for g in groups[:5]]
+    return [t("points_repeated_names", count=len(groups), table=TABLES[kind].text,
+              groups=listing(shown + (["…"] if len(groups) > 5 else [])))]
+
+
 def _unplaced_notice(kind: str, frame: pd.DataFrame, read: dict) -> list[Text]:
     """The places of a list that will have no position (待定位), or a list that gives none at all (zones)."""
     unplaced = np.flatnonzero(frame.geometry.isna().to_numpy())
@@ -336,17 +355,18 @@ def _unplaced_notice(kind: str, frame: pd.DataFrame, read: dict) -> list[Text]:
 
 def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: str, sheet, columns) -> tuple:
     """A list (CSV, .xlsx) or a GeoJSON layer, read; the parsed GeoJSON for its ``crs`` member; notices."""
+    known = unique_names(engine, kind)
     if is_table(content):
-        frame, problems = read_places(content, kind, name=file_name, sheet=sheet, columns=columns,
-                                      known=unique_names(engine, kind))
-        notices = _list_notices(kind, frame.attrs) if not frame.empty else []
+        frame, problems = read_places(content, kind, name=file_name, sheet=sheet, columns=columns, known=known)
+        notices = _list_notices(kind, frame.attrs) + _repeat_notice(kind, frame, known) if not frame.empty else []
         return frame, problems, notices, {}
     frame, problems = read_layer(content, kind, name=file_name, without_ids=True)
     made = []
     if frame.attrs.get("ids_missing") and not frame.empty:  # no feature has an id: made as for a list without ids
-        frame = make_layer_ids(frame, kind, unique_names(engine, kind))
+        frame = make_layer_ids(frame, kind, known)
         frame.attrs.update(ids_made=True, present=["id", *frame.attrs.get("present", [])])
-        made = [t("points_ids_made_layer", count=len(frame), table=TABLES[kind].text)]
+        made = [t("points_ids_made_layer", count=len(frame), table=TABLES[kind].text),
+                *_repeat_notice(kind, frame, known)]
     try:
         collection = json.loads(decode(content))
     except ValueError:
