@@ -9,7 +9,6 @@ import streamlit as st
 from geo.analysis import (
     apply_filters,
     as_of,
-    compute_kpis,
     delta_arrow,
     details,
     of_places,
@@ -21,7 +20,7 @@ from geo.domain import kinds, layer_tables, t
 from geo.maps import initial_bounds
 from geo.maps.layers import kind_legends, layer_of, problem_layer, problem_legend, zone_outlines
 from ui.briefing import briefing_buttons, kept_briefings_list
-from ui.cache import dataset, home_bounds, view
+from ui.cache import dataset, home_bounds, kpis, view
 from ui.cache import problems as problems_in_scope
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
@@ -40,7 +39,7 @@ from ui.mappage import (
 )
 from ui.mappicture import layers_picture_button
 from ui.navigation import require_navigation
-from ui.settings import lang, settings, thresholds
+from ui.settings import lang, thresholds
 from ui.style import KPI_STRIP
 from ui.tasks import task_tiles
 from ui.trends import trend_of
@@ -65,11 +64,11 @@ def keep(frame):
 # The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
 DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
 SPARKLINE_DATES = 14
-kpis = compute_kpis(dataset(), filters.date, thresholds(), keep, settings().complete_share)
+figures = kpis(filters.date, keep)
 # each tile's small trend: its figure on the last report dates up to the one shown (the Trends page's figures)
 recent = trend_of(filters, until=filters.date, last=SPARKLINE_DATES) if filters.date else None
 # the figures of the other places supervised (open markets, parks, … of so many) in a second row
-rows = [[kpi for kpi in kpis if kpi.total is None], [kpi for kpi in kpis if kpi.total is not None]]
+rows = [[kpi for kpi in figures if kpi.total is None], [kpi for kpi in figures if kpi.total is not None]]
 tiles = st.container(key=KPI_STRIP)  # on a phone a strip of small tiles (ui/style.py)
 for row in rows:
     for column, kpi in zip(tiles.columns(max(map(len, rows))), row):

@@ -208,6 +208,21 @@ def store_url(request, tmp_path) -> str:
     return f"{url}&application_name=test{next(_stores)}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def components_found_once():
+    """AppTest looks for installed custom components (reading the metadata of every installed package: 0.8 s)
+    once per AppTest, and the suite makes over a thousand: found once per process here, as a server does once
+    at its start. The app declares no component of that kind (streamlit-folium is of the older kind)."""
+    from streamlit.testing.v1 import app_test
+
+    found = app_test.BidiComponentManager()
+    found.discover_and_register_components(start_file_watching=False)
+    found.discover_and_register_components = lambda **_: None  # what AppTest calls next on the one it makes
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_test, "BidiComponentManager", lambda: found)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch):
     """Argon2 at its default cost takes a fifth of a second a hash, and the tests make hundreds of accounts and

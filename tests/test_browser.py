@@ -403,6 +403,10 @@ def test_streamlit_s_own_words_in_english_leave_the_page_working(demo_server, op
     }""", timeout=10)
     assert evaluate(page.main_frame, "() => document.getElementById('a-stop-button').innerText", timeout=10) == "Stop"
     map_frame(page, paths=1)
+    # a page switched from Chinese without a reload: the indicator Streamlit keeps says the English word
+    evaluate(page.main_frame, "() => { document.querySelector('#a-stop-button p').textContent = '停止'; }", timeout=10)
+    poll(lambda: evaluate(page.main_frame, "() => document.getElementById('a-stop-button').innerText",
+                          timeout=10) == "Stop", "Stop in place of 停止")
 
 
 def test_the_trends_and_the_comparison_of_two_dates_draw(demo_server, open_page):

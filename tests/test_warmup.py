@@ -22,8 +22,9 @@ from ui.warmup import Warmer
 
 @pytest.fixture
 def counted(monkeypatch):
-    """How often the pages' caches read the store and make a view (each a miss of their cache)."""
-    calls = {"load_store": 0, "view_of": 0, "pack_places": 0}
+    """How often the pages' caches read the store (whole, or the reports written since) and make a view (each a
+    miss of their cache)."""
+    calls = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0}
 
     def counting(name, real):
         def call(*args, **kwargs):
@@ -31,20 +32,21 @@ def counted(monkeypatch):
             return real(*args, **kwargs)
         return call
 
-    monkeypatch.setattr(ui.cache, "load_store", counting("load_store", ui.cache.load_store))
+    monkeypatch.setattr(ui.cache, "read_store", counting("read_store", ui.cache.read_store))
+    monkeypatch.setattr(ui.cache, "refresh_store", counting("refresh_store", ui.cache.refresh_store))
     monkeypatch.setattr(ui.cache, "view_of", counting("view_of", ui.cache.view_of))
     monkeypatch.setattr(ui.packs, "pack_places", counting("pack_places", ui.packs.pack_places))
     return calls
 
 
-NOTHING = {"load_store": 0, "view_of": 0, "pack_places": 0}
+NOTHING = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0}
 
 
 def test_a_version_built_by_the_warm_up_is_what_the_first_visit_finds(page_env, app_store_url, counted):
     warmer = Warmer(lambda: connect(app_store_url), load())
     assert warmer.step() and warmer.warmed == newest_version(page_env)
     # built here, once: the dataset, the views, the packs of the places (written for the browser to fetch)
-    assert counted["load_store"] == 1 and counted["view_of"] > 0 and counted["pack_places"] > 0
+    assert counted["read_store"] == 1 and counted["view_of"] > 0 and counted["pack_places"] > 0
     assert not warmer.step()  # nothing new: nothing built again
 
     counted.update(NOTHING)
@@ -70,7 +72,8 @@ def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_
     now[0] += 25
     counted.update(NOTHING)
     assert warmer.step() and warmer.warmed == newest_version(page_env)
-    assert counted["load_store"] == 1  # the new version read once, by the warm-up
+    # the new version read once, by the warm-up: only the daily report it wrote, not the whole store
+    assert counted["refresh_store"] == 1 and counted["read_store"] == 0
 
     counted.update(NOTHING)
     open_app_page("pages/compounds.py")

@@ -18,7 +18,10 @@ from geo.accounts import Scope, place_ids, scoped_dataset
 from geo.analysis import (
     METRICS,
     Days,
+    Kpi,
     Thresholds,
+    kpis_of,
+    other_kinds,
     outside_zones,
     report_dates,
     report_days,
@@ -118,6 +121,19 @@ def view(kind: str, date: str):
     limits = thresholds()
     url, version, scope = data_key()
     return (_scoped_view if scope else _view)(kind, url, version, scope, date, limits.low, limits.critical)
+
+
+def kpis(date: str | None, keep=lambda view: view) -> list[Kpi]:
+    """The figures of ``date`` and their change since the comparable day before (see
+    :func:`geo.analysis.compute_kpis`), from the cached views of every kind narrowed by ``keep`` (a page's
+    filters): a rerun of the overview or a refresh of the wall made every kind's view of both days again."""
+
+    def narrowed(day: str | None) -> tuple:
+        return (keep(view("compounds", day)), keep(view("sites", day)),
+                {name: keep(view(name, day)) for name in other_kinds()})
+
+    before = days().before(date)
+    return kpis_of(dataset(), narrowed(date), narrowed(before) if before else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -24,23 +24,24 @@ WIDGET_WORDS = {"Select all": "widget_select_all", "Stop": "widget_stop"}
 WIDGETS = '[data-baseweb="popover"], [role="listbox"], [data-testid="stStatusWidget"]'
 WORDS_JS = """(() => {
   window.cmdmapWords = %s;
-  if (window.cmdmapWordsWatch) return;  // one watcher per page, reading the words of the newest run
-  const put = (node) => {
-    const text = (node.nodeValue || "").trim();
-    const word = window.cmdmapWords[text];
-    // a word already in place is left alone: writing it again is a change the watcher sees, and the page's
-    // thread would write it for ever (English: "Stop" for "Stop" froze the page)
-    if (word && word !== text && node.parentElement && node.parentElement.closest(%s)) node.nodeValue = word;
-  };
-  const walk = (root) => {
-    if (root.nodeType === Node.TEXT_NODE) return put(root);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) put(node);
-  };
-  window.cmdmapWordsWatch = new MutationObserver((changes) => changes.forEach((change) =>
-    change.type === "characterData" ? put(change.target) : change.addedNodes.forEach(walk)));
-  window.cmdmapWordsWatch.observe(document.body, {childList: true, subtree: true, characterData: true});
-  walk(document.body);
+  if (!window.cmdmapWordsWatch) {  // one watcher per page, reading the words of the newest run
+    const put = (node) => {
+      const text = (node.nodeValue || "").trim();
+      const word = window.cmdmapWords[text];
+      // a word already in place is left alone: writing it again is a change the watcher sees, and the page's
+      // thread would write it for ever (English: "Stop" for "Stop" froze the page)
+      if (word && word !== text && node.parentElement && node.parentElement.closest(%s)) node.nodeValue = word;
+    };
+    window.cmdmapWordsWalk = (root) => {
+      if (root.nodeType === Node.TEXT_NODE) return put(root);
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) put(node);
+    };
+    window.cmdmapWordsWatch = new MutationObserver((changes) => changes.forEach((change) =>
+      change.type === "characterData" ? put(change.target) : change.addedNodes.forEach(window.cmdmapWordsWalk)));
+    window.cmdmapWordsWatch.observe(document.body, {childList: true, subtree: true, characterData: true});
+  }
+  window.cmdmapWordsWalk(document.body);  // every run: a page switched to the other language says its words
 })();"""
 
 CSS = """<style>
@@ -54,6 +55,9 @@ CSS = """<style>
 def streamlit_words(lang: str) -> None:
     """Streamlit's own English widget texts in the page's language (see the module)."""
     st.html(CSS % json.dumps(t("upload_button", lang), ensure_ascii=False))  # a CSS string, quoted as JSON
-    words = {english: t(key, lang) for english, key in WIDGET_WORDS.items()}
+    # Streamlit's word and the catalogue's in each language, to this language's: switched from Chinese to English
+    # without a reload, a running indicator already saying 停止 says Stop
+    words = {said: t(key, lang) for english, key in WIDGET_WORDS.items() for said in (english, *t(key))
+             if said != t(key, lang)}
     st.html(f"<script>{WORDS_JS % (json.dumps(words, ensure_ascii=False), json.dumps(WIDGETS))}</script>",
             unsafe_allow_javascript=True)

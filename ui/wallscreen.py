@@ -21,7 +21,6 @@ from geo.analysis import (
     attention_items,
     banners,
     city_wall_views,
-    compute_kpis,
     data_age,
     open_by_place,
     other_kinds,
@@ -36,7 +35,7 @@ from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_dat
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
-from ui.cache import dataset, days, home_bounds, problems, view, zone_top
+from ui.cache import dataset, days, home_bounds, kpis, problems, view, zone_top
 from ui.data import app_title, engine, viewing_scope
 from ui.login import scope_line
 from ui.packs import place_sources
@@ -176,7 +175,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     overdue = open_by_place(loop, as_of(loop, date, dt.date.today()))
     attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others, overdue), ds, date)
     return Snapshot(
-        date=date, kpis=compute_kpis(ds, date, limits, complete_share=s.complete_share), views=turning,
+        date=date, kpis=kpis(date), views=turning,
         shown=shown, attention=attention,
         banners=banners(date, arrived, now, s.wall_stale_hours, missing, sum(len(v) for v in reporting)),
         read_at=now, age=data_age(arrived, now), progress=progress, bounds=_place_bounds(views), zones=ds.zones,
