@@ -355,14 +355,15 @@ def _unplaced_notice(kind: str, frame: pd.DataFrame, read: dict) -> list[Text]:
 
 def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: str, sheet, columns) -> tuple:
     """A list (CSV, .xlsx) or a GeoJSON layer, read; the parsed GeoJSON for its ``crs`` member; notices."""
-    known = unique_names(engine, kind)
     if is_table(content):
+        known = unique_names(engine, kind)
         frame, problems = read_places(content, kind, name=file_name, sheet=sheet, columns=columns, known=known)
         notices = _list_notices(kind, frame.attrs) + _repeat_notice(kind, frame, known) if not frame.empty else []
         return frame, problems, notices, {}
     frame, problems = read_layer(content, kind, name=file_name, without_ids=True)
     made = []
     if frame.attrs.get("ids_missing") and not frame.empty:  # no feature has an id: made as for a list without ids
+        known = unique_names(engine, kind)  # the store's names only when ids are to be made
         frame = make_layer_ids(frame, kind, known)
         frame.attrs.update(ids_made=True, present=["id", *frame.attrs.get("present", [])])
         made = [t("points_ids_made_layer", count=len(frame), table=TABLES[kind].text),
