@@ -224,6 +224,17 @@ def components_found_once():
 
 
 @pytest.fixture(autouse=True)
+def app_fills_by_copy(monkeypatch):
+    """A page run in this process (AppTest) that finds its SQLite store not made yet takes a copy of one filled
+    from a data folder of the same content (:func:`tests.filled_stores.open_filled`) instead of filling its own:
+    about 2 s for the tiny city, which hundreds of page tests would each fill again. The tests of the filling
+    itself call ``geo.upload.open_city``; servers the tests start fill their own."""
+    from ui import data
+
+    monkeypatch.setattr(data, "open_city", lambda url, data_dir: open_filled(url, Path(data_dir)))
+
+
+@pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch):
     """Argon2 at its default cost takes a fifth of a second a hash, and the tests make hundreds of accounts and
     logins: tests in this process use a cheap one (a server the tests start hashes at the real cost, and rehashes

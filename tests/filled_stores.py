@@ -11,7 +11,9 @@ test on PostgreSQL still fill their own. A copy differs from a store of its own 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -37,7 +39,9 @@ def _filled(folder: Path) -> Path:
     """A store filled from ``folder``, or from a folder of the same content before."""
     content = _content(folder)
     if content not in _FILLED:
-        path = Path(tempfile.mkdtemp(prefix="cmdmap-filled-")) / f"{content[:12]}.sqlite"
+        folder_made = tempfile.mkdtemp(prefix="cmdmap-filled-")
+        atexit.register(shutil.rmtree, folder_made, ignore_errors=True)  # hundreds of runs leave no folders behind
+        path = Path(folder_made) / f"{content[:12]}.sqlite"
         open_city(f"sqlite:///{path}", folder).dispose()
         _FILLED[content] = path
     return _FILLED[content]
