@@ -301,6 +301,8 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     assert frame.evaluate("() => window.cmdmapKept === true")
     assert sum(legend_counts(frame).values()) == sum(before.values())  # the same places, other colours
     day_before = legend_counts(frame)
+    # the map recolours before the page's rerun; 后一日 is enabled by that rerun (clicked before, it does nothing)
+    poll(lambda: page.get_by_role("button", name="后一日").is_enabled(), "后一日 enabled by the rerun", page=page)
     page.get_by_role("button", name="后一日").click()
     poll(lambda: legend_counts(frame) == before, "the legend of the newest date again", page=page)
     assert frame.evaluate("() => window.cmdmapKept === true") and len(map_frames(page)) == 1
@@ -463,6 +465,12 @@ def test_names_are_escaped(tiny_server, open_page):
     assert_offline(log)
 
 
+#: The sidebar's buttons whose words are cut (an ellipsis on the label or any box inside the button): their text.
+CUT_BUTTON_WORDS = """() => [...document.querySelectorAll('[data-testid="stSidebar"] button')]
+    .filter(b => b.offsetParent && [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+    .map(b => b.innerText)"""
+
+
 def test_url_state_filter_and_language(demo_server, open_page):
     query = urlencode({"street": "温泉街道", "lang": "en"})
     log = open_page(demo_server, f"/compounds?{query}")
@@ -479,6 +487,8 @@ def test_url_state_filter_and_language(demo_server, open_page):
     assert stable_path_count(frame, expected=shown) == shown
     assert "Not reported" in frame.locator(".cmdmap-legend").inner_text()
     assert "street=" in page.url and "lang=en" in page.url, page.url
+    cut = page.evaluate(CUT_BUTTON_WORDS)
+    assert not cut and page.get_by_role("button", name="Back").count() == 1, cut
     screenshot(page, "compounds_filtered_en.png")
     assert_offline(log)
 

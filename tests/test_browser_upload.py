@@ -186,12 +186,18 @@ def test_staff_uploads_a_day_and_sees_it_on_the_map(upload_server, open_page):
     button = dropzone.locator("button").first
     assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择文件"'
     assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"  # "Upload" takes no room
+    assert button.evaluate("b => getComputedStyle(b, '::after').whiteSpace") == "nowrap"  # not 选择/文件
     assert not page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').first.is_visible()  # "…per file"
 
     before = newest(url)
     assert before > 0, "the store was not seeded"
     upload(page, "日报.csv", DAY)
     poll(lambda: page.get_by_role("heading", name="导入后将会").count() == 1, "the dry run's preview")
+    # the chip of the file chosen says its name, and its remove button is no 选择文件 (it was: "日报.csv ⊗选择文件")
+    chip = page.locator('[data-testid="stFileChip"]').first
+    assert "日报.csv" in chip.inner_text()
+    assert chip.locator("button").evaluate("b => getComputedStyle(b, '::after').content") in ("none", "normal")
+    assert chip.locator("button").evaluate("b => getComputedStyle(b).fontSize") != "0px"
     poll(lambda: page.get_by_text("新增 2 行小区日报").count() == 1, "the summary line '新增 2 行小区日报'")
     main = page.locator('[data-testid="stMain"]')
     assert page.get_by_text(re.compile(r"1 个转为全封闭")).count() == 1, main.inner_text()

@@ -45,9 +45,10 @@ WORDS_JS = """(() => {
 })();"""
 
 CSS = """<style>
-[data-testid="stFileUploaderDropzone"] button, [data-testid="stFileUploaderDropzone"] button * {
+[data-testid="stFileUploaderDropzone"] > span > button, [data-testid="stFileUploaderDropzone"] > span > button * {
   font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button::after { content: %s; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] > span > button::after { content: %s; font-size: 0.875rem;
+  white-space: nowrap; }
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
 </style>"""
 

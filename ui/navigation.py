@@ -54,10 +54,18 @@ def unknown_page(asked: str, pages: list) -> "st.Page | None":
     Without it Streamlit answers such an address with an English "Page not found" dialog
     and runs the main page. Only plain names are taken (what a mistyped link holds).
     """
-    if not _PAGE_NAME.fullmatch(asked) or asked in {page.url_path for page in pages}:
+    # the default page's ``url_path`` is "" (it is served at the root), but its own name is still its address:
+    # taken for unknown, /overview (or an officer's /report) got a second page of that name and an error page
+    if not _PAGE_NAME.fullmatch(asked) or asked in {page_path(page) for page in pages}:
         return None
     return st.Page(partial(_say_not_found, asked), title=t("page_not_found_title", lang()), icon="❓",
                    url_path=asked, visibility="hidden")
+
+
+def page_path(page) -> str:
+    """The name a page is reached by (``/overview``), also for the default page, which Streamlit serves at the
+    root and reserves that name for (the name is private to ``st.Page``: ``url_path`` says "" for it)."""
+    return getattr(page, "_url_path", None) or page.url_path
 
 
 def _say_not_found(asked: str) -> None:
