@@ -235,12 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--officers", type=int, default=0,
                         help="the officers' form: this many grid officers report from phones (default 0: off)")
     parser.add_argument("--at-once", type=int, default=3, help="officers' visits open at once (default 3)")
+    parser.add_argument("--phone-browsers", type=int, help="officers' form: this many officers visit through "
+                        "Chromium, the others speak the WebSocket protocol themselves (default: every one a browser)")
     parser.add_argument("--cap", type=float, help="officers' form: visits still queued this many minutes after "
                         "the start are not made (default: every visit is made)")
     args = parser.parse_args(argv)
     if args.officers:
         figures = run_officers(args.officers, args.minutes, args.sessions, args.at_once, args.refresh, args.data,
-                               args.cap)
+                               args.cap, phone_browsers=args.phone_browsers)
         print(officers_report(figures, args.refresh))
         if args.json:
             args.json.write_text(json.dumps(officers_json(figures), indent=2), encoding="utf-8")

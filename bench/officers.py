@@ -12,7 +12,12 @@ touch): it types the name and password into the login form, opens 今日填报 a
 * two places: taps 与昨日相同 for the second and sends the first one's form with a figure changed;
 * one place: taps 一键零报告, or sends its form with a figure changed (every other officer);
 
-and waits for the page to say the report was saved and count it. Meanwhile ``--sessions`` screens
+and waits for the page to say the report was saved and count it. With ``--phone-browsers N`` only every
+officer in ``--officers / N`` (N of them) is a browser; the others speak the app's WebSocket protocol
+themselves (``tests/streamlit_client.py``): the same page, the same login form, buttons and form sent as
+the browser's code sends them, without a browser's own CPU. A phone's browser runs on the phone, not on
+the server: on a two-core machine 200 Chromium contexts (6 CPU-s each) would measure the bench's own
+browser, not the server. Meanwhile ``--sessions`` screens
 stay open: half walls (``/wall?kiosk=1&display=TOKEN``, a display token each), half leaders on the
 overview, logged in as viewers through the same form. At the end the store is read: every place
 each officer reported must be there for the day, by that officer, from the report page (action
@@ -50,6 +55,7 @@ from geo.settings import Settings  # noqa: E402
 from geo.store import connect, load_store  # noqa: E402
 from geo.upload import open_city, places_to_report, reporting_day, reports_today  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, is_local, require_chromium, streamlit_server  # noqa: E402
+from tests.streamlit_client import RawSession, browser_cookies, trigger, value  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PHONE = {"width": 390, "height": 844}
@@ -69,6 +75,7 @@ class Officer:
     name: str
     places: list[tuple[str, str]]  # (kind, id) in the order the report page lists them
     action: str  # "pair", "zero" or "form"
+    browser: bool = True  # a phone's browser (Chromium), or a client speaking the WebSocket protocol itself
     arrival: float = 0.0  # seconds after the start
     started: float | None = None
     saved: float | None = None
@@ -94,6 +101,7 @@ class OfficerResult(Sampled):
     minutes: float
     at_once: int
     cap_minutes: float | None = None  # visits still queued this long after the start are not made
+    phone_browsers: int | None = None  # officers visiting through Chromium (None: every one)
     day: str = ""
     total: int = 0
     reported_before: int = 0
@@ -330,6 +338,54 @@ async def visit(browser, base_url: str, officer: Officer, errors: list[str]) -> 
         await context.close()
 
 
+def protocol_visit(base_url: str, officer: Officer) -> None:
+    """One officer's visit without a browser: the page's HTML for the browser's cookie, then over the WebSocket
+    the report page, the login form sent, the taps and the form sent as the browser sends them; each answer
+    must show what the browser's visit waits for."""
+    clock = [time.monotonic()]
+
+    def step(name: str) -> None:
+        now = time.monotonic()
+        officer.steps[name] = now - clock[0]
+        clock[0] = now
+
+    def expect(page: str, *texts: str) -> None:
+        for text in texts:
+            if text not in page:
+                raise RuntimeError(f"{text!r} not shown — the page: {' '.join(page.split())[-300:]}")
+
+    n = len(officer.places)
+    with RawSession(base_url, cookies=browser_cookies(base_url, "/report")) as session:
+        expect(session.run("report", timeout=120), "用户名")
+        step("page to login form")
+        step("typing name and password")
+        page = session.run("report", timeout=120, states=[
+            value(session.widget(key="auth_login_main_name"), officer.name),
+            value(session.widget(key="auth_login_main_password"), PASSWORD),
+            trigger(session.widget(key="auth_login_main_submit"))])
+        expect(page, f"已报告 0/{n}")
+        step("login to the places listed")
+
+        def send_form(kind: str, pid: str) -> str:
+            box = session.widget(key=f"daily_{kind}_{pid}_{FORM_FIELD[kind]}")
+            return session.run("report", timeout=120, states=[
+                value(box, int(box.default if box.HasField("default") else 0) + 1),
+                trigger(session.widget(label="提交今日报告"))])
+
+        if officer.action == "pair":
+            kind, pid = officer.places[1]
+            expect(session.run("report", timeout=120, states=[trigger(session.widget(key=f"daily_same_{kind}_{pid}"))]),
+                   f"已报告 1/{n}")
+            step("first report")
+            expect(send_form(*officer.places[0]), f"已报告 2/{n}", SAVED)
+        elif officer.action == "zero":
+            expect(session.run("report", timeout=120, states=[trigger(session.widget(key="daily_zero_all"))]),
+                   f"已报告 1/{n}", ZERO_SAVED)
+        else:
+            expect(send_form(*officer.places[0]), f"已报告 1/{n}", SAVED)
+        step("a report saved and shown")
+
+
 async def open_screens(browser, base_url: str, sessions: int, tokens: list[str], result: OfficerResult) -> None:
     for n in range(sessions):
         kind = "wall" if n % 2 else "leader"
@@ -369,6 +425,9 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
     engine = open_city(url, data)
     result.day, result.visits, result.total, result.reported_before = plan_officers(
         engine, result.officers, rng, result.minutes)
+    browsers = result.officers if result.phone_browsers is None else min(result.phone_browsers, result.officers)
+    for n, officer in enumerate(result.visits):  # spread over the run: every k-th arrival, k = officers / browsers
+        officer.browser = browsers > 0 and n * browsers // result.officers != (n + 1) * browsers // result.officers
     for officer in result.visits:
         auth.add_user(auth.SYSTEM, engine, officer.name, "officer", PASSWORD)
         auth.set_scope(auth.SYSTEM, engine, officer.name, Scope("places", tuple(i for _, i in officer.places)))
@@ -404,8 +463,9 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
                         return
                     officer.started = time.monotonic() - start
                     try:
-                        await asyncio.wait_for(visit(browser, server.base_url, officer, result.errors),
-                                               VISIT_TIMEOUT)
+                        made = (visit(browser, server.base_url, officer, result.errors) if officer.browser
+                                else asyncio.to_thread(protocol_visit, server.base_url, officer))
+                        await asyncio.wait_for(made, VISIT_TIMEOUT)
                         officer.saved = time.monotonic() - start
                     except Exception as exc:  # noqa: BLE001 - a failed visit is a figure of the run
                         officer.error = f"{type(exc).__name__}: {exc}"[:400]
@@ -454,12 +514,13 @@ async def run_async(result: OfficerResult, refresh: int, data: Path, seed: int, 
 
 
 def run_officers(officers: int, minutes: float, sessions: int, at_once: int, refresh: int, data: Path,
-                 cap_minutes: float | None = None, seed: int = 21, quiet: bool = False) -> OfficerResult:
+                 cap_minutes: float | None = None, seed: int = 21, quiet: bool = False,
+                 phone_browsers: int | None = None) -> OfficerResult:
     """Run the officers' form (see the module's docstring); the figures. ``cap_minutes``: visits still queued
     that long after the first arrival are not made (counted as not started), so that a machine too slow for
     the load still ends the run."""
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
-    result = OfficerResult(officers, sessions, minutes, at_once, cap_minutes)
+    result = OfficerResult(officers, sessions, minutes, at_once, cap_minutes, phone_browsers)
     asyncio.run(run_async(result, refresh, data, seed, say))
     return result
 
@@ -480,6 +541,8 @@ def officers_report(result: OfficerResult, refresh: int) -> str:
     rows = [
         ("officers (visits)", f"{result.officers}: {actions['pair']} with 2 places (与昨日相同 + form), "
                               f"{actions['zero']} 一键零报告, {actions['form']} form"),
+        ("officers' clients", f"{sum(v.browser for v in result.visits)} a phone's browser (Chromium, 390x844), "
+                              f"{sum(not v.browser for v in result.visits)} the WebSocket protocol without a browser"),
         ("screens open", f"{result.sessions} ({len(walls)} wall, {len(leaders)} leader overview)"),
         ("arrivals spread over", f"{result.minutes:g} min, at most {result.at_once} visits open at once"),
         ("visits done", f"{len(done)}/{result.officers} in {result.run_seconds / 60:.1f} min"
@@ -516,5 +579,6 @@ def officers_json(result: OfficerResult) -> dict:
             "errors": result.errors, "walls_final": [s.final for s in result.screens if s.kind == "wall"],
             "leaders_before_reload": [s.before_reload for s in result.screens if s.kind == "leader"],
             "leaders_final": [s.final for s in result.screens if s.kind == "leader"], "rss": result.rss,
-            "steps": [v.steps for v in done], "cpu": result.cpu, "login_check": result.login_check,
+            "steps": [v.steps for v in done], "browser_visits": [v.browser for v in done], "cpu": result.cpu,
+            "login_check": result.login_check,
             "levels_off": result.levels_off, "ok": result.ok}

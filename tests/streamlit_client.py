@@ -4,7 +4,10 @@ Streamlit's browser code opens ``/_stcore/stream`` with the subprotocols
 ``streamlit, <xsrf token>, <session id to resume>``, sends a ``BackMsg`` asking for a
 run and receives ``ForwardMsg`` protobufs (the new session, then the page's elements,
 then ``script_finished``). :class:`RawSession` does the same with any cookies and any
-session id, and gives the page back as text to search.
+session id, and gives the page back as text to search. It can also use the page's widgets
+as the browser code does (:meth:`RawSession.widget`, the ``states`` of :meth:`RawSession.run`):
+a button's click is a run sending its trigger, a form's submit a run sending its fields'
+values with the submit button's trigger; a widget left out keeps the value the page gave it.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 from google.protobuf import text_format
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -31,6 +36,7 @@ class RawSession:
     headers: dict[str, str] = field(default_factory=dict)
     messages: list[ForwardMsg] = field(default_factory=list)
     session_id: str | None = None
+    shown: dict[str, object] = field(default_factory=dict)  # the last run's widgets: id -> their element's proto
 
     def __enter__(self) -> "RawSession":
         parts = urlsplit(self.base_url)
@@ -49,14 +55,16 @@ class RawSession:
     def __exit__(self, *exc) -> None:
         self._stack.close()
 
-    def run(self, page: str = "", query: str = "", timeout: float = 60.0) -> str:
-        """Ask for a run of ``page`` (a url path such as ``"upload"``; '' the default page) and wait for its end.
+    def run(self, page: str = "", query: str = "", timeout: float = 60.0, states: list[WidgetState] = ()) -> str:
+        """Ask for a run of ``page`` (a url path such as ``"upload"``; '' the default page) with the widget
+        ``states`` (see :func:`trigger`, :func:`value`) and wait for its end.
 
         Returns the page as text: every message of the run in protobuf text format.
         """
         request = BackMsg()
         request.rerun_script.query_string = query
         request.rerun_script.page_name = page
+        request.rerun_script.widget_states.widgets.extend(states)
         self._socket.send(request.SerializeToString())
         run: list[ForwardMsg] = []
         deadline = time.monotonic() + timeout
@@ -76,7 +84,44 @@ class RawSession:
         else:
             raise AssertionError(f"no end of the run within {timeout:.0f} s")
         self.messages.extend(run)
+        self.shown = {}
+        for message in run:
+            if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+                element = message.delta.new_element
+                proto = getattr(element, element.WhichOneof("type") or "", None)
+                if getattr(proto, "id", ""):
+                    self.shown[proto.id] = proto
         return "\n".join(text_format.MessageToString(m, as_utf8=True) for m in run)
+
+    def widget(self, key: str | None = None, label: str | None = None):
+        """The proto of the last run's widget made with ``key`` (its id ends with it) or labelled ``label``."""
+        for widget_id, proto in self.shown.items():
+            if (key is not None and widget_id.endswith(f"-{key}")) or (label is not None and proto.label == label):
+                return proto
+        raise LookupError(f"no widget {key or label!r} on the page: {[p.label for p in self.shown.values()]}")
+
+
+def browser_cookies(base_url: str, path: str = "/") -> dict[str, str]:
+    """The cookies a browser gets with the page at ``path`` (the app gives each browser its own)."""
+    with urlopen(base_url.rstrip("/") + path, timeout=30) as response:
+        return dict(header.split(";", 1)[0].split("=", 1) for header in response.headers.get_all("Set-Cookie") or [])
+
+
+def trigger(widget) -> WidgetState:
+    """A button's (or a form's submit button's) click."""
+    return WidgetState(id=widget.id, trigger_value=True)
+
+
+def value(widget, given) -> WidgetState:
+    """A text box's or a number box's new value."""
+    state = WidgetState(id=widget.id)
+    if isinstance(given, str):
+        state.string_value = given
+    elif isinstance(given, int):
+        state.int_value = given
+    else:
+        state.double_value = float(given)
+    return state
 
 
 def session_ids(frames: list[bytes]) -> list[str]:
