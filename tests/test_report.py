@@ -46,6 +46,16 @@ def _authors(engine) -> list[tuple[str, str, str]]:
 # --- geo.upload.daily ------------------------------------------------------------------------------
 
 
+def test_one_place_to_report_is_its_row_of_the_whole_list_and_none_outside_the_scope(tiny_store):
+    ds = store.load_store(tiny_store)
+    every = places_to_report(ds, OFFICER)
+    one = places_to_report(ds, OFFICER, ("sites", "S1"))
+    pd.testing.assert_frame_equal(one, every.loc[every["id"] == "S1"].reset_index(drop=True))
+    assert places_to_report(ds, OFFICER, ("compounds", "0503")).empty  # zone Z2: not this officer's
+    assert places_to_report(ds, None, ("compounds", "0503"))["zone"].tolist() == ["Z2"]
+    assert places_to_report(ds, None, ("sites", "0503")).empty  # an id of another kind
+
+
 def test_an_officer_reports_its_places_same_as_yesterday_and_changed(tiny_store):
     ds = store.load_store(tiny_store)
     assert places_to_report(ds, OFFICER)[["kind", "id"]].values.tolist() == [

@@ -113,19 +113,23 @@ def parse_deadline(text: str | None) -> datetime.time:
         return DEFAULT_DEADLINE
 
 
-def places_to_report(ds: Dataset, user: auth.User | None) -> pd.DataFrame:
+def places_to_report(ds: Dataset, user: auth.User | None, place: tuple[str, str] | None = None) -> pd.DataFrame:
     """Every place with a daily report of its own that ``user`` may report: those its scope keeps (every
     place when it has none), with its zone's name, district, street, leader and phone, and its own contact
-    and phone where its kind has them (columns :data:`PLACE_COLUMNS`)."""
+    and phone where its kind has them (columns :data:`PLACE_COLUMNS`). ``place`` (kind, id): only that one,
+    if ``user`` may report it (a report's save looks up its place: the city's other places are not read)."""
     zones = pd.DataFrame(ds.zones.drop(columns="geometry")).rename(
         columns={"id": "zone", "name": "zone_name", "phone": "zone_phone"})
     zones = zones.reindex(columns=["zone", "zone_name", "district", "street", "leader", "zone_phone"])
     zones["zone"] = zones["zone"].astype("string")
     frames = []
     for entry in kinds.reporting_kinds():
-        if entry.layer is None:
+        if entry.layer is None or (place is not None and entry.name != place[0]):
             continue
-        layer = pd.DataFrame(ds.layer(entry.layer).drop(columns="geometry"))
+        layer = ds.layer(entry.layer)
+        if place is not None:
+            layer = layer.loc[layer["id"].astype("string") == str(place[1])]
+        layer = pd.DataFrame(layer.drop(columns="geometry"))
         places = layer.reindex(columns=["id", "name", "zone", "contact", "phone"]).astype("string")
         places = places.assign(kind=entry.name, report=entry.report).merge(zones, on="zone", how="left")
         frames.append(places)
@@ -157,8 +161,7 @@ def reports_today(engine: Engine, places: pd.DataFrame, today: datetime.date) ->
 def _place(ds: Dataset, user: auth.User | None, kind: str, place_id: str) -> pd.Series:
     """The place ``place_id`` of ``kind`` if ``user`` may report it; :class:`DailyRefused` otherwise
     (a place outside its scope is refused here, whatever the page offered)."""
-    places = places_to_report(ds, user)
-    match = places.loc[(places["kind"] == kind) & (places["id"] == str(place_id))]
+    match = places_to_report(ds, user, (kind, str(place_id)))
     if match.empty:
         raise DailyRefused("daily_not_yours", place=str(place_id)[:60])
     return match.iloc[0]
