@@ -272,6 +272,8 @@ def test_the_demo_morning_is_a_third_of_the_places_reported_by_their_zones_offic
     zone's officer at the time written, two zones after the 10:00 deadline; read once, through the report
     page's checks."""
     engine = open_city(f"sqlite:///{tmp_path / 'store.sqlite'}", DATA_DIR)
+    assert store.history(engine)["action"].value_counts().to_dict() == {"report": 45, "seed": 16}
+    assert store.refused_files(engine) == []
     morning = json.loads((DATA_DIR / "phone_reports.json").read_text(encoding="utf-8"))
     assert morning["date"] == "2020-02-26" and morning["deadline"] == "10:00"
     places = pd.concat([pd.DataFrame({"kind": k, "id": sorted(store.place_ids(engine, k))})
