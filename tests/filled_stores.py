@@ -4,8 +4,9 @@ Filling a store from a data folder reads its places and reports through the uplo
 for the shipped demo city (402 places and the morning's 45 phone reports replayed as the officers' own saves),
 and about 2 s for the tiny city of most tests, which hundreds of tests fill. A test that only needs a city in an
 SQLite store takes a copy of the one filled first from a folder of the same content (:func:`city_store`,
-:func:`demo_store`); the tests of the filling itself (``tests/test_city.py``, ``tests/test_demo.py``) and every
-test on PostgreSQL still fill their own. A copy differs from a store of its own only in the time of its versions
+:func:`demo_store`), and one in an empty PostgreSQL store of the session's server a copy of the tables of a
+schema filled once (:func:`open_filled`); the tests of the filling itself (``tests/test_city.py``,
+``tests/test_demo.py``) still fill their own. A copy differs from a store of its own only in the time of its versions
 (when the first was filled, minutes before) and says it was filled from the test's own folder.
 """
 
@@ -13,13 +14,22 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import os
+import re
 import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import psycopg
+
+from geo.store import newest_version
+from geo.store.engine import connect
 from geo.store.meta import SEEDED
+from geo.store.tables import metadata
 from geo.upload import open_city
+from tests.pgserver import fresh_schema
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -67,9 +77,42 @@ def demo_store(path: Path) -> str:
     return city_store(DEMO_DATA, path)
 
 
+def _schema(url: str) -> str | None:
+    """The schema a PostgreSQL store URL of the tests works in (``options=-csearch_path=NAME,public``), or None."""
+    options = parse_qs(urlsplit(url).query).get("options", [""])[0]
+    found = re.fullmatch(r"-csearch_path=([A-Za-z0-9_]+),public", options)
+    return found.group(1) if found else None
+
+
+_TEMPLATES: dict[str, str] = {}  # a folder's content -> the schema filled from it, once per process
+
+
+def _postgres_copy(url: str, folder: Path) -> None:
+    """Fill the empty PostgreSQL store at ``url`` with a copy of the tables of a schema filled once per process
+    from a folder of the same content (filling the tiny city costs about 2 s there, a copy a few milliseconds)."""
+    schema, content = _schema(url), _content(folder)
+    if content not in _TEMPLATES:
+        template = f"filled_{os.getpid()}_{content[:12]}"
+        open_city(fresh_schema(url.split("?")[0], template), folder).dispose()
+        _TEMPLATES[content] = template
+    template = _TEMPLATES[content]
+    with psycopg.connect(url.split("?")[0].replace("postgresql+psycopg://", "postgresql://"),
+                         autocommit=False) as conn:
+        for table in metadata.sorted_tables:
+            conn.execute(f'INSERT INTO "{schema}"."{table.name}" SELECT * FROM "{template}"."{table.name}"')
+            for column in (c for c in table.primary_key.columns if c.autoincrement is True):  # its next value
+                conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{schema}\".\"{table.name}\"', "
+                             f"'{column.name}'), COALESCE((SELECT max(\"{column.name}\") FROM "
+                             f'"{schema}"."{table.name}"), 0) + 1, false)')
+        conn.execute(f'UPDATE "{schema}".store_meta SET value = %s WHERE key = %s', (str(folder), SEEDED))
+
+
 def open_filled(url: str, folder: Path):
-    """``open_city(url, folder)``, through a copy (:func:`city_store`) when ``url`` is an SQLite file not made yet."""
+    """``open_city(url, folder)``, through a copy when ``url`` is an SQLite file not made yet (:func:`city_store`)
+    or an empty PostgreSQL store of the tests (one schema of the session's server, see ``tests/conftest.py``)."""
     path = Path(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite:///") and "?" not in url and not path.exists():
         city_store(folder, path)
+    elif url.startswith("postgresql") and _schema(url) and newest_version(connect(url)) == 0:
+        _postgres_copy(url, Path(folder))
     return open_city(url, folder)
