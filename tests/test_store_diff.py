@@ -134,3 +134,44 @@ def test_a_rollback_records_each_row_it_retires_and_revives_with_its_raw_key_and
     assert lines.values.tolist() == [["removed", "0501 / 2020-02-26", "金桂花园", "", "", ""],
                                      ["removed", "0501 / 2020-02-25", "", "", "", ""],
                                      ["added", "0501 / 2020-02-25", "", "", "", ""]]
+
+
+# --- the check's comparison reused by the commit ---------------------------------------------------------------
+
+
+def _day_file(fever: int) -> bytes:
+    return ("compound_id,date,closure,gates_open,staff_on_duty,volunteers_on_duty,residents,fever_reports,"
+            f"home_isolation,vulnerable,note\n0501,2020-02-25,sealed,0,4,3,900,{fever},1,5,\n").encode()
+
+
+def test_a_commit_stores_the_checks_comparison_without_comparing_again(tiny_store, monkeypatch):
+    from geo.accounts import SYSTEM
+    from geo.store import versions
+    from geo.upload import check_file, commit
+
+    check = check_file(tiny_store, "compound_status", _day_file(3), "a.csv")
+    calls = []
+    original = versions._compare
+    monkeypatch.setattr(versions, "_compare", lambda *a, **k: calls.append(a[1]) or original(*a, **k))
+    applied = commit(tiny_store, check, SYSTEM, confirmed=True)
+    assert calls == [] and (applied.added, applied.changed) == (0, 1)
+    rows = store.current(tiny_store, "compound_status")
+    assert rows.loc[(rows["compound_id"] == "0501") & (rows["date"] == "2020-02-25"), "fever_reports"].tolist() == [3]
+
+
+def test_a_comparison_made_before_another_version_of_its_table_is_made_again_under_the_lock(tiny_store, monkeypatch):
+    """Two clerks check a change of the same row; the second commits after the first: its comparison is stale (the
+    row it would replace is gone), so it is compared again, and the row is stored once, with the second's value."""
+    from geo.accounts import SYSTEM
+    from geo.store import versions
+    from geo.upload import check_file, commit
+
+    first, second = (check_file(tiny_store, "compound_status", _day_file(n), f"{n}.csv") for n in (3, 7))
+    commit(tiny_store, first, SYSTEM, confirmed=True)
+    calls = []
+    original = versions._compare
+    monkeypatch.setattr(versions, "_compare", lambda *a, **k: calls.append(a[1]) or original(*a, **k))
+    applied = commit(tiny_store, second, SYSTEM, confirmed=True)
+    assert calls == ["compound_status"] and (applied.added, applied.changed) == (0, 1)
+    rows = store.current(tiny_store, "compound_status")
+    assert rows.loc[(rows["compound_id"] == "0501") & (rows["date"] == "2020-02-25"), "fever_reports"].tolist() == [7]

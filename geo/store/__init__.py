@@ -58,10 +58,12 @@ from geo.store.tasks import (
 )
 from geo.store.versions import (
                             Applied,
+                            Compared,
                             NewerVersion,
                             NothingToRollBack,
                             ReportArrived,
                             apply_rows,
+                            compare,
                             history,
                             newest_version,
                             newest_version_time,
@@ -81,7 +83,8 @@ __all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "re
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date", "tables_changed_since", "version_stamp",
            "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
-           "preview", "record_refused", "refused_files", "reported_on", "rollback", "seeding_claimed",
+           "compare", "Compared", "preview", "record_refused", "refused_files", "reported_on", "rollback",
+           "seeding_claimed",
            "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked",
            "Moved", "NewInspection", "PROBLEM_COLUMNS", "NewProblem", "ProblemRefused", "StoredPhoto", "checklist", "file_problem",
            "inspections_frame", "located_photos", "move_problem", "photo_content", "photo_sizes", "photos_of",

@@ -240,14 +240,49 @@ def _compare(conn, kind: str, incoming: pd.DataFrame, present: list[str] | None,
     return incoming, delta, fields, retired
 
 
+def _table_state(conn, kind: str) -> tuple:
+    """The newest version of table ``kind`` (its number and time): every change of its rows is a version of it."""
+    newest = conn.execute(select(versions.c.id, versions.c.created_at).where(versions.c.kind == kind)
+                          .order_by(versions.c.id.desc()).limit(1)).first()
+    return tuple(newest) if newest is not None else (0, None)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What storing ``frame`` as table ``kind`` would change (:func:`compare`), against the table as it was at
+    its version ``based_on``: :func:`apply_rows` stores this as it is while that is still its newest version,
+    instead of comparing again under the write lock (the comparison is most of an import's time, and of a
+    phone report's)."""
+
+    kind: str
+    frame: pd.DataFrame  # the rows to store, their absent columns filled from the store
+    delta: pd.DataFrame
+    fields: pd.DataFrame
+    retired: list[int]
+    based_on: tuple
+    replace: bool
+
+
+def compare(engine: Engine, kind: str, incoming: pd.DataFrame, present: list[str] | None = None,
+            replace: bool = False) -> Compared:
+    """What :func:`apply_rows` would store, without storing (see :class:`Compared`).
+
+    With ``replace`` the fields also list, as ``removed``, each stored row whose key ``incoming`` lacks.
+    """
+    with engine.connect() as conn:
+        based_on = _table_state(conn, kind)  # read first: a version landing meanwhile makes it stale, not wrong
+        frame, delta, fields, retired = _compare(conn, kind, incoming, present, replace)
+    return Compared(kind, frame, delta, fields, retired, based_on, replace)
+
+
 def preview(engine: Engine, kind: str, incoming: pd.DataFrame, present: list[str] | None = None,
             replace: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """What :func:`apply_rows` would store, without storing: the rows (absent columns filled), the delta, the fields.
 
     With ``replace`` the fields also list, as ``removed``, each stored row whose key ``incoming`` lacks.
     """
-    with engine.connect() as conn:
-        return _compare(conn, kind, incoming, present, replace)[:3]
+    done = compare(engine, kind, incoming, present, replace)
+    return done.frame, done.delta, done.fields
 
 
 class ReportArrived(RuntimeError):
@@ -265,7 +300,8 @@ class ReportArrived(RuntimeError):
 def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str, action: str = "import",
                file_name: str | None = None, content: bytes | None = None, summary: list[Text] | None = None,
                rows_in_file: int | None = None, present: list[str] | None = None, replace: bool = False,
-               replaceable_reports: frozenset[int] | None = None, at: datetime.datetime | None = None) -> Applied:
+               replaceable_reports: frozenset[int] | None = None, at: datetime.datetime | None = None,
+               compared: Compared | None = None) -> Applied:
     """Write a version: add new keys, replace changed rows, leave the rest. One transaction: all or nothing.
 
     ``present`` names the columns the file had; the others keep their stored values. With ``replace``
@@ -274,12 +310,16 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
     With ``replaceable_reports`` (the stored rows of phone reports the person saw it replace), a phone
     report among the rows to replace that is not one of them raises :class:`ReportArrived`, under the lock.
     ``at`` (aware) is when the version was made, for records of the past read from a file (now by default).
+    ``compared``: :func:`compare`'s answer for these rows, stored as it is while the table has no newer version.
     """
     rows = ROWS[kind]
     with engine.begin() as conn:
         lock_for_writing(conn)
-        # read inside the transaction: a concurrent import is diffed against, never lost
-        incoming, delta, fields, retired = _compare(conn, kind, incoming, present, replace)
+        if (compared is not None and compared.kind == kind and compared.frame is incoming
+                and compared.replace == replace and compared.based_on == _table_state(conn, kind)):
+            delta, fields, retired = compared.delta, compared.fields, compared.retired
+        else:  # read inside the transaction: a concurrent import is diffed against, never lost
+            incoming, delta, fields, retired = _compare(conn, kind, incoming, present, replace)
         if replaceable_reports is not None and len(delta):
             origins = origins_of_rows(conn, kind, [int(r) for r in delta["_row_id"].dropna()])
             unseen = set(origins.loc[origins["action"] == PHONE_REPORT, "row_id"].astype(int)) - replaceable_reports

@@ -82,6 +82,7 @@ class Check:
     phone_rows: frozenset[int] = frozenset()  # stored rows of phone reports the file replaces (said as warnings)
     likely_datum: str | None = None  # the datum the positions most likely are in (shown by the page's datum box)
     datum_reason: Text | None = None  # ... and why
+    compared: store.Compared | None = None  # the comparison behind frame, delta and fields, for the commit to reuse
 
     @property
     def by_feature(self) -> bool:
@@ -662,7 +663,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.warnings = doubt + far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
             frame, stored, numbers, file_name)
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
-        result.frame, result.delta, result.fields = store.preview(engine, kind, frame, present, replace)
+        result.compared = store.compare(engine, kind, frame, present, replace)
+        result.frame, result.delta, result.fields = (result.compared.frame, result.compared.delta,
+                                                     result.compared.fields)
         if not TABLES[kind].geometry:
             result = _phone_reports(engine, result, keep_reports)
         result.problems += _blank_required(kind, result.frame, numbers, file_name)
@@ -744,9 +747,9 @@ def _phone_reports(engine: Engine, check: Check, keep_reports: bool) -> Check:
         return check
     rows = sorted(w.row for w in warnings if w.row is not None)
     kept = check.frame.loc[~check.frame.index.isin(rows)]
-    frame, delta, fields = store.preview(engine, check.kind, kept, check.present, check.replace)
+    compared = store.compare(engine, check.kind, kept, check.present, check.replace)
     check.notices.append(t("check_phone_kept", count=len(warnings), rows=ranges(rows)))
-    return replace(check, frame=frame, delta=delta, fields=fields)
+    return replace(check, frame=compared.frame, delta=compared.delta, fields=compared.fields, compared=compared)
 
 
 def file_with_ids(check: Check) -> tuple[bytes, str] | None:
@@ -973,7 +976,8 @@ def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool
     guard = check.phone_rows if action == "import" and not TABLES[check.kind].geometry else None
     return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
                             check.summary, rows_in_file=len(check.frame),
-                            present=check.present, replace=check.replace, replaceable_reports=guard, at=at)
+                            present=check.present, replace=check.replace, replaceable_reports=guard, at=at,
+                            compared=check.compared)
 
 
 def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
