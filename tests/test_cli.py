@@ -79,7 +79,7 @@ def test_export_writes_every_stored_table_so_that_its_upload_reads_it_back_uncha
             content = out.read_bytes()
             check = check_file(tiny_store, kind, content, out.name, datum="wgs84")
             assert not check.problems, (kind, [p.zh for p in check.problems][:3])
-            _, delta, _ = store.preview(tiny_store, kind, check.frame)
+            delta = store.compare(tiny_store, kind, check.frame).delta
             assert delta.empty, (kind, delta.head())
             assert len(check.frame) == len(store.current(tiny_store, kind)) > 0
     assert (tmp_path / "supplies---xlsx").read_bytes()[:2] == b"PK"  # a daily report asked for as Excel is an .xlsx

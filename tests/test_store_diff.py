@@ -72,13 +72,14 @@ def _all_current(engine, kind: str) -> pd.DataFrame:
     return read_rows(engine, kind, store.ROWS[kind].c.removed_in.is_(None))
 
 
-def test_preview_reads_only_the_rows_sharing_a_key_and_diffs_as_against_every_row(tiny_store):
+def test_compare_reads_only_the_rows_sharing_a_key_and_diffs_as_against_every_row(tiny_store):
     current = store.current(tiny_store, "compound_status")
     day = current[current["date"] == "2020-02-25"].copy()
     day.loc[day["compound_id"] == "0502", "closure"] = "open"
     added = day.head(1).assign(compound_id="0503")
     upload = pd.concat([day, added], ignore_index=True)
-    frame, delta, fields = store.preview(tiny_store, "compound_status", upload)
+    done = store.compare(tiny_store, "compound_status", upload)
+    frame, delta, fields = done.frame, done.delta, done.fields
     expected_delta, expected_fields = store.diff_rows(
         "compound_status", _all_current(tiny_store, "compound_status"), records("compound_status", upload))
     pd.testing.assert_frame_equal(delta, expected_delta)
@@ -91,7 +92,7 @@ def test_a_missing_key_value_still_finds_the_stored_row_without_one(tiny_store):
     row = store.current(tiny_store, "site_status").head(1).assign(date=None)
     store.apply_rows(tiny_store, "site_status", row, "clerk")
     again = row.assign(resumption="resumed")
-    _, delta, _ = store.preview(tiny_store, "site_status", again)
+    delta = store.compare(tiny_store, "site_status", again).delta
     expected, _ = store.diff_rows("site_status", _all_current(tiny_store, "site_status"),
                                   records("site_status", again))
     pd.testing.assert_frame_equal(delta, expected)

@@ -68,12 +68,12 @@ def time_controls(dates: list[str]) -> None:
     back, forward = st.sidebar.columns(2)
     back.button(t("timeline_back", lg), key="timeline_back", on_click=_step, args=(dates, -1), disabled=at == 0,
                 icon=":material/skip_previous:", help=t("timeline_back_help", lg), width="stretch")
-    st.sidebar.button(t("timeline_pause" if playing else "timeline_play", lg), key="timeline_play", on_click=_toggle,
-                      args=(dates,), icon=":material/pause:" if playing else ":material/play_arrow:",
-                      help=t("timeline_play_help", lg, seconds=f"{settings().play_seconds:g}"), width="stretch")
     forward.button(t("timeline_forward", lg), key="timeline_forward", on_click=_step, args=(dates, 1),
                    disabled=at == len(dates) - 1, icon=":material/skip_next:", help=t("timeline_forward_help", lg),
                    width="stretch")
+    st.sidebar.button(t("timeline_pause" if playing else "timeline_play", lg), key="timeline_play", on_click=_toggle,
+                      args=(dates,), icon=":material/pause:" if playing else ":material/play_arrow:",
+                      help=t("timeline_play_help", lg, seconds=f"{settings().play_seconds:g}"), width="stretch")
     if not playing:
         return
 

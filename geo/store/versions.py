@@ -275,16 +275,6 @@ def compare(engine: Engine, kind: str, incoming: pd.DataFrame, present: list[str
     return Compared(kind, frame, delta, fields, retired, based_on, replace)
 
 
-def preview(engine: Engine, kind: str, incoming: pd.DataFrame, present: list[str] | None = None,
-            replace: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What :func:`apply_rows` would store, without storing: the rows (absent columns filled), the delta, the fields.
-
-    With ``replace`` the fields also list, as ``removed``, each stored row whose key ``incoming`` lacks.
-    """
-    done = compare(engine, kind, incoming, present, replace)
-    return done.frame, done.delta, done.fields
-
-
 class ReportArrived(RuntimeError):
     """Phone reports the person did not see would be replaced: they arrived after the upload was checked."""
 
