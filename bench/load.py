@@ -6,9 +6,9 @@
 One streamlit server on the demo city (a fresh store in a temporary folder), one
 headless Chromium with one context per session (half on the overview, half on the
 wall display), and a ``python -m geo import`` of the next day's compound report
-every ``--upload-every`` seconds. After each import the overview sessions reload
-and the wall sessions wait for their own refresh; the time until each shows the new
-date is recorded. Errors are anything a user would notice (an exception on a page,
+every ``--upload-every`` seconds. Nobody reloads: every page follows new data by itself
+(``ui/follow.py``), the wall besides at its own refresh; the time from the end of each import
+until each page shows the new date is recorded. Errors are anything a user would notice (an exception on a page,
 a script error, a dialog, an HTTP 5xx, a lost connection, a failed import, a page
 that never shows the new data). With ``--min-uploads N`` the run goes on past its minutes
 until N imports were made and shown (a slow machine makes fewer in the same time). The server's memory (RSS) is sampled every few
@@ -54,7 +54,6 @@ class Session:
     kind: str  # "overview" or "wall"
     log: object  # tests.browser.PageLog
     waiting_since: float | None = None  # an upload finished at this time; the page has not shown it yet
-    reloaded: bool = False
 
 
 @dataclass
@@ -180,15 +179,11 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
                     done = time.monotonic()
                     say(f"[{done - start:6.1f}s] imported {new_date}")
                     for session in open_sessions:
-                        session.waiting_since, session.reloaded = done, False
+                        session.waiting_since = done
                 importing = None
             for session in open_sessions:
                 if session.waiting_since is None:
                     continue
-                if session.kind == "overview" and not session.reloaded:
-                    # "commit": start every reload at once instead of waiting for each page in turn
-                    session.log.page.goto(server.base_url + "/", wait_until="commit")
-                    session.reloaded = True
                 if shows(session.log.page, new_date):
                     result.latency[session.kind].append(time.monotonic() - session.waiting_since)
                     session.waiting_since = None
@@ -214,7 +209,7 @@ def report(result: Result, refresh: int) -> str:
         ("duration", f"{result.minutes:g} min"),
         ("uploads (CLI imports)", str(result.uploads)),
         ("errors", str(len(result.errors)) + ("" if not result.errors else ": " + "; ".join(result.errors[:5]))),
-        ("overview: new data after reload", spread(result.latency["overview"])),
+        ("overview: new data by itself", spread(result.latency["overview"])),
         (f"wall: new data by itself (refresh {refresh} s)", spread(result.latency["wall"])),
         *memory_rows(result.rss),
         ("verdict", "PASS" if result.ok else "FAIL"),

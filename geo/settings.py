@@ -227,6 +227,12 @@ class Settings:
                                             "Most megabytes of photos one problem (or inspection) may hold, "
                                             "counted as stored (resized), not as received.")
     wall_refresh_seconds: int = _setting(60, COSMETIC, "The wall display reads new data this often (seconds).")
+    follow_seconds: int = _setting(5, COSMETIC,
+                                   "Pages left open (the overview, trends, comparison, the maps and the wall "
+                                   "display) look this often (seconds) for a new data version and redraw with "
+                                   "it by themselves, once the server has built it (at most every 30 s during a "
+                                   "morning of phone reports); 0: they show new data only when reloaded (the "
+                                   "wall at its own refresh).")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "
                                         "zones, the other places together, in that order) and its attention "

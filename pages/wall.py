@@ -1,6 +1,7 @@
 """Wall display: the command post's screen, refreshing itself all day with nobody at the mouse.
 
-Two clocks: one reads new data (``wall_refresh_seconds``) and draws the top bar and the tiles; one
+Two clocks: one reads new data (``wall_refresh_seconds``, and at once when the server has built a new
+data version: :mod:`ui.follow`) and draws the top bar and the tiles; one
 inside it turns the views and the attention list's pages (``wall_rotate_seconds``) and draws the map
 beside them from the last data read. The map stays mounted through both: each sends it new statuses.
 """
@@ -9,6 +10,7 @@ import streamlit as st
 
 from geo.domain import t
 from geo.store import connect
+from ui.follow import follow_new_data
 from ui.login import may_still_view
 from ui.navigation import require_navigation
 from ui.settings import lang, settings
@@ -56,3 +58,4 @@ def turn() -> None:
 
 
 refresh()
+follow_new_data()  # a new data version at once, not at the next refresh

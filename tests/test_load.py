@@ -1,4 +1,5 @@
-"""The load test of bench/load.py, in its one-minute form: no errors, every page shows each upload, memory levels off.
+"""The load test of bench/load.py, in its one-minute form: no errors, every page shows each upload by itself within
+seconds (ui/follow.py: the overview is never reloaded, the wall's own refresh is a minute), memory levels off.
 
 CI runs 4 sessions (2 overview, 2 wall) on the tiny city for 45 seconds rather than the full 20 on the demo
 city for 5 minutes: the CI machine has 2 cores and this runs beside the rest of the suite (filling the demo
@@ -23,14 +24,16 @@ def test_one_minute_load_has_no_errors_and_memory_levels_off(tmp_path):
     out = tmp_path / "load.json"
     city = write_tiny_city(tmp_path / "city")
     result = subprocess.run([sys.executable, "bench/load.py", "--sessions", "4", "--minutes", "0.75", "--data",
-                             str(city), "--upload-every", "15", "--refresh", "10", "--min-uploads", "2", "--json",
+                             str(city), "--upload-every", "15", "--refresh", "60", "--min-uploads", "2", "--json",
                              str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     print(result.stdout)
     figures = json.loads(out.read_text())
     assert figures["errors"] == [], figures["errors"]
     assert figures["uploads"] >= 2
-    assert len(figures["latency"]["overview"]) == 2 * figures["uploads"]  # every page showed every upload
+    # every page showed every upload by itself: nobody reloads the overview, and the wall's refresh is a minute
+    assert len(figures["latency"]["overview"]) == 2 * figures["uploads"]
     assert len(figures["latency"]["wall"]) == 2 * figures["uploads"]
-    assert max(figures["latency"]["wall"]) <= 2 * 10 + 60  # a refresh or two, and the rerun itself
+    # within the warm-up's spacing of two builds (30 s) and a look of the page (5 s), not at the wall's refresh
+    assert max(figures["latency"]["overview"] + figures["latency"]["wall"]) <= 50, figures["latency"]
     assert figures["levels_off"], figures["rss"]
     assert result.returncode == 0, result.stdout + result.stderr

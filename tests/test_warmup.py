@@ -8,16 +8,21 @@ places are written already.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import ui.cache
 import ui.packs
+import ui.warmup
 from geo.accounts import SYSTEM
 from geo.settings import load
 from geo.store import connect, newest_version
 from geo.upload import check_file, commit
 from tests.conftest import open_app_page
-from ui.warmup import Warmer
+from ui.data import VERSION_READ_KEY
+from ui.follow import newer_version_ready
+from ui.warmup import Warmer, built_version
 
 
 @pytest.fixture
@@ -98,3 +103,56 @@ def test_the_thread_stops_with_the_server(page_env, app_store_url):
     finally:
         warmer.stop()
     assert not warmer._thread.is_alive()
+
+
+def test_an_open_page_follows_a_new_version_once_the_server_has_built_it(page_env, app_store_url):
+    """ui.follow: a page left open reruns for the version the warm-up built, not for each one written (a
+    crowd of screens then redraws from what is built once; a morning of phone reports, every 30 s at most)."""
+    settings = load()
+    now = [0.0]
+    warmer = Warmer(lambda: connect(app_store_url), settings, clock=lambda: now[0])
+    warmer.step()
+    assert built_version(settings.database_url) == newest_version(page_env)
+    at = open_app_page("pages/overview.py")
+    read = at.session_state[VERSION_READ_KEY]
+    assert read == newest_version(page_env) and newer_version_ready(read, settings.database_url) is None
+
+    _import(page_env, "sealed")
+    assert newer_version_ready(read, settings.database_url) is None  # written, not built yet: the page waits
+    now[0] += 35
+    assert warmer.step()
+    assert newer_version_ready(read, settings.database_url) == newest_version(page_env) == read + 1
+    at.run()  # what the page's rerun then reads
+    assert not at.exception and at.session_state[VERSION_READ_KEY] == read + 1
+
+
+def test_without_a_warm_up_an_open_page_follows_the_store_s_newest_version(page_env, app_store_url, monkeypatch):
+    monkeypatch.setattr(ui.warmup, "_built", {})  # no warm-up thread in this process (a test's app)
+    url = load().database_url
+    read = newest_version(page_env)
+    assert newer_version_ready(read, url) is None
+    _import(page_env, "sealed")
+    assert newer_version_ready(read, url) == read + 1
+    assert newer_version_ready(None, url) is None  # a session that read nothing yet has nothing to follow
+
+
+def _import_day(engine, day: str) -> None:
+    check = check_file(engine, "compound_status",
+                       f"compound_id,date,closure,gates_open\n0501,{day},sealed,1\n".encode(), "day.csv")
+    assert check.ok, [p.zh for p in check.problems]
+    commit(engine, check, SYSTEM)
+
+
+def test_a_page_on_the_newest_day_moves_to_a_new_day_and_one_on_a_chosen_day_stays(page_env, monkeypatch):
+    monkeypatch.setenv("CMDMAP_COMPLETE_SHARE", "0")  # a day counts with any report (the tiny city's is one)
+    following, staying = open_app_page("pages/overview.py"), open_app_page("pages/overview.py")
+    dates = staying.selectbox(key="date").options
+    newest = following.selectbox(key="date").value
+    assert newest == max(dates)
+    staying.selectbox(key="date").select(min(dates)).run()
+    day = (dt.date.fromisoformat(newest) + dt.timedelta(days=1)).isoformat()
+    _import_day(page_env, day)
+    following.run()  # the rerun ui.follow makes for the new version
+    staying.run()
+    assert following.selectbox(key="date").value == day and following.query_params["date"] == day
+    assert staying.selectbox(key="date").value == min(dates)

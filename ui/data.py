@@ -18,6 +18,7 @@ from ui.settings import settings
 # locked, read-only, damaged or gone (pandas wraps a failed read in an error of its own)
 STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError)
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in (ui/login.py keeps it)
+VERSION_READ_KEY = "data_version_read"  # the newest data version this session's page read (ui.follow looks for newer)
 _last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
 
 
@@ -91,6 +92,7 @@ def store_key() -> tuple[str, int]:
         st.session_state["store_error"] = store_error_text(exc)
         return url, _last_good[url]
     _last_good[url] = version
+    st.session_state[VERSION_READ_KEY] = version
     return url, version
 
 

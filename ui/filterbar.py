@@ -11,6 +11,8 @@ from ui.settings import lang, settings
 from ui.timeline import take_next_date, time_controls
 from ui.urlstate import from_url, text_from_url, to_url
 
+SHOWN_BY_DEFAULT_KEY = "date_by_default"  # the day a page opened on by default at its last run
+
 
 def _options(frame, column: str, within: dict[str, list]) -> list[str]:
     rows = frame
@@ -41,6 +43,15 @@ def _whole(text: str | None) -> int:
     return int(text) if text and text.isdigit() and int(text) <= 3650 else 0
 
 
+def _follow_the_newest_day(current: str | None) -> None:
+    """A page showing the day it opened on by default (the newest complete day) moves to the next one when it
+    comes (:mod:`ui.follow` reruns the page for it); a day a leader chose stays."""
+    before = st.session_state.get(SHOWN_BY_DEFAULT_KEY)
+    if before is not None and current != before and st.session_state.get("date") == before:
+        st.session_state["date"] = current
+    st.session_state[SHOWN_BY_DEFAULT_KEY] = current
+
+
 def sidebar_filters(status_vocabulary: str | None = None, search: bool = True, timeline: bool = True) -> Filters:
     """Date, district, street, zone, status and search widgets; the URL carries every choice.
 
@@ -53,6 +64,7 @@ def sidebar_filters(status_vocabulary: str | None = None, search: bool = True, t
     date = None
     if all_dates:
         # the newest complete day, not a partial one (a person may still choose that)
+        _follow_the_newest_day(report.current)
         from_url("date", all_dates, default=report.current)
         take_next_date()
         date = st.sidebar.selectbox(t("f_date", lg), all_dates, key="date")

@@ -35,6 +35,7 @@ from geo.maps import (
 )
 from ui.cache import dataset, days, outside, unmatched, unplaced
 from ui.escape import plain
+from ui.follow import follow_new_data
 from ui.login import current_user
 from ui.packs import place_sources
 from ui.settings import lang, settings
@@ -58,9 +59,10 @@ def preload_places(kinds: tuple[str, ...]) -> None:
 
 
 def page_header(title_key: str, date: str | None) -> None:
-    """The page's title and the date of the data it shows."""
+    """The page's title and the date of the data it shows; the page redraws by itself with new data."""
     lg = lang()
     st.title(t(title_key, lg), anchor=False)
+    follow_new_data()
     # one element however many lines it holds: the map below keeps its place in the page, so that a step of the
     # time line into an unfinished day (two lines more) recolours the map instead of making its frame again
     notes = st.container()

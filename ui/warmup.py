@@ -35,6 +35,18 @@ POLL_SECONDS = 2.0
 #: builds what its page needs, as it did before.
 SPACING_SECONDS = 30.0
 
+_built: dict[str, int] = {}  # store URL -> the newest version a warmer of this process has built
+
+
+def built_version(url: str) -> int | None:
+    """The newest data version of the store at ``url`` that this process's warmer has built (or tried to: a
+    failed build is for the pages to make and explain), or None when no warmer watches it (a test's app).
+
+    Pages left open rerun for it (:mod:`ui.follow`): they then find everything built instead of each
+    building its own, and during a morning of phone reports they redraw as often as it builds, not at
+    every report."""
+    return _built.get(url)
+
 
 def warm(url: str, version: int, settings: Settings) -> str | None:
     """Build the whole city's dataset of ``version``, the packs of its places and what its pages ask for first
@@ -81,7 +93,7 @@ class Warmer:
             warm(self.settings.database_url, version, self.settings)
         except Exception:  # noqa: BLE001 - the pages build it again and show their own message
             log.exception("warm-up of data version %s failed", version)
-        self.warmed = version
+        self.warmed = _built[self.settings.database_url] = version
         return True
 
     def _run(self) -> None:

@@ -1,0 +1,60 @@
+"""Pages left open follow new data: the overview, trends, comparison, the maps and the wall redraw by themselves.
+
+Until now a leader's page showed new data only when reloaded, and the wall at its next refresh (a minute):
+the median screen showed an import 37 s after it (``bench/README.md``). Now a fragment of each such page
+looks every ``follow_seconds`` at the newest version the server has built (:func:`ui.warmup.built_version`,
+no query) and reruns the page when it is newer than the one the page read. Rerunning for a *built* version
+means a crowd of screens redraws from caches made once, and during a morning of phone reports as often as
+the server builds (every 30 s at most), not at every report. In a process without a warm-up thread (a
+test's app) the store's newest version is asked instead.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.store import newest_version
+from ui.data import STORE_ERRORS, VERSION_READ_KEY, engine
+from ui.login import may_still_view
+from ui.settings import settings
+from ui.warmup import built_version
+
+RERAN_FOR_KEY = "follow_reran_for"  # the version this session last reran for: once each, even if the read fails
+
+
+def newer_version_ready(read: int | None, url: str) -> int | None:
+    """The data version of the store at ``url`` ready to be shown, when it is newer than ``read`` (the one a page
+    read), else None: the newest the server has built (:func:`ui.warmup.built_version`), or without a warm-up
+    thread in this process the store's newest."""
+    if read is None:
+        return None
+    ready = built_version(url)
+    if ready is None:
+        try:
+            ready = newest_version(engine())
+        except STORE_ERRORS:  # the page says so at its next run; nothing new to show meanwhile
+            return None
+    return ready if ready > read else None
+
+
+def follow_new_data() -> None:
+    """Rerun the whole page once for each version :func:`newer_version_ready` finds, looking every
+    ``follow_seconds`` (0: never).
+
+    Once each: a store that fails just then makes the page show the last version it read, still older, and
+    it must not rerun again and again. Its timed runs check the login as every timed run does: one gone
+    reruns the app, which asks for it."""
+    seconds = settings().follow_seconds
+    if seconds <= 0:
+        return
+
+    @st.fragment(run_every=seconds)
+    def look() -> None:
+        if not may_still_view():
+            st.rerun()
+        ready = newer_version_ready(st.session_state.get(VERSION_READ_KEY), settings().database_url)
+        if ready is not None and st.session_state.get(RERAN_FOR_KEY) != ready:
+            st.session_state[RERAN_FOR_KEY] = ready
+            st.rerun()
+
+    look()
