@@ -1,12 +1,16 @@
-"""Load test on loopback: many browser sessions on the overview and the wall while staff upload.
+"""Load test on loopback: many screens on the overview and the wall while staff upload.
 
     python bench/load.py [--sessions 20] [--minutes 5] [--upload-every 60] [--refresh 60] [--min-uploads 0]
+    python bench/load.py --sessions 50 --screen-browsers 10        # the crowd of issue #22
+    python bench/load.py --sessions 50 --screen-browsers 10 --app-root /tmp/before --reload   # its baseline
     python bench/load.py --officers 200 --minutes 10 --sessions 10 [--at-once 3] [--refresh 30]
 
-One streamlit server on the demo city (a fresh store in a temporary folder), one
-headless Chromium with one context per session (half on the overview, half on the
-wall display), and a ``python -m geo import`` of the next day's compound report
-every ``--upload-every`` seconds. Nobody reloads: every page follows new data by itself
+One streamlit server on the demo city (a fresh store in a temporary folder), half the screens on
+the overview, half on the wall display, and a ``python -m geo import`` of the next day's compound
+report every ``--upload-every`` seconds. A screen is a headless Chromium context, or with
+``--screen-browsers N`` all but N speak the WebSocket protocol themselves (:class:`ProtocolScreen`):
+fifty screens' browsers would draw on the server's own two cores, where each wall's runs on its own
+machine. Nobody reloads: every page follows new data by itself
 (``ui/follow.py``), the wall besides at its own refresh; the time from the end of each import
 until each page shows the new date is recorded. Errors are anything a user would notice (an exception on a page,
 a script error, a dialog, an HTTP 5xx, a lost connection, a failed import, a page
@@ -28,10 +32,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +49,12 @@ from memory import Sampled, memory_rows, rss_mib, table  # noqa: E402  (bench/me
 from officers import officers_json, officers_report, run_officers  # noqa: E402  (bench/officers.py)
 
 from tests.browser import launch_chromium, new_page, streamlit_server  # noqa: E402
+from tests.streamlit_client import RawSession, browser_cookies  # noqa: E402
 from tests.uploads import next_day_report  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 AS_OF = "数据截至 {date}"
+DATE_SHOWN = re.compile(AS_OF.format(date=r"(\d{4}-\d{2}-\d{2})").encode("utf-8"))
 
 
 @dataclass
@@ -77,6 +85,63 @@ def next_day_file(url: str, folder: Path) -> tuple[Path, str]:
     path = folder / f"compound_status_{new}.csv"
     day.to_csv(path, index=False, encoding="utf-8")
     return path, new
+
+
+class ProtocolScreen:
+    """A screen left open without a browser: the page's run over the WebSocket protocol, then its timed runs asked
+    for on their own clocks (:meth:`tests.streamlit_client.RawSession.listen`), on a thread of its own. A
+    screen's browser draws on the screen's own machine, not on the server's two cores."""
+
+    def __init__(self, kind: str, base_url: str, reload: bool = False):
+        self.kind, self.base_url, self.reload = kind, base_url, reload
+        self.waiting_since: float | None = None
+        self.dates: set[str] = set()  # every date shown as the data's date since the screen opened
+        self.problems: list[str] = []
+        self._again = threading.Event()  # ask for the page again (a leader's reload, --reload)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> ProtocolScreen:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        page, query = ("wall", "kiosk=1") if self.kind == "wall" else ("", "")
+        try:
+            while not self._stop.is_set():  # a reload is a new session, as in a browser
+                self._again.clear()
+                with RawSession(self.base_url,
+                                cookies=browser_cookies(self.base_url, "/wall?kiosk=1" if query else "/")) as session:
+                    self._listen(session, page, query)
+        except Exception as exc:  # noqa: BLE001 - a lost connection is what the run must report
+            if not self._stop.is_set():
+                self.problems.append(f"{self.kind}: connection lost: {exc!r}"[:200])
+
+    def _listen(self, session: RawSession, page: str, query: str) -> None:
+        self._look(session.run(page, query, timeout=300).encode("utf-8"))
+        while not self._stop.is_set() and not self._again.is_set():
+            for message in session.listen(0.5, page):
+                self._look(message.SerializeToString())
+                if message.WhichOneof("type") == "delta" and \
+                        message.delta.new_element.WhichOneof("type") == "exception":
+                    self.problems.append(f"{self.kind}: Streamlit exception on the page")
+
+    def _look(self, data: bytes) -> None:
+        self.dates.update(d.decode() for d in DATE_SHOWN.findall(data))
+
+    def shows(self, date: str) -> bool:
+        return date in self.dates
+
+    def ask_again(self) -> None:
+        self._again.set()
+
+    def errors(self) -> list[str]:
+        found, self.problems = self.problems, []
+        return found
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
 
 
 def page_errors(session: Session, seen: dict[int, int]) -> list[str]:
@@ -111,7 +176,7 @@ def shows(page, date: str) -> bool:
 
 
 def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: Path, quiet: bool = False,
-        min_uploads: int = 0) -> Result:
+        min_uploads: int = 0, browsers: int | None = None, app_root: Path = ROOT, reload: bool = False) -> Result:
     from playwright.sync_api import sync_playwright
 
     from geo.accounts import auth
@@ -130,14 +195,20 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
            # (a day waiting for its sites is tested in tests/test_partial_day.py)
            "CMDMAP_COMPLETE_SHARE": "0"}
     OUT.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(env, name="load-server", log_dir=OUT, timeout=120) as server, sync_playwright() as pw:
+    browsers = sessions if browsers is None else browsers
+    with streamlit_server(env, name="load-server", log_dir=OUT, timeout=120, root=app_root) as server, \
+            sync_playwright() as pw:
         browser = launch_chromium(pw)
-        open_sessions = []
+        open_sessions, screens = [], []
         for i in range(sessions):
             kind = "wall" if i % 2 else "overview"
+            if i >= browsers:
+                screens.append(ProtocolScreen(kind, server.base_url, reload and kind == "overview").start())
+                continue
             log = new_page(browser, {"width": 1280, "height": 800})
             log.page.goto(server.base_url + ("/wall?kiosk=1" if kind == "wall" else "/"), wait_until="domcontentloaded")
             open_sessions.append(Session(kind, log))
+        everyone = [*open_sessions, *screens]
         start = time.monotonic()
         end = start + minutes * 60
         next_upload = start + min(upload_every, minutes * 60 / 3)
@@ -154,15 +225,17 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
             return time.monotonic() < end - 10 or owed()
 
         while time.monotonic() < end or owed() or importing or any(
-                s.waiting_since for s in open_sessions):
+                s.waiting_since for s in everyone):
             now = time.monotonic()
             if now >= next_sample:
                 result.rss.append((now - start, rss_mib(server.process.pid)))
                 next_sample = now + 5
                 for session in open_sessions:
                     result.errors += page_errors(session, seen)
+                for screen in screens:
+                    result.errors += screen.errors()
             if importing is None and now >= next_upload and more() and not any(
-                    s.waiting_since for s in open_sessions):
+                    s.waiting_since for s in everyone):
                 path, new_date = next_day_file(url, folder)
                 importing = subprocess.Popen(
                     [sys.executable, "-m", "geo", "import", "compound_status", str(path), "--user", "loader"],
@@ -178,22 +251,38 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
                     result.uploads += 1
                     done = time.monotonic()
                     say(f"[{done - start:6.1f}s] imported {new_date}")
-                    for session in open_sessions:
+                    for session in everyone:
                         session.waiting_since = done
+                    for screen in screens:  # a date counts when shown after its import
+                        screen.dates.clear()
+                    if reload:  # the overview asked for again, as a leader reloads a page that does not follow
+                        for session in open_sessions:
+                            if session.kind == "overview":
+                                session.log.page.goto(server.base_url + "/", wait_until="commit")
+                        for screen in screens:
+                            if screen.reload:
+                                screen.ask_again()
                 importing = None
-            for session in open_sessions:
+            for session in everyone:
                 if session.waiting_since is None:
                     continue
-                if shows(session.log.page, new_date):
+                if session.shows(new_date) if isinstance(session, ProtocolScreen) else \
+                        shows(session.log.page, new_date):
                     result.latency[session.kind].append(time.monotonic() - session.waiting_since)
                     session.waiting_since = None
                 elif time.monotonic() - session.waiting_since > deadline:
                     result.errors.append(f"{session.kind}: {new_date} not shown after {deadline} s")
                     session.waiting_since = None
-            open_sessions[0].log.page.wait_for_timeout(250)  # let the browser work between looks
+            if open_sessions:
+                open_sessions[0].log.page.wait_for_timeout(250)  # let the browser work between looks
+            else:
+                time.sleep(0.25)
         result.rss.append((time.monotonic() - start, rss_mib(server.process.pid)))
         for session in open_sessions:
             result.errors += page_errors(session, seen)
+        for screen in screens:
+            screen.stop()
+            result.errors += screen.errors()
         browser.close()
     return result
 
@@ -219,7 +308,7 @@ def report(result: Result, refresh: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=20, help="browser sessions (default 20)")
+    parser.add_argument("--sessions", type=int, default=20, help="screens, half overview, half wall (default 20)")
     parser.add_argument("--minutes", type=float, default=5.0, help="duration (default 5)")
     parser.add_argument("--upload-every", type=float, default=60.0, help="seconds between imports (default 60)")
     parser.add_argument("--refresh", type=int, default=60, help="the wall's refresh in seconds (default 60)")
@@ -227,6 +316,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="go on past --minutes until this many imports were made and shown (default 0)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the city (default: the demo, data/)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--screen-browsers", type=int, help="this many of the sessions in Chromium, the others "
+                        "speak the WebSocket protocol themselves (default: every one a browser)")
+    parser.add_argument("--app-root", type=Path, default=ROOT,
+                        help="serve the app of this checkout (a baseline run side by side; default: this one)")
+    parser.add_argument("--reload", action="store_true",
+                        help="after each import ask for the overview again, as a leader reloads a page that does "
+                        "not follow new data (the baseline before ui/follow.py)")
     parser.add_argument("--officers", type=int, default=0,
                         help="the officers' form: this many grid officers report from phones (default 0: off)")
     parser.add_argument("--at-once", type=int, default=3, help="officers' visits open at once (default 3)")
@@ -243,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(json.dumps(officers_json(figures), indent=2), encoding="utf-8")
         return 0 if figures.ok else 1
     result = run(args.sessions, args.minutes, args.upload_every, args.refresh, args.data,
-                 min_uploads=args.min_uploads)
+                 min_uploads=args.min_uploads, browsers=args.screen_browsers, app_root=args.app_root,
+                 reload=args.reload)
     print(report(result, args.refresh))
     if args.json:
         args.json.write_text(json.dumps({

@@ -37,6 +37,7 @@ class RawSession:
     messages: list[ForwardMsg] = field(default_factory=list)
     session_id: str | None = None
     shown: dict[str, object] = field(default_factory=dict)  # the last run's widgets: id -> their element's proto
+    clocks: dict[str, tuple[float, float]] = field(default_factory=dict)  # timed fragment -> (interval, next due)
 
     def __enter__(self) -> "RawSession":
         parts = urlsplit(self.base_url)
@@ -76,6 +77,7 @@ class RawSession:
             message = ForwardMsg()
             message.ParseFromString(data)
             run.append(message)
+            self._keep_clocks(message)
             if message.WhichOneof("type") == "new_session":
                 self.session_id = message.new_session.initialize.session_id
             if (message.WhichOneof("type") == "script_finished"
@@ -92,6 +94,43 @@ class RawSession:
                 if getattr(proto, "id", ""):
                     self.shown[proto.id] = proto
         return "\n".join(text_format.MessageToString(m, as_utf8=True) for m in run)
+
+    def listen(self, seconds: float, page: str = "") -> list[ForwardMsg]:
+        """Receive what the server sends for ``seconds``, asking for the page's timed fragment runs (``run_every``)
+        on their own clocks as the browser's code does (``auto_rerun`` messages set a clock, ``stop_auto_rerun``
+        stops them): a screen left open without a browser. Returns the messages received."""
+        timers = self.clocks
+        received: list[ForwardMsg] = []
+        end = time.monotonic() + seconds
+        while (now := time.monotonic()) < end:
+            for fragment, (interval, due) in list(timers.items()):
+                if due <= now:
+                    request = BackMsg()
+                    request.rerun_script.page_name = page
+                    request.rerun_script.fragment_id = fragment
+                    request.rerun_script.is_auto_rerun = True
+                    self._socket.send(request.SerializeToString())
+                    timers[fragment] = (interval, now + interval)
+            wait = min([end, *(due for _, due in timers.values())]) - now
+            try:
+                data = self._socket.recv(timeout=max(0.05, wait))
+            except TimeoutError:
+                continue
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            received.append(message)
+            self._keep_clocks(message)
+        return received
+
+    def _keep_clocks(self, message: ForwardMsg) -> None:
+        """A timed fragment's clock starts when a run announces it; one the page no longer has stops."""
+        kind = message.WhichOneof("type")
+        if kind == "auto_rerun" and message.auto_rerun.fragment_id not in self.clocks:
+            interval = message.auto_rerun.interval
+            self.clocks[message.auto_rerun.fragment_id] = (interval, time.monotonic() + interval)
+        elif kind == "stop_auto_rerun":
+            for fragment in message.stop_auto_rerun.fragment_ids:
+                self.clocks.pop(fragment, None)
 
     def widget(self, key: str | None = None, label: str | None = None):
         """The proto of the last run's widget made with ``key`` (its id ends with it) or labelled ``label``."""

@@ -46,6 +46,23 @@ def test_phone_reports_read_again_only_their_tables(tiny_store):
     assert (after.dataset.compound_status["date"] == TODAY.isoformat()).sum() == 2
 
 
+def test_a_refresh_says_from_which_report_date_the_days_may_read_otherwise(tiny_store):
+    """What lets a trend keep the figures of the days before it (ui.trends): the earliest date written since."""
+    first = read_store(tiny_store)
+    assert first.refreshed is None  # read whole: nothing said
+    _report(tiny_store)  # a report of a new day
+    today = refresh_store(tiny_store, first)
+    assert today.refreshed == (first.version, TODAY.isoformat())
+    correction = store.current(tiny_store, "compound_status")
+    earliest = correction["date"].min()
+    correction = correction.loc[correction["date"] == earliest].head(1).assign(closure="sealed")
+    store.apply_rows(tiny_store, "compound_status", correction, "clerk")  # one row of the first day corrected
+    corrected = refresh_store(tiny_store, today)
+    assert corrected.refreshed == (today.version, earliest)
+    again = refresh_store(tiny_store, corrected)  # nothing written since: read whole, as before
+    assert again.refreshed is None
+
+
 def test_a_layer_written_since_reads_everything_again(tiny_store):
     before = read_store(tiny_store)
     renamed = store.current(tiny_store, "compounds").head(1).copy()

@@ -59,7 +59,18 @@ def load_dataset(url: str, version: int) -> Dataset:
     last = _last_read.get(url)
     loaded = read_store(connect(url)) if last is None else refresh_store(connect(url), last)
     _last_read[url] = loaded
+    # a version read meanwhile stands for this one: nothing is said of its days
+    _refreshed[url, version] = loaded.refreshed if loaded.version == version else None
     return loaded.dataset
+
+
+_refreshed: dict[tuple[str, int], tuple[int, str | None] | None] = {}
+
+
+def refreshed_from(url: str, version: int) -> tuple[int, str | None] | None:
+    """The version the dataset of ``version`` was brought up from and the earliest report date written since (None:
+    none), before which every day reads as it did then (:attr:`geo.store.Loaded.refreshed`); None when unknown."""
+    return _refreshed.get((url, version))
 
 
 def data_key() -> tuple[str, int, str]:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from geo.analysis import Filters, apply_filters, daily_figures, figures_by
 from geo.domain import kinds, t, vocab
-from ui.cache import dataset, shared
+from ui.cache import data_key, dataset, refreshed_from, shared
 from ui.settings import thresholds
 
 
@@ -17,12 +17,42 @@ def _place_filters(filters: Filters) -> Filters:
                    q=filters.q)
 
 
+_last_trends: dict[tuple, tuple[int, pd.DataFrame]] = {}  # (store, scope, places, limits) -> (version, figures)
+
+
+def _known_days(memo: tuple, url: str, version: int) -> pd.DataFrame | None:
+    """The figures of days made for an earlier version that ``version`` has not changed (see
+    :func:`ui.cache.refreshed_from`): after a new day's import, all days but the new one."""
+    last = _last_trends.get(memo)
+    if last is None:
+        return None
+    if last[0] == version:  # the same data, asked for other dates
+        return last[1]
+    lineage = refreshed_from(url, version)
+    if lineage is None or lineage[0] != last[0]:
+        return None
+    written = lineage[1]
+    return last[1] if written is None else last[1].loc[last[1].index < written]
+
+
 def trend_of(filters: Filters = Filters(), until: str | None = None, last: int | None = None) -> pd.DataFrame:
     """:func:`geo.analysis.daily_figures` of the places ``filters`` keep (the ``last`` dates up to ``until``),
-    once per data version for everyone."""
+    once per data version for everyone; the days a new version did not change are taken from the last one."""
     places, limits = _place_filters(filters), thresholds()
-    return shared(("trend", places, until, last, limits.low, limits.critical),
-                  lambda: daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until, last))
+    url, version, scope = data_key()
+    memo = (url, scope, places, limits.low, limits.critical)
+
+    def build() -> pd.DataFrame:
+        known = _known_days(memo, url, version)
+        figures = daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until, last,
+                                known=known)
+        if len(_last_trends) >= 64:
+            _last_trends.clear()
+        # every day known of this version, whatever dates the next page asks for (the overview its last seven)
+        _last_trends[memo] = (version, figures if known is None else figures.combine_first(known).sort_index())
+        return figures
+
+    return shared(("trend", places, until, last, limits.low, limits.critical), build)
 
 
 def by_district(key: str, filters: Filters = Filters(), until: str | None = None) -> pd.DataFrame:

@@ -28,15 +28,25 @@ def _dates(ds: Dataset, until: str | None, last: int | None) -> list[str]:
 
 
 def daily_figures(ds: Dataset, thresholds: Thresholds = Thresholds(), keep: Keep = _identity,
-                  until: str | None = None, last: int | None = None) -> pd.DataFrame:
+                  until: str | None = None, last: int | None = None, known: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
     """One row per report date (up to ``until``, the ``last`` ones), one column per headline figure (the KPI
-    keys), of the places ``keep`` leaves in each view (the page's filters)."""
+    keys), of the places ``keep`` leaves in each view (the page's filters).
+
+    ``known``: rows of dates whose figures are known already (the same places, filters and thresholds, every
+    report up to that date unchanged), taken as they are: a new day's import makes one day's views, not
+    every day's again.
+    """
+    columns = [f.key for f in kinds.figures()]
     rows = []
     for date in _dates(ds, until, last):
+        if known is not None and date in known.index:
+            rows.append({"date": date, **known.loc[date, columns].to_dict()})
+            continue
         rows.append({"date": date, **figures(keep(compound_view(ds, date, thresholds)),
                                              keep(site_view(ds, date, thresholds)),
                                              other_views(ds, date, thresholds, keep))})
-    return pd.DataFrame(rows, columns=["date", *(f.key for f in kinds.figures())]).set_index("date")
+    return pd.DataFrame(rows, columns=["date", *columns]).set_index("date")
 
 
 def figures_by(ds: Dataset, key: str, by: str = "district", thresholds: Thresholds = Thresholds(),

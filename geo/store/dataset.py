@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo.domain import TABLES, Problem, layer_tables, report_tables
 from geo.store import spatial
-from geo.store.rows import current, from_records, payload_columns
+from geo.store.rows import current, first_date_written_since, from_records, payload_columns
 from geo.store.versions import newest_version, tables_changed_since, version_stamp
 
 # what reading a table raises when its pages are damaged (pandas wraps the driver's error in its own)
@@ -104,6 +104,9 @@ class Loaded:
     dataset: Dataset
     version: int
     stamp: tuple | None
+    #: When it was brought up from an earlier one (:func:`refresh_store`): that version, and the earliest report
+    #: date written since (None: no report), before which every day reads as it did then. None when read whole.
+    refreshed: tuple[int, str | None] | None = None
 
 
 def read_store(engine) -> Loaded:
@@ -130,7 +133,9 @@ def refresh_store(engine, since: Loaded) -> Loaded:
     try:
         for kind in changed:
             tables[kind] = current(engine, kind)
+        written = [d for kind in changed if (d := first_date_written_since(engine, kind, since.version))]
     except READ_ERRORS:
         return read_store(engine)  # which says what cannot be read
     old = since.dataset
-    return Loaded(Dataset(tables, list(old.problems), old.zones_assigned), version, version_stamp(engine, version))
+    return Loaded(Dataset(tables, list(old.problems), old.zones_assigned), version, version_stamp(engine, version),
+                  (since.version, min(written, default=None)))

@@ -122,6 +122,15 @@ def current(engine: Engine, kind: str):
     return from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
 
 
+def first_date_written_since(engine: Engine, kind: str, version: int) -> str | None:
+    """The earliest report date of table ``kind`` whose rows versions newer than ``version`` added or retired (None:
+    none): every day before it reads as it did at ``version``."""
+    rows = ROWS[kind]
+    written = or_(rows.c.added_in > version, rows.c.removed_in > version)
+    with engine.connect() as conn:
+        return conn.execute(select(func.min(rows.c.date)).where(written)).scalar()
+
+
 def alive_at(kind: str, version: int):
     rows = ROWS[kind]
     return and_(rows.c.added_in <= version, or_(rows.c.removed_in.is_(None), rows.c.removed_in > version))
