@@ -237,6 +237,8 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
             if importing is None and now >= next_upload and more() and not any(
                     s.waiting_since for s in everyone):
                 path, new_date = next_day_file(url, folder)
+                for screen in screens:  # a date counts when shown once its import has started
+                    screen.dates.clear()
                 importing = subprocess.Popen(
                     [sys.executable, "-m", "geo", "import", "compound_status", str(path), "--user", "loader"],
                     cwd=ROOT, env={**{k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}, **env},
@@ -253,8 +255,6 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
                     say(f"[{done - start:6.1f}s] imported {new_date}")
                     for session in everyone:
                         session.waiting_since = done
-                    for screen in screens:  # a date counts when shown after its import
-                        screen.dates.clear()
                     if reload:  # the overview asked for again, as a leader reloads a page that does not follow
                         for session in open_sessions:
                             if session.kind == "overview":
