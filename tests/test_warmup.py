@@ -21,7 +21,7 @@ from geo.store import connect, newest_version
 from geo.upload import check_file, commit
 from tests.conftest import open_app_page
 from ui.data import VERSION_READ_KEY
-from ui.follow import newer_version_ready
+from ui.follow import RETRY_SECONDS, newer_version_ready, rerun_due
 from ui.warmup import Warmer, built_version
 
 
@@ -156,3 +156,11 @@ def test_a_page_on_the_newest_day_moves_to_a_new_day_and_one_on_a_chosen_day_sta
     staying.run()
     assert following.selectbox(key="date").value == day and following.query_params["date"] == day
     assert staying.selectbox(key="date").value == min(dates)
+
+
+def test_a_page_reruns_once_for_a_version_and_again_only_if_it_still_has_not_read_it_later():
+    """A page whose store fails as it reruns still shows the older version: it must not rerun at every look, nor
+    stay behind for good (the wall would wait for its own refresh)."""
+    assert rerun_due(None, 7, 100.0) and rerun_due((6, 99.0), 7, 100.0)
+    assert not rerun_due((7, 99.0), 7, 100.0) and not rerun_due((7, 99.0), 7, 99.0 + RETRY_SECONDS - 1)
+    assert rerun_due((7, 99.0), 7, 99.0 + RETRY_SECONDS)

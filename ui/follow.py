@@ -11,6 +11,8 @@ test's app) the store's newest version is asked instead.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from geo.store import newest_version
@@ -19,7 +21,10 @@ from ui.login import may_still_view
 from ui.settings import settings
 from ui.warmup import built_version
 
-RERAN_FOR_KEY = "follow_reran_for"  # the version this session last reran for: once each, even if the read fails
+RERAN_FOR_KEY = "follow_reran_for"  # (version, monotonic time) this session last reran for
+#: Seconds before a page whose rerun for a version did not read it asks again (a rerun lost among a screen's
+#: other timed runs; a store failing just then): never again and again at every look.
+RETRY_SECONDS = 30.0
 
 
 def newer_version_ready(read: int | None, url: str) -> int | None:
@@ -37,13 +42,25 @@ def newer_version_ready(read: int | None, url: str) -> int | None:
     return ready if ready > read else None
 
 
-def follow_new_data() -> None:
-    """Rerun the whole page once for each version :func:`newer_version_ready` finds, looking every
-    ``follow_seconds`` (0: never).
+def rerun_due(last: tuple[int, float] | None, ready: int, now: float) -> bool:
+    """Whether a page should rerun for version ``ready``, having last rerun for ``last`` (version, time).
 
-    Once each: a store that fails just then makes the page show the last version it read, still older, and
-    it must not rerun again and again. Its timed runs check the login as every timed run does: one gone
-    reruns the app, which asks for it."""
+    >>> rerun_due(None, 7, 100.0), rerun_due((6, 99.0), 7, 100.0), rerun_due((7, 99.0), 7, 100.0)
+    (True, True, False)
+    >>> rerun_due((7, 60.0), 7, 100.0)  # it asked 40 s ago and still has not read it: once more
+    True
+    """
+    return last is None or last[0] != ready or now - last[1] >= RETRY_SECONDS
+
+
+def follow_new_data() -> None:
+    """Rerun the whole page for a version :func:`newer_version_ready` finds, looking every ``follow_seconds``
+    (0: never).
+
+    Once for each version, and again only :data:`RETRY_SECONDS` later if the page still has not read it: a
+    store that fails just then makes the page show the last version it read, still older, and it must not
+    rerun at every look. Its timed runs check the login as every timed run does: one gone reruns the app,
+    which asks for it."""
     seconds = settings().follow_seconds
     if seconds <= 0:
         return
@@ -53,8 +70,8 @@ def follow_new_data() -> None:
         if not may_still_view():
             st.rerun()
         ready = newer_version_ready(st.session_state.get(VERSION_READ_KEY), settings().database_url)
-        if ready is not None and st.session_state.get(RERAN_FOR_KEY) != ready:
-            st.session_state[RERAN_FOR_KEY] = ready
+        if ready is not None and rerun_due(st.session_state.get(RERAN_FOR_KEY), ready, time.monotonic()):
+            st.session_state[RERAN_FOR_KEY] = (ready, time.monotonic())
             st.rerun()
 
     look()
