@@ -60,6 +60,8 @@ def load_dataset(url: str, version: int) -> Dataset:
     loaded = read_store(connect(url)) if last is None else refresh_store(connect(url), last)
     _last_read[url] = loaded
     # a version read meanwhile stands for this one: nothing is said of its days
+    if len(_refreshed) >= 256:  # one entry a version: a day of phone reports writes thousands
+        _refreshed.clear()
     _refreshed[url, version] = loaded.refreshed if loaded.version == version else None
     return loaded.dataset
 

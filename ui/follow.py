@@ -22,8 +22,8 @@ from ui.settings import settings
 from ui.warmup import built_version
 
 RERAN_FOR_KEY = "follow_reran_for"  # (version, monotonic time) this session last reran for
-#: Seconds before a page whose rerun for a version did not read it asks again (a rerun lost among a screen's
-#: other timed runs; a store failing just then): never again and again at every look.
+#: Seconds before a page whose rerun for a version did not read it asks again (a store failing just then; one
+#: wall of fifty in bench/load.py, for a reason not found): not at every look, and not never.
 RETRY_SECONDS = 30.0
 
 
