@@ -43,6 +43,7 @@ geo.settings.SettingRefused: CMDMAP_REQUIRE_LOGIN='ture'
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass, field, fields
@@ -381,4 +382,11 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         When a setting of role ``access`` has a value it does not understand.
     """
     environ = os.environ if environ is None else environ
-    return Settings(**{setting.name: read_value(setting, environ.get(setting.variable)) for setting in SETTINGS})
+    return _parsed(tuple(environ.get(setting.variable) for setting in SETTINGS))
+
+
+# A page run reads the settings a few hundred times: each different environment is parsed once. A refused
+# setting raises every time (an exception is not kept).
+@functools.lru_cache(maxsize=16)
+def _parsed(raws: tuple[str | None, ...]) -> Settings:
+    return Settings(**{setting.name: read_value(setting, raw) for setting, raw in zip(SETTINGS, raws)})

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo import store
 from geo.accounts import Scope, auth
 from geo.domain import t
-from geo.store import newest_version, read_error_text
+from geo.store import newest_version, read_error_text, versions_written_here
 from geo.upload import open_city
 from ui.settings import settings
 
@@ -72,13 +74,38 @@ def refuse_changes_when_read_only(lg: str) -> None:
         st.stop()
 
 
+# A run of a page -> the store key it read and the count of this process's own writes then. The page asks for the key
+# some fifty times a run; every ask was two queries (a quarter of a page's run on the demo city), and one run
+# could read two versions.
+_read_this_run: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _this_run() -> object | None:
+    """What stands for the current run of this session's page or fragment: an object Streamlit makes anew at the
+    start of each (``ScriptRunContext.reset``); None outside a run, or in a Streamlit that has no such object."""
+    return getattr(get_script_run_ctx(suppress_warning=True), "parallel_coordinator", None)
+
+
 def store_key() -> tuple[str, int]:
     """The store URL and its newest version; when the store cannot be read, the last version read.
 
     That keeps every page showing the last good data (with a notice, see app.py) instead
     of failing; only a process that never read the store has nothing to show and raises.
-    Every cache of :mod:`ui.cache` and :mod:`ui.packs` is keyed by it.
+    Every cache of :mod:`ui.cache` and :mod:`ui.packs` is keyed by it. Read once a run: the rest of the run reads
+    the same version, unless this process writes one meanwhile (an upload shows what it imported).
     """
+    run = _this_run()
+    remembered = _read_this_run.get(run) if run is not None else None
+    if remembered is not None and remembered[0] == versions_written_here():
+        return remembered[1]
+    written = versions_written_here()
+    key = _read_store_key()
+    if run is not None:
+        _read_this_run[run] = written, key
+    return key
+
+
+def _read_store_key() -> tuple[str, int]:
     url = settings().database_url
     store_engine = None
     try:
@@ -107,19 +134,37 @@ def viewing_scope() -> Scope | None:
     return session.user.scope if isinstance(session, auth.Session) else None
 
 
-_last_problems: dict[str, pd.DataFrame] = {}  # store URL -> the loop's problems last read
+_last_problems: dict[str, tuple[tuple, pd.DataFrame]] = {}  # store URL -> the loop's stamp and problems last read
+
+
+def problems_stamp() -> tuple:
+    """What identifies the loop's problems as they stand (:func:`geo.store.problems_stamp`): a key for what is
+    made of them; the stamp last read when the store cannot be read (() before any)."""
+    url = settings().database_url
+    try:
+        return store.problems_stamp(engine())
+    except STORE_ERRORS as exc:
+        st.session_state["store_error"] = store_error_text(exc)
+        return _last_problems.get(url, ((), None))[0]
 
 
 def every_problem() -> pd.DataFrame:
-    """Every problem of the whole city with its state now (:func:`geo.store.problems_frame`), read on every run:
-    a change of a problem's state is not a data version. Pages read :func:`ui.cache.problems`, the problems
-    inside the account's scope. When the store cannot be read, the problems last read (none in a process that
-    never read them), with the notice of app.py, as for the rest of the data."""
+    """Every problem of the whole city with its state now (:func:`geo.store.problems_frame`): a change of a
+    problem's state is not a data version, so its stamp is looked at on every run and the problems read again
+    when it moved. Pages read :func:`ui.cache.problems`, the problems inside the account's scope. When the store
+    cannot be read, the problems last read (none in a process that never read them), with the notice of app.py,
+    as for the rest of the data."""
     url = settings().database_url
+    stamp = problems_stamp()
+    last = _last_problems.get(url)
+    if last is not None and last[0] == stamp:
+        return last[1].copy(deep=False)  # shared by every session: a page's change lands on its own copy
+    if not stamp:  # never read, and the store cannot be read now
+        return pd.DataFrame(columns=store.PROBLEM_COLUMNS)
     try:
         frame = store.problems_frame(engine())
     except STORE_ERRORS as exc:
         st.session_state["store_error"] = store_error_text(exc)
-        return _last_problems.get(url, pd.DataFrame(columns=store.PROBLEM_COLUMNS))
-    _last_problems[url] = frame
-    return frame
+        return last[1].copy(deep=False) if last is not None else pd.DataFrame(columns=store.PROBLEM_COLUMNS)
+    _last_problems[url] = stamp, frame
+    return frame.copy(deep=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 import folium
@@ -35,8 +35,8 @@ from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_dat
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
-from ui.cache import dataset, days, home_bounds, kpis, problems, view, zone_top
-from ui.data import app_title, engine, viewing_scope
+from ui.cache import data_key, dataset, days, home_bounds, kpis, problems, view, zone_top
+from ui.data import app_title, engine, problems_stamp, viewing_scope
 from ui.login import scope_line
 from ui.packs import place_sources
 from ui.settings import settings, thresholds
@@ -121,6 +121,9 @@ class Snapshot:
     places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
     sources: dict = field(repr=False, default_factory=dict)  # their packs
     progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
+    arrived: dt.datetime | None = None  # when data last arrived (the store's newest version)
+    unreported: tuple[int, int] = (0, 0)  # places of the day shown without a report, and of how many
+    states: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # per layer: id -> its category
 
 
 #: Attention items on a page: beside the tallest legend (the zones', seven classes) at 1080p and 4K alike, with
@@ -141,14 +144,37 @@ def turn_seconds() -> float:
 
 
 def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
-    """Read the newest data and lay out every view; raises when the store cannot be read."""
+    """Read the newest data and lay out every view; raises when the store cannot be read.
+
+    What every wall showing the same view would make alike (the views, figures, legends, attention list) is made
+    once for them all (:func:`_laid_out`); each wall adds only its own memory of what changed, and the clock.
+    """
     s = settings()
+    url, version, scope = data_key()
+    limits = thresholds()
+    views = city_wall_views(dataset())  # those with places to show
+    turning = (pinned,) if pinned in views else views if s.wall_rotate_seconds > 0 else views[:1]
+    shared = _laid_out(url, version, scope, problems_stamp(), lg, turning, dt.date.today().isoformat(),
+                       limits.low, limits.critical, s.wall_attention_days, s.complete_share)
+    # every view's, each refresh: a change is remembered while another view is shown
+    shown = {name: ([replace(layer, highlight=frozenset(_changed(layer, shared.states[layer.key])))
+                     for layer in layers], legends) for name, (layers, legends) in shared.shown.items()}
+    now = dt.datetime.now(dt.timezone.utc)
+    return replace(shared, shown=shown, read_at=now, age=data_age(shared.arrived, now),
+                   banners=banners(shared.date, shared.arrived, now, s.wall_stale_hours, *shared.unreported))
+
+
+# Fifty walls follow an import at once: laying out one view cost each of them about a second of the server's
+# two cores (bench/load.py), now paid by the first. Keyed by all it reads (the problems' stamp: a problem
+# closed is no data version; today: what is overdue) and by the account's scope.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _laid_out(url: str, version: int, scope: str, problems_at: tuple, lg: str, turning: tuple[str, ...], today: str,
+              low: float, critical: float, attention_days: int, complete_share: float) -> Snapshot:
     ds = dataset()
     report = days()
     date = report.current  # the newest complete day; None: no report yet, every place drawn as not reported
     limits = thresholds()
-    views = city_wall_views(ds)  # those with places to show
-    turning = (pinned,) if pinned in views else views if s.wall_rotate_seconds > 0 else views[:1]
+    views = city_wall_views(ds)
     compounds, sites = view("compounds", date), view("sites", date)
     others = {name: view(name, date) for name in other_kinds()}
     shown = {}
@@ -162,24 +188,22 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
             frames = {kind: view(kind, date) for kind in members}
             layers = [layer_of(kind, frames[kind], lg) for kind in members]
             legends = kind_legends(members, frames, lg, limits)  # the supply levels with their days of cover
-        for layer in layers:  # every view's, each refresh: a change is remembered while another view is shown
-            layer.highlight = frozenset(_changed(layer))
         shown[name] = (layers, legends)
+    states = {layer.key: dict(zip(layer.frame["id"], layer.frame["category"]))
+              for layers, _ in shown.values() for layer in layers}
     places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
     reporting = [compounds, sites, *others.values()]
     missing = sum(int((v["report"] == MISSING).sum()) for v in reporting)
-    now = dt.datetime.now(dt.timezone.utc)
-    arrived = newest_version_time(engine())
-    progress = report.progress(report.pending[-1], dt.date.today()) if report.pending else None
+    today_date = dt.date.fromisoformat(today)
+    progress = report.progress(report.pending[-1], today_date) if report.pending else None
     loop = problems()
-    overdue = open_by_place(loop, as_of(loop, date, dt.date.today()))
-    attention = with_last_reports(attention_items(compounds, sites, s.wall_attention_days, others, overdue), ds, date)
+    overdue = open_by_place(loop, as_of(loop, date, today_date))
+    attention = with_last_reports(attention_items(compounds, sites, attention_days, others, overdue), ds, date)
     return Snapshot(
-        date=date, kpis=kpis(date), views=turning,
-        shown=shown, attention=attention,
-        banners=banners(date, arrived, now, s.wall_stale_hours, missing, sum(len(v) for v in reporting)),
-        read_at=now, age=data_age(arrived, now), progress=progress, bounds=_place_bounds(views), zones=ds.zones,
-        places=places, sources=_sources(places),
+        date=date, kpis=kpis(date), views=turning, shown=shown, attention=attention, banners=[],
+        read_at=dt.datetime.now(dt.timezone.utc), age=None, progress=progress, bounds=_place_bounds(views),
+        zones=ds.zones, places=places, sources=_sources(places), arrived=newest_version_time(engine()),
+        unreported=(missing, sum(len(v) for v in reporting)), states=states,
     )
 
 
@@ -191,9 +215,9 @@ def _place_bounds(views: tuple[str, ...]) -> tuple | None:
     return home_bounds(*dict.fromkeys(layers)) or home_bounds("zones", share=1.0)
 
 
-def _changed(layer: Layer) -> set[str]:
-    """Places of this layer whose state changed since an earlier refresh, within the highlight time."""
-    current = dict(zip(layer.frame["id"], layer.frame["category"]))
+def _changed(layer: Layer, current: dict[str, str]) -> set[str]:
+    """Places of this layer whose state (``current``: id -> category) changed since an earlier refresh, within
+    the highlight time."""
     memory = st.session_state.setdefault("wall_memory", {})
     previous, since = memory.get(layer.key, (None, {}))
     since, lit = track_changes(previous, current, since, time.time(), settings().wall_highlight_minutes)

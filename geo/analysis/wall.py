@@ -160,7 +160,7 @@ def track_changes(previous: dict[str, str] | None, current: dict[str, str], sinc
     set()
     """
     since = {k: v for k, v in since.items() if now - v <= minutes * 60 and k in current}
-    if previous is not None:
+    if previous is not None and previous is not current:  # the same states (one version's, shared): none changed
         for key, state in current.items():
             if key in previous and previous[key] != state:
                 since[key] = now

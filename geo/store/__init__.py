@@ -53,6 +53,7 @@ from geo.store.tasks import (
                             photos_of,
                             problem_history,
                             problems_frame,
+                            problems_stamp,
                             record_inspection,
                             save_checklist,
 )
@@ -76,15 +77,16 @@ from geo.store.versions import (
                             undoable_import,
                             version_changes,
                             version_stamp,
+                            versions_written_here,
 )
 
 __all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "Loaded", "read_store", "refresh_store", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date", "tables_changed_since", "version_stamp",
-           "newest_version", "newest_version_time", "open_store", "original_file", "place_ids", "place_names",
+           "newest_version", "newest_version_time", "versions_written_here", "open_store", "original_file", "place_ids", "place_names",
            "compare", "Compared", "record_refused", "refused_files", "reported_on", "rollback",
            "seeding_claimed",
            "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked",
            "Moved", "NewInspection", "PROBLEM_COLUMNS", "NewProblem", "ProblemRefused", "StoredPhoto", "checklist", "file_problem",
            "inspections_frame", "located_photos", "move_problem", "photo_content", "photo_sizes", "photos_of",
-           "problem_history", "problems_frame", "record_inspection", "save_checklist"]
+           "problem_history", "problems_frame", "problems_stamp", "record_inspection", "save_checklist"]

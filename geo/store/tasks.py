@@ -256,6 +256,16 @@ def problems_frame(engine: Engine) -> pd.DataFrame:
     return frame
 
 
+def problems_stamp(engine: Engine) -> tuple[int, int, int]:
+    """What changes whenever :func:`problems_frame` would read otherwise: the newest problem, change and photo of a
+    problem. Problems, their changes and photos are only ever added, so a frame read at one stamp stays true
+    while the stamp does."""
+    newest = [select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+              for table in (problems, problem_events, photos)]
+    with engine.connect() as conn:
+        return tuple(int(n) for n in conn.execute(select(*newest)).one())
+
+
 def problem_history(engine: Engine, problem_id: int) -> pd.DataFrame:
     """Every change of one problem, oldest first: seq, state, at, by, note, and the photos that came with it."""
     with engine.connect() as conn:

@@ -89,6 +89,24 @@ class Applied:
     removed: int
 
 
+_written_here = 0  # versions this process has committed (see versions_written_here)
+
+
+def versions_written_here() -> int:
+    """How many versions this process has committed so far: a page that remembers the newest version for the
+    rest of its run (``ui.data.store_key``) reads it again after its own write.
+
+    >>> before = versions_written_here(); _written(); versions_written_here() - before
+    1
+    """
+    return _written_here
+
+
+def _written() -> None:
+    global _written_here
+    _written_here += 1  # a lost increment under threads still changes the number: all its readers look for
+
+
 def newest_version(engine: Engine) -> int:
     """The id of the newest version (0 for an empty store): the key of every cache."""
     with engine.connect() as conn:
@@ -332,6 +350,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
         added = int((delta["_change"] == "added").sum()) if len(delta) else 0
         conn.execute(update(versions).where(versions.c.id == version).values(
             rows_added=added, rows_changed=len(replaced), rows_removed=len(retired)))
+    _written()
     return Applied(version, added, len(replaced), len(retired))
 
 
@@ -356,6 +375,7 @@ def retire_rows(engine: Engine, kind: str, ids: list[str], user_name: str, actio
             _insert_many(conn, changes, removal_fields(kind, current), version_id=version)
         conn.execute(update(versions).where(versions.c.id == version).values(
             rows_added=0, rows_changed=0, rows_removed=len(gone)))
+    _written()
     return Applied(version, 0, 0, len(gone))
 
 
@@ -400,6 +420,7 @@ def rollback(engine: Engine, target: int, user_name: str, newest: int | None = N
                          _rollback_log(kind, "added", revive)], ignore_index=True)
         if len(log):
             _insert_many(conn, changes, log, version_id=version)
+    _written()
     return Applied(version, len(revive), 0, len(retire))
 
 

@@ -1,0 +1,107 @@
+"""What a page's run reads once, and what fifty open screens share (issue #22, item 2: a crowd watching an import).
+
+AppTest's sessions share the process's caches here as a server's do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from streamlit.testing.v1 import AppTest
+
+import ui.data
+import ui.wallscreen
+from geo.accounts import SYSTEM
+from geo.store import NewProblem, file_problem, move_problem, problems_stamp
+from geo.upload import check_file, commit
+from tests.conftest import open_app_page
+
+PROBLEM = NewProblem("compounds", "0501", "金桂花园", dt.date(2020, 2, 20), "gate", "东门无人值守", "property",
+                     "咸宁市安居物业", "王经理", "13800000000", dt.date(2020, 2, 23))
+SEALED = "小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n0502,2020-02-26,全封闭\n".encode()
+
+
+def _import(engine, content: bytes = SEALED) -> int:
+    check = check_file(engine, "compound_status", content, "日报.csv")
+    assert check.ok, [p.message() for p in check.problems]
+    return commit(engine, check, SYSTEM, confirmed=True).version
+
+
+def test_a_page_run_asks_the_store_for_its_newest_version_once(page_env, monkeypatch):
+    asked = []
+    real = ui.data.newest_version
+    monkeypatch.setattr(ui.data, "newest_version", lambda engine: asked.append(1) or real(engine))
+    at = open_app_page("pages/overview.py")
+    assert at.metric and len(asked) == 1  # the page asks for the key of its caches some seventy times a run
+    asked.clear()
+    at.run()
+    assert len(asked) == 1  # and again on its next run: a new version is seen at once
+
+
+def writes_then_reads():
+    import streamlit as st
+
+    from geo.accounts import SYSTEM
+    from geo.upload import check_file, commit
+    from ui.data import engine, store_key
+
+    before = store_key()[1]
+    check = check_file(engine(), "compound_status", "小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n".encode(),
+                       "日报.csv")
+    written = commit(engine(), check, SYSTEM, confirmed=True).version
+    st.write(f"{before} {written} {store_key()[1]}")
+
+
+def test_a_run_that_writes_a_version_reads_it_afterwards(page_env):
+    at = AppTest.from_function(writes_then_reads, default_timeout=60).run()
+    assert not at.exception, at.exception
+    before, written, after = (int(n) for n in at.markdown[0].value.split())
+    assert written > before and after == written
+
+
+def _highlighted(at: AppTest) -> set[str]:
+    """The places the wall ``at`` draws lit as changed."""
+    layers, _ = at.session_state["wall_last_good"].shown["compounds"]
+    return {place for layer in layers for place in layer.highlight}
+
+
+def test_walls_share_one_layout_and_each_lights_what_it_saw_change(page_env, monkeypatch):
+    monkeypatch.setenv("CMDMAP_COMPLETE_SHARE", "0")  # the new day shown as soon as it has a report
+    made = []
+    real = ui.wallscreen.attention_items
+    monkeypatch.setattr(ui.wallscreen, "attention_items", lambda *a, **k: made.append(1) or real(*a, **k))
+    ui.wallscreen._laid_out.clear()
+    before = [open_app_page("pages/wall.py", kiosk="1", view="compounds") for _ in range(2)]
+    assert len(made) == 1  # the second wall drew the first's layout
+    assert not _highlighted(before[0]) and not _highlighted(before[1])
+
+    _import(page_env)  # 2020-02-26: 0501 controlled -> sealed, 0502 sealed as before
+    for at in before:
+        at.run()
+        assert not at.exception, at.exception
+    assert len(made) == 2  # one layout for the new version
+    assert _highlighted(before[0]) == _highlighted(before[1]) == {"0501"}
+    # A wall opened now never saw 0501 otherwise: nothing lit, though two walls lit it from the same layout.
+    assert not _highlighted(open_app_page("pages/wall.py", kiosk="1", view="compounds"))
+    assert len(made) == 2
+
+
+def test_the_problems_stamp_moves_with_every_problem_and_change(tiny_store):
+    start = problems_stamp(tiny_store)
+    pid = file_problem(tiny_store, PROBLEM, by="li")
+    filed = problems_stamp(tiny_store)
+    move_problem(tiny_store, pid, seen=1, to="in_progress", by="li", role="admin")
+    moved = problems_stamp(tiny_store)
+    assert len({start, filed, moved}) == 3 and problems_stamp(tiny_store) == moved
+
+
+def test_the_problems_are_read_again_only_when_their_stamp_moved(page_env, monkeypatch):
+    reads = []
+    real = ui.data.store.problems_frame
+    monkeypatch.setattr(ui.data.store, "problems_frame", lambda engine: reads.append(1) or real(engine))
+    first = ui.data.every_problem()
+    assert ui.data.every_problem().equals(first) and len(reads) == 1
+    pid = file_problem(page_env, PROBLEM, by="li")
+    assert list(ui.data.every_problem()["id"]) == [*first["id"], pid] and len(reads) == 2
+    move_problem(page_env, pid, seen=1, to="in_progress", by="li", role="admin")
+    assert ui.data.every_problem().set_index("id").loc[pid, "state"] == "in_progress" and len(reads) == 3
