@@ -97,15 +97,19 @@ def store_key() -> tuple[str, int]:
     run = _this_run()
     remembered = _read_this_run.get(run) if run is not None else None
     if remembered is not None and remembered[0] == versions_written_here():
-        return remembered[1]
-    written = versions_written_here()
-    key = _read_store_key()
-    if run is not None:
-        _read_this_run[run] = written, key
+        _, key, failure = remembered
+    else:
+        written = versions_written_here()
+        key, failure = _read_store_key()
+        if run is not None:
+            _read_this_run[run] = written, key, failure
+    if failure is not None:  # said at every ask: the page may have cleared it since (app.py, the wall)
+        st.session_state["store_error"] = failure
     return key
 
 
-def _read_store_key() -> tuple[str, int]:
+def _read_store_key() -> tuple[tuple[str, int], str | None]:
+    """The key, and why the store could not be read when it is the last good one."""
     url = settings().database_url
     store_engine = None
     try:
@@ -116,11 +120,10 @@ def _read_store_key() -> tuple[str, int]:
             store_engine.dispose()  # pooled connections keep a broken file's state: start afresh next time
         if url not in _last_good:
             raise
-        st.session_state["store_error"] = store_error_text(exc)
-        return url, _last_good[url]
+        return (url, _last_good[url]), store_error_text(exc)
     _last_good[url] = version
     st.session_state[VERSION_READ_KEY] = version
-    return url, version
+    return (url, version), None
 
 
 def viewing_scope() -> Scope | None:

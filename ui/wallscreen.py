@@ -121,7 +121,6 @@ class Snapshot:
     places: list[Layer] = field(repr=False, default_factory=list)  # the map's layers, places without statuses
     sources: dict = field(repr=False, default_factory=dict)  # their packs
     progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
-    arrived: dt.datetime | None = None  # when data last arrived (the store's newest version)
     unreported: tuple[int, int] = (0, 0)  # places of the day shown without a report, and of how many
     states: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # per layer: id -> its category
 
@@ -159,9 +158,11 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     # every view's, each refresh: a change is remembered while another view is shown
     shown = {name: ([replace(layer, highlight=frozenset(_changed(layer, shared.states[layer.key])))
                      for layer in layers], legends) for name, (layers, legends) in shared.shown.items()}
+    # Read at every refresh, not laid out: a store that cannot be read raises here, and the wall says so.
+    arrived = newest_version_time(engine())
     now = dt.datetime.now(dt.timezone.utc)
-    return replace(shared, shown=shown, read_at=now, age=data_age(shared.arrived, now),
-                   banners=banners(shared.date, shared.arrived, now, s.wall_stale_hours, *shared.unreported))
+    return replace(shared, shown=shown, read_at=now, age=data_age(arrived, now),
+                   banners=banners(shared.date, arrived, now, s.wall_stale_hours, *shared.unreported))
 
 
 # Fifty walls follow an import at once: laying out one view cost each of them about a second of the server's
@@ -202,7 +203,7 @@ def _laid_out(url: str, version: int, scope: str, problems_at: tuple, lg: str, t
     return Snapshot(
         date=date, kpis=kpis(date), views=turning, shown=shown, attention=attention, banners=[],
         read_at=dt.datetime.now(dt.timezone.utc), age=None, progress=progress, bounds=_place_bounds(views),
-        zones=ds.zones, places=places, sources=_sources(places), arrived=newest_version_time(engine()),
+        zones=ds.zones, places=places, sources=_sources(places),
         unreported=(missing, sum(len(v) for v in reporting)), states=states,
     )
 
