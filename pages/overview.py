@@ -17,11 +17,12 @@ from geo.analysis import (
     task_figures,
 )
 from geo.domain import kinds, layer_tables, t
-from geo.maps import initial_bounds
+from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legends, layer_of, problem_layer, problem_legend, zone_outlines
 from ui.briefing import briefing_buttons, kept_briefings_list
-from ui.cache import dataset, home_bounds, kpis, view
+from ui.cache import dataset, home_bounds, kpis, shared, view
 from ui.cache import problems as problems_in_scope
+from ui.data import problems_stamp
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     export_of,
@@ -39,7 +40,7 @@ from ui.mappage import (
 )
 from ui.mappicture import layers_picture_button
 from ui.navigation import require_navigation
-from ui.settings import lang, thresholds
+from ui.settings import lang, settings, thresholds
 from ui.style import KPI_STRIP
 from ui.tasks import task_tiles
 from ui.trends import trend_of
@@ -64,7 +65,11 @@ def keep(frame):
 # The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
 DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
 SPARKLINE_DATES = 14
-figures = kpis(filters.date, keep)
+limits = thresholds()
+# What every leader's overview with the same filters shows alike is made once for them all: fifty screens rerun
+# together after an import (ui/follow.py). Keyed by the data version and scope, and all else it reads.
+per_filters = (filters, limits.low, limits.critical)
+figures = shared(("overview_figures", *per_filters), lambda: kpis(filters.date, keep))
 # each tile's small trend: its figure on the last report dates up to the one shown (the Trends page's figures)
 recent = trend_of(filters, until=filters.date, last=SPARKLINE_DATES) if filters.date else None
 # the figures of the other places supervised (open markets, parks, … of so many) in a second row
@@ -78,7 +83,7 @@ for row in rows:
                       delta_color=DELTA_COLOURS.get(kpi.rise, "off"), delta_description=t("kpi_vs_previous", lg),
                       delta_arrow=delta_arrow(kpi.delta))  # no change: no arrow up
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
-views = {k.name: keep(view(k.name, filters.date)) for k in on_map}
+views = shared(("overview_views", *per_filters), lambda: {k.name: keep(view(k.name, filters.date)) for k in on_map})
 # the loop (inspections → problems handed out → fixed → closed) for the places the filters keep
 every_problem = problems_in_scope()
 problems = of_places(every_problem, views)
@@ -87,13 +92,20 @@ task_tiles(task_figures(problems, loop_day) if len(every_problem) else None, loo
 briefing_buttons(filters)  # the same figures as Word and PDF, for the morning's report
 kept_briefings_list()  # and those the server wrote by itself this morning and before
 
-layers = [*zone_outlines(dataset().zones, lg),
-          *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
-legends = kind_legends([k.name for k in on_map], views, lg, thresholds())  # kinds of one legend share it
-if len(every_problem):  # in the layer control, unticked: rings round the places with problems to act on
-    open_places = open_by_place(problems, loop_day)
-    layers.append(problem_layer(open_places, lg, show=False))
-    legends.append(problem_legend(open_places, lg))
+
+
+def map_layers() -> tuple[list, list]:
+    layers = [*zone_outlines(dataset().zones, lg),
+              *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
+    legends = kind_legends([k.name for k in on_map], views, lg, limits)  # kinds of one legend share it
+    if len(every_problem):  # in the layer control, unticked: rings round the places with problems to act on
+        open_places = open_by_place(problems, loop_day)
+        layers.append(problem_layer(open_places, lg, show=False))
+        legends.append(problem_legend(open_places, lg))
+    return layers, legends
+
+
+layers, legends = shared(("overview_layers", *per_filters, lg, problems_stamp(), loop_day), map_layers)
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
@@ -104,8 +116,10 @@ with map_col:
     # a filter or a search frames what it found, whichever layer holds it (a site found: not the compounds')
     found = pd.concat([views[k.name][["geometry"]] for k in with_places if len(views[k.name])]) \
         if fit and any(len(views[k.name]) for k in with_places) else views[first]
-    clicked = show_map(map_state(layers, legends, bounds=initial_bounds(gpd.GeoDataFrame(found)) if fit else None,
-                                 fit_key=fit), key="map_overview", home=home_bounds(first),
+    state = shared(("overview_map", *per_filters, lg, problems_stamp(), loop_day, overlay_datum(settings())),
+                   lambda: map_state(layers, legends, fit_key=fit,
+                                     bounds=initial_bounds(gpd.GeoDataFrame(found)) if fit else None))
+    clicked = show_map(state, key="map_overview", home=home_bounds(first),
                        focus=row_focus(listed, "table_overview"))  # a row chosen below: the map goes to it
     layers_picture_button(layers, legends, "page_overview", filters, export.stem, key=f"overview_{filters.date}")
 

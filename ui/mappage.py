@@ -115,7 +115,7 @@ def _draw(state: MapState, key: str, home, returned: list[str], extra=()) -> dic
                  height=s.map_height, lang=lang())
     update = folium.FeatureGroup(name="update", control=False)
     ForgetRemovedGroups().add_to(update)
-    state.update.add_to(update)
+    state.update.own().add_to(update)
     for element in extra:
         element.add_to(update)
     # Only a click reruns the script: panning and zooming stay in the browser.

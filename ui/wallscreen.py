@@ -35,7 +35,7 @@ from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_dat
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
-from ui.cache import data_key, dataset, days, home_bounds, kpis, problems, view, zone_top
+from ui.cache import dataset, days, home_bounds, kpis, problems, shared, view, zone_top
 from ui.data import app_title, engine, problems_stamp, viewing_scope
 from ui.login import scope_line
 from ui.packs import place_sources
@@ -145,32 +145,32 @@ def turn_seconds() -> float:
 def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     """Read the newest data and lay out every view; raises when the store cannot be read.
 
-    What every wall showing the same view would make alike (the views, figures, legends, attention list) is made
-    once for them all (:func:`_laid_out`); each wall adds only its own memory of what changed, and the clock.
+    What every wall showing the same views would make alike (the views, figures, legends, attention list) is
+    made once for them all (:func:`_laid_out`); each wall adds only its own memory of what changed, and the clock.
     """
     s = settings()
-    url, version, scope = data_key()
     limits = thresholds()
     views = city_wall_views(dataset())  # those with places to show
     turning = (pinned,) if pinned in views else views if s.wall_rotate_seconds > 0 else views[:1]
-    shared = _laid_out(url, version, scope, problems_stamp(), lg, turning, dt.date.today().isoformat(),
-                       limits.low, limits.critical, s.wall_attention_days, s.complete_share)
+    today = dt.date.today()
+    # Fifty walls follow an import at once: laying out the views cost each about a second of the server's two
+    # cores (bench/load.py), now paid by the first. Keyed by all it reads besides the data version and scope:
+    # the problems' stamp (a problem closed is no data version) and today (what is overdue).
+    laid_out = shared(("wall", problems_stamp(), lg, turning, today, limits.low, limits.critical,
+                       s.wall_attention_days, s.complete_share), lambda: _laid_out(lg, turning, today))
     # every view's, each refresh: a change is remembered while another view is shown
-    shown = {name: ([replace(layer, highlight=frozenset(_changed(layer, shared.states[layer.key])))
-                     for layer in layers], legends) for name, (layers, legends) in shared.shown.items()}
+    shown = {name: ([replace(layer, highlight=frozenset(_changed(layer, laid_out.states[layer.key])))
+                     for layer in layers], legends) for name, (layers, legends) in laid_out.shown.items()}
     # Read at every refresh, not laid out: a store that cannot be read raises here, and the wall says so.
     arrived = newest_version_time(engine())
     now = dt.datetime.now(dt.timezone.utc)
-    return replace(shared, shown=shown, read_at=now, age=data_age(arrived, now),
-                   banners=banners(shared.date, arrived, now, s.wall_stale_hours, *shared.unreported))
+    return replace(laid_out, shown=shown, read_at=now, age=data_age(arrived, now),
+                   banners=banners(laid_out.date, arrived, now, s.wall_stale_hours, *laid_out.unreported))
 
 
-# Fifty walls follow an import at once: laying out one view cost each of them about a second of the server's
-# two cores (bench/load.py), now paid by the first. Keyed by all it reads (the problems' stamp: a problem
-# closed is no data version; today: what is overdue) and by the account's scope.
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _laid_out(url: str, version: int, scope: str, problems_at: tuple, lg: str, turning: tuple[str, ...], today: str,
-              low: float, critical: float, attention_days: int, complete_share: float) -> Snapshot:
+def _laid_out(lg: str, turning: tuple[str, ...], today: dt.date) -> Snapshot:
+    """The views ``turning`` with their legends, the figures and the attention list of the newest complete day
+    as of ``today``, without what is a wall's own (its memory of changes, the time, the banners)."""
     ds = dataset()
     report = days()
     date = report.current  # the newest complete day; None: no report yet, every place drawn as not reported
@@ -195,11 +195,11 @@ def _laid_out(url: str, version: int, scope: str, problems_at: tuple, lg: str, t
     places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
     reporting = [compounds, sites, *others.values()]
     missing = sum(int((v["report"] == MISSING).sum()) for v in reporting)
-    today_date = dt.date.fromisoformat(today)
-    progress = report.progress(report.pending[-1], today_date) if report.pending else None
+    progress = report.progress(report.pending[-1], today) if report.pending else None
     loop = problems()
-    overdue = open_by_place(loop, as_of(loop, date, today_date))
-    attention = with_last_reports(attention_items(compounds, sites, attention_days, others, overdue), ds, date)
+    overdue = open_by_place(loop, as_of(loop, date, today))
+    attention = with_last_reports(attention_items(compounds, sites, settings().wall_attention_days, others, overdue),
+                                  ds, date)
     return Snapshot(
         date=date, kpis=kpis(date), views=turning, shown=shown, attention=attention, banners=[],
         read_at=dt.datetime.now(dt.timezone.utc), age=None, progress=progress, bounds=_place_bounds(views),

@@ -12,6 +12,7 @@ Tooltips are built in the browser from text nodes, embedded JSON has every
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 
@@ -221,6 +222,14 @@ class MapUpdate(RawScript):
         self.glimpse = script_json({"states": [{k: v for k, v in state.items() if k != "fields"}
                                                for state in message.get("states", [])],
                                     **({"legend": message["legend"]} if "legend" in message else {})})
+
+    def own(self) -> MapUpdate:
+        """This update for one map. One made once for every session (``ui.cache.shared``) goes into each
+        session's map as a copy with a parent of its own: two sessions drawing at once took it from each other
+        (an element has one parent, and rendering looks up the page through it)."""
+        mine = copy.copy(self)
+        mine._parent = None
+        return mine
 
 
 class ForgetRemovedGroups(MacroElement):
