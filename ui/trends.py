@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Filters, apply_filters, daily_figures, figures_by
+from geo.analysis import Filters, apply_filters, daily_figures, figures_by, view_of
 from geo.domain import kinds, t, vocab
-from ui.cache import data_key, dataset, refreshed_from, shared
+from ui.cache import data_key, dataset, days, refreshed_from, shared, view
 from ui.settings import thresholds
 
 
@@ -35,6 +35,16 @@ def _known_days(memo: tuple, url: str, version: int) -> pd.DataFrame | None:
     return last[1] if written is None else last[1].loc[last[1].index < written]
 
 
+def _view_of_day(kind: str, date: str) -> pd.DataFrame:
+    """The view of ``kind`` on ``date``: the pages' own (:func:`ui.cache.view`) for the day they open on and the
+    one before it, which the server has built with each new version (:func:`ui.cache.prepare`); made here for
+    older days, which would push the pages' views out of their cache."""
+    report = days()
+    if report.current is not None and date in (report.current, report.before(report.current)):
+        return view(kind, date)
+    return view_of(dataset(), kind, date, thresholds())
+
+
 def trend_of(filters: Filters = Filters(), until: str | None = None, last: int | None = None) -> pd.DataFrame:
     """:func:`geo.analysis.daily_figures` of the places ``filters`` keep (the ``last`` dates up to ``until``),
     once per data version for everyone; the days a new version did not change are taken from the last one."""
@@ -45,7 +55,7 @@ def trend_of(filters: Filters = Filters(), until: str | None = None, last: int |
     def build() -> pd.DataFrame:
         known = _known_days(memo, url, version)
         figures = daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until, last,
-                                known=known)
+                                known=known, view=_view_of_day)
         if len(_last_trends) >= 64:
             _last_trends.clear()
         # every day known of this version, whatever dates the next page asks for (the overview its last seven)

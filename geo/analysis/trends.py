@@ -11,7 +11,15 @@ from collections.abc import Callable
 import pandas as pd
 
 from geo.analysis.kpi import figures
-from geo.analysis.views import Thresholds, compound_view, other_views, report_dates, site_view
+from geo.analysis.views import (
+    Thresholds,
+    compound_view,
+    other_kinds,
+    other_views,
+    place_view,
+    report_dates,
+    site_view,
+)
 from geo.domain import kinds
 from geo.store import Dataset
 
@@ -28,24 +36,27 @@ def _dates(ds: Dataset, until: str | None, last: int | None) -> list[str]:
 
 
 def daily_figures(ds: Dataset, thresholds: Thresholds = Thresholds(), keep: Keep = _identity,
-                  until: str | None = None, last: int | None = None, known: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
+                  until: str | None = None, last: int | None = None, known: pd.DataFrame | None = None,
+                  view: Callable[[str, str], pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per report date (up to ``until``, the ``last`` ones), one column per headline figure (the KPI
     keys), of the places ``keep`` leaves in each view (the page's filters).
 
     ``known``: rows of dates whose figures are known already (the same places, filters and thresholds, every
     report up to that date unchanged), taken as they are: a new day's import makes one day's views, not
-    every day's again.
+    every day's again. ``view(kind, date)``: the view of a kind of place on a date, as
+    :func:`geo.analysis.views.place_view` makes it (a page's cache of them); made here by default.
     """
     columns = [f.key for f in kinds.figures()]
+    if view is None:
+        def view(kind: str, date: str) -> pd.DataFrame:
+            return place_view(ds, kind, date, thresholds)
     rows = []
     for date in _dates(ds, until, last):
         if known is not None and date in known.index:
             rows.append({"date": date, **known.loc[date, columns].to_dict()})
             continue
-        rows.append({"date": date, **figures(keep(compound_view(ds, date, thresholds)),
-                                             keep(site_view(ds, date, thresholds)),
-                                             other_views(ds, date, thresholds, keep))})
+        rows.append({"date": date, **figures(keep(view("compounds", date)), keep(view("sites", date)),
+                                             {name: keep(view(name, date)) for name in other_kinds()})})
     return pd.DataFrame(rows, columns=["date", *columns]).set_index("date")
 
 
