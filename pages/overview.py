@@ -93,7 +93,6 @@ briefing_buttons(filters)  # the same figures as Word and PDF, for the morning's
 kept_briefings_list()  # and those the server wrote by itself this morning and before
 
 
-
 def map_layers() -> tuple[list, list]:
     layers = [*zone_outlines(dataset().zones, lg),
               *(layer_of(k.name, views[k.name], lg, show=k.overview == "shown") for k in on_map)]
@@ -105,7 +104,9 @@ def map_layers() -> tuple[list, list]:
     return layers, legends
 
 
-layers, legends = shared(("overview_layers", *per_filters, lg, problems_stamp(), loop_day), map_layers)
+# the problems as they stand (a problem's change is no data version), read once for both keys below
+per_problems = (lg, problems_stamp(), loop_day)
+layers, legends = shared(("overview_layers", *per_filters, *per_problems), map_layers)
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)
 zones = keep(view("zones", filters.date).assign(zone=lambda z: z["id"]))
@@ -116,7 +117,7 @@ with map_col:
     # a filter or a search frames what it found, whichever layer holds it (a site found: not the compounds')
     found = pd.concat([views[k.name][["geometry"]] for k in with_places if len(views[k.name])]) \
         if fit and any(len(views[k.name]) for k in with_places) else views[first]
-    state = shared(("overview_map", *per_filters, lg, problems_stamp(), loop_day, overlay_datum(settings())),
+    state = shared(("overview_map", *per_filters, *per_problems, overlay_datum(settings())),
                    lambda: map_state(layers, legends, fit_key=fit,
                                      bounds=initial_bounds(gpd.GeoDataFrame(found)) if fit else None))
     clicked = show_map(state, key="map_overview", home=home_bounds(first),
