@@ -96,6 +96,23 @@ def test_blank_positions_are_places_to_be_placed_and_unreadable_ones_name_row_an
     assert problem.row == 4 and problem.column == "经度、纬度" and "一百一十四" in problem.zh
 
 
+def test_a_longitude_without_its_latitude_names_the_blank_column_and_is_not_counted_as_unplaced(tiny_store):
+    data = "\r\n".join(["小区名称,纬度,经度", "甲,29.84,114.31", "乙,,114.326", "丙,29.85,", "丁,,",
+                          "戊,abc,114.31"]).encode("gb18030")
+    places, problems = read_places(data, "compounds")
+    assert places.attrs["unplaced"] == [5]
+    half = [p for p in problems if p.key == "points_half_position"]
+    assert [(p.row, p.column) for p in half] == [(3, "纬度"), (4, "经度")]
+    assert "只填了经度（114.326），纬度是空的" in half[0].zh and "Only 经度 is filled in (114.326)" in half[0].en
+    assert "无法识别" not in half[0].zh
+    [bad] = [p for p in problems if p.key == "points_not_a_position"]
+    assert bad.row == 6 and "abc" in bad.zh
+    check = check_file(tiny_store, "compounds", data, "小区名单.csv")
+    assert not check.ok
+    [unplaced] = [n.zh for n in check.notices if "没有坐标" in n.zh]  # the refused rows are not also listed here
+    assert "1 个场所没有坐标（第 5 行）" in unplaced
+
+
 def test_made_ids_are_stable_whatever_the_order_and_keep_stored_places_ids():
     first = make_ids("sites", pd.Series(["甲", "乙", "甲"]))
     again = make_ids("sites", pd.Series(["乙", "甲", "甲"]))

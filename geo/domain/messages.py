@@ -435,6 +435,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "mapping. The file's columns: {headers}."),
     "points_no_such_header": ("指定的列“{header}”不在表中。表中的列：{headers}。",
                               "There is no column '{header}' in the file. Its columns: {headers}."),
+    "points_half_position": ("只填了{given}（{value}），{missing}是空的。请补上{missing}，或把两格都清空后再上传"
+                             "（两格都空的行列为“待定位”）。",
+                             "Only {given} is filled in ({value}); {missing} is blank. Fill in {missing}, or clear "
+                             "both cells (the place is then listed as unplaced)."),
     "points_not_a_position": ("坐标“{value}”无法识别。应为十进制度数（如 114.3215）或度分秒（如 114°19′17″E），"
                               "请改正或清空后再上传（清空的行列为“待定位”）。",
                               "'{value}' is not understood as a position: write decimal degrees (114.3215) or "

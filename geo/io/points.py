@@ -572,9 +572,7 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     placed = np.isfinite(positions.lon) & np.isfinite(positions.lat)
     given = body[coordinate_headers].notna().any(axis=1).to_numpy()
     for row in body.index[given & ~placed]:
-        cells = "，".join(str(body.at[row, h]) for h in coordinate_headers if pd.notna(body.at[row, h]))
-        problems.append(Problem.of(name, int(row), "、".join(coordinate_headers), cells, "points_not_a_position",
-                                   value=cells))
+        problems.append(_position_problem(body, row, roles, name))
     for col in table.columns:
         if col.kind == "int":
             frame[col.name] = parse_numbers(frame[col.name]).round().astype("Int64")
@@ -596,6 +594,20 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
         problems.append(Problem(name, numbers[1], roles.get("id"), str(key),
                                 t("points_duplicate_id", key=key, rows=listing([str(n) for n in numbers]))))
     return places, problems
+
+
+def _position_problem(body: pd.DataFrame, row, roles: Mapping[str, str], name: str) -> Problem:
+    """Why a row that gives a position has none: a longitude without its latitude (or the reverse) is said as
+    such, naming the blank column, not as a good coordinate not understood; else the cells not understood."""
+    headers = [roles[r] for r in COORDINATES if r in roles]
+    filled = [h for h in headers if pd.notna(body.at[row, h]) and str(body.at[row, h]).strip()]
+    if PAIR not in roles and len(filled) == 1:
+        blank = next(h for h in headers if h not in filled)
+        value = str(body.at[row, filled[0]]).strip()
+        return Problem.of(name, int(row), blank, None, "points_half_position", given=filled[0], value=value,
+                          missing=blank)
+    cells = "，".join(str(body.at[row, h]) for h in filled)
+    return Problem.of(name, int(row), "、".join(headers), cells, "points_not_a_position", value=cells)
 
 
 def _column_problems(columns: Columns, kind: str, name: str, header_row: int) -> list[Problem]:

@@ -343,12 +343,16 @@ def _repeat_notice(kind: str, frame: pd.DataFrame, known: dict[str, str]) -> lis
 
 def _unplaced_notice(kind: str, frame: pd.DataFrame, read: dict) -> list[Text]:
     """The places of a list that will have no position (待定位), or a list that gives none at all (zones)."""
-    unplaced = np.flatnonzero(frame.geometry.isna().to_numpy())
+    numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
+    missing = frame.geometry.isna().to_numpy().copy()
+    if "unplaced" in read:  # a list: a row whose position is not understood is refused above, not left to place
+        blank = set(read["unplaced"])
+        missing &= np.array([number in blank for number in numbers], dtype=bool)
+    unplaced = np.flatnonzero(missing)
     if not len(unplaced):
         return []
     if len(unplaced) == len(frame) and TABLES[kind].listed and not has_coordinates(read.get("columns", {})):
         return [t("points_listed", count=len(frame), table=TABLES[kind].text)]
-    numbers = read.get("feature_numbers") or list(range(1, len(frame) + 1))
     rows = [str(numbers[i]) for i in unplaced[:10]] + (["…"] if len(unplaced) > 10 else [])
     where = t("points_rows" if "columns" in read else "points_features", rows=listing(rows))
     return [t("points_unplaced", count=len(unplaced), where=where)]
