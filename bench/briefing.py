@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, help="another checkout (the code before a change): each size's "
                         "briefing made by both in turn, as the command line does, instead of the table of parts")
     parser.add_argument("--runs", type=int, default=3, help="with --before: briefings by each checkout")
+    parser.add_argument("--no-demo", action="store_true",
+                        help="the generated cities only (the demo city is filled through the upload's checks: 20 s)")
     args = parser.parse_args(argv)
     if args.before:
         for n in args.sizes:
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| city | compounds | sites | sections (s) | closure map (s) | Word (s) | PDF (s) | "
           "both files, total (s) | Word / PDF size |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n in (None, *args.sizes):
+    for n in (*(() if args.no_demo else (None,)), *args.sizes):
         row = measure(n, Path(args.out))
         # both files: the sections and maps once, then each writer
         print(f"| {'demo' if n is None else f'{n:,}'} | {row['compounds']:,} | {row['sites']:,} | "

@@ -238,6 +238,17 @@ def streamlit_server(env: dict[str, str], name: str = "server", timeout: float =
 # --------------------------------------------------------------------------- waiting and the map
 
 
+def _shown(page) -> str:
+    """What ``page`` shows, for a wait that timed out: a failure in CI then says where the page was."""
+    if page is None:
+        return ""
+    try:
+        text = page.evaluate("document.body ? document.body.innerText : ''")
+    except Exception as exc:  # noqa: BLE001 - a closed or navigating page: say so instead
+        return f"\nthe page could not be read: {exc!r}"
+    return f"\nthe page at {page.url} shows:\n{' / '.join(line for line in text.splitlines() if line.strip())[:1500]}"
+
+
 def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: float = 0.25, page=None) -> T:
     """Call ``check`` until it returns something truthy; exceptions count as 'not yet'.
 
@@ -255,7 +266,7 @@ def poll(check: Callable[[], T], what: str, timeout: float = WAIT, interval: flo
             last_error = exc
         if time.monotonic() > deadline:
             detail = f" (last error: {last_error!r})" if last_error else ""
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}{detail}{_shown(page)}")
         if page is not None:
             page.wait_for_timeout(interval * 1000)
         else:

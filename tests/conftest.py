@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from tests.filled_stores import open_filled
+from tests.filled_stores import SHARED_ENV, open_filled
 from tests.needs import unavailable
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -282,6 +284,15 @@ def open_app_page(page: str, **query) -> AppTest:
 #: instead of one finishing a long file alone while the other has nothing left.
 LONGEST_FIRST = ("test_browser_wall.py", "test_browser.py", "test_faults.py", "test_load.py", "test_browser_upload.py",
                  "test_cities.py", "test_scope.py", "test_bench.py", "test_auth.py", "test_browser_identity.py")
+
+
+def pytest_configure(config):
+    """The controller (or a run without workers) makes the folder of filled stores its workers share."""
+    if not hasattr(config, "workerinput") and SHARED_ENV not in os.environ:
+        shared = tempfile.mkdtemp(prefix="cmdmap-filled-")
+        os.environ[SHARED_ENV] = shared  # the workers, started after this, inherit it
+        config.add_cleanup(lambda: shutil.rmtree(shared, ignore_errors=True))
+        config.add_cleanup(lambda: os.environ.pop(SHARED_ENV, None))
 
 
 def pytest_collection_modifyitems(items):

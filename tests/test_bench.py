@@ -23,13 +23,15 @@ def test_scale_benchmark_runs_on_a_tiny_city(tmp_path):
     assert 0 < ours < explore, payload  # even 120 compounds cost explore() more bytes
 
 
-def test_briefing_benchmark_prints_a_row_per_city(tmp_path):
-    done = subprocess.run([sys.executable, "bench/briefing.py", "--sizes", "120", "--out", str(tmp_path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+def test_briefing_benchmark_prints_a_row_per_generated_city(tmp_path):
+    # the generated city only: the demo city's briefing is tested in tests/test_briefing.py, and filling it through
+    # the upload's checks would take 20 s more
+    done = subprocess.run([sys.executable, "bench/briefing.py", "--sizes", "120", "--no-demo", "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     rows = {line.split("|")[1].strip(): line for line in done.stdout.splitlines() if re.match(r"\| (demo|120) ", line)}
-    assert set(rows) == {"demo", "120"}, done.stdout
-    assert "| 200 | 48 |" in rows["demo"] and "| 120 |" in rows["120"]
+    assert set(rows) == {"120"}, done.stdout
+    assert "| 120 |" in rows["120"]
     assert all(len(re.findall(r"\| \d+\.\d ", row)) == 5 for row in rows.values()), rows  # five timings each
 
 

@@ -68,7 +68,8 @@ def cluster():
         url = f"postgresql+psycopg://postgres@127.0.0.1:{ports['CLUSTER_PG_PORT']}/cmdmap"
         assert f"CMDMAP_DATABASE_URL={url}" in started.stdout
         yield {"url": url, "nginx": f"http://127.0.0.1:{ports['CLUSTER_HTTP_PORT']}",
-               "apps": [f"http://127.0.0.1:{port}" for port in apps], "env": env, "script": script}
+               "apps": [f"http://127.0.0.1:{port}" for port in apps], "env": env, "script": script,
+               "logs": [folder / "run" / f"app-{port}.log" for port in apps]}
     finally:
         subprocess.run([script, "stop"], env=env, capture_output=True, timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
@@ -137,7 +138,12 @@ def test_an_upload_through_one_app_appears_on_the_wall_of_the_other(cluster, bro
     upload(staff.page, "日报.csv", DAY)
     wait_for(staff.page, lambda: confirm_button(staff.page).count() == 1, "the 确认导入 button")
     confirm_button(staff.page).click()
-    wait_for(staff.page, lambda: staff.page.get_by_text(f"版本 {before + 1}").count() >= 1, "'已导入，版本 …'")
+    try:
+        wait_for(staff.page, lambda: staff.page.get_by_text(f"版本 {before + 1}").count() >= 1, "'已导入，版本 …'")
+    except AssertionError as failed:  # what the app processes said meanwhile, and what the store holds
+        logs = "\n".join(f"--- {log.name}:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+                         for log in cluster["logs"] if log.exists())
+        raise AssertionError(f"{failed}\nnewest version: {newest_version(engine)} (before: {before})\n{logs}") from None
     uploaded = time.monotonic()
 
     # 2 of the 5 places report 2020-02-26: the walls stay on the complete day and show the new day's progress
