@@ -28,11 +28,13 @@ from ui.packs import prepare_packs
 
 log = logging.getLogger(__name__)
 
-#: Seconds between two looks at the store's newest version (one indexed query each).
-POLL_SECONDS = 2.0
-#: Seconds at least between two builds. A morning of officers' phone reports makes a version every few
-#: seconds: built for each, the whole city would be read again and again for nobody; a visitor meanwhile
-#: builds what its page needs, as it did before.
+#: Seconds between two looks at the store's newest version (one indexed query each): half of it, on average,
+#: is added to the time before every screen left open shows an import.
+POLL_SECONDS = 1.0
+#: Seconds at least between two builds of new versions. A morning of officers' phone reports makes a version every
+#: few seconds: built for each, the whole city would be read again and again for nobody; a visitor meanwhile
+#: builds what its page needs, as it did before. The build at start is not counted: an import just after a restart
+#: is built at once (it waited up to 30 s).
 SPACING_SECONDS = 30.0
 
 _built: dict[str, int] = {}  # store URL -> the newest version a warmer of this process has built
@@ -58,7 +60,7 @@ def warm(url: str, version: int, settings: Settings) -> str | None:
 @dataclass
 class Warmer:
     """A thread that calls :func:`warm` for the newest version of the store that ``engine()`` opens, when it is
-    new, and at most once every ``spacing`` seconds.
+    new, and at most once every ``spacing`` seconds after the first new version (the build at start is not spaced).
 
     A failure is logged and tried again at the next version: a page asking for the same build meets the
     same problem and says it in its own words.
@@ -87,8 +89,9 @@ class Warmer:
         if version == self.warmed or version == 0:
             return False
         if self._built_at is not None and self.clock() - self._built_at < self.spacing:
-            return False  # built a moment ago: this version at a later look
-        self._built_at = self.clock()
+            return False  # a new version built a moment ago: this one at a later look
+        if self.warmed is not None:  # the build at start is what the store held, not a new version: not spaced
+            self._built_at = self.clock()
         try:
             warm(self.settings.database_url, version, self.settings)
         except Exception:  # noqa: BLE001 - the pages build it again and show their own message

@@ -56,7 +56,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         if "alembic_version" in tables and MigrationContext.configure(conn).get_current_revision() == head():
             return
         if revision == "head" and not tables - {"alembic_version"}:
-            metadata.create_all(conn)  # an empty database: the newest schema at once
+            metadata.create_all(conn, checkfirst=False)  # an empty database: the newest schema at once
             stamp(config(conn), "head")
             return
         if "alembic_version" not in tables and "versions" in tables:
