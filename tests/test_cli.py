@@ -1,7 +1,9 @@
 """The command line: templates."""
 
+import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +118,23 @@ def test_history_reads_as_the_history_page_in_chinese_or_english(tmp_path, monke
     assert main(["history", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert out.split()[:4] == ["Version", "Table", "Action", "Time"] and "Initial data" in out and "；" not in out
+
+
+def test_an_error_nobody_foresaw_is_a_sentence_and_a_file_of_details_never_a_traceback(tmp_path, monkeypatch,
+                                                                                          capsys):
+    cli = importlib.import_module("geo.cli.main")  # the module: geo.cli's name "main" is its function
+
+    def broken(args):
+        raise KeyError("columns")  # a fault of ours, deep in a command
+
+    monkeypatch.setattr(cli, "_template", broken)
+    assert cli.main(["template", "compound_status", "--out", str(tmp_path / "t.csv")]) == 5
+    said = capsys.readouterr().err
+    assert "命令因意外错误中止" in said and "unexpected error" in said and "Traceback" not in said
+    [named] = set(re.findall(r"/\S*?cmdmap-error-\w+\.txt", said))  # the same file in both languages
+    details = Path(named)
+    try:
+        text = details.read_text(encoding="utf-8")
+        assert "Traceback" in text and "KeyError: 'columns'" in text  # for the administrator
+    finally:
+        details.unlink()

@@ -3,9 +3,10 @@
 ``python -m geo init|demo|template|check|import|history|rollback|restore|user|place|briefing …``; run with
 ``--help`` for each. ``check`` exits 0 for a valid file, 1 for an invalid one and
 2 for one that cannot be read at all; any command exits 3 when the store itself
-cannot be read or written (locked, read-only, damaged), and 4, doing nothing, when
+cannot be read or written (locked, read-only, damaged), 4, doing nothing, when
 a setting that guards access has a value it does not understand (the message names
-the setting and the values it accepts).
+the setting and the values it accepts), and 5 when it stopped on an error nobody
+foresaw: a plain message, the details in a file it names, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import sqlite3
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -419,6 +421,17 @@ def main(argv: list[str] | None = None) -> int:
     except (DBAPIError, sqlite3.DatabaseError) as exc:  # locked, read-only, corrupted: say so, no traceback
         print(store_problem(exc), file=sys.stderr)
         return 3
+    except Exception:  # noqa: BLE001 - a fault of ours: who runs the command gets a sentence, the admin the details
+        print(t("cli_unexpected", file=_details_file()).both("\n"), file=sys.stderr)
+        return 5
+
+
+def _details_file() -> str:
+    """The traceback of the exception being handled, written to a file of its own; the file's path."""
+    with tempfile.NamedTemporaryFile("w", prefix="cmdmap-error-", suffix=".txt", delete=False,
+                                     encoding="utf-8") as details:
+        details.write(traceback.format_exc())
+    return details.name
 
 
 def store_problem(exc: Exception) -> str:

@@ -569,6 +569,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "The name {name} is on row {first} already: one row per account."),
     "batch_too_many": ("一次最多创建 {limit} 个账号：请分成几个表格。", "At most {limit} accounts at once: split the table."),
     # the command line (geo.cli), which prints both languages
+    "cli_unexpected": ("命令因意外错误中止，这是本系统的问题，不是您的文件或操作的问题。已保存的数据以“python -m geo history”"
+                       "所列为准。详细信息已写入 {file}，请交给系统管理员。",
+                       "The command stopped on an unexpected error: a fault of this system, not of your file or "
+                       "what you did. What is stored is what 'python -m geo history' lists. The details are in "
+                       "{file}: please pass it to the administrator."),
     "cli_cannot_open": ("无法打开文件", "cannot open the file"),
     "cli_rows": ("行", "rows"),
     "cli_note": ("提示", "note"),
