@@ -42,7 +42,7 @@ if chosen is not None:
     original = original_file(engine(), int(chosen))
     if original is not None:
         st.download_button(t("history_download", lg, file=original[0]), original[1], original[0],
-                           key=f"history_download_{chosen}")
+                           key=f"history_download_{chosen}", on_click="ignore")
     if auth.can(user, "undo_own") and not auth.can(user, "rollback"):  # staff: their own latest import only
         undo_offer(user, int(chosen), "history_undo")
     if auth.can(user, "rollback"):

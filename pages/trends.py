@@ -39,4 +39,4 @@ table = labelled(trend, lg)
 st.dataframe(table, hide_index=True, width="stretch")
 export = export_of(t("page_trends", lg), filters)  # the last day and the filters in its name and title line
 st.download_button(t("download_csv", lg), to_csv_bytes(table, title=export.title), f"{export.stem}.csv", "text/csv",
-                   key="trends_csv")
+                   key="trends_csv", on_click="ignore")

@@ -364,6 +364,27 @@ def settle(page, seconds: float = 1.0) -> None:
     poll(lambda: app_idle(page), "Streamlit to finish running the script")
 
 
+# every tile's label and value, read in one go (a rerun replacing the tiles cannot interleave with the reading)
+_READ_TILES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+  m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+  m.querySelector('[data-testid="stMetricValue"]').innerText.trim()])"""
+
+
+def metric_tiles(page, least: int) -> dict[str, str]:
+    """The tiles (``st.metric``) the page shows, label → value: at least ``least`` of them, read while Streamlit is
+    idle and alike twice running. Reading tile by tile, a CI run met a rerun halfway and read five of six."""
+    readings: list = []
+
+    def steady():
+        if not app_idle(page):
+            return None
+        readings.append(page.evaluate(_READ_TILES))
+        now = readings[-1]
+        return dict(now) if len(readings) > 1 and readings[-2] == now and len(now) >= least else None
+
+    return poll(steady, f"at least {least} tiles, read alike twice", page=page)
+
+
 def assert_no_exception(page) -> None:
     assert no_exception(page), f"Streamlit shows an exception:\n{exception_text(page)}"
 

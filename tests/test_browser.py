@@ -31,6 +31,7 @@ from tests.browser import (
     hit_points,
     map_frame,
     map_frames,
+    metric_tiles,
     new_page,
     page_opener,
     poll,
@@ -568,10 +569,7 @@ def test_the_overviews_briefing_buttons_download_word_and_pdf_with_the_tiles_fig
     page = open_page(tiny_server, "/?district=咸安区").page
     settle(page)
     assert_no_exception(page)
-    tiles = {m.locator('[data-testid="stMetricLabel"]').inner_text().strip():
-             m.locator('[data-testid="stMetricValue"]').inner_text().strip()
-             for m in page.locator('[data-testid="stMetric"]').all()}
-    assert len(tiles) >= 6, tiles  # the tiles were read
+    tiles = metric_tiles(page, 6)
     files = {}
     for label in ("日报 Word", "日报 PDF"):
         with page.expect_download(timeout=60_000) as download:

@@ -86,7 +86,7 @@ def show_comparison(kind: str, before: str, after: str, filters: Filters) -> Non
         t("compare_state_on", lg, date=after): [state_label(entry.vocabulary, c, lg) for c in changed["after"]]})
     st.dataframe(listing, hide_index=True, width="stretch")
     st.download_button(t("download_csv", lg), to_csv_bytes(listing, title=export.title), f"{export.stem}.csv",
-                       "text/csv", key="compare_csv")
+                       "text/csv", key="compare_csv", on_click="ignore")
 
 
 def choose_kind() -> str | None:

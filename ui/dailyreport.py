@@ -205,6 +205,6 @@ def render_compliance(user: User, lg: str) -> None:
     name = t("compliance_file", lg, date=today.isoformat())
     left, right = st.columns(2)
     left.download_button(t("compliance_csv", lg), to_csv_bytes(table), f"{name}.csv", "text/csv",
-                         key="compliance_csv", width="stretch")
+                         key="compliance_csv", width="stretch", on_click="ignore")
     right.download_button(t("compliance_xlsx", lg), to_xlsx_bytes(table, sheet=name[:31]), f"{name}.xlsx",
-                          key="compliance_xlsx", width="stretch")
+                          key="compliance_xlsx", width="stretch", on_click="ignore")

@@ -28,7 +28,8 @@ def inspection_upload(user: User, lg: str) -> None:
     items = checklist(engine(), checklist_of(kind))
     st.download_button(t("inspection_sheet_template", lg), template(items),
                        f"{t('inspection_sheet_file', 'zh', kind=t(kinds.kind(kind).title, 'zh'))}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{KEY}_template")
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{KEY}_template",
+                       on_click="ignore")
     upload = st.file_uploader(t("inspection_sheet_upload", lg), type=["csv", "xlsx"], key=f"{KEY}_file")
     if upload is None:
         return

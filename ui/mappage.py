@@ -210,12 +210,12 @@ def show_table(rows: pd.DataFrame, kind: str, export: Export, key: str, total: i
     left, right, _ = st.columns([1, 1, 4])
     # The files are made when clicked, not on every rerun (an .xlsx of 10,000 rows takes seconds).
     left.download_button(t("download_csv", lg), partial(_table_file, rows, kind, lg, to_csv_bytes, title=export.title),
-                         f"{export.stem}.csv", "text/csv", key=f"{key}_csv", width="stretch")
+                         f"{export.stem}.csv", "text/csv", key=f"{key}_csv", width="stretch", on_click="ignore")
     right.download_button(t("download_xlsx", lg), partial(_table_file, rows, kind, lg, to_xlsx_bytes,
                                                           sheet=export.stem[:31], title=export.title),
                           f"{export.stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}_xlsx", width="stretch")
+                          key=f"{key}_xlsx", width="stretch", on_click="ignore")
     # A long list opens with a click: at 100,000 compounds its grid made the map appear 0.4 s later, and every
     # rerun sent 5,000 rows. Filters and dates keep it as it is; its label stays fixed (a new one resets it).
     box = st.expander(t("table_open", lg), expanded=total <= settings().table_open_max,

@@ -195,10 +195,10 @@ def _list(shown: pd.DataFrame, total: int, day: dt.date, lg: str) -> None:
     stem = t("problems_export_stem", lg, date=day.isoformat())
     left, right = st.columns(2)
     left.download_button(t("download_csv", lg), partial(to_csv_bytes, table, title=title), f"{stem}.csv",
-                         "text/csv", key="problems_csv", width="stretch")
+                         "text/csv", key="problems_csv", width="stretch", on_click="ignore")
     right.download_button(t("download_xlsx", lg), partial(to_xlsx_bytes, table, sheet=stem[:31], title=title),
                           f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key="problems_xlsx", width="stretch")
+                          key="problems_xlsx", width="stretch", on_click="ignore")
 
 
 # --------------------------------------------------------------------------- one problem

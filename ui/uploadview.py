@@ -144,7 +144,8 @@ def list_download(check: Check) -> None:
     lg = lang()
     data, extension = made
     stem = check.file_name.rsplit(".", 1)[0]
-    st.download_button(t("points_list_with_ids", lg), data, f"{stem}（含编号）.{extension}", key="upload_list_ids")
+    st.download_button(t("points_list_with_ids", lg), data, f"{stem}（含编号）.{extension}", key="upload_list_ids",
+                       on_click="ignore")
 
 
 def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int = MAX_GROUPS) -> str:
@@ -220,7 +221,8 @@ def problem_list(problems: list[Problem], check: Check, lg: str, key: str) -> No
     with st.expander(t("upload_problem_rows", lg, count=len(table)), expanded=not grouped or len(table) <= MAX_GROUPS):
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(t("upload_problems_download", lg), to_csv_bytes(table),
-                           f"{Path(check.file_name).stem}-{key}.csv", "text/csv", key=f"upload_{key}_csv")
+                           f"{Path(check.file_name).stem}-{key}.csv", "text/csv", key=f"upload_{key}_csv",
+                           on_click="ignore")
 
 
 def show_check(check: Check) -> None:
@@ -282,9 +284,9 @@ def template_buttons(kind: str, lg: str, key: str, places: pd.DataFrame | None =
     name = t("template_file", "zh", table=TABLES[kind].zh) + (f"_{date}" if places is not None and date else "")
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(t("template_csv", lg), partial(template_bytes, kind, "csv", places, date), f"{name}.csv",
-                         "text/csv", key=f"{key}_csv", width="stretch")
+                         "text/csv", key=f"{key}_csv", width="stretch", on_click="ignore")
     right.download_button(t("template_xlsx", lg), partial(template_bytes, kind, "xlsx", places, date),
-                          f"{name}.xlsx", XLSX, key=f"{key}_xlsx", width="stretch")
+                          f"{name}.xlsx", XLSX, key=f"{key}_xlsx", width="stretch", on_click="ignore")
 
 
 def prefill_choice(kind: str, lg: str) -> tuple[pd.DataFrame | None, str | None]:
