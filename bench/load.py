@@ -220,7 +220,8 @@ def written_at(url: str) -> float:
 
 
 def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: Path, quiet: bool = False,
-        min_uploads: int = 0, browsers: int | None = None, app_root: Path = ROOT, reload: bool = False) -> Result:
+        min_uploads: int = 0, browsers: int | None = None, app_root: Path = ROOT, reload: bool = False,
+        build_spacing: int | None = None) -> Result:
     from playwright.sync_api import sync_playwright
 
     from geo.accounts import auth
@@ -237,7 +238,8 @@ def run(sessions: int, minutes: float, upload_every: float, refresh: int, data: 
            "CMDMAP_WALL_REFRESH_SECONDS": str(refresh), "CMDMAP_BACKUP_KEEP": "3",
            # the run imports the compounds' next day alone and times every client seeing it: any day counts
            # (a day waiting for its sites is tested in tests/test_partial_day.py)
-           "CMDMAP_COMPLETE_SHARE": "0"}
+           "CMDMAP_COMPLETE_SHARE": "0",
+           **({} if build_spacing is None else {"CMDMAP_BUILD_SPACING_SECONDS": str(build_spacing)})}
     cli_env = {**{k: v for k, v in os.environ.items() if not k.startswith("CMDMAP_")}, **env}  # the imports' own
     OUT.mkdir(parents=True, exist_ok=True)
     # The day the demo city's morning of phone reports began is completed before any screen opens: the pages show
@@ -361,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=5.0, help="duration (default 5)")
     parser.add_argument("--upload-every", type=float, default=60.0, help="seconds between imports (default 60)")
     parser.add_argument("--refresh", type=int, default=60, help="the wall's refresh in seconds (default 60)")
+    parser.add_argument("--build-spacing", type=int,
+                        help="seconds at least between two builds of new versions by the server (the setting "
+                        "build_spacing_seconds; default: the setting's default)")
     parser.add_argument("--min-uploads", type=int, default=0,
                         help="go on past --minutes until this many imports were made and shown (default 0)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the city (default: the demo, data/)")
@@ -389,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if figures.ok else 1
     result = run(args.sessions, args.minutes, args.upload_every, args.refresh, args.data,
                  min_uploads=args.min_uploads, browsers=args.screen_browsers, app_root=args.app_root,
-                 reload=args.reload)
+                 reload=args.reload, build_spacing=args.build_spacing)
     print(report(result, args.refresh))
     if args.json:
         args.json.write_text(json.dumps({

@@ -231,9 +231,15 @@ class Settings:
     follow_seconds: int = _setting(5, COSMETIC,
                                    "Pages left open (the overview, trends, comparison, the maps and the wall "
                                    "display) look this often (seconds) for a new data version and redraw with "
-                                   "it by themselves, once the server has built it (at most every 30 s during a "
-                                   "morning of phone reports); 0: they show new data only when reloaded (the "
-                                   "wall at its own refresh).")
+                                   "it by themselves, once the server has built it (at most every "
+                                   "build_spacing_seconds during a morning of phone reports); 0: they show new "
+                                   "data only when reloaded (the wall at its own refresh).")
+    build_spacing_seconds: int = _setting(30, LIMIT,
+                                          "The server builds a new data version for the pages left open at most "
+                                          "this often (seconds): a morning of phone reports makes a version every "
+                                          "few seconds, and each build reads the whole city again. Smaller: screens "
+                                          "show an import sooner, and the server works more. The build at start "
+                                          "is not counted.")
     wall_rotate_seconds: int = _setting(30, COSMETIC,
                                         "The wall display moves to its next view (compounds, sites, supplies, "
                                         "zones, the other places together, in that order) and its attention "

@@ -90,7 +90,7 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MIN_PATHS = 150  # the demo city has about 200 compounds
 PASSWORD = "clerk-pass-2020"
 SUB = re.compile(r"数据截至\s*(\d{4}-\d{2}-\d{2})\s*·\s*数据(刚刚| \d+ (分钟|小时|天)前)更新")
-SOAK_CYCLES = 12  # four per third: enough to see growth, and CI stays under its 20 minutes
+SOAK_CYCLES = 9  # three per third: enough to see growth, and CI stays under its 20 minutes
 
 # Filled by the 1080p test, compared with by the 4K one.
 MEASURED: dict[str, dict] = {}

@@ -5,8 +5,8 @@ the median screen showed an import 37 s after it (``bench/README.md``). Now a fr
 looks every ``follow_seconds`` at the newest version the server has built (:func:`ui.warmup.built_version`,
 no query) and reruns the page when it is newer than the one the page read. Rerunning for a *built* version
 means a crowd of screens redraws from caches made once, and during a morning of phone reports as often as
-the server builds (every 30 s at most), not at every report. In a process without a warm-up thread (a
-test's app) the store's newest version is asked instead.
+the server builds (every ``build_spacing_seconds`` at most), not at every report. In a process without a
+warm-up thread (a test's app) the store's newest version is asked instead.
 """
 
 from __future__ import annotations

@@ -31,11 +31,6 @@ log = logging.getLogger(__name__)
 #: Seconds between two looks at the store's newest version (one indexed query each): half of it, on average,
 #: is added to the time before every screen left open shows an import.
 POLL_SECONDS = 1.0
-#: Seconds at least between two builds of new versions. A morning of officers' phone reports makes a version every
-#: few seconds: built for each, the whole city would be read again and again for nobody; a visitor meanwhile
-#: builds what its page needs, as it did before. The build at start is not counted: an import just after a restart
-#: is built at once (it waited up to 30 s).
-SPACING_SECONDS = 30.0
 
 _built: dict[str, int] = {}  # store URL -> the newest version a warmer of this process has built
 
@@ -60,7 +55,10 @@ def warm(url: str, version: int, settings: Settings) -> str | None:
 @dataclass
 class Warmer:
     """A thread that calls :func:`warm` for the newest version of the store that ``engine()`` opens, when it is
-    new, and at most once every ``spacing`` seconds after the first new version (the build at start is not spaced).
+    new, and at most once every ``build_spacing_seconds`` (a setting) after the first new version: a morning of
+    officers' phone reports makes a version every few seconds, and built for each, the whole city would be read
+    again and again for nobody (a visitor meanwhile builds what its page needs). The build at start is not
+    spaced: an import just after a restart is built at once.
 
     A failure is logged and tried again at the next version: a page asking for the same build meets the
     same problem and says it in its own words.
@@ -69,7 +67,6 @@ class Warmer:
     engine: Callable[[], object]
     settings: Settings
     poll: float = POLL_SECONDS
-    spacing: float = SPACING_SECONDS
     clock: Callable[[], float] = time.monotonic
     warmed: int | None = None  # the version built last
     _built_at: float | None = None
@@ -88,7 +85,7 @@ class Warmer:
             return False
         if version == self.warmed or version == 0:
             return False
-        if self._built_at is not None and self.clock() - self._built_at < self.spacing:
+        if self._built_at is not None and self.clock() - self._built_at < self.settings.build_spacing_seconds:
             return False  # a new version built a moment ago: this one at a later look
         if self.warmed is not None:  # the build at start is what the store held, not a new version: not spaced
             self._built_at = self.clock()
