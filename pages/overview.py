@@ -43,7 +43,7 @@ from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.style import KPI_STRIP
 from ui.tasks import task_tiles
-from ui.trends import trend_of
+from ui.trends import SPARKLINE_DATES, trend_of
 
 require_navigation()
 lg = lang()
@@ -64,7 +64,6 @@ def keep(frame):
 
 # The change is coloured by what a rise means (geo.domain.kinds.Figure.rise): green when good, red when bad.
 DELTA_COLOURS = {"good": "normal", "bad": "inverse"}
-SPARKLINE_DATES = 14
 limits = thresholds()
 # What every leader's overview with the same filters shows alike is made once for them all: fifty screens rerun
 # together after an import (ui/follow.py). Keyed by the data version and scope, and all else it reads.

@@ -14,6 +14,7 @@ import pytest
 
 import ui.cache
 import ui.packs
+import ui.trends
 import ui.warmup
 from geo.accounts import SYSTEM
 from geo.settings import load
@@ -27,9 +28,9 @@ from ui.warmup import Warmer, built_version
 
 @pytest.fixture
 def counted(monkeypatch):
-    """How often the pages' caches read the store (whole, or the reports written since) and make a view (each a
-    miss of their cache)."""
-    calls = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0}
+    """How often the pages' caches read the store (whole, or the reports written since), make a view, pack the
+    places or make a run of daily figures (the overview's small trends; each a miss of their cache)."""
+    calls = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0, "daily_figures": 0}
 
     def counting(name, real):
         def call(*args, **kwargs):
@@ -41,17 +42,20 @@ def counted(monkeypatch):
     monkeypatch.setattr(ui.cache, "refresh_store", counting("refresh_store", ui.cache.refresh_store))
     monkeypatch.setattr(ui.cache, "view_of", counting("view_of", ui.cache.view_of))
     monkeypatch.setattr(ui.packs, "pack_places", counting("pack_places", ui.packs.pack_places))
+    monkeypatch.setattr(ui.trends, "daily_figures", counting("daily_figures", ui.trends.daily_figures))
     return calls
 
 
-NOTHING = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0}
+NOTHING = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0, "daily_figures": 0}
 
 
 def test_a_version_built_by_the_warm_up_is_what_the_first_visit_finds(page_env, app_store_url, counted):
     warmer = Warmer(lambda: connect(app_store_url), load())
     assert warmer.step() and warmer.warmed == newest_version(page_env)
-    # built here, once: the dataset, the views, the packs of the places (written for the browser to fetch)
+    # built here, once: the dataset, the views, the packs of the places (written for the browser to fetch), the
+    # overview's small trends (fourteen days of every kind's views: 2.8 s of the demo city's first visit)
     assert counted["read_store"] == 1 and counted["view_of"] > 0 and counted["pack_places"] > 0
+    assert counted["daily_figures"] == 1
     assert not warmer.step()  # nothing new: nothing built again
 
     counted.update(NOTHING)
@@ -85,6 +89,8 @@ def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_
 
     counted.update(NOTHING)
     open_app_page("pages/compounds.py")
+    assert counted == NOTHING, counted
+    open_app_page("pages/overview.py")  # its small trends too: the import's day made by the warm-up
     assert counted == NOTHING, counted
 
 

@@ -128,12 +128,16 @@ def _scoped_view(kind: str, url: str, version: int, scope: str, date: str, low: 
     return view_of(scoped(url, version, scope), kind, date, Thresholds(low, critical))
 
 
+def view_for(kind: str, url: str, version: int, scope: str, date: str, limits: Thresholds):
+    """:func:`view` of the store at ``url`` as of ``version`` inside ``scope`` (its text, '' for the whole city),
+    where no session is at hand (the server's warm-up)."""
+    return (_scoped_view if scope else _view)(kind, url, version, scope, date, limits.low, limits.critical)
+
+
 def view(kind: str, date: str):
     """The status view of the kind of place ``kind`` ('compounds', 'zones', …) on ``date``, inside the viewing
     account's scope, cached."""
-    limits = thresholds()
-    url, version, scope = data_key()
-    return (_scoped_view if scope else _view)(kind, url, version, scope, date, limits.low, limits.critical)
+    return view_for(kind, *data_key(), date, thresholds())
 
 
 def kpis(date: str | None, keep=lambda view: view) -> list[Kpi]:
@@ -184,6 +188,11 @@ def _days(url: str, version: int, scope: str, share: float) -> Days:
     return report_days(scoped(url, version, scope), share)
 
 
+def days_for(url: str, version: int, scope: str, share: float) -> Days:
+    """:func:`days` of the store at ``url`` as of ``version`` inside ``scope``, a day complete at ``share``."""
+    return _days(url, version, scope, share)
+
+
 def days() -> Days:
     """The report dates with their completeness (see :class:`geo.analysis.days.Days`), once per data version."""
     return _days(*data_key(), settings().complete_share)
@@ -215,14 +224,20 @@ def _scoped_shared(key: tuple, _build):
     return _build()
 
 
+def shared_for(data: tuple[str, int, str], key: tuple, build):
+    """:func:`shared` of the data key ``data`` (store URL, version, scope text), where no session is at hand:
+    the server's warm-up makes what the first visitors' pages would wait for."""
+    full = (*data, *key)
+    return (_scoped_shared if full[2] else _shared)(full, build)
+
+
 def shared(key: tuple, build):
     """``build()``, once for every session per data version, scope and ``key``, which must name all else it uses.
 
     For what costs a page most at 100,000 places (a map's statuses): every visitor
     of the same page, date and filters gets the one result. Keep results small.
     """
-    full = (*data_key(), *key)
-    return (_scoped_shared if full[2] else _shared)(full, build)
+    return shared_for(data_key(), key, build)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Filters, apply_filters, daily_figures, figures_by, view_of
+from geo.analysis import Filters, Thresholds, apply_filters, daily_figures, figures_by, view_of
 from geo.domain import kinds, t, vocab
-from ui.cache import data_key, dataset, days, refreshed_from, shared, view
-from ui.settings import thresholds
+from ui.cache import data_key, dataset, days_for, refreshed_from, scoped, shared, shared_for, view_for
+from ui.settings import settings, thresholds
 
 
 def _place_filters(filters: Filters) -> Filters:
@@ -35,34 +37,47 @@ def _known_days(memo: tuple, url: str, version: int) -> pd.DataFrame | None:
     return last[1] if written is None else last[1].loc[last[1].index < written]
 
 
-def _view_of_day(kind: str, date: str) -> pd.DataFrame:
-    """The view of ``kind`` on ``date``: the pages' own (:func:`ui.cache.view`) for the day they open on and the
-    one before it, which the server has built with each new version (:func:`ui.cache.prepare`); made here for
+def _view_of_day(url: str, version: int, scope: str, limits: Thresholds, share: float, kind: str,
+                 date: str) -> pd.DataFrame:
+    """The view of ``kind`` on ``date``: the pages' own (:func:`ui.cache.view_for`) for the day they open on and
+    the one before it, which the server has built with each new version (:func:`ui.cache.prepare`); made here for
     older days, which would push the pages' views out of their cache."""
-    report = days()
+    report = days_for(url, version, scope, share)
     if report.current is not None and date in (report.current, report.before(report.current)):
-        return view(kind, date)
-    return view_of(dataset(), kind, date, thresholds())
+        return view_for(kind, url, version, scope, date, limits)
+    return view_of(scoped(url, version, scope), kind, date, limits)
+
+
+#: Report dates in each overview tile's small trend: its figure on the last ones up to the date shown.
+SPARKLINE_DATES = 14
 
 
 def trend_of(filters: Filters = Filters(), until: str | None = None, last: int | None = None) -> pd.DataFrame:
     """:func:`geo.analysis.daily_figures` of the places ``filters`` keep (the ``last`` dates up to ``until``),
     once per data version for everyone; the days a new version did not change are taken from the last one."""
-    places, limits = _place_filters(filters), thresholds()
-    url, version, scope = data_key()
+    return trend_for(data_key(), _place_filters(filters), until, last, thresholds(), settings().complete_share)
+
+
+def trend_for(data: tuple[str, int, str], places: Filters, until: str | None, last: int | None,
+              limits: Thresholds, share: float) -> pd.DataFrame:
+    """:func:`trend_of` for the data key ``data`` (store URL, version, scope text), the place filters ``places``
+    (no date), the supply thresholds ``limits`` and a day complete at ``share``, where no session is at hand:
+    the server's warm-up makes the overview's for the whole city, which took its first visitor 2.8 s on the demo
+    city (fourteen days of every kind's views), each new version's first visitor after a restart."""
+    url, version, scope = data
     memo = (url, scope, places, limits.low, limits.critical)
 
     def build() -> pd.DataFrame:
         known = _known_days(memo, url, version)
-        figures = daily_figures(dataset(), limits, lambda view: apply_filters(view, places), until, last,
-                                known=known, view=_view_of_day)
+        figures = daily_figures(scoped(url, version, scope), limits, lambda view: apply_filters(view, places), until,
+                                last, known=known, view=partial(_view_of_day, url, version, scope, limits, share))
         if len(_last_trends) >= 64:
             _last_trends.clear()
         # every day known of this version, whatever dates the next page asks for (the overview its last seven)
         _last_trends[memo] = (version, figures if known is None else figures.combine_first(known).sort_index())
         return figures
 
-    return shared(("trend", places, until, last, limits.low, limits.critical), build)
+    return shared_for(data, ("trend", places, until, last, limits.low, limits.critical), build)
 
 
 def by_district(key: str, filters: Filters = Filters(), until: str | None = None) -> pd.DataFrame:

@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from geo.analysis import Filters, Thresholds
 from geo.maps import overlay_datum
 from geo.settings import Settings
 from geo.store import newest_version
 from ui.cache import prepare
 from ui.data import STORE_ERRORS
 from ui.packs import prepare_packs
+from ui.trends import SPARKLINE_DATES, trend_for
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,15 @@ def built_version(url: str) -> int | None:
 
 
 def warm(url: str, version: int, settings: Settings) -> str | None:
-    """Build the whole city's dataset of ``version``, the packs of its places and what its pages ask for first
-    (:func:`ui.cache.prepare`); the date warmed (None when no day has been reported yet: the places only)."""
+    """Build the whole city's dataset of ``version``, the packs of its places, what its pages ask for first
+    (:func:`ui.cache.prepare`) and the overview's small trends of the date it opens on; the date warmed (None when
+    no day has been reported yet: the places only)."""
     prepare_packs(url, version, overlay_datum(settings))
-    return prepare(url, version, settings)
+    date = prepare(url, version, settings)
+    if date is not None:
+        limits = Thresholds(settings.supply_low_days, settings.supply_critical_days)
+        trend_for((url, version, ""), Filters(), date, SPARKLINE_DATES, limits, settings.complete_share)
+    return date
 
 
 @dataclass
