@@ -3,7 +3,7 @@
 For each checkout (``--before``, the code before a change, and this one) it serves a generated city of
 ``--size`` compounds from a store of its own (the same files, stored unchecked by that checkout's code), and
 in headless Chromium times from navigation to the compounds map drawn (half its places, as
-``bench/scale.py`` does):
+``bench/scale.py`` does), or with ``--page overview`` the overview's map, drawn after its figures:
 
 1. the first visit after the server started, ``--settle`` seconds after it answered its health check (what a
    leader meets on the morning after a restart: the server has been up a while, nobody has visited yet);
@@ -39,6 +39,7 @@ from bench.seed import run_in, seed_in  # noqa: E402
 from tests.browser import launch_chromium, streamlit_server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
+PAGES = {"compounds": "/compounds", "overview": "/"}  # --page: the path visited, its map drawn
 
 #: Ten compounds of the newest date sealed, imported by the checkout's own code as the system account.
 IMPORT = """
@@ -70,12 +71,13 @@ def correction(city: Path, out: Path) -> Path:
     return path
 
 
-def visits(browser, root: Path, store: Path, city: Path, fix: Path, n: int, settle: float, label: str) -> dict:
+def visits(browser, root: Path, store: Path, city: Path, fix: Path, n: int, settle: float, label: str,
+           path: str = "/compounds") -> dict:
     drawn = f"w.cmdmap && w.cmdmap.drawn() >= {max(1, int(n * 0.5))}"
     env = {"CMDMAP_DATABASE_URL": f"sqlite:///{store}", "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none"}
     found = {}
     with streamlit_server(env, name=f"first-visit-{label}", log_dir=OUT, root=root, timeout=300) as server:
-        page = f"{server.base_url}/compounds"
+        page = f"{server.base_url}{path}"
         time.sleep(settle)
         found["restart"] = time_to_drawn(browser, page, drawn, 600)
         run_in(root, IMPORT, f"sqlite:///{store}", str(fix))
@@ -91,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, required=True, help="another checkout: the code before a change")
     parser.add_argument("--settle", type=float, default=30.0,
                         help="seconds between the server's start (or the import) and the visit")
+    parser.add_argument("--page", choices=sorted(PAGES), default="compounds",
+                        help="the page visited: the compounds map (default) or the overview, whose map waits for its "
+                        "figures and their small trends")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -107,10 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             store.unlink(missing_ok=True)
             with sqlite3.connect(kept) as source, sqlite3.connect(store) as copy:
                 source.backup(copy)
-            rows[label] = visits(browser, root, store, city, fix, args.size, args.settle, label)
+            rows[label] = visits(browser, root, store, city, fix, args.size, args.settle, label, PAGES[args.page])
             print(f"  {label}: {rows[label]}", file=sys.stderr, flush=True)
         browser.close()
-    print(f"| {args.size:,} compounds, {args.settle:.0f} s after | first visit after a restart (s) | "
+    print(f"| {args.page}, {args.size:,} compounds, {args.settle:.0f} s after | first visit after a restart (s) | "
           "first visit after an import (s) | the visit after it (s) |")
     print("| --- | ---: | ---: | ---: |")
     for label, found in rows.items():
