@@ -83,11 +83,14 @@ for row in rows:
                       delta_arrow=delta_arrow(kpi.delta))  # no change: no arrow up
 st.page_link("pages/trends.py", label=t("overview_trends_link", lg), icon="📈")
 views = shared(("overview_views", *per_filters), lambda: {k.name: keep(view(k.name, filters.date)) for k in on_map})
-# the loop (inspections → problems handed out → fixed → closed) for the places the filters keep
-every_problem = problems_in_scope()
-problems = of_places(every_problem, views)
-loop_day = as_of(problems, filters.date, dt.date.today())
-task_tiles(task_figures(problems, loop_day) if len(every_problem) else None, loop_day, lg)
+# the loop (inspections → problems handed out → fixed → closed) for the places the filters keep, as the problems
+# stand (a problem's change is no data version): made once for the leaders' overviews of the same filters
+stamp = problems_stamp()  # first: problems changed after it are read under it once, and again under the next
+every_problem, today = problems_in_scope(), dt.date.today()
+problems = shared(("overview_problems", *per_filters, stamp), lambda: of_places(every_problem, views))
+loop_day = as_of(problems, filters.date, today)
+task_tiles(shared(("overview_tasks", *per_filters, stamp, loop_day, today), lambda: task_figures(problems, loop_day))
+           if len(every_problem) else None, loop_day, lg)
 briefing_buttons(filters)  # the same figures as Word and PDF, for the morning's report
 kept_briefings_list()  # and those the server wrote by itself this morning and before
 
@@ -103,8 +106,7 @@ def map_layers() -> tuple[list, list]:
     return layers, legends
 
 
-# the problems as they stand (a problem's change is no data version), read once for both keys below
-per_problems = (lg, problems_stamp(), loop_day)
+per_problems = (lg, stamp, loop_day)
 layers, legends = shared(("overview_layers", *per_filters, *per_problems), map_layers)
 first = with_places[0].name  # the map opens on it
 fit = place_key(filters)

@@ -31,7 +31,7 @@ from geo.analysis import (
     with_last_reports,
 )
 from geo.domain import MISSING, TABLES, Text, kinds, listing, t
-from geo.maps import ForgetRemovedGroups, Layer, Legend, map_update, overlay_datum
+from geo.maps import ForgetRemovedGroups, Layer, Legend, MapUpdate, map_update, overlay_datum
 from geo.maps import base_map as base_map_of
 from geo.maps.layers import kind_legends, layer_of, zone_choropleth, zone_outlines
 from geo.store import newest_version_time
@@ -342,6 +342,24 @@ def base_map(snapshot: Snapshot, lg: str, kiosk: bool) -> folium.Map:
     return m
 
 
+# Fifty walls turn together: each made its view's statuses again at every turn, 15 % of the server's time in
+# bench/load.py's crowd. Made once per set of layers (those of the laid-out snapshot every wall shares, each frame
+# kept here so that its id cannot be another's) and of highlights; each wall draws its own copy.
+_UPDATES: dict[tuple, tuple[tuple, MapUpdate]] = {}
+
+
+def _update_of(layers: list[Layer], sources: dict, datum: str, hidden: tuple[str, ...]) -> MapUpdate:
+    """:func:`geo.maps.map_update` of ``layers``, made once for every wall showing the same."""
+    key = (tuple((layer.key, id(layer.frame), layer.highlight) for layer in layers), id(sources), datum, hidden)
+    made_of = (*(layer.frame for layer in layers), sources)
+    found = _UPDATES.get(key)  # one lookup: another wall may clear the dictionary meanwhile
+    if found is None or any(kept is not now for kept, now in zip(found[0], made_of)):
+        if len(_UPDATES) >= 64:
+            _UPDATES.clear()
+        found = _UPDATES[key] = (made_of, map_update(layers, sources, datum=datum, hidden=hidden))
+    return found[1].own()
+
+
 def live_layer(snapshot: Snapshot, chosen: str) -> folium.FeatureGroup:
     """View ``chosen``'s statuses, sent to the open map without reloading it; the other views hidden."""
     group = folium.FeatureGroup(name="live")
@@ -350,8 +368,7 @@ def live_layer(snapshot: Snapshot, chosen: str) -> folium.FeatureGroup:
     shown = {layer.key for layer in layers}
     hidden = tuple(layer.key for layer in snapshot.places if layer.key not in ("outlines", *shown))
     outlines = [layer for layer in snapshot.places if layer.key == "outlines"]
-    map_update([*outlines, *layers], snapshot.sources, datum=overlay_datum(settings()),
-               hidden=hidden).add_to(group)
+    _update_of([*outlines, *layers], snapshot.sources, overlay_datum(settings()), hidden).add_to(group)
     return group
 
 
