@@ -458,14 +458,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "longitudes): read with longitude first."),
     "points_ids_made_layer": ("文件中的要素都没有编号，已按名称为 {count} 个{table}生成编号（同一文件再次上传时编号不变；已有同名的沿用其编号）。"
                               "加上编号的文件可在预览下方下载（命令行用 --ids-out）。",
-                              "No feature of the file has an id: ids were made for {count} {table} from their names "
-                              "(the same file uploaded again gets the same ids; those already stored keep theirs). "
-                              "Download the file with its ids below the preview (--ids-out on the command line)."),
+                              "No feature of the file has an id, so each feature ({table}: {count}) was given an id "
+                              "made from its name: the same file uploaded again gets the same ids, and those already "
+                              "stored keep theirs. Download the file with its ids below the preview (--ids-out on "
+                              "the command line)."),
     "points_ids_made": ("表中没有编号列，已按名称为 {count} 个{table}生成编号（同一名单再次上传时编号不变；已有同名的沿用其编号）。"
                         "加上编号的名单可在预览下方下载（命令行用 --ids-out）。",
-                        "The list has no id column: ids were made for {count} {table} from their names (the same "
-                        "list uploaded again gets the same ids; those already stored keep theirs). Download the "
-                        "list with its ids below the preview (--ids-out on the command line)."),
+                        "The list has no id column, so each place ({table}: {count}) was given an id made from its "
+                        "name: the same list uploaded again gets the same ids, and those already stored keep "
+                        "theirs. Download the list with its ids below the preview (--ids-out on the command line)."),
     "points_repeated_names": ("名单中有 {count} 个名称重复出现：{groups}。已作为不同的{table}分别编号；若是同一场所重复列出，"
                               "请删去多余的行后再上传。",
                               "{count} names appear more than once: {groups}. Each was given an id of its own as a "
