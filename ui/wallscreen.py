@@ -354,7 +354,7 @@ def _update_of(layers: list[Layer], sources: dict, datum: str, hidden: tuple[str
     made_of = (*(layer.frame for layer in layers), sources)
     found = _UPDATES.get(key)  # one lookup: another wall may clear the dictionary meanwhile
     if found is None or any(kept is not now for kept, now in zip(found[0], made_of)):
-        if len(_UPDATES) >= 64:
+        if len(_UPDATES) >= 16:  # a wall's views (five at most) of a version or two: each some megabytes at 100,000
             _UPDATES.clear()
         found = _UPDATES[key] = (made_of, map_update(layers, sources, datum=datum, hidden=hidden))
     return found[1].own()
