@@ -106,9 +106,10 @@ _SINGULAR = {"characters": "character", "compounds": "compound", "days": "day", 
              "files": "file", "hours": "hour", "ids": "id", "items": "item", "people": "person", "places": "place",
              "points": "point", "polygons": "polygon", "problems": "problem", "rows": "row", "sites": "site",
              "times": "time", "values": "value", "warnings": "warning", "zones": "zone", "minutes": "minute",
-             "versions": "version", "accounts": "account", "reports": "report", "dates": "date", "kinds": "kind"}
+             "versions": "version", "accounts": "account", "reports": "report", "dates": "date", "kinds": "kind",
+             "names": "name"}
 _VERB = {"have": "has", "are": "is", "were": "was", "lie": "lies", "name": "names", "match": "matches",
-         "repeat": "repeats", "contain": "contains", "do": "does", "change": "changes"}
+         "repeat": "repeats", "contain": "contains", "do": "does", "change": "changes", "appear": "appears"}
 # Words that may stand between the count and its noun ("1 blank rows", "1 more features", "1 officer accounts");
 # a word that says the count is not the noun's ("Feature 1 lies in 3 zones", "row 1 of the rows") may not.
 _NOT_BETWEEN = ("of", "the", "a", "an", "in", "on", "at", "to", "and", "or", "for", "with", "from", "by", "than",
@@ -133,6 +134,8 @@ def _one_in_singular(sentence: str) -> str:
     '1 blank row ignored. 1 more feature has coordinates; 1 officer account made.'
     >>> _one_in_singular("Feature 1 lies in 3 zones; row 1 of the rows")
     'Feature 1 lies in 3 zones; row 1 of the rows'
+    >>> _one_in_singular("1 names appear more than once; 1 rows name a place")
+    '1 name appears more than once; 1 row names a place'
     """
     def singular(found: re.Match) -> str:
         verb = found.group(3)
