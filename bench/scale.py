@@ -20,6 +20,7 @@ Run it from the project root (after ``./run.sh test`` has installed the packages
     .venv/bin/python bench/scale.py                      # 1,000, 10,000 and 100,000 compounds
     .venv/bin/python bench/scale.py --sizes 200 --quick  # a smoke run on a tiny city
     .venv/bin/python bench/scale.py --points --sizes 10000 100000
+    .venv/bin/python bench/scale.py --nation --sizes 1000000  # tiles and dots; no explore()
 
 Cities and stores are kept in ``bench/out`` between runs.
 """
@@ -107,29 +108,41 @@ def worker_explore(url: str, html_path: str) -> dict:
 
 
 def worker_ours(url: str) -> dict:
-    """The product's compounds map from the same view, nothing cached: pack, layer, base map and update."""
-    from geo.maps import Source, base_map, map_update
+    """The product's compounds map from the same view, nothing cached: packs, layer, base map and update.
+
+    Past ``map_places_at_once`` compounds the packs are tiles and dots (geo/maps/tiles.py), as the app makes
+    them: the payload is then what the first view fetches (the dots), and ``tile_bytes`` all the tiles."""
+    from dataclasses import replace
+
+    from geo.maps import TILE_SHARE, Source, base_map, map_update, pack_tiles
     from geo.maps.layers import category_legend, compound_layer, zone_outline_layer
     from geo.maps.pack import compressed, pack_places
-    from geo.settings import Settings
+    from geo.settings import load
 
     ds, view = _latest_view(url)
-    settings = Settings(basemap="none")
+    settings = replace(load(), basemap="none")  # CMDMAP_MAP_PLACES_AT_ONCE as the app would read it
     small = view.iloc[:10]  # imports and templates warmed up, as explore()'s are
     base_map([compound_layer(small, "zh")], {"compounds": [Source(pack_places(ds.compounds.iloc[:10]))]},
              settings).get_root().render()
     start = time.perf_counter()
-    sources = {"compounds": [Source(pack_places(ds.compounds), "/app/static/cache/c.json")],
-               "outlines": [Source(pack_places(ds.zones), "/app/static/cache/z.json")]}
+    tiles = []
+    if len(ds.compounds) > settings.map_places_at_once:
+        tiled = pack_tiles(ds.compounds, int(settings.map_places_at_once * TILE_SHARE))
+        tiles = [Source(t.pack, f"/app/static/cache/t{i}.json", "tile", t.box) for i, t in enumerate(tiled.tiles)]
+        compounds = [Source(tiled.dots, "/app/static/cache/d.json", "dots"), *tiles]
+    else:
+        compounds = [Source(pack_places(ds.compounds), "/app/static/cache/c.json")]
+    sources = {"compounds": compounds, "outlines": [Source(pack_places(ds.zones), "/app/static/cache/z.json")]}
     layers = [zone_outline_layer(ds.zones, "zh"), compound_layer(view, "zh")]
     legend = category_legend("小区封闭状态", "closure", view["category"], "zh")
     html = base_map(layers, sources, settings).get_root().render()
     update = map_update(layers, sources, [legend]).message
     build = time.perf_counter() - start
     # the packs as the browser fetches them: gzipped once when written (see geo.maps.pack.write_pack)
-    packs = sum(len(compressed(s.pack)) for group in sources.values() for s in group)
+    packs = sum(len(compressed(s.pack)) for group in sources.values() for s in group if s.role != "tile")
     return {"build": build, "bytes": len(html.encode()) + len(update.encode()) + packs, "pack_bytes": packs,
-            "update_bytes": len(update.encode()), "peak_mib": peak_mib()}
+            "update_bytes": len(update.encode()), "tiles": len(tiles),
+            "tile_bytes": sum(len(compressed(s.pack)) for s in tiles), "peak_mib": peak_mib()}
 
 
 def worker_rerun(url: str, city: str) -> dict:
@@ -166,6 +179,7 @@ def worker_rerun(url: str, city: str) -> dict:
 def worker_import(url: str, rows_out: str) -> dict:
     """Check and store a compound status table with one row per compound, for the day after the last."""
     from geo.accounts import auth
+    from geo.settings import load
     from geo.store.engine import connect
     from geo.upload import check as upload
     from tests.uploads import next_day_report
@@ -175,7 +189,7 @@ def worker_import(url: str, rows_out: str) -> dict:
     Path(rows_out).write_bytes(content)
     user = auth.User("bench", "staff")
     start = time.perf_counter()
-    check = upload.check_file(engine, "compound_status", content, "bench.csv")
+    check = upload.check_file(engine, "compound_status", content, "bench.csv", max_rows=load().upload_max_rows)
     checked = time.perf_counter() - start
     assert check.ok, [p.message("en") for p in check.problems[:5]]
     upload.commit(engine, check, user)
@@ -184,10 +198,11 @@ def worker_import(url: str, rows_out: str) -> dict:
 
 
 def worker_seed(url: str, city: str) -> dict:
+    from geo.settings import load
     from geo.upload import open_city
 
     start = time.perf_counter()
-    open_city(url, city)
+    open_city(url, city, load().upload_max_rows)  # CMDMAP_UPLOAD_MAX_ROWS: a nation's million
     return {"seed": time.perf_counter() - start, "peak_mib": peak_mib()}
 
 
@@ -387,6 +402,154 @@ def browser_times(n: int, url: str, city: Path, explore_html: Path, quick: bool)
     return out
 
 
+#: In the map's frame: jump to [lat, lng] at ``zoom`` from a view that shows dots; the milliseconds until the
+#: compounds there are drawn whole from their tiles (fetched, decoded and drawn).
+ZOOM_TO = """async ([lat, lng, zoom]) => {
+  const map = window[Object.keys(window).find((k) => k.startsWith("map_") && window[k] instanceof L.Map)];
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const start = performance.now();
+  map.setView([lat, lng], zoom, {animate: false});
+  for (;;) {
+    await frame();
+    const t = window.cmdmap.tiles().compounds;
+    if (t.drawn > 0 && !t.dots) { return performance.now() - start; }
+    if (performance.now() - start > 60000) { return NaN; }
+  }
+}"""
+
+#: In the map's frame: back to the first view (every compound a dot).
+ZOOM_OUT = """async ([lat, lng, zoom]) => {
+  const map = window[Object.keys(window).find((k) => k.startsWith("map_") && window[k] instanceof L.Map)];
+  map.setView([lat, lng], zoom, {animate: false});
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    if (window.cmdmap.tiles().compounds.dots) { return true; }
+  }
+  return false;
+}"""
+
+
+def zoom_times(browser, base_url: str, n: int, areas: int = 5, zoom: int = 15) -> list[float]:
+    """Seconds from a jump to ``areas`` places spread through the nation (zoom ``zoom``, a few streets) until
+    their compounds are drawn whole, each from the first view; the page opened once before."""
+    from tests.browser import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/compounds")
+        frame, deadline = None, time.perf_counter() + 300
+        while frame is None and time.perf_counter() < deadline:
+            page.wait_for_timeout(300)
+            for candidate in page.frames:
+                with contextlib.suppress(Exception):
+                    if candidate.evaluate(f"window.cmdmap && window.cmdmap.drawn() >= {int(n * 0.5)}"):
+                        frame = candidate
+        if frame is None:
+            return [float("nan")]
+        page.wait_for_timeout(2000)  # the page's own reruns done
+        home = frame.evaluate("[window.cmdmap.center(), window.cmdmap.zoom()]")
+        times = []
+        for lat, lng in frame.evaluate("window.cmdmap.tiledPlaces('compounds', %d)" % areas):
+            frame.evaluate(ZOOM_OUT, [*home[0], home[1]])
+            times.append(frame.evaluate(ZOOM_TO, [lat, lng, zoom]) / 1000)
+        return times
+    finally:
+        context.close()
+
+
+def nation_times(n: int, url: str, city: Path, imports: int) -> dict:
+    """The browser's side of a nation (``--nation``): first visit after a start, later visits, a jump to a
+    new area, the wall's refresh, the server's memory, and the first visit after an import."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium, streamlit_server
+
+    drawn = f"w.cmdmap && w.cmdmap.drawn() >= {max(1, int(n * 0.5))}"
+    env = {"CMDMAP_DATABASE_URL": url, "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none",
+           "CMDMAP_WALL_REFRESH_SECONDS": str(WALL_REFRESH), "CMDMAP_WALL_ROTATE_SECONDS": str(WALL_REFRESH),
+           **{k: v for k, v in os.environ.items() if k in ("CMDMAP_MAP_PLACES_AT_ONCE", "CMDMAP_UPLOAD_MAX_ROWS")}}
+    out = {}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        with streamlit_server(env, name=f"bench-nation-{n}", log_dir=OUT, timeout=1800) as server:
+            page_url = f"{server.base_url}/compounds"
+            started = time.perf_counter()
+
+            def done(what: str, value) -> None:
+                print(f"[{time.perf_counter() - started:6.1f}s] {what}: {value}", file=sys.stderr, flush=True)
+
+            out["cold"] = time_to_drawn(browser, page_url, drawn, 900)
+            done("first visit", out["cold"])
+            out["visit"] = statistics.median(time_to_drawn(browser, page_url, drawn, 300) for _ in range(3))
+            done("visits", out["visit"])
+            out["zoom"] = zoom_times(browser, server.base_url, n)
+            done("jumps", out["zoom"])
+            out["server_rss"], out["server_peak"] = rss_mib(server.process.pid)
+            out["wall_update"] = wall_update(browser, server.base_url, 3)
+            done("wall", out["wall_update"])
+            out["after_import"] = []
+            for i in range(imports):
+                out.setdefault("import", []).append(run_json("import", url, str(OUT / f"import-{n}-{i}.csv")))
+                done("import", out["import"][-1])
+                out["after_import"].append(time_to_drawn(browser, page_url, drawn, 900))
+                done("first visit after the import", out["after_import"][-1])
+            out["server_rss_end"], out["server_peak_end"] = rss_mib(server.process.pid)
+        browser.close()
+    return out
+
+
+def main_nation(sizes: list[int], days: int, imports: int, keep: bool) -> int:
+    """A nation's compounds (``--nation``), drawn as tiles and dots: the table of :func:`report_nation`."""
+    rows = []
+    for n in sizes:
+        city, url, seeded = prepare(n, days, keep)
+        built = run_json("ours", url)
+        rerun = run_json("rerun", url, str(city))
+        seen = nation_times(n, url, city, imports)
+        rows.append((n, seeded, built, rerun, seen))
+        print(f"… {n:,} compounds measured", file=sys.stderr, flush=True)
+    print(report_nation(rows))
+    return 0
+
+
+def heading(command: str, columns: list[str], align: str) -> list[str]:
+    """A table's first lines: the command, when and where it ran, the columns' names and their alignment."""
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return [f"{command}, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {machine}", "",
+            "| " + " | ".join(columns) + " |", "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |"]
+
+
+def report_nation(rows) -> str:
+    lines = heading("bench/scale.py --nation", ["compounds", "measure", "value", "target at 1,000,000"], "rlrl")
+    for n, seeded, built, rerun, seen in rows:
+        zoom = [z for z in seen["zoom"] if z == z]
+        lines += [
+            f"| {n:,} | first start: store filled from the demo files | {seeded['seed']:.0f} s | |",
+            f"| {n:,} | packs: tiles / first view's payload / all tiles (gzipped) | {built['tiles']} / "
+            f"{built['bytes'] / 1e6:.1f} MB / {built['tile_bytes'] / 1e6:.1f} MB | |",
+            f"| {n:,} | server build of the map, not cached | {built['build']:.1f} s | |",
+            f"| {n:,} | page script: first run / warm / filter / date | {rerun['first']:.1f} / {rerun['warm']:.1f} / "
+            f"{rerun['filter']:.1f} / {rerun['date']:.1f} s | |",
+            f"| {n:,} | browser: first visit after the server started | {seen['cold']:.1f} s | |",
+            f"| {n:,} | browser: navigation to drawn (median of 3) | {seen['visit']:.2f} s | ≤ 3 s |",
+            f"| {n:,} | browser: a jump to a new area drawn whole (median, max of {len(seen['zoom'])}) | "
+            f"{statistics.median(zoom) if zoom else float('nan'):.2f} s, {max(zoom, default=float('nan')):.2f} s "
+            f"| ≤ 0.5 s |",
+            f"| {n:,} | wall display: longest busy time of one refresh | {seen['wall_update'] * 1000:.0f} ms "
+            f"| no visible stall |",
+            f"| {n:,} | app server memory after the visits (RSS / peak) | {seen['server_rss']:.0f} / "
+            f"{seen['server_peak']:.0f} MiB | < 2 GB |",
+        ]
+        for done, after in zip(seen.get("import", []), seen["after_import"]):
+            lines += [f"| {n:,} | import and check {done['rows']:,} status rows (check / total) | "
+                      f"{done['check']:.1f} s / {done['total']:.1f} s | ≤ 30 s |",
+                      f"| {n:,} | browser: first visit after that import | {after:.1f} s | |"]
+        lines += [f"| {n:,} | app server memory at the end (RSS / peak) | {seen['server_rss_end']:.0f} / "
+                  f"{seen['server_peak_end']:.0f} MiB | < 2 GB |"]
+    return "\n".join(lines)
+
+
 def points_vs_outlines(n: int, cities: dict[str, tuple[Path, str]], visits: int = 5) -> dict:
     """Browser times of the compounds page and the wall for each city of ``cities`` (name -> folder, store
     URL), both served at once and visited in turn."""
@@ -453,9 +616,8 @@ def main_points(sizes: list[int], days: int, browser: bool) -> int:
 
 
 def report_points(rows) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    lines = [f"bench/scale.py --points, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {machine}", "",
-             "| compounds | measure | outlines | points | points / outlines |", "| ---: | --- | ---: | ---: | ---: |"]
+    lines = heading("bench/scale.py --points", ["compounds", "measure", "outlines", "points", "points / outlines"],
+                    "rlrrr")
     for n, built, seen in rows:
         poly, pts = built["outlines"], built["points"]
         lines += [f"| {n:,} | payload for one map | {poly['bytes'] / 1e6:.2f} MB | {pts['bytes'] / 1e6:.2f} MB "
@@ -474,15 +636,19 @@ def report_points(rows) -> str:
 # --------------------------------------------------------------------------- driver
 
 
-def prepare(n: int, days: int) -> tuple[Path, str, dict]:
+def prepare(n: int, days: int, keep: bool = False) -> tuple[Path, str, dict]:
+    """The demo city of ``n`` compounds and its store, filled anew (``keep``: a store left by an earlier run
+    is used as it is; its fill is then not timed)."""
     city = OUT / f"city-{n}"
     store = OUT / f"store-{n}.sqlite"
     if not (city / "compound_status.csv").exists():
         subprocess.run([sys.executable, "-m", "geo", "demo", "--compounds", str(n), "--days", str(days),
                         "--out", str(city)], cwd=ROOT, check=True, capture_output=True)
+    url = f"sqlite:///{store}"
+    if keep and store.exists():
+        return city, url, {"seed": float("nan")}
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{store}"
     return city, url, run_json("seed", url, str(city))
 
 
@@ -509,11 +675,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="where cities, stores and pages are kept")
     parser.add_argument("--points", action="store_true", help="point compounds against outlines, not explore()")
+    parser.add_argument("--nation", action="store_true",
+                        help="tiles and dots past map_places_at_once, without explore() (minutes a visit at 100,000)")
+    parser.add_argument("--imports", type=int, default=1, help="with --nation: imports, each then a first visit")
+    parser.add_argument("--keep-stores", action="store_true", help="with --nation: use the stores of an earlier run")
     args = parser.parse_args(argv)
     OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
     if args.points:
         return main_points(args.sizes, args.days, not args.no_browser)
+    if args.nation:
+        return main_nation(args.sizes, args.days, args.imports, args.keep_stores)
     rows = []
     for n in args.sizes:
         city, url, seeded = prepare(n, args.days)
@@ -531,10 +703,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(rows) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    lines = [f"bench/scale.py, {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, {machine}", "",
-             "| compounds | measure | explore() | this product | ratio | target |",
-             "| ---: | --- | ---: | ---: | ---: | --- |"]
+    lines = heading("bench/scale.py", ["compounds", "measure", "explore()", "this product", "ratio", "target"], "rlrrrl")
     for n, seeded, theirs, ours, rerun, imported, seen, speed in rows:
         mb = 1e6
         lines += [

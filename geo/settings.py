@@ -184,6 +184,12 @@ class Settings:
                                    "Seconds each report date is shown when a map page plays through the dates.")
     language: str = _setting("zh", COSMETIC, "Default UI language: zh or en.", ("zh", "en"))
     map_height: int = _setting(620, COSMETIC, "Height of the maps in pixels.")
+    map_places_at_once: int = _setting(200_000, LIMIT,
+                                       "A map layer with more places than this (a province's or a nation's "
+                                       "compounds) is cut into tiles the browser fetches as it looks there: "
+                                       "where the view holds more, each place is a dot of its status's colour, "
+                                       "and closer in the places in view are drawn whole. Smaller: lighter "
+                                       "for old computers, more zooming in before outlines show.")
     zone_list_max: int = _setting(1000, COSMETIC,
                                   "With more zones than this to choose from, the zone filter waits for a "
                                   "district or street: a list of thousands helps nobody and slows every page.")
@@ -215,6 +221,11 @@ class Settings:
     max_move_km: float = _setting(5.0, LIMIT,
                                   "An upload that moves a stored place farther than this (kilometres) lists it in "
                                   "the preview as a warning to be confirmed before the import.")
+    upload_max_rows: int = _setting(500_000, LIMIT,
+                                    "Most rows (or GeoJSON features) one uploaded or imported file may have; "
+                                    "a longer one is refused before it is parsed, saying to split it. Counted "
+                                    "in the file, not guessed from its size. A nation's list of a million "
+                                    "compounds needs 1000000, and some gigabytes of memory to check it.")
     upload_session_mb: float = _setting(100.0, LIMIT,
                                         "Most file data one login may have waiting on the server at once (every "
                                         "file chosen on the upload page and not yet removed), in megabytes; never "

@@ -77,7 +77,7 @@ else:
                 engine(), kind, uploaded.getvalue(), uploaded.name, sheet=sheet, datum=datum,
                 max_bytes=settings().upload_max_bytes, thresholds=thresholds(), columns=columns,
                 max_move_m=settings().max_move_km * 1000, match_by_position=bool(by_position), replace=replace,
-                keep_reports=keep_reports)
+                keep_reports=keep_reports, max_rows=settings().upload_max_rows)
         st.session_state.update(upload_signature=signature, upload_digest=digest, upload_columns_used=columns)
         st.rerun()  # the mapping step shows what this check found
 

@@ -233,7 +233,7 @@ def app_fills_by_copy(monkeypatch):
     itself call ``geo.upload.open_city``; servers the tests start fill their own."""
     from ui import data
 
-    monkeypatch.setattr(data, "open_city", lambda url, data_dir: open_filled(url, Path(data_dir)))
+    monkeypatch.setattr(data, "open_city", lambda url, data_dir, max_rows: open_filled(url, Path(data_dir)))
 
 
 @pytest.fixture(autouse=True)

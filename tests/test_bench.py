@@ -1,5 +1,6 @@
 """The city-scale benchmark runs end to end on a tiny city (its figures are for bench/README.md, not tests)."""
 
+import os
 import re
 import subprocess
 import sys
@@ -21,6 +22,21 @@ def test_scale_benchmark_runs_on_a_tiny_city(tmp_path):
     payload = next(line for line in table.splitlines() if "payload" in line)
     explore, ours = (float(v) for v in re.findall(r"(\d+\.\d+) MB", payload))
     assert 0 < ours < explore, payload  # even 120 compounds cost explore() more bytes
+
+
+def test_the_nation_benchmark_runs_on_a_tiny_city_cut_into_tiles(tmp_path):
+    env = {**os.environ, "CMDMAP_MAP_PLACES_AT_ONCE": "40"}  # 120 compounds stand for a nation: tiles of 5
+    done = subprocess.run([sys.executable, "bench/scale.py", "--nation", "--sizes", "120", "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = done.stdout
+    tiles = next(line for line in table.splitlines() if "packs: tiles" in line)
+    assert int(re.search(r"\| (\d+) / ", tiles).group(1)) >= 24, tiles
+    jump = next(line for line in table.splitlines() if "a jump to a new area" in line)
+    assert re.search(r"\| \d+\.\d+ s, \d+\.\d+ s \|", jump), jump  # every jump drawn (no nan)
+    for measure in ("navigation to drawn", "first visit after that import", "import and check", "memory at the end"):
+        row = next((line for line in table.splitlines() if measure in line), None)
+        assert row is not None and "nan" not in row, f"{measure!r} in:\n{table}"
 
 
 def test_briefing_benchmark_prints_a_row_per_generated_city(tmp_path):

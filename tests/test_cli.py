@@ -138,3 +138,29 @@ def test_an_error_nobody_foresaw_is_a_sentence_and_a_file_of_details_never_a_tra
         assert "Traceback" in text and "KeyError: 'columns'" in text  # for the administrator
     finally:
         details.unlink()
+
+
+def test_the_most_rows_a_file_may_have_is_a_setting_the_check_honours(tmp_path):
+    """``CMDMAP_UPLOAD_MAX_ROWS``: a list or a layer longer than it is refused before parsing, saying to split it
+    (exit status 2: the whole file); raised (a nation's million compounds), the same files pass."""
+    from tests.conftest import write_tiny_city
+
+    city = write_tiny_city(tmp_path / "city")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("小区编号,日期,封闭状态\n" + "0501,2020-02-26,全封闭\n0502,2020-02-26,全封闭\n0503,2020-02-26,全封闭\n",
+                    encoding="utf-8")
+    env = {**os.environ, "CMDMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}", "CMDMAP_DATA_DIR": str(city)}
+
+    def check(kind, path, most):
+        return subprocess.run([sys.executable, "-m", "geo", "check", kind, str(path)], cwd=ROOT,
+                              env={**env, "CMDMAP_UPLOAD_MAX_ROWS": most}, capture_output=True, text=True)
+
+    assert check("compound_status", rows, "1000").returncode == 0  # the store filled from the city's folder first
+    refused = check("compound_status", rows, "2")
+    assert refused.returncode == 2 and "超过 2 行" in refused.stdout and "拆分" in refused.stdout, refused.stdout
+    assert check("compound_status", rows, "4").returncode == 0  # its header is a row of the file too
+    layer = city / "compounds.geojson"
+    features = len(json.loads(layer.read_text(encoding="utf-8"))["features"])
+    refused = check("compounds", layer, str(features - 1))
+    assert refused.returncode == 2 and f"超过 {features - 1} 个要素" in refused.stdout, refused.stdout
+    assert check("compounds", layer, str(features)).returncode == 0

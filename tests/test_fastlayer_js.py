@@ -1,8 +1,8 @@
 """The browser's decoder (static/cmdmap/decode.js), run by Node on packs made by geo/pack.py.
 
 A place's rings must end where its own vertices end, also when points and polygons are interleaved in a
-pack or when two packs are joined (the supplies layer draws compounds and sites): a ring running on into
-the next place's vertices draws a shard across the map.
+pack or in the later packs of a layer (the supplies layer draws compounds and sites, a nation's compounds come
+in tiles): a ring running on into the next place's vertices draws a shard across the map.
 """
 
 import json
@@ -22,11 +22,11 @@ SCRIPT = r"""
 const fs = require("fs");
 const src = fs.readFileSync(process.argv[process.argv.length - 1], "utf8");
 eval(src);
-const {concat, decode, buildGrid, item} = globalThis.cmdmapDecode;
+const {decode, buildGrid, item} = globalThis.cmdmapDecode;
 const packs = JSON.parse(fs.readFileSync(0, "utf8"));
-const g = concat(packs.map(decode));
-const grid = buildGrid(g);
 const out = [];
+for (const g of packs.map(decode)) {
+const grid = buildGrid(g);
 for (let f = 0; f < g.n; f++) {
   const rings = [];
   for (let r = g.ringOf[f]; r < g.ringOf[f + 1]; r++) rings.push([g.ringVert[r], g.ringEnd[r]]);
@@ -38,6 +38,7 @@ for (let f = 0; f < g.n; f++) {
   const centre = Math.min(grid.side - 1, Math.floor((y - grid.y0) / grid.h)) * grid.side +
     Math.min(grid.side - 1, Math.floor((x - grid.x0) / grid.w));
   out.push({id: item(g.ids, f), name: item(g.names, f), first: g.featVert[f], end: g.featVert[f + 1], rings: rings, cells: cells, centre: centre});
+}
 }
 console.log(JSON.stringify(out));
 """
@@ -53,7 +54,7 @@ def node() -> str:
     return found
 
 
-def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
+def test_rings_end_where_their_place_ends_in_mixed_packs_and_later_ones():
     mixed = gpd.GeoDataFrame({"id": ["A", "p1", "B", "p2"], "name": ["", "金桂花园", "a\u0000<b>", "🏠家"]}, geometry=[
         box(114.0, 30.0, 114.01, 30.01), Point(114.2, 30.2),
         MultiPolygon([box(114.3, 30.3, 114.31, 30.31), box(114.4, 30.4, 114.41, 30.41)]), Point(114.5, 30.5)],
@@ -69,7 +70,7 @@ def test_rings_end_where_their_place_ends_in_mixed_and_joined_packs():
     assert done.returncode == 0, done.stderr
     places = json.loads(done.stdout)
     assert [p["id"] for p in places] == ["A", "p1", "B", "p2", "S1", "S2", "110101199003071", "000000000000009"]
-    # names and ids come as one text and offsets per pack, joined across packs
+    # names and ids come as one text and offsets per pack
     assert [p["name"] for p in places] == ["", "金桂花园", "a\u0000<b>", "🏠家", "工地 一", "", "", ""]
     for place in places:
         if place["id"] in ("A", "B"):

@@ -27,7 +27,7 @@ _last_good: dict[str, int] = {}  # store URL -> the newest version last read (it
 def engine():
     """The store's engine; a store never filled is filled from the data folder, through the upload's checks."""
     s = settings()
-    return open_city(s.database_url, s.data_dir)
+    return open_city(s.database_url, s.data_dir, s.upload_max_rows)
 
 
 def city_name() -> str | None:

@@ -49,7 +49,8 @@ def preload_places(kinds: tuple[str, ...]) -> None:
     which a worker meanwhile decodes on another core. The element is hidden, so it
     takes no room.
     """
-    urls = [source.gz_url for source in place_sources(kinds, overlay_datum(settings())) if source.gz_url]
+    urls = [source.gz_url for source in place_sources(kinds, overlay_datum(settings()))
+            if source.gz_url and source.role != "tile"]  # tiles come as the map looks at them
     if urls:
         st.html('<span class="cmdmap-preload"></span>'
                 '<style>[data-testid="stElementContainer"]:has(.cmdmap-preload){display:none}</style>'

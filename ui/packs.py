@@ -14,8 +14,9 @@ import streamlit as st
 
 from geo.accounts import Scope
 from geo.domain import layer_tables
-from geo.maps import Source, pack_places, write_pack
+from geo.maps import TILE_SHARE, Pack, Source, pack_places, pack_tiles, write_pack
 from ui.cache import data_key, scoped
+from ui.settings import settings
 
 #: Packs of places are written here and served by Streamlit's static file serving (``/app/static/cache``).
 PACK_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"
@@ -30,24 +31,34 @@ def scope_folder(scope: Scope | None) -> str:
     return f"s-{scope.digest}/" if scope is not None else ""
 
 
-@st.cache_resource(show_spinner=False, max_entries=12)
-def _source(url: str, version: int, scope: str, kind: str, datum: str) -> Source:
-    pack = pack_places(scoped(url, version, scope).layer(kind), datum)
-    folder = scope_folder(Scope.of_text(scope))
+def _written(pack: Pack, folder: str, role: str = "whole", box=None) -> Source:
     written = write_pack(pack, PACK_DIR / folder)  # a read-only install embeds the pack in the page instead
-    return Source(pack, f"/app/static/cache/{folder}{pack.file_name}" if written else None)
+    return Source(pack, f"/app/static/cache/{folder}{pack.file_name}" if written else None, role, box)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _sources(url: str, version: int, scope: str, kind: str, datum: str, at_once: int) -> tuple[Source, ...]:
+    places = scoped(url, version, scope).layer(kind)
+    folder = scope_folder(Scope.of_text(scope))
+    if len(places) <= at_once:
+        return (_written(pack_places(places, datum), folder),)
+    tiled = pack_tiles(places, max(1, int(at_once * TILE_SHARE)), datum)
+    return (_written(tiled.dots, folder, "dots"),
+            *(_written(tile.pack, folder, "tile", tile.box) for tile in tiled.tiles))
 
 
 def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:
     """The packed places of dataset layers ``kinds`` inside the viewing account's scope, built once per data
-    version and scope for every session."""
-    return [_source(*data_key(), kind, datum) for kind in kinds]
+    version and scope for every session: one pack per kind, or past ``map_places_at_once`` places its dots
+    and tiles (:mod:`geo.maps.tiles`)."""
+    at_once = max(1, settings().map_places_at_once)
+    return [source for kind in kinds for source in _sources(*data_key(), kind, datum, at_once)]
 
 
-def prepare_packs(url: str, version: int, datum: str) -> None:
+def prepare_packs(url: str, version: int, datum: str, at_once: int) -> None:
     """The packs of every layer of places of ``version`` that has any, for the whole city, written as
     :func:`place_sources` writes them (:mod:`ui.warmup` calls it off the pages' threads)."""
     ds = scoped(url, version, "")
     for kind in layer_tables():
         if not ds.layer(kind).empty:
-            _source(url, version, "", kind, datum)
+            _sources(url, version, "", kind, datum, max(1, at_once))

@@ -51,7 +51,7 @@ def warm(url: str, version: int, settings: Settings) -> str | None:
     """Build the whole city's dataset of ``version``, the packs of its places, what its pages ask for first
     (:func:`ui.cache.prepare`) and the overview's small trends of the date it opens on; the date warmed (None when
     no day has been reported yet: the places only)."""
-    prepare_packs(url, version, overlay_datum(settings))
+    prepare_packs(url, version, overlay_datum(settings), settings.map_places_at_once)
     date = prepare(url, version, settings)
     if date is not None:
         limits = Thresholds(settings.supply_low_days, settings.supply_critical_days)

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("cli_briefing_suffix", path=args.out).both("\n"), file=sys.stderr)
         return 2
     settings = load()
-    engine = open_city(settings.database_url, settings.data_dir)
+    engine = open_city(settings.database_url, settings.data_dir, settings.upload_max_rows)
     try:
         briefing = build_briefing(load_store(engine), args.date, args.district or None, user=SYSTEM,
                                   settings=settings, updated=newest_version_time(engine),

@@ -46,7 +46,7 @@ from geo.upload import (
 
 def _engine():
     settings = load()
-    return open_city(settings.database_url, settings.data_dir)
+    return open_city(settings.database_url, settings.data_dir, settings.upload_max_rows)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -78,7 +78,7 @@ def _init(args: argparse.Namespace) -> int:
     if args.demo:
         with tempfile.TemporaryDirectory() as folder:
             write_city(Path(folder))
-            import_folder(engine, folder)
+            import_folder(engine, folder, max_rows=load().upload_max_rows)
         print(t("cli_init_demo", city=name.strip(), url=shown).both("\n"))
         users.make_officers(engine)  # the demo's morning was reported by them: their first passwords, once
         return 0
@@ -154,7 +154,7 @@ def _run_check(args: argparse.Namespace):
     return check_file(_engine(), args.kind, content, path.name, sheet=args.sheet, datum=args.datum,
                       max_bytes=max_bytes, columns=columns or None, max_move_m=load().max_move_km * 1000,
                       match_by_position=args.match_outlines, replace=args.replace,
-                      keep_reports=getattr(args, "keep_phone_reports", False))
+                      keep_reports=getattr(args, "keep_phone_reports", False), max_rows=load().upload_max_rows)
 
 
 def _columns(kind: str, given: list[str]) -> dict[str, str] | None:

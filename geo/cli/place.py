@@ -21,7 +21,7 @@ from geo.upload import EditRefused, move_place, open_city, plan_move, position_f
 
 def _engine():
     settings = load()
-    return open_city(settings.database_url, settings.data_dir)
+    return open_city(settings.database_url, settings.data_dir, settings.upload_max_rows)
 
 
 def _unplaced(args: argparse.Namespace) -> int:

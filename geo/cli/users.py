@@ -275,7 +275,7 @@ def revoke_display_token(args: argparse.Namespace) -> int:
 def add_officers(args: argparse.Namespace) -> int:
     """One officer per zone of the store, scoped to its zone, each with a first password printed once."""
     settings = load()
-    return make_officers(open_city(settings.database_url, settings.data_dir))  # a new store is filled first
+    return make_officers(open_city(settings.database_url, settings.data_dir, settings.upload_max_rows))  # a new store is filled first
 
 
 def make_officers(engine) -> int:

@@ -33,6 +33,7 @@ from geo.io.points import (
 )
 from geo.io.read import (
                          FEATURE_ID_FIELDS,
+                         MAX_ROWS,
                          Reading,
                          decode,
                          parse_dates,
@@ -46,7 +47,7 @@ from geo.io.templates import template_bytes
 from geo.io.tilefile import TileFile, TileFileError, cached_tile_file, open_tile_file, read_tile
 from geo.io.validate import validate
 
-__all__ = ["raw_rows", "AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
+__all__ = ["MAX_ROWS", "raw_rows", "AREA_TOLERANCE", "FEATURE_ID_FIELDS", "Shape", "feature_shape", "shape_notices",
            "CHINA", "COORDINATES", "Columns", "DATUMS", "guess_columns", "has_coordinates", "is_table", "layer_with_ids", "list_with_ids", "id_context", "make_ids", "make_layer_ids", "repeated_places", "metres_between",
            "parse_degrees", "parse_position", "read_places", "role_text", "roles", "Reading", "bd09_to_wgs84", "check_coordinates", "convert_geometries",
            "declared_datum", "decode", "gcj02_to_wgs84", "guess_datum", "parse_dates", "parse_datum",

@@ -39,6 +39,7 @@ from geo.domain import TABLES, Problem, Text, kinds, listing, t
 from geo.io.export import to_csv_bytes, to_xlsx_bytes, unneutralise
 from geo.io.read import (
     MAX_CELL_CHARS,
+    MAX_ROWS,
     TooLarge,
     as_bytes,
     decode,
@@ -487,9 +488,9 @@ def datum_hint(headers: list[str], body: pd.DataFrame) -> tuple[str, str] | None
 # ------------------------------------------------------------------ the whole list
 
 
-def _body(data: bytes, sheet) -> tuple[list[str], pd.DataFrame, int]:
+def _body(data: bytes, sheet, max_rows: int = MAX_ROWS) -> tuple[list[str], pd.DataFrame, int]:
     """Headers, rows (indexed by spreadsheet row number) and the header's row, of a CSV or .xlsx list."""
-    raw = raw_rows(data, sheet)
+    raw = raw_rows(data, sheet, max_rows)
     top = next((i for i in range(min(10, len(raw)))
                 if sum(isinstance(v, str) for v in raw.iloc[i].tolist()) >= 2), 0)
     headers = [str(h).strip() if isinstance(h, str) else "" for h in raw.iloc[top].tolist()] if len(raw) else []
@@ -504,7 +505,8 @@ def _empty(kind: str) -> gpd.GeoDataFrame:
 
 
 def read_places(source, kind: str, name: str | None = None, sheet=None, columns: Mapping[str, str] | None = None,
-                known: Mapping[str, str] | None = None) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+                known: Mapping[str, str] | None = None,
+                max_rows: int = MAX_ROWS) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a CSV or .xlsx list of places of layer ``kind`` into points, as :func:`read_layer` reads GeoJSON.
 
     Parameters
@@ -522,6 +524,8 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
         or a column of the layer's table; an empty header takes the role away.
     known : mapping, optional
         Stored places' names to their ids: a list without ids keeps the ids of its places already stored.
+    max_rows : int, optional
+        A list of more rows is refused before it is parsed (the setting ``upload_max_rows``).
 
     Returns
     -------
@@ -536,7 +540,7 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     name = name or (str(source).rsplit("/", 1)[-1] if isinstance(source, str) else table.file)
     data = as_bytes(source)
     try:
-        headers, body, top = _body(data, sheet)
+        headers, body, top = _body(data, sheet, max_rows)
     except TooLarge as exc:
         return _empty(kind), [Problem(name, None, None, None, t("read_too_large", detail=short(exc)), fatal=True)]
     except Exception as exc:  # a broken file of any kind is a message, never a traceback
@@ -651,12 +655,14 @@ def is_table(data: bytes) -> bool:
     return not head.startswith((b"{", b"["))
 
 
-def list_with_ids(data: bytes, ids: Mapping[int, str], header: Text, sheet=None) -> tuple[bytes, str]:
+def list_with_ids(data: bytes, ids: Mapping[int, str], header: Text, sheet=None,
+                  max_rows: int = MAX_ROWS) -> tuple[bytes, str]:
     """The uploaded list with the ids it was given in a first column, in its own format: (bytes, extension).
 
-    ``ids`` maps spreadsheet row numbers to ids; rows without one get a blank cell.
+    ``ids`` maps spreadsheet row numbers to ids; rows without one get a blank cell. ``max_rows``: as the list
+    was read (:func:`read_places`).
     """
-    headers, body, _ = _body(data, sheet)
+    headers, body, _ = _body(data, sheet, max_rows)
     column = header.zh if header.zh not in headers else f"{header.zh}（新）"
     body.insert(0, column, [ids.get(int(row), "") for row in body.index])
     body.columns = [column, *headers] if len(body.columns) == len(headers) + 1 else body.columns

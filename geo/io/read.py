@@ -41,7 +41,7 @@ from geo.io.shapes import Shape, feature_shape, shape_notices, skipped_reasons
 from geo.io.validate import validate
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-MAX_ROWS = 500_000  # more rows than a city reports in months: refused before anything is parsed
+MAX_ROWS = 500_000  # more rows than a city reports in months: refused before anything is parsed (a setting)
 MAX_XML_BYTES = 400_000_000  # uncompressed worksheet XML beyond this is a zip bomb, not a report
 MAX_CELL_CHARS = 2000  # longer than any name, address or note; a runaway cell is reported, not stored
 
@@ -366,8 +366,10 @@ class Reading:
 
 
 def read_table(source, kind: str, name: str | None = None, sheet: str | int | None = None,
-               year: int | None = None, keep_bad_rows: bool = False) -> Reading:
+               year: int | None = None, keep_bad_rows: bool = False, max_rows: int = MAX_ROWS) -> Reading:
     """Read a status table (CSV in any common encoding, or .xlsx) from a path, bytes or a file object.
+
+    A file of more than ``max_rows`` rows is refused before it is parsed (the setting ``upload_max_rows``).
 
     Rows with problems are left out of ``frame`` (the dashboard shows the rest); an
     upload refuses the file when there is any problem at all.
@@ -377,7 +379,7 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     data = as_bytes(source)
     empty = pd.DataFrame(columns=table.names)
     try:
-        raw = raw_rows(data, sheet)
+        raw = raw_rows(data, sheet, max_rows)
     except TooLarge as exc:
         return Reading(empty, [Problem(name, None, None, None, t("read_too_large", detail=short(exc)),
                                        fatal=True)], [], {})
@@ -607,8 +609,8 @@ def _own_id_field(names: tuple[str, ...]) -> str | None:
     return min(known)[1] if known else None
 
 
-def read_layer(source, kind: str, name: str | None = None,
-               without_ids: bool = False) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def read_layer(source, kind: str, name: str | None = None, without_ids: bool = False,
+               max_rows: int = MAX_ROWS) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a GeoJSON geometry layer in WGS-84; features without a usable geometry or id are reported.
 
     A feature without the schema's id takes the file's own: the Feature's ``id``, else one of
@@ -642,8 +644,8 @@ def read_layer(source, kind: str, name: str | None = None,
         features = collection.get("features") if isinstance(collection, dict) else None
         if not isinstance(features, list):
             return empty, [Problem(name, None, None, None, t("read_not_collection"), fatal=True)]
-        if len(features) > MAX_ROWS:  # before a single shape is built
-            detail = t("read_too_many_features", rows=MAX_ROWS)
+        if len(features) > max_rows:  # before a single shape is built
+            detail = t("read_too_many_features", rows=max_rows)
             return empty, [Problem(name, None, None, None, t("read_too_large", detail=detail), fatal=True)]
     except json.JSONDecodeError as exc:  # the library's own words name a character, not the file's trouble
         return empty, [Problem(name, None, None, None, t("read_not_json", line=exc.lineno), fatal=True)]

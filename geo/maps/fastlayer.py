@@ -62,20 +62,40 @@ HIGHLIGHT_STYLE = {"color": "#00e5ff", "weight": 5, "opacity": 1, "dashArray": N
 
 @dataclass(frozen=True)
 class Source:
-    """Where the browser gets a pack: a static file's URL, or the pack itself written into the page."""
+    """Where the browser gets a pack: a static file's URL, or the pack itself written into the page.
+
+    ``role``: ``"whole"`` places fetched with the map; a ``"tile"`` (:mod:`geo.maps.tiles`) fetched once the
+    map looks at ``box`` (minx, miny, maxx, maxy in the base map's datum) closely enough; ``"dots"`` the
+    places of the tiles after it as points, drawn when the view holds too many places for their tiles.
+    """
 
     pack: Pack
     url: str | None = None
+    role: str = "whole"
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def gz_url(self) -> str | None:
         """The gzipped copy (see :func:`geo.maps.pack.write_pack`), for browsers that can unzip it."""
         return f"{self.url}.gz" if self.url else None
 
+    @property
+    def places(self) -> bool:
+        """Whether its places count in the layer's statuses (dots repeat the tiles' places)."""
+        return self.role != "dots"
+
     def js(self) -> str:
+        head = {"id": self.pack.digest, "n": len(self.pack.ids), "role": self.role}
+        if self.box is not None:
+            head["box"] = list(self.box)
         if self.url:
-            return json.dumps({"id": self.pack.digest, "url": self.url, "gz": self.gz_url})
-        return f'{{"id":{json.dumps(self.pack.digest)},"data":{self.pack.text}}}'
+            return json.dumps({**head, "url": self.url, "gz": self.gz_url})
+        return f'{json.dumps(head)[:-1]},"data":{self.pack.text}}}'
+
+
+def places_of(sources: list[Source]) -> list[Pack]:
+    """The packs whose places a layer's statuses list, in order (:func:`layer_state`)."""
+    return [source.pack for source in sources if source.places]
 
 
 def inline_sources(layer: Layer, datum: str) -> list[Source]:
@@ -125,18 +145,19 @@ class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
             key: {{ this.key|tojson }}, kind: {{ this.kind|tojson }}, styles: {{ this.styles|tojson }},
             radius: {{ this.radius }}, interactive: {{ this.interactive|tojson }},
             tooltips: {{ this.tooltips|tojson }}, highlight: {{ this.highlight_style|tojson }},
-            sources: [{{ this.sources_js }}]
+            atOnce: {{ this.at_once }}, sources: [{{ this.sources_js }}]
         });
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
     """)
-    def __init__(self, layer: Layer, sources: list[Source]):
+    def __init__(self, layer: Layer, sources: list[Source], at_once: int = 0):
         super().__init__(name=layer.name, overlay=True, control=True, show=layer.show)
         self._name = "FastLayer"
         self.default_js = list(map_scripts())  # the map's one script holds this layer's code
         self.key, self.kind, self.styles, self.radius = layer.key, layer.kind, layer.styles, layer.radius
         self.interactive, self.tooltips, self.highlight_style = layer.interactive, layer.tooltips, HIGHLIGHT_STYLE
         self.sources_js = ",".join(source.js() for source in sources)
+        self.at_once = int(at_once)  # most places of tiles drawn at once; more in view: their dots
 
 
 def _column(values: pd.Series, where: np.ndarray, n: int) -> list | dict:

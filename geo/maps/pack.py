@@ -180,13 +180,14 @@ def _vertices(geometries: np.ndarray, precision: int) -> tuple[np.ndarray, np.nd
     return np.bincount(ring_owner, minlength=n), sizes, xy
 
 
-def pack_places(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 5) -> Pack:
+def pack_places(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 5, labelled: bool = True) -> Pack:
     """Ids, names and shapes of ``frame`` (columns ``id`` and ``name``, WGS-84) for the fast layer.
 
     Shapes are converted to ``datum`` (the base map's) and rounded to ``precision``
     decimals of a degree; vertices that rounding merges are dropped (simplifying
     further saved 5 % of a compound's vertices for 40 % more time). Features with
-    no usable shape are dropped.
+    no usable shape are dropped. ``labelled=False`` leaves the ids and names out of the text (the
+    :class:`Pack` still knows the ids): shapes nobody points at, whose statuses come by their order.
     """
     geometries = frame.geometry.to_numpy()
     if datum != "wgs84":
@@ -202,9 +203,10 @@ def pack_places(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 
     if not drawable.all():  # polygons that rounded away entirely
         return pack_places(gpd.GeoDataFrame({"id": ids[drawable], "name": names[drawable]},
                                             geometry=frame.geometry.to_numpy()[usable][drawable],
-                                            crs=frame.crs), datum, precision)
+                                            crs=frame.crs), datum, precision, labelled)
     deltas = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).reshape(-1)
-    body = {"v": PACK_FORMAT, "q": precision, "ids": encode_ids(ids), "names": [str(n) for n in names],
+    body = {"v": PACK_FORMAT, "q": precision, "ids": encode_ids(ids) if labelled else [],
+            "names": [str(n) for n in names] if labelled else [],
             "rings": ring_counts.tolist(), "sizes": sizes.tolist(), "xy": encode_ints(deltas)}
     # '<' escaped: the text may be embedded in a script element. The digest, hence the file name, covers "v".
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

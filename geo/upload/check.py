@@ -28,8 +28,8 @@ from geo import store
 from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
 from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
-from geo.io import datum_guess as crs
 from geo.io import (
+    MAX_ROWS,
     decode,
     has_coordinates,
     id_context,
@@ -44,6 +44,7 @@ from geo.io import (
     repeated_places,
     role_text,
 )
+from geo.io import datum_guess as crs
 from geo.store import backup
 from geo.upload.outlines import match_outlines
 
@@ -83,6 +84,7 @@ class Check:
     likely_datum: str | None = None  # the datum the positions most likely are in (shown by the page's datum box)
     datum_reason: Text | None = None  # ... and why
     compared: store.Compared | None = None  # the comparison behind frame, delta and fields, for the commit to reuse
+    max_rows: int = MAX_ROWS  # the most rows the file could have (as it was read, to read it again)
 
     @property
     def by_feature(self) -> bool:
@@ -239,11 +241,12 @@ def place_districts(engine: Engine, kind: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["id", "name", "district"])
 
 
-def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet) -> tuple:
+def _status_reading(engine: Engine, kind: str, content: bytes, file_name: str, sheet, max_rows: int) -> tuple:
     newest = store.newest_report_date(engine)  # the year of dates written as 2月25日
     year = int(newest[:4]) if newest else None
     # every row is checked, also rows with other problems: staff see everything at once
-    reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True)
+    reading = read_table(content, kind, name=file_name, sheet=sheet, year=year, keep_bad_rows=True,
+                         max_rows=max_rows)
     problems, notices, frame = list(reading.problems), list(reading.notices), reading.frame
     if not frame.empty:
         key = TABLES[kind].key[0]
@@ -358,14 +361,16 @@ def _unplaced_notice(kind: str, frame: pd.DataFrame, read: dict) -> list[Text]:
     return [t("points_unplaced", count=len(unplaced), where=where)]
 
 
-def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: str, sheet, columns) -> tuple:
+def _read_places_or_layer(engine: Engine, kind: str, content: bytes, file_name: str, sheet, columns,
+                          max_rows: int) -> tuple:
     """A list (CSV, .xlsx) or a GeoJSON layer, read; the parsed GeoJSON for its ``crs`` member; notices."""
     if is_table(content):
         known = unique_names(engine, kind)
-        frame, problems = read_places(content, kind, name=file_name, sheet=sheet, columns=columns, known=known)
+        frame, problems = read_places(content, kind, name=file_name, sheet=sheet, columns=columns, known=known,
+                                      max_rows=max_rows)
         notices = _list_notices(kind, frame.attrs) + _repeat_notice(kind, frame, known) if not frame.empty else []
         return frame, problems, notices, {}
-    frame, problems = read_layer(content, kind, name=file_name, without_ids=True)
+    frame, problems = read_layer(content, kind, name=file_name, without_ids=True, max_rows=max_rows)
     made = []
     if frame.attrs.get("ids_missing") and not frame.empty:  # no feature has an id: made as for a list without ids
         known = unique_names(engine, kind)  # the store's names only when ids are to be made
@@ -412,8 +417,9 @@ def _datum_hint(engine: Engine, kind: str, said: tuple[str, str] | None) -> tupl
 
 
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
-                   columns=None, outlines: bool = False) -> tuple:
-    frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns)
+                   columns=None, outlines: bool = False, max_rows: int = MAX_ROWS) -> tuple:
+    frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns,
+                                                                 max_rows)
     read = dict(frame.attrs)
     if problems and frame.empty:
         return frame, problems, notices, None
@@ -616,7 +622,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                max_bytes: int | None = None, thresholds: Thresholds = Thresholds(),
                columns: dict[str, str] | None = None, max_move_m: float = 5000.0,
                match_by_position: bool = False, today: datetime.date | None = None,
-               max_gap_days: int = 30, replace: bool = False, keep_reports: bool = False) -> Check:
+               max_gap_days: int = 30, replace: bool = False, keep_reports: bool = False,
+               max_rows: int = MAX_ROWS) -> Check:
     """Read and check an upload, and work out what it would change. Stores nothing.
 
     A layer may come as GeoJSON or as a list of places (CSV, .xlsx) with coordinate columns; for a
@@ -628,7 +635,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     ``match_by_position``): the file is the whole layer, and the stored places it lacks would be retired.
     A daily report's row that would replace a report made from a phone (the report page) is a warning to
     confirm, naming whose report of what time it replaces; with ``keep_reports`` such rows are left out
-    instead and the phone reports stay (see :func:`replaced_phone_reports`).
+    instead and the phone reports stay (see :func:`replaced_phone_reports`). A file of more than ``max_rows`` rows
+    or features is refused before it is parsed (the setting ``upload_max_rows``).
     """
     if replace and (not TABLES[kind].geometry or match_by_position):
         raise ValueError(f"only a layer's own file can replace it whole, not {kind!r} (or outlines by position)")
@@ -642,17 +650,17 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     resolved, present, numbers, read = None, None, None, {}
     if TABLES[kind].geometry:
         frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum, sheet, columns,
-                                                            match_by_position)
+                                                            match_by_position, max_rows)
         read = dict(frame.attrs)
         present, numbers = read.get("present"), read.get("feature_numbers")
         frame.attrs = {}  # read: not to be deep-copied by every step of the preview
     else:
-        frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet)
+        frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet, max_rows)
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
                    columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
                    ids_made=bool(read.get("ids_made")), replace=replace, likely_datum=read.get("likely_datum"),
-                   datum_reason=read.get("datum_reason"))
+                   datum_reason=read.get("datum_reason"), max_rows=max_rows)
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
@@ -763,7 +771,7 @@ def file_with_ids(check: Check) -> tuple[bytes, str] | None:
         return None
     ids = dict(zip(check.rows, check.frame["id"].astype(str)))
     if is_table(check.content):
-        return list_with_ids(check.content, ids, TABLES[check.kind].column("id").text)
+        return list_with_ids(check.content, ids, TABLES[check.kind].column("id").text, max_rows=check.max_rows)
     return layer_with_ids(check.content, ids)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from geo import store
 from geo.accounts import SYSTEM, User
 from geo.domain import TABLES, Text, group_problems, join, layer_tables, report_tables, t
+from geo.io import MAX_ROWS
 from geo.upload.check import Check, check_file, commit
 from geo.upload.phone_file import FILE as PHONE_FILE
 from geo.upload.phone_file import import_phone_reports
@@ -80,16 +81,17 @@ def table_file(folder: Path, kind: str) -> Path | None:
     return None
 
 
-def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, action: str = "seed") -> Reading:
-    """Check and store each table's file of ``folder`` that is there, layers first; a file with problems is
-    skipped, and the list of skipped files is kept in the store (and logged)."""
+def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, action: str = "seed",
+                  max_rows: int = MAX_ROWS) -> Reading:
+    """Check and store each table's file of ``folder`` that is there, layers first; a file with problems (or of
+    more than ``max_rows`` rows) is skipped, and the list of skipped files is kept in the store (and logged)."""
     folder = Path(folder)
     imported, refused = [], []
     for kind in (*layer_tables(), *report_tables()):
         path = table_file(folder, kind)
         if path is None:
             continue
-        check = check_file(engine, kind, path.read_bytes(), path.name)
+        check = check_file(engine, kind, path.read_bytes(), path.name, max_rows=max_rows)
         if check.ok and not check.warnings:
             applied = commit(engine, check, user, action=action)
             imported.append((path.name, applied.version))
@@ -117,18 +119,19 @@ def import_folder(engine: Engine, folder: str | Path, user: User = SYSTEM, actio
     return Reading(imported, refused)
 
 
-def seed_from_folder(engine: Engine, data_dir: str | Path) -> Reading | None:
+def seed_from_folder(engine: Engine, data_dir: str | Path, max_rows: int = MAX_ROWS) -> Reading | None:
     """Fill a new store from the data folder, once (None: it was read, or the city started empty, before)."""
     if not store.claim_seeding(engine, str(data_dir)):
         return None
-    return import_folder(engine, data_dir)
+    return import_folder(engine, data_dir, max_rows=max_rows)
 
 
-def open_city(url: str, data_dir: str | Path) -> Engine:
-    """The store at ``url``; a store that was never filled is first filled from ``data_dir`` (see above)."""
+def open_city(url: str, data_dir: str | Path, max_rows: int = MAX_ROWS) -> Engine:
+    """The store at ``url``; a store that was never filled is first filled from ``data_dir`` (see above), each
+    file of at most ``max_rows`` rows (the setting ``upload_max_rows``)."""
     engine = store.open_store(url)
     if store.newest_version(engine) == 0 and not store.seeding_claimed(engine):
-        seed_from_folder(engine, data_dir)
+        seed_from_folder(engine, data_dir, max_rows)
     return engine
 
 

@@ -50,26 +50,14 @@
     return {text: list.join(""), at: at};
   }
 
-  /* String ``i`` of a list held as texts(), numberedIds() or joined(). */
+  /* String ``i`` of a list held as texts() or numberedIds(). */
   function item(t, i) {
-    if (t.parts) {
-      var k = 0;
-      while (i >= t.starts[k + 1]) { k++; }
-      return item(t.parts[k], i - t.starts[k]);
-    }
     if (t.num) {
       var digits = String(t.num[i]);
       while (digits.length < t.width) { digits = "0" + digits; }
       return t.prefix + digits;
     }
     return t.text.slice(t.at[i], t.at[i + 1]);
-  }
-
-  /* The lists of several packs as one (``sizes``: their lengths). */
-  function joined(lists, sizes) {
-    var starts = [0];
-    sizes.forEach(function (size) { starts.push(starts[starts.length - 1] + size); });
-    return {parts: lists, starts: starts};
   }
 
   /* Decode a pack into world coordinates (Web Mercator pixels at zoom 0, as Leaflet's EPSG:3857). A pack of
@@ -129,31 +117,6 @@
             X: X, Y: Y, box: box};
   }
 
-  /* Several decoded packs (the supplies layer draws compounds and sites) as one. */
-  function concat(parts) {
-    if (parts.length === 1) { return parts[0]; }
-    var n = 0, nv = 0, nr = 0;
-    parts.forEach(function (p) { n += p.n; nv += p.X.length; nr += p.ringVert.length; });
-    var sizes = parts.map(function (p) { return p.n; });
-    var out = {n: n, ids: joined(parts.map(function (p) { return p.ids; }), sizes),
-               names: joined(parts.map(function (p) { return p.names; }), sizes),
-               rings: new Int32Array(n), featVert: new Int32Array(n + 1),
-               ringOf: new Int32Array(n + 1), ringVert: new Int32Array(nr), ringEnd: new Int32Array(nr),
-               X: new Float64Array(nv), Y: new Float64Array(nv), box: new Float64Array(4 * n)};
-    var fo = 0, vo = 0, ro = 0;
-    parts.forEach(function (p) {
-      out.rings.set(p.rings, fo);
-      for (var f = 0; f < p.n; f++) { out.featVert[fo + f] = p.featVert[f] + vo; out.ringOf[fo + f] = p.ringOf[f] + ro; }
-      for (var r = 0; r < p.ringVert.length; r++) {
-        out.ringVert[ro + r] = p.ringVert[r] + vo; out.ringEnd[ro + r] = p.ringEnd[r] + vo;
-      }
-      out.X.set(p.X, vo); out.Y.set(p.Y, vo); out.box.set(p.box, 4 * fo);
-      fo += p.n; vo += p.X.length; ro += p.ringVert.length;
-    });
-    out.featVert[n] = vo; out.ringOf[n] = ro;
-    return out;
-  }
-
   /* A grid over the extent of decoded places ``g``: which places may be under a point. The places of cell
      ``k`` are items[start[k]] to items[start[k + 1]] (two passes: count, then fill). */
   function buildGrid(g) {
@@ -188,6 +151,6 @@
     return arrays.map(function (a) { return a.buffer; });
   }
 
-  root.cmdmapDecode = {FORMAT: FORMAT, fetchPack: fetchPack, decodeInts: decodeInts, decode: decode, concat: concat,
+  root.cmdmapDecode = {FORMAT: FORMAT, fetchPack: fetchPack, decodeInts: decodeInts, decode: decode,
                        item: item, buildGrid: buildGrid, buffers: buffers};
 })(typeof self !== "undefined" ? self : globalThis);

@@ -20,6 +20,7 @@
   // of POINT_DOT_PX written into the pixels, as the outlines that small are, instead of a circle: crowded
   // circles hide each other anyway, and stamping 100,000 took the software rasterizer over a second.
   var POINT_CROWD = 4000, POINT_DOT_PX = 5;
+  var DOTS_PX = 3;  // a tiled place seen from afar (geo/maps/tiles.py): a nation's compounds, each a dot
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined, focusKey: "",
@@ -120,22 +121,66 @@
     if (this.image) { ctx.putImageData(this.image, 0, 0); }
   };
 
+  /* A tile's extent [minx, miny, maxx, maxy] in degrees as a box of world coordinates (as decode.js's). */
+  function worldBox(box) {
+    var a = L.CRS.EPSG3857.latLngToPoint(L.latLng(box[3], box[0]), 0);
+    var b = L.CRS.EPSG3857.latLngToPoint(L.latLng(box[1], box[2]), 0);
+    return [a.x, a.y, b.x, b.y];
+  }
+
+  function meets(box, v) { return !(box[2] < v.x0 || box[0] > v.x1 || box[3] < v.y0 || box[1] > v.y1); }
+
+  /*
+   * A layer's places come in slots, each one pack (geo/maps/fastlayer.py Source): "whole" packs fetched at
+   * once, "tile"s (geo/maps/tiles.py) fetched when the view holds at most ``atOnce`` of their places, and
+   * "dots", every tiled place as a point, drawn where the view holds more. A slot's places are
+   * ``offset`` … ``offset + n - 1`` of the layer's statuses, which stay one list whatever is fetched.
+   */
   L.CmdmapLayer = L.Canvas.extend({
     initialize: function (options) {
       L.Canvas.prototype.initialize.call(this, {padding: 0.2});
       this.key = options.key; this.kind = options.kind; this.styles = options.styles;
       this.radius = options.radius || 7; this.interactive = options.interactive !== false;
       this.tooltips = options.tooltips !== false; this.highlightStyle = options.highlight || {};
-      this.geom = null; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0;
-      this.error = null;
+      this.atOnce = options.atOnce > 0 ? options.atOnce : Infinity;
+      this.ready = false; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0; this.serial = 0;
+      this.error = null; this.slots = []; this.dotSlots = []; this.parts = [];
       registry.layers[this.key] = this;
-      var self = this;
-      Promise.all(options.sources.map(loadSource)).then(function (parts) {
-        self.geom = D.concat(parts);
+      var self = this, at = 0;
+      options.sources.forEach(function (source) {
+        var slot = {source: source, role: source.role || "whole", offset: at, n: source.n, geom: null,
+                    box: source.box ? worldBox(source.box) : null};
+        if (slot.role === "dots") { self.dotSlots.push(slot); return; }  // the places of the tiles after it
+        self.slots.push(slot);
+        at += source.n;
+      });
+      this.n = at;
+      var first = this.slots.filter(function (s) { return s.role !== "tile"; }).concat(this.dotSlots);
+      Promise.all(first.map(function (slot) { return self._load(slot); })).then(function () {
+        self.ready = true;
         self._applyState();
         mark("state " + self.key);
         self._redrawAll();
-      }).catch(function (err) { self.error = String(err); if (window.console) { console.error(err); } });
+      }).catch(function () {});  // _load keeps the error
+    },
+
+    /* Fetch and decode a slot's pack once; the layer redraws when a tile comes. */
+    _load: function (slot) {
+      var self = this;
+      if (!slot.loading) {
+        slot.loading = loadSource(slot.source).then(function (g) {
+          if (g.n !== slot.n) { throw new Error("cmdmap: a pack of " + g.n + " places, where " + slot.n + " were said"); }
+          slot.geom = g;
+          if (slot.role === "tile") { mark("tile"); self._redrawAll(); }
+          return g;
+        });
+        slot.loading.catch(function (err) {
+          slot.loading = null; delete registry.packs[slot.source.id];  // asked again at the next look
+          self.error = String(err);
+          if (window.console) { console.error(err); }
+        });
+      }
+      return slot.loading;
     },
 
     onAdd: function (map) {
@@ -170,29 +215,51 @@
     },
 
     _applyState: function () {
-      var g = this.geom, s = this.state;
-      if (!g || !s) { return; }
-      var codes = s.cats, byCat = {}, f;
-      this.cats = new Int16Array(g.n).fill(-1);
-      this.lit = new Uint8Array(g.n);
+      var s = this.state, n = this.n, f;
+      if (!this.ready || !s) { return; }
+      this.cats = new Int16Array(n).fill(-1);
+      this.lit = new Uint8Array(n);
       var c = D.decodeInts(s.c);
-      for (f = 0; f < g.n && f < c.length; f++) { this.cats[f] = c[f]; }
+      for (f = 0; f < n && f < c.length; f++) { this.cats[f] = c[f]; }
       (s.h || []).forEach(function (f) { this.lit[f] = 1; }, this);
       this.fields = (s.fields || []).map(function (pair) { return [pair[0], decodeColumn(pair[1])]; });
+      this.serial++;
+    },
+
+    /* A slot's places shown, by style (its keys in the order of the styles table, points after polygons). */
+    _buckets: function (slot) {
+      if (slot.bucketsFor === this.serial) { return slot.buckets; }
+      var g = slot.geom, codes = this.state.cats, cats = this.cats, byCat = {}, f, c;
       for (f = 0; f < g.n; f++) {
-        var c = this.cats[f];
+        c = cats[slot.offset + f];
         if (c < 0) { continue; }
         var key = (g.rings[f] === 0 ? "pt_" : "") + codes[c];
         (byCat[key] || (byCat[key] = [])).push(f);
       }
-      // draw in the order of the styles table, points after polygons
       var order = [], seen = {};
       var styleKeys = Object.keys(this.styles);
       styleKeys.concat(styleKeys.map(function (k) { return "pt_" + k; })).forEach(function (k) {
         if (byCat[k] && !seen[k]) { order.push(k); seen[k] = 1; }
       });
       Object.keys(byCat).forEach(function (k) { if (!seen[k]) { order.push(k); } });
-      this.buckets = order.map(function (k) { return [k, byCat[k]]; });
+      slot.buckets = order.map(function (k) { return [k, byCat[k]]; });
+      slot.bucketsFor = this.serial;
+      return slot.buckets;
+    },
+
+    /* The slots to draw in view ``v``: the whole packs; the tiles in view when they hold at most ``atOnce``
+       places and have all come (those missing are asked for meanwhile), else the dots. */
+    _parts: function (v) {
+      var parts = this.slots.filter(function (s) { return s.role !== "tile" && s.geom; });
+      var tiles = this.slots.filter(function (s) { return s.role === "tile" && meets(s.box, v); });
+      if (!tiles.length) { return parts; }
+      var inView = tiles.reduce(function (sum, s) { return sum + s.n; }, 0), self = this;
+      if (inView <= this.atOnce) {
+        var missing = tiles.filter(function (s) { return !s.geom; });
+        missing.forEach(function (s) { self._load(s); });
+        if (!missing.length) { return parts.concat(tiles); }
+      }
+      return parts.concat(this.dotSlots.filter(function (s) { return s.geom; }));
     },
 
     _style: function (bucketKey) {
@@ -263,20 +330,25 @@
     },
 
     _redrawAll: function () {
-      var ctx = this._ctx, g = this.geom;
+      var ctx = this._ctx;
       if (!ctx || !this._map || !this._bounds) { return; }
       var b = this._bounds;
       ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
-      this.drawn = 0;
-      if (!g || !this.cats || this.hidden) { return; }
-      var v = this._view(), box = g.box, drawn = 0, self = this;
-      var visible = function (f) {
+      this.drawn = 0; this.parts = []; this.dotsShown = false;
+      if (!this.ready || !this.cats || this.hidden) { return; }
+      var v = this._view(), drawn = 0, self = this, cats = this.cats, parts = this._parts(v);
+      this.parts = parts.filter(function (s) { return s.role !== "dots"; });  // what a pointer can find
+      this.dotsShown = parts.length > this.parts.length;
+      var visible = function (g, f) {
+        var box = g.box;
         return !(box[4 * f + 2] < v.x0 || box[4 * f] > v.x1 || box[4 * f + 3] < v.y0 || box[4 * f + 1] > v.y1);
       };
-      var big = function (f) {
+      var big = function (g, f) {
+        var box = g.box;
         return g.rings[f] !== 0 && Math.max(box[4 * f + 2] - box[4 * f], box[4 * f + 3] - box[4 * f + 1]) * v.scale >= 16;
       };
-      var dot = function (f) {
+      var dot = function (g, f) {
+        var box = g.box;
         return g.rings[f] !== 0 && (box[4 * f + 2] - box[4 * f]) * v.scale < DOT_PX &&
           (box[4 * f + 3] - box[4 * f + 1]) * v.scale < DOT_PX;
       };
@@ -284,124 +356,150 @@
       // pixels as small rectangles of the outline's colour, under the paths: 100,000 of them as paths, filled
       // and stroked, took the software rasterizer 1.5 s. They go in the order of the pack, not category after
       // category: where they crowd, the mix of colours shows how many of each there are.
-      var dots = new Dots(this._container, b), isDot = new Uint8Array(g.n), cats = this.cats;
+      var dots = new Dots(this._container, b);
       var pixelOf = this.state.cats.map(function (code) {
         var style = self._style(code), brush = self._brush(ctx, style);
         if (!brush.fill) { return -1; }  // an outline stays an outline
         return brush.stroke ? dots.colour(style.color, brush.strokeAlpha)
           : dots.colour(style.fillColor || style.color, brush.fillAlpha);
       });
-      var crowd = 0, d, c;
-      for (d = 0; d < g.n; d++) { if (g.rings[d] === 0 && cats[d] >= 0 && visible(d)) { crowd++; } }
-      var pointPixelOf = crowd > POINT_CROWD && this.state.cats.map(function (code) {
+      var crowd = 0;
+      parts.forEach(function (s) {
+        var g = s.geom;
+        for (var d = 0; d < g.n; d++) { if (g.rings[d] === 0 && cats[s.offset + d] >= 0 && visible(g, d)) { crowd++; } }
+      });
+      var pointPixelOf = this.state.cats.map(function (code) {
         var style = self._style("pt_" + code);  // its fill, whole: a point's outline is a white ring
         return dots.colour(style.fillColor || style.color, 1);
       });
-      for (d = 0; d < g.n; d++) {
-        c = cats[d];
-        if (pointPixelOf && g.rings[d] === 0 && c >= 0 && visible(d)) {
-          var k = g.featVert[d], half = POINT_DOT_PX >> 1;
-          dots.rect(Math.round(g.X[k] * v.scale - v.ox) - half, Math.round(g.Y[k] * v.scale - v.oy) - half,
-                    POINT_DOT_PX, POINT_DOT_PX, pointPixelOf[c]);
+      parts.forEach(function (s) {
+        var g = s.geom, box = g.box, isDot = s.isDot = new Uint8Array(g.n), c, d;
+        // a tiled place seen from afar is its dot; points in a crowd are squares
+        var size = s.role === "dots" ? DOTS_PX : (crowd > POINT_CROWD ? POINT_DOT_PX : 0), half = size >> 1;
+        for (d = 0; d < g.n; d++) {
+          c = cats[s.offset + d];
+          if (size && g.rings[d] === 0 && c >= 0 && visible(g, d)) {
+            var k = g.featVert[d];
+            dots.rect(Math.round(g.X[k] * v.scale - v.ox) - half, Math.round(g.Y[k] * v.scale - v.oy) - half,
+                      size, size, pointPixelOf[c]);
+            isDot[d] = 1;
+            drawn++;
+            continue;
+          }
+          if (c < 0 || pixelOf[c] < 0 || !dot(g, d) || !visible(g, d)) { continue; }
+          // its box, grown by the outline's pixel and to at least 4 pixels so that it stays visible
+          var w = Math.max(4, Math.round((box[4 * d + 2] - box[4 * d]) * v.scale) + 2);
+          var h = Math.max(4, Math.round((box[4 * d + 3] - box[4 * d + 1]) * v.scale) + 2);
+          dots.rect(Math.round((box[4 * d] + box[4 * d + 2]) / 2 * v.scale - v.ox - w / 2),
+                    Math.round((box[4 * d + 1] + box[4 * d + 3]) / 2 * v.scale - v.oy - h / 2), w, h, pixelOf[c]);
           isDot[d] = 1;
           drawn++;
-          continue;
         }
-        if (c < 0 || pixelOf[c] < 0 || !dot(d) || !visible(d)) { continue; }
-        // its box, grown by the outline's pixel and to at least 4 pixels so that it stays visible
-        var w = Math.max(4, Math.round((box[4 * d + 2] - box[4 * d]) * v.scale) + 2);
-        var h = Math.max(4, Math.round((box[4 * d + 3] - box[4 * d + 1]) * v.scale) + 2);
-        dots.rect(Math.round((box[4 * d] + box[4 * d + 2]) / 2 * v.scale - v.ox - w / 2),
-                  Math.round((box[4 * d + 1] + box[4 * d + 3]) / 2 * v.scale - v.oy - h / 2), w, h, pixelOf[c]);
-        isDot[d] = 1;
-        drawn++;
-      }
+      });
       dots.put(ctx);
-      this.buckets.forEach(function (bucket) {
-        var style = self._style(bucket[0]), brush = self._brush(ctx, style);
-        var paths = bucket[1].filter(function (f) { return !isDot[f] && visible(f); });
-        if (bucket[0].indexOf("pt_") === 0) {  // points: their circle drawn once, then stamped at each
-          var sprite = self._sprite(bucket[0], style);
-          ctx.globalAlpha = 1;
-          paths.forEach(function (f) {
-            var k = g.featVert[f];
-            ctx.drawImage(sprite.canvas, Math.round(g.X[k] * v.scale - v.ox) - sprite.half,
-                          Math.round(g.Y[k] * v.scale - v.oy) - sprite.half, sprite.size, sprite.size);
-          });
-          drawn += paths.length;
-          return;
-        }
-        // A dashed outline costs the rasterizer far more, and on a dot nobody sees the dashes: small places
-        // first with a solid line, then the big ones dashed (switching the dash per place is slow too).
-        var passes = brush.dash ? [[false, []], [true, brush.dash]] : [[null, null]];
-        passes.forEach(function (pass) {
-          if (pass[1]) { ctx.setLineDash(pass[1]); }
-          paths.forEach(function (f) {
-            if (pass[0] !== null && big(f) !== pass[0]) { return; }
-            ctx.beginPath();
-            self._trace(ctx, g, f, v);
-            self._paintOne(ctx, brush);
-            drawn++;
+      parts.forEach(function (s) {
+        var g = s.geom;
+        self._buckets(s).forEach(function (bucket) {
+          var style = self._style(bucket[0]), brush = self._brush(ctx, style);
+          var paths = bucket[1].filter(function (f) { return !s.isDot[f] && visible(g, f); });
+          if (bucket[0].indexOf("pt_") === 0) {  // points: their circle drawn once, then stamped at each
+            var sprite = self._sprite(bucket[0], style);
+            ctx.globalAlpha = 1;
+            paths.forEach(function (f) {
+              var k = g.featVert[f];
+              ctx.drawImage(sprite.canvas, Math.round(g.X[k] * v.scale - v.ox) - sprite.half,
+                            Math.round(g.Y[k] * v.scale - v.oy) - sprite.half, sprite.size, sprite.size);
+            });
+            drawn += paths.length;
+            return;
+          }
+          // A dashed outline costs the rasterizer far more, and on a dot nobody sees the dashes: small places
+          // first with a solid line, then the big ones dashed (switching the dash per place is slow too).
+          var passes = brush.dash ? [[false, []], [true, brush.dash]] : [[null, null]];
+          passes.forEach(function (pass) {
+            if (pass[1]) { ctx.setLineDash(pass[1]); }
+            paths.forEach(function (f) {
+              if (pass[0] !== null && big(g, f) !== pass[0]) { return; }
+              ctx.beginPath();
+              self._trace(ctx, g, f, v);
+              self._paintOne(ctx, brush);
+              drawn++;
+            });
           });
         });
       });
       var lit = 0, brush = this._brush(ctx, L.extend({}, DEFAULT_STYLE, this.highlightStyle, {fill: false}));
-      for (var f = 0; f < g.n; f++) {
-        if (this.lit[f] && this.cats[f] >= 0 && visible(f)) {
-          ctx.beginPath(); this._trace(ctx, g, f, v); this._paintOne(ctx, brush); lit++;
+      parts.forEach(function (s) {
+        var g = s.geom;
+        for (var f = 0; f < g.n; f++) {
+          if (self.lit[s.offset + f] && cats[s.offset + f] >= 0 && visible(g, f)) {
+            ctx.beginPath(); self._trace(ctx, g, f, v); self._paintOne(ctx, brush); lit++;
+          }
         }
-      }
+      });
       ctx.globalAlpha = 1;
       this.drawn = drawn; this.litDrawn = lit;
       if (drawn) { mark("drawn"); mark("drawn " + this.key); }
       registry.drawnAt = Date.now();
     },
 
-    /* The feature under a container point, or -1: points first, then the smallest polygon around it,
-       then a polygon too small to aim at that is within a few pixels. */
+    /* The feature (the layer's place number) under a container point, or -1: points first, then the smallest
+       polygon around it, then a polygon too small to aim at that is within a few pixels. A dot is not
+       pointed at: from that far, the zones are. */
     hit: function (point) {
-      var g = this.geom;
-      if (!g || !this.cats || !this._map || this.hidden) { return -1; }
-      // the page's worker sends it just after the places; built here if a pointer comes first
-      var grid = g.grid || (g.grid = D.buildGrid(g));
+      if (!this.cats || !this._map || this.hidden) { return -1; }
       var map = this._map, scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
       var layerPoint = map.containerPointToLayerPoint(point);
       var wx = (layerPoint.x + origin.x) / scale, wy = (layerPoint.y + origin.y) / scale;
       var tol = (this.radius + 3) / scale;
-      var best = -1, bestScore = Infinity, seen = {};
-      var cx0 = Math.floor((wx - tol - grid.x0) / grid.w), cx1 = Math.floor((wx + tol - grid.x0) / grid.w);
-      var cy0 = Math.floor((wy - tol - grid.y0) / grid.h), cy1 = Math.floor((wy + tol - grid.y0) / grid.h);
-      for (var cy = Math.max(0, cy0); cy <= Math.min(grid.side - 1, cy1); cy++) {
-        for (var cx = Math.max(0, cx0); cx <= Math.min(grid.side - 1, cx1); cx++) {
-          var cell = cy * grid.side + cx;
-          for (var i = grid.start[cell]; i < grid.start[cell + 1]; i++) {
-            var f = grid.items[i];
-            if (seen[f] || this.cats[f] < 0) { continue; }
-            seen[f] = 1;
-            var x0 = g.box[4 * f], y0 = g.box[4 * f + 1], x1 = g.box[4 * f + 2], y1 = g.box[4 * f + 3];
-            if (wx < x0 - tol || wx > x1 + tol || wy < y0 - tol || wy > y1 + tol) { continue; }
-            var score;
-            if (g.rings[f] === 0) {
-              var d = Math.hypot(wx - x0, wy - y0) * scale;
-              if (d > this.radius + 3) { continue; }
-              score = -1e9 + d;
-            } else if (inside(g, f, wx, wy)) {
-              score = (x1 - x0) * (y1 - y0);
-            } else if ((x1 - x0) * scale < 8 && (y1 - y0) * scale < 8) {
-              score = 1e9 + Math.hypot(wx - (x0 + x1) / 2, wy - (y0 + y1) / 2);
-            } else {
-              continue;
+      var best = -1, bestScore = Infinity, self = this;
+      this.parts.forEach(function (s) {
+        var g = s.geom, seen = {};
+        // the page's worker sends it just after the places; built here if a pointer comes first
+        var grid = g.grid || (g.grid = D.buildGrid(g));
+        var cx0 = Math.floor((wx - tol - grid.x0) / grid.w), cx1 = Math.floor((wx + tol - grid.x0) / grid.w);
+        var cy0 = Math.floor((wy - tol - grid.y0) / grid.h), cy1 = Math.floor((wy + tol - grid.y0) / grid.h);
+        for (var cy = Math.max(0, cy0); cy <= Math.min(grid.side - 1, cy1); cy++) {
+          for (var cx = Math.max(0, cx0); cx <= Math.min(grid.side - 1, cx1); cx++) {
+            var cell = cy * grid.side + cx;
+            for (var i = grid.start[cell]; i < grid.start[cell + 1]; i++) {
+              var f = grid.items[i];
+              if (seen[f] || self.cats[s.offset + f] < 0) { continue; }
+              seen[f] = 1;
+              var x0 = g.box[4 * f], y0 = g.box[4 * f + 1], x1 = g.box[4 * f + 2], y1 = g.box[4 * f + 3];
+              if (wx < x0 - tol || wx > x1 + tol || wy < y0 - tol || wy > y1 + tol) { continue; }
+              var score;
+              if (g.rings[f] === 0) {
+                var d = Math.hypot(wx - x0, wy - y0) * scale;
+                if (d > self.radius + 3) { continue; }
+                score = -1e9 + d;
+              } else if (inside(g, f, wx, wy)) {
+                score = (x1 - x0) * (y1 - y0);
+              } else if ((x1 - x0) * scale < 8 && (y1 - y0) * scale < 8) {
+                score = 1e9 + Math.hypot(wx - (x0 + x1) / 2, wy - (y0 + y1) / 2);
+              } else {
+                continue;
+              }
+              if (score < bestScore) { bestScore = score; best = s.offset + f; }
             }
-            if (score < bestScore) { bestScore = score; best = f; }
           }
         }
-      }
+      });
       return best;
     },
 
+    /* The slot holding the layer's place ``f``, and its number there. */
+    _at: function (f) {
+      for (var i = 0; i < this.slots.length; i++) {
+        var s = this.slots[i];
+        if (f >= s.offset && f < s.offset + s.n) { return {slot: s, f: f - s.offset}; }
+      }
+      return null;
+    },
+
     tooltipContent: function (f) {
-      var div = document.createElement("div"), title = document.createElement("b");
-      title.textContent = D.item(this.geom.names, f);
+      var div = document.createElement("div"), title = document.createElement("b"), at = this._at(f);
+      title.textContent = at && at.slot.geom ? D.item(at.slot.geom.names, at.f) : "";
       div.appendChild(title);
       this.fields.forEach(function (pair) {
         div.appendChild(document.createElement("br"));
@@ -411,7 +509,7 @@
     },
 
     feature: function (f) {
-      var id = D.item(this.geom.ids, f), kind = this.kind;
+      var at = this._at(f), id = at && at.slot.geom ? D.item(at.slot.geom.ids, at.f) : "", kind = this.kind;
       return {toGeoJSON: function () { return {type: "Feature", properties: {id: id, k: kind}, geometry: null}; }};
     }
   });
@@ -597,20 +695,44 @@
       if (!map) { return out; }
       var rect = map.getContainer().getBoundingClientRect(), size = map.getSize();
       registry.order.slice().reverse().forEach(function (layer) {
-        var g = layer.geom;
-        if (!layer.interactive || !g || !layer.cats || layer.hidden) { return; }
-        for (var f = 0; f < g.n && out.length < (limit || 500); f++) {
-          if (layer.cats[f] < 0) { continue; }
-          var lng, lat, k = g.featVert[f];
-          var wx = g.rings[f] === 0 ? g.X[k] : (g.box[4 * f] + g.box[4 * f + 2]) / 2;
-          var wy = g.rings[f] === 0 ? g.Y[k] : (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2;
-          var p = map.project(map.unproject(L.point(wx, wy), 0));
-          var cp = map.layerPointToContainerPoint(p.subtract(map.getPixelOrigin()));
-          if (cp.x < 30 || cp.y < 30 || cp.x > size.x - 30 || cp.y > size.y - 30) { continue; }
-          var hit = topHit(cp);
-          if (!hit || hit.layer !== layer || hit.f !== f) { continue; }
-          out.push({key: layer.key, id: D.item(g.ids, f), x: rect.left + cp.x, y: rect.top + cp.y});
-        }
+        if (!layer.interactive || !layer.cats || layer.hidden) { return; }
+        layer.parts.forEach(function (s) {
+          var g = s.geom;
+          for (var f = 0; f < g.n && out.length < (limit || 500); f++) {
+            if (layer.cats[s.offset + f] < 0) { continue; }
+            var k = g.featVert[f];
+            var wx = g.rings[f] === 0 ? g.X[k] : (g.box[4 * f] + g.box[4 * f + 2]) / 2;
+            var wy = g.rings[f] === 0 ? g.Y[k] : (g.box[4 * f + 1] + g.box[4 * f + 3]) / 2;
+            var p = map.project(map.unproject(L.point(wx, wy), 0));
+            var cp = map.layerPointToContainerPoint(p.subtract(map.getPixelOrigin()));
+            if (cp.x < 30 || cp.y < 30 || cp.x > size.x - 30 || cp.y > size.y - 30) { continue; }
+            var hit = topHit(cp);
+            if (!hit || hit.layer !== layer || hit.f !== s.offset + f) { continue; }
+            out.push({key: layer.key, id: D.item(g.ids, f), x: rect.left + cp.x, y: rect.top + cp.y});
+          }
+        });
+      });
+      return out;
+    },
+    /* For bench/: where ``count`` of a tiled layer's places are, spread through it, as [lat, lng]. */
+    tiledPlaces: function (key, count) {
+      var layer = registry.layers[key], out = [];
+      var dots = layer && layer.dotSlots.filter(function (s) { return s.geom; })[0];
+      if (!dots || !registry.map) { return out; }
+      for (var i = 0; i < count; i++) {
+        var k = dots.geom.featVert[Math.floor((i + 0.5) * dots.geom.n / count)];
+        var at = registry.map.unproject(L.point(dots.geom.X[k], dots.geom.Y[k]), 0);
+        out.push([at.lat, at.lng]);
+      }
+      return out;
+    },
+    /* For tests and bench/: each layer's tiles (fetched, of all, drawn) and whether it shows dots. */
+    tiles: function () {
+      var out = {};
+      registry.order.forEach(function (l) {
+        var tiles = l.slots.filter(function (s) { return s.role === "tile"; });
+        out[l.key] = {fetched: tiles.filter(function (s) { return s.geom; }).length, of: tiles.length,
+                      drawn: l.parts.filter(function (s) { return s.role === "tile"; }).length, dots: !!l.dotsShown};
       });
       return out;
     }

@@ -1,0 +1,83 @@
+"""A nation's compounds in tiles (geo/maps/tiles.py), in a real (headless, offline) Chromium.
+
+The demo city stands in for a nation: with ``map_places_at_once`` at 40, its 200 compounds are more than a
+map draws at once, so they come as tiles of 5 and as dots. Seen whole, every compound is a dot of its
+status's colour and no tile is fetched; zoomed in with the mouse wheel, only the tiles in view are fetched and
+their compounds are drawn whole, pointed at and clicked for their details as on any map.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import (
+    chromium_session,
+    evaluate,
+    exception_text,
+    hit_points,
+    map_frame,
+    no_exception,
+    page_opener,
+    poll,
+    settle,
+    streamlit_server,
+)
+from tests.test_browser import DEMO_DATA, demo_store, details_column, hover
+
+browser = pytest.fixture(scope="module")(chromium_session)
+
+TILES = "() => window.cmdmap ? window.cmdmap.tiles() : {}"
+
+
+@pytest.fixture(scope="module")
+def tiled_server(browser, tmp_path_factory):
+    url = demo_store(tmp_path_factory.mktemp("tiled-store") / "store.sqlite")
+    with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "none", "CMDMAP_DATABASE_URL": url,
+                           "CMDMAP_MAP_PLACES_AT_ONCE": "40"}, name="server-tiled") as server:
+        yield server
+
+
+@pytest.fixture
+def open_page(browser, request):
+    yield from page_opener(browser, request)
+
+
+def tile_requests(log) -> list[str]:
+    return [url for status, url, _ in log.responses if "/static/cache/places-" in url and status == 200]
+
+
+def test_far_out_compounds_are_dots_and_closer_in_only_the_tiles_in_view_come(tiled_server, open_page):
+    log = open_page(tiled_server, "/compounds")
+    page = log.page
+    frame = map_frame(page, paths=100)
+    settle(page)
+    assert no_exception(page), exception_text(page)
+    seen = evaluate(frame, TILES)["compounds"]
+    assert seen["dots"] and seen["fetched"] == 0 and seen["of"] >= 40, seen  # tiles of at most 5
+    assert hit_points(frame) == []  # a dot is not pointed at
+    fetched_far = len(tile_requests(log))
+
+    box = frame.frame_element().bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    def drawn_whole():
+        now = evaluate(frame, TILES)["compounds"]
+        if now["dots"] and not now["fetched"]:
+            page.mouse.wheel(0, -60)  # a zoom level in (Leaflet: 60 pixels of wheel a level)
+        return not now["dots"] and now["drawn"] > 0 and now
+
+    seen = poll(drawn_whole, "the compounds in view drawn whole after zooming in", interval=1.5)
+    assert 0 < seen["fetched"] < seen["of"], seen  # the tiles in view, not the nation
+    assert len(tile_requests(log)) - fetched_far <= seen["fetched"] * 2  # each once (plain or gzipped)
+    points = poll(lambda: hit_points(frame), "a compound to point at")
+    assert all(p["key"] == "compounds" for p in points)
+    tooltip = hover(page, frame, points[0])
+    assert tooltip.splitlines()[0].strip(), tooltip  # the compound's name, from its tile
+    name = tooltip.splitlines()[0].strip()
+    page.mouse.click(points[0]["x"], points[0]["y"])
+    panel = details_column(page)
+    poll(lambda: panel.locator("strong").first.inner_text().strip() == name, f"the details of {name}")
+    assert no_exception(page), exception_text(page)
+    assert evaluate(frame, "() => window.cmdmap.errors()") == []
+    failed = [r for r in log.responses if r[0] >= 400 and "/static/" in r[1]]
+    assert not failed, failed
