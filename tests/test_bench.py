@@ -26,7 +26,8 @@ def test_scale_benchmark_runs_on_a_tiny_city(tmp_path):
 
 def test_the_nation_benchmark_runs_on_a_tiny_city_cut_into_tiles(tmp_path):
     env = {**os.environ, "CMDMAP_MAP_PLACES_AT_ONCE": "40"}  # 120 compounds stand for a nation: tiles of 5
-    done = subprocess.run([sys.executable, "bench/scale.py", "--nation", "--sizes", "120", "--out", str(tmp_path)],
+    done = subprocess.run([sys.executable, "bench/scale.py", "--nation", "--sizes", "120", "--quick", "--jump-zoom",
+                           "18", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     table = done.stdout

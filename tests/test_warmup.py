@@ -173,3 +173,24 @@ def test_a_page_reruns_once_for_a_version_and_again_only_if_it_still_has_not_rea
     assert rerun_due(None, 7, 100.0) and rerun_due((6, 99.0), 7, 100.0)
     assert not rerun_due((7, 99.0), 7, 100.0) and not rerun_due((7, 99.0), 7, 99.0 + RETRY_SECONDS - 1)
     assert rerun_due((7, 99.0), 7, 99.0 + RETRY_SECONDS)
+
+
+def test_a_nation_s_tiles_and_dots_are_built_by_the_warm_up_and_the_map_finds_them(page_env, app_store_url,
+                                                                                    monkeypatch):
+    """Past ``map_places_at_once`` places the packs are tiles and dots (geo/maps/tiles.py): the warm-up makes them
+    as it makes a whole pack, written for the browser to fetch, and the compounds map's first visit makes none."""
+    monkeypatch.setenv("CMDMAP_MAP_PLACES_AT_ONCE", "2")  # the tiny city's compounds stand for a nation
+    made = []
+    real = ui.packs.pack_tiles
+    monkeypatch.setattr(ui.packs, "pack_tiles", lambda *args, **kwargs: made.append(args) or real(*args, **kwargs))
+    Warmer(lambda: connect(app_store_url), load()).step()
+    assert made  # the compounds (and any other kind of more than two places) cut into tiles
+    version = newest_version(page_env)
+    sources = ui.packs._sources(app_store_url, version, "", "compounds", "wgs84", 2)
+    assert [s.role for s in sources[:2]] == ["dots", "tile"] and len({s.role for s in sources}) == 2
+    assert all(len(s.pack.ids) == 1 for s in sources[1:])  # tiles of an eighth of two: one place each
+    assert all((ui.packs.PACK_DIR / s.url.rsplit("/", 1)[-1]).is_file() for s in sources)  # written to fetch
+    made.clear()
+    at = open_app_page("pages/compounds.py")
+    assert not at.exception
+    assert made == []  # the first visit found them built

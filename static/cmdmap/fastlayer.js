@@ -171,7 +171,7 @@
         slot.loading = loadSource(slot.source).then(function (g) {
           if (g.n !== slot.n) { throw new Error("cmdmap: a pack of " + g.n + " places, where " + slot.n + " were said"); }
           slot.geom = g;
-          if (slot.role === "tile") { mark("tile"); self._redrawAll(); }
+          if (slot.role === "tile") { mark("tile"); self._tileCame(); }
           return g;
         });
         slot.loading.catch(function (err) {
@@ -181,6 +181,21 @@
         });
       }
       return slot.loading;
+    },
+
+    /* Redraw once the tiles in view have all come (a redraw before would draw the same dots again: at a million
+       places, some tens of milliseconds each), at most once a frame. */
+    _tileCame: function () {
+      var self = this;
+      if (this._tileFrame) { return; }
+      this._tileFrame = requestAnimationFrame(function () {
+        self._tileFrame = null;
+        if (!self._map || !self._bounds) { return; }
+        var v = self._view();
+        if (!self.slots.some(function (s) { return s.role === "tile" && !s.geom && s.loading && meets(s.box, v); })) {
+          self._redrawAll();
+        }
+      });
     },
 
     onAdd: function (map) {
@@ -366,6 +381,7 @@
       var crowd = 0;
       parts.forEach(function (s) {
         var g = s.geom;
+        if (s.role === "dots") { return; }  // dots have a size of their own
         for (var d = 0; d < g.n; d++) { if (g.rings[d] === 0 && cats[s.offset + d] >= 0 && visible(g, d)) { crowd++; } }
       });
       var pointPixelOf = this.state.cats.map(function (code) {
