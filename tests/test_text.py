@@ -146,7 +146,7 @@ def test_the_labels_a_registered_kind_brings_are_found():
 ONE_OF_A_KIND = {
     "read_blank_rows": ({"count": 1}, "1 blank row ignored."),
     "check_fever": ({"count": 1}, "1 fever report"),
-    "check_phone_kept": ({"count": 1, "rows": "3"}, "1 phone report kept: rows 3 of the file"),
+    "check_phone_kept": ({"count": 1, "rows": "3"}, "1 phone report kept: row 3 of the file"),
     "datum_more_features": ({"count": 1, "first": "x"}, "1 more feature has the same problem"),
     "upload_more_groups": ({"count": 1}, "1 more kind of problems"),
     "cli_officers_done": ({"count": 1}, "1 officer account made."),

@@ -118,6 +118,10 @@ _ONE = re.compile(r"(?<![\d.,])\b1 ((?:(?!(?:" + "|".join(_NOT_BETWEEN) + r")\b)
                   + "|".join(_SINGULAR) + r")\b(?: (" + "|".join(_VERB) + r")\b)?")
 
 
+# "rows 6" naming a single row (a list of one: "(rows 6)") reads "row 6"; "rows 6, 9" and "rows 6–9" stay
+_ONE_ROW = re.compile(r"\brows (\d+)\b(?!\s*(?:[,、–~-]|and |to )\s*\d)")
+
+
 def _as_written(sentence: str) -> str:
     return sentence
 
@@ -136,11 +140,18 @@ def _one_in_singular(sentence: str) -> str:
     'Feature 1 lies in 3 zones; row 1 of the rows'
     >>> _one_in_singular("1 names appear more than once; 1 rows name a place")
     '1 name appears more than once; 1 row names a place'
+
+    A list of rows that holds one reads as one row:
+
+    >>> _one_in_singular("1 rows name a place and nothing else (rows 6); 2 rows: rows 6, 9; rows 3–5")
+    '1 row names a place and nothing else (row 6); 2 rows: rows 6, 9; rows 3–5'
     """
     def singular(found: re.Match) -> str:
         verb = found.group(3)
         return f"1 {found.group(1)}{_SINGULAR[found.group(2)]}" + (f" {_VERB[verb]}" if verb else "")
 
+    if "rows " in sentence:
+        sentence = _ONE_ROW.sub(r"row \1", sentence)
     return _ONE.sub(singular, sentence) if "1 " in sentence else sentence
 
 
