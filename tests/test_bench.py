@@ -25,7 +25,7 @@ def test_scale_benchmark_runs_on_a_tiny_city(tmp_path):
 
 
 def test_the_nation_benchmark_runs_on_a_tiny_city_cut_into_tiles(tmp_path):
-    env = {**os.environ, "CMDMAP_MAP_PLACES_AT_ONCE": "40"}  # 120 compounds stand for a nation: tiles of 5
+    env = {**os.environ, "CMDMAP_MAP_PLACES_AT_ONCE": "96"}  # 120 compounds stand for a nation: tiles of 3
     done = subprocess.run([sys.executable, "bench/scale.py", "--nation", "--sizes", "120", "--quick", "--jump-zoom",
                            "18", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)

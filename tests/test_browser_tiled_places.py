@@ -1,6 +1,6 @@
 """A nation's compounds in tiles (geo/maps/tiles.py), in a real (headless, offline) Chromium.
 
-The demo city stands in for a nation: with ``map_places_at_once`` at 40, its 200 compounds are more than a
+The demo city stands in for a nation: with ``map_places_at_once`` at 160, its 200 compounds are more than a
 map draws at once, so they come as tiles of 5 and as dots. Seen whole, every compound is a dot of its
 status's colour and no tile is fetched; zoomed in with the mouse wheel, only the tiles in view are fetched and
 their compounds are drawn whole, pointed at and clicked for their details as on any map.
@@ -33,7 +33,7 @@ TILES = "() => window.cmdmap ? window.cmdmap.tiles() : {}"
 def tiled_server(browser, tmp_path_factory):
     url = demo_store(tmp_path_factory.mktemp("tiled-store") / "store.sqlite")
     with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "none", "CMDMAP_DATABASE_URL": url,
-                           "CMDMAP_MAP_PLACES_AT_ONCE": "40"}, name="server-tiled") as server:
+                           "CMDMAP_MAP_PLACES_AT_ONCE": "160"}, name="server-tiled") as server:
         yield server
 
 

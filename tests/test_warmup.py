@@ -188,7 +188,7 @@ def test_a_nation_s_tiles_and_dots_are_built_by_the_warm_up_and_the_map_finds_th
     version = newest_version(page_env)
     sources = ui.packs._sources(app_store_url, version, "", "compounds", "wgs84", 2)
     assert [s.role for s in sources[:2]] == ["dots", "tile"] and len({s.role for s in sources}) == 2
-    assert all(len(s.pack.ids) == 1 for s in sources[1:])  # tiles of an eighth of two: one place each
+    assert all(len(s.pack.ids) == 1 for s in sources[1:])  # tiles of a thirty-second of two: one place each
     assert all((ui.packs.PACK_DIR / s.url.rsplit("/", 1)[-1]).is_file() for s in sources)  # written to fetch
     made.clear()
     at = open_app_page("pages/compounds.py")

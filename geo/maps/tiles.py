@@ -41,8 +41,9 @@ from geo.io import convert_geometries
 from geo.maps.pack import Pack, pack_places
 
 #: A tile holds at most this share of ``map_places_at_once``, so that a view holding that many places
-#: spans several tiles and the browser fetches only those it looks at.
-TILE_SHARE = 1 / 8
+#: spans several tiles and the browser fetches only those it looks at. An eighth (tiles of 25,000 places at
+#: the default) made a jump to a few streets of a nation take 1.2 s (bench/README.md).
+TILE_SHARE = 1 / 32
 
 #: Decimals of a degree a dot's position keeps (about 100 m): a dot is a few pixels of a country.
 DOT_PRECISION = 3

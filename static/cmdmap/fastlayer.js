@@ -415,6 +415,7 @@
       dots.put(ctx);
       parts.forEach(function (s) {
         var g = s.geom;
+        if (s.role === "dots") { return; }  // all drawn as dots above: no paths, no lists by style of a million
         self._buckets(s).forEach(function (bucket) {
           var style = self._style(bucket[0]), brush = self._brush(ctx, style);
           var paths = bucket[1].filter(function (f) { return !s.isDot[f] && visible(g, f); });
