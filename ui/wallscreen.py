@@ -335,8 +335,9 @@ def _sources(layers: list[Layer]) -> dict:
 
 def base_map(snapshot: Snapshot, lg: str, kiosk: bool) -> folium.Map:
     """The part of the map that stays the same between refreshes: tiles, outlines, every view's places.
-    ``kiosk``: a screen nobody touches, without zoom buttons."""
-    m = base_map_of(snapshot.places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600,
+    ``kiosk``: a screen nobody touches, without zoom buttons or tooltips."""
+    places = [replace(layer, tooltips=False) for layer in snapshot.places] if kiosk else snapshot.places
+    m = base_map_of(places, snapshot.sources, settings(), bounds=snapshot.bounds, height=600,
                     control=False, kiosk=kiosk, lang=lg)
     m.get_root().header.add_child(folium.Element(MAP_CSS))
     return m
@@ -348,27 +349,33 @@ def base_map(snapshot: Snapshot, lg: str, kiosk: bool) -> folium.Map:
 _UPDATES: dict[tuple, tuple[tuple, MapUpdate]] = {}
 
 
-def _update_of(layers: list[Layer], sources: dict, datum: str, hidden: tuple[str, ...]) -> MapUpdate:
-    """:func:`geo.maps.map_update` of ``layers``, made once for every wall showing the same."""
-    key = (tuple((layer.key, id(layer.frame), layer.highlight) for layer in layers), id(sources), datum, hidden)
+def _update_of(layers: list[Layer], sources: dict, datum: str, hidden: tuple[str, ...],
+               tooltips: bool = True) -> MapUpdate:
+    """:func:`geo.maps.map_update` of ``layers``, made once for every wall showing the same. Without
+    ``tooltips`` (a wall's screen, which nobody points at) the update leaves out the tooltips' columns: a code
+    per place per column, most of an update's bytes at every refresh."""
+    key = (tuple((layer.key, id(layer.frame), layer.highlight) for layer in layers), id(sources), datum, hidden,
+           tooltips)
     made_of = (*(layer.frame for layer in layers), sources)
     found = _UPDATES.get(key)  # one lookup: another wall may clear the dictionary meanwhile
     if found is None or any(kept is not now for kept, now in zip(found[0], made_of)):
         if len(_UPDATES) >= 16:  # a wall's views (five at most) of a version or two: each some megabytes at 100,000
             _UPDATES.clear()
-        found = _UPDATES[key] = (made_of, map_update(layers, sources, datum=datum, hidden=hidden))
+        drawn = layers if tooltips else [replace(layer, fields=[]) for layer in layers]
+        found = _UPDATES[key] = (made_of, map_update(drawn, sources, datum=datum, hidden=hidden))
     return found[1].own()
 
 
-def live_layer(snapshot: Snapshot, chosen: str) -> folium.FeatureGroup:
-    """View ``chosen``'s statuses, sent to the open map without reloading it; the other views hidden."""
+def live_layer(snapshot: Snapshot, chosen: str, tooltips: bool = True) -> folium.FeatureGroup:
+    """View ``chosen``'s statuses, sent to the open map without reloading it; the other views hidden;
+    ``tooltips=False``: without the tooltips' columns (:func:`_update_of`)."""
     group = folium.FeatureGroup(name="live")
     ForgetRemovedGroups().add_to(group)
     layers = snapshot.shown[chosen][0]
     shown = {layer.key for layer in layers}
     hidden = tuple(layer.key for layer in snapshot.places if layer.key not in ("outlines", *shown))
     outlines = [layer for layer in snapshot.places if layer.key == "outlines"]
-    _update_of([*outlines, *layers], snapshot.sources, overlay_datum(settings()), hidden).add_to(group)
+    _update_of([*outlines, *layers], snapshot.sources, overlay_datum(settings()), hidden, tooltips).add_to(group)
     return group
 
 
@@ -391,7 +398,7 @@ def turning_board(snapshot: Snapshot, lg: str) -> None:
     map_col, side_col = st.columns([4, 1], gap="small")
     with map_col:
         st_folium(base_map(snapshot, lg, kiosk()), key="wall_map",
-                  feature_group_to_add=live_layer(snapshot, turn.view), returned_objects=[],
+                  feature_group_to_add=live_layer(snapshot, turn.view, tooltips=not kiosk()), returned_objects=[],
                   use_container_width=True, height=700)
     with side_col:
         st.markdown("".join(legend_box(legend) for legend in legends)
