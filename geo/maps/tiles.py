@@ -11,9 +11,9 @@ sends a code per place and never a shape.
 
 The browser (``static/cmdmap/fastlayer.js``) draws the tiles in view when they
 hold at most ``map_places_at_once`` places, fetching those it has not got;
-farther out it draws every place as a dot of its status's colour, from
-:func:`pack_dots`: each place's centre to about 100 m, no names, some
-megabytes for a million.
+farther out it draws every place as a dot of its status's colour, from the
+dots of :func:`pack_tiles`: each place's centre to about 100 m, no names or ids,
+1.04 MB gzipped for the demo's million compounds.
 
 Examples
 --------
@@ -58,7 +58,7 @@ class Tile:
 
 
 def _centres(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The middle of each place's extent (a place without a shape: NaN, put with the last tile)."""
+    """The middle of each place's extent (NaN for a place without a shape, which no tile's pack keeps)."""
     bounds = shapely.bounds(frame.geometry.to_numpy())
     return (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
 
