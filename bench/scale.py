@@ -36,9 +36,11 @@ import os
 import platform
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from functools import partial
@@ -128,7 +130,9 @@ def worker_ours(url: str) -> dict:
     tiles = []
     if len(ds.compounds) > settings.map_places_at_once:
         tiled = pack_tiles(ds.compounds, int(settings.map_places_at_once * TILE_SHARE))
-        tiles = [Source(t.pack, f"/app/static/cache/t{i}.json", "tile", t.box) for i, t in enumerate(tiled.tiles)]
+        folder = Path(tempfile.mkdtemp(prefix="bench-fields-"))  # the tiles' tooltip columns are written beside
+        tiles = [Source(t.pack, f"/app/static/cache/t{i}.json", "tile", t.box, folder)
+                 for i, t in enumerate(tiled.tiles)]
         compounds = [Source(tiled.dots, "/app/static/cache/d.json", "dots"), *tiles]
     else:
         compounds = [Source(pack_places(ds.compounds), "/app/static/cache/c.json")]
@@ -140,8 +144,11 @@ def worker_ours(url: str) -> dict:
     build = time.perf_counter() - start
     # the packs as the browser fetches them: gzipped once when written (see geo.maps.pack.write_pack)
     packs = sum(len(compressed(s.pack)) for group in sources.values() for s in group if s.role != "tile")
+    fields = sum(f.stat().st_size for f in folder.glob("fields-*.json.gz")) if tiles else 0
+    if tiles:
+        shutil.rmtree(folder)
     return {"build": build, "bytes": len(html.encode()) + len(update.encode()) + packs, "pack_bytes": packs,
-            "update_bytes": len(update.encode()), "tiles": len(tiles),
+            "update_bytes": len(update.encode()), "tiles": len(tiles), "field_bytes": fields,
             "tile_bytes": sum(len(compressed(s.pack)) for s in tiles), "peak_mib": peak_mib()}
 
 
@@ -308,7 +315,6 @@ def children(pid: int) -> list[int]:
 @contextlib.contextmanager
 def explore_server(env: dict):
     """Streamlit serving bench/explore_page.py, from a folder whose ``static`` is the app's own."""
-    import shutil
     import urllib.request
 
     from tests.browser import free_port
@@ -528,6 +534,8 @@ def report_nation(rows) -> str:
             f"| {n:,} | first start: store filled from the demo files | {seeded['seed']:.0f} s | |",
             f"| {n:,} | packs: tiles / first view's payload / all tiles (gzipped) | {built['tiles']} / "
             f"{built['bytes'] / 1e6:.1f} MB / {built['tile_bytes'] / 1e6:.1f} MB | |",
+            f"| {n:,} | the map's update / all tiles' tooltip columns (gzipped, fetched with the tiles) | "
+            f"{built['update_bytes'] / 1e6:.2f} MB / {built.get('field_bytes', 0) / 1e6:.1f} MB | |",
             f"| {n:,} | server build of the map, not cached | {built['build']:.1f} s | |",
             f"| {n:,} | page script: first run / warm / filter / date | {rerun['first']:.1f} / {rerun['warm']:.1f} / "
             f"{rerun['filter']:.1f} / {rerun['date']:.1f} s | |",
@@ -580,7 +588,6 @@ def points_vs_outlines(n: int, cities: dict[str, tuple[Path, str]], visits: int 
 
 def as_points(city: Path, target: Path) -> Path:
     """A copy of ``city`` whose compounds are points (each its outline's representative point)."""
-    import shutil
 
     import geopandas as gpd
 

@@ -3,7 +3,8 @@
 The demo city stands in for a nation: with ``map_places_at_once`` at 160, its 200 compounds are more than a
 map draws at once, so they come as tiles of 5 and as dots. Seen whole, every compound is a dot of its
 status's colour and no tile is fetched; zoomed in with the mouse wheel, only the tiles in view are fetched and
-their compounds are drawn whole, pointed at and clicked for their details as on any map.
+their compounds are drawn whole, pointed at (the tooltip's lines from the tile's own file of columns) and
+clicked for their details as on any map.
 """
 
 from __future__ import annotations
@@ -74,6 +75,18 @@ def test_far_out_compounds_are_dots_and_closer_in_only_the_tiles_in_view_come(ti
     tooltip = hover(page, frame, points[0])
     assert tooltip.splitlines()[0].strip(), tooltip  # the compound's name, from its tile
     name = tooltip.splitlines()[0].strip()
+    # its lines (片区, 状态 …) come from the tile's file of tooltip columns, not with the page's update
+    tip = frame.locator(".leaflet-tooltip").first
+
+    def tooltip_lines():
+        lines = tip.inner_text().splitlines()[1:]
+        return len(lines) > 1 and not any("…" in line for line in lines) and lines  # "…": on their way
+
+    lines = poll(tooltip_lines, "the tooltip's lines from the tile's columns")
+    assert all("：" in line for line in lines) and any(line.split("：", 1)[1].strip() for line in lines), lines
+    columns = [url for status, url, _ in log.responses if "/static/cache/fields-" in url and status == 200]
+    seen = evaluate(frame, TILES)["compounds"]
+    assert 0 < len(columns) <= seen["fetched"] * 2 and 0 < seen["fields"] <= seen["fetched"], (columns, seen)
     page.mouse.click(points[0]["x"], points[0]["y"])
     panel = details_column(page)
     poll(lambda: panel.locator("strong").first.inner_text().strip() == name, f"the details of {name}")

@@ -1,14 +1,16 @@
 """A nation's places in tiles (geo/maps/tiles.py): every place in one tile, tiles of nearby places, dots in
 the tiles' order, and the page's statuses listed in that order whatever the browser fetches."""
 
+import gzip
 import json
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely import Point, box
 
-from geo.maps import Layer, Source, cut_tiles, layer_state, pack_tiles, places_of
+from geo.maps import Layer, Source, cut_tiles, layer_state, map_update, pack_places, pack_tiles, places_of
 from geo.maps.pack import decode_ints
 from tests.test_pack import _shapes
 
@@ -86,3 +88,52 @@ def test_the_statuses_list_the_tiles_places_in_order_and_not_the_dots_again():
     assert heads[0]["role"] == "dots" and heads[0]["n"] == 120
     assert [h["n"] for h in heads[1:]] == [len(t.pack.ids) for t in tiled.tiles]
     assert all(len(h["box"]) == 4 for h in heads[1:])
+
+
+def _tiled_sources(tiled, folder=None) -> list[Source]:
+    return [Source(tiled.dots, role="dots", folder=folder),
+            *(Source(t.pack, f"/app/static/cache/{t.pack.file_name}", "tile", t.box, folder) for t in tiled.tiles)]
+
+
+def _status_layer(rows: pd.DataFrame) -> Layer:
+    return Layer("小区", "compounds", rows, {"sealed": {}, "open": {}}, fields=[("片区", "zone"), ("人数", "n")])
+
+
+def test_a_tiled_layers_tooltip_columns_go_into_a_file_beside_each_tile_not_into_the_update(tmp_path):
+    city = _city(400)
+    tiled = pack_tiles(city, 50)
+    rows = pd.DataFrame({"id": city["id"], "category": "open", "zone": [f"Z{i % 7}" for i in range(400)],
+                         "n": [str(i) for i in range(400)]})
+    rows.loc[rows["id"].isin(tiled.tiles[2].pack.ids), "category"] = None  # filtered out: still listed
+    rows = rows[~rows["id"].isin(tiled.tiles[3].pack.ids)]  # a tile with no place shown
+    inline = map_update([_status_layer(rows)], {"compounds": _tiled_sources(tiled)})
+    apart = map_update([_status_layer(rows)], {"compounds": _tiled_sources(tiled, tmp_path)})
+    state = json.loads(apart.message)["states"][0]
+    assert state["fields"] == [] and state["tf"][0] == ["片区", "人数"]
+    assert len(apart.message) * 3 < len(inline.message)  # the columns were most of the update
+    digests = state["tf"][1]
+    assert len(digests) == len(tiled.tiles) and digests[3] is None and all(digests[:3] + digests[4:])
+    for tile, digest in zip(tiled.tiles, digests):
+        if digest is None:
+            continue
+        zipped = tmp_path / f"fields-{digest}.json.gz"
+        assert zipped.exists() and (tmp_path / f"fields-{digest}.json").exists()
+        zone, people = json.loads(gzip.decompress(zipped.read_bytes()))
+        people = people if isinstance(people, list) else [people["d"][i] for i in decode_ints(people["i"])]
+        assert people == [str(int(i[1:])) for i in tile.pack.ids]  # each value at its place in the tile
+    # the timeline's glimpse carries neither; the same update again writes nothing new
+    assert "tf" not in json.loads(apart.glimpse)["states"][0]
+    files = sorted(tmp_path.iterdir())
+    map_update([_status_layer(rows)], {"compounds": _tiled_sources(tiled, tmp_path)})
+    assert sorted(tmp_path.iterdir()) == files
+
+
+def test_a_layer_in_one_pack_or_without_tooltips_keeps_its_columns_in_the_update(tmp_path):
+    city = _city(60)
+    rows = pd.DataFrame({"id": city["id"], "category": "open", "zone": "Z1", "n": "3"})
+    whole = Source(pack_places(city), "/app/static/cache/c.json", folder=tmp_path)
+    state = json.loads(map_update([_status_layer(rows)], {"compounds": [whole]}).message)["states"][0]
+    assert "tf" not in state and [f[0] for f in state["fields"]] == ["片区", "人数"]
+    quiet = replace(_status_layer(rows), fields=[])  # the wall's screen
+    state = json.loads(map_update([quiet], {"compounds": _tiled_sources(pack_tiles(city, 20), tmp_path)}).message)
+    assert "tf" not in state["states"][0] and not list(tmp_path.glob("fields-*"))

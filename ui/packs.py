@@ -32,8 +32,9 @@ def scope_folder(scope: Scope | None) -> str:
 
 
 def _written(pack: Pack, folder: str, role: str = "whole", box=None) -> Source:
-    written = write_pack(pack, PACK_DIR / folder)  # a read-only install embeds the pack in the page instead
-    return Source(pack, f"/app/static/cache/{folder}{pack.file_name}" if written else None, role, box)
+    if write_pack(pack, PACK_DIR / folder):
+        return Source(pack, f"/app/static/cache/{folder}{pack.file_name}", role, box, PACK_DIR / folder)
+    return Source(pack, None, role, box)  # a read-only install embeds the pack in the page instead
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)

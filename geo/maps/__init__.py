@@ -14,17 +14,18 @@ from geo.maps.fastlayer import (
                                 Layer,
                                 MapUpdate,
                                 Source,
+                                fields_apart,
                                 inline_sources,
                                 layer_state,
                                 places_of,
                                 script_json,
 )
 from geo.maps.legend import Legend, LegendEntry
-from geo.maps.pack import Pack, pack_places, write_pack
+from geo.maps.pack import Pack, json_pack, pack_places, write_pack
 from geo.maps.tiles import TILE_SHARE, Tile, Tiled, cut_tiles, pack_tiles
 
 __all__ = ["BASEMAPS", "HIGHLIGHT_STYLE", "FastLayer", "ForgetRemovedGroups", "Layer", "Legend", "LegendEntry",
            "MapFocus", "map_focus",
            "MapUpdate", "Pack", "Source", "TILE_ROUTE", "add_basemap", "basemap_problem", "local_tiles", "base_map", "decoder_url", "initial_bounds",
-           "inline_sources", "layer_state", "map_scripts", "places_of", "TILE_SHARE", "Tile", "Tiled", "cut_tiles", "pack_tiles", "map_update", "overlay_datum", "pack_places",
-           "pack_worker_url", "preload_script", "script_json", "timeline_script", "use_local_assets", "write_pack"]
+           "fields_apart", "inline_sources", "layer_state", "map_scripts", "places_of", "TILE_SHARE", "Tile", "Tiled", "cut_tiles", "pack_tiles", "map_update", "overlay_datum", "pack_places",
+           "pack_worker_url", "preload_script", "script_json", "timeline_script", "use_local_assets", "json_pack", "write_pack"]

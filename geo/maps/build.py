@@ -14,7 +14,7 @@ from geo.domain import t
 from geo.io import convert_geometries
 from geo.maps.assets import use_local_assets
 from geo.maps.basemap import add_basemap, max_zoom, overlay_datum
-from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, RawScript, Source, layer_state, places_of
+from geo.maps.fastlayer import FastLayer, Layer, MapUpdate, RawScript, Source, fields_apart, layer_state, places_of
 from geo.maps.legend import Legend
 from geo.settings import Settings
 
@@ -122,7 +122,7 @@ def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: l
 
     Layers named in ``hidden`` keep their statuses in the browser but are not drawn (the wall's rotation).
     """
-    states = [layer_state(layer, places_of(sources[layer.key])) for layer in layers]
+    states = [layer_state(layer, places_of(sources[layer.key]), fields_apart(sources[layer.key])) for layer in layers]
     message: dict = {"states": states + [{"key": key, "visible": False} for key in hidden],
                      "legend": "".join(legend.part() for legend in legends or [])}
     if fit is not None:

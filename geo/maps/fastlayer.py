@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import folium
 import numpy as np
@@ -24,7 +25,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.maps.assets import map_scripts
-from geo.maps.pack import Pack, encode_ints, pack_places
+from geo.maps.pack import Pack, encode_ints, json_pack, pack_places, write_pack
 
 
 @dataclass
@@ -67,12 +68,14 @@ class Source:
     ``role``: ``"whole"`` places fetched with the map; a ``"tile"`` (:mod:`geo.maps.tiles`) fetched once the
     map looks at ``box`` (minx, miny, maxx, maxy in the base map's datum) closely enough; ``"dots"`` the
     places of the tiles after it as points, drawn when the view holds too many places for their tiles.
+    ``folder``: where the file of ``url`` was written, for files the browser finds beside it (:meth:`beside`).
     """
 
     pack: Pack
     url: str | None = None
     role: str = "whole"
     box: tuple[float, float, float, float] | None = None
+    folder: Path | None = None
 
     @property
     def gz_url(self) -> str | None:
@@ -83,6 +86,11 @@ class Source:
     def places(self) -> bool:
         """Whether its places count in the layer's statuses (dots repeat the tiles' places)."""
         return self.role != "dots"
+
+    def beside(self, pack: Pack) -> str | None:
+        """Write ``pack`` into this source's folder: its digest (the browser makes its file name, and finds it
+        beside this source's file, so behind the same scope's check in ``ui/server.py``), or None if not."""
+        return pack.digest if self.folder is not None and write_pack(pack, self.folder) else None
 
     def js(self) -> str:
         head = {"id": self.pack.digest, "n": len(self.pack.ids), "role": self.role}
@@ -96,6 +104,14 @@ class Source:
 def places_of(sources: list[Source]) -> list[Pack]:
     """The packs whose places a layer's statuses list, in order (:func:`layer_state`)."""
     return [source.pack for source in sources if source.places]
+
+
+def fields_apart(sources: list[Source]) -> list[Source]:
+    """The sources of places whose tooltip columns :func:`layer_state` writes beside them, one file each: a
+    tiled layer's when they were written as files; none (the columns in the update) otherwise."""
+    places = [source for source in sources if source.places]
+    tiled = any(source.role == "tile" for source in places)
+    return places if tiled and all(source.folder is not None for source in places) else []
 
 
 def inline_sources(layer: Layer, datum: str) -> list[Source]:
@@ -187,9 +203,32 @@ def _pack_index(packs: list[Pack]) -> pd.Index:
     return index
 
 
-def layer_state(layer: Layer, packs: list[Pack]) -> dict:
+def _fields_beside(fields: list[tuple[str, str]], frame: pd.DataFrame, where: np.ndarray,
+                   sources: list[Source]) -> list:
+    """The tooltip columns of ``frame`` (its rows at ``where`` of the sources' places) written beside each
+    source in files of their own: ``[labels, [digest or None per source]]``."""
+    order = np.argsort(where, kind="stable")
+    starts = np.cumsum([0, *(len(source.pack.ids) for source in sources)])
+    cuts = np.searchsorted(where[order], starts)
+    digests = []
+    for k, source in enumerate(sources):
+        rows = order[cuts[k]:cuts[k + 1]]
+        if not len(rows) or not fields:
+            digests.append(None)  # none of its places shown
+            continue
+        n, at = len(source.pack.ids), where[rows] - starts[k]
+        columns = [_column(frame[column].iloc[rows], at, n) for _, column in fields]
+        digests.append(source.beside(json_pack(columns, kind="fields")))
+    return [[label for label, _ in fields], digests]
+
+
+def layer_state(layer: Layer, packs: list[Pack], apart: list[Source] = ()) -> dict:
     """What the browser needs to draw ``layer`` over ``packs``: a category index per place (-1: not shown,
     varint coded), the tooltip columns and the highlighted places, all in pack order.
+
+    With ``apart`` (:func:`fields_apart`: the sources of ``packs``, tiles of a nation) the tooltip columns go
+    into a file beside each source instead, under ``"tf"``, and the browser fetches a tile's with the tile:
+    as a code per place per column they were 13 of a million compounds' 14 MB (bench/README.md).
 
     >>> from geo.maps.pack import decode_ints
     >>> pack = Pack(np.array(["a", "b"]), "", "ab")
@@ -212,9 +251,13 @@ def layer_state(layer: Layer, packs: list[Pack]) -> dict:
     categories += [c for c in present if c not in categories]
     codes = np.full(len(index), -1, dtype=np.int64)
     codes[where] = pd.Categorical(frame["category"], categories=categories).codes
-    fields = [[label, _column(frame[column], where, len(index))] for label, column in layer.fields]
     lit = np.flatnonzero(index.isin(list(layer.highlight))).tolist() if layer.highlight else []
-    return {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": fields, "h": lit}
+    state = {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": [], "h": lit}
+    if apart and layer.fields:
+        state["tf"] = _fields_beside(layer.fields, frame, where, list(apart))
+    else:
+        state["fields"] = [[label, _column(frame[column], where, len(index))] for label, column in layer.fields]
+    return state
 
 
 def script_json(value) -> str:
@@ -240,7 +283,7 @@ class MapUpdate(RawScript):
         self._name = "MapUpdate"
         self.message = script_json(message)
         # the same without tooltips or extent: what a time line step shows at once (ui/timeline.py)
-        self.glimpse = script_json({"states": [{k: v for k, v in state.items() if k != "fields"}
+        self.glimpse = script_json({"states": [{k: v for k, v in state.items() if k not in ("fields", "tf")}
                                                for state in message.get("states", [])],
                                     **({"legend": message["legend"]} if "legend" in message else {})})
 

@@ -123,15 +123,31 @@ def encode_ids(ids: np.ndarray) -> list[str] | dict:
 
 @dataclass(frozen=True)
 class Pack:
-    """A layer's places as the browser gets them: ``text`` is the JSON, ``ids`` its order."""
+    """What the browser fetches as a file: a layer's places (``text`` the JSON, ``ids`` their order), or of
+    ``kind`` "fields" one tile's tooltip columns (:func:`geo.maps.fastlayer.layer_state`)."""
 
     ids: np.ndarray
     text: str
     digest: str
+    kind: str = "places"
 
     @property
     def file_name(self) -> str:
-        return f"places-{self.digest}.json"
+        return f"{self.kind}-{self.digest}.json"
+
+
+def json_pack(value, ids: np.ndarray | None = None, kind: str = "places") -> Pack:
+    """``value`` as a :class:`Pack`'s JSON text, named by its digest.
+
+    Every '<' is escaped (the text may be embedded in a script element), and the digest, hence the file
+    name, covers the whole text.
+
+    >>> json_pack([["1", "<b>"]], kind="fields").text, json_pack([1]).file_name
+    ('[["1","\\\\u003cb>"]]', 'places-080a9ed428559ef60266.json')
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    ids = np.array([], dtype=object) if ids is None else ids
+    return Pack(ids, text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:20], kind)
 
 
 def _ragged(polygons: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -208,9 +224,7 @@ def pack_places(frame: gpd.GeoDataFrame, datum: str = "wgs84", precision: int = 
     body = {"v": PACK_FORMAT, "q": precision, "ids": encode_ids(ids) if labelled else [],
             "names": [str(n) for n in names] if labelled else [],
             "rings": ring_counts.tolist(), "sizes": sizes.tolist(), "xy": encode_ints(deltas)}
-    # '<' escaped: the text may be embedded in a script element. The digest, hence the file name, covers "v".
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return Pack(ids, text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:20])
+    return json_pack(body, ids)  # its digest covers "v"
 
 
 def compressed(pack: Pack) -> bytes:
@@ -237,7 +251,7 @@ def write_pack(pack: Pack, folder: Path, keep_seconds: float = 86400.0) -> bool:
                 os.replace(partial, target)  # whole or not at all, even with several app processes
             os.utime(target)
         now = time.time()
-        for old in folder.glob("places-*.json*"):
+        for old in (*folder.glob("places-*.json*"), *folder.glob("fields-*.json*")):
             if now - old.stat().st_mtime > keep_seconds:
                 old.unlink(missing_ok=True)
         return True

@@ -241,6 +241,29 @@
       this.serial++;
     },
 
+    /* A slot's tooltip columns where the state keeps them apart (``tf``, a nation's tiles: geo/maps/fastlayer.py
+       layer_state): fetched from their file beside the slot's pack once per state; null while on their way (the
+       tooltip is made again when they come). */
+    _slotFields: function (slot) {
+      var tf = this.state.tf, d = tf[1][this.slots.indexOf(slot)], self = this;
+      if (!d) { return []; }  // none of its places shown
+      if (slot.fieldsDigest === d) { return slot.fields; }
+      slot.fieldsDigest = d; slot.fields = null;
+      var zipped = typeof DecompressionStream === "function";
+      var url = slot.source.url.replace(/[^\/]*$/, "fields-" + d + ".json");
+      D.fetchPack(zipped ? url + ".gz" : url, zipped).then(function (columns) {
+        if (slot.fieldsDigest !== d) { return; }  // a newer state came meanwhile
+        slot.fields = columns.map(function (column, i) { return [tf[0][i], column, null]; });
+        mark("fields");
+        var hover = registry.hover, at = hover && hover.layer === self && self._at(hover.f);
+        if (at && at.slot === slot && registry.tip) { registry.tip.setContent(self.tooltipContent(hover.f)); }
+      }).catch(function (err) {
+        if (slot.fieldsDigest === d) { slot.fieldsDigest = null; }  // asked again at the next look
+        self.error = String(err);
+      });
+      return null;
+    },
+
     /* A slot's places shown, by style (its keys in the order of the styles table, points after polygons). */
     _buckets: function (slot) {
       if (slot.bucketsFor === this.serial) { return slot.buckets; }
@@ -272,7 +295,10 @@
       if (inView <= this.atOnce) {
         var missing = tiles.filter(function (s) { return !s.geom; });
         missing.forEach(function (s) { self._load(s); });
-        if (!missing.length) { return parts.concat(tiles); }
+        if (!missing.length) {
+          if (this.tooltips && this.state && this.state.tf) { tiles.forEach(function (s) { self._slotFields(s); }); }
+          return parts.concat(tiles);
+        }
       }
       return parts.concat(this.dotSlots.filter(function (s) { return s.geom; }));
     },
@@ -518,11 +544,17 @@
       var div = document.createElement("div"), title = document.createElement("b"), at = this._at(f);
       title.textContent = at && at.slot.geom ? D.item(at.slot.geom.names, at.f) : "";
       div.appendChild(title);
-      this.fields.forEach(function (field) {
+      var fields = this.fields, row = f, coming = false;
+      if (this.state && this.state.tf && at) {
+        fields = this._slotFields(at.slot); row = at.f;
+        coming = fields === null;
+        if (coming) { fields = this.state.tf[0].map(function (label) { return [label, [], null]; }); }
+      }
+      fields.forEach(function (field) {
         // made at the first tooltip, not at each update: a million places' column took 56-80 ms (Node, this VM)
-        var pair = [field[0], field[2] || (field[2] = decodeColumn(field[1]))];
+        var values = field[2] || (field[2] = decodeColumn(field[1])), value = coming ? "…" : values[row];
         div.appendChild(document.createElement("br"));
-        div.appendChild(document.createTextNode(pair[0] + "：" + (pair[1][f] === undefined ? "" : pair[1][f])));
+        div.appendChild(document.createTextNode(field[0] + "：" + (value === undefined ? "" : value)));
       });
       return div;
     },
@@ -679,7 +711,10 @@
     longestUpdate: function () { return registry.updateMs || 0; },
     /* For tests: how many tooltip lines the layers' places have (none while a time line step's glimpse shows). */
     tooltipFields: function () {
-      return registry.order.reduce(function (sum, l) { return sum + (l.fields ? l.fields.length : 0); }, 0);
+      return registry.order.reduce(function (sum, l) {
+        var tf = l.state && l.state.tf;
+        return sum + (tf ? tf[0].length : (l.fields ? l.fields.length : 0));
+      }, 0);
     },
     /* For tests: how many features the layers on the map drew last time, and how many are highlighted. */
     drawn: function (key) {
@@ -751,7 +786,8 @@
       registry.order.forEach(function (l) {
         var tiles = l.slots.filter(function (s) { return s.role === "tile"; });
         out[l.key] = {fetched: tiles.filter(function (s) { return s.geom; }).length, of: tiles.length,
-                      drawn: l.parts.filter(function (s) { return s.role === "tile"; }).length, dots: !!l.dotsShown};
+                      drawn: l.parts.filter(function (s) { return s.role === "tile"; }).length, dots: !!l.dotsShown,
+                      fields: tiles.filter(function (s) { return s.fields; }).length};
       });
       return out;
     }
