@@ -94,3 +94,33 @@ def test_far_out_compounds_are_dots_and_closer_in_only_the_tiles_in_view_come(ti
     assert evaluate(frame, "() => window.cmdmap.errors()") == []
     failed = [r for r in log.responses if r[0] >= 400 and "/static/" in r[1]]
     assert not failed, failed
+
+
+JUMP = """([lat, lng, zoom]) => {
+  const map = window[Object.keys(window).find((k) => k.startsWith("map_") && window[k] instanceof L.Map)];
+  map.setView([lat, lng], zoom, {animate: false});
+}"""
+
+
+def test_tiles_looked_at_long_ago_are_forgotten_and_fetched_again_when_looked_at_again(tiled_server, open_page):
+    log = open_page(tiled_server, "/compounds")
+    page = log.page
+    frame = map_frame(page, paths=100)
+    settle(page)
+    ends = evaluate(frame, "() => window.cmdmap.tiledPlaces('compounds', 2)")  # two compounds far apart
+    zoom = evaluate(frame, "() => window.cmdmap.zoom()") + 5
+
+    def drawn_at(place):
+        evaluate(frame, JUMP, [*place, zoom])
+        return poll(lambda: (lambda t: not t["dots"] and t["drawn"] > 0 and t)(evaluate(frame, TILES)["compounds"]),
+                    "the compounds there drawn whole")
+
+    first = drawn_at(ends[0])
+    evaluate(frame, "() => window.cmdmap.keepTiles('compounds', 5)")  # one tile: no more than a view's
+    second = drawn_at(ends[1])
+    assert second["forgotten"] >= first["fetched"] and second["fetched"] <= second["drawn"] + 1, (first, second)
+    again = drawn_at(ends[0])  # fetched again, drawn and pointed at as before
+    assert again["forgotten"] > second["forgotten"], again
+    points = poll(lambda: hit_points(frame), "a compound to point at once more")
+    assert hover(page, frame, points[0]).splitlines()[0].strip()
+    assert evaluate(frame, "() => window.cmdmap.errors()") == [] and no_exception(page), exception_text(page)

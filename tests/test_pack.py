@@ -118,3 +118,15 @@ def test_ids_keep_their_leading_zeros_and_exact_text():
                 ["C01", "C1"], ["A1", "B2"], ["110101199003071234", "110101199003071235"], ["7"], ["", "x"]):
         assert _ids(encode_ids(np.array(ids, dtype=object))) == ids, ids
 
+
+
+def test_write_pack_looks_for_old_packs_once_in_a_while_not_at_each_pack(tmp_path):
+    frame = gpd.GeoDataFrame({"id": ["1", "2"], "name": ["a", "b"]}, geometry=[Point(114, 30)] * 2, crs=4326)
+    assert write_pack(pack_places(frame.iloc[:1]), tmp_path)
+    stale = tmp_path / "fields-old.json.gz"
+    stale.write_text("{}")
+    os.utime(stale, (time.time() - 3 * 86400,) * 2)
+    assert write_pack(pack_places(frame.iloc[1:]), tmp_path)
+    assert stale.exists()  # looked for a moment ago: the next look removes it
+    assert write_pack(pack_places(frame), tmp_path, keep_seconds=86400, sweep_every=0)
+    assert not stale.exists()

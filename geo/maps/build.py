@@ -55,11 +55,12 @@ def initial_bounds(frame: gpd.GeoDataFrame, share: float = 0.9,
         return None
     if len(frame) < few:
         return _at_least(tuple(float(v) for v in frame.total_bounds))
-    centres = frame.geometry.representative_point()
+    # the middle of each place's extent: a point on its surface took 1.2 s of each rerun at a million compounds
+    box = shapely.bounds(frame.geometry.to_numpy())
+    xs, ys = (box[:, 0] + box[:, 2]) / 2, (box[:, 1] + box[:, 3]) / 2
     cut = (1 - share) / 2
-    xs, ys = centres.x, centres.y
-    return _at_least((float(xs.quantile(cut)), float(ys.quantile(cut)), float(xs.quantile(1 - cut)),
-                      float(ys.quantile(1 - cut))))
+    (x0, x1), (y0, y1) = np.quantile(xs, [cut, 1 - cut]), np.quantile(ys, [cut, 1 - cut])
+    return _at_least((float(x0), float(y0), float(x1), float(y1)))
 
 
 def _fit_bounds(m: folium.Map, bounds, datum: str) -> None:

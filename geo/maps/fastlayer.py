@@ -176,17 +176,23 @@ class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
         self.at_once = int(at_once)  # most places of tiles drawn at once; more in view: their dots
 
 
-def _column(values: pd.Series, where: np.ndarray, n: int) -> list | dict:
-    """Tooltip values as text in pack order (``where``: each row's place in the pack of ``n``; a place with
-    no row gets ''); as a dictionary and varint codes (:func:`geo.maps.pack.encode_ints`) when values repeat,
-    which makes 100,000 places' zones or resident counts a few hundred kilobytes."""
+def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A tooltip column's values as a code per row and the distinct values as text (missing: '')."""
     codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""))
+    return codes, np.array([str(v) for v in distinct], dtype=object)
+
+
+def _column(codes: np.ndarray, distinct: np.ndarray, where: np.ndarray, n: int) -> list | dict:
+    """Tooltip values (:func:`_factorized`) as text in pack order (``where``: each row's place in the pack of
+    ``n``; a place with no row gets ''); as a dictionary of the values used and varint codes
+    (:func:`geo.maps.pack.encode_ints`) when values repeat, which makes 100,000 places' zones or resident
+    counts a few hundred kilobytes."""
+    used, codes = np.unique(codes, return_inverse=True)
     placed = np.full(n, -1, dtype=np.int64)
     placed[where] = codes
-    if len(distinct) * 2 < n:
-        return {"d": [str(v) for v in distinct], "i": encode_ints(placed)}
-    text = np.array([*(str(v) for v in distinct), ""], dtype=object)
-    return text[placed].tolist()  # -1 picks the last, ''
+    if len(used) * 2 < n:
+        return {"d": distinct[used].tolist(), "i": encode_ints(placed)}
+    return np.append(distinct[used], "")[placed].tolist()  # -1 picks the last, ''
 
 
 _PACK_INDEXES: dict[tuple[str, ...], pd.Index] = {}
@@ -207,6 +213,7 @@ def _fields_beside(fields: list[tuple[str, str]], frame: pd.DataFrame, where: np
                    sources: list[Source]) -> list:
     """The tooltip columns of ``frame`` (its rows at ``where`` of the sources' places) written beside each
     source in files of their own: ``[labels, [digest or None per source]]``."""
+    columns = [_factorized(frame[column]) for _, column in fields]
     order = np.argsort(where, kind="stable")
     starts = np.cumsum([0, *(len(source.pack.ids) for source in sources)])
     cuts = np.searchsorted(where[order], starts)
@@ -217,8 +224,8 @@ def _fields_beside(fields: list[tuple[str, str]], frame: pd.DataFrame, where: np
             digests.append(None)  # none of its places shown
             continue
         n, at = len(source.pack.ids), where[rows] - starts[k]
-        columns = [_column(frame[column].iloc[rows], at, n) for _, column in fields]
-        digests.append(source.beside(json_pack(columns, kind="fields")))
+        text = [_column(codes[rows], distinct, at, n) for codes, distinct in columns]
+        digests.append(source.beside(json_pack(text, kind="fields")))
     return [[label for label, _ in fields], digests]
 
 
@@ -256,7 +263,8 @@ def layer_state(layer: Layer, packs: list[Pack], apart: list[Source] = ()) -> di
     if apart and layer.fields:
         state["tf"] = _fields_beside(layer.fields, frame, where, list(apart))
     else:
-        state["fields"] = [[label, _column(frame[column], where, len(index))] for label, column in layer.fields]
+        state["fields"] = [[label, _column(*_factorized(frame[column]), where, len(index))]
+                           for label, column in layer.fields]
     return state
 
 

@@ -21,6 +21,10 @@
   // circles hide each other anyway, and stamping 100,000 took the software rasterizer over a second.
   var POINT_CROWD = 4000, POINT_DOT_PX = 5;
   var DOTS_PX = 3;  // a tiled place seen from afar (geo/maps/tiles.py): a nation's compounds, each a dot
+  // Tiles fetched are kept while they hold at most this many times the places a view draws at once; past it
+  // those looked at longest ago are forgotten (fetched again if looked at again): a leader panning across a
+  // nation at street level would otherwise end with all of its tiles decoded (38 MB zipped at a million).
+  var KEEP_VIEWS = 2;
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined, focusKey: "",
@@ -143,12 +147,13 @@
       this.radius = options.radius || 7; this.interactive = options.interactive !== false;
       this.tooltips = options.tooltips !== false; this.highlightStyle = options.highlight || {};
       this.atOnce = options.atOnce > 0 ? options.atOnce : Infinity;
+      this.keep = KEEP_VIEWS * this.atOnce; this.looks = 0;
       this.ready = false; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0; this.serial = 0;
       this.error = null; this.slots = []; this.dotSlots = []; this.parts = [];
       registry.layers[this.key] = this;
       var self = this, at = 0;
       options.sources.forEach(function (source) {
-        var slot = {source: source, role: source.role || "whole", offset: at, n: source.n, geom: null,
+        var slot = {source: source, role: source.role || "whole", offset: at, n: source.n, geom: null, looked: 0,
                     box: source.box ? worldBox(source.box) : null};
         if (slot.role === "dots") { self.dotSlots.push(slot); return; }  // the places of the tiles after it
         self.slots.push(slot);
@@ -171,7 +176,7 @@
         slot.loading = loadSource(slot.source).then(function (g) {
           if (g.n !== slot.n) { throw new Error("cmdmap: a pack of " + g.n + " places, where " + slot.n + " were said"); }
           slot.geom = g;
-          if (slot.role === "tile") { mark("tile"); self._tileCame(); }
+          if (slot.role === "tile") { mark("tile"); self._forgetTiles(); self._tileCame(); }
           return g;
         });
         slot.loading.catch(function (err) {
@@ -181,6 +186,23 @@
         });
       }
       return slot.loading;
+    },
+
+    /* Forget the tiles looked at longest ago while those kept hold more than ``keep`` places (never one in
+       view). */
+    _forgetTiles: function () {
+      var kept = this.slots.filter(function (s) { return s.role === "tile" && s.geom; });
+      var held = kept.reduce(function (sum, s) { return sum + s.n; }, 0);
+      if (held <= this.keep) { return; }
+      kept.sort(function (a, b) { return a.looked - b.looked; });
+      for (var i = 0; i < kept.length && held > this.keep; i++) {
+        var s = kept[i];
+        if (s.looked === this.looks) { continue; }  // in the last view
+        held -= s.n;
+        s.geom = null; s.loading = null; s.fields = null; s.fieldsDigest = null; s.bucketsFor = -1;
+        delete registry.packs[s.source.id];
+        this.forgotten = (this.forgotten || 0) + 1;
+      }
     },
 
     /* Redraw once the tiles in view have all come (a redraw before would draw the same dots again: at a million
@@ -291,7 +313,8 @@
       var parts = this.slots.filter(function (s) { return s.role !== "tile" && s.geom; });
       var tiles = this.slots.filter(function (s) { return s.role === "tile" && meets(s.box, v); });
       if (!tiles.length) { return parts; }
-      var inView = tiles.reduce(function (sum, s) { return sum + s.n; }, 0), self = this;
+      var inView = tiles.reduce(function (sum, s) { return sum + s.n; }, 0), self = this, look = ++this.looks;
+      tiles.forEach(function (s) { s.looked = look; });
       if (inView <= this.atOnce) {
         var missing = tiles.filter(function (s) { return !s.geom; });
         missing.forEach(function (s) { self._load(s); });
@@ -780,14 +803,16 @@
       }
       return out;
     },
-    /* For tests and bench/: each layer's tiles (fetched, of all, drawn) and whether it shows dots. */
+    /* For tests: keep the tiles of at most ``places`` places of layer ``key`` (twice ``atOnce`` by default). */
+    keepTiles: function (key, places) { registry.layers[key].keep = places; },
+    /* For tests and bench/: each layer's tiles (fetched and kept, of all, drawn, forgotten), whether it shows dots. */
     tiles: function () {
       var out = {};
       registry.order.forEach(function (l) {
         var tiles = l.slots.filter(function (s) { return s.role === "tile"; });
         out[l.key] = {fetched: tiles.filter(function (s) { return s.geom; }).length, of: tiles.length,
                       drawn: l.parts.filter(function (s) { return s.role === "tile"; }).length, dots: !!l.dotsShown,
-                      fields: tiles.filter(function (s) { return s.fields; }).length};
+                      fields: tiles.filter(function (s) { return s.fields; }).length, forgotten: l.forgotten || 0};
       });
       return out;
     }
