@@ -37,15 +37,31 @@ def _written(pack: Pack, folder: str, role: str = "whole", box=None) -> Source:
     return Source(pack, None, role, box)  # a read-only install embeds the pack in the page instead
 
 
+#: The packs made last of each (store, scope, layer, datum, setting), with the places they were made of: a
+#: version that wrote only daily reports keeps the very same places (:func:`geo.store.refresh_store`), whose
+#: packs are then not made again (a million compounds' tiles took 20 s of the first visit after each import).
+_LAST_PACKED: dict[tuple, tuple[object, tuple[Source, ...]]] = {}
+
+
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _sources(url: str, version: int, scope: str, kind: str, datum: str, at_once: int) -> tuple[Source, ...]:
     places = scoped(url, version, scope).layer(kind)
+    key = (url, scope, kind, datum, at_once)
+    last = _LAST_PACKED.get(key)
     folder = scope_folder(Scope.of_text(scope))
+    if last is not None and last[0] is places:  # held here, so no other frame can have its identity
+        # written again (touched, or made again if removed): old packs are forgotten by their files' age
+        return tuple(_written(source.pack, folder, source.role, source.box) for source in last[1])
     if len(places) <= at_once:
-        return (_written(pack_places(places, datum), folder),)
-    tiled = pack_tiles(places, max(1, int(at_once * TILE_SHARE)), datum)
-    return (_written(tiled.dots, folder, "dots"),
-            *(_written(tile.pack, folder, "tile", tile.box) for tile in tiled.tiles))
+        sources = (_written(pack_places(places, datum), folder),)
+    else:
+        tiled = pack_tiles(places, max(1, int(at_once * TILE_SHARE)), datum)
+        sources = (_written(tiled.dots, folder, "dots"),
+                   *(_written(tile.pack, folder, "tile", tile.box) for tile in tiled.tiles))
+    if len(_LAST_PACKED) >= 64:
+        _LAST_PACKED.clear()
+    _LAST_PACKED[key] = (places, sources)
+    return sources
 
 
 def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:
