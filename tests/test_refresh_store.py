@@ -113,3 +113,25 @@ def test_a_table_unreadable_before_is_read_again_with_the_rest(tiny_store, kind)
     after = refresh_store(tiny_store, damaged)
     _same_as_a_whole_read(after, tiny_store)
     assert after.dataset.unreadable == {}
+
+
+def test_a_refresh_reads_again_only_the_days_written_since_and_keeps_the_order_they_were_written_in(
+        tiny_store, monkeypatch):
+    before = read_store(tiny_store)
+    days = sorted(before.dataset.compound_status["date"].dropna().unique())
+    assert len(days) >= 2
+    middle = store.current(tiny_store, "compound_status")
+    middle = middle.loc[middle["date"] == days[-1]].head(2).assign(closure="sealed")
+    store.apply_rows(tiny_store, "compound_status", middle, "clerk")  # a later day corrected
+    _report(tiny_store)  # and a new day reported
+    read = []
+    real = store.dataset.current_rows
+    monkeypatch.setattr(store.dataset, "current_rows",
+                        lambda engine, kind, dated_from=None: read.append((kind, dated_from)) or real(engine, kind,
+                                                                                                     dated_from))
+    after = refresh_store(tiny_store, before)
+    # from the day corrected on, not the whole table (the phone report wrote the new day's supplies too)
+    assert dict(read)["compound_status"] == days[-1] and all(dated_from for _, dated_from in read), read
+    _same_as_a_whole_read(after, tiny_store)  # the same rows in the same order as a whole read
+    assert after.refreshed == (before.version, days[-1])
+    assert after.dataset.row_ids["compound_status"].tolist() == sorted(after.dataset.row_ids["compound_status"])

@@ -11,12 +11,13 @@ import sqlite3
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from sqlalchemy.exc import DBAPIError
 
 from geo.domain import TABLES, Problem, layer_tables, report_tables
 from geo.store import spatial
-from geo.store.rows import current, first_date_written_since, from_records, payload_columns
+from geo.store.rows import current, current_rows, first_date_written_since, from_records, payload_columns
 from geo.store.versions import newest_version, tables_changed_since, version_stamp
 
 # what reading a table raises when its pages are damaged (pandas wraps the driver's error in its own)
@@ -29,6 +30,9 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     zones_assigned: int = 0  # places whose zone came from the spatial join
     unreadable: dict[str, str] = field(default_factory=dict)  # table -> why it could not be read (it is empty)
+    #: daily report -> the store's ``row_id`` of each of its rows, in order: what :func:`refresh_store` needs to
+    #: read again only the days written since
+    row_ids: dict[str, np.ndarray] = field(default_factory=dict)
 
     def layer(self, kind: str):
         """The table ``kind``: a geometry layer or a daily report."""
@@ -76,10 +80,14 @@ def load_store(engine) -> Dataset:
     A table that cannot be read (its pages damaged) is empty and named in ``unreadable``, so
     that what can be read is still shown; when no table can be read the first error is raised.
     """
-    frames, unreadable, first_error = {}, {}, None
+    frames, unreadable, first_error, row_ids = {}, {}, None, {}
+    reports = set(report_tables())
     for kind in (*layer_tables(), *report_tables()):
         try:
-            frames[kind] = current(engine, kind)
+            if kind in reports:
+                frames[kind], row_ids[kind] = current_rows(engine, kind)
+            else:
+                frames[kind] = current(engine, kind)
         except READ_ERRORS as exc:
             first_error = first_error or exc
             unreadable[kind] = read_error_text(exc)
@@ -94,7 +102,7 @@ def load_store(engine) -> Dataset:
         else:
             frames[kind], count = spatial.assign_zones(frames[kind], frames["zones"])
         assigned += count
-    return Dataset(frames, problems=[], zones_assigned=assigned, unreadable=unreadable)
+    return Dataset(frames, problems=[], zones_assigned=assigned, unreadable=unreadable, row_ids=row_ids)
 
 
 @dataclass(frozen=True)
@@ -129,13 +137,32 @@ def refresh_store(engine, since: Loaded) -> Loaded:
     changed = tables_changed_since(engine, since.version)
     if not changed <= set(report_tables()):
         return read_store(engine)
-    tables = dict(since.dataset.tables)
+    old = since.dataset
+    tables, row_ids, written = dict(old.tables), dict(old.row_ids), []
     try:
         for kind in changed:
-            tables[kind] = current(engine, kind)
-        written = [d for kind in changed if (d := first_date_written_since(engine, kind, since.version))]
+            dated_from = first_date_written_since(engine, kind, since.version)
+            tables[kind], row_ids[kind] = _brought_up(engine, kind, old, dated_from)
+            written += [dated_from] if dated_from else []
     except READ_ERRORS:
         return read_store(engine)  # which says what cannot be read
-    old = since.dataset
-    return Loaded(Dataset(tables, list(old.problems), old.zones_assigned), version, version_stamp(engine, version),
-                  (since.version, min(written, default=None)))
+    return Loaded(Dataset(tables, list(old.problems), old.zones_assigned, row_ids=row_ids), version,
+                  version_stamp(engine, version), (since.version, min(written, default=None)))
+
+
+def _brought_up(engine, kind: str, old: Dataset, dated_from: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Daily report ``kind`` as the store has it now, from ``old``'s: its days before ``dated_from`` (the earliest
+    date written since, so read as they were) kept, the others read again, all in the order they were written.
+
+    A new day of a million compounds read again only that day: reading the five days before too took 40 s of
+    the first visit after the import.
+    """
+    ids = old.row_ids.get(kind)
+    if dated_from is None or ids is None:
+        return current_rows(engine, kind)
+    frame = old.tables[kind]
+    kept = (frame["date"] < dated_from).fillna(False).to_numpy(dtype=bool)
+    new, new_ids = current_rows(engine, kind, dated_from)
+    merged, merged_ids = pd.concat([frame[kept], new], ignore_index=True), np.concatenate([ids[kept], new_ids])
+    order = np.argsort(merged_ids, kind="stable")
+    return merged.take(order).reset_index(drop=True), merged_ids[order]

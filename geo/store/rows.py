@@ -118,8 +118,19 @@ def reported_on(engine: Engine, kind: str, date: str) -> set[str]:
 
 def current(engine: Engine, kind: str):
     """The rows of ``kind`` as the newest version has them."""
-    frame = read_rows(engine, kind, ROWS[kind].c.removed_in.is_(None))
-    return from_records(kind, frame.drop(columns="row_id").reset_index(drop=True))
+    return current_rows(engine, kind)[0]
+
+
+def current_rows(engine: Engine, kind: str, dated_from: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`current` with each row's ``row_id`` (the order they were written in); with ``dated_from``, of a
+    daily report, only its rows of that date or later (and any without a date)."""
+    rows = ROWS[kind]
+    condition = rows.c.removed_in.is_(None)
+    if dated_from is not None:
+        condition = and_(condition, or_(rows.c.date >= dated_from, rows.c.date.is_(None)))
+    frame = read_rows(engine, kind, condition)
+    ids = frame["row_id"].to_numpy(dtype=np.int64)
+    return from_records(kind, frame.drop(columns="row_id").reset_index(drop=True)), ids
 
 
 def first_date_written_since(engine: Engine, kind: str, version: int) -> str | None:
