@@ -195,3 +195,38 @@ def test_a_nation_s_tiles_and_dots_are_built_by_the_warm_up_and_the_map_finds_th
     at = open_app_page("pages/compounds.py")
     assert not at.exception
     assert made == []  # the first visit found them built
+
+
+def test_after_a_new_day_is_imported_the_views_of_the_days_before_are_not_made_again(page_env, app_store_url,
+                                                                                       monkeypatch):
+    """A view of a day reads no later day's reports: after a new day's import (at a million compounds each
+    kind's view of the day before took seconds to make again) the views of the days before are the same."""
+    settings = load()
+    low, critical = settings.supply_low_days, settings.supply_critical_days
+    Warmer(lambda: connect(app_store_url), settings).step()
+    version = newest_version(page_env)
+    newest = ui.cache.report_dates(ui.cache.load_dataset(app_store_url, version))[-1]
+    shown = ui.cache._view("compounds", app_store_url, version, "", newest, low, critical)
+    new_day = (dt.date.fromisoformat(newest) + dt.timedelta(days=1)).isoformat()
+    made = []
+    real = ui.cache.view_of
+    monkeypatch.setattr(ui.cache, "view_of", lambda ds, kind, date, *rest: made.append(date) or real(ds, kind, date,
+                                                                                                     *rest))
+    check = check_file(page_env, "compound_status",
+                       f"compound_id,date,closure,gates_open\n0501,{new_day},sealed,1\n".encode(), "day.csv",
+                       today=dt.date.fromisoformat(new_day))
+    assert check.ok, [p.zh for p in check.problems]
+    commit(page_env, check, SYSTEM)
+    Warmer(lambda: connect(app_store_url), settings).step()
+    after = newest_version(page_env)
+    assert after > version and newest not in made, made
+    assert ui.cache._view("compounds", app_store_url, after, "", newest, low, critical) is shown
+    ui.cache._view("compounds", app_store_url, after, "", new_day, low, critical)
+    assert made == [new_day]  # the new day's view is made
+    # a correction of that day makes its view again
+    check = check_file(page_env, "compound_status",
+                       f"compound_id,date,closure,gates_open\n0501,{newest},open,1\n".encode(), "fix.csv",
+                       today=dt.date.fromisoformat(new_day))
+    commit(page_env, check, SYSTEM)
+    latest = newest_version(page_env)
+    assert ui.cache._view("compounds", app_store_url, latest, "", newest, low, critical) is not shown
