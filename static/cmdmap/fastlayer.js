@@ -88,8 +88,8 @@
 
   /* Small rectangles written into a canvas's pixels (device pixels; ``bounds`` in layer points), then put
      in one go: under the paths drawn afterwards. */
-  function Dots(canvas, bounds) {
-    this.canvas = canvas; this.bounds = bounds;
+  function Dots(canvas, bounds, kept) {
+    this.canvas = canvas; this.bounds = bounds; this.kept = kept;
     this.ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
     this.pixels = null;
   }
@@ -112,14 +112,20 @@
     return colours[key];
   };
   Dots.prototype.rect = function (x, y, w, h, pixel) {
-    var c = this.canvas, r = this.ratio, W = c.width;
-    if (!this.pixels) {
-      this.image = new ImageData(W, c.height);
-      this.pixels = new Uint32Array(this.image.data.buffer);
+    var c = this.canvas, r = this.ratio, W = c.width, px = this.pixels;
+    if (!px) {
+      // the layer's image of the last redraw, cleared, where it is the canvas's size: a wall's canvas is 16 MB,
+      // and a new one at each refresh kept the garbage collector busy
+      var kept = this.kept.image;
+      this.image = kept && kept.width === W && kept.height === c.height ? kept : new ImageData(W, c.height);
+      this.kept.image = this.image;
+      px = this.pixels = new Uint32Array(this.image.data.buffer);
+      px.fill(0);
     }
     var x0 = Math.max(0, Math.round((x - this.bounds.min.x) * r)), x1 = Math.min(W, Math.round((x + w - this.bounds.min.x) * r));
     var y0 = Math.max(0, Math.round((y - this.bounds.min.y) * r)), y1 = Math.min(c.height, Math.round((y + h - this.bounds.min.y) * r));
-    for (var row = y0; row < y1; row++) { if (x1 > x0) { this.pixels.fill(pixel, row * W + x0, row * W + x1); } }
+    // a plain loop: a few pixels a row, where TypedArray.fill's call cost more than the writing (100,000 places)
+    for (var row = y0, at; row < y1; row++) { for (at = row * W + x0; at < row * W + x1; at++) { px[at] = pixel; } }
   };
   Dots.prototype.put = function (ctx) {
     if (this.image) { ctx.putImageData(this.image, 0, 0); }
@@ -247,7 +253,14 @@
     /* The page's statuses: a category per place (-1: filtered out), tooltip fields, highlighted places. */
     setState: function (state) {
       this.hidden = state.visible === false;
-      if (state.c !== undefined) { this.state = state; this._applyState(); }
+      if (state.c !== undefined) {
+        // the same statuses again (a wall's refresh that only shows another layer): only the tooltips are new,
+        // and what was made of the statuses (a code per place, the places by style) is kept
+        var same = this.state && this.cats && this.state.c === state.c &&
+          this.state.cats.join("\u0001") === state.cats.join("\u0001") && String(this.state.h) === String(state.h);
+        this.state = state;
+        if (same) { this._applyFields(); } else { this._applyState(); }
+      }
       this._redrawAll();
     },
 
@@ -259,8 +272,12 @@
       var c = D.decodeInts(s.c);
       for (f = 0; f < n && f < c.length; f++) { this.cats[f] = c[f]; }
       (s.h || []).forEach(function (f) { this.lit[f] = 1; }, this);
-      this.fields = (s.fields || []).map(function (pair) { return [pair[0], pair[1], null]; });  // decoded when shown
+      this._applyFields();
       this.serial++;
+    },
+
+    _applyFields: function () {
+      this.fields = (this.state.fields || []).map(function (pair) { return [pair[0], pair[1], null]; });  // decoded when shown
     },
 
     /* A slot's tooltip columns where the state keeps them apart (``tf``, a nation's tiles: geo/maps/fastlayer.py
@@ -420,7 +437,7 @@
       // pixels as small rectangles of the outline's colour, under the paths: 100,000 of them as paths, filled
       // and stroked, took the software rasterizer 1.5 s. They go in the order of the pack, not category after
       // category: where they crowd, the mix of colours shows how many of each there are.
-      var dots = new Dots(this._container, b);
+      var dots = new Dots(this._container, b, this._kept || (this._kept = {}));
       var pixelOf = this.state.cats.map(function (code) {
         var style = self._style(code), brush = self._brush(ctx, style);
         if (!brush.fill) { return -1; }  // an outline stays an outline
@@ -438,7 +455,8 @@
         return dots.colour(style.fillColor || style.color, 1);
       });
       parts.forEach(function (s) {
-        var g = s.geom, box = g.box, isDot = s.isDot = new Uint8Array(g.n), c, d;
+        var g = s.geom, box = g.box, c, d;
+        var isDot = s.isDot = s.isDot && s.isDot.length === g.n ? s.isDot.fill(0) : new Uint8Array(g.n);
         // a tiled place seen from afar is its dot; points in a crowd are squares
         var size = s.role === "dots" ? DOTS_PX : (crowd > POINT_CROWD ? POINT_DOT_PX : 0), half = size >> 1;
         for (d = 0; d < g.n; d++) {
