@@ -220,7 +220,7 @@ def _fields_beside(fields: list[tuple[str, str]], frame: pd.DataFrame, where: np
     digests = []
     for k, source in enumerate(sources):
         rows = order[cuts[k]:cuts[k + 1]]
-        if not len(rows) or not fields:
+        if not len(rows):
             digests.append(None)  # none of its places shown
             continue
         n, at = len(source.pack.ids), where[rows] - starts[k]
