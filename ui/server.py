@@ -233,7 +233,7 @@ def current_logins(browser: str | None, idle: float, roles=None) -> list[User]:
 
 
 SCRIPT_FILE = re.compile(r"cmdmap-map-[0-9a-f]+\.js")
-SCOPED_PACK = re.compile(r"s-([0-9a-f]{16})/places-[0-9a-f]+\.json(?:\.gz)?")
+SCOPED_PACK = re.compile(r"s-([0-9a-f]{16})/(?:places|fields)-[0-9a-f]+\.json(?:\.gz)?")  # packs, tiles' tooltips
 
 
 def scoped_refusal(path: str, logins: list[User]) -> Response | None:
@@ -245,9 +245,12 @@ def scoped_refusal(path: str, logins: list[User]) -> Response | None:
     >>> own = f"/app/static/cache/s-{officer.scope.digest}/places-0a1b.json.gz"
     >>> scoped_refusal(own, [officer]), scoped_refusal("/app/static/cache/cmdmap-map-0123456789ab.js", [officer])
     (None, None)
+    >>> scoped_refusal(own.replace("places-", "fields-"), [officer]) is None  # a tile's tooltip lines
+    True
     >>> [scoped_refusal(path, [officer]).status_code for path in ("/app/static/cache/places-0a1b.json.gz",
-    ...  "/app/static/cache/s-0123456789abcdef/places-0a1b.json", own.replace("places-", "../places-"))]
-    [403, 403, 403]
+    ...  "/app/static/cache/s-0123456789abcdef/places-0a1b.json", own.replace("places-", "../places-"),
+    ...  "/app/static/cache/fields-0a1b.json.gz", "/app/static/cache/s-0123456789abcdef/fields-0a1b.json")]
+    [403, 403, 403, 403, 403]
     >>> scoped_refusal("/app/static/cache/places-0a1b.json", [officer, User("wang", "admin")]) is None
     True
     """
