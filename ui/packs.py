@@ -14,8 +14,9 @@ import streamlit as st
 
 from geo.accounts import Scope
 from geo.domain import layer_tables
-from geo.maps import TILE_SHARE, Pack, Source, pack_places, pack_tiles, write_pack
+from geo.maps import TILE_SHARE, Pack, Source, compressed, pack_places, pack_tiles, write_pack
 from ui.cache import data_key, scoped
+from ui.held import hold
 from ui.settings import settings
 
 #: Packs of places are written here and served by Streamlit's static file serving (``/app/static/cache``).
@@ -32,9 +33,11 @@ def scope_folder(scope: Scope | None) -> str:
 
 
 def _written(pack: Pack, folder: str, role: str = "whole", box=None) -> Source:
+    url = f"/app/static/cache/{folder}{pack.file_name}"
     if write_pack(pack, PACK_DIR / folder):
-        return Source(pack, f"/app/static/cache/{folder}{pack.file_name}", role, box, PACK_DIR / folder)
-    return Source(pack, None, role, box)  # a read-only install embeds the pack in the page instead
+        return Source(pack, url, role, box, PACK_DIR / folder)
+    hold(url, compressed(pack))  # a read-only install: the web server answers from memory (ui/held.py)
+    return Source(pack, url, role, box)
 
 
 #: The packs made last of each (store, scope, layer, datum, setting), with the places they were made of: a

@@ -26,6 +26,8 @@
   account; anyone else gets 403 and no bytes (:func:`file_refusal`). Such a file is marked
   ``Cache-Control: private`` (no shared cache hands it on), and no response of the app carries
   ``Access-Control-Allow-Origin: *`` (another site's page may not read it).
+* **Packs held in memory.** Where ``static/cache`` cannot be written (a read-only install) the packs are held
+  in memory (:mod:`ui.held`) and answered here under the paths they would have had, after the same checks.
 * **A scoped account's browser gets its scope's packs only.** A browser whose live logins are all
   accounts limited to an area (:mod:`geo.accounts.scope`) gets nothing of ``/app/static/cache/`` but the
   map's scripts and its own scope's folder of packs (``s-<scope digest>/``, ``ui/packs.py``), whatever
@@ -80,6 +82,7 @@ from geo.io import TileFileError, cached_tile_file, read_tile
 from geo.maps import TILE_ROUTE
 from geo.store import connect
 from ui.data import STORE_ERRORS
+from ui.held import held
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -291,6 +294,18 @@ def file_refusal(path: str, cookie: str | None) -> Response | None:
     return None
 
 
+def held_response(path: str) -> Response | None:
+    """A pack the app could not write to ``static/cache`` (a read-only install), answered from memory
+    (:mod:`ui.held`) as Streamlit would answer the file; None when none is held for ``path``. Called after
+    :func:`file_refusal`, whose checks of the path apply to it as to a file."""
+    path = app_path(path)
+    body = held(path) if path.startswith(STATIC_CACHE) else None
+    if body is None:
+        return None
+    kind = "application/gzip" if path.endswith(".gz") else "application/json"  # unzipped by the page's script
+    return Response(body, media_type=kind, headers={"Cache-Control": f"private, max-age={TILE_MAX_AGE}"})
+
+
 def tile_position(path: str) -> tuple[int, int, int] | None:
     """The (z, x, y) a tile URL's path asks for, or None when it is not one.
 
@@ -358,6 +373,9 @@ class BrowserGate:
         if refusal is not None:
             _log.warning("%s refused: no login from this browser", app_path(scope["path"])[:40])
             await refusal(scope, receive, send)
+            return
+        if scope["method"] in ("GET", "HEAD") and (response := held_response(scope["path"])) is not None:
+            await response(scope, receive, send)
             return
         if scope["path"].startswith(TILE_ROUTE) and scope["method"] in ("GET", "HEAD"):
             response = await run_in_threadpool(tile_response, scope["path"], cookie)
