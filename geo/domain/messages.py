@@ -477,9 +477,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "points_features": ("第 {rows} 个要素", "features {rows}"),
     "points_unplaced": ("{count} 个场所没有坐标（{where}），导入后列为“待定位”：照常计入统计和报表，地图上暂不显示。"
                         "可在“场所维护”页点地图定位，或补上坐标后再上传。",
-                        "{count} places have no position ({where}): once imported they are listed as unplaced, "
-                        "counted in every figure and table but not drawn. Place them by clicking the map on the "
-                        "'Edit places' page, or add their positions and upload again."),
+                        "{count} places have no position ({where}): once imported, a place without one is listed "
+                        "as unplaced, counted in every figure and table but not drawn. Place it by clicking the map "
+                        "on the 'Edit places' page, or add the position to the list and upload again."),
     "check_name_example": ("第 {row} 行 {key} 写作“{written}”，地图上是“{stored}”",
                            "row {row}: {key} written '{written}', on the map '{stored}'"),
     "check_names_differ": ("{count} 行的名称与编号对应的场所不同（以编号为准）：{examples}。",
