@@ -25,6 +25,7 @@
   // those looked at longest ago are forgotten (fetched again if looked at again): a leader panning across a
   // nation at street level would otherwise end with all of its tiles decoded (38 MB zipped at a million).
   var KEEP_VIEWS = 2;
+  var FIELDS_AFTER_MS = 1000;  // a tiled view's tooltip lines are fetched once it has stayed this long (or on hover)
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined, focusKey: "",
@@ -336,7 +337,14 @@
         var missing = tiles.filter(function (s) { return !s.geom; });
         missing.forEach(function (s) { self._load(s); });
         if (!missing.length) {
-          if (this.tooltips && this.state && this.state.tf) { tiles.forEach(function (s) { self._slotFields(s); }); }
+          if (this.tooltips && this.state && this.state.tf) {
+            // their tooltip lines once the view has stayed a moment: asked for with the tiles of the next view,
+            // they made a leader's jumps across a nation wait (the app server answers its files one by one)
+            clearTimeout(this._fieldsTimer);
+            this._fieldsTimer = setTimeout(function () {
+              tiles.forEach(function (s) { if (s.geom) { self._slotFields(s); } });
+            }, FIELDS_AFTER_MS);
+          }
           return parts.concat(tiles);
         }
       }
