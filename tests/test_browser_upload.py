@@ -23,7 +23,6 @@ Run: ``python -m pytest tests/test_browser_upload.py -q`` (needs Chromium, see t
 from __future__ import annotations
 
 import contextlib
-
 import re
 
 import pytest

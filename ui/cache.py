@@ -34,7 +34,7 @@ from geo.analysis import (
 from geo.domain.kinds import KINDS
 from geo.maps import initial_bounds
 from geo.settings import Settings
-from geo.store import Dataset, Loaded, connect, has_places, read_store, refresh_store
+from geo.store import Dataset, Loaded, connect, has_places, read_newest, refresh_store, write_snapshot
 from ui.data import every_problem, store_key, viewing_scope
 from ui.settings import settings, thresholds
 
@@ -55,10 +55,11 @@ _last_read: dict[str, Loaded] = {}  # store URL -> the dataset read last, which 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def load_dataset(url: str, version: int) -> Dataset:
     """The dataset of the store at ``url`` as of ``version``: the one before it with the daily reports written
-    since read again (see :func:`geo.store.refresh_store`), or the whole store the first time."""
+    since read again (see :func:`geo.store.refresh_store`), or the first time the store's snapshot brought up to
+    date (:mod:`geo.store.snapshot`), else the whole store."""
     # The newest version is part of the cache key: an upload, a phone report or a rollback makes a new dataset.
     last = _last_read.get(url)
-    loaded = read_store(connect(url)) if last is None else refresh_store(connect(url), last)
+    loaded = read_newest(connect(url)) if last is None else refresh_store(connect(url), last)
     _last_read[url] = loaded
     # a version read meanwhile stands for this one: nothing is said of its days
     if len(_refreshed) >= 256:  # one entry a version: a day of phone reports writes thousands
@@ -68,6 +69,14 @@ def load_dataset(url: str, version: int) -> Dataset:
 
 
 _refreshed: dict[tuple[str, int], tuple[int, str | None] | None] = {}
+
+
+def keep_snapshot(url: str) -> None:
+    """Write the dataset this process read last from the store at ``url`` as the store's snapshot, which the next
+    start reads instead of the store (:func:`geo.store.write_snapshot`: nothing when it is there already)."""
+    last = _last_read.get(url)
+    if last is not None:
+        write_snapshot(connect(url), last)
 
 
 def refreshed_from(url: str, version: int) -> tuple[int, str | None] | None:

@@ -23,7 +23,7 @@ from geo.analysis import Filters, Thresholds
 from geo.maps import overlay_datum
 from geo.settings import Settings
 from geo.store import newest_version
-from ui.cache import prepare
+from ui.cache import keep_snapshot, prepare
 from ui.data import STORE_ERRORS
 from ui.packs import prepare_packs
 from ui.trends import SPARKLINE_DATES, trend_for
@@ -67,6 +67,9 @@ class Warmer:
     again and again for nobody (a visitor meanwhile builds what its page needs). The build at start is not
     spaced: an import just after a restart is built at once.
 
+    Once built, the dataset is written as the store's snapshot, which the next start reads instead of the store
+    (:mod:`geo.store.snapshot`).
+
     A failure is logged and tried again at the next version: a page asking for the same build meets the
     same problem and says it in its own words.
     """
@@ -101,6 +104,10 @@ class Warmer:
         except Exception:  # noqa: BLE001 - the pages build it again and show their own message
             log.exception("warm-up of data version %s failed", version)
         self.warmed = _built[self.settings.database_url] = version
+        try:  # after the pages were told (ui.follow): a million compounds' snapshot takes seconds to write
+            keep_snapshot(self.settings.database_url)
+        except Exception:  # noqa: BLE001 - the next start reads the store instead
+            log.exception("the snapshot of data version %s could not be written", version)
         return True
 
     def _run(self) -> None:

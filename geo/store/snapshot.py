@@ -1,0 +1,176 @@
+"""A columnar copy of the dataset a version of the store reads as, beside the SQLite store: read at start instead
+of the store's rows.
+
+A million compounds' store is read in 68 s at every start (5.9 million status rows through SQLAlchemy and
+pandas: 42 s of it; their outlines parsed again: 12 s), and the first visitor after a start waited for it.
+The app writes the dataset it last read, zones assigned, as Parquet files (``<store>.snapshot/v<version>/``,
+one per table, made ``0700`` like the store's backups: they hold the same data) and, at the next start,
+reads them and then only what versions written since changed (:func:`geo.store.refresh_store`).
+
+A snapshot is used only for the very version it was made of: the version's stamp (:func:`version_stamp`) must
+be the store's own for that number (a store restored from a backup may have another version of it), its format
+this code's, and each table's columns the ones the code reads. Anything else (a file cut short, another
+format) reads the store as before. Other databases (PostgreSQL) have no snapshot.
+
+Examples
+--------
+>>> snapshot_folder("sqlite:///store/cmdmap.sqlite"), snapshot_folder("postgresql://db/cmdmap") is None
+(PosixPath('store/cmdmap.sqlite.snapshot'), True)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow
+
+from geo.domain import layer_tables, report_tables
+from geo.store.backup import store_file
+from geo.store.dataset import READ_ERRORS, Dataset, Loaded, read_store, refresh_store
+from geo.store.private import private_folder
+from geo.store.rows import payload_columns
+from geo.store.versions import newest_version, version_stamp
+
+log = logging.getLogger(__name__)
+
+#: Changed whenever what is written changes: a snapshot of another format is not read.
+FORMAT = 1
+MANIFEST = "manifest.json"
+ROW_ID = "__row_id"  # a daily report's store row ids, kept as a column of its file
+
+# what a snapshot that cannot be written or read raises: a read-only folder, a file cut short or removed meanwhile,
+# one of another shape
+SNAPSHOT_ERRORS = (OSError, ValueError, KeyError, TypeError, pyarrow.ArrowException)
+
+
+def snapshot_folder(store) -> Path | None:
+    """Where the snapshots of the SQLite store ``store`` (engine or URL) go; None for other databases."""
+    path = store_file(store)
+    return None if path is None else path.parent / f"{path.name}.snapshot"
+
+
+def _stamp_text(stamp) -> list[str] | None:
+    return None if stamp is None else [str(part) for part in stamp]
+
+
+def _manifest(snapshot: Path) -> dict:
+    """The manifest of the snapshot in folder ``snapshot``; empty when it has none that can be read."""
+    try:
+        return json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _versions(folder: Path) -> list[tuple[int, Path]]:
+    """The complete snapshots in ``folder`` (version, folder), newest first."""
+    found = []
+    for path in folder.glob("v*"):
+        if path.name[1:].isdigit() and (path / MANIFEST).is_file():
+            found.append((int(path.name[1:]), path))
+    return sorted(found, reverse=True)
+
+
+def write_snapshot(engine, loaded: Loaded) -> Path | None:
+    """Write ``loaded``'s dataset as the snapshot of its version, and remove the others; the snapshot's folder.
+
+    None when there is none to write: another database, a dataset missing tables it could not read, a snapshot
+    of that version there already, or a folder that cannot be written (a read-only install: logged). The others
+    are removed, newer ones too: after a restore from a backup, a newer number is a version the store no longer
+    has.
+    """
+    folder = snapshot_folder(engine)
+    if folder is None or loaded.dataset.unreadable or loaded.stamp is None:
+        return None
+    target = folder / f"v{loaded.version}"
+    if _manifest(target).get("stamp") == _stamp_text(loaded.stamp):
+        return None
+    try:
+        private_folder(folder, tighten=True)
+        making = Path(tempfile.mkdtemp(prefix=f".v{loaded.version}-", dir=folder))
+        try:
+            _write(making, loaded)
+            shutil.rmtree(target, ignore_errors=True)  # another version of that number (before a restore)
+            os.rename(making, target)
+        except SNAPSHOT_ERRORS:
+            shutil.rmtree(making, ignore_errors=True)
+            if _manifest(target).get("stamp") != _stamp_text(loaded.stamp):
+                raise
+            return None  # another process wrote the same version meanwhile
+    except SNAPSHOT_ERRORS as exc:
+        log.warning("the store's snapshot could not be written to %s: %s", folder, exc)
+        return None
+    for version, other in _versions(folder):
+        if version != loaded.version:
+            shutil.rmtree(other, ignore_errors=True)
+    return target
+
+
+def _write(folder: Path, loaded: Loaded) -> None:
+    dataset, tables = loaded.dataset, {}
+    for kind, frame in dataset.tables.items():
+        path = folder / f"{kind}.parquet"
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame.to_parquet(path, index=False)
+        else:
+            out = frame.reset_index(drop=True)
+            if kind in dataset.row_ids:
+                out = out.assign(**{ROW_ID: dataset.row_ids[kind]})
+            out.to_parquet(path, index=False)
+        tables[kind] = list(frame.columns)
+    manifest = {"format": FORMAT, "version": loaded.version, "stamp": _stamp_text(loaded.stamp),
+                "zones_assigned": dataset.zones_assigned, "tables": tables}
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+def read_snapshot(engine) -> Loaded | None:
+    """The newest snapshot of a version the store has, as the :class:`Loaded` it was written from; None when there
+    is none this code can take for its version (see the module)."""
+    folder = snapshot_folder(engine)
+    if folder is None or not folder.is_dir():
+        return None
+    for version, path in _versions(folder):
+        try:
+            manifest = _manifest(path)
+            stamp = version_stamp(engine, version)
+            if stamp is None or manifest.get("stamp") != _stamp_text(stamp) or manifest.get("version") != version:
+                continue  # a version the store does not have (restored from a backup made before it)
+            if manifest.get("format") != FORMAT:
+                return None
+            tables, row_ids = {}, {}
+            for kind in (*layer_tables(), *report_tables()):
+                if kind in layer_tables():
+                    tables[kind] = gpd.read_parquet(path / f"{kind}.parquet")
+                else:
+                    frame = pd.read_parquet(path / f"{kind}.parquet")
+                    row_ids[kind] = frame.pop(ROW_ID).to_numpy(dtype=np.int64)
+                    tables[kind] = frame
+                if list(tables[kind].columns) != manifest["tables"][kind] or \
+                        not set(payload_columns(kind)) <= set(tables[kind].columns):
+                    return None  # written by code reading other columns (before a migration)
+        except SNAPSHOT_ERRORS as exc:
+            log.warning("the store's snapshot %s could not be read (the store is read instead): %s", path, exc)
+            return None
+        return Loaded(Dataset(tables, zones_assigned=manifest["zones_assigned"], row_ids=row_ids), version, stamp)
+    return None
+
+
+def read_newest(engine) -> Loaded:
+    """:func:`read_store`, from the newest snapshot brought up to the store's newest version when there is one:
+    the daily reports written since read again, or the whole store when a layer changed since."""
+    snapshot = read_snapshot(engine)
+    if snapshot is None:
+        return read_store(engine)
+    try:
+        if newest_version(engine) == snapshot.version:
+            return snapshot
+    except READ_ERRORS:
+        return read_store(engine)  # which says what cannot be read
+    return refresh_store(engine, snapshot)
