@@ -130,12 +130,31 @@ def state_since(reports: pd.DataFrame, key: str, state: str, date: str) -> pd.Da
     return out.drop_duplicates("id", keep="last").reset_index(drop=True)
 
 
+#: How many views a dataset keeps (:attr:`geo.store.Dataset.made`): the kinds of a date and of the day before.
+VIEWS_KEPT = 16
+
+
 def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
     """The places of ``kind`` (see :mod:`geo.domain.kinds`) with their report of ``date``.
 
     ``category`` is the state its report gives (closure status, resumption state) or 'missing';
     ``state_days`` how many days it has held that state (see :func:`state_since`).
+
+    Made once per dataset, kind, date and thresholds while among the dataset's newest :data:`VIEWS_KEPT`: a
+    page's compounds, supplies and zones each asked for the compounds' view of its date (a million compounds:
+    three times 4 s). Like every view the pages share, it is not to be changed in place.
     """
+    key = ("place_view", kind, date, thresholds)
+    view = ds.made.pop(key, None)
+    if view is None:
+        view = _place_view(ds, kind, date, thresholds)
+    ds.made[key] = view  # last: the newest
+    while len(ds.made) > VIEWS_KEPT:
+        ds.made.pop(next(iter(ds.made)), None)
+    return view
+
+
+def _place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds) -> gpd.GeoDataFrame:
     entry = kinds.kind(kind)
     reports = ds.layer(entry.report)
     status = reports.loc[reports["date"] == date]

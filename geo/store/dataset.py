@@ -33,6 +33,8 @@ class Dataset:
     #: daily report -> the store's ``row_id`` of each of its rows, in order: what :func:`refresh_store` needs to
     #: read again only the days written since
     row_ids: dict[str, np.ndarray] = field(default_factory=dict)
+    #: views made of these tables, the newest few (see :func:`geo.analysis.place_view`): not given, never copied
+    made: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def layer(self, kind: str):
         """The table ``kind``: a geometry layer or a daily report."""

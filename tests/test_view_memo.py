@@ -1,0 +1,38 @@
+"""A dataset's views are made once (geo.analysis.place_view, kept in ``Dataset.made``).
+
+A page's compounds, supplies and zones each asked for the compounds' view of its date: at a million compounds,
+three times 4 s of the first page after a start.
+"""
+
+from __future__ import annotations
+
+import geo.analysis.views as views
+from geo.analysis import Thresholds, compound_view, supply_view, view_of
+from geo.analysis.views import VIEWS_KEPT
+from geo.store import Dataset
+
+
+def test_the_supplies_and_zones_of_a_date_reuse_its_compounds_view(tiny, monkeypatch):
+    made = []
+    real = views._place_view
+    monkeypatch.setattr(views, "_place_view",
+                        lambda ds, kind, date, t: made.append((kind, date)) or real(ds, kind, date, t))
+    date = tiny.compound_status["date"].max()
+    compounds = view_of(tiny, "compounds", date)
+    view_of(tiny, "supplies", date)
+    view_of(tiny, "zones", date)
+    assert made.count(("compounds", date)) == 1 and made.count(("sites", date)) == 1
+    assert compound_view(tiny, date) is compounds
+    assert compound_view(tiny, date, Thresholds(low=10)) is not compounds  # other thresholds: another view
+    assert supply_view(tiny, date)["id"].tolist()  # still whole
+
+
+def test_a_dataset_keeps_only_its_newest_views_and_another_dataset_none_of_them(tiny):
+    dates = sorted(tiny.compound_status["date"].dropna().unique())
+    first = compound_view(tiny, dates[-1])
+    for low in range(VIEWS_KEPT):
+        compound_view(tiny, dates[0], Thresholds(low=float(low + 10)))
+    assert len(tiny.made) == VIEWS_KEPT
+    assert compound_view(tiny, dates[-1]) is not first  # pushed out by the newer ones: made again
+    other = Dataset(dict(tiny.tables))  # the same tables in a new dataset (a refresh, a scope) keep nothing
+    assert other.made == {} and compound_view(other, dates[-1]) is not first
