@@ -274,6 +274,19 @@ def shared(key: tuple, build):
     return shared_for(data_key(), key, build)
 
 
+def zone_names() -> dict[str, str]:
+    """Each zone's name by its id inside the viewing account's scope (its id when it has no name), once per data
+    version: a nation's 71,000 zones made into a dict on every run of every page took 0.3 s."""
+
+    def build() -> dict[str, str]:
+        zones = dataset().zones
+        ids = zones["id"].astype(str).tolist()
+        names = zones["name"].astype("string").str.strip().tolist()
+        return {i: name if isinstance(name, str) and name else i for i, name in zip(ids, names)}
+
+    return shared(("zone_names",), build)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _home(url: str, version: int, scope: str, kinds: tuple[str, ...], share: float):
     ds = scoped(url, version, scope)

@@ -33,7 +33,7 @@ from geo.maps import (
     pack_worker_url,
     preload_script,
 )
-from ui.cache import dataset, days, outside, unmatched, unplaced
+from ui.cache import dataset, days, outside, unmatched, unplaced, zone_names
 from ui.escape import plain
 from ui.follow import follow_new_data
 from ui.login import current_user
@@ -172,8 +172,7 @@ def export_of(title: str, filters: Filters, vocabulary: str | None = None) -> Ex
     """The export of a page titled ``title`` (in the page's language) showing ``filters``: its date and every
     filter in the file's name and its title line, so that a file sent on says what it holds."""
     lg = lang()
-    zones = dataset().zones
-    names = dict(zip(zones["id"].astype(str), zones["name"].astype(str)))
+    names = zone_names()
     return Export(export_stem(title, filters, lg, names, vocabulary), export_title(title, filters, lg, names, vocabulary))
 
 

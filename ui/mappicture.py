@@ -20,7 +20,7 @@ from geo.domain import t
 from geo.maps import Layer, Legend
 from geo.report import CjkFont, FontMissing, figure_tiles, layers_picture, status_map
 from ui.briefing import chinese_font
-from ui.cache import dataset
+from ui.cache import dataset, zone_names
 from ui.settings import lang, settings
 
 
@@ -49,8 +49,7 @@ def _button(make, title_key: str, filters: Filters, stem: str, key: str) -> None
     lg, font = lang(), chinese_font()
     if isinstance(font, FontMissing):  # no Chinese font on the server: the overview's briefing buttons say so
         return
-    zones = dataset().zones
-    title = picture_title(t(title_key, lg), filters, dict(zip(zones["id"].astype(str), zones["name"].astype(str))))
+    title = picture_title(t(title_key, lg), filters, zone_names())
     st.download_button(t("map_picture", lg), partial(make, title, lg, font), file_name=f"{stem}.png",
                        mime="image/png", key=f"picture_{key}", help=t("map_picture_help", lg), on_click="ignore",
                        icon=":material/image:")
