@@ -70,11 +70,16 @@ def _manifest(snapshot: Path) -> dict:
 
 
 def _versions(folder: Path) -> list[tuple[int, Path]]:
-    """The complete snapshots in ``folder`` (version, folder), newest first."""
+    """The complete snapshots in ``folder`` (version, folder), newest first; none in a folder that cannot be
+    read (another user's)."""
     found = []
-    for path in folder.glob("v*"):
-        if path.name[1:].isdigit() and (path / MANIFEST).is_file():
-            found.append((int(path.name[1:]), path))
+    try:
+        for path in folder.glob("v*"):
+            if path.name[1:].isdigit() and (path / MANIFEST).is_file():
+                found.append((int(path.name[1:]), path))
+    except OSError as exc:
+        log.warning("the store's snapshots in %s cannot be read: %s", folder, exc)
+        return []
     return sorted(found, reverse=True)
 
 
