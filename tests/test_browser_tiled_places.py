@@ -30,11 +30,15 @@ browser = pytest.fixture(scope="module")(chromium_session)
 TILES = "() => window.cmdmap ? window.cmdmap.tiles() : {}"
 
 
+def tiling_server(url: str, name: str):
+    """A server of the store at ``url`` whose maps draw at most 160 places at once: more come as tiles and dots."""
+    return streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "none", "CMDMAP_DATABASE_URL": url,
+                             "CMDMAP_MAP_PLACES_AT_ONCE": "160"}, name=name)
+
+
 @pytest.fixture(scope="module")
 def tiled_server(browser, tmp_path_factory):
-    url = demo_store(tmp_path_factory.mktemp("tiled-store") / "store.sqlite")
-    with streamlit_server({"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "none", "CMDMAP_DATABASE_URL": url,
-                           "CMDMAP_MAP_PLACES_AT_ONCE": "160"}, name="server-tiled") as server:
+    with tiling_server(demo_store(tmp_path_factory.mktemp("tiled-store") / "store.sqlite"), "server-tiled") as server:
         yield server
 
 

@@ -14,7 +14,19 @@ import streamlit as st
 
 from geo.accounts import Scope
 from geo.domain import layer_tables
-from geo.maps import TILE_SHARE, Pack, Source, compressed, pack_places, pack_tiles, write_pack
+from geo.maps import (
+    TILE_SHARE,
+    Pack,
+    Source,
+    compressed,
+    keep_packs,
+    kept_packs,
+    pack_places,
+    pack_tiles,
+    places_key,
+    write_pack,
+)
+from geo.store import snapshot_folder
 from ui.cache import data_key, scoped
 from ui.held import hold
 from ui.settings import settings
@@ -55,16 +67,29 @@ def _sources(url: str, version: int, scope: str, kind: str, datum: str, at_once:
     if last is not None and last[0] is places:  # held here, so no other frame can have its identity
         # written again (touched, or made again if removed): old packs are forgotten by their files' age
         return tuple(_written(source.pack, folder, source.role, source.box) for source in last[1])
-    if len(places) <= at_once:
-        sources = (_written(pack_places(places, datum), folder),)
-    else:
-        tiled = pack_tiles(places, max(1, int(at_once * TILE_SHARE)), datum)
-        sources = (_written(tiled.dots, folder, "dots"),
-                   *(_written(tile.pack, folder, "tile", tile.box) for tile in tiled.tiles))
+    # an earlier start's packs of the same places (geo/maps/kept.py), kept beside the SQLite store
+    store_side = snapshot_folder(url)
+    index = store_side / "packs" if store_side is not None else None
+    choices = places_key(places, datum, at_once, TILE_SHARE) if index is not None else ""
+    packs = kept_packs(index, choices, PACK_DIR / folder) if index is not None else None
+    made = packs is None
+    if made:
+        packs = _packed(places, datum, at_once)
+    sources = tuple(_written(pack, folder, role, box) for role, box, pack in packs)
+    if made and index is not None and all(source.folder is not None for source in sources):
+        keep_packs(index, choices, packs)
     if len(_LAST_PACKED) >= 64:
         _LAST_PACKED.clear()
     _LAST_PACKED[key] = (places, sources)
     return sources
+
+
+def _packed(places, datum: str, at_once: int) -> list:
+    """The packs of ``places`` as (role, extent, pack): one whole, or past ``at_once`` places the dots and tiles."""
+    if len(places) <= at_once:
+        return [("whole", None, pack_places(places, datum))]
+    tiled = pack_tiles(places, max(1, int(at_once * TILE_SHARE)), datum)
+    return [("dots", None, tiled.dots), *(("tile", tile.box, tile.pack) for tile in tiled.tiles)]
 
 
 def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:

@@ -20,6 +20,7 @@ from geo.maps.fastlayer import (
                                 places_of,
                                 script_json,
 )
+from geo.maps.kept import keep_packs, kept_packs, places_key
 from geo.maps.legend import Legend, LegendEntry
 from geo.maps.pack import Pack, compressed, json_pack, pack_places, write_pack
 from geo.maps.tiles import TILE_SHARE, Tile, Tiled, cut_tiles, pack_tiles
@@ -28,4 +29,5 @@ __all__ = ["BASEMAPS", "HIGHLIGHT_STYLE", "FastLayer", "ForgetRemovedGroups", "L
            "MapFocus", "map_focus",
            "MapUpdate", "Pack", "Source", "TILE_ROUTE", "add_basemap", "basemap_problem", "local_tiles", "base_map", "decoder_url", "initial_bounds",
            "fields_apart", "inline_sources", "layer_state", "map_scripts", "places_of", "TILE_SHARE", "Tile", "Tiled", "cut_tiles", "pack_tiles", "map_update", "overlay_datum", "pack_places",
-           "pack_worker_url", "preload_script", "script_json", "timeline_script", "use_local_assets", "compressed", "json_pack", "write_pack"]
+           "pack_worker_url", "preload_script", "script_json", "timeline_script", "use_local_assets", "compressed", "json_pack", "write_pack",
+           "keep_packs", "kept_packs", "places_key"]

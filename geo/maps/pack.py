@@ -147,7 +147,12 @@ def json_pack(value, ids: np.ndarray | None = None, kind: str = "places") -> Pac
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     ids = np.array([], dtype=object) if ids is None else ids
-    return Pack(ids, text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:20], kind)
+    return Pack(ids, text, text_digest(text), kind)
+
+
+def text_digest(text: str) -> str:
+    """The digest a pack of JSON ``text`` is named by (:attr:`Pack.file_name`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def _ragged(polygons: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:

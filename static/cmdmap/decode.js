@@ -114,7 +114,7 @@
     }
     return {n: n, ids: Array.isArray(pack.ids) ? texts(pack.ids) : numberedIds(pack.ids), names: texts(pack.names),
             rings: Int32Array.from(rings), featVert: featVert, ringOf: ringOf, ringVert: ringVert, ringEnd: ringEnd,
-            X: X, Y: Y, box: box};
+            X: X, Y: Y, box: box, unit: unit};
   }
 
   /* A grid over the extent of decoded places ``g``: which places may be under a point. The places of cell

@@ -91,6 +91,15 @@
 
   /* Small rectangles written into a canvas's pixels (device pixels; ``bounds`` in layer points), then put
      in one go: under the paths drawn afterwards. */
+  /* A dot's side along x (``shrink`` 1) or y (the cosine of the latitude: Mercator stretches y), in pixels. Dots lie
+     on a grid of the pack's unit (geo/maps/tiles.py DOT_PRECISION, about 100 m): where its step is a little more
+     than a dot, their rounded places left a pixel's gap every few rows, faint stripes across a dense province;
+     there each dot grows to the step. Farther apart, dots are dots. */
+  function dotSide(g, v, shrink) {
+    var step = (g.unit || 0) / 360 * 256 * v.scale / shrink;
+    return step > DOTS_PX && step < 2 * DOTS_PX ? Math.ceil(step) : DOTS_PX;
+  }
+
   function Dots(canvas, bounds, kept) {
     this.canvas = canvas; this.bounds = bounds; this.kept = kept;
     this.ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
@@ -482,7 +491,7 @@
         return brush.stroke ? dots.colour(style.color, brush.strokeAlpha)
           : dots.colour(style.fillColor || style.color, brush.fillAlpha);
       });
-      var crowd = 0;
+      var crowd = 0, centre = this._map.getCenter();
       parts.forEach(function (s) {
         var g = s.geom;
         if (s.role === "dots") { return; }  // dots have a size of their own
@@ -496,13 +505,14 @@
         var g = s.geom, box = g.box, c, d;
         var isDot = s.isDot = s.isDot && s.isDot.length === g.n ? s.isDot.fill(0) : new Uint8Array(g.n);
         // a tiled place seen from afar is its dot; points in a crowd are squares
-        var size = s.role === "dots" ? DOTS_PX : (crowd > POINT_CROWD ? POINT_DOT_PX : 0), half = size >> 1;
+        var size = s.role === "dots" ? DOTS_PX : (crowd > POINT_CROWD ? POINT_DOT_PX : 0), wide = size, high = size;
+        if (s.role === "dots") { wide = dotSide(g, v, 1); high = dotSide(g, v, Math.cos(centre.lat * Math.PI / 180)); }
         for (d = 0; d < g.n; d++) {
           c = cats[s.offset + d];
           if (size && g.rings[d] === 0 && c >= 0 && visible(g, d)) {
             var k = g.featVert[d];
-            dots.rect(Math.round(g.X[k] * v.scale - v.ox) - half, Math.round(g.Y[k] * v.scale - v.oy) - half,
-                      size, size, pointPixelOf[c]);
+            dots.rect(Math.round(g.X[k] * v.scale - v.ox) - (wide >> 1), Math.round(g.Y[k] * v.scale - v.oy) - (high >> 1),
+                      wide, high, pointPixelOf[c]);
             isDot[d] = 1;
             drawn++;
             continue;
@@ -863,6 +873,20 @@
         var k = dots.geom.featVert[Math.floor((i + 0.5) * dots.geom.n / count)];
         var at = registry.map.unproject(L.point(dots.geom.X[k], dots.geom.Y[k]), 0);
         out.push([at.lat, at.lng]);
+      }
+      return out;
+    },
+    /* For tests: the opacity (0 to 255) of layer ``key``'s canvas at each of its pixels on the line from [lat, lng]
+       ``from`` to ``to``. */
+    alphas: function (key, from, to) {
+      var layer = registry.layers[key], map = registry.map, c = layer._container, b = layer._bounds;
+      var ratio = c.width / Math.max(1, b.max.x - b.min.x), out = [];
+      var a = map.latLngToLayerPoint(from).subtract(b.min).multiplyBy(ratio);
+      var z = map.latLngToLayerPoint(to).subtract(b.min).multiplyBy(ratio);
+      var n = Math.max(1, Math.round(a.distanceTo(z))), data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      for (var i = 0; i <= n; i++) {
+        var x = Math.round(a.x + (z.x - a.x) * i / n), y = Math.round(a.y + (z.y - a.y) * i / n);
+        out.push(data[4 * (y * c.width + x) + 3]);
       }
       return out;
     },
