@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import io
 import json
 import sys
@@ -495,6 +496,15 @@ def test_cli_refusals_exit_1(cli, engine):
     code, _, err = cli("user", "passwd", "ghost", "--password-stdin", stdin=GOOD + "\n")
     assert code == 1 and "ghost" in err
     assert auth.list_users(engine)[0].role == "admin"
+
+
+def test_a_password_typed_once_where_there_is_no_terminal_is_refused_in_plain_words(cli, engine):
+    """A script piping one line without --password-stdin: getpass reads standard input, which ends before the
+    password is asked again. It stopped on an 'unexpected error' with a file of traceback for the administrator."""
+    with pytest.warns(getpass.GetPassWarning):  # no terminal: getpass says it may echo
+        code, _, err = cli("user", "add", "li", "--role", "staff", stdin="tulip-harbor-2020\n")
+    assert code == 1 and "没有读到密码" in err and "--password-stdin" in err and "Traceback" not in err
+    assert auth.list_users(engine) == []
 
 
 def test_cli_passwd_role_disable_enable(cli, engine, monkeypatch):

@@ -115,8 +115,11 @@ def read_password(args: argparse.Namespace) -> str:
     """The password from standard input (``--password-stdin``) or typed twice; AccountError when they differ."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"{t('auth_password').both()}: ")
-    second = getpass.getpass(f"{t('auth_password_again').both()}: ")
+    try:
+        first = getpass.getpass(f"{t('auth_password').both()}: ")
+        second = getpass.getpass(f"{t('auth_password_again').both()}: ")
+    except EOFError:  # no terminal, and standard input ended: a script that forgot --password-stdin
+        raise auth.AccountError("auth_password_not_read") from None
     if first != second:
         raise auth.AccountError("auth_password_mismatch")
     return first

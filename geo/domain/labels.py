@@ -602,6 +602,9 @@ LABELS: dict[str, tuple[str, str]] = {
                            "At least {min} visible characters, and not a common or guessable password (such as "
                            "12345678, password, or one containing the user name)."),
     "auth_password_mismatch": ("两次输入的密码不一致。", "The two passwords differ."),
+    "auth_password_not_read": ("没有读到密码：请在终端里输入两次，或加 --password-stdin 从标准输入给出一行。",
+                               "No password was read: type it twice in a terminal, or add --password-stdin and "
+                               "give it as one line on standard input."),
     "auth_name_invalid": ("用户名须为 1 至 {max} 个字符，不能含空格或控制字符。",
                           "A user name has 1 to {max} characters, with no spaces or control characters."),
     "auth_name_reserved": ("“{name}”是保留名称，请换一个。", "“{name}” is reserved: choose another name."),
