@@ -16,8 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.analysis.lookup import date_codes, place_rows, zone_rows
 from geo.analysis.views import Thresholds, compound_view, other_views, site_view
-from geo.domain import MISSING, TABLES, Bilingual, kinds
+from geo.domain import MISSING, Bilingual, kinds
 from geo.store import Dataset
 
 
@@ -164,6 +165,16 @@ DATELESS = ("compounds", "sites")
 _SUMS = ("residents", "fever_reports", "home_isolation")
 
 
+def _zone_and_day(ds: Dataset, report: str, layer: str, zone_of: np.ndarray, dates: pd.Index):
+    """For each row of ``report``: the position of its place's zone (``zone_of``: by the place's position in
+    ``layer``) and of its date among ``dates``, each -1 for none."""
+    places = place_rows(ds, report, layer)
+    zone = np.where(places >= 0, zone_of[np.maximum(places, 0)], -1)
+    codes, days = date_codes(ds, report)
+    day = np.append(dates.get_indexer(days), -1)[codes]  # a row without a date: code -1, the last
+    return zone, day
+
+
 def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
     """Each zone's largest value over ``dates`` of every count of :data:`METRICS` (index: zone id; the shares
     have fixed breaks and no column): what the choropleth's breaks cover (:func:`class_breaks`'s ``top``) so
@@ -187,29 +198,34 @@ def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Threshold
     if not dates:
         return peaks
     # places not reported on a date: every place of the zone, less those a report of that date is about (each
-    # kind of place on its own, as zone_metrics counts each kind's view)
-    total, reported = [], []
+    # kind of place on its own, as zone_metrics counts each kind's view); by positions, not ids (lookup.py)
+    zones, wanted = index.unique(), pd.Index(dates)
+    shape = (len(zones), len(dates))
+    total, counted = np.zeros(len(zones)), np.zeros(shape)
     for entry in kinds.reporting_kinds():
         if not entry.layer:
             continue
-        total.append(places[entry.layer])
-        reports = ds.layer(entry.report)
-        key = TABLES[entry.report].key[0]
-        sent = reports.loc[reports["date"].astype(str).isin(dates), [key, "date"]].astype(str).drop_duplicates()
-        reported.append(pd.DataFrame({"zone": sent[key].map(places[entry.layer]), "date": sent["date"]}))
-    total = pd.concat(total).value_counts()
-    grid = pd.MultiIndex.from_product([total.index, dates], names=["zone", "date"])
-    counted = pd.concat(reported).dropna().groupby(["zone", "date"]).size().reindex(grid, fill_value=0)
-    missing = total.reindex(grid.get_level_values(0)).to_numpy() - counted.to_numpy()
-    peaks["missing_reports"] = pd.Series(missing, index=grid).groupby(level=0).max().reindex(index)
-    # the sums of the compounds' reports
-    reports = ds.layer(kinds.kind("compounds").report)
-    key = TABLES[kinds.kind("compounds").report].key[0]
-    rows = reports.loc[reports["date"].astype(str).isin(dates)]
-    zone = rows[key].astype(str).map(places["compounds"])
-    sums = rows[list(_SUMS)].apply(pd.to_numeric, errors="coerce").groupby([zone, rows["date"].astype(str)]).sum()
+        zone_of = zone_rows(ds.layer(entry.layer), zones)
+        total += np.bincount(zone_of[zone_of >= 0], minlength=len(zones))
+        zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_of, wanted)
+        sent = (zone >= 0) & (day >= 0)
+        cells = pd.unique(place_rows(ds, entry.report, entry.layer)[sent] * len(dates) + day[sent])  # once a place
+        counted += np.bincount(zone_of[cells // len(dates)] * len(dates) + cells % len(dates),
+                               minlength=counted.size).reshape(shape)
+    by_zone = {"missing_reports": (total[:, None] - counted).max(axis=1)}
+    # the sums of the compounds' reports, by zone and date, the largest over the dates a zone has reports of
+    entry = kinds.kind("compounds")
+    reports = ds.layer(entry.report)
+    zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_rows(ds.layer(entry.layer), zones), wanted)
+    sent = (zone >= 0) & (day >= 0)
+    cells = zone[sent] * len(dates) + day[sent]
+    held = np.bincount(cells, minlength=counted.size).reshape(shape) > 0
     for column in _SUMS:
-        peaks[column] = sums[column].groupby(level=0).max().reindex(index)
+        values = np.nan_to_num(pd.to_numeric(reports[column], errors="coerce").astype(float).to_numpy()[sent])
+        sums = np.where(held, np.bincount(cells, weights=values, minlength=counted.size).reshape(shape), -np.inf)
+        by_zone[column] = np.where(held.any(axis=1), sums.max(axis=1), np.nan)
+    for column, values in by_zone.items():
+        peaks[column] = pd.Series(values, index=zones).reindex(index).to_numpy()
     # places short of supplies: a compound or site with an item below the low (or critical) days of cover
     supplies = ds.supplies.loc[ds.supplies["date"].astype(str).isin(dates)]
     on_hand = supplies["on_hand"].astype(float).to_numpy()

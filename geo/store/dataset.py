@@ -35,6 +35,9 @@ class Dataset:
     row_ids: dict[str, np.ndarray] = field(default_factory=dict)
     #: views made of these tables, the newest few (see :func:`geo.analysis.place_view`): not given, never copied
     made: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: which place and date each report row is about, found once (see :mod:`geo.analysis.lookup`): not given, never
+    #: copied
+    lookups: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def layer(self, kind: str):
         """The table ``kind``: a geometry layer or a daily report."""
