@@ -14,6 +14,7 @@ from shapely import Point
 from geo.analysis import report_days, unmatched_ids
 from geo.analysis.days import reported_places
 from geo.analysis.lookup import date_codes, place_rows
+from geo.analysis.views import state_since
 from geo.domain import TABLES, kinds
 from geo.store import Dataset
 
@@ -84,3 +85,40 @@ def test_on_the_demo_city_too(tiny):
     reported, total, unmatched = _by_hand(tiny)
     assert reported_places(tiny) == (reported, total) and unmatched_ids(tiny) == unmatched
     assert sum(reported.values()) > 0 and np.all(place_rows(tiny, "compound_status", "compounds") >= -1)
+
+
+def _since_by_hand(reports: pd.DataFrame, key: str, state: str, date: str) -> dict[str, tuple[str, int]]:
+    """Each place reported on ``date``: the date its state began and the days held, walking its reports in order."""
+    out = {}
+    for place, rows in reports.dropna(subset=[key, "date"]).groupby(key, sort=False):
+        rows = rows[(rows["date"] <= date) & rows[state].notna()].sort_values("date", kind="stable")
+        if not (rows["date"] == date).any():
+            continue
+        began, last = None, None
+        for day, value in zip(rows["date"], rows[state]):
+            if value != last:
+                began, last = day, value
+        out[place] = (began, (pd.Timestamp(date) - pd.Timestamp(began)).days + 1)
+    return out
+
+
+def test_how_long_each_place_has_held_its_state_is_what_walking_its_reports_gives():
+    rng = np.random.default_rng(7)
+    ids = [f"C{i}" for i in range(40)]
+    days = [f"2020-02-{d:02d}" for d in range(10, 22)]
+    n = 600  # some places twice a day, some days missed, unknown ids, states missing
+    reports = pd.DataFrame({"compound_id": pd.array(rng.choice(ids + ["X1", None], n), dtype="string"),
+                            "date": pd.array(rng.choice(days, n), dtype="string"),
+                            "closure": pd.array(rng.choice(["open", "sealed", "controlled", None], n, p=[.4, .3, .2, .1]),
+                                                dtype="string")})
+    ds = _city()
+    ds.tables["compounds"] = gpd.GeoDataFrame({"id": pd.array(ids[::-1], dtype="string")},
+                                              geometry=[Point(0, 0)] * len(ids), crs=4326)
+    ds.tables["compound_status"] = reports
+    known = reports[reports["compound_id"].isin(ids)]
+    for day in [*days, "2020-03-01"]:
+        found = state_since(ds, "compound_status", "compounds", "closure", day)
+        assert found["id"].is_unique
+        assert {i: (s, d) for i, s, d in found.itertuples(index=False)} == _since_by_hand(known, "compound_id",
+                                                                                          "closure", day)
+    assert state_since(ds, "compound_status", "compounds", "closure", None).empty  # a city with no day yet

@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis.lookup import place_rows
+from geo.analysis.lookup import date_codes, place_rows
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -110,25 +110,43 @@ def _join(places: gpd.GeoDataFrame, status: pd.DataFrame, key: str, ds: Dataset,
     return gpd.GeoDataFrame(view, geometry="geometry", crs=places.crs)
 
 
-def state_since(reports: pd.DataFrame, key: str, state: str, date: str) -> pd.DataFrame:
-    """For each place reported on ``date``: the date its state of then began (``since``) and for how many days
-    it has held, counting both ends (``state_days``). A day a place did not report does not break its run.
+def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> pd.DataFrame:
+    """For each place of ``layer`` that daily report ``report`` has on ``date``: the date its state (column
+    ``state``) of then began (``since``) and for how many days it has held, counting both ends (``state_days``).
+    A day a place did not report does not break its run.
 
-    >>> reports = pd.DataFrame({"compound_id": ["C1"] * 3 + ["C2"] * 2,
-    ...                         "date": ["2020-02-23", "2020-02-24", "2020-02-25", "2020-02-23", "2020-02-25"],
-    ...                         "closure": ["controlled", "sealed", "sealed", "sealed", "sealed"]})
-    >>> state_since(reports, "compound_id", "closure", "2020-02-25").values.tolist()
+    By the places' and dates' positions (:mod:`geo.analysis.lookup`): sorting a million compounds' six million
+    rows by their ids took 2 s of each view.
+
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> tables = {name: pd.DataFrame(columns=list(TABLES[name].names)) for name in TABLES}
+    >>> tables["compounds"] = gpd.GeoDataFrame({"id": ["C1", "C2"]}, geometry=[Point(0, 0), Point(1, 1)])
+    >>> tables["compound_status"] = pd.DataFrame({"compound_id": ["C1"] * 3 + ["C2"] * 2,
+    ...     "date": ["2020-02-23", "2020-02-24", "2020-02-25", "2020-02-23", "2020-02-25"],
+    ...     "closure": ["controlled", "sealed", "sealed", "sealed", "sealed"]})
+    >>> state_since(Dataset(tables), "compound_status", "compounds", "closure", "2020-02-25").values.tolist()
     [['C1', '2020-02-24', 2], ['C2', '2020-02-23', 3]]
     """
-    past = reports.loc[(reports["date"] <= date) & reports[state].notna(), [key, "date", state]]
-    past = past.sort_values([key, "date"], kind="stable")
-    places = past[key].astype(str)
-    begins = (past[state].astype(str) != past[state].astype(str).shift()) | (places != places.shift())
-    since = past["date"].where(begins).ffill()
-    now = (past["date"] == date).to_numpy()
-    out = pd.DataFrame({"id": places[now].to_numpy(), "since": since[now].astype(str).to_numpy()})
-    out["state_days"] = (pd.Timestamp(date) - pd.to_datetime(out["since"])).dt.days.astype("Int64") + 1
-    return out.drop_duplicates("id", keep="last").reset_index(drop=True)
+    places = place_rows(ds, report, layer)
+    codes, dates = date_codes(ds, report)
+    found = np.flatnonzero(dates == date)
+    today = int(found[0]) if len(found) else -1  # -1: nothing reported that day
+    states = pd.factorize(ds.layer(report)[state], use_na_sentinel=True)[0]
+    past = np.flatnonzero((places >= 0) & (codes >= 0) & (codes <= today) & (states >= 0))
+    past = past[np.lexsort((codes[past], places[past]))]  # by place, then date; a day's rows in their order
+    place, day, held = places[past], codes[past], states[past]
+    begins = np.ones(len(past), dtype=bool)
+    begins[1:] = (place[1:] != place[:-1]) | (held[1:] != held[:-1])
+    since = day[np.maximum.accumulate(np.where(begins, np.arange(len(past)), 0))]
+    now = np.flatnonzero(day == today)
+    now = now[np.append(place[now][1:] != place[now][:-1], True)] if len(now) else now  # a place's last of the day
+    numbers = (pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce") - pd.Timestamp(0)).dt.days
+    numbers = numbers.to_numpy(dtype=float, na_value=np.nan) if len(numbers) else np.zeros(0)
+    ids = ds.layer(layer)["id"].astype(str).to_numpy()
+    days_held = pd.array(numbers[day[now]] - numbers[since[now]] + 1 if len(now) else [], dtype="Float64")
+    return pd.DataFrame({"id": ids[place[now]], "since": dates[since[now]],
+                         "state_days": days_held.astype("Int64")})
 
 
 #: How many views a dataset keeps (:attr:`geo.store.Dataset.made`): the kinds of a date and of the day before.
@@ -164,7 +182,7 @@ def _place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds) -> gp
     supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()
     key = TABLES[entry.report].key[0]
     view = _join(ds.layer(entry.layer), status, key, ds, supplies, entry.state_column)
-    held = state_since(reports, key, entry.state_column, date).drop(columns="since").set_index("id")["state_days"]
+    held = state_since(ds, entry.report, entry.layer, entry.state_column, date).set_index("id")["state_days"]
     view["state_days"] = view["id"].astype(str).map(held).astype("Int64")
     return view
 
