@@ -13,7 +13,7 @@ from shapely import Point
 
 from geo.analysis import report_days, unmatched_ids
 from geo.analysis.days import reported_places
-from geo.analysis.lookup import date_codes, place_rows
+from geo.analysis.lookup import column_codes, place_rows
 from geo.analysis.views import state_since
 from geo.domain import TABLES, kinds
 from geo.store import Dataset
@@ -41,7 +41,7 @@ def _city() -> Dataset:
 def test_each_row_gets_its_place_s_position_and_its_date_s_and_none_is_minus_one():
     ds = _city()
     assert place_rows(ds, "compound_status", "compounds").tolist() == [1, -1, 0, -1, 1, 0, 2]
-    codes, dates = date_codes(ds, "compound_status")
+    codes, dates = column_codes(ds, "compound_status", "date")
     assert dates.tolist() == ["2020-02-24", "2020-02-25"] and codes.tolist() == [1, 1, 0, 1, 1, -1, 0]
     assert place_rows(ds, "supplies", "sites").tolist() == [-1, 0, -1, -1]
 
@@ -118,7 +118,7 @@ def test_how_long_each_place_has_held_its_state_is_what_walking_its_reports_give
     known = reports[reports["compound_id"].isin(ids)]
     for day in [*days, "2020-03-01"]:
         found = state_since(ds, "compound_status", "compounds", "closure", day)
-        assert found["id"].is_unique
-        assert {i: (s, d) for i, s, d in found.itertuples(index=False)} == _since_by_hand(known, "compound_id",
-                                                                                          "closure", day)
+        assert found["place"].is_unique
+        assert {ids[::-1][p]: (s, d) for p, s, d in found.itertuples(index=False)} == \
+            _since_by_hand(known, "compound_id", "closure", day)
     assert state_since(ds, "compound_status", "compounds", "closure", None).empty  # a city with no day yet

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.analysis.lookup import date_codes, place_rows
+from geo.analysis.lookup import column_codes, place_rows
 from geo.analysis.views import report_dates
 from geo.domain import Text, kinds, t
 from geo.store import Dataset
@@ -93,7 +93,7 @@ def reported_places(ds: Dataset) -> tuple[dict[str, int], int]:
             continue
         total += ds.layer(entry.layer)["id"].astype("string").nunique()
         places = place_rows(ds, entry.report, entry.layer)  # positions, found once (a million places: 3 s)
-        codes, dates = date_codes(ds, entry.report)
+        codes, dates = column_codes(ds, entry.report, "date")
         sent = (places >= 0) & (codes >= 0)
         once = pd.unique(places[sent] * max(1, len(dates)) + codes[sent])  # each place once a date
         for date, count in zip(dates, np.bincount(once % max(1, len(dates)), minlength=len(dates))):

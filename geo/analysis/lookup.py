@@ -19,7 +19,7 @@ Examples
 >>> ds = Dataset(tables)
 >>> place_rows(ds, "compound_status", "compounds").tolist()
 [1, -1, 0, -1]
->>> codes, dates = date_codes(ds, "compound_status")
+>>> codes, dates = column_codes(ds, "compound_status", "date")
 >>> codes.tolist(), dates.tolist()
 ([1, 0, -1, 1], ['2020-02-24', '2020-02-25'])
 """
@@ -60,16 +60,16 @@ def place_rows(ds: Dataset, report: str, layer: str) -> np.ndarray:
     return _kept(ds, ("places", report, layer), (reports, places), make)
 
 
-def date_codes(ds: Dataset, report: str) -> tuple[np.ndarray, np.ndarray]:
-    """For each row of daily report ``report``, in order, the position of its date among the report's dates (-1
-    for none), and those dates in order."""
+def column_codes(ds: Dataset, report: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of daily report ``report``, in order, the position of its value of ``column`` (its date, its
+    state) among the column's values (-1 for none), and those values in order, as text."""
     reports = ds.layer(report)
 
     def make() -> tuple[np.ndarray, np.ndarray]:
-        codes, dates = pd.factorize(reports["date"].astype("string"), sort=True, use_na_sentinel=True)
-        return np.asarray(codes, dtype=np.int64), np.asarray(dates, dtype=object).astype(str)
+        codes, values = pd.factorize(reports[column].astype("string"), sort=True, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(values, dtype=object).astype(str)
 
-    return _kept(ds, ("dates", report), (reports,), make)
+    return _kept(ds, ("values", report, column), (reports,), make)
 
 
 def zone_rows(places: pd.DataFrame, zones: pd.Index) -> np.ndarray:

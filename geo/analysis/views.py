@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis.lookup import date_codes, place_rows
+from geo.analysis.lookup import column_codes, place_rows
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -111,12 +111,12 @@ def _join(places: gpd.GeoDataFrame, status: pd.DataFrame, key: str, ds: Dataset,
 
 
 def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> pd.DataFrame:
-    """For each place of ``layer`` that daily report ``report`` has on ``date``: the date its state (column
-    ``state``) of then began (``since``) and for how many days it has held, counting both ends (``state_days``).
-    A day a place did not report does not break its run.
+    """For each place of ``layer`` that daily report ``report`` has on ``date`` (``place``: its position in the
+    layer): the date its state (column ``state``) of then began (``since``) and for how many days it has held,
+    counting both ends (``state_days``). A day a place did not report does not break its run.
 
-    By the places' and dates' positions (:mod:`geo.analysis.lookup`): sorting a million compounds' six million
-    rows by their ids took 2 s of each view.
+    By the places', dates' and states' positions (:mod:`geo.analysis.lookup`): sorting a million compounds' six
+    million rows by their ids took 2 s of each view.
 
     >>> import geopandas as gpd
     >>> from shapely import Point
@@ -126,13 +126,13 @@ def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> 
     ...     "date": ["2020-02-23", "2020-02-24", "2020-02-25", "2020-02-23", "2020-02-25"],
     ...     "closure": ["controlled", "sealed", "sealed", "sealed", "sealed"]})
     >>> state_since(Dataset(tables), "compound_status", "compounds", "closure", "2020-02-25").values.tolist()
-    [['C1', '2020-02-24', 2], ['C2', '2020-02-23', 3]]
+    [[0, '2020-02-24', 2], [1, '2020-02-23', 3]]
     """
     places = place_rows(ds, report, layer)
-    codes, dates = date_codes(ds, report)
+    codes, dates = column_codes(ds, report, "date")
     found = np.flatnonzero(dates == date)
     today = int(found[0]) if len(found) else -1  # -1: nothing reported that day
-    states = pd.factorize(ds.layer(report)[state], use_na_sentinel=True)[0]
+    states = column_codes(ds, report, state)[0]
     past = np.flatnonzero((places >= 0) & (codes >= 0) & (codes <= today) & (states >= 0))
     past = past[np.lexsort((codes[past], places[past]))]  # by place, then date; a day's rows in their order
     place, day, held = places[past], codes[past], states[past]
@@ -141,12 +141,11 @@ def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> 
     since = day[np.maximum.accumulate(np.where(begins, np.arange(len(past)), 0))]
     now = np.flatnonzero(day == today)
     now = now[np.append(place[now][1:] != place[now][:-1], True)] if len(now) else now  # a place's last of the day
-    numbers = (pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce") - pd.Timestamp(0)).dt.days
-    numbers = numbers.to_numpy(dtype=float, na_value=np.nan) if len(numbers) else np.zeros(0)
-    ids = ds.layer(layer)["id"].astype(str).to_numpy()
-    days_held = pd.array(numbers[day[now]] - numbers[since[now]] + 1 if len(now) else [], dtype="Float64")
-    return pd.DataFrame({"id": ids[place[now]], "since": dates[since[now]],
-                         "state_days": days_held.astype("Int64")})
+    numbers = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce").to_numpy(dtype="datetime64[D]")
+    gap = numbers[day[now]] - numbers[since[now]]
+    held_days = np.where(np.isnat(gap), np.nan, gap.astype("timedelta64[D]").astype(float) + 1)  # a date unread
+    return pd.DataFrame({"place": place[now], "since": dates[since[now]],
+                         "state_days": pd.array(held_days, dtype="Float64").astype("Int64")})
 
 
 #: How many views a dataset keeps (:attr:`geo.store.Dataset.made`): the kinds of a date and of the day before.
@@ -181,9 +180,12 @@ def _place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds) -> gp
     supplied = any(entry.layer in k.places for k in kinds.KINDS.values())
     supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()
     key = TABLES[entry.report].key[0]
-    view = _join(ds.layer(entry.layer), status, key, ds, supplies, entry.state_column)
-    held = state_since(ds, entry.report, entry.layer, entry.state_column, date).set_index("id")["state_days"]
-    view["state_days"] = view["id"].astype(str).map(held).astype("Int64")
+    places = ds.layer(entry.layer)
+    view = _join(places.assign(_place=np.arange(len(places))), status, key, ds, supplies, entry.state_column)
+    held = state_since(ds, entry.report, entry.layer, entry.state_column, date)
+    days = np.full(len(places), np.nan)
+    days[held["place"].to_numpy()] = held["state_days"].to_numpy(dtype=float, na_value=np.nan)
+    view["state_days"] = pd.array(days[view.pop("_place").to_numpy()], dtype="Float64").astype("Int64")
     return view
 
 

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis.lookup import date_codes, place_rows, zone_rows
+from geo.analysis.lookup import column_codes, place_rows, zone_rows
 from geo.analysis.views import Thresholds, compound_view, other_views, site_view
 from geo.domain import MISSING, Bilingual, kinds
 from geo.store import Dataset
@@ -170,7 +170,7 @@ def _zone_and_day(ds: Dataset, report: str, layer: str, zone_of: np.ndarray, dat
     ``layer``) and of its date among ``dates``, each -1 for none."""
     places = place_rows(ds, report, layer)
     zone = np.where(places >= 0, zone_of[np.maximum(places, 0)], -1)
-    codes, days = date_codes(ds, report)
+    codes, days = column_codes(ds, report, "date")
     day = np.append(dates.get_indexer(days), -1)[codes]  # a row without a date: code -1, the last
     return zone, day
 
