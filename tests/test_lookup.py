@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from shapely import Point
 
-from geo.analysis import report_days, unmatched_ids
+from geo.analysis import place_view, report_dates, report_days, unmatched_ids
 from geo.analysis.days import reported_places
 from geo.analysis.lookup import column_codes, place_rows
 from geo.analysis.views import state_since
@@ -122,3 +122,31 @@ def test_how_long_each_place_has_held_its_state_is_what_walking_its_reports_give
         assert {ids[::-1][p]: (s, d) for p, s, d in found.itertuples(index=False)} == \
             _since_by_hand(known, "compound_id", "closure", day)
     assert state_since(ds, "compound_status", "compounds", "closure", None).empty  # a city with no day yet
+
+
+def _view_by_joins(ds: Dataset, kind: str, date: str) -> gpd.GeoDataFrame:
+    """The view as the joins made it before the places' positions were used (geo/analysis/views.py)."""
+    entry = kinds.kind(kind)
+    reports, key = ds.layer(entry.report), TABLES[entry.report].key[0]
+    status = reports.loc[reports["date"] == date].drop(columns="date").rename(columns={key: "id"})
+    view = ds.layer(entry.layer).merge(status, on="id", how="left", indicator="_merge")
+    view["report"] = np.where(view["_merge"] == "both", "reported", "missing")
+    zones = pd.DataFrame(ds.zones.drop(columns="geometry")).rename(
+        columns={"id": "zone", "name": "zone_name", "phone": "zone_phone"})
+    return view.drop(columns="_merge").merge(zones[["zone", "zone_name", "district", "street", "leader",
+                                                     "zone_phone"]], on="zone", how="left")
+
+
+def test_a_view_by_positions_is_the_view_the_joins_made(tiny):
+    date = report_dates(tiny)[-1]
+    for kind in ("compounds", "sites"):
+        found = place_view(tiny, kind, date)
+        expected = _view_by_joins(tiny, kind, date)
+        pd.testing.assert_frame_equal(pd.DataFrame(found[expected.columns]), pd.DataFrame(expected))
+        assert (found["report"] == "reported").sum() > 0
+    assert (place_view(tiny, "compounds", date)["report"] == "missing").sum() > 0  # a place without a report
+    twice = dataclasses.replace(tiny, tables={**tiny.tables, "compound_status": pd.concat(
+        [tiny.compound_status, tiny.compound_status.iloc[[-1]]], ignore_index=True)})  # a place's report twice
+    found, expected = place_view(twice, "compounds", date), _view_by_joins(twice, "compounds", date)
+    assert len(found) == len(tiny.compounds) + 1
+    pd.testing.assert_frame_equal(pd.DataFrame(found[expected.columns]), pd.DataFrame(expected))

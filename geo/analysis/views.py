@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
-from geo.analysis.lookup import column_codes, place_rows
+from geo.analysis.lookup import column_codes, place_rows, zone_rows
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -98,12 +99,28 @@ def _zone_attributes(ds: Dataset) -> pd.DataFrame:
     ]
 
 
-def _join(places: gpd.GeoDataFrame, status: pd.DataFrame, key: str, ds: Dataset,
+def _join(places: gpd.GeoDataFrame, reports: pd.DataFrame, day: np.ndarray, at: np.ndarray, key: str, ds: Dataset,
           supplies: pd.DataFrame, state: str) -> gpd.GeoDataFrame:
-    status = status.drop(columns="date").rename(columns={key: "id"})
-    view = places.merge(status, on="id", how="left", indicator="_merge")
-    view["report"] = np.where(view["_merge"] == "both", "reported", MISSING)
-    view = view.drop(columns="_merge").merge(_zone_attributes(ds), on="zone", how="left")
+    """``places`` (each of ``layer``, in order) with their report of the day (the rows ``day`` of ``reports``,
+    about the places at positions ``at``), their zone's attributes and their supplies."""
+    status = reports.drop(columns=[key, "date"])
+    zones = _zone_attributes(ds)
+    one_each = pd.Index(places["id"]).is_unique and len(np.unique(at[at >= 0])) == len(at[at >= 0]) and \
+        zones["zone"].is_unique and not (set(status.columns) | set(zones.columns[1:])) & set(places.columns)
+    if one_each:  # a report and a zone at most for each place: taken by position, as the joins would give them
+        report = np.full(len(places), -1)
+        report[at[at >= 0]] = day[at >= 0]
+        zone = zone_rows(places, pd.Index(zones["zone"]))
+        view = pd.concat([places.reset_index(drop=True),
+                          pd.DataFrame({c: take(status[c].array, report, allow_fill=True) for c in status.columns}),
+                          pd.DataFrame({c: take(zones[c].array, zone, allow_fill=True) for c in zones.columns[1:]})],
+                         axis=1)
+        view.insert(len(places.columns) + len(status.columns), "report", np.where(report >= 0, "reported", MISSING))
+    else:  # the same by joins, where some place has two reports of the day or some zone two rows
+        view = places.merge(reports.take(day).drop(columns="date").rename(columns={key: "id"}), on="id", how="left",
+                            indicator="_merge")
+        view["report"] = np.where(view["_merge"] == "both", "reported", MISSING)
+        view = view.drop(columns="_merge").merge(zones, on="zone", how="left")
     view = view.merge(supplies, left_on="id", right_index=True, how="left")
     view["short_items"] = view["short_items"].astype("string").fillna("")
     view["category"] = view[state].astype("string").fillna(MISSING)
@@ -175,13 +192,16 @@ def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thres
 def _place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds) -> gpd.GeoDataFrame:
     entry = kinds.kind(kind)
     reports = ds.layer(entry.report)
-    status = reports.loc[reports["date"] == date]
+    codes, dates = column_codes(ds, entry.report, "date")
+    found = np.flatnonzero(dates == date)
+    day = np.flatnonzero(codes == found[0]) if len(found) else np.zeros(0, dtype=np.int64)  # the rows of ``date``
     # only the places some kind's reports are about (supplies: compounds and sites) have supplies to sum up
     supplied = any(entry.layer in k.places for k in kinds.KINDS.values())
     supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()
     key = TABLES[entry.report].key[0]
     places = ds.layer(entry.layer)
-    view = _join(places.assign(_place=np.arange(len(places))), status, key, ds, supplies, entry.state_column)
+    view = _join(places.assign(_place=np.arange(len(places))), reports, day,
+                 place_rows(ds, entry.report, entry.layer)[day], key, ds, supplies, entry.state_column)
     held = state_since(ds, entry.report, entry.layer, entry.state_column, date)
     days = np.full(len(places), np.nan)
     days[held["place"].to_numpy()] = held["state_days"].to_numpy(dtype=float, na_value=np.nan)
