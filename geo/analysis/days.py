@@ -95,7 +95,7 @@ def reported_places(ds: Dataset) -> tuple[dict[str, int], int]:
         places = place_rows(ds, entry.report, entry.layer)  # positions, found once (a million places: 3 s)
         codes, dates = column_codes(ds, entry.report, "date")
         sent = (places >= 0) & (codes >= 0)
-        once = pd.unique(places[sent] * max(1, len(dates)) + codes[sent])  # each place once a date
+        once = pd.unique(places[sent].astype(np.int64) * max(1, len(dates)) + codes[sent])  # each place once a date
         for date, count in zip(dates, np.bincount(once % max(1, len(dates)), minlength=len(dates))):
             if count:
                 reported[date] = reported.get(date, 0) + int(count)

@@ -45,7 +45,7 @@ def _kept(ds: Dataset, key: tuple, frames: tuple, make):
 
 def place_rows(ds: Dataset, report: str, layer: str) -> np.ndarray:
     """For each row of daily report ``report``, in order, the position in layer ``layer`` of the place it names
-    (the first with that id), or -1: an id matching no place of the layer, or none."""
+    (the first with that id), or -1: an id matching no place of the layer, or none. 32-bit: multiply as 64."""
     reports, places = ds.layer(report), ds.layer(layer)
 
     def make() -> np.ndarray:
@@ -55,7 +55,7 @@ def place_rows(ds: Dataset, report: str, layer: str) -> np.ndarray:
         codes, named = pd.factorize(reports[TABLES[report].key[0]], use_na_sentinel=True)
         found = ids[first].get_indexer(pd.Index(named).astype(str))
         found = np.where(found >= 0, first[np.maximum(found, 0)], -1)
-        return np.where(codes >= 0, np.append(found, -1)[codes], -1)
+        return np.where(codes >= 0, np.append(found, -1)[codes], -1).astype(np.int32)  # 24 MB of six million
 
     return _kept(ds, ("places", report, layer), (reports, places), make)
 
@@ -67,7 +67,7 @@ def column_codes(ds: Dataset, report: str, column: str) -> tuple[np.ndarray, np.
 
     def make() -> tuple[np.ndarray, np.ndarray]:
         codes, values = pd.factorize(reports[column].astype("string"), sort=True, use_na_sentinel=True)
-        return np.asarray(codes, dtype=np.int64), np.asarray(values, dtype=object).astype(str)
+        return np.asarray(codes, dtype=np.int32), np.asarray(values, dtype=object).astype(str)
 
     return _kept(ds, ("values", report, column), (reports,), make)
 

@@ -209,7 +209,8 @@ def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Threshold
         total += np.bincount(zone_of[zone_of >= 0], minlength=len(zones))
         zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_of, wanted)
         sent = (zone >= 0) & (day >= 0)
-        cells = pd.unique(place_rows(ds, entry.report, entry.layer)[sent] * len(dates) + day[sent])  # once a place
+        named = place_rows(ds, entry.report, entry.layer)[sent].astype(np.int64)
+        cells = pd.unique(named * len(dates) + day[sent])  # each place once a date
         counted += np.bincount(zone_of[cells // len(dates)] * len(dates) + cells % len(dates),
                                minlength=counted.size).reshape(shape)
     by_zone = {"missing_reports": (total[:, None] - counted).max(axis=1)}
