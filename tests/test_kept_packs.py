@@ -41,7 +41,11 @@ def test_the_key_follows_every_id_name_shape_order_and_choice_and_nothing_else()
     holed = places.copy()
     holed.loc[0, "geometry"] = Polygon(places.geometry[0].exterior,
                                        [[(114.001, 30.001), (114.002, 30.001), (114.002, 30.002)]])
-    others = [places_key(moved, "wgs84", 100), places_key(renamed, "wgs84", 100), places_key(holed, "wgs84", 100),
+    unplaced, unplaced_later = places.copy(), places.copy()  # a place not placed yet (待定位) has no shape
+    unplaced.loc[1, "geometry"] = None
+    unplaced_later.loc[[1, 2], "geometry"] = [places.geometry[2], None]
+    others = [places_key(unplaced, "wgs84", 100), places_key(unplaced_later, "wgs84", 100),
+              places_key(moved, "wgs84", 100), places_key(renamed, "wgs84", 100), places_key(holed, "wgs84", 100),
               places_key(places.iloc[::-1], "wgs84", 100), places_key(places.iloc[:5], "wgs84", 100),
               places_key(places, "gcj02", 100), places_key(places, "wgs84", 2)]
     assert len({key, *others}) == len(others) + 1

@@ -68,8 +68,11 @@ def places_key(frame: gpd.GeoDataFrame, *choices) -> str:
     if "name" in frame:
         names = frame["name"].astype("string").fillna("").tolist()
         digest.update(b"\x1e" + "\x1f".join(names).encode("utf-8", "surrogatepass"))
-    digest.update(b"\x1e" + b"".join(shapely.to_wkb(frame.geometry.to_numpy(), output_dimension=2)
-                                     .astype(object).tolist()))
+    shapes = frame.geometry.to_numpy()
+    missing = shapely.is_missing(shapes)  # a place not placed yet (待定位): no shape, said by its own bit
+    wkb = shapely.to_wkb(shapes, output_dimension=2).astype(object)
+    wkb[missing] = b""
+    digest.update(b"\x1e" + np.packbits(missing).tobytes() + b"\x1e" + b"".join(wkb.tolist()))
     return digest.hexdigest()
 
 
