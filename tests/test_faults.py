@@ -293,6 +293,9 @@ def test_a_read_only_store_is_served_and_refuses_imports_clearly(city, tmp_path,
     assert "readonly" in capsys.readouterr().err
     assert len(_page("pages/compounds.py").dataframe[0].value) > 0
     assert _state(city) == before
+    # what the app keeps beside the store (the map's packs' index) goes beside the file the URI names, not into a
+    # folder "file:" wherever the app was started
+    assert not Path("file:").exists() and (city.parent / f"{city.name}.snapshot" / "packs").is_dir()
 
 
 @pytest.fixture

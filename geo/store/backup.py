@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
@@ -46,10 +47,14 @@ def store_file(store: Engine | str) -> Path | None:
 
     >>> store_file("sqlite:///store/x.sqlite"), store_file("postgresql://db/cmdmap")
     (PosixPath('store/x.sqlite'), None)
+    >>> store_file("sqlite:///file:/srv/city.sqlite?mode=ro&uri=true")  # SQLite's URI form (a read-only store)
+    PosixPath('/srv/city.sqlite')
     """
     url = make_url(store) if isinstance(store, str) else store.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
+    if url.query.get("uri") == "true" and url.database.startswith("file:"):
+        return Path(unquote(urlsplit(url.database).path))  # not a folder named "file:" where the app runs
     return Path(url.database)
 
 
