@@ -61,3 +61,18 @@ def test_store_write_benchmark_times_each_back_end_and_phase(tmp_path):
     assert back_ends == ["sqlite"] * 4 + ["postgresql, row inserts"] * 4 + ["postgresql, COPY"] * 4, done.stdout
     # the total and six phases, and PostgreSQL's ratio to SQLite
     assert [len(re.findall(r"\| \d+\.\d\d ", row)) for row in rows] == [7] * 4 + [8] * 8, rows
+
+
+def test_the_start_benchmarks_print_a_row_per_store(tmp_path):
+    """bench/start_read.py, start_packs.py and version_build.py (this checkout against itself) on the demo city."""
+    from tests.filled_stores import demo_store
+
+    path = tmp_path / "store.sqlite"
+    demo_store(path)
+    for script, extra in (("start_read.py", []), ("start_packs.py", []), ("version_build.py", ["--before", str(ROOT)])):
+        done = subprocess.run([sys.executable, f"bench/{script}", str(path), *extra], cwd=ROOT, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, (script, done.stderr[-3000:])
+        rows = [line for line in done.stdout.splitlines() if line.startswith("| store.sqlite |")]
+        assert rows and all(re.search(r"\| \d+\.\d+ \|", row) for row in rows), (script, done.stdout)
+    assert (tmp_path / "store.sqlite.snapshot" / "packs").is_dir()  # the index start_packs read back
