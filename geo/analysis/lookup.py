@@ -22,6 +22,9 @@ Examples
 >>> codes, dates = column_codes(ds, "compound_status", "date")
 >>> codes.tolist(), dates.tolist()
 ([1, 0, -1, 1], ['2020-02-24', '2020-02-25'])
+>>> rows, code = day_rows(ds, "compound_status", "2020-02-25")
+>>> rows.tolist(), code
+([0, 3], 1)
 """
 
 from __future__ import annotations
@@ -70,6 +73,16 @@ def column_codes(ds: Dataset, report: str, column: str) -> tuple[np.ndarray, np.
         return np.asarray(codes, dtype=np.int32), np.asarray(values, dtype=object).astype(str)
 
     return _kept(ds, ("values", report, column), (reports,), make)
+
+
+def day_rows(ds: Dataset, report: str, date: str | None) -> tuple[np.ndarray, int]:
+    """The rows of daily report ``report`` dated ``date``, in order, and that date's position among the report's
+    dates (-1 when none is dated so)."""
+    codes, dates = column_codes(ds, report, "date")
+    found = np.flatnonzero(dates == date)
+    if not len(found):
+        return np.zeros(0, dtype=np.int64), -1
+    return np.flatnonzero(codes == found[0]), int(found[0])
 
 
 def zone_rows(places: pd.DataFrame, zones: pd.Index) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
-from geo.analysis.lookup import column_codes, place_rows, zone_rows
+from geo.analysis.lookup import column_codes, day_rows, place_rows, zone_rows
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -147,8 +147,7 @@ def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> 
     """
     places = place_rows(ds, report, layer)
     codes, dates = column_codes(ds, report, "date")
-    found = np.flatnonzero(dates == date)
-    today = int(found[0]) if len(found) else -1  # -1: nothing reported that day
+    today = day_rows(ds, report, date)[1]  # -1: nothing reported that day
     states = column_codes(ds, report, state)[0]
     past = np.flatnonzero((places >= 0) & (codes >= 0) & (codes <= today) & (states >= 0))
     past = past[np.lexsort((codes[past], places[past]))]  # by place, then date; a day's rows in their order
@@ -192,9 +191,7 @@ def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thres
 def _place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds) -> gpd.GeoDataFrame:
     entry = kinds.kind(kind)
     reports = ds.layer(entry.report)
-    codes, dates = column_codes(ds, entry.report, "date")
-    found = np.flatnonzero(dates == date)
-    day = np.flatnonzero(codes == found[0]) if len(found) else np.zeros(0, dtype=np.int64)  # the rows of ``date``
+    day = day_rows(ds, entry.report, date)[0]
     # only the places some kind's reports are about (supplies: compounds and sites) have supplies to sum up
     supplied = any(entry.layer in k.places for k in kinds.KINDS.values())
     supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()

@@ -201,11 +201,11 @@ def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Threshold
     # kind of place on its own, as zone_metrics counts each kind's view); by positions, not ids (lookup.py)
     zones, wanted = index.unique(), pd.Index(dates)
     shape = (len(zones), len(dates))
-    total, counted = np.zeros(len(zones)), np.zeros(shape)
+    total, counted, zone_of_layer = np.zeros(len(zones)), np.zeros(shape), {}
     for entry in kinds.reporting_kinds():
         if not entry.layer:
             continue
-        zone_of = zone_rows(ds.layer(entry.layer), zones)
+        zone_of = zone_of_layer[entry.layer] = zone_rows(ds.layer(entry.layer), zones)
         total += np.bincount(zone_of[zone_of >= 0], minlength=len(zones))
         zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_of, wanted)
         sent = (zone >= 0) & (day >= 0)
@@ -217,7 +217,7 @@ def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Threshold
     # the sums of the compounds' reports, by zone and date, the largest over the dates a zone has reports of
     entry = kinds.kind("compounds")
     reports = ds.layer(entry.report)
-    zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_rows(ds.layer(entry.layer), zones), wanted)
+    zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_of_layer[entry.layer], wanted)
     sent = (zone >= 0) & (day >= 0)
     cells = zone[sent] * len(dates) + day[sent]
     held = np.bincount(cells, minlength=counted.size).reshape(shape) > 0
