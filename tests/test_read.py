@@ -49,7 +49,7 @@ def test_duplicate_place_and_date_keeps_last_and_says_so():
     text = "place_id,date,item,on_hand,daily_use\nC1,2020-02-25,口罩,10,1\nC1,2020-02-25,masks,20,1\n"
     reading = read_table(text.encode(), "supplies")
     assert reading.frame["on_hand"].tolist() == [20]
-    assert [(p.row, p.column) for p in reading.problems] == [(2, "place_id")]
+    assert [(p.row, p.column) for p in reading.problems] == [(3, "place_id")]  # the repeat, not the first
     assert "多次" in reading.problems[0].zh
 
 

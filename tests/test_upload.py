@@ -35,13 +35,13 @@ def test_a_file_with_every_kind_of_error_reports_each_with_row_and_column(engine
                "XA-C0501,金桂花园,2020-02-26,open,10,0\n"      # 6: unknown id, suggests 0501 by name
                ",,2020-02-26,open,1,0\n"                       # 7: empty id
                "0501,金桂花园,2099-02-26,open,900,0\n"          # 8: future date
-               "0502,x,2020-02-26,open,300,0\n"                # 9 and 10: the same place and date twice
+               "0502,x,2020-02-26,open,300,0\n"                # 9 and 10: the same place and date twice (10 said)
                "0502,x,2020-02-26,sealed,300,1\n")
     check = check_file(engine, "compound_status", data, "bad.csv")
     assert not check.ok
     where = sorted((p.row, p.column) for p in check.problems)
     assert where == [(2, "封闭状态"), (3, "日期"), (4, "居民人数"), (5, "居民人数"), (6, "小区编号"),
-                     (7, "小区编号"), (8, "日期"), (9, "小区编号")]
+                     (7, "小区编号"), (8, "日期"), (10, "小区编号")]
     unknown = next(p for p in check.problems if p.row == 6)
     assert "0501（金桂花园）" in unknown.zh and "0501" in unknown.en
     assert all(p.zh and p.en for p in check.problems)

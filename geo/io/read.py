@@ -442,8 +442,8 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     unreadable = {(p.row, p.column) for p in parse_problems}
     problems += [p for p in validate(frame, kind, header_of, name) if (p.row, p.column) not in unreadable
                  and not _apart_by_district(p, frame, table, districts)]
-    bad_rows = {p.row for p in problems if p.row is not None}
     if not keep_bad_rows:
+        bad_rows = {p.row for p in problems if p.row is not None and p.key != "rule_multiple_fields_uniqueness"}
         frame = frame.loc[~frame.index.isin(bad_rows)]
         # same place and date twice: keep the last and say so (an upload refuses it instead)
         duplicated = frame.duplicated(list(table.key), keep="last")

@@ -51,7 +51,8 @@ def schema_for(kind: str) -> pa.DataFrameSchema:
     table = TABLES[kind]
     columns = {col.name: pa.Column(None, checks=_checks(col), nullable=not col.required, required=False)
                for col in table.columns}
-    return pa.DataFrameSchema(columns, unique=list(table.key), report_duplicates="exclude_last")
+    # the repeats are reported, not the first row: "delete the repeated row" then names the row to delete
+    return pa.DataFrameSchema(columns, unique=list(table.key), report_duplicates="exclude_first")
 
 
 # pandera names its built-in checks by what they do, whatever name they were given
