@@ -86,8 +86,10 @@ if (arrived := st.session_state.pop("upload_arrived", None)) is not None:
     st.error(arrived.pick(lg))
 if pending is not None and pending.kind == kind:
     show_check(pending)
-    confirmed = bool(pending.warnings) and st.checkbox(t("upload_accept_warnings", lg), key="upload_accept_warnings")
-    if pending.ok and (confirmed or not pending.warnings) and st.button(
+    if pending.ok and not pending.changes:
+        st.info(t("upload_nothing_to_import", lg))
+    confirmed = bool(pending.warnings) and pending.changes and st.checkbox(t("upload_accept_warnings", lg), key="upload_accept_warnings")
+    if pending.ok and pending.changes and (confirmed or not pending.warnings) and st.button(
             t("upload_confirm", lg), type="primary", key="upload_confirm_button"):
         try:  # commit re-checks the role on the server; an import holding the store is waited for
             applied = save_when_free(lambda: commit(engine(), pending, user, confirmed=confirmed))

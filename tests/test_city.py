@@ -214,8 +214,10 @@ def test_import_replace_on_the_command_line(city_env, tiny_dir, tmp_path, capsys
     out = capsys.readouterr().out
     assert "1 个物业小区不在文件中，将停用" in out and out.rstrip().endswith("+0 ~0 -1")
     assert sorted(store.current(engine, "compounds")["id"]) == ["0501", "0503"]
+    newest = store.newest_version(engine)
     assert main(["import", "compounds", str(path), "--user", "clerk"]) == 0  # without --replace: only adds
-    assert "与现有数据相同" in capsys.readouterr().out
+    assert "与现有数据相同，未导入" in capsys.readouterr().out
+    assert store.newest_version(engine) == newest  # an identical file makes no empty version
     assert main(["check", "compound_status", str(path), "--replace"]) == 2
     assert "只有图层" in capsys.readouterr().err
     assert main(["check", "compounds", str(path), "--replace", "--match-outlines"]) == 2
@@ -299,6 +301,7 @@ def test_the_upload_page_offers_to_replace_a_layer_and_lists_the_places_it_retir
     at.selectbox(key="upload_datum").set_value("wgs84").run()
     at.file_uploader[0].set_value(("小区.geojson", without_compound(tiny_dir, "0503"), "application/json")).run()
     assert not at.warning and "与现有数据相同" in " ".join(md.value for md in at.markdown)
+    assert "无需导入" in at.info[-1].value and not [b for b in at.button if b.key == "upload_confirm_button"]
     at.checkbox(key="upload_replace_compounds").check().run()
     assert [w.value for w in at.warning] == ["将停用 1 个场所：浮山小区（0503）"]
     at.button(key="upload_confirm_button").click().run()

@@ -259,6 +259,9 @@ def _import(args: argparse.Namespace) -> int:
     if check.warnings and not args.accept_warnings:
         print(t("cli_needs_confirmation", count=len(check.warnings)).both("/ "), file=sys.stderr)
         return 1
+    if not check.changes:
+        print(t("cli_nothing_imported").both())
+        return 0
     try:
         applied = commit(_engine(), check, user, confirmed=args.accept_warnings)
     except (PermissionDenied, store.ReportArrived) as exc:

@@ -271,6 +271,9 @@ LABELS: dict[str, tuple[str, str]] = {
                            "{reason}. Choose \"{datum}\" in the box above, or confirm below once you are sure."),
     "upload_checking": ("正在检查文件……", "Checking the file…"),
     "upload_confirm": ("确认导入", "Confirm import"),
+    "upload_nothing_to_import": ("文件与现有数据完全相同，无需导入：没有生成新版本。",
+                                 "The file is identical to the stored data: there is nothing to import, and no version "
+                                 "is made."),
     "upload_done": ("已导入，版本 {version}。地图已更新。", "Imported as version {version}. The maps show it now."),
     "upload_problems": ("{file} 有 {count} 个问题，未导入。请按下表逐一修改后重新上传：",
                         "{file} has {count} problems and was not imported. Fix each one below and upload again:"),

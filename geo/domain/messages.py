@@ -586,6 +586,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_valid": ("可以导入", "valid"),
     "cli_invalid": ("共 {count} 个问题，未导入", "invalid"),
     "cli_no_user": ("没有用户 {name}（先用 python -m geo user add 创建）", "no user {name}"),
+    "cli_nothing_imported": ("与现有数据相同，未导入（没有生成新版本）", "identical to the stored data: nothing imported, no version made"),
     "cli_imported": ("已导入为版本 {version}", "imported as version {version}"),
     "cli_no_version": ("没有版本 {version}", "no version {version}"),
     "cli_rolled_back": ("已回退，新版本 {version}", "rolled back as version {version}"),

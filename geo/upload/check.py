@@ -96,6 +96,12 @@ class Check:
         return not self.problems and len(self.frame) > 0
 
     @property
+    def changes(self) -> bool:
+        """The upload would change something: an identical file makes no version (nothing to undo, no empty line
+        in the history)."""
+        return len(self.delta) > 0 or len(self.removed) > 0
+
+    @property
     def changed_ids(self) -> list[str]:
         """Ids of the places the upload would change, for the preview map."""
         if self.delta.empty:
@@ -989,6 +995,8 @@ def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool
         raise ValueError("a file with problems cannot be imported")
     if check.warnings and not confirmed:
         raise ValueError("the upload's warnings must be confirmed before it is imported")
+    if not check.changes and action == "import":  # a form's report saved again is still that day's report
+        raise ValueError("a file identical to the stored data makes no version")
     if action != "seed":  # a store being filled has nothing to back up yet
         backup.before_change(engine, small=action == "report")
     if check.datum:  # the city's next lists likely come from the same place
