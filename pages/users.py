@@ -26,7 +26,7 @@ from geo.accounts import (
 )
 from geo.domain import listing, t
 from geo.io import to_csv_bytes
-from ui.cache import dataset
+from ui.cache import dataset, zone_names
 from ui.escape import plain
 from ui.login import accounts_engine, current_user, require_role
 from ui.navigation import require_navigation
@@ -287,9 +287,9 @@ with scope_tab:  # no form: the list of districts, streets or zones follows the 
         st.multiselect(t(f"scope_by_{by}", lg), sorted(zones[by].dropna().astype(str).unique()),
                        key=f"auth_scope_{by}")
     elif by == "zone":
-        zone_names = dict(zip(zones["id"].astype(str), zones["name"].astype("string").fillna("")))
-        st.multiselect(t("scope_by_zone", lg), list(zone_names), key="auth_scope_zone",
-                       format_func=lambda z: f"{zone_names.get(z) or z}（{z}）")
+        names = zone_names()
+        st.multiselect(t("scope_by_zone", lg), list(names), key="auth_scope_zone",
+                       format_func=lambda z: f"{names[z]}（{z}）" if names.get(z, z) != z else z)
     elif by == "places":
         st.text_area(t("auth_scope_places", lg), key="auth_scope_places", max_chars=100_000)
     st.button(t("auth_scope_button", lg), key="auth_scope_submit", on_click=scope_submitted)

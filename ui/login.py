@@ -45,7 +45,7 @@ from geo.accounts import (
 )
 from geo.domain import listing, t
 from geo.store import connect, write_locked
-from ui.cache import dataset
+from ui.cache import zone_names
 from ui.data import SESSION_KEY, STORE_ERRORS, app_title
 from ui.escape import plain
 from ui.server import DISPLAY_ROLE, drop_session_files
@@ -354,12 +354,10 @@ def scope_line(scope: auth.Scope, lg: str) -> str:
     values = list(scope.values)
     if scope.by == "zone":
         try:
-            zones = dataset().zones
+            names = zone_names()
         except STORE_ERRORS:
-            zones = None
-        if zones is not None and len(zones):
-            names = dict(zip(zones["id"].astype(str), zones["name"].astype("string").fillna("")))
-            values = [names.get(value) or value for value in values]
+            names = {}
+        values = [names.get(value) or value for value in values]
     shown = values[:5] + (["…"] if len(values) > 5 else [])
     return t("scope_line", lg, area=listing(shown).pick(lg) if len(shown) > 1 else shown[0])
 

@@ -23,7 +23,7 @@ from geo.maps.layers import highlight_layer, zone_outlines
 from geo.store import NothingToRollBack, undoable_import
 from geo.upload import Check, file_with_ids, places_of, undo_import
 from ui.busy import StoreStayedBusy, save_when_free
-from ui.cache import dataset
+from ui.cache import dataset, zone_names
 from ui.data import engine
 from ui.escape import plain
 from ui.mappage import map_state, show_map
@@ -303,9 +303,8 @@ def prefill_choice(kind: str, lg: str) -> tuple[pd.DataFrame | None, str | None]
     if places is None or not st.checkbox(t("template_prefill", lg, count=len(places)), value=True,
                                          key=f"template_prefill_{kind}"):
         return None, None
-    zones = ds.zones
-    if len(zones) and "zone" in places:
-        names = dict(zip(zones["id"].astype(str), zones["name"].astype("string").fillna("")))
+    names = zone_names()
+    if names and "zone" in places:
         from_url("template_zone", ["", *names], default="")
         zone = st.selectbox(t("template_prefill_zone", lg), ["", *names], key="template_zone",
                             format_func=lambda z: names.get(z) or t("template_prefill_all", lg))
