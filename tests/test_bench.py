@@ -76,3 +76,16 @@ def test_the_start_benchmarks_print_a_row_per_store(tmp_path):
         rows = [line for line in done.stdout.splitlines() if line.startswith("| store.sqlite |")]
         assert rows and all(re.search(r"\| \d+\.\d+ \|", row) for row in rows), (script, done.stdout)
     assert (tmp_path / "store.sqlite.snapshot" / "packs").is_dir()  # the index start_packs read back
+
+
+def test_the_wall_benchmark_prints_each_visit(tmp_path):
+    """bench/wall.py on the demo city, one visit of one refresh: the map's measure and the browser's."""
+    from tests.filled_stores import demo_store
+
+    path = tmp_path / "store.sqlite"
+    demo_store(path)
+    done = subprocess.run([sys.executable, "bench/wall.py", "--city", "data", "--rounds", "1", "--refreshes", "1",
+                           str(path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| store.sqlite | now |"))
+    assert re.fullmatch(r"\| store.sqlite \| now \| \d+ \| \d+ \| (\d+|<50) \|", row), row

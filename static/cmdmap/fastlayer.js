@@ -28,10 +28,14 @@
   // nation at street level would otherwise end with all of its tiles decoded (38 MB zipped at a million).
   var KEEP_VIEWS = 2;
   var FIELDS_AFTER_MS = 1000;  // a tiled view's tooltip lines are fetched once it has stayed this long (or on hover)
+  // A new state (a wall's refresh) draws a layer of more places than SLICE_ABOVE off screen, SLICE_MS of work at
+  // a time, pausing after PAUSE_EVERY places written as dots (a path costs about PATH_COST of them)
+  var SLICE_ABOVE = 5000, SLICE_MS = 12, PAUSE_EVERY = 2048, PATH_COST = 32;
   var DEFAULT_STYLE = {stroke: true, color: "#3388ff", weight: 2, opacity: 1, fill: true, fillOpacity: 0.2};
 
   var registry = {layers: {}, order: [], packs: {}, map: null, tip: null, hover: null, fitKey: undefined, focusKey: "",
-                  legend: null, labels: {}, marks: {script: Date.now()}};  // marks: when each step happened, for bench/
+                  legend: null, labels: {}, marks: {script: Date.now()},
+                  drawing: 0, applying: false, toHide: []};  // see hideWhenDrawn  // marks: when each step happened, for bench/
 
   function mark(name) { if (!registry.marks[name]) { registry.marks[name] = Date.now(); } }
 
@@ -100,6 +104,15 @@
     return step > DOTS_PX && step < 2 * DOTS_PX ? Math.ceil(step) : DOTS_PX;
   }
 
+  /* Hide ``layer`` (null: only those waiting) once no layer is being drawn off screen and no update is being
+     applied: a wall turning from one view to the next keeps the last one's places until the next one's are
+     drawn, instead of showing none in between. */
+  function hideWhenDrawn(layer) {
+    if (layer) { registry.toHide.push(layer); }
+    if (registry.drawing > 0 || registry.applying) { return; }
+    registry.toHide.splice(0).forEach(function (l) { if (l.hidden) { l._container.style.visibility = "hidden"; } });
+  }
+
   function Dots(canvas, bounds, kept) {
     this.canvas = canvas; this.bounds = bounds; this.kept = kept;
     this.ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
@@ -166,6 +179,7 @@
       this.tooltips = options.tooltips !== false; this.highlightStyle = options.highlight || {};
       this.atOnce = options.atOnce > 0 ? options.atOnce : Infinity;
       this.keep = KEEP_VIEWS * this.atOnce; this.looks = 0;
+      this.slicing = {above: SLICE_ABOVE, ms: SLICE_MS, pause: PAUSE_EVERY};  // tests slice a small city
       this.ready = false; this.state = null; this.cats = null; this.drawn = 0; this.lit = 0; this.serial = 0;
       this.error = null; this.slots = []; this.dotSlots = []; this.parts = [];
       registry.layers[this.key] = this;
@@ -277,11 +291,12 @@
       if (!this.hidden && shown && this._map && this._bounds && shown.key === this._pictureKey()) {
         // the very picture its canvas kept while hidden (a wall turning back to this layer): shown as it is,
         // where drawing it again took 100,000 compounds' wall 60 to 110 ms of one refresh
+        this._job = (this._job || 0) + 1;  // a drawing of another picture still under way is dropped
         this._container.style.visibility = "";
         this.parts = shown.parts; this.drawn = shown.drawn; this.litDrawn = shown.lit; this.dotsShown = shown.dots;
         return;
       }
-      this._redrawAll();
+      this._redrawAll(true);
     },
 
     /* What the canvas's picture was drawn from: the statuses' serial, the view, the packs come. */
@@ -450,22 +465,76 @@
       if (brush.stroke) { ctx.globalAlpha = brush.strokeAlpha; ctx.stroke(); }
     },
 
-    _redrawAll: function () {
+    /* Draw the layer's places in view. ``sliced`` (a new state from the page: a wall's refresh): a big layer is
+       drawn off screen a few milliseconds at a time and shown whole once done, the picture before staying until
+       then, so that no one refresh holds the page (100,000 compounds drawn at once took 70-90 ms, 344 ms at a
+       million). A move of the map draws at once: Leaflet has just cleared the canvas. */
+    _redrawAll: function (sliced) {
       var ctx = this._ctx;
       if (!ctx || !this._map || !this._bounds) { return; }
-      var b = this._bounds;
-      this.drawn = 0; this.parts = []; this.dotsShown = false;
+      this._job = (this._job || 0) + 1;  // a drawing still under way is dropped: this one is newer
       if (this.hidden) {  // out of sight with its picture, shown again as it is if nothing changed (setState)
-        this._container.style.visibility = "hidden";
+        this.drawn = 0; this.parts = []; this.dotsShown = false;
+        hideWhenDrawn(this);
         return;
       }
-      this._container.style.visibility = "";
-      this._shown = null;
-      ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
-      if (!this.ready || !this.cats) { return; }
-      var v = this._view(), drawn = 0, self = this, cats = this.cats, parts = this._parts(v);
-      this.parts = parts.filter(function (s) { return s.role !== "dots"; });  // what a pointer can find
-      this.dotsShown = parts.length > this.parts.length;
+      var b = this._bounds, v = this._view(), parts = this.ready && this.cats ? this._parts(v) : [];
+      var work = parts.reduce(function (sum, s) { return sum + s.geom.n; }, 0);
+      if (!sliced || work < this.slicing.above) {
+        this._container.style.visibility = "";
+        this._shown = null;
+        ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
+        var steps = this._paint(ctx, this._container, v, parts), step;
+        do { step = steps.next(); } while (!step.done);
+        this._show(step.value);
+        return;
+      }
+      // off screen: a canvas of the same size and transform, copied whole onto the layer's when done
+      var front = this._container, back = this._back || (this._back = document.createElement("canvas"));
+      if (back.width !== front.width || back.height !== front.height) {
+        back.width = front.width; back.height = front.height;
+      }
+      var bctx = back.getContext("2d");
+      bctx.setTransform(1, 0, 0, 1, 0, 0);
+      bctx.clearRect(0, 0, back.width, back.height);
+      bctx.setTransform(ctx.getTransform());
+      var job = this._job, self = this, drawing = this._paint(bctx, back, v, parts);
+      registry.drawing++;
+      var slice = function () {
+        var started = performance.now(), next = {done: false};
+        if (job === self._job && self._map) {
+          do { next = drawing.next(); } while (!next.done && performance.now() - started < self.slicing.ms);
+          if (next.done) {  // the canvases change places: copying 16 MB of pixels took 20-28 ms
+            back.className = front.className; back.style.cssText = front.style.cssText;
+            back._leaflet_pos = front._leaflet_pos; back._leaflet_disable_events = true;
+            back.style.visibility = "";
+            front.parentNode.replaceChild(back, front);
+            self._container = back; self._ctx = bctx; self._back = front;
+            self._show(next.value);
+          }
+        }
+        registry.updateMs = Math.max(registry.updateMs || 0, performance.now() - started);
+        if (!next.done && job === self._job && self._map) { setTimeout(slice, 0); return; }
+        if (--registry.drawing === 0) { hideWhenDrawn(null); }
+      };
+      slice();
+    },
+
+    /* What a drawing drew becomes what the layer shows (what a pointer finds, the counts tests read). */
+    _show: function (drew) {
+      this.parts = drew.parts; this.dotsShown = drew.dots; this.drawn = drew.drawn; this.litDrawn = drew.lit;
+      this._shown = {key: this._pictureKey(), parts: this.parts, drawn: drew.drawn, lit: drew.lit, dots: drew.dots};
+      if (drew.drawn) { mark("drawn"); mark("drawn " + this.key); }
+      registry.drawnAt = Date.now();
+    },
+
+    /* Draw ``parts`` in view ``v`` on ``ctx`` (the canvas ``canvas``'s), pausing every few thousand places: a
+       generator, run through at once or a slice at a time (see _redrawAll); it gives what it drew. */
+    _paint: function* (ctx, canvas, v, parts) {
+      var drawn = 0, self = this, cats = this.cats, tick = 0, pause = this.slicing.pause, p, s, g, f, d, c;
+      var drew = {parts: parts.filter(function (s) { return s.role !== "dots"; }), drawn: 0, lit: 0, dots: false};
+      drew.dots = parts.length > drew.parts.length;
+      if (!parts.length) { return drew; }
       var visible = function (g, f) {
         var box = g.box;
         return !(box[4 * f + 2] < v.x0 || box[4 * f] > v.x1 || box[4 * f + 3] < v.y0 || box[4 * f + 1] > v.y1);
@@ -484,7 +553,7 @@
       // pixels as small rectangles of the outline's colour, under the paths: 100,000 of them as paths, filled
       // and stroked, took the software rasterizer 1.5 s. They go in the order of the pack, not category after
       // category: where they crowd, the mix of colours shows how many of each there are.
-      var dots = new Dots(this._container, b, this._kept || (this._kept = {}));
+      var dots = new Dots(canvas, this._bounds, this._kept || (this._kept = {}));
       var pixelOf = this.state.cats.map(function (code) {
         var style = self._style(code), brush = self._brush(ctx, style);
         if (!brush.fill) { return -1; }  // an outline stays an outline
@@ -492,22 +561,27 @@
           : dots.colour(style.fillColor || style.color, brush.fillAlpha);
       });
       var crowd = 0, centre = this._map.getCenter();
-      parts.forEach(function (s) {
-        var g = s.geom;
-        if (s.role === "dots") { return; }  // dots have a size of their own
-        for (var d = 0; d < g.n; d++) { if (g.rings[d] === 0 && cats[s.offset + d] >= 0 && visible(g, d)) { crowd++; } }
-      });
+      for (p = 0; p < parts.length; p++) {
+        s = parts[p]; g = s.geom;
+        if (s.role === "dots") { continue; }  // dots have a size of their own
+        for (d = 0; d < g.n; d++) {
+          if (++tick >= pause) { tick = 0; yield; }
+          if (g.rings[d] === 0 && cats[s.offset + d] >= 0 && visible(g, d)) { crowd++; }
+        }
+      }
       var pointPixelOf = this.state.cats.map(function (code) {
         var style = self._style("pt_" + code);  // its fill, whole: a point's outline is a white ring
         return dots.colour(style.fillColor || style.color, 1);
       });
-      parts.forEach(function (s) {
-        var g = s.geom, box = g.box, c, d;
+      for (p = 0; p < parts.length; p++) {
+        s = parts[p]; g = s.geom;
+        var box = g.box;
         var isDot = s.isDot = s.isDot && s.isDot.length === g.n ? s.isDot.fill(0) : new Uint8Array(g.n);
         // a tiled place seen from afar is its dot; points in a crowd are squares
         var size = s.role === "dots" ? DOTS_PX : (crowd > POINT_CROWD ? POINT_DOT_PX : 0), wide = size, high = size;
         if (s.role === "dots") { wide = dotSide(g, v, 1); high = dotSide(g, v, Math.cos(centre.lat * Math.PI / 180)); }
         for (d = 0; d < g.n; d++) {
+          if (++tick >= pause) { tick = 0; yield; }
           c = cats[s.offset + d];
           if (size && g.rings[d] === 0 && c >= 0 && visible(g, d)) {
             var k = g.featVert[d];
@@ -526,24 +600,31 @@
           isDot[d] = 1;
           drawn++;
         }
-      });
+      }
+      yield;
       dots.put(ctx);
-      parts.forEach(function (s) {
-        var g = s.geom;
-        if (s.role === "dots") { return; }  // all drawn as dots above: no paths, no lists by style of a million
-        self._buckets(s).forEach(function (bucket) {
-          var style = self._style(bucket[0]), brush = self._brush(ctx, style);
-          var paths = bucket[1].filter(function (f) { return !s.isDot[f] && visible(g, f); });
+      for (p = 0; p < parts.length; p++) {
+        s = parts[p]; g = s.geom;
+        if (s.role === "dots") { continue; }  // all drawn as dots above: no paths, no lists by style of a million
+        var buckets = this._buckets(s);
+        for (var i = 0; i < buckets.length; i++) {
+          var bucket = buckets[i], style = this._style(bucket[0]), brush = this._brush(ctx, style), paths = [];
+          for (var j = 0; j < bucket[1].length; j++) {
+            if (++tick >= pause) { tick = 0; yield; }
+            f = bucket[1][j];
+            if (!s.isDot[f] && visible(g, f)) { paths.push(f); }
+          }
           if (bucket[0].indexOf("pt_") === 0) {  // points: their circle drawn once, then stamped at each
-            var sprite = self._sprite(bucket[0], style);
+            var sprite = this._sprite(bucket[0], style);
             ctx.globalAlpha = 1;
-            paths.forEach(function (f) {
-              var k = g.featVert[f];
-              ctx.drawImage(sprite.canvas, Math.round(g.X[k] * v.scale - v.ox) - sprite.half,
-                            Math.round(g.Y[k] * v.scale - v.oy) - sprite.half, sprite.size, sprite.size);
-            });
+            for (j = 0; j < paths.length; j++) {
+              if (++tick >= pause) { tick = 0; yield; }
+              var at = g.featVert[paths[j]];
+              ctx.drawImage(sprite.canvas, Math.round(g.X[at] * v.scale - v.ox) - sprite.half,
+                            Math.round(g.Y[at] * v.scale - v.oy) - sprite.half, sprite.size, sprite.size);
+            }
             drawn += paths.length;
-            return;
+            continue;
           }
           // A wide or dashed outline costs the rasterizer far more, and on a place a few tens of pixels across
           // it shows little more than a solid one-pixel line (its fill says its state): those first with that,
@@ -553,33 +634,34 @@
           var width = ctx.lineWidth;  // the style's, set by _brush
           var passes = brush.stroke && (width > 1 || brush.dash)
             ? [[false, 1, []], [true, width, brush.dash || []]] : [[null, width, null]];
-          passes.forEach(function (pass) {
+          for (var q = 0; q < passes.length; q++) {
+            var pass = passes[q];
             ctx.lineWidth = pass[1];
             if (pass[2]) { ctx.setLineDash(pass[2]); }
-            paths.forEach(function (f) {
-              if (pass[0] !== null && big(g, f) !== pass[0]) { return; }
+            for (j = 0; j < paths.length; j++) {
+              if (++tick >= pause / PATH_COST) { tick = 0; yield; }  // only this drawing draws on ctx
+              f = paths[j];
+              if (pass[0] !== null && big(g, f) !== pass[0]) { continue; }
               ctx.beginPath();
-              self._trace(ctx, g, f, v);
-              self._paintOne(ctx, brush);
+              this._trace(ctx, g, f, v);
+              this._paintOne(ctx, brush);
               drawn++;
-            });
-          });
-        });
-      });
-      var lit = 0, brush = this._brush(ctx, L.extend({}, DEFAULT_STYLE, this.highlightStyle, {fill: false}));
-      parts.forEach(function (s) {
-        var g = s.geom;
-        for (var f = 0; f < g.n; f++) {
-          if (self.lit[s.offset + f] && cats[s.offset + f] >= 0 && visible(g, f)) {
-            ctx.beginPath(); self._trace(ctx, g, f, v); self._paintOne(ctx, brush); lit++;
+            }
           }
         }
-      });
+      }
+      var lit = 0, litBrush = this._brush(ctx, L.extend({}, DEFAULT_STYLE, this.highlightStyle, {fill: false}));
+      for (p = 0; p < parts.length; p++) {
+        s = parts[p]; g = s.geom;
+        for (f = 0; f < g.n; f++) {
+          if (this.lit[s.offset + f] && cats[s.offset + f] >= 0 && visible(g, f)) {
+            ctx.beginPath(); this._trace(ctx, g, f, v); this._paintOne(ctx, litBrush); lit++;
+          }
+        }
+      }
       ctx.globalAlpha = 1;
-      this.drawn = drawn; this.litDrawn = lit;
-      this._shown = {key: this._pictureKey(), parts: this.parts, drawn: drawn, lit: lit, dots: this.dotsShown};
-      if (drawn) { mark("drawn"); mark("drawn " + this.key); }
-      registry.drawnAt = Date.now();
+      drew.drawn = drawn; drew.lit = lit;
+      return drew;
     },
 
     /* The feature (the layer's place number) under a container point, or -1: points first, then the smallest
@@ -774,10 +856,16 @@
     update: function (message) {
       mark("update");
       var started = performance.now();
-      (message.states || []).forEach(function (state) {
-        var layer = registry.layers[state.key];
-        if (layer) { layer.setState(state); }
-      });
+      registry.applying = true;
+      try {
+        (message.states || []).forEach(function (state) {
+          var layer = registry.layers[state.key];
+          if (layer) { layer.setState(state); }
+        });
+      } finally {
+        registry.applying = false;
+        hideWhenDrawn(null);
+      }
       if (message.legend !== undefined) { setLegend(message.legend); }
       var map = registry.map;
       if (map && message.fit && message.fit.key !== registry.fitKey) {
@@ -805,6 +893,8 @@
       }
     },
     longestUpdate: function () { return registry.updateMs || 0; },
+    /* For tests: how many layers are being drawn off screen. */
+    drawing: function () { return registry.drawing; },
     /* For tests: how many tooltip lines the layers' places have (none while a time line step's glimpse shows). */
     tooltipFields: function () {
       return registry.order.reduce(function (sum, l) {
