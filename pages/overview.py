@@ -26,7 +26,6 @@ from ui.data import problems_stamp
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     export_of,
-    map_state,
     page_header,
     pick,
     preload_places,
@@ -39,6 +38,7 @@ from ui.mappage import (
     show_unplaced,
 )
 from ui.mappicture import layers_picture_button
+from ui.mapstate import map_state
 from ui.navigation import require_navigation
 from ui.settings import lang, settings, thresholds
 from ui.style import KPI_STRIP

@@ -11,7 +11,6 @@ from ui.cache import dataset, home_bounds, view, zone_top
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     export_of,
-    map_state,
     page_header,
     pick,
     preload_places,
@@ -23,6 +22,7 @@ from ui.mappage import (
     show_table,
 )
 from ui.mappicture import layers_picture_button
+from ui.mapstate import map_state
 from ui.navigation import require_navigation
 from ui.settings import lang
 from ui.urlstate import from_url, to_url

@@ -110,14 +110,14 @@ def test_a_place_page_s_next_run_pairs_no_day_again_and_lists_no_zone_again(page
     """At a million compounds and 71,000 zones a warm run of the compounds page took 1.3 s: each paired every
     compound with its state the day before and made the zones' names and options again (py-spy)."""
     import ui.filterbar
-    import ui.placepage
+    import ui.placemaps
 
     made = {"with_previous": 0, "zone options": 0}
 
     def counting(name, real):
         return lambda *args: made.__setitem__(name, made[name] + 1) or real(*args)
 
-    monkeypatch.setattr(ui.placepage, "with_previous", counting("with_previous", ui.placepage.with_previous))
+    monkeypatch.setattr(ui.placemaps, "with_previous", counting("with_previous", ui.placemaps.with_previous))
     monkeypatch.setattr(ui.filterbar, "sorted", counting("zone options", sorted), raising=False)
     at = open_app_page("pages/compounds.py")
     first = dict(made)

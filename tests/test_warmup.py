@@ -16,9 +16,12 @@ import streamlit as st
 import geo.store.snapshot
 import ui.cache
 import ui.packs
+import ui.placemaps
+import ui.placepage
 import ui.trends
 import ui.warmup
 from geo.accounts import SYSTEM
+from geo.domain import kinds
 from geo.settings import load
 from geo.store import connect, newest_version, snapshot_folder
 from geo.upload import check_file, commit
@@ -31,8 +34,9 @@ from ui.warmup import Warmer, built_version
 @pytest.fixture
 def counted(monkeypatch):
     """How often the pages' caches read the store (whole, or the reports written since), make a view, pack the
-    places or make a run of daily figures (the overview's small trends; each a miss of their cache)."""
-    calls = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0, "daily_figures": 0}
+    places, make a run of daily figures (the overview's small trends) or a place page's map (each a miss of their
+    cache)."""
+    calls = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0, "daily_figures": 0, "place_map": 0}
 
     def counting(name, real):
         def call(*args, **kwargs):
@@ -45,25 +49,35 @@ def counted(monkeypatch):
     monkeypatch.setattr(ui.cache, "view_of", counting("view_of", ui.cache.view_of))
     monkeypatch.setattr(ui.packs, "pack_places", counting("pack_places", ui.packs.pack_places))
     monkeypatch.setattr(ui.trends, "daily_figures", counting("daily_figures", ui.trends.daily_figures))
+    monkeypatch.setattr(ui.placemaps, "map_state_for", counting("place_map", ui.placemaps.map_state_for))
     return calls
 
 
-NOTHING = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0, "daily_figures": 0}
+NOTHING = {"read_store": 0, "refresh_store": 0, "view_of": 0, "pack_places": 0, "daily_figures": 0, "place_map": 0}
 
 
-def test_a_version_built_by_the_warm_up_is_what_the_first_visit_finds(page_env, app_store_url, counted):
+def test_a_version_built_by_the_warm_up_is_what_the_first_visit_finds(page_env, app_store_url, counted, monkeypatch):
     warmer = Warmer(lambda: connect(app_store_url), load())
     assert warmer.step() and warmer.warmed == newest_version(page_env)
     # built here, once: the dataset, the views, the packs of the places (written for the browser to fetch), the
     # overview's small trends (fourteen days of every kind's views: 2.8 s of the demo city's first visit)
     assert counted["read_store"] == 1 and counted["view_of"] > 0 and counted["pack_places"] > 0
     assert counted["daily_figures"] == 1
+    # the maps of the pages of places as they open (the first visit after an import at 100,000 compounds spent
+    # 0.7 s of its run on one)
+    assert counted["place_map"] == len(kinds.reporting_kinds())
     assert not warmer.step()  # nothing new: nothing built again
 
     counted.update(NOTHING)
     at = open_app_page("pages/overview.py")
     assert at.metric  # the overview drawn, its figures shown
     assert counted == NOTHING, counted  # the first visit found everything built
+    # the pages of places find their maps made (the time line's glimpses of the dates before and after are the
+    # page's own, asked for once it has sent everything else)
+    monkeypatch.setattr(ui.placepage, "step_glimpses", lambda *args: None)
+    for page in ("compounds", "sites", "supplies"):
+        open_app_page(f"pages/{page}.py")
+        assert counted == NOTHING, (page, counted)
 
 
 def _import(engine, closure: str) -> None:
@@ -73,7 +87,8 @@ def _import(engine, closure: str) -> None:
     commit(engine, check, SYSTEM)
 
 
-def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_env, app_store_url, counted):
+def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_env, app_store_url, counted,
+                                                                           monkeypatch):
     now = [0.0]
     warmer = Warmer(lambda: connect(app_store_url), load(), clock=lambda: now[0])
     warmer.step()
@@ -91,6 +106,7 @@ def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_
     assert warmer.step() and warmer.warmed == newest_version(page_env)
 
     counted.update(NOTHING)
+    monkeypatch.setattr(ui.placepage, "step_glimpses", lambda *args: None)  # the page's own, after all else
     open_app_page("pages/compounds.py")
     assert counted == NOTHING, counted
     open_app_page("pages/overview.py")  # its small trends too: the import's day made by the warm-up

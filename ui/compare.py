@@ -11,8 +11,9 @@ from geo.io import to_csv_bytes
 from geo.maps import initial_bounds, overlay_datum
 from geo.maps.layers import kind_legend, layer_of, zone_outlines
 from ui.cache import dataset, days, shared, view
-from ui.mappage import export_of, map_state, show_map
+from ui.mappage import export_of, show_map
 from ui.mappicture import layers_picture_button
+from ui.mapstate import map_state
 from ui.settings import lang, settings, thresholds
 from ui.urlstate import from_url, to_url
 

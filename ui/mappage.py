@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 
 import folium
@@ -18,17 +18,11 @@ from geo.domain import MISSING, TABLES, t
 from geo.io import to_csv_bytes, to_xlsx_bytes
 from geo.maps import (
     ForgetRemovedGroups,
-    Layer,
-    Legend,
     MapFocus,
-    MapUpdate,
-    Source,
     base_map,
     basemap_problem,
     decoder_url,
-    inline_sources,
     map_focus,
-    map_update,
     overlay_datum,
     pack_worker_url,
     preload_script,
@@ -37,6 +31,7 @@ from ui.cache import dataset, days, outside, unmatched, unplaced, zone_names
 from ui.escape import plain
 from ui.follow import follow_new_data
 from ui.login import current_user
+from ui.mapstate import MapState
 from ui.packs import place_sources
 from ui.settings import lang, settings
 
@@ -76,30 +71,6 @@ def page_header(title_key: str, date: str | None) -> None:
         notes.info(t("progress_showing", lg, progress=progress, date=date) if date != newest else progress)
     if date and not report.complete(date) and date in report.dates:
         notes.caption(t("day_incomplete", lg, date=date))
-
-
-@dataclass(frozen=True)
-class MapState:
-    """What a map shows on one rerun: its layers (their rows already in ``update``), where the packs of
-    places are, the update itself and the extent of what is shown."""
-
-    layers: list[Layer]
-    sources: dict[str, list[Source]]
-    update: MapUpdate
-    bounds: tuple | None
-
-
-def map_state(layers: list[Layer], legends: list[Legend], bounds=None, fit_key: str = "") -> MapState:
-    """Statuses, legend and, when ``fit_key`` changes, the ``bounds`` of what is shown, for :func:`show_map`.
-
-    The layers' rows are dropped once in the update, so that :func:`ui.cache.shared` can keep a state
-    for every session at a few megabytes.
-    """
-    datum = overlay_datum(settings())
-    sources = {layer.key: place_sources(layer.places, datum) if layer.places else inline_sources(layer, datum)
-               for layer in layers}
-    update = map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum)
-    return MapState([replace(layer, frame=layer.frame.iloc[0:0]) for layer in layers], sources, update, bounds)
 
 
 def _draw(state: MapState, key: str, home, returned: list[str], extra=()) -> dict:

@@ -92,12 +92,16 @@ def _packed(places, datum: str, at_once: int) -> list:
     return [("dots", None, tiled.dots), *(("tile", tile.box, tile.pack) for tile in tiled.tiles)]
 
 
+def place_sources_for(data: tuple[str, int, str], kinds: tuple[str, ...], datum: str, at_once: int) -> list[Source]:
+    """The packed places of dataset layers ``kinds`` of the data key ``data`` (store URL, version, scope text),
+    built once per data version and scope for every session: one pack per kind, or past ``at_once`` places its
+    dots and tiles (:mod:`geo.maps.tiles`)."""
+    return [source for kind in kinds for source in _sources(*data, kind, datum, max(1, at_once))]
+
+
 def place_sources(kinds: tuple[str, ...], datum: str) -> list[Source]:
-    """The packed places of dataset layers ``kinds`` inside the viewing account's scope, built once per data
-    version and scope for every session: one pack per kind, or past ``map_places_at_once`` places its dots
-    and tiles (:mod:`geo.maps.tiles`)."""
-    at_once = max(1, settings().map_places_at_once)
-    return [source for kind in kinds for source in _sources(*data_key(), kind, datum, at_once)]
+    """:func:`place_sources_for` inside the viewing account's scope."""
+    return place_sources_for(data_key(), kinds, datum, settings().map_places_at_once)
 
 
 def prepare_packs(url: str, version: int, datum: str, at_once: int) -> None:

@@ -20,7 +20,8 @@ from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset, days, home_bounds, view
 from ui.data import engine
 from ui.escape import plain
-from ui.mappage import map_state, show_pick_map
+from ui.mappage import show_pick_map
+from ui.mapstate import map_state
 from ui.settings import lang, settings
 from ui.uploadview import undo_offer
 from ui.urlstate import from_url, to_url

@@ -8,16 +8,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Filters, apply_filters, details, item_summary, place_key, supply_rows, with_previous
+from geo.analysis import (
+    Filters,
+    apply_filters,
+    details,
+    item_summary,
+    supply_rows,
+)
 from geo.domain import kinds, t, vocab
-from geo.maps import initial_bounds, overlay_datum
-from geo.maps.layers import kind_legend, layer_of, zone_outlines
-from ui.cache import dataset, days, home_bounds, shared, view
+from geo.maps import overlay_datum
+from ui.cache import data_key, dataset, days, home_bounds
 from ui.filterbar import sidebar_filters
 from ui.mappage import (
     MapState,
     export_of,
-    map_state,
     page_header,
     pick,
     preload_places,
@@ -29,6 +33,7 @@ from ui.mappage import (
     show_unplaced,
 )
 from ui.mappicture import map_picture_button
+from ui.placemaps import place_map_for, place_rows_for
 from ui.settings import lang, settings, thresholds
 from ui.timeline import step_glimpses
 
@@ -62,27 +67,15 @@ def show_item_summary(date: str, place_ids, lg: str) -> None:
 def place_rows(kind: str, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every place of ``kind`` on the filters' date, each with its state on the report date before, and those
     the filters keep."""
-    before = days().before(filters.date)  # a complete day, compared with the complete one before
-    limits = thresholds()
-    # once per data version for every session: a million compounds paired with the day before took 0.6 s a run
-    full = shared(("place_rows", kind, filters.date, before, limits.low, limits.critical),
-                  lambda: with_previous(view(kind, filters.date), view(kind, before) if before else None))
+    full = place_rows_for(data_key(), days(), kind, filters.date, thresholds())
     return full, apply_filters(full, filters)
 
 
 def place_map(kind: str, filters: Filters, lg: str, shown: pd.DataFrame | None = None) -> MapState:
-    """The map's state for ``filters`` (``shown``: the places they keep, when already known), made once for
-    every session."""
-    fit = place_key(filters)
-    limits = thresholds()
-
-    def build() -> MapState:
-        rows = place_rows(kind, filters)[1] if shown is None else shown
-        return map_state([*zone_outlines(dataset().zones, lg), layer_of(kind, rows, lg)],
-                         [kind_legend(kind, rows, lg, limits)],
-                         bounds=initial_bounds(rows) if fit else None, fit_key=fit)
-
-    return shared(("place_map", kind, filters, lg, limits.low, limits.critical, overlay_datum(settings())), build)
+    """:func:`place_map_for` inside the viewing account's scope, with the server's settings."""
+    s = settings()
+    return place_map_for(data_key(), days(), kind, filters, lg, thresholds(), overlay_datum(s), s.map_places_at_once,
+                         shown)
 
 
 def render_place_page(kind: str) -> None:

@@ -16,8 +16,9 @@ from geo.maps.layers import photo_layer, problem_layer, problem_legend, zone_out
 from geo.store import located_photos
 from ui.cache import dataset
 from ui.data import engine
-from ui.mappage import map_state, show_map
+from ui.mappage import show_map
 from ui.mappicture import layers_picture_button
+from ui.mapstate import map_state
 
 KEY = "map_problems"
 

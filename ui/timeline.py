@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from geo.analysis import neighbours
 from geo.domain import t
 from geo.maps import timeline_script
 from ui.login import may_still_view
@@ -102,10 +103,10 @@ def step_glimpses(date: str | None, dates: list[str], glimpse_of: Callable[[str]
     :attr:`geo.maps.MapUpdate.glimpse` on the report date ``d``, asked for the dates just before and after
     ``date`` (``dates`` oldest first). Put after everything else on the page: it costs the page nothing
     until then, and the states it builds are the ones the step's own rerun then finds made."""
-    if len(dates) < 2 or date not in dates or st.session_state.get(PLAYING_KEY):
+    near = neighbours(date, dates)
+    if not near or st.session_state.get(PLAYING_KEY):
         return
-    at = dates.index(date)
-    near = {by: glimpse_of(dates[at + by]) if 0 <= at + by < len(dates) else "null" for by in (-1, 1)}
+    near = {by: glimpse_of(near[by]) if by in near else "null" for by in (-1, 1)}
     steps = f'{{"date":{json.dumps(date)},"-1":{near[-1]},"1":{near[1]}}}'
     st.html('<span class="cmdmap-steps"></span>'
             '<style>[data-testid="stElementContainer"]:has(.cmdmap-steps){display:none}</style>'

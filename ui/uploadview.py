@@ -26,7 +26,8 @@ from ui.busy import StoreStayedBusy, save_when_free
 from ui.cache import dataset, zone_names
 from ui.data import engine
 from ui.escape import plain
-from ui.mappage import map_state, show_map
+from ui.mappage import show_map
+from ui.mapstate import map_state
 from ui.settings import lang
 from ui.urlstate import from_url
 

@@ -26,6 +26,7 @@ from geo.store import newest_version
 from ui.cache import keep_snapshot, prepare
 from ui.data import STORE_ERRORS
 from ui.packs import prepare_packs
+from ui.placemaps import prepare_place_maps
 from ui.trends import SPARKLINE_DATES, trend_for
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,15 @@ def built_version(url: str) -> int | None:
 
 def warm(url: str, version: int, settings: Settings) -> str | None:
     """Build the whole city's dataset of ``version``, the packs of its places, what its pages ask for first
-    (:func:`ui.cache.prepare`) and the overview's small trends of the date it opens on; the date warmed (None when
-    no day has been reported yet: the places only)."""
+    (:func:`ui.cache.prepare`), the overview's small trends of the date it opens on and the maps of the pages of
+    places reported daily (:func:`ui.placemaps.prepare_place_maps`); the date warmed (None when no day has been
+    reported yet: the places only)."""
     prepare_packs(url, version, overlay_datum(settings), settings.map_places_at_once)
     date = prepare(url, version, settings)
     if date is not None:
         limits = Thresholds(settings.supply_low_days, settings.supply_critical_days)
         trend_for((url, version, ""), Filters(), date, SPARKLINE_DATES, limits, settings.complete_share)
+        prepare_place_maps((url, version, ""), date, settings)
     return date
 
 

@@ -2,7 +2,7 @@
 
 from geo.analysis.attention import attention_items, with_last_reports
 from geo.analysis.compare import changed_places, transitions
-from geo.analysis.days import Days, report_days
+from geo.analysis.days import Days, neighbours, report_days
 from geo.analysis.display import details, display_table, header, shown_value, state_label, versions_table
 from geo.analysis.filters import Filters, apply_filters, export_stem, export_title, filter_parts, place_key
 from geo.analysis.kind_view import view_of
@@ -71,7 +71,7 @@ from geo.analysis.wall import (
 )
 from geo.analysis.zones import METRICS, zone_metrics, zone_peaks
 
-__all__ = ["Days", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "export_stem", "export_title", "filter_parts", "attention_items", "banners",
+__all__ = ["Days", "neighbours", "Filters", "Kpi", "METRICS", "Thresholds", "apply_filters", "export_stem", "export_title", "filter_parts", "attention_items", "banners",
            "city_wall_views", "compound_view", "compute_kpis", "delta_arrow", "kpis_of", "narrowed_views", "daily_figures", "figures_by", "changed_places", "transitions", "state_label", "versions_table", "shown_value", "details", "display_table", "header",
            "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "place_key", "place_supplies",
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",

@@ -106,3 +106,15 @@ def report_days(ds: Dataset, share: float) -> Days:
     """The report dates of ``ds`` (every status table's) with their completeness; ``share`` 0: every day counts."""
     reported, total = reported_places(ds)
     return Days(tuple(report_dates(ds)), reported, total, share)
+
+
+def neighbours(date: str | None, dates: list[str]) -> dict[int, str]:
+    """The report dates just before (-1) and after (1) ``date`` among ``dates`` (oldest first), where there are.
+
+    >>> neighbours("2020-02-26", ["2020-02-25", "2020-02-26"])
+    {-1: '2020-02-25'}
+    """
+    if len(dates) < 2 or date not in dates:
+        return {}
+    at = dates.index(date)
+    return {by: dates[at + by] for by in (-1, 1) if 0 <= at + by < len(dates)}
