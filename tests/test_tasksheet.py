@@ -30,6 +30,14 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = dt.date.today()  # a closing is stamped with the clock: the problems are dated around it
 
 
+@pytest.fixture(autouse=True)
+def today_by_the_clock():
+    """TODAY as the clock says when each test starts, before its store is made: a suite that ran across midnight
+    dated its problems by the day it began and their closing by the next, one day late."""
+    global TODAY
+    TODAY = dt.date.today()
+
+
 def day(offset: int) -> dt.date:
     return TODAY + dt.timedelta(days=offset)
 

@@ -12,7 +12,7 @@ Examples
 ...                       "closure": ["open", "sealed"], "residents": pd.array([10_000_000, 5], "Int64")},
 ...                      index=[2, 3])
 >>> sorted((p.row, p.column) for p in validate(frame, "compound_status", {}, "f.csv"))
-[(2, '小区编号'), (2, '居民人数')]
+[(2, '居民人数'), (3, '小区编号')]
 """
 
 from __future__ import annotations
