@@ -489,7 +489,7 @@
         this._show(step.value);
         return;
       }
-      // off screen: a canvas of the same size and transform, copied whole onto the layer's when done
+      // off screen: a canvas of the same size and transform, put in the place of the layer's when done
       var front = this._container, back = this._back || (this._back = document.createElement("canvas"));
       if (back.width !== front.width || back.height !== front.height) {
         back.width = front.width; back.height = front.height;
