@@ -21,16 +21,14 @@ Run from the project root, with the code before a change checked out beside it::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import launch_chromium, streamlit_server  # noqa: E402
+from tests.browser import launch_chromium, map_frame, streamlit_server  # noqa: E402
 
 REFRESH = 5  # seconds between two refreshes and two turns of the wall (its minimum)
 OUT = ROOT / "bench" / "out"
@@ -55,14 +53,9 @@ def visit(browser, base_url: str, refreshes: int) -> tuple[float, float]:
     page = context.new_page()
     try:
         page.goto(f"{base_url}/wall?kiosk=1")
-        frame, deadline = None, time.perf_counter() + 600
-        while frame is None and time.perf_counter() < deadline:
-            page.wait_for_timeout(200)
-            for candidate in page.frames:
-                with contextlib.suppress(Exception):
-                    if candidate.evaluate("window.cmdmap && window.cmdmap.drawn() > 0"):
-                        frame = candidate
-        if frame is None:
+        try:
+            frame = map_frame(page, timeout=600)
+        except AssertionError:  # never drawn: no figure
             return float("nan"), float("nan")
         page.evaluate(WATCH_LONG_TASKS)
         page.wait_for_timeout(int((refreshes * REFRESH + 2) * 1000))
