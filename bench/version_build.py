@@ -16,16 +16,14 @@ Run from the project root, with the code before a change checked out beside it::
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from sides import arguments, checkouts, run_side
 
 STEPS = ("days", "unmatched", "outside", "unplaced", "zone peaks", "views")
 
@@ -67,24 +65,16 @@ def step(path: str, checkout: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stores", nargs="+")
-    parser.add_argument("--before", help="another checkout (git worktree) to run side by side")
-    parser.add_argument("--step", help=argparse.SUPPRESS)  # the checkout whose code this process runs
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     if args.step:
         print(json.dumps(step(args.stores[0], args.step)))
         return
-    checkouts = [("before", Path(args.before).resolve())] if args.before else []
-    checkouts.append(("now", ROOT))
     print(f"| store | checkout | {' | '.join(STEPS)} | all (s) | peak memory (MiB) |")
     print(f"| --- | --- |{' ---: |' * (len(STEPS) + 2)}")
     for path in args.stores:
         runs = {}
-        for name, checkout in checkouts:
-            out = subprocess.run([sys.executable, __file__, str(Path(path).resolve()), "--step", str(checkout)],
-                                 check=True, capture_output=True, text=True, cwd=checkout).stdout
-            runs[name] = json.loads(out.strip().splitlines()[-1])
+        for name, checkout in checkouts(args.before):
+            runs[name] = run_side(__file__, path, checkout)
             figures = runs[name]["seconds"]
             print(f"| {Path(path).name} | {name} | {' | '.join(f'{figures[s]:.2f}' for s in STEPS)} | "
                   f"{sum(figures.values()):.2f} | {runs[name]['peak_mib']:,.0f} |", flush=True)

@@ -78,6 +78,24 @@ def test_the_start_benchmarks_print_a_row_per_store(tmp_path):
     assert (tmp_path / "store.sqlite.snapshot" / "packs").is_dir()  # the index start_packs read back
 
 
+def test_the_warm_up_memory_benchmark_prints_each_step_and_the_largest_tables(tmp_path):
+    """bench/warm_memory.py on the demo city, this checkout against itself: a row per step and checkout."""
+    from tests.filled_stores import demo_store
+
+    path = tmp_path / "store.sqlite"
+    demo_store(path)
+    done = subprocess.run([sys.executable, "bench/warm_memory.py", "--before", str(ROOT), str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    steps = re.findall(r"^\| store\.sqlite \| (now|before) \| ([a-z ]+) \| [\d.]+ \| [\d,]+ \| [+-][\d,]+ \| [\d,]+ \|$",
+                       done.stdout, re.M)
+    expected = ["start", "dataset", "days", "packs", "views", "trend", "place maps"]
+    assert steps == [("before", s) for s in expected] + [("now", s) for s in expected], done.stdout
+    assert re.search(r"^\| store\.sqlite \| now / before \| RSS at the end \| \| \d\.\d{3} \|", done.stdout, re.M)
+    tables = re.findall(r"^\| store\.sqlite \| now \| (\w+) \| [\d,]+ \| [\d,]+ \| ([\d,]+) \|$", done.stdout, re.M)
+    assert "compound_status" in dict(tables) and int(dict(tables)["compounds"].replace(",", "")) > 0, done.stdout
+
+
 def test_the_wall_benchmark_prints_each_visit(tmp_path):
     """bench/wall.py on the demo city, one visit of one refresh: the map's measure and the browser's."""
     from tests.filled_stores import demo_store

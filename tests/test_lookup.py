@@ -133,8 +133,10 @@ def _view_by_joins(ds: Dataset, kind: str, date: str) -> gpd.GeoDataFrame:
     view["report"] = np.where(view["_merge"] == "both", "reported", "missing")
     zones = pd.DataFrame(ds.zones.drop(columns="geometry")).rename(
         columns={"id": "zone", "name": "zone_name", "phone": "zone_phone"})
-    return view.drop(columns="_merge").merge(zones[["zone", "zone_name", "district", "street", "leader",
+    view = view.drop(columns="_merge").merge(zones[["zone", "zone_name", "district", "street", "leader",
                                                      "zone_phone"]], on="zone", how="left")
+    # a view's reports are text, as the store's read gives them, not the categories the dataset keeps them as
+    return view.assign(**{c: view[c].astype("string") for c in view.columns if view[c].dtype == "category"})
 
 
 def test_a_view_by_positions_is_the_view_the_joins_made(tiny):
