@@ -675,9 +675,11 @@ WATCH_COMPOUNDS = """() => {
   map.eachLayer((l) => { if (l._redrawAll && l.key === "compounds") { layer = l; } });
   const log = window.__compounds = [], redraw = layer._redrawAll, setState = layer.setState;
   layer._redrawAll = function () { if (!this.hidden) { log.push("draw"); } return redraw.apply(this, arguments); };
+  const keys = window.__keys = [];  // the picture each state left on the canvas: statuses' serial, view, packs
   layer.setState = function () {
     const out = setState.apply(this, arguments);
     log.push(this.hidden ? "hidden" : "shown " + this.drawn + " " + this._container.style.visibility);
+    keys.push(this._shown ? this._shown.key : "");
     return out;
   };
   return true;
@@ -691,14 +693,25 @@ def test_a_view_turned_back_to_shows_the_picture_its_layer_kept(rotating_server,
     assert evaluate(frame, WATCH_COMPOUNDS)
 
     def turned_back():
-        steps = evaluate(frame, "() => window.__compounds")
-        hidden = steps.index("hidden") if "hidden" in steps else None
-        back = [i for i, step in enumerate(steps) if hidden is not None and i > hidden and step.startswith("shown")]
-        return (steps, back[0]) if back else None
+        """(steps, the turn back, the kept picture's key, the key shown) of the first turn back to the compounds
+        with the view the picture was kept with. A view moved meanwhile (the page's layout settling on a busy
+        machine resizes the map, and Leaflet clears the canvas) is drawn again by right: the next turn is taken."""
+        steps, keys = evaluate(frame, "() => [window.__compounds, window.__keys]")
+        states = [(i, step) for i, step in enumerate(steps) if step != "draw"]  # a key each, in order
+        for n, ((_, step), kept) in enumerate(zip(states, keys)):
+            if step != "hidden" or n == 0 or states[n - 1][1] == "hidden":
+                continue  # not a turn away
+            back = next((m for m in range(n + 1, len(states)) if states[m][1].startswith("shown")), None)
+            if back is None:
+                return None
+            if kept.split(",")[1:] == keys[back].split(",")[1:] or kept.split(",")[0] != keys[back].split(",")[0]:
+                return steps[states[n][0]:states[back][0] + 1], states[back][0], kept, keys[back]
+        return None
 
-    steps, back = wait_for(page, turned_back, "the rotation to turn away from the compounds and back",
-                           timeout=(len(VIEWS) + 3) * ROTATE + 3 * REFRESH)
-    assert "draw" not in steps[steps.index("hidden"):back + 1], steps  # shown again, not drawn again
+    steps, back, kept, shown = wait_for(page, turned_back, "the rotation to turn away from the compounds and back",
+                                        timeout=(len(VIEWS) + 3) * ROTATE + 3 * REFRESH)
+    assert kept == shown and "draw" not in steps, (steps, kept, shown)  # the same picture shown, not drawn again
+    back = len(steps) - 1
     _, drawn_count, visibility = steps[back].split(" ") + [""] * (3 - len(steps[back].split(" ")))
     assert int(drawn_count) >= MIN_PATHS and visibility == "", steps[back]
     assert_clean(page)

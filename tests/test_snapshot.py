@@ -18,7 +18,7 @@ from sqlalchemy import event
 from geo import store
 from geo.accounts import User
 from geo.store import connect, read_newest, read_snapshot, snapshot_folder, write_snapshot
-from geo.store.snapshot import MANIFEST
+from geo.store.snapshot import FORMAT, MANIFEST
 from geo.upload import report_daily
 from tests.filled_stores import open_filled
 
@@ -141,6 +141,27 @@ def test_a_snapshot_of_other_code_is_not_read(sqlite_store, change):
     (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert read_snapshot(sqlite_store) is None
     _same_as_a_whole_read(read_newest(sqlite_store), sqlite_store)
+
+
+def test_a_snapshot_of_the_format_before_is_read_and_written_again_in_this_one(sqlite_store):
+    """Format 1 held the reports' text as text: still read (made categories as it is read), and the next snapshot
+    of the same version is written in this format, so that a million compounds' start does not make them
+    categories again every time (5 s)."""
+    folder = write_snapshot(sqlite_store, store.read_store(sqlite_store))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    status = pd.read_parquet(folder / "compound_status.parquet")
+    assert isinstance(status["closure"].dtype, pd.CategoricalDtype) and str(status["residents"].dtype) == "Int32"
+    # as format 1 wrote it: text and 64-bit counts
+    text = {c: status[c].astype("string") for c in status.columns if isinstance(status[c].dtype, pd.CategoricalDtype)}
+    status.assign(**text, residents=status["residents"].astype("Int64")).to_parquet(
+        folder / "compound_status.parquet", index=False)
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "format": 1}), encoding="utf-8")
+    old = read_snapshot(sqlite_store)
+    _same_as_a_whole_read(old, sqlite_store)  # categories and 32-bit counts, as a whole read gives them
+    assert write_snapshot(sqlite_store, old) == folder  # written again, in this format
+    assert json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["format"] == FORMAT == 2
+    assert isinstance(pd.read_parquet(folder / "compound_status.parquet")["closure"].dtype, pd.CategoricalDtype)
+    assert write_snapshot(sqlite_store, read_snapshot(sqlite_store)) is None  # now there already
 
 
 def test_a_folder_that_cannot_be_written_keeps_reading_the_store(sqlite_store, caplog):

@@ -72,6 +72,7 @@ class Dataset:
 
 
 _REPORTS = frozenset(report_tables())
+_INT32 = np.iinfo(np.int32)
 
 
 def compact(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,16 +83,25 @@ def compact(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     server 4.9 GB after its warm-up (``bench/warm_memory.py``). Each distinct value is now kept once, and a row
     holds its position. Columns of other types (a test's frame of plain objects) are left as they are, as are
     columns already categories, whose categories are made ``string`` (Parquet gives them back as ``str``, and an
-    empty column as objects).
+    empty column as objects). Counts (``Int64``) are kept in 32 bits when every one fits (the schema's maxima are
+    at most 200,000; a larger one stored before them keeps its column 64-bit): seven columns of ten million
+    rows, 85 MB each, 47 MB so. Their sums are 64-bit still (numpy's and pandas' sums widen them).
 
     >>> frame = compact("compound_status", pd.DataFrame({"date": pd.array(["2020-02-25", None, "2020-02-25"],
-    ...                                                                   dtype="string"), "residents": [1, 2, 3]}))
-    >>> frame["date"].cat.categories.tolist(), frame["date"].cat.codes.tolist(), str(frame["residents"].dtype)
-    (['2020-02-25'], [0, -1, 0], 'int64')
-    >>> frame["date"].max()
-    '2020-02-25'
+    ...     dtype="string"), "residents": pd.array([1, None, 3], dtype="Int64"),
+    ...     "fever_reports": pd.array([1, 2 ** 40, None], dtype="Int64")}))
+    >>> frame["date"].cat.categories.tolist(), frame["date"].cat.codes.tolist(), frame["date"].max()
+    (['2020-02-25'], [0, -1, 0], '2020-02-25')
+    >>> str(frame["residents"].dtype), str(frame["fever_reports"].dtype)
+    ('Int32', 'Int64')
     """
-    changed, text = {}, {c.name for c in TABLES[kind].columns if c.kind not in ("int", "float")}
+    columns = TABLES[kind].columns
+    changed, text = {}, {c.name for c in columns if c.kind not in ("int", "float")}
+    for name in (c for c in frame.columns if c in {c.name for c in columns if c.kind == "int"}):
+        column = frame[name]
+        if str(column.dtype) == "Int64" and (not column.notna().any() or
+                                              (column.min() >= _INT32.min and column.max() <= _INT32.max)):
+            changed[name] = column.astype("Int32")
     for name in (c for c in frame.columns if c in text):
         column = frame[name]
         if (isinstance(column.dtype, pd.StringDtype) and column.dtype.na_value is pd.NA) or (
