@@ -96,8 +96,9 @@ def compact(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     ('Int32', 'Int64')
     """
     columns = TABLES[kind].columns
+    counts = {c.name for c in columns if c.kind == "int"}
     changed, text = {}, {c.name for c in columns if c.kind not in ("int", "float")}
-    for name in (c for c in frame.columns if c in {c.name for c in columns if c.kind == "int"}):
+    for name in (c for c in frame.columns if c in counts):
         column = frame[name]
         if str(column.dtype) == "Int64" and (not column.notna().any() or
                                               (column.min() >= _INT32.min and column.max() <= _INT32.max)):

@@ -91,9 +91,9 @@ def write_snapshot(engine, loaded: Loaded) -> Path | None:
     """Write ``loaded``'s dataset as the snapshot of its version, and remove the others; the snapshot's folder.
 
     None when there is none to write: another database, a dataset missing tables it could not read, a snapshot
-    of that version there already in this format, or a folder that cannot be written (a read-only install: logged). The others
-    are removed, newer ones too: after a restore from a backup, a newer number is a version the store no longer
-    has.
+    of that version there already in this format, or a folder that cannot be written (a read-only install:
+    logged). The others are removed, newer ones too: after a restore from a backup, a newer number is a version
+    the store no longer has.
     """
     folder = snapshot_folder(engine)
     if folder is None or loaded.dataset.unreadable or loaded.stamp is None:
