@@ -49,9 +49,8 @@ case "${1:-}" in
         venv tests/requirements.txt
         shift
         # two workers (one test file each at a time): most tests wait on a browser, a server or a database,
-        # so the suite takes about half as long on two cores; the files in the order tests/conftest.py gives
-        # (longest first); the slowest tests are listed at the end
-        exec .venv/bin/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=12 "$@"
+        # so the suite takes about half as long on two cores; the slowest tests are listed at the end
+        exec .venv/bin/python -m pytest -q -n 2 --dist loadfile --durations=12 "$@"
         ;;
     cluster)
         need=()

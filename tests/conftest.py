@@ -279,15 +279,11 @@ def open_app_page(page: str, **query) -> AppTest:
     return at
 
 
-#: The files that take longest (half a minute or more of a worker each, most of it waiting on a browser or a
-#: server), longest first, as measured by the durations CI prints: two workers given one test file at a time
-#: (``--dist loadfile --no-loadscope-reorder`` in run.sh; xdist's default order is by number of tests, which
-#: put the one-test files of a minute last) then end together on short files, instead of one finishing a long
-#: file alone while the other has nothing left.
-LONGEST_FIRST = ("test_browser_wall.py", "test_bench.py", "test_browser.py", "test_browser_upload.py", "test_load.py",
-                 "test_browser_hostile.py", "test_browser_identity.py", "test_cluster.py", "test_faults.py",
-                 "test_browser_guard.py", "test_cli.py", "test_browser_tiled_places.py", "test_cities.py",
-                 "test_scope.py", "test_auth.py")
+#: The files that take longest (a minute or more of a worker each, most of it waiting on a browser or a server),
+#: run first: two workers given one test file at a time (``--dist loadfile``) then end together on short files,
+#: instead of one finishing a long file alone while the other has nothing left.
+LONGEST_FIRST = ("test_browser_wall.py", "test_browser.py", "test_faults.py", "test_load.py", "test_browser_upload.py",
+                 "test_cities.py", "test_scope.py", "test_bench.py", "test_auth.py", "test_browser_identity.py")
 
 
 def pytest_configure(config):
