@@ -276,6 +276,36 @@ def test_a_timeline_step_recolours_the_map_before_the_page_has_rerun(demo_server
     assert_no_exception(page)
 
 
+def test_two_quick_steps_leave_the_map_on_the_pages_date(demo_server, open_page):
+    """前一日 then at once 后一日: the second click's rerun stops the first one before its update reaches the map,
+    and the page comes back to the date it was on. The map showed the first click's glimpse until the next step:
+    streamlit-folium does not send an update again that it sent before (found in CI, 2026-12-07)."""
+    page = open_page(demo_server, "/compounds").page
+    frame = map_frame(page, paths=150)
+    settle(page)
+    page.get_by_role("button", name="前一日").click()  # a date with dates on both sides
+    poll(lambda: "date=" in page.url and page.get_by_role("button", name="后一日").is_enabled(), "the date before",
+         page=page)
+    settle(page)
+    on, counts = parse_qs(urlsplit(page.url).query)["date"], legend_counts(frame)
+    was, glimpsed = page.evaluate("""() => {
+        const frame = [...document.querySelectorAll('iframe')].find(f => f.contentWindow.cmdmap);
+        const legend = () => frame.contentDocument.querySelector('.cmdmap-legend-body').textContent;
+        const was = legend();
+        document.querySelector('.st-key-timeline_back button').click();
+        const glimpsed = legend();
+        document.querySelector('.st-key-timeline_forward button').click();
+        return [was, glimpsed];
+    }""")
+    assert was != glimpsed  # the first click's glimpse of the date before was shown
+    settle(page)
+    assert parse_qs(urlsplit(page.url).query)["date"] == on
+    poll(lambda: legend_counts(frame) == counts, "the legend of the page's date", page=page, timeout=15)
+    poll(lambda: frame.evaluate("() => window.cmdmap.tooltipFields()") > 0, "the tooltips of the page's update",
+         page=page, timeout=15)
+    assert_no_exception(page)
+
+
 def test_a_link_to_a_page_for_staff_or_to_no_page_is_answered_in_chinese(demo_server, open_page):
     """Issue #18: /upload opened logged out, or a mistyped address, gave Streamlit's English "Page not found"."""
     page = open_page(demo_server, "/upload").page

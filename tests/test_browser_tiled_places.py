@@ -128,3 +128,25 @@ def test_tiles_looked_at_long_ago_are_forgotten_and_fetched_again_when_looked_at
     points = poll(lambda: hit_points(frame), "a compound to point at once more")
     assert hover(page, frame, points[0]).splitlines()[0].strip()
     assert evaluate(frame, "() => window.cmdmap.errors()") == [] and no_exception(page), exception_text(page)
+
+
+def test_a_big_citys_tooltip_lines_come_beside_its_pack_after_the_map_is_drawn(browser, open_page, tmp_path):
+    # 200 compounds drawn whole where a map draws 1,000 at once: past a tenth of that, their tooltip columns are a
+    # file beside their pack, fetched once the map has stayed a moment, not a part of the page's update
+    env = {"CMDMAP_DATA_DIR": str(DEMO_DATA), "CMDMAP_BASEMAP": "none", "CMDMAP_MAP_PLACES_AT_ONCE": "1000",
+           "CMDMAP_DATABASE_URL": demo_store(tmp_path / "store.sqlite")}
+    with streamlit_server(env, name="server-fields-apart") as server:
+        log = open_page(server, "/compounds")
+        page = log.page
+        frame = map_frame(page, paths=100)
+        assert evaluate(frame, TILES)["compounds"]["fetched"] == 0  # one whole pack, no tiles
+        columns = poll(lambda: [url for status, url, _ in log.responses
+                                if "/static/cache/fields-" in url and status == 200],
+                       "the compounds' tooltip columns fetched without a hover", page=page)
+        assert len(columns) == 1, columns  # the compounds' one pack's, once
+        settle(page)
+        points = poll(lambda: [p for p in hit_points(frame) if p["key"] == "compounds"], "a compound to point at")
+        lines = hover(page, frame, points[0]).splitlines()
+        assert lines[0].strip() and len(lines) > 2 and not any("…" in line for line in lines), lines
+        assert any("片区：" in line and line.split("：", 1)[1].strip() for line in lines), lines
+        assert evaluate(frame, "() => window.cmdmap.errors()") == [] and no_exception(page), exception_text(page)

@@ -139,8 +139,11 @@ def test_a_place_map_brings_the_statuses_of_the_dates_next_to_its_own(app):
     sealed = '全封闭 <span style="color:#555">({})</span>'.format  # as the overview's tile: 0 on the 24th, 1 on the 25th
     assert sealed(0) in newest["-1"]["legend"] and sealed(1) in earlier["1"]["legend"]
     assert newest["-1"]["states"] != earlier["1"]["states"]
+    assert earlier["near"] == {"-1": None, "1": "2020-02-25"}  # the date each glimpse shows
     at.button(key="timeline_forward").click().run()
-    assert steps(at) == newest
+    again = steps(at)
+    assert again.pop("run") > newest.pop("run")  # a new element at every run: its script runs again
+    assert again == newest
 
 
 @pytest.mark.parametrize("page,stem", [("pages/compounds.py", "compounds_2020-02-25"),

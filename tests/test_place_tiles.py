@@ -134,6 +134,25 @@ def test_a_layer_in_one_pack_or_without_tooltips_keeps_its_columns_in_the_update
     whole = Source(pack_places(city), "/app/static/cache/c.json", folder=tmp_path)
     state = json.loads(map_update([_status_layer(rows)], {"compounds": [whole]}).message)["states"][0]
     assert "tf" not in state and [f[0] for f in state["fields"]] == ["片区", "人数"]
+    # fewer places than a tenth of what a map draws at once: still in the update
+    state = json.loads(map_update([_status_layer(rows)], {"compounds": [whole]}, at_once=601).message)["states"][0]
+    assert "tf" not in state and not list(tmp_path.glob("fields-*"))
     quiet = replace(_status_layer(rows), fields=[])  # the wall's screen
     state = json.loads(map_update([quiet], {"compounds": _tiled_sources(pack_tiles(city, 20), tmp_path)}).message)
     assert "tf" not in state["states"][0] and not list(tmp_path.glob("fields-*"))
+
+
+def test_a_big_citys_whole_pack_keeps_its_tooltip_columns_in_a_file_beside_it(tmp_path):
+    city = _city(60)
+    rows = pd.DataFrame({"id": city["id"][::-1], "category": "open", "zone": "Z1",
+                         "n": [str(i) for i in range(60)][::-1]})
+    whole = Source(pack_places(city), "/app/static/cache/c.json", folder=tmp_path)
+    inline = map_update([_status_layer(rows)], {"compounds": [whole]})
+    apart = map_update([_status_layer(rows)], {"compounds": [whole]}, at_once=600)  # 60 places: a tenth of it
+    state = json.loads(apart.message)["states"][0]
+    assert state["fields"] == [] and state["tf"][0] == ["片区", "人数"] and len(apart.message) < len(inline.message)
+    (digest,) = state["tf"][1]
+    zone, people = json.loads(gzip.decompress((tmp_path / f"fields-{digest}.json.gz").read_bytes()))
+    people = people if isinstance(people, list) else [people["d"][i] for i in decode_ints(people["i"])]
+    assert people == [str(int(i[1:])) for i in whole.pack.ids]  # in the pack's order, not the rows'
+    assert json.loads(inline.message)["states"][0]["c"] == state["c"]  # the same statuses either way

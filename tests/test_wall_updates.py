@@ -16,7 +16,7 @@ from geo.maps import Layer, MapUpdate, Pack, Source
 def test_walls_showing_the_same_layers_share_one_update_and_a_change_makes_a_new_one(monkeypatch):
     made = []
 
-    def map_update(layers, sources, datum, hidden):
+    def map_update(layers, sources, datum, hidden, at_once):
         made.append([layer.highlight for layer in layers])
         return MapUpdate({"states": [{"key": layer.key, "h": sorted(layer.highlight)} for layer in layers]})
 

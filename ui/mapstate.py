@@ -33,7 +33,7 @@ def map_state_for(data: tuple[str, int, str], layers: list[Layer], legends: list
     """
     sources = {layer.key: place_sources_for(data, layer.places, datum, at_once) if layer.places
                else inline_sources(layer, datum) for layer in layers}
-    update = map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum)
+    update = map_update(layers, sources, legends, fit=(fit_key, bounds), datum=datum, at_once=at_once)
     return MapState([replace(layer, frame=layer.frame.iloc[0:0]) for layer in layers], sources, update, bounds)
 
 

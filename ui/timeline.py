@@ -29,6 +29,7 @@ DATE_KEY = "date"  # the sidebar's date widget (ui.filterbar), which each step s
 NEXT_KEY = "timeline_next"  # the date a tick chose, applied before the date widget is made (it cannot change after)
 PLAYING_KEY = "timeline_playing"
 STEPPED_KEY = "timeline_stepped_at"  # monotonic time of the last step (or of pressing play)
+RUN_KEY = "timeline_run"  # how many runs of a map page have sent the time line's steps
 
 
 def _position(dates: list[str]) -> int:
@@ -106,8 +107,13 @@ def step_glimpses(date: str | None, dates: list[str], glimpse_of: Callable[[str]
     near = neighbours(date, dates)
     if not near or st.session_state.get(PLAYING_KEY):
         return
-    near = {by: glimpse_of(near[by]) if by in near else "null" for by in (-1, 1)}
-    steps = f'{{"date":{json.dumps(date)},"-1":{near[-1]},"1":{near[1]}}}'
+    glimpses = {by: glimpse_of(near[by]) if by in near else "null" for by in (-1, 1)}
+    dates_near = json.dumps({str(by): near.get(by) for by in (-1, 1)})
+    # the run's number makes the element new at every run, so that its script runs again: a run that came back to
+    # the date shown before (a step and its undo) must still tell the map which date the page is on
+    run = st.session_state[RUN_KEY] = st.session_state.get(RUN_KEY, 0) + 1
+    steps = (f'{{"date":{json.dumps(date)},"run":{run},"-1":{glimpses[-1]},"1":{glimpses[1]},'
+             f'"near":{dates_near}}}')
     st.html('<span class="cmdmap-steps"></span>'
             '<style>[data-testid="stElementContainer"]:has(.cmdmap-steps){display:none}</style>'
             f"<script>{timeline_script()}({steps});</script>", unsafe_allow_javascript=True)

@@ -362,7 +362,8 @@ def _update_of(layers: list[Layer], sources: dict, datum: str, hidden: tuple[str
         if len(_UPDATES) >= 16:  # a wall's views (five at most) of a version or two: each some megabytes at 100,000
             _UPDATES.clear()
         drawn = layers if tooltips else [replace(layer, fields=[]) for layer in layers]
-        found = _UPDATES[key] = (made_of, map_update(drawn, sources, datum=datum, hidden=hidden))
+        found = _UPDATES[key] = (made_of, map_update(drawn, sources, datum=datum, hidden=hidden,
+                                                     at_once=settings().map_places_at_once))
     return found[1].own()
 
 

@@ -118,12 +118,15 @@ def base_map(layers: list[Layer], sources: dict[str, list[Source]], settings: Se
 
 def map_update(layers: list[Layer], sources: dict[str, list[Source]], legends: list[Legend] | None = None,
                fit: tuple[str, tuple | None] | None = None, datum: str = "wgs84",
-               hidden: tuple[str, ...] = ()) -> MapUpdate:
+               hidden: tuple[str, ...] = (), at_once: int = 0) -> MapUpdate:
     """The statuses of every layer, the legend and, when ``fit``'s key (the filters) changed, a new extent.
 
     Layers named in ``hidden`` keep their statuses in the browser but are not drawn (the wall's rotation).
+    ``at_once``: the setting ``map_places_at_once``, past a share of which a layer's tooltip columns are
+    fetched beside its packs (:func:`geo.maps.fastlayer.fields_apart`).
     """
-    states = [layer_state(layer, places_of(sources[layer.key]), fields_apart(sources[layer.key])) for layer in layers]
+    states = [layer_state(layer, places_of(sources[layer.key]), fields_apart(sources[layer.key], at_once))
+              for layer in layers]
     message: dict = {"states": states + [{"key": key, "visible": False} for key in hidden],
                      "legend": "".join(legend.part() for legend in legends or [])}
     if fit is not None:

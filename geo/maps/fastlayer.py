@@ -106,12 +106,33 @@ def places_of(sources: list[Source]) -> list[Pack]:
     return [source.pack for source in sources if source.places]
 
 
-def fields_apart(sources: list[Source]) -> list[Source]:
+#: The share of the setting ``map_places_at_once`` from which a layer of whole packs keeps its tooltip columns
+#: in a file beside each pack, fetched once the map is drawn, rather than in its update (20,000 places at the
+#: default). 100,000 compounds' four columns were most of the update's 1.3 MB, which the page took in before it
+#: asked for the map (bench/README.md, the first visit at 100,000); a city's few thousand places keep theirs
+#: in the update, so that a first hover needs no fetch.
+FIELDS_APART_SHARE = 1 / 10
+
+
+def fields_apart(sources: list[Source], at_once: int = 0) -> list[Source]:
     """The sources of places whose tooltip columns :func:`layer_state` writes beside them, one file each: a
-    tiled layer's when they were written as files; none (the columns in the update) otherwise."""
+    tiled layer's, or with ``at_once`` (the setting ``map_places_at_once``) a layer's of
+    :data:`FIELDS_APART_SHARE` of it or more, when they were written as files; none (the columns in the
+    update) otherwise.
+
+    >>> from geo.maps.pack import Pack
+    >>> def packs(n, folder): return [Source(Pack(np.array([str(i) for i in range(n)]), "", "d"), folder=folder)]
+    >>> len(fields_apart(packs(5, Path("f")), 200)), len(fields_apart(packs(20, Path("f")), 200))
+    (0, 1)
+    >>> fields_apart(packs(20, None), 200)  # written into the page: no folder to put them beside
+    []
+    """
     places = [source for source in sources if source.places]
+    if not places or any(source.folder is None for source in places):
+        return []
     tiled = any(source.role == "tile" for source in places)
-    return places if tiled and all(source.folder is not None for source in places) else []
+    many = at_once > 0 and sum(len(source.pack.ids) for source in places) >= at_once * FIELDS_APART_SHARE
+    return places if tiled or many else []
 
 
 def inline_sources(layer: Layer, datum: str) -> list[Source]:
@@ -233,9 +254,10 @@ def layer_state(layer: Layer, packs: list[Pack], apart: list[Source] = ()) -> di
     """What the browser needs to draw ``layer`` over ``packs``: a category index per place (-1: not shown,
     varint coded), the tooltip columns and the highlighted places, all in pack order.
 
-    With ``apart`` (:func:`fields_apart`: the sources of ``packs``, tiles of a nation) the tooltip columns go
-    into a file beside each source instead, under ``"tf"``, and the browser fetches a tile's with the tile:
-    as a code per place per column they were 13 of a million compounds' 14 MB (bench/README.md).
+    With ``apart`` (:func:`fields_apart`: the sources of ``packs``, tiles of a nation or a big city's packs)
+    the tooltip columns go into a file beside each source instead, under ``"tf"``, and the browser fetches a
+    source's once the view has stayed a moment: as a code per place per column they were 13 of a million
+    compounds' 14 MB (bench/README.md).
 
     >>> from geo.maps.pack import decode_ints
     >>> pack = Pack(np.array(["a", "b"]), "", "ab")

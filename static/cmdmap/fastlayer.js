@@ -27,7 +27,7 @@
   // those looked at longest ago are forgotten (fetched again if looked at again): a leader panning across a
   // nation at street level would otherwise end with all of its tiles decoded (38 MB zipped at a million).
   var KEEP_VIEWS = 2;
-  var FIELDS_AFTER_MS = 1000;  // a tiled view's tooltip lines are fetched once it has stayed this long (or on hover)
+  var FIELDS_AFTER_MS = 1000;  // tooltip lines kept apart are fetched once the view has stayed this long (or on hover)
   // A new state (a wall's refresh) draws a layer of more places than SLICE_ABOVE off screen, SLICE_MS of work at
   // a time, pausing after PAUSE_EVERY places written as dots (a path costs about PATH_COST of them)
   var SLICE_ABOVE = 5000, SLICE_MS = 12, PAUSE_EVERY = 2048, PATH_COST = 32;
@@ -351,6 +351,18 @@
       return null;
     },
 
+    /* The tooltip lines of the slots drawn, where the state keeps them apart (``tf``), once the view has stayed
+       a moment (or at a hover): asked for with the tiles of the next view, they made a leader's jumps across a
+       nation wait (the app server answers its files one by one), and a big city's map is drawn before them. */
+    _fieldsSoon: function (slots) {
+      if (!this.tooltips || !this.state || !this.state.tf || !slots.length) { return; }
+      var self = this;
+      clearTimeout(this._fieldsTimer);
+      this._fieldsTimer = setTimeout(function () {
+        slots.forEach(function (s) { if (s.geom) { self._slotFields(s); } });
+      }, FIELDS_AFTER_MS);
+    },
+
     /* A slot's places shown, by style (its keys in the order of the styles table, points after polygons). */
     _buckets: function (slot) {
       if (slot.bucketsFor === this.serial) { return slot.buckets; }
@@ -377,24 +389,18 @@
     _parts: function (v) {
       var parts = this.slots.filter(function (s) { return s.role !== "tile" && s.geom; });
       var tiles = this.slots.filter(function (s) { return s.role === "tile" && meets(s.box, v); });
-      if (!tiles.length) { return parts; }
+      if (!tiles.length) { this._fieldsSoon(parts); return parts; }
       var inView = tiles.reduce(function (sum, s) { return sum + s.n; }, 0), self = this, look = ++this.looks;
       tiles.forEach(function (s) { s.looked = look; });
       if (inView <= this.atOnce) {
         var missing = tiles.filter(function (s) { return !s.geom; });
         missing.forEach(function (s) { self._load(s); });
         if (!missing.length) {
-          if (this.tooltips && this.state && this.state.tf) {
-            // their tooltip lines once the view has stayed a moment: asked for with the tiles of the next view,
-            // they made a leader's jumps across a nation wait (the app server answers its files one by one)
-            clearTimeout(this._fieldsTimer);
-            this._fieldsTimer = setTimeout(function () {
-              tiles.forEach(function (s) { if (s.geom) { self._slotFields(s); } });
-            }, FIELDS_AFTER_MS);
-          }
+          this._fieldsSoon(parts.concat(tiles));
           return parts.concat(tiles);
         }
       }
+      this._fieldsSoon(parts);
       return parts.concat(this.dotSlots.filter(function (s) { return s.geom; }));
     },
 
@@ -849,35 +855,56 @@
     }
   }
 
+  /* Apply one update of the map's states, legend and view (window.cmdmap.update, .glimpse). */
+  function applyUpdate(message) {
+    mark("update");
+    var started = performance.now();
+    registry.applying = true;
+    try {
+      (message.states || []).forEach(function (state) {
+        var layer = registry.layers[state.key];
+        if (layer) { layer.setState(state); }
+      });
+    } finally {
+      registry.applying = false;
+      hideWhenDrawn(null);
+    }
+    if (message.legend !== undefined) { setLegend(message.legend); }
+    var map = registry.map;
+    if (map && message.fit && message.fit.key !== registry.fitKey) {
+      var first = registry.fitKey === undefined;
+      registry.fitKey = message.fit.key;
+      if (!(first && message.fit.initial) && message.fit.bounds) {
+        // a map with no zoom limit (no tiles) fitted a single point at the zoom Infinity, and drew nothing
+        map.fitBounds(message.fit.bounds, isFinite(map.getMaxZoom()) ? {} : {maxZoom: 18});
+      }
+    }
+    // how long the page was busy applying the update and redrawing: a wall display must not stall
+    registry.updateMs = Math.max(registry.updateMs || 0, performance.now() - started);
+  }
+
   window.cmdmap = {
     /* The words the map's own controls say, in the page's language (geo/maps/build.py PhoneGestures). */
     configure: function (labels) { registry.labels = labels || {}; },
     /* Apply one rerun's states, legend and view (see geo/maps/fastlayer.py MapUpdate). */
     update: function (message) {
-      mark("update");
-      var started = performance.now();
-      registry.applying = true;
-      try {
-        (message.states || []).forEach(function (state) {
-          var layer = registry.layers[state.key];
-          if (layer) { layer.setState(state); }
-        });
-      } finally {
-        registry.applying = false;
-        hideWhenDrawn(null);
+      registry.sent = message; registry.glimpse = null;
+      applyUpdate(message);
+    },
+    /* A time line step's statuses on ``date``, shown at the click while the page reruns for that date
+       (static/cmdmap/timeline.js); the rerun's update then brings the rest. */
+    glimpse: function (message, date) {
+      registry.glimpse = date;
+      applyUpdate(message);
+    },
+    /* The page has rerun for ``date``. A glimpse of another date whose rerun never reached the map (a second
+       click stopped it) gives way to the last update the page sent: streamlit-folium does not send an update
+       again that it sent before, and the map stayed on the glimpse's colours under the page of the day after. */
+    pageOn: function (date) {
+      if (registry.glimpse != null && registry.glimpse !== date && registry.sent) {
+        registry.glimpse = null;
+        applyUpdate(registry.sent);
       }
-      if (message.legend !== undefined) { setLegend(message.legend); }
-      var map = registry.map;
-      if (map && message.fit && message.fit.key !== registry.fitKey) {
-        var first = registry.fitKey === undefined;
-        registry.fitKey = message.fit.key;
-        if (!(first && message.fit.initial) && message.fit.bounds) {
-          // a map with no zoom limit (no tiles) fitted a single point at the zoom Infinity, and drew nothing
-          map.fitBounds(message.fit.bounds, isFinite(map.getMaxZoom()) ? {} : {maxZoom: 18});
-        }
-      }
-      // how long the page was busy applying the update and redrawing: a wall display must not stall
-      registry.updateMs = Math.max(registry.updateMs || 0, performance.now() - started);
     },
     /* For tests: whether the legend is folded into its button. */
     legendFolded: function () {
