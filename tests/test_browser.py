@@ -334,8 +334,8 @@ def test_the_timeline_recolours_the_map_in_place(demo_server, open_page):
     day_before = legend_counts(frame)
     # the map recolours before the page's rerun; 后一日 is enabled by that rerun (clicked before, it does nothing)
     poll(lambda: page.get_by_role("button", name="后一日").is_enabled(), "后一日 enabled by the rerun", page=page)
-    # clicked once that rerun has finished, as a person does: clicked while it still ran, the step was taken but
-    # the legend stayed on the day before for a minute once in CI (2026-12-07, under load; 3 of 3 passed alone)
+    # clicked once that rerun has finished, as a person does (a click while it runs is
+    # test_two_quick_steps_leave_the_map_on_the_pages_date's)
     settle(page, 0.5)
     page.get_by_role("button", name="后一日").click()
     poll(lambda: legend_counts(frame) == before, "the legend of the newest date again", page=page)
