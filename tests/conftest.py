@@ -279,13 +279,6 @@ def open_app_page(page: str, **query) -> AppTest:
     return at
 
 
-#: The files that take longest (a minute or more of a worker each, most of it waiting on a browser or a server),
-#: run first: two workers given one test file at a time (``--dist loadfile``) then end together on short files,
-#: instead of one finishing a long file alone while the other has nothing left.
-LONGEST_FIRST = ("test_browser_wall.py", "test_browser.py", "test_faults.py", "test_load.py", "test_browser_upload.py",
-                 "test_cities.py", "test_scope.py", "test_bench.py", "test_auth.py", "test_browser_identity.py")
-
-
 def pytest_configure(config):
     """The controller (or a run without workers) makes the folder of filled stores its workers share."""
     if not hasattr(config, "workerinput") and SHARED_ENV not in os.environ:
@@ -294,7 +287,3 @@ def pytest_configure(config):
         config.add_cleanup(lambda: shutil.rmtree(shared, ignore_errors=True))
         config.add_cleanup(lambda: os.environ.pop(SHARED_ENV, None))
 
-
-def pytest_collection_modifyitems(items):
-    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
