@@ -107,3 +107,17 @@ def test_the_wall_benchmark_prints_each_visit(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     row = next(line for line in done.stdout.splitlines() if line.startswith("| store.sqlite | now |"))
     assert re.fullmatch(r"\| store.sqlite \| now \| \d+ \| \d+ \| (\d+|<50) \|", row), row
+
+
+def test_the_status_decoding_benchmark_prints_a_row_per_size_and_checkout():
+    """bench/apply_state.py, this checkout against itself, on small layers: a timed row per size and side."""
+    from tests.test_fastlayer_js import node
+
+    node()  # the bench runs the decoder in Node
+    done = subprocess.run([sys.executable, "bench/apply_state.py", "--before", str(ROOT), "--places", "1000", "5000",
+                           "--rounds", "3"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = re.findall(r"^\| ([\d,]+) \| (now|before) \| into the typed array \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$",
+                      done.stdout, re.M)
+    assert rows == [("1,000", "before"), ("1,000", "now"), ("5,000", "before"), ("5,000", "now")], done.stdout
+    assert len(re.findall(r"^\| [\d,]+ \| now / before \| \| \d+\.\d{3} \|", done.stdout, re.M)) == 2, done.stdout

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 from shapely import MultiPolygon, Point, box
 
-from geo.maps.pack import PACK_FORMAT, decode_ints, pack_places
+from geo.maps.pack import PACK_FORMAT, decode_ints, encode_ints, pack_places
 from tests.browser import ROOT
 from tests.needs import unavailable
 
@@ -141,3 +141,33 @@ def test_a_pack_of_another_format_is_refused_not_misread():
         assert "n" not in got[refused], refused
         assert f"pack of format {shown} was refused" in got[refused]["error"], got[refused]
         assert f"this decoder reads format {PACK_FORMAT}" in got[refused]["error"], got[refused]
+
+
+CODES = r"""
+const fs = require("fs");
+eval(fs.readFileSync(process.argv[process.argv.length - 1], "utf8"));
+const {decodeCodes} = globalThis.cmdmapDecode;
+const cases = JSON.parse(fs.readFileSync(0, "utf8"));
+console.log(JSON.stringify(cases.map(([text, n]) => {
+  const out = decodeCodes(text, n);
+  return [out.constructor.name, Array.from(out)];
+})));
+"""
+
+
+def test_a_layers_statuses_decode_into_a_typed_array_as_they_were_encoded():
+    """decodeCodes (the map's statuses at every update) reads what encode_ints wrote, codes of one character and
+    of several alike, and leaves the places past the end of a shorter text not shown (-1)."""
+    rng = np.random.default_rng(3)
+    small = rng.integers(-1, 6, 1000)
+    mixed = np.array([-1, 0, 15, 16, -17, 300, 32767, -1, 2])  # 16 and more take two characters or three
+    cases = [(encode_ints(small), 1000), (encode_ints(mixed), len(mixed)), (encode_ints(np.array([3, 1])), 5),
+             ("", 3)]
+    done = subprocess.run([node(), "-e", CODES, DECODER], input=json.dumps(cases), capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert all(kind == "Int16Array" for kind, _ in got)
+    assert got[0][1] == small.tolist() and got[1][1] == mixed.tolist()
+    assert got[2][1] == [3, 1, -1, -1, -1] and got[3][1] == [-1, -1, -1]
+    assert decode_ints(encode_ints(mixed)).tolist() == mixed.tolist()  # the Python side agrees

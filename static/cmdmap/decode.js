@@ -33,6 +33,25 @@
     return out;
   }
 
+  /* A layer's statuses (geo/maps/fastlayer.py layer_state ``c``: a small code per place, -1 not shown) into a
+     new Int16Array of ``n`` (-1 past the text's end), without the list decodeInts makes: a million places'
+     codes through that list and a copy took most of the wall's 62 ms update at a million (bench/README.md). */
+  function decodeCodes(text, n) {
+    var out = new Int16Array(n), pos = 0, f = 0, v, mul, c, len = text.length;
+    for (; f < n && pos < len; f++) {
+      c = DIGIT[text.charCodeAt(pos++)];
+      if (c & 32) {  // more than one character: a code of 16 or more (rare), decoded as decodeInts does
+        v = c & 31; mul = 32;
+        do { c = DIGIT[text.charCodeAt(pos++)]; v += (c & 31) * mul; mul *= 32; } while (c & 32);
+      } else {
+        v = c;
+      }
+      out[f] = (v % 2) ? -(v + 1) / 2 : v / 2;
+    }
+    if (f < n) { out.fill(-1, f); }
+    return out;
+  }
+
   /* Ids written as a prefix and numbers (geo/maps/pack.py encode_ids) kept so, made into text only when one is
      wanted (making 100,000 of them was 50 ms of a worker's time, and handing them over to the page more). */
   function numberedIds(ids) {
@@ -151,6 +170,7 @@
     return arrays.map(function (a) { return a.buffer; });
   }
 
-  root.cmdmapDecode = {FORMAT: FORMAT, fetchPack: fetchPack, decodeInts: decodeInts, decode: decode,
+  root.cmdmapDecode = {FORMAT: FORMAT, fetchPack: fetchPack, decodeInts: decodeInts, decodeCodes: decodeCodes,
+                       decode: decode,
                        item: item, buildGrid: buildGrid, buffers: buffers};
 })(typeof self !== "undefined" ? self : globalThis);

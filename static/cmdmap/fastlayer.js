@@ -27,6 +27,7 @@
   // those looked at longest ago are forgotten (fetched again if looked at again): a leader panning across a
   // nation at street level would otherwise end with all of its tiles decoded (38 MB zipped at a million).
   var KEEP_VIEWS = 2;
+  var GLIMPSE_GIVES_WAY_MS = 400;  // a time line step's glimpse left behind by the page waits this for an update
   var FIELDS_AFTER_MS = 1000;  // tooltip lines kept apart are fetched once the view has stayed this long (or on hover)
   // A new state (a wall's refresh) draws a layer of more places than SLICE_ABOVE off screen, SLICE_MS of work at
   // a time, pausing after PAUSE_EVERY places written as dots (a path costs about PATH_COST of them)
@@ -313,12 +314,10 @@
     },
 
     _applyState: function () {
-      var s = this.state, n = this.n, f;
+      var s = this.state, n = this.n;
       if (!this.ready || !s) { return; }
-      this.cats = new Int16Array(n).fill(-1);
+      this.cats = D.decodeCodes(s.c, n);
       this.lit = new Uint8Array(n);
-      var c = D.decodeInts(s.c);
-      for (f = 0; f < n && f < c.length; f++) { this.cats[f] = c[f]; }
       (s.h || []).forEach(function (f) { this.lit[f] = 1; }, this);
       this._applyFields();
       this.serial++;
@@ -894,17 +893,23 @@
     /* A time line step's statuses on ``date``, shown at the click while the page reruns for that date
        (static/cmdmap/timeline.js); the rerun's update then brings the rest. */
     glimpse: function (message, date) {
-      registry.glimpse = date;
+      registry.glimpse = {date: date};
       applyUpdate(message);
     },
     /* The page has rerun for ``date``. A glimpse of another date whose rerun never reached the map (a second
        click stopped it) gives way to the last update the page sent: streamlit-folium does not send an update
-       again that it sent before, and the map stayed on the glimpse's colours under the page of the day after. */
+       again that it sent before, and the map stayed on the glimpse's colours under the page of the day after.
+       Not at once: the run's own update, if it has one, may come just after this (three quick clicks), and
+       the map would show the date it started from in between. */
     pageOn: function (date) {
-      if (registry.glimpse != null && registry.glimpse !== date && registry.sent) {
-        registry.glimpse = null;
-        applyUpdate(registry.sent);
-      }
+      var glimpse = registry.glimpse;
+      if (!glimpse || glimpse.date === date || !registry.sent) { return; }
+      setTimeout(function () {
+        if (registry.glimpse === glimpse) {  // no update nor another glimpse since
+          registry.glimpse = null;
+          applyUpdate(registry.sent);
+        }
+      }, GLIMPSE_GIVES_WAY_MS);
     },
     /* For tests: whether the legend is folded into its button. */
     legendFolded: function () {
