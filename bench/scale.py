@@ -492,7 +492,7 @@ def nation_times(n: int, url: str, city: Path, imports: int, zoom: int, quick: b
             out["zoom"] = zoom_times(browser, server.base_url, n, 2 if quick else 5, zoom)
             done("jumps", out["zoom"])
             out["server_rss"], out["server_peak"] = rss_mib(server.process.pid)
-            out["wall_update"] = wall_update(browser, server.base_url, 2 if quick else 3)
+            out["wall_update"] = wall_update(browser, server.base_url, 1 if quick else 3)
             done("wall", out["wall_update"])
             out["after_import"] = []
             for i in range(imports):
@@ -679,7 +679,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="one visit of explore() instead of three")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: one visit of explore() instead of three; --nation: one visit, two jumps "
+                        "and one wall refresh")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="where cities, stores and pages are kept")
     parser.add_argument("--points", action="store_true", help="point compounds against outlines, not explore()")
