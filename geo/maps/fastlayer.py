@@ -108,9 +108,9 @@ def places_of(sources: list[Source]) -> list[Pack]:
 
 #: The share of the setting ``map_places_at_once`` from which a layer of whole packs keeps its tooltip columns
 #: in a file beside each pack, fetched once the map is drawn, rather than in its update (20,000 places at the
-#: default). 100,000 compounds' four columns were most of the update's 1.3 MB, which the page took in before it
-#: asked for the map (bench/README.md, the first visit at 100,000); a city's few thousand places keep theirs
-#: in the update, so that a first hover needs no fetch.
+#: default). 100,000 compounds' four columns were most of the compounds map's 1.06 MB message, which Streamlit
+#: sends again at every rerun (a filter, a date): 0.12 MB without them (bench/README.md); a city's few thousand
+#: places keep theirs in the update, so that a first hover needs no fetch.
 FIELDS_APART_SHARE = 1 / 10
 
 
