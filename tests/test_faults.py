@@ -188,6 +188,31 @@ def test_each_import_and_rollback_is_backed_up_first_and_a_backup_restores(city,
     assert main(["restore"]) == 0 and "cmdmap-" in capsys.readouterr().out  # no file: lists the backups
 
 
+def test_the_backup_is_made_alongside_the_change_and_holds_the_store_before_it(city, tmp_path):
+    """A million compounds' store took 12 s to copy before their day's import began; the copy now reads the
+    store as it was when the change began, while the change is written."""
+    engine = connect(f"sqlite:///{city}")
+    newest = store.newest_version(engine)
+    rows = store.current(engine, "compound_status").head(1).assign(date="2020-02-27")
+    written = []
+
+    def change_while_copying():  # the copy's view of the store is fixed, and the copy has not begun
+        written.append(store.apply_rows(engine, "compound_status", rows, "clerk").version)
+
+    source = backup.store_file(engine)
+    backup.copy_store(source, tmp_path / "copy.sqlite", held=change_while_copying)
+    assert written == [newest + 1]  # the change was not kept waiting for the copy (it would time out)
+    with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
+        assert conn.execute("SELECT max(id) FROM versions").fetchone()[0] == newest
+    conn.close()
+    # the hook of every change: the block's change is stored, the backup is of the store before it
+    with backup.before_change(engine):
+        version = store.apply_rows(engine, "compound_status", rows.assign(date="2020-02-28"), "clerk").version
+    with sqlite3.connect(backup.backups(backup.backup_folder(engine))[-1]) as conn:
+        assert conn.execute("SELECT max(id) FROM versions").fetchone()[0] == version - 1
+    conn.close()
+
+
 def test_a_corrupted_store_is_restored_from_its_backup(city, tmp_path, capsys):
     from geo.cli.main import main
 

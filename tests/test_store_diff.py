@@ -12,6 +12,7 @@ import pandas as pd
 from geo import store
 from geo.domain.schema import TABLES
 from geo.io.read import parse_dates, parse_numbers
+from geo.store import rows as rows_module
 from geo.store.rows import read_rows, records
 
 NO_COUNTS = ["staff_on_duty", "volunteers_on_duty", "fever_reports", "home_isolation", "vulnerable"]
@@ -99,16 +100,24 @@ def test_a_missing_key_value_still_finds_the_stored_row_without_one(tiny_store):
     assert delta["_change"].tolist() == ["changed"]
 
 
-def test_latest_state_before_a_date_is_each_places_latest_earlier_report(tiny_store):
+def test_latest_state_before_a_date_is_each_places_latest_earlier_report(tiny_store, monkeypatch):
     row = store.current(tiny_store, "compound_status").head(1).assign(date="2020-02-20", closure="sealed")
     store.apply_rows(tiny_store, "compound_status", row, "clerk")  # an older report: not the latest
+    quiet = row.assign(compound_id="0999", date="2020-02-19", closure="open")  # none since: its latest is old
+    store.apply_rows(tiny_store, "compound_status", quiet, "clerk")
     rows = store.current(tiny_store, "compound_status")
     for date in ("2020-02-25", "2020-02-26", "2020-02-21", "2020-02-20"):
         earlier = rows.loc[rows["date"] < date].sort_values("date")
         expected = earlier.drop_duplicates("compound_id", keep="last").set_index("compound_id")["closure"]
-        found = store.latest_before(tiny_store, "compound_status", "closure", date)
+        found = store.latest_before(tiny_store, "compound_status", "closure", date, rows["compound_id"])
         assert found.sort_index().to_dict() == expected.sort_index().to_dict()
         assert found.dtype == "string"
+        # a place that did not report on the newest day before is looked up by itself, or with all the others
+        some = ["0999", rows["compound_id"].iloc[0], "no such place"]
+        for alone in (0, 5_000):
+            monkeypatch.setattr(rows_module, "LOOKED_UP_ALONE", alone)
+            found = store.latest_before(tiny_store, "compound_status", "closure", date, some)
+            assert found.sort_index().to_dict() == expected[expected.index.isin(some)].sort_index().to_dict()
 
 
 def test_dates_and_numbers_parsed_once_per_distinct_text_keep_each_rows_answer():

@@ -400,7 +400,7 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     totals = pd.Series(False, index=body.index)
     for position_ in range(min(3, body.shape[1])):
         cells = body.iloc[:, position_].astype("string").fillna("").str.strip()
-        totals |= cells.str.match(TOTALS).fillna(False).astype(bool)
+        totals |= _matching(cells, TOTALS, r"^(?:合|总|小|total|sum)")
     totals &= ~blank
     if blank.any():
         notices.append(t("read_blank_rows", count=int(blank.sum())))
@@ -524,16 +524,15 @@ def words_read(table: Table, header_of: dict[str, str], raw: pd.DataFrame, parse
             continue
         written = raw[col.name].astype("string").str.strip()
         codes = parsed[col.name].astype("string")
-        known = written.notna() & codes.notna()
         own = {code: {code, vocab.label(col.vocabulary, code, "zh"), vocab.label(col.vocabulary, code, "en")}
                for code in vocab.codes(col.vocabulary)}
-        other = known & ~pd.Series([w in own.get(c, ()) for w, c in zip(written.fillna(""), codes.fillna(""))],
-                                   index=written.index)
-        if not other.any():
+        # each way of writing counted once, then looked at: not row by row (a million rows' import)
+        counts = pd.DataFrame({"word": written, "code": codes}).value_counts(sort=True)  # blank words left out
+        other = [(word, code, n) for (word, code), n in counts.items() if word not in own.get(code, ())]
+        if not other:
             continue
-        counts = pd.DataFrame({"word": written[other], "code": codes[other]}).value_counts(sort=True)
         words = listing([t("read_word_as", word=word, state=vocab.term(col.vocabulary, code).text, count=int(n))
-                         for (word, code), n in counts.head(8).items()])
+                         for word, code, n in other[:8]])
         notices.append(t("read_words_read", column=header_of.get(col.name, col.zh), words=words))
     return notices
 
@@ -579,6 +578,22 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
 
+def _matching(values: pd.Series, pattern: re.Pattern, could: str) -> pd.Series:
+    """``values.str.match(pattern)`` (False where missing), Python's ``re`` run only on the values that ``could``,
+    a looser regular expression pyarrow runs over the whole column (case aside), lets through: run on every
+    value, the totals' and the ids' patterns took 1.5 s of a million rows' check.
+
+    >>> _matching(pd.Series(["合计", "0501", None, "Total:"], dtype="string"), TOTALS, r"^(?:合|total)").tolist()
+    [True, False, False, True]
+    """
+    values = values.astype("string")
+    maybe = values.str.contains(could, case=False, regex=True).fillna(False).astype(bool)
+    found = pd.Series(False, index=values.index)
+    if maybe.any():
+        found[maybe] = values[maybe].str.match(pattern).fillna(False).astype(bool)
+    return found
+
+
 def _text_problems(values: pd.Series, col, header: str, name: str, is_key: bool) -> list[Problem]:
     """Runaway cells, and ids that Excel turned into numbers in scientific notation (digits lost)."""
     problems = []
@@ -587,7 +602,7 @@ def _text_problems(values: pd.Series, col, header: str, name: str, is_key: bool)
         problems.append(_problem(name, row, header, values[row][:40] + "…",
                                  t("read_too_long", length=lengths[row], limit=MAX_CELL_CHARS)))
     if is_key:
-        for row in values.index[values.str.match(_SCIENTIFIC).fillna(False).to_numpy()]:
+        for row in values.index[_matching(values, _SCIENTIFIC, "[eE]").to_numpy()]:
             problems.append(_problem(name, row, header, values[row], t("read_scientific_id", value=values[row])))
     return problems
 

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import json
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Engine
 from geo import store
 from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
-from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, vocab
+from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, text_set, vocab
 from geo.io import (
     MAX_ROWS,
     decode,
@@ -666,7 +667,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     else:
         # read once for the ids, the names and the dates' checks: a million places' ids and names took 4 s a read
         newest, places = store.newest_report_date(engine), _places(engine, kind)
-        known = set(places["id"].dropna().astype(str))
+        known = text_set(places["id"])
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet, max_rows,
                                                             newest, known)
     problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
@@ -798,8 +799,7 @@ def unreported_lines(engine: Engine, kind: str, frame: pd.DataFrame, known: set[
     key = TABLES[kind].key[0]
     lines = []
     for date in sorted(frame["date"].dropna().astype(str).unique())[-limit:]:
-        reported = store.reported_on(engine, kind, date) | set(frame.loc[frame["date"].astype(str) == date,
-                                                                          key].astype(str))
+        reported = store.reported_on(engine, kind, date) | text_set(frame.loc[frame["date"].astype(str) == date, key])
         missing = len(known - reported)
         lines.append(t("check_unreported", date=date, missing=missing, total=len(known)) if missing
                      else t("check_all_reported", date=date, total=len(known)))
@@ -950,7 +950,8 @@ def summarise(engine: Engine, kind: str, check: Check, thresholds: Thresholds) -
     if reporter and reporter.layer and reporter.state_column and len(delta):  # a daily report of places' states
         key, state, vocabulary = TABLES[kind].key[0], reporter.state_column, reporter.vocabulary
         latest = check.frame.sort_values("date").drop_duplicates(key, keep="last").set_index(key)
-        before = store.latest_before(engine, kind, state, str(latest["date"].min()))  # what the upload changes from
+        # what the upload changes from
+        before = store.latest_before(engine, kind, state, str(latest["date"].min()), latest.index)
         moved = latest.loc[latest[state] != before.reindex(latest.index), state]
         moved = moved[before.reindex(moved.index).notna()]
         if len(moved):
@@ -997,16 +998,16 @@ def commit(engine: Engine, check: Check, user: auth.User | None, confirmed: bool
         raise ValueError("the upload's warnings must be confirmed before it is imported")
     if not check.changes and action == "import":  # a form's report saved again is still that day's report
         raise ValueError("a file identical to the stored data makes no version")
-    if action != "seed":  # a store being filled has nothing to back up yet
-        backup.before_change(engine, small=action == "report")
-    if check.datum:  # the city's next lists likely come from the same place
-        store.remember_datum(engine, check.kind, check.datum)
     # a phone report arriving since the check is not replaced unseen (a report page's own save may replace one)
     guard = check.phone_rows if action == "import" and not TABLES[check.kind].geometry else None
-    return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
-                            check.summary, rows_in_file=len(check.frame),
-                            present=check.present, replace=check.replace, replaceable_reports=guard, at=at,
-                            compared=check.compared)
+    # a store being filled has nothing to back up yet
+    with backup.before_change(engine, small=action == "report") if action != "seed" else contextlib.nullcontext():
+        if check.datum:  # the city's next lists likely come from the same place
+            store.remember_datum(engine, check.kind, check.datum)
+        return store.apply_rows(engine, check.kind, check.frame, user.name, action, check.file_name, check.content,
+                                check.summary, rows_in_file=len(check.frame),
+                                present=check.present, replace=check.replace, replaceable_reports=guard, at=at,
+                                compared=check.compared)
 
 
 def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
@@ -1019,9 +1020,9 @@ def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.A
     undoable = store.undoable_import(engine, user.name)
     if undoable is None or undoable[0] != version:
         raise auth.PermissionDenied("auth_undo_not_latest", version=version)
-    backup.before_change(engine)
     try:  # an import of the same table landing since the check above is never undone with this one
-        return store.rollback(engine, undoable[1], user.name, newest=version)
+        with backup.before_change(engine):
+            return store.rollback(engine, undoable[1], user.name, newest=version)
     except store.NewerVersion:
         raise auth.PermissionDenied("auth_undo_not_latest", version=version) from None
 
@@ -1029,6 +1030,6 @@ def undo_import(engine: Engine, version: int, user: auth.User | None) -> store.A
 def rollback_to(engine: Engine, version: int, user: auth.User | None) -> store.Applied:
     """Bring a table back to how it was right after ``version``; itself a new version."""
     auth.require(user, "rollback")
-    backup.before_change(engine)
-    return store.rollback(engine, version, user.name)
+    with backup.before_change(engine):
+        return store.rollback(engine, version, user.name)
 

@@ -166,13 +166,13 @@ def plan_move(engine: Engine, kind: str, place_id: str, point: shapely.Point,
 
 def _store_row(engine: Engine, kind: str, row: pd.Series, user: auth.User, summary: Text) -> store.Applied:
     """``row`` (a place's every column and its geometry) as a new version of layer ``kind``."""
-    backup.before_change(engine)
     table = TABLES[kind]
     frame = pd.DataFrame({name: [row.get(name)] for name in table.names})
     for col in table.columns:
         frame[col.name] = frame[col.name].astype("Int64" if col.kind == "int" else "string")
     places = gpd.GeoDataFrame(frame, geometry=[row.geometry], crs="EPSG:4326")
-    return store.apply_rows(engine, kind, places, user.name, ACTION, summary=[summary], rows_in_file=1)
+    with backup.before_change(engine):
+        return store.apply_rows(engine, kind, places, user.name, ACTION, summary=[summary], rows_in_file=1)
 
 
 def move_place(engine: Engine, kind: str, place_id: str, point: shapely.Point, user: auth.User | None,
@@ -221,6 +221,6 @@ def retire_place(engine: Engine, kind: str, place_id: str, user: auth.User | Non
     version on; its reports are kept, and undoing the version brings it back."""
     auth.require(user, "upload")
     row = stored_place(engine, kind, place_id)
-    backup.before_change(engine)
-    return store.retire_rows(engine, kind, [str(row["id"])], user.name, ACTION,
-                             summary=[t("edit_summary_retired", place=str(row["name"]))])
+    with backup.before_change(engine):
+        return store.retire_rows(engine, kind, [str(row["id"])], user.name, ACTION,
+                                 summary=[t("edit_summary_retired", place=str(row["name"]))])
