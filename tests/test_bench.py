@@ -5,6 +5,8 @@ import re
 import subprocess
 import sys
 
+from geo import store
+from geo.store.engine import connect
 from tests.browser import ROOT
 
 
@@ -76,6 +78,25 @@ def test_the_start_benchmarks_print_a_row_per_store(tmp_path):
         rows = [line for line in done.stdout.splitlines() if line.startswith("| store.sqlite |")]
         assert rows and all(re.search(r"\| \d+\.\d+ \|", row) for row in rows), (script, done.stdout)
     assert (tmp_path / "store.sqlite.snapshot" / "packs").is_dir()  # the index start_packs read back
+
+
+def test_the_import_benchmark_checks_and_stores_a_day_with_each_checkout(tmp_path):
+    """bench/import_rows.py on the demo city, this checkout against itself: a row each, and their ratio."""
+    from tests.filled_stores import demo_store
+    from tests.uploads import next_day_report
+
+    path = tmp_path / "store.sqlite"
+    demo_store(path)
+    counts = store.current_counts(connect(f"sqlite:///{path}"))
+    next_day_report(f"sqlite:///{path}")[0].to_csv(tmp_path / "day.csv", index=False)
+    done = subprocess.run([sys.executable, "bench/import_rows.py", str(path), str(tmp_path / "day.csv"), "--before",
+                           str(ROOT), "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert re.search(r"store\.sqlite, \d+ status rows", done.stdout), done.stdout
+    assert [row.split("|")[1].strip() for row in done.stdout.splitlines() if re.match(r"\| [a-z /]+ \| \d", row)] == [
+        "before", "now", "now / before"], done.stdout
+    assert not list((tmp_path / "import-rows").glob("*.sqlite")), "the copies are removed"
+    assert store.current_counts(connect(f"sqlite:///{path}")) == counts  # the store given is left as it was
 
 
 def test_the_warm_up_memory_benchmark_prints_each_step_and_the_largest_tables(tmp_path):
