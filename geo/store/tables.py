@@ -95,18 +95,9 @@ def _row_table(kind: str, tables: MetaData = metadata) -> Table:
         Index(f"ix_rows_{kind}_geometry", rows.c.geometry, postgresql_using="gist").ddl_if(dialect="postgresql")
     Index(f"ix_rows_{kind}_current", rows.c.removed_in, *[rows.c[k] for k in table.key])
     Index(f"ix_rows_{kind}_added", rows.c.added_in)
-    if "date" in table.key:  # a daily report's newest date, and the places that reported on a date, without a scan
-        Index(f"ix_rows_{kind}_dated", *dated_index_columns(rows, table.key))
+    if "date" in table.key:  # a daily report's newest date, and its rows of one date, without reading them all
+        Index(f"ix_rows_{kind}_dated", rows.c.removed_in, rows.c.date)
     return rows
-
-
-def dated_index_columns(rows: Table, key: tuple[str, ...]) -> list[Column]:
-    """A daily report's current rows by date, then the rest of its key (``ix_rows_<kind>_dated``).
-
-    >>> [c.name for c in dated_index_columns(ROWS["supplies"], TABLES["supplies"].key)]
-    ['removed_in', 'date', 'place_id', 'item']
-    """
-    return [rows.c.removed_in, rows.c.date, *[rows.c[k] for k in key if k != "date"]]
 
 
 

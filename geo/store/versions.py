@@ -151,7 +151,8 @@ def _python(values: pd.Series) -> list:
     ([1, None], [0.5, None])
     """
     out = values.to_numpy(dtype=object, na_value=None).tolist()  # a typed column's values come out as Python's
-    if values.dtype == object:  # anything may be in it: its numpy numbers made Python's (3 s of a million rows)
+    # a column of objects may hold numpy's numbers: made Python's, unless all its values are text (3 s a million)
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
         return [v.item() if isinstance(v, np.generic) else v for v in out]
     return out
 
