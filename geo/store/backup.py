@@ -164,9 +164,14 @@ def before_change(engine: Engine, small: bool = False) -> Iterator[None]:
             copying.join()
 
 
+#: One copy at a time in this process: a second one would take the first's ``.part`` for a stale one and remove it.
+_COPYING = threading.Lock()
+
+
 def _backup_logged(engine: Engine, held: threading.Event) -> None:
     try:
-        make_backup(engine, load().backup_keep, held=held.set)
+        with _COPYING:
+            make_backup(engine, load().backup_keep, held=held.set)
     except (OSError, sqlite3.Error) as exc:
         _failed(exc)
     finally:
