@@ -32,7 +32,6 @@ from geo.domain import TABLES, layer_tables, report_tables  # noqa: E402
 from geo.io import read_layer, read_table  # noqa: E402
 from geo.upload import seed_from_folder  # noqa: E402
 
-
 UNLIMITED = 2**62  # rows a file may have when a bench stores it as read
 
 
