@@ -118,6 +118,10 @@ def test_latest_state_before_a_date_is_each_places_latest_earlier_report(tiny_st
             monkeypatch.setattr(rows_module, "LOOKED_UP_ALONE", alone)
             found = store.latest_before(tiny_store, "compound_status", "closure", date, some)
             assert found.sort_index().to_dict() == expected[expected.index.isin(some)].sort_index().to_dict()
+    # a report without a date is no earlier report, also where none is dated before
+    store.apply_rows(tiny_store, "compound_status", quiet.assign(compound_id="0998", date=None), "clerk")
+    assert store.latest_before(tiny_store, "compound_status", "closure", "2020-01-01", ["0998", "0999"]).empty
+    assert "0998" not in store.latest_before(tiny_store, "compound_status", "closure", "2020-02-26", ["0998"])
 
 
 def test_dates_and_numbers_parsed_once_per_distinct_text_keep_each_rows_answer():

@@ -178,11 +178,13 @@ def latest_before(engine: Engine, kind: str, column: str, date: str, places) -> 
     wanted = text_set(places)
     with engine.connect() as conn:
         newest = conn.execute(select(func.max(dated)).where(alive, dated < date)).scalar()
+        if newest is None:  # no earlier report (and a report without a date is none: "date = NULL" would find it)
+            return pd.Series([], index=pd.Index([], dtype="string"), dtype="string", name=column)
         found = fetch_frame(conn, select(place.label("place"), rows.c[column]).where(alive, dated == newest))
         missing = sorted(wanted - text_set(found["place"]))
-        if newest is not None and len(missing) > LOOKED_UP_ALONE:
+        if len(missing) > LOOKED_UP_ALONE:
             found = pd.concat([found, _latest_by_place(conn, kind, column, newest)], ignore_index=True)
-        elif newest is not None:
+        else:
             found = pd.concat([found, *(_latest_by_place(conn, kind, column, newest, place.in_(missing[i:i + 500]))
                                         for i in range(0, len(missing), 500))], ignore_index=True)
     found = found[member_of(found["place"].astype(str), wanted)].drop_duplicates("place")  # one report a date
