@@ -16,6 +16,7 @@ from geo import store
 from geo.accounts import auth
 from geo.io import gcj02_to_wgs84, make_ids, parse_degrees, read_places, template_bytes
 from geo.upload import check_file, commit, rollback_to
+from geo.upload.check import _list_notices
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -40,6 +41,14 @@ def test_a_gb18030_list_with_latitude_first_and_no_ids_becomes_points_in_the_fil
     assert places["id"].str.match(r"^GD-[0-9a-f]{6}$").all()
     assert places.attrs["ids_made"] and places.attrs["feature_numbers"] == [2, 3, 4, 5]
     assert places.attrs["datum_hint"] == ("gcj02", "amap")
+
+
+def test_a_lists_totals_row_is_left_out_and_said_not_read_as_a_place_without_a_longitude():
+    data = amap_list() + "\r\n合计:,4,,,".encode("gb18030")  # Excel's sum row under the list
+    places, problems = read_places(data, "sites", name="list.csv")
+    assert problems == [] and len(places) == 4 and places.attrs["totals"] == [6]
+    assert places.attrs["feature_numbers"] == [2, 3, 4, 5]
+    assert "第 6 行是合计行，已忽略。" in [n.zh for n in _list_notices("sites", places.attrs)]
 
 
 def test_values_decide_the_order_when_the_headers_have_it_wrong():

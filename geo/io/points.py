@@ -48,6 +48,7 @@ from geo.io.read import (
     parse_numbers,
     raw_rows,
     short,
+    totals_rows,
     without_bidi,
 )
 
@@ -546,6 +547,8 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     except Exception as exc:  # a broken file of any kind is a message, never a traceback
         return _empty(kind), [Problem(name, None, None, None, t("read_unreadable_table", detail=short(exc)),
                                       fatal=True)]
+    totals = totals_rows(body)  # a list exported from Excel often ends with its sums: not a place
+    body = body.loc[~totals]
     if body.empty:
         return _empty(kind), [Problem(name, None, None, None, t("read_empty"))]
     guessed = guess_columns(headers, body, kind)
@@ -589,7 +592,7 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
         feature_numbers=[int(r) for r in body.index],
         present=present, repaired={}, columns=roles, headers=headers, ids_made=ids_made, swapped=positions.swapped,
         found_by_values=used.found_by_values, unplaced=[int(r) for r in body.index[~given]],
-        datum_hint=datum_hint(headers, body))
+        datum_hint=datum_hint(headers, body), totals=[int(r) for r in totals.index[totals]])
     places.attrs["carried"] = [frozenset(c for c, v in zip(present, values) if pd.notna(v))
                                for values in places[present].itertuples(index=False, name=None)]
     duplicated = places["id"].duplicated(keep=False) & ~ids_made

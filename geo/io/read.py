@@ -397,11 +397,7 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     if top:
         notices.append(t("read_title_rows", row=top + 1))
     blank = body.isna().all(axis=1)
-    totals = pd.Series(False, index=body.index)
-    for position_ in range(min(3, body.shape[1])):
-        cells = body.iloc[:, position_].astype("string").fillna("").str.strip()
-        totals |= _matching(cells, TOTALS, r"^(?:合|总|小|total|sum)")
-    totals &= ~blank
+    totals = totals_rows(body)
     if blank.any():
         notices.append(t("read_blank_rows", count=int(blank.sum())))
     for row in body.index[totals]:
@@ -576,6 +572,20 @@ def _parse_columns(frame: pd.DataFrame, table: Table, header_of: dict[str, str],
 
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+
+
+def totals_rows(body: pd.DataFrame) -> pd.Series:
+    """The rows of a spreadsheet's ``body`` that are its sums, not a place's: 合计, 总计, 小计, Total or Sum in one of
+    their first three cells.
+
+    >>> totals_rows(pd.DataFrame({"a": ["0501", "合计", "小计小区", None], "b": ["金桂", None, "1", None]})).tolist()
+    [False, True, False, False]
+    """
+    totals = pd.Series(False, index=body.index)
+    for position in range(min(3, body.shape[1])):
+        cells = body.iloc[:, position].astype("string").fillna("").str.strip()
+        totals |= _matching(cells, TOTALS, r"^(?:合|总|小|total|sum)")
+    return totals & ~body.isna().all(axis=1)
 
 
 def _matching(values: pd.Series, pattern: re.Pattern, could: str) -> pd.Series:

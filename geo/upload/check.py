@@ -330,6 +330,7 @@ def _list_notices(kind: str, read: dict) -> list[Text]:
         notices.append(t("points_swapped"))
     if read.get("ids_made"):
         notices.append(t("points_ids_made", count=len(read.get("feature_numbers", [])), table=TABLES[kind].text))
+    notices += [t("read_totals_row", row=row) for row in read.get("totals", [])]
     used = set(read.get("columns", {}).values())
     unused = [h for h in read.get("headers", []) if h and h not in used]
     if unused:  # as a daily report says of its extra columns: nothing is dropped without a word
