@@ -313,3 +313,18 @@ def test_the_datum_of_the_citys_last_import_is_the_likely_one_for_a_list_that_do
     check = check_file(tiny_store, "sites", plain, "plain.csv")
     assert check.datum == "gcj02" and any("上次导入" in n.zh for n in check.notices)
     assert check_file(tiny_store, "sites", plain, "plain.csv", datum="wgs84").datum == "wgs84"  # a choice wins
+
+
+def test_a_coordinate_problem_names_the_row_of_the_file_when_rows_above_have_no_position(tiny_store):
+    listed = "\r\n".join(["小区名称,纬度,经度", "甲,29.84,114.31", "乙,,", "丙,29.85,114.32", "丁,29.86,14.33"])
+    [problem] = check_file(tiny_store, "compounds", listed.encode("gb18030"), "小区名单.csv").problems
+    assert problem.row == 5 and problem.zh.startswith("第 5 行（编号 XQ-") and "（14.33, 29.86）不在中国境内" in problem.zh
+    assert problem.en.startswith("At row 5 (id XQ-")
+    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [114.31, 29.84]}}
+    features = [{**point, "properties": {"id": "A", "name": "甲"}}, {**point, "properties": {"id": "B", "name": "乙"},
+                                                                       "geometry": None},
+                {"properties": {"id": "C", "name": "丙"}, "type": "Feature",
+                 "geometry": {"type": "Point", "coordinates": [14.31, 29.84]}}]
+    layer = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    [problem] = check_file(tiny_store, "sites", layer, "工地.geojson").problems
+    assert problem.row == 3 and problem.zh.startswith("第 3 个要素（编号 C）的坐标（14.31, 29.84）")

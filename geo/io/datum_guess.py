@@ -313,14 +313,16 @@ def _file_problem(source: str, kind: str, positions, geometries, total: int) -> 
     return Problem(source, None, None, sample, t(f"datum_{said_of}_{kind}", count=count, total=total, sample=sample))
 
 
-def _feature_problems(source: str, kind: str, positions, geometries, ids) -> list[Problem]:
+def _feature_problems(source: str, kind: str, positions, geometries, ids, numbers, by_row: bool) -> list[Problem]:
     problems = []
     for i in positions[:MAX_LISTED]:
         key = None if ids is None else ids[i]
         sample = _format_xy(geometries[i])
         named = Text("", "") if key is None else t("datum_feature_id", key=key)
-        problems.append(Problem(source, int(i) + 1, None, sample,
-                                t(f"datum_feature_{kind}", row=i + 1, id=named, sample=sample)))
+        number = int(i) + 1 if numbers is None else int(numbers[i])
+        where = t("problem_row" if by_row else "problem_feature", row=number)
+        problems.append(Problem(source, number, None, sample,
+                                t(f"datum_feature_{kind}", where=where, id=named, sample=sample)))
     if len(positions) > MAX_LISTED:
         count = len(positions) - MAX_LISTED
         problems.append(Problem(source, None, None, None,
@@ -328,13 +330,13 @@ def _feature_problems(source: str, kind: str, positions, geometries, ids) -> lis
     return problems
 
 
-def check_coordinates(geometries, source_name: str, ids=None) -> list[Problem]:
+def check_coordinates(geometries, source_name: str, ids=None, numbers=None, by_row: bool = False) -> list[Problem]:
     """Refuse coordinates in metres, with latitude and longitude swapped, or outside China.
 
     When a kind of problem affects more than half of the features, one problem names
     the whole file (``row`` None); otherwise each feature is named (``row`` is its
-    position, 1-based, as :func:`geo.io.read.read_layer` counts features), up to
-    :data:`MAX_LISTED`, then one summary. None, empty and NaN geometries are ignored.
+    number in ``numbers``, else its position, 1-based), up to :data:`MAX_LISTED`, then
+    one summary. None, empty and NaN geometries are ignored.
 
     Parameters
     ----------
@@ -343,6 +345,11 @@ def check_coordinates(geometries, source_name: str, ids=None) -> list[Problem]:
         The file name the problems refer to.
     ids : sequence, optional
         Feature ids, named in per-feature messages.
+    numbers : sequence of int, optional
+        Each geometry's number as the person counts it in the file (a feature's place in
+        a GeoJSON, a row's line in a spreadsheet), when some of the file's rows are not here.
+    by_row : bool
+        The numbers are a spreadsheet's rows ("第 5 行"), not features ("第 5 个要素").
 
     Examples
     --------
@@ -352,6 +359,10 @@ def check_coordinates(geometries, source_name: str, ids=None) -> list[Problem]:
     (True, True)
     >>> check_coordinates([Point(114.32, 29.84), None], "compounds.geojson")
     []
+    >>> ok = [Point(114.3, 29.8)] * 3
+    >>> [p] = check_coordinates(ok + [Point(29.8, 114.3)], "list.csv", numbers=[2, 3, 5, 6], by_row=True)
+    >>> p.row, p.zh[:6]
+    (6, '第 6 行的')
     """
     array = _as_array(geometries)
     kinds = classify_coordinates(array)
@@ -362,7 +373,7 @@ def check_coordinates(geometries, source_name: str, ids=None) -> list[Problem]:
         if len(positions) * 2 > total:
             problems.append(_file_problem(source_name, kind, positions, array, total))
         elif len(positions):
-            problems += _feature_problems(source_name, kind, positions, array, ids)
+            problems += _feature_problems(source_name, kind, positions, array, ids, numbers, by_row)
     return problems
 
 
@@ -639,8 +650,8 @@ def _is_unusable(kinds: np.ndarray) -> bool:
 
 
 def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen=None,
-                  source_name: str = "",
-                  hint: tuple[str, Notice] | None = None) -> tuple[str | None, list[Problem], list[Notice]]:
+                  source_name: str = "", hint: tuple[str, Notice] | None = None, numbers=None,
+                  by_row: bool = False) -> tuple[str | None, list[Problem], list[Notice]]:
     """Decide the datum of an uploaded layer and report what stops it or what the user should know.
 
     Precedence: ``chosen`` (any name :func:`parse_datum` knows), then the file's ``crs``
@@ -664,13 +675,15 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
         The file name the problems refer to.
     hint : (datum, notice), optional
         The datum the file's words name and the notice saying why it is likely.
+    numbers, by_row : optional
+        How the person counts ``new_geoms`` in the file, as :func:`check_coordinates` takes them.
 
     Returns
     -------
     (datum, problems, notices)
         ``datum`` is one of :data:`DATUMS`, or None when the layer cannot be used as it is
         (declared projected, or most coordinates in metres, swapped or outside China).
-        ``problems`` stop the upload: per-feature ones have a ``row`` (position, 1-based),
+        ``problems`` stop the upload: per-feature ones have a ``row`` (see ``numbers``),
         the others name the whole file, including a declared datum that stored
         geometries contradict. ``notices`` (:class:`Notice`, zh and en) inform only.
 
@@ -686,7 +699,7 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
     new = _by_id(new_geoms)
     kinds = classify_coordinates(list(new.values()))
     ids = list(new) if hasattr(new_geoms, "items") else None
-    problems = check_coordinates(list(new.values()), source_name, ids=ids)
+    problems = check_coordinates(list(new.values()), source_name, ids=ids, numbers=numbers, by_row=by_row)
     declared, chosen = declared_datum(collection or {}), _parse_choice(chosen)
     if declared == PROJECTED and chosen is None:
         if int((kinds == "metres").sum()) * 2 <= int((kinds != "empty").sum()):

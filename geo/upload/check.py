@@ -441,13 +441,14 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     zones = store.current(engine, "zones")
     area = shapely.union_all(zones.geometry.to_numpy()) if len(zones) else None
     placed = frame.geometry.notna().to_numpy()
+    # the datum check sees only the placed rows; the person counts every row (a list) or feature (GeoJSON)
+    numbers = np.asarray(read.get("feature_numbers") or np.arange(1, len(frame) + 1))[placed]
     resolved, crs_problems, crs_notices = crs.resolve_datum(
         collection, dict(zip(frame["id"].astype(str)[placed], frame.geometry[placed])),
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
-        area=area, chosen=datum, source_name=file_name, hint=_datum_hint(engine, kind, read.get("datum_hint")))
-    numbers = read.get("feature_numbers") or []
-    # the datum check counts features by position; the person counts rows (a list) or features (GeoJSON)
-    problems += [replace(p, row=numbers[p.row - 1]) if p.row and p.row <= len(numbers) else p for p in crs_problems]
+        area=area, chosen=datum, source_name=file_name, hint=_datum_hint(engine, kind, read.get("datum_hint")),
+        numbers=numbers, by_row="columns" in read)
+    problems += crs_problems
     if not placed.any():  # a list without positions (zones by name): nothing to convert or to compare
         resolved, crs_problems, crs_notices = None, [], []
     notices += crs_notices
