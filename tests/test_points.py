@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo import store
 from geo.accounts import auth
+from geo.domain.problems import group_problems
 from geo.io import gcj02_to_wgs84, make_ids, parse_degrees, read_places, template_bytes
 from geo.upload import check_file, commit, rollback_to
 from geo.upload.check import _list_notices
@@ -328,3 +329,12 @@ def test_a_coordinate_problem_names_the_row_of_the_file_when_rows_above_have_no_
     layer = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     [problem] = check_file(tiny_store, "sites", layer, "工地.geojson").problems
     assert problem.row == 3 and problem.zh.startswith("第 3 个要素（编号 C）的坐标（14.31, 29.84）")
+
+
+def test_a_lists_blank_names_are_said_by_row_alone_and_grouped(tiny_store):
+    listed = "\r\n".join(["编号,小区名称,经度,纬度", "A1,,114.31,29.84", "A2,,114.32,29.85", "A3,丙,114.32,29.85"])
+    check = check_file(tiny_store, "compounds", listed.encode("gb18030"), "小区名单.csv")
+    assert [(p.row, p.zh[:18]) for p in check.problems] == [(2, "第 2 行（编号 A1）没有小区名称"),
+                                                           (3, "第 3 行（编号 A2）没有小区名称")]
+    [group] = group_problems(check.problems, check.by_feature)
+    assert group.title.zh == "2 行没有小区名称：第 2–3 行" and group.title.en == "2 rows have no 小区名称: rows 2–3"

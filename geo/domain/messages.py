@@ -303,6 +303,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "{count:,} features have the wrong kind of shape: features {rows}"),
     "check_blank_required_group": ("{count:,} 个要素没有{column}：第 {rows} 个",
                                    "{count:,} features have no {column}: features {rows}"),
+    "check_blank_required_group_rows": ("{count:,} 行没有{column}：第 {rows} 行",
+                                        "{count:,} rows have no {column}: rows {rows}"),
     # photos of inspections and problems (geo.io.photos), and the limit of one problem's photos
     "photo_empty": ("照片“{name}”是空文件（0 字节）。请重新拍照，或选择另一张图片上传。",
                     "The photo “{name}” is empty (0 bytes). Take it again, or choose another picture."),
@@ -331,8 +333,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "A problem's photos hold at most {limit:.3g} MB together; it has {have:.3g} MB and this photo "
                         "of {size:.3g} MB would pass that. Remove a photo you do not need first, then add the new one."),
     # the shapes a layer must have, named in Chinese in both messages (as the English one always has)
-    "check_blank_required": ("第 {number} 个要素（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
-                             "Feature {number} (id {fid}) has no {column}; a place on the map needs one. Fill it in "
+    "check_blank_required": ("{where}（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
+                             "At {where} (id {fid}), {column} is blank; a place on the map needs one. Fill it in "
                              "and upload again."),
     "check_id_of_other_kind": ("编号 {fid} 已是一个{other}的编号：同一编号只能属于一个场所，否则其日报和物资会被重复统计。请换一个编号。",
                                "Id {fid} already belongs to one of the {other}: an id names one place only, or its "

@@ -142,8 +142,10 @@ def _title(members: list[Problem], features: bool) -> Text:
         return first.text
     rows = [p.row for p in members if p.row is not None]
     values = {"count": len(members), "rows": ranges(rows), "column": first.column or ""}
-    if first.key and f"{first.key}_group" in CATALOGUE and rows:
-        return t(f"{first.key}_group", **values)
+    # a group sentence may count a list's rows apart from a layer's features (KEY_group_rows)
+    for key in ([f"{first.key}_group_rows"] if not features else []) + [f"{first.key}_group"]:
+        if first.key and key in CATALOGUE and rows:
+            return t(key, **values)
     if not rows:
         return t("problems_group_file", **values)
     return t("problems_group_features" if features else "problems_group_rows", **values)

@@ -696,7 +696,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                                                      result.compared.fields)
         if not TABLES[kind].geometry:
             result = _phone_reports(engine, result, keep_reports)
-        result.problems += _blank_required(kind, result.frame, numbers, file_name)
+        result.problems += _blank_required(kind, result.frame, numbers, file_name, by_row=not result.by_feature)
         if result.ok:
             result.summary = summarise(engine, kind, result, thresholds)
             if not TABLES[kind].geometry:
@@ -908,11 +908,12 @@ def _keep_stored_where_not_carried(frame: pd.DataFrame, reference: pd.DataFrame,
     return frame
 
 
-def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, file_name: str) -> list[Problem]:
+def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, file_name: str,
+                    by_row: bool = False) -> list[Problem]:
     """A place of a layer whose required column (its name) is blank in the file and not stored before.
 
     A file without the column keeps the stored values (a partial update), so only new places, or a
-    file that blanks the column, are left without one.
+    file that blanks the column, are left without one. ``by_row``: ``numbers`` are a list's rows, not features.
     """
     if numbers is None or len(numbers) != len(frame):
         return []
@@ -922,8 +923,9 @@ def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, f
             continue
         for position in np.flatnonzero(frame[col.name].isna().to_numpy()):
             fid = str(frame["id"].iloc[position])
+            where = t("problem_row" if by_row else "problem_feature", row=numbers[position])
             problems.append(Problem.of(file_name, numbers[position], col.zh, fid, "check_blank_required",
-                                       number=numbers[position], fid=fid, column=col.text))
+                                       where=where, fid=fid, column=col.text))
     return problems
 
 
