@@ -14,7 +14,12 @@ in headless Chromium times from navigation to the compounds map drawn (half its 
    as a clerk's upload makes one), ``--settle`` seconds after the import was stored;
 3. the visit after that one, for reference (everything cached).
 
-Each visit is a new browser context, so the browser caches nothing. Run it from the project root::
+Each of these visits is a new browser context, so the browser caches nothing. The same three are then timed in
+one browser that came before, as a leader's who opens the app every day: it has Streamlit's scripts and the
+packs of the version it saw. It visits once (the server's caches already made), then, ``--settle`` seconds
+after a second import, makes the first visit after it; the server is stopped (writing the snapshot of that
+version as it stops) and started again on the same port, and the browser makes the first visit after the
+restart and the visit after it. Run it from the project root::
 
     git worktree add --detach /tmp/before main
     .venv/bin/python bench/first_visit.py --size 100000 --before /tmp/before
@@ -37,10 +42,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from briefing import city_folder  # noqa: E402  (bench/briefing.py: the generated cities)
 from playwright.sync_api import sync_playwright  # noqa: E402
-from scale import time_to_drawn  # noqa: E402  (bench/scale.py: one timed visit)
+from scale import open_window, time_to_drawn, timed_visit  # noqa: E402  (bench/scale.py: timed visits)
 
 from bench.seed import run_in, seed_in  # noqa: E402
-from tests.browser import launch_chromium, streamlit_server  # noqa: E402
+from tests.browser import free_port, launch_chromium, streamlit_server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PAGES = {"compounds": "/compounds", "overview": "/"}  # --page: the path visited, its map drawn
@@ -66,36 +71,55 @@ write_snapshot(engine, read_store(engine))
 """
 
 
-def correction(city: Path, out: Path) -> Path:
-    """Ten compounds' reports of the city's newest date, each sealed: a small upload that makes a new version."""
+def correction(city: Path, out: Path, skip: int = 0) -> Path:
+    """Ten compounds' reports of the city's newest date (after the first ``skip``), each sealed: a small upload
+    that makes a new version."""
     with open(city / "compound_status.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     newest = max(row["date"] for row in rows)
-    chosen = [row for row in rows if row["date"] == newest][:10]
+    chosen = [row for row in rows if row["date"] == newest][skip:skip + 10]
     for row in chosen:
         row["closure"] = "sealed" if row["closure"] != "sealed" else "controlled"
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=list(chosen[0]))
     writer.writeheader()
     writer.writerows(chosen)
-    path = out / "first-visit-correction.csv"
+    path = out / f"first-visit-correction-{skip}.csv"
     path.write_text(text.getvalue(), encoding="utf-8")
     return path
 
 
-def visits(browser, root: Path, store: Path, city: Path, fix: Path, n: int, settle: float, label: str,
+def visits(browser, root: Path, store: Path, city: Path, fixes: list[Path], n: int, settle: float, label: str,
            path: str = "/compounds") -> dict:
     drawn = f"w.cmdmap && w.cmdmap.drawn() >= {max(1, int(n * 0.5))}"
     env = {"CMDMAP_DATABASE_URL": f"sqlite:///{store}", "CMDMAP_DATA_DIR": str(city), "CMDMAP_BASEMAP": "none"}
-    found = {}
-    with streamlit_server(env, name=f"first-visit-{label}", log_dir=OUT, root=root, timeout=300) as server:
-        page = f"{server.base_url}{path}"
-        time.sleep(settle)
-        found["restart"] = time_to_drawn(browser, page, drawn, 600)
-        run_in(root, IMPORT, f"sqlite:///{store}", str(fix))
-        time.sleep(settle)
-        found["import"] = time_to_drawn(browser, page, drawn, 600)
-        found["again"] = time_to_drawn(browser, page, drawn, 120)
+    found, port = {}, free_port()
+    returning = open_window(browser, drawn)  # one browser that keeps what it fetched, as a leader's
+    try:
+        with streamlit_server(env, name=f"first-visit-{label}", log_dir=OUT, root=root, timeout=300,
+                              port=port) as server:
+            page = f"{server.base_url}{path}"
+            time.sleep(settle)
+            found["restart"] = time_to_drawn(browser, page, drawn, 600)
+            run_in(root, IMPORT, f"sqlite:///{store}", str(fixes[0]))
+            time.sleep(settle)
+            found["import"] = time_to_drawn(browser, page, drawn, 600)
+            found["again"] = time_to_drawn(browser, page, drawn, 120)
+            timed_visit(returning, page, 120)  # the browser comes a first time: it keeps the app's scripts
+            returning.goto("about:blank")
+            run_in(root, IMPORT, f"sqlite:///{store}", str(fixes[1]))
+            time.sleep(settle)
+            found["import, returning"] = timed_visit(returning, page, 600)
+            returning.goto("about:blank")
+        # stopped as a service is, it wrote the snapshot of its version: the start reads it
+        with streamlit_server(env, name=f"first-visit-{label}-again", log_dir=OUT, root=root, timeout=300,
+                              port=port):
+            time.sleep(settle)
+            found["restart, returning"] = timed_visit(returning, page, 600)
+            returning.goto("about:blank")
+            found["again, returning"] = timed_visit(returning, page, 120)
+    finally:
+        returning.context.close()
     return found
 
 
@@ -114,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     city = city_folder(args.size, args.out)
-    fix = correction(city, args.out)
+    fixes = [correction(city, args.out, skip) for skip in (0, 10)]
     rows = {}
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -129,18 +153,21 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(f"{store}.snapshot", ignore_errors=True)  # an earlier run's, of a version this copy lacks
             if not args.first_start:
                 run_in(root, SNAPSHOT, f"sqlite:///{store}")
-            rows[label] = visits(browser, root, store, city, fix, args.size, args.settle, label, PAGES[args.page])
+            rows[label] = visits(browser, root, store, city, fixes, args.size, args.settle, label, PAGES[args.page])
             print(f"  {label}: {rows[label]}", file=sys.stderr, flush=True)
         browser.close()
     start = "its very first start" if args.first_start else "a restart"
     print(f"| {args.page}, {args.size:,} compounds, {args.settle:.0f} s after | first visit after {start} (s) | "
           "first visit after an import (s) | the visit after it (s) |")
     print("| --- | ---: | ---: | ---: |")
-    for label, found in rows.items():
-        print(f"| {label} | {found['restart']:.2f} | {found['import']:.2f} | {found['again']:.2f} |")
-    after, before = rows["after"], rows["before"]
-    print(f"| after / before | {after['restart'] / before['restart']:.3f} | "
-          f"{after['import'] / before['import']:.3f} | {after['again'] / before['again']:.3f} |")
+    for browser_kind, said in (("", "a new browser"), (", returning", "a browser that came before")):
+        for label, found in rows.items():
+            print(f"| {label}, {said} | {found['restart' + browser_kind]:.2f} | {found['import' + browser_kind]:.2f} "
+                  f"| {found['again' + browser_kind]:.2f} |")
+        after, before = rows["after"], rows["before"]
+        ratios = " | ".join(f"{after[m + browser_kind] / before[m + browser_kind]:.3f}"
+                            for m in ("restart", "import", "again"))
+        print(f"| after / before, {said} | {ratios} |")
     return 0
 
 

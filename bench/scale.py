@@ -258,14 +258,9 @@ READY_WATCH = """
 """
 
 
-def time_to_drawn(browser, url: str, ready_js: str, timeout: float, returning: bool = False) -> float:
-    """Seconds from navigation until the first rendered frame in which ``ready_js`` (of a window ``w``) is
-    true, in the page or in one of its frames.
-
-    A new browser context each time, so nothing is cached, opened :data:`WINDOW_SETTLE` seconds before;
-    ``returning``: the page is opened once first in that context, as by a user who came before (the browser
-    keeps the app's scripts and the packs).
-    """
+def open_window(browser, ready_js: str):
+    """A new browser context's page that notes when ``ready_js`` (of a window ``w``) first holds, in the page or in
+    one of its frames, opened :data:`WINDOW_SETTLE` seconds before a visit; nothing cached yet."""
     from tests.browser import VIEWPORT
 
     context = browser.new_context(viewport=VIEWPORT)
@@ -275,24 +270,38 @@ def time_to_drawn(browser, url: str, ready_js: str, timeout: float, returning: b
     # popup, a web page of its own, 1.4 s of CPU taken from the first visit: tests.browser turns it off).
     page.goto("about:blank")
     page.wait_for_timeout(WINDOW_SETTLE * 1000)
+    return page
 
-    def visit() -> float:
-        start = time.perf_counter()
-        page.goto(url, wait_until="commit")
-        while time.perf_counter() < start + timeout:
-            with contextlib.suppress(Exception):  # the page may be between two documents
-                if ready_at := page.evaluate("window.__readyAt"):
-                    return (ready_at - page.evaluate("performance.timeOrigin")) / 1000
-            page.wait_for_timeout(100)
-        return float("nan")
 
+def timed_visit(page, url: str, timeout: float) -> float:
+    """Seconds from navigating ``page`` (of :func:`open_window`) to ``url`` until its first rendered frame in which
+    the window's ``ready_js`` is true (nan after ``timeout``). What the page's context fetched before is cached."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    while time.perf_counter() < start + timeout:
+        with contextlib.suppress(Exception):  # the page may be between two documents
+            if ready_at := page.evaluate("window.__readyAt"):
+                return (ready_at - page.evaluate("performance.timeOrigin")) / 1000
+        page.wait_for_timeout(100)
+    return float("nan")
+
+
+def time_to_drawn(browser, url: str, ready_js: str, timeout: float, returning: bool = False) -> float:
+    """Seconds from navigation until the first rendered frame in which ``ready_js`` (of a window ``w``) is
+    true, in the page or in one of its frames.
+
+    A new browser context each time, so nothing is cached (:func:`open_window`); ``returning``: the page is
+    opened once first in that context, as by a user who came before (the browser keeps the app's scripts and
+    the packs).
+    """
+    page = open_window(browser, ready_js)
     try:
         if returning:
-            visit()
+            timed_visit(page, url, timeout)
             page.goto("about:blank")
-        return visit()
+        return timed_visit(page, url, timeout)
     finally:
-        context.close()
+        page.context.close()
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
