@@ -142,3 +142,15 @@ def test_the_status_decoding_benchmark_prints_a_row_per_size_and_checkout():
                       done.stdout, re.M)
     assert rows == [("1,000", "before"), ("1,000", "now"), ("5,000", "before"), ("5,000", "now")], done.stdout
     assert len(re.findall(r"^\| [\d,]+ \| now / before \| \| \d+\.\d{3} \|", done.stdout, re.M)) == 2, done.stdout
+
+
+def test_the_first_visit_benchmark_times_new_and_returning_browsers(tmp_path):
+    """bench/first_visit.py on a small generated city, this checkout against itself: every visit drew."""
+    done = subprocess.run([sys.executable, "bench/first_visit.py", "--size", "300", "--before", str(ROOT), "--settle",
+                           "0", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {row.split("|")[1].strip(): row.split("|")[2:5] for row in done.stdout.splitlines() if row.startswith("| ")}
+    for label in ("before", "after"):
+        for said in ("a new browser", "a browser that came before"):
+            times = [float(cell) for cell in rows[f"{label}, {said}"]]
+            assert all(0 < seconds < 120 for seconds in times), (label, said, times)  # nan when a map never drew
