@@ -279,6 +279,29 @@ def test_a_store_that_was_never_readable_gives_a_clear_error_not_a_traceback(tmp
     assert "数据存储暂时无法读取或写入" in at.error[0].value
 
 
+def test_a_store_upgraded_by_a_newer_program_is_refused_plainly_and_left_as_it_is(city, tmp_path, capsys):
+    from geo.cli.main import main
+
+    connect(f"sqlite:///{city}").dispose()
+    connect.cache_clear()
+    with sqlite3.connect(city) as conn:  # what a later program's migration 0099 would leave
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    before = _state(city)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "数据存储的结构（版本 0099）比本程序新" in at.error[0].value
+    day = tmp_path / "day.csv"
+    day.write_text("小区编号,日期,封闭状态\n0501,2020-02-26,全封闭\n", encoding="utf-8")
+    assert main(["import", "compound_status", str(day), "--user", "clerk"]) == 3
+    err = capsys.readouterr().err
+    assert "比本程序新" in err and "newer than this program's" in err and "unexpected" not in err
+    assert _state(city) == before
+    with sqlite3.connect(city) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0099",)]
+
+
 def test_a_locked_store_refuses_the_import_clearly_and_changes_nothing(city, tmp_path, monkeypatch, capsys):
     from geo.cli.main import main
     from geo.store import engine as db

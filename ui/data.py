@@ -18,7 +18,7 @@ from geo.upload import open_city
 from ui.settings import settings
 
 # locked, read-only, damaged or gone (pandas wraps a failed read in an error of its own)
-STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError)
+STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError, store.StoreTooNew)
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in (ui/login.py keeps it)
 VERSION_READ_KEY = "data_version_read"  # the newest data version this session's page read (ui.follow looks for newer)
 _last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
@@ -51,6 +51,8 @@ def store_error_text(exc: Exception) -> str:
 def store_failure_message(exc: Exception, lg: str) -> str:
     """What to tell staff whose page met a store that cannot be read or written: a full disk and a read-only
     store are said plainly, anything else with the store's own words."""
+    if isinstance(exc, store.StoreTooNew):  # no retry helps: another program's version is needed
+        return exc.text.pick(lg)
     failure = store.store_failure(exc)
     if failure == "full":
         return t("store_full", lg, detail=store_error_text(exc))

@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         return 4
     try:
         return args.func(args)
-    except (DBAPIError, sqlite3.DatabaseError) as exc:  # locked, read-only, corrupted: say so, no traceback
+    except (DBAPIError, sqlite3.DatabaseError, store.StoreTooNew) as exc:  # locked, read-only, corrupted, too new
         print(store_problem(exc), file=sys.stderr)
         return 3
     except Exception:  # noqa: BLE001 - a fault of ours: who runs the command gets a sentence, the admin the details
@@ -439,6 +439,8 @@ def _details_file() -> str:
 
 def store_problem(exc: Exception) -> str:
     """What to tell someone whose command met a store that cannot be read or written."""
+    if isinstance(exc, store.StoreTooNew):
+        return exc.text.both("\n")
     detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
     failure = store.store_failure(exc)  # a full disk and a read-only store are said plainly
     return t({"full": "store_full", "read_only": "store_read_only"}.get(failure, "cli_store_problem"),

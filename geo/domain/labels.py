@@ -165,6 +165,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "wall_data_days": ("数据 {days} 天前更新", "data arrived {days} days ago"),
     "wall_error": ("数据暂时无法读取（{error}），正在显示上次的数据，稍后自动重试。",
                    "The data cannot be read just now ({error}); showing the last good data, retrying by itself."),
+    "store_too_new": ("数据存储的结构（版本 {revision}）比本程序新（本程序最高到 {head}）：它已由更新版本的程序升级。请用那个版本运行本系统；"
+                      "本程序不会改动它，未做任何更改。",
+                      "The store's schema (revision {revision}) is newer than this program's (up to {head}): a newer "
+                      "version of the program has upgraded it. Run that version; this one does not touch it, and "
+                      "nothing was changed."),
     "store_unavailable": ("数据存储暂时无法读取或写入（{error}）：可能被锁定、只读或已损坏，未做任何更改。请稍后重试；"
                           "若持续出现，请管理员按 README 从自动备份恢复。",
                           "The store cannot be read or written just now ({error}): locked, read-only or damaged; "
