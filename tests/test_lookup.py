@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from shapely import Point
 
-from geo.analysis import place_view, report_dates, report_days, unmatched_ids
+from geo.analysis import lookup, place_view, report_dates, report_days, unmatched_ids
 from geo.analysis.days import reported_places
 from geo.analysis.lookup import column_codes, place_rows
 from geo.analysis.views import state_since
@@ -152,3 +152,13 @@ def test_a_view_by_positions_is_the_view_the_joins_made(tiny):
     found, expected = place_view(twice, "compounds", date), _view_by_joins(twice, "compounds", date)
     assert len(found) == len(tiny.compounds) + 1
     pd.testing.assert_frame_equal(pd.DataFrame(found[expected.columns]), pd.DataFrame(expected))
+
+
+def test_distinct_pairs_are_the_same_through_flags_and_through_hashing(monkeypatch):
+    rng = np.random.default_rng(7)
+    place, day = rng.integers(0, 5_000, 40_000), rng.integers(0, 9, 40_000)
+    flagged = lookup.distinct_pairs(place, day, 9)
+    monkeypatch.setattr(lookup, "PAIR_FLAGS_MAX", 10)  # too many pairs for flags: hashed
+    assert np.array_equal(lookup.distinct_pairs(place, day, 9), flagged)
+    assert np.array_equal(flagged, np.unique(place * 9 + day))
+    assert lookup.distinct_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 3).tolist() == []

@@ -23,9 +23,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
-from geo.analysis.lookup import column_codes, place_rows
+from geo.analysis.lookup import column_codes, distinct_pairs, place_rows
 from geo.analysis.views import report_dates
 from geo.domain import Text, kinds, t
 from geo.store import Dataset
@@ -95,7 +94,7 @@ def reported_places(ds: Dataset) -> tuple[dict[str, int], int]:
         places = place_rows(ds, entry.report, entry.layer)  # positions, found once (a million places: 3 s)
         codes, dates = column_codes(ds, entry.report, "date")
         sent = (places >= 0) & (codes >= 0)
-        once = pd.unique(places[sent].astype(np.int64) * max(1, len(dates)) + codes[sent])  # each place once a date
+        once = distinct_pairs(places[sent], codes[sent], len(dates))  # each place once a date
         for date, count in zip(dates, np.bincount(once % max(1, len(dates)), minlength=len(dates))):
             if count:
                 reported[date] = reported.get(date, 0) + int(count)

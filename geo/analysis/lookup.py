@@ -108,3 +108,26 @@ def zone_rows(places: pd.DataFrame, zones: pd.Index) -> np.ndarray:
     """
     named = places["zone"].notna().to_numpy(dtype=bool)
     return np.where(named, zones.get_indexer(places["zone"].astype(str)), -1)
+
+
+#: Pairs (places × dates) at most found once through a table of flags, one byte each; more are hashed.
+PAIR_FLAGS_MAX = 64_000_000
+
+
+def distinct_pairs(place: np.ndarray, day: np.ndarray, days: int) -> np.ndarray:
+    """Each pair of a place's and a date's positions once, as ``place * days + day``, in increasing order: the
+    places that reported on each date, counted once however many rows they sent.
+
+    Marked in a table of flags (a million compounds' nine days: 9 MB), where hashing their nine million rows took
+    1.3 s of each start's and import's build.
+
+    >>> distinct_pairs(np.array([2, 0, 2, 1]), np.array([1, 0, 1, 1]), 2).tolist()
+    [0, 3, 5]
+    """
+    keys = place.astype(np.int64) * max(1, days) + day
+    size = int(keys.max()) + 1 if len(keys) else 0
+    if size > PAIR_FLAGS_MAX:
+        return np.unique(keys)
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    return np.flatnonzero(seen)

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.analysis.lookup import column_codes, place_rows, zone_rows
+from geo.analysis.lookup import column_codes, distinct_pairs, place_rows, zone_rows
 from geo.analysis.views import Thresholds, compound_view, other_views, site_view
 from geo.domain import MISSING, Bilingual, kinds
 from geo.store import Dataset
@@ -209,8 +209,7 @@ def zone_peaks(ds: Dataset, dates: list[str], thresholds: Thresholds = Threshold
         total += np.bincount(zone_of[zone_of >= 0], minlength=len(zones))
         zone, day = _zone_and_day(ds, entry.report, entry.layer, zone_of, wanted)
         sent = (zone >= 0) & (day >= 0)
-        named = place_rows(ds, entry.report, entry.layer)[sent].astype(np.int64)
-        cells = pd.unique(named * len(dates) + day[sent])  # each place once a date
+        cells = distinct_pairs(place_rows(ds, entry.report, entry.layer)[sent], day[sent], len(dates))  # once a date
         counted += np.bincount(zone_of[cells // len(dates)] * len(dates) + cells % len(dates),
                                minlength=counted.size).reshape(shape)
     by_zone = {"missing_reports": (total[:, None] - counted).max(axis=1)}
