@@ -23,6 +23,8 @@ restart and the visit after it. Run it from the project root::
 
     git worktree add --detach /tmp/before main
     .venv/bin/python bench/first_visit.py --size 100000 --before /tmp/before
+
+Without ``--before`` it times this checkout alone.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ def visits(browser, root: Path, store: Path, city: Path, fixes: list[Path], n: i
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="compounds of the generated city")
-    parser.add_argument("--before", type=Path, required=True, help="another checkout: the code before a change")
+    parser.add_argument("--before", type=Path, help="another checkout: the code before a change (none: this one only)")
     parser.add_argument("--settle", type=float, default=30.0,
                         help="seconds between the server's start (or the import) and the visit")
     parser.add_argument("--page", choices=sorted(PAGES), default="compounds",
@@ -142,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = {}
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        for label, root in (("before", args.before.resolve()), ("after", ROOT)):
+        sides = ([("before", args.before.resolve())] if args.before else []) + [("after", ROOT)]
+        for label, root in sides:
             # stored once per checkout and kept; each run imports into a copy: the same data every time
             kept = args.out / f"briefing-{args.size}-{label}.sqlite"  # shared with bench/briefing.py
             seed_in(root, kept, city)
@@ -164,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         for label, found in rows.items():
             print(f"| {label}, {said} | {found['restart' + browser_kind]:.2f} | {found['import' + browser_kind]:.2f} "
                   f"| {found['again' + browser_kind]:.2f} |")
+        if "before" not in rows:
+            continue
         after, before = rows["after"], rows["before"]
         ratios = " | ".join(f"{after[m + browser_kind] / before[m + browser_kind]:.3f}"
                             for m in ("restart", "import", "again"))
