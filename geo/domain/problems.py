@@ -142,10 +142,10 @@ def _title(members: list[Problem], features: bool) -> Text:
         return first.text
     rows = [p.row for p in members if p.row is not None]
     values = {"count": len(members), "rows": ranges(rows), "column": first.column or ""}
-    # a group sentence may count a list's rows apart from a layer's features (KEY_group_rows)
-    for key in ([f"{first.key}_group_rows"] if not features else []) + [f"{first.key}_group"]:
-        if first.key and key in CATALOGUE and rows:
-            return t(key, **values)
+    if first.key and rows:  # a group sentence of its own; one may count a list's rows apart (KEY_group_rows)
+        for key in ([] if features else [f"{first.key}_group_rows"]) + [f"{first.key}_group"]:
+            if key in CATALOGUE:
+                return t(key, **values)
     if not rows:
         return t("problems_group_file", **values)
     return t("problems_group_features" if features else "problems_group_rows", **values)

@@ -447,7 +447,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         collection, dict(zip(frame["id"].astype(str)[placed], frame.geometry[placed])),
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
         area=area, chosen=datum, source_name=file_name, hint=_datum_hint(engine, kind, read.get("datum_hint")),
-        numbers=numbers, by_row="columns" in read)
+        numbers=numbers, by_row=is_table(content))
     problems += crs_problems
     if not placed.any():  # a list without positions (zones by name): nothing to convert or to compare
         resolved, crs_problems, crs_notices = None, [], []
