@@ -319,8 +319,9 @@ def test_the_datum_of_the_citys_last_import_is_the_likely_one_for_a_list_that_do
 def test_a_coordinate_problem_names_the_row_of_the_file_when_rows_above_have_no_position(tiny_store):
     listed = "\r\n".join(["小区名称,纬度,经度", "甲,29.84,114.31", "乙,,", "丙,29.85,114.32", "丁,29.86,14.33"])
     [problem] = check_file(tiny_store, "compounds", listed.encode("gb18030"), "小区名单.csv").problems
-    assert problem.row == 5 and problem.zh.startswith("第 5 行（编号 XQ-") and "（14.33, 29.86）不在中国境内" in problem.zh
-    assert problem.en.startswith("At row 5 (id XQ-")
+    # the list has no ids: the row is named by the place's name, not by the id the program made
+    assert problem.row == 5 and problem.zh.startswith("第 5 行（丁）的坐标（14.33, 29.86）不在中国境内")
+    assert problem.en.startswith("At row 5 (“丁”), ")
     point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [114.31, 29.84]}}
     features = [{**point, "properties": {"id": "A", "name": "甲"}}, {**point, "properties": {"id": "B", "name": "乙"},
                                                                        "geometry": None},
@@ -338,3 +339,19 @@ def test_a_lists_blank_names_are_said_by_row_alone_and_grouped(tiny_store):
                                                            (3, "第 3 行（编号 A2）没有小区名称")]
     [group] = group_problems(check.problems, check.by_feature)
     assert group.title.zh == "2 行没有小区名称：第 2–3 行" and group.title.en == "2 rows have no 小区名称: rows 2–3"
+
+
+def test_a_blank_name_is_said_with_a_coordinate_problem_and_without_an_id_the_program_made(tiny_store):
+    # no ids, latitude first, GB18030 with CRLF: one row has no name, another a place in Europe
+    listed = "\r\n".join(["小区名称,纬度,经度", "甲,29.84,114.31", ",29.85,114.32", "丙,29.85,114.33", "丁,29.86,14.33"])
+    check = check_file(tiny_store, "compounds", listed.encode("gb18030"), "小区名单.csv")
+    blank, outside = check.problems
+    assert blank.row == 3 and blank.zh.startswith("第 3 行没有小区名称，")
+    assert outside.row == 5 and outside.zh.startswith("第 5 行（丁）的坐标（14.33, 29.86）")
+    assert blank.value is None and blank.en.startswith("At row 3, Compound name is blank")
+    # a layer without names keeps the stored ones: nothing to say of them until it is compared
+    features = [{"type": "Feature", "properties": {"id": key}, "geometry": {"type": "Point", "coordinates": xy}}
+                for key, xy in (("A", [114.31, 29.84]), ("B", [14.33, 29.86]))]
+    layer = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    [problem] = check_file(tiny_store, "compounds", layer, "坐标.geojson").problems
+    assert problem.zh.startswith("第 2 个要素（编号 B）的坐标")

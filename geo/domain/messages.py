@@ -212,6 +212,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datum_all_outside": _said_of(_ALL_FEATURES, _OUTSIDE),
     "datum_some_outside": _said_of(_SOME_FEATURES, _OUTSIDE),
     "datum_feature_id": ("（编号 {key}）", " (id {key})"),
+    "datum_feature_name": ("（{name}）", " (“{name}”)"),
     "datum_feature_metres": ("{where}{id}的坐标（{sample}）不是经纬度，请改为经纬度（WGS-84）后再上传。",
                              "At {where}{id}, the coordinates ({sample}) are not longitude/latitude; "
                              "correct them to WGS-84 longitude/latitude and upload again."),
@@ -333,8 +334,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "A problem's photos hold at most {limit:.3g} MB together; it has {have:.3g} MB and this photo "
                         "of {size:.3g} MB would pass that. Remove a photo you do not need first, then add the new one."),
     # the shapes a layer must have, named in Chinese in both messages (as the English one always has)
-    "check_blank_required": ("{where}（编号 {fid}）没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
-                             "At {where} (id {fid}), {column} is blank; a place on the map needs one. Fill it in "
+    "check_blank_required": ("{where}{id}没有{column}，地图上的场所不能没有{column}。请在文件中填写后再上传。",
+                             "At {where}{id}, {column} is blank; a place on the map needs one. Fill it in "
                              "and upload again."),
     "check_id_of_other_kind": ("编号 {fid} 已是一个{other}的编号：同一编号只能属于一个场所，否则其日报和物资会被重复统计。请换一个编号。",
                                "Id {fid} already belongs to one of the {other}: an id names one place only, or its "

@@ -43,6 +43,7 @@ from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 
@@ -313,12 +314,20 @@ def _file_problem(source: str, kind: str, positions, geometries, total: int) -> 
     return Problem(source, None, None, sample, t(f"datum_{said_of}_{kind}", count=count, total=total, sample=sample))
 
 
-def _feature_problems(source: str, kind: str, positions, geometries, ids, numbers, by_row: bool) -> list[Problem]:
+def _naming(ids, names, i: int) -> Text:
+    """How a per-feature message names the place: its name when given and not blank, else its id, else nothing."""
+    name = None if names is None else names[i]
+    if name is not None and not pd.isna(name) and str(name).strip():
+        return t("datum_feature_name", name=str(name).strip())
+    return Text("", "") if ids is None else t("datum_feature_id", key=ids[i])
+
+
+def _feature_problems(source: str, kind: str, positions, geometries, ids, numbers, by_row: bool,
+                      names=None) -> list[Problem]:
     problems = []
     for i in positions[:MAX_LISTED]:
-        key = None if ids is None else ids[i]
         sample = _format_xy(geometries[i])
-        named = Text("", "") if key is None else t("datum_feature_id", key=key)
+        named = _naming(ids, names, i)
         number = int(i) + 1 if numbers is None else int(numbers[i])
         where = t("problem_row" if by_row else "problem_feature", row=number)
         problems.append(Problem(source, number, None, sample,
@@ -330,7 +339,8 @@ def _feature_problems(source: str, kind: str, positions, geometries, ids, number
     return problems
 
 
-def check_coordinates(geometries, source_name: str, ids=None, numbers=None, by_row: bool = False) -> list[Problem]:
+def check_coordinates(geometries, source_name: str, ids=None, numbers=None, by_row: bool = False,
+                      names=None) -> list[Problem]:
     """Refuse coordinates in metres, with latitude and longitude swapped, or outside China.
 
     When a kind of problem affects more than half of the features, one problem names
@@ -350,6 +360,9 @@ def check_coordinates(geometries, source_name: str, ids=None, numbers=None, by_r
         a GeoJSON, a row's line in a spreadsheet), when some of the file's rows are not here.
     by_row : bool
         The numbers are a spreadsheet's rows ("第 5 行"), not features ("第 5 个要素").
+    names : sequence, optional
+        What the person calls each place, named instead of its id where not blank: for a
+        file whose ids were made by the program, which the person has never seen.
 
     Examples
     --------
@@ -363,6 +376,10 @@ def check_coordinates(geometries, source_name: str, ids=None, numbers=None, by_r
     >>> [p] = check_coordinates(ok + [Point(29.8, 114.3)], "list.csv", numbers=[2, 3, 5, 6], by_row=True)
     >>> p.row, p.zh[:6]
     (6, '第 6 行的')
+    >>> [p] = check_coordinates(ok + [Point(2.35, 48.85)], "list.csv", ids=["a", "b", "c", "XQ-1f"],
+    ...                         names=[None, None, None, "外地小区"], by_row=True)
+    >>> p.zh[:14]
+    '第 4 行（外地小区）的坐标'
     """
     array = _as_array(geometries)
     kinds = classify_coordinates(array)
@@ -373,7 +390,7 @@ def check_coordinates(geometries, source_name: str, ids=None, numbers=None, by_r
         if len(positions) * 2 > total:
             problems.append(_file_problem(source_name, kind, positions, array, total))
         elif len(positions):
-            problems += _feature_problems(source_name, kind, positions, array, ids, numbers, by_row)
+            problems += _feature_problems(source_name, kind, positions, array, ids, numbers, by_row, names)
     return problems
 
 
@@ -651,7 +668,7 @@ def _is_unusable(kinds: np.ndarray) -> bool:
 
 def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen=None,
                   source_name: str = "", hint: tuple[str, Notice] | None = None, numbers=None,
-                  by_row: bool = False) -> tuple[str | None, list[Problem], list[Notice]]:
+                  by_row: bool = False, names=None) -> tuple[str | None, list[Problem], list[Notice]]:
     """Decide the datum of an uploaded layer and report what stops it or what the user should know.
 
     Precedence: ``chosen`` (any name :func:`parse_datum` knows), then the file's ``crs``
@@ -675,8 +692,8 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
         The file name the problems refer to.
     hint : (datum, notice), optional
         The datum the file's words name and the notice saying why it is likely.
-    numbers, by_row : optional
-        How the person counts ``new_geoms`` in the file, as :func:`check_coordinates` takes them.
+    numbers, by_row, names : optional
+        How the person counts and calls ``new_geoms`` in the file, as :func:`check_coordinates` takes them.
 
     Returns
     -------
@@ -699,7 +716,8 @@ def resolve_datum(collection, new_geoms, reference_geoms=None, area=None, chosen
     new = _by_id(new_geoms)
     kinds = classify_coordinates(list(new.values()))
     ids = list(new) if hasattr(new_geoms, "items") else None
-    problems = check_coordinates(list(new.values()), source_name, ids=ids, numbers=numbers, by_row=by_row)
+    problems = check_coordinates(list(new.values()), source_name, ids=ids, numbers=numbers, by_row=by_row,
+                                 names=names)
     declared, chosen = declared_datum(collection or {}), _parse_choice(chosen)
     if declared == PROJECTED and chosen is None:
         if int((kinds == "metres").sum()) * 2 <= int((kinds != "empty").sum()):

@@ -443,11 +443,14 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     placed = frame.geometry.notna().to_numpy()
     # the datum check sees only the placed rows; the person counts every row (a list) or feature (GeoJSON)
     numbers = np.asarray(read.get("feature_numbers") or np.arange(1, len(frame) + 1))[placed]
+    # ids the program made are unknown to the person: the problems name the place by its name instead
+    name_column = TABLES[kind].place_name if read.get("ids_made") else None
     resolved, crs_problems, crs_notices = crs.resolve_datum(
         collection, dict(zip(frame["id"].astype(str)[placed], frame.geometry[placed])),
         reference_geoms=dict(zip(reference["id"].astype(str), reference.geometry)) if len(reference) else None,
         area=area, chosen=datum, source_name=file_name, hint=_datum_hint(engine, kind, read.get("datum_hint")),
-        numbers=numbers, by_row=is_table(content))
+        numbers=numbers, by_row=is_table(content),
+        names=frame[name_column].to_numpy()[placed] if name_column in frame else None)
     problems += crs_problems
     if not placed.any():  # a list without positions (zones by name): nothing to convert or to compare
         resolved, crs_problems, crs_notices = None, [], []
@@ -696,11 +699,18 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                                                      result.compared.fields)
         if not TABLES[kind].geometry:
             result = _phone_reports(engine, result, keep_reports)
-        result.problems += _blank_required(kind, result.frame, numbers, file_name, by_row=not result.by_feature)
-        if result.ok:
-            result.summary = summarise(engine, kind, result, thresholds)
-            if not TABLES[kind].geometry:
-                result.summary += unreported_lines(engine, kind, frame, known)
+        result.problems += _blank_required(kind, result.frame, numbers, file_name, by_row=not result.by_feature,
+                                           ids_made=result.ids_made)
+    elif TABLES[kind].geometry and not frame.empty:
+        # said with the other problems, not once they are mended: only the columns in the file, whose
+        # blank cells stay blank whatever is stored (an absent column keeps the stored names, to compare)
+        result.problems = sorted(result.problems + _blank_required(
+            kind, frame, numbers, file_name, by_row=not result.by_feature, among=present, ids_made=result.ids_made),
+            key=lambda p: (p.row is not None, p.row or 0))
+    if result.ok:
+        result.summary = summarise(engine, kind, result, thresholds)
+        if not TABLES[kind].geometry:
+            result.summary += unreported_lines(engine, kind, frame, known)
     return result
 
 
@@ -909,23 +919,27 @@ def _keep_stored_where_not_carried(frame: pd.DataFrame, reference: pd.DataFrame,
 
 
 def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, file_name: str,
-                    by_row: bool = False) -> list[Problem]:
+                    by_row: bool = False, among=None, ids_made: bool = False) -> list[Problem]:
     """A place of a layer whose required column (its name) is blank in the file and not stored before.
 
     A file without the column keeps the stored values (a partial update), so only new places, or a
     file that blanks the column, are left without one. ``by_row``: ``numbers`` are a list's rows, not features.
+    ``among``: only these columns (those the file has), else every column of ``frame``. ``ids_made``: the
+    file had no ids, so the problems do not name the ones the program made.
     """
     if numbers is None or len(numbers) != len(frame):
         return []
     problems = []
     for col in TABLES[kind].columns:
-        if not col.required or col.name not in frame:
+        if not col.required or col.name not in frame or (among is not None and col.name not in among):
             continue
         for position in np.flatnonzero(frame[col.name].isna().to_numpy()):
             fid = str(frame["id"].iloc[position])
             where = t("problem_row" if by_row else "problem_feature", row=numbers[position])
-            problems.append(Problem.of(file_name, numbers[position], col.zh, fid, "check_blank_required",
-                                       where=where, fid=fid, column=col.text))
+            # an id the program made (from a blank name) means nothing to the person: the row alone says it
+            named = Text("", "") if ids_made else t("datum_feature_id", key=fid)
+            problems.append(Problem.of(file_name, numbers[position], col.zh, None if ids_made else fid,
+                                       "check_blank_required", where=where, id=named, column=col.text))
     return problems
 
 
