@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from shapely import Point
 
-from geo.analysis import lookup, place_view, report_dates, report_days, unmatched_ids
+from geo.analysis import Thresholds, lookup, place_supplies, place_view, report_dates, report_days, unmatched_ids
 from geo.analysis.days import reported_places
 from geo.analysis.lookup import column_codes, place_rows
 from geo.analysis.views import state_since
@@ -135,8 +135,12 @@ def _view_by_joins(ds: Dataset, kind: str, date: str) -> gpd.GeoDataFrame:
         columns={"id": "zone", "name": "zone_name", "phone": "zone_phone"})
     view = view.drop(columns="_merge").merge(zones[["zone", "zone_name", "district", "street", "leader",
                                                      "zone_phone"]], on="zone", how="left")
-    # a view's reports are text, as the store's read gives them, not the categories the dataset keeps them as
-    return view.assign(**{c: view[c].astype("string") for c in view.columns if view[c].dtype == "category"})
+    view = view.merge(place_supplies(ds, date, Thresholds()), left_on="id", right_index=True, how="left")
+    # a view's reports are text, as the store's read gives them, not the categories the dataset keeps them as; its
+    # ids as the layer has them (a join on the reports' categories made them objects)
+    return view.assign(**{c: view[c].astype("string") for c in view.columns if view[c].dtype == "category"},
+                       id=view["id"].astype(ds.layer(entry.layer)["id"].dtype),
+                       short_items=view["short_items"].astype("string").fillna(""))
 
 
 def test_a_view_by_positions_is_the_view_the_joins_made(tiny):
@@ -145,7 +149,7 @@ def test_a_view_by_positions_is_the_view_the_joins_made(tiny):
         found = place_view(tiny, kind, date)
         expected = _view_by_joins(tiny, kind, date)
         pd.testing.assert_frame_equal(pd.DataFrame(found[expected.columns]), pd.DataFrame(expected))
-        assert (found["report"] == "reported").sum() > 0
+        assert (found["report"] == "reported").sum() > 0 and found["supply_level"].notna().any()
     assert (place_view(tiny, "compounds", date)["report"] == "missing").sum() > 0  # a place without a report
     twice = dataclasses.replace(tiny, tables={**tiny.tables, "compound_status": pd.concat(
         [tiny.compound_status, tiny.compound_status.iloc[[-1]]], ignore_index=True)})  # a place's report twice

@@ -155,7 +155,7 @@ def test_a_new_day_makes_the_trend_of_that_day_only_and_a_correction_the_days_fr
     made = []  # (kind, date) of every view made: by the trend itself, or by the pages' cache it takes the newest from
 
     def counting(real):
-        return lambda ds, kind, date, *a: made.append((kind, date)) or real(ds, kind, date, *a)
+        return lambda ds, kind, date, *a, **k: made.append((kind, date)) or real(ds, kind, date, *a, **k)
 
     monkeypatch.setattr(trends_module, "place_view", counting(trends_module.place_view))
     monkeypatch.setattr(ui.trends, "view_of", counting(ui.trends.view_of))

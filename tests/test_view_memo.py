@@ -36,3 +36,12 @@ def test_a_dataset_keeps_only_its_newest_views_and_another_dataset_none_of_them(
     assert compound_view(tiny, dates[-1]) is not first  # pushed out by the newer ones: made again
     other = Dataset(dict(tiny.tables))  # the same tables in a new dataset (a refresh, a scope) keep nothing
     assert other.made == {} and compound_view(other, dates[-1]) is not first
+
+
+def test_a_view_made_for_one_look_is_taken_when_kept_but_neither_kept_nor_pushing_the_kept_out(tiny):
+    dates = sorted(tiny.compound_status["date"].dropna().unique())
+    kept = compound_view(tiny, dates[-1])
+    assert view_of(tiny, "compounds", dates[-1], kept=False) is kept  # made already: taken
+    once = view_of(tiny, "compounds", dates[0], kept=False)
+    assert list(tiny.made) == [("place_view", "compounds", dates[-1], Thresholds())]
+    assert view_of(tiny, "compounds", dates[0], kept=False) is not once  # a trend's older day: made at each look

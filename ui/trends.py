@@ -45,7 +45,7 @@ def _view_of_day(url: str, version: int, scope: str, limits: Thresholds, share: 
     report = days_for(url, version, scope, share)
     if report.current is not None and date in (report.current, report.before(report.current)):
         return view_for(kind, url, version, scope, date, limits)
-    return view_of(scoped(url, version, scope), kind, date, limits)
+    return view_of(scoped(url, version, scope), kind, date, limits, kept=False)
 
 
 #: Report dates in each overview tile's small trend: its figure on the last ones up to the date shown.

@@ -22,7 +22,9 @@ from geo.store import Dataset
 OWN_VIEWS = {"supplies": supply_view, "zones": zone_metrics}
 
 
-def view_of(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
-    """The view of ``kind`` on ``date``: one row per place (or zone), its state in ``category``."""
+def view_of(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds(),
+            kept: bool = True) -> gpd.GeoDataFrame:
+    """The view of ``kind`` on ``date``: one row per place (or zone), its state in ``category``. ``kept``: a place's
+    view is kept with the dataset (see :func:`geo.analysis.place_view`), not for a day looked at once."""
     own = OWN_VIEWS.get(kind)
-    return own(ds, date, thresholds) if own else place_view(ds, kind, date, thresholds)
+    return own(ds, date, thresholds) if own else place_view(ds, kind, date, thresholds, kept)

@@ -100,6 +100,33 @@ def day_rows(ds: Dataset, report: str, date: str | None) -> tuple[np.ndarray, in
     return np.flatnonzero(codes == found[0]), int(found[0])
 
 
+def place_index(ds: Dataset, layer: str) -> pd.Index:
+    """The ids of layer ``layer``'s places, in order, as text: an index whose hash table (and whether it is
+    unique) is made once per dataset, not at every view (a million ids: 0.1 s to check, 0.4 s to join on)."""
+    places = ds.layer(layer)
+    return _kept(ds, ("ids", layer), (places,), lambda: pd.Index(places["id"].astype("string")))
+
+
+def place_zones(ds: Dataset, layer: str) -> np.ndarray:
+    """:func:`zone_rows` of layer ``layer``'s places among the dataset's zones, in their order, once per dataset
+    (a million compounds' zones: 0.2 s at every view)."""
+    places, zones = ds.layer(layer), ds.layer("zones")
+    return _kept(ds, ("zones", layer), (places, zones), lambda: zone_rows(places, pd.Index(zones["id"])))
+
+
+def place_date_order(ds: Dataset, report: str, layer: str) -> np.ndarray:
+    """The rows of daily report ``report`` sorted by the position of their place in ``layer``, then by date, the
+    rows of a place and date in their order: once per dataset, where each view sorted nine million rows again.
+    Any subset of rows taken in this order is sorted the same way."""
+    reports, places = ds.layer(report), ds.layer(layer)
+
+    def make() -> np.ndarray:
+        order = np.lexsort((column_codes(ds, report, "date")[0], place_rows(ds, report, layer)))
+        return order.astype(np.int32) if len(order) < 2 ** 31 else order  # 40 MB for ten million rows
+
+    return _kept(ds, ("order", report, layer), (reports, places), make)
+
+
 def zone_rows(places: pd.DataFrame, zones: pd.Index) -> np.ndarray:
     """For each of ``places``, in order, the position among ``zones`` (ids) of the zone it lies in, or -1.
 

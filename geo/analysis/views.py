@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
-from geo.analysis.lookup import column_codes, day_rows, place_rows, zone_rows
+from geo.analysis.lookup import column_codes, day_rows, place_date_order, place_index, place_rows, place_zones
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -116,31 +116,41 @@ def _taken(values: pd.Series, rows: np.ndarray):
     return take(values.array, rows, allow_fill=True)
 
 
-def _join(places: gpd.GeoDataFrame, reports: pd.DataFrame, day: np.ndarray, at: np.ndarray, key: str, ds: Dataset,
-          supplies: pd.DataFrame, state: str) -> gpd.GeoDataFrame:
+#: What a view's ``report`` column says of a place: taken by position (0: none that day), as text.
+_REPORTED = pd.array([MISSING, "reported"], dtype="str")
+
+
+def _join(places: gpd.GeoDataFrame, layer: str, reports: pd.DataFrame, day: np.ndarray, at: np.ndarray, key: str,
+          ds: Dataset, supplies: pd.DataFrame, state: str) -> gpd.GeoDataFrame:
     """``places`` (each of ``layer``, in order) with their report of the day (the rows ``day`` of ``reports``,
     about the places at positions ``at``), their zone's attributes and their supplies."""
     status = reports.drop(columns=[key, "date"])
     zones = _zone_attributes(ds)
+    ids = place_index(ds, layer)
     # a place reported at most once that day: counted, where np.unique sorted a million positions at every view
     once = bool((np.bincount(at[at >= 0], minlength=1) <= 1).all())
-    one_each = pd.Index(places["id"]).is_unique and once and \
+    one_each = ids.is_unique and once and \
         zones["zone"].is_unique and not (set(status.columns) | set(zones.columns[1:])) & set(places.columns)
-    if one_each:  # a report and a zone at most for each place: taken by position, as the joins would give them
+    if one_each:  # a report, a zone and supplies at most for each place: taken by position, as joins give them
         report = np.full(len(places), -1)
         report[at[at >= 0]] = day[at >= 0]
-        zone = zone_rows(places, pd.Index(zones["zone"]))
+        zone = place_zones(ds, layer)
+        supplied = np.full(len(places), -1)
+        found = ids.get_indexer(supplies.index.astype("string"))  # the few places with supplies, not every place
+        supplied[found[found >= 0]] = np.flatnonzero(found >= 0)
         view = pd.concat([places.reset_index(drop=True),
                           pd.DataFrame({c: _taken(status[c], report) for c in status.columns}),
-                          pd.DataFrame({c: take(zones[c].array, zone, allow_fill=True) for c in zones.columns[1:]})],
-                         axis=1)
-        view.insert(len(places.columns) + len(status.columns), "report", np.where(report >= 0, "reported", MISSING))
+                          pd.DataFrame({"report": _REPORTED.take((report >= 0).astype(np.intp))}),
+                          pd.DataFrame({c: take(zones[c].array, zone, allow_fill=True) for c in zones.columns[1:]}),
+                          pd.DataFrame({c: take(supplies[c].array, supplied, allow_fill=True)
+                                        for c in supplies.columns})], axis=1)
     else:  # the same by joins, where some place has two reports of the day or some zone two rows
         view = places.merge(reports.take(day).drop(columns="date").rename(columns={key: "id"}), on="id", how="left",
                             indicator="_merge")
         view["report"] = np.where(view["_merge"] == "both", "reported", MISSING)
         view = view.drop(columns="_merge").merge(zones, on="zone", how="left")
-    view = view.merge(supplies, left_on="id", right_index=True, how="left")
+        view = view.merge(supplies, left_on="id", right_index=True, how="left")
+        view["id"] = view["id"].astype(places["id"].dtype)  # as the layer has them (a join on categories: objects)
     # where the joins gave categories (some place reported twice), text as _taken gives it
     text = [c for c in view.columns if isinstance(view[c].dtype, pd.CategoricalDtype)]
     view = view.assign(**{c: view[c].astype(view[c].cat.categories.dtype) for c in text}) if text else view
@@ -171,8 +181,8 @@ def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> 
     codes, dates = column_codes(ds, report, "date")
     today = day_rows(ds, report, date)[1]  # -1: nothing reported that day
     states = column_codes(ds, report, state)[0]
-    past = np.flatnonzero((places >= 0) & (codes >= 0) & (codes <= today) & (states >= 0))
-    past = past[np.lexsort((codes[past], places[past]))]  # by place, then date; a day's rows in their order
+    order = place_date_order(ds, report, layer)  # by place, then date; a day's rows in their order
+    past = order[((places >= 0) & (codes >= 0) & (codes <= today) & (states >= 0))[order]]
     place, day, held = places[past], codes[past], states[past]
     begins = np.ones(len(past), dtype=bool)
     begins[1:] = (place[1:] != place[:-1]) | (held[1:] != held[:-1])
@@ -182,7 +192,8 @@ def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> 
     numbers = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce").to_numpy(dtype="datetime64[D]")
     gap = numbers[day[now]] - numbers[since[now]]
     held_days = np.where(np.isnat(gap), np.nan, gap.astype("timedelta64[D]").astype(float) + 1)  # a date unread
-    return pd.DataFrame({"place": place[now], "since": dates[since[now]],
+    # the dates as categories: a million places' dates as text took 0.1 s of each view, which reads only the days
+    return pd.DataFrame({"place": place[now], "since": pd.Categorical.from_codes(since[now], dates),
                          "state_days": pd.array(held_days, dtype="Float64").astype("Int64")})
 
 
@@ -190,7 +201,8 @@ def state_since(ds: Dataset, report: str, layer: str, state: str, date: str) -> 
 VIEWS_KEPT = 16
 
 
-def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds()) -> gpd.GeoDataFrame:
+def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thresholds(),
+               kept: bool = True) -> gpd.GeoDataFrame:
     """The places of ``kind`` (see :mod:`geo.domain.kinds`) with their report of ``date``.
 
     ``category`` is the state its report gives (closure status, resumption state) or 'missing';
@@ -198,12 +210,15 @@ def place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds = Thres
 
     Made once per dataset, kind, date and thresholds while among the dataset's newest :data:`VIEWS_KEPT`: a
     page's compounds, supplies and zones each asked for the compounds' view of its date (a million compounds:
-    three times 4 s). Like every view the pages share, it is not to be changed in place.
+    three times 4 s). Like every view the pages share, it is not to be changed in place. Not ``kept``: made
+    for one look (a trend's older days), neither kept nor pushing the kept ones out.
     """
     key = ("place_view", kind, date, thresholds)
-    view = ds.made.pop(key, None)
+    view = ds.made.pop(key, None) if kept else ds.made.get(key)
     if view is None:
         view = _place_view(ds, kind, date, thresholds)
+    if not kept:
+        return view
     ds.made[key] = view  # last: the newest
     while len(ds.made) > VIEWS_KEPT:
         ds.made.pop(next(iter(ds.made)), None)
@@ -219,7 +234,7 @@ def _place_view(ds: Dataset, kind: str, date: str, thresholds: Thresholds) -> gp
     supplies = place_supplies(ds, date, thresholds) if supplied else _NO_SUPPLIES.copy()
     key = TABLES[entry.report].key[0]
     places = ds.layer(entry.layer)
-    view = _join(places.assign(_place=np.arange(len(places))), reports, day,
+    view = _join(places.assign(_place=np.arange(len(places))), entry.layer, reports, day,
                  place_rows(ds, entry.report, entry.layer)[day], key, ds, supplies, entry.state_column)
     held = state_since(ds, entry.report, entry.layer, entry.state_column, date)
     days = np.full(len(places), np.nan)
