@@ -114,17 +114,29 @@ def place_zones(ds: Dataset, layer: str) -> np.ndarray:
     return _kept(ds, ("zones", layer), (places, zones), lambda: zone_rows(places, pd.Index(zones["id"])))
 
 
-def place_date_order(ds: Dataset, report: str, layer: str) -> np.ndarray:
-    """The rows of daily report ``report`` sorted by the position of their place in ``layer``, then by date, the
-    rows of a place and date in their order: once per dataset, where each view sorted nine million rows again.
-    Any subset of rows taken in this order is sorted the same way."""
+def state_began(ds: Dataset, report: str, layer: str, state: str) -> np.ndarray:
+    """For each row of daily report ``report``, in order, the position of the date (see :func:`column_codes`) its
+    place's state (column ``state``) of then began, or -1 (no place of ``layer``, no date or no state).
+
+    A place's rows are walked by date (a date's rows in their order); a day it did not report does not break its
+    run. A run begins with the rows before it only, so the answer for every date is found at once, once per
+    dataset: each view sorted nine million rows again to find it for its own date (0.4 s of its 0.6 s).
+    """
     reports, places = ds.layer(report), ds.layer(layer)
 
     def make() -> np.ndarray:
-        order = np.lexsort((column_codes(ds, report, "date")[0], place_rows(ds, report, layer)))
-        return order.astype(np.int32) if len(order) < 2 ** 31 else order  # 40 MB for ten million rows
+        place, (day, _) = place_rows(ds, report, layer), column_codes(ds, report, "date")
+        held = column_codes(ds, report, state)[0]
+        order = np.lexsort((day, place))  # by place, then date; a date's rows in their order
+        order = order[((place >= 0) & (day >= 0) & (held >= 0))[order]]
+        place, day, held = place[order], day[order], held[order]
+        begins = np.ones(len(order), dtype=bool)
+        begins[1:] = (place[1:] != place[:-1]) | (held[1:] != held[:-1])
+        began = np.full(len(reports), -1, dtype=np.int32)
+        began[order] = day[np.maximum.accumulate(np.where(begins, np.arange(len(order)), 0))]
+        return began
 
-    return _kept(ds, ("order", report, layer), (reports, places), make)
+    return _kept(ds, ("began", report, layer, state), (reports, places), make)
 
 
 def zone_rows(places: pd.DataFrame, zones: pd.Index) -> np.ndarray:
