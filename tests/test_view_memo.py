@@ -45,3 +45,15 @@ def test_a_view_made_for_one_look_is_taken_when_kept_but_neither_kept_nor_pushin
     once = view_of(tiny, "compounds", dates[0], kept=False)
     assert list(tiny.made) == [("place_view", "compounds", dates[-1], Thresholds())]
     assert view_of(tiny, "compounds", dates[0], kept=False) is not once  # a trend's older day: made at each look
+
+
+def test_the_compounds_and_sites_of_a_date_sum_up_its_supplies_once(tiny, monkeypatch):
+    summed = []
+    real = views._place_supplies
+    monkeypatch.setattr(views, "_place_supplies", lambda ds, date, t: summed.append(date) or real(ds, date, t))
+    dates = sorted(tiny.supplies["date"].dropna().unique())
+    compounds, sites = compound_view(tiny, dates[-1]), view_of(tiny, "sites", dates[-1])
+    assert summed == [dates[-1]] and compounds["supply_level"].notna().any() and sites["supply_level"].notna().any()
+    compound_view(tiny, dates[0])
+    compound_view(tiny, dates[-1], Thresholds(low=30))  # other thresholds: other levels
+    assert summed == [dates[-1], dates[0], dates[-1]]

@@ -56,9 +56,17 @@ def previous_date(dates: list[str], date: str) -> str | None:
     return earlier[-1] if earlier else None
 
 
+def _level_ranks(days: np.ndarray, low: float, critical: float) -> np.ndarray:
+    """Each days of cover's supply level as its position among the levels (adequate, low, critical): the worst
+    of a place's items is the highest."""
+    order = codes("supply_level")
+    return np.select([days < critical, days < low], [order.index("critical"), order.index("low")],
+                     order.index("adequate"))
+
+
 def supply_level(days_of_cover, low: float, critical: float) -> np.ndarray:
     days = np.asarray(days_of_cover, dtype=float)
-    return np.select([days < critical, days < low], ["critical", "low"], "adequate")
+    return np.asarray(codes("supply_level"))[_level_ranks(days, low, critical)]
 
 
 def supply_rows(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFrame:
@@ -74,18 +82,33 @@ def supply_rows(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFrame:
 
 
 def place_supplies(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFrame:
-    """One row per reporting place: worst level, fewest days of cover and the short items."""
+    """One row per reporting place: worst level, fewest days of cover and the short items.
+
+    The date's last asked is kept with the dataset: the compounds' and the sites' views of a date both ask for it
+    (100,000 compounds' four items: 0.45 s each). Not to be changed in place."""
+    key = (date, thresholds)
+    found = ds.lookups.get("place_supplies")
+    if found is not None and found[0] == key and found[1] is ds.supplies:
+        return found[2]
+    result = _place_supplies(ds, date, thresholds)
+    ds.lookups["place_supplies"] = (key, ds.supplies, result)
+    return result
+
+
+def _place_supplies(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFrame:
     rows = supply_rows(ds, date, thresholds)
     if rows.empty:
         return _NO_SUPPLIES.copy()
-    order = {code: rank for rank, code in enumerate(codes("supply_level"))}
-    rows["rank"] = rows["level"].map(order)
-    grouped = rows.groupby("place_id", sort=False)
+    # the levels' positions, not their text: mapping each row's text to its rank took half of the time
+    rank = _level_ranks(rows["days_of_cover"].to_numpy(), thresholds.low, thresholds.critical)
+    grouped = rows.assign(rank=rank).groupby("place_id", sort=False)
+    worst = grouped["rank"].max()
     result = pd.DataFrame({
-        "supply_level": grouped["rank"].max().map(dict(enumerate(codes("supply_level")))),
+        "supply_level": pd.Series(np.asarray(codes("supply_level"), dtype=object)[worst.to_numpy()],
+                                  index=worst.index, dtype="str"),
         "min_days": grouped["days_of_cover"].min(),
     })
-    short_rows = rows.loc[rows["level"] != "adequate"]
+    short_rows = rows.loc[rank != codes("supply_level").index("adequate")]
     # "gloves,masks": strings summed per place (one C loop, not a Python call per place)
     short = (short_rows["item"].astype(object) + ",").groupby(short_rows["place_id"].astype(object)).sum()
     result["short_items"] = short.str[:-1].reindex(result.index).fillna("")
