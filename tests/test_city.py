@@ -132,7 +132,7 @@ def test_a_file_of_the_data_folder_with_problems_is_not_stored_and_says_why(tmp_
     refused = {found.file: found for found in store.refused_files(engine)}
     assert sorted(refused) == ["compound_status.csv", "compounds.geojson", "supplies.csv"]
     assert refused["compounds.geojson"].kind == "compounds"
-    assert refused["compounds.geojson"].lines[0].zh.startswith("第 1 个要素、列“id”：第 1 个要素没有编号（id），而其他要素有")
+    assert refused["compounds.geojson"].lines[0].zh.startswith("第 1 个要素没有编号（id），而其他要素有")
     # the reports name compounds that were not imported: problems of one kind are one line, saying where
     assert refused["compound_status.csv"].count == 5
     assert [line.zh for line in refused["compound_status.csv"].lines] == ["5 行的编号在地图上找不到：第 2–6 行"]

@@ -268,9 +268,9 @@ def test_check_on_the_command_line_groups_problems_and_names_the_skipped(tmp_pat
     lines = result.stdout.splitlines()
     assert lines[-6:] == [
         "  错误 / error: 2,761 个要素缺少编号：第 1–2761 个",
-        "    例 / e.g.: 第 1 个要素、列“id”：第 1 个要素没有编号（id），而其他要素有：请补上它的编号后再上传。",
-        "    例 / e.g.: 第 2 个要素、列“id”：第 2 个要素没有编号（id），而其他要素有：请补上它的编号后再上传。",
-        "    例 / e.g.: 第 3 个要素、列“id”：第 3 个要素没有编号（id），而其他要素有：请补上它的编号后再上传。",
+        "    例 / e.g.: 第 1 个要素没有编号（id），而其他要素有：请补上它的编号后再上传。",
+        "    例 / e.g.: 第 2 个要素没有编号（id），而其他要素有：请补上它的编号后再上传。",
+        "    例 / e.g.: 第 3 个要素没有编号（id），而其他要素有：请补上它的编号后再上传。",
         "  （同类问题合并列出；加 --json 可得到每一处问题） / (problems of one kind listed together; --json lists each one)",
         "共 2761 个问题，未导入 / invalid",
     ]
@@ -283,7 +283,7 @@ def test_check_on_the_command_line_groups_problems_and_names_the_skipped(tmp_pat
     assert result.returncode == 1
     assert ("  提示 / note: 将跳过 2 个要素（少于三个不同的点，围不成面：第 3 个；边界交叉成 8 字形，修复会改变面积，"
             "请核对顶点顺序：第 4 个），其余 5 个照常导入。") in result.stdout
-    assert ("  错误 / error: 第 2 个要素、列“小区名称”：第 2 个要素（编号 way/124）没有小区名称，地图上的场所不能没有小区名称。"
+    assert ("  错误 / error: 第 2 个要素（编号 way/124）没有小区名称，地图上的场所不能没有小区名称。"
             "请在文件中填写后再上传。") in result.stdout
     assert not LIBRARY_WORDS.search(result.stdout + result.stderr)
 

@@ -216,11 +216,11 @@ def _print_groups(groups, label: Text, features: bool) -> bool:
     for group in groups:
         if group.count == 1:
             (problem,) = group.problems
-            print(f"  {label.both()}: {problem.where(features).zh}：{problem.zh}")
+            print(f"  {label.both()}: {problem.located(features).zh}")
             continue
         print(f"  {label.both()}: {group.title.zh}")
         for problem in group.examples:
-            print(f"    {t('cli_example').both()}: {problem.where(features).zh}：{problem.zh}")
+            print(f"    {t('cli_example').both()}: {problem.located(features).zh}")
     return any(group.count > 1 for group in groups)
 
 

@@ -72,6 +72,19 @@ class Problem:
         return join(parts, t("list_separator")) if parts else t("problem_whole_file")
 
 
+    def located(self, features: bool = False) -> Text:
+        """Where it is (:meth:`where`) and what is wrong, unless the message begins by naming its row itself.
+
+        >>> Problem("a.csv", 2, "封闭状态", "关门", Text("“关门”无法识别", "")).located().zh
+        '第 2 行、列“封闭状态”：“关门”无法识别'
+        >>> Problem("a.csv", 3, "小区名称", None, Text("第 3 行没有小区名称", "")).located().zh
+        '第 3 行没有小区名称'
+        """
+        named = self.row is not None and self.text.zh.startswith(
+            t("problem_feature" if features else "problem_row", row=self.row).zh)
+        return self.text if named else t("problem_at", where=self.where(features), message=self.text)
+
+
 def ranges(numbers: Iterable[int], limit: int = RANGES) -> Text:
     """Numbers as runs ('1–3、5、8–10'), sorted, the first ``limit`` runs named and then '…'.
 

@@ -57,7 +57,7 @@ def problem_lines(check: Check) -> tuple[Text, ...]:
     for group in group_problems(check.problems + check.warnings, features)[:SHOWN_GROUPS]:
         if group.count == 1:
             (problem,) = group.problems
-            lines.append(t("problem_at", where=problem.where(features), message=problem.text))
+            lines.append(problem.located(features))
         else:
             lines.append(group.title)
     return tuple(lines)
