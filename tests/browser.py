@@ -179,7 +179,8 @@ def _healthy(base_url: str) -> bool:
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+    # as a service manager would (systemd: 90 s): a server writes its dataset's snapshot as it stops (ui.warmup)
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 5)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, sig)
         try:

@@ -9,6 +9,8 @@ places are written already.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 import streamlit as st
@@ -118,6 +120,40 @@ def test_a_store_that_cannot_be_read_is_left_to_the_pages(tmp_path):
     folder.mkdir()  # a folder where the file should be: every read fails
     warmer = Warmer(lambda: connect(f"sqlite:///{folder}"), load())
     assert not warmer.step() and warmer.warmed is None  # said in the log; the pages say it in their own words
+
+
+def test_a_server_stopped_during_a_build_writes_the_snapshot_of_the_version_it_is_building(page_env, app_store_url,
+                                                                                        monkeypatch):
+    """A restart just after an import: the build of its version (views, maps) may outlast the service manager's
+    patience, but its dataset, read first, is written at once."""
+    folder = snapshot_folder(app_store_url)
+    warmer = Warmer(lambda: connect(app_store_url), load())
+    assert warmer.step()
+    first = newest_version(page_env)
+    _import(page_env, "sealed")
+    reading, release = threading.Event(), threading.Event()
+
+    def slow_build(url, version, settings):  # reads the dataset, then builds the rest for a long while
+        ui.cache.load_dataset(url, version)
+        reading.set()
+        release.wait(30)
+
+    monkeypatch.setattr(ui.warmup, "warm", slow_build)
+    warmer.poll = 0.05
+    warmer.start()
+    try:
+        assert reading.wait(30) and _snapshots(folder) == [f"v{first}"]  # spaced: none for this version yet
+        stopping = threading.Thread(target=warmer.stop)
+        stopping.start()
+        for _ in range(200):
+            if _snapshots(folder) != [f"v{first}"]:
+                break
+            time.sleep(0.05)
+        assert _snapshots(folder) == [f"v{newest_version(page_env)}"] and warmer._thread.is_alive()  # mid-build
+    finally:
+        release.set()
+    stopping.join(30)
+    assert not warmer._thread.is_alive()
 
 
 def test_the_thread_stops_with_the_server(page_env, app_store_url):
