@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
+import time
 
 import pandas as pd
 import pytest
@@ -184,3 +186,16 @@ def test_a_new_snapshot_replaces_the_old_one(sqlite_store):
     _report(sqlite_store)
     second = write_snapshot(sqlite_store, store.read_store(sqlite_store))
     assert not first.exists() and [p.name for p in snapshot_folder(sqlite_store).iterdir()] == [second.name]
+
+
+def test_a_snapshot_a_killed_server_left_half_written_is_removed_at_the_next_not_one_being_written(sqlite_store):
+    folder = snapshot_folder(sqlite_store)
+    folder.mkdir(mode=0o700)
+    abandoned, writing = folder / ".v3-killed", folder / ".v4-writing"
+    for partial in (abandoned, writing):
+        partial.mkdir()
+        (partial / "compounds.parquet").write_bytes(b"PAR1")
+    hours_ago = time.time() - 7200
+    os.utime(abandoned, (hours_ago, hours_ago))
+    written = write_snapshot(sqlite_store, store.read_store(sqlite_store))
+    assert sorted(p.name for p in folder.iterdir() if p.name != "packs") == [".v4-writing", written.name]

@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -120,7 +121,25 @@ def write_snapshot(engine, loaded: Loaded) -> Path | None:
     for version, other in _versions(folder):
         if version != loaded.version:
             shutil.rmtree(other, ignore_errors=True)
+    _remove_abandoned(folder)
     return target
+
+
+#: Seconds after which a snapshot still being written is taken as abandoned (its server killed as it wrote): a
+#: million compounds' is written in about 12 s.
+ABANDONED_AFTER = 3600.0
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the snapshots a server began and never finished (killed as it wrote), each some 300 MB at a million
+    compounds, which nothing else removes; not one another process may still be writing."""
+    now = time.time()
+    for partial in folder.glob(".v*-*"):
+        try:
+            if now - partial.stat().st_mtime > ABANDONED_AFTER:
+                shutil.rmtree(partial, ignore_errors=True)
+        except OSError:  # removed meanwhile by another process
+            continue
 
 
 def _write(folder: Path, loaded: Loaded) -> None:
