@@ -57,3 +57,15 @@ def test_the_compounds_and_sites_of_a_date_sum_up_its_supplies_once(tiny, monkey
     compound_view(tiny, dates[0])
     compound_view(tiny, dates[-1], Thresholds(low=30))  # other thresholds: other levels
     assert summed == [dates[-1], dates[0], dates[-1]]
+
+
+def test_the_views_of_two_dates_share_their_places_zone_columns(tiny):
+    dates = sorted(tiny.compound_status["date"].dropna().unique())
+    first, last = compound_view(tiny, dates[0]), compound_view(tiny, dates[-1])
+
+    def buffers(view, column):
+        return [b.address for chunk in view[column].array.__arrow_array__().chunks for b in chunk.buffers() if b]
+
+    for column in ("zone_name", "district", "street", "leader", "zone_phone"):
+        assert buffers(first, column) == buffers(last, column) and first[column].notna().any()
+    assert first["closure"].tolist() != last["closure"].tolist()  # the days' own reports: not shared

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
 from geo.domain import TABLES
 from geo.store import Dataset
@@ -112,6 +113,19 @@ def place_zones(ds: Dataset, layer: str) -> np.ndarray:
     (a million compounds' zones: 0.2 s at every view)."""
     places, zones = ds.layer(layer), ds.layer("zones")
     return _kept(ds, ("zones", layer), (places, zones), lambda: zone_rows(places, pd.Index(zones["id"])))
+
+
+def place_zone_columns(ds: Dataset, layer: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The columns ``columns`` of each place's zone (:func:`place_zones`; none: missing values), a row per place of
+    layer ``layer`` in order, once per dataset: the views of every date take the same ones (a million compounds'
+    five columns of text, some 100 MB, were taken again for each view). Not to be changed in place."""
+    places, zones = ds.layer(layer), ds.layer("zones")
+
+    def make() -> pd.DataFrame:
+        at = place_zones(ds, layer)
+        return pd.DataFrame({c: take(zones[c].array, at, allow_fill=True) for c in columns})
+
+    return _kept(ds, ("zone columns", layer, columns), (places, zones), make)
 
 
 def state_began(ds: Dataset, report: str, layer: str, state: str) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
-from geo.analysis.lookup import column_codes, day_rows, place_index, place_rows, place_zones, state_began
+from geo.analysis.lookup import column_codes, day_rows, place_index, place_rows, place_zone_columns, state_began
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -115,11 +115,14 @@ def _place_supplies(ds: Dataset, date: str, thresholds: Thresholds) -> pd.DataFr
     return result
 
 
+#: A view's columns of its place's zone: the zone's own column, and its name in a view.
+ZONE_COLUMNS = {"name": "zone_name", "district": "district", "street": "street", "leader": "leader",
+                "phone": "zone_phone"}
+
+
 def _zone_attributes(ds: Dataset) -> pd.DataFrame:
     zones = pd.DataFrame(ds.zones.drop(columns="geometry"))
-    return zones.rename(columns={"id": "zone", "name": "zone_name", "phone": "zone_phone"})[
-        ["zone", "zone_name", "district", "street", "leader", "zone_phone"]
-    ]
+    return zones.rename(columns={"id": "zone", **ZONE_COLUMNS})[["zone", *ZONE_COLUMNS.values()]]
 
 
 def _taken(values: pd.Series, rows: np.ndarray):
@@ -157,14 +160,13 @@ def _join(places: gpd.GeoDataFrame, layer: str, reports: pd.DataFrame, day: np.n
     if one_each:  # a report, a zone and supplies at most for each place: taken by position, as joins give them
         report = np.full(len(places), -1)
         report[at[at >= 0]] = day[at >= 0]
-        zone = place_zones(ds, layer)
         supplied = np.full(len(places), -1)
         found = ids.get_indexer(supplies.index.astype("string"))  # the few places with supplies, not every place
         supplied[found[found >= 0]] = np.flatnonzero(found >= 0)
         view = pd.concat([places.reset_index(drop=True),
                           pd.DataFrame({c: _taken(status[c], report) for c in status.columns}),
                           pd.DataFrame({"report": _REPORTED.take((report >= 0).astype(np.intp))}),
-                          pd.DataFrame({c: take(zones[c].array, zone, allow_fill=True) for c in zones.columns[1:]}),
+                          place_zone_columns(ds, layer, tuple(ZONE_COLUMNS)).rename(columns=ZONE_COLUMNS),
                           pd.DataFrame({c: take(supplies[c].array, supplied, allow_fill=True)
                                         for c in supplies.columns})], axis=1)
     else:  # the same by joins, where some place has two reports of the day or some zone two rows
