@@ -108,21 +108,15 @@ def place_index(ds: Dataset, layer: str) -> pd.Index:
     return _kept(ds, ("ids", layer), (places,), lambda: pd.Index(places["id"].astype("string")))
 
 
-def place_zones(ds: Dataset, layer: str) -> np.ndarray:
-    """:func:`zone_rows` of layer ``layer``'s places among the dataset's zones, in their order, once per dataset
-    (a million compounds' zones: 0.2 s at every view)."""
-    places, zones = ds.layer(layer), ds.layer("zones")
-    return _kept(ds, ("zones", layer), (places, zones), lambda: zone_rows(places, pd.Index(zones["id"])))
-
-
 def place_zone_columns(ds: Dataset, layer: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    """The columns ``columns`` of each place's zone (:func:`place_zones`; none: missing values), a row per place of
-    layer ``layer`` in order, once per dataset: the views of every date take the same ones (a million compounds'
-    five columns of text, some 100 MB, were taken again for each view). Not to be changed in place."""
+    """The columns ``columns`` of each place's zone (see :func:`zone_rows`; none: missing values), a row per place
+    of layer ``layer`` in order, once per dataset: the views of every date take the same ones (a million compounds'
+    five columns of text, some 100 MB, and their zones looked up by id, 0.2 s, were made again for each view). Not
+    to be changed in place."""
     places, zones = ds.layer(layer), ds.layer("zones")
 
     def make() -> pd.DataFrame:
-        at = place_zones(ds, layer)
+        at = zone_rows(places, pd.Index(zones["id"]))
         return pd.DataFrame({c: take(zones[c].array, at, allow_fill=True) for c in columns})
 
     return _kept(ds, ("zone columns", layer, columns), (places, zones), make)

@@ -211,8 +211,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datum_some_swapped": _said_of(_SOME_FEATURES, _SWAPPED),
     "datum_all_outside": _said_of(_ALL_FEATURES, _OUTSIDE),
     "datum_some_outside": _said_of(_SOME_FEATURES, _OUTSIDE),
-    "datum_feature_id": ("（编号 {key}）", " (id {key})"),
-    "datum_feature_name": ("（{name}）", " (“{name}”)"),
+    # how a per-place problem names the place after its row: its id, or its name when the ids were made
+    "problem_place_id": ("（编号 {key}）", " (id {key})"),
+    "problem_place_name": ("（{name}）", " (“{name}”)"),
     "datum_feature_metres": ("{where}{id}的坐标（{sample}）不是经纬度，请改为经纬度（WGS-84）后再上传。",
                              "At {where}{id}, the coordinates ({sample}) are not longitude/latitude; "
                              "correct them to WGS-84 longitude/latitude and upload again."),

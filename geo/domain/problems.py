@@ -71,7 +71,6 @@ class Problem:
             [t("problem_column", column=self.column)] if self.column else [])
         return join(parts, t("list_separator")) if parts else t("problem_whole_file")
 
-
     def located(self, features: bool = False) -> Text:
         """Where it is (:meth:`where`) and what is wrong, unless the message begins by naming its row itself.
 

@@ -318,8 +318,8 @@ def _naming(ids, names, i: int) -> Text:
     """How a per-feature message names the place: its name when given and not blank, else its id, else nothing."""
     name = None if names is None else names[i]
     if name is not None and not pd.isna(name) and str(name).strip():
-        return t("datum_feature_name", name=str(name).strip())
-    return Text("", "") if ids is None else t("datum_feature_id", key=ids[i])
+        return t("problem_place_name", name=str(name).strip())
+    return Text("", "") if ids is None else t("problem_place_id", key=ids[i])
 
 
 def _feature_problems(source: str, kind: str, positions, geometries, ids, numbers, by_row: bool,

@@ -675,7 +675,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         known = text_set(places["id"])
         frame, problems, notices, present = _status_reading(engine, kind, content, file_name, sheet, max_rows,
                                                             newest, known)
-    problems = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))  # file-level first, then by row
+    problems = sorted(problems, key=_file_first)
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
                    columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
                    ids_made=bool(read.get("ids_made")), replace=replace, likely_datum=read.get("likely_datum"),
@@ -706,12 +706,17 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         # blank cells stay blank whatever is stored (an absent column keeps the stored names, to compare)
         result.problems = sorted(result.problems + _blank_required(
             kind, frame, numbers, file_name, by_row=not result.by_feature, among=present, ids_made=result.ids_made),
-            key=lambda p: (p.row is not None, p.row or 0))
+            key=_file_first)
     if result.ok:
         result.summary = summarise(engine, kind, result, thresholds)
         if not TABLES[kind].geometry:
             result.summary += unreported_lines(engine, kind, frame, known)
     return result
+
+
+def _file_first(problem: Problem) -> tuple[bool, int]:
+    """The order problems are listed in: the whole file's first, then by row."""
+    return problem.row is not None, problem.row or 0
 
 
 def date_warnings(kind: str, frame: pd.DataFrame, newest: str | None, today: datetime.date, file_name: str,
@@ -937,7 +942,7 @@ def _blank_required(kind: str, frame: pd.DataFrame, numbers: list[int] | None, f
             fid = str(frame["id"].iloc[position])
             where = t("problem_row" if by_row else "problem_feature", row=numbers[position])
             # an id the program made (from a blank name) means nothing to the person: the row alone says it
-            named = Text("", "") if ids_made else t("datum_feature_id", key=fid)
+            named = Text("", "") if ids_made else t("problem_place_id", key=fid)
             problems.append(Problem.of(file_name, numbers[position], col.zh, None if ids_made else fid,
                                        "check_blank_required", where=where, id=named, column=col.text))
     return problems
