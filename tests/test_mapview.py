@@ -224,3 +224,40 @@ def test_a_map_brings_its_phone_gestures_in_the_pages_language_and_its_own_style
     (url,) = [u for _, u in assets.map_scripts()]
     bundled = (assets.STATIC_DIR / url.removeprefix("/app/static/")).read_text(encoding="utf-8")
     assert bundled.index("L.CmdmapLayer = L.Canvas") < bundled.index("L.cmdmapPhone = function")
+
+
+def test_a_place_named_twice_shows_its_last_row_whether_the_rows_are_many_or_a_few():
+    pack = Pack(np.array([f"p{i}" for i in range(40)], dtype=object), "", "forty")
+    styles = {"open": {}, "sealed": {}}
+    many = pd.DataFrame({"id": [f"p{i}" for i in range(40)] + ["p3", "nowhere"],
+                         "category": ["open"] * 40 + ["sealed", "sealed"]})
+    few = pd.DataFrame({"id": ["p3", "p1", "p3", "nowhere"], "category": ["open", "sealed", "sealed", "open"]})
+    codes = decode_ints(layer_state(Layer("小区", "compounds", many, styles), [pack])["c"])
+    assert codes[3] == 1 and (np.delete(codes, 3) == 0).all()
+    codes = decode_ints(layer_state(Layer("小区", "compounds", few, styles), [pack])["c"])  # a filter's few rows
+    assert codes[[1, 3]].tolist() == [1, 1] and (np.delete(codes, [1, 3]) == -1).all()
+
+
+def test_a_map_of_many_places_keeps_a_few_bytes_an_id_of_its_packs():
+    """A million compounds' map kept an index of its packs' ids, with its hash table and each id made a Python
+    string again: 160 MB of the server's memory (bench/warm_memory.py)."""
+    import gc
+    import tracemalloc
+
+    import pyarrow
+
+    n = 200_000
+    ids = np.array([f"XQ-{i:07d}" for i in range(n)], dtype=object)
+    layer = Layer("小区", "compounds", pd.DataFrame({"id": pd.array(ids, dtype="str"), "category": "open"}),
+                  {"open": {}})
+    gc.collect()
+    tracemalloc.start()
+    arrow = pyarrow.total_allocated_bytes()
+    try:
+        state = layer_state(layer, [Pack(ids, "", "many")])
+        del state
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] + pyarrow.total_allocated_bytes() - arrow
+    finally:
+        tracemalloc.stop()
+    assert kept < 30 * n

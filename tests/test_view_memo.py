@@ -69,3 +69,13 @@ def test_the_views_of_two_dates_share_their_places_zone_columns(tiny):
     for column in ("zone_name", "district", "street", "leader", "zone_phone"):
         assert buffers(first, column) == buffers(last, column) and first[column].notna().any()
     assert first["closure"].tolist() != last["closure"].tolist()  # the days' own reports: not shared
+
+
+def test_a_date_without_supplies_gives_its_supply_columns_as_a_date_with_some_does(tiny):
+    dates = sorted(tiny.compound_status["date"].dropna().unique())
+    supplied = compound_view(tiny, sorted(tiny.supplies["date"].dropna().unique())[-1])
+    none = compound_view(Dataset({**tiny.tables, "supplies": tiny.supplies.iloc[0:0]}), dates[-1])
+    assert none["supply_level"].isna().all() and none["min_days"].isna().all() and (none["short_items"] == "").all()
+    for column in ("supply_level", "min_days"):
+        # a million empty objects were 30 MB a column of every view
+        assert none[column].dtype == supplied[column].dtype and none[column].dtype != object

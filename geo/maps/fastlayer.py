@@ -20,6 +20,8 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -198,9 +200,16 @@ class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
 
 
 def _factorized(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A tooltip column's values as a code per row and the distinct values as text (missing: '')."""
-    codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""))
-    return codes, np.array([str(v) for v in distinct], dtype=object)
+    """A tooltip column's values as a code per row and the distinct values as text (missing: '').
+
+    >>> codes, distinct = _factorized(pd.Series(["b", None, "a", "b"], dtype="string"))
+    >>> codes.tolist(), distinct.tolist()
+    ([0, 2, 1, 0], ['b', 'a', ''])
+    """
+    # the column's own factorize (Arrow's for text): made objects first, a million rows took 0.4 s
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    codes = np.asarray(codes)
+    return np.where(codes >= 0, codes, len(distinct)), np.array([*(str(v) for v in distinct), ""], dtype=object)
 
 
 def _column(codes: np.ndarray, distinct: np.ndarray, where: np.ndarray, n: int) -> list | dict:
@@ -216,18 +225,43 @@ def _column(codes: np.ndarray, distinct: np.ndarray, where: np.ndarray, n: int) 
     return np.append(distinct[used], "")[placed].tolist()  # -1 picks the last, ''
 
 
-_PACK_INDEXES: dict[tuple[str, ...], pd.Index] = {}
+_PACK_IDS: dict[tuple[str, ...], pa.Array] = {}
 
 
-def _pack_index(packs: list[Pack]) -> pd.Index:
-    """The ids of ``packs`` in order, as an index kept per set of packs (its hash table took 30 ms per rerun)."""
+def _pack_ids(packs: list[Pack]) -> pa.Array:
+    """The ids of ``packs`` in order, as Arrow text kept per set of packs (a million ids: 20 MB, where an index
+    of them kept its hash table and each id as a Python string, 160 MB)."""
     key = tuple(pack.digest for pack in packs)
-    index = _PACK_INDEXES.get(key)  # one lookup: another session may clear the dictionary meanwhile
-    if index is None:
-        if len(_PACK_INDEXES) >= 16:
-            _PACK_INDEXES.clear()
-        index = _PACK_INDEXES[key] = pd.Index(np.concatenate([pack.ids for pack in packs]))
-    return index
+    ids = _PACK_IDS.get(key)  # one lookup: another session may clear the dictionary meanwhile
+    if ids is None:
+        if len(_PACK_IDS) >= 16:
+            _PACK_IDS.clear()
+        ids = _PACK_IDS[key] = pa.array(np.concatenate([pack.ids for pack in packs]).astype(object), type=pa.string())
+    return ids
+
+
+def _pack_rows(ids: pd.Series, packed: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """For each place of ``packed`` that ``ids`` names, its position there and the row of ``ids`` naming it (the
+    last when two do); places no row names are left out, and so are rows naming no place.
+
+    >>> where, rows = _pack_rows(pd.Series(["b", "x", "a", "b"]), pa.array(["a", "b", "c"]))
+    >>> where.tolist(), rows.tolist()
+    ([0, 1], [2, 3])
+    >>> where, rows = _pack_rows(pd.Series(["c", "c"]), pa.array(list("abcdefghi")))  # a few rows: the other way
+    >>> where.tolist(), rows.tolist()
+    ([2], [1])
+    """
+    named = pa.array(ids.astype("string").array)
+    if len(named) * 4 < len(packed):  # a few rows (a filter): their hash table, not the places' (0.4 s a million)
+        backwards = pc.take(named, pa.array(np.arange(len(named) - 1, -1, -1)))  # the first found: the last row
+        found = pc.index_in(packed, value_set=backwards).fill_null(-1).to_numpy()
+        where = np.flatnonzero(found >= 0)
+        return where, len(named) - 1 - found[where]
+    found = pc.index_in(named, value_set=packed).fill_null(-1).to_numpy()
+    row = np.full(len(packed), -1, dtype=np.int64)
+    np.maximum.at(row, found[found >= 0], np.flatnonzero(found >= 0))
+    where = np.flatnonzero(row >= 0)
+    return where, row[where]
 
 
 def _fields_beside(fields: list[tuple[str, str]], frame: pd.DataFrame, where: np.ndarray,
@@ -266,26 +300,22 @@ def layer_state(layer: Layer, packs: list[Pack], apart: list[Source] = ()) -> di
     >>> decode_ints(layer_state(layer, [pack])["c"]).tolist()
     [-1, 1]
     """
-    index = _pack_index(packs)
-    frame = layer.frame
-    rows = pd.Index(frame["id"].astype(str))
-    if not rows.is_unique:
-        keep = ~rows.duplicated(keep="last")
-        frame, rows = frame[keep], rows[keep]
-    where = index.get_indexer(rows)
-    placed = where >= 0  # a row whose place has no shape is not drawn
-    frame, where = frame[placed], where[placed]
+    packed = _pack_ids(packs)
+    # a row whose place has no shape is not drawn; a place named twice shows its last row
+    where, rows = _pack_rows(layer.frame["id"], packed)
+    frame = layer.frame.take(rows)
     categories = [k for k in layer.styles if not k.startswith("pt_")]
     present = frame["category"].dropna().astype(str).unique().tolist()
     categories += [c for c in present if c not in categories]
-    codes = np.full(len(index), -1, dtype=np.int64)
+    codes = np.full(len(packed), -1, dtype=np.int64)
     codes[where] = pd.Categorical(frame["category"], categories=categories).codes
-    lit = np.flatnonzero(index.isin(list(layer.highlight))).tolist() if layer.highlight else []
+    lit = np.flatnonzero(pc.is_in(packed, value_set=pa.array(list(map(str, layer.highlight)), type=pa.string())).to_numpy(
+        zero_copy_only=False)).tolist() if layer.highlight else []
     state = {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": [], "h": lit}
     if apart and layer.fields:
         state["tf"] = _fields_beside(layer.fields, frame, where, list(apart))
     else:
-        state["fields"] = [[label, _column(*_factorized(frame[column]), where, len(index))]
+        state["fields"] = [[label, _column(*_factorized(frame[column]), where, len(packed))]
                            for label, column in layer.fields]
     return state
 
