@@ -64,9 +64,20 @@ def place_rows(ds: Dataset, report: str, layer: str) -> np.ndarray:
     return _kept(ds, ("places", report, layer), (reports, places), make)
 
 
+def position_type(count: int) -> type:
+    """The smallest signed integer type that holds the positions among ``count`` values, and -1: a million
+    compounds' twelve days of reports are twelve million dates and states, 46 MB each in 32 bits, 11 MB so.
+
+    >>> position_type(12), position_type(128), position_type(1_000_000)
+    (<class 'numpy.int8'>, <class 'numpy.int16'>, <class 'numpy.int32'>)
+    """
+    return next(kind for kind in (np.int8, np.int16, np.int32, np.int64) if count <= np.iinfo(kind).max)
+
+
 def column_codes(ds: Dataset, report: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """For each row of daily report ``report``, in order, the position of its value of ``column`` (its date, its
-    state) among the column's values (-1 for none), and those values in order, as text."""
+    state) among the column's values (-1 for none; as :func:`position_type`: add or multiply them widened), and
+    those values in order, as text."""
     reports = ds.layer(report)
 
     def make() -> tuple[np.ndarray, np.ndarray]:
@@ -75,11 +86,11 @@ def column_codes(ds: Dataset, report: str, column: str) -> tuple[np.ndarray, np.
             values = values.cat.remove_unused_categories()
             named = np.asarray(values.cat.categories.astype(str), dtype=str)
             order = np.argsort(named, kind="stable")
-            rank = np.empty(len(order) + 1, dtype=np.int32)
-            rank[order], rank[-1] = np.arange(len(order), dtype=np.int32), -1
+            rank = np.empty(len(order) + 1, dtype=position_type(len(order)))
+            rank[order], rank[-1] = np.arange(len(order)), -1
             return rank[values.cat.codes.to_numpy()], named[order]  # code -1 (none) ranked -1
         codes, named = pd.factorize(values.astype("string"), sort=True, use_na_sentinel=True)
-        return np.asarray(codes, dtype=np.int32), np.asarray(named, dtype=object).astype(str)
+        return np.asarray(codes, dtype=position_type(len(named))), np.asarray(named, dtype=object).astype(str)
 
     return _kept(ds, ("values", report, column), (reports,), make)
 
@@ -140,7 +151,7 @@ def state_began(ds: Dataset, report: str, layer: str, state: str) -> np.ndarray:
         place, day, held = place[order], day[order], held[order]
         begins = np.ones(len(order), dtype=bool)
         begins[1:] = (place[1:] != place[:-1]) | (held[1:] != held[:-1])
-        began = np.full(len(reports), -1, dtype=np.int32)
+        began = np.full(len(reports), -1, dtype=day.dtype)
         began[order] = day[np.maximum.accumulate(np.where(begins, np.arange(len(order)), 0))]
         return began
 
