@@ -138,7 +138,10 @@ def _view_by_joins(ds: Dataset, kind: str, date: str) -> gpd.GeoDataFrame:
     view = view.merge(place_supplies(ds, date, Thresholds()), left_on="id", right_index=True, how="left")
     # a view's reports are text, as the store's read gives them, not the categories the dataset keeps them as; its
     # ids as the layer has them (a join on the reports' categories made them objects)
+    # counts the store keeps narrow (a gate count in 8 bits) widened to 32, as a view gives them
+    narrow = [c for c in view.columns if str(view[c].dtype) in ("Int8", "Int16")]
     return view.assign(**{c: view[c].astype("string") for c in view.columns if view[c].dtype == "category"},
+                       **{c: view[c].astype("Int32") for c in narrow},
                        id=view["id"].astype(ds.layer(entry.layer)["id"].dtype),
                        short_items=view["short_items"].astype("string").fillna(""))
 

@@ -14,6 +14,7 @@ import pytest
 
 from geo import store
 from geo.accounts import User
+from geo.analysis import place_view
 from geo.store import connect, read_store, refresh_store
 from geo.upload import report_daily
 from tests.filled_stores import open_filled
@@ -150,9 +151,27 @@ def test_the_reports_text_is_kept_as_categories_and_stays_so_after_a_refresh(tin
             assert isinstance(status[column].dtype, pd.CategoricalDtype), column
             assert str(status[column].cat.categories.dtype) == "string", column
         assert status["date"].cat.ordered and status["date"].max() == max(status["date"].dropna().astype(str))
-        assert str(status["residents"].dtype) == "Int32"  # counts in 32 bits, numbers still
+        # counts in the fewest bits that hold them, numbers still
+        assert str(status["residents"].dtype) == "Int16" and str(status["gates_open"].dtype) == "Int8"
     status = refreshed.dataset.tables["compound_status"]
     assert TODAY.isoformat() not in set(loaded.dataset.tables["compound_status"]["date"].cat.categories)
     assert TODAY.isoformat() in set(status["date"].cat.categories)  # the new day joined the categories
     assert status.loc[status["date"] == TODAY.isoformat(), "closure"].astype(str).tolist() == ["sealed"]
     _same_as_a_whole_read(refreshed, engine)
+
+
+def test_a_count_too_large_for_the_bits_kept_widens_its_column_at_the_refresh(tiny_store):
+    """Counts are kept in 8 or 16 bits when every one fits (a million compounds' twelve days: 200 MB less);
+    a day that brings a larger one widens the column, and views give counts in 32 bits whatever is kept."""
+    engine = tiny_store
+    loaded = read_store(engine)
+    assert str(loaded.dataset.compound_status["home_isolation"].dtype) == "Int8"
+    _report(engine, "0502", closure="全封闭", home_isolation=40_000, gates_open=50, fever_reports=100)
+    refreshed = refresh_store(engine, loaded)
+    _same_as_a_whole_read(refreshed, engine)
+    status = refreshed.dataset.compound_status
+    assert str(status["home_isolation"].dtype) == "Int32" and status["home_isolation"].max() == 40_000
+    view = place_view(refreshed.dataset, "compounds", TODAY.isoformat())
+    assert str(view["gates_open"].dtype) == str(view["fever_reports"].dtype) == "Int32"
+    assert (view["gates_open"] + view["fever_reports"]).max() == 150  # a page adding two counts: no wrap past 127
+

@@ -179,6 +179,11 @@ def _join(places: gpd.GeoDataFrame, layer: str, reports: pd.DataFrame, day: np.n
     # where the joins gave categories (some place reported twice), text as _taken gives it
     text = [c for c in view.columns if isinstance(view[c].dtype, pd.CategoricalDtype)]
     view = view.assign(**{c: view[c].astype(view[c].cat.categories.dtype) for c in text}) if text else view
+    # counts the store keeps in 8 or 16 bits (geo.store.compact) widened as they were: a page adding two of them
+    # (staff and volunteers, a day's and the day before's) must not wrap past 127
+    narrow = [c for c in status.columns if isinstance(view[c].dtype, pd.core.arrays.integer.IntegerDtype) and
+              view[c].dtype.itemsize < 4]
+    view = view.assign(**{c: view[c].astype("Int32") for c in narrow}) if narrow else view
     view["short_items"] = view["short_items"].astype("string").fillna("")
     view["category"] = view[state].astype("string").fillna(MISSING)
     return gpd.GeoDataFrame(view, geometry="geometry", crs=places.crs)
