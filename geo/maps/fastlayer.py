@@ -236,7 +236,7 @@ def _pack_ids(packs: list[Pack]) -> pa.Array:
     if ids is None:
         if len(_PACK_IDS) >= 16:
             _PACK_IDS.clear()
-        ids = _PACK_IDS[key] = pa.array(np.concatenate([pack.ids for pack in packs]).astype(object), type=pa.string())
+        ids = _PACK_IDS[key] = pa.array(np.concatenate([pack.ids for pack in packs]), type=pa.string())
     return ids
 
 

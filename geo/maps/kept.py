@@ -85,7 +85,7 @@ def keep_packs(folder: Path, key: str, packs: list[Kept]) -> None:
     :data:`INDEXES_KEPT`. A folder that cannot be written is logged: the next start makes the packs again."""
     body = {"format": KEPT_FORMAT, "packs": [
         {"role": role, "box": list(box) if box is not None else None, "file": pack.file_name, "kind": pack.kind,
-         "digest": pack.digest, "ids": pack.ids.astype(str).tolist()} for role, box, pack in packs]}
+         "digest": pack.digest, "ids": pack.ids.tolist()} for role, box, pack in packs]}
     try:
         private_folder(folder)  # beside the store, as its snapshot
         target = _index_file(folder, key)

@@ -131,6 +131,11 @@ class Pack:
     digest: str
     kind: str = "places"
 
+    def __post_init__(self):
+        # numpy's own text, not Python strings: a million compounds' tiles and dots, each read back at a start
+        # (geo/maps/kept.py), held two million of them, 120 MB; so 32 MB
+        object.__setattr__(self, "ids", np.asarray(self.ids).astype(np.dtypes.StringDType()))
+
     @property
     def file_name(self) -> str:
         return f"{self.kind}-{self.digest}.json"

@@ -41,6 +41,7 @@ class Dataset:
 
     def __post_init__(self):
         self.tables = {kind: compact(kind, frame) if kind in _REPORTS else frame for kind, frame in self.tables.items()}
+        self.row_ids = {kind: _narrow_row_ids(ids) for kind, ids in self.row_ids.items()}
 
     def layer(self, kind: str):
         """The table ``kind``: a geometry layer or a daily report."""
@@ -73,6 +74,18 @@ class Dataset:
 
 _REPORTS = frozenset(report_tables())
 _COUNT_TYPES = (pd.Int8Dtype(), pd.Int16Dtype(), pd.Int32Dtype(), pd.Int64Dtype())
+
+
+def _narrow_row_ids(ids) -> np.ndarray:
+    """The store's row ids ``ids`` in 32 bits when all fit (a million compounds' twelve days: 46 MB, not 92).
+
+    >>> _narrow_row_ids(np.array([1, 7], dtype=np.int64)).dtype, _narrow_row_ids(np.array([2 ** 40])).dtype
+    (dtype('int32'), dtype('int64'))
+    """
+    ids = np.asarray(ids)
+    if ids.dtype.itemsize > 4 and (not len(ids) or (ids.min() >= 0 and ids.max() <= np.iinfo(np.int32).max)):
+        return ids.astype(np.int32)
+    return ids
 
 
 def _narrowest(counts: pd.Series):

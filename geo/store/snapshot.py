@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyarrow
 
@@ -181,7 +180,7 @@ def read_snapshot(engine) -> Loaded | None:
                     tables[kind] = gpd.read_parquet(path / f"{kind}.parquet")
                 else:
                     frame = pd.read_parquet(path / f"{kind}.parquet")
-                    row_ids[kind] = frame.pop(ROW_ID).to_numpy(dtype=np.int64)
+                    row_ids[kind] = frame.pop(ROW_ID).to_numpy()  # 32 bits as written (64 before format 3)
                     tables[kind] = frame
                 if list(tables[kind].columns) != manifest["tables"][kind] or \
                         not set(payload_columns(kind)) <= set(tables[kind].columns):
