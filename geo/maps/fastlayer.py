@@ -309,8 +309,10 @@ def layer_state(layer: Layer, packs: list[Pack], apart: list[Source] = ()) -> di
     categories += [c for c in present if c not in categories]
     codes = np.full(len(packed), -1, dtype=np.int64)
     codes[where] = pd.Categorical(frame["category"], categories=categories).codes
-    lit = np.flatnonzero(pc.is_in(packed, value_set=pa.array(list(map(str, layer.highlight)), type=pa.string())).to_numpy(
-        zero_copy_only=False)).tolist() if layer.highlight else []
+    lit = []
+    if layer.highlight:
+        lit = np.flatnonzero(pc.is_in(packed, value_set=pa.array(sorted(map(str, layer.highlight)), type=pa.string()))
+                             .to_numpy(zero_copy_only=False)).tolist()
     state = {"key": layer.key, "cats": categories, "c": encode_ints(codes), "fields": [], "h": lit}
     if apart and layer.fields:
         state["tf"] = _fields_beside(layer.fields, frame, where, list(apart))

@@ -104,7 +104,7 @@ def compact(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     server 4.9 GB after its warm-up (``bench/warm_memory.py``). Each distinct value is now kept once, and a row
     holds its position. Columns of other types (a test's frame of plain objects) are left as they are, as are
     columns already categories, whose categories are made ``string`` (Parquet gives them back as ``str``, and an
-    empty column as objects). Counts (``Int64``) are kept in the fewest bits that hold every one of their column:
+    empty column as objects). Counts are kept in the fewest bits that hold every one of their column:
     a gate count or a day's fever reports in 8, residents in 16, a larger one in 32 or 64. A million compounds'
     twelve days' seven counts took 85 MB a column in 64 bits, 56 MB in 32, and take 24 to 36 MB so. Sums stay
     64-bit (numpy's and pandas' sums widen them), and a view widens its counts to 32 bits (geo.analysis.views),
