@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.extensions import take
 
 from geo.analysis.lookup import column_codes, day_rows, ids_unique, place_rows, place_zone_columns, state_began
@@ -160,8 +162,9 @@ def _join(places: gpd.GeoDataFrame, layer: str, reports: pd.DataFrame, day: np.n
     if one_each:  # a report, a zone and supplies at most for each place: taken by position, as joins give them
         report = np.full(len(places), -1)
         report[at[at >= 0]] = day[at >= 0]
-        # each place's row of its supplies (one a place): most dates of a big city have none to look up
-        supplied = pd.Index(supplies.index.astype("string")).get_indexer(places["id"].astype("string")) \
+        # each place's row of its supplies (one a place), by Arrow: most dates of a big city have none to look up
+        supplied = pc.index_in(pa.array(places["id"].astype("string").array),
+                               value_set=pa.array(supplies.index.astype("string").array)).fill_null(-1).to_numpy() \
             if len(supplies) else np.full(len(places), -1)
         view = pd.concat([places.reset_index(drop=True),
                           pd.DataFrame({c: _taken(status[c], report) for c in status.columns}),
