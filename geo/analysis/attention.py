@@ -15,8 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from geo.analysis.lookup import column_codes, factorized
 from geo.domain import MISSING, TABLES, kinds
 from geo.store import Dataset
 
@@ -83,13 +87,28 @@ def with_last_reports(items: pd.DataFrame, ds: Dataset, date: str | None) -> pd.
         report = kinds.kind(kind).report
         if not report:
             continue
-        rows = ds.layer(report)
         key = TABLES[report].key[0]
-        if rows.empty or key not in rows:
+        if ds.layer(report).empty or key not in ds.layer(report) or date is None:
             continue
-        dates = rows["date"].astype(str)
-        rows = rows.loc[dates <= date] if date is not None else rows.iloc[0:0]
-        newest = rows.assign(date=rows["date"].astype(str)).groupby(rows[key].astype(str))["date"].max()
-        found.update({(kind, place): day for place, day in newest.items()})
+        found.update({(kind, place): day for place, day in _newest_reports(ds, report, key, items, kind, date)})
     keys = zip(items["kind"].astype(str), items["id"].astype(str))
     return items.assign(last_report=pd.Series([found.get(key) for key in keys], index=items.index, dtype=object))
+
+
+def _newest_reports(ds: Dataset, report: str, key: str, items: pd.DataFrame, kind: str, date: str):
+    """(id, its newest date up to ``date``) of each place of ``kind`` among ``items`` that daily report
+    ``report`` has a row of by then. By positions: the listed places' rows among a million compounds' twelve
+    million, their dates made text and grouped by id as text, took 9 to 10 s of each wall's build."""
+    wanted = pd.unique(items.loc[items["kind"] == kind, "id"].astype(str).to_numpy())
+    codes, ids = factorized(ds.layer(report)[key])
+    # each distinct id of the report: its place among the wanted ones (-1: not wanted)
+    listed = pc.index_in(pa.array(pd.Series(ids).astype("string").array),
+                         value_set=pa.array(wanted, type=pa.string())).fill_null(-1).to_numpy()
+    days, dates = column_codes(ds, report, "date")
+    before = int(np.searchsorted(dates, date, side="right"))  # the dates up to ``date`` (sorted, as text)
+    item = np.where(codes >= 0, np.append(listed, -1)[codes], -1)
+    rows = np.flatnonzero((item >= 0) & (days >= 0) & (days < before))
+    newest = np.full(len(wanted), -1, dtype=np.int64)
+    np.maximum.at(newest, item[rows], days[rows])
+    return [(str(wanted[i]), str(dates[newest[i]])) for i in np.flatnonzero(newest >= 0)]
+
