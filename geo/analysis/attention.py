@@ -17,10 +17,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from geo.analysis.lookup import column_codes, factorized
+from geo.analysis.lookup import column_codes, factorized, positions_in
 from geo.domain import MISSING, TABLES, kinds
 from geo.store import Dataset
 
@@ -102,8 +100,7 @@ def _newest_reports(ds: Dataset, report: str, key: str, items: pd.DataFrame, kin
     wanted = pd.unique(items.loc[items["kind"] == kind, "id"].astype(str).to_numpy())
     codes, ids = factorized(ds.layer(report)[key])
     # each distinct id of the report: its place among the wanted ones (-1: not wanted)
-    listed = pc.index_in(pa.array(pd.Series(ids).astype("string").array),
-                         value_set=pa.array(wanted, type=pa.string())).fill_null(-1).to_numpy()
+    listed = positions_in(ids, wanted)
     days, dates = column_codes(ds, report, "date")
     before = int(np.searchsorted(dates, date, side="right"))  # the dates up to ``date`` (sorted, as text)
     item = np.where(codes >= 0, np.append(listed, -1)[codes], -1)

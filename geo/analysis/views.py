@@ -17,11 +17,17 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from pandas.api.extensions import take
 
-from geo.analysis.lookup import column_codes, day_rows, ids_unique, place_rows, place_zone_columns, state_began
+from geo.analysis.lookup import (
+    column_codes,
+    day_rows,
+    ids_unique,
+    place_rows,
+    place_zone_columns,
+    positions_in,
+    state_began,
+)
 from geo.domain import MISSING, TABLES, codes, kinds, layer_tables, report_tables
 from geo.store import Dataset
 
@@ -163,9 +169,7 @@ def _join(places: gpd.GeoDataFrame, layer: str, reports: pd.DataFrame, day: np.n
         report = np.full(len(places), -1)
         report[at[at >= 0]] = day[at >= 0]
         # each place's row of its supplies (one a place), by Arrow: most dates of a big city have none to look up
-        supplied = pc.index_in(pa.array(places["id"].astype("string").array),
-                               value_set=pa.array(supplies.index.astype("string").array)).fill_null(-1).to_numpy() \
-            if len(supplies) else np.full(len(places), -1)
+        supplied = positions_in(places["id"], supplies.index) if len(supplies) else np.full(len(places), -1)
         view = pd.concat([places.reset_index(drop=True),
                           pd.DataFrame({c: _taken(status[c], report) for c in status.columns}),
                           pd.DataFrame({"report": _REPORTED.take((report >= 0).astype(np.intp))}),
