@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 from geo.accounts import Scope
 from geo.domain import layer_tables
 from geo.maps import (
@@ -27,7 +25,7 @@ from geo.maps import (
     write_pack,
 )
 from geo.store import snapshot_folder
-from ui.cache import data_key, scoped
+from ui.cache import data_key, per_version, scoped
 from ui.held import hold
 from ui.settings import settings
 
@@ -58,7 +56,7 @@ def _written(pack: Pack, folder: str, role: str = "whole", box=None) -> Source:
 _LAST_PACKED: dict[tuple, tuple[object, tuple[Source, ...]]] = {}
 
 
-@st.cache_resource(show_spinner=False, max_entries=12)
+@per_version(max_entries=12)
 def _sources(url: str, version: int, scope: str, kind: str, datum: str, at_once: int) -> tuple[Source, ...]:
     places = scoped(url, version, scope).layer(kind)
     key = (url, scope, kind, datum, at_once)

@@ -13,17 +13,20 @@ A scoped account's dataset and views are cut from the whole city's, and cost lit
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pyarrow
+
 from geo.analysis import Filters, Thresholds
 from geo.maps import overlay_datum
 from geo.settings import Settings
 from geo.store import newest_version
-from ui.cache import keep_snapshot, prepare
+from ui.cache import forget_versions_before, keep_snapshot, prepare
 from ui.data import STORE_ERRORS
 from ui.packs import prepare_packs
 from ui.placemaps import prepare_place_maps
@@ -41,6 +44,16 @@ _built: dict[str, int] = {}  # store URL -> the newest version a warmer of this 
 #: builds a version every ``build_spacing_seconds``; a snapshot of each would write 100,000 compounds' 62 MB twice
 #: a minute, where a start from one ten minutes old reads only the reports written since.
 SNAPSHOT_SPACING = 600.0
+
+
+def hand_back_memory() -> None:
+    """Give the memory freed since back to the system: Arrow's allocator and the C library's keep what is freed
+    for the next ask. At a million compounds, once the version before an import had left the caches, the server
+    held 3.75 GB, 3.15 GB once handed back (in 0.02 s)."""
+    pyarrow.default_memory_pool().release_unused()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the process's C library: glibc has it, not every one
+    if trim is not None:
+        trim(0)
 
 
 def built_version(url: str) -> int | None:
@@ -114,6 +127,9 @@ class Warmer:
             warm(self.settings.database_url, version, self.settings)
         except Exception:  # noqa: BLE001 - the pages build it again and show their own message
             log.exception("warm-up of data version %s failed", version)
+        else:  # the pages now read this one: the versions before it leave the caches
+            forget_versions_before(self.settings.database_url, version)
+        hand_back_memory()
         self.warmed = _built[self.settings.database_url] = version
         if self._snapshot_at is None or self.clock() - self._snapshot_at >= SNAPSHOT_SPACING:
             self._snapshot_at = self.clock()
