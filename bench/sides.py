@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +37,17 @@ def run_side(script: str, store: str, checkout: Path) -> dict:
     out = subprocess.run([sys.executable, script, str(Path(store).resolve()), "--step", str(checkout)],
                          check=True, capture_output=True, text=True, cwd=checkout).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def side_dataset(path: str, checkout: str):
+    """In a side's process: put ``checkout``'s code first, quiet its logs, and read the SQLite store at ``path`` as a
+    start does (from its snapshot when it has one); (the dataset, the settings, the thresholds of supplies)."""
+    sys.path.insert(0, checkout)
+    logging.disable(logging.WARNING)
+    from geo.analysis import Thresholds  # the checkout's own: imported once it is on the path
+    from geo.settings import load
+    from geo.store import connect, read_newest
+
+    settings = load()
+    dataset = read_newest(connect(f"sqlite:///{path}")).dataset
+    return dataset, settings, Thresholds(settings.supply_low_days, settings.supply_critical_days)

@@ -17,29 +17,21 @@ Run from the project root, with the code before a change checked out beside it::
 from __future__ import annotations
 
 import json
-import logging
 import resource
-import sys
 import time
 from pathlib import Path
 
-from sides import arguments, checkouts, run_side
+from sides import arguments, checkouts, run_side, side_dataset
 
 STEPS = ("days", "unmatched", "outside", "unplaced", "zone peaks", "views")
 
 
 def step(path: str, checkout: str) -> dict:
     """Every step in this process, with the code of ``checkout``; seconds by step."""
-    sys.path.insert(0, checkout)
-    logging.disable(logging.WARNING)
-    from geo import analysis
+    dataset, settings, limits = side_dataset(path, checkout)
+    from geo import analysis  # the checkout's own
     from geo.domain.kinds import KINDS
-    from geo.settings import load
-    from geo.store import connect, read_newest
 
-    settings = load()
-    dataset = read_newest(connect(f"sqlite:///{path}")).dataset
-    limits = analysis.Thresholds(settings.supply_low_days, settings.supply_critical_days)
     seconds, started = {}, time.perf_counter()
 
     def lap(name: str) -> None:

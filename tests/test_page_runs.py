@@ -9,6 +9,7 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
+import geo.analysis.wall
 import ui.data
 import ui.wallscreen
 from geo.accounts import SYSTEM
@@ -70,6 +71,10 @@ def test_walls_share_one_layout_and_each_lights_what_it_saw_change(page_env, mon
     made = []
     real = ui.wallscreen.attention_items
     monkeypatch.setattr(ui.wallscreen, "attention_items", lambda *a, **k: made.append(1) or real(*a, **k))
+    compared = []  # the pairs of states compared: once for every wall (fifty walls took 0.7 s each at a million)
+    real_compared = geo.analysis.wall._compared
+    monkeypatch.setattr(geo.analysis.wall, "_compared", lambda previous, current: compared.append(
+        (id(previous), id(current))) or real_compared(previous, current))
     before = [open_app_page("pages/wall.py", kiosk="1", view="compounds") for _ in range(2)]
     assert len(made) == 1  # the second wall drew the first's layout
     assert not _highlighted(before[0]) and not _highlighted(before[1])
@@ -80,6 +85,7 @@ def test_walls_share_one_layout_and_each_lights_what_it_saw_change(page_env, mon
         assert not at.exception, at.exception
     assert len(made) == 2  # one layout for the new version
     assert _highlighted(before[0]) == _highlighted(before[1]) == {"0501"}
+    assert compared and len(set(compared)) == len(compared)  # each layer's states compared once for both walls
     # A wall opened now never saw 0501 otherwise: nothing lit, though two walls lit it from the same layout.
     assert not _highlighted(open_app_page("pages/wall.py", kiosk="1", view="compounds"))
     assert len(made) == 2

@@ -17,6 +17,7 @@ from streamlit_folium import st_folium
 
 from geo.analysis import (
     Kpi,
+    PlaceStates,
     as_of,
     attention_items,
     banners,
@@ -122,7 +123,7 @@ class Snapshot:
     sources: dict = field(repr=False, default_factory=dict)  # their packs
     progress: Text | None = None  # how far the new day has got ("今日已报告 37/248"), while it is not complete
     unreported: tuple[int, int] = (0, 0)  # places of the day shown without a report, and of how many
-    states: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)  # per layer: id -> its category
+    states: dict[str, PlaceStates] = field(repr=False, default_factory=dict)  # per layer: each place's category
 
 
 #: Attention items on a page: beside the tallest legend (the zones', seven classes) at 1080p and 4K alike, with
@@ -159,7 +160,7 @@ def read_snapshot(lg: str, pinned: str | None) -> Snapshot | None:
     laid_out = shared(("wall", problems_stamp(), lg, turning, today, limits.low, limits.critical,
                        s.wall_attention_days, s.complete_share), lambda: _laid_out(lg, turning, today))
     # every view's, each refresh: a change is remembered while another view is shown
-    shown = {name: ([replace(layer, highlight=frozenset(_changed(layer, laid_out.states[layer.key])))
+    shown = {name: ([replace(layer, highlight=_changed(layer, laid_out.states[layer.key]))
                      for layer in layers], legends) for name, (layers, legends) in laid_out.shown.items()}
     # Read at every refresh, not laid out: a store that cannot be read raises here, and the wall says so.
     arrived = newest_version_time(engine())
@@ -190,8 +191,7 @@ def _laid_out(lg: str, turning: tuple[str, ...], today: dt.date) -> Snapshot:
             layers = [layer_of(kind, frames[kind], lg) for kind in members]
             legends = kind_legends(members, frames, lg, limits)  # the supply levels with their days of cover
         shown[name] = (layers, legends)
-    states = {layer.key: dict(zip(layer.frame["id"], layer.frame["category"]))
-              for layers, _ in shown.values() for layer in layers}
+    states = {layer.key: PlaceStates.of(layer.frame) for layers, _ in shown.values() for layer in layers}
     places = [*zone_outlines(ds.zones, lg), *_view_layers(date, lg, views)]
     reporting = [compounds, sites, *others.values()]
     missing = sum(int((v["report"] == MISSING).sum()) for v in reporting)
@@ -216,11 +216,10 @@ def _place_bounds(views: tuple[str, ...]) -> tuple | None:
     return home_bounds(*dict.fromkeys(layers)) or home_bounds("zones", share=1.0)
 
 
-def _changed(layer: Layer, current: dict[str, str]) -> set[str]:
-    """Places of this layer whose state (``current``: id -> category) changed since an earlier refresh, within
-    the highlight time."""
+def _changed(layer: Layer, current: PlaceStates) -> frozenset[str]:
+    """Places of this layer whose state changed since an earlier refresh, within the highlight time."""
     memory = st.session_state.setdefault("wall_memory", {})
-    previous, since = memory.get(layer.key, (None, {}))
+    previous, since = memory.get(layer.key, (None, ()))
     since, lit = track_changes(previous, current, since, time.time(), settings().wall_highlight_minutes)
     memory[layer.key] = (current, since)
     return lit

@@ -59,6 +59,8 @@ from geo.analysis.views import (
     with_previous,
 )
 from geo.analysis.wall import (
+    Changes,
+    PlaceStates,
     Turn,
     banners,
     city_wall_views,
@@ -66,6 +68,7 @@ from geo.analysis.wall import (
     next_view,
     page_count,
     page_of,
+    state_changes,
     take_turn,
     track_changes,
 )
@@ -75,7 +78,7 @@ __all__ = ["Days", "neighbours", "Filters", "Kpi", "METRICS", "Thresholds", "app
            "city_wall_views", "compound_view", "compute_kpis", "delta_arrow", "kpis_of", "narrowed_views", "daily_figures", "figures_by", "changed_places", "transitions", "state_label", "versions_table", "shown_value", "details", "display_table", "header",
            "item_summary", "other_kinds", "other_views", "outside_zones", "unplaced_places", "place_key", "place_supplies",
            "place_view", "previous_date", "report_dates", "report_days", "site_view", "supply_level", "supply_rows",
-           "supply_view", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics", "zone_peaks",
+           "supply_view", "Changes", "PlaceStates", "state_changes", "track_changes", "unmatched_ids", "view_of", "with_previous", "zone_metrics", "zone_peaks",
            "Turn", "data_age", "next_view", "page_count", "page_of", "take_turn", "with_last_reports",
            "TaskFigures", "as_of", "is_overdue", "of_places", "league", "open_by_place", "task_figures",
            "LEAGUE_SHOWN", "is_open", "league_table", "with_streets",
