@@ -9,6 +9,7 @@ Only :func:`load_dataset` is the whole city: for the dataset cut here and nothin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -68,7 +69,7 @@ def per_version(max_entries: int, data: Callable[[tuple], tuple] = lambda args: 
 
         @functools.wraps(func)
         def call(*args):
-            with _CALLS_LOCK:
+            with _CALLS_LOCK, contextlib.suppress(TypeError):  # a key Python cannot hash is left to the cache's own
                 _CALLS.setdefault(tuple(data(args)), set()).add((call, args[:keyed]))
                 if len(_CALLS) > _CALLS_KEPT:
                     _CALLS.pop(min(_CALLS, key=lambda key: key[1]))
