@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.engine import Engine
 
 from geo.domain import TABLES, layer_tables, report_tables
@@ -52,13 +52,17 @@ def from_records(kind: str, frame: pd.DataFrame):
     return out
 
 
-def read_rows(engine: Engine, kind: str, condition) -> pd.DataFrame:
+def read_rows(engine: Engine, kind: str, condition, *more) -> pd.DataFrame:
+    """The rows of ``kind`` that meet ``condition``, or any of ``more`` (each can use an index of its own, where
+    their OR could not: a million compounds' day after an import, 3.4 -> 2.4 s), in the order written."""
     rows = ROWS[kind]
-    query = select(rows.c.row_id, *[rows.c[c] for c in payload_columns(kind)]).where(condition).order_by(
-        rows.c.row_id)  # PostgreSQL moves updated rows: keep the order rows were written in
+    selects = [select(rows.c.row_id, *[rows.c[c] for c in payload_columns(kind)]).where(c) for c in (condition, *more)]
+    # PostgreSQL moves updated rows: keep the order rows were written in
+    query = (union_all(*selects) if more else selects[0]).order_by("row_id")
     with engine.connect() as conn:
         # in chunks: a million supply rows fetched at once as Python tuples took a gigabyte at the peak
-        chunks = list(pd.read_sql(query, conn, chunksize=100_000))
+        chunks = list(pd.read_sql(query, conn, chunksize=100_000) if TABLES[kind].geometry else
+                      fetched_frames(conn, query, 100_000))
     if not chunks:
         return pd.DataFrame(columns=["row_id", *payload_columns(kind)])
     return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
@@ -74,6 +78,17 @@ def fetch_frame(conn, query) -> pd.DataFrame:
     finally:
         result.close()
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame({c: [] for c in columns})
+
+
+def fetched_frames(conn, query, size: int):
+    """:func:`fetch_frame` a frame of at most ``size`` rows at a time (none for no row)."""
+    result = conn.execute(query)
+    try:
+        columns = list(result.keys())
+        while rows := result.cursor.fetchmany(size):
+            yield pd.DataFrame(rows, columns=columns)
+    finally:
+        result.close()
 
 
 def place_names(engine: Engine, kind: str) -> pd.DataFrame:
@@ -138,10 +153,9 @@ def current_rows(engine: Engine, kind: str, dated_from: str | None = None) -> tu
     """:func:`current` with each row's ``row_id`` (the order they were written in); with ``dated_from``, of a
     daily report, only its rows of that date or later (and any without a date)."""
     rows = ROWS[kind]
-    condition = rows.c.removed_in.is_(None)
-    if dated_from is not None:
-        condition = and_(condition, or_(rows.c.date >= dated_from, rows.c.date.is_(None)))
-    frame = read_rows(engine, kind, condition)
+    now = rows.c.removed_in.is_(None)
+    dated = [now] if dated_from is None else [and_(now, rows.c.date >= dated_from), and_(now, rows.c.date.is_(None))]
+    frame = read_rows(engine, kind, *dated)
     ids = frame["row_id"].to_numpy(dtype=np.int64)
     return from_records(kind, frame.drop(columns="row_id").reset_index(drop=True)), ids
 
