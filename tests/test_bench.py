@@ -66,12 +66,14 @@ def test_store_write_benchmark_times_each_back_end_and_phase(tmp_path):
 
 
 def test_the_start_benchmarks_print_a_row_per_store(tmp_path):
-    """bench/start_read.py, start_packs.py and version_build.py (this checkout against itself) on the demo city."""
+    """bench/start_read.py, start_packs.py, version_build.py and wall_changes.py (this checkout against itself) on
+    the demo city."""
     from tests.filled_stores import demo_store
 
     path = tmp_path / "store.sqlite"
     demo_store(path)
-    for script, extra in (("start_read.py", []), ("start_packs.py", []), ("version_build.py", ["--before", str(ROOT)])):
+    for script, extra in (("start_read.py", []), ("start_packs.py", []), ("version_build.py", ["--before", str(ROOT)]),
+                          ("wall_changes.py", ["--before", str(ROOT)])):
         done = subprocess.run([sys.executable, f"bench/{script}", str(path), *extra], cwd=ROOT, capture_output=True,
                               text=True, timeout=600)
         assert done.returncode == 0, (script, done.stderr[-3000:])
