@@ -7,9 +7,17 @@ import streamlit as st
 from geo.accounts import auth
 from geo.domain import TABLES, kinds, listing, t
 from geo.settings import SettingRefused
+from geo.store import when_written
 from ui.cache import city_has_places
 from ui.chrome import streamlit_words
-from ui.data import STORE_ERRORS, app_title, store_failure_message, store_read_only
+from ui.data import (
+    NEWER_PENDING_KEY,
+    STORE_ERRORS,
+    app_title,
+    remember_written,
+    store_failure_message,
+    store_read_only,
+)
 from ui.login import admit_display, current_display, current_user, gate, login_sidebar, served
 from ui.navigation import asked_page, unknown_page
 from ui.placepage import render_place_page
@@ -29,6 +37,7 @@ except SettingRefused as refused:
 if served() and not installed():
     st.error(t("server_gate_missing").both("\n\n"))
     st.stop()
+when_written(remember_written)  # the session that writes a version shows it at once (ui.data._shown_version)
 from_url("lang", ["zh", "en"], default=settings().language)
 st.set_page_config(page_title=app_title(lang()), page_icon="🗺️", layout="wide")
 print_style()
@@ -104,3 +113,5 @@ else:
                        error=next(iter(damaged.values()))))
     elif page.url_path != "wall" and store_read_only():  # it reads as usual: say once that nothing can be saved
         notice.info(t("store_read_only_notice", lg))
+    elif page.url_path != "wall" and st.session_state.get(NEWER_PENDING_KEY):  # the wall follows it unsaid
+        notice.info(t("data_newer_pending", lg))

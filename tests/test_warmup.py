@@ -16,9 +16,11 @@ import weakref
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 import geo.store.snapshot
 import ui.cache
+import ui.data
 import ui.packs
 import ui.placemaps
 import ui.placepage
@@ -30,9 +32,9 @@ from geo.settings import load
 from geo.store import connect, newest_version, snapshot_folder
 from geo.upload import check_file, commit
 from tests.conftest import open_app_page
-from ui.data import VERSION_READ_KEY
+from ui.data import VERSION_READ_KEY, built_version
 from ui.follow import RETRY_SECONDS, newer_version_ready, rerun_due
-from ui.warmup import Warmer, built_version
+from ui.warmup import Warmer
 
 
 @pytest.fixture
@@ -117,6 +119,66 @@ def test_an_import_is_built_at_the_next_look_and_a_visit_after_it_finds_it(page_
     assert counted == NOTHING, counted
 
 
+def test_a_visit_while_the_server_builds_an_import_is_drawn_from_the_version_before_and_follows_it_once_built(
+        page_env, app_store_url, counted, monkeypatch):
+    """At a million compounds the first visitor after an import waited 14 s for what the warm-up was building. A
+    visit meanwhile is drawn from the version the server has built, says that new data is being prepared, and
+    shows the new version once it is built. A version the warm-up is not building, or has been building too
+    long, is the page's own."""
+    warmer = Warmer(lambda: connect(app_store_url), load())
+    warmer.step()
+    built = newest_version(page_env)
+    _import(page_env, "sealed")  # written by another program, as far as the pages are concerned
+    ui.data.mark_building(app_store_url, newest_version(page_env))  # as the warm-up does as it starts the build
+    counted.update(NOTHING)
+    monkeypatch.setattr(ui.placepage, "step_glimpses", lambda *args: None)
+    at = open_app_page("pages/compounds.py")
+    assert at.session_state[VERSION_READ_KEY] == built and counted == NOTHING, counted  # nothing built for it
+    pending = [i.value for i in at.info]
+    assert any("新数据已到达，正在准备中" in text for text in pending), pending
+
+    assert warmer.step()
+    at.run()  # as ui.follow reruns it
+    assert at.session_state[VERSION_READ_KEY] == newest_version(page_env) > built
+    assert not any("新数据已到达" in i.value for i in at.info)
+
+    _import(page_env, "open")
+    assert open_app_page("pages/compounds.py").session_state[VERSION_READ_KEY] == newest_version(page_env)  # no
+    # build under way (the warm-up spaces builds out during a morning of phone reports): the page builds it
+    _import(page_env, "sealed")
+    ui.data.mark_building(app_store_url, newest_version(page_env))
+    monkeypatch.setattr(ui.data, "BUILD_WAIT_SECONDS", -1.0)  # written too long ago: a build that does not end
+    assert open_app_page("pages/compounds.py").session_state[VERSION_READ_KEY] == newest_version(page_env)
+
+
+def _writes_then_looks():
+    """A page that writes a version and reads no store key after it in that run (the upload page reruns)."""
+    import streamlit as st
+
+    from geo.accounts import SYSTEM
+    from geo.store import when_written
+    from geo.upload import check_file, commit
+    from ui.data import engine, remember_written, store_key
+
+    when_written(remember_written)  # as app.py does
+    if not st.session_state.get("wrote"):
+        check = check_file(engine(), "compound_status", b"compound_id,date,closure,gates_open\n0501,2020-02-25,open,1\n",
+                           "day.csv")
+        commit(engine(), check, SYSTEM)
+        st.session_state["wrote"] = True
+    else:
+        st.write(f"shown {store_key()[1]}")
+
+
+def test_the_session_that_wrote_a_version_shows_it_before_the_server_has_built_it(page_env, app_store_url):
+    Warmer(lambda: connect(app_store_url), load()).step()
+    at = AppTest.from_function(_writes_then_looks, default_timeout=60).run()
+    ui.data.mark_building(app_store_url, newest_version(page_env))  # the warm-up at work on it
+    at.run()  # the next run of the session that wrote
+    assert not at.exception and built_version(app_store_url) < newest_version(page_env)
+    assert at.markdown[0].value == f"shown {newest_version(page_env)}"
+
+
 def test_a_store_that_cannot_be_read_is_left_to_the_pages(tmp_path):
     folder = tmp_path / "not-a-store.sqlite"
     folder.mkdir()  # a folder where the file should be: every read fails
@@ -193,7 +255,7 @@ def test_an_open_page_follows_a_new_version_once_the_server_has_built_it(page_en
 
 
 def test_without_a_warm_up_an_open_page_follows_the_store_s_newest_version(page_env, app_store_url, monkeypatch):
-    monkeypatch.setattr(ui.warmup, "_built", {})  # no warm-up thread in this process (a test's app)
+    monkeypatch.setattr(ui.data, "_built", {})  # no warm-up thread in this process (a test's app)
     url = load().database_url
     read = newest_version(page_env)
     assert newer_version_ready(read, url) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import weakref
 
@@ -21,7 +22,38 @@ from ui.settings import settings
 STORE_ERRORS = (DBAPIError, sqlite3.DatabaseError, pd.errors.DatabaseError, store.StoreTooNew)
 SESSION_KEY = "auth_session"  # a geo.accounts.auth.Session while someone is logged in (ui/login.py keeps it)
 VERSION_READ_KEY = "data_version_read"  # the newest data version this session's page read (ui.follow looks for newer)
+VERSION_WRITTEN_KEY = "data_version_written"  # the newest data version this session's pages wrote (an upload's)
+NEWER_PENDING_KEY = "data_newer_pending"  # whether the page shows the version before one the server is building
 _last_good: dict[str, int] = {}  # store URL -> the newest version last read (its dataset stays cached)
+_built: dict[str, int] = {}  # store URL -> the newest version a warm-up thread of this process has built (ui.warmup)
+_building: dict[str, int] = {}  # store URL -> the version it is building now
+
+#: Seconds a new version is left to the server's warm-up before a page builds it itself: a page meanwhile shows the
+#: version before, which the warm-up has built.
+BUILD_WAIT_SECONDS = 120.0
+
+
+def built_version(url: str) -> int | None:
+    """The newest data version of the store at ``url`` that this process's warm-up (:mod:`ui.warmup`) has built
+    (or tried to: a failed build is for the pages to make and explain), or None when no warm-up watches it (a
+    test's app).
+
+    Pages left open rerun for it (:mod:`ui.follow`): they then find everything built instead of each
+    building its own, and during a morning of phone reports they redraw as often as it builds, not at
+    every report."""
+    return _built.get(url)
+
+
+def mark_building(url: str, version: int) -> None:
+    """Say that the warm-up is building ``version`` of the store at ``url``: a page meanwhile shows the one before."""
+    _building[url] = version
+
+
+def mark_built(url: str, version: int) -> None:
+    """Say that the warm-up has built ``version`` of the store at ``url``: the pages now show it."""
+    _built[url] = version
+    if _building.get(url) == version:
+        del _building[url]
 
 
 def engine():
@@ -102,7 +134,7 @@ def store_key() -> tuple[str, int]:
         _, key, failure = remembered
     else:
         written = versions_written_here()
-        key, failure = _read_store_key()
+        key, failure = _read_store_key(wrote=remembered is not None)
         if run is not None:
             _read_this_run[run] = written, key, failure
     if failure is not None:  # said at every ask: the page may have cleared it since (app.py, the wall)
@@ -110,13 +142,15 @@ def store_key() -> tuple[str, int]:
     return key
 
 
-def _read_store_key() -> tuple[tuple[str, int], str | None]:
-    """The key, and why the store could not be read when it is the last good one."""
+def _read_store_key(wrote: bool = False) -> tuple[tuple[str, int], str | None]:
+    """The key, and why the store could not be read when it is the last good one; ``wrote``: this run wrote a
+    version (it shows what it wrote)."""
     url = settings().database_url
     store_engine = None
     try:
         store_engine = engine()
-        version = newest_version(store_engine)
+        newest = newest_version(store_engine)
+        version = _shown_version(url, store_engine, newest, wrote)
     except STORE_ERRORS as exc:
         if store_engine is not None:
             store_engine.dispose()  # pooled connections keep a broken file's state: start afresh next time
@@ -125,7 +159,36 @@ def _read_store_key() -> tuple[tuple[str, int], str | None]:
         return (url, _last_good[url]), store_error_text(exc)
     _last_good[url] = version
     st.session_state[VERSION_READ_KEY] = version
+    st.session_state[NEWER_PENDING_KEY] = version < newest
     return (url, version), None
+
+
+def remember_written(version: int | None) -> None:
+    """Note in the session of the page run writing ``version`` (an upload, an edit, a rollback, a phone report)
+    that it wrote it: the session shows it from now on, built or not (:func:`_shown_version`). Given to
+    :func:`geo.store.when_written` by ``app.py``; nothing outside a page's run (a command-line import)."""
+    if version is not None and get_script_run_ctx(suppress_warning=True) is not None:
+        st.session_state[VERSION_WRITTEN_KEY] = max(version, st.session_state.get(VERSION_WRITTEN_KEY, 0))
+
+
+def _shown_version(url: str, store_engine, newest: int, wrote: bool) -> int:
+    """The version a run shows: the store's newest, or, while this process's warm-up is building it just now, the
+    newest version it has built (the page says so: :data:`NEWER_PENDING_KEY`).
+
+    A visitor just after a million compounds' import waited 14 s for what the warm-up was building (its dataset,
+    views and maps); now its page is drawn from the version before, and follows the new one once built
+    (:mod:`ui.follow`). Not for a session that wrote the version (an upload shows what it imported:
+    :func:`remember_written`; ``wrote``, this run) or has shown it already (a page never goes back), nor a version
+    written more than :data:`BUILD_WAIT_SECONDS` ago (a build that never comes is made by the page).
+    """
+    built, shown = built_version(url), st.session_state.get(VERSION_READ_KEY)
+    known = max(shown or 0, st.session_state.get(VERSION_WRITTEN_KEY, 0))  # shown or written by this session
+    if built is None or _building.get(url) != newest or wrote or known >= newest:
+        return newest  # a version the warm-up is not building now (spaced out, after phone reports) is the page's
+    arrived = store.newest_version_time(store_engine)
+    if arrived is None or (dt.datetime.now(dt.timezone.utc) - arrived).total_seconds() > BUILD_WAIT_SECONDS:
+        return newest
+    return max(built, shown or 0)
 
 
 def viewing_scope() -> Scope | None:

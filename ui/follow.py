@@ -2,7 +2,7 @@
 
 Until now a leader's page showed new data only when reloaded, and the wall at its next refresh (a minute):
 the median screen showed an import 37 s after it (``bench/README.md``). Now a fragment of each such page
-looks every ``follow_seconds`` at the newest version the server has built (:func:`ui.warmup.built_version`,
+looks every ``follow_seconds`` at the newest version the server has built (:func:`ui.data.built_version`,
 no query) and reruns the page when it is newer than the one the page read. Rerunning for a *built* version
 means a crowd of screens redraws from caches made once, and during a morning of phone reports as often as
 the server builds (every ``build_spacing_seconds`` at most), not at every report. In a process without a
@@ -16,10 +16,9 @@ import time
 import streamlit as st
 
 from geo.store import newest_version
-from ui.data import STORE_ERRORS, VERSION_READ_KEY, engine
+from ui.data import STORE_ERRORS, VERSION_READ_KEY, built_version, engine
 from ui.login import may_still_view
 from ui.settings import settings
-from ui.warmup import built_version
 
 RERAN_FOR_KEY = "follow_reran_for"  # (version, monotonic time) this session last reran for
 #: Seconds before a page whose rerun for a version did not read it asks again (a store failing just then; one
@@ -29,7 +28,7 @@ RETRY_SECONDS = 30.0
 
 def newer_version_ready(read: int | None, url: str) -> int | None:
     """The data version of the store at ``url`` ready to be shown, when it is newer than ``read`` (the one a page
-    read), else None: the newest the server has built (:func:`ui.warmup.built_version`), or without a warm-up
+    read), else None: the newest the server has built (:func:`ui.data.built_version`), or without a warm-up
     thread in this process the store's newest."""
     if read is None:
         return None

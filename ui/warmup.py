@@ -27,7 +27,7 @@ from geo.maps import overlay_datum
 from geo.settings import Settings
 from geo.store import newest_version
 from ui.cache import forget_versions_before, keep_snapshot, prepare
-from ui.data import STORE_ERRORS
+from ui.data import STORE_ERRORS, mark_building, mark_built
 from ui.packs import prepare_packs
 from ui.placemaps import prepare_place_maps
 from ui.trends import SPARKLINE_DATES, trend_for
@@ -37,8 +37,6 @@ log = logging.getLogger(__name__)
 #: Seconds between two looks at the store's newest version (one indexed query each): half of it, on average,
 #: is added to the time before every screen left open shows an import.
 POLL_SECONDS = 1.0
-
-_built: dict[str, int] = {}  # store URL -> the newest version a warmer of this process has built
 
 #: Seconds between two snapshots of the store written by a warmer (the first at once). A morning of phone reports
 #: builds a version every ``build_spacing_seconds``; a snapshot of each would write 100,000 compounds' 62 MB twice
@@ -54,16 +52,6 @@ def hand_back_memory() -> None:
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the process's C library: glibc has it, not every one
     if trim is not None:
         trim(0)
-
-
-def built_version(url: str) -> int | None:
-    """The newest data version of the store at ``url`` that this process's warmer has built (or tried to: a
-    failed build is for the pages to make and explain), or None when no warmer watches it (a test's app).
-
-    Pages left open rerun for it (:mod:`ui.follow`): they then find everything built instead of each
-    building its own, and during a morning of phone reports they redraw as often as it builds, not at
-    every report."""
-    return _built.get(url)
 
 
 def warm(url: str, version: int, settings: Settings) -> str | None:
@@ -123,6 +111,7 @@ class Warmer:
             return False  # a new version built a moment ago: this one at a later look
         if self.warmed is not None:  # the build at start is what the store held, not a new version: not spaced
             self._built_at = self.clock()
+        mark_building(self.settings.database_url, version)
         try:
             warm(self.settings.database_url, version, self.settings)
         except Exception:  # noqa: BLE001 - the pages build it again and show their own message
@@ -130,7 +119,8 @@ class Warmer:
         else:  # the pages now read this one: the versions before it leave the caches
             forget_versions_before(self.settings.database_url, version)
         hand_back_memory()
-        self.warmed = _built[self.settings.database_url] = version
+        self.warmed = version
+        mark_built(self.settings.database_url, version)
         if self._snapshot_at is None or self.clock() - self._snapshot_at >= SNAPSHOT_SPACING:
             self._snapshot_at = self.clock()
             self._keep_snapshot()  # after the pages were told (ui.follow): a million compounds' takes seconds

@@ -183,6 +183,9 @@ LABELS: dict[str, tuple[str, str]] = {
                                 "The table(s) “{tables}” cannot be read just now ({error}): their data is not shown, "
                                 "the rest is. An administrator restores the store from its automatic backup "
                                 "(python -m geo restore, see the README); the page recovers by itself after."),
+    "data_newer_pending": ("新数据已到达，正在准备中：本页先显示上一版数据，准备好后自动更新。",
+                           "New data has arrived and is being prepared: this page shows the data before it for now "
+                           "and updates by itself once it is ready."),
     "store_read_only_notice": ("数据存储现在是只读的：所有数据可以照常查看和导出，但不能保存任何更改（上传、修改场所、回退、"
                                "账户）。请管理员检查存储所在的磁盘或文件夹能否写入；恢复后本系统自动恢复保存。",
                                "The store is read-only just now: all data can be viewed and exported as usual, but no "

@@ -80,12 +80,13 @@ from geo.store.versions import (
                             version_changes,
                             version_stamp,
                             versions_written_here,
+                            when_written,
 )
 
 __all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "Loaded", "read_store", "refresh_store", "read_newest", "read_snapshot", "snapshot_folder", "write_snapshot", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "StoreTooNew", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date", "tables_changed_since", "version_stamp",
-           "newest_version", "newest_version_time", "versions_written_here", "open_store", "original_file", "place_ids", "place_names",
+           "newest_version", "newest_version_time", "versions_written_here", "when_written", "open_store", "original_file", "place_ids", "place_names",
            "compare", "Compared", "record_refused", "refused_files", "reported_on", "rollback",
            "seeding_claimed",
            "set_city_name", "read_only", "store_failure", "summary_json", "summary_lines", "undoable_import", "version_changes", "write_locked",

@@ -90,6 +90,7 @@ class Applied:
 
 
 _written_here = 0  # versions this process has committed (see versions_written_here)
+_when_written: list = []  # what to call with each version this process commits (see when_written)
 
 
 def versions_written_here() -> int:
@@ -102,9 +103,18 @@ def versions_written_here() -> int:
     return _written_here
 
 
-def _written() -> None:
+def when_written(listener) -> None:
+    """Call ``listener(version)`` on the committing thread after each version this process commits (once, however
+    often it is given): the app remembers which page's session wrote which version (``ui.data``)."""
+    if listener not in _when_written:
+        _when_written.append(listener)
+
+
+def _written(version: int | None = None) -> None:
     global _written_here
     _written_here += 1  # a lost increment under threads still changes the number: all its readers look for
+    for listener in list(_when_written):
+        listener(version)
 
 
 def newest_version(engine: Engine) -> int:
@@ -357,7 +367,7 @@ def apply_rows(engine: Engine, kind: str, incoming: pd.DataFrame, user_name: str
         added = int((delta["_change"] == "added").sum()) if len(delta) else 0
         conn.execute(update(versions).where(versions.c.id == version).values(
             rows_added=added, rows_changed=len(replaced), rows_removed=len(retired)))
-    _written()
+    _written(version)
     return Applied(version, added, len(replaced), len(retired))
 
 
@@ -382,7 +392,7 @@ def retire_rows(engine: Engine, kind: str, ids: list[str], user_name: str, actio
             _insert_many(conn, changes, removal_fields(kind, current), version_id=version)
         conn.execute(update(versions).where(versions.c.id == version).values(
             rows_added=0, rows_changed=0, rows_removed=len(gone)))
-    _written()
+    _written(version)
     return Applied(version, 0, 0, len(gone))
 
 
@@ -427,7 +437,7 @@ def rollback(engine: Engine, target: int, user_name: str, newest: int | None = N
                          _rollback_log(kind, "added", revive)], ignore_index=True)
         if len(log):
             _insert_many(conn, changes, log, version_id=version)
-    _written()
+    _written(version)
     return Applied(version, len(revive), 0, len(retire))
 
 
