@@ -134,7 +134,7 @@ def store_key() -> tuple[str, int]:
         _, key, failure = remembered
     else:
         written = versions_written_here()
-        key, failure = _read_store_key(wrote=remembered is not None)
+        key, failure = _read_store_key()
         if run is not None:
             _read_this_run[run] = written, key, failure
     if failure is not None:  # said at every ask: the page may have cleared it since (app.py, the wall)
@@ -142,15 +142,14 @@ def store_key() -> tuple[str, int]:
     return key
 
 
-def _read_store_key(wrote: bool = False) -> tuple[tuple[str, int], str | None]:
-    """The key, and why the store could not be read when it is the last good one; ``wrote``: this run wrote a
-    version (it shows what it wrote)."""
+def _read_store_key() -> tuple[tuple[str, int], str | None]:
+    """The key, and why the store could not be read when it is the last good one."""
     url = settings().database_url
     store_engine = None
     try:
         store_engine = engine()
         newest = newest_version(store_engine)
-        version = _shown_version(url, store_engine, newest, wrote)
+        version = _shown_version(url, store_engine, newest)
     except STORE_ERRORS as exc:
         if store_engine is not None:
             store_engine.dispose()  # pooled connections keep a broken file's state: start afresh next time
@@ -171,19 +170,19 @@ def remember_written(version: int | None) -> None:
         st.session_state[VERSION_WRITTEN_KEY] = max(version, st.session_state.get(VERSION_WRITTEN_KEY, 0))
 
 
-def _shown_version(url: str, store_engine, newest: int, wrote: bool) -> int:
+def _shown_version(url: str, store_engine, newest: int) -> int:
     """The version a run shows: the store's newest, or, while this process's warm-up is building it just now, the
     newest version it has built (the page says so: :data:`NEWER_PENDING_KEY`).
 
     A visitor just after a million compounds' import waited 14 s for what the warm-up was building (its dataset,
     views and maps); now its page is drawn from the version before, and follows the new one once built
     (:mod:`ui.follow`). Not for a session that wrote the version (an upload shows what it imported:
-    :func:`remember_written`; ``wrote``, this run) or has shown it already (a page never goes back), nor a version
+    :func:`remember_written`) or has shown it already (a page never goes back), nor a version
     written more than :data:`BUILD_WAIT_SECONDS` ago (a build that never comes is made by the page).
     """
     built, shown = built_version(url), st.session_state.get(VERSION_READ_KEY)
     known = max(shown or 0, st.session_state.get(VERSION_WRITTEN_KEY, 0))  # shown or written by this session
-    if built is None or _building.get(url) != newest or wrote or known >= newest:
+    if built is None or _building.get(url) != newest or known >= newest:
         return newest  # a version the warm-up is not building now (spaced out, after phone reports) is the page's
     arrived = store.newest_version_time(store_engine)
     if arrived is None or (dt.datetime.now(dt.timezone.utc) - arrived).total_seconds() > BUILD_WAIT_SECONDS:
