@@ -99,11 +99,11 @@ def test_a_search_that_finds_one_point_jumps_to_it_and_paints_it(point_server, o
     def jumped():
         for candidate in map_frames(page):
             zoom = candidate.evaluate(zoom_js)
-            if candidate.evaluate("window.cmdmap.shown()") == 1 and zoom >= wide + 5:
+            if candidate.evaluate("window.cmdmap.shown()") == 1 and zoom >= wide + 4:
                 return candidate
         return None
 
-    frame = poll(jumped, "the map to jump to the one compound found (a view reset: five zoom levels or more)")
+    frame = poll(jumped, "the map to jump to the one compound found (a view reset: four zoom levels or more)")
     settle(page)
     zoom = frame.evaluate(zoom_js)
     assert zoom <= 18, zoom  # a finite zoom, not Infinity

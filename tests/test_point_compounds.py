@@ -62,7 +62,7 @@ def test_a_point_joins_the_zone_that_contains_it_on_both_back_ends(point_store):
     assert ds.compounds.geom_type.unique().tolist() == ["Point"]
     zones = ds.compounds.set_index("id")["zone"]
     assert zones[["0501", "0502", "0503"]].tolist() == ["Z1", "Z1", "Z2"]  # 0503 by containment
-    assert pd.isna(zones["0504"])  # 20 km out of town: in no zone
+    assert pd.isna(zones["0504"])  # 9 km out of town: in no zone
     assert ds.zones_assigned == 1
 
 

@@ -260,6 +260,21 @@ def test_a_place_moved_far_is_a_warning_to_confirm_and_an_id_of_another_kind_is_
     assert problem.value == str(compound["id"]) and "物业小区" in problem.zh
 
 
+def test_a_new_place_far_outside_every_zone_is_a_warning_naming_its_row_and_the_nearest_zone(tiny_store):
+    # a bureau's list: GB18030 with CRLF, latitude first, no ids; "北纬29度" reads as 29°, some 90 km south
+    rows = ["工地名称,纬度,经度,建设单位", "浮山二期,29.841,114.331,市城投", "六岭三期,北纬29度,114.312,市城投",
+            "温泉路改造,29.836,114.305,市政"]
+    check = check_file(tiny_store, "sites", "\r\n".join(rows).encode("gb18030"), "工地名单.csv", datum="wgs84")
+    assert check.ok and [(w.row, w.key) for w in check.warnings] == [(3, "check_far_from_zones")]
+    assert check.warnings[0].zh.startswith("“六岭三期”（编号 GD-") and "约 92 公里" in check.warnings[0].zh
+    assert "温泉街道第一片区" in check.warnings[0].zh
+    with pytest.raises(ValueError):
+        commit(tiny_store, check, ADMIN)
+    rows[2] = "六岭三期,北纬29度50分,114.312,市城投"  # corrected: inside 温泉街道第一片区
+    assert check_file(tiny_store, "sites", "\r\n".join(rows).encode("gb18030"), "工地名单.csv",
+                      datum="wgs84").warnings == []
+
+
 def test_a_datav_boundary_file_is_read_as_gcj02_and_says_why(tiny_store):
     content = (Path(__file__).parent / "fixtures" / "realdata" / "421200_full.json").read_bytes()
     check = check_file(tiny_store, "zones", content, "421200_full.json")

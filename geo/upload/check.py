@@ -543,6 +543,16 @@ def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: st
                       code=doubt.datum, code_name=found), figures
 
 
+def _row(numbers: list[int] | None, position: int) -> int:
+    """The file's row (or feature) number of the frame's ``position``."""
+    return numbers[position] if numbers and position < len(numbers) else position + 1
+
+
+def _km(metres: float) -> str:
+    """A distance as said in a warning: whole kilometres from ten, one decimal below."""
+    return f"{metres / 1000:,.0f}" if metres >= 10_000 else f"{metres / 1000:,.1f}"
+
+
 def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers: list[int] | None,
                         file_name: str) -> list[Problem]:
     """A place whose id is already another kind's: its reports and supplies would be counted twice.
@@ -557,8 +567,7 @@ def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers:
     for other in sorted(reported - {kind}):
         taken = member_of(ids, store.place_ids(engine, other))
         for position in np.flatnonzero(np.asarray(taken)):
-            row = numbers[position] if numbers and position < len(numbers) else position + 1
-            problems.append(Problem.of(file_name, row, "id", ids.iloc[position], "check_id_of_other_kind",
+            problems.append(Problem.of(file_name, _row(numbers, position), "id", ids.iloc[position], "check_id_of_other_kind",
                                        fid=ids.iloc[position], other=TABLES[other].text))
     return problems
 
@@ -582,7 +591,7 @@ def far_from_the_rest(frame: pd.DataFrame, reference: pd.DataFrame, numbers: lis
     """
     placed = frame.geometry.notna().to_numpy()
     ids = frame["id"].astype(str)
-    others = reference.loc[~reference["id"].astype(str).isin(set(ids)) & reference.geometry.notna()] \
+    others = reference.loc[~member_of(reference["id"].astype(str), set(ids)) & reference.geometry.notna().to_numpy()] \
         if len(reference) else reference
     shapes = [*np.asarray(frame.geometry, dtype=object)[placed], *np.asarray(others.geometry, dtype=object)]
     if len(shapes) < 5:  # too few to tell the middle of a city
@@ -594,43 +603,104 @@ def far_from_the_rest(frame: pd.DataFrame, reference: pd.DataFrame, numbers: lis
     warnings = []
     for position, metres in zip(np.flatnonzero(placed), distance[:int(placed.sum())]):
         if metres > limit:
-            row = numbers[position] if numbers and position < len(numbers) else position + 1
-            warnings.append(Problem.of(file_name, row, POSITION, ids.iloc[position], "check_far_from_rest",
-                                       fid=ids.iloc[position], km=f"{metres / 1000:,.0f}"))
+            warnings.append(Problem.of(file_name, _row(numbers, position), POSITION, ids.iloc[position],
+                                       "check_far_from_rest", fid=ids.iloc[position], km=f"{metres / 1000:,.0f}"))
     return warnings
 
 
-def far_moves(frame: pd.DataFrame, reference: pd.DataFrame, limit_m: float, numbers: list[int] | None,
+def moved_metres(frame: pd.DataFrame, reference: pd.DataFrame) -> np.ndarray:
+    """How far each place of ``frame`` moves from its stored position in ``reference`` (its last row of the
+    id); NaN for a new place, or one placed neither before nor now (待定位: no distance to tell).
+
+    >>> from shapely import Point
+    >>> new = pd.DataFrame({"id": ["S1", "S2", "S3"], "geometry": [Point(114.3, 29.8), Point(114.3, 29.81), None]})
+    >>> old = pd.DataFrame({"id": ["S1", "S2"], "geometry": [Point(114.3, 29.8), Point(114.3, 29.8)]})
+    >>> moved_metres(new, old).round().tolist()
+    [0.0, 1112.0, nan]
+    """
+    moved = np.full(len(frame), np.nan)
+    if reference.empty or frame.empty:
+        return moved
+    # by positions in an index: Series.isin over a million Arrow strings took 5 s
+    stored = pd.Index(reference["id"].astype(str).to_numpy(dtype=object))
+    last = ~stored.duplicated(keep="last")
+    stored_shapes = np.asarray(reference.geometry, dtype=object)[last]
+    at = pd.Index(stored[last]).get_indexer(frame["id"].astype(str).to_numpy(dtype=object))
+    shapes = np.asarray(frame.geometry, dtype=object)
+    known = (at >= 0) & pd.notna(shapes)
+    known[known] = pd.notna(stored_shapes[at[known]])
+    if known.any():
+        here, there = (shapely.get_coordinates(shapely.point_on_surface(s))
+                       for s in (shapes[known], stored_shapes[at[known]]))
+        moved[known] = metres_between(here, there)
+    return moved
+
+
+#: A place farther than this outside every zone of the city is likely mistyped ("北纬29度" for 29°51′).
+FAR_FROM_EVERY_ZONE_M = 10_000.0
+
+
+def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFrame,
+                        numbers: list[int] | None, file_name: str, limit_m: float = FAR_FROM_EVERY_ZONE_M,
+                        said: frozenset[int] = frozenset()) -> list[Problem]:
+    """Places the upload puts more than ``limit_m`` metres outside every zone of the city: warnings to confirm.
+
+    Only a new place, or a stored one ``moved`` (see :func:`moved_metres`) farther than ``limit_m``, is checked,
+    so that a place long kept outside the zones is not said again at every upload; rows in ``said`` were
+    warned of already.
+
+    >>> from shapely import Point, box
+    >>> zones = pd.DataFrame({"id": ["Z1"], "name": ["浮山片区"], "geometry": [box(114.2, 29.8, 114.4, 29.9)]})
+    >>> new = pd.DataFrame({"id": ["S1", "S2"], "geometry": [Point(114.3, 29.85), Point(114.3, 29.0)]})
+    >>> [(w.row, w.value, w.zh[:38]) for w in far_from_every_zone(new, np.full(2, np.nan), zones, [2, 3], "f.csv")]
+    [(3, 'S2', '编号 S2 的场所在本市所有网格片区之外，离最近的“浮山片区”约 89 公里')]
+    """
+    shapes = zones.loc[zones.geometry.notna()] if len(zones) else zones
+    # moved less than the limit, it cannot have left the zones by more: it stood outside them already
+    placed = np.array(frame.geometry.notna(), dtype=bool) & ~(moved < limit_m)
+    if said:
+        placed[[p for p in range(len(frame)) if _row(numbers, p) in said]] = False
+    if shapes.empty or not placed.any():
+        return []
+    points = shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)[placed])
+    outlines = np.asarray(shapes.geometry, dtype=object)
+    tree = shapely.STRtree(outlines)
+    inside = np.zeros(len(points), bool)
+    inside[np.unique(tree.query(points, predicate="intersects")[0])] = True
+    outside = np.flatnonzero(~inside)
+    if not len(outside):
+        return []
+    which, nearest = tree.query_nearest(points[outside], all_matches=False)
+    ends = shapely.get_coordinates(shapely.shortest_line(points[outside][which], outlines[nearest])).reshape(-1, 2, 2)
+    ids = frame["id"].astype(str)
+    warnings = []
+    for position, zone, distance in zip(np.flatnonzero(placed)[outside][which], nearest,
+                                        metres_between(ends[:, 0], ends[:, 1])):
+        if distance > limit_m:
+            name = frame["name"].iloc[position] if "name" in frame else None
+            place = t("place_named", name=str(name).strip(), fid=ids.iloc[position]) if pd.notna(name) and str(
+                name).strip() else t("place_numbered", fid=ids.iloc[position])
+            warnings.append(Problem.of(file_name, _row(numbers, position), POSITION, ids.iloc[position],
+                                       "check_far_from_zones", place=place, zone=str(shapes["name"].iloc[zone]),
+                                       km=_km(distance)))
+    return warnings
+
+
+def far_moves(frame: pd.DataFrame, moved: np.ndarray, limit_m: float, numbers: list[int] | None,
               file_name: str) -> list[Problem]:
-    """Stored places the upload would move farther than ``limit_m`` metres: warnings the person confirms.
+    """Stored places the upload would move farther than ``limit_m`` metres (``moved``, see
+    :func:`moved_metres`): warnings the person confirms.
 
     >>> from shapely import Point
     >>> new = pd.DataFrame({"id": ["S1", "S2"], "geometry": [Point(114.3, 29.8), Point(104.1, 30.6)]})
     >>> old = pd.DataFrame({"id": ["S1", "S2"], "geometry": [Point(114.3, 29.8), Point(114.3, 29.8)]})
-    >>> [(w.row, w.value, w.zh[:22]) for w in far_moves(new, old, 5000, [2, 3], "f.csv")]
+    >>> [(w.row, w.value, w.zh[:22]) for w in far_moves(new, moved_metres(new, old), 5000, [2, 3], "f.csv")]
     [(3, 'S2', '编号 S2 的位置将移动 984 公里，超过')]
     """
-    if reference.empty or frame.empty:
-        return []
-    stored = reference.assign(id=reference["id"].astype(str)).drop_duplicates("id", keep="last").set_index("id")
     ids = frame["id"].astype(str)
-    known = ids.isin(stored.index).to_numpy() & frame.geometry.notna().to_numpy()
-    # a place placed neither before nor now (待定位) has no distance to tell
-    known[known] = pd.notna(stored.loc[ids[known], "geometry"]).to_numpy()
-    if not known.any():
-        return []
-    here = shapely.get_coordinates(shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)[known]))
-    stored_shapes = np.asarray(stored.loc[ids[known], "geometry"], dtype=object)
-    there = shapely.get_coordinates(shapely.point_on_surface(stored_shapes))
-    metres = metres_between(here, there)
-    warnings = []
-    for position, distance in zip(np.flatnonzero(known), metres):
-        if distance > limit_m:
-            row = numbers[position] if numbers and position < len(numbers) else position + 1
-            warnings.append(Problem.of(file_name, row, POSITION, ids.iloc[position], "check_far_move",
-                                       fid=ids.iloc[position], km=f"{distance / 1000:,.0f}" if distance >= 10_000
-                                       else f"{distance / 1000:,.1f}", limit=f"{limit_m / 1000:g}"))
-    return warnings
+    return [Problem.of(file_name, _row(numbers, position), POSITION, ids.iloc[position], "check_far_move",
+                       fid=ids.iloc[position], km=_km(moved[position]), limit=f"{limit_m / 1000:g}")
+            for position in np.flatnonzero(moved > limit_m)]
 
 
 def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=None, datum: str | None = None,
@@ -691,8 +761,12 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         stored = store.current(engine, kind)
         doubt = [read["datum_doubt"]] if read.get("datum_doubt") is not None else []
-        result.warnings = doubt + far_moves(frame, stored, max_move_m, numbers, file_name) + far_from_the_rest(
+        moved = moved_metres(frame, stored)
+        far = far_moves(frame, moved, max_move_m, numbers, file_name) + far_from_the_rest(
             frame, stored, numbers, file_name)
+        outside = [] if kind == "zones" else far_from_every_zone(
+            frame, moved, store.current(engine, "zones"), numbers, file_name, said=frozenset(w.row for w in far))
+        result.warnings = doubt + far + outside
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.compared = store.compare(engine, kind, frame, present, replace)
         result.frame, result.delta, result.fields = (result.compared.frame, result.compared.delta,
