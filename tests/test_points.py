@@ -242,6 +242,30 @@ def test_the_upload_page_takes_a_list_shows_the_mapping_and_imports_it(page_env)
     assert {"甲", "乙"} <= set(store.current(page_env, "sites")["name"])
 
 
+def test_the_upload_page_says_a_single_warning_whole_before_how_the_file_was_read(page_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("clerk", "staff"))
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="upload_kind").set_value("sites").run()
+    rows = "工地名称,纬度,经度,备注\r\n浮山二期,29.841,114.331,\r\n六岭三期,北纬29度,114.312,见附件\r\n"
+    at.file_uploader[0].set_value(("工地名单.csv", rows.encode("gb18030"), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    def shown(node):  # the page's elements in order: (type, text)
+        proto = getattr(node, "proto", None)
+        if isinstance(getattr(proto, "body", None), str):  # alerts and Markdown
+            yield proto.body
+        for child in (node.children.values() if isinstance(getattr(node, "children", None), dict) else ()):
+            yield from shown(child)
+
+    texts = list(shown(at._tree))
+    warned = next(i for i, text in enumerate(texts) if "请核实以下 1 处" in text)
+    whole = next(i for i, text in enumerate(texts) if "“六岭三期”" in text and "确认后才能导入" in text)
+    read = next(i for i, text in enumerate(texts) if "以下列不在模板中" in text)
+    assert warned < whole < read  # the sentence whole, not cut off by the table's cell, above the notices
+    assert "upload_confirm_button" not in [b.key for b in at.button]
+
+
 def test_a_place_moved_far_is_a_warning_to_confirm_and_an_id_of_another_kind_is_refused(tiny_store):
     site = store.current(tiny_store, "sites").iloc[0]
     far = f"工地编号,项目名称,经度,纬度\n{site['id']},{site['name']},104.06,30.57\n".encode()  # to Chengdu
@@ -268,6 +292,7 @@ def test_a_new_place_far_outside_every_zone_is_a_warning_naming_its_row_and_the_
     assert check.ok and [(w.row, w.key) for w in check.warnings] == [(3, "check_far_from_zones")]
     assert check.warnings[0].zh.startswith("“六岭三期”（编号 GD-") and "约 92 公里" in check.warnings[0].zh
     assert "温泉街道第一片区" in check.warnings[0].zh
+    assert "未见明显偏移" not in check.datum_reason.zh  # not "no clear offset" beside a place 92 km off
     with pytest.raises(ValueError):
         commit(tiny_store, check, ADMIN)
     rows[2] = "六岭三期,北纬29度50分,114.312,市城投"  # corrected: inside 温泉街道第一片区

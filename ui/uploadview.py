@@ -216,10 +216,11 @@ def problem_list(problems: list[Problem], check: Check, lg: str, key: str) -> No
     Staff fix the file row by row: the grouped list says what is wrong, the table and the file where.
     """
     grouped = any(group.count > 1 for group in group_problems(problems, check.by_feature))
-    if grouped:  # else the list would say again what the table says
+    few = len(problems) <= MAX_GROUPS
+    if grouped or few:  # a few said whole: the table's cell cuts a long sentence off at its width
         st.markdown(problem_lines(problems, check.by_feature, lg))
     table = problems_table(problems, lg)
-    with st.expander(t("upload_problem_rows", lg, count=len(table)), expanded=not grouped or len(table) <= MAX_GROUPS):
+    with st.expander(t("upload_problem_rows", lg, count=len(table)), expanded=not (grouped or few)):
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(t("upload_problems_download", lg), to_csv_bytes(table),
                            f"{Path(check.file_name).stem}-{key}.csv", "text/csv", key=f"upload_{key}_csv",
@@ -231,13 +232,13 @@ def show_check(check: Check) -> None:
     if check.problems:
         st.error(t("upload_problems", lg, count=len(check.problems), file=check.file_name))
         problem_list(check.problems, check, lg, "problems")
+    if check.ok and check.warnings:  # before how the file was read: what the person must check and confirm
+        st.warning(t("upload_warnings", lg, count=len(check.warnings)))
+        problem_list(check.warnings, check, lg, "warnings")
     for notice in check.notices:
         st.info(plain(notice.pick(lg)))
     if not check.ok:
         return
-    if check.warnings:
-        st.warning(t("upload_warnings", lg, count=len(check.warnings)))
-        problem_list(check.warnings, check, lg, "warnings")
     st.subheader(t("upload_preview", lg), anchor=False)
     for line in check.summary:
         st.markdown(f"- {plain(line.pick(lg))}")

@@ -377,10 +377,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "place_named": ("“{name}”（编号 {fid}）", "'{name}' (id {fid})"),
     "place_numbered": ("编号 {fid} 的场所", "Place {fid}"),
     "check_far_from_zones": ("{place}在本市所有网格片区之外，离最近的“{zone}”约 {km} 公里：请核实经纬度没有填错、写反"
-                             "（如“北纬29度”应写到分），确认后才能导入。",
+                             "（只写到“度”的，如“北纬29度”，应写到分），确认后才能导入。",
                              "{place} lies outside every zone of the city, about {km} km from the nearest, "
-                             "'{zone}': check its coordinate is not mistyped or swapped (e.g. degrees without "
-                             "minutes); the import needs your confirmation."),
+                             "'{zone}': check its coordinate is not mistyped or swapped (degrees alone, as in 29°N, "
+                             "need their minutes); the import needs your confirmation."),
     "check_far_move": ("编号 {fid} 的位置将移动 {km} 公里，超过 {limit} 公里：请核实不是坐标填错或坐标系选错，确认后才能导入。",
                        "Place {fid} would move {km} km, more than {limit} km: check it is not a wrong coordinate or "
                        "datum; the import needs your confirmation."),

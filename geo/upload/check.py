@@ -462,12 +462,10 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         read["likely_datum"] = doubt.value if doubt is not None else resolved
         if doubt is not None:
             read["datum_reason"] = evidence
-        elif datum is None and crs_notices:  # how the datum was found, and that the city agrees
-            read["datum_reason"] = crs_notices[-1] if evidence is None else join(
-                [crs_notices[-1], evidence], Text("", " "))
-        else:
-            read["datum_reason"] = t("datum_reason_chosen") if evidence is None else join(
-                [t("datum_reason_chosen"), evidence], Text("", " "))
+        else:  # how the datum was found (or that it was chosen), and that the city agrees
+            read["datum_basis"] = crs_notices[-1] if datum is None and crs_notices else t("datum_reason_chosen")
+            read["datum_reason"] = read["datum_basis"] if evidence is None else join(
+                [read["datum_basis"], evidence], Text("", " "))
         frame = frame.set_geometry(list(crs.to_wgs84(frame.geometry.to_numpy(), resolved)), crs="EPSG:4326")
         frame = keep_positions(frame, reference)
         if "columns" in read:  # a list of places: its points do not replace the outlines they fall in
@@ -767,6 +765,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         outside = [] if kind == "zones" else far_from_every_zone(
             frame, moved, store.current(engine, "zones"), numbers, file_name, said=frozenset(w.row for w in far))
         result.warnings = doubt + far + outside
+        if (far or outside) and "datum_basis" in read:
+            result.datum_reason = read["datum_basis"]  # "no clear offset" beside a place far off reads as all clear
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.compared = store.compare(engine, kind, frame, present, replace)
         result.frame, result.delta, result.fields = (result.compared.frame, result.compared.delta,
