@@ -258,7 +258,7 @@ def test_a_row_of_another_city_is_a_warning_and_an_export_reads_back_unchanged(l
     listed = ("小区名称,经度,纬度\n" + rows + "京城小区,116.40,39.90\n").encode()
     check = check_file(listed_city, "compounds", listed, "名单.csv", datum="wgs84")
     [warning] = check.warnings
-    assert warning.row == 7 and "公里" in warning.zh and warning.column == "位置"
+    assert warning.row == 7 and "公里" in warning.zh and warning.column == "经度/纬度"  # the file's own headers
     exported = table_bytes("compounds", store.current(listed_city, "compounds"), "csv")
     again = check_file(listed_city, "compounds", exported, "小区.csv", datum="wgs84")
     assert again.ok and len(again.delta) == 0, again.summary

@@ -289,7 +289,7 @@ def test_a_new_place_far_outside_every_zone_is_a_warning_naming_its_row_and_the_
     rows = ["工地名称,纬度,经度,建设单位", "浮山二期,29.841,114.331,市城投", "六岭三期,北纬29度,114.312,市城投",
             "温泉路改造,29.836,114.305,市政"]
     check = check_file(tiny_store, "sites", "\r\n".join(rows).encode("gb18030"), "工地名单.csv", datum="wgs84")
-    assert check.ok and [(w.row, w.key) for w in check.warnings] == [(3, "check_far_from_zones")]
+    assert check.ok and [(w.row, w.column, w.key) for w in check.warnings] == [(3, "经度/纬度", "check_far_from_zones")]
     assert check.warnings[0].zh.startswith("“六岭三期”（编号 GD-") and "约 92 公里" in check.warnings[0].zh
     assert "温泉街道第一片区" in check.warnings[0].zh
     assert "未见明显偏移" not in check.datum_reason.zh  # not "no clear offset" beside a place 92 km off

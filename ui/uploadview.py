@@ -93,20 +93,20 @@ def show_removed(check: Check, lg: str) -> None:
 
 
 def preview_map(check: Check, lg: str) -> None:
-    """The places the upload touches, highlighted over the others."""
+    """The places the upload touches, highlighted over the others, those of its warned rows in red."""
     ds = dataset()
-    changed = set(check.changed_ids)
+    changed, warned = set(check.changed_ids), {w.value for w in check.warnings if w.value is not None}
     if TABLES[check.kind].geometry:
         existing = ds.layer(check.kind)[["id", "name", "geometry"]]
         uploaded = check.frame[["id", "name", "geometry"]]
         kept = existing.loc[~existing["id"].isin(set(uploaded["id"]))] if not check.replace else existing.iloc[:0]
         places = gpd.GeoDataFrame(pd.concat([kept, uploaded], ignore_index=True), geometry="geometry",
                                   crs="EPSG:4326")
-        layer, legend = highlight_layer(places, changed, lg)
+        layer, legend = highlight_layer(places, changed, lg, warned=warned)
     else:  # the shapes are the stored ones, already packed for the other maps
         places = gpd.GeoDataFrame(pd.concat([ds.layer(k)[["id", "geometry"]] for k in places_of(check.kind)],
                                             ignore_index=True), geometry="geometry", crs="EPSG:4326")
-        layer, legend = highlight_layer(places, changed, lg, sources=places_of(check.kind))
+        layer, legend = highlight_layer(places, changed, lg, sources=places_of(check.kind), warned=warned)
     focus = places.loc[places["id"].isin(changed)]
     show_map(map_state([*zone_outlines(ds.zones, lg), layer], [legend],
                        bounds=initial_bounds(focus if len(focus) else places, share=1.0),

@@ -223,25 +223,40 @@ def zone_choropleth(zones: gpd.GeoDataFrame, metric_code: str, lang: str,
 HIGHLIGHT = "#00b8d4"
 
 
+#: A place of an upload's warned row on the preview map.
+WARNED = "#d50000"
+
+
 def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
-                    sources: tuple[str, ...] = ()) -> tuple[Layer, Legend]:
-    """Places an upload would change, highlighted; the others quiet grey.
+                    sources: tuple[str, ...] = (), warned: set[str] = frozenset()) -> tuple[Layer, Legend]:
+    """Places an upload would change, highlighted, those of its ``warned`` rows in red; the others quiet grey.
 
     ``sources`` names the dataset layers that hold the places' shapes; without
     it ``places`` brings its own ``geometry`` and ``name`` (an uploaded layer).
+
+    >>> from shapely import Point
+    >>> places = pd.DataFrame({"id": ["S1", "S2", "S3"], "geometry": [Point(0, 0)] * 3})
+    >>> layer, legend = highlight_layer(places, {"S1", "S2"}, "zh", warned={"S2"})
+    >>> layer.frame["category"].tolist(), [(e.label, e.count) for e in legend.entries]
+    (['changed', 'warned', 'same'], [('将变化', 1), ('需核实（见上方警告）', 1), ('不变', 1)])
     """
-    category = places["id"].astype(str).isin(changed).map({True: "changed", False: "same"})
-    labels = {"changed": t("upload_changed", lang), "same": t("upload_same", lang)}
+    ids = places["id"].astype(str)
+    category = pd.Series(np.select([ids.isin(warned).to_numpy(), ids.isin(changed).to_numpy()],
+                                   ["warned", "changed"], "same"), index=places.index)
+    labels = {"changed": t("upload_changed", lang), "warned": t("upload_warned", lang), "same": t("upload_same", lang)}
     frame = places.assign(id=places["id"].astype(str), category=category, change=category.map(labels))
     if sources:
         frame = pd.DataFrame(frame[["id", "category", "change"]])
     styles = {"changed": {"color": HIGHLIGHT, "weight": 3, "fillColor": HIGHLIGHT, "fillOpacity": 0.7},
+              "warned": {"color": WARNED, "weight": 3, "fillColor": WARNED, "fillOpacity": 0.8},
               "same": {"color": "#9e9e9e", "weight": 1, "fillColor": "#e0e0e0", "fillOpacity": 0.4},
               "pt_changed": {"color": "#ffffff", "weight": 2, "fillColor": HIGHLIGHT, "fillOpacity": 1},
+              "pt_warned": {"color": "#ffffff", "weight": 2, "fillColor": WARNED, "fillOpacity": 1},
               "pt_same": {"color": "#ffffff", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.8}}
     counts = category.value_counts()
     legend = Legend(t("upload_preview", lang), [
         LegendEntry(t("upload_changed", lang), HIGHLIGHT, int(counts.get("changed", 0))),
+        *([LegendEntry(t("upload_warned", lang), WARNED, int(counts["warned"]))] if "warned" in counts else []),
         LegendEntry(t("upload_same", lang), "#e0e0e0", int(counts.get("same", 0))),
     ])
     return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("col_change", lang), "change")],

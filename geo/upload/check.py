@@ -46,6 +46,7 @@ from geo.io import (
     role_text,
 )
 from geo.io import datum_guess as crs
+from geo.io.points import LAT, LON, PAIR
 from geo.store import backup
 from geo.upload.outlines import match_outlines
 
@@ -570,14 +571,28 @@ def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers:
     return problems
 
 
-#: The column a position's problem names: a list's 经度/纬度 or a GeoJSON's geometry, as a person calls both.
+#: The column a position's problem names in a GeoJSON (its geometry), as a person calls it.
 POSITION = "位置"
+
+
+def position_column(columns: dict[str, str] | None) -> str:
+    """The column a position's problem names: a list's own coordinate headers, else :data:`POSITION`.
+
+    >>> position_column({"name": "工地名称", "lat": "纬度", "lon": "经度"}), position_column(None)
+    ('经度/纬度', '位置')
+    >>> position_column({"lonlat": "坐标"})
+    '坐标'
+    """
+    columns = columns or {}
+    if PAIR in columns:
+        return columns[PAIR]
+    return "/".join(columns[role] for role in (LON, LAT) if role in columns) or POSITION
 #: A new place farther than this from the middle of the city's others is likely in another town (or mistyped).
 FAR_FROM_THE_REST_M = 100_000.0
 
 
 def far_from_the_rest(frame: pd.DataFrame, reference: pd.DataFrame, numbers: list[int] | None,
-                      file_name: str, limit_m: float = FAR_FROM_THE_REST_M) -> list[Problem]:
+                      file_name: str, limit_m: float = FAR_FROM_THE_REST_M, column: str = POSITION) -> list[Problem]:
     """Places of the upload far from the middle of all the others (the file's and the stored ones'): a row of
     another city, or a mistyped coordinate, is a warning the person confirms.
 
@@ -601,7 +616,7 @@ def far_from_the_rest(frame: pd.DataFrame, reference: pd.DataFrame, numbers: lis
     warnings = []
     for position, metres in zip(np.flatnonzero(placed), distance[:int(placed.sum())]):
         if metres > limit:
-            warnings.append(Problem.of(file_name, _row(numbers, position), POSITION, ids.iloc[position],
+            warnings.append(Problem.of(file_name, _row(numbers, position), column, ids.iloc[position],
                                        "check_far_from_rest", fid=ids.iloc[position], km=f"{metres / 1000:,.0f}"))
     return warnings
 
@@ -640,7 +655,7 @@ FAR_FROM_EVERY_ZONE_M = 10_000.0
 
 def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFrame,
                         numbers: list[int] | None, file_name: str, limit_m: float = FAR_FROM_EVERY_ZONE_M,
-                        said: frozenset[int] = frozenset()) -> list[Problem]:
+                        said: frozenset[int] = frozenset(), column: str = POSITION) -> list[Problem]:
     """Places the upload puts more than ``limit_m`` metres outside every zone of the city: warnings to confirm.
 
     Only a new place, or a stored one ``moved`` (see :func:`moved_metres`) farther than ``limit_m``, is checked,
@@ -678,14 +693,14 @@ def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFr
             name = frame["name"].iloc[position] if "name" in frame else None
             place = t("place_named", name=str(name).strip(), fid=ids.iloc[position]) if pd.notna(name) and str(
                 name).strip() else t("place_numbered", fid=ids.iloc[position])
-            warnings.append(Problem.of(file_name, _row(numbers, position), POSITION, ids.iloc[position],
+            warnings.append(Problem.of(file_name, _row(numbers, position), column, ids.iloc[position],
                                        "check_far_from_zones", place=place, zone=str(shapes["name"].iloc[zone]),
                                        km=_km(distance)))
     return warnings
 
 
 def far_moves(frame: pd.DataFrame, moved: np.ndarray, limit_m: float, numbers: list[int] | None,
-              file_name: str) -> list[Problem]:
+              file_name: str, column: str = POSITION) -> list[Problem]:
     """Stored places the upload would move farther than ``limit_m`` metres (``moved``, see
     :func:`moved_metres`): warnings the person confirms.
 
@@ -696,7 +711,7 @@ def far_moves(frame: pd.DataFrame, moved: np.ndarray, limit_m: float, numbers: l
     [(3, 'S2', '编号 S2 的位置将移动 984 公里，超过')]
     """
     ids = frame["id"].astype(str)
-    return [Problem.of(file_name, _row(numbers, position), POSITION, ids.iloc[position], "check_far_move",
+    return [Problem.of(file_name, _row(numbers, position), column, ids.iloc[position], "check_far_move",
                        fid=ids.iloc[position], km=_km(moved[position]), limit=f"{limit_m / 1000:g}")
             for position in np.flatnonzero(moved > limit_m)]
 
@@ -759,11 +774,12 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
         stored = store.current(engine, kind)
         doubt = [read["datum_doubt"]] if read.get("datum_doubt") is not None else []
-        moved = moved_metres(frame, stored)
-        far = far_moves(frame, moved, max_move_m, numbers, file_name) + far_from_the_rest(
-            frame, stored, numbers, file_name)
+        moved, column = moved_metres(frame, stored), position_column(read.get("columns"))
+        far = far_moves(frame, moved, max_move_m, numbers, file_name, column) + far_from_the_rest(
+            frame, stored, numbers, file_name, column=column)
         outside = [] if kind == "zones" else far_from_every_zone(
-            frame, moved, store.current(engine, "zones"), numbers, file_name, said=frozenset(w.row for w in far))
+            frame, moved, store.current(engine, "zones"), numbers, file_name, said=frozenset(w.row for w in far),
+            column=column)
         result.warnings = doubt + far + outside
         if (far or outside) and "datum_basis" in read:
             result.datum_reason = read["datum_basis"]  # "no clear offset" beside a place far off reads as all clear
