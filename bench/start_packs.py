@@ -7,7 +7,8 @@ one; not counted):
 
 * ``made``: the index beside the store removed, :func:`ui.packs.prepare_packs` makes every layer's packs (tiles,
   their datum conversion, gzip) and keeps an index of them, as every start did before;
-* ``kept``: the same call with that index there, as a start now finds it.
+* ``kept``: the same call with that index there, as a start now finds it (the snapshot the made step's process
+  kept as a server does after its build, with the digests of the places found then: :mod:`geo.store.digest`).
 
 The packs are written into ``static/cache`` as the app writes them. Run from the project root::
 
@@ -36,7 +37,7 @@ def step(path: str, what: str) -> dict:
     from geo.maps import overlay_datum
     from geo.settings import load
     from geo.store import connect, newest_version, snapshot_folder
-    from ui.cache import load_dataset
+    from ui.cache import keep_snapshot, load_dataset
     from ui.packs import prepare_packs
 
     url, settings = f"sqlite:///{path}", load()
@@ -46,7 +47,10 @@ def step(path: str, what: str) -> dict:
         shutil.rmtree(snapshot_folder(url) / "packs", ignore_errors=True)
     started = time.perf_counter()
     prepare_packs(url, version, overlay_datum(settings), settings.map_places_at_once)
-    return {"seconds": time.perf_counter() - started, "places": sum(len(dataset.layer(k)) for k in dataset.tables
+    seconds = time.perf_counter() - started
+    if what == "made":  # as the server does once built: the snapshot takes the places' digests found meanwhile
+        keep_snapshot(url)
+    return {"seconds": seconds, "places": sum(len(dataset.layer(k)) for k in dataset.tables
                                                                      if "geometry" in dataset.layer(k)),
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 

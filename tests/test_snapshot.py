@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import event
 
+import geo.store.digest
 from geo import store
 from geo.accounts import User
 from geo.store import connect, read_newest, read_snapshot, snapshot_folder, write_snapshot
@@ -71,6 +72,26 @@ def test_a_snapshot_reads_as_the_store_and_is_kept_private(sqlite_store):
     assert folder.parent.stat().st_mode & 0o077 == 0  # the city's data: only the service's user reads it
     _same_as_a_whole_read(read_snapshot(sqlite_store), sqlite_store)
     assert write_snapshot(sqlite_store, store.read_store(sqlite_store)) is None  # there already: not written again
+
+
+def test_a_start_takes_the_places_digests_found_before_it_with_the_snapshot_and_finds_none_again(sqlite_store,
+                                                                                                  monkeypatch):
+    loaded = store.read_store(sqlite_store)
+    write_snapshot(sqlite_store, loaded)  # the snapshot of a start, before its map's packs were made
+    digest = store.places_digest(loaded.dataset.compounds)  # made with the packs
+    assert write_snapshot(sqlite_store, loaded) is None  # there already: only its manifest takes the digest
+    monkeypatch.setattr(geo.store.digest.shapely, "to_wkb", lambda *a, **k: pytest.fail("digested again"))
+    again = read_snapshot(sqlite_store).dataset
+    assert store.known_digest(again.compounds) == store.places_digest(again.compounds) == digest
+    assert store.known_digest(again.sites) is None  # none found for it before: found when asked
+    monkeypatch.undo()
+    assert store.places_digest(again.sites) == store.places_digest(loaded.dataset.sites)
+    # a digest is the very frame's: not another frame of other places, nor a snapshot of another digest format
+    assert store.known_digest(again.compounds.iloc[:2]) is None
+    folder = snapshot_folder(sqlite_store) / f"v{loaded.version}"
+    manifest = json.loads((folder / MANIFEST).read_text())
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "digests": {**manifest["digests"], "format": 0}}))
+    assert store.known_digest(read_snapshot(sqlite_store).dataset.compounds) is None
 
 
 def test_a_start_with_a_snapshot_of_the_newest_version_reads_no_rows(sqlite_store, tables_read):

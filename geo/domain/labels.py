@@ -255,7 +255,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_columns_help": ("已按表头自动对应。如有不对，请改选；经纬度写在同一格时选“经纬度（一格）”，不需要的留空。",
                             "Matched by the headers. Correct what is wrong; pick 'position (one cell)' when both "
                             "coordinates share a cell, and leave unused roles empty."),
-    "upload_warnings": ("请核实以下 {count} 处：", "Check these {count} points:"),
+    "upload_warnings": ("请核实以下 {count} 处：", "To check ({count}):"),
     "upload_keep_reports": ("保留手机填报：不导入会替换手机填报的行", "Keep the phone reports: leave out the rows that would "
                             "replace them"),
     "upload_keep_reports_help": ("网格员今天已用手机填报的场所，以手机填报为准；表格中这些场所的行不导入。",

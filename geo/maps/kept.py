@@ -40,11 +40,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
 from geo.maps.pack import PACK_FORMAT, Pack, text_digest
 from geo.maps.tiles import DOT_PRECISION
-from geo.store import private_folder
+from geo.store import places_digest, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +58,12 @@ Kept = tuple[str, "tuple[float, float, float, float] | None", Pack]
 
 
 def places_key(frame: gpd.GeoDataFrame, *choices) -> str:
-    """A digest of ``frame``'s ids, names and shapes in order and of ``choices`` (datum, sizes): the packs made of
-    the same places with the same choices are the same files. A million compounds take about 2 s."""
+    """A digest of ``frame``'s places (:func:`geo.store.places_digest`: ids, names and shapes in order) and of
+    ``choices`` (datum, sizes): the packs made of the same places with the same choices are the same files."""
     digest = hashlib.blake2b(digest_size=20)
-    for part in (KEPT_FORMAT, PACK_FORMAT, DOT_PRECISION, len(frame), *choices):  # not the CRS: WGS-84 by contract
+    for part in (KEPT_FORMAT, PACK_FORMAT, DOT_PRECISION, *choices):  # not the CRS: WGS-84 by contract
         digest.update(f"{part}\x1e".encode())
-    digest.update("\x1f".join(frame["id"].astype(str).tolist()).encode("utf-8", "surrogatepass"))
-    if "name" in frame:
-        names = frame["name"].astype("string").fillna("").tolist()
-        digest.update(b"\x1e" + "\x1f".join(names).encode("utf-8", "surrogatepass"))
-    shapes = frame.geometry.to_numpy()
-    missing = shapely.is_missing(shapes)  # a place not placed yet (待定位): no shape, said by its own bit
-    wkb = shapely.to_wkb(shapes, output_dimension=2).astype(object)
-    wkb[missing] = b""
-    digest.update(b"\x1e" + np.packbits(missing).tobytes() + b"\x1e" + b"".join(wkb.tolist()))
+    digest.update(places_digest(frame).encode())
     return digest.hexdigest()
 
 

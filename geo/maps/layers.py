@@ -239,6 +239,8 @@ def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
     >>> layer, legend = highlight_layer(places, {"S1", "S2"}, "zh", warned={"S2"})
     >>> layer.frame["category"].tolist(), [(e.label, e.count) for e in legend.entries]
     (['changed', 'warned', 'same'], [('将变化', 1), ('需核实（见上方警告）', 1), ('不变', 1)])
+    >>> [k for k in layer.styles if not k.startswith("pt_")]  # the order they are drawn in: the last on top
+    ['same', 'changed', 'warned']
     """
     ids = places["id"].astype(str)
     category = pd.Series(np.select([ids.isin(warned).to_numpy(), ids.isin(changed).to_numpy()],
@@ -247,19 +249,20 @@ def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
     frame = places.assign(id=places["id"].astype(str), category=category, change=category.map(labels))
     if sources:
         frame = pd.DataFrame(frame[["id", "category", "change"]])
-    styles = {"changed": {"color": HIGHLIGHT, "weight": 3, "fillColor": HIGHLIGHT, "fillOpacity": 0.7},
+    # drawn in this order: the places that stay under those the upload changes, and the warned ones on top
+    styles = {"same": {"color": "#9e9e9e", "weight": 1, "fillColor": "#e0e0e0", "fillOpacity": 0.4},
+              "changed": {"color": HIGHLIGHT, "weight": 3, "fillColor": HIGHLIGHT, "fillOpacity": 0.7},
               "warned": {"color": WARNED, "weight": 3, "fillColor": WARNED, "fillOpacity": 0.8},
-              "same": {"color": "#9e9e9e", "weight": 1, "fillColor": "#e0e0e0", "fillOpacity": 0.4},
+              "pt_same": {"color": "#ffffff", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.8},
               "pt_changed": {"color": "#ffffff", "weight": 2, "fillColor": HIGHLIGHT, "fillOpacity": 1},
-              "pt_warned": {"color": "#ffffff", "weight": 2, "fillColor": WARNED, "fillOpacity": 1},
-              "pt_same": {"color": "#ffffff", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.8}}
+              "pt_warned": {"color": "#ffffff", "weight": 2, "fillColor": WARNED, "fillOpacity": 1}}
     counts = category.value_counts()
     legend = Legend(t("upload_preview", lang), [
         LegendEntry(t("upload_changed", lang), HIGHLIGHT, int(counts.get("changed", 0))),
         *([LegendEntry(t("upload_warned", lang), WARNED, int(counts["warned"]))] if "warned" in counts else []),
         LegendEntry(t("upload_same", lang), "#e0e0e0", int(counts.get("same", 0))),
     ])
-    return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("col_change", lang), "change")],
+    return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("upload_preview", lang), "change")],
                  sources), legend
 
 

@@ -10,6 +10,7 @@ folder) and opening it in :mod:`geo.store.meta`.
 from geo.store.daily import PHONE_REPORT, has_phone_reports, last_report, local_time, reports_of_day, row_origins
 from geo.store.dataset import READ_ERRORS, Dataset, Loaded, load_store, read_error_text, read_store, refresh_store
 from geo.store.diff import diff_rows, keep_absent_columns, key_text
+from geo.store.digest import known_digest, places_digest, remember_digest
 from geo.store.engine import connect, lock_for_writing, read_only, store_failure, write_locked
 from geo.store.meta import (
                             RefusedFile,
@@ -83,7 +84,7 @@ from geo.store.versions import (
                             when_written,
 )
 
-__all__ = ["PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "Loaded", "read_store", "refresh_store", "read_newest", "read_snapshot", "snapshot_folder", "write_snapshot", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "StoreTooNew", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
+__all__ = ["known_digest", "places_digest", "remember_digest", "PHONE_REPORT", "has_phone_reports", "last_report", "local_time", "reports_of_day", "row_origins", "private_file", "private_folder", "KINDS", "ROWS", "Applied", "Dataset", "Loaded", "read_store", "refresh_store", "read_newest", "read_snapshot", "snapshot_folder", "write_snapshot", "READ_ERRORS", "read_error_text", "last_datum", "remember_datum", "NewerVersion", "StoreTooNew", "ReportArrived", "NothingToRollBack", "RefusedFile", "apply_rows", "retire_rows", "key_text", "zones_named",
            "city_name", "claim_seeding", "connect", "current", "current_counts", "diff_rows", "has_places", "history",
            "keep_absent_columns", "latest_before", "load_store", "lock_for_writing", "newest_report_date", "tables_changed_since", "version_stamp",
            "newest_version", "newest_version_time", "versions_written_here", "when_written", "open_store", "original_file", "place_ids", "place_names",

@@ -35,6 +35,7 @@ import pyarrow
 from geo.domain import layer_tables, report_tables
 from geo.store.backup import store_file
 from geo.store.dataset import READ_ERRORS, Dataset, Loaded, read_store, refresh_store
+from geo.store.digest import DIGEST_FORMAT, known_digest, remember_digest
 from geo.store.private import private_folder
 from geo.store.rows import payload_columns
 from geo.store.versions import newest_version, version_stamp
@@ -103,6 +104,7 @@ def write_snapshot(engine, loaded: Loaded) -> Path | None:
     target = folder / f"v{loaded.version}"
     there = _manifest(target)
     if there.get("stamp") == _stamp_text(loaded.stamp) and there.get("format") == FORMAT:
+        _add_digests(target, there, loaded.dataset)
         return None
     try:
         private_folder(folder, tighten=True)
@@ -143,6 +145,27 @@ def _remove_abandoned(folder: Path) -> None:
             continue
 
 
+def _digests(dataset: Dataset) -> dict:
+    """The digests of the dataset's layers found while it was used (:mod:`geo.store.digest`), to be given back to
+    the frames read from the snapshot: none is found for it (a million compounds' takes 2 s)."""
+    found = {kind: known_digest(dataset.layer(kind)) for kind in layer_tables() if kind in dataset.tables}
+    return {"format": DIGEST_FORMAT, **{kind: digest for kind, digest in found.items() if digest is not None}}
+
+
+def _add_digests(snapshot: Path, manifest: dict, dataset: Dataset) -> None:
+    """Add to the manifest of the snapshot the digests found since it was written (the map's packs are made after
+    a start's snapshot): the manifest replaced whole, or left as it was when it cannot be."""
+    digests = _digests(dataset)
+    if not set(digests) - set(manifest.get("digests") or {}):
+        return
+    try:
+        partial = snapshot / f".{MANIFEST}.{os.getpid()}"
+        partial.write_text(json.dumps({**manifest, "digests": digests}, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, snapshot / MANIFEST)
+    except OSError as exc:
+        log.warning("the digests of the snapshot %s could not be added: %s", snapshot, exc)
+
+
 def _write(folder: Path, loaded: Loaded) -> None:
     dataset, tables = loaded.dataset, {}
     for kind, frame in dataset.tables.items():
@@ -156,7 +179,7 @@ def _write(folder: Path, loaded: Loaded) -> None:
             out.to_parquet(path, index=False)
         tables[kind] = list(frame.columns)
     manifest = {"format": FORMAT, "version": loaded.version, "stamp": _stamp_text(loaded.stamp),
-                "zones_assigned": dataset.zones_assigned, "tables": tables}
+                "zones_assigned": dataset.zones_assigned, "tables": tables, "digests": _digests(dataset)}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
@@ -188,6 +211,11 @@ def read_snapshot(engine) -> Loaded | None:
         except SNAPSHOT_ERRORS as exc:
             log.warning("the store's snapshot %s could not be read (the store is read instead): %s", path, exc)
             return None
+        digests = manifest.get("digests") or {}
+        if digests.get("format") == DIGEST_FORMAT:  # the frames are the very places digested before
+            for kind in layer_tables():
+                if isinstance(digests.get(kind), str):
+                    remember_digest(tables[kind], digests[kind])
         return Loaded(Dataset(tables, zones_assigned=manifest["zones_assigned"], row_ids=row_ids), version, stamp)
     return None
 
