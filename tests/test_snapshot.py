@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from sqlalchemy import event
@@ -20,6 +21,7 @@ from sqlalchemy import event
 import geo.store.digest
 from geo import store
 from geo.accounts import User
+from geo.domain import layer_tables
 from geo.store import connect, read_newest, read_snapshot, snapshot_folder, write_snapshot
 from geo.store.snapshot import FORMAT, MANIFEST
 from geo.upload import report_daily
@@ -145,7 +147,7 @@ def test_a_snapshot_of_a_version_a_restored_store_does_not_have_is_not_read(tmp_
 
 def test_a_snapshot_cut_short_reads_the_store(sqlite_store, caplog):
     folder = write_snapshot(sqlite_store, store.read_store(sqlite_store))
-    damaged = folder / "compounds.parquet"
+    damaged = folder / "compounds.arrow"
     damaged.write_bytes(damaged.read_bytes()[:200])
     _same_as_a_whole_read(read_newest(sqlite_store), sqlite_store)
     assert "could not be read" in caplog.text
@@ -159,8 +161,8 @@ def test_a_snapshot_of_other_code_is_not_read(sqlite_store, change):
         manifest["format"] += 1
     else:  # the code reads a column the snapshot's writer did not have (a migration since)
         manifest["tables"]["compounds"].remove("households")
-        frame = pd.read_parquet(folder / "compounds.parquet").drop(columns="households")
-        frame.to_parquet(folder / "compounds.parquet", index=False)
+        frame = gpd.read_feather(folder / "compounds.arrow").drop(columns="households")
+        frame.to_feather(folder / "compounds.arrow")
     (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert read_snapshot(sqlite_store) is None
     _same_as_a_whole_read(read_newest(sqlite_store), sqlite_store)
@@ -172,18 +174,23 @@ def test_a_snapshot_of_the_format_before_is_read_and_written_again_in_this_one(s
     categories again every time (5 s)."""
     folder = write_snapshot(sqlite_store, store.read_store(sqlite_store))
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    status = pd.read_parquet(folder / "compound_status.parquet")
+    status = pd.read_feather(folder / "compound_status.arrow")
     assert isinstance(status["closure"].dtype, pd.CategoricalDtype) and str(status["residents"].dtype) in ("Int8", "Int16")
-    # as format 1 wrote it: text and 64-bit counts
+    # as format 1 wrote it: Parquet files, text and 64-bit counts
     text = {c: status[c].astype("string") for c in status.columns if isinstance(status[c].dtype, pd.CategoricalDtype)}
     status.assign(**text, residents=status["residents"].astype("Int64")).to_parquet(
         folder / "compound_status.parquet", index=False)
+    for table in folder.glob("*.arrow"):
+        if table.stem != "compound_status":  # written as text above
+            (gpd.read_feather if table.stem in layer_tables() else pd.read_feather)(table).to_parquet(
+                table.with_suffix(".parquet"), index=False)
+        table.unlink()
     (folder / MANIFEST).write_text(json.dumps({**manifest, "format": 1}), encoding="utf-8")
     old = read_snapshot(sqlite_store)
     _same_as_a_whole_read(old, sqlite_store)  # categories and narrow counts, as a whole read gives them
     assert write_snapshot(sqlite_store, old) == folder  # written again, in this format
-    assert json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["format"] == FORMAT == 3
-    assert isinstance(pd.read_parquet(folder / "compound_status.parquet")["closure"].dtype, pd.CategoricalDtype)
+    assert json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["format"] == FORMAT == 4
+    assert isinstance(pd.read_feather(folder / "compound_status.arrow")["closure"].dtype, pd.CategoricalDtype)
     assert write_snapshot(sqlite_store, read_snapshot(sqlite_store)) is None  # now there already
 
 
