@@ -3,7 +3,7 @@ of the store's rows.
 
 A million compounds' store is read in 68 s at every start (5.9 million status rows through SQLAlchemy and
 pandas: 42 s of it; their outlines parsed again: 12 s), and the first visitor after a start waited for it.
-The app writes the dataset it last read, zones assigned, as Parquet files (``<store>.snapshot/v<version>/``,
+The app writes the dataset it last read, zones assigned, as Arrow IPC files (``<store>.snapshot/v<version>/``,
 one per table, made ``0700`` like the store's backups: they hold the same data) and, at the next start,
 reads them and then only what versions written since changed (:func:`geo.store.refresh_store`).
 
