@@ -14,7 +14,6 @@ import shapely
 import streamlit as st
 from shapely.geometry import Polygon
 
-import geo.maps.kept
 import ui.cache
 import ui.packs
 from geo.maps import keep_packs, kept_packs, pack_places, pack_tiles, places_key, write_pack
@@ -95,7 +94,8 @@ def test_an_index_of_another_format_or_cut_short_is_not_taken(kept, caplog):
 
 
 def test_only_the_newest_used_indexes_are_kept(tmp_path, monkeypatch):
-    monkeypatch.setattr(geo.maps.kept, "INDEXES_KEPT", 2)
+    # the module keep_packs reads: the doctests of geo/maps/kept.py, run first in one process, import it again
+    monkeypatch.setitem(keep_packs.__globals__, "INDEXES_KEPT", 2)
     files, index = tmp_path / "cache", tmp_path / "packs"
     keys = []
     for n in (2, 3, 4):

@@ -83,6 +83,8 @@ def keep_packs(folder: Path, key: str, packs: list[Kept]) -> None:
         partial = folder / f".{target.name}.{os.getpid()}"
         partial.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(partial, target)
+        now = time.time()  # the file system's own stamp is the kernel's coarse clock: indexes written within a
+        os.utime(target, (now, now))  # few milliseconds got the same one, and the newest could be forgotten
         indexes = sorted(folder.glob("packs-*.json"), key=lambda path: path.stat().st_mtime, reverse=True)
         for old in indexes[INDEXES_KEPT:]:
             old.unlink(missing_ok=True)
