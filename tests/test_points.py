@@ -264,6 +264,11 @@ def test_the_upload_page_says_a_single_warning_whole_before_how_the_file_was_rea
     read = next(i for i, text in enumerate(texts) if "以下列不在模板中" in text)
     assert warned < whole < read  # the sentence whole, not cut off by the table's cell, above the notices
     assert "upload_confirm_button" not in [b.key for b in at.button]
+    at.query_params["lang"] = "en"
+    at.session_state["lang"] = "en"
+    at.run()
+    [said] = [text for text in shown(at._tree) if "lies outside every zone" in text]
+    assert said.startswith("- **Row 3, column") and "**: " in said and "：" not in said  # no Chinese colon in English
 
 
 def test_a_place_moved_far_is_a_warning_to_confirm_and_an_id_of_another_kind_is_refused(tiny_store):

@@ -156,14 +156,16 @@ def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int =
     Markdown, and the file is the user's.
     """
     groups = group_problems(problems, features)
+    colon = t("problem_at", lg, where="", message="")  # "：" or ": ", as the catalogue joins a place and a problem
     lines = []
     for group in groups[:limit]:
         if group.count == 1:
             (problem,) = group.problems
-            lines.append(f"- **{plain(problem.where(features).pick(lg))}**：{plain(problem.message(lg))}")
+            where = problem.where(features).pick(lg)
+            lines.append(f"- **{plain(where[:1].upper() + where[1:])}**{colon}{plain(problem.message(lg))}")
             continue
         lines.append(f"- **{plain(group.title.pick(lg))}**")
-        lines += [f"    - {plain(p.where(features).pick(lg))}：{plain(p.message(lg))}" for p in group.examples]
+        lines += [f"    - {plain(p.where(features).pick(lg))}{colon}{plain(p.message(lg))}" for p in group.examples]
     if len(groups) > limit:
         lines.append(f"- {plain(t('upload_more_groups', lg, count=len(groups) - limit))}")
     return "\n".join(lines)

@@ -291,7 +291,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_preview": ("导入后将会", "What the import will change"),
     "upload_changed": ("将变化", "Will change"),
     "upload_same": ("不变", "Unchanged"),
-    "upload_warned": ("需核实（见上方警告）", "To check (see the warnings above)"),
+    "upload_warned": ("将变化，需核实（见上方警告）", "Will change; to check (see the warnings above)"),
     "change_added": ("新增", "Added"),
     "change_changed": ("修改", "Changed"),
     "change_removed": ("移除", "Removed"),

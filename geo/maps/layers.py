@@ -238,7 +238,7 @@ def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
     >>> places = pd.DataFrame({"id": ["S1", "S2", "S3"], "geometry": [Point(0, 0)] * 3})
     >>> layer, legend = highlight_layer(places, {"S1", "S2"}, "zh", warned={"S2"})
     >>> layer.frame["category"].tolist(), [(e.label, e.count) for e in legend.entries]
-    (['changed', 'warned', 'same'], [('将变化', 1), ('需核实（见上方警告）', 1), ('不变', 1)])
+    (['changed', 'warned', 'same'], [('将变化', 1), ('将变化，需核实（见上方警告）', 1), ('不变', 1)])
     >>> [k for k in layer.styles if not k.startswith("pt_")]  # the order they are drawn in: the last on top
     ['same', 'changed', 'warned']
     """
