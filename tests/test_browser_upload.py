@@ -375,6 +375,9 @@ def test_staff_upload_a_list_of_points_check_the_columns_and_click_a_new_place(u
     assert page.get_by_role("button", name="下载加上编号的名单").count() == 1
     settle(page)
     assert_no_exception(page)
+    preview = map_frame(page, paths=4)
+    # the places that stay drawn first, under the three the upload adds
+    assert preview.evaluate("window.cmdmap.drawOrder('preview')") == ["pt_same", "pt_changed"]
     screenshot(page, "upload_point_list.png")
     confirm_button(page).click()
     poll(lambda: page.get_by_text(re.compile(r"已导入，版本 \d+")).count() == 1, "'已导入' after confirming")

@@ -8,6 +8,7 @@ import pandas as pd
 from shapely import Point, box
 
 from geo.analysis.views import compound_view, site_view
+from geo.domain import MISSING
 from geo.maps import (
     Layer,
     Legend,
@@ -21,7 +22,8 @@ from geo.maps import (
     map_update,
     overlay_datum,
 )
-from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, zone_outline_layer
+from geo.maps.fastlayer import FastLayer
+from geo.maps.layers import category_legend, compound_layer, site_layer, style_for, styles, zone_outline_layer
 from geo.maps.pack import Pack, decode_ints, pack_places
 from geo.settings import Settings
 
@@ -261,3 +263,13 @@ def test_a_map_of_many_places_keeps_a_few_bytes_an_id_of_its_packs():
     finally:
         tracemalloc.stop()
     assert kept < 30 * n
+
+
+def test_a_layers_states_are_drawn_mildest_first_and_the_unreported_under_all():
+    # the page's script sorts the styles table's keys (jinja's tojson): the order it draws by is sent apart
+    frame = gpd.GeoDataFrame({"id": ["C1"], "name": ["金桂花园"], "category": ["sealed"]},
+                             geometry=[box(0, 0, 1, 1)], crs=4326)
+    layer = Layer("小区", "compounds", frame, styles("closure"))
+    assert FastLayer(layer, []).order == [MISSING, "open", "controlled", "sealed"]
+    html = _html(base_map([layer], {"compounds": inline_sources(layer, "wgs84")}, Settings(basemap="none")))
+    assert f'order: {json.dumps([MISSING, "open", "controlled", "sealed"])}' in html

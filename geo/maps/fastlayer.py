@@ -27,6 +27,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.analysis.lookup import positions_in
+from geo.domain import MISSING
 from geo.maps.assets import map_scripts
 from geo.maps.pack import Pack, encode_ints, json_pack, pack_places, write_pack
 
@@ -183,6 +184,7 @@ class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = new L.CmdmapLayer({
             key: {{ this.key|tojson }}, kind: {{ this.kind|tojson }}, styles: {{ this.styles|tojson }},
+            order: {{ this.order|tojson }},
             radius: {{ this.radius }}, interactive: {{ this.interactive|tojson }},
             tooltips: {{ this.tooltips|tojson }}, highlight: {{ this.highlight_style|tojson }},
             atOnce: {{ this.at_once }}, sources: [{{ this.sources_js }}]
@@ -195,6 +197,9 @@ class FastLayer(JSCSSMixin, RawScript, folium.map.Layer):
         self._name = "FastLayer"
         self.default_js = list(map_scripts())  # the map's one script holds this layer's code
         self.key, self.kind, self.styles, self.radius = layer.key, layer.kind, layer.styles, layer.radius
+        # the order the categories are drawn in, the last on top (tojson sorts the styles table's keys): the
+        # places not reported under the others, then the table's order, a vocabulary's mildest state first
+        self.order = sorted((key for key in layer.styles if not key.startswith("pt_")), key=lambda key: key != MISSING)
         self.interactive, self.tooltips, self.highlight_style = layer.interactive, layer.tooltips, HIGHLIGHT_STYLE
         self.sources_js = ",".join(source.js() for source in sources)
         self.at_once = int(at_once)  # most places of tiles drawn at once; more in view: their dots

@@ -176,6 +176,8 @@
     initialize: function (options) {
       L.Canvas.prototype.initialize.call(this, {padding: 0.2});
       this.key = options.key; this.kind = options.kind; this.styles = options.styles;
+      // the categories in the order they are drawn, the last on top: the styles table's keys come sorted
+      this.order = options.order || Object.keys(options.styles);
       this.radius = options.radius || 7; this.interactive = options.interactive !== false;
       this.tooltips = options.tooltips !== false; this.highlightStyle = options.highlight || {};
       this.atOnce = options.atOnce > 0 ? options.atOnce : Infinity;
@@ -362,7 +364,7 @@
       }, FIELDS_AFTER_MS);
     },
 
-    /* A slot's places shown, by style (its keys in the order of the styles table, points after polygons). */
+    /* A slot's places shown, by style (in the layer's order of its categories, points after polygons). */
     _buckets: function (slot) {
       if (slot.bucketsFor === this.serial) { return slot.buckets; }
       var g = slot.geom, codes = this.state.cats, cats = this.cats, byCat = {}, f, c;
@@ -373,7 +375,7 @@
         (byCat[key] || (byCat[key] = [])).push(f);
       }
       var order = [], seen = {};
-      var styleKeys = Object.keys(this.styles);
+      var styleKeys = this.order;
       styleKeys.concat(styleKeys.map(function (k) { return "pt_" + k; })).forEach(function (k) {
         if (byCat[k] && !seen[k]) { order.push(k); seen[k] = 1; }
       });
@@ -952,6 +954,12 @@
       return registry.order.reduce(function (sum, l) { return sum + (l.litDrawn || 0); }, 0);
     },
     marks: function () { return registry.marks; },
+    /* For tests: the styles layer ``key``'s places are drawn by, in the order drawn (the last on top). */
+    drawOrder: function (key) {
+      var layer = registry.order.filter(function (l) { return l.key === key; })[0];
+      var slot = layer && layer.slots.filter(function (s) { return s.geom; })[0];
+      return slot ? layer._buckets(slot).map(function (b) { return b[0]; }) : null;
+    },
     /* For tests: the map's zoom, and its centre as [lat, lng]. */
     zoom: function () { return registry.map ? registry.map.getZoom() : null; },
     center: function () {
