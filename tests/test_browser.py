@@ -520,6 +520,8 @@ def test_url_state_filter_and_language(demo_server, open_page):
     assert 0 < shown < total, caption.inner_text()
     assert stable_path_count(frame, expected=shown) == shown
     assert "Not reported" in frame.locator(".cmdmap-legend").inner_text()
+    tooltip = hover(page, frame, hit_points(frame)[0])
+    assert ": " in tooltip and "：" not in tooltip, tooltip  # a label and its value joined as English joins them
     assert "street=" in page.url and "lang=en" in page.url, page.url
     cut = page.evaluate(CUT_BUTTON_WORDS)
     assert not cut and page.get_by_role("button", name="Back").count() == 1, cut

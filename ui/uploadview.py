@@ -156,7 +156,7 @@ def problem_lines(problems: list[Problem], features: bool, lg: str, limit: int =
     Markdown, and the file is the user's.
     """
     groups = group_problems(problems, features)
-    colon = t("problem_at", lg, where="", message="")  # "：" or ": ", as the catalogue joins a place and a problem
+    colon = t("field_separator", lg)
     lines = []
     for group in groups[:limit]:
         if group.count == 1:

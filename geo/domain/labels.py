@@ -75,6 +75,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "layer_zone_outlines": ("片区边界", "Zone outlines"),
     "legend_missing": ("未报告", "Not reported"),
     "map_legend": ("图例", "Legend"),
+    "field_separator": ("：", ": "),
     "map_two_fingers": ("两指移动地图", "Use two fingers to move the map"),
     "legend_no_data": ("无数据", "No data"),
     "legend_closure": ("小区封闭状态", "Compound closure"),

@@ -86,7 +86,8 @@ class PhoneGestures(RawScript):
     def __init__(self, lang: str):
         super().__init__()
         self._name = "PhoneGestures"
-        labels = {"hint": t("map_two_fingers", lang), "legend": t("map_legend", lang)}
+        labels = {"hint": t("map_two_fingers", lang), "legend": t("map_legend", lang),
+                  "colon": t("field_separator", lang)}  # between a tooltip line's label and its value
         self.labels = json.dumps(labels, ensure_ascii=False).replace("<", "\\u003c")
 
 

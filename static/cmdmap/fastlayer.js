@@ -739,7 +739,8 @@
         // made at the first tooltip, not at each update: a million places' column took 56-80 ms (Node, this VM)
         var values = field[2] || (field[2] = decodeColumn(field[1])), value = coming ? "…" : values[row];
         div.appendChild(document.createElement("br"));
-        div.appendChild(document.createTextNode(field[0] + "：" + (value === undefined ? "" : value)));
+        div.appendChild(document.createTextNode(field[0] + (registry.labels.colon || "：") +
+                                                (value === undefined ? "" : value)));
       });
       return div;
     },
