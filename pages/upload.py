@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from geo.domain import TABLES, t
+from geo.domain import TABLES, listing, t
 from geo.store import ReportArrived
 from geo.upload import check_file, commit
 from ui.busy import StoreStayedBusy, save_when_free
@@ -45,7 +45,7 @@ with st.expander(t("template_title", lg), expanded=not TABLES[kind].geometry):
 
 types = ["csv", "xlsx", "geojson", "json"] if TABLES[kind].geometry else ["csv", "xlsx"]
 max_mb = settings().upload_max_mb
-uploaded = st.file_uploader(t("upload_file", lg, types="、".join(types), mb=f"{max_mb:g}"), type=types,
+uploaded = st.file_uploader(t("upload_file", lg, types=listing(types), mb=f"{max_mb:g}"), type=types,
                             key=f"upload_file_{kind}")
 sheet, datum = None, None
 if uploaded is not None and uploaded.name.lower().endswith(".xlsx"):

@@ -210,6 +210,9 @@ def test_the_cli_checks_maps_columns_and_writes_the_list_with_its_ids(tmp_path, 
                "--ids-out", str(tmp_path / "ids.csv"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "经度取自“东西”" in done.stdout and "--datum gcj02" in done.stdout and "可以导入" in done.stdout
+    assert "--column 角色=表头" in done.stdout and "--ids-out" not in done.stdout  # given already: not suggested
+    plain = run("check", "sites", str(path))
+    assert "--ids-out 文件名" in plain.stdout and "命令行" not in plain.stdout  # each channel says its own way
     with_ids = pd.read_csv(tmp_path / "ids.csv", dtype=str, encoding="utf-8-sig")
     assert with_ids.columns[0] == "工地编号" and with_ids["工地编号"].str.startswith("GD-").all()
     refused = run("check", "sites", str(path), "--column", "经度=东西")
@@ -229,6 +232,7 @@ def test_the_upload_page_takes_a_list_shows_the_mapping_and_imports_it(page_env)
     mapping = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("upload_columns_")}
     assert mapping["经度"] == "东西" and mapping["纬度"] == "南北" and mapping["项目名称"] == "名称"
     assert any("按数值判断" in i.value for i in at.info)
+    assert not any("命令行" in i.value or "--" in i.value for i in at.info)  # the page's own mapping, not the CLI's
     # the person says the name is elsewhere: checked again with that mapping
     lon_box = next(s for s in at.selectbox if s.key and s.key.endswith("_lon"))
     lon_box.set_value("").run()
@@ -263,12 +267,16 @@ def test_the_upload_page_says_a_single_warning_whole_before_how_the_file_was_rea
     whole = next(i for i, text in enumerate(texts) if "“六岭三期”" in text and "确认后才能导入" in text)
     read = next(i for i, text in enumerate(texts) if "以下列不在模板中" in text)
     assert warned < whole < read  # the sentence whole, not cut off by the table's cell, above the notices
+    # how the datum was found: under the datum box only (its words before any Markdown escape)
+    basis = at.session_state["upload_pending"].datum_reason.zh.split("（")[0]
+    assert len([text for text in texts if basis in text]) == 1, basis
     assert "upload_confirm_button" not in [b.key for b in at.button]
     at.query_params["lang"] = "en"
     at.session_state["lang"] = "en"
     at.run()
     [said] = [text for text in shown(at._tree) if "lies outside every zone" in text]
     assert said.startswith("- **Row 3, column") and "**: " in said and "：" not in said  # no Chinese colon in English
+    assert "(csv, xlsx, geojson, json, up to" in at.file_uploader[0].proto.label
 
 
 def test_a_place_moved_far_is_a_warning_to_confirm_and_an_id_of_another_kind_is_refused(tiny_store):

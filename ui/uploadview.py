@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.accounts import PermissionDenied, User
 from geo.analysis import header
-from geo.domain import TABLES, Problem, group_problems, listing, t
+from geo.domain import TABLES, Problem, Text, group_problems, listing, t
 from geo.io import datum_guess as crs
 from geo.io import role_text, roles, template_bytes, to_csv_bytes
 from geo.maps import initial_bounds
@@ -58,7 +58,7 @@ def problems_table(problems: list[Problem], lg: str) -> pd.DataFrame:
 def changes_table(fields: pd.DataFrame, lg: str, table: str = "") -> pd.DataFrame:
     """One row per added, changed or removed row or field of ``table``, labelled."""
     return pd.DataFrame({
-        t("col_change", lg): [t(f"change_{c}", lg) for c in fields["change"]],
+        t("upload_col_change", lg): [t(f"change_{c}", lg) for c in fields["change"]],
         t("col_key", lg): fields["key"], t("col_name", lg): fields["place"].fillna(""),
         t("col_field_changed", lg): [_field_label(f, lg, table) for f in fields["field"]],
         t("col_before", lg): fields["before"].fillna(""), t("col_after", lg): fields["after"].fillna(""),
@@ -197,6 +197,11 @@ def datum_choice(kind: str, lg: str, uploaded) -> str | None:
     return None if choice == "auto" else choice
 
 
+def said_by_the_datum_box(check: Check, notice: Text) -> bool:
+    """Whether ``notice`` is how the datum was found, which :func:`datum_choice` shows under its box already."""
+    return bool(check.likely_datum) and check.datum_reason is not None and notice.zh in check.datum_reason.zh
+
+
 def keep_reports_choice(kind: str, lg: str) -> bool:
     """For a daily report whose check found rows replacing phone reports (or once chosen): keep the phone's?
 
@@ -238,6 +243,8 @@ def show_check(check: Check) -> None:
         st.warning(t("upload_warnings", lg, count=len(check.warnings)))
         problem_list(check.warnings, check, lg, "warnings")
     for notice in check.notices:
+        if said_by_the_datum_box(check, notice):
+            continue
         st.info(plain(notice.pick(lg)))
     if not check.ok:
         return

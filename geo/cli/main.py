@@ -178,7 +178,7 @@ def _write_ids(check, out: str | None) -> None:
     print(f"  {t('cli_note').both()}: {t('cli_ids_written', path=out).both()}")
 
 
-def _report(check, as_json: bool, datum_given: bool = True) -> None:
+def _report(check, as_json: bool, datum_given: bool = True, ids_out: str | None = None) -> None:
     features = check.by_feature  # a GeoJSON's problems name features, a list's and a table's rows
     groups = group_problems(check.problems, features)
     if as_json:
@@ -200,7 +200,11 @@ def _report(check, as_json: bool, datum_given: bool = True) -> None:
     for zh, en in check.notices:
         print(f"  {t('cli_note').both()}: {zh} ({en})")
     if TABLES[check.kind].geometry and not datum_given and check.datum is not None:
-        print(f"  {t('cli_note').both()}: {t('cli_datum_option').zh}")
+        print(f"  {t('cli_note').both()}: {t('cli_datum_option').both()}")
+    if check.headers is not None:  # a list: its columns were found by their headers or values
+        print(f"  {t('cli_note').both()}: {t('cli_columns_option').both()}")
+    if check.ids_made and not ids_out:
+        print(f"  {t('cli_note').both()}: {t('cli_ids_option').both()}")
     grouped = _print_groups(groups, t("cli_error"), features)
     grouped |= _print_groups(group_problems(check.warnings, features), t("cli_warning"), features)
     if grouped:
@@ -233,7 +237,7 @@ def _exit_code(check) -> int:
 def _check(args: argparse.Namespace) -> int:
     check = _run_check(args)
     if check is not None:
-        _report(check, args.json, datum_given=args.datum is not None)
+        _report(check, args.json, datum_given=args.datum is not None, ids_out=args.ids_out)
         _write_ids(check, args.ids_out)
     return _exit_code(check)
 
@@ -252,7 +256,7 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     check = _run_check(args)
     if check is not None:
-        _report(check, args.json, datum_given=args.datum is not None)
+        _report(check, args.json, datum_given=args.datum is not None, ids_out=args.ids_out)
         _write_ids(check, args.ids_out)
     if _exit_code(check):
         return _exit_code(check)

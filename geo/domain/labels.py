@@ -290,6 +290,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_problems_download": ("下载全部明细（CSV）", "Download them all (CSV)"),
     "upload_more_groups": ("另有 {count} 类问题，见下方逐条明细。", "{count} more kinds of problems: see each one below."),
     "upload_preview": ("导入后将会", "What the import will change"),
+    "upload_preview_tip": ("本次导入", "This import"),
+    "upload_col_change": ("变动", "Change"),
     "upload_changed": ("将变化", "Will change"),
     "upload_same": ("不变", "Unchanged"),
     "upload_warned": ("将变化，需核实（见上方警告）", "Will change; to check (see the warnings above)"),

@@ -457,27 +457,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "listed as unplaced)."),
     "points_duplicate_id": ("编号 {key} 出现在第 {rows} 行：一个编号只能对应一个场所。请改正后再上传。",
                             "Id {key} is on rows {rows}: an id names one place only. Correct it and upload again."),
-    "points_columns": ("按表头读取：{roles}。如不对，请改正列对应（上传页的“列对应”，或命令行的 --column）。",
-                       "Columns read by their headers: {roles}. If this is wrong, correct the column mapping (on "
-                       "the upload page, or --column on the command line)."),
-    "points_columns_by_values": ("表头没有写明坐标，按数值判断：{roles}。请确认列对应（上传页的“列对应”，或命令行的 --column）。",
+    "points_columns": ("按表头读取：{roles}。如不对，请改正列对应。",
+                       "Columns read by their headers: {roles}. If this is wrong, correct the column mapping."),
+    "points_columns_by_values": ("表头没有写明坐标，按数值判断：{roles}。请确认列对应。",
                                  "No header names the coordinates; judged by their values: {roles}. Please "
-                                 "confirm the column mapping (on the upload page, or --column on the command line)."),
+                                 "confirm the column mapping."),
     "points_role": ("{role}取自“{header}”", "{role} from '{header}'"),
     "points_swapped": ("表中纬度在前、经度在后（数值在 3–54 之间的是纬度，73–136 之间的是经度），已按经度在前读取。",
                        "The file has latitude first (values between 3 and 54 are latitudes, 73 to 136 "
                        "longitudes): read with longitude first."),
     "points_ids_made_layer": ("文件中的要素都没有编号，已按名称为 {count} 个{table}生成编号（同一文件再次上传时编号不变；已有同名的沿用其编号）。"
-                              "加上编号的文件可在预览下方下载（命令行用 --ids-out）。",
+                              "日报请用这些编号：请保存加上编号的文件。",
                               "No feature of the file has an id, so each feature ({table}: {count}) was given an id "
                               "made from its name: the same file uploaded again gets the same ids, and those already "
-                              "stored keep theirs. Download the file with its ids below the preview (--ids-out on "
-                              "the command line)."),
+                              "stored keep theirs. The daily reports need these ids: keep the file with its ids."),
     "points_ids_made": ("表中没有编号列，已按名称为 {count} 个{table}生成编号（同一名单再次上传时编号不变；已有同名的沿用其编号）。"
-                        "加上编号的名单可在预览下方下载（命令行用 --ids-out）。",
+                        "日报请用这些编号：请保存加上编号的名单。",
                         "The list has no id column, so each place ({table}: {count}) was given an id made from its "
                         "name: the same list uploaded again gets the same ids, and those already stored keep "
-                        "theirs. Download the list with its ids below the preview (--ids-out on the command line)."),
+                        "theirs. The daily reports need these ids: keep the list with its ids."),
     "points_repeated_names": ("名单中有 {count} 个名称重复出现：{groups}。已作为不同的{table}分别编号；若是同一场所重复列出，"
                               "请删去多余的行后再上传。",
                               "{count} names appear more than once: {groups}. Each was given an id of its own as a "
@@ -645,6 +643,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_unknown_role": ("--column {option}：没有这个角色，可用的有 {roles}",
                          "--column {option}: no such role; the roles are {roles}"),
     "cli_ids_written": ("加上编号的名单已写入 {path}", "the list with its ids is written to {path}"),
+    "cli_columns_option": ("列不对时，用 --column 角色=表头 指定后重新检查，如 --column 经度=东经",
+                           "if a column is wrong, give --column ROLE=HEADER (e.g. --column 经度=东经) and check again"),
+    "cli_ids_option": ("用 --ids-out 文件名 写出加上编号的名单", "write the list with its ids with --ids-out FILE"),
     "cli_datum_option": ("坐标系不对时，用 --datum gcj02（高德、腾讯）、--datum bd09（百度）或 --datum wgs84（GPS、天地图）指定后重新检查",
                          "if the datum is wrong, give --datum gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS, "
                          "Tianditu) and check again"),

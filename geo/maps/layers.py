@@ -241,6 +241,8 @@ def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
     (['changed', 'warned', 'same'], [('将变化', 1), ('将变化，需核实（见上方警告）', 1), ('不变', 1)])
     >>> [k for k in layer.styles if not k.startswith("pt_")]  # the order they are drawn in: the last on top
     ['same', 'changed', 'warned']
+    >>> layer.fields, layer.frame["change"].iloc[0]  # the tooltip: "本次导入：将变化"
+    ([('本次导入', 'change')], '将变化')
     """
     ids = places["id"].astype(str)
     category = pd.Series(np.select([ids.isin(warned).to_numpy(), ids.isin(changed).to_numpy()],
@@ -262,7 +264,7 @@ def highlight_layer(places: pd.DataFrame, changed: set[str], lang: str,
         *([LegendEntry(t("upload_warned", lang), WARNED, int(counts["warned"]))] if "warned" in counts else []),
         LegendEntry(t("upload_same", lang), "#e0e0e0", int(counts.get("same", 0))),
     ])
-    return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("upload_preview", lang), "change")],
+    return Layer(t("upload_preview", lang), "preview", frame, styles, [(t("upload_preview_tip", lang), "change")],
                  sources), legend
 
 

@@ -18,6 +18,7 @@ import datetime
 import difflib
 import json
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -428,13 +429,20 @@ def _datum_hint(engine: Engine, kind: str, said: tuple[str, str] | None) -> tupl
     return None
 
 
+class Stored(NamedTuple):
+    """What the store holds now of an upload's layer and of the zones, read once for all the checks of a file."""
+
+    places: pd.DataFrame
+    zones: pd.DataFrame
+
+
 def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, datum: str | None, sheet=None,
                    columns=None, outlines: bool = False, max_rows: int = MAX_ROWS) -> tuple:
     frame, problems, notices, collection = _read_places_or_layer(engine, kind, content, file_name, sheet, columns,
                                                                  max_rows)
     read = dict(frame.attrs)
     if problems and frame.empty:
-        return frame, problems, notices, None
+        return frame, problems, notices, None, None
     # pandas deep-copies attrs on every operation: a list per feature cost 10,000 places 20 s
     frame.attrs = {"present": read.get("present", [])}
     reference = store.current(engine, kind)
@@ -490,7 +498,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     frame, zone_notices = zones_by_name(frame, zones)
     notices += zone_notices
     frame.attrs.update(read)
-    return frame, problems, notices, resolved
+    return frame, problems, notices, resolved, Stored(reference, zones)
 
 
 def _other_places(engine: Engine, kind: str, ids: set[str]) -> list:
@@ -672,7 +680,10 @@ def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFr
     # moved less than the limit, it cannot have left the zones by more: it stood outside them already
     placed = np.array(frame.geometry.notna(), dtype=bool) & ~(moved < limit_m)
     if said:
-        placed[[p for p in range(len(frame)) if _row(numbers, p) in said]] = False
+        rows = np.arange(1, len(frame) + 1)  # as _row says them
+        if numbers:
+            rows[:len(numbers)] = np.asarray(numbers)[:len(frame)]
+        placed &= ~np.isin(rows, list(said))
     if shapes.empty or not placed.any():
         return []
     points = shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)[placed])
@@ -747,7 +758,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, t("read_empty"))])
     resolved, present, numbers, read = None, None, None, {}
     if TABLES[kind].geometry:
-        frame, problems, notices, resolved = _layer_reading(engine, kind, content, file_name, datum, sheet, columns,
+        frame, problems, notices, resolved, stored = _layer_reading(engine, kind, content, file_name, datum, sheet, columns,
                                                             match_by_position, max_rows)
         read = dict(frame.attrs)
         present, numbers = read.get("present"), read.get("feature_numbers")
@@ -772,14 +783,12 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.notices += name_notices
     if result.ok and TABLES[kind].geometry:
         result.problems += _ids_of_other_kinds(engine, kind, frame, numbers, file_name)
-        stored = store.current(engine, kind)
         doubt = [read["datum_doubt"]] if read.get("datum_doubt") is not None else []
-        moved, column = moved_metres(frame, stored), position_column(read.get("columns"))
+        moved, column = moved_metres(frame, stored.places), position_column(read.get("columns"))
         far = far_moves(frame, moved, max_move_m, numbers, file_name, column) + far_from_the_rest(
-            frame, stored, numbers, file_name, column=column)
+            frame, stored.places, numbers, file_name, column=column)
         outside = [] if kind == "zones" else far_from_every_zone(
-            frame, moved, store.current(engine, "zones"), numbers, file_name, said=frozenset(w.row for w in far),
-            column=column)
+            frame, moved, stored.zones, numbers, file_name, said=frozenset(w.row for w in far), column=column)
         result.warnings = doubt + far + outside
         if (far or outside) and "datum_basis" in read:
             result.datum_reason = read["datum_basis"]  # "no clear offset" beside a place far off reads as all clear
