@@ -340,3 +340,35 @@ def test_a_new_city_works_after_the_three_steps_with_no_sites_and_no_supplies(ci
         at = open_app(page)  # no exception (open_app asserts it)
         assert not at.error, (page, [e.value for e in at.error])
     assert open_app("pages/compounds.py").selectbox(key="date").value == "2020-02-25"
+
+
+def test_a_replacement_keeps_the_places_of_features_whose_shapes_could_not_be_read(tiny_store, tiny_dir):
+    """A bow tie or coordinates given as text are skipped; their places are in the file, so none is retired."""
+    layer = json.loads((tiny_dir / "compounds.geojson").read_text(encoding="utf-8"))
+    layer["features"][1]["geometry"]["coordinates"] = [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]  # crossed, no area
+    layer["features"][2]["geometry"]["coordinates"] = [[["114.3", "29.8"], ["114.31", "29.8"], ["114.3", "29.81"]]]
+    content = json.dumps(layer, ensure_ascii=False).encode("utf-8")
+    before = store.current(tiny_store, "compounds").set_index("id")
+    check = check_file(tiny_store, "compounds", content, "小区.geojson", datum="wgs84", replace=True)
+    assert check.ok and check.removed.empty, check.removed
+    assert any("保留原有图形和信息，不停用" in n.zh and "（编号 0503）" in n.zh for n in check.notices), check.notices
+    assert not check.changes  # the file's readable feature is as stored: nothing to import
+    layer["features"][0]["properties"]["name"] = "金桂花园二期"
+    check = check_file(tiny_store, "compounds", json.dumps(layer, ensure_ascii=False).encode("utf-8"),
+                       "小区.geojson", datum="wgs84", replace=True)
+    commit(tiny_store, check, auth.User("clerk", "staff"))
+    after = store.current(tiny_store, "compounds").set_index("id")
+    assert sorted(after.index) == ["0501", "0502", "0503"] and after.loc["0501", "name"] == "金桂花园二期"
+    assert after.loc["0503"].geometry.equals(before.loc["0503"].geometry)
+
+
+def test_a_list_without_any_position_keeps_the_stored_outlines_of_its_places(tiny_store):
+    before = store.current(tiny_store, "compounds").set_index("id")
+    rows = "小区名称,经度,纬度,户数\r\n金桂花园,,,357\r\n".encode("gb18030")
+    check = check_file(tiny_store, "compounds", rows, "小区.csv")
+    assert check.ok, [p.zh for p in check.problems]
+    assert check.fields["field"].tolist() == ["households"], check.fields  # not the outline
+    assert not any("待定位" in n.zh for n in check.notices)
+    commit(tiny_store, check, auth.User("clerk", "staff"))
+    after = store.current(tiny_store, "compounds").set_index("id")
+    assert after.loc["0501"].geometry.equals(before.loc["0501"].geometry) and after.loc["0501", "households"] == 357

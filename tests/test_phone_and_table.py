@@ -122,6 +122,7 @@ def test_the_command_line_asks_to_confirm_or_keeps_the_phone_reports(tmp_path, t
 
     asked = run()
     assert asked.returncode == 1 and "wg-z1" in asked.stdout and "用手机填报" in asked.stdout
+    assert "加 --keep-phone-reports" in asked.stdout  # the command line's own way to keep them
     assert _closure(engine)["0501"] == "controlled"
     kept = run("--keep-phone-reports")
     assert kept.returncode == 0, kept.stderr

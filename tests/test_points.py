@@ -408,3 +408,13 @@ def test_a_blank_name_is_said_with_a_coordinate_problem_and_without_an_id_the_pr
     layer = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     [problem] = check_file(tiny_store, "compounds", layer, "坐标.geojson").problems
     assert problem.zh.startswith("第 2 个要素（编号 B）的坐标")
+
+
+def test_a_place_named_after_a_map_platform_does_not_decide_the_lists_datum(tiny_store):
+    rows = ("名称,经度,纬度\r\n百度云计算（咸宁）数据中心,114.3102,29.8405\r\n六岭三期,114.3221,29.8452\r\n"
+            "浮山二期,114.331,29.841\r\n").encode("gb18030")
+    check = check_file(tiny_store, "sites", rows, "工地.csv")
+    assert check.datum != "bd09" and not any("“百度”字样" in n.zh for n in check.notices), check.notices
+    with_source = ("名称,经度,纬度,来源\r\n六岭三期,114.3221,29.8452,百度地图\r\n浮山二期,114.331,29.841,百度地图\r\n"
+                   ).encode("gb18030")
+    assert check_file(tiny_store, "sites", with_source, "工地.csv").datum == "bd09"  # a source column still says it

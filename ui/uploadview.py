@@ -49,7 +49,8 @@ def list_sheets(data: bytes) -> list[str]:
 def problems_table(problems: list[Problem], lg: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_row", lg): [p.row if p.row is not None else "—" for p in problems],
-        t("col_column", lg): [p.column or "—" for p in problems],
+        t("col_column", lg): [p.column_label.pick(lg) if isinstance(p.column_label, Text) else p.column or "—"
+                              for p in problems],
         t("col_value", lg): [p.value if p.value is not None else "" for p in problems],
         t("col_message", lg): [p.message(lg) for p in problems],
     })

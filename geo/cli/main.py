@@ -199,8 +199,11 @@ def _report(check, as_json: bool, datum_given: bool = True, ids_out: str | None 
     print(f"{check.file_name}: {len(check.frame)} {t('cli_rows').both()}")
     for zh, en in check.notices:
         print(f"  {t('cli_note').both()}: {zh} ({en})")
-    if TABLES[check.kind].geometry and not datum_given and check.datum is not None:
+    said = {w.key for w in check.warnings}
+    if TABLES[check.kind].geometry and (not datum_given and check.datum is not None or "check_datum_doubt" in said):
         print(f"  {t('cli_note').both()}: {t('cli_datum_option').both()}")
+    if check.phone_rows:  # rows that would replace phone reports (said in the notices)
+        print(f"  {t('cli_note').both()}: {t('cli_keep_phone_option').both()}")
     if check.headers is not None:  # a list: its columns were found by their headers or values
         print(f"  {t('cli_note').both()}: {t('cli_columns_option').both()}")
     if check.ids_made and not ids_out:

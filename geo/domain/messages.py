@@ -154,6 +154,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Repaired {count:,} shape(s) ({why}), their area kept: feature(s) {rows}."),
     "shape_skipped": ("将跳过 {count:,} 个要素（{reasons}），其余 {rest:,} 个照常导入。",
                       "{count:,} features will be skipped ({reasons}); the other {rest:,} are imported as usual."),
+    "replace_keeps_skipped": ("整层替换：图形无法读取而跳过的要素中，{count:,} 个是已有场所（{places}），保留原有图形和信息，不停用。",
+                              "Replacing the whole layer: {count:,} of the features skipped for their shapes are "
+                              "places already stored ({places}); they keep their stored shapes and details and are "
+                              "not retired."),
     "read_all_skipped": ("文件中没有可以导入的图形（共 {count:,} 个要素：{reasons}）。请核对这些图形后重新导出。",
                          "The file has no shape that can be imported ({count:,} features: {reasons}). Check them "
                          "and export again."),
@@ -353,13 +357,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "reported for {date}"),
     "check_datum_doubt": ("这 {count} 个位置可能用错了坐标系：现在按{read}读取，但按{found}读取时与本市已有的网格和场所"
                           "吻合得多（{evidence}）。高德、腾讯地图上取的点是 GCJ-02，百度地图上取的是 BD-09。"
-                          "如确是 {code_name}，请在上传页的“坐标系”框中改选“{found}”后再检查（命令行加 --datum {code}）；"
-                          "核实现在的坐标系无误，才确认导入（命令行加 --accept-warnings）。",
+                          "如确是 {code_name}，请把坐标系改选为“{found}”后再检查；核实现在的坐标系无误，才确认导入。",
                           "These {count} positions may be read in the wrong datum: they are read as {read}, but read "
                           "as {found} they fit the city's zones and places much better ({evidence}). Points picked "
                           "on Amap or Tencent maps are GCJ-02, on Baidu maps BD-09. If they are {code_name}, choose "
-                          "\"{found}\" in the upload page's Coordinates box and check again (on the command line add "
-                          "--datum {code}); confirm the import (--accept-warnings) only once you are sure the datum "
+                          "the datum \"{found}\" and check again; confirm the import only once you are sure the datum "
                           "is right."),
     "datum_reason_chosen": ("按您的选择。", "As you chose."),
     "datum_reason_no_offset": ("与本市已有的网格和场所对照，未见明显偏移。", "The city's zones and places show no clear offset."),
@@ -391,11 +393,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "import needs your confirmation."),
     "check_replaces_phone_group": ("{count:,} 行会替换网格员用手机填报的报告：第 {rows} 行",
                                    "{count:,} rows would replace reports made from a phone: rows {rows}"),
-    "check_phone_replaced": ("本文件有 {count} 行会替换网格员用手机填报的报告（{whose}）。确认后导入，或勾选“保留手机填报”（命令行加 "
-                             "--keep-phone-reports）只导入其余的行。",
+    "check_phone_replaced": ("本文件有 {count} 行会替换网格员用手机填报的报告（{whose}）。确认后导入，或选择保留手机填报，只导入其余的行。",
                              "{count} rows of this file would replace reports made from a phone ({whose}). Confirm "
-                             "to import them, or tick “Keep the phone reports” (on the command line: "
-                             "--keep-phone-reports) to import only the other rows."),
+                             "to import them, or choose to keep the phone reports and import only the other rows."),
     "check_phone_by": ("{user} {count} 条", "{user}: {count}"),
     "check_phone_kept": ("已保留 {count} 条手机填报：文件第 {rows} 行没有导入，其余的行照常导入。",
                          "{count} phone reports kept: rows {rows} of the file are left out, the others are imported "
@@ -645,6 +645,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_ids_written": ("加上编号的名单已写入 {path}", "the list with its ids is written to {path}"),
     "cli_columns_option": ("列不对时，用 --column 角色=表头 指定后重新检查，如 --column 经度=东经",
                            "if a column is wrong, give --column ROLE=HEADER (e.g. --column 经度=东经) and check again"),
+    "cli_keep_phone_option": ("保留手机填报、只导入其余的行：加 --keep-phone-reports",
+                              "to keep the phone reports and import only the other rows: add --keep-phone-reports"),
     "cli_ids_option": ("用 --ids-out 文件名 写出加上编号的名单", "write the list with its ids with --ids-out FILE"),
     "cli_datum_option": ("坐标系不对时，用 --datum gcj02（高德、腾讯）、--datum bd09（百度）或 --datum wgs84（GPS、天地图）指定后重新检查",
                          "if the datum is wrong, give --datum gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS, "

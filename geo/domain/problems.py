@@ -25,6 +25,11 @@ from geo.domain.text import Text, join
 EXAMPLES = 3  # the problems a group shows in full: enough to see what is meant, few enough to read
 RANGES = 12  # the runs of numbers a group names before it says "…"
 
+#: The column a problem of a place's position names when the file has no column of its own for it (a GeoJSON).
+POSITION = "位置"
+#: Columns the program names, not the file's own headers: said in the reader's language.
+PROGRAM_COLUMNS = {POSITION: Text("位置", "position"), "geometry": Text("图形", "shape")}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -59,6 +64,15 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         return self.text.pick(lang)
 
+    @property
+    def column_label(self) -> Text | str | None:
+        """The column as said to the reader: the file's own header, or a column the program names in their language.
+
+        >>> Problem("a.geojson", 7, "geometry", None, Text("", "")).where(features=True).en
+        "feature 7, column 'shape'"
+        """
+        return PROGRAM_COLUMNS.get(self.column, self.column) if self.column else self.column
+
     def where(self, features: bool = False) -> Text:
         """Where the problem is: its row (or feature) and column, or the whole file.
 
@@ -68,7 +82,7 @@ class Problem:
         'feature 7'
         """
         parts = ([t("problem_feature" if features else "problem_row", row=self.row)] if self.row else []) + (
-            [t("problem_column", column=self.column)] if self.column else [])
+            [t("problem_column", column=self.column_label)] if self.column else [])
         return join(parts, t("list_separator")) if parts else t("problem_whole_file")
 
     def located(self, features: bool = False) -> Text:

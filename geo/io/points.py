@@ -466,24 +466,38 @@ def layer_with_ids(data: bytes, ids: Mapping[int, str], column: str = "id") -> t
 
 
 def datum_hint(headers: list[str], body: pd.DataFrame) -> tuple[str, str] | None:
-    """The datum a list's headers or cells name (a '来源' column saying 高德), and the word that says it.
+    """The datum a list's headers or a column of its cells name (a '来源' column saying 高德), and the word that
+    says it.
+
+    A column counts when most of its cells name a map platform, as a source column does; a name or an
+    address that has the word ("百度云计算数据中心") says nothing of where the positions were picked.
 
     >>> datum_hint(["poi_name", "lat", "lon", "source"], pd.DataFrame([["a", "1", "2", "amap"]]))
     ('gcj02', 'amap')
     >>> datum_hint(["名称", "经度", "纬度"], pd.DataFrame([["a", "1", "2"]])) is None
     True
+    >>> datum_hint(["名称", "经度", "纬度"], pd.DataFrame([["百度云数据中心", "1", "2"], ["六岭三期", "1", "2"]])) is None
+    True
     """
-    texts = [str(h) for h in headers if h]
+    for datum, word in (_datum_word(_fold(h)) for h in headers if h):
+        if datum:
+            return datum, word
     for position in range(body.shape[1]):
-        column = body.iloc[:200, position].dropna().astype(str)
-        if len(column) and column.str.len().max() <= 40:  # a source or platform column, not addresses
-            texts += list(column.unique()[:20])
-    for datum, words in DATUM_WORDS:
-        for text in texts:
-            found = words.search(_fold(text))
-            if found:
-                return datum, found.group(0)
+        cells = body.iloc[:200, position].dropna().astype(str)
+        found = [_datum_word(_fold(cell)) for cell in cells]
+        named = [pair for pair in found if pair[0]]
+        if named and len(named) * 2 > len(cells):  # a source or platform column, not names that have the word
+            return max(set(named), key=named.count)
     return None
+
+
+def _datum_word(text: str) -> tuple[str | None, str | None]:
+    """The datum a text names and the word that names it ((None, None): none)."""
+    for datum, words in DATUM_WORDS:
+        found = words.search(text)
+        if found:
+            return datum, found.group(0)
+    return None, None
 
 
 # ------------------------------------------------------------------ the whole list

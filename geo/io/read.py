@@ -683,6 +683,7 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
     repaired: dict[str, tuple[int, str]] = {}
     repairs: list[tuple[int, str]] = []
     skipped: list[tuple[int, str]] = []
+    skipped_ids: dict[str, int] = {}  # the ids of the features skipped -> their numbers
     no_id: list[int] = []
     id_sources: dict[str, int] = {}  # where ids not in the schema's column came from -> features
     mappings: dict[tuple, tuple[dict[str, str], str | None]] = {}  # features share their keys: match them once
@@ -707,6 +708,8 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
         shape = Shape(None) if raw is None else feature_shape(raw, table.geometry)
         if shape.geometry is None and raw is not None:  # a shape that cannot be drawn is left out, whatever its id
             skipped.append((number, shape.skipped))
+            if _filled(record.get("id")):
+                skipped_ids[str(record["id"]).strip()] = number
             continue
         if not _filled(record.get("id")):
             no_id.append(number)
@@ -763,6 +766,7 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
     layer.attrs["carried"] = layer.pop("_carried").tolist()
     layer.attrs["repaired"] = repaired  # id -> (feature number, what was repaired: a shape_fix_ key)
     layer.attrs["skipped"] = skipped  # (feature number, why it cannot be drawn: a shape_ key)
+    layer.attrs["skipped_ids"] = skipped_ids
     id_column = table.column("id").text
     layer.attrs["notices"] = [*(t("read_ids_from", count=count, column=id_column, field=_field_text(field))
                                 for field, count in id_sources.items()),

@@ -29,7 +29,21 @@ from sqlalchemy.engine import Engine
 from geo import store
 from geo.accounts import auth
 from geo.analysis import Thresholds, supply_level
-from geo.domain import CATALOGUE, TABLES, Problem, Text, join, kinds, listing, member_of, ranges, t, text_set, vocab
+from geo.domain import (
+    CATALOGUE,
+    POSITION,
+    TABLES,
+    Problem,
+    Text,
+    join,
+    kinds,
+    listing,
+    member_of,
+    ranges,
+    t,
+    text_set,
+    vocab,
+)
 from geo.io import (
     MAX_ROWS,
     decode,
@@ -463,6 +477,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
     problems += crs_problems
     if not placed.any():  # a list without positions (zones by name): nothing to convert or to compare
         resolved, crs_problems, crs_notices = None, [], []
+        frame = keep_positions(frame, reference)  # and nothing to move: the stored places keep theirs
     notices += crs_notices
     if resolved and not crs_problems:
         doubt, evidence = datum_doubt_warning(engine, kind, frame, resolved, zones, file_name)
@@ -577,10 +592,6 @@ def _ids_of_other_kinds(engine: Engine, kind: str, frame: pd.DataFrame, numbers:
             problems.append(Problem.of(file_name, _row(numbers, position), "id", ids.iloc[position], "check_id_of_other_kind",
                                        fid=ids.iloc[position], other=TABLES[other].text))
     return problems
-
-
-#: The column a position's problem names in a GeoJSON (its geometry), as a person calls it.
-POSITION = "位置"
 
 
 def position_column(columns: dict[str, str] | None) -> str:
@@ -763,6 +774,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         read = dict(frame.attrs)
         present, numbers = read.get("present"), read.get("feature_numbers")
         frame.attrs = {}  # read: not to be deep-copied by every step of the preview
+        if replace and read.get("skipped_ids") and stored is not None:
+            frame, numbers, kept = keep_skipped_places(frame, numbers, stored.places, read["skipped_ids"])
+            notices += [t("replace_keeps_skipped", count=len(kept), places=listing(kept[:5]))] if kept else []
     else:
         # read once for the ids, the names and the dates' checks: a million places' ids and names took 4 s a read
         newest, places = store.newest_report_date(engine), _places(engine, kind)
@@ -980,6 +994,32 @@ def zones_by_name(frame: pd.DataFrame, zones: pd.DataFrame) -> tuple[pd.DataFram
         notices.append(t("check_zones_unknown", count=int(unknown.sum()),
                          zones=listing([str(v) for v in pd.unique(given[unknown])[:5]])))
     return frame, notices
+
+
+def keep_skipped_places(frame: gpd.GeoDataFrame, numbers: list[int] | None, stored: pd.DataFrame,
+                        skipped: dict[str, int]) -> tuple[gpd.GeoDataFrame, list[int] | None, list[Text]]:
+    """A file that replaces a whole layer keeps, as they are stored, the places of its features whose shapes could
+    not be read (``skipped``: id -> feature number): they are in the file, and are not to be retired for a shape.
+
+    Returns the frame with those places' stored rows added, their feature numbers, and the places kept.
+
+    >>> from shapely import Point
+    >>> new = gpd.GeoDataFrame({"id": ["C1"], "name": ["一"]}, geometry=[Point(1, 1)])
+    >>> old = pd.DataFrame({"id": ["C1", "C2"], "name": ["一", "二"], "geometry": [Point(1, 1), Point(2, 2)]})
+    >>> frame, numbers, kept = keep_skipped_places(new, [1], old, {"C2": 2, "C9": 3})
+    >>> frame["id"].tolist(), numbers, [k.zh for k in kept]
+    (['C1', 'C2'], [1, 2], ['“二”（编号 C2）'])
+    """
+    ids = stored["id"].astype(str)
+    found = stored.loc[ids.isin(set(skipped) - set(frame["id"].astype(str))).to_numpy()]
+    if found.empty:
+        return frame, numbers, []
+    found = found.drop_duplicates("id", keep="last")
+    rows = gpd.GeoDataFrame(found.reindex(columns=frame.columns), geometry=list(found.geometry), crs=frame.crs)
+    numbers = (numbers or list(range(1, len(frame) + 1))) + [skipped[str(i)] for i in found["id"]]
+    kept = [t("place_named", name=str(name).strip(), fid=str(fid)) if pd.notna(name) and str(name).strip()
+            else t("place_numbered", fid=str(fid)) for fid, name in zip(found["id"], found.get("name", found["id"]))]
+    return pd.concat([frame, rows], ignore_index=True), numbers, kept
 
 
 def keep_positions(frame: gpd.GeoDataFrame, stored: pd.DataFrame) -> gpd.GeoDataFrame:
