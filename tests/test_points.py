@@ -418,3 +418,21 @@ def test_a_place_named_after_a_map_platform_does_not_decide_the_lists_datum(tiny
     with_source = ("名称,经度,纬度,来源\r\n六岭三期,114.3221,29.8452,百度地图\r\n浮山二期,114.331,29.841,百度地图\r\n"
                    ).encode("gb18030")
     assert check_file(tiny_store, "sites", with_source, "工地.csv").datum == "bd09"  # a source column still says it
+
+
+def test_a_layers_counts_that_are_not_whole_numbers_and_a_row_split_by_a_comma_are_problems(tiny_store):
+    before = store.current(tiny_store, "compounds")
+    rows = ("小区名称,经度,纬度,户数,地址\r\n金桂花园,114.3102,29.8405,320户,金桂路1号\r\n"
+            "浮山小区,114.3221,29.8452,-5,浮山路2号\r\n新建小区,114.331,29.841,1,200,温泉路2号\r\n").encode("gb18030")
+    check = check_file(tiny_store, "compounds", rows, "小区.csv")
+    said = {(p.row, p.column, p.value): p.zh for p in check.problems}
+    assert not check.ok and set(said) >= {(2, "户数", "320户"), (3, "户数", "-5"), (4, None, "温泉路2号")}, said
+    assert "应为整数" in said[(2, "户数", "320户")] and "不能是负数" in said[(3, "户数", "-5")]
+    assert "数字中的逗号" in said[(4, None, "温泉路2号")]
+    layer = json.loads(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "0501", "name": "金桂花园", "households": "320户"},
+         "geometry": {"type": "Point", "coordinates": [114.3102, 29.8405]}}]}, ensure_ascii=False))
+    check = check_file(tiny_store, "compounds", json.dumps(layer, ensure_ascii=False).encode(), "小区.geojson",
+                       datum="wgs84")
+    assert [(p.row, p.value) for p in check.problems] == [(1, "320户")], [p.zh for p in check.problems]
+    assert store.current(tiny_store, "compounds").equals(before)  # nothing stored

@@ -44,9 +44,11 @@ from geo.io.read import (
     as_bytes,
     decode,
     is_xlsx,
+    layer_counts,
     match_headers,
     parse_numbers,
     raw_rows,
+    rows_wider_than_headers,
     short,
     totals_rows,
     without_bidi,
@@ -594,9 +596,11 @@ def read_places(source, kind: str, name: str | None = None, sheet=None, columns:
     given = body[coordinate_headers].notna().any(axis=1).to_numpy()
     for row in body.index[given & ~placed]:
         problems.append(_position_problem(body, row, roles, name))
+    problems += rows_wider_than_headers(headers, body, name)
     for col in table.columns:
         if col.kind == "int":
-            frame[col.name] = parse_numbers(frame[col.name]).round().astype("Int64")
+            frame[col.name], count_problems = layer_counts(frame[col.name], roles.get(col.name, col.zh), name)
+            problems += count_problems
     # every row is a place: one with no position is still to be placed (待定位, no geometry) and one with an
     # unreadable position is an error above
     points = np.where(placed, shapely.points(np.nan_to_num(positions.lon), np.nan_to_num(positions.lat)), None)

@@ -199,6 +199,46 @@ def _numbers(text: pd.Series) -> pd.Series:
     return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
 
 
+def rows_wider_than_headers(headers: list[str], body: pd.DataFrame, name: str) -> list[Problem]:
+    """Rows with a value right of the last header: their cells have likely slid along (an unquoted "1,200" in a
+    CSV is two cells), so every value after the comma sits under the wrong header. One problem per row.
+
+    >>> body = pd.DataFrame([["甲", "300", None], ["乙", "1", "200"]], index=[2, 3])
+    >>> [(p.row, p.value) for p in rows_wider_than_headers(["名称", "户数", ""], body, "a.csv")]
+    [(3, '200')]
+    """
+    named = [i for i, h in enumerate(headers) if h]
+    if not named or named[-1] + 1 >= body.shape[1]:
+        return []
+    beyond = body.iloc[:, named[-1] + 1:]
+    wide = beyond.notna().any(axis=1).to_numpy()
+    return [Problem.of(name, int(row), None, str(beyond.loc[row].dropna().iloc[0]), "read_row_too_wide", row=int(row),
+                       extra=int(beyond.loc[row].notna().sum()))
+            for row in body.index[wide]]
+
+
+def layer_counts(values: pd.Series, header: str, name: str, rows=None) -> tuple[pd.Series, list[Problem]]:
+    """A layer's column of whole numbers (households), parsed; a value that is not one, or is negative, is a
+    problem naming its row (``rows``: the row or feature number of each value, else the index) and column.
+
+    >>> counts, problems = layer_counts(pd.Series(["320", "320户", "-5", None]), "户数", "a.csv", [2, 3, 4, 5])
+    >>> counts.tolist(), [(p.row, p.value) for p in problems]
+    ([320, <NA>, <NA>, <NA>], [(3, '320户'), (4, '-5')])
+    """
+    parsed = parse_numbers(values)
+    text = values.astype("string").str.strip()
+    unreadable = (text.notna() & (text != "") & (parsed.isna() | (parsed != parsed.round()))).to_numpy()
+    negative = (parsed < 0).to_numpy()
+    rows = list(values.index if rows is None else rows)
+    problems = [Problem.of(name, rows[i], header, values.iloc[i], "read_not_understood", value=values.iloc[i],
+                           expected=t("read_expected_int")) for i in np.flatnonzero(unreadable)]
+    problems += [Problem.of(name, rows[i], header, values.iloc[i], "rule_not_negative", header=header,
+                            value=values.iloc[i]) for i in np.flatnonzero(negative)]
+    counts = parsed.where(~unreadable & ~negative).round()
+    # a count beyond what a whole number holds (9.2e18 households) is no count: it would not even convert
+    return counts.where(counts.abs() < 2 ** 53).astype("Int64"), problems
+
+
 def _problem(source, row, header, value, text: Text) -> Problem:
     return Problem(source, None if row is None else int(row), header, None if value is None else str(value), text)
 
@@ -403,6 +443,7 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     for row in body.index[totals]:
         notices.append(t("read_totals_row", row=row))
     body = body.loc[~blank & ~totals]
+    wide = rows_wider_than_headers(headers, body, name)
     mapping = match_headers([h for h in headers if h], table)
     position = {col: headers.index(header) for header, col in mapping.items()}
     header_of = {col: header for header, col in mapping.items()}
@@ -433,7 +474,7 @@ def read_table(source, kind: str, name: str | None = None, sheet: str | int | No
     before_parsing = frame
     frame, parse_problems = _parse_columns(frame, table, header_of, name, year)
     notices += words_read(table, header_of, before_parsing, frame)
-    problems += parse_problems
+    problems += wide + parse_problems
     # a cell that could not be read is reported once, not again as "empty" by the rules
     unreadable = {(p.row, p.column) for p in parse_problems}
     problems += [p for p in validate(frame, kind, header_of, name) if (p.row, p.column) not in unreadable
@@ -744,9 +785,8 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
     frame = pd.DataFrame.from_records(records, columns=table.names)
     for col in table.columns:
         if col.kind == "int":
-            counts = parse_numbers(frame[col.name]).round()
-            # a count beyond what a whole number holds (9.2e18 households) is no count: it would not even convert
-            frame[col.name] = counts.where(counts.abs() < 2 ** 53).astype("Int64")
+            frame[col.name], count_problems = layer_counts(frame[col.name], col.zh, name, numbers)
+            problems += count_problems
         else:  # a name of blanks is no name
             text = without_bidi(frame[col.name])
             frame[col.name] = text.where(text.str.strip() != "", pd.NA)
