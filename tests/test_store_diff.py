@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from shapely import affinity
 
 from geo import store
+from geo.accounts import auth
+from geo.domain import t
 from geo.domain.schema import TABLES
 from geo.io.read import parse_dates, parse_numbers
 from geo.store import rows as rows_module
 from geo.store.rows import read_rows, records
+from geo.upload import check_file, commit
+from ui.uploadview import changes_table
 
 NO_COUNTS = ["staff_on_duty", "volunteers_on_duty", "fever_reports", "home_isolation", "vulnerable"]
 
@@ -189,3 +194,23 @@ def test_a_comparison_made_before_another_version_of_its_table_is_made_again_und
     assert calls == ["compound_status"] and (applied.added, applied.changed) == (0, 1)
     rows = store.current(tiny_store, "compound_status")
     assert rows.loc[(rows["compound_id"] == "0501") & (rows["date"] == "2020-02-25"), "fever_reports"].tolist() == [7]
+
+
+def test_a_shape_moved_by_centimetres_is_no_change_and_keeps_its_stored_vertices(tiny_store):
+    """A list picked on Amap comes back from GCJ-02 a few centimetres off: that is not a new shape."""
+    sites = store.current(tiny_store, "sites")
+    layer = sites.copy()
+    layer["geometry"] = [affinity.translate(g, 3e-7, -2e-7) for g in sites.geometry]  # 3 cm
+    check = check_file(tiny_store, "sites", layer.to_json().encode(), "工地.geojson", datum="wgs84")
+    assert check.ok and not check.changes, check.fields
+    layer.loc[0, "name"] = "六岭棚改项目（二期）"
+    layer.loc[1, "geometry"] = affinity.translate(sites.geometry.iloc[1], 5e-4, 0)  # 50 m: a move
+    check = check_file(tiny_store, "sites", layer.to_json().encode(), "工地.geojson", datum="wgs84")
+    assert sorted(map(tuple, check.fields[["key", "field"]].to_numpy().tolist())) == [
+        (sites["id"].iloc[0], "name"), (sites["id"].iloc[1], "geometry")]
+    shown = changes_table(check.fields, "en", "sites")  # the shape's change in the reader's language
+    assert "(old shape)" in shown[t("col_before", "en")].tolist() and "（旧图形）" not in shown.to_string()
+    commit(tiny_store, check, auth.User("clerk", "staff"))
+    after = store.current(tiny_store, "sites").set_index("id")
+    assert after.loc[sites["id"].iloc[0]].geometry.equals_exact(sites.geometry.iloc[0], 0)  # the stored vertices
+    assert after.loc[sites["id"].iloc[0], "name"] == "六岭棚改项目（二期）"

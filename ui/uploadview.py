@@ -58,11 +58,14 @@ def problems_table(problems: list[Problem], lg: str) -> pd.DataFrame:
 
 def changes_table(fields: pd.DataFrame, lg: str, table: str = "") -> pd.DataFrame:
     """One row per added, changed or removed row or field of ``table``, labelled."""
+    shape = (fields["field"] == "geometry").fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame({
         t("upload_col_change", lg): [t(f"change_{c}", lg) for c in fields["change"]],
         t("col_key", lg): fields["key"], t("col_name", lg): fields["place"].fillna(""),
         t("col_field_changed", lg): [_field_label(f, lg, table) for f in fields["field"]],
-        t("col_before", lg): fields["before"].fillna(""), t("col_after", lg): fields["after"].fillna(""),
+        # a shape's change is stored in words, which are said in the reader's language
+        t("col_before", lg): fields["before"].fillna("").where(~shape, t("version_old_shape", lg)),
+        t("col_after", lg): fields["after"].fillna("").where(~shape, t("version_new_shape", lg)),
     })
 
 

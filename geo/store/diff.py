@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.domain import TABLES, apply_distinct, t
 from geo.store.rows import payload_columns
@@ -84,9 +85,16 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
     before = comparable(old.loc[common], columns)
     after = comparable(new.loc[common], columns)
     differs = (before != after)
+    same_shape = None
+    if "geometry" in columns and len(common):
+        same_shape = same_shapes(old.loc[common, "geometry"], new.loc[common, "geometry"])
+        differs["geometry"] = ~same_shape
     changed_keys = common[differs.any(axis=1).to_numpy()] if len(common) else common
     added_keys = new.index.difference(old.index)
     result = new.loc[added_keys.append(changed_keys)].copy()
+    if same_shape is not None and len(changed_keys):  # a shape moved by centimetres stays as stored
+        kept = changed_keys[same_shape.reindex(changed_keys).to_numpy(dtype=bool)]
+        result.loc[kept, "geometry"] = old.loc[kept, "geometry"]
     result["_change"] = ["added"] * len(added_keys) + ["changed"] * len(changed_keys)
     result["_row_id"] = [None] * len(added_keys) + old.loc[changed_keys, "row_id"].tolist() if "row_id" in old else None
     place = place_column(kind)
@@ -99,6 +107,36 @@ def diff_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> tupl
     }, columns=columns)
     field_frame = pd.concat([pd.DataFrame(fields, columns=columns), added], ignore_index=True) if fields else added
     return result.reset_index(names="_key"), field_frame
+
+
+#: Degrees within which a shape's every vertex may move and the shape stay the same: about 10 cm. A list
+#: picked on Amap is converted to WGS-84 and back a few centimetres off, which is no change of a place.
+SAME_SHAPE_DEGREES = 1e-6
+
+
+def same_shapes(before: pd.Series, after: pd.Series) -> pd.Series:
+    """Whether each pair of shapes (shapely's, or WKB as the store reads them) is the same place's shape: equal,
+    or the same vertices within :data:`SAME_SHAPE_DEGREES`; both missing is the same, one missing is not.
+
+    >>> from shapely import Point
+    >>> same_shapes(pd.Series([Point(114.3, 29.8), Point(114.3, 29.8), None]),
+    ...             pd.Series([Point(114.3000003, 29.8).wkb_hex, Point(114.301, 29.8), None])).tolist()
+    [True, False, True]
+    """
+    old, new = _shapes(before), _shapes(after)
+    same = (before.astype("string").fillna("") == after.astype("string").fillna("")).to_numpy(dtype=bool)
+    both = ~pd.isna(old) & ~pd.isna(new) & ~same
+    same[both] = shapely.equals_exact(old[both], new[both], tolerance=SAME_SHAPE_DEGREES)
+    return pd.Series(same, index=before.index)
+
+
+def _shapes(values: pd.Series) -> np.ndarray:
+    """Shapes as shapely's: WKB (bytes or hex) read, what cannot be read None."""
+    shapes = np.asarray(values, dtype=object).copy()
+    encoded = np.array([isinstance(v, (str, bytes)) for v in shapes], dtype=bool)
+    if encoded.any():
+        shapes[encoded] = shapely.from_wkb(shapes[encoded], on_invalid="ignore")
+    return shapes
 
 
 def absent_rows(kind: str, existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
