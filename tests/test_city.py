@@ -372,3 +372,18 @@ def test_a_list_without_any_position_keeps_the_stored_outlines_of_its_places(tin
     commit(tiny_store, check, auth.User("clerk", "staff"))
     after = store.current(tiny_store, "compounds").set_index("id")
     assert after.loc["0501"].geometry.equals(before.loc["0501"].geometry) and after.loc["0501", "households"] == 357
+
+
+def test_a_single_feature_or_a_collection_nested_in_another_is_read_as_its_features(tiny_store, tiny_dir):
+    layer = json.loads((tiny_dir / "compounds.geojson").read_text(encoding="utf-8"))
+    feature = layer["features"][0]
+    feature["properties"]["name"] = "金桂花园（一期）"
+    check = check_file(tiny_store, "compounds", json.dumps(feature, ensure_ascii=False).encode(), "一个.geojson",
+                       datum="wgs84")
+    assert check.ok and check.fields[["key", "field"]].to_numpy().tolist() == [["0501", "name"]]
+    nested = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:4326"}},
+              "features": [{"type": "FeatureCollection", "features": layer["features"]}]}
+    check = check_file(tiny_store, "compounds", json.dumps(nested, ensure_ascii=False).encode(), "套.geojson",
+                       datum="wgs84")
+    assert check.ok and len(check.frame) == len(layer["features"]), [p.zh for p in check.problems]
+    assert not any("生成编号" in n.zh or "没有坐标" in n.zh for n in check.notices), check.notices

@@ -199,6 +199,40 @@ def _numbers(text: pd.Series) -> pd.Series:
     return numbers.where(np.isfinite(numbers))  # 'inf' is not a count of anything
 
 
+GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+                  "GeometryCollection")
+
+
+def geojson_features(document) -> list | None:
+    """The features of a GeoJSON document as exported in the wild: a FeatureCollection, one that holds others
+    (a collection nested in its ``features``), a single Feature or bare geometry, or a JSON array of features;
+    None for anything else.
+
+    >>> point = {"type": "Point", "coordinates": [114.3, 29.8]}
+    >>> len(geojson_features({"type": "Feature", "properties": {"name": "甲"}, "geometry": point}))
+    1
+    >>> nested = {"type": "FeatureCollection", "features": [{"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "geometry": point}, {"type": "Feature", "geometry": point}]}]}
+    >>> len(geojson_features(nested)), geojson_features({"rows": []})
+    (2, None)
+    """
+    if isinstance(document, list):  # every item a feature, a collection or a geometry, or it is no layer
+        parts = [geojson_features(part) for part in document]
+        return None if not parts or any(part is None for part in parts) else [f for part in parts for f in part]
+    if not isinstance(document, dict):
+        return None
+    if document.get("type") == "Feature":
+        return [document]
+    if document.get("type") in GEOMETRY_TYPES:
+        return [{"type": "Feature", "properties": {}, "geometry": document}]
+    features = document.get("features")
+    if not isinstance(features, list):
+        return None
+    return [item for part in features
+            for item in (geojson_features(part) if isinstance(part, dict) and part.get("type") == "FeatureCollection"
+                         else [part])]
+
+
 def rows_wider_than_headers(headers: list[str], body: pd.DataFrame, name: str) -> list[Problem]:
     """Rows with a value right of the last header: their cells have likely slid along (an unquoted "1,200" in a
     CSV is two cells), so every value after the comma sits under the wrong header. One problem per row.
@@ -707,8 +741,8 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
     try:
         data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
         collection = json.loads(decode(data) if isinstance(data, bytes) else data)
-        features = collection.get("features") if isinstance(collection, dict) else None
-        if not isinstance(features, list):
+        features = geojson_features(collection)
+        if features is None:
             return empty, [Problem(name, None, None, None, t("read_not_collection"), fatal=True)]
         if len(features) > max_rows:  # before a single shape is built
             detail = t("read_too_many_features", rows=max_rows)
