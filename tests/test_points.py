@@ -436,3 +436,14 @@ def test_a_layers_counts_that_are_not_whole_numbers_and_a_row_split_by_a_comma_a
                        datum="wgs84")
     assert [(p.row, p.value) for p in check.problems] == [(1, "320户")], [p.zh for p in check.problems]
     assert store.current(tiny_store, "compounds").equals(before)  # nothing stored
+
+
+def test_positions_too_far_from_the_citys_places_to_tell_the_datum_are_not_said_to_fit(tiny_store):
+    """New sites in the middle of 2 km zones, hundreds of metres from any stored place: any datum fits as well."""
+    rows = ("名称,经度,纬度\r\n新一,114.312,29.842\r\n新二,114.315,29.845\r\n新三,114.328,29.838\r\n"
+            "新四,114.336,29.846\r\n").encode("gb18030")
+    check = check_file(tiny_store, "sites", rows, "工地.csv", datum="wgs84")
+    assert check.ok and "无法据此判断坐标系" in check.datum_reason.zh and "未见明显偏移" not in check.datum_reason.zh
+    beside = ("名称,经度,纬度\r\n旁一,114.3101,29.8401\r\n旁二,114.3301,29.8401\r\n旁三,114.302,29.832\r\n"
+              ).encode("gb18030")  # beside the stored sites and a compound: the city confirms the datum
+    assert "未见明显偏移" in check_file(tiny_store, "sites", beside, "工地.csv", datum="wgs84").datum_reason.zh

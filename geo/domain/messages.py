@@ -369,6 +369,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "the datum \"{found}\" and check again; confirm the import only once you are sure the datum "
                           "is right."),
     "datum_reason_chosen": ("按您的选择。", "As you chose."),
+    "datum_reason_undecided": ("本市已有的网格和场所离这些位置太远或太少，无法据此判断坐标系：请核实坐标取自哪里（高德、腾讯为 GCJ-02，百度为 BD-09）。",
+                               "The city's zones and places are too far from these positions, or too few, to tell "
+                               "the datum: check where the positions were picked (Amap, Tencent: GCJ-02; Baidu: "
+                               "BD-09)."),
     "datum_reason_no_offset": ("与本市已有的网格和场所对照，未见明显偏移。", "The city's zones and places show no clear offset."),
     "check_datum_doubt_zones": ("按 {found} 有 {share:.0%} 的点落在所属网格内，按 {read} 只有 {share_read:.0%}",
                                 "as {found} {share:.0%} of the points fall inside their zones, as {read} "

@@ -822,7 +822,14 @@ def _places_favour(metres: dict[str, float], read: str, other: str) -> bool:
 
 
 def datum_doubt(geometries, read: str, places=(), zones=(), own_zone=None) -> DatumDoubt | None:
-    """Whether the upload's positions fit the city clearly better in another datum than in ``read``.
+    """Whether the upload's positions fit the city clearly better in another datum than in ``read``: the doubt
+    of :func:`datum_compared`."""
+    return datum_compared(geometries, read, places, zones, own_zone)[0]
+
+
+def datum_compared(geometries, read: str, places=(), zones=(), own_zone=None) -> tuple[DatumDoubt | None, bool | None]:
+    """Whether the upload's positions fit the city clearly better in another datum than in ``read``, and whether
+    the city confirms ``read`` (it fits clearly better than every other datum; None: nothing to compare with).
 
     A list picked on Amap (GCJ-02) read as WGS-84 sits 300–600 m off the rest of the city: its places
     fall outside their zones near the zones' edges, and miss the stored places they stand beside. Each
@@ -846,7 +853,7 @@ def datum_doubt(geometries, read: str, places=(), zones=(), own_zone=None) -> Da
 
     Returns
     -------
-    DatumDoubt or None
+    tuple of DatumDoubt or None, and bool or None
 
     Examples
     --------
@@ -854,18 +861,19 @@ def datum_doubt(geometries, read: str, places=(), zones=(), own_zone=None) -> Da
     >>> from geo.io.datum_convert import wgs84_to_gcj02
     >>> true = [Point(114.30 + i / 100, 29.83 + (i % 7) / 100) for i in range(20)]
     >>> picked_on_amap = [Point(*wgs84_to_gcj02(p.x, p.y)) for p in true]
-    >>> doubt = datum_doubt(picked_on_amap, "wgs84", places=[p.buffer(0.0003) for p in true])
+    >>> doubt, _ = datum_compared(picked_on_amap, "wgs84", places=[p.buffer(0.0003) for p in true])
     >>> doubt.datum, round(doubt.metres), doubt.metres_read > 300
     ('gcj02', 0, True)
-    >>> datum_doubt(true, "wgs84", places=[p.buffer(0.0003) for p in true]) is None
-    True
-    >>> datum_doubt(true, "wgs84") is None
-    True
+    >>> datum_compared(true, "wgs84", places=[p.buffer(0.0003) for p in true])  # beside the stored places
+    (None, True)
+    >>> far = [p.buffer(0.0003) for p in (Point(114.2, 29.7), Point(114.25, 29.72), Point(114.5, 29.9))]
+    >>> datum_compared(true, "wgs84", places=far), datum_compared(true, "wgs84")  # too far to tell; nothing
+    ((None, False), (None, None))
     """
     shapes = _geometry_array(geometries)
     present = _all_present(shapes)
     if present.sum() < DOUBT_MIN_POINTS or read not in DATUMS:
-        return None
+        return None, None
     own = np.full(len(shapes), -1) if own_zone is None else np.asarray(own_zone, dtype=int)
     chosen = np.flatnonzero(present)[_sample(int(present.sum()))]
     xy, own = _xy(shapely.point_on_surface(shapes[chosen])), own[chosen]
@@ -875,7 +883,7 @@ def datum_doubt(geometries, read: str, places=(), zones=(), own_zone=None) -> Da
     places = _geometry_array(places)
     places = places[_all_present(places)]
     if not len(zones) and len(places) < DOUBT_MIN_POINTS:
-        return None
+        return None, None
     latitude = float(np.median(xy[:, 1]))
     positions = {datum: _read_as(xy, datum) for datum in DATUMS}
     inside: dict[str, np.ndarray] = {}
@@ -898,9 +906,9 @@ def datum_doubt(geometries, read: str, places=(), zones=(), own_zone=None) -> Da
 
     likely = [d for d in DATUMS if d != read and favoured(d, read) and not favoured(read, d)]
     if not likely:
-        return None
+        return None, all(favoured(read, d) for d in DATUMS if d != read)
     # GCJ-02 read as WGS-84 may look better as BD-09 too, less so: the best fit is named
     best = min(likely, key=lambda d: (-share(d) if inside else 0.0, metres.get(d, 0.0)))
     return DatumDoubt(best, read, int(present.sum()), share(best), share(read), metres.get(best, math.nan),
                       metres.get(read, math.nan), bool(inside) and _zones_favour(inside, read, best),
-                      bool(metres) and _places_favour(metres, read, best))
+                      bool(metres) and _places_favour(metres, read, best)), False

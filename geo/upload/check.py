@@ -480,7 +480,10 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
         frame = keep_positions(frame, reference)  # and nothing to move: the stored places keep theirs
     notices += crs_notices
     if resolved and not crs_problems:
-        doubt, evidence = datum_doubt_warning(engine, kind, frame, resolved, zones, file_name)
+        # the file's own stored places told the datum: that the others are too far to tell is then no news
+        known = bool(len(reference)) and member_of(frame["id"].astype(str).to_numpy()[placed],
+                                                   text_set(reference["id"])).any()
+        doubt, evidence = datum_doubt_warning(engine, kind, frame, resolved, zones, file_name, said_by_own=known)
         read["datum_doubt"] = doubt
         # what the page's datum box shows: the other datum the city's places point to, else how this one was found
         read["likely_datum"] = doubt.value if doubt is not None else resolved
@@ -528,13 +531,14 @@ def _other_places(engine: Engine, kind: str, ids: set[str]) -> list:
 
 
 def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: str, zones: pd.DataFrame,
-                        file_name: str) -> tuple[Problem | None, Text | None]:
+                        file_name: str, said_by_own: bool = False) -> tuple[Problem | None, Text | None]:
     """A warning when the upload, as read in datum ``read``, sits off the city's other places and zones in a way
     another datum explains (a list picked on Amap read as WGS-84): see :func:`geo.io.datum_guess.datum_doubt`.
 
     ``frame`` holds the positions as read (not yet converted). Zones are compared with the places in them, not
     with a zones file itself. Returns the warning and the figures that make the other datum likely; else no
-    warning, and a sentence saying the positions fit the city (None when there was nothing to compare with).
+    warning, and a sentence saying the positions fit the city, or that the city cannot tell (None when there was
+    nothing to compare with, or it cannot tell but the file's own stored places told the datum: ``said_by_own``).
     """
     placed = frame.geometry.notna().to_numpy()
     if not placed.any():
@@ -546,11 +550,11 @@ def datum_doubt_warning(engine: Engine, kind: str, frame: pd.DataFrame, read: st
         named = store.zones_named(frame.loc[placed, ["id", "zone"]], shapes)["zone"]
         own = [position.get(str(z).strip(), -1) if pd.notna(z) else -1 for z in named]
     others = _other_places(engine, kind, set(frame["id"].astype(str)))
-    doubt = crs.datum_doubt(frame.geometry[placed].to_numpy(), read, places=others,
-                            zones=shapes.geometry.to_numpy() if len(shapes) else (), own_zone=own)
-    if doubt is None:  # said by the datum box: compared and found in place, or nothing to compare with
-        compared = len(shapes) > 0 or len(others) >= crs.DOUBT_MIN_POINTS
-        return None, t("datum_reason_no_offset") if compared and placed.sum() >= crs.DOUBT_MIN_POINTS else None
+    doubt, confirmed = crs.datum_compared(frame.geometry[placed].to_numpy(), read, places=others,
+                                          zones=shapes.geometry.to_numpy() if len(shapes) else (), own_zone=own)
+    if doubt is None:  # said by the datum box: in place, too far from the rest to tell, or nothing to compare with
+        return None, None if confirmed is None or not confirmed and said_by_own else t(
+            "datum_reason_no_offset" if confirmed else "datum_reason_undecided")
     found, as_read = crs.SHORT_NAMES[doubt.datum], crs.SHORT_NAMES[read]
     evidence = []
     if doubt.by_zones:
