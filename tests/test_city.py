@@ -387,3 +387,19 @@ def test_a_single_feature_or_a_collection_nested_in_another_is_read_as_its_featu
                        datum="wgs84")
     assert check.ok and len(check.frame) == len(layer["features"]), [p.zh for p in check.problems]
     assert not any("生成编号" in n.zh or "没有坐标" in n.zh for n in check.notices), check.notices
+
+
+def test_a_new_place_that_repeats_a_stored_one_by_name_or_shape_is_a_warning_to_confirm(tiny_store, tiny_dir):
+    zones = json.loads((tiny_dir / "zones.geojson").read_text(encoding="utf-8"))
+    for number, feature in enumerate(zones["features"]):  # DataV's export of the same zones: adcodes for ids
+        feature["properties"] = {"adcode": 421202001 + number, "name": feature["properties"]["name"]}
+    check = check_file(tiny_store, "zones", json.dumps(zones, ensure_ascii=False).encode(), "datav.geojson",
+                       datum="wgs84")
+    said = [w.zh for w in check.warnings if w.key == "check_repeats_stored"]
+    assert len(said) == 2 and "就是已有的“温泉街道第一片区”（编号 Z1）" in said[0], said
+    with pytest.raises(ValueError):
+        commit(tiny_store, check, auth.User("clerk", "staff"))  # not stored twice without a person's word
+    rows = "小区名称,经度,纬度\r\n金桂花园小区,114.302,29.832\r\n新建小区,114.318,29.848\r\n".encode("gb18030")
+    check = check_file(tiny_store, "compounds", rows, "高德.csv", datum="wgs84")
+    [warning] = [w for w in check.warnings if w.key == "check_repeats_stored"]
+    assert warning.row == 2 and "“金桂花园小区”" in warning.zh and "“金桂花园”（编号 0501）" in warning.zh

@@ -392,6 +392,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{place} lies outside every zone of the city, about {km} km from the nearest, "
                              "'{zone}': check its coordinate is not mistyped or swapped (degrees alone, as in 29°N, "
                              "need their minutes); the import needs your confirmation."),
+    "check_repeats_stored": ("{place}是新的，但看来就是已有的{twin}（同名，或位置、轮廓相同）：如是同一场所，请改用其编号，"
+                             "以免存成两个；确是另一场所，确认后才能导入。",
+                             "{place} is new, but looks like {twin}, already stored (the same name, or the same "
+                             "position or outline): if it is the same place, use its id so that it is not stored "
+                             "twice; if it is another, the import needs your confirmation."),
     "check_far_move": ("编号 {fid} 的位置将移动 {km} 公里，超过 {limit} 公里：请核实不是坐标填错或坐标系选错，确认后才能导入。",
                        "Place {fid} would move {km} km, more than {limit} km: check it is not a wrong coordinate or "
                        "datum; the import needs your confirmation."),

@@ -725,6 +725,87 @@ def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFr
     return warnings
 
 
+#: A new polygon that shares this much of its area with a stored place's (over their union) is that place again.
+SAME_PLACE_OVERLAP = 0.8
+
+
+def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: list[int] | None, file_name: str,
+                          said: frozenset[int] = frozenset(), column: str = POSITION) -> list[Problem]:
+    """New places of an upload that look like places already stored under another id: warnings to confirm.
+
+    A new place is one whose id is not stored. It repeats a stored place when it has the stored place's name, or
+    when its shape is the stored one's (polygons sharing :data:`SAME_PLACE_OVERLAP` of their area) or lies in it
+    (a point in a stored outline): a district's zones exported again from DataV, or a list picked on Amap whose
+    names differ ("学府豪庭小区" for "学府豪庭") would otherwise be stored twice. Rows in ``said`` were warned of.
+
+    >>> from shapely import Point, box
+    >>> old = pd.DataFrame({"id": ["Z1"], "name": ["温泉片区"], "geometry": [box(0, 0, 1, 1)]})
+    >>> new = pd.DataFrame({"id": ["Z1", "421202", "N2", "N3", "N4"],
+    ...                     "name": ["温泉片区", "温泉片区", "别处", "学府", "远处"],
+    ...                     "geometry": [box(0, 0, 1, 1), box(5, 5, 6, 6), box(0, 0, 1, 1.1), Point(0.5, 0.5),
+    ...                                  box(0, 0, 3, 3)]})
+    >>> [(w.row, w.value) for w in repeats_stored_places(new, old, [2, 3, 4, 5, 6], "f.geojson")]
+    [(3, '421202'), (4, 'N2'), (5, 'N3')]
+    """
+    if stored.empty or frame.empty:
+        return []
+    ids = frame["id"].astype(str)
+    new = ~member_of(ids, text_set(stored["id"]))
+    if said:
+        rows = np.arange(1, len(frame) + 1)  # as _row says them
+        if numbers:
+            rows[:len(numbers)] = np.asarray(numbers)[:len(frame)]
+        new &= ~np.isin(rows, list(said))
+    if not new.any():
+        return []
+    names = stored["name"].astype("string").str.strip() if "name" in stored else pd.Series(pd.NA, index=stored.index)
+    by_name = dict(zip(names.dropna(), stored.loc[names.notna(), "id"].astype(str)))
+    positions = np.flatnonzero(new)
+    given = frame["name"].astype("string").str.strip().to_numpy(dtype=object)[positions] if "name" in frame else \
+        np.full(len(positions), None)
+    twins = {p: t("place_named", name=n, fid=by_name[n]) for p, n in zip(positions, given)
+             if pd.notna(n) and n in by_name}
+    twins |= {int(positions[p]): twin for p, twin in stored_twins(frame.geometry.to_numpy()[positions], stored,
+                                                                   names).items() if positions[p] not in twins}
+    ids = frame["id"].astype(str)
+    warnings = []
+    for position in sorted(twins):
+        name = given[np.searchsorted(positions, position)]
+        place = t("place_named", name=name, fid=ids.iloc[position]) if pd.notna(name) and name else t(
+            "place_numbered", fid=ids.iloc[position])
+        warnings.append(Problem.of(file_name, _row(numbers, position), column, ids.iloc[position],
+                                   "check_repeats_stored", place=place, twin=twins[position]))
+    return warnings
+
+
+def stored_twins(shapes: np.ndarray, stored: pd.DataFrame, names: pd.Series) -> dict[int, Text]:
+    """For each of ``shapes`` (by position) that lies in a stored outline (a point) or mostly shares its area with
+    one (a polygon: :data:`SAME_PLACE_OVERLAP`), that stored place, named. All at once: a nation's new places."""
+    outlines = np.asarray(stored.geometry, dtype=object)
+    polygon = pd.notna(outlines) & np.isin(shapely.get_type_id(outlines), (3, 6))  # what holds what lies in it
+    shapes = np.asarray(shapes, dtype=object)
+    present = np.flatnonzero(pd.notna(shapes))
+    if not polygon.any() or not len(present):
+        return {}
+    outlines, ids, names = outlines[polygon], stored["id"].astype(str).to_numpy()[polygon], names.to_numpy()[polygon]
+    which, found = shapely.STRtree(outlines).query(shapes[present], predicate="intersects")
+    mine, theirs = shapes[present][which], outlines[found]
+    areal = np.isin(shapely.get_type_id(mine), (3, 6))
+    same = np.zeros(len(which), dtype=bool)
+    if areal.any():
+        union = shapely.area(shapely.union(mine[areal], theirs[areal]))
+        shared = shapely.area(shapely.intersection(mine[areal], theirs[areal]))
+        same[areal] = (union > 0) & (shared >= SAME_PLACE_OVERLAP * union)
+    same[~areal] = shapely.contains(theirs[~areal], shapely.point_on_surface(mine[~areal]))
+    twins: dict[int, Text] = {}
+    for position, other in zip(present[which[same]], found[same]):
+        if position not in twins:
+            name = names[other]
+            twins[int(position)] = (t("place_named", name=str(name), fid=ids[other]) if pd.notna(name) and str(name)
+                                    else t("place_numbered", fid=ids[other]))
+    return twins
+
+
 def far_moves(frame: pd.DataFrame, moved: np.ndarray, limit_m: float, numbers: list[int] | None,
               file_name: str, column: str = POSITION) -> list[Problem]:
     """Stored places the upload would move farther than ``limit_m`` metres (``moved``, see
@@ -807,7 +888,9 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
             frame, stored.places, numbers, file_name, column=column)
         outside = [] if kind == "zones" else far_from_every_zone(
             frame, moved, stored.zones, numbers, file_name, said=frozenset(w.row for w in far), column=column)
-        result.warnings = doubt + far + outside
+        repeated = repeats_stored_places(frame, stored.places, numbers, file_name, column=column,
+                                         said=frozenset(w.row for w in far + outside))
+        result.warnings = doubt + far + outside + repeated
         if (far or outside) and "datum_basis" in read:
             result.datum_reason = read["datum_basis"]  # "no clear offset" beside a place far off reads as all clear
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
