@@ -318,6 +318,7 @@ def test_a_datav_boundary_file_is_read_as_gcj02_and_says_why(tiny_store):
     check = check_file(tiny_store, "zones", content, "421200_full.json")
     assert check.datum == "gcj02", [n.zh for n in check.notices]
     assert any("DataV" in n.zh and "GCJ-02" in n.zh for n in check.notices)
+    assert not any("“DataV”字样" in n.zh for n in check.notices)  # the word is not in the file: its properties are
 
 
 def _feature(fid, name, ring):

@@ -521,6 +521,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "This is a list of {count} {table} without positions: used for filters, figures and tables as "
                       "usual, places join them by their zone column; no zone outline is drawn. Upload their shapes "
                       "later (GeoJSON, e.g. DataV boundaries) with the same ids to add them."),
+    "points_datum_platform": ("文件带有 {platform} 区划数据的属性（{word}），坐标很可能是{datum}，已按此转换为 WGS-84。"
+                              "如不是，请在“坐标系”中改选后重新检查。",
+                              "The file has the properties of {platform}'s boundary data ({word}), so its positions "
+                              "are most likely {datum}: converted from it to WGS-84. If not, choose the datum and "
+                              "check again."),
     "points_datum_hint": ("文件中有“{word}”字样，坐标很可能是{datum}，已按此转换为 WGS-84。如不是，请在“坐标系”中改选后重新检查。",
                           "The file mentions '{word}', so its positions are most likely {datum}: converted from "
                           "it to WGS-84. If not, choose the datum and check again."),

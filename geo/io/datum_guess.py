@@ -220,11 +220,12 @@ def declared_datum(collection: dict) -> str | None:
 PLATFORM_PROPERTIES = (("gcj02", "DataV", ("acroutes", "childrenNum", "centroid")),)
 
 
-def platform_hint(collection: dict) -> tuple[str, str] | None:
-    """The datum a GeoJSON's properties betray (a DataV boundary file is GCJ-02), and the platform's name.
+def platform_hint(collection: dict) -> tuple[str, str, str] | None:
+    """The datum a GeoJSON's properties betray (a DataV boundary file is GCJ-02), the properties that betray it,
+    and the platform's name.
 
     >>> platform_hint({"features": [{"properties": {"adcode": 430281, "acroutes": [100000]}}]})
-    ('gcj02', 'DataV')
+    ('gcj02', 'adcode/acroutes', 'DataV')
     >>> platform_hint({"features": [{"properties": {"name": "x"}}]}) is None
     True
     """
@@ -238,7 +239,7 @@ def platform_hint(collection: dict) -> tuple[str, str] | None:
             keys.update(map(str, properties))
     for datum, platform, telltales in PLATFORM_PROPERTIES:
         if "adcode" in keys and keys.intersection(telltales):
-            return datum, platform
+            return datum, "/".join(["adcode", *sorted(keys.intersection(telltales))]), platform
     return None
 
 

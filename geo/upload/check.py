@@ -433,10 +433,13 @@ def _outlines_by_position(frame: pd.DataFrame, reference: pd.DataFrame, numbers)
     return kept.reset_index(drop=True), notices
 
 
-def _datum_hint(engine: Engine, kind: str, said: tuple[str, str] | None) -> tuple[str, Text] | None:
-    """The likely datum when nothing stored matches: what the file says of itself, else the city's last import's."""
+def _datum_hint(engine: Engine, kind: str, said: tuple | None) -> tuple[str, Text] | None:
+    """The likely datum when nothing stored matches: what the file says of itself (a word, or a platform's
+    properties), else the city's last import's."""
     if said:
-        return said[0], t("points_datum_hint", word=said[1], datum=crs.datum_name(said[0]))
+        datum, word, *platform = said
+        return datum, t("points_datum_platform" if platform else "points_datum_hint", word=word,
+                        platform=platform[0] if platform else "", datum=crs.datum_name(datum))
     remembered = store.last_datum(engine, kind)
     if remembered in crs.DATUMS:
         return remembered, t("datum_remembered", datum=crs.datum_name(remembered))
