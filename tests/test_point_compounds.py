@@ -87,7 +87,7 @@ def test_a_compound_layer_takes_points_and_polygons_and_refuses_lines(point_stor
     assert [(p.row, p.value) for p in refused.problems] == [(2, "0601")]
     assert "物业小区应为面（Polygon）或点（Point）" in refused.problems[0].zh
     sites = check_file(point_store, "sites", collection(square), "site.geojson")  # sites stay points
-    assert not sites.ok and "在建工地应为点（Point）。" in sites.problems[0].zh
+    assert not sites.ok and "在建工地应为点（Point）：请在 GIS 软件中改画为点（Point）" in sites.problems[0].zh
 
 
 def test_figures_tables_and_zone_metrics_count_points_as_they_count_outlines(points, polygons):

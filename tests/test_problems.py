@@ -15,8 +15,9 @@ def test_problems_of_one_key_are_one_group_whatever_fills_their_sentences():
     (group,) = group_problems(problems, features=True)
     assert group.count == 2761 and group.title.zh == "2,761 个要素的图形类型不对：第 1–2761 个"
     assert [p.row for p in group.examples] == [1, 2, 3]
-    assert group.examples[0].zh == "要素 Z1 的图形是 点（Point），网格片区应为面（Polygon）。"
-    assert group.examples[1].zh == "要素 Z2 的图形是 线（LineString），网格片区应为面（Polygon）。"
+    fix = "请在 GIS 软件中改画为面（Polygon），或从文件中删去这个要素，再上传。"
+    assert group.examples[0].zh == f"要素 Z1 的图形是 点（Point），网格片区应为面（Polygon）：{fix}"
+    assert group.examples[1].zh == f"要素 Z2 的图形是 线（LineString），网格片区应为面（Polygon）：{fix}"
 
 
 def test_one_key_in_two_columns_is_two_groups_in_the_order_first_seen():

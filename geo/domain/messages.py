@@ -308,8 +308,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_no_suggestion": ("请核对编号，或先上传该场所的图层。", "Check the id, or upload the place's layer first."),
     "check_unknown_id_group": ("{count:,} 行的编号在地图上找不到：第 {rows} 行",
                                "{count:,} rows have ids that match no place on the map: rows {rows}"),
-    "check_wrong_shape": ("要素 {fid} 的图形是 {gtype}，{table}应为{expected}。",
-                          "Feature {fid} is a {gtype}; {table} must be {expected}."),
+    "check_wrong_shape": ("要素 {fid} 的图形是 {gtype}，{table}应为{expected}：请在 GIS 软件中改画为{expected}，"
+                          "或从文件中删去这个要素，再上传。",
+                          "Feature {fid} is a {gtype}; {table} must be {expected}: redraw it as {expected} in your "
+                          "GIS, or delete the feature from the file, and upload again."),
     "check_wrong_shape_group": ("{count:,} 个要素的图形类型不对：第 {rows} 个",
                                 "{count:,} features have the wrong kind of shape: features {rows}"),
     "check_blank_required_group": ("{count:,} 个要素没有{column}：第 {rows} 个",
