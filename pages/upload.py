@@ -105,4 +105,5 @@ if pending is not None and pending.kind == kind:
 done = st.session_state.pop("upload_done", None)
 if done:
     st.success(t("upload_done", lg, version=done))
-undo_offer(user, st.session_state.get("upload_last"), "upload_undo")  # while it is still this user's latest
+if pending is None:  # beside another file's preview, "undo this import" would read as undoing that one
+    undo_offer(user, st.session_state.get("upload_last"), "upload_undo")  # while it is still this user's latest

@@ -84,6 +84,11 @@ def test_the_upload_page_offers_to_undo_the_import_just_made(city):
     version = store.newest_version(city)
     undo = at.button(key=f"upload_undo_{version}")
     assert undo.label == f"撤销本次导入（版本 {version}）"
+    at.file_uploader[0].set_value(("另一份.csv", DAY.replace(b"2020-02-26", b"2020-02-25"), "text/csv")).run()
+    assert at.session_state["upload_pending"].file_name == "另一份.csv"  # another file's preview: no undo beside it
+    assert not [b for b in at.button if (b.key or "").startswith("upload_undo")]
+    at.file_uploader[0].set_value(None).run()
+    undo = at.button(key=f"upload_undo_{version}")
     undo.click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(f"已撤销版本 {version} 的导入" in s.value for s in at.success)
