@@ -762,10 +762,12 @@ def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: li
     if not new.any():
         return []
     names = stored["name"].astype("string").str.strip() if "name" in stored else pd.Series(pd.NA, index=stored.index)
-    by_name = dict(zip(names.dropna(), stored.loc[names.notna(), "id"].astype(str)))
     positions = np.flatnonzero(new)
     given = frame["name"].astype("string").str.strip().to_numpy(dtype=object)[positions] if "name" in frame else \
         np.full(len(positions), None)
+    # only the stored places that have a new place's name: a million stored names made into a mapping took 1.8 s
+    named = member_of(names, text_set(given))
+    by_name = dict(zip(names[named], stored["id"].to_numpy(dtype=object)[named].astype(str)))
     twins = {p: t("place_named", name=n, fid=by_name[n]) for p, n in zip(positions, given)
              if pd.notna(n) and n in by_name}
     twins |= {int(positions[p]): twin for p, twin in stored_twins(frame.geometry.to_numpy()[positions], stored,
