@@ -352,6 +352,7 @@ def test_a_replacement_keeps_the_places_of_features_whose_shapes_could_not_be_re
     check = check_file(tiny_store, "compounds", content, "小区.geojson", datum="wgs84", replace=True)
     assert check.ok and check.removed.empty, check.removed
     assert any("保留原有图形和信息，不停用" in n.zh and "（编号 0503）" in n.zh for n in check.notices), check.notices
+    assert any("跳过的要素中有编号的 2 个：0502、0503" in n.zh for n in check.notices)  # to find them by
     assert not check.changes  # the file's readable feature is as stored: nothing to import
     layer["features"][0]["properties"]["name"] = "金桂花园二期"
     check = check_file(tiny_store, "compounds", json.dumps(layer, ensure_ascii=False).encode("utf-8"),

@@ -155,7 +155,8 @@ def test_an_osm_export_uses_its_feature_ids_and_skips_what_cannot_be_drawn():
         "已修复 1 个几何集合中混有线或点（保留了其中的面）的图形，面积不变：第 5 个要素。",
         "已修复 1 个自相交的图形，面积不变：第 6 个要素。",
         "将跳过 2 个要素（少于三个不同的点，围不成面：第 3 个；边界交叉成 8 字形，修复会改变面积，请核对顶点顺序：第 4 个），"
-        "其余 5 个照常导入。"]
+        "其余 5 个照常导入。",
+        "跳过的要素中有编号的 2 个：way/125、way/126。请在 GIS 软件中按编号找到它们改正后再上传。"]
     assert all(shape.is_valid and shape.geom_type in ("Polygon", "MultiPolygon") for shape in layer.geometry)
 
 

@@ -163,6 +163,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Replacing the whole layer: {count:,} of the features skipped for their shapes are "
                               "places already stored ({places}); they keep their stored shapes and details and are "
                               "not retired."),
+    "shape_skipped_ids": ("跳过的要素中有编号的 {count:,} 个：{ids}。请在 GIS 软件中按编号找到它们改正后再上传。",
+                          "{count:,} of the features skipped have ids: {ids}. Find them by their ids in your GIS, "
+                          "correct them and upload again."),
     "read_all_skipped": ("文件中没有可以导入的图形（共 {count:,} 个要素：{reasons}）。请核对这些图形后重新导出。",
                          "The file has no shape that can be imported ({count:,} features: {reasons}). Check them "
                          "and export again."),

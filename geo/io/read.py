@@ -734,6 +734,7 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
     1 个要素没有“小区编号”，编号取自文件自带的要素 id（GeoJSON Feature 的 id）。
     已修复 1 个环未闭合的图形，面积不变：第 1 个要素。
     将跳过 1 个要素（少于三个不同的点，围不成面：第 2 个），其余 1 个照常导入。
+    跳过的要素中有编号的 1 个：way/124。请在 GIS 软件中按编号找到它们改正后再上传。
     """
     table = TABLES[kind]
     name = name or (Path(source).name if isinstance(source, (str, Path)) else table.file)
@@ -844,7 +845,10 @@ def read_layer(source, kind: str, name: str | None = None, without_ids: bool = F
     id_column = table.column("id").text
     layer.attrs["notices"] = [*(t("read_ids_from", count=count, column=id_column, field=_field_text(field))
                                 for field, count in id_sources.items()),
-                              *shape_notices(repairs, skipped, len(layer))]
+                              *shape_notices(repairs, skipped, len(layer)),
+                              *([t("shape_skipped_ids", count=len(skipped_ids), ids=listing(
+                                  [*list(skipped_ids)[:8], *(["…"] if len(skipped_ids) > 8 else [])]))]
+                                if skipped_ids and len(layer) else [])]
     # a column no feature has keeps the stored values of places already there (see geo.store.diff)
     layer.attrs["present"] = [c for c in table.names if c in present]
     return layer, problems
