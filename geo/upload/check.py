@@ -577,6 +577,18 @@ def _row(numbers: list[int] | None, position: int) -> int:
     return numbers[position] if numbers and position < len(numbers) else position + 1
 
 
+def _said_of(numbers: list[int] | None, count: int, said: frozenset[int]) -> np.ndarray:
+    """Which of ``count`` positions are the file's rows (or features) in ``said``, numbered as :func:`_row` says.
+
+    >>> _said_of([2, 5, 7], 3, frozenset({5})).tolist(), _said_of(None, 3, frozenset({1})).tolist()
+    ([False, True, False], [True, False, False])
+    """
+    rows = np.arange(1, count + 1)
+    if numbers:
+        rows[:len(numbers)] = np.asarray(numbers)[:count]
+    return np.isin(rows, list(said))
+
+
 def _km(metres: float) -> str:
     """A distance as said in a warning: whole kilometres from ten, one decimal below."""
     return f"{metres / 1000:,.0f}" if metres >= 10_000 else f"{metres / 1000:,.1f}"
@@ -697,11 +709,7 @@ def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFr
     shapes = zones.loc[zones.geometry.notna()] if len(zones) else zones
     # moved less than the limit, it cannot have left the zones by more: it stood outside them already
     placed = np.array(frame.geometry.notna(), dtype=bool) & ~(moved < limit_m)
-    if said:
-        rows = np.arange(1, len(frame) + 1)  # as _row says them
-        if numbers:
-            rows[:len(numbers)] = np.asarray(numbers)[:len(frame)]
-        placed &= ~np.isin(rows, list(said))
+    placed &= ~_said_of(numbers, len(frame), said)
     if shapes.empty or not placed.any():
         return []
     points = shapely.point_on_surface(np.asarray(frame.geometry, dtype=object)[placed])
@@ -754,11 +762,7 @@ def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: li
         return []
     ids = frame["id"].astype(str)
     new = ~member_of(ids, text_set(stored["id"]))
-    if said:
-        rows = np.arange(1, len(frame) + 1)  # as _row says them
-        if numbers:
-            rows[:len(numbers)] = np.asarray(numbers)[:len(frame)]
-        new &= ~np.isin(rows, list(said))
+    new &= ~_said_of(numbers, len(frame), said)
     if not new.any():
         return []
     names = stored["name"].astype("string").str.strip() if "name" in stored else pd.Series(pd.NA, index=stored.index)
