@@ -577,6 +577,16 @@ def _row(numbers: list[int] | None, position: int) -> int:
     return numbers[position] if numbers and position < len(numbers) else position + 1
 
 
+def place_text(fid, name) -> Text:
+    """A place as a warning names it: by its name and id, or by its id alone when it has no name.
+
+    >>> place_text("GD-1", " 六岭三期 ").zh, place_text("GD-2", None).zh
+    ('“六岭三期”（编号 GD-1）', '编号 GD-2 的场所')
+    """
+    name = str(name).strip() if pd.notna(name) else ""
+    return t("place_named", name=name, fid=str(fid)) if name else t("place_numbered", fid=str(fid))
+
+
 def _said_of(numbers: list[int] | None, count: int, said: frozenset[int]) -> np.ndarray:
     """Which of ``count`` positions are the file's rows (or features) in ``said``, numbered as :func:`_row` says.
 
@@ -728,8 +738,7 @@ def far_from_every_zone(frame: pd.DataFrame, moved: np.ndarray, zones: pd.DataFr
                                         metres_between(ends[:, 0], ends[:, 1])):
         if distance > limit_m:
             name = frame["name"].iloc[position] if "name" in frame else None
-            place = t("place_named", name=str(name).strip(), fid=ids.iloc[position]) if pd.notna(name) and str(
-                name).strip() else t("place_numbered", fid=ids.iloc[position])
+            place = place_text(ids.iloc[position], name)
             warnings.append(Problem.of(file_name, _row(numbers, position), column, ids.iloc[position],
                                        "check_far_from_zones", place=place, zone=str(shapes["name"].iloc[zone]),
                                        km=_km(distance)))
@@ -772,16 +781,12 @@ def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: li
     # only the stored places that have a new place's name: a million stored names made into a mapping took 1.8 s
     named = member_of(names, text_set(given))
     by_name = dict(zip(names[named], stored["id"].to_numpy(dtype=object)[named].astype(str)))
-    twins = {p: t("place_named", name=n, fid=by_name[n]) for p, n in zip(positions, given)
-             if pd.notna(n) and n in by_name}
+    twins = {p: place_text(by_name[n], n) for p, n in zip(positions, given) if pd.notna(n) and n in by_name}
     twins |= {int(positions[p]): twin for p, twin in stored_twins(frame.geometry.to_numpy()[positions], stored,
                                                                    names).items() if positions[p] not in twins}
-    ids = frame["id"].astype(str)
     warnings = []
     for position in sorted(twins):
-        name = given[np.searchsorted(positions, position)]
-        place = t("place_named", name=name, fid=ids.iloc[position]) if pd.notna(name) and name else t(
-            "place_numbered", fid=ids.iloc[position])
+        place = place_text(ids.iloc[position], given[np.searchsorted(positions, position)])
         warnings.append(Problem.of(file_name, _row(numbers, position), column, ids.iloc[position],
                                    "check_repeats_stored", place=place, twin=twins[position]))
     return warnings
@@ -809,9 +814,7 @@ def stored_twins(shapes: np.ndarray, stored: pd.DataFrame, names: pd.Series) -> 
     twins: dict[int, Text] = {}
     for position, other in zip(present[which[same]], found[same]):
         if position not in twins:
-            name = names[other]
-            twins[int(position)] = (t("place_named", name=str(name), fid=ids[other]) if pd.notna(name) and str(name)
-                                    else t("place_numbered", fid=ids[other]))
+            twins[int(position)] = place_text(ids[other], names[other])
     return twins
 
 
@@ -863,8 +866,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         return Check(kind, file_name, content, pd.DataFrame(), [_file_problem(file_name, t("read_empty"))])
     resolved, present, numbers, read = None, None, None, {}
     if TABLES[kind].geometry:
-        frame, problems, notices, resolved, stored = _layer_reading(engine, kind, content, file_name, datum, sheet, columns,
-                                                            match_by_position, max_rows)
+        frame, problems, notices, resolved, stored = _layer_reading(
+            engine, kind, content, file_name, datum, sheet, columns, match_by_position, max_rows)
         read = dict(frame.attrs)
         present, numbers = read.get("present"), read.get("feature_numbers")
         frame.attrs = {}  # read: not to be deep-copied by every step of the preview
@@ -1113,8 +1116,7 @@ def keep_skipped_places(frame: gpd.GeoDataFrame, numbers: list[int] | None, stor
     found = found.drop_duplicates("id", keep="last")
     rows = gpd.GeoDataFrame(found.reindex(columns=frame.columns), geometry=list(found.geometry), crs=frame.crs)
     numbers = (numbers or list(range(1, len(frame) + 1))) + [skipped[str(i)] for i in found["id"]]
-    kept = [t("place_named", name=str(name).strip(), fid=str(fid)) if pd.notna(name) and str(name).strip()
-            else t("place_numbered", fid=str(fid)) for fid, name in zip(found["id"], found.get("name", found["id"]))]
+    kept = [place_text(fid, name) for fid, name in zip(found["id"], found["name"] if "name" in found else found["id"])]
     return pd.concat([frame, rows], ignore_index=True), numbers, kept
 
 
