@@ -100,6 +100,7 @@ if pending is not None and pending.kind == kind:
             st.session_state.pop("upload_accept_warnings", None)
             st.rerun()
         st.session_state.pop("upload_pending", None)
+        st.session_state.pop(f"upload_replace_{kind}", None)  # the next file replaces the layer only if ticked again
         st.session_state["upload_done"] = st.session_state["upload_last"] = applied.version
         st.rerun()
 done = st.session_state.pop("upload_done", None)

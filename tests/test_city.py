@@ -307,6 +307,14 @@ def test_the_upload_page_offers_to_replace_a_layer_and_lists_the_places_it_retir
     at.button(key="upload_confirm_button").click().run()
     assert not at.exception
     assert sorted(store.current(engine, "compounds")["id"]) == ["0501", "0502"]
+    assert at.checkbox(key="upload_replace_compounds").value is False  # the next file replaces only if ticked again
+    one = json.loads(without_compound(tiny_dir, "0503"))
+    one["features"] = one["features"][:1]
+    at.checkbox(key="upload_replace_compounds").check().run()
+    at.file_uploader[0].set_value(("一个.geojson", json.dumps(one, ensure_ascii=False).encode(), "application/json"))
+    at.run()  # a file of one place would retire the other: most of the layer, so a warning to confirm first
+    assert any("整层替换将停用 1 个物业小区，而文件只有 1 个" in w.zh for w in at.session_state["upload_pending"].warnings)
+    assert "upload_confirm_button" not in [b.key for b in at.button]
     assert open_app("pages/upload.py", user=CLERK, upload_kind="zones").checkbox(
         key="upload_replace_zones").value is False
     report = open_app("pages/upload.py", user=CLERK, upload_kind="compound_status")

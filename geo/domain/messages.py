@@ -397,6 +397,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{place} lies outside every zone of the city, about {km} km from the nearest, "
                              "'{zone}': check its coordinate is not mistyped or swapped (degrees alone, as in 29°N, "
                              "need their minutes); the import needs your confirmation."),
+    "check_replace_retires_most": ("整层替换将停用 {count:,} 个{table}，而文件只有 {rows:,} 个：至少一半的已有场所会被停用。"
+                                   "如只是更新或增加几个场所，请取消勾选“整层替换”；确是整层替换，确认后才能导入。",
+                                   "Replacing the whole layer would retire {count:,} of the {table} while the file "
+                                   "has {rows:,}: half or more of the stored places would go. To update or add a "
+                                   "few places, untick the whole-layer replacement; if it is one, the import needs "
+                                   "your confirmation."),
     "check_repeats_stored": ("{place}是新的，但看来就是已有的{twin}（同名，或位置、轮廓相同）：如是同一场所，请改用其编号，"
                              "以免存成两个；确是另一场所，确认后才能导入。",
                              "{place} is new, but looks like {twin}, already stored (the same name, or the same "

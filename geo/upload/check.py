@@ -911,6 +911,10 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
                                                      result.compared.fields)
         if not TABLES[kind].geometry:
             result = _phone_reports(engine, result, keep_reports)
+        retired = len(result.compared.retired)
+        if replace and retired and retired >= len(result.frame):  # half the layer would go: not on a stray tick
+            result.warnings.append(Problem.of(file_name, None, None, None, "check_replace_retires_most",
+                                              count=retired, rows=len(result.frame), table=TABLES[kind].text))
         result.problems += _blank_required(kind, result.frame, numbers, file_name, by_row=not result.by_feature,
                                            ids_made=result.ids_made)
     elif TABLES[kind].geometry and not frame.empty:
