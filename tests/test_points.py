@@ -430,6 +430,8 @@ def test_a_layers_counts_that_are_not_whole_numbers_and_a_row_split_by_a_comma_a
     assert not check.ok and set(said) >= {(2, "户数", "320户"), (3, "户数", "-5"), (4, None, "温泉路2号")}, said
     assert "应为整数" in said[(2, "户数", "320户")] and "不能是负数" in said[(3, "户数", "-5")]
     assert "数字中的逗号" in said[(4, None, "温泉路2号")]
+    wide = next(p for p in check.problems if p.row == 4 and p.column is None)
+    assert wide.located().zh.count("第 4 行") == 1 and wide.located().en.lower().count("row 4") == 1  # said once
     layer = json.loads(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": "0501", "name": "金桂花园", "households": "320户"},
          "geometry": {"type": "Point", "coordinates": [114.3102, 29.8405]}}]}, ensure_ascii=False))
@@ -445,6 +447,21 @@ def test_positions_too_far_from_the_citys_places_to_tell_the_datum_are_not_said_
             "新四,114.336,29.846\r\n").encode("gb18030")
     check = check_file(tiny_store, "sites", rows, "工地.csv", datum="wgs84")
     assert check.ok and "无法据此判断坐标系" in check.datum_reason.zh and "未见明显偏移" not in check.datum_reason.zh
+    assert check.datum_unconfirmed  # the datum box says "read as", not "most likely"
     beside = ("名称,经度,纬度\r\n旁一,114.3101,29.8401\r\n旁二,114.3301,29.8401\r\n旁三,114.302,29.832\r\n"
               ).encode("gb18030")  # beside the stored sites and a compound: the city confirms the datum
-    assert "未见明显偏移" in check_file(tiny_store, "sites", beside, "工地.csv", datum="wgs84").datum_reason.zh
+    confirmed = check_file(tiny_store, "sites", beside, "工地.csv", datum="wgs84")
+    assert "未见明显偏移" in confirmed.datum_reason.zh and not confirmed.datum_unconfirmed
+
+
+def test_the_datum_box_says_read_as_not_most_likely_when_the_city_cannot_confirm_it(page_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth_session"] = auth.start_session(auth.User("clerk", "staff"))
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="upload_kind").set_value("sites").run()
+    at.selectbox(key="upload_datum").set_value("wgs84").run()
+    rows = "名称,经度,纬度\r\n新一,114.312,29.842\r\n新二,114.315,29.845\r\n新三,114.328,29.838\r\n"
+    at.file_uploader[0].set_value(("工地.csv", rows.encode("gb18030"), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    [said] = [c.value for c in at.caption if "WGS-84" in c.value and "理由" in c.value]
+    assert said.startswith("按 **WGS-84") and "本市数据无法印证" in said and "很可能是" not in said, said

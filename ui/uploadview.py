@@ -196,8 +196,9 @@ def datum_choice(kind: str, lg: str, uploaded) -> str | None:
         if found.likely_datum != found.datum:
             st.warning(t("upload_datum_other", lg, datum=crs.label_datum(found.likely_datum, lg),
                          read=crs.label_datum(found.datum, lg), reason=reason), icon="🧭")
-        else:
-            st.caption(t("upload_datum_found", lg, datum=crs.label_datum(found.likely_datum, lg), reason=reason))
+        else:  # found, or only read so: the city's data too far or too few to tell
+            st.caption(t("upload_datum_unconfirmed" if found.datum_unconfirmed else "upload_datum_found", lg,
+                         datum=crs.label_datum(found.likely_datum, lg), reason=reason))
     return None if choice == "auto" else choice
 
 

@@ -274,6 +274,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_datum_auto_found": ("自动识别（检查结果：{datum}）", "Detect (found: {datum})"),
     "upload_datum_found": ("检查结果：坐标很可能是 **{datum}**。理由：{reason}", "The check found the coordinates most "
                            "likely **{datum}**. Why: {reason}"),
+    "upload_datum_unconfirmed": ("按 **{datum}** 读取，本市数据无法印证。理由：{reason}", "Read as **{datum}**, which the "
+                                 "city's data cannot confirm. Why: {reason}"),
     "upload_datum_other": ("检查结果：坐标很可能是 **{datum}**，而不是现在的{read}。理由：{reason}。"
                            "请在上面的框中改选“{datum}”，或核实后在下方确认。",
                            "The check found the coordinates most likely **{datum}**, not {read} as now. Why: "

@@ -113,9 +113,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "read_not_understood": ("“{value}”无法识别，应为{expected}。", "'{value}' is not understood; expected {expected}."),
     "read_not_understood_group": ("列“{column}”有 {count:,} 个值无法识别：第 {rows} 行",
                                   "{count:,} values of column '{column}' are not understood: rows {rows}"),
-    "read_row_too_wide": ("第 {row} 行比表头多出 {extra} 格，这一行的值可能错了位：数字中的逗号（如 1,200）会把一格分成两格。"
+    "read_row_too_wide": ("这一行比表头多出 {extra} 格，值可能错了位：数字中的逗号（如 1,200）会把一格分成两格。"
                           "请去掉数字中的逗号，或给这一格加上引号，再上传。",
-                          "Row {row} has {extra} more cells than the header, so its values may have slid along: a "
+                          "This row has {extra} more cells than the header, so its values may have slid along: a "
                           "comma in a number (1,200) splits one cell in two. Remove the commas from numbers, or "
                           "quote the cell, and upload again."),
     "read_too_long": ("内容过长（{length} 个字符，最多 {limit}），请删减后重试。",

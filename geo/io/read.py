@@ -246,7 +246,7 @@ def rows_wider_than_headers(headers: list[str], body: pd.DataFrame, name: str) -
         return []
     beyond = body.iloc[:, named[-1] + 1:]
     wide = beyond.notna().any(axis=1).to_numpy()
-    return [Problem.of(name, int(row), None, str(beyond.loc[row].dropna().iloc[0]), "read_row_too_wide", row=int(row),
+    return [Problem.of(name, int(row), None, str(beyond.loc[row].dropna().iloc[0]), "read_row_too_wide",
                        extra=int(beyond.loc[row].notna().sum()))
             for row in body.index[wide]]
 

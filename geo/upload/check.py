@@ -100,6 +100,7 @@ class Check:
     phone_rows: frozenset[int] = frozenset()  # stored rows of phone reports the file replaces (said as warnings)
     likely_datum: str | None = None  # the datum the positions most likely are in (shown by the page's datum box)
     datum_reason: Text | None = None  # ... and why
+    datum_unconfirmed: bool = False  # the city's places and zones were too far or too few to confirm it
     compared: store.Compared | None = None  # the comparison behind frame, delta and fields, for the commit to reuse
     max_rows: int = MAX_ROWS  # the most rows the file could have (as it was read, to read it again)
 
@@ -488,6 +489,7 @@ def _layer_reading(engine: Engine, kind: str, content: bytes, file_name: str, da
                                                    text_set(reference["id"])).any()
         doubt, evidence = datum_doubt_warning(engine, kind, frame, resolved, zones, file_name, said_by_own=known)
         read["datum_doubt"] = doubt
+        read["datum_unconfirmed"] = evidence == t("datum_reason_undecided")
         # what the page's datum box shows: the other datum the city's places point to, else how this one was found
         read["likely_datum"] = doubt.value if doubt is not None else resolved
         if doubt is not None:
@@ -753,17 +755,18 @@ def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: li
                           said: frozenset[int] = frozenset(), column: str = POSITION) -> list[Problem]:
     """New places of an upload that look like places already stored under another id: warnings to confirm.
 
-    A new place is one whose id is not stored. It repeats a stored place when it has the stored place's name, or
+    A new place is one whose id is not stored. It repeats a stored place when it has the stored place's name (and
+    lies within :data:`SAME_NAME_NEAR_M` of it: names repeat across counties), or
     when its shape is the stored one's (polygons sharing :data:`SAME_PLACE_OVERLAP` of their area) or lies in it
     (a point in a stored outline): a district's zones exported again from DataV, or a list picked on Amap whose
     names differ ("学府豪庭小区" for "学府豪庭") would otherwise be stored twice. Rows in ``said`` were warned of.
 
     >>> from shapely import Point, box
-    >>> old = pd.DataFrame({"id": ["Z1"], "name": ["温泉片区"], "geometry": [box(0, 0, 1, 1)]})
+    >>> old = pd.DataFrame({"id": ["Z1"], "name": ["温泉片区"], "geometry": [box(0, 0, 0.01, 0.01)]})
     >>> new = pd.DataFrame({"id": ["Z1", "421202", "N2", "N3", "N4"],
     ...                     "name": ["温泉片区", "温泉片区", "别处", "学府", "远处"],
-    ...                     "geometry": [box(0, 0, 1, 1), box(5, 5, 6, 6), box(0, 0, 1, 1.1), Point(0.5, 0.5),
-    ...                                  box(0, 0, 3, 3)]})
+    ...                     "geometry": [box(0, 0, 0.01, 0.01), box(0.005, 0.005, 0.015, 0.015),
+    ...                                  box(0, 0, 0.01, 0.011), Point(0.005, 0.005), box(0, 0, 0.03, 0.03)]})
     >>> [(w.row, w.value) for w in repeats_stored_places(new, old, [2, 3, 4, 5, 6], "f.geojson")]
     [(3, '421202'), (4, 'N2'), (5, 'N3')]
     """
@@ -780,8 +783,11 @@ def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: li
         np.full(len(positions), None)
     # only the stored places that have a new place's name: a million stored names made into a mapping took 1.8 s
     named = member_of(names, text_set(given))
-    by_name = dict(zip(names[named], stored["id"].to_numpy(dtype=object)[named].astype(str)))
-    twins = {p: place_text(by_name[n], n) for p, n in zip(positions, given) if pd.notna(n) and n in by_name}
+    by_name = {name: (fid, shape) for name, fid, shape in zip(
+        names[named], stored["id"].to_numpy(dtype=object)[named].astype(str), stored.geometry.to_numpy()[named])}
+    shapes = frame.geometry.to_numpy()[positions]
+    twins = {p: place_text(by_name[n][0], n) for p, n, shape in zip(positions, given, shapes)
+             if pd.notna(n) and n in by_name and _near(shape, by_name[n][1])}
     twins |= {int(positions[p]): twin for p, twin in stored_twins(frame.geometry.to_numpy()[positions], stored,
                                                                    names).items() if positions[p] not in twins}
     warnings = []
@@ -790,6 +796,18 @@ def repeats_stored_places(frame: pd.DataFrame, stored: pd.DataFrame, numbers: li
         warnings.append(Problem.of(file_name, _row(numbers, position), column, ids.iloc[position],
                                    "check_repeats_stored", place=place, twin=twins[position]))
     return warnings
+
+
+#: Two places of one name farther apart than this are two places (a 金桂花园 in each of two counties).
+SAME_NAME_NEAR_M = 2_000.0
+
+
+def _near(one, other, limit_m: float = SAME_NAME_NEAR_M) -> bool:
+    """Whether two shapes lie within ``limit_m`` metres of each other (no shape: cannot be said, so not near)."""
+    if one is None or other is None or pd.isna(one) or pd.isna(other) or one.is_empty or other.is_empty:
+        return False
+    ends = shapely.get_coordinates(shapely.shortest_line(one, other)).reshape(-1, 2, 2)
+    return bool(metres_between(ends[:, 0], ends[:, 1])[0] <= limit_m)
 
 
 def stored_twins(shapes: np.ndarray, stored: pd.DataFrame, names: pd.Series) -> dict[int, Text]:
@@ -884,7 +902,8 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
     result = Check(kind, file_name, content, frame, problems, notices, datum=resolved, present=present,
                    columns=read.get("columns"), headers=read.get("headers"), rows=numbers,
                    ids_made=bool(read.get("ids_made")), replace=replace, likely_datum=read.get("likely_datum"),
-                   datum_reason=read.get("datum_reason"), max_rows=max_rows)
+                   datum_reason=read.get("datum_reason"), datum_unconfirmed=bool(read.get("datum_unconfirmed")),
+                   max_rows=max_rows)
     if frame.empty and not problems:
         result.problems.append(_file_problem(file_name, t("check_no_rows")))
     if result.ok and not TABLES[kind].geometry:
@@ -905,6 +924,7 @@ def check_file(engine: Engine, kind: str, content: bytes, file_name: str, sheet=
         result.warnings = doubt + far + outside + repeated
         if (far or outside) and "datum_basis" in read:
             result.datum_reason = read["datum_basis"]  # "no clear offset" beside a place far off reads as all clear
+            result.datum_unconfirmed = False
     if result.ok:  # a partial file keeps the stored values of the columns it lacks
         result.compared = store.compare(engine, kind, frame, present, replace)
         result.frame, result.delta, result.fields = (result.compared.frame, result.compared.delta,
