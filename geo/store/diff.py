@@ -123,10 +123,11 @@ def same_shapes(before: pd.Series, after: pd.Series) -> pd.Series:
     ...             pd.Series([Point(114.3000003, 29.8).wkb_hex, Point(114.301, 29.8), None])).tolist()
     [True, False, True]
     """
-    old, new = _shapes(before), _shapes(after)
     same = (before.astype("string").fillna("") == after.astype("string").fillna("")).to_numpy(dtype=bool)
-    both = ~pd.isna(old) & ~pd.isna(new) & ~same
-    same[both] = shapely.equals_exact(old[both], new[both], tolerance=SAME_SHAPE_DEGREES)
+    differ = np.flatnonzero(~same)  # only these are read as shapes: a layer sent again is mostly the same text
+    old, new = _shapes(before.iloc[differ]), _shapes(after.iloc[differ])
+    both = ~pd.isna(old) & ~pd.isna(new)
+    same[differ[both]] = shapely.equals_exact(old[both], new[both], tolerance=SAME_SHAPE_DEGREES)
     return pd.Series(same, index=before.index)
 
 
